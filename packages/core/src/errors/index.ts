@@ -1,0 +1,2 @@
+export * from './client-errors.js';
+export * from './kafka-error.js';
