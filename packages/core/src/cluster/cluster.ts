@@ -1,0 +1,615 @@
+import { ClientClosedError, ConnectionError, KafkaTimeoutError } from '../errors/client-errors.js';
+import { createBrokerError } from '../errors/index.js';
+import { isKafkaError, type KafkaError } from '../errors/kafka-error.js';
+import { Connection, type RequestOptions } from '../network/connection.js';
+import type { ApiDefinition } from '../protocol/messages/api-definition.js';
+import { FindCoordinator } from '../protocol/messages/generated/find-coordinator.js';
+import { Metadata, type MetadataResponse } from '../protocol/messages/generated/metadata.js';
+import { delay } from '../utils/delay.js';
+import type { Logger } from '../utils/logger.js';
+import { type BrokerAddress, formatBrokerAddress } from './broker-address.js';
+import { BrokerConnection } from './broker-connection.js';
+import type { ResolvedClientOptions } from './client-options.js';
+import {
+  type BrokerInfo,
+  EMPTY_METADATA,
+  type MetadataSnapshot,
+  type PartitionInfo,
+  type TopicInfo,
+} from './metadata.js';
+
+/** Coordinator kinds of FindCoordinator. */
+export const CoordinatorType = { group: 0, transaction: 1, share: 2 } as const;
+/** A FindCoordinator key type. */
+export type CoordinatorType = (typeof CoordinatorType)[keyof typeof CoordinatorType];
+
+/** Error codes that mean "the coordinator moved or is not ready": look it up again. */
+const COORDINATOR_RETRY_CODES = new Set([14, 15, 16]); // COORDINATOR_LOAD_IN_PROGRESS, _NOT_AVAILABLE, NOT_COORDINATOR
+
+const ZERO_UUID = 'AAAAAAAAAAAAAAAAAAAAAA';
+const SOFTWARE_VERSION = '0.1.0';
+
+/** Options of {@link Cluster.refreshMetadata}. */
+export interface RefreshOptions {
+  /** Topics to add to the tracked set before refreshing. */
+  readonly topics?: Iterable<string>;
+  /** Fetch every topic of the cluster this time (for pattern subscriptions and listing). */
+  readonly allTopics?: boolean;
+}
+
+/**
+ * The client's view of a Kafka cluster: brokers and their connections, topic metadata, coordinators.
+ *
+ * - Bootstraps from the configured brokers, then talks to brokers by node id. When every known broker is
+ *   unreachable, it bootstraps again (KIP-899 rebootstrap), calling the bootstrap function anew if one was given.
+ * - Keeps a metadata snapshot for the tracked topics, refreshed when it is older than `metadataMaxAgeMs` and
+ *   whenever a caller reports it stale. Concurrent refresh requests share one request. Partition metadata with an
+ *   older leader epoch than already seen is ignored (KIP-320), so a lagging broker cannot move a leader backwards.
+ * - Leader hints from Produce and Fetch responses (KIP-951) update the snapshot without a metadata round trip.
+ * - One connection per broker per lane: `default` for most requests; the consumer uses a separate lane for its
+ *   coordinator so that heartbeats never queue behind a long-polling Fetch.
+ * - FindCoordinator lookups are cached and batched per tick (KIP-699).
+ */
+export class Cluster {
+  /** Resolved client settings. */
+  readonly options: ResolvedClientOptions;
+  private readonly logger: Logger;
+  private snapshot: MetadataSnapshot = EMPTY_METADATA;
+  private readonly connections = new Map<string, BrokerConnection>();
+  private readonly tracked = new Set<string>();
+  private readonly leaderEpochs = new Map<string, number>();
+  private readonly listeners = new Set<(snapshot: MetadataSnapshot) => void>();
+  private readonly coordinators = new Map<string, BrokerInfo>();
+  private readonly coordinatorBatches = new Map<CoordinatorType, Map<string, Array<Deferred<BrokerInfo>>>>();
+  private refreshRun: Promise<MetadataSnapshot> | undefined;
+  private refreshQueued: Promise<MetadataSnapshot> | undefined;
+  private wantAllTopics = false;
+  private bootstrapAddresses: BrokerAddress[] = [];
+  private closed = false;
+  private readonly abort = new AbortController();
+  private metadataTimer: NodeJS.Timeout | undefined;
+
+  constructor(options: ResolvedClientOptions) {
+    this.options = options;
+    this.logger = options.logger;
+  }
+
+  /** The latest metadata snapshot. */
+  get metadata(): MetadataSnapshot {
+    return this.snapshot;
+  }
+
+  /** True after {@link close}. */
+  get isClosed(): boolean {
+    return this.closed;
+  }
+
+  /**
+   * Fetches the first metadata (cluster id and brokers), proving the cluster is reachable with these settings.
+   * Rejects with `AuthenticationError`/`TlsError` on bad credentials or certificates, `ConnectionError` when no
+   * bootstrap broker answers.
+   */
+  async connect(): Promise<void> {
+    await this.refreshMetadata();
+    this.scheduleMetadataRefresh();
+  }
+
+  /** Subscribes to metadata updates. Returns the unsubscribe function. */
+  onMetadata(listener: (snapshot: MetadataSnapshot) => void): () => void {
+    this.listeners.add(listener);
+    return () => this.listeners.delete(listener);
+  }
+
+  /** Adds topics to those kept in the snapshot. */
+  trackTopics(topics: Iterable<string>): void {
+    for (const topic of topics) this.tracked.add(topic);
+  }
+
+  /** Removes topics from those kept in the snapshot. */
+  untrackTopics(topics: Iterable<string>): void {
+    for (const topic of topics) this.tracked.delete(topic);
+  }
+
+  /** Topics currently tracked. */
+  get trackedTopics(): ReadonlySet<string> {
+    return this.tracked;
+  }
+
+  /**
+   * Refreshes metadata for the tracked topics (plus `topics`), or for all topics. Resolves with the new snapshot.
+   * A call while a refresh runs is served by the next refresh, which starts when the current one ends, so the
+   * result always reflects a request sent after the call.
+   */
+  refreshMetadata(options: RefreshOptions = {}): Promise<MetadataSnapshot> {
+    if (this.closed) return Promise.reject(this.closedError());
+    if (options.topics !== undefined) this.trackTopics(options.topics);
+    if (options.allTopics === true) this.wantAllTopics = true;
+    if (this.refreshRun === undefined) {
+      this.refreshRun = this.runRefresh().finally(() => {
+        this.refreshRun = undefined;
+      });
+      return this.refreshRun;
+    }
+    this.refreshQueued ??= this.refreshRun
+      .catch(() => undefined)
+      .then(() => {
+        this.refreshQueued = undefined;
+        return this.refreshMetadata();
+      });
+    return this.refreshQueued;
+  }
+
+  /**
+   * Metadata of one topic, refreshing (and auto-creating, if the broker allows) until it has partitions or
+   * `timeoutMs` passes. Rejects with the broker's error for the topic (for example `UnknownTopicOrPartitionError`)
+   * when the deadline passes.
+   */
+  async topicMetadata(topic: string, timeoutMs: number, signal?: AbortSignal): Promise<TopicInfo> {
+    this.trackTopics([topic]);
+    const deadline = Date.now() + timeoutMs;
+    let attempt = 0;
+    for (;;) {
+      const known = this.snapshot.topics.get(topic);
+      if (known !== undefined && known.errorCode === 0 && known.partitions.length > 0) return known;
+      if (attempt > 0 || known !== undefined) {
+        const remaining = deadline - Date.now();
+        if (remaining <= 0) {
+          if (known !== undefined && known.errorCode !== 0) {
+            throw createBrokerError(known.errorCode, { topic });
+          }
+          throw new KafkaTimeoutError(`Topic ${topic} not present in metadata after ${timeoutMs} ms`, { topic });
+        }
+        if (attempt > 0) await delay(Math.min(remaining, this.retryDelay(attempt)), signal ?? this.abort.signal);
+      }
+      attempt++;
+      try {
+        await this.refreshMetadata({ topics: [topic] });
+      } catch (error) {
+        if (!isKafkaError(error) || !error.retriable || Date.now() >= deadline) throw error;
+      }
+    }
+  }
+
+  /** A partition's metadata from the snapshot, or undefined. */
+  partition(topic: string, partition: number): PartitionInfo | undefined {
+    return this.snapshot.topics.get(topic)?.partitions[partition];
+  }
+
+  /**
+   * Applies a leader hint from a Produce or Fetch response (KIP-951) when its epoch is newer than what metadata
+   * says. `endpoint` adds the new leader's address when the broker sent one.
+   */
+  updateLeader(topic: string, partition: number, leaderId: number, leaderEpoch: number, endpoint?: BrokerInfo): void {
+    const key = `${topic}:${partition}`;
+    const known = this.leaderEpochs.get(key) ?? -1;
+    if (leaderId < 0 || leaderEpoch <= known) return;
+    const current = this.snapshot.topics.get(topic);
+    const before = current?.partitions[partition];
+    if (current === undefined || before === undefined) return;
+    this.leaderEpochs.set(key, leaderEpoch);
+    const partitions = current.partitions.slice();
+    partitions[partition] = { ...before, leader: leaderId, leaderEpoch };
+    const topics = new Map(this.snapshot.topics);
+    topics.set(topic, { ...current, partitions });
+    let brokers = this.snapshot.brokers;
+    if (endpoint !== undefined && !brokers.has(endpoint.nodeId)) {
+      brokers = new Map(brokers).set(endpoint.nodeId, endpoint);
+    }
+    this.publish({ ...this.snapshot, topics, brokers });
+  }
+
+  /**
+   * A ready connection to a broker by node id, on the given lane. Rejects with `ConnectionError` when the node is
+   * not in metadata or cannot be reached.
+   */
+  connection(nodeId: number, lane = 'default'): Promise<Connection> {
+    if (this.closed) return Promise.reject(this.closedError());
+    const broker = this.snapshot.brokers.get(nodeId) ?? this.coordinatorBroker(nodeId);
+    if (broker === undefined) {
+      return Promise.reject(
+        new ConnectionError(`Broker ${nodeId} is not in the cluster metadata`, { broker: String(nodeId) }),
+      );
+    }
+    return this.brokerConnection(`${nodeId}/${lane}`, broker, nodeId).get();
+  }
+
+  /**
+   * A ready connection to the least busy known broker (fewest requests in flight), falling back to bootstrap
+   * addresses. Used for metadata and other requests any broker can answer.
+   */
+  async anyConnection(): Promise<Connection> {
+    if (this.closed) throw this.closedError();
+    let best: Connection | undefined;
+    for (const connection of this.connections.values()) {
+      const ready = connection.readyConnection;
+      if (
+        ready !== undefined &&
+        ready.nodeId !== undefined &&
+        (best === undefined || ready.inFlightCount < best.inFlightCount)
+      ) {
+        best = ready;
+      }
+    }
+    if (best !== undefined) return best;
+    const errors: unknown[] = [];
+    for (const candidate of await this.candidates()) {
+      try {
+        return await this.brokerConnection(candidate.key, candidate.address, candidate.nodeId).get();
+      } catch (error) {
+        if (isKafkaError(error) && !error.retriable) throw error;
+        errors.push(error);
+      }
+    }
+    throw new ConnectionError(
+      `No broker reachable (tried ${errors.length}); check brokers and that the cluster is up`,
+      { cause: errors.at(-1) },
+    );
+  }
+
+  /** Sends a request to a node on a lane. No retries: callers decide what is safe to retry. */
+  async send<Req, Res>(
+    nodeId: number,
+    api: ApiDefinition<Req, Res>,
+    request: Req,
+    options?: RequestOptions & { lane?: string },
+  ): Promise<Res> {
+    const connection = await this.connection(nodeId, options?.lane);
+    return connection.send(api, request, options);
+  }
+
+  /**
+   * The coordinator for a group, transactional id or share group. Cached until {@link invalidateCoordinator};
+   * lookups in the same tick share one FindCoordinator request. Retries while the coordinator is loading or not
+   * available, up to `timeoutMs`.
+   */
+  async findCoordinator(
+    type: CoordinatorType,
+    key: string,
+    timeoutMs = this.options.requestTimeoutMs,
+  ): Promise<BrokerInfo> {
+    const cacheKey = `${type}:${key}`;
+    const cached = this.coordinators.get(cacheKey);
+    if (cached !== undefined) return cached;
+    const deadline = Date.now() + timeoutMs;
+    for (let attempt = 0; ; attempt++) {
+      try {
+        const coordinator = await this.lookupCoordinator(type, key);
+        this.coordinators.set(cacheKey, coordinator);
+        return coordinator;
+      } catch (error) {
+        const remaining = deadline - Date.now();
+        if (!isKafkaError(error) || !error.retriable || remaining <= 0 || this.closed) throw error;
+        await delay(Math.min(remaining, this.retryDelay(attempt)), this.abort.signal);
+      }
+    }
+  }
+
+  /** Forgets a cached coordinator (after NOT_COORDINATOR or a broken connection). */
+  invalidateCoordinator(type: CoordinatorType, key: string): void {
+    this.coordinators.delete(`${type}:${key}`);
+  }
+
+  /** Backoff before retry number `attempt` (0-based), from retry.backoff.ms and retry.backoff.max.ms. */
+  retryDelay(attempt: number): number {
+    const { retryBackoffMs, retryBackoffMaxMs } = this.options;
+    const exponential = Math.min(retryBackoffMaxMs, retryBackoffMs * 2 ** Math.max(0, attempt));
+    return Math.max(0, Math.round(exponential * (0.8 + 0.4 * Math.random())));
+  }
+
+  /** Closes every connection and stops refreshing. Pending requests reject with `ClientClosedError`. */
+  close(): void {
+    if (this.closed) return;
+    this.closed = true;
+    this.abort.abort();
+    if (this.metadataTimer !== undefined) clearTimeout(this.metadataTimer);
+    for (const connection of this.connections.values()) connection.close();
+    this.connections.clear();
+    for (const batch of this.coordinatorBatches.values()) {
+      for (const waiters of batch.values()) for (const waiter of waiters) waiter.reject(this.closedError());
+    }
+    this.coordinatorBatches.clear();
+  }
+
+  // ---------------------------------------------------------------------------------------------------------------
+
+  private async runRefresh(): Promise<MetadataSnapshot> {
+    const allTopics = this.wantAllTopics;
+    this.wantAllTopics = false;
+    const topics = [...this.tracked];
+    let lastError: unknown;
+    for (let round = 0; round < 2; round++) {
+      let connection: Connection;
+      try {
+        connection = await this.anyConnection();
+      } catch (error) {
+        if (isKafkaError(error) && !error.retriable) throw error;
+        lastError = error;
+        // Every known broker failed: forget them and bootstrap again (KIP-899).
+        this.bootstrapAddresses = [];
+        continue;
+      }
+      try {
+        const version = connection.versionFor(Metadata);
+        const response = await connection.send(
+          Metadata,
+          {
+            topics: allTopics ? null : topics.map((name) => ({ name, topicId: ZERO_UUID })),
+            allowAutoTopicCreation: false,
+            includeTopicAuthorizedOperations: false,
+          },
+          { version },
+        );
+        const snapshot = this.applyMetadata(response, allTopics ? null : new Set(topics));
+        this.scheduleMetadataRefresh();
+        return snapshot;
+      } catch (error) {
+        if (isKafkaError(error) && !error.retriable) throw error;
+        lastError = error;
+      }
+    }
+    throw isKafkaError(lastError)
+      ? lastError
+      : new ConnectionError('Metadata refresh failed on every broker', { cause: lastError });
+  }
+
+  private applyMetadata(response: MetadataResponse, requested: Set<string> | null): MetadataSnapshot {
+    if (response.errorCode !== undefined && response.errorCode !== 0) {
+      throw createBrokerError(response.errorCode, { api: 'Metadata' });
+    }
+    const brokers = new Map<number, BrokerInfo>();
+    for (const broker of response.brokers) {
+      brokers.set(broker.nodeId, { nodeId: broker.nodeId, host: broker.host, port: broker.port, rack: broker.rack });
+    }
+    const previous = this.snapshot;
+    const topics = new Map<string, TopicInfo>();
+    if (requested !== null) {
+      // Keep topics that were not part of this request but are still tracked (added while it ran).
+      for (const [name, info] of previous.topics)
+        if (!requested.has(name) && this.tracked.has(name)) topics.set(name, info);
+    }
+    for (const topic of response.topics) {
+      if (topic.name === null) continue;
+      const name = topic.name;
+      const old = previous.topics.get(name);
+      const partitions: PartitionInfo[] = [];
+      for (const p of topic.partitions) {
+        const key = `${name}:${p.partitionIndex}`;
+        const knownEpoch = this.leaderEpochs.get(key) ?? -1;
+        const stale = p.leaderEpoch >= 0 && p.leaderEpoch < knownEpoch;
+        const previousPartition = old?.partitions[p.partitionIndex];
+        if (stale && previousPartition !== undefined) {
+          partitions[p.partitionIndex] = previousPartition;
+          continue;
+        }
+        if (p.leaderEpoch > knownEpoch) this.leaderEpochs.set(key, p.leaderEpoch);
+        partitions[p.partitionIndex] = {
+          topic: name,
+          partition: p.partitionIndex,
+          leader: p.leaderId,
+          leaderEpoch: p.leaderEpoch,
+          replicas: p.replicaNodes,
+          isr: p.isrNodes,
+          offlineReplicas: p.offlineReplicas,
+          errorCode: p.errorCode,
+        };
+      }
+      topics.set(name, {
+        name,
+        topicId: topic.topicId,
+        isInternal: topic.isInternal,
+        partitions: densify(partitions, name),
+        errorCode: topic.errorCode,
+      });
+    }
+    const topicNamesById = new Map<string, string>();
+    for (const info of topics.values()) if (info.topicId !== ZERO_UUID) topicNamesById.set(info.topicId, info.name);
+    const snapshot: MetadataSnapshot = {
+      clusterId: response.clusterId,
+      controllerId: response.controllerId,
+      brokers,
+      topics,
+      topicNamesById,
+      updatedAt: Date.now(),
+    };
+    this.publish(snapshot);
+    // Forget connections to brokers that left the cluster.
+    for (const [key, connection] of this.connections) {
+      const nodeId = Number(key.slice(0, key.indexOf('/')));
+      if (!key.startsWith('bootstrap') && !brokers.has(nodeId) && !this.isCoordinatorNode(nodeId)) {
+        connection.close();
+        this.connections.delete(key);
+      }
+    }
+    return snapshot;
+  }
+
+  private publish(snapshot: MetadataSnapshot): void {
+    this.snapshot = snapshot;
+    for (const listener of this.listeners) {
+      try {
+        listener(snapshot);
+      } catch (error) {
+        this.logger.error('metadata listener failed', { error });
+      }
+    }
+  }
+
+  private scheduleMetadataRefresh(): void {
+    if (this.closed) return;
+    if (this.metadataTimer !== undefined) clearTimeout(this.metadataTimer);
+    this.metadataTimer = setTimeout(() => {
+      this.metadataTimer = undefined;
+      this.refreshMetadata().catch((error: unknown) => {
+        this.logger.warn('periodic metadata refresh failed', { error });
+        this.scheduleMetadataRefresh();
+      });
+    }, this.options.metadataMaxAgeMs);
+    this.metadataTimer.unref();
+  }
+
+  /** Brokers to try for a request any broker can serve: known brokers, then bootstrap addresses. */
+  private async candidates(): Promise<Array<{ key: string; address: BrokerAddress; nodeId: number | undefined }>> {
+    const list: Array<{ key: string; address: BrokerAddress; nodeId: number | undefined }> = [];
+    for (const broker of shuffle([...this.snapshot.brokers.values()])) {
+      list.push({ key: `${broker.nodeId}/default`, address: broker, nodeId: broker.nodeId });
+    }
+    if (this.bootstrapAddresses.length === 0 || list.length === 0) {
+      if (this.bootstrapAddresses.length === 0) this.bootstrapAddresses = await this.options.bootstrap();
+      for (const address of shuffle([...this.bootstrapAddresses])) {
+        list.push({ key: `bootstrap/${formatBrokerAddress(address)}`, address, nodeId: undefined });
+      }
+    }
+    return list;
+  }
+
+  private brokerConnection(key: string, address: BrokerAddress, nodeId: number | undefined): BrokerConnection {
+    let connection = this.connections.get(key);
+    if (connection === undefined) {
+      const options = this.options;
+      connection = new BrokerConnection(
+        () =>
+          new Connection({
+            host: address.host,
+            port: address.port,
+            ...(nodeId === undefined ? {} : { nodeId }),
+            clientId: options.clientId,
+            clientSoftwareName: 'vltava',
+            clientSoftwareVersion: SOFTWARE_VERSION,
+            ...(options.tls === undefined ? {} : { tls: options.tls }),
+            ...(options.sasl === undefined ? {} : { sasl: options.sasl }),
+            connectTimeoutMs: options.connectionTimeoutMs,
+            requestTimeoutMs: options.requestTimeoutMs,
+            maxInFlightRequests: options.maxInFlightRequestsPerConnection,
+            receiveMessageMaxBytes: options.receiveMessageMaxBytes,
+            logger: options.logger,
+            ...(options.socketFactory === undefined ? {} : { socketFactory: options.socketFactory }),
+          }),
+        { initialMs: options.reconnectBackoffMs, maxMs: options.reconnectBackoffMaxMs },
+      );
+      this.connections.set(key, connection);
+    }
+    return connection;
+  }
+
+  private coordinatorBroker(nodeId: number): BrokerInfo | undefined {
+    for (const broker of this.coordinators.values()) if (broker.nodeId === nodeId) return broker;
+    return undefined;
+  }
+
+  private isCoordinatorNode(nodeId: number): boolean {
+    return this.coordinatorBroker(nodeId) !== undefined;
+  }
+
+  private lookupCoordinator(type: CoordinatorType, key: string): Promise<BrokerInfo> {
+    return new Promise<BrokerInfo>((resolve, reject) => {
+      let batch = this.coordinatorBatches.get(type);
+      if (batch === undefined) {
+        batch = new Map();
+        this.coordinatorBatches.set(type, batch);
+        process.nextTick(() => {
+          this.coordinatorBatches.delete(type);
+          void this.sendCoordinatorBatch(type, batch!);
+        });
+      }
+      const waiters = batch.get(key) ?? [];
+      waiters.push({ resolve, reject });
+      batch.set(key, waiters);
+    });
+  }
+
+  private async sendCoordinatorBatch(
+    type: CoordinatorType,
+    batch: Map<string, Array<Deferred<BrokerInfo>>>,
+  ): Promise<void> {
+    const settle = (key: string, outcome: BrokerInfo | KafkaError) => {
+      for (const waiter of batch.get(key) ?? []) {
+        if (outcome instanceof Error) waiter.reject(outcome);
+        else waiter.resolve(outcome);
+      }
+    };
+    const keys = [...batch.keys()];
+    try {
+      const connection = await this.anyConnection();
+      const version = connection.versionFor(FindCoordinator);
+      if (version >= 4) {
+        const response = await connection.send(FindCoordinator, { keyType: type, coordinatorKeys: keys }, { version });
+        for (const coordinator of response.coordinators) {
+          settle(coordinator.key, this.coordinatorOutcome(coordinator, type, coordinator.key));
+        }
+        for (const key of keys) {
+          if (!response.coordinators.some((c) => c.key === key)) {
+            settle(key, new ConnectionError(`FindCoordinator returned no answer for '${key}'`, { groupId: key }));
+          }
+        }
+      } else {
+        await Promise.all(
+          keys.map(async (key) => {
+            try {
+              const response = await connection.send(FindCoordinator, { keyType: type, key }, { version });
+              settle(key, this.coordinatorOutcome(response, type, key));
+            } catch (error) {
+              settle(key, asError(error));
+            }
+          }),
+        );
+      }
+    } catch (error) {
+      for (const key of keys) settle(key, asError(error));
+    }
+  }
+
+  private coordinatorOutcome(
+    answer: { errorCode: number; errorMessage: string | null; nodeId: number; host: string; port: number },
+    type: CoordinatorType,
+    key: string,
+  ): BrokerInfo | KafkaError {
+    if (answer.errorCode !== 0) {
+      const error = createBrokerError(answer.errorCode, {
+        groupId: key,
+        api: 'FindCoordinator',
+        serverMessage: answer.errorMessage,
+      });
+      if (COORDINATOR_RETRY_CODES.has(answer.errorCode)) this.invalidateCoordinator(type, key);
+      return error;
+    }
+    return { nodeId: answer.nodeId, host: answer.host, port: answer.port, rack: null };
+  }
+
+  private closedError(): ClientClosedError {
+    return new ClientClosedError('The client is closed');
+  }
+}
+
+interface Deferred<T> {
+  resolve(value: T): void;
+  reject(error: KafkaError): void;
+}
+
+function asError(error: unknown): KafkaError {
+  return isKafkaError(error) ? error : new ConnectionError(String(error), { cause: error });
+}
+
+/** Fills holes in a partition array (a partition missing from a response) so indexes stay dense. */
+function densify(partitions: PartitionInfo[], topic: string): PartitionInfo[] {
+  for (let i = 0; i < partitions.length; i++) {
+    partitions[i] ??= {
+      topic,
+      partition: i,
+      leader: -1,
+      leaderEpoch: -1,
+      replicas: [],
+      isr: [],
+      offlineReplicas: [],
+      errorCode: 5, // LEADER_NOT_AVAILABLE
+    };
+  }
+  return partitions;
+}
+
+function shuffle<T>(items: T[]): T[] {
+  for (let i = items.length - 1; i > 0; i--) {
+    const j = Math.floor(Math.random() * (i + 1));
+    [items[i], items[j]] = [items[j]!, items[i]!];
+  }
+  return items;
+}

@@ -1,0 +1,680 @@
+import { isIP, type Socket, connect as tcpConnect } from 'node:net';
+import { type ConnectionOptions as NodeTlsOptions, connect as tlsConnect } from 'node:tls';
+import {
+  AuthenticationError,
+  ClientClosedError,
+  ConnectionError,
+  ProtocolError,
+  RequestTimeoutError,
+  TlsError,
+  UnsupportedVersionError,
+} from '../errors/client-errors.js';
+import { createBrokerError } from '../errors/index.js';
+import { isKafkaError, type KafkaError } from '../errors/kafka-error.js';
+import type { ApiDefinition } from '../protocol/messages/api-definition.js';
+import { ApiVersions, type ApiVersionsResponse } from '../protocol/messages/generated/api-versions.js';
+import { SaslAuthenticate } from '../protocol/messages/generated/sasl-authenticate.js';
+import { SaslHandshake } from '../protocol/messages/generated/sasl-handshake.js';
+import { Reader } from '../protocol/primitives/reader.js';
+import { Writer } from '../protocol/primitives/writer.js';
+import { type Logger, silentLogger } from '../utils/logger.js';
+import { FrameDecoder } from './frame-decoder.js';
+import type { SaslMechanism } from './sasl/sasl-mechanism.js';
+import { isTlsVerificationError } from './tls-errors.js';
+
+/** The version range a broker supports for one API. */
+export interface VersionRange {
+  readonly minVersion: number;
+  readonly maxVersion: number;
+}
+
+/** Settings of one connection. The cluster layer fills them from the client configuration. */
+export interface ConnectionOptions {
+  /** Broker host. */
+  readonly host: string;
+  /** Broker port. */
+  readonly port: number;
+  /** Broker node id, when known (bootstrap connections do not know it). Used in messages. */
+  readonly nodeId?: number;
+  /** Java: client.id. Sent in every request header. */
+  readonly clientId: string;
+  /** Sent in ApiVersions v3+ (KIP-511) so brokers can report which clients connect. */
+  readonly clientSoftwareName?: string;
+  /** Sent in ApiVersions v3+ (KIP-511). */
+  readonly clientSoftwareVersion?: string;
+  /** TLS: Node's `tls.connect` options. Certificate and hostname verification stay on unless explicitly disabled. */
+  readonly tls?: NodeTlsOptions;
+  /** SASL mechanism to authenticate with after ApiVersions. */
+  readonly sasl?: SaslMechanism;
+  /** Java: socket.connection.setup.timeout.ms. Time allowed for TCP+TLS setup, ApiVersions and SASL. */
+  readonly connectTimeoutMs: number;
+  /** Java: request.timeout.ms. Default time a request may wait for its response. */
+  readonly requestTimeoutMs: number;
+  /** Java: max.in.flight.requests.per.connection. Requests written but not yet answered; further ones queue. */
+  readonly maxInFlightRequests: number;
+  /** librdkafka: receive.message.max.bytes. Largest response frame accepted. */
+  readonly receiveMessageMaxBytes: number;
+  /** Where connection events are logged. */
+  readonly logger?: Logger;
+  /** Replaces socket creation; for fault-injection tests. */
+  readonly socketFactory?: (options: ConnectionOptions) => Socket;
+}
+
+/** Per-request options. */
+export interface RequestOptions {
+  /** API version to use; default: the highest both sides support (capped by `maxVersion`). */
+  readonly version?: number;
+  /** Highest version acceptable to the caller (some behaviours need an older version). */
+  readonly maxVersion?: number;
+  /** Overrides `requestTimeoutMs` for this request (Fetch adds its max wait, JoinGroup its rebalance timeout). */
+  readonly timeoutMs?: number;
+  /** `false` for acks=0 Produce: the promise resolves once the bytes are handed to the socket. */
+  readonly expectResponse?: boolean;
+}
+
+type ConnectionState = 'new' | 'connecting' | 'ready' | 'closed';
+
+interface QueuedRequest {
+  readonly apiKey: number;
+  readonly apiName: string;
+  readonly chunks: Buffer[];
+  readonly correlationId: number;
+  readonly expectResponse: boolean;
+  readonly responseHeaderVersion: number;
+  readonly decode: ((reader: Reader) => unknown) | undefined;
+  readonly resolve: (value: unknown) => void;
+  readonly reject: (error: KafkaError) => void;
+  timer: NodeJS.Timeout | undefined;
+  written: boolean;
+}
+
+/** Requests of these APIs may be sent while a connection is still authenticating or re-authenticating. */
+const HANDSHAKE_APIS = new Set([ApiVersions.apiKey, SaslHandshake.apiKey, SaslAuthenticate.apiKey]);
+
+/**
+ * One TCP (or TLS) connection to one broker.
+ *
+ * - Frames requests with their size and header, and matches responses by correlation id. Kafka answers the
+ *   requests of a connection in order, so in-flight requests are a FIFO queue; a response for anything but the
+ *   head is a protocol violation that closes the connection.
+ * - Pipelines up to `maxInFlightRequests`; more requests wait in a queue. Writes issued in the same tick go out in
+ *   one `cork`/`uncork` batch, and the queue stops while the socket reports backpressure.
+ * - Every request has a timeout. A request that times out after it was written closes the connection, as in the
+ *   Java client: its response could still arrive and would desynchronise the stream.
+ * - `connect()` performs TCP/TLS setup, ApiVersions (with the downgrade KIP-511 describes) and SASL; SASL sessions
+ *   with a lifetime are re-authenticated before they expire (KIP-368) without failing requests: new requests wait
+ *   while the exchange runs, those already in flight complete first.
+ * - `close()` and any socket failure reject every pending request with a typed error.
+ *
+ * A connection is used once: after it closes, the owner creates a new one (see `BrokerConnection`).
+ */
+export class Connection {
+  readonly host: string;
+  readonly port: number;
+  readonly nodeId: number | undefined;
+  /** Human-readable name for messages: `1@127.0.0.1:9092` or `127.0.0.1:9092`. */
+  readonly label: string;
+
+  private readonly options: ConnectionOptions;
+  private readonly logger: Logger;
+  private socket: Socket | undefined;
+  private state: ConnectionState = 'new';
+  private connectPromise: Promise<void> | undefined;
+  private closeError: KafkaError | undefined;
+  private readonly closeListeners: Array<(error: KafkaError | undefined) => void> = [];
+
+  private readonly decoder: FrameDecoder;
+  private nextCorrelationId = 1;
+  /** Written and awaiting a response, oldest first. `inFlightHead` avoids O(n) shifts. */
+  private inFlight: QueuedRequest[] = [];
+  private inFlightHead = 0;
+  /** Not yet written. */
+  private queue: QueuedRequest[] = [];
+  private queueHead = 0;
+  private flushScheduled = false;
+  private socketBlocked = false;
+  /** Set while (re-)authentication runs: only handshake APIs are written. */
+  private authenticating = false;
+  private reauthTimer: NodeJS.Timeout | undefined;
+  private brokerVersions: ReadonlyMap<number, VersionRange> = new Map();
+  private readonly clientIdBytes: Buffer;
+
+  constructor(options: ConnectionOptions) {
+    this.options = options;
+    this.host = options.host;
+    this.port = options.port;
+    this.nodeId = options.nodeId;
+    this.label =
+      options.nodeId === undefined
+        ? `${options.host}:${options.port}`
+        : `${options.nodeId}@${options.host}:${options.port}`;
+    this.logger = options.logger ?? silentLogger;
+    this.clientIdBytes = Buffer.from(options.clientId, 'utf8');
+    this.decoder = new FrameDecoder(options.receiveMessageMaxBytes, (frame) => this.onFrame(frame));
+  }
+
+  /** True once connected, negotiated and authenticated, until closed. */
+  get ready(): boolean {
+    return this.state === 'ready';
+  }
+
+  /** True once closed (by `close()` or a failure). */
+  get closed(): boolean {
+    return this.state === 'closed';
+  }
+
+  /** Requests written and not yet answered. */
+  get inFlightCount(): number {
+    return this.inFlight.length - this.inFlightHead;
+  }
+
+  /** Requests waiting to be written. */
+  get queuedCount(): number {
+    return this.queue.length - this.queueHead;
+  }
+
+  /** The broker's supported versions per API key, as ApiVersions reported them. */
+  get apiVersions(): ReadonlyMap<number, VersionRange> {
+    return this.brokerVersions;
+  }
+
+  /**
+   * Opens the socket, negotiates versions and authenticates. Idempotent: concurrent calls share one attempt.
+   * Rejects with `ConnectionError` (retriable), `TlsError` or `AuthenticationError` (not retriable).
+   */
+  connect(): Promise<void> {
+    this.connectPromise ??= this.establish();
+    return this.connectPromise;
+  }
+
+  /** Registers a listener called once when the connection closes, with the error that closed it if any. */
+  onClose(listener: (error: KafkaError | undefined) => void): void {
+    if (this.state === 'closed') listener(this.closeError);
+    else this.closeListeners.push(listener);
+  }
+
+  /**
+   * The version to use for an API: the highest in both our range and the broker's, capped by `maxVersion`.
+   * Throws `UnsupportedVersionError` when the ranges do not meet.
+   */
+  versionFor(api: Pick<ApiDefinition, 'name' | 'apiKey' | 'minVersion' | 'maxVersion'>, maxVersion?: number): number {
+    const broker = this.brokerVersions.get(api.apiKey);
+    const ours = Math.min(api.maxVersion, maxVersion ?? api.maxVersion);
+    if (broker === undefined) {
+      throw new UnsupportedVersionError(`Broker ${this.label} does not support ${api.name} (API key ${api.apiKey})`, {
+        broker: this.label,
+        api: api.name,
+      });
+    }
+    const version = Math.min(ours, broker.maxVersion);
+    if (version < Math.max(api.minVersion, broker.minVersion)) {
+      throw new UnsupportedVersionError(
+        `No common version of ${api.name}: the client speaks ${api.minVersion}-${ours}, broker ${this.label} ` +
+          `speaks ${broker.minVersion}-${broker.maxVersion}. Upgrade the client or the broker.`,
+        { broker: this.label, api: api.name },
+      );
+    }
+    return version;
+  }
+
+  /**
+   * Sends a request and resolves with its decoded response (or `undefined` for `expectResponse: false`).
+   * Must be called on a ready connection; rejects with `ClientClosedError` or `ConnectionError` otherwise.
+   */
+  send<Req, Res>(api: ApiDefinition<Req, Res>, request: Req, options: RequestOptions = {}): Promise<Res> {
+    if (this.state !== 'ready' && !(this.state === 'connecting' && HANDSHAKE_APIS.has(api.apiKey))) {
+      return Promise.reject(this.notUsableError(api.name));
+    }
+    let version: number;
+    try {
+      version = options.version ?? this.versionFor(api, options.maxVersion);
+    } catch (error) {
+      return Promise.reject(error);
+    }
+    return this.enqueue(api, version, request, options);
+  }
+
+  /**
+   * Closes the connection. Requests in flight or queued reject with `error`, or a `ClientClosedError`.
+   * Safe to call more than once.
+   */
+  close(error?: KafkaError): void {
+    if (this.state === 'closed') return;
+    this.state = 'closed';
+    const reason = error ?? new ClientClosedError(`Connection to ${this.label} was closed`, { broker: this.label });
+    this.closeError = error;
+    if (this.reauthTimer !== undefined) clearTimeout(this.reauthTimer);
+    this.socket?.destroy();
+    this.failAll(reason);
+    for (const listener of this.closeListeners.splice(0)) listener(error);
+  }
+
+  // ---------------------------------------------------------------------------------------------------------------
+  // Connection setup
+
+  private async establish(): Promise<void> {
+    if (this.state === 'closed') throw this.notUsableError('connect');
+    this.state = 'connecting';
+    const deadline = setTimeout(() => {
+      this.close(
+        new ConnectionError(`Connection setup to ${this.label} timed out after ${this.options.connectTimeoutMs} ms`, {
+          broker: this.label,
+        }),
+      );
+    }, this.options.connectTimeoutMs);
+    try {
+      await this.openSocket();
+      await this.negotiateVersions();
+      if (this.options.sasl !== undefined) await this.authenticate(this.options.sasl);
+      if (this.state !== 'connecting') throw this.closeError ?? this.notUsableError('connect');
+      this.state = 'ready';
+      this.logger.debug('connected', { broker: this.label });
+    } catch (error) {
+      const failure = asKafkaError(error, this.label);
+      this.close(failure);
+      throw failure;
+    } finally {
+      clearTimeout(deadline);
+    }
+  }
+
+  private openSocket(): Promise<void> {
+    return new Promise((resolve, reject) => {
+      const { host, port, tls } = this.options;
+      let socket: Socket;
+      const secure = tls !== undefined;
+      if (this.options.socketFactory !== undefined) {
+        socket = this.options.socketFactory(this.options);
+      } else if (secure) {
+        socket = tlsConnect({
+          ...tls,
+          host,
+          port,
+          servername: tls.servername ?? (isIP(host) === 0 ? host : undefined),
+        });
+      } else {
+        socket = tcpConnect({ host, port });
+      }
+      this.socket = socket;
+      socket.setNoDelay(true);
+      socket.setKeepAlive(true, 60_000);
+      const onConnect = () => {
+        socket.off('error', onSetupError);
+        socket.on('error', (error) => this.onSocketError(error));
+        resolve();
+      };
+      const onSetupError = (error: Error) => {
+        reject(
+          secure && isTlsVerificationError(error)
+            ? new TlsError(`TLS handshake with ${this.label} failed: ${error.message}. Check the CA and hostname.`, {
+                broker: this.label,
+                cause: error,
+              })
+            : new ConnectionError(`Could not connect to ${this.label}: ${error.message}`, {
+                broker: this.label,
+                cause: error,
+              }),
+        );
+      };
+      const onSetupClose = () => {
+        reject(
+          this.closeError ??
+            new ConnectionError(`Connection to ${this.label} closed during setup`, { broker: this.label }),
+        );
+      };
+      socket.once(secure ? 'secureConnect' : 'connect', () => {
+        socket.off('close', onSetupClose);
+        onConnect();
+      });
+      socket.once('error', onSetupError);
+      socket.once('close', onSetupClose);
+      socket.on('data', (chunk: Buffer) => this.onData(chunk));
+      socket.on('close', () => this.onSocketClose());
+      socket.on('drain', () => {
+        this.socketBlocked = false;
+        this.flush();
+      });
+    });
+  }
+
+  private async negotiateVersions(): Promise<void> {
+    const request = {
+      clientSoftwareName: this.options.clientSoftwareName ?? 'vltava',
+      clientSoftwareVersion: this.options.clientSoftwareVersion ?? '0.0.0',
+    };
+    let response = await this.enqueue(ApiVersions, ApiVersions.maxVersion, request, {});
+    if (response.errorCode === UNSUPPORTED_VERSION) {
+      // The broker does not know our ApiVersions version; it answered in v0 with its own range (KIP-511).
+      const brokerRange = response.apiKeys.find((k) => k.apiKey === ApiVersions.apiKey);
+      const version = Math.min(ApiVersions.maxVersion, brokerRange?.maxVersion ?? 0);
+      response = await this.enqueue(ApiVersions, version, request, {});
+    }
+    if (response.errorCode !== 0) {
+      throw createBrokerError(response.errorCode, { broker: this.label, api: 'ApiVersions' });
+    }
+    this.brokerVersions = toVersionMap(response);
+  }
+
+  private async authenticate(mechanism: SaslMechanism): Promise<void> {
+    this.authenticating = true;
+    try {
+      const handshake = await this.enqueue(
+        SaslHandshake,
+        this.versionFor(SaslHandshake, 1),
+        {
+          mechanism: mechanism.mechanism,
+        },
+        {},
+      );
+      if (handshake.errorCode !== 0) {
+        throw new AuthenticationError(
+          `Broker ${this.label} does not enable SASL mechanism ${mechanism.mechanism}; it enables ` +
+            `${handshake.mechanisms.join(', ') || 'none'}. Change sasl.mechanism or the broker's sasl.enabled.mechanisms.`,
+          { broker: this.label, kafkaErrorCode: handshake.errorCode, kafkaErrorName: 'UNSUPPORTED_SASL_MECHANISM' },
+        );
+      }
+      const authenticateVersion = this.versionFor(SaslAuthenticate);
+      let sessionLifetimeMs = 0n;
+      await mechanism.authenticate({
+        host: this.host,
+        port: this.port,
+        exchange: async (authBytes) => {
+          const reply = await this.enqueue(SaslAuthenticate, authenticateVersion, { authBytes }, {});
+          if (reply.errorCode !== 0) {
+            throw new AuthenticationError(
+              `SASL ${mechanism.mechanism} authentication with ${this.label} failed: ` +
+                `${reply.errorMessage ?? 'no reason given'}. Check the credentials.`,
+              { broker: this.label, kafkaErrorCode: reply.errorCode, kafkaErrorName: 'SASL_AUTHENTICATION_FAILED' },
+            );
+          }
+          sessionLifetimeMs = reply.sessionLifetimeMs;
+          return reply.authBytes;
+        },
+      });
+      this.scheduleReauthentication(mechanism, Number(sessionLifetimeMs));
+    } finally {
+      this.authenticating = false;
+    }
+    this.flush();
+  }
+
+  /**
+   * KIP-368: the broker closes a connection whose session outlives `connections.max.reauth.ms`. Re-authenticate
+   * at a random point between 85% and 95% of the lifetime, as the Java client does.
+   */
+  private scheduleReauthentication(mechanism: SaslMechanism, lifetimeMs: number): void {
+    if (!(lifetimeMs > 0)) return;
+    const delay = Math.max(0, Math.floor(lifetimeMs * (0.85 + 0.1 * Math.random())));
+    this.reauthTimer = setTimeout(() => {
+      this.reauthTimer = undefined;
+      void this.reauthenticate(mechanism);
+    }, delay);
+    this.reauthTimer.unref();
+  }
+
+  private async reauthenticate(mechanism: SaslMechanism): Promise<void> {
+    if (this.state !== 'ready') return;
+    this.authenticating = true; // new requests queue from here on
+    try {
+      await this.drainInFlight();
+      if (this.state !== 'ready') return;
+      this.logger.debug('re-authenticating', { broker: this.label });
+      await this.authenticate(mechanism);
+    } catch (error) {
+      this.close(asKafkaError(error, this.label));
+    }
+  }
+
+  /** Resolves when no request is in flight (or the connection closed). */
+  private drainInFlight(): Promise<void> {
+    if (this.inFlightCount === 0) return Promise.resolve();
+    return new Promise((resolve) => {
+      const check = () => {
+        if (this.inFlightCount === 0 || this.state === 'closed') resolve();
+        else this.drainWaiters.push(check);
+      };
+      this.drainWaiters.push(check);
+    });
+  }
+
+  private drainWaiters: Array<() => void> = [];
+
+  // ---------------------------------------------------------------------------------------------------------------
+  // Request path
+
+  private enqueue<Req, Res>(
+    api: ApiDefinition<Req, Res>,
+    version: number,
+    request: Req,
+    options: RequestOptions,
+  ): Promise<Res> {
+    return new Promise<Res>((resolve, reject) => {
+      const correlationId = this.nextCorrelationId;
+      this.nextCorrelationId = correlationId === 0x7fffffff ? 1 : correlationId + 1;
+      let chunks: Buffer[];
+      try {
+        chunks = this.encode(api, version, correlationId, request);
+      } catch (error) {
+        reject(asKafkaError(error, this.label));
+        return;
+      }
+      const expectResponse = options.expectResponse ?? true;
+      const entry: QueuedRequest = {
+        apiKey: api.apiKey,
+        apiName: api.name,
+        chunks,
+        correlationId,
+        expectResponse,
+        responseHeaderVersion: api.responseHeaderVersion(version),
+        decode: expectResponse ? (reader) => api.decodeResponse(reader, version) : undefined,
+        resolve: resolve as (value: unknown) => void,
+        reject,
+        timer: undefined,
+        written: false,
+      };
+      const timeoutMs = options.timeoutMs ?? this.options.requestTimeoutMs;
+      entry.timer = setTimeout(() => this.onTimeout(entry, timeoutMs), timeoutMs);
+      this.queue.push(entry);
+      this.scheduleFlush();
+    });
+  }
+
+  private encode<Req>(
+    api: ApiDefinition<Req, unknown>,
+    version: number,
+    correlationId: number,
+    request: Req,
+  ): Buffer[] {
+    const writer = new Writer(256);
+    const sizeSlot = writer.reserveInt32();
+    writer.writeInt16(api.apiKey);
+    writer.writeInt16(version);
+    writer.writeInt32(correlationId);
+    const headerVersion = api.requestHeaderVersion(version);
+    if (headerVersion >= 1) {
+      writer.writeInt16(this.clientIdBytes.length);
+      writer.writeRaw(this.clientIdBytes);
+    }
+    if (headerVersion >= 2) writer.writeUnsignedVarint(0); // no tagged fields
+    api.encodeRequest(writer, version, request);
+    writer.patchInt32(sizeSlot, writer.length - 4);
+    return writer.toChunks();
+  }
+
+  private scheduleFlush(): void {
+    if (this.flushScheduled) return;
+    this.flushScheduled = true;
+    process.nextTick(() => {
+      this.flushScheduled = false;
+      this.flush();
+    });
+  }
+
+  /** Writes queued requests while the in-flight window, the socket and authentication allow. */
+  private flush(): void {
+    const socket = this.socket;
+    if (socket === undefined || this.state === 'closed') return;
+    let corked = false;
+    while (this.queueHead < this.queue.length && !this.socketBlocked) {
+      const entry = this.queue[this.queueHead]!;
+      if (this.authenticating && !HANDSHAKE_APIS.has(entry.apiKey)) break;
+      if (entry.expectResponse && this.inFlightCount >= this.options.maxInFlightRequests) break;
+      this.queue[this.queueHead++] = undefined as unknown as QueuedRequest;
+      if (!corked) {
+        socket.cork();
+        corked = true;
+      }
+      entry.written = true;
+      let accepted = true;
+      const last = entry.chunks.length - 1;
+      for (let i = 0; i < last; i++) accepted = socket.write(entry.chunks[i]!) && accepted;
+      if (entry.expectResponse) {
+        accepted = socket.write(entry.chunks[last]!) && accepted;
+        this.inFlight.push(entry);
+      } else {
+        accepted =
+          socket.write(entry.chunks[last]!, (error) => {
+            clearTimeout(entry.timer);
+            if (error) entry.reject(this.brokenError(error));
+            else entry.resolve(undefined);
+          }) && accepted;
+      }
+      if (!accepted) this.socketBlocked = true;
+    }
+    if (this.queueHead === this.queue.length) {
+      this.queue = [];
+      this.queueHead = 0;
+    } else if (this.queueHead > 1024 && this.queueHead * 2 > this.queue.length) {
+      this.queue = this.queue.slice(this.queueHead);
+      this.queueHead = 0;
+    }
+    if (corked) socket.uncork();
+  }
+
+  private onTimeout(entry: QueuedRequest, timeoutMs: number): void {
+    entry.timer = undefined;
+    const error = new RequestTimeoutError(
+      `${entry.apiName} request to ${this.label} got no response within ${timeoutMs} ms`,
+      { broker: this.label, api: entry.apiName },
+    );
+    if (entry.written) {
+      // A late response would arrive out of step; close like the Java client does. Everything pending fails with
+      // a retriable ConnectionError, this request with the timeout.
+      entry.reject(error);
+      this.removeInFlight(entry);
+      this.close(new ConnectionError(`Closed after a request timed out`, { broker: this.label, cause: error }));
+      return;
+    }
+    const index = this.queue.indexOf(entry, this.queueHead);
+    if (index >= 0) this.queue.splice(index, 1);
+    entry.reject(error);
+  }
+
+  private removeInFlight(entry: QueuedRequest): void {
+    const index = this.inFlight.indexOf(entry, this.inFlightHead);
+    if (index >= 0) this.inFlight.splice(index, 1);
+  }
+
+  // ---------------------------------------------------------------------------------------------------------------
+  // Response path
+
+  private onData(chunk: Buffer): void {
+    try {
+      this.decoder.push(chunk);
+    } catch (error) {
+      this.close(asKafkaError(error, this.label));
+    }
+  }
+
+  private onFrame(frame: Buffer): void {
+    if (frame.length < 4) {
+      throw new ProtocolError(`Response frame of ${frame.length} bytes from ${this.label} has no correlation id`);
+    }
+    const correlationId = frame.readInt32BE(0);
+    const entry = this.inFlight[this.inFlightHead];
+    if (entry === undefined || entry.correlationId !== correlationId) {
+      throw new ProtocolError(
+        `Response with correlation id ${correlationId} from ${this.label} does not match the oldest request ` +
+          `in flight (${entry === undefined ? 'none' : entry.correlationId})`,
+      );
+    }
+    this.inFlight[this.inFlightHead++] = undefined as unknown as QueuedRequest;
+    if (this.inFlightHead === this.inFlight.length) {
+      this.inFlight = [];
+      this.inFlightHead = 0;
+    }
+    clearTimeout(entry.timer);
+    try {
+      const reader = new Reader(frame, 4);
+      if (entry.responseHeaderVersion >= 1) reader.skipTaggedFields();
+      entry.resolve(entry.decode!(reader));
+    } catch (error) {
+      entry.reject(
+        new ProtocolError(`Could not decode the ${entry.apiName} response from ${this.label}`, {
+          broker: this.label,
+          api: entry.apiName,
+          cause: error,
+        }),
+      );
+    }
+    if (this.drainWaiters.length > 0 && this.inFlightCount === 0) {
+      for (const waiter of this.drainWaiters.splice(0)) waiter();
+    }
+    this.flush();
+  }
+
+  private onSocketError(error: Error): void {
+    this.close(this.brokenError(error));
+  }
+
+  private onSocketClose(): void {
+    if (this.state !== 'closed') {
+      this.close(new ConnectionError(`Connection to ${this.label} was closed by the broker`, { broker: this.label }));
+    }
+  }
+
+  private brokenError(error: Error): ConnectionError {
+    return new ConnectionError(`Connection to ${this.label} failed: ${error.message}`, {
+      broker: this.label,
+      cause: error,
+    });
+  }
+
+  private notUsableError(what: string): KafkaError {
+    return (
+      this.closeError ??
+      new ClientClosedError(`Cannot send ${what}: the connection to ${this.label} is ${this.state}`, {
+        broker: this.label,
+      })
+    );
+  }
+
+  private failAll(error: KafkaError): void {
+    const entries = [...this.inFlight.slice(this.inFlightHead), ...this.queue.slice(this.queueHead)];
+    this.inFlight = [];
+    this.inFlightHead = 0;
+    this.queue = [];
+    this.queueHead = 0;
+    for (const entry of entries) {
+      clearTimeout(entry.timer);
+      entry.reject(error);
+    }
+    for (const waiter of this.drainWaiters.splice(0)) waiter();
+  }
+}
+
+const UNSUPPORTED_VERSION = 35;
+
+function toVersionMap(response: ApiVersionsResponse): Map<number, VersionRange> {
+  const map = new Map<number, VersionRange>();
+  for (const key of response.apiKeys) map.set(key.apiKey, { minVersion: key.minVersion, maxVersion: key.maxVersion });
+  return map;
+}
+
+function asKafkaError(error: unknown, broker: string): KafkaError {
+  if (isKafkaError(error)) return error;
+  return new ConnectionError(`Unexpected failure on ${broker}: ${String((error as Error)?.message ?? error)}`, {
+    broker,
+    cause: error,
+  });
+}
