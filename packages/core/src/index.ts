@@ -4,3 +4,4 @@
  * @packageDocumentation
  */
 export * from './errors/index.js';
+export * from './producer/index.js';

@@ -21,16 +21,12 @@ export function murmur2(data: Uint8Array, start = 0, end = data.length): number 
     k = Math.imul(k, M);
     h = Math.imul(h, M) ^ k;
   }
-  switch (length & 3) {
-    // biome-ignore lint/suspicious/noFallthroughSwitchClause: murmur2 mixes the tail bytes by falling through
-    case 3:
-      h ^= data[i + 2]! << 16;
-    // biome-ignore lint/suspicious/noFallthroughSwitchClause: see above
-    case 2:
-      h ^= data[i + 1]! << 8;
-    case 1:
-      h ^= data[i]!;
-      h = Math.imul(h, M);
+  const tail = length & 3;
+  if (tail > 0) {
+    if (tail === 3) h ^= data[i + 2]! << 16;
+    if (tail >= 2) h ^= data[i + 1]! << 8;
+    h ^= data[i]!;
+    h = Math.imul(h, M);
   }
   h ^= h >>> 13;
   h = Math.imul(h, M);
