@@ -541,9 +541,15 @@ export class Sender {
     this.metrics.error(error.code);
     if (batch.done) return; // expired while in flight; only its sequences mattered
     const inTime = now < batch.deadline;
-    const retriable = error.retriable && batch.attempts <= this.options.retries && inTime && !this.stopped;
+    const canRetry = batch.attempts <= this.options.retries && inTime && !this.stopped;
     const transactions = this.transactions;
-    const decision = transactions?.onFailure(batch, code, error, retriable) ?? (retriable ? 'retry' : 'fail');
+    const decision =
+      transactions?.onFailure(batch, code, error, canRetry) ?? (error.retriable && canRetry ? 'retry' : 'fail');
+    if (decision === 'written') {
+      transactions?.onAcknowledged(batch);
+      this.settleSuccess(batch, -1n, -1, answered);
+      return;
+    }
     if (decision === 'retry') {
       this.options.logger.debug('retrying a batch', {
         topic: batch.topic,
@@ -558,14 +564,13 @@ export class Sender {
       return;
     }
     transactions?.onGivenUp(batch);
-    const reported =
-      error.retriable && !inTime
-        ? new KafkaTimeoutError(
-            `Delivery timed out: ${batch.count} record(s) for ${batch.state.label} were not acknowledged within ` +
-              `deliveryTimeoutMs (last error: ${error.message})`,
-            { topic: batch.topic, partition: batch.partition, cause: error },
-          )
-        : (transactions?.fatal ?? error);
+    const reported = !inTime
+      ? new KafkaTimeoutError(
+          `Delivery timed out: ${batch.count} record(s) for ${batch.state.label} were not acknowledged within ` +
+            `deliveryTimeoutMs (last error: ${error.message})`,
+          { topic: batch.topic, partition: batch.partition, cause: error },
+        )
+      : (transactions?.fatal ?? error);
     this.settleFailure(batch, reported, answered);
   }
 

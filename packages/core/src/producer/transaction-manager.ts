@@ -42,8 +42,11 @@ export type TransactionState =
   | 'abortable-error'
   | 'fatal-error';
 
-/** What to do with a batch that failed: send it again, or fail its records with the error. */
-export type FailureDecision = 'retry' | 'fail';
+/**
+ * What to do with a batch that failed: send it again, fail its records with the error, or complete it as written
+ * (the broker acknowledged a later sequence of the same epoch, so this one is in the log; its offset is unknown).
+ */
+export type FailureDecision = 'retry' | 'fail' | 'written';
 
 /** Adds `increment` to a sequence number, wrapping at 2^31 as Kafka does (`DefaultRecordBatch.incrementSequence`). */
 export function incrementSequence(sequence: number, increment: number): number {
@@ -71,7 +74,10 @@ export function lastSequence(batch: ProducerBatch): number {
  * 5. **Retry in order.** A batch that fails retriably goes back to the front of its partition's queue, in sequence
  *    order, and the partition sends nothing more until every request in flight for it has answered. Then the
  *    queued batches go out again in order with their original sequences: the broker skips those it already has
- *    and appends the others, so order and exactly-once hold across retries, reconnects and leader changes.
+ *    and appends the others, so order and exactly-once hold across retries, reconnects and leader changes. No new
+ *    batch is sent while a retried batch is unacknowledged, so a retried batch always stays within the 5 batches
+ *    the broker remembers. If a later batch of the same epoch is acknowledged first, a failing earlier batch is
+ *    known to be written (the broker appends a producer's sequences in order): it completes, offset unknown.
  * 6. **OUT_OF_ORDER_SEQUENCE_NUMBER.** If the batch is not the next one the broker should expect (an earlier batch
  *    is still pending, or the batch was re-sequenced under a newer epoch), retry it. If it is the next one (base
  *    = last acknowledged + 1, or right after an unresolved batch of rule 8), the broker has a real gap: an
@@ -258,6 +264,9 @@ export class TransactionManager {
     }
     if (this.unresolved.has(state)) return false;
     if (state.unacked.length >= MAX_UNACKED_PER_PARTITION) return false;
+    // While a retried batch is unacknowledged, send nothing new: at most 4 batches then follow it on the broker,
+    // so it stays within the 5 batches the broker remembers and every resend of it is recognised as a duplicate.
+    for (const other of state.unacked) if (other.attempts > 1 || !other.inFlight) return false;
     const stale = state.producerId !== this.producerId || state.producerEpoch !== this.producerEpoch;
     if (stale && state.unacked.length > 0) return false;
     return true;
@@ -297,11 +306,22 @@ export class TransactionManager {
 
   /**
    * Decides what to do with a batch whose request failed with broker error `code` (or a client error such as a
-   * broken connection, code -1). `retriable` says whether the error is retriable in general and the batch has
-   * retries and time left. Applies rules 5-7 and marks the producer's error state where needed.
+   * broken connection, code -1). `canRetry` says whether the batch has attempts and time left. Applies rules 5-7:
+   * sequence errors are judged by the sequence rules, other errors by their `retriable` flag. Marks the producer's
+   * error state where needed.
    */
-  onFailure(batch: ProducerBatch, code: number, error: KafkaError, retriable: boolean): FailureDecision {
+  onFailure(batch: ProducerBatch, code: number, error: KafkaError, canRetry: boolean): FailureDecision {
     const state = batch.state;
+    if (
+      batch.baseSequence !== NO_SEQUENCE &&
+      batch.producerId === state.producerId &&
+      batch.producerEpoch === state.producerEpoch &&
+      state.lastAckedSequence >= lastSequence(batch)
+    ) {
+      // A later batch was acknowledged: the broker appends a producer's sequences in order, so this one was
+      // written (its response got lost). Complete it; only its offset is unknown.
+      return 'written';
+    }
     if (FATAL_CODES.has(code) || (this.transactional && code === INVALID_PRODUCER_EPOCH)) {
       this.setFatal(error);
       return 'fail';
@@ -309,18 +329,18 @@ export class TransactionManager {
     if (batch.baseSequence !== NO_SEQUENCE && (code === OUT_OF_ORDER_SEQUENCE_NUMBER || code === UNKNOWN_PRODUCER_ID)) {
       // A batch stamped with another id or epoch than the partition now runs under is a leftover: just retry.
       const leftover = batch.producerId !== state.producerId || batch.producerEpoch !== state.producerEpoch;
-      if (leftover || this.rewrite.has(state)) return retriable ? 'retry' : 'fail';
+      if (leftover || this.rewrite.has(state)) return canRetry ? 'retry' : 'fail';
       const followsUnresolved =
         state.unresolvedSequence >= 0 && batch.baseSequence === incrementSequence(state.unresolvedSequence, 1);
       const isNext = batch.baseSequence === incrementSequence(state.lastAckedSequence, 1);
       const gap = code === UNKNOWN_PRODUCER_ID || followsUnresolved || (!this.unresolved.has(state) && isNext);
-      if (!gap) return retriable ? 'retry' : 'fail';
+      if (!gap) return canRetry ? 'retry' : 'fail';
       if (this.transactional) {
         this.setAbortable(error);
         if (!this.transactionV2) this.bumpRequired = true;
         return 'fail';
       }
-      if (!retriable) return 'fail';
+      if (!canRetry) return 'fail';
       this.logger.warn('sequence gap on the broker; bumping the producer epoch', {
         partition: state.label,
         error: error.kafkaErrorName,
@@ -330,7 +350,7 @@ export class TransactionManager {
       this.requestBump(state);
       return 'retry';
     }
-    if (retriable) return 'retry';
+    if (error.retriable && canRetry) return 'retry';
     if (this.transactional) this.setAbortable(error);
     return 'fail';
   }
