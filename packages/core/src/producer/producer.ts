@@ -614,7 +614,7 @@ export class Producer<K = string | Uint8Array, V = string | Uint8Array> implemen
     if (!this.codecsReady) await this.codecsLoading;
     let entry = this.topics.get(topic);
     let refreshed = false;
-    for (;;) {
+    for (let attempt = 0; ; attempt++) {
       if (entry !== undefined && (explicit === undefined || explicit < entry.partitions.partitionCount)) return entry;
       if (entry !== undefined && refreshed) {
         throw new InvalidArgumentError(
@@ -622,12 +622,13 @@ export class Producer<K = string | Uint8Array, V = string | Uint8Array> implemen
           { topic, partition: explicit },
         );
       }
+      // One metadata request is always made, even with maxBlockMs 0.
       const remaining = deadline - Date.now();
-      if (remaining <= 0) {
+      if (remaining <= 0 && attempt > 0) {
         throw new KafkaTimeoutError(`Topic ${topic} not present in metadata within maxBlockMs`, { topic });
       }
       if (entry === undefined) {
-        await this.cluster.topicMetadata(topic, remaining);
+        await this.cluster.topicMetadata(topic, Math.max(0, remaining));
       } else {
         await this.cluster.refreshMetadata({ topics: [topic] });
         refreshed = true;
