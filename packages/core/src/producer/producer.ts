@@ -679,11 +679,22 @@ export class Producer<K = string | Uint8Array, V = string | Uint8Array> implemen
     });
   }
 
-  /** Throws if a queued record can no longer be appended (closed producer, transaction ended). */
+  /**
+   * Throws if a queued record can no longer be appended: the producer closed, failed fatally, or its transaction is
+   * being aborted. A record sent before `commitTransaction` was called still joins the transaction (the commit waits
+   * for it).
+   */
   private checkStillSendable(undo?: () => void): void {
     let error: KafkaError | undefined;
+    const transactions = this.transactions;
     if (this.state === 'closed') error = this.closedError();
-    else error = this.transactions?.sendError();
+    else if (transactions?.fatal !== undefined) error = transactions.fatal;
+    else if (transactions?.transactional === true) {
+      if (transactions.abortable !== undefined) error = transactions.abortable;
+      else if (transactions.state === 'aborting') {
+        error = new TransactionAbortedError('The transaction was aborted before this record was sent');
+      }
+    }
     if (error !== undefined) {
       undo?.();
       throw error;

@@ -3,7 +3,7 @@
  * with plain Fetch requests through the cluster layer (independent of the producer under test), or with Kafka's own
  * console consumer where an independent reader matters (transactions, partitioning parity).
  */
-import { kafkaTool } from '@vltava/kafka-harness/vitest';
+import { runKafkaTool } from '@vltava/kafka-harness';
 import { resolveClientOptions } from '../../src/cluster/client-options.js';
 import { Cluster, CoordinatorType } from '../../src/cluster/cluster.js';
 import { createBrokerError } from '../../src/errors/index.js';
@@ -181,6 +181,7 @@ export interface ConsoleRecord {
  * it has been idle for `idleMs`.
  */
 export async function consoleConsume(
+  brokers: string,
   topic: string,
   options: { isolation?: 'read_committed' | 'read_uncommitted'; expected?: number; idleMs?: number } = {},
 ): Promise<ConsoleRecord[]> {
@@ -202,7 +203,7 @@ export async function consoleConsume(
     String(options.idleMs ?? 8000),
   ];
   if (options.expected !== undefined) args.push('--max-messages', String(options.expected));
-  const result = await kafkaTool('kafka-console-consumer', args, { timeoutMs: 90_000 });
+  const result = await runKafkaTool(brokers, 'kafka-console-consumer', args, { timeoutMs: 90_000 });
   const records: ConsoleRecord[] = [];
   for (const line of result.stdout.split('\n')) {
     // Partition:0|Offset:12|key|value
@@ -214,22 +215,34 @@ export async function consoleConsume(
   return records;
 }
 
-/** Committed offsets of a group for a topic (OffsetFetch, stable offsets only), by partition. */
+/**
+ * Committed offsets of a group for a topic, by partition: OffsetFetch with `requireStable`, repeated while the
+ * broker answers UNSTABLE_OFFSET_COMMIT (a transaction's offsets not yet settled) or the coordinator is loading.
+ */
 export async function committedOffsets(brokers: string, groupId: string, topic: string, partitions: number[]) {
   const cluster = testCluster(brokers);
   try {
-    const coordinator = await cluster.findCoordinator(CoordinatorType.group, groupId);
-    const connection = await cluster.connection(coordinator.nodeId);
-    const response = await connection.send(
-      OffsetFetch,
-      { groupId, topics: [{ name: topic, partitionIndexes: partitions }], requireStable: true },
-      { maxVersion: 7 },
-    );
-    const result = new Map<number, bigint>();
-    for (const t of response.topics ?? []) {
-      for (const p of t.partitions) result.set(p.partitionIndex, p.committedOffset);
-    }
-    return result;
+    return await waitFor(`stable offsets of ${groupId}`, async () => {
+      const coordinator = await cluster.findCoordinator(CoordinatorType.group, groupId);
+      const connection = await cluster.connection(coordinator.nodeId);
+      const response = await connection.send(
+        OffsetFetch,
+        { groupId, topics: [{ name: topic, partitionIndexes: partitions }], requireStable: true },
+        { maxVersion: 7 },
+      );
+      if (response.errorCode !== 0) {
+        cluster.invalidateCoordinator(CoordinatorType.group, groupId);
+        return undefined;
+      }
+      const result = new Map<number, bigint>();
+      for (const t of response.topics ?? []) {
+        for (const p of t.partitions) {
+          if (p.errorCode !== 0) return undefined;
+          result.set(p.partitionIndex, p.committedOffset);
+        }
+      }
+      return result;
+    });
   } finally {
     cluster.close();
   }

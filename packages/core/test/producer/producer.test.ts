@@ -352,7 +352,7 @@ describe('Producer: partitioning', () => {
     expect(produced.exitCode).toBe(0);
     const p = producer();
     const ours = await Promise.all(keys.map((key) => p.send({ topic: ourTopic, key, value: `${key}-vltava` })));
-    const java = await consoleConsume(javaTopic, { expected: keys.length });
+    const java = await consoleConsume(brokers, javaTopic, { expected: keys.length });
     expect(java).toHaveLength(keys.length);
     const javaPartition = new Map(java.map((r) => [r.key, r.partition]));
     for (const [i, key] of keys.entries()) {
