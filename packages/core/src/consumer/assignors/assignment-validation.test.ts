@@ -6,7 +6,15 @@ import type { GroupMemberSubscription, MemberAssignment, TopicPartition } from '
 const tp = (topic: string, partition: number): TopicPartition => ({ topic, partition });
 
 function member(memberId: string, ownedPartitions: TopicPartition[] = []): GroupMemberSubscription {
-  return { memberId, groupInstanceId: null, topics: ['t'], userData: null, ownedPartitions, generationId: 1, rackId: null };
+  return {
+    memberId,
+    groupInstanceId: null,
+    topics: ['t'],
+    userData: null,
+    ownedPartitions,
+    generationId: 1,
+    rackId: null,
+  };
 }
 
 const assignment = (entries: Record<string, TopicPartition[]>): Map<string, MemberAssignment> =>

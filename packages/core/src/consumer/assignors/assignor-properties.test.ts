@@ -177,14 +177,14 @@ function nextGeneration(
 ): Scenario {
   const members = scenario.members.map((member) => {
     const own = assignment.get(member.memberId)!;
-    const instance = name === 'sticky' ? new StickyAssignor() : new CooperativeStickyAssignor();
+    const instance: PartitionAssignor = name === 'sticky' ? new StickyAssignor() : new CooperativeStickyAssignor();
     instance.onAssignment?.(own, generation);
     const owned = name === 'sticky' ? [] : own.partitions;
     return {
       ...member,
       ownedPartitions: owned,
       generationId: generation,
-      userData: instance.subscriptionUserData(member.topics, owned, generation),
+      userData: instance.subscriptionUserData?.(member.topics, owned, generation) ?? null,
     };
   });
   return { members, topics: scenario.topics };
@@ -244,9 +244,7 @@ describe.each(ASSIGNOR_NAMES)('%s assignor over random groups', (name) => {
         const counts = [...loads(assignment).values()];
         if (name === 'range') {
           for (const topic of scenario.topics.keys()) {
-            const perMember = [...assignment.values()].map(
-              (a) => a.partitions.filter((p) => p.topic === topic).length,
-            );
+            const perMember = [...assignment.values()].map((a) => a.partitions.filter((p) => p.topic === topic).length);
             expect(Math.max(...perMember) - Math.min(...perMember)).toBeLessThanOrEqual(1);
           }
         } else {
@@ -284,7 +282,10 @@ describe.each(['sticky', 'cooperative-sticky'] as const)('%s assignor balance an
         const load = new Map(scenario.members.map((m) => [m.memberId, 0]));
         const search = (i: number): void => {
           if (i === partitions.length) {
-            best = Math.min(best, [...load.values()].reduce((s, l) => s + l * l, 0));
+            best = Math.min(
+              best,
+              [...load.values()].reduce((s, l) => s + l * l, 0),
+            );
             return;
           }
           for (const id of subscribers[i]!) {
@@ -315,22 +316,26 @@ describe.each(['sticky', 'cooperative-sticky'] as const)('%s assignor balance an
 
   it('moves no partition of the remaining members when one member leaves (identical subscriptions)', () => {
     fc.assert(
-      fc.property(scenarioArbitrary({ identical: true, maxMembers: 8, maxPartitions: 12 }), fc.nat(), (scenario, pick) => {
-        fc.pre(scenario.members.length >= 2);
-        const settled = settle(scenario, name, 2);
-        const before = nextGeneration(settled.scenario, settled.assignment, 50, name);
-        const leaving = before.members[pick % before.members.length]!.memberId;
-        const remaining = { members: before.members.filter((m) => m.memberId !== leaving), topics: before.topics };
-        const after = createAssignor(name).assign(remaining.members, remaining.topics);
-        for (const member of remaining.members) {
-          const now = new Set(after.get(member.memberId)!.partitions.map((p) => `${p.topic}-${p.partition}`));
-          for (const p of settled.assignment.get(member.memberId)!.partitions) {
-            expect(now.has(`${p.topic}-${p.partition}`)).toBe(true);
+      fc.property(
+        scenarioArbitrary({ identical: true, maxMembers: 8, maxPartitions: 12 }),
+        fc.nat(),
+        (scenario, pick) => {
+          fc.pre(scenario.members.length >= 2);
+          const settled = settle(scenario, name, 2);
+          const before = nextGeneration(settled.scenario, settled.assignment, 50, name);
+          const leaving = before.members[pick % before.members.length]!.memberId;
+          const remaining = { members: before.members.filter((m) => m.memberId !== leaving), topics: before.topics };
+          const after = createAssignor(name).assign(remaining.members, remaining.topics);
+          for (const member of remaining.members) {
+            const now = new Set(after.get(member.memberId)!.partitions.map((p) => `${p.topic}-${p.partition}`));
+            for (const p of settled.assignment.get(member.memberId)!.partitions) {
+              expect(now.has(`${p.topic}-${p.partition}`)).toBe(true);
+            }
           }
-        }
-        // Nobody else owned the leaver's partitions, so even cooperative hands them out at once.
-        expect(checkWellFormed(remaining, after)).toEqual(subscribedPartitions(remaining));
-      }),
+          // Nobody else owned the leaver's partitions, so even cooperative hands them out at once.
+          expect(checkWellFormed(remaining, after)).toEqual(subscribedPartitions(remaining));
+        },
+      ),
       { numRuns: 300 },
     );
   });

@@ -11,7 +11,11 @@ import type {
 import { StickyAssignor } from './sticky-assignor.js';
 import { encodeCooperativeStickyUserData } from './sticky-user-data.js';
 
-function member(memberId: string, topics: string[], extra: Partial<GroupMemberSubscription> = {}): GroupMemberSubscription {
+function member(
+  memberId: string,
+  topics: string[],
+  extra: Partial<GroupMemberSubscription> = {},
+): GroupMemberSubscription {
   return {
     memberId,
     groupInstanceId: null,
@@ -170,13 +174,17 @@ class SimulatedGroup {
 
   apply(event: Event): void {
     if (event.kind === 'join') this.join(event.topics, event.rack);
-    else if (event.kind === 'leave' && this.members.length > 1) this.members.splice(event.pick % this.members.length, 1);
+    else if (event.kind === 'leave' && this.members.length > 1)
+      this.members.splice(event.pick % this.members.length, 1);
     else if (event.kind === 'resubscribe' && !this.identical) {
       this.members[event.pick % this.members.length]!.topics = TOPICS.filter((_, t) => event.topics[t]);
     } else if (event.kind === 'grow') {
       const name = TOPICS[event.topic]!;
       const current = this.topics.get(name)!;
-      this.topics.set(name, partitions(current.length + event.by, (p) => [p % 2 === 0 ? 'r0' : 'r1']));
+      this.topics.set(
+        name,
+        partitions(current.length + event.by, (p) => [p % 2 === 0 ? 'r0' : 'r1']),
+      );
     }
   }
 
@@ -224,7 +232,9 @@ class SimulatedGroup {
   /** Sorted loads of the most balanced assignment, from the eager sticky assignor on the same group from scratch. */
   optimalLoads(): number[] {
     const fresh = this.subscriptions().map((s) => ({ ...s, ownedPartitions: [], userData: null, generationId: -1 }));
-    return [...new StickyAssignor().assign(fresh, this.topics).values()].map((a) => a.partitions.length).sort((a, b) => a - b);
+    return [...new StickyAssignor().assign(fresh, this.topics).values()]
+      .map((a) => a.partitions.length)
+      .sort((a, b) => a - b);
   }
 }
 
@@ -236,7 +246,10 @@ describe('CooperativeStickyAssignor over many rebalances', () => {
     fc.assert(
       fc.property(
         fc.array(fc.integer({ min: 0, max: 12 }), { minLength: 3, maxLength: 3 }),
-        fc.array(fc.tuple(fc.array(fc.boolean(), { minLength: 3, maxLength: 3 }), fc.nat(2)), { minLength: 1, maxLength: 4 }),
+        fc.array(fc.tuple(fc.array(fc.boolean(), { minLength: 3, maxLength: 3 }), fc.nat(2)), {
+          minLength: 1,
+          maxLength: 4,
+        }),
         fc.array(eventArbitrary, { minLength: 1, maxLength: 12 }),
         (counts, initial, events) => {
           const topics = new Map(TOPICS.map((t, i) => [t, partitions(counts[i]!, (p) => [p % 3 === 0 ? 'r0' : 'r1'])]));
@@ -276,7 +289,9 @@ describe('CooperativeStickyAssignor over many rebalances', () => {
         group.rebalance();
         for (const event of events) {
           group.apply(event);
-          const before = new Map(group.members.map((m) => [m.id, new Set(m.owned.map((p) => `${p.topic}-${p.partition}`))]));
+          const before = new Map(
+            group.members.map((m) => [m.id, new Set(m.owned.map((p) => `${p.topic}-${p.partition}`))]),
+          );
           const assignment = group.rebalance();
           // While the rebalance completes, a member consumes what it owned and still has, plus what it is added.
           // Something added to one member must not be still consumed by another one that owned it before.

@@ -26,6 +26,12 @@ describe('createAssignor', () => {
     expect(createAssignor('cooperative-sticky').supportedProtocols).toEqual(['cooperative', 'eager']);
   });
 
+  it('gives an empty assignment to an empty group', () => {
+    for (const name of BUILT_IN_ASSIGNORS) {
+      expect(createAssignor(name).assign([], new Map([['t', [{ partition: 0, replicaRacks: [] }]]])).size).toBe(0);
+    }
+  });
+
   it('rejects any other name with a ConfigError listing the valid ones', () => {
     let error: unknown;
     try {

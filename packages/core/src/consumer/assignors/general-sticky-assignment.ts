@@ -10,8 +10,10 @@ import type { StickyGroup } from './sticky-group.js';
  * optimal one. With identical subscriptions it means loads differ by at most one.
  *
  * 1. Every member keeps the partitions it validly owned (see {@link StickyGroup.previousOwner}).
- * 2. Other partitions, those of topics with the fewest subscribers first, go to the least loaded subscriber
- *    (rack-local first among equals when rack-aware).
+ * 2. Other partitions go, one at a time, to their least loaded subscriber (among equals: rack-local first when
+ *    rack-aware, then the member with fewer topics, which has fewer chances later). Topics are interleaved
+ *    (partition 0 of every topic, then partition 1, …; topics with fewer subscribers first among equal numbers)
+ *    so that no topic is left to the end, where its subscribers alone would have to absorb it.
  * 3. Chains of moves that improve balance are applied moving only partitions placed in step 2, then
  *    4. moving any partition. When the previous owners can be kept in an optimal assignment, step 3 finds it and
  *    step 4 moves nothing, so a cooperative group settles in one follow-up rebalance. On each step of a chain the
@@ -65,16 +67,27 @@ class GeneralAssignment {
     free.sort((a, b) => {
       const ta = group.partitionTopic[a]!;
       const tb = group.partitionTopic[b]!;
-      return group.subscribers[ta]!.length - group.subscribers[tb]!.length || a - b;
+      return (
+        group.partitionNumber[a]! - group.partitionNumber[b]! ||
+        group.subscribers[ta]!.length - group.subscribers[tb]!.length ||
+        a - b
+      );
     });
     for (const p of free) {
       let best = -1;
       let bestLocal = false;
       for (const m of group.subscribers[group.partitionTopic[p]!]!) {
         const local = group.rackFit(m, p) > 0;
-        if (best < 0 || this.load[m]! < this.load[best]! || (this.load[m] === this.load[best] && local && !bestLocal)) {
+        if (best < 0 || this.load[m]! < this.load[best]!) {
           best = m;
           bestLocal = local;
+        } else if (this.load[m] === this.load[best]) {
+          // Among equals: rack-local first, then the member with fewer topics (fewer chances to get partitions later).
+          const fewer = group.subscriptions[m]!.length < group.subscriptions[best]!.length;
+          if ((local && !bestLocal) || (local === bestLocal && fewer)) {
+            best = m;
+            bestLocal = local;
+          }
         }
       }
       this.place(p, best);
@@ -139,7 +152,7 @@ class GeneralAssignment {
       let improved = false;
       for (const source of order) {
         if (this.load[source]! - minLoad < 2) break;
-        const target = this.search(source, onlyNew);
+        const target = this.search(source, onlyNew, minLoad);
         if (target >= 0) {
           this.shift(source, target, onlyNew, quotaHint);
           improved = true;
@@ -152,10 +165,10 @@ class GeneralAssignment {
 
   /**
    * Breadth-first search from `source` over "member holds a movable partition of a topic the next member
-   * subscribes to". Returns the least loaded member reached with at least two partitions fewer than `source`,
-   * or -1.
+   * subscribes to". Returns the least loaded member reached with at least two partitions fewer than `source`
+   * (stopping at the first one with the group's smallest load, `minLoad`), or -1.
    */
-  private search(source: number, onlyNew: boolean): number {
+  private search(source: number, onlyNew: boolean, minLoad: number): number {
     const { group, load, visited, parentMember, parentTopic, topicExpanded, queue } = this;
     const stamp = ++this.stamp;
     const limit = load[source]! - 2;
@@ -175,7 +188,10 @@ class GeneralAssignment {
           parentMember[next] = m;
           parentTopic[next] = t;
           queue[tail++] = next;
-          if (load[next]! <= limit && (best < 0 || load[next]! < load[best]!)) best = next;
+          if (load[next]! <= limit && (best < 0 || load[next]! < load[best]!)) {
+            best = next;
+            if (load[next] === minLoad) return best;
+          }
         }
       }
     }

@@ -83,7 +83,10 @@ describe('RangeAssignor', () => {
         (counts, subscriptions) => {
           const topics = new Map(counts.map((count, t) => [`t${t}`, partitions(count)]));
           const members = subscriptions.map((flags, m) =>
-            member(`m${(m * 7) % 11}`, [...topics.keys()].filter((_, t) => flags[t])),
+            member(
+              `m${(m * 7) % 11}`,
+              [...topics.keys()].filter((_, t) => flags[t]),
+            ),
           );
           const result = assignor.assign(members, topics);
           for (const [topic, infos] of topics) {
@@ -113,14 +116,26 @@ describe('RangeAssignor', () => {
       // Partition p has its only replica on rack r(p % 3); members a, b, c sit on racks r0, r1, r2.
       const racks = ['r0', 'r1', 'r2'];
       const topics = new Map([['t', partitions(6, (p) => [racks[p % 3]!])]]);
-      const members = [member('a', ['t'], { rackId: 'r0' }), member('b', ['t'], { rackId: 'r1' }), member('c', ['t'], { rackId: 'r2' })];
-      expect(flat(assignor.assign(members, topics))).toEqual({ a: ['tp0', 'tp3'], b: ['tp1', 'tp4'], c: ['tp2', 'tp5'] });
+      const members = [
+        member('a', ['t'], { rackId: 'r0' }),
+        member('b', ['t'], { rackId: 'r1' }),
+        member('c', ['t'], { rackId: 'r2' }),
+      ];
+      expect(flat(assignor.assign(members, topics))).toEqual({
+        a: ['tp0', 'tp3'],
+        b: ['tp1', 'tp4'],
+        c: ['tp2', 'tp5'],
+      });
     });
 
     it('keeps the range balance when the racks cannot all be matched', () => {
       // Partitions 0-3 live on r0 only (where a and c sit), partition 4 on r2 only; b on r1 still gets its share.
       const topics = new Map([['t', partitions(5, (p) => [p < 4 ? 'r0' : 'r2'])]]);
-      const members = [member('a', ['t'], { rackId: 'r0' }), member('b', ['t'], { rackId: 'r1' }), member('c', ['t'], { rackId: 'r0' })];
+      const members = [
+        member('a', ['t'], { rackId: 'r0' }),
+        member('b', ['t'], { rackId: 'r1' }),
+        member('c', ['t'], { rackId: 'r0' }),
+      ];
       expect(flat(assignor.assign(members, topics))).toEqual({ a: ['tp0', 'tp1'], b: ['tp4'], c: ['tp2', 'tp3'] });
     });
 
@@ -130,7 +145,10 @@ describe('RangeAssignor', () => {
         ['orders', partitions(4, (p) => [racks[(p + 1) % 2]!])],
         ['payments', partitions(4, (p) => [racks[(p + 1) % 2]!])],
       ]);
-      const members = [member('a', ['orders', 'payments'], { rackId: 'r0' }), member('b', ['orders', 'payments'], { rackId: 'r1' })];
+      const members = [
+        member('a', ['orders', 'payments'], { rackId: 'r0' }),
+        member('b', ['orders', 'payments'], { rackId: 'r1' }),
+      ];
       const result = flat(assignor.assign(members, topics));
       expect(result).toEqual({
         a: ['ordersp1', 'ordersp3', 'paymentsp1', 'paymentsp3'],
@@ -148,23 +166,35 @@ describe('RangeAssignor', () => {
       fc.assert(
         fc.property(
           fc.array(fc.integer({ min: 0, max: 12 }), { minLength: 1, maxLength: 3 }),
-          fc.array(fc.tuple(fc.array(fc.boolean(), { minLength: 3, maxLength: 3 }), fc.option(fc.constantFrom('r0', 'r1', 'r2'))), {
-            minLength: 1,
-            maxLength: 6,
-          }),
+          fc.array(
+            fc.tuple(
+              fc.array(fc.boolean(), { minLength: 3, maxLength: 3 }),
+              fc.option(fc.constantFrom('r0', 'r1', 'r2')),
+            ),
+            {
+              minLength: 1,
+              maxLength: 6,
+            },
+          ),
           fc.array(fc.subarray(['r0', 'r1', 'r2']), { minLength: 40, maxLength: 40 }),
           (counts, specs, replicaRacks) => {
             const topics = new Map(
               counts.map((count, t) => [`t${t}`, partitions(count, (p) => replicaRacks[(t * 13 + p) % 40]!)]),
             );
             const members = specs.map(([flags, rack], m) =>
-              member(`m${m}`, [...topics.keys()].filter((_, t) => flags[t]), { rackId: rack }),
+              member(
+                `m${m}`,
+                [...topics.keys()].filter((_, t) => flags[t]),
+                { rackId: rack },
+              ),
             );
             const result = assignor.assign(members, topics);
             const seen = new Set<string>();
             for (const [topic, infos] of topics) {
               const subscribers = members.filter((m) => m.topics.includes(topic));
-              const sizes = subscribers.map((m) => result.get(m.memberId)!.partitions.filter((p) => p.topic === topic).length);
+              const sizes = subscribers.map(
+                (m) => result.get(m.memberId)!.partitions.filter((p) => p.topic === topic).length,
+              );
               if (subscribers.length === 0) continue;
               const base = Math.floor(infos.length / subscribers.length);
               expect(sizes.filter((s) => s === base + 1)).toHaveLength(infos.length % subscribers.length);

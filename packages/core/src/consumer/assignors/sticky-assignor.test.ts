@@ -8,7 +8,11 @@ import type {
 import { StickyAssignor } from './sticky-assignor.js';
 import { decodeStickyUserData, encodeStickyUserData } from './sticky-user-data.js';
 
-function member(memberId: string, topics: string[], extra: Partial<GroupMemberSubscription> = {}): GroupMemberSubscription {
+function member(
+  memberId: string,
+  topics: string[],
+  extra: Partial<GroupMemberSubscription> = {},
+): GroupMemberSubscription {
   return {
     memberId,
     groupInstanceId: null,
@@ -108,7 +112,10 @@ describe('StickyAssignor', () => {
         topics,
       ),
     );
-    expect(result).toEqual({ java: ['ordersp0', 'ordersp2', 'paymentsp1'], vltava: ['ordersp1', 'paymentsp0', 'paymentsp2'] });
+    expect(result).toEqual({
+      java: ['ordersp0', 'ordersp2', 'paymentsp1'],
+      vltava: ['ordersp1', 'paymentsp0', 'paymentsp2'],
+    });
   });
 
   it('gives a partition claimed twice to the claim of the higher generation', () => {
@@ -136,6 +143,18 @@ describe('StickyAssignor', () => {
     expect(result).toEqual({ a: ['tp1'], b: ['tp0'] });
   });
 
+  it('handles partition numbers that are not contiguous or not sorted', () => {
+    const topics = new Map([['t', [5, 1, 3].map((partition) => ({ partition, replicaRacks: [] }))]]);
+    const result = flat(
+      assignor.assign(
+        [member('a', ['t'], { userData: encodeStickyUserData([tp('t', 3), tp('t', 2)], 1) }), member('b', ['t'])],
+        topics,
+      ),
+    );
+    expect(result.a).toContain('tp3');
+    expect([...result.a!, ...result.b!].sort()).toEqual(['tp1', 'tp3', 'tp5']);
+  });
+
   it('ignores user data it cannot read, and claims on topics or partitions that are gone', () => {
     const topics = new Map([['t', partitions(2)]]);
     const result = flat(
@@ -151,7 +170,9 @@ describe('StickyAssignor', () => {
   });
 
   it('keeps owned partitions rather than moving them for rack locality, and places new ones locally', () => {
-    const topics = new Map([['t', Array.from({ length: 4 }, (_, partition) => ({ partition, replicaRacks: [partition < 2 ? 'r0' : 'r1'] }))]]);
+    const topics = new Map([
+      ['t', Array.from({ length: 4 }, (_, partition) => ({ partition, replicaRacks: [partition < 2 ? 'r0' : 'r1'] }))],
+    ]);
     // a (r0) owns t-2 (on r1); b (r1) owns t-0 (on r0). Both keep them; the free ones go to their local member.
     const result = flat(
       assignor.assign(

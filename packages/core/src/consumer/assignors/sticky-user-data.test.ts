@@ -9,7 +9,8 @@ import {
 
 // Bytes written by the Java client (kafka-clients 4.4.0): StickyAssignor.subscriptionUserData after
 // onAssignment([orders-2, orders-0, payments-1], generation 7), and CooperativeStickyAssignor's after generation 12.
-const JAVA_STICKY_USER_DATA = '0000000200087061796d656e7473000000010000000100066f726465727300000002000000020000000000000007';
+const JAVA_STICKY_USER_DATA =
+  '0000000200087061796d656e7473000000010000000100066f726465727300000002000000020000000000000007';
 const JAVA_COOPERATIVE_USER_DATA = '0000000c';
 
 describe('sticky assignor user data', () => {
