@@ -143,12 +143,15 @@ class GeneralAssignment {
 
   /** Applies balance-improving chains of moves until there are none left. */
   private balance(onlyNew: boolean): void {
-    const memberCount = this.group.memberCount;
-    const order = Array.from({ length: memberCount }, (_, m) => m);
-    const quotaHint = Math.ceil(this.group.partitionCount / memberCount);
+    // Members subscribed to nothing assignable take no part (their load stays 0 and would hide the real minimum).
+    const order = Array.from({ length: this.group.memberCount }, (_, m) => m).filter(
+      (m) => this.group.subscriptions[m]!.length > 0,
+    );
+    if (order.length === 0) return;
+    const quotaHint = Math.ceil(this.group.partitionCount / order.length);
     for (;;) {
       order.sort((a, b) => this.load[b]! - this.load[a]! || a - b);
-      const minLoad = this.load[order[memberCount - 1]!]!;
+      const minLoad = this.load[order[order.length - 1]!]!;
       let improved = false;
       for (const source of order) {
         if (this.load[source]! - minLoad < 2) break;
