@@ -10,6 +10,7 @@ export {
   type ResolveKafkaOptions,
   resolveKafka,
 } from './artifacts/resolve-kafka.js';
+export { harnessCacheDir } from './cache-dir.js';
 export type { ListenerName, NodePorts } from './cluster/broker-properties.js';
 export type {
   KafkaCluster,
@@ -26,7 +27,6 @@ export {
   startKafka,
 } from './cluster/start-kafka.js';
 export { type KafkaTestUser, SASL_MECHANISMS, type SaslMechanism, TEST_USERS } from './cluster/test-users.js';
-export { harnessCacheDir } from './cache-dir.js';
 export { KafkaHarnessError, type KafkaHarnessErrorCode } from './errors.js';
 export { findJava, type JavaRuntime } from './java.js';
 export { KAFKA_SCALA_VERSION, KAFKA_VERSION } from './kafka-version.js';

@@ -80,12 +80,7 @@ function probeJava(command: string, env: NodeJS.ProcessEnv): Promise<JavaRuntime
         return;
       }
       if (parsed.majorVersion < MIN_JAVA_VERSION) {
-        reject(
-          new KafkaHarnessError(
-            'ERR_JAVA_TOO_OLD',
-            `\`${command}\` is Java ${parsed.version}, too old. ${hint}`,
-          ),
-        );
+        reject(new KafkaHarnessError('ERR_JAVA_TOO_OLD', `\`${command}\` is Java ${parsed.version}, too old. ${hint}`));
         return;
       }
       resolvePromise({ command, ...parsed });

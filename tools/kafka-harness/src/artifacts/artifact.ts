@@ -51,7 +51,10 @@ export function coordinatesFromRepositoryPath(repositoryDir: string, jarPath: st
   const version = parts.pop();
   const artifactId = parts.pop();
   if (file === undefined || version === undefined || artifactId === undefined || parts.length === 0) {
-    throw new KafkaHarnessError('ERR_MAVEN_FAILED', `${jarPath} is not a jar inside the Maven repository ${repositoryDir}.`);
+    throw new KafkaHarnessError(
+      'ERR_MAVEN_FAILED',
+      `${jarPath} is not a jar inside the Maven repository ${repositoryDir}.`,
+    );
   }
   const stem = `${artifactId}-${version}`;
   if (!file.startsWith(stem) || !file.endsWith('.jar')) {

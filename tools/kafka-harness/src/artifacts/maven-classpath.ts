@@ -2,6 +2,7 @@ import { type ExecFileException, execFile } from 'node:child_process';
 import { mkdtemp, readFile, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { delimiter, join } from 'node:path';
+import { stripVTControlCharacters } from 'node:util';
 import { describeError, KafkaHarnessError } from '../errors.js';
 import { HARNESS_POM } from '../harness-paths.js';
 
@@ -72,7 +73,7 @@ export async function resolveClasspathWithMaven(options: MavenClasspathOptions):
     ];
     const result = await run(MVN, args, options.env ?? process.env, options.timeoutMs ?? 10 * 60_000);
     if (result.code !== 0) {
-      const output = `${result.stdout}\n${result.stderr}`.replace(/\u001b\[[0-9;]*m/g, '').trim();
+      const output = stripVTControlCharacters(`${result.stdout}\n${result.stderr}`).trim();
       const reason = result.error?.code === 'ENOENT' ? 'mvn is not installed' : describeError(result.error);
       throw new KafkaHarnessError(
         'ERR_MAVEN_FAILED',

@@ -55,11 +55,20 @@ export function kafkaHomeClasspath(kafkaHome: string): KafkaArtifacts {
       .filter((name) => name.endsWith('.jar'))
       .sort();
   } catch (cause) {
-    throw new KafkaHarnessError('ERR_KAFKA_HOME', `KAFKA_HOME=${kafkaHome} has no libs/ folder; unset it or point it at an unpacked Kafka distribution.`, { cause });
+    throw new KafkaHarnessError(
+      'ERR_KAFKA_HOME',
+      `KAFKA_HOME=${kafkaHome} has no libs/ folder; unset it or point it at an unpacked Kafka distribution.`,
+      { cause },
+    );
   }
-  const broker = jars.map((name) => new RegExp(`^kafka_${KAFKA_SCALA_VERSION.replace('.', '\\.')}-(.+)\\.jar$`).exec(name)).find((m) => m !== null);
+  const broker = jars
+    .map((name) => new RegExp(`^kafka_${KAFKA_SCALA_VERSION.replace('.', '\\.')}-(.+)\\.jar$`).exec(name))
+    .find((m) => m !== null);
   if (broker === undefined || !jars.some((name) => name.startsWith('kafka-tools-'))) {
-    throw new KafkaHarnessError('ERR_KAFKA_HOME', `KAFKA_HOME=${kafkaHome}: libs/ has no kafka_${KAFKA_SCALA_VERSION}-*.jar or kafka-tools-*.jar; point it at an unpacked Kafka distribution.`);
+    throw new KafkaHarnessError(
+      'ERR_KAFKA_HOME',
+      `KAFKA_HOME=${kafkaHome}: libs/ has no kafka_${KAFKA_SCALA_VERSION}-*.jar or kafka-tools-*.jar; point it at an unpacked Kafka distribution.`,
+    );
   }
   return { version: broker[1]!, classpath: jars.map((name) => join(libs, name)), source: 'KAFKA_HOME' };
 }
@@ -75,7 +84,12 @@ async function readCachedClasspath(file: string, version: string, key: string): 
   } catch {
     return undefined;
   }
-  if (cached.version !== version || cached.key !== key || !Array.isArray(cached.classpath) || cached.classpath.length === 0) {
+  if (
+    cached.version !== version ||
+    cached.key !== key ||
+    !Array.isArray(cached.classpath) ||
+    cached.classpath.length === 0
+  ) {
     return undefined;
   }
   return cached.classpath.every((jar) => existsSync(jar)) ? cached.classpath : undefined;
@@ -102,7 +116,9 @@ async function resolveIntoCache(options: ResolveKafkaOptions, cacheDir: string, 
       );
     }
     const list = loadArtifactList(KAFKA_VERSION);
-    options.log?.(`Downloading ${list.artifacts.length} Apache Kafka ${KAFKA_VERSION} jars from ${repository.url} (${repository.source})`);
+    options.log?.(
+      `Downloading ${list.artifacts.length} Apache Kafka ${KAFKA_VERSION} jars from ${repository.url} (${repository.source})`,
+    );
     classpath = await downloadArtifacts(list.artifacts, {
       repositoryUrl: repository.url,
       repositoryDir,
@@ -146,7 +162,11 @@ export function resolveKafka(options: ResolveKafkaOptions = {}): Promise<KafkaAr
   return result;
 }
 
-async function resolveUncached(options: ResolveKafkaOptions, env: NodeJS.ProcessEnv, cacheDir: string): Promise<KafkaArtifacts> {
+async function resolveUncached(
+  options: ResolveKafkaOptions,
+  env: NodeJS.ProcessEnv,
+  cacheDir: string,
+): Promise<KafkaArtifacts> {
   const kafkaHome = env.KAFKA_HOME;
   if (kafkaHome !== undefined && kafkaHome !== '') return kafkaHomeClasspath(kafkaHome);
   const dir = join(cacheDir, `kafka-${KAFKA_VERSION}`);

@@ -32,7 +32,10 @@ export function clusterDirectory(cacheDir: string, name: string): string {
 /** Checks a cluster name: letters, digits, `-` and `_`, so that it is a safe file name. */
 export function checkClusterName(name: string): string {
   if (!/^[A-Za-z0-9_-]{1,64}$/.test(name)) {
-    throw new KafkaHarnessError('ERR_USAGE', `Invalid cluster name ${JSON.stringify(name)}: use letters, digits, - and _.`);
+    throw new KafkaHarnessError(
+      'ERR_USAGE',
+      `Invalid cluster name ${JSON.stringify(name)}: use letters, digits, - and _.`,
+    );
   }
   return name;
 }

@@ -88,7 +88,10 @@ async function start(args: string[], io: CliOutput, cacheDir: string): Promise<v
   const existing = await readState(cacheDir, name);
   if (existing !== undefined) {
     if (livePids(existing).length > 0) {
-      throw new KafkaHarnessError('ERR_USAGE', `Cluster "${name}" is already running; \`vltava-kafka stop --name ${name}\` first.`);
+      throw new KafkaHarnessError(
+        'ERR_USAGE',
+        `Cluster "${name}" is already running; \`vltava-kafka stop --name ${name}\` first.`,
+      );
     }
     await stopDetachedCluster(existing);
     await removeState(cacheDir, name);
@@ -114,22 +117,31 @@ async function start(args: string[], io: CliOutput, cacheDir: string): Promise<v
   const state: CliClusterState = { name, startedAt: new Date().toISOString(), cluster: cluster.describe() };
   await writeState(cacheDir, state);
   const nodes = cluster.nodes.length;
-  io.out(`Apache Kafka ${cluster.version} is running in the background: ${nodes} node${nodes === 1 ? '' : 's'}, cluster "${name}", id ${cluster.clusterId}.`);
+  io.out(
+    `Apache Kafka ${cluster.version} is running in the background: ${nodes} node${nodes === 1 ? '' : 's'}, cluster "${name}", id ${cluster.clusterId}.`,
+  );
   describeState(state, io);
   if (cluster.sasl !== undefined) {
-    io.out(`  SASL users: ${cluster.sasl.users.map((u) => `${u.username}/${u.password}`).join(', ')} (${cluster.sasl.mechanisms.join(', ')})`);
+    io.out(
+      `  SASL users: ${cluster.sasl.users.map((u) => `${u.username}/${u.password}`).join(', ')} (${cluster.sasl.mechanisms.join(', ')})`,
+    );
   }
   if (cluster.tls !== undefined) io.out(`  SSL CA: ${cluster.tls.caFile}`);
   io.out('');
   io.out('Use it:');
   io.out(`  KAFKA_BROKERS=${cluster.bootstrap} npm test          # run the test suites against it`);
   io.out(`  npx vltava-kafka tool${name === 'default' ? '' : ` --name ${name}`} kafka-topics --list`);
-  io.out(`  npx vltava-kafka logs${name === 'default' ? '' : ` --name ${name}`}       # broker log (${cluster.logFile(1)})`);
+  io.out(
+    `  npx vltava-kafka logs${name === 'default' ? '' : ` --name ${name}`}       # broker log (${cluster.logFile(1)})`,
+  );
   io.out(`  npx vltava-kafka stop${name === 'default' ? '' : ` --name ${name}`}`);
 }
 
 async function status(args: string[], io: CliOutput, cacheDir: string): Promise<void> {
-  const { values } = parseArgs({ args, options: { name: { type: 'string' }, json: { type: 'boolean', default: false } } });
+  const { values } = parseArgs({
+    args,
+    options: { name: { type: 'string' }, json: { type: 'boolean', default: false } },
+  });
   const names = values.name === undefined ? await listStates(cacheDir) : [checkClusterName(values.name)];
   const report = [];
   for (const name of names) {
@@ -139,17 +151,29 @@ async function status(args: string[], io: CliOutput, cacheDir: string): Promise<
     report.push({ state, live, answering: live.length > 0 && (await answers(state.cluster.bootstrap)) });
   }
   if (values.json) {
-    io.out(JSON.stringify(report.map((r) => ({ ...r.state, livePids: r.live, answering: r.answering })), null, 2));
+    io.out(
+      JSON.stringify(
+        report.map((r) => ({ ...r.state, livePids: r.live, answering: r.answering })),
+        null,
+        2,
+      ),
+    );
     return;
   }
   if (report.length === 0) {
-    io.out(values.name === undefined ? 'No cluster started with `vltava-kafka start`.' : `No cluster named "${values.name}".`);
+    io.out(
+      values.name === undefined
+        ? 'No cluster started with `vltava-kafka start`.'
+        : `No cluster named "${values.name}".`,
+    );
     return;
   }
   for (const { state, live, answering } of report) {
     const total = state.cluster.nodes.length;
     const health = live.length === 0 ? 'stopped' : answering ? 'running' : 'not answering';
-    io.out(`${state.name}: ${health}, ${live.length}/${total} JVMs alive (pids ${live.join(', ') || '-'}), started ${state.startedAt}`);
+    io.out(
+      `${state.name}: ${health}, ${live.length}/${total} JVMs alive (pids ${live.join(', ') || '-'}), started ${state.startedAt}`,
+    );
     describeState(state, io);
   }
 }
@@ -163,7 +187,9 @@ async function stop(args: string[], io: CliOutput, cacheDir: string): Promise<vo
     if (state === undefined) continue;
     const pids = await stopDetachedCluster(state);
     await removeState(cacheDir, name);
-    io.out(`Stopped "${name}" (${pids.length} JVM${pids.length === 1 ? '' : 's'}) and removed ${state.cluster.directory}.`);
+    io.out(
+      `Stopped "${name}" (${pids.length} JVM${pids.length === 1 ? '' : 's'}) and removed ${state.cluster.directory}.`,
+    );
     stoppedAny = true;
   }
   if (!stoppedAny) io.out('Nothing to stop.');
@@ -192,7 +218,8 @@ async function tool(args: string[], io: CliOutput, cacheDir: string): Promise<nu
     throw usage(`tool needs one of: ${Object.keys(KAFKA_TOOLS).join(', ')}`);
   }
   const state = await readState(cacheDir, name);
-  if (state === undefined) throw new KafkaHarnessError('ERR_STATE', `No cluster named "${name}"; start one with \`vltava-kafka start\`.`);
+  if (state === undefined)
+    throw new KafkaHarnessError('ERR_STATE', `No cluster named "${name}"; start one with \`vltava-kafka start\`.`);
   const result = await runKafkaTool(state.cluster.bootstrap, toolName, toolArgs, { timeoutMs: 24 * 3_600_000 });
   if (result.stdout !== '') io.out(result.stdout.replace(/\n$/, ''));
   if (result.stderr !== '') io.err(result.stderr.replace(/\n$/, ''));
@@ -202,11 +229,19 @@ async function tool(args: string[], io: CliOutput, cacheDir: string): Promise<nu
 async function classpath(args: string[], io: CliOutput): Promise<void> {
   const { values } = parseArgs({ args, options: { json: { type: 'boolean', default: false } } });
   const artifacts = await resolveKafka({ log: (message) => io.err(message) });
-  io.out(values.json ? JSON.stringify({ version: artifacts.version, classpath: artifacts.classpath }, null, 2) : artifacts.classpath.join(delimiter));
+  io.out(
+    values.json
+      ? JSON.stringify({ version: artifacts.version, classpath: artifacts.classpath }, null, 2)
+      : artifacts.classpath.join(delimiter),
+  );
 }
 
 /** Runs the `vltava-kafka` command with its arguments; resolves with the exit code. */
-export async function runCli(argv: readonly string[], io: CliOutput, env: NodeJS.ProcessEnv = process.env): Promise<number> {
+export async function runCli(
+  argv: readonly string[],
+  io: CliOutput,
+  env: NodeJS.ProcessEnv = process.env,
+): Promise<number> {
   const [command, ...args] = argv;
   const cacheDir = harnessCacheDir(env);
   try {

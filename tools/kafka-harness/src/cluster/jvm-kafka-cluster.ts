@@ -115,7 +115,10 @@ export class JvmKafkaCluster implements KafkaCluster {
     return this.processes.map((node) => {
       const port = node.spec.ports.listeners[listener];
       if (port === undefined) {
-        throw new KafkaHarnessError('ERR_USAGE', `This cluster has no ${listener} listener; start it with that option.`);
+        throw new KafkaHarnessError(
+          'ERR_USAGE',
+          `This cluster has no ${listener} listener; start it with that option.`,
+        );
       }
       return `${LOOPBACK}:${port}`;
     });
@@ -205,11 +208,9 @@ export class JvmKafkaCluster implements KafkaCluster {
     const result = await pollUntil(
       async () => {
         for (const node of running) {
-          const metadata = await fetchMetadata(
-            { host: LOOPBACK, port: node.spec.ports.listeners.PLAINTEXT },
-            [],
-            { timeoutMs: 5_000 },
-          );
+          const metadata = await fetchMetadata({ host: LOOPBACK, port: node.spec.ports.listeners.PLAINTEXT }, [], {
+            timeoutMs: 5_000,
+          });
           const listed = new Set(metadata.brokers.map((broker) => broker.nodeId));
           if (!expected.every((id) => listed.has(id))) return undefined;
         }
@@ -237,7 +238,10 @@ export class JvmKafkaCluster implements KafkaCluster {
   /** The log tails of every node, for error messages. */
   failureReport(lines = 40): string {
     return this.processes
-      .map((node) => `--- node ${node.spec.nodeId} (${node.spec.logFile}), last lines ---\n${tailFile(node.spec.logFile, lines)}`)
+      .map(
+        (node) =>
+          `--- node ${node.spec.nodeId} (${node.spec.logFile}), last lines ---\n${tailFile(node.spec.logFile, lines)}`,
+      )
       .join('\n');
   }
 
@@ -296,7 +300,8 @@ export class JvmKafkaCluster implements KafkaCluster {
   }
 
   describe(): KafkaClusterDescription {
-    const has = (listener: ListenerName) => this.processes.every((node) => node.spec.ports.listeners[listener] !== undefined);
+    const has = (listener: ListenerName) =>
+      this.processes.every((node) => node.spec.ports.listeners[listener] !== undefined);
     return {
       runtime: 'jvm',
       version: this.version,

@@ -98,7 +98,10 @@ export class KafkaNodeProcess {
     if (this.running) return;
     const log = openSync(this.spec.logFile, 'a');
     try {
-      writeSync(log, `\n==== vltava kafka harness: starting node ${this.spec.nodeId} at ${new Date().toISOString()} ====\n`);
+      writeSync(
+        log,
+        `\n==== vltava kafka harness: starting node ${this.spec.nodeId} at ${new Date().toISOString()} ====\n`,
+      );
       const args = [
         ...this.launch.jvmOptions,
         '-cp',

@@ -7,9 +7,9 @@ import { findJava } from '../java.js';
 import { brokerProperties, formatProperties, type ListenerName, type NodePorts } from './broker-properties.js';
 import { allocatePorts, LOOPBACK } from './free-ports.js';
 import { JvmKafkaCluster } from './jvm-kafka-cluster.js';
+import { brokerJvmOptions } from './jvm-options.js';
 import type { KafkaCluster, KafkaSaslInfo, KafkaTlsInfo } from './kafka-cluster.js';
 import { KafkaNodeProcess } from './kafka-node.js';
-import { brokerJvmOptions } from './jvm-options.js';
 import { formatStorage, randomClusterId } from './storage-format.js';
 import { SASL_MECHANISMS, TEST_USERS } from './test-users.js';
 import { generateTlsMaterial, type TlsMaterial } from './tls-material.js';
@@ -126,13 +126,20 @@ export async function startKafka(options: StartKafkaOptions = {}): Promise<Kafka
     resolveKafka(options.log === undefined ? {} : { log: options.log }),
   ]);
   const directory =
-    options.directory === undefined
-      ? await mkdtemp(join(tmpdir(), 'vltava-kafka-'))
-      : (await mkdir(resolve(options.directory), { recursive: true }), resolve(options.directory));
+    options.directory === undefined ? await mkdtemp(join(tmpdir(), 'vltava-kafka-')) : resolve(options.directory);
+  await mkdir(directory, { recursive: true });
   const tls = options.ssl ? await generateTlsMaterial(join(directory, 'tls')) : undefined;
   try {
     for (let attempt = 1; ; attempt++) {
-      const cluster = await startAttempt(options, nodeCount, directory, java.command, artifacts.classpath, artifacts.version, tls);
+      const cluster = await startAttempt(
+        options,
+        nodeCount,
+        directory,
+        java.command,
+        artifacts.classpath,
+        artifacts.version,
+        tls,
+      );
       if (cluster instanceof JvmKafkaCluster) return cluster;
       // The attempt failed; retry once when a port was taken between choosing it and the JVM binding it.
       if (!cluster.portConflict || attempt >= 2) throw cluster.error;
@@ -186,7 +193,13 @@ async function startAttempt(
     await writeFile(propertiesFile, formatProperties(entries), { mode: 0o600 });
     processes.push(
       new KafkaNodeProcess(
-        { nodeId: node.nodeId, directory: nodeDir, propertiesFile, logFile: join(nodeDir, 'broker.log'), ports: node.ports },
+        {
+          nodeId: node.nodeId,
+          directory: nodeDir,
+          propertiesFile,
+          logFile: join(nodeDir, 'broker.log'),
+          ports: node.ports,
+        },
         { java, classpath, jvmOptions },
       ),
     );

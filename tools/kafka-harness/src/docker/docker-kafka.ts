@@ -69,13 +69,14 @@ export async function startDockerKafka(options: StartKafkaOptions): Promise<Kafk
       .withStartupTimeout(options.startTimeoutMs ?? 120_000)
       .start();
   } catch (cause) {
-    throw new KafkaHarnessError('ERR_DOCKER', `Could not start ${KAFKA_DOCKER_IMAGE}: ${describeError(cause)}`, { cause });
+    throw new KafkaHarnessError('ERR_DOCKER', `Could not start ${KAFKA_DOCKER_IMAGE}: ${describeError(cause)}`, {
+      cause,
+    });
   }
   const endpoint = { host: LOOPBACK, port: hostPort };
-  const ready = await pollUntil(
-    async () => ((await fetchMetadata(endpoint)).brokers.length > 0 ? true : undefined),
-    { timeoutMs: options.startTimeoutMs ?? 120_000 },
-  );
+  const ready = await pollUntil(async () => ((await fetchMetadata(endpoint)).brokers.length > 0 ? true : undefined), {
+    timeoutMs: options.startTimeoutMs ?? 120_000,
+  });
   if (!ready.ok) {
     await container.stop();
     throw new KafkaHarnessError('ERR_KAFKA_TIMEOUT', `${KAFKA_DOCKER_IMAGE} did not answer Metadata: ${ready.reason}.`);

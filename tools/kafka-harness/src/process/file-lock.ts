@@ -46,7 +46,10 @@ export async function withFileLock<T>(path: string, fn: () => Promise<T>, option
       continue;
     }
     if (Date.now() > deadline) {
-      throw new KafkaHarnessError('ERR_STATE', `Timed out waiting for the lock ${path}; remove it if no process holds it.`);
+      throw new KafkaHarnessError(
+        'ERR_STATE',
+        `Timed out waiting for the lock ${path}; remove it if no process holds it.`,
+      );
     }
     if (!told) {
       told = true;

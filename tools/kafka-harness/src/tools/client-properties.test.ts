@@ -7,7 +7,9 @@ const context = { sasl: { users: TEST_USERS }, tls: { caFile: '/t/ca.pem', clien
 
 describe('clientSecurityProperties', () => {
   it('writes SCRAM credentials of a known user', () => {
-    expect(clientSecurityProperties(context, { listener: 'SASL_PLAINTEXT', mechanism: 'SCRAM-SHA-512', username: 'alice' })).toEqual({
+    expect(
+      clientSecurityProperties(context, { listener: 'SASL_PLAINTEXT', mechanism: 'SCRAM-SHA-512', username: 'alice' }),
+    ).toEqual({
       'security.protocol': 'SASL_PLAINTEXT',
       'sasl.mechanism': 'SCRAM-SHA-512',
       'sasl.jaas.config':

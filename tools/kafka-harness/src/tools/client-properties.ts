@@ -43,8 +43,7 @@ export function clientSecurityProperties(
     }
     const mechanism = security.mechanism ?? 'PLAIN';
     const username = security.username ?? 'admin';
-    const password =
-      security.password ?? cluster.sasl.users.find((user) => user.username === username)?.password ?? '';
+    const password = security.password ?? cluster.sasl.users.find((user) => user.username === username)?.password ?? '';
     properties['sasl.mechanism'] = mechanism;
     if (mechanism === 'OAUTHBEARER') {
       properties['sasl.jaas.config'] =

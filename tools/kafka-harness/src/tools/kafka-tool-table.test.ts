@@ -21,9 +21,9 @@ describe('placeConnectionArguments', () => {
   });
 
   it('leaves an explicit bootstrap alone and never adds one to kafka-storage', () => {
-    expect(placeConnectionArguments('kafka-features', ['--bootstrap-controller', 'h:2', 'describe'], 'h:1', undefined)).toEqual(
-      ['--bootstrap-controller', 'h:2', 'describe'],
-    );
+    expect(
+      placeConnectionArguments('kafka-features', ['--bootstrap-controller', 'h:2', 'describe'], 'h:1', undefined),
+    ).toEqual(['--bootstrap-controller', 'h:2', 'describe']);
     expect(placeConnectionArguments('kafka-storage', ['random-uuid'], 'h:1', undefined)).toEqual(['random-uuid']);
   });
 });

@@ -91,7 +91,9 @@ export function placeConnectionArguments(
 ): string[] {
   const spec: KafkaToolSpec = KAFKA_TOOLS[tool];
   if (spec.bootstrap === 'none') return [...args];
-  const hasBootstrap = args.some((arg) => arg.startsWith('--bootstrap-server') || arg.startsWith('--bootstrap-controller'));
+  const hasBootstrap = args.some(
+    (arg) => arg.startsWith('--bootstrap-server') || arg.startsWith('--bootstrap-controller'),
+  );
   const extra = [
     ...(bootstrap === undefined || hasBootstrap ? [] : ['--bootstrap-server', bootstrap]),
     ...(commandConfig === undefined ? [] : ['--command-config', commandConfig]),

@@ -4,11 +4,11 @@ import { tmpdir } from 'node:os';
 import { delimiter, join } from 'node:path';
 import { resolveKafka } from '../artifacts/resolve-kafka.js';
 import { formatProperties } from '../cluster/broker-properties.js';
+import { toolJvmOptions } from '../cluster/jvm-options.js';
 import type { KafkaCluster } from '../cluster/kafka-cluster.js';
 import { signalProcessTree } from '../cluster/kafka-node.js';
 import { KafkaHarnessError } from '../errors.js';
 import { findJava } from '../java.js';
-import { toolJvmOptions } from '../cluster/jvm-options.js';
 import { type ClientSecurity, clientSecurityProperties } from './client-properties.js';
 import {
   isKafkaToolName,
@@ -70,7 +70,10 @@ export async function runKafkaTool(
   options: RunKafkaToolOptions = {},
 ): Promise<KafkaToolResult> {
   if (!isKafkaToolName(tool)) {
-    throw new KafkaHarnessError('ERR_USAGE', `Unknown Kafka tool ${String(tool)}; known: ${Object.keys(KAFKA_TOOLS).join(', ')}.`);
+    throw new KafkaHarnessError(
+      'ERR_USAGE',
+      `Unknown Kafka tool ${String(tool)}; known: ${Object.keys(KAFKA_TOOLS).join(', ')}.`,
+    );
   }
   const spec: KafkaToolSpec = KAFKA_TOOLS[tool];
   const [java, artifacts] = await Promise.all([findJava(), resolveKafka()]);
@@ -80,7 +83,10 @@ export async function runKafkaTool(
   if (typeof target === 'string') {
     bootstrap = target;
     if (options.security !== undefined) {
-      throw new KafkaHarnessError('ERR_USAGE', '`security` needs a harness cluster as target; with a bootstrap string pass `clientProperties`.');
+      throw new KafkaHarnessError(
+        'ERR_USAGE',
+        '`security` needs a harness cluster as target; with a bootstrap string pass `clientProperties`.',
+      );
     }
   } else if (target !== null) {
     bootstrap =
@@ -150,7 +156,12 @@ function runJvm(
       const err = Buffer.concat(stderr).toString('utf8');
       if (timedOut) {
         const tail = `${out}\n${err}`.trim().split('\n').slice(-20).join('\n');
-        reject(new KafkaHarnessError('ERR_TOOL', `${tool} ${toolArgs.join(' ')} timed out after ${timeoutMs} ms; its last output:\n${tail}`));
+        reject(
+          new KafkaHarnessError(
+            'ERR_TOOL',
+            `${tool} ${toolArgs.join(' ')} timed out after ${timeoutMs} ms; its last output:\n${tail}`,
+          ),
+        );
         return;
       }
       resolve({ exitCode: code, stdout: out, stderr: err, args: toolArgs });

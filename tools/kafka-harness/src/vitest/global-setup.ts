@@ -39,7 +39,9 @@ export default async function setup(project: TestProject): Promise<() => Promise
 
   const startedAt = Date.now();
   const cluster: KafkaCluster = await startKafka({ sasl: true, ssl: true, authorizer: true, log });
-  log(`Apache Kafka ${KAFKA_VERSION} ready in ${Date.now() - startedAt} ms: ${cluster.bootstrap} (log ${cluster.logFile(1)})`);
+  log(
+    `Apache Kafka ${KAFKA_VERSION} ready in ${Date.now() - startedAt} ms: ${cluster.bootstrap} (log ${cluster.logFile(1)})`,
+  );
   const sasl = cluster.sasl!;
   const tls = cluster.tls!;
   project.provide('kafkaBootstrap', cluster.bootstrap);
@@ -49,7 +51,10 @@ export default async function setup(project: TestProject): Promise<() => Promise
   project.provide('kafkaSaslBootstrap', sasl.bootstrap);
   project.provide('kafkaSaslSslBootstrap', sasl.saslSslBrokers?.join(',') ?? null);
   project.provide('kafkaSaslMechanisms', [...SASL_MECHANISMS]);
-  project.provide('kafkaSaslUsers', TEST_USERS.map((user) => ({ ...user })));
+  project.provide(
+    'kafkaSaslUsers',
+    TEST_USERS.map((user) => ({ ...user })),
+  );
   project.provide('kafkaSslBootstrap', tls.bootstrap);
   project.provide('kafkaSslCaPem', tls.caPem);
   project.provide('kafkaSslCaFile', tls.caFile);

@@ -67,7 +67,10 @@ export function kafkaSasl(): {
 } {
   const bootstrap = inject('kafkaSaslBootstrap');
   if (bootstrap === null) {
-    throw new KafkaHarnessError('ERR_USAGE', 'This suite needs the SASL listener of the harness broker; KAFKA_BROKERS names a cluster without one.');
+    throw new KafkaHarnessError(
+      'ERR_USAGE',
+      'This suite needs the SASL listener of the harness broker; KAFKA_BROKERS names a cluster without one.',
+    );
   }
   const saslSsl = inject('kafkaSaslSslBootstrap');
   return {
@@ -85,7 +88,10 @@ export function kafkaTls(): { brokers: string[]; ca: string; clientCert: string;
   const clientCert = inject('kafkaSslClientCertPem');
   const clientKey = inject('kafkaSslClientKeyPem');
   if (bootstrap === null || ca === null || clientCert === null || clientKey === null) {
-    throw new KafkaHarnessError('ERR_USAGE', 'This suite needs the SSL listener of the harness broker; KAFKA_BROKERS names a cluster without one.');
+    throw new KafkaHarnessError(
+      'ERR_USAGE',
+      'This suite needs the SSL listener of the harness broker; KAFKA_BROKERS names a cluster without one.',
+    );
   }
   return { brokers: bootstrap.split(','), ca, clientCert, clientKey };
 }
@@ -129,7 +135,10 @@ export async function kafkaTool(
   const caFile = inject('kafkaSslCaFile');
   const clientKeystoreFile = inject('kafkaSslClientKeystoreFile');
   if (bootstrap === null) {
-    throw new KafkaHarnessError('ERR_USAGE', `The shared broker has no ${security.listener} listener (external cluster).`);
+    throw new KafkaHarnessError(
+      'ERR_USAGE',
+      `The shared broker has no ${security.listener} listener (external cluster).`,
+    );
   }
   const properties = clientSecurityProperties(
     {
@@ -138,7 +147,10 @@ export async function kafkaTool(
     },
     security,
   );
-  return runKafkaTool(bootstrap, tool, args, { ...rest, clientProperties: { ...properties, ...rest.clientProperties } });
+  return runKafkaTool(bootstrap, tool, args, {
+    ...rest,
+    clientProperties: { ...properties, ...rest.clientProperties },
+  });
 }
 
-export type { KafkaCluster, StartKafkaOptions, KafkaToolResult };
+export type { KafkaCluster, KafkaToolResult, StartKafkaOptions };

@@ -113,7 +113,10 @@ class Reader {
 
   private need(bytes: number): void {
     if (this.offset + bytes > this.buffer.length) {
-      throw new KafkaHarnessError('ERR_PROTOCOL', 'Kafka response ended early; the broker answered an unexpected layout.');
+      throw new KafkaHarnessError(
+        'ERR_PROTOCOL',
+        'Kafka response ended early; the broker answered an unexpected layout.',
+      );
     }
   }
   int8(): number {
@@ -278,7 +281,11 @@ export class KafkaWireConnection {
       const onError = (error: Error) => {
         clearTimeout(timer);
         socket.destroy();
-        reject(new KafkaHarnessError('ERR_PROTOCOL', `Cannot connect to ${where}: ${describeError(error)}`, { cause: error }));
+        reject(
+          new KafkaHarnessError('ERR_PROTOCOL', `Cannot connect to ${where}: ${describeError(error)}`, {
+            cause: error,
+          }),
+        );
       };
       socket.once('error', onError);
       socket.once(endpoint.tls === undefined ? 'connect' : 'secureConnect', () => {
@@ -292,7 +299,9 @@ export class KafkaWireConnection {
 
   private wrap(what: string, cause?: unknown): KafkaHarnessError {
     const detail = cause === undefined ? '' : `: ${describeError(cause)}`;
-    return new KafkaHarnessError('ERR_PROTOCOL', `${this.endpoint.host}:${this.endpoint.port}: ${what}${detail}`, { cause });
+    return new KafkaHarnessError('ERR_PROTOCOL', `${this.endpoint.host}:${this.endpoint.port}: ${what}${detail}`, {
+      cause,
+    });
   }
 
   private failAll(error: Error): void {
