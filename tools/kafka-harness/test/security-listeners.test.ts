@@ -2,6 +2,7 @@
 // known users, SSL with the generated CA (and mutual TLS), SASL_SSL, and the StandardAuthorizer.
 import { describe, expect, inject, it } from 'vitest';
 import type { SaslMechanism } from '../src/cluster/test-users.js';
+import type { ClientSecurity } from '../src/tools/client-properties.js';
 import { kafkaSasl, kafkaTls, kafkaTool, uniqueName } from '../src/vitest/index.js';
 import { KafkaWireConnection, type WireEndpoint, withWireConnection } from '../src/wire/kafka-wire-client.js';
 
@@ -88,7 +89,7 @@ describe('the StandardAuthorizer', () => {
     expect(created.exitCode, created.stderr).toBe(0);
 
     // No ACL on the topic yet: alice may describe it.
-    const describe = (security: Parameters<typeof kafkaTool>[2]['security']) =>
+    const describe = (security: ClientSecurity) =>
       kafkaTool('kafka-topics', ['--describe', '--topic', topic], { security });
     const alice = { listener: 'SASL_PLAINTEXT', mechanism: 'SCRAM-SHA-256', username: 'alice' } as const;
     expect((await describe(alice)).exitCode).toBe(0);
@@ -118,9 +119,11 @@ describe('the StandardAuthorizer', () => {
     ]);
     expect(asBob.exitCode, asBob.stderr).toBe(0);
     expect(asBob.stdout).toContain(topic);
+    // Denied: Kafka either says so or hides the topic from a principal that may not describe it.
+    const denied = /TopicAuthorizationException|does not exist as expected/;
     expect(asAlice.exitCode).not.toBe(0);
-    expect(asAlice.stderr).toMatch(/TopicAuthorizationException/);
+    expect(asAlice.stderr).toMatch(denied);
     expect(asAliceCertificate.exitCode).not.toBe(0);
-    expect(asAliceCertificate.stderr).toMatch(/TopicAuthorizationException/);
+    expect(asAliceCertificate.stderr).toMatch(denied);
   });
 });
