@@ -23,6 +23,22 @@ export function dockerEnvName(property: string): string {
   return `KAFKA_${property.replace(/_/g, '__').replace(/-/g, '___').replace(/\./g, '_').toUpperCase()}`;
 }
 
+/** The part of testcontainers (11.x) this file uses. */
+interface ContainerBuilder {
+  withEnvironment(environment: Record<string, string>): ContainerBuilder;
+  withExposedPorts(...ports: { container: number; host: number }[]): ContainerBuilder;
+  withStartupTimeout(startupTimeoutMs: number): ContainerBuilder;
+  start(): Promise<StartedContainer>;
+}
+
+interface StartedContainer {
+  stop(): Promise<unknown>;
+}
+
+interface TestcontainersModule {
+  GenericContainer: new (image: string) => ContainerBuilder;
+}
+
 function unsupported(what: string): KafkaHarnessError {
   return new KafkaHarnessError(
     'ERR_DOCKER',
@@ -34,9 +50,11 @@ function unsupported(what: string): KafkaHarnessError {
 export async function startDockerKafka(options: StartKafkaOptions): Promise<KafkaCluster> {
   if ((options.nodes ?? 1) !== 1) throw unsupported('a multi-node cluster');
   if (options.sasl || options.ssl) throw unsupported('SASL or SSL');
-  let testcontainers: typeof import('testcontainers');
+  let testcontainers: TestcontainersModule;
   try {
-    testcontainers = await import('testcontainers');
+    // A variable specifier: the optional dependency is neither needed to typecheck nor loaded unless asked for.
+    const specifier = 'testcontainers';
+    testcontainers = (await import(specifier)) as TestcontainersModule;
   } catch (cause) {
     throw new KafkaHarnessError(
       'ERR_DOCKER',
@@ -61,7 +79,7 @@ export async function startDockerKafka(options: StartKafkaOptions): Promise<Kafk
   const environment: Record<string, string> = { CLUSTER_ID: clusterId };
   for (const [key, value] of properties) environment[dockerEnvName(key)] = value;
 
-  let container: Awaited<ReturnType<InstanceType<typeof testcontainers.GenericContainer>['start']>>;
+  let container: StartedContainer;
   try {
     container = await new testcontainers.GenericContainer(KAFKA_DOCKER_IMAGE)
       .withEnvironment(environment)
