@@ -6,11 +6,45 @@ import type { TestProject } from 'vitest/node';
 import type { KafkaCluster } from '../cluster/kafka-cluster.js';
 import { startKafka } from '../cluster/start-kafka.js';
 import { SASL_MECHANISMS, TEST_USERS } from '../cluster/test-users.js';
+import { describeError, KafkaHarnessError } from '../errors.js';
 import { KAFKA_VERSION } from '../kafka-version.js';
+import { pollUntil } from '../process/wait-for.js';
+import { fetchMetadata, type MetadataResult } from '../wire/kafka-wire-client.js';
 import type {} from './index.js';
 
 function log(message: string): void {
   console.log(`[kafka-harness] ${message}`);
+}
+
+/** Checks that the external cluster answers (within 30 s) and reads its cluster id. */
+async function externalMetadata(bootstrap: string): Promise<MetadataResult> {
+  const endpoints = bootstrap.split(',').map((address) => {
+    const colon = address.lastIndexOf(':');
+    return { host: address.slice(0, colon).trim(), port: Number(address.slice(colon + 1)) };
+  });
+  const result = await pollUntil(
+    async () => {
+      let lastError: unknown;
+      for (const endpoint of endpoints) {
+        try {
+          return await fetchMetadata(endpoint, [], { timeoutMs: 5_000 });
+        } catch (error) {
+          lastError = error;
+        }
+      }
+      throw lastError;
+    },
+    { timeoutMs: 30_000, intervalMs: 500 },
+  );
+  if (!result.ok) {
+    throw new KafkaHarnessError(
+      'ERR_KAFKA_TIMEOUT',
+      `KAFKA_BROKERS=${bootstrap} does not answer Metadata (${result.reason}): ${describeError(result.lastError)}. ` +
+        'Start that cluster, or unset KAFKA_BROKERS to let the harness start a broker.',
+      { cause: result.lastError },
+    );
+  }
+  return result.value;
 }
 
 /** Starts the shared broker (or adopts `KAFKA_BROKERS`) and returns the teardown that stops it. */
@@ -18,10 +52,11 @@ export default async function setup(project: TestProject): Promise<() => Promise
   const external = process.env.KAFKA_BROKERS?.trim();
   if (external !== undefined && external !== '') {
     log(`using the external cluster KAFKA_BROKERS=${external}`);
+    const metadata = await externalMetadata(external);
     project.provide('kafkaBootstrap', external);
     project.provide('kafkaExternal', true);
     project.provide('kafkaVersion', 'unknown');
-    project.provide('kafkaClusterId', null);
+    project.provide('kafkaClusterId', metadata.clusterId);
     project.provide('kafkaSaslBootstrap', null);
     project.provide('kafkaSaslSslBootstrap', null);
     project.provide('kafkaSaslMechanisms', []);
