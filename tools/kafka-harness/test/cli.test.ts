@@ -28,18 +28,23 @@ afterAll(async () => {
 describe('vltava-kafka', () => {
   it('starts a cluster that outlives the command, reaches it, and stops it', async () => {
     const started = await cli('start', '--name', name);
-    expect(started.code, started.stderr).toBe(0);
-    expect(started.stdout).toMatch(/is running in the background: 1 node/);
+    const output = `stdout:\n${started.stdout}\nstderr:\n${started.stderr}`;
+    expect(started.code, output).toBe(0);
+    expect(started.stdout, output).toMatch(/is running in the background: 1 node/);
     const address = /PLAINTEXT\s+(127\.0\.0\.1:\d+)/.exec(started.stdout)?.[1];
-    expect(address).toBeDefined();
+    expect(address, output).toBeDefined();
 
     // The start command has exited; the broker still answers.
     const [host, port] = address!.split(':');
-    const metadata = await fetchMetadata({ host: host!, port: Number(port) });
+    const metadata = await fetchMetadata({ host: host!, port: Number(port) }).catch(async (error: unknown) => {
+      const logs = await cli('logs', '--name', name, '--lines', '40');
+      throw new Error(`${String(error)}\n${output}\nbroker log:\n${logs.stdout}`);
+    });
     expect(metadata.brokers).toHaveLength(1);
 
     const status = await cli('status', '--name', name, '--json');
     expect(status.code, status.stderr).toBe(0);
+    expect(status.stdout, status.stdout).toMatch(/"answering": true/);
     const [state] = JSON.parse(status.stdout) as {
       answering: boolean;
       livePids: number[];
