@@ -221,14 +221,16 @@ describe('Reader and Writer round trips', () => {
     fc.assert(
       fc.property(fc.tuple(...PRIMITIVES.map((p) => p.arbitrary)), (values) => {
         const w = new Writer(8);
-        PRIMITIVES.forEach((p, i) => p.write(w, values[i]));
+        for (const [i, p] of PRIMITIVES.entries()) p.write(w, values[i]);
         const full = w.toBuffer();
         const r = new Reader(full);
-        PRIMITIVES.forEach((p, i) => expect(p.read(r)).toEqual(values[i]));
+        for (const [i, p] of PRIMITIVES.entries()) expect(p.read(r)).toEqual(values[i]);
         expect(r.remaining).toBe(0);
         for (let cut = 0; cut < full.length; cut++) {
           const t = new Reader(full, 0, cut);
-          expect(() => PRIMITIVES.forEach((p) => p.read(t))).toThrow(ProtocolError);
+          expect(() => {
+            for (const p of PRIMITIVES) p.read(t);
+          }).toThrow(ProtocolError);
         }
       }),
       { numRuns: 30 },

@@ -462,7 +462,7 @@ export class Reader {
   }
 
   private checkCount(n: number, minElementBytes: number, what: string): number {
-    const min = minElementBytes > 1 ? minElementBytes : 1;
+    const min = Math.max(minElementBytes, 1);
     if (n * min > this.end - this.offset) {
       throw this.error(
         `${what} claims ${n} elements but only ${this.end - this.offset} bytes remain at offset ${this.offset}`,

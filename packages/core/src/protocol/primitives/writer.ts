@@ -10,7 +10,6 @@ import { isUuid } from './uuid.js';
  */
 export const DEFAULT_REFERENCE_THRESHOLD = 8 * 1024;
 
-const MAX_UINT32 = 0xffffffff;
 const MIN_INT64 = -(2n ** 63n);
 const MAX_INT64 = 2n ** 63n - 1n;
 
