@@ -306,8 +306,8 @@ export class MessageEmitter {
     if (element.kind === 'primitive') {
       const fixed = fixedSize(element.name);
       if (fixed !== undefined) return fixed;
-      const alwaysCompact = contains(flexible, present);
-      if (alwaysCompact) return 1;
+      // The smallest form over the versions: compact (1-byte length) wherever some version is flexible.
+      if (!isEmpty(intersect(flexible, present))) return 1;
       return element.name === 'string' ? 2 : 4;
     }
     return Math.max(1, this.minStructSize(element.struct, present, 0));
@@ -321,7 +321,7 @@ export class MessageEmitter {
     for (const field of struct.fields) {
       if (field.tag !== undefined || !contains(field.versions, range)) continue;
       const flexible = this.flexibleOf(field);
-      const compact = contains(flexible, range);
+      const compact = !isEmpty(intersect(flexible, range));
       if (field.type.kind === 'array') {
         size += compact ? 1 : 4;
         continue;

@@ -333,3 +333,18 @@ describe('Writer arrays', () => {
     expect(bytes((w) => w.writeCompactArrayLength(-1))).toBe('00');
   });
 });
+
+describe('Writer sized blocks at the end of the buffer', () => {
+  it('keeps the block when writing its size prefix happens right at the end of the buffer', () => {
+    // Regression: the prefix write used to grow the buffer from the block start, dropping the block's bytes.
+    for (let fill = 0; fill < 40; fill++) {
+      const w = new Writer(16);
+      w.writeRaw(Buffer.alloc(fill, 0xee));
+      const start = w.beginSizedBlock();
+      w.writeCompactString('');
+      w.endSizedBlock(start);
+      const out = w.toBuffer();
+      expect(out.subarray(fill).toString('hex'), `after ${fill} bytes`).toBe('0101');
+    }
+  });
+});

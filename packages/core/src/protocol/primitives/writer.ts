@@ -467,11 +467,17 @@ export class Writer {
     const prefix = sizeOfUnsignedVarint(size);
     this.ensure(prefix);
     const from = this.runStart + start - this.flushed;
-    this.buf.copyWithin(from + prefix, from, this.pos);
-    const end = this.pos + prefix;
-    this.pos = from;
-    this.writeUnsignedVarint(size);
-    this.pos = end;
+    const b = this.buf;
+    b.copyWithin(from + prefix, from, this.pos);
+    this.pos += prefix;
+    // The prefix goes into the room just made; no `ensure` here, which would only keep bytes before `pos`.
+    let p = from;
+    let value = size;
+    while (value > 0x7f) {
+      b[p++] = (value & 0x7f) | 0x80;
+      value >>>= 7;
+    }
+    b[p] = value;
   }
 
   // ------------------------------------------------------------------------------------------------------------

@@ -165,7 +165,7 @@ function readAddPartitionsToTxnRequest(r: Reader, v: number): AddPartitionsToTxn
   const v3AndBelowTopics: AddPartitionsToTxnRequestAddPartitionsToTxnTopic[] = [];
   if (v <= 3) {
     {
-      const _n = v === 3 ? r.readCompactArrayLength('v3AndBelowTopics', 6) : r.readArrayLength('v3AndBelowTopics', 6);
+      const _n = v === 3 ? r.readCompactArrayLength('v3AndBelowTopics', 2) : r.readArrayLength('v3AndBelowTopics', 2);
       for (let _i = 0; _i < _n; _i++) v3AndBelowTopics.push(readAddPartitionsToTxnRequestAddPartitionsToTxnTopic(r, v));
     }
   }
@@ -367,8 +367,8 @@ function readAddPartitionsToTxnResponse(r: Reader, v: number): AddPartitionsToTx
     {
       const _n =
         v === 3
-          ? r.readCompactArrayLength('resultsByTopicV3AndBelow', 6)
-          : r.readArrayLength('resultsByTopicV3AndBelow', 6);
+          ? r.readCompactArrayLength('resultsByTopicV3AndBelow', 2)
+          : r.readArrayLength('resultsByTopicV3AndBelow', 2);
       for (let _i = 0; _i < _n; _i++)
         resultsByTopicV3AndBelow.push(readAddPartitionsToTxnResponseAddPartitionsToTxnTopicResult(r, v));
     }

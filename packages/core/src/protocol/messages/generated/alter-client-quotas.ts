@@ -132,7 +132,7 @@ export function decodeAlterClientQuotasResponse(r: Reader, version: number): Alt
 function readAlterClientQuotasRequest(r: Reader, v: number): AlterClientQuotasRequest {
   const entries: AlterClientQuotasRequestEntryData[] = [];
   {
-    const _n = v === 1 ? r.readCompactArrayLength('entries', 8) : r.readArrayLength('entries', 8);
+    const _n = v === 1 ? r.readCompactArrayLength('entries', 2) : r.readArrayLength('entries', 2);
     for (let _i = 0; _i < _n; _i++) entries.push(readAlterClientQuotasRequestEntryData(r, v));
   }
   const validateOnly: boolean = r.readBoolean('validateOnly');
@@ -171,12 +171,12 @@ function writeAlterClientQuotasRequest(w: Writer, v: number, s: AlterClientQuota
 function readAlterClientQuotasRequestEntryData(r: Reader, v: number): AlterClientQuotasRequestEntryData {
   const entity: AlterClientQuotasRequestEntityData[] = [];
   {
-    const _n = v === 1 ? r.readCompactArrayLength('entries[].entity', 4) : r.readArrayLength('entries[].entity', 4);
+    const _n = v === 1 ? r.readCompactArrayLength('entries[].entity', 2) : r.readArrayLength('entries[].entity', 2);
     for (let _i = 0; _i < _n; _i++) entity.push(readAlterClientQuotasRequestEntityData(r, v));
   }
   const ops: AlterClientQuotasRequestOpData[] = [];
   {
-    const _n = v === 1 ? r.readCompactArrayLength('entries[].ops', 11) : r.readArrayLength('entries[].ops', 11);
+    const _n = v === 1 ? r.readCompactArrayLength('entries[].ops', 10) : r.readArrayLength('entries[].ops', 10);
     for (let _i = 0; _i < _n; _i++) ops.push(readAlterClientQuotasRequestOpData(r, v));
   }
   let _unknown: TaggedField[] | undefined;
@@ -298,7 +298,7 @@ function readAlterClientQuotasResponse(r: Reader, v: number): AlterClientQuotasR
   const throttleTimeMs: number = r.readInt32('throttleTimeMs');
   const entries: AlterClientQuotasResponseEntryData[] = [];
   {
-    const _n = v === 1 ? r.readCompactArrayLength('entries', 8) : r.readArrayLength('entries', 8);
+    const _n = v === 1 ? r.readCompactArrayLength('entries', 4) : r.readArrayLength('entries', 4);
     for (let _i = 0; _i < _n; _i++) entries.push(readAlterClientQuotasResponseEntryData(r, v));
   }
   let _unknown: TaggedField[] | undefined;
@@ -339,7 +339,7 @@ function readAlterClientQuotasResponseEntryData(r: Reader, v: number): AlterClie
     v === 1 ? r.readCompactNullableString('entries[].errorMessage') : r.readNullableString('entries[].errorMessage');
   const entity: AlterClientQuotasResponseEntityData[] = [];
   {
-    const _n = v === 1 ? r.readCompactArrayLength('entries[].entity', 4) : r.readArrayLength('entries[].entity', 4);
+    const _n = v === 1 ? r.readCompactArrayLength('entries[].entity', 2) : r.readArrayLength('entries[].entity', 2);
     for (let _i = 0; _i < _n; _i++) entity.push(readAlterClientQuotasResponseEntityData(r, v));
   }
   let _unknown: TaggedField[] | undefined;

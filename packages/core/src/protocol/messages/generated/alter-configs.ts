@@ -114,7 +114,7 @@ export function decodeAlterConfigsResponse(r: Reader, version: number): AlterCon
 function readAlterConfigsRequest(r: Reader, v: number): AlterConfigsRequest {
   const resources: AlterConfigsRequestAlterConfigsResource[] = [];
   {
-    const _n = v === 2 ? r.readCompactArrayLength('resources', 7) : r.readArrayLength('resources', 7);
+    const _n = v === 2 ? r.readCompactArrayLength('resources', 3) : r.readArrayLength('resources', 3);
     for (let _i = 0; _i < _n; _i++) resources.push(readAlterConfigsRequestAlterConfigsResource(r, v));
   }
   const validateOnly: boolean = r.readBoolean('validateOnly');
@@ -157,7 +157,7 @@ function readAlterConfigsRequestAlterConfigsResource(r: Reader, v: number): Alte
   const configs: AlterConfigsRequestAlterableConfig[] = [];
   {
     const _n =
-      v === 2 ? r.readCompactArrayLength('resources[].configs', 4) : r.readArrayLength('resources[].configs', 4);
+      v === 2 ? r.readCompactArrayLength('resources[].configs', 2) : r.readArrayLength('resources[].configs', 2);
     for (let _i = 0; _i < _n; _i++) configs.push(readAlterConfigsRequestAlterableConfig(r, v));
   }
   let _unknown: TaggedField[] | undefined;
@@ -247,7 +247,7 @@ function readAlterConfigsResponse(r: Reader, v: number): AlterConfigsResponse {
   const throttleTimeMs: number = r.readInt32('throttleTimeMs');
   const responses: AlterConfigsResponseAlterConfigsResourceResponse[] = [];
   {
-    const _n = v === 2 ? r.readCompactArrayLength('responses', 7) : r.readArrayLength('responses', 7);
+    const _n = v === 2 ? r.readCompactArrayLength('responses', 5) : r.readArrayLength('responses', 5);
     for (let _i = 0; _i < _n; _i++) responses.push(readAlterConfigsResponseAlterConfigsResourceResponse(r, v));
   }
   let _unknown: TaggedField[] | undefined;

@@ -124,7 +124,7 @@ export function decodeAlterReplicaLogDirsResponse(r: Reader, version: number): A
 function readAlterReplicaLogDirsRequest(r: Reader, v: number): AlterReplicaLogDirsRequest {
   const dirs: AlterReplicaLogDirsRequestAlterReplicaLogDir[] = [];
   {
-    const _n = v === 2 ? r.readCompactArrayLength('dirs', 6) : r.readArrayLength('dirs', 6);
+    const _n = v === 2 ? r.readCompactArrayLength('dirs', 2) : r.readArrayLength('dirs', 2);
     for (let _i = 0; _i < _n; _i++) dirs.push(readAlterReplicaLogDirsRequestAlterReplicaLogDir(r, v));
   }
   let _unknown: TaggedField[] | undefined;
@@ -165,7 +165,7 @@ function readAlterReplicaLogDirsRequestAlterReplicaLogDir(
   const path: string = v === 2 ? r.readCompactString('dirs[].path') : r.readString('dirs[].path');
   const topics: AlterReplicaLogDirsRequestAlterReplicaLogDirTopic[] = [];
   {
-    const _n = v === 2 ? r.readCompactArrayLength('dirs[].topics', 6) : r.readArrayLength('dirs[].topics', 6);
+    const _n = v === 2 ? r.readCompactArrayLength('dirs[].topics', 2) : r.readArrayLength('dirs[].topics', 2);
     for (let _i = 0; _i < _n; _i++) topics.push(readAlterReplicaLogDirsRequestAlterReplicaLogDirTopic(r, v));
   }
   let _unknown: TaggedField[] | undefined;
@@ -265,7 +265,7 @@ function readAlterReplicaLogDirsResponse(r: Reader, v: number): AlterReplicaLogD
   const throttleTimeMs: number = r.readInt32('throttleTimeMs');
   const results: AlterReplicaLogDirsResponseAlterReplicaLogDirTopicResult[] = [];
   {
-    const _n = v === 2 ? r.readCompactArrayLength('results', 6) : r.readArrayLength('results', 6);
+    const _n = v === 2 ? r.readCompactArrayLength('results', 2) : r.readArrayLength('results', 2);
     for (let _i = 0; _i < _n; _i++) results.push(readAlterReplicaLogDirsResponseAlterReplicaLogDirTopicResult(r, v));
   }
   let _unknown: TaggedField[] | undefined;

@@ -106,7 +106,7 @@ export function decodeCreateAclsResponse(r: Reader, version: number): CreateAcls
 function readCreateAclsRequest(r: Reader, v: number): CreateAclsRequest {
   const creations: CreateAclsRequestAclCreation[] = [];
   {
-    const _n = v >= 2 ? r.readCompactArrayLength('creations', 10) : r.readArrayLength('creations', 10);
+    const _n = v >= 2 ? r.readCompactArrayLength('creations', 7) : r.readArrayLength('creations', 7);
     for (let _i = 0; _i < _n; _i++) creations.push(readCreateAclsRequestAclCreation(r, v));
   }
   let _unknown: TaggedField[] | undefined;
@@ -206,7 +206,7 @@ function readCreateAclsResponse(r: Reader, v: number): CreateAclsResponse {
   const throttleTimeMs: number = r.readInt32('throttleTimeMs');
   const results: CreateAclsResponseAclCreationResult[] = [];
   {
-    const _n = v >= 2 ? r.readCompactArrayLength('results', 4) : r.readArrayLength('results', 4);
+    const _n = v >= 2 ? r.readCompactArrayLength('results', 3) : r.readArrayLength('results', 3);
     for (let _i = 0; _i < _n; _i++) results.push(readCreateAclsResponseAclCreationResult(r, v));
   }
   let _unknown: TaggedField[] | undefined;

@@ -120,7 +120,7 @@ function readCreateDelegationTokenRequest(r: Reader, v: number): CreateDelegatio
   const ownerPrincipalName: string | null = v === 3 ? r.readCompactNullableString('ownerPrincipalName') : '';
   const renewers: CreateDelegationTokenRequestCreatableRenewers[] = [];
   {
-    const _n = v >= 2 ? r.readCompactArrayLength('renewers', 4) : r.readArrayLength('renewers', 4);
+    const _n = v >= 2 ? r.readCompactArrayLength('renewers', 2) : r.readArrayLength('renewers', 2);
     for (let _i = 0; _i < _n; _i++) renewers.push(readCreateDelegationTokenRequestCreatableRenewers(r, v));
   }
   const maxLifetimeMs: bigint = r.readInt64('maxLifetimeMs');

@@ -112,7 +112,7 @@ export function decodeCreatePartitionsResponse(r: Reader, version: number): Crea
 function readCreatePartitionsRequest(r: Reader, v: number): CreatePartitionsRequest {
   const topics: CreatePartitionsRequestCreatePartitionsTopic[] = [];
   {
-    const _n = v >= 2 ? r.readCompactArrayLength('topics', 10) : r.readArrayLength('topics', 10);
+    const _n = v >= 2 ? r.readCompactArrayLength('topics', 6) : r.readArrayLength('topics', 6);
     for (let _i = 0; _i < _n; _i++) topics.push(readCreatePartitionsRequestCreatePartitionsTopic(r, v));
   }
   const timeoutMs: number = r.readInt32('timeoutMs');
@@ -160,8 +160,8 @@ function readCreatePartitionsRequestCreatePartitionsTopic(
   {
     const _n =
       v >= 2
-        ? r.readCompactNullableArrayLength('topics[].assignments', 4)
-        : r.readNullableArrayLength('topics[].assignments', 4);
+        ? r.readCompactNullableArrayLength('topics[].assignments', 1)
+        : r.readNullableArrayLength('topics[].assignments', 1);
     if (_n < 0) assignments = null;
     else {
       const _a: CreatePartitionsRequestCreatePartitionsAssignment[] = [];
@@ -266,7 +266,7 @@ function readCreatePartitionsResponse(r: Reader, v: number): CreatePartitionsRes
   const throttleTimeMs: number = r.readInt32('throttleTimeMs');
   const results: CreatePartitionsResponseCreatePartitionsTopicResult[] = [];
   {
-    const _n = v >= 2 ? r.readCompactArrayLength('results', 6) : r.readArrayLength('results', 6);
+    const _n = v >= 2 ? r.readCompactArrayLength('results', 4) : r.readArrayLength('results', 4);
     for (let _i = 0; _i < _n; _i++) results.push(readCreatePartitionsResponseCreatePartitionsTopicResult(r, v));
   }
   let _unknown: TaggedField[] | undefined;

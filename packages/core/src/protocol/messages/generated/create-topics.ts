@@ -154,7 +154,7 @@ export function decodeCreateTopicsResponse(r: Reader, version: number): CreateTo
 function readCreateTopicsRequest(r: Reader, v: number): CreateTopicsRequest {
   const topics: CreateTopicsRequestCreatableTopic[] = [];
   {
-    const _n = v >= 5 ? r.readCompactArrayLength('topics', 16) : r.readArrayLength('topics', 16);
+    const _n = v >= 5 ? r.readCompactArrayLength('topics', 9) : r.readArrayLength('topics', 9);
     for (let _i = 0; _i < _n; _i++) topics.push(readCreateTopicsRequestCreatableTopic(r, v));
   }
   const timeoutMs: number = r.readInt32('timeoutMs');
@@ -199,12 +199,12 @@ function readCreateTopicsRequestCreatableTopic(r: Reader, v: number): CreateTopi
   const assignments: CreateTopicsRequestCreatableReplicaAssignment[] = [];
   {
     const _n =
-      v >= 5 ? r.readCompactArrayLength('topics[].assignments', 8) : r.readArrayLength('topics[].assignments', 8);
+      v >= 5 ? r.readCompactArrayLength('topics[].assignments', 5) : r.readArrayLength('topics[].assignments', 5);
     for (let _i = 0; _i < _n; _i++) assignments.push(readCreateTopicsRequestCreatableReplicaAssignment(r, v));
   }
   const configs: CreateTopicsRequestCreatableTopicConfig[] = [];
   {
-    const _n = v >= 5 ? r.readCompactArrayLength('topics[].configs', 4) : r.readArrayLength('topics[].configs', 4);
+    const _n = v >= 5 ? r.readCompactArrayLength('topics[].configs', 2) : r.readArrayLength('topics[].configs', 2);
     for (let _i = 0; _i < _n; _i++) configs.push(readCreateTopicsRequestCreatableTopicConfig(r, v));
   }
   let _unknown: TaggedField[] | undefined;
@@ -348,7 +348,7 @@ function readCreateTopicsResponse(r: Reader, v: number): CreateTopicsResponse {
   const throttleTimeMs: number = r.readInt32('throttleTimeMs');
   const topics: CreateTopicsResponseCreatableTopicResult[] = [];
   {
-    const _n = v >= 5 ? r.readCompactArrayLength('topics', 6) : r.readArrayLength('topics', 6);
+    const _n = v >= 5 ? r.readCompactArrayLength('topics', 4) : r.readArrayLength('topics', 4);
     for (let _i = 0; _i < _n; _i++) topics.push(readCreateTopicsResponseCreatableTopicResult(r, v));
   }
   let _unknown: TaggedField[] | undefined;

@@ -132,7 +132,7 @@ export function decodeDeleteAclsResponse(r: Reader, version: number): DeleteAcls
 function readDeleteAclsRequest(r: Reader, v: number): DeleteAclsRequest {
   const filters: DeleteAclsRequestDeleteAclsFilter[] = [];
   {
-    const _n = v >= 2 ? r.readCompactArrayLength('filters', 10) : r.readArrayLength('filters', 10);
+    const _n = v >= 2 ? r.readCompactArrayLength('filters', 7) : r.readArrayLength('filters', 7);
     for (let _i = 0; _i < _n; _i++) filters.push(readDeleteAclsRequestDeleteAclsFilter(r, v));
   }
   let _unknown: TaggedField[] | undefined;
@@ -237,7 +237,7 @@ function readDeleteAclsResponse(r: Reader, v: number): DeleteAclsResponse {
   const throttleTimeMs: number = r.readInt32('throttleTimeMs');
   const filterResults: DeleteAclsResponseDeleteAclsFilterResult[] = [];
   {
-    const _n = v >= 2 ? r.readCompactArrayLength('filterResults', 8) : r.readArrayLength('filterResults', 8);
+    const _n = v >= 2 ? r.readCompactArrayLength('filterResults', 4) : r.readArrayLength('filterResults', 4);
     for (let _i = 0; _i < _n; _i++) filterResults.push(readDeleteAclsResponseDeleteAclsFilterResult(r, v));
   }
   let _unknown: TaggedField[] | undefined;
@@ -282,8 +282,8 @@ function readDeleteAclsResponseDeleteAclsFilterResult(r: Reader, v: number): Del
   {
     const _n =
       v >= 2
-        ? r.readCompactArrayLength('filterResults[].matchingAcls', 14)
-        : r.readArrayLength('filterResults[].matchingAcls', 14);
+        ? r.readCompactArrayLength('filterResults[].matchingAcls', 10)
+        : r.readArrayLength('filterResults[].matchingAcls', 10);
     for (let _i = 0; _i < _n; _i++) matchingAcls.push(readDeleteAclsResponseDeleteAclsMatchingAcl(r, v));
   }
   let _unknown: TaggedField[] | undefined;

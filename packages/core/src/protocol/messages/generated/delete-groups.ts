@@ -88,7 +88,7 @@ export function decodeDeleteGroupsResponse(r: Reader, version: number): DeleteGr
 function readDeleteGroupsRequest(r: Reader, v: number): DeleteGroupsRequest {
   const groupsNames: string[] = [];
   {
-    const _n = v >= 2 ? r.readCompactArrayLength('groupsNames', 2) : r.readArrayLength('groupsNames', 2);
+    const _n = v >= 2 ? r.readCompactArrayLength('groupsNames', 1) : r.readArrayLength('groupsNames', 1);
     for (let _i = 0; _i < _n; _i++)
       groupsNames.push(v >= 2 ? r.readCompactString('groupsNames[]') : r.readString('groupsNames[]'));
   }
@@ -127,7 +127,7 @@ function readDeleteGroupsResponse(r: Reader, v: number): DeleteGroupsResponse {
   const throttleTimeMs: number = r.readInt32('throttleTimeMs');
   const results: DeleteGroupsResponseDeletableGroupResult[] = [];
   {
-    const _n = v >= 2 ? r.readCompactArrayLength('results', 4) : r.readArrayLength('results', 4);
+    const _n = v >= 2 ? r.readCompactArrayLength('results', 3) : r.readArrayLength('results', 3);
     for (let _i = 0; _i < _n; _i++) results.push(readDeleteGroupsResponseDeletableGroupResult(r, v));
   }
   let _unknown: TaggedField[] | undefined;

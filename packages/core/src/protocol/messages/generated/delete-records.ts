@@ -120,7 +120,7 @@ export function decodeDeleteRecordsResponse(r: Reader, version: number): DeleteR
 function readDeleteRecordsRequest(r: Reader, v: number): DeleteRecordsRequest {
   const topics: DeleteRecordsRequestDeleteRecordsTopic[] = [];
   {
-    const _n = v === 2 ? r.readCompactArrayLength('topics', 6) : r.readArrayLength('topics', 6);
+    const _n = v === 2 ? r.readCompactArrayLength('topics', 2) : r.readArrayLength('topics', 2);
     for (let _i = 0; _i < _n; _i++) topics.push(readDeleteRecordsRequestDeleteRecordsTopic(r, v));
   }
   const timeoutMs: number = r.readInt32('timeoutMs');
@@ -245,7 +245,7 @@ function readDeleteRecordsResponse(r: Reader, v: number): DeleteRecordsResponse 
   const throttleTimeMs: number = r.readInt32('throttleTimeMs');
   const topics: DeleteRecordsResponseDeleteRecordsTopicResult[] = [];
   {
-    const _n = v === 2 ? r.readCompactArrayLength('topics', 6) : r.readArrayLength('topics', 6);
+    const _n = v === 2 ? r.readCompactArrayLength('topics', 2) : r.readArrayLength('topics', 2);
     for (let _i = 0; _i < _n; _i++) topics.push(readDeleteRecordsResponseDeleteRecordsTopicResult(r, v));
   }
   let _unknown: TaggedField[] | undefined;

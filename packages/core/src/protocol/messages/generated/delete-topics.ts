@@ -118,7 +118,7 @@ function readDeleteTopicsRequest(r: Reader, v: number): DeleteTopicsRequest {
   const topicNames: string[] = [];
   if (v <= 5) {
     {
-      const _n = v >= 4 ? r.readCompactArrayLength('topicNames', 2) : r.readArrayLength('topicNames', 2);
+      const _n = v >= 4 ? r.readCompactArrayLength('topicNames', 1) : r.readArrayLength('topicNames', 1);
       for (let _i = 0; _i < _n; _i++)
         topicNames.push(v >= 4 ? r.readCompactString('topicNames[]') : r.readString('topicNames[]'));
     }
@@ -198,7 +198,7 @@ function readDeleteTopicsResponse(r: Reader, v: number): DeleteTopicsResponse {
   const throttleTimeMs: number = r.readInt32('throttleTimeMs');
   const responses: DeleteTopicsResponseDeletableTopicResult[] = [];
   {
-    const _n = v >= 4 ? r.readCompactArrayLength('responses', 4) : r.readArrayLength('responses', 4);
+    const _n = v >= 4 ? r.readCompactArrayLength('responses', 3) : r.readArrayLength('responses', 3);
     for (let _i = 0; _i < _n; _i++) responses.push(readDeleteTopicsResponseDeletableTopicResult(r, v));
   }
   let _unknown: TaggedField[] | undefined;

@@ -187,7 +187,7 @@ function readDescribeAclsResponse(r: Reader, v: number): DescribeAclsResponse {
     v >= 2 ? r.readCompactNullableString('errorMessage') : r.readNullableString('errorMessage');
   const resources: DescribeAclsResponseDescribeAclsResource[] = [];
   {
-    const _n = v >= 2 ? r.readCompactArrayLength('resources', 8) : r.readArrayLength('resources', 8);
+    const _n = v >= 2 ? r.readCompactArrayLength('resources', 4) : r.readArrayLength('resources', 4);
     for (let _i = 0; _i < _n; _i++) resources.push(readDescribeAclsResponseDescribeAclsResource(r, v));
   }
   let _unknown: TaggedField[] | undefined;
@@ -235,7 +235,7 @@ function readDescribeAclsResponseDescribeAclsResource(r: Reader, v: number): Des
   const patternType: number = r.readInt8('resources[].patternType');
   const acls: DescribeAclsResponseAclDescription[] = [];
   {
-    const _n = v >= 2 ? r.readCompactArrayLength('resources[].acls', 6) : r.readArrayLength('resources[].acls', 6);
+    const _n = v >= 2 ? r.readCompactArrayLength('resources[].acls', 4) : r.readArrayLength('resources[].acls', 4);
     for (let _i = 0; _i < _n; _i++) acls.push(readDescribeAclsResponseAclDescription(r, v));
   }
   let _unknown: TaggedField[] | undefined;

@@ -132,7 +132,7 @@ export function decodeDescribeClientQuotasResponse(r: Reader, version: number): 
 function readDescribeClientQuotasRequest(r: Reader, v: number): DescribeClientQuotasRequest {
   const components: DescribeClientQuotasRequestComponentData[] = [];
   {
-    const _n = v === 1 ? r.readCompactArrayLength('components', 5) : r.readArrayLength('components', 5);
+    const _n = v === 1 ? r.readCompactArrayLength('components', 3) : r.readArrayLength('components', 3);
     for (let _i = 0; _i < _n; _i++) components.push(readDescribeClientQuotasRequestComponentData(r, v));
   }
   const strict: boolean = r.readBoolean('strict');
@@ -221,7 +221,7 @@ function readDescribeClientQuotasResponse(r: Reader, v: number): DescribeClientQ
     v === 1 ? r.readCompactNullableString('errorMessage') : r.readNullableString('errorMessage');
   let entries: DescribeClientQuotasResponseEntryData[] | null = [];
   {
-    const _n = v === 1 ? r.readCompactNullableArrayLength('entries', 8) : r.readNullableArrayLength('entries', 8);
+    const _n = v === 1 ? r.readCompactNullableArrayLength('entries', 2) : r.readNullableArrayLength('entries', 2);
     if (_n < 0) entries = null;
     else {
       const _a: DescribeClientQuotasResponseEntryData[] = [];
@@ -275,12 +275,12 @@ function writeDescribeClientQuotasResponse(w: Writer, v: number, s: DescribeClie
 function readDescribeClientQuotasResponseEntryData(r: Reader, v: number): DescribeClientQuotasResponseEntryData {
   const entity: DescribeClientQuotasResponseEntityData[] = [];
   {
-    const _n = v === 1 ? r.readCompactArrayLength('entries[].entity', 4) : r.readArrayLength('entries[].entity', 4);
+    const _n = v === 1 ? r.readCompactArrayLength('entries[].entity', 2) : r.readArrayLength('entries[].entity', 2);
     for (let _i = 0; _i < _n; _i++) entity.push(readDescribeClientQuotasResponseEntityData(r, v));
   }
   const values: DescribeClientQuotasResponseValueData[] = [];
   {
-    const _n = v === 1 ? r.readCompactArrayLength('entries[].values', 10) : r.readArrayLength('entries[].values', 10);
+    const _n = v === 1 ? r.readCompactArrayLength('entries[].values', 9) : r.readArrayLength('entries[].values', 9);
     for (let _i = 0; _i < _n; _i++) values.push(readDescribeClientQuotasResponseValueData(r, v));
   }
   let _unknown: TaggedField[] | undefined;

@@ -142,7 +142,7 @@ export function decodeDescribeConfigsResponse(r: Reader, version: number): Descr
 function readDescribeConfigsRequest(r: Reader, v: number): DescribeConfigsRequest {
   const resources: DescribeConfigsRequestDescribeConfigsResource[] = [];
   {
-    const _n = v === 4 ? r.readCompactArrayLength('resources', 7) : r.readArrayLength('resources', 7);
+    const _n = v === 4 ? r.readCompactArrayLength('resources', 3) : r.readArrayLength('resources', 3);
     for (let _i = 0; _i < _n; _i++) resources.push(readDescribeConfigsRequestDescribeConfigsResource(r, v));
   }
   const includeSynonyms: boolean = r.readBoolean('includeSynonyms');
@@ -196,8 +196,8 @@ function readDescribeConfigsRequestDescribeConfigsResource(
   {
     const _n =
       v === 4
-        ? r.readCompactNullableArrayLength('resources[].configurationKeys', 2)
-        : r.readNullableArrayLength('resources[].configurationKeys', 2);
+        ? r.readCompactNullableArrayLength('resources[].configurationKeys', 1)
+        : r.readNullableArrayLength('resources[].configurationKeys', 1);
     if (_n < 0) configurationKeys = null;
     else {
       const _a: string[] = [];
@@ -260,7 +260,7 @@ function readDescribeConfigsResponse(r: Reader, v: number): DescribeConfigsRespo
   const throttleTimeMs: number = r.readInt32('throttleTimeMs');
   const results: DescribeConfigsResponseDescribeConfigsResult[] = [];
   {
-    const _n = v === 4 ? r.readCompactArrayLength('results', 11) : r.readArrayLength('results', 11);
+    const _n = v === 4 ? r.readCompactArrayLength('results', 6) : r.readArrayLength('results', 6);
     for (let _i = 0; _i < _n; _i++) results.push(readDescribeConfigsResponseDescribeConfigsResult(r, v));
   }
   let _unknown: TaggedField[] | undefined;
@@ -307,7 +307,7 @@ function readDescribeConfigsResponseDescribeConfigsResult(
     v === 4 ? r.readCompactString('results[].resourceName') : r.readString('results[].resourceName');
   const configs: DescribeConfigsResponseDescribeConfigsResourceResult[] = [];
   {
-    const _n = v === 4 ? r.readCompactArrayLength('results[].configs', 11) : r.readArrayLength('results[].configs', 11);
+    const _n = v === 4 ? r.readCompactArrayLength('results[].configs', 6) : r.readArrayLength('results[].configs', 6);
     for (let _i = 0; _i < _n; _i++) configs.push(readDescribeConfigsResponseDescribeConfigsResourceResult(r, v));
   }
   let _unknown: TaggedField[] | undefined;
@@ -380,8 +380,8 @@ function readDescribeConfigsResponseDescribeConfigsResourceResult(
   {
     const _n =
       v === 4
-        ? r.readCompactArrayLength('results[].configs[].synonyms', 5)
-        : r.readArrayLength('results[].configs[].synonyms', 5);
+        ? r.readCompactArrayLength('results[].configs[].synonyms', 3)
+        : r.readArrayLength('results[].configs[].synonyms', 3);
     for (let _i = 0; _i < _n; _i++) synonyms.push(readDescribeConfigsResponseDescribeConfigsSynonym(r, v));
   }
   const configType: number = v >= 3 ? r.readInt8('results[].configs[].configType') : 0;

@@ -132,7 +132,7 @@ export function decodeDescribeDelegationTokenResponse(r: Reader, version: number
 function readDescribeDelegationTokenRequest(r: Reader, v: number): DescribeDelegationTokenRequest {
   let owners: DescribeDelegationTokenRequestDescribeDelegationTokenOwner[] | null = [];
   {
-    const _n = v >= 2 ? r.readCompactNullableArrayLength('owners', 4) : r.readNullableArrayLength('owners', 4);
+    const _n = v >= 2 ? r.readCompactNullableArrayLength('owners', 2) : r.readNullableArrayLength('owners', 2);
     if (_n < 0) owners = null;
     else {
       const _a: DescribeDelegationTokenRequestDescribeDelegationTokenOwner[] = [];
@@ -227,7 +227,7 @@ function readDescribeDelegationTokenResponse(r: Reader, v: number): DescribeDele
   const errorCode: number = r.readInt16('errorCode');
   const tokens: DescribeDelegationTokenResponseDescribedDelegationToken[] = [];
   {
-    const _n = v >= 2 ? r.readCompactArrayLength('tokens', 38) : r.readArrayLength('tokens', 38);
+    const _n = v >= 2 ? r.readCompactArrayLength('tokens', 29) : r.readArrayLength('tokens', 29);
     for (let _i = 0; _i < _n; _i++) tokens.push(readDescribeDelegationTokenResponseDescribedDelegationToken(r, v));
   }
   const throttleTimeMs: number = r.readInt32('throttleTimeMs');
@@ -283,7 +283,7 @@ function readDescribeDelegationTokenResponseDescribedDelegationToken(
   const hmac: Buffer = v >= 2 ? r.readCompactBytes('tokens[].hmac') : r.readBytes('tokens[].hmac');
   const renewers: DescribeDelegationTokenResponseDescribedDelegationTokenRenewer[] = [];
   {
-    const _n = v >= 2 ? r.readCompactArrayLength('tokens[].renewers', 4) : r.readArrayLength('tokens[].renewers', 4);
+    const _n = v >= 2 ? r.readCompactArrayLength('tokens[].renewers', 2) : r.readArrayLength('tokens[].renewers', 2);
     for (let _i = 0; _i < _n; _i++)
       renewers.push(readDescribeDelegationTokenResponseDescribedDelegationTokenRenewer(r, v));
   }

@@ -118,7 +118,7 @@ export function decodeDescribeGroupsResponse(r: Reader, version: number): Descri
 function readDescribeGroupsRequest(r: Reader, v: number): DescribeGroupsRequest {
   const groups: string[] = [];
   {
-    const _n = v >= 5 ? r.readCompactArrayLength('groups', 2) : r.readArrayLength('groups', 2);
+    const _n = v >= 5 ? r.readCompactArrayLength('groups', 1) : r.readArrayLength('groups', 1);
     for (let _i = 0; _i < _n; _i++) groups.push(v >= 5 ? r.readCompactString('groups[]') : r.readString('groups[]'));
   }
   const includeAuthorizedOperations: boolean = v >= 3 ? r.readBoolean('includeAuthorizedOperations') : false;
@@ -163,7 +163,7 @@ function readDescribeGroupsResponse(r: Reader, v: number): DescribeGroupsRespons
   const throttleTimeMs: number = v >= 1 ? r.readInt32('throttleTimeMs') : 0;
   const groups: DescribeGroupsResponseDescribedGroup[] = [];
   {
-    const _n = v >= 5 ? r.readCompactArrayLength('groups', 14) : r.readArrayLength('groups', 14);
+    const _n = v >= 5 ? r.readCompactArrayLength('groups', 7) : r.readArrayLength('groups', 7);
     for (let _i = 0; _i < _n; _i++) groups.push(readDescribeGroupsResponseDescribedGroup(r, v));
   }
   let _unknown: TaggedField[] | undefined;
@@ -211,7 +211,7 @@ function readDescribeGroupsResponseDescribedGroup(r: Reader, v: number): Describ
     v >= 5 ? r.readCompactString('groups[].protocolData') : r.readString('groups[].protocolData');
   const members: DescribeGroupsResponseDescribedGroupMember[] = [];
   {
-    const _n = v >= 5 ? r.readCompactArrayLength('groups[].members', 14) : r.readArrayLength('groups[].members', 14);
+    const _n = v >= 5 ? r.readCompactArrayLength('groups[].members', 5) : r.readArrayLength('groups[].members', 5);
     for (let _i = 0; _i < _n; _i++) members.push(readDescribeGroupsResponseDescribedGroupMember(r, v));
   }
   const authorizedOperations: number = v >= 3 ? r.readInt32('groups[].authorizedOperations') : -2147483648;

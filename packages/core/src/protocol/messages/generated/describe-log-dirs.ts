@@ -130,7 +130,7 @@ export function decodeDescribeLogDirsResponse(r: Reader, version: number): Descr
 function readDescribeLogDirsRequest(r: Reader, v: number): DescribeLogDirsRequest {
   let topics: DescribeLogDirsRequestDescribableLogDirTopic[] | null = [];
   {
-    const _n = v >= 2 ? r.readCompactNullableArrayLength('topics', 6) : r.readNullableArrayLength('topics', 6);
+    const _n = v >= 2 ? r.readCompactNullableArrayLength('topics', 2) : r.readNullableArrayLength('topics', 2);
     if (_n < 0) topics = null;
     else {
       const _a: DescribeLogDirsRequestDescribableLogDirTopic[] = [];
@@ -230,7 +230,7 @@ function readDescribeLogDirsResponse(r: Reader, v: number): DescribeLogDirsRespo
   const errorCode: number = v >= 3 ? r.readInt16('errorCode') : 0;
   const results: DescribeLogDirsResponseDescribeLogDirsResult[] = [];
   {
-    const _n = v >= 2 ? r.readCompactArrayLength('results', 8) : r.readArrayLength('results', 8);
+    const _n = v >= 2 ? r.readCompactArrayLength('results', 4) : r.readArrayLength('results', 4);
     for (let _i = 0; _i < _n; _i++) results.push(readDescribeLogDirsResponseDescribeLogDirsResult(r, v));
   }
   let _unknown: TaggedField[] | undefined;
@@ -276,7 +276,7 @@ function readDescribeLogDirsResponseDescribeLogDirsResult(
   const logDir: string = v >= 2 ? r.readCompactString('results[].logDir') : r.readString('results[].logDir');
   const topics: DescribeLogDirsResponseDescribeLogDirsTopic[] = [];
   {
-    const _n = v >= 2 ? r.readCompactArrayLength('results[].topics', 6) : r.readArrayLength('results[].topics', 6);
+    const _n = v >= 2 ? r.readCompactArrayLength('results[].topics', 2) : r.readArrayLength('results[].topics', 2);
     for (let _i = 0; _i < _n; _i++) topics.push(readDescribeLogDirsResponseDescribeLogDirsTopic(r, v));
   }
   const totalBytes: bigint = v >= 4 ? r.readInt64('results[].totalBytes') : -1n;

@@ -117,8 +117,8 @@ function readElectLeadersRequest(r: Reader, v: number): ElectLeadersRequest {
   {
     const _n =
       v === 2
-        ? r.readCompactNullableArrayLength('topicPartitions', 6)
-        : r.readNullableArrayLength('topicPartitions', 6);
+        ? r.readCompactNullableArrayLength('topicPartitions', 2)
+        : r.readNullableArrayLength('topicPartitions', 2);
     if (_n < 0) topicPartitions = null;
     else {
       const _a: ElectLeadersRequestTopicPartitions[] = [];
@@ -223,7 +223,7 @@ function readElectLeadersResponse(r: Reader, v: number): ElectLeadersResponse {
   const replicaElectionResults: ElectLeadersResponseReplicaElectionResult[] = [];
   {
     const _n =
-      v === 2 ? r.readCompactArrayLength('replicaElectionResults', 6) : r.readArrayLength('replicaElectionResults', 6);
+      v === 2 ? r.readCompactArrayLength('replicaElectionResults', 2) : r.readArrayLength('replicaElectionResults', 2);
     for (let _i = 0; _i < _n; _i++) replicaElectionResults.push(readElectLeadersResponseReplicaElectionResult(r, v));
   }
   let _unknown: TaggedField[] | undefined;
@@ -273,8 +273,8 @@ function readElectLeadersResponseReplicaElectionResult(
   {
     const _n =
       v === 2
-        ? r.readCompactArrayLength('replicaElectionResults[].partitionResult', 8)
-        : r.readArrayLength('replicaElectionResults[].partitionResult', 8);
+        ? r.readCompactArrayLength('replicaElectionResults[].partitionResult', 7)
+        : r.readArrayLength('replicaElectionResults[].partitionResult', 7);
     for (let _i = 0; _i < _n; _i++) partitionResult.push(readElectLeadersResponsePartitionResult(r, v));
   }
   let _unknown: TaggedField[] | undefined;

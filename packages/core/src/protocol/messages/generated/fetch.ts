@@ -263,14 +263,14 @@ function readFetchRequest(r: Reader, v: number): FetchRequest {
   const sessionEpoch: number = v >= 7 ? r.readInt32('sessionEpoch') : -1;
   const topics: FetchRequestFetchTopic[] = [];
   {
-    const _n = v >= 12 ? r.readCompactArrayLength('topics', 4) : r.readArrayLength('topics', 4);
+    const _n = v >= 12 ? r.readCompactArrayLength('topics', 1) : r.readArrayLength('topics', 1);
     for (let _i = 0; _i < _n; _i++) topics.push(readFetchRequestFetchTopic(r, v));
   }
   const forgottenTopicsData: FetchRequestForgottenTopic[] = [];
   if (v >= 7) {
     {
       const _n =
-        v >= 12 ? r.readCompactArrayLength('forgottenTopicsData', 4) : r.readArrayLength('forgottenTopicsData', 4);
+        v >= 12 ? r.readCompactArrayLength('forgottenTopicsData', 1) : r.readArrayLength('forgottenTopicsData', 1);
       for (let _i = 0; _i < _n; _i++) forgottenTopicsData.push(readFetchRequestForgottenTopic(r, v));
     }
   }
@@ -637,7 +637,7 @@ function readFetchResponse(r: Reader, v: number): FetchResponse {
   const sessionId: number = v >= 7 ? r.readInt32('sessionId') : 0;
   const responses: FetchResponseFetchableTopicResponse[] = [];
   {
-    const _n = v >= 12 ? r.readCompactArrayLength('responses', 4) : r.readArrayLength('responses', 4);
+    const _n = v >= 12 ? r.readCompactArrayLength('responses', 1) : r.readArrayLength('responses', 1);
     for (let _i = 0; _i < _n; _i++) responses.push(readFetchResponseFetchableTopicResponse(r, v));
   }
   let nodeEndpoints: FetchResponseNodeEndpoint[] = [];
@@ -718,8 +718,8 @@ function readFetchResponseFetchableTopicResponse(r: Reader, v: number): FetchRes
   {
     const _n =
       v >= 12
-        ? r.readCompactArrayLength('responses[].partitions', 30)
-        : r.readArrayLength('responses[].partitions', 30);
+        ? r.readCompactArrayLength('responses[].partitions', 24)
+        : r.readArrayLength('responses[].partitions', 24);
     for (let _i = 0; _i < _n; _i++) partitions.push(readFetchResponsePartitionData(r, v));
   }
   let _unknown: TaggedField[] | undefined;

@@ -124,7 +124,7 @@ export function decodeIncrementalAlterConfigsResponse(r: Reader, version: number
 function readIncrementalAlterConfigsRequest(r: Reader, v: number): IncrementalAlterConfigsRequest {
   const resources: IncrementalAlterConfigsRequestAlterConfigsResource[] = [];
   {
-    const _n = v === 1 ? r.readCompactArrayLength('resources', 7) : r.readArrayLength('resources', 7);
+    const _n = v === 1 ? r.readCompactArrayLength('resources', 3) : r.readArrayLength('resources', 3);
     for (let _i = 0; _i < _n; _i++) resources.push(readIncrementalAlterConfigsRequestAlterConfigsResource(r, v));
   }
   const validateOnly: boolean = r.readBoolean('validateOnly');
@@ -170,7 +170,7 @@ function readIncrementalAlterConfigsRequestAlterConfigsResource(
   const configs: IncrementalAlterConfigsRequestAlterableConfig[] = [];
   {
     const _n =
-      v === 1 ? r.readCompactArrayLength('resources[].configs', 5) : r.readArrayLength('resources[].configs', 5);
+      v === 1 ? r.readCompactArrayLength('resources[].configs', 3) : r.readArrayLength('resources[].configs', 3);
     for (let _i = 0; _i < _n; _i++) configs.push(readIncrementalAlterConfigsRequestAlterableConfig(r, v));
   }
   let _unknown: TaggedField[] | undefined;
@@ -269,7 +269,7 @@ function readIncrementalAlterConfigsResponse(r: Reader, v: number): IncrementalA
   const throttleTimeMs: number = r.readInt32('throttleTimeMs');
   const responses: IncrementalAlterConfigsResponseAlterConfigsResourceResponse[] = [];
   {
-    const _n = v === 1 ? r.readCompactArrayLength('responses', 7) : r.readArrayLength('responses', 7);
+    const _n = v === 1 ? r.readCompactArrayLength('responses', 5) : r.readArrayLength('responses', 5);
     for (let _i = 0; _i < _n; _i++)
       responses.push(readIncrementalAlterConfigsResponseAlterConfigsResourceResponse(r, v));
   }

@@ -133,7 +133,7 @@ function readJoinGroupRequest(r: Reader, v: number): JoinGroupRequest {
   const protocolType: string = v >= 6 ? r.readCompactString('protocolType') : r.readString('protocolType');
   const protocols: JoinGroupRequestProtocol[] = [];
   {
-    const _n = v >= 6 ? r.readCompactArrayLength('protocols', 6) : r.readArrayLength('protocols', 6);
+    const _n = v >= 6 ? r.readCompactArrayLength('protocols', 2) : r.readArrayLength('protocols', 2);
     for (let _i = 0; _i < _n; _i++) protocols.push(readJoinGroupRequestProtocol(r, v));
   }
   const reason: string | null = v >= 8 ? r.readCompactNullableString('reason') : null;
@@ -266,7 +266,7 @@ function readJoinGroupResponse(r: Reader, v: number): JoinGroupResponse {
   const memberId: string = v >= 6 ? r.readCompactString('memberId') : r.readString('memberId');
   const members: JoinGroupResponseMember[] = [];
   {
-    const _n = v >= 6 ? r.readCompactArrayLength('members', 6) : r.readArrayLength('members', 6);
+    const _n = v >= 6 ? r.readCompactArrayLength('members', 2) : r.readArrayLength('members', 2);
     for (let _i = 0; _i < _n; _i++) members.push(readJoinGroupResponseMember(r, v));
   }
   let _unknown: TaggedField[] | undefined;

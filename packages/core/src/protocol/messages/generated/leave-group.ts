@@ -109,7 +109,7 @@ function readLeaveGroupRequest(r: Reader, v: number): LeaveGroupRequest {
   const members: LeaveGroupRequestMemberIdentity[] = [];
   if (v >= 3) {
     {
-      const _n = v >= 4 ? r.readCompactArrayLength('members', 4) : r.readArrayLength('members', 4);
+      const _n = v >= 4 ? r.readCompactArrayLength('members', 2) : r.readArrayLength('members', 2);
       for (let _i = 0; _i < _n; _i++) members.push(readLeaveGroupRequestMemberIdentity(r, v));
     }
   }
@@ -215,7 +215,7 @@ function readLeaveGroupResponse(r: Reader, v: number): LeaveGroupResponse {
   const members: LeaveGroupResponseMemberResponse[] = [];
   if (v >= 3) {
     {
-      const _n = v >= 4 ? r.readCompactArrayLength('members', 6) : r.readArrayLength('members', 6);
+      const _n = v >= 4 ? r.readCompactArrayLength('members', 4) : r.readArrayLength('members', 4);
       for (let _i = 0; _i < _n; _i++) members.push(readLeaveGroupResponseMemberResponse(r, v));
     }
   }

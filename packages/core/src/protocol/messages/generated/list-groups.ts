@@ -156,7 +156,7 @@ function readListGroupsResponse(r: Reader, v: number): ListGroupsResponse {
   const errorCode: number = r.readInt16('errorCode');
   const groups: ListGroupsResponseListedGroup[] = [];
   {
-    const _n = v >= 3 ? r.readCompactArrayLength('groups', 4) : r.readArrayLength('groups', 4);
+    const _n = v >= 3 ? r.readCompactArrayLength('groups', 2) : r.readArrayLength('groups', 2);
     for (let _i = 0; _i < _n; _i++) groups.push(readListGroupsResponseListedGroup(r, v));
   }
   let _unknown: TaggedField[] | undefined;

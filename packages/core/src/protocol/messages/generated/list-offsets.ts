@@ -132,7 +132,7 @@ function readListOffsetsRequest(r: Reader, v: number): ListOffsetsRequest {
   const isolationLevel: number = v >= 2 ? r.readInt8('isolationLevel') : 0;
   const topics: ListOffsetsRequestListOffsetsTopic[] = [];
   {
-    const _n = v >= 6 ? r.readCompactArrayLength('topics', 6) : r.readArrayLength('topics', 6);
+    const _n = v >= 6 ? r.readCompactArrayLength('topics', 2) : r.readArrayLength('topics', 2);
     for (let _i = 0; _i < _n; _i++) topics.push(readListOffsetsRequestListOffsetsTopic(r, v));
   }
   const timeoutMs: number = v >= 10 ? r.readInt32('timeoutMs') : 0;
@@ -263,7 +263,7 @@ function readListOffsetsResponse(r: Reader, v: number): ListOffsetsResponse {
   const throttleTimeMs: number = v >= 2 ? r.readInt32('throttleTimeMs') : 0;
   const topics: ListOffsetsResponseListOffsetsTopicResponse[] = [];
   {
-    const _n = v >= 6 ? r.readCompactArrayLength('topics', 6) : r.readArrayLength('topics', 6);
+    const _n = v >= 6 ? r.readCompactArrayLength('topics', 2) : r.readArrayLength('topics', 2);
     for (let _i = 0; _i < _n; _i++) topics.push(readListOffsetsResponseListOffsetsTopicResponse(r, v));
   }
   let _unknown: TaggedField[] | undefined;

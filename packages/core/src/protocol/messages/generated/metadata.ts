@@ -162,10 +162,10 @@ function readMetadataRequest(r: Reader, v: number): MetadataRequest {
   {
     const _n =
       v >= 9
-        ? r.readCompactNullableArrayLength('topics', 2)
+        ? r.readCompactNullableArrayLength('topics', 1)
         : v >= 1
-          ? r.readNullableArrayLength('topics', 2)
-          : r.readArrayLength('topics', 2);
+          ? r.readNullableArrayLength('topics', 1)
+          : r.readArrayLength('topics', 1);
     if (_n < 0) topics = null;
     else {
       const _a: MetadataRequestTopic[] = [];
@@ -283,7 +283,7 @@ function readMetadataResponse(r: Reader, v: number): MetadataResponse {
   const throttleTimeMs: number = v >= 3 ? r.readInt32('throttleTimeMs') : 0;
   const brokers: MetadataResponseBroker[] = [];
   {
-    const _n = v >= 9 ? r.readCompactArrayLength('brokers', 10) : r.readArrayLength('brokers', 10);
+    const _n = v >= 9 ? r.readCompactArrayLength('brokers', 9) : r.readArrayLength('brokers', 9);
     for (let _i = 0; _i < _n; _i++) brokers.push(readMetadataResponseBroker(r, v));
   }
   const clusterId: string | null =
@@ -291,7 +291,7 @@ function readMetadataResponse(r: Reader, v: number): MetadataResponse {
   const controllerId: number = v >= 1 ? r.readInt32('controllerId') : -1;
   const topics: MetadataResponseTopic[] = [];
   {
-    const _n = v >= 9 ? r.readCompactArrayLength('topics', 8) : r.readArrayLength('topics', 8);
+    const _n = v >= 9 ? r.readCompactArrayLength('topics', 4) : r.readArrayLength('topics', 4);
     for (let _i = 0; _i < _n; _i++) topics.push(readMetadataResponseTopic(r, v));
   }
   const clusterAuthorizedOperations: number =
@@ -422,7 +422,7 @@ function readMetadataResponseTopic(r: Reader, v: number): MetadataResponseTopic 
   const partitions: MetadataResponsePartition[] = [];
   {
     const _n =
-      v >= 9 ? r.readCompactArrayLength('topics[].partitions', 18) : r.readArrayLength('topics[].partitions', 18);
+      v >= 9 ? r.readCompactArrayLength('topics[].partitions', 12) : r.readArrayLength('topics[].partitions', 12);
     for (let _i = 0; _i < _n; _i++) partitions.push(readMetadataResponsePartition(r, v));
   }
   const topicAuthorizedOperations: number = v >= 8 ? r.readInt32('topics[].topicAuthorizedOperations') : -2147483648;

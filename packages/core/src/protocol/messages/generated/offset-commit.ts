@@ -140,7 +140,7 @@ function readOffsetCommitRequest(r: Reader, v: number): OffsetCommitRequest {
   const retentionTimeMs: bigint = v <= 4 ? r.readInt64('retentionTimeMs') : -1n;
   const topics: OffsetCommitRequestTopic[] = [];
   {
-    const _n = v >= 8 ? r.readCompactArrayLength('topics', 4) : r.readArrayLength('topics', 4);
+    const _n = v >= 8 ? r.readCompactArrayLength('topics', 1) : r.readArrayLength('topics', 1);
     for (let _i = 0; _i < _n; _i++) topics.push(readOffsetCommitRequestTopic(r, v));
   }
   let _unknown: TaggedField[] | undefined;
@@ -211,7 +211,7 @@ function readOffsetCommitRequestTopic(r: Reader, v: number): OffsetCommitRequest
   const partitions: OffsetCommitRequestPartition[] = [];
   {
     const _n =
-      v >= 8 ? r.readCompactArrayLength('topics[].partitions', 14) : r.readArrayLength('topics[].partitions', 14);
+      v >= 8 ? r.readCompactArrayLength('topics[].partitions', 13) : r.readArrayLength('topics[].partitions', 13);
     for (let _i = 0; _i < _n; _i++) partitions.push(readOffsetCommitRequestPartition(r, v));
   }
   let _unknown: TaggedField[] | undefined;
@@ -302,7 +302,7 @@ function readOffsetCommitResponse(r: Reader, v: number): OffsetCommitResponse {
   const throttleTimeMs: number = v >= 3 ? r.readInt32('throttleTimeMs') : 0;
   const topics: OffsetCommitResponseTopic[] = [];
   {
-    const _n = v >= 8 ? r.readCompactArrayLength('topics', 4) : r.readArrayLength('topics', 4);
+    const _n = v >= 8 ? r.readCompactArrayLength('topics', 1) : r.readArrayLength('topics', 1);
     for (let _i = 0; _i < _n; _i++) topics.push(readOffsetCommitResponseTopic(r, v));
   }
   let _unknown: TaggedField[] | undefined;

@@ -198,10 +198,10 @@ function readOffsetFetchRequest(r: Reader, v: number): OffsetFetchRequest {
     {
       const _n =
         v >= 6
-          ? r.readCompactNullableArrayLength('topics', 6)
+          ? r.readCompactNullableArrayLength('topics', 2)
           : v >= 2
-            ? r.readNullableArrayLength('topics', 6)
-            : r.readArrayLength('topics', 6);
+            ? r.readNullableArrayLength('topics', 2)
+            : r.readArrayLength('topics', 2);
       if (_n < 0) topics = null;
       else {
         const _a: OffsetFetchRequestTopic[] = [];
@@ -431,7 +431,7 @@ function readOffsetFetchResponse(r: Reader, v: number): OffsetFetchResponse {
   const topics: OffsetFetchResponseTopic[] = [];
   if (v <= 7) {
     {
-      const _n = v >= 6 ? r.readCompactArrayLength('topics', 6) : r.readArrayLength('topics', 6);
+      const _n = v >= 6 ? r.readCompactArrayLength('topics', 2) : r.readArrayLength('topics', 2);
       for (let _i = 0; _i < _n; _i++) topics.push(readOffsetFetchResponseTopic(r, v));
     }
   }
@@ -498,7 +498,7 @@ function readOffsetFetchResponseTopic(r: Reader, v: number): OffsetFetchResponse
   const partitions: OffsetFetchResponsePartition[] = [];
   {
     const _n =
-      v >= 6 ? r.readCompactArrayLength('topics[].partitions', 16) : r.readArrayLength('topics[].partitions', 16);
+      v >= 6 ? r.readCompactArrayLength('topics[].partitions', 15) : r.readArrayLength('topics[].partitions', 15);
     for (let _i = 0; _i < _n; _i++) partitions.push(readOffsetFetchResponsePartition(r, v));
   }
   let _unknown: TaggedField[] | undefined;

@@ -133,7 +133,7 @@ function readOffsetForLeaderEpochRequest(r: Reader, v: number): OffsetForLeaderE
   const replicaId: number = v >= 3 ? r.readInt32('replicaId') : -2;
   const topics: OffsetForLeaderEpochRequestOffsetForLeaderTopic[] = [];
   {
-    const _n = v === 4 ? r.readCompactArrayLength('topics', 6) : r.readArrayLength('topics', 6);
+    const _n = v === 4 ? r.readCompactArrayLength('topics', 2) : r.readArrayLength('topics', 2);
     for (let _i = 0; _i < _n; _i++) topics.push(readOffsetForLeaderEpochRequestOffsetForLeaderTopic(r, v));
   }
   let _unknown: TaggedField[] | undefined;
@@ -264,7 +264,7 @@ function readOffsetForLeaderEpochResponse(r: Reader, v: number): OffsetForLeader
   const throttleTimeMs: number = r.readInt32('throttleTimeMs');
   const topics: OffsetForLeaderEpochResponseOffsetForLeaderTopicResult[] = [];
   {
-    const _n = v === 4 ? r.readCompactArrayLength('topics', 6) : r.readArrayLength('topics', 6);
+    const _n = v === 4 ? r.readCompactArrayLength('topics', 2) : r.readArrayLength('topics', 2);
     for (let _i = 0; _i < _n; _i++) topics.push(readOffsetForLeaderEpochResponseOffsetForLeaderTopicResult(r, v));
   }
   let _unknown: TaggedField[] | undefined;

@@ -178,7 +178,7 @@ function readProduceRequest(r: Reader, v: number): ProduceRequest {
   const timeoutMs: number = r.readInt32('timeoutMs');
   const topicData: ProduceRequestTopicProduceData[] = [];
   {
-    const _n = v >= 9 ? r.readCompactArrayLength('topicData', 4) : r.readArrayLength('topicData', 4);
+    const _n = v >= 9 ? r.readCompactArrayLength('topicData', 1) : r.readArrayLength('topicData', 1);
     for (let _i = 0; _i < _n; _i++) topicData.push(readProduceRequestTopicProduceData(r, v));
   }
   let _unknown: TaggedField[] | undefined;
@@ -227,8 +227,8 @@ function readProduceRequestTopicProduceData(r: Reader, v: number): ProduceReques
   {
     const _n =
       v >= 9
-        ? r.readCompactArrayLength('topicData[].partitionData', 8)
-        : r.readArrayLength('topicData[].partitionData', 8);
+        ? r.readCompactArrayLength('topicData[].partitionData', 5)
+        : r.readArrayLength('topicData[].partitionData', 5);
     for (let _i = 0; _i < _n; _i++) partitionData.push(readProduceRequestPartitionProduceData(r, v));
   }
   let _unknown: TaggedField[] | undefined;
@@ -312,7 +312,7 @@ function writeProduceRequestPartitionProduceData(w: Writer, v: number, s: Produc
 function readProduceResponse(r: Reader, v: number): ProduceResponse {
   const responses: ProduceResponseTopicProduceResponse[] = [];
   {
-    const _n = v >= 9 ? r.readCompactArrayLength('responses', 4) : r.readArrayLength('responses', 4);
+    const _n = v >= 9 ? r.readCompactArrayLength('responses', 1) : r.readArrayLength('responses', 1);
     for (let _i = 0; _i < _n; _i++) responses.push(readProduceResponseTopicProduceResponse(r, v));
   }
   const throttleTimeMs: number = r.readInt32('throttleTimeMs');
@@ -442,8 +442,8 @@ function readProduceResponsePartitionProduceResponse(r: Reader, v: number): Prod
     {
       const _n =
         v >= 9
-          ? r.readCompactArrayLength('responses[].partitionResponses[].recordErrors', 6)
-          : r.readArrayLength('responses[].partitionResponses[].recordErrors', 6);
+          ? r.readCompactArrayLength('responses[].partitionResponses[].recordErrors', 5)
+          : r.readArrayLength('responses[].partitionResponses[].recordErrors', 5);
       for (let _i = 0; _i < _n; _i++) recordErrors.push(readProduceResponseBatchIndexAndErrorMessage(r, v));
     }
   }

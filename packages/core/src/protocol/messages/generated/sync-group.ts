@@ -111,7 +111,7 @@ function readSyncGroupRequest(r: Reader, v: number): SyncGroupRequest {
   const protocolName: string | null = v === 5 ? r.readCompactNullableString('protocolName') : null;
   const assignments: SyncGroupRequestAssignment[] = [];
   {
-    const _n = v >= 4 ? r.readCompactArrayLength('assignments', 6) : r.readArrayLength('assignments', 6);
+    const _n = v >= 4 ? r.readCompactArrayLength('assignments', 2) : r.readArrayLength('assignments', 2);
     for (let _i = 0; _i < _n; _i++) assignments.push(readSyncGroupRequestAssignment(r, v));
   }
   let _unknown: TaggedField[] | undefined;

@@ -145,7 +145,7 @@ function readTxnOffsetCommitRequest(r: Reader, v: number): TxnOffsetCommitReques
   const groupInstanceId: string | null = v >= 3 ? r.readCompactNullableString('groupInstanceId') : null;
   const topics: TxnOffsetCommitRequestTopic[] = [];
   {
-    const _n = v >= 3 ? r.readCompactArrayLength('topics', 4) : r.readArrayLength('topics', 4);
+    const _n = v >= 3 ? r.readCompactArrayLength('topics', 1) : r.readArrayLength('topics', 1);
     for (let _i = 0; _i < _n; _i++) topics.push(readTxnOffsetCommitRequestTopic(r, v));
   }
   let _unknown: TaggedField[] | undefined;
@@ -229,7 +229,7 @@ function readTxnOffsetCommitRequestTopic(r: Reader, v: number): TxnOffsetCommitR
   const partitions: TxnOffsetCommitRequestPartition[] = [];
   {
     const _n =
-      v >= 3 ? r.readCompactArrayLength('topics[].partitions', 14) : r.readArrayLength('topics[].partitions', 14);
+      v >= 3 ? r.readCompactArrayLength('topics[].partitions', 13) : r.readArrayLength('topics[].partitions', 13);
     for (let _i = 0; _i < _n; _i++) partitions.push(readTxnOffsetCommitRequestPartition(r, v));
   }
   let _unknown: TaggedField[] | undefined;
@@ -325,7 +325,7 @@ function readTxnOffsetCommitResponse(r: Reader, v: number): TxnOffsetCommitRespo
   const throttleTimeMs: number = r.readInt32('throttleTimeMs');
   const topics: TxnOffsetCommitResponseTopic[] = [];
   {
-    const _n = v >= 3 ? r.readCompactArrayLength('topics', 4) : r.readArrayLength('topics', 4);
+    const _n = v >= 3 ? r.readCompactArrayLength('topics', 1) : r.readArrayLength('topics', 1);
     for (let _i = 0; _i < _n; _i++) topics.push(readTxnOffsetCommitResponseTopic(r, v));
   }
   let _unknown: TaggedField[] | undefined;
