@@ -209,12 +209,35 @@ describe('Writer bytes and blobs', () => {
     w.writeBytes(small);
     w.writeInt8(5);
     const chunks = w.toChunks();
-    expect(chunks).toHaveLength(3);
     expect(chunks[1]).toBe(big);
+    expect(chunks.some((c) => c === small || c.buffer === small.buffer)).toBe(false);
     expect(chunks[0]!.toString('hex')).toBe('0000000100000064');
-    expect(chunks[2]!.length).toBe(4 + 99 + 1);
     expect(w.length).toBe(8 + 100 + 104);
-    expect(w.toBuffer()).toEqual(Buffer.concat([Buffer.from('0000000100000064', 'hex'), big, chunks[2]!]));
+    const expected = Buffer.concat([
+      Buffer.from('0000000100000064', 'hex'),
+      big,
+      Buffer.from('00000063', 'hex'),
+      small,
+      Buffer.from([5]),
+    ]);
+    expect(w.toBuffer().equals(expected)).toBe(true);
+  });
+
+  it('grows into new buffers without copying what was written, except inside sized blocks', () => {
+    const w = new Writer(16);
+    w.writeRaw(Buffer.alloc(10, 1));
+    w.writeRaw(Buffer.alloc(20, 2));
+    const chunks = w.toChunks();
+    // The first 10 bytes stayed in the first buffer; the next 20 went to a new one.
+    expect(chunks.map((c) => c.length)).toStrictEqual([10, 20]);
+    expect(Buffer.concat(chunks).equals(Buffer.concat([Buffer.alloc(10, 1), Buffer.alloc(20, 2)]))).toBe(true);
+
+    const block = new Writer(16);
+    const start = block.beginSizedBlock();
+    block.writeRaw(Buffer.alloc(10, 1));
+    block.writeRaw(Buffer.alloc(20, 2));
+    block.endSizedBlock(start);
+    expect(block.toChunks().map((c) => c.length)).toStrictEqual([31]);
   });
 
   it('copies everything when the threshold is Infinity', () => {

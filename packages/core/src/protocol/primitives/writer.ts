@@ -36,8 +36,9 @@ export function sizeOfUnsignedVarint(value: number): number {
 /**
  * Writes Kafka protocol primitives into a growing buffer.
  *
- * - The buffer starts at `initialCapacity` and doubles when full (`Buffer.allocUnsafe`), so a message costs few
- *   reallocations; a run of small messages comes from Node's buffer pool.
+ * - The buffer starts at `initialCapacity`; when it is full, writing goes on in a new buffer twice as large
+ *   (`Buffer.allocUnsafe`) and the full one becomes a chunk, so written bytes are never copied to grow (except
+ *   inside a sized block, which must stay contiguous). Small messages come from Node's buffer pool.
  * - {@link reserveInt32} and {@link patchInt32} fill a size prefix once the size is known (the frame size).
  * - Blobs of at least `referenceThreshold` bytes ({@link DEFAULT_REFERENCE_THRESHOLD}) are kept by reference, not
  *   copied: {@link toChunks} returns the written bytes as a list of buffers for a vectored socket write, with those
@@ -462,10 +463,11 @@ export class Writer {
 
   /** Closes a block opened by {@link beginSizedBlock}: moves its bytes up and writes their size in front. */
   endSizedBlock(start: number): void {
-    this.sizedDepth--;
     const size = this.length - start;
     const prefix = sizeOfUnsignedVarint(size);
+    // Still inside the block: growing keeps it contiguous.
     this.ensure(prefix);
+    this.sizedDepth--;
     const from = this.runStart + start - this.flushed;
     const b = this.buf;
     b.copyWithin(from + prefix, from, this.pos);
@@ -506,17 +508,27 @@ export class Writer {
   // ------------------------------------------------------------------------------------------------------------
   // Internals
 
-  /** Makes room for `n` more bytes, doubling the buffer (only the bytes not yet flushed are copied). */
+  /**
+   * Makes room for `n` more bytes in a buffer twice as large. Outside sized blocks nothing is copied: the bytes
+   * written so far become a chunk and writing goes on in the new buffer. Inside a sized block, which must stay
+   * contiguous, the bytes not yet flushed move to the new buffer.
+   */
   private ensure(n: number): void {
     if (this.pos + n <= this.buf.length) return;
     const used = this.pos - this.runStart;
+    const keep = this.sizedDepth > 0 ? used : 0;
     let capacity = this.buf.length * 2;
-    while (capacity < used + n) capacity *= 2;
+    while (capacity < keep + n) capacity *= 2;
     const next = Buffer.allocUnsafe(capacity);
-    this.buf.copy(next, 0, this.runStart, this.pos);
+    if (keep > 0) {
+      this.buf.copy(next, 0, this.runStart, this.pos);
+    } else if (used > 0) {
+      this.chunks.push(this.buf.subarray(this.runStart, this.pos));
+      this.flushed += used;
+    }
     this.buf = next;
     this.runStart = 0;
-    this.pos = used;
+    this.pos = keep;
   }
 
   private outOfRange(type: string, value: unknown): InvalidArgumentError {
