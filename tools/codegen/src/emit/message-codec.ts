@@ -230,14 +230,18 @@ export class MessageEmitter {
       this.usesTaggedField = true;
       const tagsWhat = JSON.stringify(`${this.paths.get(struct)}<tagged fields>`);
       const flexP = intersect(P, this.message.flexibleVersions);
-      out.push('let _unknown: TaggedField[] | undefined;');
-      if (flex !== true) out.push(`if (${flex}) {`);
-      out.push(`const _count = r.readTaggedFieldCount(${tagsWhat});`);
-      out.push('for (let _i = 0; _i < _count; _i++) {');
-      out.push(`const _tag = r.readUnsignedVarint(${tagsWhat});`);
-      out.push(`const _size = r.readUnsignedVarint(${tagsWhat});`);
       const live = tagged.filter((f) => versionCondition(f.taggedVersions, flexP) !== false);
-      if (live.length > 0) {
+      if (live.length === 0) {
+        // No known tagged field: every tagged field is kept raw.
+        const read = `r.readTaggedFields(${tagsWhat})`;
+        out.push(`const _unknown = ${flex === true ? read : `${flex} ? ${read} : undefined`};`);
+      } else {
+        out.push('let _unknown: TaggedField[] | undefined;');
+        if (flex !== true) out.push(`if (${flex}) {`);
+        out.push(`const _count = r.readTaggedFieldCount(${tagsWhat});`);
+        out.push('for (let _i = 0; _i < _count; _i++) {');
+        out.push(`const _tag = r.readUnsignedVarint(${tagsWhat});`);
+        out.push(`const _size = r.readUnsignedVarint(${tagsWhat});`);
         out.push('switch (_tag) {');
         for (const field of [...live].sort((a, b) => a.tag! - b.tag!)) {
           const tc = versionCondition(intersect(field.taggedVersions, field.versions), flexP);
@@ -251,10 +255,10 @@ export class MessageEmitter {
           out.push('}');
         }
         out.push('}');
+        out.push(`(_unknown ??= []).push({ tag: _tag, data: r.readRawBytes(_size, ${tagsWhat}) });`);
+        out.push('}');
+        if (flex !== true) out.push('}');
       }
-      out.push(`(_unknown ??= []).push({ tag: _tag, data: r.readRawBytes(_size, ${tagsWhat}) });`);
-      out.push('}');
-      if (flex !== true) out.push('}');
     }
     const names = struct.fields.map((f) => f.name);
     out.push(`const _s: ${struct.tsName} = { ${names.join(', ')} };`);
@@ -463,33 +467,36 @@ export class MessageEmitter {
       const live = tagged
         .filter((f) => versionCondition(f.taggedVersions, flexP) !== false)
         .sort((a, b) => a.tag! - b.tag!);
-      out.push(`${live.length > 0 ? 'let' : 'const'} _count = _unknown === undefined ? 0 : _unknown.length;`);
-      for (const field of live) {
-        const tc = versionCondition(intersect(field.taggedVersions, field.versions), flexP);
-        const x = `s.${field.name}`;
-        const optional = this.isOptional(struct, field);
-        const checks = [
-          ...(tc === true ? [] : [paren(tc as string)]),
-          ...(optional ? [`${x} !== undefined`] : []),
-          paren(nonDefaultCondition(field, x)),
-        ];
-        out.push(`const _has${field.tag} = ${checks.join(' && ')};`);
-        out.push(`if (_has${field.tag}) _count++;`);
+      if (live.length === 0) {
+        // No known tagged field: the section holds only the raw ones.
+        out.push('w.writeTaggedFields(_unknown);');
+      } else {
+        out.push(`let _count = _unknown === undefined ? 0 : _unknown.length;`);
+        for (const field of live) {
+          const tc = versionCondition(intersect(field.taggedVersions, field.versions), flexP);
+          const x = `s.${field.name}`;
+          const optional = this.isOptional(struct, field);
+          const checks = [
+            ...(tc === true ? [] : [paren(tc as string)]),
+            ...(optional ? [`${x} !== undefined`] : []),
+            paren(nonDefaultCondition(field, x)),
+          ];
+          out.push(`const _has${field.tag} = ${checks.join(' && ')};`);
+          out.push(`if (_has${field.tag}) _count++;`);
+        }
+        out.push('w.writeUnsignedVarint(_count);');
+        out.push('let _u = 0;');
+        for (const field of live) {
+          out.push(`if (_has${field.tag}) {`);
+          out.push(`if (_unknown !== undefined) _u = w.writeRawTaggedFieldsBelow(_unknown, _u, ${field.tag});`);
+          out.push(`w.writeUnsignedVarint(${field.tag});`);
+          out.push(
+            ...this.writeTaggedValue(struct, field, `s.${field.name}${this.isOptional(struct, field) ? '!' : ''}`),
+          );
+          out.push('}');
+        }
+        out.push(`if (_unknown !== undefined) w.writeRawTaggedFieldsBelow(_unknown, _u, Number.POSITIVE_INFINITY);`);
       }
-      out.push('w.writeUnsignedVarint(_count);');
-      if (live.length > 0) out.push('let _u = 0;');
-      for (const field of live) {
-        out.push(`if (_has${field.tag}) {`);
-        out.push(`if (_unknown !== undefined) _u = w.writeRawTaggedFieldsBelow(_unknown, _u, ${field.tag});`);
-        out.push(`w.writeUnsignedVarint(${field.tag});`);
-        out.push(
-          ...this.writeTaggedValue(struct, field, `s.${field.name}${this.isOptional(struct, field) ? '!' : ''}`),
-        );
-        out.push('}');
-      }
-      out.push(
-        `if (_unknown !== undefined) w.writeRawTaggedFieldsBelow(_unknown, ${live.length > 0 ? '_u' : '0'}, Number.POSITIVE_INFINITY);`,
-      );
       if (flex !== true) {
         this.supportImports.add('unsupportedTaggedFields');
         out.push(

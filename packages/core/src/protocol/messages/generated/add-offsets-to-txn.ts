@@ -84,15 +84,7 @@ function readAddOffsetsToTxnRequest(r: Reader, v: number): AddOffsetsToTxnReques
   const producerId: bigint = r.readInt64('producerId');
   const producerEpoch: number = r.readInt16('producerEpoch');
   const groupId: string = v >= 3 ? r.readCompactString('groupId') : r.readString('groupId');
-  let _unknown: TaggedField[] | undefined;
-  if (v >= 3) {
-    const _count = r.readTaggedFieldCount('<tagged fields>');
-    for (let _i = 0; _i < _count; _i++) {
-      const _tag = r.readUnsignedVarint('<tagged fields>');
-      const _size = r.readUnsignedVarint('<tagged fields>');
-      (_unknown ??= []).push({ tag: _tag, data: r.readRawBytes(_size, '<tagged fields>') });
-    }
-  }
+  const _unknown = v >= 3 ? r.readTaggedFields('<tagged fields>') : undefined;
   const _s: AddOffsetsToTxnRequest = { transactionalId, producerId, producerEpoch, groupId };
   if (_unknown !== undefined) _s.unknownTaggedFields = _unknown;
   return _s;
@@ -113,9 +105,7 @@ function writeAddOffsetsToTxnRequest(w: Writer, v: number, s: AddOffsetsToTxnReq
   }
   const _unknown = s.unknownTaggedFields;
   if (v >= 3) {
-    const _count = _unknown === undefined ? 0 : _unknown.length;
-    w.writeUnsignedVarint(_count);
-    if (_unknown !== undefined) w.writeRawTaggedFieldsBelow(_unknown, 0, Number.POSITIVE_INFINITY);
+    w.writeTaggedFields(_unknown);
   } else if (_unknown !== undefined && _unknown.length > 0) {
     throw unsupportedTaggedFields('AddOffsetsToTxnRequest', '', v);
   }
@@ -124,15 +114,7 @@ function writeAddOffsetsToTxnRequest(w: Writer, v: number, s: AddOffsetsToTxnReq
 function readAddOffsetsToTxnResponse(r: Reader, v: number): AddOffsetsToTxnResponse {
   const throttleTimeMs: number = r.readInt32('throttleTimeMs');
   const errorCode: number = r.readInt16('errorCode');
-  let _unknown: TaggedField[] | undefined;
-  if (v >= 3) {
-    const _count = r.readTaggedFieldCount('<tagged fields>');
-    for (let _i = 0; _i < _count; _i++) {
-      const _tag = r.readUnsignedVarint('<tagged fields>');
-      const _size = r.readUnsignedVarint('<tagged fields>');
-      (_unknown ??= []).push({ tag: _tag, data: r.readRawBytes(_size, '<tagged fields>') });
-    }
-  }
+  const _unknown = v >= 3 ? r.readTaggedFields('<tagged fields>') : undefined;
   const _s: AddOffsetsToTxnResponse = { throttleTimeMs, errorCode };
   if (_unknown !== undefined) _s.unknownTaggedFields = _unknown;
   return _s;
@@ -143,9 +125,7 @@ function writeAddOffsetsToTxnResponse(w: Writer, v: number, s: AddOffsetsToTxnRe
   w.writeInt16(s.errorCode);
   const _unknown = s.unknownTaggedFields;
   if (v >= 3) {
-    const _count = _unknown === undefined ? 0 : _unknown.length;
-    w.writeUnsignedVarint(_count);
-    if (_unknown !== undefined) w.writeRawTaggedFieldsBelow(_unknown, 0, Number.POSITIVE_INFINITY);
+    w.writeTaggedFields(_unknown);
   } else if (_unknown !== undefined && _unknown.length > 0) {
     throw unsupportedTaggedFields('AddOffsetsToTxnResponse', '', v);
   }

@@ -169,15 +169,7 @@ function readAddPartitionsToTxnRequest(r: Reader, v: number): AddPartitionsToTxn
       for (let _i = 0; _i < _n; _i++) v3AndBelowTopics.push(readAddPartitionsToTxnRequestAddPartitionsToTxnTopic(r, v));
     }
   }
-  let _unknown: TaggedField[] | undefined;
-  if (v >= 3) {
-    const _count = r.readTaggedFieldCount('<tagged fields>');
-    for (let _i = 0; _i < _count; _i++) {
-      const _tag = r.readUnsignedVarint('<tagged fields>');
-      const _size = r.readUnsignedVarint('<tagged fields>');
-      (_unknown ??= []).push({ tag: _tag, data: r.readRawBytes(_size, '<tagged fields>') });
-    }
-  }
+  const _unknown = v >= 3 ? r.readTaggedFields('<tagged fields>') : undefined;
   const _s: AddPartitionsToTxnRequest = {
     transactions,
     v3AndBelowTransactionalId,
@@ -235,9 +227,7 @@ function writeAddPartitionsToTxnRequest(w: Writer, v: number, s: AddPartitionsTo
   }
   const _unknown = s.unknownTaggedFields;
   if (v >= 3) {
-    const _count = _unknown === undefined ? 0 : _unknown.length;
-    w.writeUnsignedVarint(_count);
-    if (_unknown !== undefined) w.writeRawTaggedFieldsBelow(_unknown, 0, Number.POSITIVE_INFINITY);
+    w.writeTaggedFields(_unknown);
   } else if (_unknown !== undefined && _unknown.length > 0) {
     throw unsupportedTaggedFields('AddPartitionsToTxnRequest', '', v);
   }
@@ -256,13 +246,7 @@ function readAddPartitionsToTxnRequestAddPartitionsToTxnTransaction(
     const _n = r.readCompactArrayLength('transactions[].topics', 3);
     for (let _i = 0; _i < _n; _i++) topics.push(readAddPartitionsToTxnRequestAddPartitionsToTxnTopic(r, v));
   }
-  let _unknown: TaggedField[] | undefined;
-  const _count = r.readTaggedFieldCount('transactions[].<tagged fields>');
-  for (let _i = 0; _i < _count; _i++) {
-    const _tag = r.readUnsignedVarint('transactions[].<tagged fields>');
-    const _size = r.readUnsignedVarint('transactions[].<tagged fields>');
-    (_unknown ??= []).push({ tag: _tag, data: r.readRawBytes(_size, 'transactions[].<tagged fields>') });
-  }
+  const _unknown = r.readTaggedFields('transactions[].<tagged fields>');
   const _s: AddPartitionsToTxnRequestAddPartitionsToTxnTransaction = {
     transactionalId,
     producerId,
@@ -292,9 +276,7 @@ function writeAddPartitionsToTxnRequestAddPartitionsToTxnTransaction(
     for (const _e of _a) writeAddPartitionsToTxnRequestAddPartitionsToTxnTopic(w, v, _e);
   }
   const _unknown = s.unknownTaggedFields;
-  const _count = _unknown === undefined ? 0 : _unknown.length;
-  w.writeUnsignedVarint(_count);
-  if (_unknown !== undefined) w.writeRawTaggedFieldsBelow(_unknown, 0, Number.POSITIVE_INFINITY);
+  w.writeTaggedFields(_unknown);
 }
 
 function readAddPartitionsToTxnRequestAddPartitionsToTxnTopic(
@@ -311,15 +293,7 @@ function readAddPartitionsToTxnRequestAddPartitionsToTxnTopic(
         : r.readArrayLength('transactions[].topics[].partitions', 4);
     for (let _i = 0; _i < _n; _i++) partitions.push(r.readInt32('transactions[].topics[].partitions[]'));
   }
-  let _unknown: TaggedField[] | undefined;
-  if (v >= 3) {
-    const _count = r.readTaggedFieldCount('transactions[].topics[].<tagged fields>');
-    for (let _i = 0; _i < _count; _i++) {
-      const _tag = r.readUnsignedVarint('transactions[].topics[].<tagged fields>');
-      const _size = r.readUnsignedVarint('transactions[].topics[].<tagged fields>');
-      (_unknown ??= []).push({ tag: _tag, data: r.readRawBytes(_size, 'transactions[].topics[].<tagged fields>') });
-    }
-  }
+  const _unknown = v >= 3 ? r.readTaggedFields('transactions[].topics[].<tagged fields>') : undefined;
   const _s: AddPartitionsToTxnRequestAddPartitionsToTxnTopic = { name, partitions };
   if (_unknown !== undefined) _s.unknownTaggedFields = _unknown;
   return _s;
@@ -343,9 +317,7 @@ function writeAddPartitionsToTxnRequestAddPartitionsToTxnTopic(
   }
   const _unknown = s.unknownTaggedFields;
   if (v >= 3) {
-    const _count = _unknown === undefined ? 0 : _unknown.length;
-    w.writeUnsignedVarint(_count);
-    if (_unknown !== undefined) w.writeRawTaggedFieldsBelow(_unknown, 0, Number.POSITIVE_INFINITY);
+    w.writeTaggedFields(_unknown);
   } else if (_unknown !== undefined && _unknown.length > 0) {
     throw unsupportedTaggedFields('AddPartitionsToTxnRequest', 'transactions[].topics[].', v);
   }
@@ -373,15 +345,7 @@ function readAddPartitionsToTxnResponse(r: Reader, v: number): AddPartitionsToTx
         resultsByTopicV3AndBelow.push(readAddPartitionsToTxnResponseAddPartitionsToTxnTopicResult(r, v));
     }
   }
-  let _unknown: TaggedField[] | undefined;
-  if (v >= 3) {
-    const _count = r.readTaggedFieldCount('<tagged fields>');
-    for (let _i = 0; _i < _count; _i++) {
-      const _tag = r.readUnsignedVarint('<tagged fields>');
-      const _size = r.readUnsignedVarint('<tagged fields>');
-      (_unknown ??= []).push({ tag: _tag, data: r.readRawBytes(_size, '<tagged fields>') });
-    }
-  }
+  const _unknown = v >= 3 ? r.readTaggedFields('<tagged fields>') : undefined;
   const _s: AddPartitionsToTxnResponse = { throttleTimeMs, errorCode, resultsByTransaction, resultsByTopicV3AndBelow };
   if (_unknown !== undefined) _s.unknownTaggedFields = _unknown;
   return _s;
@@ -415,9 +379,7 @@ function writeAddPartitionsToTxnResponse(w: Writer, v: number, s: AddPartitionsT
   }
   const _unknown = s.unknownTaggedFields;
   if (v >= 3) {
-    const _count = _unknown === undefined ? 0 : _unknown.length;
-    w.writeUnsignedVarint(_count);
-    if (_unknown !== undefined) w.writeRawTaggedFieldsBelow(_unknown, 0, Number.POSITIVE_INFINITY);
+    w.writeTaggedFields(_unknown);
   } else if (_unknown !== undefined && _unknown.length > 0) {
     throw unsupportedTaggedFields('AddPartitionsToTxnResponse', '', v);
   }
@@ -434,13 +396,7 @@ function readAddPartitionsToTxnResponseAddPartitionsToTxnResult(
     for (let _i = 0; _i < _n; _i++)
       topicResults.push(readAddPartitionsToTxnResponseAddPartitionsToTxnTopicResult(r, v));
   }
-  let _unknown: TaggedField[] | undefined;
-  const _count = r.readTaggedFieldCount('resultsByTransaction[].<tagged fields>');
-  for (let _i = 0; _i < _count; _i++) {
-    const _tag = r.readUnsignedVarint('resultsByTransaction[].<tagged fields>');
-    const _size = r.readUnsignedVarint('resultsByTransaction[].<tagged fields>');
-    (_unknown ??= []).push({ tag: _tag, data: r.readRawBytes(_size, 'resultsByTransaction[].<tagged fields>') });
-  }
+  const _unknown = r.readTaggedFields('resultsByTransaction[].<tagged fields>');
   const _s: AddPartitionsToTxnResponseAddPartitionsToTxnResult = { transactionalId, topicResults };
   if (_unknown !== undefined) _s.unknownTaggedFields = _unknown;
   return _s;
@@ -461,9 +417,7 @@ function writeAddPartitionsToTxnResponseAddPartitionsToTxnResult(
     for (const _e of _a) writeAddPartitionsToTxnResponseAddPartitionsToTxnTopicResult(w, v, _e);
   }
   const _unknown = s.unknownTaggedFields;
-  const _count = _unknown === undefined ? 0 : _unknown.length;
-  w.writeUnsignedVarint(_count);
-  if (_unknown !== undefined) w.writeRawTaggedFieldsBelow(_unknown, 0, Number.POSITIVE_INFINITY);
+  w.writeTaggedFields(_unknown);
 }
 
 function readAddPartitionsToTxnResponseAddPartitionsToTxnTopicResult(
@@ -483,18 +437,7 @@ function readAddPartitionsToTxnResponseAddPartitionsToTxnTopicResult(
     for (let _i = 0; _i < _n; _i++)
       resultsByPartition.push(readAddPartitionsToTxnResponseAddPartitionsToTxnPartitionResult(r, v));
   }
-  let _unknown: TaggedField[] | undefined;
-  if (v >= 3) {
-    const _count = r.readTaggedFieldCount('resultsByTransaction[].topicResults[].<tagged fields>');
-    for (let _i = 0; _i < _count; _i++) {
-      const _tag = r.readUnsignedVarint('resultsByTransaction[].topicResults[].<tagged fields>');
-      const _size = r.readUnsignedVarint('resultsByTransaction[].topicResults[].<tagged fields>');
-      (_unknown ??= []).push({
-        tag: _tag,
-        data: r.readRawBytes(_size, 'resultsByTransaction[].topicResults[].<tagged fields>'),
-      });
-    }
-  }
+  const _unknown = v >= 3 ? r.readTaggedFields('resultsByTransaction[].topicResults[].<tagged fields>') : undefined;
   const _s: AddPartitionsToTxnResponseAddPartitionsToTxnTopicResult = { name, resultsByPartition };
   if (_unknown !== undefined) _s.unknownTaggedFields = _unknown;
   return _s;
@@ -518,9 +461,7 @@ function writeAddPartitionsToTxnResponseAddPartitionsToTxnTopicResult(
   }
   const _unknown = s.unknownTaggedFields;
   if (v >= 3) {
-    const _count = _unknown === undefined ? 0 : _unknown.length;
-    w.writeUnsignedVarint(_count);
-    if (_unknown !== undefined) w.writeRawTaggedFieldsBelow(_unknown, 0, Number.POSITIVE_INFINITY);
+    w.writeTaggedFields(_unknown);
   } else if (_unknown !== undefined && _unknown.length > 0) {
     throw unsupportedTaggedFields('AddPartitionsToTxnResponse', 'resultsByTransaction[].topicResults[].', v);
   }
@@ -536,18 +477,10 @@ function readAddPartitionsToTxnResponseAddPartitionsToTxnPartitionResult(
   const partitionErrorCode: number = r.readInt16(
     'resultsByTransaction[].topicResults[].resultsByPartition[].partitionErrorCode',
   );
-  let _unknown: TaggedField[] | undefined;
-  if (v >= 3) {
-    const _count = r.readTaggedFieldCount('resultsByTransaction[].topicResults[].resultsByPartition[].<tagged fields>');
-    for (let _i = 0; _i < _count; _i++) {
-      const _tag = r.readUnsignedVarint('resultsByTransaction[].topicResults[].resultsByPartition[].<tagged fields>');
-      const _size = r.readUnsignedVarint('resultsByTransaction[].topicResults[].resultsByPartition[].<tagged fields>');
-      (_unknown ??= []).push({
-        tag: _tag,
-        data: r.readRawBytes(_size, 'resultsByTransaction[].topicResults[].resultsByPartition[].<tagged fields>'),
-      });
-    }
-  }
+  const _unknown =
+    v >= 3
+      ? r.readTaggedFields('resultsByTransaction[].topicResults[].resultsByPartition[].<tagged fields>')
+      : undefined;
   const _s: AddPartitionsToTxnResponseAddPartitionsToTxnPartitionResult = { partitionIndex, partitionErrorCode };
   if (_unknown !== undefined) _s.unknownTaggedFields = _unknown;
   return _s;
@@ -562,9 +495,7 @@ function writeAddPartitionsToTxnResponseAddPartitionsToTxnPartitionResult(
   w.writeInt16(s.partitionErrorCode);
   const _unknown = s.unknownTaggedFields;
   if (v >= 3) {
-    const _count = _unknown === undefined ? 0 : _unknown.length;
-    w.writeUnsignedVarint(_count);
-    if (_unknown !== undefined) w.writeRawTaggedFieldsBelow(_unknown, 0, Number.POSITIVE_INFINITY);
+    w.writeTaggedFields(_unknown);
   } else if (_unknown !== undefined && _unknown.length > 0) {
     throw unsupportedTaggedFields(
       'AddPartitionsToTxnResponse',

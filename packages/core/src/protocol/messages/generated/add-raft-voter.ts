@@ -108,13 +108,7 @@ function readAddRaftVoterRequest(r: Reader, v: number): AddRaftVoterRequest {
     for (let _i = 0; _i < _n; _i++) listeners.push(readAddRaftVoterRequestListener(r, v));
   }
   const ackWhenCommitted: boolean = v === 1 ? r.readBoolean('ackWhenCommitted') : true;
-  let _unknown: TaggedField[] | undefined;
-  const _count = r.readTaggedFieldCount('<tagged fields>');
-  for (let _i = 0; _i < _count; _i++) {
-    const _tag = r.readUnsignedVarint('<tagged fields>');
-    const _size = r.readUnsignedVarint('<tagged fields>');
-    (_unknown ??= []).push({ tag: _tag, data: r.readRawBytes(_size, '<tagged fields>') });
-  }
+  const _unknown = r.readTaggedFields('<tagged fields>');
   const _s: AddRaftVoterRequest = { clusterId, timeoutMs, voterId, voterDirectoryId, listeners, ackWhenCommitted };
   if (_unknown !== undefined) _s.unknownTaggedFields = _unknown;
   return _s;
@@ -140,22 +134,14 @@ function writeAddRaftVoterRequest(w: Writer, v: number, s: AddRaftVoterRequest):
       throw unsupportedField('AddRaftVoterRequest', 'ackWhenCommitted', v);
   }
   const _unknown = s.unknownTaggedFields;
-  const _count = _unknown === undefined ? 0 : _unknown.length;
-  w.writeUnsignedVarint(_count);
-  if (_unknown !== undefined) w.writeRawTaggedFieldsBelow(_unknown, 0, Number.POSITIVE_INFINITY);
+  w.writeTaggedFields(_unknown);
 }
 
 function readAddRaftVoterRequestListener(r: Reader, v: number): AddRaftVoterRequestListener {
   const name: string = r.readCompactString('listeners[].name');
   const host: string = r.readCompactString('listeners[].host');
   const port: number = r.readUInt16('listeners[].port');
-  let _unknown: TaggedField[] | undefined;
-  const _count = r.readTaggedFieldCount('listeners[].<tagged fields>');
-  for (let _i = 0; _i < _count; _i++) {
-    const _tag = r.readUnsignedVarint('listeners[].<tagged fields>');
-    const _size = r.readUnsignedVarint('listeners[].<tagged fields>');
-    (_unknown ??= []).push({ tag: _tag, data: r.readRawBytes(_size, 'listeners[].<tagged fields>') });
-  }
+  const _unknown = r.readTaggedFields('listeners[].<tagged fields>');
   const _s: AddRaftVoterRequestListener = { name, host, port };
   if (_unknown !== undefined) _s.unknownTaggedFields = _unknown;
   return _s;
@@ -172,22 +158,14 @@ function writeAddRaftVoterRequestListener(w: Writer, v: number, s: AddRaftVoterR
   }
   w.writeUInt16(s.port);
   const _unknown = s.unknownTaggedFields;
-  const _count = _unknown === undefined ? 0 : _unknown.length;
-  w.writeUnsignedVarint(_count);
-  if (_unknown !== undefined) w.writeRawTaggedFieldsBelow(_unknown, 0, Number.POSITIVE_INFINITY);
+  w.writeTaggedFields(_unknown);
 }
 
 function readAddRaftVoterResponse(r: Reader, v: number): AddRaftVoterResponse {
   const throttleTimeMs: number = r.readInt32('throttleTimeMs');
   const errorCode: number = r.readInt16('errorCode');
   const errorMessage: string | null = r.readCompactNullableString('errorMessage');
-  let _unknown: TaggedField[] | undefined;
-  const _count = r.readTaggedFieldCount('<tagged fields>');
-  for (let _i = 0; _i < _count; _i++) {
-    const _tag = r.readUnsignedVarint('<tagged fields>');
-    const _size = r.readUnsignedVarint('<tagged fields>');
-    (_unknown ??= []).push({ tag: _tag, data: r.readRawBytes(_size, '<tagged fields>') });
-  }
+  const _unknown = r.readTaggedFields('<tagged fields>');
   const _s: AddRaftVoterResponse = { throttleTimeMs, errorCode, errorMessage };
   if (_unknown !== undefined) _s.unknownTaggedFields = _unknown;
   return _s;
@@ -201,7 +179,5 @@ function writeAddRaftVoterResponse(w: Writer, v: number, s: AddRaftVoterResponse
     w.writeCompactNullableString(_x);
   }
   const _unknown = s.unknownTaggedFields;
-  const _count = _unknown === undefined ? 0 : _unknown.length;
-  w.writeUnsignedVarint(_count);
-  if (_unknown !== undefined) w.writeRawTaggedFieldsBelow(_unknown, 0, Number.POSITIVE_INFINITY);
+  w.writeTaggedFields(_unknown);
 }

@@ -136,15 +136,7 @@ function readAlterClientQuotasRequest(r: Reader, v: number): AlterClientQuotasRe
     for (let _i = 0; _i < _n; _i++) entries.push(readAlterClientQuotasRequestEntryData(r, v));
   }
   const validateOnly: boolean = r.readBoolean('validateOnly');
-  let _unknown: TaggedField[] | undefined;
-  if (v === 1) {
-    const _count = r.readTaggedFieldCount('<tagged fields>');
-    for (let _i = 0; _i < _count; _i++) {
-      const _tag = r.readUnsignedVarint('<tagged fields>');
-      const _size = r.readUnsignedVarint('<tagged fields>');
-      (_unknown ??= []).push({ tag: _tag, data: r.readRawBytes(_size, '<tagged fields>') });
-    }
-  }
+  const _unknown = v === 1 ? r.readTaggedFields('<tagged fields>') : undefined;
   const _s: AlterClientQuotasRequest = { entries, validateOnly };
   if (_unknown !== undefined) _s.unknownTaggedFields = _unknown;
   return _s;
@@ -160,9 +152,7 @@ function writeAlterClientQuotasRequest(w: Writer, v: number, s: AlterClientQuota
   w.writeBoolean(s.validateOnly);
   const _unknown = s.unknownTaggedFields;
   if (v === 1) {
-    const _count = _unknown === undefined ? 0 : _unknown.length;
-    w.writeUnsignedVarint(_count);
-    if (_unknown !== undefined) w.writeRawTaggedFieldsBelow(_unknown, 0, Number.POSITIVE_INFINITY);
+    w.writeTaggedFields(_unknown);
   } else if (_unknown !== undefined && _unknown.length > 0) {
     throw unsupportedTaggedFields('AlterClientQuotasRequest', '', v);
   }
@@ -179,15 +169,7 @@ function readAlterClientQuotasRequestEntryData(r: Reader, v: number): AlterClien
     const _n = v === 1 ? r.readCompactArrayLength('entries[].ops', 10) : r.readArrayLength('entries[].ops', 10);
     for (let _i = 0; _i < _n; _i++) ops.push(readAlterClientQuotasRequestOpData(r, v));
   }
-  let _unknown: TaggedField[] | undefined;
-  if (v === 1) {
-    const _count = r.readTaggedFieldCount('entries[].<tagged fields>');
-    for (let _i = 0; _i < _count; _i++) {
-      const _tag = r.readUnsignedVarint('entries[].<tagged fields>');
-      const _size = r.readUnsignedVarint('entries[].<tagged fields>');
-      (_unknown ??= []).push({ tag: _tag, data: r.readRawBytes(_size, 'entries[].<tagged fields>') });
-    }
-  }
+  const _unknown = v === 1 ? r.readTaggedFields('entries[].<tagged fields>') : undefined;
   const _s: AlterClientQuotasRequestEntryData = { entity, ops };
   if (_unknown !== undefined) _s.unknownTaggedFields = _unknown;
   return _s;
@@ -208,9 +190,7 @@ function writeAlterClientQuotasRequestEntryData(w: Writer, v: number, s: AlterCl
   }
   const _unknown = s.unknownTaggedFields;
   if (v === 1) {
-    const _count = _unknown === undefined ? 0 : _unknown.length;
-    w.writeUnsignedVarint(_count);
-    if (_unknown !== undefined) w.writeRawTaggedFieldsBelow(_unknown, 0, Number.POSITIVE_INFINITY);
+    w.writeTaggedFields(_unknown);
   } else if (_unknown !== undefined && _unknown.length > 0) {
     throw unsupportedTaggedFields('AlterClientQuotasRequest', 'entries[].', v);
   }
@@ -223,15 +203,7 @@ function readAlterClientQuotasRequestEntityData(r: Reader, v: number): AlterClie
     v === 1
       ? r.readCompactNullableString('entries[].entity[].entityName')
       : r.readNullableString('entries[].entity[].entityName');
-  let _unknown: TaggedField[] | undefined;
-  if (v === 1) {
-    const _count = r.readTaggedFieldCount('entries[].entity[].<tagged fields>');
-    for (let _i = 0; _i < _count; _i++) {
-      const _tag = r.readUnsignedVarint('entries[].entity[].<tagged fields>');
-      const _size = r.readUnsignedVarint('entries[].entity[].<tagged fields>');
-      (_unknown ??= []).push({ tag: _tag, data: r.readRawBytes(_size, 'entries[].entity[].<tagged fields>') });
-    }
-  }
+  const _unknown = v === 1 ? r.readTaggedFields('entries[].entity[].<tagged fields>') : undefined;
   const _s: AlterClientQuotasRequestEntityData = { entityType, entityName };
   if (_unknown !== undefined) _s.unknownTaggedFields = _unknown;
   return _s;
@@ -250,9 +222,7 @@ function writeAlterClientQuotasRequestEntityData(w: Writer, v: number, s: AlterC
   }
   const _unknown = s.unknownTaggedFields;
   if (v === 1) {
-    const _count = _unknown === undefined ? 0 : _unknown.length;
-    w.writeUnsignedVarint(_count);
-    if (_unknown !== undefined) w.writeRawTaggedFieldsBelow(_unknown, 0, Number.POSITIVE_INFINITY);
+    w.writeTaggedFields(_unknown);
   } else if (_unknown !== undefined && _unknown.length > 0) {
     throw unsupportedTaggedFields('AlterClientQuotasRequest', 'entries[].entity[].', v);
   }
@@ -262,15 +232,7 @@ function readAlterClientQuotasRequestOpData(r: Reader, v: number): AlterClientQu
   const key: string = v === 1 ? r.readCompactString('entries[].ops[].key') : r.readString('entries[].ops[].key');
   const value: number = r.readFloat64('entries[].ops[].value');
   const remove: boolean = r.readBoolean('entries[].ops[].remove');
-  let _unknown: TaggedField[] | undefined;
-  if (v === 1) {
-    const _count = r.readTaggedFieldCount('entries[].ops[].<tagged fields>');
-    for (let _i = 0; _i < _count; _i++) {
-      const _tag = r.readUnsignedVarint('entries[].ops[].<tagged fields>');
-      const _size = r.readUnsignedVarint('entries[].ops[].<tagged fields>');
-      (_unknown ??= []).push({ tag: _tag, data: r.readRawBytes(_size, 'entries[].ops[].<tagged fields>') });
-    }
-  }
+  const _unknown = v === 1 ? r.readTaggedFields('entries[].ops[].<tagged fields>') : undefined;
   const _s: AlterClientQuotasRequestOpData = { key, value, remove };
   if (_unknown !== undefined) _s.unknownTaggedFields = _unknown;
   return _s;
@@ -286,9 +248,7 @@ function writeAlterClientQuotasRequestOpData(w: Writer, v: number, s: AlterClien
   w.writeBoolean(s.remove);
   const _unknown = s.unknownTaggedFields;
   if (v === 1) {
-    const _count = _unknown === undefined ? 0 : _unknown.length;
-    w.writeUnsignedVarint(_count);
-    if (_unknown !== undefined) w.writeRawTaggedFieldsBelow(_unknown, 0, Number.POSITIVE_INFINITY);
+    w.writeTaggedFields(_unknown);
   } else if (_unknown !== undefined && _unknown.length > 0) {
     throw unsupportedTaggedFields('AlterClientQuotasRequest', 'entries[].ops[].', v);
   }
@@ -301,15 +261,7 @@ function readAlterClientQuotasResponse(r: Reader, v: number): AlterClientQuotasR
     const _n = v === 1 ? r.readCompactArrayLength('entries', 4) : r.readArrayLength('entries', 4);
     for (let _i = 0; _i < _n; _i++) entries.push(readAlterClientQuotasResponseEntryData(r, v));
   }
-  let _unknown: TaggedField[] | undefined;
-  if (v === 1) {
-    const _count = r.readTaggedFieldCount('<tagged fields>');
-    for (let _i = 0; _i < _count; _i++) {
-      const _tag = r.readUnsignedVarint('<tagged fields>');
-      const _size = r.readUnsignedVarint('<tagged fields>');
-      (_unknown ??= []).push({ tag: _tag, data: r.readRawBytes(_size, '<tagged fields>') });
-    }
-  }
+  const _unknown = v === 1 ? r.readTaggedFields('<tagged fields>') : undefined;
   const _s: AlterClientQuotasResponse = { throttleTimeMs, entries };
   if (_unknown !== undefined) _s.unknownTaggedFields = _unknown;
   return _s;
@@ -325,9 +277,7 @@ function writeAlterClientQuotasResponse(w: Writer, v: number, s: AlterClientQuot
   }
   const _unknown = s.unknownTaggedFields;
   if (v === 1) {
-    const _count = _unknown === undefined ? 0 : _unknown.length;
-    w.writeUnsignedVarint(_count);
-    if (_unknown !== undefined) w.writeRawTaggedFieldsBelow(_unknown, 0, Number.POSITIVE_INFINITY);
+    w.writeTaggedFields(_unknown);
   } else if (_unknown !== undefined && _unknown.length > 0) {
     throw unsupportedTaggedFields('AlterClientQuotasResponse', '', v);
   }
@@ -342,15 +292,7 @@ function readAlterClientQuotasResponseEntryData(r: Reader, v: number): AlterClie
     const _n = v === 1 ? r.readCompactArrayLength('entries[].entity', 2) : r.readArrayLength('entries[].entity', 2);
     for (let _i = 0; _i < _n; _i++) entity.push(readAlterClientQuotasResponseEntityData(r, v));
   }
-  let _unknown: TaggedField[] | undefined;
-  if (v === 1) {
-    const _count = r.readTaggedFieldCount('entries[].<tagged fields>');
-    for (let _i = 0; _i < _count; _i++) {
-      const _tag = r.readUnsignedVarint('entries[].<tagged fields>');
-      const _size = r.readUnsignedVarint('entries[].<tagged fields>');
-      (_unknown ??= []).push({ tag: _tag, data: r.readRawBytes(_size, 'entries[].<tagged fields>') });
-    }
-  }
+  const _unknown = v === 1 ? r.readTaggedFields('entries[].<tagged fields>') : undefined;
   const _s: AlterClientQuotasResponseEntryData = { errorCode, errorMessage, entity };
   if (_unknown !== undefined) _s.unknownTaggedFields = _unknown;
   return _s;
@@ -371,9 +313,7 @@ function writeAlterClientQuotasResponseEntryData(w: Writer, v: number, s: AlterC
   }
   const _unknown = s.unknownTaggedFields;
   if (v === 1) {
-    const _count = _unknown === undefined ? 0 : _unknown.length;
-    w.writeUnsignedVarint(_count);
-    if (_unknown !== undefined) w.writeRawTaggedFieldsBelow(_unknown, 0, Number.POSITIVE_INFINITY);
+    w.writeTaggedFields(_unknown);
   } else if (_unknown !== undefined && _unknown.length > 0) {
     throw unsupportedTaggedFields('AlterClientQuotasResponse', 'entries[].', v);
   }
@@ -386,15 +326,7 @@ function readAlterClientQuotasResponseEntityData(r: Reader, v: number): AlterCli
     v === 1
       ? r.readCompactNullableString('entries[].entity[].entityName')
       : r.readNullableString('entries[].entity[].entityName');
-  let _unknown: TaggedField[] | undefined;
-  if (v === 1) {
-    const _count = r.readTaggedFieldCount('entries[].entity[].<tagged fields>');
-    for (let _i = 0; _i < _count; _i++) {
-      const _tag = r.readUnsignedVarint('entries[].entity[].<tagged fields>');
-      const _size = r.readUnsignedVarint('entries[].entity[].<tagged fields>');
-      (_unknown ??= []).push({ tag: _tag, data: r.readRawBytes(_size, 'entries[].entity[].<tagged fields>') });
-    }
-  }
+  const _unknown = v === 1 ? r.readTaggedFields('entries[].entity[].<tagged fields>') : undefined;
   const _s: AlterClientQuotasResponseEntityData = { entityType, entityName };
   if (_unknown !== undefined) _s.unknownTaggedFields = _unknown;
   return _s;
@@ -413,9 +345,7 @@ function writeAlterClientQuotasResponseEntityData(w: Writer, v: number, s: Alter
   }
   const _unknown = s.unknownTaggedFields;
   if (v === 1) {
-    const _count = _unknown === undefined ? 0 : _unknown.length;
-    w.writeUnsignedVarint(_count);
-    if (_unknown !== undefined) w.writeRawTaggedFieldsBelow(_unknown, 0, Number.POSITIVE_INFINITY);
+    w.writeTaggedFields(_unknown);
   } else if (_unknown !== undefined && _unknown.length > 0) {
     throw unsupportedTaggedFields('AlterClientQuotasResponse', 'entries[].entity[].', v);
   }

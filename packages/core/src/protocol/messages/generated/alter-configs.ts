@@ -118,15 +118,7 @@ function readAlterConfigsRequest(r: Reader, v: number): AlterConfigsRequest {
     for (let _i = 0; _i < _n; _i++) resources.push(readAlterConfigsRequestAlterConfigsResource(r, v));
   }
   const validateOnly: boolean = r.readBoolean('validateOnly');
-  let _unknown: TaggedField[] | undefined;
-  if (v === 2) {
-    const _count = r.readTaggedFieldCount('<tagged fields>');
-    for (let _i = 0; _i < _count; _i++) {
-      const _tag = r.readUnsignedVarint('<tagged fields>');
-      const _size = r.readUnsignedVarint('<tagged fields>');
-      (_unknown ??= []).push({ tag: _tag, data: r.readRawBytes(_size, '<tagged fields>') });
-    }
-  }
+  const _unknown = v === 2 ? r.readTaggedFields('<tagged fields>') : undefined;
   const _s: AlterConfigsRequest = { resources, validateOnly };
   if (_unknown !== undefined) _s.unknownTaggedFields = _unknown;
   return _s;
@@ -142,9 +134,7 @@ function writeAlterConfigsRequest(w: Writer, v: number, s: AlterConfigsRequest):
   w.writeBoolean(s.validateOnly);
   const _unknown = s.unknownTaggedFields;
   if (v === 2) {
-    const _count = _unknown === undefined ? 0 : _unknown.length;
-    w.writeUnsignedVarint(_count);
-    if (_unknown !== undefined) w.writeRawTaggedFieldsBelow(_unknown, 0, Number.POSITIVE_INFINITY);
+    w.writeTaggedFields(_unknown);
   } else if (_unknown !== undefined && _unknown.length > 0) {
     throw unsupportedTaggedFields('AlterConfigsRequest', '', v);
   }
@@ -160,15 +150,7 @@ function readAlterConfigsRequestAlterConfigsResource(r: Reader, v: number): Alte
       v === 2 ? r.readCompactArrayLength('resources[].configs', 2) : r.readArrayLength('resources[].configs', 2);
     for (let _i = 0; _i < _n; _i++) configs.push(readAlterConfigsRequestAlterableConfig(r, v));
   }
-  let _unknown: TaggedField[] | undefined;
-  if (v === 2) {
-    const _count = r.readTaggedFieldCount('resources[].<tagged fields>');
-    for (let _i = 0; _i < _count; _i++) {
-      const _tag = r.readUnsignedVarint('resources[].<tagged fields>');
-      const _size = r.readUnsignedVarint('resources[].<tagged fields>');
-      (_unknown ??= []).push({ tag: _tag, data: r.readRawBytes(_size, 'resources[].<tagged fields>') });
-    }
-  }
+  const _unknown = v === 2 ? r.readTaggedFields('resources[].<tagged fields>') : undefined;
   const _s: AlterConfigsRequestAlterConfigsResource = { resourceType, resourceName, configs };
   if (_unknown !== undefined) _s.unknownTaggedFields = _unknown;
   return _s;
@@ -193,9 +175,7 @@ function writeAlterConfigsRequestAlterConfigsResource(
   }
   const _unknown = s.unknownTaggedFields;
   if (v === 2) {
-    const _count = _unknown === undefined ? 0 : _unknown.length;
-    w.writeUnsignedVarint(_count);
-    if (_unknown !== undefined) w.writeRawTaggedFieldsBelow(_unknown, 0, Number.POSITIVE_INFINITY);
+    w.writeTaggedFields(_unknown);
   } else if (_unknown !== undefined && _unknown.length > 0) {
     throw unsupportedTaggedFields('AlterConfigsRequest', 'resources[].', v);
   }
@@ -208,15 +188,7 @@ function readAlterConfigsRequestAlterableConfig(r: Reader, v: number): AlterConf
     v === 2
       ? r.readCompactNullableString('resources[].configs[].value')
       : r.readNullableString('resources[].configs[].value');
-  let _unknown: TaggedField[] | undefined;
-  if (v === 2) {
-    const _count = r.readTaggedFieldCount('resources[].configs[].<tagged fields>');
-    for (let _i = 0; _i < _count; _i++) {
-      const _tag = r.readUnsignedVarint('resources[].configs[].<tagged fields>');
-      const _size = r.readUnsignedVarint('resources[].configs[].<tagged fields>');
-      (_unknown ??= []).push({ tag: _tag, data: r.readRawBytes(_size, 'resources[].configs[].<tagged fields>') });
-    }
-  }
+  const _unknown = v === 2 ? r.readTaggedFields('resources[].configs[].<tagged fields>') : undefined;
   const _s: AlterConfigsRequestAlterableConfig = { name, value };
   if (_unknown !== undefined) _s.unknownTaggedFields = _unknown;
   return _s;
@@ -235,9 +207,7 @@ function writeAlterConfigsRequestAlterableConfig(w: Writer, v: number, s: AlterC
   }
   const _unknown = s.unknownTaggedFields;
   if (v === 2) {
-    const _count = _unknown === undefined ? 0 : _unknown.length;
-    w.writeUnsignedVarint(_count);
-    if (_unknown !== undefined) w.writeRawTaggedFieldsBelow(_unknown, 0, Number.POSITIVE_INFINITY);
+    w.writeTaggedFields(_unknown);
   } else if (_unknown !== undefined && _unknown.length > 0) {
     throw unsupportedTaggedFields('AlterConfigsRequest', 'resources[].configs[].', v);
   }
@@ -250,15 +220,7 @@ function readAlterConfigsResponse(r: Reader, v: number): AlterConfigsResponse {
     const _n = v === 2 ? r.readCompactArrayLength('responses', 5) : r.readArrayLength('responses', 5);
     for (let _i = 0; _i < _n; _i++) responses.push(readAlterConfigsResponseAlterConfigsResourceResponse(r, v));
   }
-  let _unknown: TaggedField[] | undefined;
-  if (v === 2) {
-    const _count = r.readTaggedFieldCount('<tagged fields>');
-    for (let _i = 0; _i < _count; _i++) {
-      const _tag = r.readUnsignedVarint('<tagged fields>');
-      const _size = r.readUnsignedVarint('<tagged fields>');
-      (_unknown ??= []).push({ tag: _tag, data: r.readRawBytes(_size, '<tagged fields>') });
-    }
-  }
+  const _unknown = v === 2 ? r.readTaggedFields('<tagged fields>') : undefined;
   const _s: AlterConfigsResponse = { throttleTimeMs, responses };
   if (_unknown !== undefined) _s.unknownTaggedFields = _unknown;
   return _s;
@@ -274,9 +236,7 @@ function writeAlterConfigsResponse(w: Writer, v: number, s: AlterConfigsResponse
   }
   const _unknown = s.unknownTaggedFields;
   if (v === 2) {
-    const _count = _unknown === undefined ? 0 : _unknown.length;
-    w.writeUnsignedVarint(_count);
-    if (_unknown !== undefined) w.writeRawTaggedFieldsBelow(_unknown, 0, Number.POSITIVE_INFINITY);
+    w.writeTaggedFields(_unknown);
   } else if (_unknown !== undefined && _unknown.length > 0) {
     throw unsupportedTaggedFields('AlterConfigsResponse', '', v);
   }
@@ -294,15 +254,7 @@ function readAlterConfigsResponseAlterConfigsResourceResponse(
   const resourceType: number = r.readInt8('responses[].resourceType');
   const resourceName: string =
     v === 2 ? r.readCompactString('responses[].resourceName') : r.readString('responses[].resourceName');
-  let _unknown: TaggedField[] | undefined;
-  if (v === 2) {
-    const _count = r.readTaggedFieldCount('responses[].<tagged fields>');
-    for (let _i = 0; _i < _count; _i++) {
-      const _tag = r.readUnsignedVarint('responses[].<tagged fields>');
-      const _size = r.readUnsignedVarint('responses[].<tagged fields>');
-      (_unknown ??= []).push({ tag: _tag, data: r.readRawBytes(_size, 'responses[].<tagged fields>') });
-    }
-  }
+  const _unknown = v === 2 ? r.readTaggedFields('responses[].<tagged fields>') : undefined;
   const _s: AlterConfigsResponseAlterConfigsResourceResponse = { errorCode, errorMessage, resourceType, resourceName };
   if (_unknown !== undefined) _s.unknownTaggedFields = _unknown;
   return _s;
@@ -327,9 +279,7 @@ function writeAlterConfigsResponseAlterConfigsResourceResponse(
   }
   const _unknown = s.unknownTaggedFields;
   if (v === 2) {
-    const _count = _unknown === undefined ? 0 : _unknown.length;
-    w.writeUnsignedVarint(_count);
-    if (_unknown !== undefined) w.writeRawTaggedFieldsBelow(_unknown, 0, Number.POSITIVE_INFINITY);
+    w.writeTaggedFields(_unknown);
   } else if (_unknown !== undefined && _unknown.length > 0) {
     throw unsupportedTaggedFields('AlterConfigsResponse', 'responses[].', v);
   }

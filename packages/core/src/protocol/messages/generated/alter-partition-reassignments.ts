@@ -150,13 +150,7 @@ function readAlterPartitionReassignmentsRequest(r: Reader, v: number): AlterPart
     const _n = r.readCompactArrayLength('topics', 3);
     for (let _i = 0; _i < _n; _i++) topics.push(readAlterPartitionReassignmentsRequestReassignableTopic(r, v));
   }
-  let _unknown: TaggedField[] | undefined;
-  const _count = r.readTaggedFieldCount('<tagged fields>');
-  for (let _i = 0; _i < _count; _i++) {
-    const _tag = r.readUnsignedVarint('<tagged fields>');
-    const _size = r.readUnsignedVarint('<tagged fields>');
-    (_unknown ??= []).push({ tag: _tag, data: r.readRawBytes(_size, '<tagged fields>') });
-  }
+  const _unknown = r.readTaggedFields('<tagged fields>');
   const _s: AlterPartitionReassignmentsRequest = { timeoutMs, allowReplicationFactorChange, topics };
   if (_unknown !== undefined) _s.unknownTaggedFields = _unknown;
   return _s;
@@ -176,9 +170,7 @@ function writeAlterPartitionReassignmentsRequest(w: Writer, v: number, s: AlterP
     for (const _e of _a) writeAlterPartitionReassignmentsRequestReassignableTopic(w, v, _e);
   }
   const _unknown = s.unknownTaggedFields;
-  const _count = _unknown === undefined ? 0 : _unknown.length;
-  w.writeUnsignedVarint(_count);
-  if (_unknown !== undefined) w.writeRawTaggedFieldsBelow(_unknown, 0, Number.POSITIVE_INFINITY);
+  w.writeTaggedFields(_unknown);
 }
 
 function readAlterPartitionReassignmentsRequestReassignableTopic(
@@ -191,13 +183,7 @@ function readAlterPartitionReassignmentsRequestReassignableTopic(
     const _n = r.readCompactArrayLength('topics[].partitions', 6);
     for (let _i = 0; _i < _n; _i++) partitions.push(readAlterPartitionReassignmentsRequestReassignablePartition(r, v));
   }
-  let _unknown: TaggedField[] | undefined;
-  const _count = r.readTaggedFieldCount('topics[].<tagged fields>');
-  for (let _i = 0; _i < _count; _i++) {
-    const _tag = r.readUnsignedVarint('topics[].<tagged fields>');
-    const _size = r.readUnsignedVarint('topics[].<tagged fields>');
-    (_unknown ??= []).push({ tag: _tag, data: r.readRawBytes(_size, 'topics[].<tagged fields>') });
-  }
+  const _unknown = r.readTaggedFields('topics[].<tagged fields>');
   const _s: AlterPartitionReassignmentsRequestReassignableTopic = { name, partitions };
   if (_unknown !== undefined) _s.unknownTaggedFields = _unknown;
   return _s;
@@ -218,9 +204,7 @@ function writeAlterPartitionReassignmentsRequestReassignableTopic(
     for (const _e of _a) writeAlterPartitionReassignmentsRequestReassignablePartition(w, v, _e);
   }
   const _unknown = s.unknownTaggedFields;
-  const _count = _unknown === undefined ? 0 : _unknown.length;
-  w.writeUnsignedVarint(_count);
-  if (_unknown !== undefined) w.writeRawTaggedFieldsBelow(_unknown, 0, Number.POSITIVE_INFINITY);
+  w.writeTaggedFields(_unknown);
 }
 
 function readAlterPartitionReassignmentsRequestReassignablePartition(
@@ -238,13 +222,7 @@ function readAlterPartitionReassignmentsRequestReassignablePartition(
       replicas = _a;
     }
   }
-  let _unknown: TaggedField[] | undefined;
-  const _count = r.readTaggedFieldCount('topics[].partitions[].<tagged fields>');
-  for (let _i = 0; _i < _count; _i++) {
-    const _tag = r.readUnsignedVarint('topics[].partitions[].<tagged fields>');
-    const _size = r.readUnsignedVarint('topics[].partitions[].<tagged fields>');
-    (_unknown ??= []).push({ tag: _tag, data: r.readRawBytes(_size, 'topics[].partitions[].<tagged fields>') });
-  }
+  const _unknown = r.readTaggedFields('topics[].partitions[].<tagged fields>');
   const _s: AlterPartitionReassignmentsRequestReassignablePartition = { partitionIndex, replicas };
   if (_unknown !== undefined) _s.unknownTaggedFields = _unknown;
   return _s;
@@ -266,9 +244,7 @@ function writeAlterPartitionReassignmentsRequestReassignablePartition(
     }
   }
   const _unknown = s.unknownTaggedFields;
-  const _count = _unknown === undefined ? 0 : _unknown.length;
-  w.writeUnsignedVarint(_count);
-  if (_unknown !== undefined) w.writeRawTaggedFieldsBelow(_unknown, 0, Number.POSITIVE_INFINITY);
+  w.writeTaggedFields(_unknown);
 }
 
 function readAlterPartitionReassignmentsResponse(r: Reader, v: number): AlterPartitionReassignmentsResponse {
@@ -282,13 +258,7 @@ function readAlterPartitionReassignmentsResponse(r: Reader, v: number): AlterPar
     for (let _i = 0; _i < _n; _i++)
       responses.push(readAlterPartitionReassignmentsResponseReassignableTopicResponse(r, v));
   }
-  let _unknown: TaggedField[] | undefined;
-  const _count = r.readTaggedFieldCount('<tagged fields>');
-  for (let _i = 0; _i < _count; _i++) {
-    const _tag = r.readUnsignedVarint('<tagged fields>');
-    const _size = r.readUnsignedVarint('<tagged fields>');
-    (_unknown ??= []).push({ tag: _tag, data: r.readRawBytes(_size, '<tagged fields>') });
-  }
+  const _unknown = r.readTaggedFields('<tagged fields>');
   const _s: AlterPartitionReassignmentsResponse = {
     throttleTimeMs,
     allowReplicationFactorChange,
@@ -316,9 +286,7 @@ function writeAlterPartitionReassignmentsResponse(w: Writer, v: number, s: Alter
     for (const _e of _a) writeAlterPartitionReassignmentsResponseReassignableTopicResponse(w, v, _e);
   }
   const _unknown = s.unknownTaggedFields;
-  const _count = _unknown === undefined ? 0 : _unknown.length;
-  w.writeUnsignedVarint(_count);
-  if (_unknown !== undefined) w.writeRawTaggedFieldsBelow(_unknown, 0, Number.POSITIVE_INFINITY);
+  w.writeTaggedFields(_unknown);
 }
 
 function readAlterPartitionReassignmentsResponseReassignableTopicResponse(
@@ -332,13 +300,7 @@ function readAlterPartitionReassignmentsResponseReassignableTopicResponse(
     for (let _i = 0; _i < _n; _i++)
       partitions.push(readAlterPartitionReassignmentsResponseReassignablePartitionResponse(r, v));
   }
-  let _unknown: TaggedField[] | undefined;
-  const _count = r.readTaggedFieldCount('responses[].<tagged fields>');
-  for (let _i = 0; _i < _count; _i++) {
-    const _tag = r.readUnsignedVarint('responses[].<tagged fields>');
-    const _size = r.readUnsignedVarint('responses[].<tagged fields>');
-    (_unknown ??= []).push({ tag: _tag, data: r.readRawBytes(_size, 'responses[].<tagged fields>') });
-  }
+  const _unknown = r.readTaggedFields('responses[].<tagged fields>');
   const _s: AlterPartitionReassignmentsResponseReassignableTopicResponse = { name, partitions };
   if (_unknown !== undefined) _s.unknownTaggedFields = _unknown;
   return _s;
@@ -359,9 +321,7 @@ function writeAlterPartitionReassignmentsResponseReassignableTopicResponse(
     for (const _e of _a) writeAlterPartitionReassignmentsResponseReassignablePartitionResponse(w, v, _e);
   }
   const _unknown = s.unknownTaggedFields;
-  const _count = _unknown === undefined ? 0 : _unknown.length;
-  w.writeUnsignedVarint(_count);
-  if (_unknown !== undefined) w.writeRawTaggedFieldsBelow(_unknown, 0, Number.POSITIVE_INFINITY);
+  w.writeTaggedFields(_unknown);
 }
 
 function readAlterPartitionReassignmentsResponseReassignablePartitionResponse(
@@ -371,13 +331,7 @@ function readAlterPartitionReassignmentsResponseReassignablePartitionResponse(
   const partitionIndex: number = r.readInt32('responses[].partitions[].partitionIndex');
   const errorCode: number = r.readInt16('responses[].partitions[].errorCode');
   const errorMessage: string | null = r.readCompactNullableString('responses[].partitions[].errorMessage');
-  let _unknown: TaggedField[] | undefined;
-  const _count = r.readTaggedFieldCount('responses[].partitions[].<tagged fields>');
-  for (let _i = 0; _i < _count; _i++) {
-    const _tag = r.readUnsignedVarint('responses[].partitions[].<tagged fields>');
-    const _size = r.readUnsignedVarint('responses[].partitions[].<tagged fields>');
-    (_unknown ??= []).push({ tag: _tag, data: r.readRawBytes(_size, 'responses[].partitions[].<tagged fields>') });
-  }
+  const _unknown = r.readTaggedFields('responses[].partitions[].<tagged fields>');
   const _s: AlterPartitionReassignmentsResponseReassignablePartitionResponse = {
     partitionIndex,
     errorCode,
@@ -399,7 +353,5 @@ function writeAlterPartitionReassignmentsResponseReassignablePartitionResponse(
     w.writeCompactNullableString(_x);
   }
   const _unknown = s.unknownTaggedFields;
-  const _count = _unknown === undefined ? 0 : _unknown.length;
-  w.writeUnsignedVarint(_count);
-  if (_unknown !== undefined) w.writeRawTaggedFieldsBelow(_unknown, 0, Number.POSITIVE_INFINITY);
+  w.writeTaggedFields(_unknown);
 }

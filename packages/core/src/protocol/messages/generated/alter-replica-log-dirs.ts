@@ -127,15 +127,7 @@ function readAlterReplicaLogDirsRequest(r: Reader, v: number): AlterReplicaLogDi
     const _n = v === 2 ? r.readCompactArrayLength('dirs', 2) : r.readArrayLength('dirs', 2);
     for (let _i = 0; _i < _n; _i++) dirs.push(readAlterReplicaLogDirsRequestAlterReplicaLogDir(r, v));
   }
-  let _unknown: TaggedField[] | undefined;
-  if (v === 2) {
-    const _count = r.readTaggedFieldCount('<tagged fields>');
-    for (let _i = 0; _i < _count; _i++) {
-      const _tag = r.readUnsignedVarint('<tagged fields>');
-      const _size = r.readUnsignedVarint('<tagged fields>');
-      (_unknown ??= []).push({ tag: _tag, data: r.readRawBytes(_size, '<tagged fields>') });
-    }
-  }
+  const _unknown = v === 2 ? r.readTaggedFields('<tagged fields>') : undefined;
   const _s: AlterReplicaLogDirsRequest = { dirs };
   if (_unknown !== undefined) _s.unknownTaggedFields = _unknown;
   return _s;
@@ -150,9 +142,7 @@ function writeAlterReplicaLogDirsRequest(w: Writer, v: number, s: AlterReplicaLo
   }
   const _unknown = s.unknownTaggedFields;
   if (v === 2) {
-    const _count = _unknown === undefined ? 0 : _unknown.length;
-    w.writeUnsignedVarint(_count);
-    if (_unknown !== undefined) w.writeRawTaggedFieldsBelow(_unknown, 0, Number.POSITIVE_INFINITY);
+    w.writeTaggedFields(_unknown);
   } else if (_unknown !== undefined && _unknown.length > 0) {
     throw unsupportedTaggedFields('AlterReplicaLogDirsRequest', '', v);
   }
@@ -168,15 +158,7 @@ function readAlterReplicaLogDirsRequestAlterReplicaLogDir(
     const _n = v === 2 ? r.readCompactArrayLength('dirs[].topics', 2) : r.readArrayLength('dirs[].topics', 2);
     for (let _i = 0; _i < _n; _i++) topics.push(readAlterReplicaLogDirsRequestAlterReplicaLogDirTopic(r, v));
   }
-  let _unknown: TaggedField[] | undefined;
-  if (v === 2) {
-    const _count = r.readTaggedFieldCount('dirs[].<tagged fields>');
-    for (let _i = 0; _i < _count; _i++) {
-      const _tag = r.readUnsignedVarint('dirs[].<tagged fields>');
-      const _size = r.readUnsignedVarint('dirs[].<tagged fields>');
-      (_unknown ??= []).push({ tag: _tag, data: r.readRawBytes(_size, 'dirs[].<tagged fields>') });
-    }
-  }
+  const _unknown = v === 2 ? r.readTaggedFields('dirs[].<tagged fields>') : undefined;
   const _s: AlterReplicaLogDirsRequestAlterReplicaLogDir = { path, topics };
   if (_unknown !== undefined) _s.unknownTaggedFields = _unknown;
   return _s;
@@ -200,9 +182,7 @@ function writeAlterReplicaLogDirsRequestAlterReplicaLogDir(
   }
   const _unknown = s.unknownTaggedFields;
   if (v === 2) {
-    const _count = _unknown === undefined ? 0 : _unknown.length;
-    w.writeUnsignedVarint(_count);
-    if (_unknown !== undefined) w.writeRawTaggedFieldsBelow(_unknown, 0, Number.POSITIVE_INFINITY);
+    w.writeTaggedFields(_unknown);
   } else if (_unknown !== undefined && _unknown.length > 0) {
     throw unsupportedTaggedFields('AlterReplicaLogDirsRequest', 'dirs[].', v);
   }
@@ -221,15 +201,7 @@ function readAlterReplicaLogDirsRequestAlterReplicaLogDirTopic(
         : r.readArrayLength('dirs[].topics[].partitions', 4);
     for (let _i = 0; _i < _n; _i++) partitions.push(r.readInt32('dirs[].topics[].partitions[]'));
   }
-  let _unknown: TaggedField[] | undefined;
-  if (v === 2) {
-    const _count = r.readTaggedFieldCount('dirs[].topics[].<tagged fields>');
-    for (let _i = 0; _i < _count; _i++) {
-      const _tag = r.readUnsignedVarint('dirs[].topics[].<tagged fields>');
-      const _size = r.readUnsignedVarint('dirs[].topics[].<tagged fields>');
-      (_unknown ??= []).push({ tag: _tag, data: r.readRawBytes(_size, 'dirs[].topics[].<tagged fields>') });
-    }
-  }
+  const _unknown = v === 2 ? r.readTaggedFields('dirs[].topics[].<tagged fields>') : undefined;
   const _s: AlterReplicaLogDirsRequestAlterReplicaLogDirTopic = { name, partitions };
   if (_unknown !== undefined) _s.unknownTaggedFields = _unknown;
   return _s;
@@ -253,9 +225,7 @@ function writeAlterReplicaLogDirsRequestAlterReplicaLogDirTopic(
   }
   const _unknown = s.unknownTaggedFields;
   if (v === 2) {
-    const _count = _unknown === undefined ? 0 : _unknown.length;
-    w.writeUnsignedVarint(_count);
-    if (_unknown !== undefined) w.writeRawTaggedFieldsBelow(_unknown, 0, Number.POSITIVE_INFINITY);
+    w.writeTaggedFields(_unknown);
   } else if (_unknown !== undefined && _unknown.length > 0) {
     throw unsupportedTaggedFields('AlterReplicaLogDirsRequest', 'dirs[].topics[].', v);
   }
@@ -268,15 +238,7 @@ function readAlterReplicaLogDirsResponse(r: Reader, v: number): AlterReplicaLogD
     const _n = v === 2 ? r.readCompactArrayLength('results', 2) : r.readArrayLength('results', 2);
     for (let _i = 0; _i < _n; _i++) results.push(readAlterReplicaLogDirsResponseAlterReplicaLogDirTopicResult(r, v));
   }
-  let _unknown: TaggedField[] | undefined;
-  if (v === 2) {
-    const _count = r.readTaggedFieldCount('<tagged fields>');
-    for (let _i = 0; _i < _count; _i++) {
-      const _tag = r.readUnsignedVarint('<tagged fields>');
-      const _size = r.readUnsignedVarint('<tagged fields>');
-      (_unknown ??= []).push({ tag: _tag, data: r.readRawBytes(_size, '<tagged fields>') });
-    }
-  }
+  const _unknown = v === 2 ? r.readTaggedFields('<tagged fields>') : undefined;
   const _s: AlterReplicaLogDirsResponse = { throttleTimeMs, results };
   if (_unknown !== undefined) _s.unknownTaggedFields = _unknown;
   return _s;
@@ -292,9 +254,7 @@ function writeAlterReplicaLogDirsResponse(w: Writer, v: number, s: AlterReplicaL
   }
   const _unknown = s.unknownTaggedFields;
   if (v === 2) {
-    const _count = _unknown === undefined ? 0 : _unknown.length;
-    w.writeUnsignedVarint(_count);
-    if (_unknown !== undefined) w.writeRawTaggedFieldsBelow(_unknown, 0, Number.POSITIVE_INFINITY);
+    w.writeTaggedFields(_unknown);
   } else if (_unknown !== undefined && _unknown.length > 0) {
     throw unsupportedTaggedFields('AlterReplicaLogDirsResponse', '', v);
   }
@@ -312,15 +272,7 @@ function readAlterReplicaLogDirsResponseAlterReplicaLogDirTopicResult(
     for (let _i = 0; _i < _n; _i++)
       partitions.push(readAlterReplicaLogDirsResponseAlterReplicaLogDirPartitionResult(r, v));
   }
-  let _unknown: TaggedField[] | undefined;
-  if (v === 2) {
-    const _count = r.readTaggedFieldCount('results[].<tagged fields>');
-    for (let _i = 0; _i < _count; _i++) {
-      const _tag = r.readUnsignedVarint('results[].<tagged fields>');
-      const _size = r.readUnsignedVarint('results[].<tagged fields>');
-      (_unknown ??= []).push({ tag: _tag, data: r.readRawBytes(_size, 'results[].<tagged fields>') });
-    }
-  }
+  const _unknown = v === 2 ? r.readTaggedFields('results[].<tagged fields>') : undefined;
   const _s: AlterReplicaLogDirsResponseAlterReplicaLogDirTopicResult = { topicName, partitions };
   if (_unknown !== undefined) _s.unknownTaggedFields = _unknown;
   return _s;
@@ -344,9 +296,7 @@ function writeAlterReplicaLogDirsResponseAlterReplicaLogDirTopicResult(
   }
   const _unknown = s.unknownTaggedFields;
   if (v === 2) {
-    const _count = _unknown === undefined ? 0 : _unknown.length;
-    w.writeUnsignedVarint(_count);
-    if (_unknown !== undefined) w.writeRawTaggedFieldsBelow(_unknown, 0, Number.POSITIVE_INFINITY);
+    w.writeTaggedFields(_unknown);
   } else if (_unknown !== undefined && _unknown.length > 0) {
     throw unsupportedTaggedFields('AlterReplicaLogDirsResponse', 'results[].', v);
   }
@@ -358,15 +308,7 @@ function readAlterReplicaLogDirsResponseAlterReplicaLogDirPartitionResult(
 ): AlterReplicaLogDirsResponseAlterReplicaLogDirPartitionResult {
   const partitionIndex: number = r.readInt32('results[].partitions[].partitionIndex');
   const errorCode: number = r.readInt16('results[].partitions[].errorCode');
-  let _unknown: TaggedField[] | undefined;
-  if (v === 2) {
-    const _count = r.readTaggedFieldCount('results[].partitions[].<tagged fields>');
-    for (let _i = 0; _i < _count; _i++) {
-      const _tag = r.readUnsignedVarint('results[].partitions[].<tagged fields>');
-      const _size = r.readUnsignedVarint('results[].partitions[].<tagged fields>');
-      (_unknown ??= []).push({ tag: _tag, data: r.readRawBytes(_size, 'results[].partitions[].<tagged fields>') });
-    }
-  }
+  const _unknown = v === 2 ? r.readTaggedFields('results[].partitions[].<tagged fields>') : undefined;
   const _s: AlterReplicaLogDirsResponseAlterReplicaLogDirPartitionResult = { partitionIndex, errorCode };
   if (_unknown !== undefined) _s.unknownTaggedFields = _unknown;
   return _s;
@@ -381,9 +323,7 @@ function writeAlterReplicaLogDirsResponseAlterReplicaLogDirPartitionResult(
   w.writeInt16(s.errorCode);
   const _unknown = s.unknownTaggedFields;
   if (v === 2) {
-    const _count = _unknown === undefined ? 0 : _unknown.length;
-    w.writeUnsignedVarint(_count);
-    if (_unknown !== undefined) w.writeRawTaggedFieldsBelow(_unknown, 0, Number.POSITIVE_INFINITY);
+    w.writeTaggedFields(_unknown);
   } else if (_unknown !== undefined && _unknown.length > 0) {
     throw unsupportedTaggedFields('AlterReplicaLogDirsResponse', 'results[].partitions[].', v);
   }

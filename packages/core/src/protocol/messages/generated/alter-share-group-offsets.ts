@@ -138,13 +138,7 @@ function readAlterShareGroupOffsetsRequest(r: Reader, v: number): AlterShareGrou
     const _n = r.readCompactArrayLength('topics', 3);
     for (let _i = 0; _i < _n; _i++) topics.push(readAlterShareGroupOffsetsRequestTopic(r, v));
   }
-  let _unknown: TaggedField[] | undefined;
-  const _count = r.readTaggedFieldCount('<tagged fields>');
-  for (let _i = 0; _i < _count; _i++) {
-    const _tag = r.readUnsignedVarint('<tagged fields>');
-    const _size = r.readUnsignedVarint('<tagged fields>');
-    (_unknown ??= []).push({ tag: _tag, data: r.readRawBytes(_size, '<tagged fields>') });
-  }
+  const _unknown = r.readTaggedFields('<tagged fields>');
   const _s: AlterShareGroupOffsetsRequest = { groupId, topics };
   if (_unknown !== undefined) _s.unknownTaggedFields = _unknown;
   return _s;
@@ -161,9 +155,7 @@ function writeAlterShareGroupOffsetsRequest(w: Writer, v: number, s: AlterShareG
     for (const _e of _a) writeAlterShareGroupOffsetsRequestTopic(w, v, _e);
   }
   const _unknown = s.unknownTaggedFields;
-  const _count = _unknown === undefined ? 0 : _unknown.length;
-  w.writeUnsignedVarint(_count);
-  if (_unknown !== undefined) w.writeRawTaggedFieldsBelow(_unknown, 0, Number.POSITIVE_INFINITY);
+  w.writeTaggedFields(_unknown);
 }
 
 function readAlterShareGroupOffsetsRequestTopic(r: Reader, v: number): AlterShareGroupOffsetsRequestTopic {
@@ -173,13 +165,7 @@ function readAlterShareGroupOffsetsRequestTopic(r: Reader, v: number): AlterShar
     const _n = r.readCompactArrayLength('topics[].partitions', 13);
     for (let _i = 0; _i < _n; _i++) partitions.push(readAlterShareGroupOffsetsRequestPartition(r, v));
   }
-  let _unknown: TaggedField[] | undefined;
-  const _count = r.readTaggedFieldCount('topics[].<tagged fields>');
-  for (let _i = 0; _i < _count; _i++) {
-    const _tag = r.readUnsignedVarint('topics[].<tagged fields>');
-    const _size = r.readUnsignedVarint('topics[].<tagged fields>');
-    (_unknown ??= []).push({ tag: _tag, data: r.readRawBytes(_size, 'topics[].<tagged fields>') });
-  }
+  const _unknown = r.readTaggedFields('topics[].<tagged fields>');
   const _s: AlterShareGroupOffsetsRequestTopic = { topicName, partitions };
   if (_unknown !== undefined) _s.unknownTaggedFields = _unknown;
   return _s;
@@ -196,21 +182,13 @@ function writeAlterShareGroupOffsetsRequestTopic(w: Writer, v: number, s: AlterS
     for (const _e of _a) writeAlterShareGroupOffsetsRequestPartition(w, v, _e);
   }
   const _unknown = s.unknownTaggedFields;
-  const _count = _unknown === undefined ? 0 : _unknown.length;
-  w.writeUnsignedVarint(_count);
-  if (_unknown !== undefined) w.writeRawTaggedFieldsBelow(_unknown, 0, Number.POSITIVE_INFINITY);
+  w.writeTaggedFields(_unknown);
 }
 
 function readAlterShareGroupOffsetsRequestPartition(r: Reader, v: number): AlterShareGroupOffsetsRequestPartition {
   const partitionIndex: number = r.readInt32('topics[].partitions[].partitionIndex');
   const startOffset: bigint = r.readInt64('topics[].partitions[].startOffset');
-  let _unknown: TaggedField[] | undefined;
-  const _count = r.readTaggedFieldCount('topics[].partitions[].<tagged fields>');
-  for (let _i = 0; _i < _count; _i++) {
-    const _tag = r.readUnsignedVarint('topics[].partitions[].<tagged fields>');
-    const _size = r.readUnsignedVarint('topics[].partitions[].<tagged fields>');
-    (_unknown ??= []).push({ tag: _tag, data: r.readRawBytes(_size, 'topics[].partitions[].<tagged fields>') });
-  }
+  const _unknown = r.readTaggedFields('topics[].partitions[].<tagged fields>');
   const _s: AlterShareGroupOffsetsRequestPartition = { partitionIndex, startOffset };
   if (_unknown !== undefined) _s.unknownTaggedFields = _unknown;
   return _s;
@@ -224,9 +202,7 @@ function writeAlterShareGroupOffsetsRequestPartition(
   w.writeInt32(s.partitionIndex);
   w.writeInt64(s.startOffset);
   const _unknown = s.unknownTaggedFields;
-  const _count = _unknown === undefined ? 0 : _unknown.length;
-  w.writeUnsignedVarint(_count);
-  if (_unknown !== undefined) w.writeRawTaggedFieldsBelow(_unknown, 0, Number.POSITIVE_INFINITY);
+  w.writeTaggedFields(_unknown);
 }
 
 function readAlterShareGroupOffsetsResponse(r: Reader, v: number): AlterShareGroupOffsetsResponse {
@@ -238,13 +214,7 @@ function readAlterShareGroupOffsetsResponse(r: Reader, v: number): AlterShareGro
     const _n = r.readCompactArrayLength('responses', 19);
     for (let _i = 0; _i < _n; _i++) responses.push(readAlterShareGroupOffsetsResponseTopic(r, v));
   }
-  let _unknown: TaggedField[] | undefined;
-  const _count = r.readTaggedFieldCount('<tagged fields>');
-  for (let _i = 0; _i < _count; _i++) {
-    const _tag = r.readUnsignedVarint('<tagged fields>');
-    const _size = r.readUnsignedVarint('<tagged fields>');
-    (_unknown ??= []).push({ tag: _tag, data: r.readRawBytes(_size, '<tagged fields>') });
-  }
+  const _unknown = r.readTaggedFields('<tagged fields>');
   const _s: AlterShareGroupOffsetsResponse = { throttleTimeMs, errorCode, errorMessage, responses };
   if (_unknown !== undefined) _s.unknownTaggedFields = _unknown;
   return _s;
@@ -263,9 +233,7 @@ function writeAlterShareGroupOffsetsResponse(w: Writer, v: number, s: AlterShare
     for (const _e of _a) writeAlterShareGroupOffsetsResponseTopic(w, v, _e);
   }
   const _unknown = s.unknownTaggedFields;
-  const _count = _unknown === undefined ? 0 : _unknown.length;
-  w.writeUnsignedVarint(_count);
-  if (_unknown !== undefined) w.writeRawTaggedFieldsBelow(_unknown, 0, Number.POSITIVE_INFINITY);
+  w.writeTaggedFields(_unknown);
 }
 
 function readAlterShareGroupOffsetsResponseTopic(r: Reader, v: number): AlterShareGroupOffsetsResponseTopic {
@@ -276,13 +244,7 @@ function readAlterShareGroupOffsetsResponseTopic(r: Reader, v: number): AlterSha
     const _n = r.readCompactArrayLength('responses[].partitions', 8);
     for (let _i = 0; _i < _n; _i++) partitions.push(readAlterShareGroupOffsetsResponsePartition(r, v));
   }
-  let _unknown: TaggedField[] | undefined;
-  const _count = r.readTaggedFieldCount('responses[].<tagged fields>');
-  for (let _i = 0; _i < _count; _i++) {
-    const _tag = r.readUnsignedVarint('responses[].<tagged fields>');
-    const _size = r.readUnsignedVarint('responses[].<tagged fields>');
-    (_unknown ??= []).push({ tag: _tag, data: r.readRawBytes(_size, 'responses[].<tagged fields>') });
-  }
+  const _unknown = r.readTaggedFields('responses[].<tagged fields>');
   const _s: AlterShareGroupOffsetsResponseTopic = { topicName, topicId, partitions };
   if (_unknown !== undefined) _s.unknownTaggedFields = _unknown;
   return _s;
@@ -300,22 +262,14 @@ function writeAlterShareGroupOffsetsResponseTopic(w: Writer, v: number, s: Alter
     for (const _e of _a) writeAlterShareGroupOffsetsResponsePartition(w, v, _e);
   }
   const _unknown = s.unknownTaggedFields;
-  const _count = _unknown === undefined ? 0 : _unknown.length;
-  w.writeUnsignedVarint(_count);
-  if (_unknown !== undefined) w.writeRawTaggedFieldsBelow(_unknown, 0, Number.POSITIVE_INFINITY);
+  w.writeTaggedFields(_unknown);
 }
 
 function readAlterShareGroupOffsetsResponsePartition(r: Reader, v: number): AlterShareGroupOffsetsResponsePartition {
   const partitionIndex: number = r.readInt32('responses[].partitions[].partitionIndex');
   const errorCode: number = r.readInt16('responses[].partitions[].errorCode');
   const errorMessage: string | null = r.readCompactNullableString('responses[].partitions[].errorMessage');
-  let _unknown: TaggedField[] | undefined;
-  const _count = r.readTaggedFieldCount('responses[].partitions[].<tagged fields>');
-  for (let _i = 0; _i < _count; _i++) {
-    const _tag = r.readUnsignedVarint('responses[].partitions[].<tagged fields>');
-    const _size = r.readUnsignedVarint('responses[].partitions[].<tagged fields>');
-    (_unknown ??= []).push({ tag: _tag, data: r.readRawBytes(_size, 'responses[].partitions[].<tagged fields>') });
-  }
+  const _unknown = r.readTaggedFields('responses[].partitions[].<tagged fields>');
   const _s: AlterShareGroupOffsetsResponsePartition = { partitionIndex, errorCode, errorMessage };
   if (_unknown !== undefined) _s.unknownTaggedFields = _unknown;
   return _s;
@@ -333,7 +287,5 @@ function writeAlterShareGroupOffsetsResponsePartition(
     w.writeCompactNullableString(_x);
   }
   const _unknown = s.unknownTaggedFields;
-  const _count = _unknown === undefined ? 0 : _unknown.length;
-  w.writeUnsignedVarint(_count);
-  if (_unknown !== undefined) w.writeRawTaggedFieldsBelow(_unknown, 0, Number.POSITIVE_INFINITY);
+  w.writeTaggedFields(_unknown);
 }

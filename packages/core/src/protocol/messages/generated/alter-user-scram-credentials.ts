@@ -135,13 +135,7 @@ function readAlterUserScramCredentialsRequest(r: Reader, v: number): AlterUserSc
     const _n = r.readCompactArrayLength('upsertions', 9);
     for (let _i = 0; _i < _n; _i++) upsertions.push(readAlterUserScramCredentialsRequestScramCredentialUpsertion(r, v));
   }
-  let _unknown: TaggedField[] | undefined;
-  const _count = r.readTaggedFieldCount('<tagged fields>');
-  for (let _i = 0; _i < _count; _i++) {
-    const _tag = r.readUnsignedVarint('<tagged fields>');
-    const _size = r.readUnsignedVarint('<tagged fields>');
-    (_unknown ??= []).push({ tag: _tag, data: r.readRawBytes(_size, '<tagged fields>') });
-  }
+  const _unknown = r.readTaggedFields('<tagged fields>');
   const _s: AlterUserScramCredentialsRequest = { deletions, upsertions };
   if (_unknown !== undefined) _s.unknownTaggedFields = _unknown;
   return _s;
@@ -159,9 +153,7 @@ function writeAlterUserScramCredentialsRequest(w: Writer, v: number, s: AlterUse
     for (const _e of _a) writeAlterUserScramCredentialsRequestScramCredentialUpsertion(w, v, _e);
   }
   const _unknown = s.unknownTaggedFields;
-  const _count = _unknown === undefined ? 0 : _unknown.length;
-  w.writeUnsignedVarint(_count);
-  if (_unknown !== undefined) w.writeRawTaggedFieldsBelow(_unknown, 0, Number.POSITIVE_INFINITY);
+  w.writeTaggedFields(_unknown);
 }
 
 function readAlterUserScramCredentialsRequestScramCredentialDeletion(
@@ -170,13 +162,7 @@ function readAlterUserScramCredentialsRequestScramCredentialDeletion(
 ): AlterUserScramCredentialsRequestScramCredentialDeletion {
   const name: string = r.readCompactString('deletions[].name');
   const mechanism: number = r.readInt8('deletions[].mechanism');
-  let _unknown: TaggedField[] | undefined;
-  const _count = r.readTaggedFieldCount('deletions[].<tagged fields>');
-  for (let _i = 0; _i < _count; _i++) {
-    const _tag = r.readUnsignedVarint('deletions[].<tagged fields>');
-    const _size = r.readUnsignedVarint('deletions[].<tagged fields>');
-    (_unknown ??= []).push({ tag: _tag, data: r.readRawBytes(_size, 'deletions[].<tagged fields>') });
-  }
+  const _unknown = r.readTaggedFields('deletions[].<tagged fields>');
   const _s: AlterUserScramCredentialsRequestScramCredentialDeletion = { name, mechanism };
   if (_unknown !== undefined) _s.unknownTaggedFields = _unknown;
   return _s;
@@ -193,9 +179,7 @@ function writeAlterUserScramCredentialsRequestScramCredentialDeletion(
   }
   w.writeInt8(s.mechanism);
   const _unknown = s.unknownTaggedFields;
-  const _count = _unknown === undefined ? 0 : _unknown.length;
-  w.writeUnsignedVarint(_count);
-  if (_unknown !== undefined) w.writeRawTaggedFieldsBelow(_unknown, 0, Number.POSITIVE_INFINITY);
+  w.writeTaggedFields(_unknown);
 }
 
 function readAlterUserScramCredentialsRequestScramCredentialUpsertion(
@@ -207,13 +191,7 @@ function readAlterUserScramCredentialsRequestScramCredentialUpsertion(
   const iterations: number = r.readInt32('upsertions[].iterations');
   const salt: Buffer = r.readCompactBytes('upsertions[].salt');
   const saltedPassword: Buffer = r.readCompactBytes('upsertions[].saltedPassword');
-  let _unknown: TaggedField[] | undefined;
-  const _count = r.readTaggedFieldCount('upsertions[].<tagged fields>');
-  for (let _i = 0; _i < _count; _i++) {
-    const _tag = r.readUnsignedVarint('upsertions[].<tagged fields>');
-    const _size = r.readUnsignedVarint('upsertions[].<tagged fields>');
-    (_unknown ??= []).push({ tag: _tag, data: r.readRawBytes(_size, 'upsertions[].<tagged fields>') });
-  }
+  const _unknown = r.readTaggedFields('upsertions[].<tagged fields>');
   const _s: AlterUserScramCredentialsRequestScramCredentialUpsertion = {
     name,
     mechanism,
@@ -245,9 +223,7 @@ function writeAlterUserScramCredentialsRequestScramCredentialUpsertion(
     w.writeCompactBytes(_x);
   }
   const _unknown = s.unknownTaggedFields;
-  const _count = _unknown === undefined ? 0 : _unknown.length;
-  w.writeUnsignedVarint(_count);
-  if (_unknown !== undefined) w.writeRawTaggedFieldsBelow(_unknown, 0, Number.POSITIVE_INFINITY);
+  w.writeTaggedFields(_unknown);
 }
 
 function readAlterUserScramCredentialsResponse(r: Reader, v: number): AlterUserScramCredentialsResponse {
@@ -258,13 +234,7 @@ function readAlterUserScramCredentialsResponse(r: Reader, v: number): AlterUserS
     for (let _i = 0; _i < _n; _i++)
       results.push(readAlterUserScramCredentialsResponseAlterUserScramCredentialsResult(r, v));
   }
-  let _unknown: TaggedField[] | undefined;
-  const _count = r.readTaggedFieldCount('<tagged fields>');
-  for (let _i = 0; _i < _count; _i++) {
-    const _tag = r.readUnsignedVarint('<tagged fields>');
-    const _size = r.readUnsignedVarint('<tagged fields>');
-    (_unknown ??= []).push({ tag: _tag, data: r.readRawBytes(_size, '<tagged fields>') });
-  }
+  const _unknown = r.readTaggedFields('<tagged fields>');
   const _s: AlterUserScramCredentialsResponse = { throttleTimeMs, results };
   if (_unknown !== undefined) _s.unknownTaggedFields = _unknown;
   return _s;
@@ -278,9 +248,7 @@ function writeAlterUserScramCredentialsResponse(w: Writer, v: number, s: AlterUs
     for (const _e of _a) writeAlterUserScramCredentialsResponseAlterUserScramCredentialsResult(w, v, _e);
   }
   const _unknown = s.unknownTaggedFields;
-  const _count = _unknown === undefined ? 0 : _unknown.length;
-  w.writeUnsignedVarint(_count);
-  if (_unknown !== undefined) w.writeRawTaggedFieldsBelow(_unknown, 0, Number.POSITIVE_INFINITY);
+  w.writeTaggedFields(_unknown);
 }
 
 function readAlterUserScramCredentialsResponseAlterUserScramCredentialsResult(
@@ -290,13 +258,7 @@ function readAlterUserScramCredentialsResponseAlterUserScramCredentialsResult(
   const user: string = r.readCompactString('results[].user');
   const errorCode: number = r.readInt16('results[].errorCode');
   const errorMessage: string | null = r.readCompactNullableString('results[].errorMessage');
-  let _unknown: TaggedField[] | undefined;
-  const _count = r.readTaggedFieldCount('results[].<tagged fields>');
-  for (let _i = 0; _i < _count; _i++) {
-    const _tag = r.readUnsignedVarint('results[].<tagged fields>');
-    const _size = r.readUnsignedVarint('results[].<tagged fields>');
-    (_unknown ??= []).push({ tag: _tag, data: r.readRawBytes(_size, 'results[].<tagged fields>') });
-  }
+  const _unknown = r.readTaggedFields('results[].<tagged fields>');
   const _s: AlterUserScramCredentialsResponseAlterUserScramCredentialsResult = { user, errorCode, errorMessage };
   if (_unknown !== undefined) _s.unknownTaggedFields = _unknown;
   return _s;
@@ -317,7 +279,5 @@ function writeAlterUserScramCredentialsResponseAlterUserScramCredentialsResult(
     w.writeCompactNullableString(_x);
   }
   const _unknown = s.unknownTaggedFields;
-  const _count = _unknown === undefined ? 0 : _unknown.length;
-  w.writeUnsignedVarint(_count);
-  if (_unknown !== undefined) w.writeRawTaggedFieldsBelow(_unknown, 0, Number.POSITIVE_INFINITY);
+  w.writeTaggedFields(_unknown);
 }

@@ -130,15 +130,7 @@ function readApiVersionsRequest(r: Reader, v: number): ApiVersionsRequest {
   const clientSoftwareVersion: string = v >= 3 ? r.readCompactString('clientSoftwareVersion') : '';
   const clusterId: string | null = v === 5 ? r.readCompactNullableString('clusterId') : null;
   const nodeId: number = v === 5 ? r.readInt32('nodeId') : -1;
-  let _unknown: TaggedField[] | undefined;
-  if (v >= 3) {
-    const _count = r.readTaggedFieldCount('<tagged fields>');
-    for (let _i = 0; _i < _count; _i++) {
-      const _tag = r.readUnsignedVarint('<tagged fields>');
-      const _size = r.readUnsignedVarint('<tagged fields>');
-      (_unknown ??= []).push({ tag: _tag, data: r.readRawBytes(_size, '<tagged fields>') });
-    }
-  }
+  const _unknown = v >= 3 ? r.readTaggedFields('<tagged fields>') : undefined;
   const _s: ApiVersionsRequest = { clientSoftwareName, clientSoftwareVersion, clusterId, nodeId };
   if (_unknown !== undefined) _s.unknownTaggedFields = _unknown;
   return _s;
@@ -168,9 +160,7 @@ function writeApiVersionsRequest(w: Writer, v: number, s: ApiVersionsRequest): v
   }
   const _unknown = s.unknownTaggedFields;
   if (v >= 3) {
-    const _count = _unknown === undefined ? 0 : _unknown.length;
-    w.writeUnsignedVarint(_count);
-    if (_unknown !== undefined) w.writeRawTaggedFieldsBelow(_unknown, 0, Number.POSITIVE_INFINITY);
+    w.writeTaggedFields(_unknown);
   } else if (_unknown !== undefined && _unknown.length > 0) {
     throw unsupportedTaggedFields('ApiVersionsRequest', '', v);
   }
@@ -306,15 +296,7 @@ function readApiVersionsResponseApiVersion(r: Reader, v: number): ApiVersionsRes
   const apiKey: number = r.readInt16('apiKeys[].apiKey');
   const minVersion: number = r.readInt16('apiKeys[].minVersion');
   const maxVersion: number = r.readInt16('apiKeys[].maxVersion');
-  let _unknown: TaggedField[] | undefined;
-  if (v >= 3) {
-    const _count = r.readTaggedFieldCount('apiKeys[].<tagged fields>');
-    for (let _i = 0; _i < _count; _i++) {
-      const _tag = r.readUnsignedVarint('apiKeys[].<tagged fields>');
-      const _size = r.readUnsignedVarint('apiKeys[].<tagged fields>');
-      (_unknown ??= []).push({ tag: _tag, data: r.readRawBytes(_size, 'apiKeys[].<tagged fields>') });
-    }
-  }
+  const _unknown = v >= 3 ? r.readTaggedFields('apiKeys[].<tagged fields>') : undefined;
   const _s: ApiVersionsResponseApiVersion = { apiKey, minVersion, maxVersion };
   if (_unknown !== undefined) _s.unknownTaggedFields = _unknown;
   return _s;
@@ -326,9 +308,7 @@ function writeApiVersionsResponseApiVersion(w: Writer, v: number, s: ApiVersions
   w.writeInt16(s.maxVersion);
   const _unknown = s.unknownTaggedFields;
   if (v >= 3) {
-    const _count = _unknown === undefined ? 0 : _unknown.length;
-    w.writeUnsignedVarint(_count);
-    if (_unknown !== undefined) w.writeRawTaggedFieldsBelow(_unknown, 0, Number.POSITIVE_INFINITY);
+    w.writeTaggedFields(_unknown);
   } else if (_unknown !== undefined && _unknown.length > 0) {
     throw unsupportedTaggedFields('ApiVersionsResponse', 'apiKeys[].', v);
   }
@@ -338,13 +318,7 @@ function readApiVersionsResponseSupportedFeatureKey(r: Reader, v: number): ApiVe
   const name: string = r.readCompactString('supportedFeatures[].name');
   const minVersion: number = r.readInt16('supportedFeatures[].minVersion');
   const maxVersion: number = r.readInt16('supportedFeatures[].maxVersion');
-  let _unknown: TaggedField[] | undefined;
-  const _count = r.readTaggedFieldCount('supportedFeatures[].<tagged fields>');
-  for (let _i = 0; _i < _count; _i++) {
-    const _tag = r.readUnsignedVarint('supportedFeatures[].<tagged fields>');
-    const _size = r.readUnsignedVarint('supportedFeatures[].<tagged fields>');
-    (_unknown ??= []).push({ tag: _tag, data: r.readRawBytes(_size, 'supportedFeatures[].<tagged fields>') });
-  }
+  const _unknown = r.readTaggedFields('supportedFeatures[].<tagged fields>');
   const _s: ApiVersionsResponseSupportedFeatureKey = { name, minVersion, maxVersion };
   if (_unknown !== undefined) _s.unknownTaggedFields = _unknown;
   return _s;
@@ -362,22 +336,14 @@ function writeApiVersionsResponseSupportedFeatureKey(
   w.writeInt16(s.minVersion);
   w.writeInt16(s.maxVersion);
   const _unknown = s.unknownTaggedFields;
-  const _count = _unknown === undefined ? 0 : _unknown.length;
-  w.writeUnsignedVarint(_count);
-  if (_unknown !== undefined) w.writeRawTaggedFieldsBelow(_unknown, 0, Number.POSITIVE_INFINITY);
+  w.writeTaggedFields(_unknown);
 }
 
 function readApiVersionsResponseFinalizedFeatureKey(r: Reader, v: number): ApiVersionsResponseFinalizedFeatureKey {
   const name: string = r.readCompactString('finalizedFeatures[].name');
   const maxVersionLevel: number = r.readInt16('finalizedFeatures[].maxVersionLevel');
   const minVersionLevel: number = r.readInt16('finalizedFeatures[].minVersionLevel');
-  let _unknown: TaggedField[] | undefined;
-  const _count = r.readTaggedFieldCount('finalizedFeatures[].<tagged fields>');
-  for (let _i = 0; _i < _count; _i++) {
-    const _tag = r.readUnsignedVarint('finalizedFeatures[].<tagged fields>');
-    const _size = r.readUnsignedVarint('finalizedFeatures[].<tagged fields>');
-    (_unknown ??= []).push({ tag: _tag, data: r.readRawBytes(_size, 'finalizedFeatures[].<tagged fields>') });
-  }
+  const _unknown = r.readTaggedFields('finalizedFeatures[].<tagged fields>');
   const _s: ApiVersionsResponseFinalizedFeatureKey = { name, maxVersionLevel, minVersionLevel };
   if (_unknown !== undefined) _s.unknownTaggedFields = _unknown;
   return _s;
@@ -395,7 +361,5 @@ function writeApiVersionsResponseFinalizedFeatureKey(
   w.writeInt16(s.maxVersionLevel);
   w.writeInt16(s.minVersionLevel);
   const _unknown = s.unknownTaggedFields;
-  const _count = _unknown === undefined ? 0 : _unknown.length;
-  w.writeUnsignedVarint(_count);
-  if (_unknown !== undefined) w.writeRawTaggedFieldsBelow(_unknown, 0, Number.POSITIVE_INFINITY);
+  w.writeTaggedFields(_unknown);
 }

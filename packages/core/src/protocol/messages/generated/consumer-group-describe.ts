@@ -162,13 +162,7 @@ function readConsumerGroupDescribeRequest(r: Reader, v: number): ConsumerGroupDe
     for (let _i = 0; _i < _n; _i++) groupIds.push(r.readCompactString('groupIds[]'));
   }
   const includeAuthorizedOperations: boolean = r.readBoolean('includeAuthorizedOperations');
-  let _unknown: TaggedField[] | undefined;
-  const _count = r.readTaggedFieldCount('<tagged fields>');
-  for (let _i = 0; _i < _count; _i++) {
-    const _tag = r.readUnsignedVarint('<tagged fields>');
-    const _size = r.readUnsignedVarint('<tagged fields>');
-    (_unknown ??= []).push({ tag: _tag, data: r.readRawBytes(_size, '<tagged fields>') });
-  }
+  const _unknown = r.readTaggedFields('<tagged fields>');
   const _s: ConsumerGroupDescribeRequest = { groupIds, includeAuthorizedOperations };
   if (_unknown !== undefined) _s.unknownTaggedFields = _unknown;
   return _s;
@@ -182,9 +176,7 @@ function writeConsumerGroupDescribeRequest(w: Writer, v: number, s: ConsumerGrou
   }
   w.writeBoolean(s.includeAuthorizedOperations);
   const _unknown = s.unknownTaggedFields;
-  const _count = _unknown === undefined ? 0 : _unknown.length;
-  w.writeUnsignedVarint(_count);
-  if (_unknown !== undefined) w.writeRawTaggedFieldsBelow(_unknown, 0, Number.POSITIVE_INFINITY);
+  w.writeTaggedFields(_unknown);
 }
 
 function readConsumerGroupDescribeResponse(r: Reader, v: number): ConsumerGroupDescribeResponse {
@@ -194,13 +186,7 @@ function readConsumerGroupDescribeResponse(r: Reader, v: number): ConsumerGroupD
     const _n = r.readCompactArrayLength('groups', 20);
     for (let _i = 0; _i < _n; _i++) groups.push(readConsumerGroupDescribeResponseDescribedGroup(r, v));
   }
-  let _unknown: TaggedField[] | undefined;
-  const _count = r.readTaggedFieldCount('<tagged fields>');
-  for (let _i = 0; _i < _count; _i++) {
-    const _tag = r.readUnsignedVarint('<tagged fields>');
-    const _size = r.readUnsignedVarint('<tagged fields>');
-    (_unknown ??= []).push({ tag: _tag, data: r.readRawBytes(_size, '<tagged fields>') });
-  }
+  const _unknown = r.readTaggedFields('<tagged fields>');
   const _s: ConsumerGroupDescribeResponse = { throttleTimeMs, groups };
   if (_unknown !== undefined) _s.unknownTaggedFields = _unknown;
   return _s;
@@ -214,9 +200,7 @@ function writeConsumerGroupDescribeResponse(w: Writer, v: number, s: ConsumerGro
     for (const _e of _a) writeConsumerGroupDescribeResponseDescribedGroup(w, v, _e);
   }
   const _unknown = s.unknownTaggedFields;
-  const _count = _unknown === undefined ? 0 : _unknown.length;
-  w.writeUnsignedVarint(_count);
-  if (_unknown !== undefined) w.writeRawTaggedFieldsBelow(_unknown, 0, Number.POSITIVE_INFINITY);
+  w.writeTaggedFields(_unknown);
 }
 
 function readConsumerGroupDescribeResponseDescribedGroup(
@@ -236,13 +220,7 @@ function readConsumerGroupDescribeResponseDescribedGroup(
     for (let _i = 0; _i < _n; _i++) members.push(readConsumerGroupDescribeResponseMember(r, v));
   }
   const authorizedOperations: number = r.readInt32('groups[].authorizedOperations');
-  let _unknown: TaggedField[] | undefined;
-  const _count = r.readTaggedFieldCount('groups[].<tagged fields>');
-  for (let _i = 0; _i < _count; _i++) {
-    const _tag = r.readUnsignedVarint('groups[].<tagged fields>');
-    const _size = r.readUnsignedVarint('groups[].<tagged fields>');
-    (_unknown ??= []).push({ tag: _tag, data: r.readRawBytes(_size, 'groups[].<tagged fields>') });
-  }
+  const _unknown = r.readTaggedFields('groups[].<tagged fields>');
   const _s: ConsumerGroupDescribeResponseDescribedGroup = {
     errorCode,
     errorMessage,
@@ -289,9 +267,7 @@ function writeConsumerGroupDescribeResponseDescribedGroup(
   }
   w.writeInt32(s.authorizedOperations);
   const _unknown = s.unknownTaggedFields;
-  const _count = _unknown === undefined ? 0 : _unknown.length;
-  w.writeUnsignedVarint(_count);
-  if (_unknown !== undefined) w.writeRawTaggedFieldsBelow(_unknown, 0, Number.POSITIVE_INFINITY);
+  w.writeTaggedFields(_unknown);
 }
 
 function readConsumerGroupDescribeResponseMember(r: Reader, v: number): ConsumerGroupDescribeResponseMember {
@@ -311,13 +287,7 @@ function readConsumerGroupDescribeResponseMember(r: Reader, v: number): Consumer
   const assignment: ConsumerGroupDescribeResponseAssignment = readConsumerGroupDescribeResponseAssignment(r, v);
   const targetAssignment: ConsumerGroupDescribeResponseAssignment = readConsumerGroupDescribeResponseAssignment(r, v);
   const memberType: number = v === 1 ? r.readInt8('groups[].members[].memberType') : -1;
-  let _unknown: TaggedField[] | undefined;
-  const _count = r.readTaggedFieldCount('groups[].members[].<tagged fields>');
-  for (let _i = 0; _i < _count; _i++) {
-    const _tag = r.readUnsignedVarint('groups[].members[].<tagged fields>');
-    const _size = r.readUnsignedVarint('groups[].members[].<tagged fields>');
-    (_unknown ??= []).push({ tag: _tag, data: r.readRawBytes(_size, 'groups[].members[].<tagged fields>') });
-  }
+  const _unknown = r.readTaggedFields('groups[].members[].<tagged fields>');
   const _s: ConsumerGroupDescribeResponseMember = {
     memberId,
     instanceId,
@@ -378,9 +348,7 @@ function writeConsumerGroupDescribeResponseMember(w: Writer, v: number, s: Consu
     w.writeInt8(s.memberType);
   }
   const _unknown = s.unknownTaggedFields;
-  const _count = _unknown === undefined ? 0 : _unknown.length;
-  w.writeUnsignedVarint(_count);
-  if (_unknown !== undefined) w.writeRawTaggedFieldsBelow(_unknown, 0, Number.POSITIVE_INFINITY);
+  w.writeTaggedFields(_unknown);
 }
 
 function readConsumerGroupDescribeResponseAssignment(r: Reader, v: number): ConsumerGroupDescribeResponseAssignment {
@@ -389,13 +357,7 @@ function readConsumerGroupDescribeResponseAssignment(r: Reader, v: number): Cons
     const _n = r.readCompactArrayLength('groups[].members[].assignment.topicPartitions', 19);
     for (let _i = 0; _i < _n; _i++) topicPartitions.push(readConsumerGroupDescribeResponseTopicPartitions(r, v));
   }
-  let _unknown: TaggedField[] | undefined;
-  const _count = r.readTaggedFieldCount('groups[].members[].assignment.<tagged fields>');
-  for (let _i = 0; _i < _count; _i++) {
-    const _tag = r.readUnsignedVarint('groups[].members[].assignment.<tagged fields>');
-    const _size = r.readUnsignedVarint('groups[].members[].assignment.<tagged fields>');
-    (_unknown ??= []).push({ tag: _tag, data: r.readRawBytes(_size, 'groups[].members[].assignment.<tagged fields>') });
-  }
+  const _unknown = r.readTaggedFields('groups[].members[].assignment.<tagged fields>');
   const _s: ConsumerGroupDescribeResponseAssignment = { topicPartitions };
   if (_unknown !== undefined) _s.unknownTaggedFields = _unknown;
   return _s;
@@ -412,9 +374,7 @@ function writeConsumerGroupDescribeResponseAssignment(
     for (const _e of _a) writeConsumerGroupDescribeResponseTopicPartitions(w, v, _e);
   }
   const _unknown = s.unknownTaggedFields;
-  const _count = _unknown === undefined ? 0 : _unknown.length;
-  w.writeUnsignedVarint(_count);
-  if (_unknown !== undefined) w.writeRawTaggedFieldsBelow(_unknown, 0, Number.POSITIVE_INFINITY);
+  w.writeTaggedFields(_unknown);
 }
 
 function readConsumerGroupDescribeResponseTopicPartitions(
@@ -429,16 +389,7 @@ function readConsumerGroupDescribeResponseTopicPartitions(
     for (let _i = 0; _i < _n; _i++)
       partitions.push(r.readInt32('groups[].members[].assignment.topicPartitions[].partitions[]'));
   }
-  let _unknown: TaggedField[] | undefined;
-  const _count = r.readTaggedFieldCount('groups[].members[].assignment.topicPartitions[].<tagged fields>');
-  for (let _i = 0; _i < _count; _i++) {
-    const _tag = r.readUnsignedVarint('groups[].members[].assignment.topicPartitions[].<tagged fields>');
-    const _size = r.readUnsignedVarint('groups[].members[].assignment.topicPartitions[].<tagged fields>');
-    (_unknown ??= []).push({
-      tag: _tag,
-      data: r.readRawBytes(_size, 'groups[].members[].assignment.topicPartitions[].<tagged fields>'),
-    });
-  }
+  const _unknown = r.readTaggedFields('groups[].members[].assignment.topicPartitions[].<tagged fields>');
   const _s: ConsumerGroupDescribeResponseTopicPartitions = { topicId, topicName, partitions };
   if (_unknown !== undefined) _s.unknownTaggedFields = _unknown;
   return _s;
@@ -460,9 +411,7 @@ function writeConsumerGroupDescribeResponseTopicPartitions(
     for (const _e of _a) w.writeInt32(_e);
   }
   const _unknown = s.unknownTaggedFields;
-  const _count = _unknown === undefined ? 0 : _unknown.length;
-  w.writeUnsignedVarint(_count);
-  if (_unknown !== undefined) w.writeRawTaggedFieldsBelow(_unknown, 0, Number.POSITIVE_INFINITY);
+  w.writeTaggedFields(_unknown);
 }
 
 function isDefaultConsumerGroupDescribeResponseAssignment(s: ConsumerGroupDescribeResponseAssignment): boolean {

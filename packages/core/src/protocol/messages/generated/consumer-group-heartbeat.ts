@@ -166,13 +166,7 @@ function readConsumerGroupHeartbeatRequest(r: Reader, v: number): ConsumerGroupH
       topicPartitions = _a;
     }
   }
-  let _unknown: TaggedField[] | undefined;
-  const _count = r.readTaggedFieldCount('<tagged fields>');
-  for (let _i = 0; _i < _count; _i++) {
-    const _tag = r.readUnsignedVarint('<tagged fields>');
-    const _size = r.readUnsignedVarint('<tagged fields>');
-    (_unknown ??= []).push({ tag: _tag, data: r.readRawBytes(_size, '<tagged fields>') });
-  }
+  const _unknown = r.readTaggedFields('<tagged fields>');
   const _s: ConsumerGroupHeartbeatRequest = {
     groupId,
     memberId,
@@ -240,9 +234,7 @@ function writeConsumerGroupHeartbeatRequest(w: Writer, v: number, s: ConsumerGro
     }
   }
   const _unknown = s.unknownTaggedFields;
-  const _count = _unknown === undefined ? 0 : _unknown.length;
-  w.writeUnsignedVarint(_count);
-  if (_unknown !== undefined) w.writeRawTaggedFieldsBelow(_unknown, 0, Number.POSITIVE_INFINITY);
+  w.writeTaggedFields(_unknown);
 }
 
 function readConsumerGroupHeartbeatRequestTopicPartitions(
@@ -255,13 +247,7 @@ function readConsumerGroupHeartbeatRequestTopicPartitions(
     const _n = r.readCompactArrayLength('topicPartitions[].partitions', 4);
     for (let _i = 0; _i < _n; _i++) partitions.push(r.readInt32('topicPartitions[].partitions[]'));
   }
-  let _unknown: TaggedField[] | undefined;
-  const _count = r.readTaggedFieldCount('topicPartitions[].<tagged fields>');
-  for (let _i = 0; _i < _count; _i++) {
-    const _tag = r.readUnsignedVarint('topicPartitions[].<tagged fields>');
-    const _size = r.readUnsignedVarint('topicPartitions[].<tagged fields>');
-    (_unknown ??= []).push({ tag: _tag, data: r.readRawBytes(_size, 'topicPartitions[].<tagged fields>') });
-  }
+  const _unknown = r.readTaggedFields('topicPartitions[].<tagged fields>');
   const _s: ConsumerGroupHeartbeatRequestTopicPartitions = { topicId, partitions };
   if (_unknown !== undefined) _s.unknownTaggedFields = _unknown;
   return _s;
@@ -279,9 +265,7 @@ function writeConsumerGroupHeartbeatRequestTopicPartitions(
     for (const _e of _a) w.writeInt32(_e);
   }
   const _unknown = s.unknownTaggedFields;
-  const _count = _unknown === undefined ? 0 : _unknown.length;
-  w.writeUnsignedVarint(_count);
-  if (_unknown !== undefined) w.writeRawTaggedFieldsBelow(_unknown, 0, Number.POSITIVE_INFINITY);
+  w.writeTaggedFields(_unknown);
 }
 
 function readConsumerGroupHeartbeatResponse(r: Reader, v: number): ConsumerGroupHeartbeatResponse {
@@ -293,13 +277,7 @@ function readConsumerGroupHeartbeatResponse(r: Reader, v: number): ConsumerGroup
   const heartbeatIntervalMs: number = r.readInt32('heartbeatIntervalMs');
   const assignment: ConsumerGroupHeartbeatResponseAssignment | null =
     r.readInt8('assignment') < 0 ? null : readConsumerGroupHeartbeatResponseAssignment(r, v);
-  let _unknown: TaggedField[] | undefined;
-  const _count = r.readTaggedFieldCount('<tagged fields>');
-  for (let _i = 0; _i < _count; _i++) {
-    const _tag = r.readUnsignedVarint('<tagged fields>');
-    const _size = r.readUnsignedVarint('<tagged fields>');
-    (_unknown ??= []).push({ tag: _tag, data: r.readRawBytes(_size, '<tagged fields>') });
-  }
+  const _unknown = r.readTaggedFields('<tagged fields>');
   const _s: ConsumerGroupHeartbeatResponse = {
     throttleTimeMs,
     errorCode,
@@ -335,9 +313,7 @@ function writeConsumerGroupHeartbeatResponse(w: Writer, v: number, s: ConsumerGr
     }
   }
   const _unknown = s.unknownTaggedFields;
-  const _count = _unknown === undefined ? 0 : _unknown.length;
-  w.writeUnsignedVarint(_count);
-  if (_unknown !== undefined) w.writeRawTaggedFieldsBelow(_unknown, 0, Number.POSITIVE_INFINITY);
+  w.writeTaggedFields(_unknown);
 }
 
 function readConsumerGroupHeartbeatResponseAssignment(r: Reader, v: number): ConsumerGroupHeartbeatResponseAssignment {
@@ -346,13 +322,7 @@ function readConsumerGroupHeartbeatResponseAssignment(r: Reader, v: number): Con
     const _n = r.readCompactArrayLength('assignment.topicPartitions', 18);
     for (let _i = 0; _i < _n; _i++) topicPartitions.push(readConsumerGroupHeartbeatResponseTopicPartitions(r, v));
   }
-  let _unknown: TaggedField[] | undefined;
-  const _count = r.readTaggedFieldCount('assignment.<tagged fields>');
-  for (let _i = 0; _i < _count; _i++) {
-    const _tag = r.readUnsignedVarint('assignment.<tagged fields>');
-    const _size = r.readUnsignedVarint('assignment.<tagged fields>');
-    (_unknown ??= []).push({ tag: _tag, data: r.readRawBytes(_size, 'assignment.<tagged fields>') });
-  }
+  const _unknown = r.readTaggedFields('assignment.<tagged fields>');
   const _s: ConsumerGroupHeartbeatResponseAssignment = { topicPartitions };
   if (_unknown !== undefined) _s.unknownTaggedFields = _unknown;
   return _s;
@@ -369,9 +339,7 @@ function writeConsumerGroupHeartbeatResponseAssignment(
     for (const _e of _a) writeConsumerGroupHeartbeatResponseTopicPartitions(w, v, _e);
   }
   const _unknown = s.unknownTaggedFields;
-  const _count = _unknown === undefined ? 0 : _unknown.length;
-  w.writeUnsignedVarint(_count);
-  if (_unknown !== undefined) w.writeRawTaggedFieldsBelow(_unknown, 0, Number.POSITIVE_INFINITY);
+  w.writeTaggedFields(_unknown);
 }
 
 function readConsumerGroupHeartbeatResponseTopicPartitions(
@@ -384,13 +352,7 @@ function readConsumerGroupHeartbeatResponseTopicPartitions(
     const _n = r.readCompactArrayLength('assignment.topicPartitions[].partitions', 4);
     for (let _i = 0; _i < _n; _i++) partitions.push(r.readInt32('assignment.topicPartitions[].partitions[]'));
   }
-  let _unknown: TaggedField[] | undefined;
-  const _count = r.readTaggedFieldCount('assignment.topicPartitions[].<tagged fields>');
-  for (let _i = 0; _i < _count; _i++) {
-    const _tag = r.readUnsignedVarint('assignment.topicPartitions[].<tagged fields>');
-    const _size = r.readUnsignedVarint('assignment.topicPartitions[].<tagged fields>');
-    (_unknown ??= []).push({ tag: _tag, data: r.readRawBytes(_size, 'assignment.topicPartitions[].<tagged fields>') });
-  }
+  const _unknown = r.readTaggedFields('assignment.topicPartitions[].<tagged fields>');
   const _s: ConsumerGroupHeartbeatResponseTopicPartitions = { topicId, partitions };
   if (_unknown !== undefined) _s.unknownTaggedFields = _unknown;
   return _s;
@@ -408,7 +370,5 @@ function writeConsumerGroupHeartbeatResponseTopicPartitions(
     for (const _e of _a) w.writeInt32(_e);
   }
   const _unknown = s.unknownTaggedFields;
-  const _count = _unknown === undefined ? 0 : _unknown.length;
-  w.writeUnsignedVarint(_count);
-  if (_unknown !== undefined) w.writeRawTaggedFieldsBelow(_unknown, 0, Number.POSITIVE_INFINITY);
+  w.writeTaggedFields(_unknown);
 }

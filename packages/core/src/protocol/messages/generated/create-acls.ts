@@ -109,15 +109,7 @@ function readCreateAclsRequest(r: Reader, v: number): CreateAclsRequest {
     const _n = v >= 2 ? r.readCompactArrayLength('creations', 7) : r.readArrayLength('creations', 7);
     for (let _i = 0; _i < _n; _i++) creations.push(readCreateAclsRequestAclCreation(r, v));
   }
-  let _unknown: TaggedField[] | undefined;
-  if (v >= 2) {
-    const _count = r.readTaggedFieldCount('<tagged fields>');
-    for (let _i = 0; _i < _count; _i++) {
-      const _tag = r.readUnsignedVarint('<tagged fields>');
-      const _size = r.readUnsignedVarint('<tagged fields>');
-      (_unknown ??= []).push({ tag: _tag, data: r.readRawBytes(_size, '<tagged fields>') });
-    }
-  }
+  const _unknown = v >= 2 ? r.readTaggedFields('<tagged fields>') : undefined;
   const _s: CreateAclsRequest = { creations };
   if (_unknown !== undefined) _s.unknownTaggedFields = _unknown;
   return _s;
@@ -132,9 +124,7 @@ function writeCreateAclsRequest(w: Writer, v: number, s: CreateAclsRequest): voi
   }
   const _unknown = s.unknownTaggedFields;
   if (v >= 2) {
-    const _count = _unknown === undefined ? 0 : _unknown.length;
-    w.writeUnsignedVarint(_count);
-    if (_unknown !== undefined) w.writeRawTaggedFieldsBelow(_unknown, 0, Number.POSITIVE_INFINITY);
+    w.writeTaggedFields(_unknown);
   } else if (_unknown !== undefined && _unknown.length > 0) {
     throw unsupportedTaggedFields('CreateAclsRequest', '', v);
   }
@@ -150,15 +140,7 @@ function readCreateAclsRequestAclCreation(r: Reader, v: number): CreateAclsReque
   const host: string = v >= 2 ? r.readCompactString('creations[].host') : r.readString('creations[].host');
   const operation: number = r.readInt8('creations[].operation');
   const permissionType: number = r.readInt8('creations[].permissionType');
-  let _unknown: TaggedField[] | undefined;
-  if (v >= 2) {
-    const _count = r.readTaggedFieldCount('creations[].<tagged fields>');
-    for (let _i = 0; _i < _count; _i++) {
-      const _tag = r.readUnsignedVarint('creations[].<tagged fields>');
-      const _size = r.readUnsignedVarint('creations[].<tagged fields>');
-      (_unknown ??= []).push({ tag: _tag, data: r.readRawBytes(_size, 'creations[].<tagged fields>') });
-    }
-  }
+  const _unknown = v >= 2 ? r.readTaggedFields('creations[].<tagged fields>') : undefined;
   const _s: CreateAclsRequestAclCreation = {
     resourceType,
     resourceName,
@@ -194,9 +176,7 @@ function writeCreateAclsRequestAclCreation(w: Writer, v: number, s: CreateAclsRe
   w.writeInt8(s.permissionType);
   const _unknown = s.unknownTaggedFields;
   if (v >= 2) {
-    const _count = _unknown === undefined ? 0 : _unknown.length;
-    w.writeUnsignedVarint(_count);
-    if (_unknown !== undefined) w.writeRawTaggedFieldsBelow(_unknown, 0, Number.POSITIVE_INFINITY);
+    w.writeTaggedFields(_unknown);
   } else if (_unknown !== undefined && _unknown.length > 0) {
     throw unsupportedTaggedFields('CreateAclsRequest', 'creations[].', v);
   }
@@ -209,15 +189,7 @@ function readCreateAclsResponse(r: Reader, v: number): CreateAclsResponse {
     const _n = v >= 2 ? r.readCompactArrayLength('results', 3) : r.readArrayLength('results', 3);
     for (let _i = 0; _i < _n; _i++) results.push(readCreateAclsResponseAclCreationResult(r, v));
   }
-  let _unknown: TaggedField[] | undefined;
-  if (v >= 2) {
-    const _count = r.readTaggedFieldCount('<tagged fields>');
-    for (let _i = 0; _i < _count; _i++) {
-      const _tag = r.readUnsignedVarint('<tagged fields>');
-      const _size = r.readUnsignedVarint('<tagged fields>');
-      (_unknown ??= []).push({ tag: _tag, data: r.readRawBytes(_size, '<tagged fields>') });
-    }
-  }
+  const _unknown = v >= 2 ? r.readTaggedFields('<tagged fields>') : undefined;
   const _s: CreateAclsResponse = { throttleTimeMs, results };
   if (_unknown !== undefined) _s.unknownTaggedFields = _unknown;
   return _s;
@@ -233,9 +205,7 @@ function writeCreateAclsResponse(w: Writer, v: number, s: CreateAclsResponse): v
   }
   const _unknown = s.unknownTaggedFields;
   if (v >= 2) {
-    const _count = _unknown === undefined ? 0 : _unknown.length;
-    w.writeUnsignedVarint(_count);
-    if (_unknown !== undefined) w.writeRawTaggedFieldsBelow(_unknown, 0, Number.POSITIVE_INFINITY);
+    w.writeTaggedFields(_unknown);
   } else if (_unknown !== undefined && _unknown.length > 0) {
     throw unsupportedTaggedFields('CreateAclsResponse', '', v);
   }
@@ -245,15 +215,7 @@ function readCreateAclsResponseAclCreationResult(r: Reader, v: number): CreateAc
   const errorCode: number = r.readInt16('results[].errorCode');
   const errorMessage: string | null =
     v >= 2 ? r.readCompactNullableString('results[].errorMessage') : r.readNullableString('results[].errorMessage');
-  let _unknown: TaggedField[] | undefined;
-  if (v >= 2) {
-    const _count = r.readTaggedFieldCount('results[].<tagged fields>');
-    for (let _i = 0; _i < _count; _i++) {
-      const _tag = r.readUnsignedVarint('results[].<tagged fields>');
-      const _size = r.readUnsignedVarint('results[].<tagged fields>');
-      (_unknown ??= []).push({ tag: _tag, data: r.readRawBytes(_size, 'results[].<tagged fields>') });
-    }
-  }
+  const _unknown = v >= 2 ? r.readTaggedFields('results[].<tagged fields>') : undefined;
   const _s: CreateAclsResponseAclCreationResult = { errorCode, errorMessage };
   if (_unknown !== undefined) _s.unknownTaggedFields = _unknown;
   return _s;
@@ -268,9 +230,7 @@ function writeCreateAclsResponseAclCreationResult(w: Writer, v: number, s: Creat
   }
   const _unknown = s.unknownTaggedFields;
   if (v >= 2) {
-    const _count = _unknown === undefined ? 0 : _unknown.length;
-    w.writeUnsignedVarint(_count);
-    if (_unknown !== undefined) w.writeRawTaggedFieldsBelow(_unknown, 0, Number.POSITIVE_INFINITY);
+    w.writeTaggedFields(_unknown);
   } else if (_unknown !== undefined && _unknown.length > 0) {
     throw unsupportedTaggedFields('CreateAclsResponse', 'results[].', v);
   }

@@ -124,15 +124,7 @@ function readCreateDelegationTokenRequest(r: Reader, v: number): CreateDelegatio
     for (let _i = 0; _i < _n; _i++) renewers.push(readCreateDelegationTokenRequestCreatableRenewers(r, v));
   }
   const maxLifetimeMs: bigint = r.readInt64('maxLifetimeMs');
-  let _unknown: TaggedField[] | undefined;
-  if (v >= 2) {
-    const _count = r.readTaggedFieldCount('<tagged fields>');
-    for (let _i = 0; _i < _count; _i++) {
-      const _tag = r.readUnsignedVarint('<tagged fields>');
-      const _size = r.readUnsignedVarint('<tagged fields>');
-      (_unknown ??= []).push({ tag: _tag, data: r.readRawBytes(_size, '<tagged fields>') });
-    }
-  }
+  const _unknown = v >= 2 ? r.readTaggedFields('<tagged fields>') : undefined;
   const _s: CreateDelegationTokenRequest = { ownerPrincipalType, ownerPrincipalName, renewers, maxLifetimeMs };
   if (_unknown !== undefined) _s.unknownTaggedFields = _unknown;
   return _s;
@@ -166,9 +158,7 @@ function writeCreateDelegationTokenRequest(w: Writer, v: number, s: CreateDelega
   w.writeInt64(s.maxLifetimeMs);
   const _unknown = s.unknownTaggedFields;
   if (v >= 2) {
-    const _count = _unknown === undefined ? 0 : _unknown.length;
-    w.writeUnsignedVarint(_count);
-    if (_unknown !== undefined) w.writeRawTaggedFieldsBelow(_unknown, 0, Number.POSITIVE_INFINITY);
+    w.writeTaggedFields(_unknown);
   } else if (_unknown !== undefined && _unknown.length > 0) {
     throw unsupportedTaggedFields('CreateDelegationTokenRequest', '', v);
   }
@@ -182,15 +172,7 @@ function readCreateDelegationTokenRequestCreatableRenewers(
     v >= 2 ? r.readCompactString('renewers[].principalType') : r.readString('renewers[].principalType');
   const principalName: string =
     v >= 2 ? r.readCompactString('renewers[].principalName') : r.readString('renewers[].principalName');
-  let _unknown: TaggedField[] | undefined;
-  if (v >= 2) {
-    const _count = r.readTaggedFieldCount('renewers[].<tagged fields>');
-    for (let _i = 0; _i < _count; _i++) {
-      const _tag = r.readUnsignedVarint('renewers[].<tagged fields>');
-      const _size = r.readUnsignedVarint('renewers[].<tagged fields>');
-      (_unknown ??= []).push({ tag: _tag, data: r.readRawBytes(_size, 'renewers[].<tagged fields>') });
-    }
-  }
+  const _unknown = v >= 2 ? r.readTaggedFields('renewers[].<tagged fields>') : undefined;
   const _s: CreateDelegationTokenRequestCreatableRenewers = { principalType, principalName };
   if (_unknown !== undefined) _s.unknownTaggedFields = _unknown;
   return _s;
@@ -213,9 +195,7 @@ function writeCreateDelegationTokenRequestCreatableRenewers(
   }
   const _unknown = s.unknownTaggedFields;
   if (v >= 2) {
-    const _count = _unknown === undefined ? 0 : _unknown.length;
-    w.writeUnsignedVarint(_count);
-    if (_unknown !== undefined) w.writeRawTaggedFieldsBelow(_unknown, 0, Number.POSITIVE_INFINITY);
+    w.writeTaggedFields(_unknown);
   } else if (_unknown !== undefined && _unknown.length > 0) {
     throw unsupportedTaggedFields('CreateDelegationTokenRequest', 'renewers[].', v);
   }
@@ -233,15 +213,7 @@ function readCreateDelegationTokenResponse(r: Reader, v: number): CreateDelegati
   const tokenId: string = v >= 2 ? r.readCompactString('tokenId') : r.readString('tokenId');
   const hmac: Buffer = v >= 2 ? r.readCompactBytes('hmac') : r.readBytes('hmac');
   const throttleTimeMs: number = r.readInt32('throttleTimeMs');
-  let _unknown: TaggedField[] | undefined;
-  if (v >= 2) {
-    const _count = r.readTaggedFieldCount('<tagged fields>');
-    for (let _i = 0; _i < _count; _i++) {
-      const _tag = r.readUnsignedVarint('<tagged fields>');
-      const _size = r.readUnsignedVarint('<tagged fields>');
-      (_unknown ??= []).push({ tag: _tag, data: r.readRawBytes(_size, '<tagged fields>') });
-    }
-  }
+  const _unknown = v >= 2 ? r.readTaggedFields('<tagged fields>') : undefined;
   const _s: CreateDelegationTokenResponse = {
     errorCode,
     principalType,
@@ -305,9 +277,7 @@ function writeCreateDelegationTokenResponse(w: Writer, v: number, s: CreateDeleg
   w.writeInt32(s.throttleTimeMs);
   const _unknown = s.unknownTaggedFields;
   if (v >= 2) {
-    const _count = _unknown === undefined ? 0 : _unknown.length;
-    w.writeUnsignedVarint(_count);
-    if (_unknown !== undefined) w.writeRawTaggedFieldsBelow(_unknown, 0, Number.POSITIVE_INFINITY);
+    w.writeTaggedFields(_unknown);
   } else if (_unknown !== undefined && _unknown.length > 0) {
     throw unsupportedTaggedFields('CreateDelegationTokenResponse', '', v);
   }

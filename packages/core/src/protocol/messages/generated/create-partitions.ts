@@ -117,15 +117,7 @@ function readCreatePartitionsRequest(r: Reader, v: number): CreatePartitionsRequ
   }
   const timeoutMs: number = r.readInt32('timeoutMs');
   const validateOnly: boolean = r.readBoolean('validateOnly');
-  let _unknown: TaggedField[] | undefined;
-  if (v >= 2) {
-    const _count = r.readTaggedFieldCount('<tagged fields>');
-    for (let _i = 0; _i < _count; _i++) {
-      const _tag = r.readUnsignedVarint('<tagged fields>');
-      const _size = r.readUnsignedVarint('<tagged fields>');
-      (_unknown ??= []).push({ tag: _tag, data: r.readRawBytes(_size, '<tagged fields>') });
-    }
-  }
+  const _unknown = v >= 2 ? r.readTaggedFields('<tagged fields>') : undefined;
   const _s: CreatePartitionsRequest = { topics, timeoutMs, validateOnly };
   if (_unknown !== undefined) _s.unknownTaggedFields = _unknown;
   return _s;
@@ -142,9 +134,7 @@ function writeCreatePartitionsRequest(w: Writer, v: number, s: CreatePartitionsR
   w.writeBoolean(s.validateOnly);
   const _unknown = s.unknownTaggedFields;
   if (v >= 2) {
-    const _count = _unknown === undefined ? 0 : _unknown.length;
-    w.writeUnsignedVarint(_count);
-    if (_unknown !== undefined) w.writeRawTaggedFieldsBelow(_unknown, 0, Number.POSITIVE_INFINITY);
+    w.writeTaggedFields(_unknown);
   } else if (_unknown !== undefined && _unknown.length > 0) {
     throw unsupportedTaggedFields('CreatePartitionsRequest', '', v);
   }
@@ -169,15 +159,7 @@ function readCreatePartitionsRequestCreatePartitionsTopic(
       assignments = _a;
     }
   }
-  let _unknown: TaggedField[] | undefined;
-  if (v >= 2) {
-    const _count = r.readTaggedFieldCount('topics[].<tagged fields>');
-    for (let _i = 0; _i < _count; _i++) {
-      const _tag = r.readUnsignedVarint('topics[].<tagged fields>');
-      const _size = r.readUnsignedVarint('topics[].<tagged fields>');
-      (_unknown ??= []).push({ tag: _tag, data: r.readRawBytes(_size, 'topics[].<tagged fields>') });
-    }
-  }
+  const _unknown = v >= 2 ? r.readTaggedFields('topics[].<tagged fields>') : undefined;
   const _s: CreatePartitionsRequestCreatePartitionsTopic = { name, count, assignments };
   if (_unknown !== undefined) _s.unknownTaggedFields = _unknown;
   return _s;
@@ -207,9 +189,7 @@ function writeCreatePartitionsRequestCreatePartitionsTopic(
   }
   const _unknown = s.unknownTaggedFields;
   if (v >= 2) {
-    const _count = _unknown === undefined ? 0 : _unknown.length;
-    w.writeUnsignedVarint(_count);
-    if (_unknown !== undefined) w.writeRawTaggedFieldsBelow(_unknown, 0, Number.POSITIVE_INFINITY);
+    w.writeTaggedFields(_unknown);
   } else if (_unknown !== undefined && _unknown.length > 0) {
     throw unsupportedTaggedFields('CreatePartitionsRequest', 'topics[].', v);
   }
@@ -227,15 +207,7 @@ function readCreatePartitionsRequestCreatePartitionsAssignment(
         : r.readArrayLength('topics[].assignments[].brokerIds', 4);
     for (let _i = 0; _i < _n; _i++) brokerIds.push(r.readInt32('topics[].assignments[].brokerIds[]'));
   }
-  let _unknown: TaggedField[] | undefined;
-  if (v >= 2) {
-    const _count = r.readTaggedFieldCount('topics[].assignments[].<tagged fields>');
-    for (let _i = 0; _i < _count; _i++) {
-      const _tag = r.readUnsignedVarint('topics[].assignments[].<tagged fields>');
-      const _size = r.readUnsignedVarint('topics[].assignments[].<tagged fields>');
-      (_unknown ??= []).push({ tag: _tag, data: r.readRawBytes(_size, 'topics[].assignments[].<tagged fields>') });
-    }
-  }
+  const _unknown = v >= 2 ? r.readTaggedFields('topics[].assignments[].<tagged fields>') : undefined;
   const _s: CreatePartitionsRequestCreatePartitionsAssignment = { brokerIds };
   if (_unknown !== undefined) _s.unknownTaggedFields = _unknown;
   return _s;
@@ -254,9 +226,7 @@ function writeCreatePartitionsRequestCreatePartitionsAssignment(
   }
   const _unknown = s.unknownTaggedFields;
   if (v >= 2) {
-    const _count = _unknown === undefined ? 0 : _unknown.length;
-    w.writeUnsignedVarint(_count);
-    if (_unknown !== undefined) w.writeRawTaggedFieldsBelow(_unknown, 0, Number.POSITIVE_INFINITY);
+    w.writeTaggedFields(_unknown);
   } else if (_unknown !== undefined && _unknown.length > 0) {
     throw unsupportedTaggedFields('CreatePartitionsRequest', 'topics[].assignments[].', v);
   }
@@ -269,15 +239,7 @@ function readCreatePartitionsResponse(r: Reader, v: number): CreatePartitionsRes
     const _n = v >= 2 ? r.readCompactArrayLength('results', 4) : r.readArrayLength('results', 4);
     for (let _i = 0; _i < _n; _i++) results.push(readCreatePartitionsResponseCreatePartitionsTopicResult(r, v));
   }
-  let _unknown: TaggedField[] | undefined;
-  if (v >= 2) {
-    const _count = r.readTaggedFieldCount('<tagged fields>');
-    for (let _i = 0; _i < _count; _i++) {
-      const _tag = r.readUnsignedVarint('<tagged fields>');
-      const _size = r.readUnsignedVarint('<tagged fields>');
-      (_unknown ??= []).push({ tag: _tag, data: r.readRawBytes(_size, '<tagged fields>') });
-    }
-  }
+  const _unknown = v >= 2 ? r.readTaggedFields('<tagged fields>') : undefined;
   const _s: CreatePartitionsResponse = { throttleTimeMs, results };
   if (_unknown !== undefined) _s.unknownTaggedFields = _unknown;
   return _s;
@@ -293,9 +255,7 @@ function writeCreatePartitionsResponse(w: Writer, v: number, s: CreatePartitions
   }
   const _unknown = s.unknownTaggedFields;
   if (v >= 2) {
-    const _count = _unknown === undefined ? 0 : _unknown.length;
-    w.writeUnsignedVarint(_count);
-    if (_unknown !== undefined) w.writeRawTaggedFieldsBelow(_unknown, 0, Number.POSITIVE_INFINITY);
+    w.writeTaggedFields(_unknown);
   } else if (_unknown !== undefined && _unknown.length > 0) {
     throw unsupportedTaggedFields('CreatePartitionsResponse', '', v);
   }
@@ -309,15 +269,7 @@ function readCreatePartitionsResponseCreatePartitionsTopicResult(
   const errorCode: number = r.readInt16('results[].errorCode');
   const errorMessage: string | null =
     v >= 2 ? r.readCompactNullableString('results[].errorMessage') : r.readNullableString('results[].errorMessage');
-  let _unknown: TaggedField[] | undefined;
-  if (v >= 2) {
-    const _count = r.readTaggedFieldCount('results[].<tagged fields>');
-    for (let _i = 0; _i < _count; _i++) {
-      const _tag = r.readUnsignedVarint('results[].<tagged fields>');
-      const _size = r.readUnsignedVarint('results[].<tagged fields>');
-      (_unknown ??= []).push({ tag: _tag, data: r.readRawBytes(_size, 'results[].<tagged fields>') });
-    }
-  }
+  const _unknown = v >= 2 ? r.readTaggedFields('results[].<tagged fields>') : undefined;
   const _s: CreatePartitionsResponseCreatePartitionsTopicResult = { name, errorCode, errorMessage };
   if (_unknown !== undefined) _s.unknownTaggedFields = _unknown;
   return _s;
@@ -341,9 +293,7 @@ function writeCreatePartitionsResponseCreatePartitionsTopicResult(
   }
   const _unknown = s.unknownTaggedFields;
   if (v >= 2) {
-    const _count = _unknown === undefined ? 0 : _unknown.length;
-    w.writeUnsignedVarint(_count);
-    if (_unknown !== undefined) w.writeRawTaggedFieldsBelow(_unknown, 0, Number.POSITIVE_INFINITY);
+    w.writeTaggedFields(_unknown);
   } else if (_unknown !== undefined && _unknown.length > 0) {
     throw unsupportedTaggedFields('CreatePartitionsResponse', 'results[].', v);
   }

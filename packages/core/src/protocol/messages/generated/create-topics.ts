@@ -159,15 +159,7 @@ function readCreateTopicsRequest(r: Reader, v: number): CreateTopicsRequest {
   }
   const timeoutMs: number = r.readInt32('timeoutMs');
   const validateOnly: boolean = r.readBoolean('validateOnly');
-  let _unknown: TaggedField[] | undefined;
-  if (v >= 5) {
-    const _count = r.readTaggedFieldCount('<tagged fields>');
-    for (let _i = 0; _i < _count; _i++) {
-      const _tag = r.readUnsignedVarint('<tagged fields>');
-      const _size = r.readUnsignedVarint('<tagged fields>');
-      (_unknown ??= []).push({ tag: _tag, data: r.readRawBytes(_size, '<tagged fields>') });
-    }
-  }
+  const _unknown = v >= 5 ? r.readTaggedFields('<tagged fields>') : undefined;
   const _s: CreateTopicsRequest = { topics, timeoutMs, validateOnly };
   if (_unknown !== undefined) _s.unknownTaggedFields = _unknown;
   return _s;
@@ -184,9 +176,7 @@ function writeCreateTopicsRequest(w: Writer, v: number, s: CreateTopicsRequest):
   w.writeBoolean(s.validateOnly ?? false);
   const _unknown = s.unknownTaggedFields;
   if (v >= 5) {
-    const _count = _unknown === undefined ? 0 : _unknown.length;
-    w.writeUnsignedVarint(_count);
-    if (_unknown !== undefined) w.writeRawTaggedFieldsBelow(_unknown, 0, Number.POSITIVE_INFINITY);
+    w.writeTaggedFields(_unknown);
   } else if (_unknown !== undefined && _unknown.length > 0) {
     throw unsupportedTaggedFields('CreateTopicsRequest', '', v);
   }
@@ -207,15 +197,7 @@ function readCreateTopicsRequestCreatableTopic(r: Reader, v: number): CreateTopi
     const _n = v >= 5 ? r.readCompactArrayLength('topics[].configs', 2) : r.readArrayLength('topics[].configs', 2);
     for (let _i = 0; _i < _n; _i++) configs.push(readCreateTopicsRequestCreatableTopicConfig(r, v));
   }
-  let _unknown: TaggedField[] | undefined;
-  if (v >= 5) {
-    const _count = r.readTaggedFieldCount('topics[].<tagged fields>');
-    for (let _i = 0; _i < _count; _i++) {
-      const _tag = r.readUnsignedVarint('topics[].<tagged fields>');
-      const _size = r.readUnsignedVarint('topics[].<tagged fields>');
-      (_unknown ??= []).push({ tag: _tag, data: r.readRawBytes(_size, 'topics[].<tagged fields>') });
-    }
-  }
+  const _unknown = v >= 5 ? r.readTaggedFields('topics[].<tagged fields>') : undefined;
   const _s: CreateTopicsRequestCreatableTopic = { name, numPartitions, replicationFactor, assignments, configs };
   if (_unknown !== undefined) _s.unknownTaggedFields = _unknown;
   return _s;
@@ -243,9 +225,7 @@ function writeCreateTopicsRequestCreatableTopic(w: Writer, v: number, s: CreateT
   }
   const _unknown = s.unknownTaggedFields;
   if (v >= 5) {
-    const _count = _unknown === undefined ? 0 : _unknown.length;
-    w.writeUnsignedVarint(_count);
-    if (_unknown !== undefined) w.writeRawTaggedFieldsBelow(_unknown, 0, Number.POSITIVE_INFINITY);
+    w.writeTaggedFields(_unknown);
   } else if (_unknown !== undefined && _unknown.length > 0) {
     throw unsupportedTaggedFields('CreateTopicsRequest', 'topics[].', v);
   }
@@ -264,15 +244,7 @@ function readCreateTopicsRequestCreatableReplicaAssignment(
         : r.readArrayLength('topics[].assignments[].brokerIds', 4);
     for (let _i = 0; _i < _n; _i++) brokerIds.push(r.readInt32('topics[].assignments[].brokerIds[]'));
   }
-  let _unknown: TaggedField[] | undefined;
-  if (v >= 5) {
-    const _count = r.readTaggedFieldCount('topics[].assignments[].<tagged fields>');
-    for (let _i = 0; _i < _count; _i++) {
-      const _tag = r.readUnsignedVarint('topics[].assignments[].<tagged fields>');
-      const _size = r.readUnsignedVarint('topics[].assignments[].<tagged fields>');
-      (_unknown ??= []).push({ tag: _tag, data: r.readRawBytes(_size, 'topics[].assignments[].<tagged fields>') });
-    }
-  }
+  const _unknown = v >= 5 ? r.readTaggedFields('topics[].assignments[].<tagged fields>') : undefined;
   const _s: CreateTopicsRequestCreatableReplicaAssignment = { partitionIndex, brokerIds };
   if (_unknown !== undefined) _s.unknownTaggedFields = _unknown;
   return _s;
@@ -292,9 +264,7 @@ function writeCreateTopicsRequestCreatableReplicaAssignment(
   }
   const _unknown = s.unknownTaggedFields;
   if (v >= 5) {
-    const _count = _unknown === undefined ? 0 : _unknown.length;
-    w.writeUnsignedVarint(_count);
-    if (_unknown !== undefined) w.writeRawTaggedFieldsBelow(_unknown, 0, Number.POSITIVE_INFINITY);
+    w.writeTaggedFields(_unknown);
   } else if (_unknown !== undefined && _unknown.length > 0) {
     throw unsupportedTaggedFields('CreateTopicsRequest', 'topics[].assignments[].', v);
   }
@@ -305,15 +275,7 @@ function readCreateTopicsRequestCreatableTopicConfig(r: Reader, v: number): Crea
     v >= 5 ? r.readCompactString('topics[].configs[].name') : r.readString('topics[].configs[].name');
   const value: string | null =
     v >= 5 ? r.readCompactNullableString('topics[].configs[].value') : r.readNullableString('topics[].configs[].value');
-  let _unknown: TaggedField[] | undefined;
-  if (v >= 5) {
-    const _count = r.readTaggedFieldCount('topics[].configs[].<tagged fields>');
-    for (let _i = 0; _i < _count; _i++) {
-      const _tag = r.readUnsignedVarint('topics[].configs[].<tagged fields>');
-      const _size = r.readUnsignedVarint('topics[].configs[].<tagged fields>');
-      (_unknown ??= []).push({ tag: _tag, data: r.readRawBytes(_size, 'topics[].configs[].<tagged fields>') });
-    }
-  }
+  const _unknown = v >= 5 ? r.readTaggedFields('topics[].configs[].<tagged fields>') : undefined;
   const _s: CreateTopicsRequestCreatableTopicConfig = { name, value };
   if (_unknown !== undefined) _s.unknownTaggedFields = _unknown;
   return _s;
@@ -336,9 +298,7 @@ function writeCreateTopicsRequestCreatableTopicConfig(
   }
   const _unknown = s.unknownTaggedFields;
   if (v >= 5) {
-    const _count = _unknown === undefined ? 0 : _unknown.length;
-    w.writeUnsignedVarint(_count);
-    if (_unknown !== undefined) w.writeRawTaggedFieldsBelow(_unknown, 0, Number.POSITIVE_INFINITY);
+    w.writeTaggedFields(_unknown);
   } else if (_unknown !== undefined && _unknown.length > 0) {
     throw unsupportedTaggedFields('CreateTopicsRequest', 'topics[].configs[].', v);
   }
@@ -351,15 +311,7 @@ function readCreateTopicsResponse(r: Reader, v: number): CreateTopicsResponse {
     const _n = v >= 5 ? r.readCompactArrayLength('topics', 4) : r.readArrayLength('topics', 4);
     for (let _i = 0; _i < _n; _i++) topics.push(readCreateTopicsResponseCreatableTopicResult(r, v));
   }
-  let _unknown: TaggedField[] | undefined;
-  if (v >= 5) {
-    const _count = r.readTaggedFieldCount('<tagged fields>');
-    for (let _i = 0; _i < _count; _i++) {
-      const _tag = r.readUnsignedVarint('<tagged fields>');
-      const _size = r.readUnsignedVarint('<tagged fields>');
-      (_unknown ??= []).push({ tag: _tag, data: r.readRawBytes(_size, '<tagged fields>') });
-    }
-  }
+  const _unknown = v >= 5 ? r.readTaggedFields('<tagged fields>') : undefined;
   const _s: CreateTopicsResponse = { throttleTimeMs, topics };
   if (_unknown !== undefined) _s.unknownTaggedFields = _unknown;
   return _s;
@@ -375,9 +327,7 @@ function writeCreateTopicsResponse(w: Writer, v: number, s: CreateTopicsResponse
   }
   const _unknown = s.unknownTaggedFields;
   if (v >= 5) {
-    const _count = _unknown === undefined ? 0 : _unknown.length;
-    w.writeUnsignedVarint(_count);
-    if (_unknown !== undefined) w.writeRawTaggedFieldsBelow(_unknown, 0, Number.POSITIVE_INFINITY);
+    w.writeTaggedFields(_unknown);
   } else if (_unknown !== undefined && _unknown.length > 0) {
     throw unsupportedTaggedFields('CreateTopicsResponse', '', v);
   }
@@ -499,13 +449,7 @@ function readCreateTopicsResponseCreatableTopicConfigs(
   const readOnly: boolean = r.readBoolean('topics[].configs[].readOnly');
   const configSource: number = r.readInt8('topics[].configs[].configSource');
   const isSensitive: boolean = r.readBoolean('topics[].configs[].isSensitive');
-  let _unknown: TaggedField[] | undefined;
-  const _count = r.readTaggedFieldCount('topics[].configs[].<tagged fields>');
-  for (let _i = 0; _i < _count; _i++) {
-    const _tag = r.readUnsignedVarint('topics[].configs[].<tagged fields>');
-    const _size = r.readUnsignedVarint('topics[].configs[].<tagged fields>');
-    (_unknown ??= []).push({ tag: _tag, data: r.readRawBytes(_size, 'topics[].configs[].<tagged fields>') });
-  }
+  const _unknown = r.readTaggedFields('topics[].configs[].<tagged fields>');
   const _s: CreateTopicsResponseCreatableTopicConfigs = { name, value, readOnly, configSource, isSensitive };
   if (_unknown !== undefined) _s.unknownTaggedFields = _unknown;
   return _s;
@@ -528,7 +472,5 @@ function writeCreateTopicsResponseCreatableTopicConfigs(
   w.writeInt8(s.configSource);
   w.writeBoolean(s.isSensitive);
   const _unknown = s.unknownTaggedFields;
-  const _count = _unknown === undefined ? 0 : _unknown.length;
-  w.writeUnsignedVarint(_count);
-  if (_unknown !== undefined) w.writeRawTaggedFieldsBelow(_unknown, 0, Number.POSITIVE_INFINITY);
+  w.writeTaggedFields(_unknown);
 }

@@ -135,15 +135,7 @@ function readDeleteAclsRequest(r: Reader, v: number): DeleteAclsRequest {
     const _n = v >= 2 ? r.readCompactArrayLength('filters', 7) : r.readArrayLength('filters', 7);
     for (let _i = 0; _i < _n; _i++) filters.push(readDeleteAclsRequestDeleteAclsFilter(r, v));
   }
-  let _unknown: TaggedField[] | undefined;
-  if (v >= 2) {
-    const _count = r.readTaggedFieldCount('<tagged fields>');
-    for (let _i = 0; _i < _count; _i++) {
-      const _tag = r.readUnsignedVarint('<tagged fields>');
-      const _size = r.readUnsignedVarint('<tagged fields>');
-      (_unknown ??= []).push({ tag: _tag, data: r.readRawBytes(_size, '<tagged fields>') });
-    }
-  }
+  const _unknown = v >= 2 ? r.readTaggedFields('<tagged fields>') : undefined;
   const _s: DeleteAclsRequest = { filters };
   if (_unknown !== undefined) _s.unknownTaggedFields = _unknown;
   return _s;
@@ -158,9 +150,7 @@ function writeDeleteAclsRequest(w: Writer, v: number, s: DeleteAclsRequest): voi
   }
   const _unknown = s.unknownTaggedFields;
   if (v >= 2) {
-    const _count = _unknown === undefined ? 0 : _unknown.length;
-    w.writeUnsignedVarint(_count);
-    if (_unknown !== undefined) w.writeRawTaggedFieldsBelow(_unknown, 0, Number.POSITIVE_INFINITY);
+    w.writeTaggedFields(_unknown);
   } else if (_unknown !== undefined && _unknown.length > 0) {
     throw unsupportedTaggedFields('DeleteAclsRequest', '', v);
   }
@@ -181,15 +171,7 @@ function readDeleteAclsRequestDeleteAclsFilter(r: Reader, v: number): DeleteAcls
     v >= 2 ? r.readCompactNullableString('filters[].hostFilter') : r.readNullableString('filters[].hostFilter');
   const operation: number = r.readInt8('filters[].operation');
   const permissionType: number = r.readInt8('filters[].permissionType');
-  let _unknown: TaggedField[] | undefined;
-  if (v >= 2) {
-    const _count = r.readTaggedFieldCount('filters[].<tagged fields>');
-    for (let _i = 0; _i < _count; _i++) {
-      const _tag = r.readUnsignedVarint('filters[].<tagged fields>');
-      const _size = r.readUnsignedVarint('filters[].<tagged fields>');
-      (_unknown ??= []).push({ tag: _tag, data: r.readRawBytes(_size, 'filters[].<tagged fields>') });
-    }
-  }
+  const _unknown = v >= 2 ? r.readTaggedFields('filters[].<tagged fields>') : undefined;
   const _s: DeleteAclsRequestDeleteAclsFilter = {
     resourceTypeFilter,
     resourceNameFilter,
@@ -225,9 +207,7 @@ function writeDeleteAclsRequestDeleteAclsFilter(w: Writer, v: number, s: DeleteA
   w.writeInt8(s.permissionType);
   const _unknown = s.unknownTaggedFields;
   if (v >= 2) {
-    const _count = _unknown === undefined ? 0 : _unknown.length;
-    w.writeUnsignedVarint(_count);
-    if (_unknown !== undefined) w.writeRawTaggedFieldsBelow(_unknown, 0, Number.POSITIVE_INFINITY);
+    w.writeTaggedFields(_unknown);
   } else if (_unknown !== undefined && _unknown.length > 0) {
     throw unsupportedTaggedFields('DeleteAclsRequest', 'filters[].', v);
   }
@@ -240,15 +220,7 @@ function readDeleteAclsResponse(r: Reader, v: number): DeleteAclsResponse {
     const _n = v >= 2 ? r.readCompactArrayLength('filterResults', 4) : r.readArrayLength('filterResults', 4);
     for (let _i = 0; _i < _n; _i++) filterResults.push(readDeleteAclsResponseDeleteAclsFilterResult(r, v));
   }
-  let _unknown: TaggedField[] | undefined;
-  if (v >= 2) {
-    const _count = r.readTaggedFieldCount('<tagged fields>');
-    for (let _i = 0; _i < _count; _i++) {
-      const _tag = r.readUnsignedVarint('<tagged fields>');
-      const _size = r.readUnsignedVarint('<tagged fields>');
-      (_unknown ??= []).push({ tag: _tag, data: r.readRawBytes(_size, '<tagged fields>') });
-    }
-  }
+  const _unknown = v >= 2 ? r.readTaggedFields('<tagged fields>') : undefined;
   const _s: DeleteAclsResponse = { throttleTimeMs, filterResults };
   if (_unknown !== undefined) _s.unknownTaggedFields = _unknown;
   return _s;
@@ -264,9 +236,7 @@ function writeDeleteAclsResponse(w: Writer, v: number, s: DeleteAclsResponse): v
   }
   const _unknown = s.unknownTaggedFields;
   if (v >= 2) {
-    const _count = _unknown === undefined ? 0 : _unknown.length;
-    w.writeUnsignedVarint(_count);
-    if (_unknown !== undefined) w.writeRawTaggedFieldsBelow(_unknown, 0, Number.POSITIVE_INFINITY);
+    w.writeTaggedFields(_unknown);
   } else if (_unknown !== undefined && _unknown.length > 0) {
     throw unsupportedTaggedFields('DeleteAclsResponse', '', v);
   }
@@ -286,15 +256,7 @@ function readDeleteAclsResponseDeleteAclsFilterResult(r: Reader, v: number): Del
         : r.readArrayLength('filterResults[].matchingAcls', 10);
     for (let _i = 0; _i < _n; _i++) matchingAcls.push(readDeleteAclsResponseDeleteAclsMatchingAcl(r, v));
   }
-  let _unknown: TaggedField[] | undefined;
-  if (v >= 2) {
-    const _count = r.readTaggedFieldCount('filterResults[].<tagged fields>');
-    for (let _i = 0; _i < _count; _i++) {
-      const _tag = r.readUnsignedVarint('filterResults[].<tagged fields>');
-      const _size = r.readUnsignedVarint('filterResults[].<tagged fields>');
-      (_unknown ??= []).push({ tag: _tag, data: r.readRawBytes(_size, 'filterResults[].<tagged fields>') });
-    }
-  }
+  const _unknown = v >= 2 ? r.readTaggedFields('filterResults[].<tagged fields>') : undefined;
   const _s: DeleteAclsResponseDeleteAclsFilterResult = { errorCode, errorMessage, matchingAcls };
   if (_unknown !== undefined) _s.unknownTaggedFields = _unknown;
   return _s;
@@ -319,9 +281,7 @@ function writeDeleteAclsResponseDeleteAclsFilterResult(
   }
   const _unknown = s.unknownTaggedFields;
   if (v >= 2) {
-    const _count = _unknown === undefined ? 0 : _unknown.length;
-    w.writeUnsignedVarint(_count);
-    if (_unknown !== undefined) w.writeRawTaggedFieldsBelow(_unknown, 0, Number.POSITIVE_INFINITY);
+    w.writeTaggedFields(_unknown);
   } else if (_unknown !== undefined && _unknown.length > 0) {
     throw unsupportedTaggedFields('DeleteAclsResponse', 'filterResults[].', v);
   }
@@ -349,18 +309,7 @@ function readDeleteAclsResponseDeleteAclsMatchingAcl(r: Reader, v: number): Dele
       : r.readString('filterResults[].matchingAcls[].host');
   const operation: number = r.readInt8('filterResults[].matchingAcls[].operation');
   const permissionType: number = r.readInt8('filterResults[].matchingAcls[].permissionType');
-  let _unknown: TaggedField[] | undefined;
-  if (v >= 2) {
-    const _count = r.readTaggedFieldCount('filterResults[].matchingAcls[].<tagged fields>');
-    for (let _i = 0; _i < _count; _i++) {
-      const _tag = r.readUnsignedVarint('filterResults[].matchingAcls[].<tagged fields>');
-      const _size = r.readUnsignedVarint('filterResults[].matchingAcls[].<tagged fields>');
-      (_unknown ??= []).push({
-        tag: _tag,
-        data: r.readRawBytes(_size, 'filterResults[].matchingAcls[].<tagged fields>'),
-      });
-    }
-  }
+  const _unknown = v >= 2 ? r.readTaggedFields('filterResults[].matchingAcls[].<tagged fields>') : undefined;
   const _s: DeleteAclsResponseDeleteAclsMatchingAcl = {
     errorCode,
     errorMessage,
@@ -408,9 +357,7 @@ function writeDeleteAclsResponseDeleteAclsMatchingAcl(
   w.writeInt8(s.permissionType);
   const _unknown = s.unknownTaggedFields;
   if (v >= 2) {
-    const _count = _unknown === undefined ? 0 : _unknown.length;
-    w.writeUnsignedVarint(_count);
-    if (_unknown !== undefined) w.writeRawTaggedFieldsBelow(_unknown, 0, Number.POSITIVE_INFINITY);
+    w.writeTaggedFields(_unknown);
   } else if (_unknown !== undefined && _unknown.length > 0) {
     throw unsupportedTaggedFields('DeleteAclsResponse', 'filterResults[].matchingAcls[].', v);
   }

@@ -92,15 +92,7 @@ function readDeleteGroupsRequest(r: Reader, v: number): DeleteGroupsRequest {
     for (let _i = 0; _i < _n; _i++)
       groupsNames.push(v >= 2 ? r.readCompactString('groupsNames[]') : r.readString('groupsNames[]'));
   }
-  let _unknown: TaggedField[] | undefined;
-  if (v >= 2) {
-    const _count = r.readTaggedFieldCount('<tagged fields>');
-    for (let _i = 0; _i < _count; _i++) {
-      const _tag = r.readUnsignedVarint('<tagged fields>');
-      const _size = r.readUnsignedVarint('<tagged fields>');
-      (_unknown ??= []).push({ tag: _tag, data: r.readRawBytes(_size, '<tagged fields>') });
-    }
-  }
+  const _unknown = v >= 2 ? r.readTaggedFields('<tagged fields>') : undefined;
   const _s: DeleteGroupsRequest = { groupsNames };
   if (_unknown !== undefined) _s.unknownTaggedFields = _unknown;
   return _s;
@@ -115,9 +107,7 @@ function writeDeleteGroupsRequest(w: Writer, v: number, s: DeleteGroupsRequest):
   }
   const _unknown = s.unknownTaggedFields;
   if (v >= 2) {
-    const _count = _unknown === undefined ? 0 : _unknown.length;
-    w.writeUnsignedVarint(_count);
-    if (_unknown !== undefined) w.writeRawTaggedFieldsBelow(_unknown, 0, Number.POSITIVE_INFINITY);
+    w.writeTaggedFields(_unknown);
   } else if (_unknown !== undefined && _unknown.length > 0) {
     throw unsupportedTaggedFields('DeleteGroupsRequest', '', v);
   }
@@ -130,15 +120,7 @@ function readDeleteGroupsResponse(r: Reader, v: number): DeleteGroupsResponse {
     const _n = v >= 2 ? r.readCompactArrayLength('results', 3) : r.readArrayLength('results', 3);
     for (let _i = 0; _i < _n; _i++) results.push(readDeleteGroupsResponseDeletableGroupResult(r, v));
   }
-  let _unknown: TaggedField[] | undefined;
-  if (v >= 2) {
-    const _count = r.readTaggedFieldCount('<tagged fields>');
-    for (let _i = 0; _i < _count; _i++) {
-      const _tag = r.readUnsignedVarint('<tagged fields>');
-      const _size = r.readUnsignedVarint('<tagged fields>');
-      (_unknown ??= []).push({ tag: _tag, data: r.readRawBytes(_size, '<tagged fields>') });
-    }
-  }
+  const _unknown = v >= 2 ? r.readTaggedFields('<tagged fields>') : undefined;
   const _s: DeleteGroupsResponse = { throttleTimeMs, results };
   if (_unknown !== undefined) _s.unknownTaggedFields = _unknown;
   return _s;
@@ -154,9 +136,7 @@ function writeDeleteGroupsResponse(w: Writer, v: number, s: DeleteGroupsResponse
   }
   const _unknown = s.unknownTaggedFields;
   if (v >= 2) {
-    const _count = _unknown === undefined ? 0 : _unknown.length;
-    w.writeUnsignedVarint(_count);
-    if (_unknown !== undefined) w.writeRawTaggedFieldsBelow(_unknown, 0, Number.POSITIVE_INFINITY);
+    w.writeTaggedFields(_unknown);
   } else if (_unknown !== undefined && _unknown.length > 0) {
     throw unsupportedTaggedFields('DeleteGroupsResponse', '', v);
   }
@@ -166,15 +146,7 @@ function readDeleteGroupsResponseDeletableGroupResult(r: Reader, v: number): Del
   const groupId: string = v >= 2 ? r.readCompactString('results[].groupId') : r.readString('results[].groupId');
   const errorCode: number = r.readInt16('results[].errorCode');
   const errorMessage: string | null = v === 3 ? r.readCompactNullableString('results[].errorMessage') : null;
-  let _unknown: TaggedField[] | undefined;
-  if (v >= 2) {
-    const _count = r.readTaggedFieldCount('results[].<tagged fields>');
-    for (let _i = 0; _i < _count; _i++) {
-      const _tag = r.readUnsignedVarint('results[].<tagged fields>');
-      const _size = r.readUnsignedVarint('results[].<tagged fields>');
-      (_unknown ??= []).push({ tag: _tag, data: r.readRawBytes(_size, 'results[].<tagged fields>') });
-    }
-  }
+  const _unknown = v >= 2 ? r.readTaggedFields('results[].<tagged fields>') : undefined;
   const _s: DeleteGroupsResponseDeletableGroupResult = { groupId, errorCode, errorMessage };
   if (_unknown !== undefined) _s.unknownTaggedFields = _unknown;
   return _s;
@@ -199,9 +171,7 @@ function writeDeleteGroupsResponseDeletableGroupResult(
   }
   const _unknown = s.unknownTaggedFields;
   if (v >= 2) {
-    const _count = _unknown === undefined ? 0 : _unknown.length;
-    w.writeUnsignedVarint(_count);
-    if (_unknown !== undefined) w.writeRawTaggedFieldsBelow(_unknown, 0, Number.POSITIVE_INFINITY);
+    w.writeTaggedFields(_unknown);
   } else if (_unknown !== undefined && _unknown.length > 0) {
     throw unsupportedTaggedFields('DeleteGroupsResponse', 'results[].', v);
   }

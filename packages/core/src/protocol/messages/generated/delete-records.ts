@@ -124,15 +124,7 @@ function readDeleteRecordsRequest(r: Reader, v: number): DeleteRecordsRequest {
     for (let _i = 0; _i < _n; _i++) topics.push(readDeleteRecordsRequestDeleteRecordsTopic(r, v));
   }
   const timeoutMs: number = r.readInt32('timeoutMs');
-  let _unknown: TaggedField[] | undefined;
-  if (v === 2) {
-    const _count = r.readTaggedFieldCount('<tagged fields>');
-    for (let _i = 0; _i < _count; _i++) {
-      const _tag = r.readUnsignedVarint('<tagged fields>');
-      const _size = r.readUnsignedVarint('<tagged fields>');
-      (_unknown ??= []).push({ tag: _tag, data: r.readRawBytes(_size, '<tagged fields>') });
-    }
-  }
+  const _unknown = v === 2 ? r.readTaggedFields('<tagged fields>') : undefined;
   const _s: DeleteRecordsRequest = { topics, timeoutMs };
   if (_unknown !== undefined) _s.unknownTaggedFields = _unknown;
   return _s;
@@ -148,9 +140,7 @@ function writeDeleteRecordsRequest(w: Writer, v: number, s: DeleteRecordsRequest
   w.writeInt32(s.timeoutMs);
   const _unknown = s.unknownTaggedFields;
   if (v === 2) {
-    const _count = _unknown === undefined ? 0 : _unknown.length;
-    w.writeUnsignedVarint(_count);
-    if (_unknown !== undefined) w.writeRawTaggedFieldsBelow(_unknown, 0, Number.POSITIVE_INFINITY);
+    w.writeTaggedFields(_unknown);
   } else if (_unknown !== undefined && _unknown.length > 0) {
     throw unsupportedTaggedFields('DeleteRecordsRequest', '', v);
   }
@@ -164,15 +154,7 @@ function readDeleteRecordsRequestDeleteRecordsTopic(r: Reader, v: number): Delet
       v === 2 ? r.readCompactArrayLength('topics[].partitions', 12) : r.readArrayLength('topics[].partitions', 12);
     for (let _i = 0; _i < _n; _i++) partitions.push(readDeleteRecordsRequestDeleteRecordsPartition(r, v));
   }
-  let _unknown: TaggedField[] | undefined;
-  if (v === 2) {
-    const _count = r.readTaggedFieldCount('topics[].<tagged fields>');
-    for (let _i = 0; _i < _count; _i++) {
-      const _tag = r.readUnsignedVarint('topics[].<tagged fields>');
-      const _size = r.readUnsignedVarint('topics[].<tagged fields>');
-      (_unknown ??= []).push({ tag: _tag, data: r.readRawBytes(_size, 'topics[].<tagged fields>') });
-    }
-  }
+  const _unknown = v === 2 ? r.readTaggedFields('topics[].<tagged fields>') : undefined;
   const _s: DeleteRecordsRequestDeleteRecordsTopic = { name, partitions };
   if (_unknown !== undefined) _s.unknownTaggedFields = _unknown;
   return _s;
@@ -196,9 +178,7 @@ function writeDeleteRecordsRequestDeleteRecordsTopic(
   }
   const _unknown = s.unknownTaggedFields;
   if (v === 2) {
-    const _count = _unknown === undefined ? 0 : _unknown.length;
-    w.writeUnsignedVarint(_count);
-    if (_unknown !== undefined) w.writeRawTaggedFieldsBelow(_unknown, 0, Number.POSITIVE_INFINITY);
+    w.writeTaggedFields(_unknown);
   } else if (_unknown !== undefined && _unknown.length > 0) {
     throw unsupportedTaggedFields('DeleteRecordsRequest', 'topics[].', v);
   }
@@ -210,15 +190,7 @@ function readDeleteRecordsRequestDeleteRecordsPartition(
 ): DeleteRecordsRequestDeleteRecordsPartition {
   const partitionIndex: number = r.readInt32('topics[].partitions[].partitionIndex');
   const offset: bigint = r.readInt64('topics[].partitions[].offset');
-  let _unknown: TaggedField[] | undefined;
-  if (v === 2) {
-    const _count = r.readTaggedFieldCount('topics[].partitions[].<tagged fields>');
-    for (let _i = 0; _i < _count; _i++) {
-      const _tag = r.readUnsignedVarint('topics[].partitions[].<tagged fields>');
-      const _size = r.readUnsignedVarint('topics[].partitions[].<tagged fields>');
-      (_unknown ??= []).push({ tag: _tag, data: r.readRawBytes(_size, 'topics[].partitions[].<tagged fields>') });
-    }
-  }
+  const _unknown = v === 2 ? r.readTaggedFields('topics[].partitions[].<tagged fields>') : undefined;
   const _s: DeleteRecordsRequestDeleteRecordsPartition = { partitionIndex, offset };
   if (_unknown !== undefined) _s.unknownTaggedFields = _unknown;
   return _s;
@@ -233,9 +205,7 @@ function writeDeleteRecordsRequestDeleteRecordsPartition(
   w.writeInt64(s.offset);
   const _unknown = s.unknownTaggedFields;
   if (v === 2) {
-    const _count = _unknown === undefined ? 0 : _unknown.length;
-    w.writeUnsignedVarint(_count);
-    if (_unknown !== undefined) w.writeRawTaggedFieldsBelow(_unknown, 0, Number.POSITIVE_INFINITY);
+    w.writeTaggedFields(_unknown);
   } else if (_unknown !== undefined && _unknown.length > 0) {
     throw unsupportedTaggedFields('DeleteRecordsRequest', 'topics[].partitions[].', v);
   }
@@ -248,15 +218,7 @@ function readDeleteRecordsResponse(r: Reader, v: number): DeleteRecordsResponse 
     const _n = v === 2 ? r.readCompactArrayLength('topics', 2) : r.readArrayLength('topics', 2);
     for (let _i = 0; _i < _n; _i++) topics.push(readDeleteRecordsResponseDeleteRecordsTopicResult(r, v));
   }
-  let _unknown: TaggedField[] | undefined;
-  if (v === 2) {
-    const _count = r.readTaggedFieldCount('<tagged fields>');
-    for (let _i = 0; _i < _count; _i++) {
-      const _tag = r.readUnsignedVarint('<tagged fields>');
-      const _size = r.readUnsignedVarint('<tagged fields>');
-      (_unknown ??= []).push({ tag: _tag, data: r.readRawBytes(_size, '<tagged fields>') });
-    }
-  }
+  const _unknown = v === 2 ? r.readTaggedFields('<tagged fields>') : undefined;
   const _s: DeleteRecordsResponse = { throttleTimeMs, topics };
   if (_unknown !== undefined) _s.unknownTaggedFields = _unknown;
   return _s;
@@ -272,9 +234,7 @@ function writeDeleteRecordsResponse(w: Writer, v: number, s: DeleteRecordsRespon
   }
   const _unknown = s.unknownTaggedFields;
   if (v === 2) {
-    const _count = _unknown === undefined ? 0 : _unknown.length;
-    w.writeUnsignedVarint(_count);
-    if (_unknown !== undefined) w.writeRawTaggedFieldsBelow(_unknown, 0, Number.POSITIVE_INFINITY);
+    w.writeTaggedFields(_unknown);
   } else if (_unknown !== undefined && _unknown.length > 0) {
     throw unsupportedTaggedFields('DeleteRecordsResponse', '', v);
   }
@@ -291,15 +251,7 @@ function readDeleteRecordsResponseDeleteRecordsTopicResult(
       v === 2 ? r.readCompactArrayLength('topics[].partitions', 14) : r.readArrayLength('topics[].partitions', 14);
     for (let _i = 0; _i < _n; _i++) partitions.push(readDeleteRecordsResponseDeleteRecordsPartitionResult(r, v));
   }
-  let _unknown: TaggedField[] | undefined;
-  if (v === 2) {
-    const _count = r.readTaggedFieldCount('topics[].<tagged fields>');
-    for (let _i = 0; _i < _count; _i++) {
-      const _tag = r.readUnsignedVarint('topics[].<tagged fields>');
-      const _size = r.readUnsignedVarint('topics[].<tagged fields>');
-      (_unknown ??= []).push({ tag: _tag, data: r.readRawBytes(_size, 'topics[].<tagged fields>') });
-    }
-  }
+  const _unknown = v === 2 ? r.readTaggedFields('topics[].<tagged fields>') : undefined;
   const _s: DeleteRecordsResponseDeleteRecordsTopicResult = { name, partitions };
   if (_unknown !== undefined) _s.unknownTaggedFields = _unknown;
   return _s;
@@ -323,9 +275,7 @@ function writeDeleteRecordsResponseDeleteRecordsTopicResult(
   }
   const _unknown = s.unknownTaggedFields;
   if (v === 2) {
-    const _count = _unknown === undefined ? 0 : _unknown.length;
-    w.writeUnsignedVarint(_count);
-    if (_unknown !== undefined) w.writeRawTaggedFieldsBelow(_unknown, 0, Number.POSITIVE_INFINITY);
+    w.writeTaggedFields(_unknown);
   } else if (_unknown !== undefined && _unknown.length > 0) {
     throw unsupportedTaggedFields('DeleteRecordsResponse', 'topics[].', v);
   }
@@ -338,15 +288,7 @@ function readDeleteRecordsResponseDeleteRecordsPartitionResult(
   const partitionIndex: number = r.readInt32('topics[].partitions[].partitionIndex');
   const lowWatermark: bigint = r.readInt64('topics[].partitions[].lowWatermark');
   const errorCode: number = r.readInt16('topics[].partitions[].errorCode');
-  let _unknown: TaggedField[] | undefined;
-  if (v === 2) {
-    const _count = r.readTaggedFieldCount('topics[].partitions[].<tagged fields>');
-    for (let _i = 0; _i < _count; _i++) {
-      const _tag = r.readUnsignedVarint('topics[].partitions[].<tagged fields>');
-      const _size = r.readUnsignedVarint('topics[].partitions[].<tagged fields>');
-      (_unknown ??= []).push({ tag: _tag, data: r.readRawBytes(_size, 'topics[].partitions[].<tagged fields>') });
-    }
-  }
+  const _unknown = v === 2 ? r.readTaggedFields('topics[].partitions[].<tagged fields>') : undefined;
   const _s: DeleteRecordsResponseDeleteRecordsPartitionResult = { partitionIndex, lowWatermark, errorCode };
   if (_unknown !== undefined) _s.unknownTaggedFields = _unknown;
   return _s;
@@ -362,9 +304,7 @@ function writeDeleteRecordsResponseDeleteRecordsPartitionResult(
   w.writeInt16(s.errorCode);
   const _unknown = s.unknownTaggedFields;
   if (v === 2) {
-    const _count = _unknown === undefined ? 0 : _unknown.length;
-    w.writeUnsignedVarint(_count);
-    if (_unknown !== undefined) w.writeRawTaggedFieldsBelow(_unknown, 0, Number.POSITIVE_INFINITY);
+    w.writeTaggedFields(_unknown);
   } else if (_unknown !== undefined && _unknown.length > 0) {
     throw unsupportedTaggedFields('DeleteRecordsResponse', 'topics[].partitions[].', v);
   }

@@ -116,13 +116,7 @@ function readDeleteShareGroupOffsetsRequest(r: Reader, v: number): DeleteShareGr
     const _n = r.readCompactArrayLength('topics', 2);
     for (let _i = 0; _i < _n; _i++) topics.push(readDeleteShareGroupOffsetsRequestTopic(r, v));
   }
-  let _unknown: TaggedField[] | undefined;
-  const _count = r.readTaggedFieldCount('<tagged fields>');
-  for (let _i = 0; _i < _count; _i++) {
-    const _tag = r.readUnsignedVarint('<tagged fields>');
-    const _size = r.readUnsignedVarint('<tagged fields>');
-    (_unknown ??= []).push({ tag: _tag, data: r.readRawBytes(_size, '<tagged fields>') });
-  }
+  const _unknown = r.readTaggedFields('<tagged fields>');
   const _s: DeleteShareGroupOffsetsRequest = { groupId, topics };
   if (_unknown !== undefined) _s.unknownTaggedFields = _unknown;
   return _s;
@@ -139,20 +133,12 @@ function writeDeleteShareGroupOffsetsRequest(w: Writer, v: number, s: DeleteShar
     for (const _e of _a) writeDeleteShareGroupOffsetsRequestTopic(w, v, _e);
   }
   const _unknown = s.unknownTaggedFields;
-  const _count = _unknown === undefined ? 0 : _unknown.length;
-  w.writeUnsignedVarint(_count);
-  if (_unknown !== undefined) w.writeRawTaggedFieldsBelow(_unknown, 0, Number.POSITIVE_INFINITY);
+  w.writeTaggedFields(_unknown);
 }
 
 function readDeleteShareGroupOffsetsRequestTopic(r: Reader, v: number): DeleteShareGroupOffsetsRequestTopic {
   const topicName: string = r.readCompactString('topics[].topicName');
-  let _unknown: TaggedField[] | undefined;
-  const _count = r.readTaggedFieldCount('topics[].<tagged fields>');
-  for (let _i = 0; _i < _count; _i++) {
-    const _tag = r.readUnsignedVarint('topics[].<tagged fields>');
-    const _size = r.readUnsignedVarint('topics[].<tagged fields>');
-    (_unknown ??= []).push({ tag: _tag, data: r.readRawBytes(_size, 'topics[].<tagged fields>') });
-  }
+  const _unknown = r.readTaggedFields('topics[].<tagged fields>');
   const _s: DeleteShareGroupOffsetsRequestTopic = { topicName };
   if (_unknown !== undefined) _s.unknownTaggedFields = _unknown;
   return _s;
@@ -164,9 +150,7 @@ function writeDeleteShareGroupOffsetsRequestTopic(w: Writer, v: number, s: Delet
     w.writeCompactString(_x);
   }
   const _unknown = s.unknownTaggedFields;
-  const _count = _unknown === undefined ? 0 : _unknown.length;
-  w.writeUnsignedVarint(_count);
-  if (_unknown !== undefined) w.writeRawTaggedFieldsBelow(_unknown, 0, Number.POSITIVE_INFINITY);
+  w.writeTaggedFields(_unknown);
 }
 
 function readDeleteShareGroupOffsetsResponse(r: Reader, v: number): DeleteShareGroupOffsetsResponse {
@@ -178,13 +162,7 @@ function readDeleteShareGroupOffsetsResponse(r: Reader, v: number): DeleteShareG
     const _n = r.readCompactArrayLength('responses', 21);
     for (let _i = 0; _i < _n; _i++) responses.push(readDeleteShareGroupOffsetsResponseTopic(r, v));
   }
-  let _unknown: TaggedField[] | undefined;
-  const _count = r.readTaggedFieldCount('<tagged fields>');
-  for (let _i = 0; _i < _count; _i++) {
-    const _tag = r.readUnsignedVarint('<tagged fields>');
-    const _size = r.readUnsignedVarint('<tagged fields>');
-    (_unknown ??= []).push({ tag: _tag, data: r.readRawBytes(_size, '<tagged fields>') });
-  }
+  const _unknown = r.readTaggedFields('<tagged fields>');
   const _s: DeleteShareGroupOffsetsResponse = { throttleTimeMs, errorCode, errorMessage, responses };
   if (_unknown !== undefined) _s.unknownTaggedFields = _unknown;
   return _s;
@@ -203,9 +181,7 @@ function writeDeleteShareGroupOffsetsResponse(w: Writer, v: number, s: DeleteSha
     for (const _e of _a) writeDeleteShareGroupOffsetsResponseTopic(w, v, _e);
   }
   const _unknown = s.unknownTaggedFields;
-  const _count = _unknown === undefined ? 0 : _unknown.length;
-  w.writeUnsignedVarint(_count);
-  if (_unknown !== undefined) w.writeRawTaggedFieldsBelow(_unknown, 0, Number.POSITIVE_INFINITY);
+  w.writeTaggedFields(_unknown);
 }
 
 function readDeleteShareGroupOffsetsResponseTopic(r: Reader, v: number): DeleteShareGroupOffsetsResponseTopic {
@@ -213,13 +189,7 @@ function readDeleteShareGroupOffsetsResponseTopic(r: Reader, v: number): DeleteS
   const topicId: string = r.readUuid('responses[].topicId');
   const errorCode: number = r.readInt16('responses[].errorCode');
   const errorMessage: string | null = r.readCompactNullableString('responses[].errorMessage');
-  let _unknown: TaggedField[] | undefined;
-  const _count = r.readTaggedFieldCount('responses[].<tagged fields>');
-  for (let _i = 0; _i < _count; _i++) {
-    const _tag = r.readUnsignedVarint('responses[].<tagged fields>');
-    const _size = r.readUnsignedVarint('responses[].<tagged fields>');
-    (_unknown ??= []).push({ tag: _tag, data: r.readRawBytes(_size, 'responses[].<tagged fields>') });
-  }
+  const _unknown = r.readTaggedFields('responses[].<tagged fields>');
   const _s: DeleteShareGroupOffsetsResponseTopic = { topicName, topicId, errorCode, errorMessage };
   if (_unknown !== undefined) _s.unknownTaggedFields = _unknown;
   return _s;
@@ -241,7 +211,5 @@ function writeDeleteShareGroupOffsetsResponseTopic(
     w.writeCompactNullableString(_x);
   }
   const _unknown = s.unknownTaggedFields;
-  const _count = _unknown === undefined ? 0 : _unknown.length;
-  w.writeUnsignedVarint(_count);
-  if (_unknown !== undefined) w.writeRawTaggedFieldsBelow(_unknown, 0, Number.POSITIVE_INFINITY);
+  w.writeTaggedFields(_unknown);
 }

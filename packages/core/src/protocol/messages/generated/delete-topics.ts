@@ -124,15 +124,7 @@ function readDeleteTopicsRequest(r: Reader, v: number): DeleteTopicsRequest {
     }
   }
   const timeoutMs: number = r.readInt32('timeoutMs');
-  let _unknown: TaggedField[] | undefined;
-  if (v >= 4) {
-    const _count = r.readTaggedFieldCount('<tagged fields>');
-    for (let _i = 0; _i < _count; _i++) {
-      const _tag = r.readUnsignedVarint('<tagged fields>');
-      const _size = r.readUnsignedVarint('<tagged fields>');
-      (_unknown ??= []).push({ tag: _tag, data: r.readRawBytes(_size, '<tagged fields>') });
-    }
-  }
+  const _unknown = v >= 4 ? r.readTaggedFields('<tagged fields>') : undefined;
   const _s: DeleteTopicsRequest = { topics, topicNames, timeoutMs };
   if (_unknown !== undefined) _s.unknownTaggedFields = _unknown;
   return _s;
@@ -159,9 +151,7 @@ function writeDeleteTopicsRequest(w: Writer, v: number, s: DeleteTopicsRequest):
   w.writeInt32(s.timeoutMs);
   const _unknown = s.unknownTaggedFields;
   if (v >= 4) {
-    const _count = _unknown === undefined ? 0 : _unknown.length;
-    w.writeUnsignedVarint(_count);
-    if (_unknown !== undefined) w.writeRawTaggedFieldsBelow(_unknown, 0, Number.POSITIVE_INFINITY);
+    w.writeTaggedFields(_unknown);
   } else if (_unknown !== undefined && _unknown.length > 0) {
     throw unsupportedTaggedFields('DeleteTopicsRequest', '', v);
   }
@@ -170,13 +160,7 @@ function writeDeleteTopicsRequest(w: Writer, v: number, s: DeleteTopicsRequest):
 function readDeleteTopicsRequestDeleteTopicState(r: Reader, v: number): DeleteTopicsRequestDeleteTopicState {
   const name: string | null = r.readCompactNullableString('topics[].name');
   const topicId: string = r.readUuid('topics[].topicId');
-  let _unknown: TaggedField[] | undefined;
-  const _count = r.readTaggedFieldCount('topics[].<tagged fields>');
-  for (let _i = 0; _i < _count; _i++) {
-    const _tag = r.readUnsignedVarint('topics[].<tagged fields>');
-    const _size = r.readUnsignedVarint('topics[].<tagged fields>');
-    (_unknown ??= []).push({ tag: _tag, data: r.readRawBytes(_size, 'topics[].<tagged fields>') });
-  }
+  const _unknown = r.readTaggedFields('topics[].<tagged fields>');
   const _s: DeleteTopicsRequestDeleteTopicState = { name, topicId };
   if (_unknown !== undefined) _s.unknownTaggedFields = _unknown;
   return _s;
@@ -189,9 +173,7 @@ function writeDeleteTopicsRequestDeleteTopicState(w: Writer, v: number, s: Delet
   }
   w.writeUuid(s.topicId);
   const _unknown = s.unknownTaggedFields;
-  const _count = _unknown === undefined ? 0 : _unknown.length;
-  w.writeUnsignedVarint(_count);
-  if (_unknown !== undefined) w.writeRawTaggedFieldsBelow(_unknown, 0, Number.POSITIVE_INFINITY);
+  w.writeTaggedFields(_unknown);
 }
 
 function readDeleteTopicsResponse(r: Reader, v: number): DeleteTopicsResponse {
@@ -201,15 +183,7 @@ function readDeleteTopicsResponse(r: Reader, v: number): DeleteTopicsResponse {
     const _n = v >= 4 ? r.readCompactArrayLength('responses', 3) : r.readArrayLength('responses', 3);
     for (let _i = 0; _i < _n; _i++) responses.push(readDeleteTopicsResponseDeletableTopicResult(r, v));
   }
-  let _unknown: TaggedField[] | undefined;
-  if (v >= 4) {
-    const _count = r.readTaggedFieldCount('<tagged fields>');
-    for (let _i = 0; _i < _count; _i++) {
-      const _tag = r.readUnsignedVarint('<tagged fields>');
-      const _size = r.readUnsignedVarint('<tagged fields>');
-      (_unknown ??= []).push({ tag: _tag, data: r.readRawBytes(_size, '<tagged fields>') });
-    }
-  }
+  const _unknown = v >= 4 ? r.readTaggedFields('<tagged fields>') : undefined;
   const _s: DeleteTopicsResponse = { throttleTimeMs, responses };
   if (_unknown !== undefined) _s.unknownTaggedFields = _unknown;
   return _s;
@@ -225,9 +199,7 @@ function writeDeleteTopicsResponse(w: Writer, v: number, s: DeleteTopicsResponse
   }
   const _unknown = s.unknownTaggedFields;
   if (v >= 4) {
-    const _count = _unknown === undefined ? 0 : _unknown.length;
-    w.writeUnsignedVarint(_count);
-    if (_unknown !== undefined) w.writeRawTaggedFieldsBelow(_unknown, 0, Number.POSITIVE_INFINITY);
+    w.writeTaggedFields(_unknown);
   } else if (_unknown !== undefined && _unknown.length > 0) {
     throw unsupportedTaggedFields('DeleteTopicsResponse', '', v);
   }
@@ -243,15 +215,7 @@ function readDeleteTopicsResponseDeletableTopicResult(r: Reader, v: number): Del
   const topicId: string = v === 6 ? r.readUuid('responses[].topicId') : ZERO_UUID;
   const errorCode: number = r.readInt16('responses[].errorCode');
   const errorMessage: string | null = v >= 5 ? r.readCompactNullableString('responses[].errorMessage') : null;
-  let _unknown: TaggedField[] | undefined;
-  if (v >= 4) {
-    const _count = r.readTaggedFieldCount('responses[].<tagged fields>');
-    for (let _i = 0; _i < _count; _i++) {
-      const _tag = r.readUnsignedVarint('responses[].<tagged fields>');
-      const _size = r.readUnsignedVarint('responses[].<tagged fields>');
-      (_unknown ??= []).push({ tag: _tag, data: r.readRawBytes(_size, 'responses[].<tagged fields>') });
-    }
-  }
+  const _unknown = v >= 4 ? r.readTaggedFields('responses[].<tagged fields>') : undefined;
   const _s: DeleteTopicsResponseDeletableTopicResult = { name, topicId, errorCode, errorMessage };
   if (_unknown !== undefined) _s.unknownTaggedFields = _unknown;
   return _s;
@@ -280,9 +244,7 @@ function writeDeleteTopicsResponseDeletableTopicResult(
   }
   const _unknown = s.unknownTaggedFields;
   if (v >= 4) {
-    const _count = _unknown === undefined ? 0 : _unknown.length;
-    w.writeUnsignedVarint(_count);
-    if (_unknown !== undefined) w.writeRawTaggedFieldsBelow(_unknown, 0, Number.POSITIVE_INFINITY);
+    w.writeTaggedFields(_unknown);
   } else if (_unknown !== undefined && _unknown.length > 0) {
     throw unsupportedTaggedFields('DeleteTopicsResponse', 'responses[].', v);
   }

@@ -128,15 +128,7 @@ function readDescribeAclsRequest(r: Reader, v: number): DescribeAclsRequest {
     v >= 2 ? r.readCompactNullableString('hostFilter') : r.readNullableString('hostFilter');
   const operation: number = r.readInt8('operation');
   const permissionType: number = r.readInt8('permissionType');
-  let _unknown: TaggedField[] | undefined;
-  if (v >= 2) {
-    const _count = r.readTaggedFieldCount('<tagged fields>');
-    for (let _i = 0; _i < _count; _i++) {
-      const _tag = r.readUnsignedVarint('<tagged fields>');
-      const _size = r.readUnsignedVarint('<tagged fields>');
-      (_unknown ??= []).push({ tag: _tag, data: r.readRawBytes(_size, '<tagged fields>') });
-    }
-  }
+  const _unknown = v >= 2 ? r.readTaggedFields('<tagged fields>') : undefined;
   const _s: DescribeAclsRequest = {
     resourceTypeFilter,
     resourceNameFilter,
@@ -172,9 +164,7 @@ function writeDescribeAclsRequest(w: Writer, v: number, s: DescribeAclsRequest):
   w.writeInt8(s.permissionType);
   const _unknown = s.unknownTaggedFields;
   if (v >= 2) {
-    const _count = _unknown === undefined ? 0 : _unknown.length;
-    w.writeUnsignedVarint(_count);
-    if (_unknown !== undefined) w.writeRawTaggedFieldsBelow(_unknown, 0, Number.POSITIVE_INFINITY);
+    w.writeTaggedFields(_unknown);
   } else if (_unknown !== undefined && _unknown.length > 0) {
     throw unsupportedTaggedFields('DescribeAclsRequest', '', v);
   }
@@ -190,15 +180,7 @@ function readDescribeAclsResponse(r: Reader, v: number): DescribeAclsResponse {
     const _n = v >= 2 ? r.readCompactArrayLength('resources', 4) : r.readArrayLength('resources', 4);
     for (let _i = 0; _i < _n; _i++) resources.push(readDescribeAclsResponseDescribeAclsResource(r, v));
   }
-  let _unknown: TaggedField[] | undefined;
-  if (v >= 2) {
-    const _count = r.readTaggedFieldCount('<tagged fields>');
-    for (let _i = 0; _i < _count; _i++) {
-      const _tag = r.readUnsignedVarint('<tagged fields>');
-      const _size = r.readUnsignedVarint('<tagged fields>');
-      (_unknown ??= []).push({ tag: _tag, data: r.readRawBytes(_size, '<tagged fields>') });
-    }
-  }
+  const _unknown = v >= 2 ? r.readTaggedFields('<tagged fields>') : undefined;
   const _s: DescribeAclsResponse = { throttleTimeMs, errorCode, errorMessage, resources };
   if (_unknown !== undefined) _s.unknownTaggedFields = _unknown;
   return _s;
@@ -220,9 +202,7 @@ function writeDescribeAclsResponse(w: Writer, v: number, s: DescribeAclsResponse
   }
   const _unknown = s.unknownTaggedFields;
   if (v >= 2) {
-    const _count = _unknown === undefined ? 0 : _unknown.length;
-    w.writeUnsignedVarint(_count);
-    if (_unknown !== undefined) w.writeRawTaggedFieldsBelow(_unknown, 0, Number.POSITIVE_INFINITY);
+    w.writeTaggedFields(_unknown);
   } else if (_unknown !== undefined && _unknown.length > 0) {
     throw unsupportedTaggedFields('DescribeAclsResponse', '', v);
   }
@@ -238,15 +218,7 @@ function readDescribeAclsResponseDescribeAclsResource(r: Reader, v: number): Des
     const _n = v >= 2 ? r.readCompactArrayLength('resources[].acls', 4) : r.readArrayLength('resources[].acls', 4);
     for (let _i = 0; _i < _n; _i++) acls.push(readDescribeAclsResponseAclDescription(r, v));
   }
-  let _unknown: TaggedField[] | undefined;
-  if (v >= 2) {
-    const _count = r.readTaggedFieldCount('resources[].<tagged fields>');
-    for (let _i = 0; _i < _count; _i++) {
-      const _tag = r.readUnsignedVarint('resources[].<tagged fields>');
-      const _size = r.readUnsignedVarint('resources[].<tagged fields>');
-      (_unknown ??= []).push({ tag: _tag, data: r.readRawBytes(_size, 'resources[].<tagged fields>') });
-    }
-  }
+  const _unknown = v >= 2 ? r.readTaggedFields('resources[].<tagged fields>') : undefined;
   const _s: DescribeAclsResponseDescribeAclsResource = { resourceType, resourceName, patternType, acls };
   if (_unknown !== undefined) _s.unknownTaggedFields = _unknown;
   return _s;
@@ -272,9 +244,7 @@ function writeDescribeAclsResponseDescribeAclsResource(
   }
   const _unknown = s.unknownTaggedFields;
   if (v >= 2) {
-    const _count = _unknown === undefined ? 0 : _unknown.length;
-    w.writeUnsignedVarint(_count);
-    if (_unknown !== undefined) w.writeRawTaggedFieldsBelow(_unknown, 0, Number.POSITIVE_INFINITY);
+    w.writeTaggedFields(_unknown);
   } else if (_unknown !== undefined && _unknown.length > 0) {
     throw unsupportedTaggedFields('DescribeAclsResponse', 'resources[].', v);
   }
@@ -287,15 +257,7 @@ function readDescribeAclsResponseAclDescription(r: Reader, v: number): DescribeA
     v >= 2 ? r.readCompactString('resources[].acls[].host') : r.readString('resources[].acls[].host');
   const operation: number = r.readInt8('resources[].acls[].operation');
   const permissionType: number = r.readInt8('resources[].acls[].permissionType');
-  let _unknown: TaggedField[] | undefined;
-  if (v >= 2) {
-    const _count = r.readTaggedFieldCount('resources[].acls[].<tagged fields>');
-    for (let _i = 0; _i < _count; _i++) {
-      const _tag = r.readUnsignedVarint('resources[].acls[].<tagged fields>');
-      const _size = r.readUnsignedVarint('resources[].acls[].<tagged fields>');
-      (_unknown ??= []).push({ tag: _tag, data: r.readRawBytes(_size, 'resources[].acls[].<tagged fields>') });
-    }
-  }
+  const _unknown = v >= 2 ? r.readTaggedFields('resources[].acls[].<tagged fields>') : undefined;
   const _s: DescribeAclsResponseAclDescription = { principal, host, operation, permissionType };
   if (_unknown !== undefined) _s.unknownTaggedFields = _unknown;
   return _s;
@@ -316,9 +278,7 @@ function writeDescribeAclsResponseAclDescription(w: Writer, v: number, s: Descri
   w.writeInt8(s.permissionType);
   const _unknown = s.unknownTaggedFields;
   if (v >= 2) {
-    const _count = _unknown === undefined ? 0 : _unknown.length;
-    w.writeUnsignedVarint(_count);
-    if (_unknown !== undefined) w.writeRawTaggedFieldsBelow(_unknown, 0, Number.POSITIVE_INFINITY);
+    w.writeTaggedFields(_unknown);
   } else if (_unknown !== undefined && _unknown.length > 0) {
     throw unsupportedTaggedFields('DescribeAclsResponse', 'resources[].acls[].', v);
   }

@@ -136,15 +136,7 @@ function readDescribeClientQuotasRequest(r: Reader, v: number): DescribeClientQu
     for (let _i = 0; _i < _n; _i++) components.push(readDescribeClientQuotasRequestComponentData(r, v));
   }
   const strict: boolean = r.readBoolean('strict');
-  let _unknown: TaggedField[] | undefined;
-  if (v === 1) {
-    const _count = r.readTaggedFieldCount('<tagged fields>');
-    for (let _i = 0; _i < _count; _i++) {
-      const _tag = r.readUnsignedVarint('<tagged fields>');
-      const _size = r.readUnsignedVarint('<tagged fields>');
-      (_unknown ??= []).push({ tag: _tag, data: r.readRawBytes(_size, '<tagged fields>') });
-    }
-  }
+  const _unknown = v === 1 ? r.readTaggedFields('<tagged fields>') : undefined;
   const _s: DescribeClientQuotasRequest = { components, strict };
   if (_unknown !== undefined) _s.unknownTaggedFields = _unknown;
   return _s;
@@ -160,9 +152,7 @@ function writeDescribeClientQuotasRequest(w: Writer, v: number, s: DescribeClien
   w.writeBoolean(s.strict);
   const _unknown = s.unknownTaggedFields;
   if (v === 1) {
-    const _count = _unknown === undefined ? 0 : _unknown.length;
-    w.writeUnsignedVarint(_count);
-    if (_unknown !== undefined) w.writeRawTaggedFieldsBelow(_unknown, 0, Number.POSITIVE_INFINITY);
+    w.writeTaggedFields(_unknown);
   } else if (_unknown !== undefined && _unknown.length > 0) {
     throw unsupportedTaggedFields('DescribeClientQuotasRequest', '', v);
   }
@@ -174,15 +164,7 @@ function readDescribeClientQuotasRequestComponentData(r: Reader, v: number): Des
   const matchType: number = r.readInt8('components[].matchType');
   const match: string | null =
     v === 1 ? r.readCompactNullableString('components[].match') : r.readNullableString('components[].match');
-  let _unknown: TaggedField[] | undefined;
-  if (v === 1) {
-    const _count = r.readTaggedFieldCount('components[].<tagged fields>');
-    for (let _i = 0; _i < _count; _i++) {
-      const _tag = r.readUnsignedVarint('components[].<tagged fields>');
-      const _size = r.readUnsignedVarint('components[].<tagged fields>');
-      (_unknown ??= []).push({ tag: _tag, data: r.readRawBytes(_size, 'components[].<tagged fields>') });
-    }
-  }
+  const _unknown = v === 1 ? r.readTaggedFields('components[].<tagged fields>') : undefined;
   const _s: DescribeClientQuotasRequestComponentData = { entityType, matchType, match };
   if (_unknown !== undefined) _s.unknownTaggedFields = _unknown;
   return _s;
@@ -206,9 +188,7 @@ function writeDescribeClientQuotasRequestComponentData(
   }
   const _unknown = s.unknownTaggedFields;
   if (v === 1) {
-    const _count = _unknown === undefined ? 0 : _unknown.length;
-    w.writeUnsignedVarint(_count);
-    if (_unknown !== undefined) w.writeRawTaggedFieldsBelow(_unknown, 0, Number.POSITIVE_INFINITY);
+    w.writeTaggedFields(_unknown);
   } else if (_unknown !== undefined && _unknown.length > 0) {
     throw unsupportedTaggedFields('DescribeClientQuotasRequest', 'components[].', v);
   }
@@ -229,15 +209,7 @@ function readDescribeClientQuotasResponse(r: Reader, v: number): DescribeClientQ
       entries = _a;
     }
   }
-  let _unknown: TaggedField[] | undefined;
-  if (v === 1) {
-    const _count = r.readTaggedFieldCount('<tagged fields>');
-    for (let _i = 0; _i < _count; _i++) {
-      const _tag = r.readUnsignedVarint('<tagged fields>');
-      const _size = r.readUnsignedVarint('<tagged fields>');
-      (_unknown ??= []).push({ tag: _tag, data: r.readRawBytes(_size, '<tagged fields>') });
-    }
-  }
+  const _unknown = v === 1 ? r.readTaggedFields('<tagged fields>') : undefined;
   const _s: DescribeClientQuotasResponse = { throttleTimeMs, errorCode, errorMessage, entries };
   if (_unknown !== undefined) _s.unknownTaggedFields = _unknown;
   return _s;
@@ -264,9 +236,7 @@ function writeDescribeClientQuotasResponse(w: Writer, v: number, s: DescribeClie
   }
   const _unknown = s.unknownTaggedFields;
   if (v === 1) {
-    const _count = _unknown === undefined ? 0 : _unknown.length;
-    w.writeUnsignedVarint(_count);
-    if (_unknown !== undefined) w.writeRawTaggedFieldsBelow(_unknown, 0, Number.POSITIVE_INFINITY);
+    w.writeTaggedFields(_unknown);
   } else if (_unknown !== undefined && _unknown.length > 0) {
     throw unsupportedTaggedFields('DescribeClientQuotasResponse', '', v);
   }
@@ -283,15 +253,7 @@ function readDescribeClientQuotasResponseEntryData(r: Reader, v: number): Descri
     const _n = v === 1 ? r.readCompactArrayLength('entries[].values', 9) : r.readArrayLength('entries[].values', 9);
     for (let _i = 0; _i < _n; _i++) values.push(readDescribeClientQuotasResponseValueData(r, v));
   }
-  let _unknown: TaggedField[] | undefined;
-  if (v === 1) {
-    const _count = r.readTaggedFieldCount('entries[].<tagged fields>');
-    for (let _i = 0; _i < _count; _i++) {
-      const _tag = r.readUnsignedVarint('entries[].<tagged fields>');
-      const _size = r.readUnsignedVarint('entries[].<tagged fields>');
-      (_unknown ??= []).push({ tag: _tag, data: r.readRawBytes(_size, 'entries[].<tagged fields>') });
-    }
-  }
+  const _unknown = v === 1 ? r.readTaggedFields('entries[].<tagged fields>') : undefined;
   const _s: DescribeClientQuotasResponseEntryData = { entity, values };
   if (_unknown !== undefined) _s.unknownTaggedFields = _unknown;
   return _s;
@@ -316,9 +278,7 @@ function writeDescribeClientQuotasResponseEntryData(
   }
   const _unknown = s.unknownTaggedFields;
   if (v === 1) {
-    const _count = _unknown === undefined ? 0 : _unknown.length;
-    w.writeUnsignedVarint(_count);
-    if (_unknown !== undefined) w.writeRawTaggedFieldsBelow(_unknown, 0, Number.POSITIVE_INFINITY);
+    w.writeTaggedFields(_unknown);
   } else if (_unknown !== undefined && _unknown.length > 0) {
     throw unsupportedTaggedFields('DescribeClientQuotasResponse', 'entries[].', v);
   }
@@ -331,15 +291,7 @@ function readDescribeClientQuotasResponseEntityData(r: Reader, v: number): Descr
     v === 1
       ? r.readCompactNullableString('entries[].entity[].entityName')
       : r.readNullableString('entries[].entity[].entityName');
-  let _unknown: TaggedField[] | undefined;
-  if (v === 1) {
-    const _count = r.readTaggedFieldCount('entries[].entity[].<tagged fields>');
-    for (let _i = 0; _i < _count; _i++) {
-      const _tag = r.readUnsignedVarint('entries[].entity[].<tagged fields>');
-      const _size = r.readUnsignedVarint('entries[].entity[].<tagged fields>');
-      (_unknown ??= []).push({ tag: _tag, data: r.readRawBytes(_size, 'entries[].entity[].<tagged fields>') });
-    }
-  }
+  const _unknown = v === 1 ? r.readTaggedFields('entries[].entity[].<tagged fields>') : undefined;
   const _s: DescribeClientQuotasResponseEntityData = { entityType, entityName };
   if (_unknown !== undefined) _s.unknownTaggedFields = _unknown;
   return _s;
@@ -362,9 +314,7 @@ function writeDescribeClientQuotasResponseEntityData(
   }
   const _unknown = s.unknownTaggedFields;
   if (v === 1) {
-    const _count = _unknown === undefined ? 0 : _unknown.length;
-    w.writeUnsignedVarint(_count);
-    if (_unknown !== undefined) w.writeRawTaggedFieldsBelow(_unknown, 0, Number.POSITIVE_INFINITY);
+    w.writeTaggedFields(_unknown);
   } else if (_unknown !== undefined && _unknown.length > 0) {
     throw unsupportedTaggedFields('DescribeClientQuotasResponse', 'entries[].entity[].', v);
   }
@@ -373,15 +323,7 @@ function writeDescribeClientQuotasResponseEntityData(
 function readDescribeClientQuotasResponseValueData(r: Reader, v: number): DescribeClientQuotasResponseValueData {
   const key: string = v === 1 ? r.readCompactString('entries[].values[].key') : r.readString('entries[].values[].key');
   const value: number = r.readFloat64('entries[].values[].value');
-  let _unknown: TaggedField[] | undefined;
-  if (v === 1) {
-    const _count = r.readTaggedFieldCount('entries[].values[].<tagged fields>');
-    for (let _i = 0; _i < _count; _i++) {
-      const _tag = r.readUnsignedVarint('entries[].values[].<tagged fields>');
-      const _size = r.readUnsignedVarint('entries[].values[].<tagged fields>');
-      (_unknown ??= []).push({ tag: _tag, data: r.readRawBytes(_size, 'entries[].values[].<tagged fields>') });
-    }
-  }
+  const _unknown = v === 1 ? r.readTaggedFields('entries[].values[].<tagged fields>') : undefined;
   const _s: DescribeClientQuotasResponseValueData = { key, value };
   if (_unknown !== undefined) _s.unknownTaggedFields = _unknown;
   return _s;
@@ -400,9 +342,7 @@ function writeDescribeClientQuotasResponseValueData(
   w.writeFloat64(s.value);
   const _unknown = s.unknownTaggedFields;
   if (v === 1) {
-    const _count = _unknown === undefined ? 0 : _unknown.length;
-    w.writeUnsignedVarint(_count);
-    if (_unknown !== undefined) w.writeRawTaggedFieldsBelow(_unknown, 0, Number.POSITIVE_INFINITY);
+    w.writeTaggedFields(_unknown);
   } else if (_unknown !== undefined && _unknown.length > 0) {
     throw unsupportedTaggedFields('DescribeClientQuotasResponse', 'entries[].values[].', v);
   }

@@ -109,13 +109,7 @@ function readDescribeClusterRequest(r: Reader, v: number): DescribeClusterReques
   const includeClusterAuthorizedOperations: boolean = r.readBoolean('includeClusterAuthorizedOperations');
   const endpointType: number = v >= 1 ? r.readInt8('endpointType') : 1;
   const includeFencedBrokers: boolean = v === 2 ? r.readBoolean('includeFencedBrokers') : false;
-  let _unknown: TaggedField[] | undefined;
-  const _count = r.readTaggedFieldCount('<tagged fields>');
-  for (let _i = 0; _i < _count; _i++) {
-    const _tag = r.readUnsignedVarint('<tagged fields>');
-    const _size = r.readUnsignedVarint('<tagged fields>');
-    (_unknown ??= []).push({ tag: _tag, data: r.readRawBytes(_size, '<tagged fields>') });
-  }
+  const _unknown = r.readTaggedFields('<tagged fields>');
   const _s: DescribeClusterRequest = { includeClusterAuthorizedOperations, endpointType, includeFencedBrokers };
   if (_unknown !== undefined) _s.unknownTaggedFields = _unknown;
   return _s;
@@ -136,9 +130,7 @@ function writeDescribeClusterRequest(w: Writer, v: number, s: DescribeClusterReq
       throw unsupportedField('DescribeClusterRequest', 'includeFencedBrokers', v);
   }
   const _unknown = s.unknownTaggedFields;
-  const _count = _unknown === undefined ? 0 : _unknown.length;
-  w.writeUnsignedVarint(_count);
-  if (_unknown !== undefined) w.writeRawTaggedFieldsBelow(_unknown, 0, Number.POSITIVE_INFINITY);
+  w.writeTaggedFields(_unknown);
 }
 
 function readDescribeClusterResponse(r: Reader, v: number): DescribeClusterResponse {
@@ -154,13 +146,7 @@ function readDescribeClusterResponse(r: Reader, v: number): DescribeClusterRespo
     for (let _i = 0; _i < _n; _i++) brokers.push(readDescribeClusterResponseDescribeClusterBroker(r, v));
   }
   const clusterAuthorizedOperations: number = r.readInt32('clusterAuthorizedOperations');
-  let _unknown: TaggedField[] | undefined;
-  const _count = r.readTaggedFieldCount('<tagged fields>');
-  for (let _i = 0; _i < _count; _i++) {
-    const _tag = r.readUnsignedVarint('<tagged fields>');
-    const _size = r.readUnsignedVarint('<tagged fields>');
-    (_unknown ??= []).push({ tag: _tag, data: r.readRawBytes(_size, '<tagged fields>') });
-  }
+  const _unknown = r.readTaggedFields('<tagged fields>');
   const _s: DescribeClusterResponse = {
     throttleTimeMs,
     errorCode,
@@ -199,9 +185,7 @@ function writeDescribeClusterResponse(w: Writer, v: number, s: DescribeClusterRe
   }
   w.writeInt32(s.clusterAuthorizedOperations);
   const _unknown = s.unknownTaggedFields;
-  const _count = _unknown === undefined ? 0 : _unknown.length;
-  w.writeUnsignedVarint(_count);
-  if (_unknown !== undefined) w.writeRawTaggedFieldsBelow(_unknown, 0, Number.POSITIVE_INFINITY);
+  w.writeTaggedFields(_unknown);
 }
 
 function readDescribeClusterResponseDescribeClusterBroker(
@@ -213,13 +197,7 @@ function readDescribeClusterResponseDescribeClusterBroker(
   const port: number = r.readInt32('brokers[].port');
   const rack: string | null = r.readCompactNullableString('brokers[].rack');
   const isFenced: boolean = v === 2 ? r.readBoolean('brokers[].isFenced') : false;
-  let _unknown: TaggedField[] | undefined;
-  const _count = r.readTaggedFieldCount('brokers[].<tagged fields>');
-  for (let _i = 0; _i < _count; _i++) {
-    const _tag = r.readUnsignedVarint('brokers[].<tagged fields>');
-    const _size = r.readUnsignedVarint('brokers[].<tagged fields>');
-    (_unknown ??= []).push({ tag: _tag, data: r.readRawBytes(_size, 'brokers[].<tagged fields>') });
-  }
+  const _unknown = r.readTaggedFields('brokers[].<tagged fields>');
   const _s: DescribeClusterResponseDescribeClusterBroker = { brokerId, host, port, rack, isFenced };
   if (_unknown !== undefined) _s.unknownTaggedFields = _unknown;
   return _s;
@@ -246,7 +224,5 @@ function writeDescribeClusterResponseDescribeClusterBroker(
     if (s.isFenced !== false) throw unsupportedField('DescribeClusterResponse', 'brokers[].isFenced', v);
   }
   const _unknown = s.unknownTaggedFields;
-  const _count = _unknown === undefined ? 0 : _unknown.length;
-  w.writeUnsignedVarint(_count);
-  if (_unknown !== undefined) w.writeRawTaggedFieldsBelow(_unknown, 0, Number.POSITIVE_INFINITY);
+  w.writeTaggedFields(_unknown);
 }

@@ -147,15 +147,7 @@ function readDescribeConfigsRequest(r: Reader, v: number): DescribeConfigsReques
   }
   const includeSynonyms: boolean = r.readBoolean('includeSynonyms');
   const includeDocumentation: boolean = v >= 3 ? r.readBoolean('includeDocumentation') : false;
-  let _unknown: TaggedField[] | undefined;
-  if (v === 4) {
-    const _count = r.readTaggedFieldCount('<tagged fields>');
-    for (let _i = 0; _i < _count; _i++) {
-      const _tag = r.readUnsignedVarint('<tagged fields>');
-      const _size = r.readUnsignedVarint('<tagged fields>');
-      (_unknown ??= []).push({ tag: _tag, data: r.readRawBytes(_size, '<tagged fields>') });
-    }
-  }
+  const _unknown = v === 4 ? r.readTaggedFields('<tagged fields>') : undefined;
   const _s: DescribeConfigsRequest = { resources, includeSynonyms, includeDocumentation };
   if (_unknown !== undefined) _s.unknownTaggedFields = _unknown;
   return _s;
@@ -177,9 +169,7 @@ function writeDescribeConfigsRequest(w: Writer, v: number, s: DescribeConfigsReq
   }
   const _unknown = s.unknownTaggedFields;
   if (v === 4) {
-    const _count = _unknown === undefined ? 0 : _unknown.length;
-    w.writeUnsignedVarint(_count);
-    if (_unknown !== undefined) w.writeRawTaggedFieldsBelow(_unknown, 0, Number.POSITIVE_INFINITY);
+    w.writeTaggedFields(_unknown);
   } else if (_unknown !== undefined && _unknown.length > 0) {
     throw unsupportedTaggedFields('DescribeConfigsRequest', '', v);
   }
@@ -210,15 +200,7 @@ function readDescribeConfigsRequestDescribeConfigsResource(
       configurationKeys = _a;
     }
   }
-  let _unknown: TaggedField[] | undefined;
-  if (v === 4) {
-    const _count = r.readTaggedFieldCount('resources[].<tagged fields>');
-    for (let _i = 0; _i < _count; _i++) {
-      const _tag = r.readUnsignedVarint('resources[].<tagged fields>');
-      const _size = r.readUnsignedVarint('resources[].<tagged fields>');
-      (_unknown ??= []).push({ tag: _tag, data: r.readRawBytes(_size, 'resources[].<tagged fields>') });
-    }
-  }
+  const _unknown = v === 4 ? r.readTaggedFields('resources[].<tagged fields>') : undefined;
   const _s: DescribeConfigsRequestDescribeConfigsResource = { resourceType, resourceName, configurationKeys };
   if (_unknown !== undefined) _s.unknownTaggedFields = _unknown;
   return _s;
@@ -248,9 +230,7 @@ function writeDescribeConfigsRequestDescribeConfigsResource(
   }
   const _unknown = s.unknownTaggedFields;
   if (v === 4) {
-    const _count = _unknown === undefined ? 0 : _unknown.length;
-    w.writeUnsignedVarint(_count);
-    if (_unknown !== undefined) w.writeRawTaggedFieldsBelow(_unknown, 0, Number.POSITIVE_INFINITY);
+    w.writeTaggedFields(_unknown);
   } else if (_unknown !== undefined && _unknown.length > 0) {
     throw unsupportedTaggedFields('DescribeConfigsRequest', 'resources[].', v);
   }
@@ -263,15 +243,7 @@ function readDescribeConfigsResponse(r: Reader, v: number): DescribeConfigsRespo
     const _n = v === 4 ? r.readCompactArrayLength('results', 6) : r.readArrayLength('results', 6);
     for (let _i = 0; _i < _n; _i++) results.push(readDescribeConfigsResponseDescribeConfigsResult(r, v));
   }
-  let _unknown: TaggedField[] | undefined;
-  if (v === 4) {
-    const _count = r.readTaggedFieldCount('<tagged fields>');
-    for (let _i = 0; _i < _count; _i++) {
-      const _tag = r.readUnsignedVarint('<tagged fields>');
-      const _size = r.readUnsignedVarint('<tagged fields>');
-      (_unknown ??= []).push({ tag: _tag, data: r.readRawBytes(_size, '<tagged fields>') });
-    }
-  }
+  const _unknown = v === 4 ? r.readTaggedFields('<tagged fields>') : undefined;
   const _s: DescribeConfigsResponse = { throttleTimeMs, results };
   if (_unknown !== undefined) _s.unknownTaggedFields = _unknown;
   return _s;
@@ -287,9 +259,7 @@ function writeDescribeConfigsResponse(w: Writer, v: number, s: DescribeConfigsRe
   }
   const _unknown = s.unknownTaggedFields;
   if (v === 4) {
-    const _count = _unknown === undefined ? 0 : _unknown.length;
-    w.writeUnsignedVarint(_count);
-    if (_unknown !== undefined) w.writeRawTaggedFieldsBelow(_unknown, 0, Number.POSITIVE_INFINITY);
+    w.writeTaggedFields(_unknown);
   } else if (_unknown !== undefined && _unknown.length > 0) {
     throw unsupportedTaggedFields('DescribeConfigsResponse', '', v);
   }
@@ -310,15 +280,7 @@ function readDescribeConfigsResponseDescribeConfigsResult(
     const _n = v === 4 ? r.readCompactArrayLength('results[].configs', 6) : r.readArrayLength('results[].configs', 6);
     for (let _i = 0; _i < _n; _i++) configs.push(readDescribeConfigsResponseDescribeConfigsResourceResult(r, v));
   }
-  let _unknown: TaggedField[] | undefined;
-  if (v === 4) {
-    const _count = r.readTaggedFieldCount('results[].<tagged fields>');
-    for (let _i = 0; _i < _count; _i++) {
-      const _tag = r.readUnsignedVarint('results[].<tagged fields>');
-      const _size = r.readUnsignedVarint('results[].<tagged fields>');
-      (_unknown ??= []).push({ tag: _tag, data: r.readRawBytes(_size, 'results[].<tagged fields>') });
-    }
-  }
+  const _unknown = v === 4 ? r.readTaggedFields('results[].<tagged fields>') : undefined;
   const _s: DescribeConfigsResponseDescribeConfigsResult = {
     errorCode,
     errorMessage,
@@ -355,9 +317,7 @@ function writeDescribeConfigsResponseDescribeConfigsResult(
   }
   const _unknown = s.unknownTaggedFields;
   if (v === 4) {
-    const _count = _unknown === undefined ? 0 : _unknown.length;
-    w.writeUnsignedVarint(_count);
-    if (_unknown !== undefined) w.writeRawTaggedFieldsBelow(_unknown, 0, Number.POSITIVE_INFINITY);
+    w.writeTaggedFields(_unknown);
   } else if (_unknown !== undefined && _unknown.length > 0) {
     throw unsupportedTaggedFields('DescribeConfigsResponse', 'results[].', v);
   }
@@ -391,15 +351,7 @@ function readDescribeConfigsResponseDescribeConfigsResourceResult(
         ? r.readCompactNullableString('results[].configs[].documentation')
         : r.readNullableString('results[].configs[].documentation')
       : '';
-  let _unknown: TaggedField[] | undefined;
-  if (v === 4) {
-    const _count = r.readTaggedFieldCount('results[].configs[].<tagged fields>');
-    for (let _i = 0; _i < _count; _i++) {
-      const _tag = r.readUnsignedVarint('results[].configs[].<tagged fields>');
-      const _size = r.readUnsignedVarint('results[].configs[].<tagged fields>');
-      (_unknown ??= []).push({ tag: _tag, data: r.readRawBytes(_size, 'results[].configs[].<tagged fields>') });
-    }
-  }
+  const _unknown = v === 4 ? r.readTaggedFields('results[].configs[].<tagged fields>') : undefined;
   const _s: DescribeConfigsResponseDescribeConfigsResourceResult = {
     name,
     value,
@@ -450,9 +402,7 @@ function writeDescribeConfigsResponseDescribeConfigsResourceResult(
   }
   const _unknown = s.unknownTaggedFields;
   if (v === 4) {
-    const _count = _unknown === undefined ? 0 : _unknown.length;
-    w.writeUnsignedVarint(_count);
-    if (_unknown !== undefined) w.writeRawTaggedFieldsBelow(_unknown, 0, Number.POSITIVE_INFINITY);
+    w.writeTaggedFields(_unknown);
   } else if (_unknown !== undefined && _unknown.length > 0) {
     throw unsupportedTaggedFields('DescribeConfigsResponse', 'results[].configs[].', v);
   }
@@ -471,18 +421,7 @@ function readDescribeConfigsResponseDescribeConfigsSynonym(
       ? r.readCompactNullableString('results[].configs[].synonyms[].value')
       : r.readNullableString('results[].configs[].synonyms[].value');
   const source: number = r.readInt8('results[].configs[].synonyms[].source');
-  let _unknown: TaggedField[] | undefined;
-  if (v === 4) {
-    const _count = r.readTaggedFieldCount('results[].configs[].synonyms[].<tagged fields>');
-    for (let _i = 0; _i < _count; _i++) {
-      const _tag = r.readUnsignedVarint('results[].configs[].synonyms[].<tagged fields>');
-      const _size = r.readUnsignedVarint('results[].configs[].synonyms[].<tagged fields>');
-      (_unknown ??= []).push({
-        tag: _tag,
-        data: r.readRawBytes(_size, 'results[].configs[].synonyms[].<tagged fields>'),
-      });
-    }
-  }
+  const _unknown = v === 4 ? r.readTaggedFields('results[].configs[].synonyms[].<tagged fields>') : undefined;
   const _s: DescribeConfigsResponseDescribeConfigsSynonym = { name, value, source };
   if (_unknown !== undefined) _s.unknownTaggedFields = _unknown;
   return _s;
@@ -506,9 +445,7 @@ function writeDescribeConfigsResponseDescribeConfigsSynonym(
   w.writeInt8(s.source);
   const _unknown = s.unknownTaggedFields;
   if (v === 4) {
-    const _count = _unknown === undefined ? 0 : _unknown.length;
-    w.writeUnsignedVarint(_count);
-    if (_unknown !== undefined) w.writeRawTaggedFieldsBelow(_unknown, 0, Number.POSITIVE_INFINITY);
+    w.writeTaggedFields(_unknown);
   } else if (_unknown !== undefined && _unknown.length > 0) {
     throw unsupportedTaggedFields('DescribeConfigsResponse', 'results[].configs[].synonyms[].', v);
   }

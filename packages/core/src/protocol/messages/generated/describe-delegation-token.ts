@@ -140,15 +140,7 @@ function readDescribeDelegationTokenRequest(r: Reader, v: number): DescribeDeleg
       owners = _a;
     }
   }
-  let _unknown: TaggedField[] | undefined;
-  if (v >= 2) {
-    const _count = r.readTaggedFieldCount('<tagged fields>');
-    for (let _i = 0; _i < _count; _i++) {
-      const _tag = r.readUnsignedVarint('<tagged fields>');
-      const _size = r.readUnsignedVarint('<tagged fields>');
-      (_unknown ??= []).push({ tag: _tag, data: r.readRawBytes(_size, '<tagged fields>') });
-    }
-  }
+  const _unknown = v >= 2 ? r.readTaggedFields('<tagged fields>') : undefined;
   const _s: DescribeDelegationTokenRequest = { owners };
   if (_unknown !== undefined) _s.unknownTaggedFields = _unknown;
   return _s;
@@ -168,9 +160,7 @@ function writeDescribeDelegationTokenRequest(w: Writer, v: number, s: DescribeDe
   }
   const _unknown = s.unknownTaggedFields;
   if (v >= 2) {
-    const _count = _unknown === undefined ? 0 : _unknown.length;
-    w.writeUnsignedVarint(_count);
-    if (_unknown !== undefined) w.writeRawTaggedFieldsBelow(_unknown, 0, Number.POSITIVE_INFINITY);
+    w.writeTaggedFields(_unknown);
   } else if (_unknown !== undefined && _unknown.length > 0) {
     throw unsupportedTaggedFields('DescribeDelegationTokenRequest', '', v);
   }
@@ -184,15 +174,7 @@ function readDescribeDelegationTokenRequestDescribeDelegationTokenOwner(
     v >= 2 ? r.readCompactString('owners[].principalType') : r.readString('owners[].principalType');
   const principalName: string =
     v >= 2 ? r.readCompactString('owners[].principalName') : r.readString('owners[].principalName');
-  let _unknown: TaggedField[] | undefined;
-  if (v >= 2) {
-    const _count = r.readTaggedFieldCount('owners[].<tagged fields>');
-    for (let _i = 0; _i < _count; _i++) {
-      const _tag = r.readUnsignedVarint('owners[].<tagged fields>');
-      const _size = r.readUnsignedVarint('owners[].<tagged fields>');
-      (_unknown ??= []).push({ tag: _tag, data: r.readRawBytes(_size, 'owners[].<tagged fields>') });
-    }
-  }
+  const _unknown = v >= 2 ? r.readTaggedFields('owners[].<tagged fields>') : undefined;
   const _s: DescribeDelegationTokenRequestDescribeDelegationTokenOwner = { principalType, principalName };
   if (_unknown !== undefined) _s.unknownTaggedFields = _unknown;
   return _s;
@@ -215,9 +197,7 @@ function writeDescribeDelegationTokenRequestDescribeDelegationTokenOwner(
   }
   const _unknown = s.unknownTaggedFields;
   if (v >= 2) {
-    const _count = _unknown === undefined ? 0 : _unknown.length;
-    w.writeUnsignedVarint(_count);
-    if (_unknown !== undefined) w.writeRawTaggedFieldsBelow(_unknown, 0, Number.POSITIVE_INFINITY);
+    w.writeTaggedFields(_unknown);
   } else if (_unknown !== undefined && _unknown.length > 0) {
     throw unsupportedTaggedFields('DescribeDelegationTokenRequest', 'owners[].', v);
   }
@@ -231,15 +211,7 @@ function readDescribeDelegationTokenResponse(r: Reader, v: number): DescribeDele
     for (let _i = 0; _i < _n; _i++) tokens.push(readDescribeDelegationTokenResponseDescribedDelegationToken(r, v));
   }
   const throttleTimeMs: number = r.readInt32('throttleTimeMs');
-  let _unknown: TaggedField[] | undefined;
-  if (v >= 2) {
-    const _count = r.readTaggedFieldCount('<tagged fields>');
-    for (let _i = 0; _i < _count; _i++) {
-      const _tag = r.readUnsignedVarint('<tagged fields>');
-      const _size = r.readUnsignedVarint('<tagged fields>');
-      (_unknown ??= []).push({ tag: _tag, data: r.readRawBytes(_size, '<tagged fields>') });
-    }
-  }
+  const _unknown = v >= 2 ? r.readTaggedFields('<tagged fields>') : undefined;
   const _s: DescribeDelegationTokenResponse = { errorCode, tokens, throttleTimeMs };
   if (_unknown !== undefined) _s.unknownTaggedFields = _unknown;
   return _s;
@@ -256,9 +228,7 @@ function writeDescribeDelegationTokenResponse(w: Writer, v: number, s: DescribeD
   w.writeInt32(s.throttleTimeMs);
   const _unknown = s.unknownTaggedFields;
   if (v >= 2) {
-    const _count = _unknown === undefined ? 0 : _unknown.length;
-    w.writeUnsignedVarint(_count);
-    if (_unknown !== undefined) w.writeRawTaggedFieldsBelow(_unknown, 0, Number.POSITIVE_INFINITY);
+    w.writeTaggedFields(_unknown);
   } else if (_unknown !== undefined && _unknown.length > 0) {
     throw unsupportedTaggedFields('DescribeDelegationTokenResponse', '', v);
   }
@@ -287,15 +257,7 @@ function readDescribeDelegationTokenResponseDescribedDelegationToken(
     for (let _i = 0; _i < _n; _i++)
       renewers.push(readDescribeDelegationTokenResponseDescribedDelegationTokenRenewer(r, v));
   }
-  let _unknown: TaggedField[] | undefined;
-  if (v >= 2) {
-    const _count = r.readTaggedFieldCount('tokens[].<tagged fields>');
-    for (let _i = 0; _i < _count; _i++) {
-      const _tag = r.readUnsignedVarint('tokens[].<tagged fields>');
-      const _size = r.readUnsignedVarint('tokens[].<tagged fields>');
-      (_unknown ??= []).push({ tag: _tag, data: r.readRawBytes(_size, 'tokens[].<tagged fields>') });
-    }
-  }
+  const _unknown = v >= 2 ? r.readTaggedFields('tokens[].<tagged fields>') : undefined;
   const _s: DescribeDelegationTokenResponseDescribedDelegationToken = {
     principalType,
     principalName,
@@ -366,9 +328,7 @@ function writeDescribeDelegationTokenResponseDescribedDelegationToken(
   }
   const _unknown = s.unknownTaggedFields;
   if (v >= 2) {
-    const _count = _unknown === undefined ? 0 : _unknown.length;
-    w.writeUnsignedVarint(_count);
-    if (_unknown !== undefined) w.writeRawTaggedFieldsBelow(_unknown, 0, Number.POSITIVE_INFINITY);
+    w.writeTaggedFields(_unknown);
   } else if (_unknown !== undefined && _unknown.length > 0) {
     throw unsupportedTaggedFields('DescribeDelegationTokenResponse', 'tokens[].', v);
   }
@@ -386,15 +346,7 @@ function readDescribeDelegationTokenResponseDescribedDelegationTokenRenewer(
     v >= 2
       ? r.readCompactString('tokens[].renewers[].principalName')
       : r.readString('tokens[].renewers[].principalName');
-  let _unknown: TaggedField[] | undefined;
-  if (v >= 2) {
-    const _count = r.readTaggedFieldCount('tokens[].renewers[].<tagged fields>');
-    for (let _i = 0; _i < _count; _i++) {
-      const _tag = r.readUnsignedVarint('tokens[].renewers[].<tagged fields>');
-      const _size = r.readUnsignedVarint('tokens[].renewers[].<tagged fields>');
-      (_unknown ??= []).push({ tag: _tag, data: r.readRawBytes(_size, 'tokens[].renewers[].<tagged fields>') });
-    }
-  }
+  const _unknown = v >= 2 ? r.readTaggedFields('tokens[].renewers[].<tagged fields>') : undefined;
   const _s: DescribeDelegationTokenResponseDescribedDelegationTokenRenewer = { principalType, principalName };
   if (_unknown !== undefined) _s.unknownTaggedFields = _unknown;
   return _s;
@@ -417,9 +369,7 @@ function writeDescribeDelegationTokenResponseDescribedDelegationTokenRenewer(
   }
   const _unknown = s.unknownTaggedFields;
   if (v >= 2) {
-    const _count = _unknown === undefined ? 0 : _unknown.length;
-    w.writeUnsignedVarint(_count);
-    if (_unknown !== undefined) w.writeRawTaggedFieldsBelow(_unknown, 0, Number.POSITIVE_INFINITY);
+    w.writeTaggedFields(_unknown);
   } else if (_unknown !== undefined && _unknown.length > 0) {
     throw unsupportedTaggedFields('DescribeDelegationTokenResponse', 'tokens[].renewers[].', v);
   }

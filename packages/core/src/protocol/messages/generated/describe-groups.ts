@@ -122,15 +122,7 @@ function readDescribeGroupsRequest(r: Reader, v: number): DescribeGroupsRequest 
     for (let _i = 0; _i < _n; _i++) groups.push(v >= 5 ? r.readCompactString('groups[]') : r.readString('groups[]'));
   }
   const includeAuthorizedOperations: boolean = v >= 3 ? r.readBoolean('includeAuthorizedOperations') : false;
-  let _unknown: TaggedField[] | undefined;
-  if (v >= 5) {
-    const _count = r.readTaggedFieldCount('<tagged fields>');
-    for (let _i = 0; _i < _count; _i++) {
-      const _tag = r.readUnsignedVarint('<tagged fields>');
-      const _size = r.readUnsignedVarint('<tagged fields>');
-      (_unknown ??= []).push({ tag: _tag, data: r.readRawBytes(_size, '<tagged fields>') });
-    }
-  }
+  const _unknown = v >= 5 ? r.readTaggedFields('<tagged fields>') : undefined;
   const _s: DescribeGroupsRequest = { groups, includeAuthorizedOperations };
   if (_unknown !== undefined) _s.unknownTaggedFields = _unknown;
   return _s;
@@ -151,9 +143,7 @@ function writeDescribeGroupsRequest(w: Writer, v: number, s: DescribeGroupsReque
   }
   const _unknown = s.unknownTaggedFields;
   if (v >= 5) {
-    const _count = _unknown === undefined ? 0 : _unknown.length;
-    w.writeUnsignedVarint(_count);
-    if (_unknown !== undefined) w.writeRawTaggedFieldsBelow(_unknown, 0, Number.POSITIVE_INFINITY);
+    w.writeTaggedFields(_unknown);
   } else if (_unknown !== undefined && _unknown.length > 0) {
     throw unsupportedTaggedFields('DescribeGroupsRequest', '', v);
   }
@@ -166,15 +156,7 @@ function readDescribeGroupsResponse(r: Reader, v: number): DescribeGroupsRespons
     const _n = v >= 5 ? r.readCompactArrayLength('groups', 7) : r.readArrayLength('groups', 7);
     for (let _i = 0; _i < _n; _i++) groups.push(readDescribeGroupsResponseDescribedGroup(r, v));
   }
-  let _unknown: TaggedField[] | undefined;
-  if (v >= 5) {
-    const _count = r.readTaggedFieldCount('<tagged fields>');
-    for (let _i = 0; _i < _count; _i++) {
-      const _tag = r.readUnsignedVarint('<tagged fields>');
-      const _size = r.readUnsignedVarint('<tagged fields>');
-      (_unknown ??= []).push({ tag: _tag, data: r.readRawBytes(_size, '<tagged fields>') });
-    }
-  }
+  const _unknown = v >= 5 ? r.readTaggedFields('<tagged fields>') : undefined;
   const _s: DescribeGroupsResponse = { throttleTimeMs, groups };
   if (_unknown !== undefined) _s.unknownTaggedFields = _unknown;
   return _s;
@@ -192,9 +174,7 @@ function writeDescribeGroupsResponse(w: Writer, v: number, s: DescribeGroupsResp
   }
   const _unknown = s.unknownTaggedFields;
   if (v >= 5) {
-    const _count = _unknown === undefined ? 0 : _unknown.length;
-    w.writeUnsignedVarint(_count);
-    if (_unknown !== undefined) w.writeRawTaggedFieldsBelow(_unknown, 0, Number.POSITIVE_INFINITY);
+    w.writeTaggedFields(_unknown);
   } else if (_unknown !== undefined && _unknown.length > 0) {
     throw unsupportedTaggedFields('DescribeGroupsResponse', '', v);
   }
@@ -215,15 +195,7 @@ function readDescribeGroupsResponseDescribedGroup(r: Reader, v: number): Describ
     for (let _i = 0; _i < _n; _i++) members.push(readDescribeGroupsResponseDescribedGroupMember(r, v));
   }
   const authorizedOperations: number = v >= 3 ? r.readInt32('groups[].authorizedOperations') : -2147483648;
-  let _unknown: TaggedField[] | undefined;
-  if (v >= 5) {
-    const _count = r.readTaggedFieldCount('groups[].<tagged fields>');
-    for (let _i = 0; _i < _count; _i++) {
-      const _tag = r.readUnsignedVarint('groups[].<tagged fields>');
-      const _size = r.readUnsignedVarint('groups[].<tagged fields>');
-      (_unknown ??= []).push({ tag: _tag, data: r.readRawBytes(_size, 'groups[].<tagged fields>') });
-    }
-  }
+  const _unknown = v >= 5 ? r.readTaggedFields('groups[].<tagged fields>') : undefined;
   const _s: DescribeGroupsResponseDescribedGroup = {
     errorCode,
     errorMessage,
@@ -286,9 +258,7 @@ function writeDescribeGroupsResponseDescribedGroup(
   }
   const _unknown = s.unknownTaggedFields;
   if (v >= 5) {
-    const _count = _unknown === undefined ? 0 : _unknown.length;
-    w.writeUnsignedVarint(_count);
-    if (_unknown !== undefined) w.writeRawTaggedFieldsBelow(_unknown, 0, Number.POSITIVE_INFINITY);
+    w.writeTaggedFields(_unknown);
   } else if (_unknown !== undefined && _unknown.length > 0) {
     throw unsupportedTaggedFields('DescribeGroupsResponse', 'groups[].', v);
   }
@@ -316,15 +286,7 @@ function readDescribeGroupsResponseDescribedGroupMember(
     v >= 5
       ? r.readCompactBytes('groups[].members[].memberAssignment')
       : r.readBytes('groups[].members[].memberAssignment');
-  let _unknown: TaggedField[] | undefined;
-  if (v >= 5) {
-    const _count = r.readTaggedFieldCount('groups[].members[].<tagged fields>');
-    for (let _i = 0; _i < _count; _i++) {
-      const _tag = r.readUnsignedVarint('groups[].members[].<tagged fields>');
-      const _size = r.readUnsignedVarint('groups[].members[].<tagged fields>');
-      (_unknown ??= []).push({ tag: _tag, data: r.readRawBytes(_size, 'groups[].members[].<tagged fields>') });
-    }
-  }
+  const _unknown = v >= 5 ? r.readTaggedFields('groups[].members[].<tagged fields>') : undefined;
   const _s: DescribeGroupsResponseDescribedGroupMember = {
     memberId,
     groupInstanceId,
@@ -376,9 +338,7 @@ function writeDescribeGroupsResponseDescribedGroupMember(
   }
   const _unknown = s.unknownTaggedFields;
   if (v >= 5) {
-    const _count = _unknown === undefined ? 0 : _unknown.length;
-    w.writeUnsignedVarint(_count);
-    if (_unknown !== undefined) w.writeRawTaggedFieldsBelow(_unknown, 0, Number.POSITIVE_INFINITY);
+    w.writeTaggedFields(_unknown);
   } else if (_unknown !== undefined && _unknown.length > 0) {
     throw unsupportedTaggedFields('DescribeGroupsResponse', 'groups[].members[].', v);
   }

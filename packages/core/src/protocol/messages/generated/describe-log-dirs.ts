@@ -138,15 +138,7 @@ function readDescribeLogDirsRequest(r: Reader, v: number): DescribeLogDirsReques
       topics = _a;
     }
   }
-  let _unknown: TaggedField[] | undefined;
-  if (v >= 2) {
-    const _count = r.readTaggedFieldCount('<tagged fields>');
-    for (let _i = 0; _i < _count; _i++) {
-      const _tag = r.readUnsignedVarint('<tagged fields>');
-      const _size = r.readUnsignedVarint('<tagged fields>');
-      (_unknown ??= []).push({ tag: _tag, data: r.readRawBytes(_size, '<tagged fields>') });
-    }
-  }
+  const _unknown = v >= 2 ? r.readTaggedFields('<tagged fields>') : undefined;
   const _s: DescribeLogDirsRequest = { topics };
   if (_unknown !== undefined) _s.unknownTaggedFields = _unknown;
   return _s;
@@ -166,9 +158,7 @@ function writeDescribeLogDirsRequest(w: Writer, v: number, s: DescribeLogDirsReq
   }
   const _unknown = s.unknownTaggedFields;
   if (v >= 2) {
-    const _count = _unknown === undefined ? 0 : _unknown.length;
-    w.writeUnsignedVarint(_count);
-    if (_unknown !== undefined) w.writeRawTaggedFieldsBelow(_unknown, 0, Number.POSITIVE_INFINITY);
+    w.writeTaggedFields(_unknown);
   } else if (_unknown !== undefined && _unknown.length > 0) {
     throw unsupportedTaggedFields('DescribeLogDirsRequest', '', v);
   }
@@ -185,15 +175,7 @@ function readDescribeLogDirsRequestDescribableLogDirTopic(
       v >= 2 ? r.readCompactArrayLength('topics[].partitions', 4) : r.readArrayLength('topics[].partitions', 4);
     for (let _i = 0; _i < _n; _i++) partitions.push(r.readInt32('topics[].partitions[]'));
   }
-  let _unknown: TaggedField[] | undefined;
-  if (v >= 2) {
-    const _count = r.readTaggedFieldCount('topics[].<tagged fields>');
-    for (let _i = 0; _i < _count; _i++) {
-      const _tag = r.readUnsignedVarint('topics[].<tagged fields>');
-      const _size = r.readUnsignedVarint('topics[].<tagged fields>');
-      (_unknown ??= []).push({ tag: _tag, data: r.readRawBytes(_size, 'topics[].<tagged fields>') });
-    }
-  }
+  const _unknown = v >= 2 ? r.readTaggedFields('topics[].<tagged fields>') : undefined;
   const _s: DescribeLogDirsRequestDescribableLogDirTopic = { topic, partitions };
   if (_unknown !== undefined) _s.unknownTaggedFields = _unknown;
   return _s;
@@ -217,9 +199,7 @@ function writeDescribeLogDirsRequestDescribableLogDirTopic(
   }
   const _unknown = s.unknownTaggedFields;
   if (v >= 2) {
-    const _count = _unknown === undefined ? 0 : _unknown.length;
-    w.writeUnsignedVarint(_count);
-    if (_unknown !== undefined) w.writeRawTaggedFieldsBelow(_unknown, 0, Number.POSITIVE_INFINITY);
+    w.writeTaggedFields(_unknown);
   } else if (_unknown !== undefined && _unknown.length > 0) {
     throw unsupportedTaggedFields('DescribeLogDirsRequest', 'topics[].', v);
   }
@@ -233,15 +213,7 @@ function readDescribeLogDirsResponse(r: Reader, v: number): DescribeLogDirsRespo
     const _n = v >= 2 ? r.readCompactArrayLength('results', 4) : r.readArrayLength('results', 4);
     for (let _i = 0; _i < _n; _i++) results.push(readDescribeLogDirsResponseDescribeLogDirsResult(r, v));
   }
-  let _unknown: TaggedField[] | undefined;
-  if (v >= 2) {
-    const _count = r.readTaggedFieldCount('<tagged fields>');
-    for (let _i = 0; _i < _count; _i++) {
-      const _tag = r.readUnsignedVarint('<tagged fields>');
-      const _size = r.readUnsignedVarint('<tagged fields>');
-      (_unknown ??= []).push({ tag: _tag, data: r.readRawBytes(_size, '<tagged fields>') });
-    }
-  }
+  const _unknown = v >= 2 ? r.readTaggedFields('<tagged fields>') : undefined;
   const _s: DescribeLogDirsResponse = { throttleTimeMs, errorCode, results };
   if (_unknown !== undefined) _s.unknownTaggedFields = _unknown;
   return _s;
@@ -260,9 +232,7 @@ function writeDescribeLogDirsResponse(w: Writer, v: number, s: DescribeLogDirsRe
   }
   const _unknown = s.unknownTaggedFields;
   if (v >= 2) {
-    const _count = _unknown === undefined ? 0 : _unknown.length;
-    w.writeUnsignedVarint(_count);
-    if (_unknown !== undefined) w.writeRawTaggedFieldsBelow(_unknown, 0, Number.POSITIVE_INFINITY);
+    w.writeTaggedFields(_unknown);
   } else if (_unknown !== undefined && _unknown.length > 0) {
     throw unsupportedTaggedFields('DescribeLogDirsResponse', '', v);
   }
@@ -282,15 +252,7 @@ function readDescribeLogDirsResponseDescribeLogDirsResult(
   const totalBytes: bigint = v >= 4 ? r.readInt64('results[].totalBytes') : -1n;
   const usableBytes: bigint = v >= 4 ? r.readInt64('results[].usableBytes') : -1n;
   const isCordoned: boolean = v === 5 ? r.readBoolean('results[].isCordoned') : false;
-  let _unknown: TaggedField[] | undefined;
-  if (v >= 2) {
-    const _count = r.readTaggedFieldCount('results[].<tagged fields>');
-    for (let _i = 0; _i < _count; _i++) {
-      const _tag = r.readUnsignedVarint('results[].<tagged fields>');
-      const _size = r.readUnsignedVarint('results[].<tagged fields>');
-      (_unknown ??= []).push({ tag: _tag, data: r.readRawBytes(_size, 'results[].<tagged fields>') });
-    }
-  }
+  const _unknown = v >= 2 ? r.readTaggedFields('results[].<tagged fields>') : undefined;
   const _s: DescribeLogDirsResponseDescribeLogDirsResult = {
     errorCode,
     logDir,
@@ -331,9 +293,7 @@ function writeDescribeLogDirsResponseDescribeLogDirsResult(
   }
   const _unknown = s.unknownTaggedFields;
   if (v >= 2) {
-    const _count = _unknown === undefined ? 0 : _unknown.length;
-    w.writeUnsignedVarint(_count);
-    if (_unknown !== undefined) w.writeRawTaggedFieldsBelow(_unknown, 0, Number.POSITIVE_INFINITY);
+    w.writeTaggedFields(_unknown);
   } else if (_unknown !== undefined && _unknown.length > 0) {
     throw unsupportedTaggedFields('DescribeLogDirsResponse', 'results[].', v);
   }
@@ -353,15 +313,7 @@ function readDescribeLogDirsResponseDescribeLogDirsTopic(
         : r.readArrayLength('results[].topics[].partitions', 21);
     for (let _i = 0; _i < _n; _i++) partitions.push(readDescribeLogDirsResponseDescribeLogDirsPartition(r, v));
   }
-  let _unknown: TaggedField[] | undefined;
-  if (v >= 2) {
-    const _count = r.readTaggedFieldCount('results[].topics[].<tagged fields>');
-    for (let _i = 0; _i < _count; _i++) {
-      const _tag = r.readUnsignedVarint('results[].topics[].<tagged fields>');
-      const _size = r.readUnsignedVarint('results[].topics[].<tagged fields>');
-      (_unknown ??= []).push({ tag: _tag, data: r.readRawBytes(_size, 'results[].topics[].<tagged fields>') });
-    }
-  }
+  const _unknown = v >= 2 ? r.readTaggedFields('results[].topics[].<tagged fields>') : undefined;
   const _s: DescribeLogDirsResponseDescribeLogDirsTopic = { name, partitions };
   if (_unknown !== undefined) _s.unknownTaggedFields = _unknown;
   return _s;
@@ -385,9 +337,7 @@ function writeDescribeLogDirsResponseDescribeLogDirsTopic(
   }
   const _unknown = s.unknownTaggedFields;
   if (v >= 2) {
-    const _count = _unknown === undefined ? 0 : _unknown.length;
-    w.writeUnsignedVarint(_count);
-    if (_unknown !== undefined) w.writeRawTaggedFieldsBelow(_unknown, 0, Number.POSITIVE_INFINITY);
+    w.writeTaggedFields(_unknown);
   } else if (_unknown !== undefined && _unknown.length > 0) {
     throw unsupportedTaggedFields('DescribeLogDirsResponse', 'results[].topics[].', v);
   }
@@ -401,18 +351,7 @@ function readDescribeLogDirsResponseDescribeLogDirsPartition(
   const partitionSize: bigint = r.readInt64('results[].topics[].partitions[].partitionSize');
   const offsetLag: bigint = r.readInt64('results[].topics[].partitions[].offsetLag');
   const isFutureKey: boolean = r.readBoolean('results[].topics[].partitions[].isFutureKey');
-  let _unknown: TaggedField[] | undefined;
-  if (v >= 2) {
-    const _count = r.readTaggedFieldCount('results[].topics[].partitions[].<tagged fields>');
-    for (let _i = 0; _i < _count; _i++) {
-      const _tag = r.readUnsignedVarint('results[].topics[].partitions[].<tagged fields>');
-      const _size = r.readUnsignedVarint('results[].topics[].partitions[].<tagged fields>');
-      (_unknown ??= []).push({
-        tag: _tag,
-        data: r.readRawBytes(_size, 'results[].topics[].partitions[].<tagged fields>'),
-      });
-    }
-  }
+  const _unknown = v >= 2 ? r.readTaggedFields('results[].topics[].partitions[].<tagged fields>') : undefined;
   const _s: DescribeLogDirsResponseDescribeLogDirsPartition = { partitionIndex, partitionSize, offsetLag, isFutureKey };
   if (_unknown !== undefined) _s.unknownTaggedFields = _unknown;
   return _s;
@@ -429,9 +368,7 @@ function writeDescribeLogDirsResponseDescribeLogDirsPartition(
   w.writeBoolean(s.isFutureKey);
   const _unknown = s.unknownTaggedFields;
   if (v >= 2) {
-    const _count = _unknown === undefined ? 0 : _unknown.length;
-    w.writeUnsignedVarint(_count);
-    if (_unknown !== undefined) w.writeRawTaggedFieldsBelow(_unknown, 0, Number.POSITIVE_INFINITY);
+    w.writeTaggedFields(_unknown);
   } else if (_unknown !== undefined && _unknown.length > 0) {
     throw unsupportedTaggedFields('DescribeLogDirsResponse', 'results[].topics[].partitions[].', v);
   }

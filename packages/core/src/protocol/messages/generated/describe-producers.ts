@@ -131,13 +131,7 @@ function readDescribeProducersRequest(r: Reader, v: number): DescribeProducersRe
     const _n = r.readCompactArrayLength('topics', 3);
     for (let _i = 0; _i < _n; _i++) topics.push(readDescribeProducersRequestTopicRequest(r, v));
   }
-  let _unknown: TaggedField[] | undefined;
-  const _count = r.readTaggedFieldCount('<tagged fields>');
-  for (let _i = 0; _i < _count; _i++) {
-    const _tag = r.readUnsignedVarint('<tagged fields>');
-    const _size = r.readUnsignedVarint('<tagged fields>');
-    (_unknown ??= []).push({ tag: _tag, data: r.readRawBytes(_size, '<tagged fields>') });
-  }
+  const _unknown = r.readTaggedFields('<tagged fields>');
   const _s: DescribeProducersRequest = { topics };
   if (_unknown !== undefined) _s.unknownTaggedFields = _unknown;
   return _s;
@@ -150,9 +144,7 @@ function writeDescribeProducersRequest(w: Writer, v: number, s: DescribeProducer
     for (const _e of _a) writeDescribeProducersRequestTopicRequest(w, v, _e);
   }
   const _unknown = s.unknownTaggedFields;
-  const _count = _unknown === undefined ? 0 : _unknown.length;
-  w.writeUnsignedVarint(_count);
-  if (_unknown !== undefined) w.writeRawTaggedFieldsBelow(_unknown, 0, Number.POSITIVE_INFINITY);
+  w.writeTaggedFields(_unknown);
 }
 
 function readDescribeProducersRequestTopicRequest(r: Reader, v: number): DescribeProducersRequestTopicRequest {
@@ -162,13 +154,7 @@ function readDescribeProducersRequestTopicRequest(r: Reader, v: number): Describ
     const _n = r.readCompactArrayLength('topics[].partitionIndexes', 4);
     for (let _i = 0; _i < _n; _i++) partitionIndexes.push(r.readInt32('topics[].partitionIndexes[]'));
   }
-  let _unknown: TaggedField[] | undefined;
-  const _count = r.readTaggedFieldCount('topics[].<tagged fields>');
-  for (let _i = 0; _i < _count; _i++) {
-    const _tag = r.readUnsignedVarint('topics[].<tagged fields>');
-    const _size = r.readUnsignedVarint('topics[].<tagged fields>');
-    (_unknown ??= []).push({ tag: _tag, data: r.readRawBytes(_size, 'topics[].<tagged fields>') });
-  }
+  const _unknown = r.readTaggedFields('topics[].<tagged fields>');
   const _s: DescribeProducersRequestTopicRequest = { name, partitionIndexes };
   if (_unknown !== undefined) _s.unknownTaggedFields = _unknown;
   return _s;
@@ -189,9 +175,7 @@ function writeDescribeProducersRequestTopicRequest(
     for (const _e of _a) w.writeInt32(_e);
   }
   const _unknown = s.unknownTaggedFields;
-  const _count = _unknown === undefined ? 0 : _unknown.length;
-  w.writeUnsignedVarint(_count);
-  if (_unknown !== undefined) w.writeRawTaggedFieldsBelow(_unknown, 0, Number.POSITIVE_INFINITY);
+  w.writeTaggedFields(_unknown);
 }
 
 function readDescribeProducersResponse(r: Reader, v: number): DescribeProducersResponse {
@@ -201,13 +185,7 @@ function readDescribeProducersResponse(r: Reader, v: number): DescribeProducersR
     const _n = r.readCompactArrayLength('topics', 3);
     for (let _i = 0; _i < _n; _i++) topics.push(readDescribeProducersResponseTopicResponse(r, v));
   }
-  let _unknown: TaggedField[] | undefined;
-  const _count = r.readTaggedFieldCount('<tagged fields>');
-  for (let _i = 0; _i < _count; _i++) {
-    const _tag = r.readUnsignedVarint('<tagged fields>');
-    const _size = r.readUnsignedVarint('<tagged fields>');
-    (_unknown ??= []).push({ tag: _tag, data: r.readRawBytes(_size, '<tagged fields>') });
-  }
+  const _unknown = r.readTaggedFields('<tagged fields>');
   const _s: DescribeProducersResponse = { throttleTimeMs, topics };
   if (_unknown !== undefined) _s.unknownTaggedFields = _unknown;
   return _s;
@@ -221,9 +199,7 @@ function writeDescribeProducersResponse(w: Writer, v: number, s: DescribeProduce
     for (const _e of _a) writeDescribeProducersResponseTopicResponse(w, v, _e);
   }
   const _unknown = s.unknownTaggedFields;
-  const _count = _unknown === undefined ? 0 : _unknown.length;
-  w.writeUnsignedVarint(_count);
-  if (_unknown !== undefined) w.writeRawTaggedFieldsBelow(_unknown, 0, Number.POSITIVE_INFINITY);
+  w.writeTaggedFields(_unknown);
 }
 
 function readDescribeProducersResponseTopicResponse(r: Reader, v: number): DescribeProducersResponseTopicResponse {
@@ -233,13 +209,7 @@ function readDescribeProducersResponseTopicResponse(r: Reader, v: number): Descr
     const _n = r.readCompactArrayLength('topics[].partitions', 9);
     for (let _i = 0; _i < _n; _i++) partitions.push(readDescribeProducersResponsePartitionResponse(r, v));
   }
-  let _unknown: TaggedField[] | undefined;
-  const _count = r.readTaggedFieldCount('topics[].<tagged fields>');
-  for (let _i = 0; _i < _count; _i++) {
-    const _tag = r.readUnsignedVarint('topics[].<tagged fields>');
-    const _size = r.readUnsignedVarint('topics[].<tagged fields>');
-    (_unknown ??= []).push({ tag: _tag, data: r.readRawBytes(_size, 'topics[].<tagged fields>') });
-  }
+  const _unknown = r.readTaggedFields('topics[].<tagged fields>');
   const _s: DescribeProducersResponseTopicResponse = { name, partitions };
   if (_unknown !== undefined) _s.unknownTaggedFields = _unknown;
   return _s;
@@ -260,9 +230,7 @@ function writeDescribeProducersResponseTopicResponse(
     for (const _e of _a) writeDescribeProducersResponsePartitionResponse(w, v, _e);
   }
   const _unknown = s.unknownTaggedFields;
-  const _count = _unknown === undefined ? 0 : _unknown.length;
-  w.writeUnsignedVarint(_count);
-  if (_unknown !== undefined) w.writeRawTaggedFieldsBelow(_unknown, 0, Number.POSITIVE_INFINITY);
+  w.writeTaggedFields(_unknown);
 }
 
 function readDescribeProducersResponsePartitionResponse(
@@ -277,13 +245,7 @@ function readDescribeProducersResponsePartitionResponse(
     const _n = r.readCompactArrayLength('topics[].partitions[].activeProducers', 37);
     for (let _i = 0; _i < _n; _i++) activeProducers.push(readDescribeProducersResponseProducerState(r, v));
   }
-  let _unknown: TaggedField[] | undefined;
-  const _count = r.readTaggedFieldCount('topics[].partitions[].<tagged fields>');
-  for (let _i = 0; _i < _count; _i++) {
-    const _tag = r.readUnsignedVarint('topics[].partitions[].<tagged fields>');
-    const _size = r.readUnsignedVarint('topics[].partitions[].<tagged fields>');
-    (_unknown ??= []).push({ tag: _tag, data: r.readRawBytes(_size, 'topics[].partitions[].<tagged fields>') });
-  }
+  const _unknown = r.readTaggedFields('topics[].partitions[].<tagged fields>');
   const _s: DescribeProducersResponsePartitionResponse = { partitionIndex, errorCode, errorMessage, activeProducers };
   if (_unknown !== undefined) _s.unknownTaggedFields = _unknown;
   return _s;
@@ -306,9 +268,7 @@ function writeDescribeProducersResponsePartitionResponse(
     for (const _e of _a) writeDescribeProducersResponseProducerState(w, v, _e);
   }
   const _unknown = s.unknownTaggedFields;
-  const _count = _unknown === undefined ? 0 : _unknown.length;
-  w.writeUnsignedVarint(_count);
-  if (_unknown !== undefined) w.writeRawTaggedFieldsBelow(_unknown, 0, Number.POSITIVE_INFINITY);
+  w.writeTaggedFields(_unknown);
 }
 
 function readDescribeProducersResponseProducerState(r: Reader, v: number): DescribeProducersResponseProducerState {
@@ -318,16 +278,7 @@ function readDescribeProducersResponseProducerState(r: Reader, v: number): Descr
   const lastTimestamp: bigint = r.readInt64('topics[].partitions[].activeProducers[].lastTimestamp');
   const coordinatorEpoch: number = r.readInt32('topics[].partitions[].activeProducers[].coordinatorEpoch');
   const currentTxnStartOffset: bigint = r.readInt64('topics[].partitions[].activeProducers[].currentTxnStartOffset');
-  let _unknown: TaggedField[] | undefined;
-  const _count = r.readTaggedFieldCount('topics[].partitions[].activeProducers[].<tagged fields>');
-  for (let _i = 0; _i < _count; _i++) {
-    const _tag = r.readUnsignedVarint('topics[].partitions[].activeProducers[].<tagged fields>');
-    const _size = r.readUnsignedVarint('topics[].partitions[].activeProducers[].<tagged fields>');
-    (_unknown ??= []).push({
-      tag: _tag,
-      data: r.readRawBytes(_size, 'topics[].partitions[].activeProducers[].<tagged fields>'),
-    });
-  }
+  const _unknown = r.readTaggedFields('topics[].partitions[].activeProducers[].<tagged fields>');
   const _s: DescribeProducersResponseProducerState = {
     producerId,
     producerEpoch,
@@ -352,7 +303,5 @@ function writeDescribeProducersResponseProducerState(
   w.writeInt32(s.coordinatorEpoch);
   w.writeInt64(s.currentTxnStartOffset);
   const _unknown = s.unknownTaggedFields;
-  const _count = _unknown === undefined ? 0 : _unknown.length;
-  w.writeUnsignedVarint(_count);
-  if (_unknown !== undefined) w.writeRawTaggedFieldsBelow(_unknown, 0, Number.POSITIVE_INFINITY);
+  w.writeTaggedFields(_unknown);
 }

@@ -171,13 +171,7 @@ function readDescribeQuorumRequest(r: Reader, v: number): DescribeQuorumRequest 
     const _n = r.readCompactArrayLength('topics', 3);
     for (let _i = 0; _i < _n; _i++) topics.push(readDescribeQuorumRequestTopicData(r, v));
   }
-  let _unknown: TaggedField[] | undefined;
-  const _count = r.readTaggedFieldCount('<tagged fields>');
-  for (let _i = 0; _i < _count; _i++) {
-    const _tag = r.readUnsignedVarint('<tagged fields>');
-    const _size = r.readUnsignedVarint('<tagged fields>');
-    (_unknown ??= []).push({ tag: _tag, data: r.readRawBytes(_size, '<tagged fields>') });
-  }
+  const _unknown = r.readTaggedFields('<tagged fields>');
   const _s: DescribeQuorumRequest = { topics };
   if (_unknown !== undefined) _s.unknownTaggedFields = _unknown;
   return _s;
@@ -190,9 +184,7 @@ function writeDescribeQuorumRequest(w: Writer, v: number, s: DescribeQuorumReque
     for (const _e of _a) writeDescribeQuorumRequestTopicData(w, v, _e);
   }
   const _unknown = s.unknownTaggedFields;
-  const _count = _unknown === undefined ? 0 : _unknown.length;
-  w.writeUnsignedVarint(_count);
-  if (_unknown !== undefined) w.writeRawTaggedFieldsBelow(_unknown, 0, Number.POSITIVE_INFINITY);
+  w.writeTaggedFields(_unknown);
 }
 
 function readDescribeQuorumRequestTopicData(r: Reader, v: number): DescribeQuorumRequestTopicData {
@@ -202,13 +194,7 @@ function readDescribeQuorumRequestTopicData(r: Reader, v: number): DescribeQuoru
     const _n = r.readCompactArrayLength('topics[].partitions', 5);
     for (let _i = 0; _i < _n; _i++) partitions.push(readDescribeQuorumRequestPartitionData(r, v));
   }
-  let _unknown: TaggedField[] | undefined;
-  const _count = r.readTaggedFieldCount('topics[].<tagged fields>');
-  for (let _i = 0; _i < _count; _i++) {
-    const _tag = r.readUnsignedVarint('topics[].<tagged fields>');
-    const _size = r.readUnsignedVarint('topics[].<tagged fields>');
-    (_unknown ??= []).push({ tag: _tag, data: r.readRawBytes(_size, 'topics[].<tagged fields>') });
-  }
+  const _unknown = r.readTaggedFields('topics[].<tagged fields>');
   const _s: DescribeQuorumRequestTopicData = { topicName, partitions };
   if (_unknown !== undefined) _s.unknownTaggedFields = _unknown;
   return _s;
@@ -225,20 +211,12 @@ function writeDescribeQuorumRequestTopicData(w: Writer, v: number, s: DescribeQu
     for (const _e of _a) writeDescribeQuorumRequestPartitionData(w, v, _e);
   }
   const _unknown = s.unknownTaggedFields;
-  const _count = _unknown === undefined ? 0 : _unknown.length;
-  w.writeUnsignedVarint(_count);
-  if (_unknown !== undefined) w.writeRawTaggedFieldsBelow(_unknown, 0, Number.POSITIVE_INFINITY);
+  w.writeTaggedFields(_unknown);
 }
 
 function readDescribeQuorumRequestPartitionData(r: Reader, v: number): DescribeQuorumRequestPartitionData {
   const partitionIndex: number = r.readInt32('topics[].partitions[].partitionIndex');
-  let _unknown: TaggedField[] | undefined;
-  const _count = r.readTaggedFieldCount('topics[].partitions[].<tagged fields>');
-  for (let _i = 0; _i < _count; _i++) {
-    const _tag = r.readUnsignedVarint('topics[].partitions[].<tagged fields>');
-    const _size = r.readUnsignedVarint('topics[].partitions[].<tagged fields>');
-    (_unknown ??= []).push({ tag: _tag, data: r.readRawBytes(_size, 'topics[].partitions[].<tagged fields>') });
-  }
+  const _unknown = r.readTaggedFields('topics[].partitions[].<tagged fields>');
   const _s: DescribeQuorumRequestPartitionData = { partitionIndex };
   if (_unknown !== undefined) _s.unknownTaggedFields = _unknown;
   return _s;
@@ -247,9 +225,7 @@ function readDescribeQuorumRequestPartitionData(r: Reader, v: number): DescribeQ
 function writeDescribeQuorumRequestPartitionData(w: Writer, v: number, s: DescribeQuorumRequestPartitionData): void {
   w.writeInt32(s.partitionIndex);
   const _unknown = s.unknownTaggedFields;
-  const _count = _unknown === undefined ? 0 : _unknown.length;
-  w.writeUnsignedVarint(_count);
-  if (_unknown !== undefined) w.writeRawTaggedFieldsBelow(_unknown, 0, Number.POSITIVE_INFINITY);
+  w.writeTaggedFields(_unknown);
 }
 
 function readDescribeQuorumResponse(r: Reader, v: number): DescribeQuorumResponse {
@@ -267,13 +243,7 @@ function readDescribeQuorumResponse(r: Reader, v: number): DescribeQuorumRespons
       for (let _i = 0; _i < _n; _i++) nodes.push(readDescribeQuorumResponseNode(r, v));
     }
   }
-  let _unknown: TaggedField[] | undefined;
-  const _count = r.readTaggedFieldCount('<tagged fields>');
-  for (let _i = 0; _i < _count; _i++) {
-    const _tag = r.readUnsignedVarint('<tagged fields>');
-    const _size = r.readUnsignedVarint('<tagged fields>');
-    (_unknown ??= []).push({ tag: _tag, data: r.readRawBytes(_size, '<tagged fields>') });
-  }
+  const _unknown = r.readTaggedFields('<tagged fields>');
   const _s: DescribeQuorumResponse = { errorCode, errorMessage, topics, nodes };
   if (_unknown !== undefined) _s.unknownTaggedFields = _unknown;
   return _s;
@@ -302,9 +272,7 @@ function writeDescribeQuorumResponse(w: Writer, v: number, s: DescribeQuorumResp
     if (s.nodes.length !== 0) throw unsupportedField('DescribeQuorumResponse', 'nodes', v);
   }
   const _unknown = s.unknownTaggedFields;
-  const _count = _unknown === undefined ? 0 : _unknown.length;
-  w.writeUnsignedVarint(_count);
-  if (_unknown !== undefined) w.writeRawTaggedFieldsBelow(_unknown, 0, Number.POSITIVE_INFINITY);
+  w.writeTaggedFields(_unknown);
 }
 
 function readDescribeQuorumResponseTopicData(r: Reader, v: number): DescribeQuorumResponseTopicData {
@@ -314,13 +282,7 @@ function readDescribeQuorumResponseTopicData(r: Reader, v: number): DescribeQuor
     const _n = r.readCompactArrayLength('topics[].partitions', 25);
     for (let _i = 0; _i < _n; _i++) partitions.push(readDescribeQuorumResponsePartitionData(r, v));
   }
-  let _unknown: TaggedField[] | undefined;
-  const _count = r.readTaggedFieldCount('topics[].<tagged fields>');
-  for (let _i = 0; _i < _count; _i++) {
-    const _tag = r.readUnsignedVarint('topics[].<tagged fields>');
-    const _size = r.readUnsignedVarint('topics[].<tagged fields>');
-    (_unknown ??= []).push({ tag: _tag, data: r.readRawBytes(_size, 'topics[].<tagged fields>') });
-  }
+  const _unknown = r.readTaggedFields('topics[].<tagged fields>');
   const _s: DescribeQuorumResponseTopicData = { topicName, partitions };
   if (_unknown !== undefined) _s.unknownTaggedFields = _unknown;
   return _s;
@@ -337,9 +299,7 @@ function writeDescribeQuorumResponseTopicData(w: Writer, v: number, s: DescribeQ
     for (const _e of _a) writeDescribeQuorumResponsePartitionData(w, v, _e);
   }
   const _unknown = s.unknownTaggedFields;
-  const _count = _unknown === undefined ? 0 : _unknown.length;
-  w.writeUnsignedVarint(_count);
-  if (_unknown !== undefined) w.writeRawTaggedFieldsBelow(_unknown, 0, Number.POSITIVE_INFINITY);
+  w.writeTaggedFields(_unknown);
 }
 
 function readDescribeQuorumResponsePartitionData(r: Reader, v: number): DescribeQuorumResponsePartitionData {
@@ -359,13 +319,7 @@ function readDescribeQuorumResponsePartitionData(r: Reader, v: number): Describe
     const _n = r.readCompactArrayLength('topics[].partitions[].observers', 13);
     for (let _i = 0; _i < _n; _i++) observers.push(readDescribeQuorumResponseReplicaState(r, v));
   }
-  let _unknown: TaggedField[] | undefined;
-  const _count = r.readTaggedFieldCount('topics[].partitions[].<tagged fields>');
-  for (let _i = 0; _i < _count; _i++) {
-    const _tag = r.readUnsignedVarint('topics[].partitions[].<tagged fields>');
-    const _size = r.readUnsignedVarint('topics[].partitions[].<tagged fields>');
-    (_unknown ??= []).push({ tag: _tag, data: r.readRawBytes(_size, 'topics[].partitions[].<tagged fields>') });
-  }
+  const _unknown = r.readTaggedFields('topics[].partitions[].<tagged fields>');
   const _s: DescribeQuorumResponsePartitionData = {
     partitionIndex,
     errorCode,
@@ -403,9 +357,7 @@ function writeDescribeQuorumResponsePartitionData(w: Writer, v: number, s: Descr
     for (const _e of _a) writeDescribeQuorumResponseReplicaState(w, v, _e);
   }
   const _unknown = s.unknownTaggedFields;
-  const _count = _unknown === undefined ? 0 : _unknown.length;
-  w.writeUnsignedVarint(_count);
-  if (_unknown !== undefined) w.writeRawTaggedFieldsBelow(_unknown, 0, Number.POSITIVE_INFINITY);
+  w.writeTaggedFields(_unknown);
 }
 
 function readDescribeQuorumResponseReplicaState(r: Reader, v: number): DescribeQuorumResponseReplicaState {
@@ -417,16 +369,7 @@ function readDescribeQuorumResponseReplicaState(r: Reader, v: number): DescribeQ
     v >= 1 ? r.readInt64('topics[].partitions[].currentVoters[].lastFetchTimestamp') : -1n;
   const lastCaughtUpTimestamp: bigint =
     v >= 1 ? r.readInt64('topics[].partitions[].currentVoters[].lastCaughtUpTimestamp') : -1n;
-  let _unknown: TaggedField[] | undefined;
-  const _count = r.readTaggedFieldCount('topics[].partitions[].currentVoters[].<tagged fields>');
-  for (let _i = 0; _i < _count; _i++) {
-    const _tag = r.readUnsignedVarint('topics[].partitions[].currentVoters[].<tagged fields>');
-    const _size = r.readUnsignedVarint('topics[].partitions[].currentVoters[].<tagged fields>');
-    (_unknown ??= []).push({
-      tag: _tag,
-      data: r.readRawBytes(_size, 'topics[].partitions[].currentVoters[].<tagged fields>'),
-    });
-  }
+  const _unknown = r.readTaggedFields('topics[].partitions[].currentVoters[].<tagged fields>');
   const _s: DescribeQuorumResponseReplicaState = {
     replicaId,
     replicaDirectoryId,
@@ -454,9 +397,7 @@ function writeDescribeQuorumResponseReplicaState(w: Writer, v: number, s: Descri
     w.writeInt64(s.lastCaughtUpTimestamp);
   }
   const _unknown = s.unknownTaggedFields;
-  const _count = _unknown === undefined ? 0 : _unknown.length;
-  w.writeUnsignedVarint(_count);
-  if (_unknown !== undefined) w.writeRawTaggedFieldsBelow(_unknown, 0, Number.POSITIVE_INFINITY);
+  w.writeTaggedFields(_unknown);
 }
 
 function readDescribeQuorumResponseNode(r: Reader, v: number): DescribeQuorumResponseNode {
@@ -466,13 +407,7 @@ function readDescribeQuorumResponseNode(r: Reader, v: number): DescribeQuorumRes
     const _n = r.readCompactArrayLength('nodes[].listeners', 5);
     for (let _i = 0; _i < _n; _i++) listeners.push(readDescribeQuorumResponseListener(r, v));
   }
-  let _unknown: TaggedField[] | undefined;
-  const _count = r.readTaggedFieldCount('nodes[].<tagged fields>');
-  for (let _i = 0; _i < _count; _i++) {
-    const _tag = r.readUnsignedVarint('nodes[].<tagged fields>');
-    const _size = r.readUnsignedVarint('nodes[].<tagged fields>');
-    (_unknown ??= []).push({ tag: _tag, data: r.readRawBytes(_size, 'nodes[].<tagged fields>') });
-  }
+  const _unknown = r.readTaggedFields('nodes[].<tagged fields>');
   const _s: DescribeQuorumResponseNode = { nodeId, listeners };
   if (_unknown !== undefined) _s.unknownTaggedFields = _unknown;
   return _s;
@@ -486,22 +421,14 @@ function writeDescribeQuorumResponseNode(w: Writer, v: number, s: DescribeQuorum
     for (const _e of _a) writeDescribeQuorumResponseListener(w, v, _e);
   }
   const _unknown = s.unknownTaggedFields;
-  const _count = _unknown === undefined ? 0 : _unknown.length;
-  w.writeUnsignedVarint(_count);
-  if (_unknown !== undefined) w.writeRawTaggedFieldsBelow(_unknown, 0, Number.POSITIVE_INFINITY);
+  w.writeTaggedFields(_unknown);
 }
 
 function readDescribeQuorumResponseListener(r: Reader, v: number): DescribeQuorumResponseListener {
   const name: string = r.readCompactString('nodes[].listeners[].name');
   const host: string = r.readCompactString('nodes[].listeners[].host');
   const port: number = r.readUInt16('nodes[].listeners[].port');
-  let _unknown: TaggedField[] | undefined;
-  const _count = r.readTaggedFieldCount('nodes[].listeners[].<tagged fields>');
-  for (let _i = 0; _i < _count; _i++) {
-    const _tag = r.readUnsignedVarint('nodes[].listeners[].<tagged fields>');
-    const _size = r.readUnsignedVarint('nodes[].listeners[].<tagged fields>');
-    (_unknown ??= []).push({ tag: _tag, data: r.readRawBytes(_size, 'nodes[].listeners[].<tagged fields>') });
-  }
+  const _unknown = r.readTaggedFields('nodes[].listeners[].<tagged fields>');
   const _s: DescribeQuorumResponseListener = { name, host, port };
   if (_unknown !== undefined) _s.unknownTaggedFields = _unknown;
   return _s;
@@ -518,7 +445,5 @@ function writeDescribeQuorumResponseListener(w: Writer, v: number, s: DescribeQu
   }
   w.writeUInt16(s.port);
   const _unknown = s.unknownTaggedFields;
-  const _count = _unknown === undefined ? 0 : _unknown.length;
-  w.writeUnsignedVarint(_count);
-  if (_unknown !== undefined) w.writeRawTaggedFieldsBelow(_unknown, 0, Number.POSITIVE_INFINITY);
+  w.writeTaggedFields(_unknown);
 }

@@ -154,13 +154,7 @@ function readDescribeShareGroupOffsetsRequest(r: Reader, v: number): DescribeSha
     const _n = r.readCompactArrayLength('groups', 3);
     for (let _i = 0; _i < _n; _i++) groups.push(readDescribeShareGroupOffsetsRequestGroup(r, v));
   }
-  let _unknown: TaggedField[] | undefined;
-  const _count = r.readTaggedFieldCount('<tagged fields>');
-  for (let _i = 0; _i < _count; _i++) {
-    const _tag = r.readUnsignedVarint('<tagged fields>');
-    const _size = r.readUnsignedVarint('<tagged fields>');
-    (_unknown ??= []).push({ tag: _tag, data: r.readRawBytes(_size, '<tagged fields>') });
-  }
+  const _unknown = r.readTaggedFields('<tagged fields>');
   const _s: DescribeShareGroupOffsetsRequest = { groups };
   if (_unknown !== undefined) _s.unknownTaggedFields = _unknown;
   return _s;
@@ -173,9 +167,7 @@ function writeDescribeShareGroupOffsetsRequest(w: Writer, v: number, s: Describe
     for (const _e of _a) writeDescribeShareGroupOffsetsRequestGroup(w, v, _e);
   }
   const _unknown = s.unknownTaggedFields;
-  const _count = _unknown === undefined ? 0 : _unknown.length;
-  w.writeUnsignedVarint(_count);
-  if (_unknown !== undefined) w.writeRawTaggedFieldsBelow(_unknown, 0, Number.POSITIVE_INFINITY);
+  w.writeTaggedFields(_unknown);
 }
 
 function readDescribeShareGroupOffsetsRequestGroup(r: Reader, v: number): DescribeShareGroupOffsetsRequestGroup {
@@ -190,13 +182,7 @@ function readDescribeShareGroupOffsetsRequestGroup(r: Reader, v: number): Descri
       topics = _a;
     }
   }
-  let _unknown: TaggedField[] | undefined;
-  const _count = r.readTaggedFieldCount('groups[].<tagged fields>');
-  for (let _i = 0; _i < _count; _i++) {
-    const _tag = r.readUnsignedVarint('groups[].<tagged fields>');
-    const _size = r.readUnsignedVarint('groups[].<tagged fields>');
-    (_unknown ??= []).push({ tag: _tag, data: r.readRawBytes(_size, 'groups[].<tagged fields>') });
-  }
+  const _unknown = r.readTaggedFields('groups[].<tagged fields>');
   const _s: DescribeShareGroupOffsetsRequestGroup = { groupId, topics };
   if (_unknown !== undefined) _s.unknownTaggedFields = _unknown;
   return _s;
@@ -221,9 +207,7 @@ function writeDescribeShareGroupOffsetsRequestGroup(
     }
   }
   const _unknown = s.unknownTaggedFields;
-  const _count = _unknown === undefined ? 0 : _unknown.length;
-  w.writeUnsignedVarint(_count);
-  if (_unknown !== undefined) w.writeRawTaggedFieldsBelow(_unknown, 0, Number.POSITIVE_INFINITY);
+  w.writeTaggedFields(_unknown);
 }
 
 function readDescribeShareGroupOffsetsRequestTopic(r: Reader, v: number): DescribeShareGroupOffsetsRequestTopic {
@@ -233,13 +217,7 @@ function readDescribeShareGroupOffsetsRequestTopic(r: Reader, v: number): Descri
     const _n = r.readCompactArrayLength('groups[].topics[].partitions', 4);
     for (let _i = 0; _i < _n; _i++) partitions.push(r.readInt32('groups[].topics[].partitions[]'));
   }
-  let _unknown: TaggedField[] | undefined;
-  const _count = r.readTaggedFieldCount('groups[].topics[].<tagged fields>');
-  for (let _i = 0; _i < _count; _i++) {
-    const _tag = r.readUnsignedVarint('groups[].topics[].<tagged fields>');
-    const _size = r.readUnsignedVarint('groups[].topics[].<tagged fields>');
-    (_unknown ??= []).push({ tag: _tag, data: r.readRawBytes(_size, 'groups[].topics[].<tagged fields>') });
-  }
+  const _unknown = r.readTaggedFields('groups[].topics[].<tagged fields>');
   const _s: DescribeShareGroupOffsetsRequestTopic = { topicName, partitions };
   if (_unknown !== undefined) _s.unknownTaggedFields = _unknown;
   return _s;
@@ -260,9 +238,7 @@ function writeDescribeShareGroupOffsetsRequestTopic(
     for (const _e of _a) w.writeInt32(_e);
   }
   const _unknown = s.unknownTaggedFields;
-  const _count = _unknown === undefined ? 0 : _unknown.length;
-  w.writeUnsignedVarint(_count);
-  if (_unknown !== undefined) w.writeRawTaggedFieldsBelow(_unknown, 0, Number.POSITIVE_INFINITY);
+  w.writeTaggedFields(_unknown);
 }
 
 function readDescribeShareGroupOffsetsResponse(r: Reader, v: number): DescribeShareGroupOffsetsResponse {
@@ -272,13 +248,7 @@ function readDescribeShareGroupOffsetsResponse(r: Reader, v: number): DescribeSh
     const _n = r.readCompactArrayLength('groups', 6);
     for (let _i = 0; _i < _n; _i++) groups.push(readDescribeShareGroupOffsetsResponseGroup(r, v));
   }
-  let _unknown: TaggedField[] | undefined;
-  const _count = r.readTaggedFieldCount('<tagged fields>');
-  for (let _i = 0; _i < _count; _i++) {
-    const _tag = r.readUnsignedVarint('<tagged fields>');
-    const _size = r.readUnsignedVarint('<tagged fields>');
-    (_unknown ??= []).push({ tag: _tag, data: r.readRawBytes(_size, '<tagged fields>') });
-  }
+  const _unknown = r.readTaggedFields('<tagged fields>');
   const _s: DescribeShareGroupOffsetsResponse = { throttleTimeMs, groups };
   if (_unknown !== undefined) _s.unknownTaggedFields = _unknown;
   return _s;
@@ -292,9 +262,7 @@ function writeDescribeShareGroupOffsetsResponse(w: Writer, v: number, s: Describ
     for (const _e of _a) writeDescribeShareGroupOffsetsResponseGroup(w, v, _e);
   }
   const _unknown = s.unknownTaggedFields;
-  const _count = _unknown === undefined ? 0 : _unknown.length;
-  w.writeUnsignedVarint(_count);
-  if (_unknown !== undefined) w.writeRawTaggedFieldsBelow(_unknown, 0, Number.POSITIVE_INFINITY);
+  w.writeTaggedFields(_unknown);
 }
 
 function readDescribeShareGroupOffsetsResponseGroup(r: Reader, v: number): DescribeShareGroupOffsetsResponseGroup {
@@ -306,13 +274,7 @@ function readDescribeShareGroupOffsetsResponseGroup(r: Reader, v: number): Descr
   }
   const errorCode: number = r.readInt16('groups[].errorCode');
   const errorMessage: string | null = r.readCompactNullableString('groups[].errorMessage');
-  let _unknown: TaggedField[] | undefined;
-  const _count = r.readTaggedFieldCount('groups[].<tagged fields>');
-  for (let _i = 0; _i < _count; _i++) {
-    const _tag = r.readUnsignedVarint('groups[].<tagged fields>');
-    const _size = r.readUnsignedVarint('groups[].<tagged fields>');
-    (_unknown ??= []).push({ tag: _tag, data: r.readRawBytes(_size, 'groups[].<tagged fields>') });
-  }
+  const _unknown = r.readTaggedFields('groups[].<tagged fields>');
   const _s: DescribeShareGroupOffsetsResponseGroup = { groupId, topics, errorCode, errorMessage };
   if (_unknown !== undefined) _s.unknownTaggedFields = _unknown;
   return _s;
@@ -338,9 +300,7 @@ function writeDescribeShareGroupOffsetsResponseGroup(
     w.writeCompactNullableString(_x);
   }
   const _unknown = s.unknownTaggedFields;
-  const _count = _unknown === undefined ? 0 : _unknown.length;
-  w.writeUnsignedVarint(_count);
-  if (_unknown !== undefined) w.writeRawTaggedFieldsBelow(_unknown, 0, Number.POSITIVE_INFINITY);
+  w.writeTaggedFields(_unknown);
 }
 
 function readDescribeShareGroupOffsetsResponseTopic(r: Reader, v: number): DescribeShareGroupOffsetsResponseTopic {
@@ -351,13 +311,7 @@ function readDescribeShareGroupOffsetsResponseTopic(r: Reader, v: number): Descr
     const _n = r.readCompactArrayLength('groups[].topics[].partitions', 20);
     for (let _i = 0; _i < _n; _i++) partitions.push(readDescribeShareGroupOffsetsResponsePartition(r, v));
   }
-  let _unknown: TaggedField[] | undefined;
-  const _count = r.readTaggedFieldCount('groups[].topics[].<tagged fields>');
-  for (let _i = 0; _i < _count; _i++) {
-    const _tag = r.readUnsignedVarint('groups[].topics[].<tagged fields>');
-    const _size = r.readUnsignedVarint('groups[].topics[].<tagged fields>');
-    (_unknown ??= []).push({ tag: _tag, data: r.readRawBytes(_size, 'groups[].topics[].<tagged fields>') });
-  }
+  const _unknown = r.readTaggedFields('groups[].topics[].<tagged fields>');
   const _s: DescribeShareGroupOffsetsResponseTopic = { topicName, topicId, partitions };
   if (_unknown !== undefined) _s.unknownTaggedFields = _unknown;
   return _s;
@@ -379,9 +333,7 @@ function writeDescribeShareGroupOffsetsResponseTopic(
     for (const _e of _a) writeDescribeShareGroupOffsetsResponsePartition(w, v, _e);
   }
   const _unknown = s.unknownTaggedFields;
-  const _count = _unknown === undefined ? 0 : _unknown.length;
-  w.writeUnsignedVarint(_count);
-  if (_unknown !== undefined) w.writeRawTaggedFieldsBelow(_unknown, 0, Number.POSITIVE_INFINITY);
+  w.writeTaggedFields(_unknown);
 }
 
 function readDescribeShareGroupOffsetsResponsePartition(
@@ -394,16 +346,7 @@ function readDescribeShareGroupOffsetsResponsePartition(
   const lag: bigint = v === 1 ? r.readInt64('groups[].topics[].partitions[].lag') : -1n;
   const errorCode: number = r.readInt16('groups[].topics[].partitions[].errorCode');
   const errorMessage: string | null = r.readCompactNullableString('groups[].topics[].partitions[].errorMessage');
-  let _unknown: TaggedField[] | undefined;
-  const _count = r.readTaggedFieldCount('groups[].topics[].partitions[].<tagged fields>');
-  for (let _i = 0; _i < _count; _i++) {
-    const _tag = r.readUnsignedVarint('groups[].topics[].partitions[].<tagged fields>');
-    const _size = r.readUnsignedVarint('groups[].topics[].partitions[].<tagged fields>');
-    (_unknown ??= []).push({
-      tag: _tag,
-      data: r.readRawBytes(_size, 'groups[].topics[].partitions[].<tagged fields>'),
-    });
-  }
+  const _unknown = r.readTaggedFields('groups[].topics[].partitions[].<tagged fields>');
   const _s: DescribeShareGroupOffsetsResponsePartition = {
     partitionIndex,
     startOffset,
@@ -433,7 +376,5 @@ function writeDescribeShareGroupOffsetsResponsePartition(
     w.writeCompactNullableString(_x);
   }
   const _unknown = s.unknownTaggedFields;
-  const _count = _unknown === undefined ? 0 : _unknown.length;
-  w.writeUnsignedVarint(_count);
-  if (_unknown !== undefined) w.writeRawTaggedFieldsBelow(_unknown, 0, Number.POSITIVE_INFINITY);
+  w.writeTaggedFields(_unknown);
 }

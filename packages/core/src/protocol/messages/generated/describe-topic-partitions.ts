@@ -166,13 +166,7 @@ function readDescribeTopicPartitionsRequest(r: Reader, v: number): DescribeTopic
   const responsePartitionLimit: number = r.readInt32('responsePartitionLimit');
   const cursor: DescribeTopicPartitionsRequestCursor | null =
     r.readInt8('cursor') < 0 ? null : readDescribeTopicPartitionsRequestCursor(r, v);
-  let _unknown: TaggedField[] | undefined;
-  const _count = r.readTaggedFieldCount('<tagged fields>');
-  for (let _i = 0; _i < _count; _i++) {
-    const _tag = r.readUnsignedVarint('<tagged fields>');
-    const _size = r.readUnsignedVarint('<tagged fields>');
-    (_unknown ??= []).push({ tag: _tag, data: r.readRawBytes(_size, '<tagged fields>') });
-  }
+  const _unknown = r.readTaggedFields('<tagged fields>');
   const _s: DescribeTopicPartitionsRequest = { topics, responsePartitionLimit, cursor };
   if (_unknown !== undefined) _s.unknownTaggedFields = _unknown;
   return _s;
@@ -194,9 +188,7 @@ function writeDescribeTopicPartitionsRequest(w: Writer, v: number, s: DescribeTo
     }
   }
   const _unknown = s.unknownTaggedFields;
-  const _count = _unknown === undefined ? 0 : _unknown.length;
-  w.writeUnsignedVarint(_count);
-  if (_unknown !== undefined) w.writeRawTaggedFieldsBelow(_unknown, 0, Number.POSITIVE_INFINITY);
+  w.writeTaggedFields(_unknown);
 }
 
 function readDescribeTopicPartitionsRequestTopicRequest(
@@ -204,13 +196,7 @@ function readDescribeTopicPartitionsRequestTopicRequest(
   v: number,
 ): DescribeTopicPartitionsRequestTopicRequest {
   const name: string = r.readCompactString('topics[].name');
-  let _unknown: TaggedField[] | undefined;
-  const _count = r.readTaggedFieldCount('topics[].<tagged fields>');
-  for (let _i = 0; _i < _count; _i++) {
-    const _tag = r.readUnsignedVarint('topics[].<tagged fields>');
-    const _size = r.readUnsignedVarint('topics[].<tagged fields>');
-    (_unknown ??= []).push({ tag: _tag, data: r.readRawBytes(_size, 'topics[].<tagged fields>') });
-  }
+  const _unknown = r.readTaggedFields('topics[].<tagged fields>');
   const _s: DescribeTopicPartitionsRequestTopicRequest = { name };
   if (_unknown !== undefined) _s.unknownTaggedFields = _unknown;
   return _s;
@@ -226,21 +212,13 @@ function writeDescribeTopicPartitionsRequestTopicRequest(
     w.writeCompactString(_x);
   }
   const _unknown = s.unknownTaggedFields;
-  const _count = _unknown === undefined ? 0 : _unknown.length;
-  w.writeUnsignedVarint(_count);
-  if (_unknown !== undefined) w.writeRawTaggedFieldsBelow(_unknown, 0, Number.POSITIVE_INFINITY);
+  w.writeTaggedFields(_unknown);
 }
 
 function readDescribeTopicPartitionsRequestCursor(r: Reader, v: number): DescribeTopicPartitionsRequestCursor {
   const topicName: string = r.readCompactString('cursor.topicName');
   const partitionIndex: number = r.readInt32('cursor.partitionIndex');
-  let _unknown: TaggedField[] | undefined;
-  const _count = r.readTaggedFieldCount('cursor.<tagged fields>');
-  for (let _i = 0; _i < _count; _i++) {
-    const _tag = r.readUnsignedVarint('cursor.<tagged fields>');
-    const _size = r.readUnsignedVarint('cursor.<tagged fields>');
-    (_unknown ??= []).push({ tag: _tag, data: r.readRawBytes(_size, 'cursor.<tagged fields>') });
-  }
+  const _unknown = r.readTaggedFields('cursor.<tagged fields>');
   const _s: DescribeTopicPartitionsRequestCursor = { topicName, partitionIndex };
   if (_unknown !== undefined) _s.unknownTaggedFields = _unknown;
   return _s;
@@ -257,9 +235,7 @@ function writeDescribeTopicPartitionsRequestCursor(
   }
   w.writeInt32(s.partitionIndex);
   const _unknown = s.unknownTaggedFields;
-  const _count = _unknown === undefined ? 0 : _unknown.length;
-  w.writeUnsignedVarint(_count);
-  if (_unknown !== undefined) w.writeRawTaggedFieldsBelow(_unknown, 0, Number.POSITIVE_INFINITY);
+  w.writeTaggedFields(_unknown);
 }
 
 function readDescribeTopicPartitionsResponse(r: Reader, v: number): DescribeTopicPartitionsResponse {
@@ -271,13 +247,7 @@ function readDescribeTopicPartitionsResponse(r: Reader, v: number): DescribeTopi
   }
   const nextCursor: DescribeTopicPartitionsResponseCursor | null =
     r.readInt8('nextCursor') < 0 ? null : readDescribeTopicPartitionsResponseCursor(r, v);
-  let _unknown: TaggedField[] | undefined;
-  const _count = r.readTaggedFieldCount('<tagged fields>');
-  for (let _i = 0; _i < _count; _i++) {
-    const _tag = r.readUnsignedVarint('<tagged fields>');
-    const _size = r.readUnsignedVarint('<tagged fields>');
-    (_unknown ??= []).push({ tag: _tag, data: r.readRawBytes(_size, '<tagged fields>') });
-  }
+  const _unknown = r.readTaggedFields('<tagged fields>');
   const _s: DescribeTopicPartitionsResponse = { throttleTimeMs, topics, nextCursor };
   if (_unknown !== undefined) _s.unknownTaggedFields = _unknown;
   return _s;
@@ -299,9 +269,7 @@ function writeDescribeTopicPartitionsResponse(w: Writer, v: number, s: DescribeT
     }
   }
   const _unknown = s.unknownTaggedFields;
-  const _count = _unknown === undefined ? 0 : _unknown.length;
-  w.writeUnsignedVarint(_count);
-  if (_unknown !== undefined) w.writeRawTaggedFieldsBelow(_unknown, 0, Number.POSITIVE_INFINITY);
+  w.writeTaggedFields(_unknown);
 }
 
 function readDescribeTopicPartitionsResponseTopic(r: Reader, v: number): DescribeTopicPartitionsResponseTopic {
@@ -315,13 +283,7 @@ function readDescribeTopicPartitionsResponseTopic(r: Reader, v: number): Describ
     for (let _i = 0; _i < _n; _i++) partitions.push(readDescribeTopicPartitionsResponsePartition(r, v));
   }
   const topicAuthorizedOperations: number = r.readInt32('topics[].topicAuthorizedOperations');
-  let _unknown: TaggedField[] | undefined;
-  const _count = r.readTaggedFieldCount('topics[].<tagged fields>');
-  for (let _i = 0; _i < _count; _i++) {
-    const _tag = r.readUnsignedVarint('topics[].<tagged fields>');
-    const _size = r.readUnsignedVarint('topics[].<tagged fields>');
-    (_unknown ??= []).push({ tag: _tag, data: r.readRawBytes(_size, 'topics[].<tagged fields>') });
-  }
+  const _unknown = r.readTaggedFields('topics[].<tagged fields>');
   const _s: DescribeTopicPartitionsResponseTopic = {
     errorCode,
     name,
@@ -353,9 +315,7 @@ function writeDescribeTopicPartitionsResponseTopic(
   }
   w.writeInt32(s.topicAuthorizedOperations);
   const _unknown = s.unknownTaggedFields;
-  const _count = _unknown === undefined ? 0 : _unknown.length;
-  w.writeUnsignedVarint(_count);
-  if (_unknown !== undefined) w.writeRawTaggedFieldsBelow(_unknown, 0, Number.POSITIVE_INFINITY);
+  w.writeTaggedFields(_unknown);
 }
 
 function readDescribeTopicPartitionsResponsePartition(r: Reader, v: number): DescribeTopicPartitionsResponsePartition {
@@ -398,13 +358,7 @@ function readDescribeTopicPartitionsResponsePartition(r: Reader, v: number): Des
     const _n = r.readCompactArrayLength('topics[].partitions[].offlineReplicas', 4);
     for (let _i = 0; _i < _n; _i++) offlineReplicas.push(r.readInt32('topics[].partitions[].offlineReplicas[]'));
   }
-  let _unknown: TaggedField[] | undefined;
-  const _count = r.readTaggedFieldCount('topics[].partitions[].<tagged fields>');
-  for (let _i = 0; _i < _count; _i++) {
-    const _tag = r.readUnsignedVarint('topics[].partitions[].<tagged fields>');
-    const _size = r.readUnsignedVarint('topics[].partitions[].<tagged fields>');
-    (_unknown ??= []).push({ tag: _tag, data: r.readRawBytes(_size, 'topics[].partitions[].<tagged fields>') });
-  }
+  const _unknown = r.readTaggedFields('topics[].partitions[].<tagged fields>');
   const _s: DescribeTopicPartitionsResponsePartition = {
     errorCode,
     partitionIndex,
@@ -463,21 +417,13 @@ function writeDescribeTopicPartitionsResponsePartition(
     for (const _e of _a) w.writeInt32(_e);
   }
   const _unknown = s.unknownTaggedFields;
-  const _count = _unknown === undefined ? 0 : _unknown.length;
-  w.writeUnsignedVarint(_count);
-  if (_unknown !== undefined) w.writeRawTaggedFieldsBelow(_unknown, 0, Number.POSITIVE_INFINITY);
+  w.writeTaggedFields(_unknown);
 }
 
 function readDescribeTopicPartitionsResponseCursor(r: Reader, v: number): DescribeTopicPartitionsResponseCursor {
   const topicName: string = r.readCompactString('nextCursor.topicName');
   const partitionIndex: number = r.readInt32('nextCursor.partitionIndex');
-  let _unknown: TaggedField[] | undefined;
-  const _count = r.readTaggedFieldCount('nextCursor.<tagged fields>');
-  for (let _i = 0; _i < _count; _i++) {
-    const _tag = r.readUnsignedVarint('nextCursor.<tagged fields>');
-    const _size = r.readUnsignedVarint('nextCursor.<tagged fields>');
-    (_unknown ??= []).push({ tag: _tag, data: r.readRawBytes(_size, 'nextCursor.<tagged fields>') });
-  }
+  const _unknown = r.readTaggedFields('nextCursor.<tagged fields>');
   const _s: DescribeTopicPartitionsResponseCursor = { topicName, partitionIndex };
   if (_unknown !== undefined) _s.unknownTaggedFields = _unknown;
   return _s;
@@ -494,7 +440,5 @@ function writeDescribeTopicPartitionsResponseCursor(
   }
   w.writeInt32(s.partitionIndex);
   const _unknown = s.unknownTaggedFields;
-  const _count = _unknown === undefined ? 0 : _unknown.length;
-  w.writeUnsignedVarint(_count);
-  if (_unknown !== undefined) w.writeRawTaggedFieldsBelow(_unknown, 0, Number.POSITIVE_INFINITY);
+  w.writeTaggedFields(_unknown);
 }

@@ -119,13 +119,7 @@ function readDescribeTransactionsRequest(r: Reader, v: number): DescribeTransact
     const _n = r.readCompactArrayLength('transactionalIds', 1);
     for (let _i = 0; _i < _n; _i++) transactionalIds.push(r.readCompactString('transactionalIds[]'));
   }
-  let _unknown: TaggedField[] | undefined;
-  const _count = r.readTaggedFieldCount('<tagged fields>');
-  for (let _i = 0; _i < _count; _i++) {
-    const _tag = r.readUnsignedVarint('<tagged fields>');
-    const _size = r.readUnsignedVarint('<tagged fields>');
-    (_unknown ??= []).push({ tag: _tag, data: r.readRawBytes(_size, '<tagged fields>') });
-  }
+  const _unknown = r.readTaggedFields('<tagged fields>');
   const _s: DescribeTransactionsRequest = { transactionalIds };
   if (_unknown !== undefined) _s.unknownTaggedFields = _unknown;
   return _s;
@@ -138,9 +132,7 @@ function writeDescribeTransactionsRequest(w: Writer, v: number, s: DescribeTrans
     for (const _e of _a) w.writeCompactString(_e);
   }
   const _unknown = s.unknownTaggedFields;
-  const _count = _unknown === undefined ? 0 : _unknown.length;
-  w.writeUnsignedVarint(_count);
-  if (_unknown !== undefined) w.writeRawTaggedFieldsBelow(_unknown, 0, Number.POSITIVE_INFINITY);
+  w.writeTaggedFields(_unknown);
 }
 
 function readDescribeTransactionsResponse(r: Reader, v: number): DescribeTransactionsResponse {
@@ -150,13 +142,7 @@ function readDescribeTransactionsResponse(r: Reader, v: number): DescribeTransac
     const _n = r.readCompactArrayLength('transactionStates', 28);
     for (let _i = 0; _i < _n; _i++) transactionStates.push(readDescribeTransactionsResponseTransactionState(r, v));
   }
-  let _unknown: TaggedField[] | undefined;
-  const _count = r.readTaggedFieldCount('<tagged fields>');
-  for (let _i = 0; _i < _count; _i++) {
-    const _tag = r.readUnsignedVarint('<tagged fields>');
-    const _size = r.readUnsignedVarint('<tagged fields>');
-    (_unknown ??= []).push({ tag: _tag, data: r.readRawBytes(_size, '<tagged fields>') });
-  }
+  const _unknown = r.readTaggedFields('<tagged fields>');
   const _s: DescribeTransactionsResponse = { throttleTimeMs, transactionStates };
   if (_unknown !== undefined) _s.unknownTaggedFields = _unknown;
   return _s;
@@ -170,9 +156,7 @@ function writeDescribeTransactionsResponse(w: Writer, v: number, s: DescribeTran
     for (const _e of _a) writeDescribeTransactionsResponseTransactionState(w, v, _e);
   }
   const _unknown = s.unknownTaggedFields;
-  const _count = _unknown === undefined ? 0 : _unknown.length;
-  w.writeUnsignedVarint(_count);
-  if (_unknown !== undefined) w.writeRawTaggedFieldsBelow(_unknown, 0, Number.POSITIVE_INFINITY);
+  w.writeTaggedFields(_unknown);
 }
 
 function readDescribeTransactionsResponseTransactionState(
@@ -191,13 +175,7 @@ function readDescribeTransactionsResponseTransactionState(
     const _n = r.readCompactArrayLength('transactionStates[].topics', 3);
     for (let _i = 0; _i < _n; _i++) topics.push(readDescribeTransactionsResponseTopicData(r, v));
   }
-  let _unknown: TaggedField[] | undefined;
-  const _count = r.readTaggedFieldCount('transactionStates[].<tagged fields>');
-  for (let _i = 0; _i < _count; _i++) {
-    const _tag = r.readUnsignedVarint('transactionStates[].<tagged fields>');
-    const _size = r.readUnsignedVarint('transactionStates[].<tagged fields>');
-    (_unknown ??= []).push({ tag: _tag, data: r.readRawBytes(_size, 'transactionStates[].<tagged fields>') });
-  }
+  const _unknown = r.readTaggedFields('transactionStates[].<tagged fields>');
   const _s: DescribeTransactionsResponseTransactionState = {
     errorCode,
     transactionalId,
@@ -236,9 +214,7 @@ function writeDescribeTransactionsResponseTransactionState(
     for (const _e of _a) writeDescribeTransactionsResponseTopicData(w, v, _e);
   }
   const _unknown = s.unknownTaggedFields;
-  const _count = _unknown === undefined ? 0 : _unknown.length;
-  w.writeUnsignedVarint(_count);
-  if (_unknown !== undefined) w.writeRawTaggedFieldsBelow(_unknown, 0, Number.POSITIVE_INFINITY);
+  w.writeTaggedFields(_unknown);
 }
 
 function readDescribeTransactionsResponseTopicData(r: Reader, v: number): DescribeTransactionsResponseTopicData {
@@ -248,13 +224,7 @@ function readDescribeTransactionsResponseTopicData(r: Reader, v: number): Descri
     const _n = r.readCompactArrayLength('transactionStates[].topics[].partitions', 4);
     for (let _i = 0; _i < _n; _i++) partitions.push(r.readInt32('transactionStates[].topics[].partitions[]'));
   }
-  let _unknown: TaggedField[] | undefined;
-  const _count = r.readTaggedFieldCount('transactionStates[].topics[].<tagged fields>');
-  for (let _i = 0; _i < _count; _i++) {
-    const _tag = r.readUnsignedVarint('transactionStates[].topics[].<tagged fields>');
-    const _size = r.readUnsignedVarint('transactionStates[].topics[].<tagged fields>');
-    (_unknown ??= []).push({ tag: _tag, data: r.readRawBytes(_size, 'transactionStates[].topics[].<tagged fields>') });
-  }
+  const _unknown = r.readTaggedFields('transactionStates[].topics[].<tagged fields>');
   const _s: DescribeTransactionsResponseTopicData = { topic, partitions };
   if (_unknown !== undefined) _s.unknownTaggedFields = _unknown;
   return _s;
@@ -275,7 +245,5 @@ function writeDescribeTransactionsResponseTopicData(
     for (const _e of _a) w.writeInt32(_e);
   }
   const _unknown = s.unknownTaggedFields;
-  const _count = _unknown === undefined ? 0 : _unknown.length;
-  w.writeUnsignedVarint(_count);
-  if (_unknown !== undefined) w.writeRawTaggedFieldsBelow(_unknown, 0, Number.POSITIVE_INFINITY);
+  w.writeTaggedFields(_unknown);
 }

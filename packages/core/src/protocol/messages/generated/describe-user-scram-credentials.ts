@@ -137,13 +137,7 @@ function readDescribeUserScramCredentialsRequest(r: Reader, v: number): Describe
       users = _a;
     }
   }
-  let _unknown: TaggedField[] | undefined;
-  const _count = r.readTaggedFieldCount('<tagged fields>');
-  for (let _i = 0; _i < _count; _i++) {
-    const _tag = r.readUnsignedVarint('<tagged fields>');
-    const _size = r.readUnsignedVarint('<tagged fields>');
-    (_unknown ??= []).push({ tag: _tag, data: r.readRawBytes(_size, '<tagged fields>') });
-  }
+  const _unknown = r.readTaggedFields('<tagged fields>');
   const _s: DescribeUserScramCredentialsRequest = { users };
   if (_unknown !== undefined) _s.unknownTaggedFields = _unknown;
   return _s;
@@ -160,9 +154,7 @@ function writeDescribeUserScramCredentialsRequest(w: Writer, v: number, s: Descr
     }
   }
   const _unknown = s.unknownTaggedFields;
-  const _count = _unknown === undefined ? 0 : _unknown.length;
-  w.writeUnsignedVarint(_count);
-  if (_unknown !== undefined) w.writeRawTaggedFieldsBelow(_unknown, 0, Number.POSITIVE_INFINITY);
+  w.writeTaggedFields(_unknown);
 }
 
 function readDescribeUserScramCredentialsRequestUserName(
@@ -170,13 +162,7 @@ function readDescribeUserScramCredentialsRequestUserName(
   v: number,
 ): DescribeUserScramCredentialsRequestUserName {
   const name: string = r.readCompactString('users[].name');
-  let _unknown: TaggedField[] | undefined;
-  const _count = r.readTaggedFieldCount('users[].<tagged fields>');
-  for (let _i = 0; _i < _count; _i++) {
-    const _tag = r.readUnsignedVarint('users[].<tagged fields>');
-    const _size = r.readUnsignedVarint('users[].<tagged fields>');
-    (_unknown ??= []).push({ tag: _tag, data: r.readRawBytes(_size, 'users[].<tagged fields>') });
-  }
+  const _unknown = r.readTaggedFields('users[].<tagged fields>');
   const _s: DescribeUserScramCredentialsRequestUserName = { name };
   if (_unknown !== undefined) _s.unknownTaggedFields = _unknown;
   return _s;
@@ -192,9 +178,7 @@ function writeDescribeUserScramCredentialsRequestUserName(
     w.writeCompactString(_x);
   }
   const _unknown = s.unknownTaggedFields;
-  const _count = _unknown === undefined ? 0 : _unknown.length;
-  w.writeUnsignedVarint(_count);
-  if (_unknown !== undefined) w.writeRawTaggedFieldsBelow(_unknown, 0, Number.POSITIVE_INFINITY);
+  w.writeTaggedFields(_unknown);
 }
 
 function readDescribeUserScramCredentialsResponse(r: Reader, v: number): DescribeUserScramCredentialsResponse {
@@ -207,13 +191,7 @@ function readDescribeUserScramCredentialsResponse(r: Reader, v: number): Describ
     for (let _i = 0; _i < _n; _i++)
       results.push(readDescribeUserScramCredentialsResponseDescribeUserScramCredentialsResult(r, v));
   }
-  let _unknown: TaggedField[] | undefined;
-  const _count = r.readTaggedFieldCount('<tagged fields>');
-  for (let _i = 0; _i < _count; _i++) {
-    const _tag = r.readUnsignedVarint('<tagged fields>');
-    const _size = r.readUnsignedVarint('<tagged fields>');
-    (_unknown ??= []).push({ tag: _tag, data: r.readRawBytes(_size, '<tagged fields>') });
-  }
+  const _unknown = r.readTaggedFields('<tagged fields>');
   const _s: DescribeUserScramCredentialsResponse = { throttleTimeMs, errorCode, errorMessage, results };
   if (_unknown !== undefined) _s.unknownTaggedFields = _unknown;
   return _s;
@@ -236,9 +214,7 @@ function writeDescribeUserScramCredentialsResponse(
     for (const _e of _a) writeDescribeUserScramCredentialsResponseDescribeUserScramCredentialsResult(w, v, _e);
   }
   const _unknown = s.unknownTaggedFields;
-  const _count = _unknown === undefined ? 0 : _unknown.length;
-  w.writeUnsignedVarint(_count);
-  if (_unknown !== undefined) w.writeRawTaggedFieldsBelow(_unknown, 0, Number.POSITIVE_INFINITY);
+  w.writeTaggedFields(_unknown);
 }
 
 function readDescribeUserScramCredentialsResponseDescribeUserScramCredentialsResult(
@@ -253,13 +229,7 @@ function readDescribeUserScramCredentialsResponseDescribeUserScramCredentialsRes
     const _n = r.readCompactArrayLength('results[].credentialInfos', 6);
     for (let _i = 0; _i < _n; _i++) credentialInfos.push(readDescribeUserScramCredentialsResponseCredentialInfo(r, v));
   }
-  let _unknown: TaggedField[] | undefined;
-  const _count = r.readTaggedFieldCount('results[].<tagged fields>');
-  for (let _i = 0; _i < _count; _i++) {
-    const _tag = r.readUnsignedVarint('results[].<tagged fields>');
-    const _size = r.readUnsignedVarint('results[].<tagged fields>');
-    (_unknown ??= []).push({ tag: _tag, data: r.readRawBytes(_size, 'results[].<tagged fields>') });
-  }
+  const _unknown = r.readTaggedFields('results[].<tagged fields>');
   const _s: DescribeUserScramCredentialsResponseDescribeUserScramCredentialsResult = {
     user,
     errorCode,
@@ -290,9 +260,7 @@ function writeDescribeUserScramCredentialsResponseDescribeUserScramCredentialsRe
     for (const _e of _a) writeDescribeUserScramCredentialsResponseCredentialInfo(w, v, _e);
   }
   const _unknown = s.unknownTaggedFields;
-  const _count = _unknown === undefined ? 0 : _unknown.length;
-  w.writeUnsignedVarint(_count);
-  if (_unknown !== undefined) w.writeRawTaggedFieldsBelow(_unknown, 0, Number.POSITIVE_INFINITY);
+  w.writeTaggedFields(_unknown);
 }
 
 function readDescribeUserScramCredentialsResponseCredentialInfo(
@@ -301,13 +269,7 @@ function readDescribeUserScramCredentialsResponseCredentialInfo(
 ): DescribeUserScramCredentialsResponseCredentialInfo {
   const mechanism: number = r.readInt8('results[].credentialInfos[].mechanism');
   const iterations: number = r.readInt32('results[].credentialInfos[].iterations');
-  let _unknown: TaggedField[] | undefined;
-  const _count = r.readTaggedFieldCount('results[].credentialInfos[].<tagged fields>');
-  for (let _i = 0; _i < _count; _i++) {
-    const _tag = r.readUnsignedVarint('results[].credentialInfos[].<tagged fields>');
-    const _size = r.readUnsignedVarint('results[].credentialInfos[].<tagged fields>');
-    (_unknown ??= []).push({ tag: _tag, data: r.readRawBytes(_size, 'results[].credentialInfos[].<tagged fields>') });
-  }
+  const _unknown = r.readTaggedFields('results[].credentialInfos[].<tagged fields>');
   const _s: DescribeUserScramCredentialsResponseCredentialInfo = { mechanism, iterations };
   if (_unknown !== undefined) _s.unknownTaggedFields = _unknown;
   return _s;
@@ -321,7 +283,5 @@ function writeDescribeUserScramCredentialsResponseCredentialInfo(
   w.writeInt8(s.mechanism);
   w.writeInt32(s.iterations);
   const _unknown = s.unknownTaggedFields;
-  const _count = _unknown === undefined ? 0 : _unknown.length;
-  w.writeUnsignedVarint(_count);
-  if (_unknown !== undefined) w.writeRawTaggedFieldsBelow(_unknown, 0, Number.POSITIVE_INFINITY);
+  w.writeTaggedFields(_unknown);
 }

@@ -127,15 +127,7 @@ function readElectLeadersRequest(r: Reader, v: number): ElectLeadersRequest {
     }
   }
   const timeoutMs: number = r.readInt32('timeoutMs');
-  let _unknown: TaggedField[] | undefined;
-  if (v === 2) {
-    const _count = r.readTaggedFieldCount('<tagged fields>');
-    for (let _i = 0; _i < _count; _i++) {
-      const _tag = r.readUnsignedVarint('<tagged fields>');
-      const _size = r.readUnsignedVarint('<tagged fields>');
-      (_unknown ??= []).push({ tag: _tag, data: r.readRawBytes(_size, '<tagged fields>') });
-    }
-  }
+  const _unknown = v === 2 ? r.readTaggedFields('<tagged fields>') : undefined;
   const _s: ElectLeadersRequest = { electionType, topicPartitions, timeoutMs };
   if (_unknown !== undefined) _s.unknownTaggedFields = _unknown;
   return _s;
@@ -162,9 +154,7 @@ function writeElectLeadersRequest(w: Writer, v: number, s: ElectLeadersRequest):
   w.writeInt32(s.timeoutMs ?? 60000);
   const _unknown = s.unknownTaggedFields;
   if (v === 2) {
-    const _count = _unknown === undefined ? 0 : _unknown.length;
-    w.writeUnsignedVarint(_count);
-    if (_unknown !== undefined) w.writeRawTaggedFieldsBelow(_unknown, 0, Number.POSITIVE_INFINITY);
+    w.writeTaggedFields(_unknown);
   } else if (_unknown !== undefined && _unknown.length > 0) {
     throw unsupportedTaggedFields('ElectLeadersRequest', '', v);
   }
@@ -181,15 +171,7 @@ function readElectLeadersRequestTopicPartitions(r: Reader, v: number): ElectLead
         : r.readArrayLength('topicPartitions[].partitions', 4);
     for (let _i = 0; _i < _n; _i++) partitions.push(r.readInt32('topicPartitions[].partitions[]'));
   }
-  let _unknown: TaggedField[] | undefined;
-  if (v === 2) {
-    const _count = r.readTaggedFieldCount('topicPartitions[].<tagged fields>');
-    for (let _i = 0; _i < _count; _i++) {
-      const _tag = r.readUnsignedVarint('topicPartitions[].<tagged fields>');
-      const _size = r.readUnsignedVarint('topicPartitions[].<tagged fields>');
-      (_unknown ??= []).push({ tag: _tag, data: r.readRawBytes(_size, 'topicPartitions[].<tagged fields>') });
-    }
-  }
+  const _unknown = v === 2 ? r.readTaggedFields('topicPartitions[].<tagged fields>') : undefined;
   const _s: ElectLeadersRequestTopicPartitions = { topic, partitions };
   if (_unknown !== undefined) _s.unknownTaggedFields = _unknown;
   return _s;
@@ -209,9 +191,7 @@ function writeElectLeadersRequestTopicPartitions(w: Writer, v: number, s: ElectL
   }
   const _unknown = s.unknownTaggedFields;
   if (v === 2) {
-    const _count = _unknown === undefined ? 0 : _unknown.length;
-    w.writeUnsignedVarint(_count);
-    if (_unknown !== undefined) w.writeRawTaggedFieldsBelow(_unknown, 0, Number.POSITIVE_INFINITY);
+    w.writeTaggedFields(_unknown);
   } else if (_unknown !== undefined && _unknown.length > 0) {
     throw unsupportedTaggedFields('ElectLeadersRequest', 'topicPartitions[].', v);
   }
@@ -226,15 +206,7 @@ function readElectLeadersResponse(r: Reader, v: number): ElectLeadersResponse {
       v === 2 ? r.readCompactArrayLength('replicaElectionResults', 2) : r.readArrayLength('replicaElectionResults', 2);
     for (let _i = 0; _i < _n; _i++) replicaElectionResults.push(readElectLeadersResponseReplicaElectionResult(r, v));
   }
-  let _unknown: TaggedField[] | undefined;
-  if (v === 2) {
-    const _count = r.readTaggedFieldCount('<tagged fields>');
-    for (let _i = 0; _i < _count; _i++) {
-      const _tag = r.readUnsignedVarint('<tagged fields>');
-      const _size = r.readUnsignedVarint('<tagged fields>');
-      (_unknown ??= []).push({ tag: _tag, data: r.readRawBytes(_size, '<tagged fields>') });
-    }
-  }
+  const _unknown = v === 2 ? r.readTaggedFields('<tagged fields>') : undefined;
   const _s: ElectLeadersResponse = { throttleTimeMs, errorCode, replicaElectionResults };
   if (_unknown !== undefined) _s.unknownTaggedFields = _unknown;
   return _s;
@@ -255,9 +227,7 @@ function writeElectLeadersResponse(w: Writer, v: number, s: ElectLeadersResponse
   }
   const _unknown = s.unknownTaggedFields;
   if (v === 2) {
-    const _count = _unknown === undefined ? 0 : _unknown.length;
-    w.writeUnsignedVarint(_count);
-    if (_unknown !== undefined) w.writeRawTaggedFieldsBelow(_unknown, 0, Number.POSITIVE_INFINITY);
+    w.writeTaggedFields(_unknown);
   } else if (_unknown !== undefined && _unknown.length > 0) {
     throw unsupportedTaggedFields('ElectLeadersResponse', '', v);
   }
@@ -277,15 +247,7 @@ function readElectLeadersResponseReplicaElectionResult(
         : r.readArrayLength('replicaElectionResults[].partitionResult', 7);
     for (let _i = 0; _i < _n; _i++) partitionResult.push(readElectLeadersResponsePartitionResult(r, v));
   }
-  let _unknown: TaggedField[] | undefined;
-  if (v === 2) {
-    const _count = r.readTaggedFieldCount('replicaElectionResults[].<tagged fields>');
-    for (let _i = 0; _i < _count; _i++) {
-      const _tag = r.readUnsignedVarint('replicaElectionResults[].<tagged fields>');
-      const _size = r.readUnsignedVarint('replicaElectionResults[].<tagged fields>');
-      (_unknown ??= []).push({ tag: _tag, data: r.readRawBytes(_size, 'replicaElectionResults[].<tagged fields>') });
-    }
-  }
+  const _unknown = v === 2 ? r.readTaggedFields('replicaElectionResults[].<tagged fields>') : undefined;
   const _s: ElectLeadersResponseReplicaElectionResult = { topic, partitionResult };
   if (_unknown !== undefined) _s.unknownTaggedFields = _unknown;
   return _s;
@@ -309,9 +271,7 @@ function writeElectLeadersResponseReplicaElectionResult(
   }
   const _unknown = s.unknownTaggedFields;
   if (v === 2) {
-    const _count = _unknown === undefined ? 0 : _unknown.length;
-    w.writeUnsignedVarint(_count);
-    if (_unknown !== undefined) w.writeRawTaggedFieldsBelow(_unknown, 0, Number.POSITIVE_INFINITY);
+    w.writeTaggedFields(_unknown);
   } else if (_unknown !== undefined && _unknown.length > 0) {
     throw unsupportedTaggedFields('ElectLeadersResponse', 'replicaElectionResults[].', v);
   }
@@ -324,18 +284,8 @@ function readElectLeadersResponsePartitionResult(r: Reader, v: number): ElectLea
     v === 2
       ? r.readCompactNullableString('replicaElectionResults[].partitionResult[].errorMessage')
       : r.readNullableString('replicaElectionResults[].partitionResult[].errorMessage');
-  let _unknown: TaggedField[] | undefined;
-  if (v === 2) {
-    const _count = r.readTaggedFieldCount('replicaElectionResults[].partitionResult[].<tagged fields>');
-    for (let _i = 0; _i < _count; _i++) {
-      const _tag = r.readUnsignedVarint('replicaElectionResults[].partitionResult[].<tagged fields>');
-      const _size = r.readUnsignedVarint('replicaElectionResults[].partitionResult[].<tagged fields>');
-      (_unknown ??= []).push({
-        tag: _tag,
-        data: r.readRawBytes(_size, 'replicaElectionResults[].partitionResult[].<tagged fields>'),
-      });
-    }
-  }
+  const _unknown =
+    v === 2 ? r.readTaggedFields('replicaElectionResults[].partitionResult[].<tagged fields>') : undefined;
   const _s: ElectLeadersResponsePartitionResult = { partitionId, errorCode, errorMessage };
   if (_unknown !== undefined) _s.unknownTaggedFields = _unknown;
   return _s;
@@ -351,9 +301,7 @@ function writeElectLeadersResponsePartitionResult(w: Writer, v: number, s: Elect
   }
   const _unknown = s.unknownTaggedFields;
   if (v === 2) {
-    const _count = _unknown === undefined ? 0 : _unknown.length;
-    w.writeUnsignedVarint(_count);
-    if (_unknown !== undefined) w.writeRawTaggedFieldsBelow(_unknown, 0, Number.POSITIVE_INFINITY);
+    w.writeTaggedFields(_unknown);
   } else if (_unknown !== undefined && _unknown.length > 0) {
     throw unsupportedTaggedFields('ElectLeadersResponse', 'replicaElectionResults[].partitionResult[].', v);
   }

@@ -88,15 +88,7 @@ function readEndTxnRequest(r: Reader, v: number): EndTxnRequest {
   const producerId: bigint = r.readInt64('producerId');
   const producerEpoch: number = r.readInt16('producerEpoch');
   const committed: boolean = r.readBoolean('committed');
-  let _unknown: TaggedField[] | undefined;
-  if (v >= 3) {
-    const _count = r.readTaggedFieldCount('<tagged fields>');
-    for (let _i = 0; _i < _count; _i++) {
-      const _tag = r.readUnsignedVarint('<tagged fields>');
-      const _size = r.readUnsignedVarint('<tagged fields>');
-      (_unknown ??= []).push({ tag: _tag, data: r.readRawBytes(_size, '<tagged fields>') });
-    }
-  }
+  const _unknown = v >= 3 ? r.readTaggedFields('<tagged fields>') : undefined;
   const _s: EndTxnRequest = { transactionalId, producerId, producerEpoch, committed };
   if (_unknown !== undefined) _s.unknownTaggedFields = _unknown;
   return _s;
@@ -113,9 +105,7 @@ function writeEndTxnRequest(w: Writer, v: number, s: EndTxnRequest): void {
   w.writeBoolean(s.committed);
   const _unknown = s.unknownTaggedFields;
   if (v >= 3) {
-    const _count = _unknown === undefined ? 0 : _unknown.length;
-    w.writeUnsignedVarint(_count);
-    if (_unknown !== undefined) w.writeRawTaggedFieldsBelow(_unknown, 0, Number.POSITIVE_INFINITY);
+    w.writeTaggedFields(_unknown);
   } else if (_unknown !== undefined && _unknown.length > 0) {
     throw unsupportedTaggedFields('EndTxnRequest', '', v);
   }
@@ -126,15 +116,7 @@ function readEndTxnResponse(r: Reader, v: number): EndTxnResponse {
   const errorCode: number = r.readInt16('errorCode');
   const producerId: bigint = v === 5 ? r.readInt64('producerId') : -1n;
   const producerEpoch: number = v === 5 ? r.readInt16('producerEpoch') : -1;
-  let _unknown: TaggedField[] | undefined;
-  if (v >= 3) {
-    const _count = r.readTaggedFieldCount('<tagged fields>');
-    for (let _i = 0; _i < _count; _i++) {
-      const _tag = r.readUnsignedVarint('<tagged fields>');
-      const _size = r.readUnsignedVarint('<tagged fields>');
-      (_unknown ??= []).push({ tag: _tag, data: r.readRawBytes(_size, '<tagged fields>') });
-    }
-  }
+  const _unknown = v >= 3 ? r.readTaggedFields('<tagged fields>') : undefined;
   const _s: EndTxnResponse = { throttleTimeMs, errorCode, producerId, producerEpoch };
   if (_unknown !== undefined) _s.unknownTaggedFields = _unknown;
   return _s;
@@ -151,9 +133,7 @@ function writeEndTxnResponse(w: Writer, v: number, s: EndTxnResponse): void {
   }
   const _unknown = s.unknownTaggedFields;
   if (v >= 3) {
-    const _count = _unknown === undefined ? 0 : _unknown.length;
-    w.writeUnsignedVarint(_count);
-    if (_unknown !== undefined) w.writeRawTaggedFieldsBelow(_unknown, 0, Number.POSITIVE_INFINITY);
+    w.writeTaggedFields(_unknown);
   } else if (_unknown !== undefined && _unknown.length > 0) {
     throw unsupportedTaggedFields('EndTxnResponse', '', v);
   }

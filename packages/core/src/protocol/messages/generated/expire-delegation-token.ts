@@ -88,15 +88,7 @@ export function decodeExpireDelegationTokenResponse(r: Reader, version: number):
 function readExpireDelegationTokenRequest(r: Reader, v: number): ExpireDelegationTokenRequest {
   const hmac: Buffer = v === 2 ? r.readCompactBytes('hmac') : r.readBytes('hmac');
   const expiryTimePeriodMs: bigint = r.readInt64('expiryTimePeriodMs');
-  let _unknown: TaggedField[] | undefined;
-  if (v === 2) {
-    const _count = r.readTaggedFieldCount('<tagged fields>');
-    for (let _i = 0; _i < _count; _i++) {
-      const _tag = r.readUnsignedVarint('<tagged fields>');
-      const _size = r.readUnsignedVarint('<tagged fields>');
-      (_unknown ??= []).push({ tag: _tag, data: r.readRawBytes(_size, '<tagged fields>') });
-    }
-  }
+  const _unknown = v === 2 ? r.readTaggedFields('<tagged fields>') : undefined;
   const _s: ExpireDelegationTokenRequest = { hmac, expiryTimePeriodMs };
   if (_unknown !== undefined) _s.unknownTaggedFields = _unknown;
   return _s;
@@ -111,9 +103,7 @@ function writeExpireDelegationTokenRequest(w: Writer, v: number, s: ExpireDelega
   w.writeInt64(s.expiryTimePeriodMs);
   const _unknown = s.unknownTaggedFields;
   if (v === 2) {
-    const _count = _unknown === undefined ? 0 : _unknown.length;
-    w.writeUnsignedVarint(_count);
-    if (_unknown !== undefined) w.writeRawTaggedFieldsBelow(_unknown, 0, Number.POSITIVE_INFINITY);
+    w.writeTaggedFields(_unknown);
   } else if (_unknown !== undefined && _unknown.length > 0) {
     throw unsupportedTaggedFields('ExpireDelegationTokenRequest', '', v);
   }
@@ -123,15 +113,7 @@ function readExpireDelegationTokenResponse(r: Reader, v: number): ExpireDelegati
   const errorCode: number = r.readInt16('errorCode');
   const expiryTimestampMs: bigint = r.readInt64('expiryTimestampMs');
   const throttleTimeMs: number = r.readInt32('throttleTimeMs');
-  let _unknown: TaggedField[] | undefined;
-  if (v === 2) {
-    const _count = r.readTaggedFieldCount('<tagged fields>');
-    for (let _i = 0; _i < _count; _i++) {
-      const _tag = r.readUnsignedVarint('<tagged fields>');
-      const _size = r.readUnsignedVarint('<tagged fields>');
-      (_unknown ??= []).push({ tag: _tag, data: r.readRawBytes(_size, '<tagged fields>') });
-    }
-  }
+  const _unknown = v === 2 ? r.readTaggedFields('<tagged fields>') : undefined;
   const _s: ExpireDelegationTokenResponse = { errorCode, expiryTimestampMs, throttleTimeMs };
   if (_unknown !== undefined) _s.unknownTaggedFields = _unknown;
   return _s;
@@ -143,9 +125,7 @@ function writeExpireDelegationTokenResponse(w: Writer, v: number, s: ExpireDeleg
   w.writeInt32(s.throttleTimeMs);
   const _unknown = s.unknownTaggedFields;
   if (v === 2) {
-    const _count = _unknown === undefined ? 0 : _unknown.length;
-    w.writeUnsignedVarint(_count);
-    if (_unknown !== undefined) w.writeRawTaggedFieldsBelow(_unknown, 0, Number.POSITIVE_INFINITY);
+    w.writeTaggedFields(_unknown);
   } else if (_unknown !== undefined && _unknown.length > 0) {
     throw unsupportedTaggedFields('ExpireDelegationTokenResponse', '', v);
   }

@@ -395,13 +395,7 @@ function writeFetchRequest(w: Writer, v: number, s: FetchRequest): void {
 function readFetchRequestReplicaState(r: Reader, v: number): FetchRequestReplicaState {
   const replicaId: number = r.readInt32('replicaState.replicaId');
   const replicaEpoch: bigint = r.readInt64('replicaState.replicaEpoch');
-  let _unknown: TaggedField[] | undefined;
-  const _count = r.readTaggedFieldCount('replicaState.<tagged fields>');
-  for (let _i = 0; _i < _count; _i++) {
-    const _tag = r.readUnsignedVarint('replicaState.<tagged fields>');
-    const _size = r.readUnsignedVarint('replicaState.<tagged fields>');
-    (_unknown ??= []).push({ tag: _tag, data: r.readRawBytes(_size, 'replicaState.<tagged fields>') });
-  }
+  const _unknown = r.readTaggedFields('replicaState.<tagged fields>');
   const _s: FetchRequestReplicaState = { replicaId, replicaEpoch };
   if (_unknown !== undefined) _s.unknownTaggedFields = _unknown;
   return _s;
@@ -411,9 +405,7 @@ function writeFetchRequestReplicaState(w: Writer, v: number, s: FetchRequestRepl
   w.writeInt32(s.replicaId ?? -1);
   w.writeInt64(s.replicaEpoch ?? -1n);
   const _unknown = s.unknownTaggedFields;
-  const _count = _unknown === undefined ? 0 : _unknown.length;
-  w.writeUnsignedVarint(_count);
-  if (_unknown !== undefined) w.writeRawTaggedFieldsBelow(_unknown, 0, Number.POSITIVE_INFINITY);
+  w.writeTaggedFields(_unknown);
 }
 
 function readFetchRequestFetchTopic(r: Reader, v: number): FetchRequestFetchTopic {
@@ -426,15 +418,7 @@ function readFetchRequestFetchTopic(r: Reader, v: number): FetchRequestFetchTopi
       v >= 12 ? r.readCompactArrayLength('topics[].partitions', 16) : r.readArrayLength('topics[].partitions', 16);
     for (let _i = 0; _i < _n; _i++) partitions.push(readFetchRequestFetchPartition(r, v));
   }
-  let _unknown: TaggedField[] | undefined;
-  if (v >= 12) {
-    const _count = r.readTaggedFieldCount('topics[].<tagged fields>');
-    for (let _i = 0; _i < _count; _i++) {
-      const _tag = r.readUnsignedVarint('topics[].<tagged fields>');
-      const _size = r.readUnsignedVarint('topics[].<tagged fields>');
-      (_unknown ??= []).push({ tag: _tag, data: r.readRawBytes(_size, 'topics[].<tagged fields>') });
-    }
-  }
+  const _unknown = v >= 12 ? r.readTaggedFields('topics[].<tagged fields>') : undefined;
   const _s: FetchRequestFetchTopic = { topic, topicId, partitions };
   if (_unknown !== undefined) _s.unknownTaggedFields = _unknown;
   return _s;
@@ -459,9 +443,7 @@ function writeFetchRequestFetchTopic(w: Writer, v: number, s: FetchRequestFetchT
   }
   const _unknown = s.unknownTaggedFields;
   if (v >= 12) {
-    const _count = _unknown === undefined ? 0 : _unknown.length;
-    w.writeUnsignedVarint(_count);
-    if (_unknown !== undefined) w.writeRawTaggedFieldsBelow(_unknown, 0, Number.POSITIVE_INFINITY);
+    w.writeTaggedFields(_unknown);
   } else if (_unknown !== undefined && _unknown.length > 0) {
     throw unsupportedTaggedFields('FetchRequest', 'topics[].', v);
   }
@@ -578,15 +560,7 @@ function readFetchRequestForgottenTopic(r: Reader, v: number): FetchRequestForgo
         : r.readArrayLength('forgottenTopicsData[].partitions', 4);
     for (let _i = 0; _i < _n; _i++) partitions.push(r.readInt32('forgottenTopicsData[].partitions[]'));
   }
-  let _unknown: TaggedField[] | undefined;
-  if (v >= 12) {
-    const _count = r.readTaggedFieldCount('forgottenTopicsData[].<tagged fields>');
-    for (let _i = 0; _i < _count; _i++) {
-      const _tag = r.readUnsignedVarint('forgottenTopicsData[].<tagged fields>');
-      const _size = r.readUnsignedVarint('forgottenTopicsData[].<tagged fields>');
-      (_unknown ??= []).push({ tag: _tag, data: r.readRawBytes(_size, 'forgottenTopicsData[].<tagged fields>') });
-    }
-  }
+  const _unknown = v >= 12 ? r.readTaggedFields('forgottenTopicsData[].<tagged fields>') : undefined;
   const _s: FetchRequestForgottenTopic = { topic, topicId, partitions };
   if (_unknown !== undefined) _s.unknownTaggedFields = _unknown;
   return _s;
@@ -611,9 +585,7 @@ function writeFetchRequestForgottenTopic(w: Writer, v: number, s: FetchRequestFo
   }
   const _unknown = s.unknownTaggedFields;
   if (v >= 12) {
-    const _count = _unknown === undefined ? 0 : _unknown.length;
-    w.writeUnsignedVarint(_count);
-    if (_unknown !== undefined) w.writeRawTaggedFieldsBelow(_unknown, 0, Number.POSITIVE_INFINITY);
+    w.writeTaggedFields(_unknown);
   } else if (_unknown !== undefined && _unknown.length > 0) {
     throw unsupportedTaggedFields('FetchRequest', 'forgottenTopicsData[].', v);
   }
@@ -722,15 +694,7 @@ function readFetchResponseFetchableTopicResponse(r: Reader, v: number): FetchRes
         : r.readArrayLength('responses[].partitions', 24);
     for (let _i = 0; _i < _n; _i++) partitions.push(readFetchResponsePartitionData(r, v));
   }
-  let _unknown: TaggedField[] | undefined;
-  if (v >= 12) {
-    const _count = r.readTaggedFieldCount('responses[].<tagged fields>');
-    for (let _i = 0; _i < _count; _i++) {
-      const _tag = r.readUnsignedVarint('responses[].<tagged fields>');
-      const _size = r.readUnsignedVarint('responses[].<tagged fields>');
-      (_unknown ??= []).push({ tag: _tag, data: r.readRawBytes(_size, 'responses[].<tagged fields>') });
-    }
-  }
+  const _unknown = v >= 12 ? r.readTaggedFields('responses[].<tagged fields>') : undefined;
   const _s: FetchResponseFetchableTopicResponse = { topic, topicId, partitions };
   if (_unknown !== undefined) _s.unknownTaggedFields = _unknown;
   return _s;
@@ -755,9 +719,7 @@ function writeFetchResponseFetchableTopicResponse(w: Writer, v: number, s: Fetch
   }
   const _unknown = s.unknownTaggedFields;
   if (v >= 12) {
-    const _count = _unknown === undefined ? 0 : _unknown.length;
-    w.writeUnsignedVarint(_count);
-    if (_unknown !== undefined) w.writeRawTaggedFieldsBelow(_unknown, 0, Number.POSITIVE_INFINITY);
+    w.writeTaggedFields(_unknown);
   } else if (_unknown !== undefined && _unknown.length > 0) {
     throw unsupportedTaggedFields('FetchResponse', 'responses[].', v);
   }
@@ -919,16 +881,7 @@ function writeFetchResponsePartitionData(w: Writer, v: number, s: FetchResponseP
 function readFetchResponseEpochEndOffset(r: Reader, v: number): FetchResponseEpochEndOffset {
   const epoch: number = r.readInt32('responses[].partitions[].divergingEpoch.epoch');
   const endOffset: bigint = r.readInt64('responses[].partitions[].divergingEpoch.endOffset');
-  let _unknown: TaggedField[] | undefined;
-  const _count = r.readTaggedFieldCount('responses[].partitions[].divergingEpoch.<tagged fields>');
-  for (let _i = 0; _i < _count; _i++) {
-    const _tag = r.readUnsignedVarint('responses[].partitions[].divergingEpoch.<tagged fields>');
-    const _size = r.readUnsignedVarint('responses[].partitions[].divergingEpoch.<tagged fields>');
-    (_unknown ??= []).push({
-      tag: _tag,
-      data: r.readRawBytes(_size, 'responses[].partitions[].divergingEpoch.<tagged fields>'),
-    });
-  }
+  const _unknown = r.readTaggedFields('responses[].partitions[].divergingEpoch.<tagged fields>');
   const _s: FetchResponseEpochEndOffset = { epoch, endOffset };
   if (_unknown !== undefined) _s.unknownTaggedFields = _unknown;
   return _s;
@@ -938,24 +891,13 @@ function writeFetchResponseEpochEndOffset(w: Writer, v: number, s: FetchResponse
   w.writeInt32(s.epoch);
   w.writeInt64(s.endOffset);
   const _unknown = s.unknownTaggedFields;
-  const _count = _unknown === undefined ? 0 : _unknown.length;
-  w.writeUnsignedVarint(_count);
-  if (_unknown !== undefined) w.writeRawTaggedFieldsBelow(_unknown, 0, Number.POSITIVE_INFINITY);
+  w.writeTaggedFields(_unknown);
 }
 
 function readFetchResponseLeaderIdAndEpoch(r: Reader, v: number): FetchResponseLeaderIdAndEpoch {
   const leaderId: number = r.readInt32('responses[].partitions[].currentLeader.leaderId');
   const leaderEpoch: number = r.readInt32('responses[].partitions[].currentLeader.leaderEpoch');
-  let _unknown: TaggedField[] | undefined;
-  const _count = r.readTaggedFieldCount('responses[].partitions[].currentLeader.<tagged fields>');
-  for (let _i = 0; _i < _count; _i++) {
-    const _tag = r.readUnsignedVarint('responses[].partitions[].currentLeader.<tagged fields>');
-    const _size = r.readUnsignedVarint('responses[].partitions[].currentLeader.<tagged fields>');
-    (_unknown ??= []).push({
-      tag: _tag,
-      data: r.readRawBytes(_size, 'responses[].partitions[].currentLeader.<tagged fields>'),
-    });
-  }
+  const _unknown = r.readTaggedFields('responses[].partitions[].currentLeader.<tagged fields>');
   const _s: FetchResponseLeaderIdAndEpoch = { leaderId, leaderEpoch };
   if (_unknown !== undefined) _s.unknownTaggedFields = _unknown;
   return _s;
@@ -965,24 +907,13 @@ function writeFetchResponseLeaderIdAndEpoch(w: Writer, v: number, s: FetchRespon
   w.writeInt32(s.leaderId);
   w.writeInt32(s.leaderEpoch);
   const _unknown = s.unknownTaggedFields;
-  const _count = _unknown === undefined ? 0 : _unknown.length;
-  w.writeUnsignedVarint(_count);
-  if (_unknown !== undefined) w.writeRawTaggedFieldsBelow(_unknown, 0, Number.POSITIVE_INFINITY);
+  w.writeTaggedFields(_unknown);
 }
 
 function readFetchResponseSnapshotId(r: Reader, v: number): FetchResponseSnapshotId {
   const endOffset: bigint = r.readInt64('responses[].partitions[].snapshotId.endOffset');
   const epoch: number = r.readInt32('responses[].partitions[].snapshotId.epoch');
-  let _unknown: TaggedField[] | undefined;
-  const _count = r.readTaggedFieldCount('responses[].partitions[].snapshotId.<tagged fields>');
-  for (let _i = 0; _i < _count; _i++) {
-    const _tag = r.readUnsignedVarint('responses[].partitions[].snapshotId.<tagged fields>');
-    const _size = r.readUnsignedVarint('responses[].partitions[].snapshotId.<tagged fields>');
-    (_unknown ??= []).push({
-      tag: _tag,
-      data: r.readRawBytes(_size, 'responses[].partitions[].snapshotId.<tagged fields>'),
-    });
-  }
+  const _unknown = r.readTaggedFields('responses[].partitions[].snapshotId.<tagged fields>');
   const _s: FetchResponseSnapshotId = { endOffset, epoch };
   if (_unknown !== undefined) _s.unknownTaggedFields = _unknown;
   return _s;
@@ -992,26 +923,14 @@ function writeFetchResponseSnapshotId(w: Writer, v: number, s: FetchResponseSnap
   w.writeInt64(s.endOffset);
   w.writeInt32(s.epoch);
   const _unknown = s.unknownTaggedFields;
-  const _count = _unknown === undefined ? 0 : _unknown.length;
-  w.writeUnsignedVarint(_count);
-  if (_unknown !== undefined) w.writeRawTaggedFieldsBelow(_unknown, 0, Number.POSITIVE_INFINITY);
+  w.writeTaggedFields(_unknown);
 }
 
 function readFetchResponseAbortedTransaction(r: Reader, v: number): FetchResponseAbortedTransaction {
   const producerId: bigint = r.readInt64('responses[].partitions[].abortedTransactions[].producerId');
   const firstOffset: bigint = r.readInt64('responses[].partitions[].abortedTransactions[].firstOffset');
-  let _unknown: TaggedField[] | undefined;
-  if (v >= 12) {
-    const _count = r.readTaggedFieldCount('responses[].partitions[].abortedTransactions[].<tagged fields>');
-    for (let _i = 0; _i < _count; _i++) {
-      const _tag = r.readUnsignedVarint('responses[].partitions[].abortedTransactions[].<tagged fields>');
-      const _size = r.readUnsignedVarint('responses[].partitions[].abortedTransactions[].<tagged fields>');
-      (_unknown ??= []).push({
-        tag: _tag,
-        data: r.readRawBytes(_size, 'responses[].partitions[].abortedTransactions[].<tagged fields>'),
-      });
-    }
-  }
+  const _unknown =
+    v >= 12 ? r.readTaggedFields('responses[].partitions[].abortedTransactions[].<tagged fields>') : undefined;
   const _s: FetchResponseAbortedTransaction = { producerId, firstOffset };
   if (_unknown !== undefined) _s.unknownTaggedFields = _unknown;
   return _s;
@@ -1022,9 +941,7 @@ function writeFetchResponseAbortedTransaction(w: Writer, v: number, s: FetchResp
   w.writeInt64(s.firstOffset);
   const _unknown = s.unknownTaggedFields;
   if (v >= 12) {
-    const _count = _unknown === undefined ? 0 : _unknown.length;
-    w.writeUnsignedVarint(_count);
-    if (_unknown !== undefined) w.writeRawTaggedFieldsBelow(_unknown, 0, Number.POSITIVE_INFINITY);
+    w.writeTaggedFields(_unknown);
   } else if (_unknown !== undefined && _unknown.length > 0) {
     throw unsupportedTaggedFields('FetchResponse', 'responses[].partitions[].abortedTransactions[].', v);
   }
@@ -1035,13 +952,7 @@ function readFetchResponseNodeEndpoint(r: Reader, v: number): FetchResponseNodeE
   const host: string = r.readCompactString('nodeEndpoints[].host');
   const port: number = r.readInt32('nodeEndpoints[].port');
   const rack: string | null = r.readCompactNullableString('nodeEndpoints[].rack');
-  let _unknown: TaggedField[] | undefined;
-  const _count = r.readTaggedFieldCount('nodeEndpoints[].<tagged fields>');
-  for (let _i = 0; _i < _count; _i++) {
-    const _tag = r.readUnsignedVarint('nodeEndpoints[].<tagged fields>');
-    const _size = r.readUnsignedVarint('nodeEndpoints[].<tagged fields>');
-    (_unknown ??= []).push({ tag: _tag, data: r.readRawBytes(_size, 'nodeEndpoints[].<tagged fields>') });
-  }
+  const _unknown = r.readTaggedFields('nodeEndpoints[].<tagged fields>');
   const _s: FetchResponseNodeEndpoint = { nodeId, host, port, rack };
   if (_unknown !== undefined) _s.unknownTaggedFields = _unknown;
   return _s;
@@ -1059,9 +970,7 @@ function writeFetchResponseNodeEndpoint(w: Writer, v: number, s: FetchResponseNo
     w.writeCompactNullableString(_x);
   }
   const _unknown = s.unknownTaggedFields;
-  const _count = _unknown === undefined ? 0 : _unknown.length;
-  w.writeUnsignedVarint(_count);
-  if (_unknown !== undefined) w.writeRawTaggedFieldsBelow(_unknown, 0, Number.POSITIVE_INFINITY);
+  w.writeTaggedFields(_unknown);
 }
 
 function defaultFetchResponseEpochEndOffset(): FetchResponseEpochEndOffset {

@@ -115,15 +115,7 @@ function readFindCoordinatorRequest(r: Reader, v: number): FindCoordinatorReques
       for (let _i = 0; _i < _n; _i++) coordinatorKeys.push(r.readCompactString('coordinatorKeys[]'));
     }
   }
-  let _unknown: TaggedField[] | undefined;
-  if (v >= 3) {
-    const _count = r.readTaggedFieldCount('<tagged fields>');
-    for (let _i = 0; _i < _count; _i++) {
-      const _tag = r.readUnsignedVarint('<tagged fields>');
-      const _size = r.readUnsignedVarint('<tagged fields>');
-      (_unknown ??= []).push({ tag: _tag, data: r.readRawBytes(_size, '<tagged fields>') });
-    }
-  }
+  const _unknown = v >= 3 ? r.readTaggedFields('<tagged fields>') : undefined;
   const _s: FindCoordinatorRequest = { key, keyType, coordinatorKeys };
   if (_unknown !== undefined) _s.unknownTaggedFields = _unknown;
   return _s;
@@ -156,9 +148,7 @@ function writeFindCoordinatorRequest(w: Writer, v: number, s: FindCoordinatorReq
   }
   const _unknown = s.unknownTaggedFields;
   if (v >= 3) {
-    const _count = _unknown === undefined ? 0 : _unknown.length;
-    w.writeUnsignedVarint(_count);
-    if (_unknown !== undefined) w.writeRawTaggedFieldsBelow(_unknown, 0, Number.POSITIVE_INFINITY);
+    w.writeTaggedFields(_unknown);
   } else if (_unknown !== undefined && _unknown.length > 0) {
     throw unsupportedTaggedFields('FindCoordinatorRequest', '', v);
   }
@@ -183,15 +173,7 @@ function readFindCoordinatorResponse(r: Reader, v: number): FindCoordinatorRespo
       for (let _i = 0; _i < _n; _i++) coordinators.push(readFindCoordinatorResponseCoordinator(r, v));
     }
   }
-  let _unknown: TaggedField[] | undefined;
-  if (v >= 3) {
-    const _count = r.readTaggedFieldCount('<tagged fields>');
-    for (let _i = 0; _i < _count; _i++) {
-      const _tag = r.readUnsignedVarint('<tagged fields>');
-      const _size = r.readUnsignedVarint('<tagged fields>');
-      (_unknown ??= []).push({ tag: _tag, data: r.readRawBytes(_size, '<tagged fields>') });
-    }
-  }
+  const _unknown = v >= 3 ? r.readTaggedFields('<tagged fields>') : undefined;
   const _s: FindCoordinatorResponse = { throttleTimeMs, errorCode, errorMessage, nodeId, host, port, coordinators };
   if (_unknown !== undefined) _s.unknownTaggedFields = _unknown;
   return _s;
@@ -243,9 +225,7 @@ function writeFindCoordinatorResponse(w: Writer, v: number, s: FindCoordinatorRe
   }
   const _unknown = s.unknownTaggedFields;
   if (v >= 3) {
-    const _count = _unknown === undefined ? 0 : _unknown.length;
-    w.writeUnsignedVarint(_count);
-    if (_unknown !== undefined) w.writeRawTaggedFieldsBelow(_unknown, 0, Number.POSITIVE_INFINITY);
+    w.writeTaggedFields(_unknown);
   } else if (_unknown !== undefined && _unknown.length > 0) {
     throw unsupportedTaggedFields('FindCoordinatorResponse', '', v);
   }
@@ -258,13 +238,7 @@ function readFindCoordinatorResponseCoordinator(r: Reader, v: number): FindCoord
   const port: number = r.readInt32('coordinators[].port');
   const errorCode: number = r.readInt16('coordinators[].errorCode');
   const errorMessage: string | null = r.readCompactNullableString('coordinators[].errorMessage');
-  let _unknown: TaggedField[] | undefined;
-  const _count = r.readTaggedFieldCount('coordinators[].<tagged fields>');
-  for (let _i = 0; _i < _count; _i++) {
-    const _tag = r.readUnsignedVarint('coordinators[].<tagged fields>');
-    const _size = r.readUnsignedVarint('coordinators[].<tagged fields>');
-    (_unknown ??= []).push({ tag: _tag, data: r.readRawBytes(_size, 'coordinators[].<tagged fields>') });
-  }
+  const _unknown = r.readTaggedFields('coordinators[].<tagged fields>');
   const _s: FindCoordinatorResponseCoordinator = { key, nodeId, host, port, errorCode, errorMessage };
   if (_unknown !== undefined) _s.unknownTaggedFields = _unknown;
   return _s;
@@ -287,7 +261,5 @@ function writeFindCoordinatorResponseCoordinator(w: Writer, v: number, s: FindCo
     w.writeCompactNullableString(_x);
   }
   const _unknown = s.unknownTaggedFields;
-  const _count = _unknown === undefined ? 0 : _unknown.length;
-  w.writeUnsignedVarint(_count);
-  if (_unknown !== undefined) w.writeRawTaggedFieldsBelow(_unknown, 0, Number.POSITIVE_INFINITY);
+  w.writeTaggedFields(_unknown);
 }

@@ -100,13 +100,7 @@ export function decodeGetTelemetrySubscriptionsResponse(r: Reader, version: numb
 
 function readGetTelemetrySubscriptionsRequest(r: Reader, v: number): GetTelemetrySubscriptionsRequest {
   const clientInstanceId: string = r.readUuid('clientInstanceId');
-  let _unknown: TaggedField[] | undefined;
-  const _count = r.readTaggedFieldCount('<tagged fields>');
-  for (let _i = 0; _i < _count; _i++) {
-    const _tag = r.readUnsignedVarint('<tagged fields>');
-    const _size = r.readUnsignedVarint('<tagged fields>');
-    (_unknown ??= []).push({ tag: _tag, data: r.readRawBytes(_size, '<tagged fields>') });
-  }
+  const _unknown = r.readTaggedFields('<tagged fields>');
   const _s: GetTelemetrySubscriptionsRequest = { clientInstanceId };
   if (_unknown !== undefined) _s.unknownTaggedFields = _unknown;
   return _s;
@@ -115,9 +109,7 @@ function readGetTelemetrySubscriptionsRequest(r: Reader, v: number): GetTelemetr
 function writeGetTelemetrySubscriptionsRequest(w: Writer, v: number, s: GetTelemetrySubscriptionsRequest): void {
   w.writeUuid(s.clientInstanceId);
   const _unknown = s.unknownTaggedFields;
-  const _count = _unknown === undefined ? 0 : _unknown.length;
-  w.writeUnsignedVarint(_count);
-  if (_unknown !== undefined) w.writeRawTaggedFieldsBelow(_unknown, 0, Number.POSITIVE_INFINITY);
+  w.writeTaggedFields(_unknown);
 }
 
 function readGetTelemetrySubscriptionsResponse(r: Reader, v: number): GetTelemetrySubscriptionsResponse {
@@ -138,13 +130,7 @@ function readGetTelemetrySubscriptionsResponse(r: Reader, v: number): GetTelemet
     const _n = r.readCompactArrayLength('requestedMetrics', 1);
     for (let _i = 0; _i < _n; _i++) requestedMetrics.push(r.readCompactString('requestedMetrics[]'));
   }
-  let _unknown: TaggedField[] | undefined;
-  const _count = r.readTaggedFieldCount('<tagged fields>');
-  for (let _i = 0; _i < _count; _i++) {
-    const _tag = r.readUnsignedVarint('<tagged fields>');
-    const _size = r.readUnsignedVarint('<tagged fields>');
-    (_unknown ??= []).push({ tag: _tag, data: r.readRawBytes(_size, '<tagged fields>') });
-  }
+  const _unknown = r.readTaggedFields('<tagged fields>');
   const _s: GetTelemetrySubscriptionsResponse = {
     throttleTimeMs,
     errorCode,
@@ -179,7 +165,5 @@ function writeGetTelemetrySubscriptionsResponse(w: Writer, v: number, s: GetTele
     for (const _e of _a) w.writeCompactString(_e);
   }
   const _unknown = s.unknownTaggedFields;
-  const _count = _unknown === undefined ? 0 : _unknown.length;
-  w.writeUnsignedVarint(_count);
-  if (_unknown !== undefined) w.writeRawTaggedFieldsBelow(_unknown, 0, Number.POSITIVE_INFINITY);
+  w.writeTaggedFields(_unknown);
 }

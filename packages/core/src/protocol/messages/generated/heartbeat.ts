@@ -89,15 +89,7 @@ function readHeartbeatRequest(r: Reader, v: number): HeartbeatRequest {
         ? r.readCompactNullableString('groupInstanceId')
         : r.readNullableString('groupInstanceId')
       : null;
-  let _unknown: TaggedField[] | undefined;
-  if (v === 4) {
-    const _count = r.readTaggedFieldCount('<tagged fields>');
-    for (let _i = 0; _i < _count; _i++) {
-      const _tag = r.readUnsignedVarint('<tagged fields>');
-      const _size = r.readUnsignedVarint('<tagged fields>');
-      (_unknown ??= []).push({ tag: _tag, data: r.readRawBytes(_size, '<tagged fields>') });
-    }
-  }
+  const _unknown = v === 4 ? r.readTaggedFields('<tagged fields>') : undefined;
   const _s: HeartbeatRequest = { groupId, generationId, memberId, groupInstanceId };
   if (_unknown !== undefined) _s.unknownTaggedFields = _unknown;
   return _s;
@@ -127,9 +119,7 @@ function writeHeartbeatRequest(w: Writer, v: number, s: HeartbeatRequest): void 
   }
   const _unknown = s.unknownTaggedFields;
   if (v === 4) {
-    const _count = _unknown === undefined ? 0 : _unknown.length;
-    w.writeUnsignedVarint(_count);
-    if (_unknown !== undefined) w.writeRawTaggedFieldsBelow(_unknown, 0, Number.POSITIVE_INFINITY);
+    w.writeTaggedFields(_unknown);
   } else if (_unknown !== undefined && _unknown.length > 0) {
     throw unsupportedTaggedFields('HeartbeatRequest', '', v);
   }
@@ -138,15 +128,7 @@ function writeHeartbeatRequest(w: Writer, v: number, s: HeartbeatRequest): void 
 function readHeartbeatResponse(r: Reader, v: number): HeartbeatResponse {
   const throttleTimeMs: number = v >= 1 ? r.readInt32('throttleTimeMs') : 0;
   const errorCode: number = r.readInt16('errorCode');
-  let _unknown: TaggedField[] | undefined;
-  if (v === 4) {
-    const _count = r.readTaggedFieldCount('<tagged fields>');
-    for (let _i = 0; _i < _count; _i++) {
-      const _tag = r.readUnsignedVarint('<tagged fields>');
-      const _size = r.readUnsignedVarint('<tagged fields>');
-      (_unknown ??= []).push({ tag: _tag, data: r.readRawBytes(_size, '<tagged fields>') });
-    }
-  }
+  const _unknown = v === 4 ? r.readTaggedFields('<tagged fields>') : undefined;
   const _s: HeartbeatResponse = { throttleTimeMs, errorCode };
   if (_unknown !== undefined) _s.unknownTaggedFields = _unknown;
   return _s;
@@ -159,9 +141,7 @@ function writeHeartbeatResponse(w: Writer, v: number, s: HeartbeatResponse): voi
   w.writeInt16(s.errorCode);
   const _unknown = s.unknownTaggedFields;
   if (v === 4) {
-    const _count = _unknown === undefined ? 0 : _unknown.length;
-    w.writeUnsignedVarint(_count);
-    if (_unknown !== undefined) w.writeRawTaggedFieldsBelow(_unknown, 0, Number.POSITIVE_INFINITY);
+    w.writeTaggedFields(_unknown);
   } else if (_unknown !== undefined && _unknown.length > 0) {
     throw unsupportedTaggedFields('HeartbeatResponse', '', v);
   }

@@ -128,15 +128,7 @@ function readIncrementalAlterConfigsRequest(r: Reader, v: number): IncrementalAl
     for (let _i = 0; _i < _n; _i++) resources.push(readIncrementalAlterConfigsRequestAlterConfigsResource(r, v));
   }
   const validateOnly: boolean = r.readBoolean('validateOnly');
-  let _unknown: TaggedField[] | undefined;
-  if (v === 1) {
-    const _count = r.readTaggedFieldCount('<tagged fields>');
-    for (let _i = 0; _i < _count; _i++) {
-      const _tag = r.readUnsignedVarint('<tagged fields>');
-      const _size = r.readUnsignedVarint('<tagged fields>');
-      (_unknown ??= []).push({ tag: _tag, data: r.readRawBytes(_size, '<tagged fields>') });
-    }
-  }
+  const _unknown = v === 1 ? r.readTaggedFields('<tagged fields>') : undefined;
   const _s: IncrementalAlterConfigsRequest = { resources, validateOnly };
   if (_unknown !== undefined) _s.unknownTaggedFields = _unknown;
   return _s;
@@ -152,9 +144,7 @@ function writeIncrementalAlterConfigsRequest(w: Writer, v: number, s: Incrementa
   w.writeBoolean(s.validateOnly);
   const _unknown = s.unknownTaggedFields;
   if (v === 1) {
-    const _count = _unknown === undefined ? 0 : _unknown.length;
-    w.writeUnsignedVarint(_count);
-    if (_unknown !== undefined) w.writeRawTaggedFieldsBelow(_unknown, 0, Number.POSITIVE_INFINITY);
+    w.writeTaggedFields(_unknown);
   } else if (_unknown !== undefined && _unknown.length > 0) {
     throw unsupportedTaggedFields('IncrementalAlterConfigsRequest', '', v);
   }
@@ -173,15 +163,7 @@ function readIncrementalAlterConfigsRequestAlterConfigsResource(
       v === 1 ? r.readCompactArrayLength('resources[].configs', 3) : r.readArrayLength('resources[].configs', 3);
     for (let _i = 0; _i < _n; _i++) configs.push(readIncrementalAlterConfigsRequestAlterableConfig(r, v));
   }
-  let _unknown: TaggedField[] | undefined;
-  if (v === 1) {
-    const _count = r.readTaggedFieldCount('resources[].<tagged fields>');
-    for (let _i = 0; _i < _count; _i++) {
-      const _tag = r.readUnsignedVarint('resources[].<tagged fields>');
-      const _size = r.readUnsignedVarint('resources[].<tagged fields>');
-      (_unknown ??= []).push({ tag: _tag, data: r.readRawBytes(_size, 'resources[].<tagged fields>') });
-    }
-  }
+  const _unknown = v === 1 ? r.readTaggedFields('resources[].<tagged fields>') : undefined;
   const _s: IncrementalAlterConfigsRequestAlterConfigsResource = { resourceType, resourceName, configs };
   if (_unknown !== undefined) _s.unknownTaggedFields = _unknown;
   return _s;
@@ -206,9 +188,7 @@ function writeIncrementalAlterConfigsRequestAlterConfigsResource(
   }
   const _unknown = s.unknownTaggedFields;
   if (v === 1) {
-    const _count = _unknown === undefined ? 0 : _unknown.length;
-    w.writeUnsignedVarint(_count);
-    if (_unknown !== undefined) w.writeRawTaggedFieldsBelow(_unknown, 0, Number.POSITIVE_INFINITY);
+    w.writeTaggedFields(_unknown);
   } else if (_unknown !== undefined && _unknown.length > 0) {
     throw unsupportedTaggedFields('IncrementalAlterConfigsRequest', 'resources[].', v);
   }
@@ -225,15 +205,7 @@ function readIncrementalAlterConfigsRequestAlterableConfig(
     v === 1
       ? r.readCompactNullableString('resources[].configs[].value')
       : r.readNullableString('resources[].configs[].value');
-  let _unknown: TaggedField[] | undefined;
-  if (v === 1) {
-    const _count = r.readTaggedFieldCount('resources[].configs[].<tagged fields>');
-    for (let _i = 0; _i < _count; _i++) {
-      const _tag = r.readUnsignedVarint('resources[].configs[].<tagged fields>');
-      const _size = r.readUnsignedVarint('resources[].configs[].<tagged fields>');
-      (_unknown ??= []).push({ tag: _tag, data: r.readRawBytes(_size, 'resources[].configs[].<tagged fields>') });
-    }
-  }
+  const _unknown = v === 1 ? r.readTaggedFields('resources[].configs[].<tagged fields>') : undefined;
   const _s: IncrementalAlterConfigsRequestAlterableConfig = { name, configOperation, value };
   if (_unknown !== undefined) _s.unknownTaggedFields = _unknown;
   return _s;
@@ -257,9 +229,7 @@ function writeIncrementalAlterConfigsRequestAlterableConfig(
   }
   const _unknown = s.unknownTaggedFields;
   if (v === 1) {
-    const _count = _unknown === undefined ? 0 : _unknown.length;
-    w.writeUnsignedVarint(_count);
-    if (_unknown !== undefined) w.writeRawTaggedFieldsBelow(_unknown, 0, Number.POSITIVE_INFINITY);
+    w.writeTaggedFields(_unknown);
   } else if (_unknown !== undefined && _unknown.length > 0) {
     throw unsupportedTaggedFields('IncrementalAlterConfigsRequest', 'resources[].configs[].', v);
   }
@@ -273,15 +243,7 @@ function readIncrementalAlterConfigsResponse(r: Reader, v: number): IncrementalA
     for (let _i = 0; _i < _n; _i++)
       responses.push(readIncrementalAlterConfigsResponseAlterConfigsResourceResponse(r, v));
   }
-  let _unknown: TaggedField[] | undefined;
-  if (v === 1) {
-    const _count = r.readTaggedFieldCount('<tagged fields>');
-    for (let _i = 0; _i < _count; _i++) {
-      const _tag = r.readUnsignedVarint('<tagged fields>');
-      const _size = r.readUnsignedVarint('<tagged fields>');
-      (_unknown ??= []).push({ tag: _tag, data: r.readRawBytes(_size, '<tagged fields>') });
-    }
-  }
+  const _unknown = v === 1 ? r.readTaggedFields('<tagged fields>') : undefined;
   const _s: IncrementalAlterConfigsResponse = { throttleTimeMs, responses };
   if (_unknown !== undefined) _s.unknownTaggedFields = _unknown;
   return _s;
@@ -297,9 +259,7 @@ function writeIncrementalAlterConfigsResponse(w: Writer, v: number, s: Increment
   }
   const _unknown = s.unknownTaggedFields;
   if (v === 1) {
-    const _count = _unknown === undefined ? 0 : _unknown.length;
-    w.writeUnsignedVarint(_count);
-    if (_unknown !== undefined) w.writeRawTaggedFieldsBelow(_unknown, 0, Number.POSITIVE_INFINITY);
+    w.writeTaggedFields(_unknown);
   } else if (_unknown !== undefined && _unknown.length > 0) {
     throw unsupportedTaggedFields('IncrementalAlterConfigsResponse', '', v);
   }
@@ -317,15 +277,7 @@ function readIncrementalAlterConfigsResponseAlterConfigsResourceResponse(
   const resourceType: number = r.readInt8('responses[].resourceType');
   const resourceName: string =
     v === 1 ? r.readCompactString('responses[].resourceName') : r.readString('responses[].resourceName');
-  let _unknown: TaggedField[] | undefined;
-  if (v === 1) {
-    const _count = r.readTaggedFieldCount('responses[].<tagged fields>');
-    for (let _i = 0; _i < _count; _i++) {
-      const _tag = r.readUnsignedVarint('responses[].<tagged fields>');
-      const _size = r.readUnsignedVarint('responses[].<tagged fields>');
-      (_unknown ??= []).push({ tag: _tag, data: r.readRawBytes(_size, 'responses[].<tagged fields>') });
-    }
-  }
+  const _unknown = v === 1 ? r.readTaggedFields('responses[].<tagged fields>') : undefined;
   const _s: IncrementalAlterConfigsResponseAlterConfigsResourceResponse = {
     errorCode,
     errorMessage,
@@ -355,9 +307,7 @@ function writeIncrementalAlterConfigsResponseAlterConfigsResourceResponse(
   }
   const _unknown = s.unknownTaggedFields;
   if (v === 1) {
-    const _count = _unknown === undefined ? 0 : _unknown.length;
-    w.writeUnsignedVarint(_count);
-    if (_unknown !== undefined) w.writeRawTaggedFieldsBelow(_unknown, 0, Number.POSITIVE_INFINITY);
+    w.writeTaggedFields(_unknown);
   } else if (_unknown !== undefined && _unknown.length > 0) {
     throw unsupportedTaggedFields('IncrementalAlterConfigsResponse', 'responses[].', v);
   }

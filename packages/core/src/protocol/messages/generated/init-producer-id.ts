@@ -99,15 +99,7 @@ function readInitProducerIdRequest(r: Reader, v: number): InitProducerIdRequest 
   const producerEpoch: number = v >= 3 ? r.readInt16('producerEpoch') : -1;
   const enable2Pc: boolean = v === 6 ? r.readBoolean('enable2Pc') : false;
   const keepPreparedTxn: boolean = v === 6 ? r.readBoolean('keepPreparedTxn') : false;
-  let _unknown: TaggedField[] | undefined;
-  if (v >= 2) {
-    const _count = r.readTaggedFieldCount('<tagged fields>');
-    for (let _i = 0; _i < _count; _i++) {
-      const _tag = r.readUnsignedVarint('<tagged fields>');
-      const _size = r.readUnsignedVarint('<tagged fields>');
-      (_unknown ??= []).push({ tag: _tag, data: r.readRawBytes(_size, '<tagged fields>') });
-    }
-  }
+  const _unknown = v >= 2 ? r.readTaggedFields('<tagged fields>') : undefined;
   const _s: InitProducerIdRequest = {
     transactionalId,
     transactionTimeoutMs,
@@ -153,9 +145,7 @@ function writeInitProducerIdRequest(w: Writer, v: number, s: InitProducerIdReque
   }
   const _unknown = s.unknownTaggedFields;
   if (v >= 2) {
-    const _count = _unknown === undefined ? 0 : _unknown.length;
-    w.writeUnsignedVarint(_count);
-    if (_unknown !== undefined) w.writeRawTaggedFieldsBelow(_unknown, 0, Number.POSITIVE_INFINITY);
+    w.writeTaggedFields(_unknown);
   } else if (_unknown !== undefined && _unknown.length > 0) {
     throw unsupportedTaggedFields('InitProducerIdRequest', '', v);
   }
@@ -168,15 +158,7 @@ function readInitProducerIdResponse(r: Reader, v: number): InitProducerIdRespons
   const producerEpoch: number = r.readInt16('producerEpoch');
   const ongoingTxnProducerId: bigint = v === 6 ? r.readInt64('ongoingTxnProducerId') : -1n;
   const ongoingTxnProducerEpoch: number = v === 6 ? r.readInt16('ongoingTxnProducerEpoch') : -1;
-  let _unknown: TaggedField[] | undefined;
-  if (v >= 2) {
-    const _count = r.readTaggedFieldCount('<tagged fields>');
-    for (let _i = 0; _i < _count; _i++) {
-      const _tag = r.readUnsignedVarint('<tagged fields>');
-      const _size = r.readUnsignedVarint('<tagged fields>');
-      (_unknown ??= []).push({ tag: _tag, data: r.readRawBytes(_size, '<tagged fields>') });
-    }
-  }
+  const _unknown = v >= 2 ? r.readTaggedFields('<tagged fields>') : undefined;
   const _s: InitProducerIdResponse = {
     throttleTimeMs,
     errorCode,
@@ -207,9 +189,7 @@ function writeInitProducerIdResponse(w: Writer, v: number, s: InitProducerIdResp
   }
   const _unknown = s.unknownTaggedFields;
   if (v >= 2) {
-    const _count = _unknown === undefined ? 0 : _unknown.length;
-    w.writeUnsignedVarint(_count);
-    if (_unknown !== undefined) w.writeRawTaggedFieldsBelow(_unknown, 0, Number.POSITIVE_INFINITY);
+    w.writeTaggedFields(_unknown);
   } else if (_unknown !== undefined && _unknown.length > 0) {
     throw unsupportedTaggedFields('InitProducerIdResponse', '', v);
   }

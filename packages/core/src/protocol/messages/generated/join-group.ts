@@ -137,15 +137,7 @@ function readJoinGroupRequest(r: Reader, v: number): JoinGroupRequest {
     for (let _i = 0; _i < _n; _i++) protocols.push(readJoinGroupRequestProtocol(r, v));
   }
   const reason: string | null = v >= 8 ? r.readCompactNullableString('reason') : null;
-  let _unknown: TaggedField[] | undefined;
-  if (v >= 6) {
-    const _count = r.readTaggedFieldCount('<tagged fields>');
-    for (let _i = 0; _i < _count; _i++) {
-      const _tag = r.readUnsignedVarint('<tagged fields>');
-      const _size = r.readUnsignedVarint('<tagged fields>');
-      (_unknown ??= []).push({ tag: _tag, data: r.readRawBytes(_size, '<tagged fields>') });
-    }
-  }
+  const _unknown = v >= 6 ? r.readTaggedFields('<tagged fields>') : undefined;
   const _s: JoinGroupRequest = {
     groupId,
     sessionTimeoutMs,
@@ -204,9 +196,7 @@ function writeJoinGroupRequest(w: Writer, v: number, s: JoinGroupRequest): void 
   }
   const _unknown = s.unknownTaggedFields;
   if (v >= 6) {
-    const _count = _unknown === undefined ? 0 : _unknown.length;
-    w.writeUnsignedVarint(_count);
-    if (_unknown !== undefined) w.writeRawTaggedFieldsBelow(_unknown, 0, Number.POSITIVE_INFINITY);
+    w.writeTaggedFields(_unknown);
   } else if (_unknown !== undefined && _unknown.length > 0) {
     throw unsupportedTaggedFields('JoinGroupRequest', '', v);
   }
@@ -215,15 +205,7 @@ function writeJoinGroupRequest(w: Writer, v: number, s: JoinGroupRequest): void 
 function readJoinGroupRequestProtocol(r: Reader, v: number): JoinGroupRequestProtocol {
   const name: string = v >= 6 ? r.readCompactString('protocols[].name') : r.readString('protocols[].name');
   const metadata: Buffer = v >= 6 ? r.readCompactBytes('protocols[].metadata') : r.readBytes('protocols[].metadata');
-  let _unknown: TaggedField[] | undefined;
-  if (v >= 6) {
-    const _count = r.readTaggedFieldCount('protocols[].<tagged fields>');
-    for (let _i = 0; _i < _count; _i++) {
-      const _tag = r.readUnsignedVarint('protocols[].<tagged fields>');
-      const _size = r.readUnsignedVarint('protocols[].<tagged fields>');
-      (_unknown ??= []).push({ tag: _tag, data: r.readRawBytes(_size, 'protocols[].<tagged fields>') });
-    }
-  }
+  const _unknown = v >= 6 ? r.readTaggedFields('protocols[].<tagged fields>') : undefined;
   const _s: JoinGroupRequestProtocol = { name, metadata };
   if (_unknown !== undefined) _s.unknownTaggedFields = _unknown;
   return _s;
@@ -242,9 +224,7 @@ function writeJoinGroupRequestProtocol(w: Writer, v: number, s: JoinGroupRequest
   }
   const _unknown = s.unknownTaggedFields;
   if (v >= 6) {
-    const _count = _unknown === undefined ? 0 : _unknown.length;
-    w.writeUnsignedVarint(_count);
-    if (_unknown !== undefined) w.writeRawTaggedFieldsBelow(_unknown, 0, Number.POSITIVE_INFINITY);
+    w.writeTaggedFields(_unknown);
   } else if (_unknown !== undefined && _unknown.length > 0) {
     throw unsupportedTaggedFields('JoinGroupRequest', 'protocols[].', v);
   }
@@ -269,15 +249,7 @@ function readJoinGroupResponse(r: Reader, v: number): JoinGroupResponse {
     const _n = v >= 6 ? r.readCompactArrayLength('members', 2) : r.readArrayLength('members', 2);
     for (let _i = 0; _i < _n; _i++) members.push(readJoinGroupResponseMember(r, v));
   }
-  let _unknown: TaggedField[] | undefined;
-  if (v >= 6) {
-    const _count = r.readTaggedFieldCount('<tagged fields>');
-    for (let _i = 0; _i < _count; _i++) {
-      const _tag = r.readUnsignedVarint('<tagged fields>');
-      const _size = r.readUnsignedVarint('<tagged fields>');
-      (_unknown ??= []).push({ tag: _tag, data: r.readRawBytes(_size, '<tagged fields>') });
-    }
-  }
+  const _unknown = v >= 6 ? r.readTaggedFields('<tagged fields>') : undefined;
   const _s: JoinGroupResponse = {
     throttleTimeMs,
     errorCode,
@@ -334,9 +306,7 @@ function writeJoinGroupResponse(w: Writer, v: number, s: JoinGroupResponse): voi
   }
   const _unknown = s.unknownTaggedFields;
   if (v >= 6) {
-    const _count = _unknown === undefined ? 0 : _unknown.length;
-    w.writeUnsignedVarint(_count);
-    if (_unknown !== undefined) w.writeRawTaggedFieldsBelow(_unknown, 0, Number.POSITIVE_INFINITY);
+    w.writeTaggedFields(_unknown);
   } else if (_unknown !== undefined && _unknown.length > 0) {
     throw unsupportedTaggedFields('JoinGroupResponse', '', v);
   }
@@ -351,15 +321,7 @@ function readJoinGroupResponseMember(r: Reader, v: number): JoinGroupResponseMem
         : r.readNullableString('members[].groupInstanceId')
       : null;
   const metadata: Buffer = v >= 6 ? r.readCompactBytes('members[].metadata') : r.readBytes('members[].metadata');
-  let _unknown: TaggedField[] | undefined;
-  if (v >= 6) {
-    const _count = r.readTaggedFieldCount('members[].<tagged fields>');
-    for (let _i = 0; _i < _count; _i++) {
-      const _tag = r.readUnsignedVarint('members[].<tagged fields>');
-      const _size = r.readUnsignedVarint('members[].<tagged fields>');
-      (_unknown ??= []).push({ tag: _tag, data: r.readRawBytes(_size, 'members[].<tagged fields>') });
-    }
-  }
+  const _unknown = v >= 6 ? r.readTaggedFields('members[].<tagged fields>') : undefined;
   const _s: JoinGroupResponseMember = { memberId, groupInstanceId, metadata };
   if (_unknown !== undefined) _s.unknownTaggedFields = _unknown;
   return _s;
@@ -385,9 +347,7 @@ function writeJoinGroupResponseMember(w: Writer, v: number, s: JoinGroupResponse
   }
   const _unknown = s.unknownTaggedFields;
   if (v >= 6) {
-    const _count = _unknown === undefined ? 0 : _unknown.length;
-    w.writeUnsignedVarint(_count);
-    if (_unknown !== undefined) w.writeRawTaggedFieldsBelow(_unknown, 0, Number.POSITIVE_INFINITY);
+    w.writeTaggedFields(_unknown);
   } else if (_unknown !== undefined && _unknown.length > 0) {
     throw unsupportedTaggedFields('JoinGroupResponse', 'members[].', v);
   }

@@ -113,15 +113,7 @@ function readLeaveGroupRequest(r: Reader, v: number): LeaveGroupRequest {
       for (let _i = 0; _i < _n; _i++) members.push(readLeaveGroupRequestMemberIdentity(r, v));
     }
   }
-  let _unknown: TaggedField[] | undefined;
-  if (v >= 4) {
-    const _count = r.readTaggedFieldCount('<tagged fields>');
-    for (let _i = 0; _i < _count; _i++) {
-      const _tag = r.readUnsignedVarint('<tagged fields>');
-      const _size = r.readUnsignedVarint('<tagged fields>');
-      (_unknown ??= []).push({ tag: _tag, data: r.readRawBytes(_size, '<tagged fields>') });
-    }
-  }
+  const _unknown = v >= 4 ? r.readTaggedFields('<tagged fields>') : undefined;
   const _s: LeaveGroupRequest = { groupId, memberId, members };
   if (_unknown !== undefined) _s.unknownTaggedFields = _unknown;
   return _s;
@@ -153,9 +145,7 @@ function writeLeaveGroupRequest(w: Writer, v: number, s: LeaveGroupRequest): voi
   }
   const _unknown = s.unknownTaggedFields;
   if (v >= 4) {
-    const _count = _unknown === undefined ? 0 : _unknown.length;
-    w.writeUnsignedVarint(_count);
-    if (_unknown !== undefined) w.writeRawTaggedFieldsBelow(_unknown, 0, Number.POSITIVE_INFINITY);
+    w.writeTaggedFields(_unknown);
   } else if (_unknown !== undefined && _unknown.length > 0) {
     throw unsupportedTaggedFields('LeaveGroupRequest', '', v);
   }
@@ -168,15 +158,7 @@ function readLeaveGroupRequestMemberIdentity(r: Reader, v: number): LeaveGroupRe
       ? r.readCompactNullableString('members[].groupInstanceId')
       : r.readNullableString('members[].groupInstanceId');
   const reason: string | null = v === 5 ? r.readCompactNullableString('members[].reason') : null;
-  let _unknown: TaggedField[] | undefined;
-  if (v >= 4) {
-    const _count = r.readTaggedFieldCount('members[].<tagged fields>');
-    for (let _i = 0; _i < _count; _i++) {
-      const _tag = r.readUnsignedVarint('members[].<tagged fields>');
-      const _size = r.readUnsignedVarint('members[].<tagged fields>');
-      (_unknown ??= []).push({ tag: _tag, data: r.readRawBytes(_size, 'members[].<tagged fields>') });
-    }
-  }
+  const _unknown = v >= 4 ? r.readTaggedFields('members[].<tagged fields>') : undefined;
   const _s: LeaveGroupRequestMemberIdentity = { memberId, groupInstanceId, reason };
   if (_unknown !== undefined) _s.unknownTaggedFields = _unknown;
   return _s;
@@ -201,9 +183,7 @@ function writeLeaveGroupRequestMemberIdentity(w: Writer, v: number, s: LeaveGrou
   }
   const _unknown = s.unknownTaggedFields;
   if (v >= 4) {
-    const _count = _unknown === undefined ? 0 : _unknown.length;
-    w.writeUnsignedVarint(_count);
-    if (_unknown !== undefined) w.writeRawTaggedFieldsBelow(_unknown, 0, Number.POSITIVE_INFINITY);
+    w.writeTaggedFields(_unknown);
   } else if (_unknown !== undefined && _unknown.length > 0) {
     throw unsupportedTaggedFields('LeaveGroupRequest', 'members[].', v);
   }
@@ -219,15 +199,7 @@ function readLeaveGroupResponse(r: Reader, v: number): LeaveGroupResponse {
       for (let _i = 0; _i < _n; _i++) members.push(readLeaveGroupResponseMemberResponse(r, v));
     }
   }
-  let _unknown: TaggedField[] | undefined;
-  if (v >= 4) {
-    const _count = r.readTaggedFieldCount('<tagged fields>');
-    for (let _i = 0; _i < _count; _i++) {
-      const _tag = r.readUnsignedVarint('<tagged fields>');
-      const _size = r.readUnsignedVarint('<tagged fields>');
-      (_unknown ??= []).push({ tag: _tag, data: r.readRawBytes(_size, '<tagged fields>') });
-    }
-  }
+  const _unknown = v >= 4 ? r.readTaggedFields('<tagged fields>') : undefined;
   const _s: LeaveGroupResponse = { throttleTimeMs, errorCode, members };
   if (_unknown !== undefined) _s.unknownTaggedFields = _unknown;
   return _s;
@@ -250,9 +222,7 @@ function writeLeaveGroupResponse(w: Writer, v: number, s: LeaveGroupResponse): v
   }
   const _unknown = s.unknownTaggedFields;
   if (v >= 4) {
-    const _count = _unknown === undefined ? 0 : _unknown.length;
-    w.writeUnsignedVarint(_count);
-    if (_unknown !== undefined) w.writeRawTaggedFieldsBelow(_unknown, 0, Number.POSITIVE_INFINITY);
+    w.writeTaggedFields(_unknown);
   } else if (_unknown !== undefined && _unknown.length > 0) {
     throw unsupportedTaggedFields('LeaveGroupResponse', '', v);
   }
@@ -265,15 +235,7 @@ function readLeaveGroupResponseMemberResponse(r: Reader, v: number): LeaveGroupR
       ? r.readCompactNullableString('members[].groupInstanceId')
       : r.readNullableString('members[].groupInstanceId');
   const errorCode: number = r.readInt16('members[].errorCode');
-  let _unknown: TaggedField[] | undefined;
-  if (v >= 4) {
-    const _count = r.readTaggedFieldCount('members[].<tagged fields>');
-    for (let _i = 0; _i < _count; _i++) {
-      const _tag = r.readUnsignedVarint('members[].<tagged fields>');
-      const _size = r.readUnsignedVarint('members[].<tagged fields>');
-      (_unknown ??= []).push({ tag: _tag, data: r.readRawBytes(_size, 'members[].<tagged fields>') });
-    }
-  }
+  const _unknown = v >= 4 ? r.readTaggedFields('members[].<tagged fields>') : undefined;
   const _s: LeaveGroupResponseMemberResponse = { memberId, groupInstanceId, errorCode };
   if (_unknown !== undefined) _s.unknownTaggedFields = _unknown;
   return _s;
@@ -293,9 +255,7 @@ function writeLeaveGroupResponseMemberResponse(w: Writer, v: number, s: LeaveGro
   w.writeInt16(s.errorCode);
   const _unknown = s.unknownTaggedFields;
   if (v >= 4) {
-    const _count = _unknown === undefined ? 0 : _unknown.length;
-    w.writeUnsignedVarint(_count);
-    if (_unknown !== undefined) w.writeRawTaggedFieldsBelow(_unknown, 0, Number.POSITIVE_INFINITY);
+    w.writeTaggedFields(_unknown);
   } else if (_unknown !== undefined && _unknown.length > 0) {
     throw unsupportedTaggedFields('LeaveGroupResponse', 'members[].', v);
   }

@@ -101,13 +101,7 @@ function readListConfigResourcesRequest(r: Reader, v: number): ListConfigResourc
       for (let _i = 0; _i < _n; _i++) resourceTypes.push(r.readInt8('resourceTypes[]'));
     }
   }
-  let _unknown: TaggedField[] | undefined;
-  const _count = r.readTaggedFieldCount('<tagged fields>');
-  for (let _i = 0; _i < _count; _i++) {
-    const _tag = r.readUnsignedVarint('<tagged fields>');
-    const _size = r.readUnsignedVarint('<tagged fields>');
-    (_unknown ??= []).push({ tag: _tag, data: r.readRawBytes(_size, '<tagged fields>') });
-  }
+  const _unknown = r.readTaggedFields('<tagged fields>');
   const _s: ListConfigResourcesRequest = { resourceTypes };
   if (_unknown !== undefined) _s.unknownTaggedFields = _unknown;
   return _s;
@@ -125,9 +119,7 @@ function writeListConfigResourcesRequest(w: Writer, v: number, s: ListConfigReso
       throw unsupportedField('ListConfigResourcesRequest', 'resourceTypes', v);
   }
   const _unknown = s.unknownTaggedFields;
-  const _count = _unknown === undefined ? 0 : _unknown.length;
-  w.writeUnsignedVarint(_count);
-  if (_unknown !== undefined) w.writeRawTaggedFieldsBelow(_unknown, 0, Number.POSITIVE_INFINITY);
+  w.writeTaggedFields(_unknown);
 }
 
 function readListConfigResourcesResponse(r: Reader, v: number): ListConfigResourcesResponse {
@@ -138,13 +130,7 @@ function readListConfigResourcesResponse(r: Reader, v: number): ListConfigResour
     const _n = r.readCompactArrayLength('configResources', 2);
     for (let _i = 0; _i < _n; _i++) configResources.push(readListConfigResourcesResponseConfigResource(r, v));
   }
-  let _unknown: TaggedField[] | undefined;
-  const _count = r.readTaggedFieldCount('<tagged fields>');
-  for (let _i = 0; _i < _count; _i++) {
-    const _tag = r.readUnsignedVarint('<tagged fields>');
-    const _size = r.readUnsignedVarint('<tagged fields>');
-    (_unknown ??= []).push({ tag: _tag, data: r.readRawBytes(_size, '<tagged fields>') });
-  }
+  const _unknown = r.readTaggedFields('<tagged fields>');
   const _s: ListConfigResourcesResponse = { throttleTimeMs, errorCode, configResources };
   if (_unknown !== undefined) _s.unknownTaggedFields = _unknown;
   return _s;
@@ -159,9 +145,7 @@ function writeListConfigResourcesResponse(w: Writer, v: number, s: ListConfigRes
     for (const _e of _a) writeListConfigResourcesResponseConfigResource(w, v, _e);
   }
   const _unknown = s.unknownTaggedFields;
-  const _count = _unknown === undefined ? 0 : _unknown.length;
-  w.writeUnsignedVarint(_count);
-  if (_unknown !== undefined) w.writeRawTaggedFieldsBelow(_unknown, 0, Number.POSITIVE_INFINITY);
+  w.writeTaggedFields(_unknown);
 }
 
 function readListConfigResourcesResponseConfigResource(
@@ -170,13 +154,7 @@ function readListConfigResourcesResponseConfigResource(
 ): ListConfigResourcesResponseConfigResource {
   const resourceName: string = r.readCompactString('configResources[].resourceName');
   const resourceType: number = v === 1 ? r.readInt8('configResources[].resourceType') : 16;
-  let _unknown: TaggedField[] | undefined;
-  const _count = r.readTaggedFieldCount('configResources[].<tagged fields>');
-  for (let _i = 0; _i < _count; _i++) {
-    const _tag = r.readUnsignedVarint('configResources[].<tagged fields>');
-    const _size = r.readUnsignedVarint('configResources[].<tagged fields>');
-    (_unknown ??= []).push({ tag: _tag, data: r.readRawBytes(_size, 'configResources[].<tagged fields>') });
-  }
+  const _unknown = r.readTaggedFields('configResources[].<tagged fields>');
   const _s: ListConfigResourcesResponseConfigResource = { resourceName, resourceType };
   if (_unknown !== undefined) _s.unknownTaggedFields = _unknown;
   return _s;
@@ -195,7 +173,5 @@ function writeListConfigResourcesResponseConfigResource(
     w.writeInt8(s.resourceType);
   }
   const _unknown = s.unknownTaggedFields;
-  const _count = _unknown === undefined ? 0 : _unknown.length;
-  w.writeUnsignedVarint(_count);
-  if (_unknown !== undefined) w.writeRawTaggedFieldsBelow(_unknown, 0, Number.POSITIVE_INFINITY);
+  w.writeTaggedFields(_unknown);
 }

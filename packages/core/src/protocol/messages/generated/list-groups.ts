@@ -106,15 +106,7 @@ function readListGroupsRequest(r: Reader, v: number): ListGroupsRequest {
       for (let _i = 0; _i < _n; _i++) typesFilter.push(r.readCompactString('typesFilter[]'));
     }
   }
-  let _unknown: TaggedField[] | undefined;
-  if (v >= 3) {
-    const _count = r.readTaggedFieldCount('<tagged fields>');
-    for (let _i = 0; _i < _count; _i++) {
-      const _tag = r.readUnsignedVarint('<tagged fields>');
-      const _size = r.readUnsignedVarint('<tagged fields>');
-      (_unknown ??= []).push({ tag: _tag, data: r.readRawBytes(_size, '<tagged fields>') });
-    }
-  }
+  const _unknown = v >= 3 ? r.readTaggedFields('<tagged fields>') : undefined;
   const _s: ListGroupsRequest = { statesFilter, typesFilter };
   if (_unknown !== undefined) _s.unknownTaggedFields = _unknown;
   return _s;
@@ -143,9 +135,7 @@ function writeListGroupsRequest(w: Writer, v: number, s: ListGroupsRequest): voi
   }
   const _unknown = s.unknownTaggedFields;
   if (v >= 3) {
-    const _count = _unknown === undefined ? 0 : _unknown.length;
-    w.writeUnsignedVarint(_count);
-    if (_unknown !== undefined) w.writeRawTaggedFieldsBelow(_unknown, 0, Number.POSITIVE_INFINITY);
+    w.writeTaggedFields(_unknown);
   } else if (_unknown !== undefined && _unknown.length > 0) {
     throw unsupportedTaggedFields('ListGroupsRequest', '', v);
   }
@@ -159,15 +149,7 @@ function readListGroupsResponse(r: Reader, v: number): ListGroupsResponse {
     const _n = v >= 3 ? r.readCompactArrayLength('groups', 2) : r.readArrayLength('groups', 2);
     for (let _i = 0; _i < _n; _i++) groups.push(readListGroupsResponseListedGroup(r, v));
   }
-  let _unknown: TaggedField[] | undefined;
-  if (v >= 3) {
-    const _count = r.readTaggedFieldCount('<tagged fields>');
-    for (let _i = 0; _i < _count; _i++) {
-      const _tag = r.readUnsignedVarint('<tagged fields>');
-      const _size = r.readUnsignedVarint('<tagged fields>');
-      (_unknown ??= []).push({ tag: _tag, data: r.readRawBytes(_size, '<tagged fields>') });
-    }
-  }
+  const _unknown = v >= 3 ? r.readTaggedFields('<tagged fields>') : undefined;
   const _s: ListGroupsResponse = { throttleTimeMs, errorCode, groups };
   if (_unknown !== undefined) _s.unknownTaggedFields = _unknown;
   return _s;
@@ -186,9 +168,7 @@ function writeListGroupsResponse(w: Writer, v: number, s: ListGroupsResponse): v
   }
   const _unknown = s.unknownTaggedFields;
   if (v >= 3) {
-    const _count = _unknown === undefined ? 0 : _unknown.length;
-    w.writeUnsignedVarint(_count);
-    if (_unknown !== undefined) w.writeRawTaggedFieldsBelow(_unknown, 0, Number.POSITIVE_INFINITY);
+    w.writeTaggedFields(_unknown);
   } else if (_unknown !== undefined && _unknown.length > 0) {
     throw unsupportedTaggedFields('ListGroupsResponse', '', v);
   }
@@ -200,15 +180,7 @@ function readListGroupsResponseListedGroup(r: Reader, v: number): ListGroupsResp
     v >= 3 ? r.readCompactString('groups[].protocolType') : r.readString('groups[].protocolType');
   const groupState: string = v >= 4 ? r.readCompactString('groups[].groupState') : '';
   const groupType: string = v === 5 ? r.readCompactString('groups[].groupType') : '';
-  let _unknown: TaggedField[] | undefined;
-  if (v >= 3) {
-    const _count = r.readTaggedFieldCount('groups[].<tagged fields>');
-    for (let _i = 0; _i < _count; _i++) {
-      const _tag = r.readUnsignedVarint('groups[].<tagged fields>');
-      const _size = r.readUnsignedVarint('groups[].<tagged fields>');
-      (_unknown ??= []).push({ tag: _tag, data: r.readRawBytes(_size, 'groups[].<tagged fields>') });
-    }
-  }
+  const _unknown = v >= 3 ? r.readTaggedFields('groups[].<tagged fields>') : undefined;
   const _s: ListGroupsResponseListedGroup = { groupId, protocolType, groupState, groupType };
   if (_unknown !== undefined) _s.unknownTaggedFields = _unknown;
   return _s;
@@ -239,9 +211,7 @@ function writeListGroupsResponseListedGroup(w: Writer, v: number, s: ListGroupsR
   }
   const _unknown = s.unknownTaggedFields;
   if (v >= 3) {
-    const _count = _unknown === undefined ? 0 : _unknown.length;
-    w.writeUnsignedVarint(_count);
-    if (_unknown !== undefined) w.writeRawTaggedFieldsBelow(_unknown, 0, Number.POSITIVE_INFINITY);
+    w.writeTaggedFields(_unknown);
   } else if (_unknown !== undefined && _unknown.length > 0) {
     throw unsupportedTaggedFields('ListGroupsResponse', 'groups[].', v);
   }

@@ -136,15 +136,7 @@ function readListOffsetsRequest(r: Reader, v: number): ListOffsetsRequest {
     for (let _i = 0; _i < _n; _i++) topics.push(readListOffsetsRequestListOffsetsTopic(r, v));
   }
   const timeoutMs: number = v >= 10 ? r.readInt32('timeoutMs') : 0;
-  let _unknown: TaggedField[] | undefined;
-  if (v >= 6) {
-    const _count = r.readTaggedFieldCount('<tagged fields>');
-    for (let _i = 0; _i < _count; _i++) {
-      const _tag = r.readUnsignedVarint('<tagged fields>');
-      const _size = r.readUnsignedVarint('<tagged fields>');
-      (_unknown ??= []).push({ tag: _tag, data: r.readRawBytes(_size, '<tagged fields>') });
-    }
-  }
+  const _unknown = v >= 6 ? r.readTaggedFields('<tagged fields>') : undefined;
   const _s: ListOffsetsRequest = { replicaId, isolationLevel, topics, timeoutMs };
   if (_unknown !== undefined) _s.unknownTaggedFields = _unknown;
   return _s;
@@ -169,9 +161,7 @@ function writeListOffsetsRequest(w: Writer, v: number, s: ListOffsetsRequest): v
   }
   const _unknown = s.unknownTaggedFields;
   if (v >= 6) {
-    const _count = _unknown === undefined ? 0 : _unknown.length;
-    w.writeUnsignedVarint(_count);
-    if (_unknown !== undefined) w.writeRawTaggedFieldsBelow(_unknown, 0, Number.POSITIVE_INFINITY);
+    w.writeTaggedFields(_unknown);
   } else if (_unknown !== undefined && _unknown.length > 0) {
     throw unsupportedTaggedFields('ListOffsetsRequest', '', v);
   }
@@ -185,15 +175,7 @@ function readListOffsetsRequestListOffsetsTopic(r: Reader, v: number): ListOffse
       v >= 6 ? r.readCompactArrayLength('topics[].partitions', 12) : r.readArrayLength('topics[].partitions', 12);
     for (let _i = 0; _i < _n; _i++) partitions.push(readListOffsetsRequestListOffsetsPartition(r, v));
   }
-  let _unknown: TaggedField[] | undefined;
-  if (v >= 6) {
-    const _count = r.readTaggedFieldCount('topics[].<tagged fields>');
-    for (let _i = 0; _i < _count; _i++) {
-      const _tag = r.readUnsignedVarint('topics[].<tagged fields>');
-      const _size = r.readUnsignedVarint('topics[].<tagged fields>');
-      (_unknown ??= []).push({ tag: _tag, data: r.readRawBytes(_size, 'topics[].<tagged fields>') });
-    }
-  }
+  const _unknown = v >= 6 ? r.readTaggedFields('topics[].<tagged fields>') : undefined;
   const _s: ListOffsetsRequestListOffsetsTopic = { name, partitions };
   if (_unknown !== undefined) _s.unknownTaggedFields = _unknown;
   return _s;
@@ -213,9 +195,7 @@ function writeListOffsetsRequestListOffsetsTopic(w: Writer, v: number, s: ListOf
   }
   const _unknown = s.unknownTaggedFields;
   if (v >= 6) {
-    const _count = _unknown === undefined ? 0 : _unknown.length;
-    w.writeUnsignedVarint(_count);
-    if (_unknown !== undefined) w.writeRawTaggedFieldsBelow(_unknown, 0, Number.POSITIVE_INFINITY);
+    w.writeTaggedFields(_unknown);
   } else if (_unknown !== undefined && _unknown.length > 0) {
     throw unsupportedTaggedFields('ListOffsetsRequest', 'topics[].', v);
   }
@@ -225,15 +205,7 @@ function readListOffsetsRequestListOffsetsPartition(r: Reader, v: number): ListO
   const partitionIndex: number = r.readInt32('topics[].partitions[].partitionIndex');
   const currentLeaderEpoch: number = v >= 4 ? r.readInt32('topics[].partitions[].currentLeaderEpoch') : -1;
   const timestamp: bigint = r.readInt64('topics[].partitions[].timestamp');
-  let _unknown: TaggedField[] | undefined;
-  if (v >= 6) {
-    const _count = r.readTaggedFieldCount('topics[].partitions[].<tagged fields>');
-    for (let _i = 0; _i < _count; _i++) {
-      const _tag = r.readUnsignedVarint('topics[].partitions[].<tagged fields>');
-      const _size = r.readUnsignedVarint('topics[].partitions[].<tagged fields>');
-      (_unknown ??= []).push({ tag: _tag, data: r.readRawBytes(_size, 'topics[].partitions[].<tagged fields>') });
-    }
-  }
+  const _unknown = v >= 6 ? r.readTaggedFields('topics[].partitions[].<tagged fields>') : undefined;
   const _s: ListOffsetsRequestListOffsetsPartition = { partitionIndex, currentLeaderEpoch, timestamp };
   if (_unknown !== undefined) _s.unknownTaggedFields = _unknown;
   return _s;
@@ -251,9 +223,7 @@ function writeListOffsetsRequestListOffsetsPartition(
   w.writeInt64(s.timestamp);
   const _unknown = s.unknownTaggedFields;
   if (v >= 6) {
-    const _count = _unknown === undefined ? 0 : _unknown.length;
-    w.writeUnsignedVarint(_count);
-    if (_unknown !== undefined) w.writeRawTaggedFieldsBelow(_unknown, 0, Number.POSITIVE_INFINITY);
+    w.writeTaggedFields(_unknown);
   } else if (_unknown !== undefined && _unknown.length > 0) {
     throw unsupportedTaggedFields('ListOffsetsRequest', 'topics[].partitions[].', v);
   }
@@ -266,15 +236,7 @@ function readListOffsetsResponse(r: Reader, v: number): ListOffsetsResponse {
     const _n = v >= 6 ? r.readCompactArrayLength('topics', 2) : r.readArrayLength('topics', 2);
     for (let _i = 0; _i < _n; _i++) topics.push(readListOffsetsResponseListOffsetsTopicResponse(r, v));
   }
-  let _unknown: TaggedField[] | undefined;
-  if (v >= 6) {
-    const _count = r.readTaggedFieldCount('<tagged fields>');
-    for (let _i = 0; _i < _count; _i++) {
-      const _tag = r.readUnsignedVarint('<tagged fields>');
-      const _size = r.readUnsignedVarint('<tagged fields>');
-      (_unknown ??= []).push({ tag: _tag, data: r.readRawBytes(_size, '<tagged fields>') });
-    }
-  }
+  const _unknown = v >= 6 ? r.readTaggedFields('<tagged fields>') : undefined;
   const _s: ListOffsetsResponse = { throttleTimeMs, topics };
   if (_unknown !== undefined) _s.unknownTaggedFields = _unknown;
   return _s;
@@ -292,9 +254,7 @@ function writeListOffsetsResponse(w: Writer, v: number, s: ListOffsetsResponse):
   }
   const _unknown = s.unknownTaggedFields;
   if (v >= 6) {
-    const _count = _unknown === undefined ? 0 : _unknown.length;
-    w.writeUnsignedVarint(_count);
-    if (_unknown !== undefined) w.writeRawTaggedFieldsBelow(_unknown, 0, Number.POSITIVE_INFINITY);
+    w.writeTaggedFields(_unknown);
   } else if (_unknown !== undefined && _unknown.length > 0) {
     throw unsupportedTaggedFields('ListOffsetsResponse', '', v);
   }
@@ -311,15 +271,7 @@ function readListOffsetsResponseListOffsetsTopicResponse(
       v >= 6 ? r.readCompactArrayLength('topics[].partitions', 22) : r.readArrayLength('topics[].partitions', 22);
     for (let _i = 0; _i < _n; _i++) partitions.push(readListOffsetsResponseListOffsetsPartitionResponse(r, v));
   }
-  let _unknown: TaggedField[] | undefined;
-  if (v >= 6) {
-    const _count = r.readTaggedFieldCount('topics[].<tagged fields>');
-    for (let _i = 0; _i < _count; _i++) {
-      const _tag = r.readUnsignedVarint('topics[].<tagged fields>');
-      const _size = r.readUnsignedVarint('topics[].<tagged fields>');
-      (_unknown ??= []).push({ tag: _tag, data: r.readRawBytes(_size, 'topics[].<tagged fields>') });
-    }
-  }
+  const _unknown = v >= 6 ? r.readTaggedFields('topics[].<tagged fields>') : undefined;
   const _s: ListOffsetsResponseListOffsetsTopicResponse = { name, partitions };
   if (_unknown !== undefined) _s.unknownTaggedFields = _unknown;
   return _s;
@@ -343,9 +295,7 @@ function writeListOffsetsResponseListOffsetsTopicResponse(
   }
   const _unknown = s.unknownTaggedFields;
   if (v >= 6) {
-    const _count = _unknown === undefined ? 0 : _unknown.length;
-    w.writeUnsignedVarint(_count);
-    if (_unknown !== undefined) w.writeRawTaggedFieldsBelow(_unknown, 0, Number.POSITIVE_INFINITY);
+    w.writeTaggedFields(_unknown);
   } else if (_unknown !== undefined && _unknown.length > 0) {
     throw unsupportedTaggedFields('ListOffsetsResponse', 'topics[].', v);
   }
@@ -360,15 +310,7 @@ function readListOffsetsResponseListOffsetsPartitionResponse(
   const timestamp: bigint = r.readInt64('topics[].partitions[].timestamp');
   const offset: bigint = r.readInt64('topics[].partitions[].offset');
   const leaderEpoch: number = v >= 4 ? r.readInt32('topics[].partitions[].leaderEpoch') : -1;
-  let _unknown: TaggedField[] | undefined;
-  if (v >= 6) {
-    const _count = r.readTaggedFieldCount('topics[].partitions[].<tagged fields>');
-    for (let _i = 0; _i < _count; _i++) {
-      const _tag = r.readUnsignedVarint('topics[].partitions[].<tagged fields>');
-      const _size = r.readUnsignedVarint('topics[].partitions[].<tagged fields>');
-      (_unknown ??= []).push({ tag: _tag, data: r.readRawBytes(_size, 'topics[].partitions[].<tagged fields>') });
-    }
-  }
+  const _unknown = v >= 6 ? r.readTaggedFields('topics[].partitions[].<tagged fields>') : undefined;
   const _s: ListOffsetsResponseListOffsetsPartitionResponse = {
     partitionIndex,
     errorCode,
@@ -396,9 +338,7 @@ function writeListOffsetsResponseListOffsetsPartitionResponse(
   }
   const _unknown = s.unknownTaggedFields;
   if (v >= 6) {
-    const _count = _unknown === undefined ? 0 : _unknown.length;
-    w.writeUnsignedVarint(_count);
-    if (_unknown !== undefined) w.writeRawTaggedFieldsBelow(_unknown, 0, Number.POSITIVE_INFINITY);
+    w.writeTaggedFields(_unknown);
   } else if (_unknown !== undefined && _unknown.length > 0) {
     throw unsupportedTaggedFields('ListOffsetsResponse', 'topics[].partitions[].', v);
   }

@@ -140,13 +140,7 @@ function readListPartitionReassignmentsRequest(r: Reader, v: number): ListPartit
       topics = _a;
     }
   }
-  let _unknown: TaggedField[] | undefined;
-  const _count = r.readTaggedFieldCount('<tagged fields>');
-  for (let _i = 0; _i < _count; _i++) {
-    const _tag = r.readUnsignedVarint('<tagged fields>');
-    const _size = r.readUnsignedVarint('<tagged fields>');
-    (_unknown ??= []).push({ tag: _tag, data: r.readRawBytes(_size, '<tagged fields>') });
-  }
+  const _unknown = r.readTaggedFields('<tagged fields>');
   const _s: ListPartitionReassignmentsRequest = { timeoutMs, topics };
   if (_unknown !== undefined) _s.unknownTaggedFields = _unknown;
   return _s;
@@ -164,9 +158,7 @@ function writeListPartitionReassignmentsRequest(w: Writer, v: number, s: ListPar
     }
   }
   const _unknown = s.unknownTaggedFields;
-  const _count = _unknown === undefined ? 0 : _unknown.length;
-  w.writeUnsignedVarint(_count);
-  if (_unknown !== undefined) w.writeRawTaggedFieldsBelow(_unknown, 0, Number.POSITIVE_INFINITY);
+  w.writeTaggedFields(_unknown);
 }
 
 function readListPartitionReassignmentsRequestListPartitionReassignmentsTopics(
@@ -179,13 +171,7 @@ function readListPartitionReassignmentsRequestListPartitionReassignmentsTopics(
     const _n = r.readCompactArrayLength('topics[].partitionIndexes', 4);
     for (let _i = 0; _i < _n; _i++) partitionIndexes.push(r.readInt32('topics[].partitionIndexes[]'));
   }
-  let _unknown: TaggedField[] | undefined;
-  const _count = r.readTaggedFieldCount('topics[].<tagged fields>');
-  for (let _i = 0; _i < _count; _i++) {
-    const _tag = r.readUnsignedVarint('topics[].<tagged fields>');
-    const _size = r.readUnsignedVarint('topics[].<tagged fields>');
-    (_unknown ??= []).push({ tag: _tag, data: r.readRawBytes(_size, 'topics[].<tagged fields>') });
-  }
+  const _unknown = r.readTaggedFields('topics[].<tagged fields>');
   const _s: ListPartitionReassignmentsRequestListPartitionReassignmentsTopics = { name, partitionIndexes };
   if (_unknown !== undefined) _s.unknownTaggedFields = _unknown;
   return _s;
@@ -206,9 +192,7 @@ function writeListPartitionReassignmentsRequestListPartitionReassignmentsTopics(
     for (const _e of _a) w.writeInt32(_e);
   }
   const _unknown = s.unknownTaggedFields;
-  const _count = _unknown === undefined ? 0 : _unknown.length;
-  w.writeUnsignedVarint(_count);
-  if (_unknown !== undefined) w.writeRawTaggedFieldsBelow(_unknown, 0, Number.POSITIVE_INFINITY);
+  w.writeTaggedFields(_unknown);
 }
 
 function readListPartitionReassignmentsResponse(r: Reader, v: number): ListPartitionReassignmentsResponse {
@@ -220,13 +204,7 @@ function readListPartitionReassignmentsResponse(r: Reader, v: number): ListParti
     const _n = r.readCompactArrayLength('topics', 3);
     for (let _i = 0; _i < _n; _i++) topics.push(readListPartitionReassignmentsResponseOngoingTopicReassignment(r, v));
   }
-  let _unknown: TaggedField[] | undefined;
-  const _count = r.readTaggedFieldCount('<tagged fields>');
-  for (let _i = 0; _i < _count; _i++) {
-    const _tag = r.readUnsignedVarint('<tagged fields>');
-    const _size = r.readUnsignedVarint('<tagged fields>');
-    (_unknown ??= []).push({ tag: _tag, data: r.readRawBytes(_size, '<tagged fields>') });
-  }
+  const _unknown = r.readTaggedFields('<tagged fields>');
   const _s: ListPartitionReassignmentsResponse = { throttleTimeMs, errorCode, errorMessage, topics };
   if (_unknown !== undefined) _s.unknownTaggedFields = _unknown;
   return _s;
@@ -245,9 +223,7 @@ function writeListPartitionReassignmentsResponse(w: Writer, v: number, s: ListPa
     for (const _e of _a) writeListPartitionReassignmentsResponseOngoingTopicReassignment(w, v, _e);
   }
   const _unknown = s.unknownTaggedFields;
-  const _count = _unknown === undefined ? 0 : _unknown.length;
-  w.writeUnsignedVarint(_count);
-  if (_unknown !== undefined) w.writeRawTaggedFieldsBelow(_unknown, 0, Number.POSITIVE_INFINITY);
+  w.writeTaggedFields(_unknown);
 }
 
 function readListPartitionReassignmentsResponseOngoingTopicReassignment(
@@ -261,13 +237,7 @@ function readListPartitionReassignmentsResponseOngoingTopicReassignment(
     for (let _i = 0; _i < _n; _i++)
       partitions.push(readListPartitionReassignmentsResponseOngoingPartitionReassignment(r, v));
   }
-  let _unknown: TaggedField[] | undefined;
-  const _count = r.readTaggedFieldCount('topics[].<tagged fields>');
-  for (let _i = 0; _i < _count; _i++) {
-    const _tag = r.readUnsignedVarint('topics[].<tagged fields>');
-    const _size = r.readUnsignedVarint('topics[].<tagged fields>');
-    (_unknown ??= []).push({ tag: _tag, data: r.readRawBytes(_size, 'topics[].<tagged fields>') });
-  }
+  const _unknown = r.readTaggedFields('topics[].<tagged fields>');
   const _s: ListPartitionReassignmentsResponseOngoingTopicReassignment = { name, partitions };
   if (_unknown !== undefined) _s.unknownTaggedFields = _unknown;
   return _s;
@@ -288,9 +258,7 @@ function writeListPartitionReassignmentsResponseOngoingTopicReassignment(
     for (const _e of _a) writeListPartitionReassignmentsResponseOngoingPartitionReassignment(w, v, _e);
   }
   const _unknown = s.unknownTaggedFields;
-  const _count = _unknown === undefined ? 0 : _unknown.length;
-  w.writeUnsignedVarint(_count);
-  if (_unknown !== undefined) w.writeRawTaggedFieldsBelow(_unknown, 0, Number.POSITIVE_INFINITY);
+  w.writeTaggedFields(_unknown);
 }
 
 function readListPartitionReassignmentsResponseOngoingPartitionReassignment(
@@ -313,13 +281,7 @@ function readListPartitionReassignmentsResponseOngoingPartitionReassignment(
     const _n = r.readCompactArrayLength('topics[].partitions[].removingReplicas', 4);
     for (let _i = 0; _i < _n; _i++) removingReplicas.push(r.readInt32('topics[].partitions[].removingReplicas[]'));
   }
-  let _unknown: TaggedField[] | undefined;
-  const _count = r.readTaggedFieldCount('topics[].partitions[].<tagged fields>');
-  for (let _i = 0; _i < _count; _i++) {
-    const _tag = r.readUnsignedVarint('topics[].partitions[].<tagged fields>');
-    const _size = r.readUnsignedVarint('topics[].partitions[].<tagged fields>');
-    (_unknown ??= []).push({ tag: _tag, data: r.readRawBytes(_size, 'topics[].partitions[].<tagged fields>') });
-  }
+  const _unknown = r.readTaggedFields('topics[].partitions[].<tagged fields>');
   const _s: ListPartitionReassignmentsResponseOngoingPartitionReassignment = {
     partitionIndex,
     replicas,
@@ -352,7 +314,5 @@ function writeListPartitionReassignmentsResponseOngoingPartitionReassignment(
     for (const _e of _a) w.writeInt32(_e);
   }
   const _unknown = s.unknownTaggedFields;
-  const _count = _unknown === undefined ? 0 : _unknown.length;
-  w.writeUnsignedVarint(_count);
-  if (_unknown !== undefined) w.writeRawTaggedFieldsBelow(_unknown, 0, Number.POSITIVE_INFINITY);
+  w.writeTaggedFields(_unknown);
 }

@@ -108,13 +108,7 @@ function readListTransactionsRequest(r: Reader, v: number): ListTransactionsRequ
   }
   const durationFilter: bigint = v >= 1 ? r.readInt64('durationFilter') : -1n;
   const transactionalIdPattern: string | null = v === 2 ? r.readCompactNullableString('transactionalIdPattern') : null;
-  let _unknown: TaggedField[] | undefined;
-  const _count = r.readTaggedFieldCount('<tagged fields>');
-  for (let _i = 0; _i < _count; _i++) {
-    const _tag = r.readUnsignedVarint('<tagged fields>');
-    const _size = r.readUnsignedVarint('<tagged fields>');
-    (_unknown ??= []).push({ tag: _tag, data: r.readRawBytes(_size, '<tagged fields>') });
-  }
+  const _unknown = r.readTaggedFields('<tagged fields>');
   const _s: ListTransactionsRequest = { stateFilters, producerIdFilters, durationFilter, transactionalIdPattern };
   if (_unknown !== undefined) _s.unknownTaggedFields = _unknown;
   return _s;
@@ -147,9 +141,7 @@ function writeListTransactionsRequest(w: Writer, v: number, s: ListTransactionsR
       throw unsupportedField('ListTransactionsRequest', 'transactionalIdPattern', v);
   }
   const _unknown = s.unknownTaggedFields;
-  const _count = _unknown === undefined ? 0 : _unknown.length;
-  w.writeUnsignedVarint(_count);
-  if (_unknown !== undefined) w.writeRawTaggedFieldsBelow(_unknown, 0, Number.POSITIVE_INFINITY);
+  w.writeTaggedFields(_unknown);
 }
 
 function readListTransactionsResponse(r: Reader, v: number): ListTransactionsResponse {
@@ -165,13 +157,7 @@ function readListTransactionsResponse(r: Reader, v: number): ListTransactionsRes
     const _n = r.readCompactArrayLength('transactionStates', 11);
     for (let _i = 0; _i < _n; _i++) transactionStates.push(readListTransactionsResponseTransactionState(r, v));
   }
-  let _unknown: TaggedField[] | undefined;
-  const _count = r.readTaggedFieldCount('<tagged fields>');
-  for (let _i = 0; _i < _count; _i++) {
-    const _tag = r.readUnsignedVarint('<tagged fields>');
-    const _size = r.readUnsignedVarint('<tagged fields>');
-    (_unknown ??= []).push({ tag: _tag, data: r.readRawBytes(_size, '<tagged fields>') });
-  }
+  const _unknown = r.readTaggedFields('<tagged fields>');
   const _s: ListTransactionsResponse = { throttleTimeMs, errorCode, unknownStateFilters, transactionStates };
   if (_unknown !== undefined) _s.unknownTaggedFields = _unknown;
   return _s;
@@ -191,22 +177,14 @@ function writeListTransactionsResponse(w: Writer, v: number, s: ListTransactions
     for (const _e of _a) writeListTransactionsResponseTransactionState(w, v, _e);
   }
   const _unknown = s.unknownTaggedFields;
-  const _count = _unknown === undefined ? 0 : _unknown.length;
-  w.writeUnsignedVarint(_count);
-  if (_unknown !== undefined) w.writeRawTaggedFieldsBelow(_unknown, 0, Number.POSITIVE_INFINITY);
+  w.writeTaggedFields(_unknown);
 }
 
 function readListTransactionsResponseTransactionState(r: Reader, v: number): ListTransactionsResponseTransactionState {
   const transactionalId: string = r.readCompactString('transactionStates[].transactionalId');
   const producerId: bigint = r.readInt64('transactionStates[].producerId');
   const transactionState: string = r.readCompactString('transactionStates[].transactionState');
-  let _unknown: TaggedField[] | undefined;
-  const _count = r.readTaggedFieldCount('transactionStates[].<tagged fields>');
-  for (let _i = 0; _i < _count; _i++) {
-    const _tag = r.readUnsignedVarint('transactionStates[].<tagged fields>');
-    const _size = r.readUnsignedVarint('transactionStates[].<tagged fields>');
-    (_unknown ??= []).push({ tag: _tag, data: r.readRawBytes(_size, 'transactionStates[].<tagged fields>') });
-  }
+  const _unknown = r.readTaggedFields('transactionStates[].<tagged fields>');
   const _s: ListTransactionsResponseTransactionState = { transactionalId, producerId, transactionState };
   if (_unknown !== undefined) _s.unknownTaggedFields = _unknown;
   return _s;
@@ -227,7 +205,5 @@ function writeListTransactionsResponseTransactionState(
     w.writeCompactString(_x);
   }
   const _unknown = s.unknownTaggedFields;
-  const _count = _unknown === undefined ? 0 : _unknown.length;
-  w.writeUnsignedVarint(_count);
-  if (_unknown !== undefined) w.writeRawTaggedFieldsBelow(_unknown, 0, Number.POSITIVE_INFINITY);
+  w.writeTaggedFields(_unknown);
 }

@@ -177,15 +177,7 @@ function readMetadataRequest(r: Reader, v: number): MetadataRequest {
   const includeClusterAuthorizedOperations: boolean =
     v >= 8 && v <= 10 ? r.readBoolean('includeClusterAuthorizedOperations') : false;
   const includeTopicAuthorizedOperations: boolean = v >= 8 ? r.readBoolean('includeTopicAuthorizedOperations') : false;
-  let _unknown: TaggedField[] | undefined;
-  if (v >= 9) {
-    const _count = r.readTaggedFieldCount('<tagged fields>');
-    for (let _i = 0; _i < _count; _i++) {
-      const _tag = r.readUnsignedVarint('<tagged fields>');
-      const _size = r.readUnsignedVarint('<tagged fields>');
-      (_unknown ??= []).push({ tag: _tag, data: r.readRawBytes(_size, '<tagged fields>') });
-    }
-  }
+  const _unknown = v >= 9 ? r.readTaggedFields('<tagged fields>') : undefined;
   const _s: MetadataRequest = {
     topics,
     allowAutoTopicCreation,
@@ -229,9 +221,7 @@ function writeMetadataRequest(w: Writer, v: number, s: MetadataRequest): void {
   }
   const _unknown = s.unknownTaggedFields;
   if (v >= 9) {
-    const _count = _unknown === undefined ? 0 : _unknown.length;
-    w.writeUnsignedVarint(_count);
-    if (_unknown !== undefined) w.writeRawTaggedFieldsBelow(_unknown, 0, Number.POSITIVE_INFINITY);
+    w.writeTaggedFields(_unknown);
   } else if (_unknown !== undefined && _unknown.length > 0) {
     throw unsupportedTaggedFields('MetadataRequest', '', v);
   }
@@ -245,15 +235,7 @@ function readMetadataRequestTopic(r: Reader, v: number): MetadataRequestTopic {
         ? r.readCompactNullableString('topics[].name')
         : r.readCompactString('topics[].name')
       : r.readString('topics[].name');
-  let _unknown: TaggedField[] | undefined;
-  if (v >= 9) {
-    const _count = r.readTaggedFieldCount('topics[].<tagged fields>');
-    for (let _i = 0; _i < _count; _i++) {
-      const _tag = r.readUnsignedVarint('topics[].<tagged fields>');
-      const _size = r.readUnsignedVarint('topics[].<tagged fields>');
-      (_unknown ??= []).push({ tag: _tag, data: r.readRawBytes(_size, 'topics[].<tagged fields>') });
-    }
-  }
+  const _unknown = v >= 9 ? r.readTaggedFields('topics[].<tagged fields>') : undefined;
   const _s: MetadataRequestTopic = { topicId, name };
   if (_unknown !== undefined) _s.unknownTaggedFields = _unknown;
   return _s;
@@ -271,9 +253,7 @@ function writeMetadataRequestTopic(w: Writer, v: number, s: MetadataRequestTopic
   }
   const _unknown = s.unknownTaggedFields;
   if (v >= 9) {
-    const _count = _unknown === undefined ? 0 : _unknown.length;
-    w.writeUnsignedVarint(_count);
-    if (_unknown !== undefined) w.writeRawTaggedFieldsBelow(_unknown, 0, Number.POSITIVE_INFINITY);
+    w.writeTaggedFields(_unknown);
   } else if (_unknown !== undefined && _unknown.length > 0) {
     throw unsupportedTaggedFields('MetadataRequest', 'topics[].', v);
   }
@@ -297,15 +277,7 @@ function readMetadataResponse(r: Reader, v: number): MetadataResponse {
   const clusterAuthorizedOperations: number =
     v >= 8 && v <= 10 ? r.readInt32('clusterAuthorizedOperations') : -2147483648;
   const errorCode: number = v === 13 ? r.readInt16('errorCode') : 0;
-  let _unknown: TaggedField[] | undefined;
-  if (v >= 9) {
-    const _count = r.readTaggedFieldCount('<tagged fields>');
-    for (let _i = 0; _i < _count; _i++) {
-      const _tag = r.readUnsignedVarint('<tagged fields>');
-      const _size = r.readUnsignedVarint('<tagged fields>');
-      (_unknown ??= []).push({ tag: _tag, data: r.readRawBytes(_size, '<tagged fields>') });
-    }
-  }
+  const _unknown = v >= 9 ? r.readTaggedFields('<tagged fields>') : undefined;
   const _s: MetadataResponse = {
     throttleTimeMs,
     brokers,
@@ -356,9 +328,7 @@ function writeMetadataResponse(w: Writer, v: number, s: MetadataResponse): void 
   }
   const _unknown = s.unknownTaggedFields;
   if (v >= 9) {
-    const _count = _unknown === undefined ? 0 : _unknown.length;
-    w.writeUnsignedVarint(_count);
-    if (_unknown !== undefined) w.writeRawTaggedFieldsBelow(_unknown, 0, Number.POSITIVE_INFINITY);
+    w.writeTaggedFields(_unknown);
   } else if (_unknown !== undefined && _unknown.length > 0) {
     throw unsupportedTaggedFields('MetadataResponse', '', v);
   }
@@ -370,15 +340,7 @@ function readMetadataResponseBroker(r: Reader, v: number): MetadataResponseBroke
   const port: number = r.readInt32('brokers[].port');
   const rack: string | null =
     v >= 1 ? (v >= 9 ? r.readCompactNullableString('brokers[].rack') : r.readNullableString('brokers[].rack')) : null;
-  let _unknown: TaggedField[] | undefined;
-  if (v >= 9) {
-    const _count = r.readTaggedFieldCount('brokers[].<tagged fields>');
-    for (let _i = 0; _i < _count; _i++) {
-      const _tag = r.readUnsignedVarint('brokers[].<tagged fields>');
-      const _size = r.readUnsignedVarint('brokers[].<tagged fields>');
-      (_unknown ??= []).push({ tag: _tag, data: r.readRawBytes(_size, 'brokers[].<tagged fields>') });
-    }
-  }
+  const _unknown = v >= 9 ? r.readTaggedFields('brokers[].<tagged fields>') : undefined;
   const _s: MetadataResponseBroker = { nodeId, host, port, rack };
   if (_unknown !== undefined) _s.unknownTaggedFields = _unknown;
   return _s;
@@ -401,9 +363,7 @@ function writeMetadataResponseBroker(w: Writer, v: number, s: MetadataResponseBr
   }
   const _unknown = s.unknownTaggedFields;
   if (v >= 9) {
-    const _count = _unknown === undefined ? 0 : _unknown.length;
-    w.writeUnsignedVarint(_count);
-    if (_unknown !== undefined) w.writeRawTaggedFieldsBelow(_unknown, 0, Number.POSITIVE_INFINITY);
+    w.writeTaggedFields(_unknown);
   } else if (_unknown !== undefined && _unknown.length > 0) {
     throw unsupportedTaggedFields('MetadataResponse', 'brokers[].', v);
   }
@@ -426,15 +386,7 @@ function readMetadataResponseTopic(r: Reader, v: number): MetadataResponseTopic 
     for (let _i = 0; _i < _n; _i++) partitions.push(readMetadataResponsePartition(r, v));
   }
   const topicAuthorizedOperations: number = v >= 8 ? r.readInt32('topics[].topicAuthorizedOperations') : -2147483648;
-  let _unknown: TaggedField[] | undefined;
-  if (v >= 9) {
-    const _count = r.readTaggedFieldCount('topics[].<tagged fields>');
-    for (let _i = 0; _i < _count; _i++) {
-      const _tag = r.readUnsignedVarint('topics[].<tagged fields>');
-      const _size = r.readUnsignedVarint('topics[].<tagged fields>');
-      (_unknown ??= []).push({ tag: _tag, data: r.readRawBytes(_size, 'topics[].<tagged fields>') });
-    }
-  }
+  const _unknown = v >= 9 ? r.readTaggedFields('topics[].<tagged fields>') : undefined;
   const _s: MetadataResponseTopic = { errorCode, name, topicId, isInternal, partitions, topicAuthorizedOperations };
   if (_unknown !== undefined) _s.unknownTaggedFields = _unknown;
   return _s;
@@ -468,9 +420,7 @@ function writeMetadataResponseTopic(w: Writer, v: number, s: MetadataResponseTop
   }
   const _unknown = s.unknownTaggedFields;
   if (v >= 9) {
-    const _count = _unknown === undefined ? 0 : _unknown.length;
-    w.writeUnsignedVarint(_count);
-    if (_unknown !== undefined) w.writeRawTaggedFieldsBelow(_unknown, 0, Number.POSITIVE_INFINITY);
+    w.writeTaggedFields(_unknown);
   } else if (_unknown !== undefined && _unknown.length > 0) {
     throw unsupportedTaggedFields('MetadataResponse', 'topics[].', v);
   }
@@ -507,15 +457,7 @@ function readMetadataResponsePartition(r: Reader, v: number): MetadataResponsePa
       for (let _i = 0; _i < _n; _i++) offlineReplicas.push(r.readInt32('topics[].partitions[].offlineReplicas[]'));
     }
   }
-  let _unknown: TaggedField[] | undefined;
-  if (v >= 9) {
-    const _count = r.readTaggedFieldCount('topics[].partitions[].<tagged fields>');
-    for (let _i = 0; _i < _count; _i++) {
-      const _tag = r.readUnsignedVarint('topics[].partitions[].<tagged fields>');
-      const _size = r.readUnsignedVarint('topics[].partitions[].<tagged fields>');
-      (_unknown ??= []).push({ tag: _tag, data: r.readRawBytes(_size, 'topics[].partitions[].<tagged fields>') });
-    }
-  }
+  const _unknown = v >= 9 ? r.readTaggedFields('topics[].partitions[].<tagged fields>') : undefined;
   const _s: MetadataResponsePartition = {
     errorCode,
     partitionIndex,
@@ -558,9 +500,7 @@ function writeMetadataResponsePartition(w: Writer, v: number, s: MetadataRespons
   }
   const _unknown = s.unknownTaggedFields;
   if (v >= 9) {
-    const _count = _unknown === undefined ? 0 : _unknown.length;
-    w.writeUnsignedVarint(_count);
-    if (_unknown !== undefined) w.writeRawTaggedFieldsBelow(_unknown, 0, Number.POSITIVE_INFINITY);
+    w.writeTaggedFields(_unknown);
   } else if (_unknown !== undefined && _unknown.length > 0) {
     throw unsupportedTaggedFields('MetadataResponse', 'topics[].partitions[].', v);
   }

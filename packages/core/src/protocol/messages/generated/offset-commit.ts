@@ -143,15 +143,7 @@ function readOffsetCommitRequest(r: Reader, v: number): OffsetCommitRequest {
     const _n = v >= 8 ? r.readCompactArrayLength('topics', 1) : r.readArrayLength('topics', 1);
     for (let _i = 0; _i < _n; _i++) topics.push(readOffsetCommitRequestTopic(r, v));
   }
-  let _unknown: TaggedField[] | undefined;
-  if (v >= 8) {
-    const _count = r.readTaggedFieldCount('<tagged fields>');
-    for (let _i = 0; _i < _count; _i++) {
-      const _tag = r.readUnsignedVarint('<tagged fields>');
-      const _size = r.readUnsignedVarint('<tagged fields>');
-      (_unknown ??= []).push({ tag: _tag, data: r.readRawBytes(_size, '<tagged fields>') });
-    }
-  }
+  const _unknown = v >= 8 ? r.readTaggedFields('<tagged fields>') : undefined;
   const _s: OffsetCommitRequest = {
     groupId,
     generationIdOrMemberEpoch,
@@ -197,9 +189,7 @@ function writeOffsetCommitRequest(w: Writer, v: number, s: OffsetCommitRequest):
   }
   const _unknown = s.unknownTaggedFields;
   if (v >= 8) {
-    const _count = _unknown === undefined ? 0 : _unknown.length;
-    w.writeUnsignedVarint(_count);
-    if (_unknown !== undefined) w.writeRawTaggedFieldsBelow(_unknown, 0, Number.POSITIVE_INFINITY);
+    w.writeTaggedFields(_unknown);
   } else if (_unknown !== undefined && _unknown.length > 0) {
     throw unsupportedTaggedFields('OffsetCommitRequest', '', v);
   }
@@ -214,15 +204,7 @@ function readOffsetCommitRequestTopic(r: Reader, v: number): OffsetCommitRequest
       v >= 8 ? r.readCompactArrayLength('topics[].partitions', 13) : r.readArrayLength('topics[].partitions', 13);
     for (let _i = 0; _i < _n; _i++) partitions.push(readOffsetCommitRequestPartition(r, v));
   }
-  let _unknown: TaggedField[] | undefined;
-  if (v >= 8) {
-    const _count = r.readTaggedFieldCount('topics[].<tagged fields>');
-    for (let _i = 0; _i < _count; _i++) {
-      const _tag = r.readUnsignedVarint('topics[].<tagged fields>');
-      const _size = r.readUnsignedVarint('topics[].<tagged fields>');
-      (_unknown ??= []).push({ tag: _tag, data: r.readRawBytes(_size, 'topics[].<tagged fields>') });
-    }
-  }
+  const _unknown = v >= 8 ? r.readTaggedFields('topics[].<tagged fields>') : undefined;
   const _s: OffsetCommitRequestTopic = { name, topicId, partitions };
   if (_unknown !== undefined) _s.unknownTaggedFields = _unknown;
   return _s;
@@ -247,9 +229,7 @@ function writeOffsetCommitRequestTopic(w: Writer, v: number, s: OffsetCommitRequ
   }
   const _unknown = s.unknownTaggedFields;
   if (v >= 8) {
-    const _count = _unknown === undefined ? 0 : _unknown.length;
-    w.writeUnsignedVarint(_count);
-    if (_unknown !== undefined) w.writeRawTaggedFieldsBelow(_unknown, 0, Number.POSITIVE_INFINITY);
+    w.writeTaggedFields(_unknown);
   } else if (_unknown !== undefined && _unknown.length > 0) {
     throw unsupportedTaggedFields('OffsetCommitRequest', 'topics[].', v);
   }
@@ -263,15 +243,7 @@ function readOffsetCommitRequestPartition(r: Reader, v: number): OffsetCommitReq
     v >= 8
       ? r.readCompactNullableString('topics[].partitions[].committedMetadata')
       : r.readNullableString('topics[].partitions[].committedMetadata');
-  let _unknown: TaggedField[] | undefined;
-  if (v >= 8) {
-    const _count = r.readTaggedFieldCount('topics[].partitions[].<tagged fields>');
-    for (let _i = 0; _i < _count; _i++) {
-      const _tag = r.readUnsignedVarint('topics[].partitions[].<tagged fields>');
-      const _size = r.readUnsignedVarint('topics[].partitions[].<tagged fields>');
-      (_unknown ??= []).push({ tag: _tag, data: r.readRawBytes(_size, 'topics[].partitions[].<tagged fields>') });
-    }
-  }
+  const _unknown = v >= 8 ? r.readTaggedFields('topics[].partitions[].<tagged fields>') : undefined;
   const _s: OffsetCommitRequestPartition = { partitionIndex, committedOffset, committedLeaderEpoch, committedMetadata };
   if (_unknown !== undefined) _s.unknownTaggedFields = _unknown;
   return _s;
@@ -290,9 +262,7 @@ function writeOffsetCommitRequestPartition(w: Writer, v: number, s: OffsetCommit
   }
   const _unknown = s.unknownTaggedFields;
   if (v >= 8) {
-    const _count = _unknown === undefined ? 0 : _unknown.length;
-    w.writeUnsignedVarint(_count);
-    if (_unknown !== undefined) w.writeRawTaggedFieldsBelow(_unknown, 0, Number.POSITIVE_INFINITY);
+    w.writeTaggedFields(_unknown);
   } else if (_unknown !== undefined && _unknown.length > 0) {
     throw unsupportedTaggedFields('OffsetCommitRequest', 'topics[].partitions[].', v);
   }
@@ -305,15 +275,7 @@ function readOffsetCommitResponse(r: Reader, v: number): OffsetCommitResponse {
     const _n = v >= 8 ? r.readCompactArrayLength('topics', 1) : r.readArrayLength('topics', 1);
     for (let _i = 0; _i < _n; _i++) topics.push(readOffsetCommitResponseTopic(r, v));
   }
-  let _unknown: TaggedField[] | undefined;
-  if (v >= 8) {
-    const _count = r.readTaggedFieldCount('<tagged fields>');
-    for (let _i = 0; _i < _count; _i++) {
-      const _tag = r.readUnsignedVarint('<tagged fields>');
-      const _size = r.readUnsignedVarint('<tagged fields>');
-      (_unknown ??= []).push({ tag: _tag, data: r.readRawBytes(_size, '<tagged fields>') });
-    }
-  }
+  const _unknown = v >= 8 ? r.readTaggedFields('<tagged fields>') : undefined;
   const _s: OffsetCommitResponse = { throttleTimeMs, topics };
   if (_unknown !== undefined) _s.unknownTaggedFields = _unknown;
   return _s;
@@ -331,9 +293,7 @@ function writeOffsetCommitResponse(w: Writer, v: number, s: OffsetCommitResponse
   }
   const _unknown = s.unknownTaggedFields;
   if (v >= 8) {
-    const _count = _unknown === undefined ? 0 : _unknown.length;
-    w.writeUnsignedVarint(_count);
-    if (_unknown !== undefined) w.writeRawTaggedFieldsBelow(_unknown, 0, Number.POSITIVE_INFINITY);
+    w.writeTaggedFields(_unknown);
   } else if (_unknown !== undefined && _unknown.length > 0) {
     throw unsupportedTaggedFields('OffsetCommitResponse', '', v);
   }
@@ -348,15 +308,7 @@ function readOffsetCommitResponseTopic(r: Reader, v: number): OffsetCommitRespon
       v >= 8 ? r.readCompactArrayLength('topics[].partitions', 6) : r.readArrayLength('topics[].partitions', 6);
     for (let _i = 0; _i < _n; _i++) partitions.push(readOffsetCommitResponsePartition(r, v));
   }
-  let _unknown: TaggedField[] | undefined;
-  if (v >= 8) {
-    const _count = r.readTaggedFieldCount('topics[].<tagged fields>');
-    for (let _i = 0; _i < _count; _i++) {
-      const _tag = r.readUnsignedVarint('topics[].<tagged fields>');
-      const _size = r.readUnsignedVarint('topics[].<tagged fields>');
-      (_unknown ??= []).push({ tag: _tag, data: r.readRawBytes(_size, 'topics[].<tagged fields>') });
-    }
-  }
+  const _unknown = v >= 8 ? r.readTaggedFields('topics[].<tagged fields>') : undefined;
   const _s: OffsetCommitResponseTopic = { name, topicId, partitions };
   if (_unknown !== undefined) _s.unknownTaggedFields = _unknown;
   return _s;
@@ -381,9 +333,7 @@ function writeOffsetCommitResponseTopic(w: Writer, v: number, s: OffsetCommitRes
   }
   const _unknown = s.unknownTaggedFields;
   if (v >= 8) {
-    const _count = _unknown === undefined ? 0 : _unknown.length;
-    w.writeUnsignedVarint(_count);
-    if (_unknown !== undefined) w.writeRawTaggedFieldsBelow(_unknown, 0, Number.POSITIVE_INFINITY);
+    w.writeTaggedFields(_unknown);
   } else if (_unknown !== undefined && _unknown.length > 0) {
     throw unsupportedTaggedFields('OffsetCommitResponse', 'topics[].', v);
   }
@@ -392,15 +342,7 @@ function writeOffsetCommitResponseTopic(w: Writer, v: number, s: OffsetCommitRes
 function readOffsetCommitResponsePartition(r: Reader, v: number): OffsetCommitResponsePartition {
   const partitionIndex: number = r.readInt32('topics[].partitions[].partitionIndex');
   const errorCode: number = r.readInt16('topics[].partitions[].errorCode');
-  let _unknown: TaggedField[] | undefined;
-  if (v >= 8) {
-    const _count = r.readTaggedFieldCount('topics[].partitions[].<tagged fields>');
-    for (let _i = 0; _i < _count; _i++) {
-      const _tag = r.readUnsignedVarint('topics[].partitions[].<tagged fields>');
-      const _size = r.readUnsignedVarint('topics[].partitions[].<tagged fields>');
-      (_unknown ??= []).push({ tag: _tag, data: r.readRawBytes(_size, 'topics[].partitions[].<tagged fields>') });
-    }
-  }
+  const _unknown = v >= 8 ? r.readTaggedFields('topics[].partitions[].<tagged fields>') : undefined;
   const _s: OffsetCommitResponsePartition = { partitionIndex, errorCode };
   if (_unknown !== undefined) _s.unknownTaggedFields = _unknown;
   return _s;
@@ -411,9 +353,7 @@ function writeOffsetCommitResponsePartition(w: Writer, v: number, s: OffsetCommi
   w.writeInt16(s.errorCode);
   const _unknown = s.unknownTaggedFields;
   if (v >= 8) {
-    const _count = _unknown === undefined ? 0 : _unknown.length;
-    w.writeUnsignedVarint(_count);
-    if (_unknown !== undefined) w.writeRawTaggedFieldsBelow(_unknown, 0, Number.POSITIVE_INFINITY);
+    w.writeTaggedFields(_unknown);
   } else if (_unknown !== undefined && _unknown.length > 0) {
     throw unsupportedTaggedFields('OffsetCommitResponse', 'topics[].partitions[].', v);
   }

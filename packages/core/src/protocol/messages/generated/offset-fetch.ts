@@ -218,15 +218,7 @@ function readOffsetFetchRequest(r: Reader, v: number): OffsetFetchRequest {
     }
   }
   const requireStable: boolean = v >= 7 ? r.readBoolean('requireStable') : false;
-  let _unknown: TaggedField[] | undefined;
-  if (v >= 6) {
-    const _count = r.readTaggedFieldCount('<tagged fields>');
-    for (let _i = 0; _i < _count; _i++) {
-      const _tag = r.readUnsignedVarint('<tagged fields>');
-      const _size = r.readUnsignedVarint('<tagged fields>');
-      (_unknown ??= []).push({ tag: _tag, data: r.readRawBytes(_size, '<tagged fields>') });
-    }
-  }
+  const _unknown = v >= 6 ? r.readTaggedFields('<tagged fields>') : undefined;
   const _s: OffsetFetchRequest = { groupId, topics, groups, requireStable };
   if (_unknown !== undefined) _s.unknownTaggedFields = _unknown;
   return _s;
@@ -276,9 +268,7 @@ function writeOffsetFetchRequest(w: Writer, v: number, s: OffsetFetchRequest): v
   }
   const _unknown = s.unknownTaggedFields;
   if (v >= 6) {
-    const _count = _unknown === undefined ? 0 : _unknown.length;
-    w.writeUnsignedVarint(_count);
-    if (_unknown !== undefined) w.writeRawTaggedFieldsBelow(_unknown, 0, Number.POSITIVE_INFINITY);
+    w.writeTaggedFields(_unknown);
   } else if (_unknown !== undefined && _unknown.length > 0) {
     throw unsupportedTaggedFields('OffsetFetchRequest', '', v);
   }
@@ -294,15 +284,7 @@ function readOffsetFetchRequestTopic(r: Reader, v: number): OffsetFetchRequestTo
         : r.readArrayLength('topics[].partitionIndexes', 4);
     for (let _i = 0; _i < _n; _i++) partitionIndexes.push(r.readInt32('topics[].partitionIndexes[]'));
   }
-  let _unknown: TaggedField[] | undefined;
-  if (v >= 6) {
-    const _count = r.readTaggedFieldCount('topics[].<tagged fields>');
-    for (let _i = 0; _i < _count; _i++) {
-      const _tag = r.readUnsignedVarint('topics[].<tagged fields>');
-      const _size = r.readUnsignedVarint('topics[].<tagged fields>');
-      (_unknown ??= []).push({ tag: _tag, data: r.readRawBytes(_size, 'topics[].<tagged fields>') });
-    }
-  }
+  const _unknown = v >= 6 ? r.readTaggedFields('topics[].<tagged fields>') : undefined;
   const _s: OffsetFetchRequestTopic = { name, partitionIndexes };
   if (_unknown !== undefined) _s.unknownTaggedFields = _unknown;
   return _s;
@@ -322,9 +304,7 @@ function writeOffsetFetchRequestTopic(w: Writer, v: number, s: OffsetFetchReques
   }
   const _unknown = s.unknownTaggedFields;
   if (v >= 6) {
-    const _count = _unknown === undefined ? 0 : _unknown.length;
-    w.writeUnsignedVarint(_count);
-    if (_unknown !== undefined) w.writeRawTaggedFieldsBelow(_unknown, 0, Number.POSITIVE_INFINITY);
+    w.writeTaggedFields(_unknown);
   } else if (_unknown !== undefined && _unknown.length > 0) {
     throw unsupportedTaggedFields('OffsetFetchRequest', 'topics[].', v);
   }
@@ -344,13 +324,7 @@ function readOffsetFetchRequestGroup(r: Reader, v: number): OffsetFetchRequestGr
       topics = _a;
     }
   }
-  let _unknown: TaggedField[] | undefined;
-  const _count = r.readTaggedFieldCount('groups[].<tagged fields>');
-  for (let _i = 0; _i < _count; _i++) {
-    const _tag = r.readUnsignedVarint('groups[].<tagged fields>');
-    const _size = r.readUnsignedVarint('groups[].<tagged fields>');
-    (_unknown ??= []).push({ tag: _tag, data: r.readRawBytes(_size, 'groups[].<tagged fields>') });
-  }
+  const _unknown = r.readTaggedFields('groups[].<tagged fields>');
   const _s: OffsetFetchRequestGroup = { groupId, memberId, memberEpoch, topics };
   if (_unknown !== undefined) _s.unknownTaggedFields = _unknown;
   return _s;
@@ -380,9 +354,7 @@ function writeOffsetFetchRequestGroup(w: Writer, v: number, s: OffsetFetchReques
     }
   }
   const _unknown = s.unknownTaggedFields;
-  const _count = _unknown === undefined ? 0 : _unknown.length;
-  w.writeUnsignedVarint(_count);
-  if (_unknown !== undefined) w.writeRawTaggedFieldsBelow(_unknown, 0, Number.POSITIVE_INFINITY);
+  w.writeTaggedFields(_unknown);
 }
 
 function readOffsetFetchRequestTopics(r: Reader, v: number): OffsetFetchRequestTopics {
@@ -393,13 +365,7 @@ function readOffsetFetchRequestTopics(r: Reader, v: number): OffsetFetchRequestT
     const _n = r.readCompactArrayLength('groups[].topics[].partitionIndexes', 4);
     for (let _i = 0; _i < _n; _i++) partitionIndexes.push(r.readInt32('groups[].topics[].partitionIndexes[]'));
   }
-  let _unknown: TaggedField[] | undefined;
-  const _count = r.readTaggedFieldCount('groups[].topics[].<tagged fields>');
-  for (let _i = 0; _i < _count; _i++) {
-    const _tag = r.readUnsignedVarint('groups[].topics[].<tagged fields>');
-    const _size = r.readUnsignedVarint('groups[].topics[].<tagged fields>');
-    (_unknown ??= []).push({ tag: _tag, data: r.readRawBytes(_size, 'groups[].topics[].<tagged fields>') });
-  }
+  const _unknown = r.readTaggedFields('groups[].topics[].<tagged fields>');
   const _s: OffsetFetchRequestTopics = { name, topicId, partitionIndexes };
   if (_unknown !== undefined) _s.unknownTaggedFields = _unknown;
   return _s;
@@ -421,9 +387,7 @@ function writeOffsetFetchRequestTopics(w: Writer, v: number, s: OffsetFetchReque
     for (const _e of _a) w.writeInt32(_e);
   }
   const _unknown = s.unknownTaggedFields;
-  const _count = _unknown === undefined ? 0 : _unknown.length;
-  w.writeUnsignedVarint(_count);
-  if (_unknown !== undefined) w.writeRawTaggedFieldsBelow(_unknown, 0, Number.POSITIVE_INFINITY);
+  w.writeTaggedFields(_unknown);
 }
 
 function readOffsetFetchResponse(r: Reader, v: number): OffsetFetchResponse {
@@ -443,15 +407,7 @@ function readOffsetFetchResponse(r: Reader, v: number): OffsetFetchResponse {
       for (let _i = 0; _i < _n; _i++) groups.push(readOffsetFetchResponseGroup(r, v));
     }
   }
-  let _unknown: TaggedField[] | undefined;
-  if (v >= 6) {
-    const _count = r.readTaggedFieldCount('<tagged fields>');
-    for (let _i = 0; _i < _count; _i++) {
-      const _tag = r.readUnsignedVarint('<tagged fields>');
-      const _size = r.readUnsignedVarint('<tagged fields>');
-      (_unknown ??= []).push({ tag: _tag, data: r.readRawBytes(_size, '<tagged fields>') });
-    }
-  }
+  const _unknown = v >= 6 ? r.readTaggedFields('<tagged fields>') : undefined;
   const _s: OffsetFetchResponse = { throttleTimeMs, topics, errorCode, groups };
   if (_unknown !== undefined) _s.unknownTaggedFields = _unknown;
   return _s;
@@ -485,9 +441,7 @@ function writeOffsetFetchResponse(w: Writer, v: number, s: OffsetFetchResponse):
   }
   const _unknown = s.unknownTaggedFields;
   if (v >= 6) {
-    const _count = _unknown === undefined ? 0 : _unknown.length;
-    w.writeUnsignedVarint(_count);
-    if (_unknown !== undefined) w.writeRawTaggedFieldsBelow(_unknown, 0, Number.POSITIVE_INFINITY);
+    w.writeTaggedFields(_unknown);
   } else if (_unknown !== undefined && _unknown.length > 0) {
     throw unsupportedTaggedFields('OffsetFetchResponse', '', v);
   }
@@ -501,15 +455,7 @@ function readOffsetFetchResponseTopic(r: Reader, v: number): OffsetFetchResponse
       v >= 6 ? r.readCompactArrayLength('topics[].partitions', 15) : r.readArrayLength('topics[].partitions', 15);
     for (let _i = 0; _i < _n; _i++) partitions.push(readOffsetFetchResponsePartition(r, v));
   }
-  let _unknown: TaggedField[] | undefined;
-  if (v >= 6) {
-    const _count = r.readTaggedFieldCount('topics[].<tagged fields>');
-    for (let _i = 0; _i < _count; _i++) {
-      const _tag = r.readUnsignedVarint('topics[].<tagged fields>');
-      const _size = r.readUnsignedVarint('topics[].<tagged fields>');
-      (_unknown ??= []).push({ tag: _tag, data: r.readRawBytes(_size, 'topics[].<tagged fields>') });
-    }
-  }
+  const _unknown = v >= 6 ? r.readTaggedFields('topics[].<tagged fields>') : undefined;
   const _s: OffsetFetchResponseTopic = { name, partitions };
   if (_unknown !== undefined) _s.unknownTaggedFields = _unknown;
   return _s;
@@ -529,9 +475,7 @@ function writeOffsetFetchResponseTopic(w: Writer, v: number, s: OffsetFetchRespo
   }
   const _unknown = s.unknownTaggedFields;
   if (v >= 6) {
-    const _count = _unknown === undefined ? 0 : _unknown.length;
-    w.writeUnsignedVarint(_count);
-    if (_unknown !== undefined) w.writeRawTaggedFieldsBelow(_unknown, 0, Number.POSITIVE_INFINITY);
+    w.writeTaggedFields(_unknown);
   } else if (_unknown !== undefined && _unknown.length > 0) {
     throw unsupportedTaggedFields('OffsetFetchResponse', 'topics[].', v);
   }
@@ -546,15 +490,7 @@ function readOffsetFetchResponsePartition(r: Reader, v: number): OffsetFetchResp
       ? r.readCompactNullableString('topics[].partitions[].metadata')
       : r.readNullableString('topics[].partitions[].metadata');
   const errorCode: number = r.readInt16('topics[].partitions[].errorCode');
-  let _unknown: TaggedField[] | undefined;
-  if (v >= 6) {
-    const _count = r.readTaggedFieldCount('topics[].partitions[].<tagged fields>');
-    for (let _i = 0; _i < _count; _i++) {
-      const _tag = r.readUnsignedVarint('topics[].partitions[].<tagged fields>');
-      const _size = r.readUnsignedVarint('topics[].partitions[].<tagged fields>');
-      (_unknown ??= []).push({ tag: _tag, data: r.readRawBytes(_size, 'topics[].partitions[].<tagged fields>') });
-    }
-  }
+  const _unknown = v >= 6 ? r.readTaggedFields('topics[].partitions[].<tagged fields>') : undefined;
   const _s: OffsetFetchResponsePartition = {
     partitionIndex,
     committedOffset,
@@ -580,9 +516,7 @@ function writeOffsetFetchResponsePartition(w: Writer, v: number, s: OffsetFetchR
   w.writeInt16(s.errorCode);
   const _unknown = s.unknownTaggedFields;
   if (v >= 6) {
-    const _count = _unknown === undefined ? 0 : _unknown.length;
-    w.writeUnsignedVarint(_count);
-    if (_unknown !== undefined) w.writeRawTaggedFieldsBelow(_unknown, 0, Number.POSITIVE_INFINITY);
+    w.writeTaggedFields(_unknown);
   } else if (_unknown !== undefined && _unknown.length > 0) {
     throw unsupportedTaggedFields('OffsetFetchResponse', 'topics[].partitions[].', v);
   }
@@ -596,13 +530,7 @@ function readOffsetFetchResponseGroup(r: Reader, v: number): OffsetFetchResponse
     for (let _i = 0; _i < _n; _i++) topics.push(readOffsetFetchResponseTopics(r, v));
   }
   const errorCode: number = r.readInt16('groups[].errorCode');
-  let _unknown: TaggedField[] | undefined;
-  const _count = r.readTaggedFieldCount('groups[].<tagged fields>');
-  for (let _i = 0; _i < _count; _i++) {
-    const _tag = r.readUnsignedVarint('groups[].<tagged fields>');
-    const _size = r.readUnsignedVarint('groups[].<tagged fields>');
-    (_unknown ??= []).push({ tag: _tag, data: r.readRawBytes(_size, 'groups[].<tagged fields>') });
-  }
+  const _unknown = r.readTaggedFields('groups[].<tagged fields>');
   const _s: OffsetFetchResponseGroup = { groupId, topics, errorCode };
   if (_unknown !== undefined) _s.unknownTaggedFields = _unknown;
   return _s;
@@ -620,9 +548,7 @@ function writeOffsetFetchResponseGroup(w: Writer, v: number, s: OffsetFetchRespo
   }
   w.writeInt16(s.errorCode);
   const _unknown = s.unknownTaggedFields;
-  const _count = _unknown === undefined ? 0 : _unknown.length;
-  w.writeUnsignedVarint(_count);
-  if (_unknown !== undefined) w.writeRawTaggedFieldsBelow(_unknown, 0, Number.POSITIVE_INFINITY);
+  w.writeTaggedFields(_unknown);
 }
 
 function readOffsetFetchResponseTopics(r: Reader, v: number): OffsetFetchResponseTopics {
@@ -633,13 +559,7 @@ function readOffsetFetchResponseTopics(r: Reader, v: number): OffsetFetchRespons
     const _n = r.readCompactArrayLength('groups[].topics[].partitions', 20);
     for (let _i = 0; _i < _n; _i++) partitions.push(readOffsetFetchResponsePartitions(r, v));
   }
-  let _unknown: TaggedField[] | undefined;
-  const _count = r.readTaggedFieldCount('groups[].topics[].<tagged fields>');
-  for (let _i = 0; _i < _count; _i++) {
-    const _tag = r.readUnsignedVarint('groups[].topics[].<tagged fields>');
-    const _size = r.readUnsignedVarint('groups[].topics[].<tagged fields>');
-    (_unknown ??= []).push({ tag: _tag, data: r.readRawBytes(_size, 'groups[].topics[].<tagged fields>') });
-  }
+  const _unknown = r.readTaggedFields('groups[].topics[].<tagged fields>');
   const _s: OffsetFetchResponseTopics = { name, topicId, partitions };
   if (_unknown !== undefined) _s.unknownTaggedFields = _unknown;
   return _s;
@@ -661,9 +581,7 @@ function writeOffsetFetchResponseTopics(w: Writer, v: number, s: OffsetFetchResp
     for (const _e of _a) writeOffsetFetchResponsePartitions(w, v, _e);
   }
   const _unknown = s.unknownTaggedFields;
-  const _count = _unknown === undefined ? 0 : _unknown.length;
-  w.writeUnsignedVarint(_count);
-  if (_unknown !== undefined) w.writeRawTaggedFieldsBelow(_unknown, 0, Number.POSITIVE_INFINITY);
+  w.writeTaggedFields(_unknown);
 }
 
 function readOffsetFetchResponsePartitions(r: Reader, v: number): OffsetFetchResponsePartitions {
@@ -672,16 +590,7 @@ function readOffsetFetchResponsePartitions(r: Reader, v: number): OffsetFetchRes
   const committedLeaderEpoch: number = r.readInt32('groups[].topics[].partitions[].committedLeaderEpoch');
   const metadata: string | null = r.readCompactNullableString('groups[].topics[].partitions[].metadata');
   const errorCode: number = r.readInt16('groups[].topics[].partitions[].errorCode');
-  let _unknown: TaggedField[] | undefined;
-  const _count = r.readTaggedFieldCount('groups[].topics[].partitions[].<tagged fields>');
-  for (let _i = 0; _i < _count; _i++) {
-    const _tag = r.readUnsignedVarint('groups[].topics[].partitions[].<tagged fields>');
-    const _size = r.readUnsignedVarint('groups[].topics[].partitions[].<tagged fields>');
-    (_unknown ??= []).push({
-      tag: _tag,
-      data: r.readRawBytes(_size, 'groups[].topics[].partitions[].<tagged fields>'),
-    });
-  }
+  const _unknown = r.readTaggedFields('groups[].topics[].partitions[].<tagged fields>');
   const _s: OffsetFetchResponsePartitions = {
     partitionIndex,
     committedOffset,
@@ -703,7 +612,5 @@ function writeOffsetFetchResponsePartitions(w: Writer, v: number, s: OffsetFetch
   }
   w.writeInt16(s.errorCode);
   const _unknown = s.unknownTaggedFields;
-  const _count = _unknown === undefined ? 0 : _unknown.length;
-  w.writeUnsignedVarint(_count);
-  if (_unknown !== undefined) w.writeRawTaggedFieldsBelow(_unknown, 0, Number.POSITIVE_INFINITY);
+  w.writeTaggedFields(_unknown);
 }

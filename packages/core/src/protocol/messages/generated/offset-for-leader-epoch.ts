@@ -136,15 +136,7 @@ function readOffsetForLeaderEpochRequest(r: Reader, v: number): OffsetForLeaderE
     const _n = v === 4 ? r.readCompactArrayLength('topics', 2) : r.readArrayLength('topics', 2);
     for (let _i = 0; _i < _n; _i++) topics.push(readOffsetForLeaderEpochRequestOffsetForLeaderTopic(r, v));
   }
-  let _unknown: TaggedField[] | undefined;
-  if (v === 4) {
-    const _count = r.readTaggedFieldCount('<tagged fields>');
-    for (let _i = 0; _i < _count; _i++) {
-      const _tag = r.readUnsignedVarint('<tagged fields>');
-      const _size = r.readUnsignedVarint('<tagged fields>');
-      (_unknown ??= []).push({ tag: _tag, data: r.readRawBytes(_size, '<tagged fields>') });
-    }
-  }
+  const _unknown = v === 4 ? r.readTaggedFields('<tagged fields>') : undefined;
   const _s: OffsetForLeaderEpochRequest = { replicaId, topics };
   if (_unknown !== undefined) _s.unknownTaggedFields = _unknown;
   return _s;
@@ -162,9 +154,7 @@ function writeOffsetForLeaderEpochRequest(w: Writer, v: number, s: OffsetForLead
   }
   const _unknown = s.unknownTaggedFields;
   if (v === 4) {
-    const _count = _unknown === undefined ? 0 : _unknown.length;
-    w.writeUnsignedVarint(_count);
-    if (_unknown !== undefined) w.writeRawTaggedFieldsBelow(_unknown, 0, Number.POSITIVE_INFINITY);
+    w.writeTaggedFields(_unknown);
   } else if (_unknown !== undefined && _unknown.length > 0) {
     throw unsupportedTaggedFields('OffsetForLeaderEpochRequest', '', v);
   }
@@ -181,15 +171,7 @@ function readOffsetForLeaderEpochRequestOffsetForLeaderTopic(
       v === 4 ? r.readCompactArrayLength('topics[].partitions', 12) : r.readArrayLength('topics[].partitions', 12);
     for (let _i = 0; _i < _n; _i++) partitions.push(readOffsetForLeaderEpochRequestOffsetForLeaderPartition(r, v));
   }
-  let _unknown: TaggedField[] | undefined;
-  if (v === 4) {
-    const _count = r.readTaggedFieldCount('topics[].<tagged fields>');
-    for (let _i = 0; _i < _count; _i++) {
-      const _tag = r.readUnsignedVarint('topics[].<tagged fields>');
-      const _size = r.readUnsignedVarint('topics[].<tagged fields>');
-      (_unknown ??= []).push({ tag: _tag, data: r.readRawBytes(_size, 'topics[].<tagged fields>') });
-    }
-  }
+  const _unknown = v === 4 ? r.readTaggedFields('topics[].<tagged fields>') : undefined;
   const _s: OffsetForLeaderEpochRequestOffsetForLeaderTopic = { topic, partitions };
   if (_unknown !== undefined) _s.unknownTaggedFields = _unknown;
   return _s;
@@ -213,9 +195,7 @@ function writeOffsetForLeaderEpochRequestOffsetForLeaderTopic(
   }
   const _unknown = s.unknownTaggedFields;
   if (v === 4) {
-    const _count = _unknown === undefined ? 0 : _unknown.length;
-    w.writeUnsignedVarint(_count);
-    if (_unknown !== undefined) w.writeRawTaggedFieldsBelow(_unknown, 0, Number.POSITIVE_INFINITY);
+    w.writeTaggedFields(_unknown);
   } else if (_unknown !== undefined && _unknown.length > 0) {
     throw unsupportedTaggedFields('OffsetForLeaderEpochRequest', 'topics[].', v);
   }
@@ -228,15 +208,7 @@ function readOffsetForLeaderEpochRequestOffsetForLeaderPartition(
   const partition: number = r.readInt32('topics[].partitions[].partition');
   const currentLeaderEpoch: number = r.readInt32('topics[].partitions[].currentLeaderEpoch');
   const leaderEpoch: number = r.readInt32('topics[].partitions[].leaderEpoch');
-  let _unknown: TaggedField[] | undefined;
-  if (v === 4) {
-    const _count = r.readTaggedFieldCount('topics[].partitions[].<tagged fields>');
-    for (let _i = 0; _i < _count; _i++) {
-      const _tag = r.readUnsignedVarint('topics[].partitions[].<tagged fields>');
-      const _size = r.readUnsignedVarint('topics[].partitions[].<tagged fields>');
-      (_unknown ??= []).push({ tag: _tag, data: r.readRawBytes(_size, 'topics[].partitions[].<tagged fields>') });
-    }
-  }
+  const _unknown = v === 4 ? r.readTaggedFields('topics[].partitions[].<tagged fields>') : undefined;
   const _s: OffsetForLeaderEpochRequestOffsetForLeaderPartition = { partition, currentLeaderEpoch, leaderEpoch };
   if (_unknown !== undefined) _s.unknownTaggedFields = _unknown;
   return _s;
@@ -252,9 +224,7 @@ function writeOffsetForLeaderEpochRequestOffsetForLeaderPartition(
   w.writeInt32(s.leaderEpoch);
   const _unknown = s.unknownTaggedFields;
   if (v === 4) {
-    const _count = _unknown === undefined ? 0 : _unknown.length;
-    w.writeUnsignedVarint(_count);
-    if (_unknown !== undefined) w.writeRawTaggedFieldsBelow(_unknown, 0, Number.POSITIVE_INFINITY);
+    w.writeTaggedFields(_unknown);
   } else if (_unknown !== undefined && _unknown.length > 0) {
     throw unsupportedTaggedFields('OffsetForLeaderEpochRequest', 'topics[].partitions[].', v);
   }
@@ -267,15 +237,7 @@ function readOffsetForLeaderEpochResponse(r: Reader, v: number): OffsetForLeader
     const _n = v === 4 ? r.readCompactArrayLength('topics', 2) : r.readArrayLength('topics', 2);
     for (let _i = 0; _i < _n; _i++) topics.push(readOffsetForLeaderEpochResponseOffsetForLeaderTopicResult(r, v));
   }
-  let _unknown: TaggedField[] | undefined;
-  if (v === 4) {
-    const _count = r.readTaggedFieldCount('<tagged fields>');
-    for (let _i = 0; _i < _count; _i++) {
-      const _tag = r.readUnsignedVarint('<tagged fields>');
-      const _size = r.readUnsignedVarint('<tagged fields>');
-      (_unknown ??= []).push({ tag: _tag, data: r.readRawBytes(_size, '<tagged fields>') });
-    }
-  }
+  const _unknown = v === 4 ? r.readTaggedFields('<tagged fields>') : undefined;
   const _s: OffsetForLeaderEpochResponse = { throttleTimeMs, topics };
   if (_unknown !== undefined) _s.unknownTaggedFields = _unknown;
   return _s;
@@ -291,9 +253,7 @@ function writeOffsetForLeaderEpochResponse(w: Writer, v: number, s: OffsetForLea
   }
   const _unknown = s.unknownTaggedFields;
   if (v === 4) {
-    const _count = _unknown === undefined ? 0 : _unknown.length;
-    w.writeUnsignedVarint(_count);
-    if (_unknown !== undefined) w.writeRawTaggedFieldsBelow(_unknown, 0, Number.POSITIVE_INFINITY);
+    w.writeTaggedFields(_unknown);
   } else if (_unknown !== undefined && _unknown.length > 0) {
     throw unsupportedTaggedFields('OffsetForLeaderEpochResponse', '', v);
   }
@@ -310,15 +270,7 @@ function readOffsetForLeaderEpochResponseOffsetForLeaderTopicResult(
       v === 4 ? r.readCompactArrayLength('topics[].partitions', 18) : r.readArrayLength('topics[].partitions', 18);
     for (let _i = 0; _i < _n; _i++) partitions.push(readOffsetForLeaderEpochResponseEpochEndOffset(r, v));
   }
-  let _unknown: TaggedField[] | undefined;
-  if (v === 4) {
-    const _count = r.readTaggedFieldCount('topics[].<tagged fields>');
-    for (let _i = 0; _i < _count; _i++) {
-      const _tag = r.readUnsignedVarint('topics[].<tagged fields>');
-      const _size = r.readUnsignedVarint('topics[].<tagged fields>');
-      (_unknown ??= []).push({ tag: _tag, data: r.readRawBytes(_size, 'topics[].<tagged fields>') });
-    }
-  }
+  const _unknown = v === 4 ? r.readTaggedFields('topics[].<tagged fields>') : undefined;
   const _s: OffsetForLeaderEpochResponseOffsetForLeaderTopicResult = { topic, partitions };
   if (_unknown !== undefined) _s.unknownTaggedFields = _unknown;
   return _s;
@@ -342,9 +294,7 @@ function writeOffsetForLeaderEpochResponseOffsetForLeaderTopicResult(
   }
   const _unknown = s.unknownTaggedFields;
   if (v === 4) {
-    const _count = _unknown === undefined ? 0 : _unknown.length;
-    w.writeUnsignedVarint(_count);
-    if (_unknown !== undefined) w.writeRawTaggedFieldsBelow(_unknown, 0, Number.POSITIVE_INFINITY);
+    w.writeTaggedFields(_unknown);
   } else if (_unknown !== undefined && _unknown.length > 0) {
     throw unsupportedTaggedFields('OffsetForLeaderEpochResponse', 'topics[].', v);
   }
@@ -358,15 +308,7 @@ function readOffsetForLeaderEpochResponseEpochEndOffset(
   const partition: number = r.readInt32('topics[].partitions[].partition');
   const leaderEpoch: number = r.readInt32('topics[].partitions[].leaderEpoch');
   const endOffset: bigint = r.readInt64('topics[].partitions[].endOffset');
-  let _unknown: TaggedField[] | undefined;
-  if (v === 4) {
-    const _count = r.readTaggedFieldCount('topics[].partitions[].<tagged fields>');
-    for (let _i = 0; _i < _count; _i++) {
-      const _tag = r.readUnsignedVarint('topics[].partitions[].<tagged fields>');
-      const _size = r.readUnsignedVarint('topics[].partitions[].<tagged fields>');
-      (_unknown ??= []).push({ tag: _tag, data: r.readRawBytes(_size, 'topics[].partitions[].<tagged fields>') });
-    }
-  }
+  const _unknown = v === 4 ? r.readTaggedFields('topics[].partitions[].<tagged fields>') : undefined;
   const _s: OffsetForLeaderEpochResponseEpochEndOffset = { errorCode, partition, leaderEpoch, endOffset };
   if (_unknown !== undefined) _s.unknownTaggedFields = _unknown;
   return _s;
@@ -383,9 +325,7 @@ function writeOffsetForLeaderEpochResponseEpochEndOffset(
   w.writeInt64(s.endOffset);
   const _unknown = s.unknownTaggedFields;
   if (v === 4) {
-    const _count = _unknown === undefined ? 0 : _unknown.length;
-    w.writeUnsignedVarint(_count);
-    if (_unknown !== undefined) w.writeRawTaggedFieldsBelow(_unknown, 0, Number.POSITIVE_INFINITY);
+    w.writeTaggedFields(_unknown);
   } else if (_unknown !== undefined && _unknown.length > 0) {
     throw unsupportedTaggedFields('OffsetForLeaderEpochResponse', 'topics[].partitions[].', v);
   }

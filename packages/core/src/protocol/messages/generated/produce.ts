@@ -181,15 +181,7 @@ function readProduceRequest(r: Reader, v: number): ProduceRequest {
     const _n = v >= 9 ? r.readCompactArrayLength('topicData', 1) : r.readArrayLength('topicData', 1);
     for (let _i = 0; _i < _n; _i++) topicData.push(readProduceRequestTopicProduceData(r, v));
   }
-  let _unknown: TaggedField[] | undefined;
-  if (v >= 9) {
-    const _count = r.readTaggedFieldCount('<tagged fields>');
-    for (let _i = 0; _i < _count; _i++) {
-      const _tag = r.readUnsignedVarint('<tagged fields>');
-      const _size = r.readUnsignedVarint('<tagged fields>');
-      (_unknown ??= []).push({ tag: _tag, data: r.readRawBytes(_size, '<tagged fields>') });
-    }
-  }
+  const _unknown = v >= 9 ? r.readTaggedFields('<tagged fields>') : undefined;
   const _s: ProduceRequest = { transactionalId, acks, timeoutMs, topicData };
   if (_unknown !== undefined) _s.unknownTaggedFields = _unknown;
   return _s;
@@ -211,9 +203,7 @@ function writeProduceRequest(w: Writer, v: number, s: ProduceRequest): void {
   }
   const _unknown = s.unknownTaggedFields;
   if (v >= 9) {
-    const _count = _unknown === undefined ? 0 : _unknown.length;
-    w.writeUnsignedVarint(_count);
-    if (_unknown !== undefined) w.writeRawTaggedFieldsBelow(_unknown, 0, Number.POSITIVE_INFINITY);
+    w.writeTaggedFields(_unknown);
   } else if (_unknown !== undefined && _unknown.length > 0) {
     throw unsupportedTaggedFields('ProduceRequest', '', v);
   }
@@ -231,15 +221,7 @@ function readProduceRequestTopicProduceData(r: Reader, v: number): ProduceReques
         : r.readArrayLength('topicData[].partitionData', 5);
     for (let _i = 0; _i < _n; _i++) partitionData.push(readProduceRequestPartitionProduceData(r, v));
   }
-  let _unknown: TaggedField[] | undefined;
-  if (v >= 9) {
-    const _count = r.readTaggedFieldCount('topicData[].<tagged fields>');
-    for (let _i = 0; _i < _count; _i++) {
-      const _tag = r.readUnsignedVarint('topicData[].<tagged fields>');
-      const _size = r.readUnsignedVarint('topicData[].<tagged fields>');
-      (_unknown ??= []).push({ tag: _tag, data: r.readRawBytes(_size, 'topicData[].<tagged fields>') });
-    }
-  }
+  const _unknown = v >= 9 ? r.readTaggedFields('topicData[].<tagged fields>') : undefined;
   const _s: ProduceRequestTopicProduceData = { name, topicId, partitionData };
   if (_unknown !== undefined) _s.unknownTaggedFields = _unknown;
   return _s;
@@ -264,9 +246,7 @@ function writeProduceRequestTopicProduceData(w: Writer, v: number, s: ProduceReq
   }
   const _unknown = s.unknownTaggedFields;
   if (v >= 9) {
-    const _count = _unknown === undefined ? 0 : _unknown.length;
-    w.writeUnsignedVarint(_count);
-    if (_unknown !== undefined) w.writeRawTaggedFieldsBelow(_unknown, 0, Number.POSITIVE_INFINITY);
+    w.writeTaggedFields(_unknown);
   } else if (_unknown !== undefined && _unknown.length > 0) {
     throw unsupportedTaggedFields('ProduceRequest', 'topicData[].', v);
   }
@@ -278,15 +258,7 @@ function readProduceRequestPartitionProduceData(r: Reader, v: number): ProduceRe
     v >= 9
       ? r.readCompactNullableBytes('topicData[].partitionData[].records')
       : r.readNullableBytes('topicData[].partitionData[].records');
-  let _unknown: TaggedField[] | undefined;
-  if (v >= 9) {
-    const _count = r.readTaggedFieldCount('topicData[].partitionData[].<tagged fields>');
-    for (let _i = 0; _i < _count; _i++) {
-      const _tag = r.readUnsignedVarint('topicData[].partitionData[].<tagged fields>');
-      const _size = r.readUnsignedVarint('topicData[].partitionData[].<tagged fields>');
-      (_unknown ??= []).push({ tag: _tag, data: r.readRawBytes(_size, 'topicData[].partitionData[].<tagged fields>') });
-    }
-  }
+  const _unknown = v >= 9 ? r.readTaggedFields('topicData[].partitionData[].<tagged fields>') : undefined;
   const _s: ProduceRequestPartitionProduceData = { index, records };
   if (_unknown !== undefined) _s.unknownTaggedFields = _unknown;
   return _s;
@@ -301,9 +273,7 @@ function writeProduceRequestPartitionProduceData(w: Writer, v: number, s: Produc
   }
   const _unknown = s.unknownTaggedFields;
   if (v >= 9) {
-    const _count = _unknown === undefined ? 0 : _unknown.length;
-    w.writeUnsignedVarint(_count);
-    if (_unknown !== undefined) w.writeRawTaggedFieldsBelow(_unknown, 0, Number.POSITIVE_INFINITY);
+    w.writeTaggedFields(_unknown);
   } else if (_unknown !== undefined && _unknown.length > 0) {
     throw unsupportedTaggedFields('ProduceRequest', 'topicData[].partitionData[].', v);
   }
@@ -390,15 +360,7 @@ function readProduceResponseTopicProduceResponse(r: Reader, v: number): ProduceR
         : r.readArrayLength('responses[].partitionResponses', 22);
     for (let _i = 0; _i < _n; _i++) partitionResponses.push(readProduceResponsePartitionProduceResponse(r, v));
   }
-  let _unknown: TaggedField[] | undefined;
-  if (v >= 9) {
-    const _count = r.readTaggedFieldCount('responses[].<tagged fields>');
-    for (let _i = 0; _i < _count; _i++) {
-      const _tag = r.readUnsignedVarint('responses[].<tagged fields>');
-      const _size = r.readUnsignedVarint('responses[].<tagged fields>');
-      (_unknown ??= []).push({ tag: _tag, data: r.readRawBytes(_size, 'responses[].<tagged fields>') });
-    }
-  }
+  const _unknown = v >= 9 ? r.readTaggedFields('responses[].<tagged fields>') : undefined;
   const _s: ProduceResponseTopicProduceResponse = { name, topicId, partitionResponses };
   if (_unknown !== undefined) _s.unknownTaggedFields = _unknown;
   return _s;
@@ -423,9 +385,7 @@ function writeProduceResponseTopicProduceResponse(w: Writer, v: number, s: Produ
   }
   const _unknown = s.unknownTaggedFields;
   if (v >= 9) {
-    const _count = _unknown === undefined ? 0 : _unknown.length;
-    w.writeUnsignedVarint(_count);
-    if (_unknown !== undefined) w.writeRawTaggedFieldsBelow(_unknown, 0, Number.POSITIVE_INFINITY);
+    w.writeTaggedFields(_unknown);
   } else if (_unknown !== undefined && _unknown.length > 0) {
     throw unsupportedTaggedFields('ProduceResponse', 'responses[].', v);
   }
@@ -548,18 +508,8 @@ function readProduceResponseBatchIndexAndErrorMessage(r: Reader, v: number): Pro
     v >= 9
       ? r.readCompactNullableString('responses[].partitionResponses[].recordErrors[].batchIndexErrorMessage')
       : r.readNullableString('responses[].partitionResponses[].recordErrors[].batchIndexErrorMessage');
-  let _unknown: TaggedField[] | undefined;
-  if (v >= 9) {
-    const _count = r.readTaggedFieldCount('responses[].partitionResponses[].recordErrors[].<tagged fields>');
-    for (let _i = 0; _i < _count; _i++) {
-      const _tag = r.readUnsignedVarint('responses[].partitionResponses[].recordErrors[].<tagged fields>');
-      const _size = r.readUnsignedVarint('responses[].partitionResponses[].recordErrors[].<tagged fields>');
-      (_unknown ??= []).push({
-        tag: _tag,
-        data: r.readRawBytes(_size, 'responses[].partitionResponses[].recordErrors[].<tagged fields>'),
-      });
-    }
-  }
+  const _unknown =
+    v >= 9 ? r.readTaggedFields('responses[].partitionResponses[].recordErrors[].<tagged fields>') : undefined;
   const _s: ProduceResponseBatchIndexAndErrorMessage = { batchIndex, batchIndexErrorMessage };
   if (_unknown !== undefined) _s.unknownTaggedFields = _unknown;
   return _s;
@@ -578,9 +528,7 @@ function writeProduceResponseBatchIndexAndErrorMessage(
   }
   const _unknown = s.unknownTaggedFields;
   if (v >= 9) {
-    const _count = _unknown === undefined ? 0 : _unknown.length;
-    w.writeUnsignedVarint(_count);
-    if (_unknown !== undefined) w.writeRawTaggedFieldsBelow(_unknown, 0, Number.POSITIVE_INFINITY);
+    w.writeTaggedFields(_unknown);
   } else if (_unknown !== undefined && _unknown.length > 0) {
     throw unsupportedTaggedFields('ProduceResponse', 'responses[].partitionResponses[].recordErrors[].', v);
   }
@@ -589,16 +537,7 @@ function writeProduceResponseBatchIndexAndErrorMessage(
 function readProduceResponseLeaderIdAndEpoch(r: Reader, v: number): ProduceResponseLeaderIdAndEpoch {
   const leaderId: number = r.readInt32('responses[].partitionResponses[].currentLeader.leaderId');
   const leaderEpoch: number = r.readInt32('responses[].partitionResponses[].currentLeader.leaderEpoch');
-  let _unknown: TaggedField[] | undefined;
-  const _count = r.readTaggedFieldCount('responses[].partitionResponses[].currentLeader.<tagged fields>');
-  for (let _i = 0; _i < _count; _i++) {
-    const _tag = r.readUnsignedVarint('responses[].partitionResponses[].currentLeader.<tagged fields>');
-    const _size = r.readUnsignedVarint('responses[].partitionResponses[].currentLeader.<tagged fields>');
-    (_unknown ??= []).push({
-      tag: _tag,
-      data: r.readRawBytes(_size, 'responses[].partitionResponses[].currentLeader.<tagged fields>'),
-    });
-  }
+  const _unknown = r.readTaggedFields('responses[].partitionResponses[].currentLeader.<tagged fields>');
   const _s: ProduceResponseLeaderIdAndEpoch = { leaderId, leaderEpoch };
   if (_unknown !== undefined) _s.unknownTaggedFields = _unknown;
   return _s;
@@ -608,9 +547,7 @@ function writeProduceResponseLeaderIdAndEpoch(w: Writer, v: number, s: ProduceRe
   w.writeInt32(s.leaderId);
   w.writeInt32(s.leaderEpoch);
   const _unknown = s.unknownTaggedFields;
-  const _count = _unknown === undefined ? 0 : _unknown.length;
-  w.writeUnsignedVarint(_count);
-  if (_unknown !== undefined) w.writeRawTaggedFieldsBelow(_unknown, 0, Number.POSITIVE_INFINITY);
+  w.writeTaggedFields(_unknown);
 }
 
 function readProduceResponseNodeEndpoint(r: Reader, v: number): ProduceResponseNodeEndpoint {
@@ -618,13 +555,7 @@ function readProduceResponseNodeEndpoint(r: Reader, v: number): ProduceResponseN
   const host: string = r.readCompactString('nodeEndpoints[].host');
   const port: number = r.readInt32('nodeEndpoints[].port');
   const rack: string | null = r.readCompactNullableString('nodeEndpoints[].rack');
-  let _unknown: TaggedField[] | undefined;
-  const _count = r.readTaggedFieldCount('nodeEndpoints[].<tagged fields>');
-  for (let _i = 0; _i < _count; _i++) {
-    const _tag = r.readUnsignedVarint('nodeEndpoints[].<tagged fields>');
-    const _size = r.readUnsignedVarint('nodeEndpoints[].<tagged fields>');
-    (_unknown ??= []).push({ tag: _tag, data: r.readRawBytes(_size, 'nodeEndpoints[].<tagged fields>') });
-  }
+  const _unknown = r.readTaggedFields('nodeEndpoints[].<tagged fields>');
   const _s: ProduceResponseNodeEndpoint = { nodeId, host, port, rack };
   if (_unknown !== undefined) _s.unknownTaggedFields = _unknown;
   return _s;
@@ -642,9 +573,7 @@ function writeProduceResponseNodeEndpoint(w: Writer, v: number, s: ProduceRespon
     w.writeCompactNullableString(_x);
   }
   const _unknown = s.unknownTaggedFields;
-  const _count = _unknown === undefined ? 0 : _unknown.length;
-  w.writeUnsignedVarint(_count);
-  if (_unknown !== undefined) w.writeRawTaggedFieldsBelow(_unknown, 0, Number.POSITIVE_INFINITY);
+  w.writeTaggedFields(_unknown);
 }
 
 function defaultProduceResponseLeaderIdAndEpoch(): ProduceResponseLeaderIdAndEpoch {

@@ -87,13 +87,7 @@ function readPushTelemetryRequest(r: Reader, v: number): PushTelemetryRequest {
   const terminating: boolean = r.readBoolean('terminating');
   const compressionType: number = r.readInt8('compressionType');
   const metrics: Buffer = r.readCompactBytes('metrics');
-  let _unknown: TaggedField[] | undefined;
-  const _count = r.readTaggedFieldCount('<tagged fields>');
-  for (let _i = 0; _i < _count; _i++) {
-    const _tag = r.readUnsignedVarint('<tagged fields>');
-    const _size = r.readUnsignedVarint('<tagged fields>');
-    (_unknown ??= []).push({ tag: _tag, data: r.readRawBytes(_size, '<tagged fields>') });
-  }
+  const _unknown = r.readTaggedFields('<tagged fields>');
   const _s: PushTelemetryRequest = { clientInstanceId, subscriptionId, terminating, compressionType, metrics };
   if (_unknown !== undefined) _s.unknownTaggedFields = _unknown;
   return _s;
@@ -109,21 +103,13 @@ function writePushTelemetryRequest(w: Writer, v: number, s: PushTelemetryRequest
     w.writeCompactBytes(_x);
   }
   const _unknown = s.unknownTaggedFields;
-  const _count = _unknown === undefined ? 0 : _unknown.length;
-  w.writeUnsignedVarint(_count);
-  if (_unknown !== undefined) w.writeRawTaggedFieldsBelow(_unknown, 0, Number.POSITIVE_INFINITY);
+  w.writeTaggedFields(_unknown);
 }
 
 function readPushTelemetryResponse(r: Reader, v: number): PushTelemetryResponse {
   const throttleTimeMs: number = r.readInt32('throttleTimeMs');
   const errorCode: number = r.readInt16('errorCode');
-  let _unknown: TaggedField[] | undefined;
-  const _count = r.readTaggedFieldCount('<tagged fields>');
-  for (let _i = 0; _i < _count; _i++) {
-    const _tag = r.readUnsignedVarint('<tagged fields>');
-    const _size = r.readUnsignedVarint('<tagged fields>');
-    (_unknown ??= []).push({ tag: _tag, data: r.readRawBytes(_size, '<tagged fields>') });
-  }
+  const _unknown = r.readTaggedFields('<tagged fields>');
   const _s: PushTelemetryResponse = { throttleTimeMs, errorCode };
   if (_unknown !== undefined) _s.unknownTaggedFields = _unknown;
   return _s;
@@ -133,7 +119,5 @@ function writePushTelemetryResponse(w: Writer, v: number, s: PushTelemetryRespon
   w.writeInt32(s.throttleTimeMs);
   w.writeInt16(s.errorCode);
   const _unknown = s.unknownTaggedFields;
-  const _count = _unknown === undefined ? 0 : _unknown.length;
-  w.writeUnsignedVarint(_count);
-  if (_unknown !== undefined) w.writeRawTaggedFieldsBelow(_unknown, 0, Number.POSITIVE_INFINITY);
+  w.writeTaggedFields(_unknown);
 }

@@ -88,15 +88,7 @@ export function decodeRenewDelegationTokenResponse(r: Reader, version: number): 
 function readRenewDelegationTokenRequest(r: Reader, v: number): RenewDelegationTokenRequest {
   const hmac: Buffer = v === 2 ? r.readCompactBytes('hmac') : r.readBytes('hmac');
   const renewPeriodMs: bigint = r.readInt64('renewPeriodMs');
-  let _unknown: TaggedField[] | undefined;
-  if (v === 2) {
-    const _count = r.readTaggedFieldCount('<tagged fields>');
-    for (let _i = 0; _i < _count; _i++) {
-      const _tag = r.readUnsignedVarint('<tagged fields>');
-      const _size = r.readUnsignedVarint('<tagged fields>');
-      (_unknown ??= []).push({ tag: _tag, data: r.readRawBytes(_size, '<tagged fields>') });
-    }
-  }
+  const _unknown = v === 2 ? r.readTaggedFields('<tagged fields>') : undefined;
   const _s: RenewDelegationTokenRequest = { hmac, renewPeriodMs };
   if (_unknown !== undefined) _s.unknownTaggedFields = _unknown;
   return _s;
@@ -111,9 +103,7 @@ function writeRenewDelegationTokenRequest(w: Writer, v: number, s: RenewDelegati
   w.writeInt64(s.renewPeriodMs);
   const _unknown = s.unknownTaggedFields;
   if (v === 2) {
-    const _count = _unknown === undefined ? 0 : _unknown.length;
-    w.writeUnsignedVarint(_count);
-    if (_unknown !== undefined) w.writeRawTaggedFieldsBelow(_unknown, 0, Number.POSITIVE_INFINITY);
+    w.writeTaggedFields(_unknown);
   } else if (_unknown !== undefined && _unknown.length > 0) {
     throw unsupportedTaggedFields('RenewDelegationTokenRequest', '', v);
   }
@@ -123,15 +113,7 @@ function readRenewDelegationTokenResponse(r: Reader, v: number): RenewDelegation
   const errorCode: number = r.readInt16('errorCode');
   const expiryTimestampMs: bigint = r.readInt64('expiryTimestampMs');
   const throttleTimeMs: number = r.readInt32('throttleTimeMs');
-  let _unknown: TaggedField[] | undefined;
-  if (v === 2) {
-    const _count = r.readTaggedFieldCount('<tagged fields>');
-    for (let _i = 0; _i < _count; _i++) {
-      const _tag = r.readUnsignedVarint('<tagged fields>');
-      const _size = r.readUnsignedVarint('<tagged fields>');
-      (_unknown ??= []).push({ tag: _tag, data: r.readRawBytes(_size, '<tagged fields>') });
-    }
-  }
+  const _unknown = v === 2 ? r.readTaggedFields('<tagged fields>') : undefined;
   const _s: RenewDelegationTokenResponse = { errorCode, expiryTimestampMs, throttleTimeMs };
   if (_unknown !== undefined) _s.unknownTaggedFields = _unknown;
   return _s;
@@ -143,9 +125,7 @@ function writeRenewDelegationTokenResponse(w: Writer, v: number, s: RenewDelegat
   w.writeInt32(s.throttleTimeMs);
   const _unknown = s.unknownTaggedFields;
   if (v === 2) {
-    const _count = _unknown === undefined ? 0 : _unknown.length;
-    w.writeUnsignedVarint(_count);
-    if (_unknown !== undefined) w.writeRawTaggedFieldsBelow(_unknown, 0, Number.POSITIVE_INFINITY);
+    w.writeTaggedFields(_unknown);
   } else if (_unknown !== undefined && _unknown.length > 0) {
     throw unsupportedTaggedFields('RenewDelegationTokenResponse', '', v);
   }

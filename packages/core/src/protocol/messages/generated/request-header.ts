@@ -40,15 +40,7 @@ function readRequestHeader(r: Reader, v: number): RequestHeader {
   const requestApiVersion: number = r.readInt16('requestApiVersion');
   const correlationId: number = r.readInt32('correlationId');
   const clientId: string | null = r.readNullableString('clientId');
-  let _unknown: TaggedField[] | undefined;
-  if (v === 2) {
-    const _count = r.readTaggedFieldCount('<tagged fields>');
-    for (let _i = 0; _i < _count; _i++) {
-      const _tag = r.readUnsignedVarint('<tagged fields>');
-      const _size = r.readUnsignedVarint('<tagged fields>');
-      (_unknown ??= []).push({ tag: _tag, data: r.readRawBytes(_size, '<tagged fields>') });
-    }
-  }
+  const _unknown = v === 2 ? r.readTaggedFields('<tagged fields>') : undefined;
   const _s: RequestHeader = { requestApiKey, requestApiVersion, correlationId, clientId };
   if (_unknown !== undefined) _s.unknownTaggedFields = _unknown;
   return _s;
@@ -64,9 +56,7 @@ function writeRequestHeader(w: Writer, v: number, s: RequestHeader): void {
   }
   const _unknown = s.unknownTaggedFields;
   if (v === 2) {
-    const _count = _unknown === undefined ? 0 : _unknown.length;
-    w.writeUnsignedVarint(_count);
-    if (_unknown !== undefined) w.writeRawTaggedFieldsBelow(_unknown, 0, Number.POSITIVE_INFINITY);
+    w.writeTaggedFields(_unknown);
   } else if (_unknown !== undefined && _unknown.length > 0) {
     throw unsupportedTaggedFields('RequestHeader', '', v);
   }

@@ -31,15 +31,7 @@ export function decodeResponseHeader(r: Reader, version: number): ResponseHeader
 
 function readResponseHeader(r: Reader, v: number): ResponseHeader {
   const correlationId: number = r.readInt32('correlationId');
-  let _unknown: TaggedField[] | undefined;
-  if (v === 1) {
-    const _count = r.readTaggedFieldCount('<tagged fields>');
-    for (let _i = 0; _i < _count; _i++) {
-      const _tag = r.readUnsignedVarint('<tagged fields>');
-      const _size = r.readUnsignedVarint('<tagged fields>');
-      (_unknown ??= []).push({ tag: _tag, data: r.readRawBytes(_size, '<tagged fields>') });
-    }
-  }
+  const _unknown = v === 1 ? r.readTaggedFields('<tagged fields>') : undefined;
   const _s: ResponseHeader = { correlationId };
   if (_unknown !== undefined) _s.unknownTaggedFields = _unknown;
   return _s;
@@ -49,9 +41,7 @@ function writeResponseHeader(w: Writer, v: number, s: ResponseHeader): void {
   w.writeInt32(s.correlationId);
   const _unknown = s.unknownTaggedFields;
   if (v === 1) {
-    const _count = _unknown === undefined ? 0 : _unknown.length;
-    w.writeUnsignedVarint(_count);
-    if (_unknown !== undefined) w.writeRawTaggedFieldsBelow(_unknown, 0, Number.POSITIVE_INFINITY);
+    w.writeTaggedFields(_unknown);
   } else if (_unknown !== undefined && _unknown.length > 0) {
     throw unsupportedTaggedFields('ResponseHeader', '', v);
   }

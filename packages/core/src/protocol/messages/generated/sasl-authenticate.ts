@@ -79,15 +79,7 @@ export function decodeSaslAuthenticateResponse(r: Reader, version: number): Sasl
 
 function readSaslAuthenticateRequest(r: Reader, v: number): SaslAuthenticateRequest {
   const authBytes: Buffer = v === 2 ? r.readCompactBytes('authBytes') : r.readBytes('authBytes');
-  let _unknown: TaggedField[] | undefined;
-  if (v === 2) {
-    const _count = r.readTaggedFieldCount('<tagged fields>');
-    for (let _i = 0; _i < _count; _i++) {
-      const _tag = r.readUnsignedVarint('<tagged fields>');
-      const _size = r.readUnsignedVarint('<tagged fields>');
-      (_unknown ??= []).push({ tag: _tag, data: r.readRawBytes(_size, '<tagged fields>') });
-    }
-  }
+  const _unknown = v === 2 ? r.readTaggedFields('<tagged fields>') : undefined;
   const _s: SaslAuthenticateRequest = { authBytes };
   if (_unknown !== undefined) _s.unknownTaggedFields = _unknown;
   return _s;
@@ -101,9 +93,7 @@ function writeSaslAuthenticateRequest(w: Writer, v: number, s: SaslAuthenticateR
   }
   const _unknown = s.unknownTaggedFields;
   if (v === 2) {
-    const _count = _unknown === undefined ? 0 : _unknown.length;
-    w.writeUnsignedVarint(_count);
-    if (_unknown !== undefined) w.writeRawTaggedFieldsBelow(_unknown, 0, Number.POSITIVE_INFINITY);
+    w.writeTaggedFields(_unknown);
   } else if (_unknown !== undefined && _unknown.length > 0) {
     throw unsupportedTaggedFields('SaslAuthenticateRequest', '', v);
   }
@@ -115,15 +105,7 @@ function readSaslAuthenticateResponse(r: Reader, v: number): SaslAuthenticateRes
     v === 2 ? r.readCompactNullableString('errorMessage') : r.readNullableString('errorMessage');
   const authBytes: Buffer = v === 2 ? r.readCompactBytes('authBytes') : r.readBytes('authBytes');
   const sessionLifetimeMs: bigint = v >= 1 ? r.readInt64('sessionLifetimeMs') : 0n;
-  let _unknown: TaggedField[] | undefined;
-  if (v === 2) {
-    const _count = r.readTaggedFieldCount('<tagged fields>');
-    for (let _i = 0; _i < _count; _i++) {
-      const _tag = r.readUnsignedVarint('<tagged fields>');
-      const _size = r.readUnsignedVarint('<tagged fields>');
-      (_unknown ??= []).push({ tag: _tag, data: r.readRawBytes(_size, '<tagged fields>') });
-    }
-  }
+  const _unknown = v === 2 ? r.readTaggedFields('<tagged fields>') : undefined;
   const _s: SaslAuthenticateResponse = { errorCode, errorMessage, authBytes, sessionLifetimeMs };
   if (_unknown !== undefined) _s.unknownTaggedFields = _unknown;
   return _s;
@@ -146,9 +128,7 @@ function writeSaslAuthenticateResponse(w: Writer, v: number, s: SaslAuthenticate
   }
   const _unknown = s.unknownTaggedFields;
   if (v === 2) {
-    const _count = _unknown === undefined ? 0 : _unknown.length;
-    w.writeUnsignedVarint(_count);
-    if (_unknown !== undefined) w.writeRawTaggedFieldsBelow(_unknown, 0, Number.POSITIVE_INFINITY);
+    w.writeTaggedFields(_unknown);
   } else if (_unknown !== undefined && _unknown.length > 0) {
     throw unsupportedTaggedFields('SaslAuthenticateResponse', '', v);
   }

@@ -179,13 +179,7 @@ function readShareAcknowledgeRequest(r: Reader, v: number): ShareAcknowledgeRequ
     const _n = r.readCompactArrayLength('topics', 18);
     for (let _i = 0; _i < _n; _i++) topics.push(readShareAcknowledgeRequestAcknowledgeTopic(r, v));
   }
-  let _unknown: TaggedField[] | undefined;
-  const _count = r.readTaggedFieldCount('<tagged fields>');
-  for (let _i = 0; _i < _count; _i++) {
-    const _tag = r.readUnsignedVarint('<tagged fields>');
-    const _size = r.readUnsignedVarint('<tagged fields>');
-    (_unknown ??= []).push({ tag: _tag, data: r.readRawBytes(_size, '<tagged fields>') });
-  }
+  const _unknown = r.readTaggedFields('<tagged fields>');
   const _s: ShareAcknowledgeRequest = { groupId, memberId, shareSessionEpoch, isRenewAck, topics };
   if (_unknown !== undefined) _s.unknownTaggedFields = _unknown;
   return _s;
@@ -213,9 +207,7 @@ function writeShareAcknowledgeRequest(w: Writer, v: number, s: ShareAcknowledgeR
     for (const _e of _a) writeShareAcknowledgeRequestAcknowledgeTopic(w, v, _e);
   }
   const _unknown = s.unknownTaggedFields;
-  const _count = _unknown === undefined ? 0 : _unknown.length;
-  w.writeUnsignedVarint(_count);
-  if (_unknown !== undefined) w.writeRawTaggedFieldsBelow(_unknown, 0, Number.POSITIVE_INFINITY);
+  w.writeTaggedFields(_unknown);
 }
 
 function readShareAcknowledgeRequestAcknowledgeTopic(r: Reader, v: number): ShareAcknowledgeRequestAcknowledgeTopic {
@@ -225,13 +217,7 @@ function readShareAcknowledgeRequestAcknowledgeTopic(r: Reader, v: number): Shar
     const _n = r.readCompactArrayLength('topics[].partitions', 6);
     for (let _i = 0; _i < _n; _i++) partitions.push(readShareAcknowledgeRequestAcknowledgePartition(r, v));
   }
-  let _unknown: TaggedField[] | undefined;
-  const _count = r.readTaggedFieldCount('topics[].<tagged fields>');
-  for (let _i = 0; _i < _count; _i++) {
-    const _tag = r.readUnsignedVarint('topics[].<tagged fields>');
-    const _size = r.readUnsignedVarint('topics[].<tagged fields>');
-    (_unknown ??= []).push({ tag: _tag, data: r.readRawBytes(_size, 'topics[].<tagged fields>') });
-  }
+  const _unknown = r.readTaggedFields('topics[].<tagged fields>');
   const _s: ShareAcknowledgeRequestAcknowledgeTopic = { topicId, partitions };
   if (_unknown !== undefined) _s.unknownTaggedFields = _unknown;
   return _s;
@@ -249,9 +235,7 @@ function writeShareAcknowledgeRequestAcknowledgeTopic(
     for (const _e of _a) writeShareAcknowledgeRequestAcknowledgePartition(w, v, _e);
   }
   const _unknown = s.unknownTaggedFields;
-  const _count = _unknown === undefined ? 0 : _unknown.length;
-  w.writeUnsignedVarint(_count);
-  if (_unknown !== undefined) w.writeRawTaggedFieldsBelow(_unknown, 0, Number.POSITIVE_INFINITY);
+  w.writeTaggedFields(_unknown);
 }
 
 function readShareAcknowledgeRequestAcknowledgePartition(
@@ -264,13 +248,7 @@ function readShareAcknowledgeRequestAcknowledgePartition(
     const _n = r.readCompactArrayLength('topics[].partitions[].acknowledgementBatches', 18);
     for (let _i = 0; _i < _n; _i++) acknowledgementBatches.push(readShareAcknowledgeRequestAcknowledgementBatch(r, v));
   }
-  let _unknown: TaggedField[] | undefined;
-  const _count = r.readTaggedFieldCount('topics[].partitions[].<tagged fields>');
-  for (let _i = 0; _i < _count; _i++) {
-    const _tag = r.readUnsignedVarint('topics[].partitions[].<tagged fields>');
-    const _size = r.readUnsignedVarint('topics[].partitions[].<tagged fields>');
-    (_unknown ??= []).push({ tag: _tag, data: r.readRawBytes(_size, 'topics[].partitions[].<tagged fields>') });
-  }
+  const _unknown = r.readTaggedFields('topics[].partitions[].<tagged fields>');
   const _s: ShareAcknowledgeRequestAcknowledgePartition = { partitionIndex, acknowledgementBatches };
   if (_unknown !== undefined) _s.unknownTaggedFields = _unknown;
   return _s;
@@ -288,9 +266,7 @@ function writeShareAcknowledgeRequestAcknowledgePartition(
     for (const _e of _a) writeShareAcknowledgeRequestAcknowledgementBatch(w, v, _e);
   }
   const _unknown = s.unknownTaggedFields;
-  const _count = _unknown === undefined ? 0 : _unknown.length;
-  w.writeUnsignedVarint(_count);
-  if (_unknown !== undefined) w.writeRawTaggedFieldsBelow(_unknown, 0, Number.POSITIVE_INFINITY);
+  w.writeTaggedFields(_unknown);
 }
 
 function readShareAcknowledgeRequestAcknowledgementBatch(
@@ -305,16 +281,7 @@ function readShareAcknowledgeRequestAcknowledgementBatch(
     for (let _i = 0; _i < _n; _i++)
       acknowledgeTypes.push(r.readInt8('topics[].partitions[].acknowledgementBatches[].acknowledgeTypes[]'));
   }
-  let _unknown: TaggedField[] | undefined;
-  const _count = r.readTaggedFieldCount('topics[].partitions[].acknowledgementBatches[].<tagged fields>');
-  for (let _i = 0; _i < _count; _i++) {
-    const _tag = r.readUnsignedVarint('topics[].partitions[].acknowledgementBatches[].<tagged fields>');
-    const _size = r.readUnsignedVarint('topics[].partitions[].acknowledgementBatches[].<tagged fields>');
-    (_unknown ??= []).push({
-      tag: _tag,
-      data: r.readRawBytes(_size, 'topics[].partitions[].acknowledgementBatches[].<tagged fields>'),
-    });
-  }
+  const _unknown = r.readTaggedFields('topics[].partitions[].acknowledgementBatches[].<tagged fields>');
   const _s: ShareAcknowledgeRequestAcknowledgementBatch = { firstOffset, lastOffset, acknowledgeTypes };
   if (_unknown !== undefined) _s.unknownTaggedFields = _unknown;
   return _s;
@@ -333,9 +300,7 @@ function writeShareAcknowledgeRequestAcknowledgementBatch(
     for (const _e of _a) w.writeInt8(_e);
   }
   const _unknown = s.unknownTaggedFields;
-  const _count = _unknown === undefined ? 0 : _unknown.length;
-  w.writeUnsignedVarint(_count);
-  if (_unknown !== undefined) w.writeRawTaggedFieldsBelow(_unknown, 0, Number.POSITIVE_INFINITY);
+  w.writeTaggedFields(_unknown);
 }
 
 function readShareAcknowledgeResponse(r: Reader, v: number): ShareAcknowledgeResponse {
@@ -353,13 +318,7 @@ function readShareAcknowledgeResponse(r: Reader, v: number): ShareAcknowledgeRes
     const _n = r.readCompactArrayLength('nodeEndpoints', 11);
     for (let _i = 0; _i < _n; _i++) nodeEndpoints.push(readShareAcknowledgeResponseNodeEndpoint(r, v));
   }
-  let _unknown: TaggedField[] | undefined;
-  const _count = r.readTaggedFieldCount('<tagged fields>');
-  for (let _i = 0; _i < _count; _i++) {
-    const _tag = r.readUnsignedVarint('<tagged fields>');
-    const _size = r.readUnsignedVarint('<tagged fields>');
-    (_unknown ??= []).push({ tag: _tag, data: r.readRawBytes(_size, '<tagged fields>') });
-  }
+  const _unknown = r.readTaggedFields('<tagged fields>');
   const _s: ShareAcknowledgeResponse = {
     throttleTimeMs,
     errorCode,
@@ -393,9 +352,7 @@ function writeShareAcknowledgeResponse(w: Writer, v: number, s: ShareAcknowledge
     for (const _e of _a) writeShareAcknowledgeResponseNodeEndpoint(w, v, _e);
   }
   const _unknown = s.unknownTaggedFields;
-  const _count = _unknown === undefined ? 0 : _unknown.length;
-  w.writeUnsignedVarint(_count);
-  if (_unknown !== undefined) w.writeRawTaggedFieldsBelow(_unknown, 0, Number.POSITIVE_INFINITY);
+  w.writeTaggedFields(_unknown);
 }
 
 function readShareAcknowledgeResponseShareAcknowledgeTopicResponse(
@@ -408,13 +365,7 @@ function readShareAcknowledgeResponseShareAcknowledgeTopicResponse(
     const _n = r.readCompactArrayLength('responses[].partitions', 17);
     for (let _i = 0; _i < _n; _i++) partitions.push(readShareAcknowledgeResponsePartitionData(r, v));
   }
-  let _unknown: TaggedField[] | undefined;
-  const _count = r.readTaggedFieldCount('responses[].<tagged fields>');
-  for (let _i = 0; _i < _count; _i++) {
-    const _tag = r.readUnsignedVarint('responses[].<tagged fields>');
-    const _size = r.readUnsignedVarint('responses[].<tagged fields>');
-    (_unknown ??= []).push({ tag: _tag, data: r.readRawBytes(_size, 'responses[].<tagged fields>') });
-  }
+  const _unknown = r.readTaggedFields('responses[].<tagged fields>');
   const _s: ShareAcknowledgeResponseShareAcknowledgeTopicResponse = { topicId, partitions };
   if (_unknown !== undefined) _s.unknownTaggedFields = _unknown;
   return _s;
@@ -432,9 +383,7 @@ function writeShareAcknowledgeResponseShareAcknowledgeTopicResponse(
     for (const _e of _a) writeShareAcknowledgeResponsePartitionData(w, v, _e);
   }
   const _unknown = s.unknownTaggedFields;
-  const _count = _unknown === undefined ? 0 : _unknown.length;
-  w.writeUnsignedVarint(_count);
-  if (_unknown !== undefined) w.writeRawTaggedFieldsBelow(_unknown, 0, Number.POSITIVE_INFINITY);
+  w.writeTaggedFields(_unknown);
 }
 
 function readShareAcknowledgeResponsePartitionData(r: Reader, v: number): ShareAcknowledgeResponsePartitionData {
@@ -442,13 +391,7 @@ function readShareAcknowledgeResponsePartitionData(r: Reader, v: number): ShareA
   const errorCode: number = r.readInt16('responses[].partitions[].errorCode');
   const errorMessage: string | null = r.readCompactNullableString('responses[].partitions[].errorMessage');
   const currentLeader: ShareAcknowledgeResponseLeaderIdAndEpoch = readShareAcknowledgeResponseLeaderIdAndEpoch(r, v);
-  let _unknown: TaggedField[] | undefined;
-  const _count = r.readTaggedFieldCount('responses[].partitions[].<tagged fields>');
-  for (let _i = 0; _i < _count; _i++) {
-    const _tag = r.readUnsignedVarint('responses[].partitions[].<tagged fields>');
-    const _size = r.readUnsignedVarint('responses[].partitions[].<tagged fields>');
-    (_unknown ??= []).push({ tag: _tag, data: r.readRawBytes(_size, 'responses[].partitions[].<tagged fields>') });
-  }
+  const _unknown = r.readTaggedFields('responses[].partitions[].<tagged fields>');
   const _s: ShareAcknowledgeResponsePartitionData = { partitionIndex, errorCode, errorMessage, currentLeader };
   if (_unknown !== undefined) _s.unknownTaggedFields = _unknown;
   return _s;
@@ -470,24 +413,13 @@ function writeShareAcknowledgeResponsePartitionData(
     writeShareAcknowledgeResponseLeaderIdAndEpoch(w, v, _x);
   }
   const _unknown = s.unknownTaggedFields;
-  const _count = _unknown === undefined ? 0 : _unknown.length;
-  w.writeUnsignedVarint(_count);
-  if (_unknown !== undefined) w.writeRawTaggedFieldsBelow(_unknown, 0, Number.POSITIVE_INFINITY);
+  w.writeTaggedFields(_unknown);
 }
 
 function readShareAcknowledgeResponseLeaderIdAndEpoch(r: Reader, v: number): ShareAcknowledgeResponseLeaderIdAndEpoch {
   const leaderId: number = r.readInt32('responses[].partitions[].currentLeader.leaderId');
   const leaderEpoch: number = r.readInt32('responses[].partitions[].currentLeader.leaderEpoch');
-  let _unknown: TaggedField[] | undefined;
-  const _count = r.readTaggedFieldCount('responses[].partitions[].currentLeader.<tagged fields>');
-  for (let _i = 0; _i < _count; _i++) {
-    const _tag = r.readUnsignedVarint('responses[].partitions[].currentLeader.<tagged fields>');
-    const _size = r.readUnsignedVarint('responses[].partitions[].currentLeader.<tagged fields>');
-    (_unknown ??= []).push({
-      tag: _tag,
-      data: r.readRawBytes(_size, 'responses[].partitions[].currentLeader.<tagged fields>'),
-    });
-  }
+  const _unknown = r.readTaggedFields('responses[].partitions[].currentLeader.<tagged fields>');
   const _s: ShareAcknowledgeResponseLeaderIdAndEpoch = { leaderId, leaderEpoch };
   if (_unknown !== undefined) _s.unknownTaggedFields = _unknown;
   return _s;
@@ -501,9 +433,7 @@ function writeShareAcknowledgeResponseLeaderIdAndEpoch(
   w.writeInt32(s.leaderId);
   w.writeInt32(s.leaderEpoch);
   const _unknown = s.unknownTaggedFields;
-  const _count = _unknown === undefined ? 0 : _unknown.length;
-  w.writeUnsignedVarint(_count);
-  if (_unknown !== undefined) w.writeRawTaggedFieldsBelow(_unknown, 0, Number.POSITIVE_INFINITY);
+  w.writeTaggedFields(_unknown);
 }
 
 function readShareAcknowledgeResponseNodeEndpoint(r: Reader, v: number): ShareAcknowledgeResponseNodeEndpoint {
@@ -511,13 +441,7 @@ function readShareAcknowledgeResponseNodeEndpoint(r: Reader, v: number): ShareAc
   const host: string = r.readCompactString('nodeEndpoints[].host');
   const port: number = r.readInt32('nodeEndpoints[].port');
   const rack: string | null = r.readCompactNullableString('nodeEndpoints[].rack');
-  let _unknown: TaggedField[] | undefined;
-  const _count = r.readTaggedFieldCount('nodeEndpoints[].<tagged fields>');
-  for (let _i = 0; _i < _count; _i++) {
-    const _tag = r.readUnsignedVarint('nodeEndpoints[].<tagged fields>');
-    const _size = r.readUnsignedVarint('nodeEndpoints[].<tagged fields>');
-    (_unknown ??= []).push({ tag: _tag, data: r.readRawBytes(_size, 'nodeEndpoints[].<tagged fields>') });
-  }
+  const _unknown = r.readTaggedFields('nodeEndpoints[].<tagged fields>');
   const _s: ShareAcknowledgeResponseNodeEndpoint = { nodeId, host, port, rack };
   if (_unknown !== undefined) _s.unknownTaggedFields = _unknown;
   return _s;
@@ -539,9 +463,7 @@ function writeShareAcknowledgeResponseNodeEndpoint(
     w.writeCompactNullableString(_x);
   }
   const _unknown = s.unknownTaggedFields;
-  const _count = _unknown === undefined ? 0 : _unknown.length;
-  w.writeUnsignedVarint(_count);
-  if (_unknown !== undefined) w.writeRawTaggedFieldsBelow(_unknown, 0, Number.POSITIVE_INFINITY);
+  w.writeTaggedFields(_unknown);
 }
 
 function isDefaultShareAcknowledgeResponseLeaderIdAndEpoch(s: ShareAcknowledgeResponseLeaderIdAndEpoch): boolean {

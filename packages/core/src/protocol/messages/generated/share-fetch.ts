@@ -236,13 +236,7 @@ function readShareFetchRequest(r: Reader, v: number): ShareFetchRequest {
     const _n = r.readCompactArrayLength('forgottenTopicsData', 18);
     for (let _i = 0; _i < _n; _i++) forgottenTopicsData.push(readShareFetchRequestForgottenTopic(r, v));
   }
-  let _unknown: TaggedField[] | undefined;
-  const _count = r.readTaggedFieldCount('<tagged fields>');
-  for (let _i = 0; _i < _count; _i++) {
-    const _tag = r.readUnsignedVarint('<tagged fields>');
-    const _size = r.readUnsignedVarint('<tagged fields>');
-    (_unknown ??= []).push({ tag: _tag, data: r.readRawBytes(_size, '<tagged fields>') });
-  }
+  const _unknown = r.readTaggedFields('<tagged fields>');
   const _s: ShareFetchRequest = {
     groupId,
     memberId,
@@ -296,9 +290,7 @@ function writeShareFetchRequest(w: Writer, v: number, s: ShareFetchRequest): voi
     for (const _e of _a) writeShareFetchRequestForgottenTopic(w, v, _e);
   }
   const _unknown = s.unknownTaggedFields;
-  const _count = _unknown === undefined ? 0 : _unknown.length;
-  w.writeUnsignedVarint(_count);
-  if (_unknown !== undefined) w.writeRawTaggedFieldsBelow(_unknown, 0, Number.POSITIVE_INFINITY);
+  w.writeTaggedFields(_unknown);
 }
 
 function readShareFetchRequestFetchTopic(r: Reader, v: number): ShareFetchRequestFetchTopic {
@@ -308,13 +300,7 @@ function readShareFetchRequestFetchTopic(r: Reader, v: number): ShareFetchReques
     const _n = r.readCompactArrayLength('topics[].partitions', 6);
     for (let _i = 0; _i < _n; _i++) partitions.push(readShareFetchRequestFetchPartition(r, v));
   }
-  let _unknown: TaggedField[] | undefined;
-  const _count = r.readTaggedFieldCount('topics[].<tagged fields>');
-  for (let _i = 0; _i < _count; _i++) {
-    const _tag = r.readUnsignedVarint('topics[].<tagged fields>');
-    const _size = r.readUnsignedVarint('topics[].<tagged fields>');
-    (_unknown ??= []).push({ tag: _tag, data: r.readRawBytes(_size, 'topics[].<tagged fields>') });
-  }
+  const _unknown = r.readTaggedFields('topics[].<tagged fields>');
   const _s: ShareFetchRequestFetchTopic = { topicId, partitions };
   if (_unknown !== undefined) _s.unknownTaggedFields = _unknown;
   return _s;
@@ -328,9 +314,7 @@ function writeShareFetchRequestFetchTopic(w: Writer, v: number, s: ShareFetchReq
     for (const _e of _a) writeShareFetchRequestFetchPartition(w, v, _e);
   }
   const _unknown = s.unknownTaggedFields;
-  const _count = _unknown === undefined ? 0 : _unknown.length;
-  w.writeUnsignedVarint(_count);
-  if (_unknown !== undefined) w.writeRawTaggedFieldsBelow(_unknown, 0, Number.POSITIVE_INFINITY);
+  w.writeTaggedFields(_unknown);
 }
 
 function readShareFetchRequestFetchPartition(r: Reader, v: number): ShareFetchRequestFetchPartition {
@@ -341,13 +325,7 @@ function readShareFetchRequestFetchPartition(r: Reader, v: number): ShareFetchRe
     const _n = r.readCompactArrayLength('topics[].partitions[].acknowledgementBatches', 18);
     for (let _i = 0; _i < _n; _i++) acknowledgementBatches.push(readShareFetchRequestAcknowledgementBatch(r, v));
   }
-  let _unknown: TaggedField[] | undefined;
-  const _count = r.readTaggedFieldCount('topics[].partitions[].<tagged fields>');
-  for (let _i = 0; _i < _count; _i++) {
-    const _tag = r.readUnsignedVarint('topics[].partitions[].<tagged fields>');
-    const _size = r.readUnsignedVarint('topics[].partitions[].<tagged fields>');
-    (_unknown ??= []).push({ tag: _tag, data: r.readRawBytes(_size, 'topics[].partitions[].<tagged fields>') });
-  }
+  const _unknown = r.readTaggedFields('topics[].partitions[].<tagged fields>');
   const _s: ShareFetchRequestFetchPartition = { partitionIndex, partitionMaxBytes, acknowledgementBatches };
   if (_unknown !== undefined) _s.unknownTaggedFields = _unknown;
   return _s;
@@ -363,9 +341,7 @@ function writeShareFetchRequestFetchPartition(w: Writer, v: number, s: ShareFetc
     for (const _e of _a) writeShareFetchRequestAcknowledgementBatch(w, v, _e);
   }
   const _unknown = s.unknownTaggedFields;
-  const _count = _unknown === undefined ? 0 : _unknown.length;
-  w.writeUnsignedVarint(_count);
-  if (_unknown !== undefined) w.writeRawTaggedFieldsBelow(_unknown, 0, Number.POSITIVE_INFINITY);
+  w.writeTaggedFields(_unknown);
 }
 
 function readShareFetchRequestAcknowledgementBatch(r: Reader, v: number): ShareFetchRequestAcknowledgementBatch {
@@ -377,16 +353,7 @@ function readShareFetchRequestAcknowledgementBatch(r: Reader, v: number): ShareF
     for (let _i = 0; _i < _n; _i++)
       acknowledgeTypes.push(r.readInt8('topics[].partitions[].acknowledgementBatches[].acknowledgeTypes[]'));
   }
-  let _unknown: TaggedField[] | undefined;
-  const _count = r.readTaggedFieldCount('topics[].partitions[].acknowledgementBatches[].<tagged fields>');
-  for (let _i = 0; _i < _count; _i++) {
-    const _tag = r.readUnsignedVarint('topics[].partitions[].acknowledgementBatches[].<tagged fields>');
-    const _size = r.readUnsignedVarint('topics[].partitions[].acknowledgementBatches[].<tagged fields>');
-    (_unknown ??= []).push({
-      tag: _tag,
-      data: r.readRawBytes(_size, 'topics[].partitions[].acknowledgementBatches[].<tagged fields>'),
-    });
-  }
+  const _unknown = r.readTaggedFields('topics[].partitions[].acknowledgementBatches[].<tagged fields>');
   const _s: ShareFetchRequestAcknowledgementBatch = { firstOffset, lastOffset, acknowledgeTypes };
   if (_unknown !== undefined) _s.unknownTaggedFields = _unknown;
   return _s;
@@ -405,9 +372,7 @@ function writeShareFetchRequestAcknowledgementBatch(
     for (const _e of _a) w.writeInt8(_e);
   }
   const _unknown = s.unknownTaggedFields;
-  const _count = _unknown === undefined ? 0 : _unknown.length;
-  w.writeUnsignedVarint(_count);
-  if (_unknown !== undefined) w.writeRawTaggedFieldsBelow(_unknown, 0, Number.POSITIVE_INFINITY);
+  w.writeTaggedFields(_unknown);
 }
 
 function readShareFetchRequestForgottenTopic(r: Reader, v: number): ShareFetchRequestForgottenTopic {
@@ -417,13 +382,7 @@ function readShareFetchRequestForgottenTopic(r: Reader, v: number): ShareFetchRe
     const _n = r.readCompactArrayLength('forgottenTopicsData[].partitions', 4);
     for (let _i = 0; _i < _n; _i++) partitions.push(r.readInt32('forgottenTopicsData[].partitions[]'));
   }
-  let _unknown: TaggedField[] | undefined;
-  const _count = r.readTaggedFieldCount('forgottenTopicsData[].<tagged fields>');
-  for (let _i = 0; _i < _count; _i++) {
-    const _tag = r.readUnsignedVarint('forgottenTopicsData[].<tagged fields>');
-    const _size = r.readUnsignedVarint('forgottenTopicsData[].<tagged fields>');
-    (_unknown ??= []).push({ tag: _tag, data: r.readRawBytes(_size, 'forgottenTopicsData[].<tagged fields>') });
-  }
+  const _unknown = r.readTaggedFields('forgottenTopicsData[].<tagged fields>');
   const _s: ShareFetchRequestForgottenTopic = { topicId, partitions };
   if (_unknown !== undefined) _s.unknownTaggedFields = _unknown;
   return _s;
@@ -437,9 +396,7 @@ function writeShareFetchRequestForgottenTopic(w: Writer, v: number, s: ShareFetc
     for (const _e of _a) w.writeInt32(_e);
   }
   const _unknown = s.unknownTaggedFields;
-  const _count = _unknown === undefined ? 0 : _unknown.length;
-  w.writeUnsignedVarint(_count);
-  if (_unknown !== undefined) w.writeRawTaggedFieldsBelow(_unknown, 0, Number.POSITIVE_INFINITY);
+  w.writeTaggedFields(_unknown);
 }
 
 function readShareFetchResponse(r: Reader, v: number): ShareFetchResponse {
@@ -457,13 +414,7 @@ function readShareFetchResponse(r: Reader, v: number): ShareFetchResponse {
     const _n = r.readCompactArrayLength('nodeEndpoints', 11);
     for (let _i = 0; _i < _n; _i++) nodeEndpoints.push(readShareFetchResponseNodeEndpoint(r, v));
   }
-  let _unknown: TaggedField[] | undefined;
-  const _count = r.readTaggedFieldCount('<tagged fields>');
-  for (let _i = 0; _i < _count; _i++) {
-    const _tag = r.readUnsignedVarint('<tagged fields>');
-    const _size = r.readUnsignedVarint('<tagged fields>');
-    (_unknown ??= []).push({ tag: _tag, data: r.readRawBytes(_size, '<tagged fields>') });
-  }
+  const _unknown = r.readTaggedFields('<tagged fields>');
   const _s: ShareFetchResponse = {
     throttleTimeMs,
     errorCode,
@@ -495,9 +446,7 @@ function writeShareFetchResponse(w: Writer, v: number, s: ShareFetchResponse): v
     for (const _e of _a) writeShareFetchResponseNodeEndpoint(w, v, _e);
   }
   const _unknown = s.unknownTaggedFields;
-  const _count = _unknown === undefined ? 0 : _unknown.length;
-  w.writeUnsignedVarint(_count);
-  if (_unknown !== undefined) w.writeRawTaggedFieldsBelow(_unknown, 0, Number.POSITIVE_INFINITY);
+  w.writeTaggedFields(_unknown);
 }
 
 function readShareFetchResponseShareFetchableTopicResponse(
@@ -510,13 +459,7 @@ function readShareFetchResponseShareFetchableTopicResponse(
     const _n = r.readCompactArrayLength('responses[].partitions', 22);
     for (let _i = 0; _i < _n; _i++) partitions.push(readShareFetchResponsePartitionData(r, v));
   }
-  let _unknown: TaggedField[] | undefined;
-  const _count = r.readTaggedFieldCount('responses[].<tagged fields>');
-  for (let _i = 0; _i < _count; _i++) {
-    const _tag = r.readUnsignedVarint('responses[].<tagged fields>');
-    const _size = r.readUnsignedVarint('responses[].<tagged fields>');
-    (_unknown ??= []).push({ tag: _tag, data: r.readRawBytes(_size, 'responses[].<tagged fields>') });
-  }
+  const _unknown = r.readTaggedFields('responses[].<tagged fields>');
   const _s: ShareFetchResponseShareFetchableTopicResponse = { topicId, partitions };
   if (_unknown !== undefined) _s.unknownTaggedFields = _unknown;
   return _s;
@@ -534,9 +477,7 @@ function writeShareFetchResponseShareFetchableTopicResponse(
     for (const _e of _a) writeShareFetchResponsePartitionData(w, v, _e);
   }
   const _unknown = s.unknownTaggedFields;
-  const _count = _unknown === undefined ? 0 : _unknown.length;
-  w.writeUnsignedVarint(_count);
-  if (_unknown !== undefined) w.writeRawTaggedFieldsBelow(_unknown, 0, Number.POSITIVE_INFINITY);
+  w.writeTaggedFields(_unknown);
 }
 
 function readShareFetchResponsePartitionData(r: Reader, v: number): ShareFetchResponsePartitionData {
@@ -554,13 +495,7 @@ function readShareFetchResponsePartitionData(r: Reader, v: number): ShareFetchRe
     const _n = r.readCompactArrayLength('responses[].partitions[].acquiredRecords', 19);
     for (let _i = 0; _i < _n; _i++) acquiredRecords.push(readShareFetchResponseAcquiredRecords(r, v));
   }
-  let _unknown: TaggedField[] | undefined;
-  const _count = r.readTaggedFieldCount('responses[].partitions[].<tagged fields>');
-  for (let _i = 0; _i < _count; _i++) {
-    const _tag = r.readUnsignedVarint('responses[].partitions[].<tagged fields>');
-    const _size = r.readUnsignedVarint('responses[].partitions[].<tagged fields>');
-    (_unknown ??= []).push({ tag: _tag, data: r.readRawBytes(_size, 'responses[].partitions[].<tagged fields>') });
-  }
+  const _unknown = r.readTaggedFields('responses[].partitions[].<tagged fields>');
   const _s: ShareFetchResponsePartitionData = {
     partitionIndex,
     errorCode,
@@ -602,24 +537,13 @@ function writeShareFetchResponsePartitionData(w: Writer, v: number, s: ShareFetc
     for (const _e of _a) writeShareFetchResponseAcquiredRecords(w, v, _e);
   }
   const _unknown = s.unknownTaggedFields;
-  const _count = _unknown === undefined ? 0 : _unknown.length;
-  w.writeUnsignedVarint(_count);
-  if (_unknown !== undefined) w.writeRawTaggedFieldsBelow(_unknown, 0, Number.POSITIVE_INFINITY);
+  w.writeTaggedFields(_unknown);
 }
 
 function readShareFetchResponseLeaderIdAndEpoch(r: Reader, v: number): ShareFetchResponseLeaderIdAndEpoch {
   const leaderId: number = r.readInt32('responses[].partitions[].currentLeader.leaderId');
   const leaderEpoch: number = r.readInt32('responses[].partitions[].currentLeader.leaderEpoch');
-  let _unknown: TaggedField[] | undefined;
-  const _count = r.readTaggedFieldCount('responses[].partitions[].currentLeader.<tagged fields>');
-  for (let _i = 0; _i < _count; _i++) {
-    const _tag = r.readUnsignedVarint('responses[].partitions[].currentLeader.<tagged fields>');
-    const _size = r.readUnsignedVarint('responses[].partitions[].currentLeader.<tagged fields>');
-    (_unknown ??= []).push({
-      tag: _tag,
-      data: r.readRawBytes(_size, 'responses[].partitions[].currentLeader.<tagged fields>'),
-    });
-  }
+  const _unknown = r.readTaggedFields('responses[].partitions[].currentLeader.<tagged fields>');
   const _s: ShareFetchResponseLeaderIdAndEpoch = { leaderId, leaderEpoch };
   if (_unknown !== undefined) _s.unknownTaggedFields = _unknown;
   return _s;
@@ -629,25 +553,14 @@ function writeShareFetchResponseLeaderIdAndEpoch(w: Writer, v: number, s: ShareF
   w.writeInt32(s.leaderId);
   w.writeInt32(s.leaderEpoch);
   const _unknown = s.unknownTaggedFields;
-  const _count = _unknown === undefined ? 0 : _unknown.length;
-  w.writeUnsignedVarint(_count);
-  if (_unknown !== undefined) w.writeRawTaggedFieldsBelow(_unknown, 0, Number.POSITIVE_INFINITY);
+  w.writeTaggedFields(_unknown);
 }
 
 function readShareFetchResponseAcquiredRecords(r: Reader, v: number): ShareFetchResponseAcquiredRecords {
   const firstOffset: bigint = r.readInt64('responses[].partitions[].acquiredRecords[].firstOffset');
   const lastOffset: bigint = r.readInt64('responses[].partitions[].acquiredRecords[].lastOffset');
   const deliveryCount: number = r.readInt16('responses[].partitions[].acquiredRecords[].deliveryCount');
-  let _unknown: TaggedField[] | undefined;
-  const _count = r.readTaggedFieldCount('responses[].partitions[].acquiredRecords[].<tagged fields>');
-  for (let _i = 0; _i < _count; _i++) {
-    const _tag = r.readUnsignedVarint('responses[].partitions[].acquiredRecords[].<tagged fields>');
-    const _size = r.readUnsignedVarint('responses[].partitions[].acquiredRecords[].<tagged fields>');
-    (_unknown ??= []).push({
-      tag: _tag,
-      data: r.readRawBytes(_size, 'responses[].partitions[].acquiredRecords[].<tagged fields>'),
-    });
-  }
+  const _unknown = r.readTaggedFields('responses[].partitions[].acquiredRecords[].<tagged fields>');
   const _s: ShareFetchResponseAcquiredRecords = { firstOffset, lastOffset, deliveryCount };
   if (_unknown !== undefined) _s.unknownTaggedFields = _unknown;
   return _s;
@@ -658,9 +571,7 @@ function writeShareFetchResponseAcquiredRecords(w: Writer, v: number, s: ShareFe
   w.writeInt64(s.lastOffset);
   w.writeInt16(s.deliveryCount);
   const _unknown = s.unknownTaggedFields;
-  const _count = _unknown === undefined ? 0 : _unknown.length;
-  w.writeUnsignedVarint(_count);
-  if (_unknown !== undefined) w.writeRawTaggedFieldsBelow(_unknown, 0, Number.POSITIVE_INFINITY);
+  w.writeTaggedFields(_unknown);
 }
 
 function readShareFetchResponseNodeEndpoint(r: Reader, v: number): ShareFetchResponseNodeEndpoint {
@@ -668,13 +579,7 @@ function readShareFetchResponseNodeEndpoint(r: Reader, v: number): ShareFetchRes
   const host: string = r.readCompactString('nodeEndpoints[].host');
   const port: number = r.readInt32('nodeEndpoints[].port');
   const rack: string | null = r.readCompactNullableString('nodeEndpoints[].rack');
-  let _unknown: TaggedField[] | undefined;
-  const _count = r.readTaggedFieldCount('nodeEndpoints[].<tagged fields>');
-  for (let _i = 0; _i < _count; _i++) {
-    const _tag = r.readUnsignedVarint('nodeEndpoints[].<tagged fields>');
-    const _size = r.readUnsignedVarint('nodeEndpoints[].<tagged fields>');
-    (_unknown ??= []).push({ tag: _tag, data: r.readRawBytes(_size, 'nodeEndpoints[].<tagged fields>') });
-  }
+  const _unknown = r.readTaggedFields('nodeEndpoints[].<tagged fields>');
   const _s: ShareFetchResponseNodeEndpoint = { nodeId, host, port, rack };
   if (_unknown !== undefined) _s.unknownTaggedFields = _unknown;
   return _s;
@@ -692,9 +597,7 @@ function writeShareFetchResponseNodeEndpoint(w: Writer, v: number, s: ShareFetch
     w.writeCompactNullableString(_x);
   }
   const _unknown = s.unknownTaggedFields;
-  const _count = _unknown === undefined ? 0 : _unknown.length;
-  w.writeUnsignedVarint(_count);
-  if (_unknown !== undefined) w.writeRawTaggedFieldsBelow(_unknown, 0, Number.POSITIVE_INFINITY);
+  w.writeTaggedFields(_unknown);
 }
 
 function isDefaultShareFetchResponseLeaderIdAndEpoch(s: ShareFetchResponseLeaderIdAndEpoch): boolean {

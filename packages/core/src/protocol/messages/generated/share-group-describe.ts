@@ -150,13 +150,7 @@ function readShareGroupDescribeRequest(r: Reader, v: number): ShareGroupDescribe
     for (let _i = 0; _i < _n; _i++) groupIds.push(r.readCompactString('groupIds[]'));
   }
   const includeAuthorizedOperations: boolean = r.readBoolean('includeAuthorizedOperations');
-  let _unknown: TaggedField[] | undefined;
-  const _count = r.readTaggedFieldCount('<tagged fields>');
-  for (let _i = 0; _i < _count; _i++) {
-    const _tag = r.readUnsignedVarint('<tagged fields>');
-    const _size = r.readUnsignedVarint('<tagged fields>');
-    (_unknown ??= []).push({ tag: _tag, data: r.readRawBytes(_size, '<tagged fields>') });
-  }
+  const _unknown = r.readTaggedFields('<tagged fields>');
   const _s: ShareGroupDescribeRequest = { groupIds, includeAuthorizedOperations };
   if (_unknown !== undefined) _s.unknownTaggedFields = _unknown;
   return _s;
@@ -170,9 +164,7 @@ function writeShareGroupDescribeRequest(w: Writer, v: number, s: ShareGroupDescr
   }
   w.writeBoolean(s.includeAuthorizedOperations);
   const _unknown = s.unknownTaggedFields;
-  const _count = _unknown === undefined ? 0 : _unknown.length;
-  w.writeUnsignedVarint(_count);
-  if (_unknown !== undefined) w.writeRawTaggedFieldsBelow(_unknown, 0, Number.POSITIVE_INFINITY);
+  w.writeTaggedFields(_unknown);
 }
 
 function readShareGroupDescribeResponse(r: Reader, v: number): ShareGroupDescribeResponse {
@@ -182,13 +174,7 @@ function readShareGroupDescribeResponse(r: Reader, v: number): ShareGroupDescrib
     const _n = r.readCompactArrayLength('groups', 20);
     for (let _i = 0; _i < _n; _i++) groups.push(readShareGroupDescribeResponseDescribedGroup(r, v));
   }
-  let _unknown: TaggedField[] | undefined;
-  const _count = r.readTaggedFieldCount('<tagged fields>');
-  for (let _i = 0; _i < _count; _i++) {
-    const _tag = r.readUnsignedVarint('<tagged fields>');
-    const _size = r.readUnsignedVarint('<tagged fields>');
-    (_unknown ??= []).push({ tag: _tag, data: r.readRawBytes(_size, '<tagged fields>') });
-  }
+  const _unknown = r.readTaggedFields('<tagged fields>');
   const _s: ShareGroupDescribeResponse = { throttleTimeMs, groups };
   if (_unknown !== undefined) _s.unknownTaggedFields = _unknown;
   return _s;
@@ -202,9 +188,7 @@ function writeShareGroupDescribeResponse(w: Writer, v: number, s: ShareGroupDesc
     for (const _e of _a) writeShareGroupDescribeResponseDescribedGroup(w, v, _e);
   }
   const _unknown = s.unknownTaggedFields;
-  const _count = _unknown === undefined ? 0 : _unknown.length;
-  w.writeUnsignedVarint(_count);
-  if (_unknown !== undefined) w.writeRawTaggedFieldsBelow(_unknown, 0, Number.POSITIVE_INFINITY);
+  w.writeTaggedFields(_unknown);
 }
 
 function readShareGroupDescribeResponseDescribedGroup(r: Reader, v: number): ShareGroupDescribeResponseDescribedGroup {
@@ -221,13 +205,7 @@ function readShareGroupDescribeResponseDescribedGroup(r: Reader, v: number): Sha
     for (let _i = 0; _i < _n; _i++) members.push(readShareGroupDescribeResponseMember(r, v));
   }
   const authorizedOperations: number = r.readInt32('groups[].authorizedOperations');
-  let _unknown: TaggedField[] | undefined;
-  const _count = r.readTaggedFieldCount('groups[].<tagged fields>');
-  for (let _i = 0; _i < _count; _i++) {
-    const _tag = r.readUnsignedVarint('groups[].<tagged fields>');
-    const _size = r.readUnsignedVarint('groups[].<tagged fields>');
-    (_unknown ??= []).push({ tag: _tag, data: r.readRawBytes(_size, 'groups[].<tagged fields>') });
-  }
+  const _unknown = r.readTaggedFields('groups[].<tagged fields>');
   const _s: ShareGroupDescribeResponseDescribedGroup = {
     errorCode,
     errorMessage,
@@ -274,9 +252,7 @@ function writeShareGroupDescribeResponseDescribedGroup(
   }
   w.writeInt32(s.authorizedOperations);
   const _unknown = s.unknownTaggedFields;
-  const _count = _unknown === undefined ? 0 : _unknown.length;
-  w.writeUnsignedVarint(_count);
-  if (_unknown !== undefined) w.writeRawTaggedFieldsBelow(_unknown, 0, Number.POSITIVE_INFINITY);
+  w.writeTaggedFields(_unknown);
 }
 
 function readShareGroupDescribeResponseMember(r: Reader, v: number): ShareGroupDescribeResponseMember {
@@ -292,13 +268,7 @@ function readShareGroupDescribeResponseMember(r: Reader, v: number): ShareGroupD
       subscribedTopicNames.push(r.readCompactString('groups[].members[].subscribedTopicNames[]'));
   }
   const assignment: ShareGroupDescribeResponseAssignment = readShareGroupDescribeResponseAssignment(r, v);
-  let _unknown: TaggedField[] | undefined;
-  const _count = r.readTaggedFieldCount('groups[].members[].<tagged fields>');
-  for (let _i = 0; _i < _count; _i++) {
-    const _tag = r.readUnsignedVarint('groups[].members[].<tagged fields>');
-    const _size = r.readUnsignedVarint('groups[].members[].<tagged fields>');
-    (_unknown ??= []).push({ tag: _tag, data: r.readRawBytes(_size, 'groups[].members[].<tagged fields>') });
-  }
+  const _unknown = r.readTaggedFields('groups[].members[].<tagged fields>');
   const _s: ShareGroupDescribeResponseMember = {
     memberId,
     rackId,
@@ -340,9 +310,7 @@ function writeShareGroupDescribeResponseMember(w: Writer, v: number, s: ShareGro
     writeShareGroupDescribeResponseAssignment(w, v, _x);
   }
   const _unknown = s.unknownTaggedFields;
-  const _count = _unknown === undefined ? 0 : _unknown.length;
-  w.writeUnsignedVarint(_count);
-  if (_unknown !== undefined) w.writeRawTaggedFieldsBelow(_unknown, 0, Number.POSITIVE_INFINITY);
+  w.writeTaggedFields(_unknown);
 }
 
 function readShareGroupDescribeResponseAssignment(r: Reader, v: number): ShareGroupDescribeResponseAssignment {
@@ -351,13 +319,7 @@ function readShareGroupDescribeResponseAssignment(r: Reader, v: number): ShareGr
     const _n = r.readCompactArrayLength('groups[].members[].assignment.topicPartitions', 19);
     for (let _i = 0; _i < _n; _i++) topicPartitions.push(readShareGroupDescribeResponseTopicPartitions(r, v));
   }
-  let _unknown: TaggedField[] | undefined;
-  const _count = r.readTaggedFieldCount('groups[].members[].assignment.<tagged fields>');
-  for (let _i = 0; _i < _count; _i++) {
-    const _tag = r.readUnsignedVarint('groups[].members[].assignment.<tagged fields>');
-    const _size = r.readUnsignedVarint('groups[].members[].assignment.<tagged fields>');
-    (_unknown ??= []).push({ tag: _tag, data: r.readRawBytes(_size, 'groups[].members[].assignment.<tagged fields>') });
-  }
+  const _unknown = r.readTaggedFields('groups[].members[].assignment.<tagged fields>');
   const _s: ShareGroupDescribeResponseAssignment = { topicPartitions };
   if (_unknown !== undefined) _s.unknownTaggedFields = _unknown;
   return _s;
@@ -374,9 +336,7 @@ function writeShareGroupDescribeResponseAssignment(
     for (const _e of _a) writeShareGroupDescribeResponseTopicPartitions(w, v, _e);
   }
   const _unknown = s.unknownTaggedFields;
-  const _count = _unknown === undefined ? 0 : _unknown.length;
-  w.writeUnsignedVarint(_count);
-  if (_unknown !== undefined) w.writeRawTaggedFieldsBelow(_unknown, 0, Number.POSITIVE_INFINITY);
+  w.writeTaggedFields(_unknown);
 }
 
 function readShareGroupDescribeResponseTopicPartitions(
@@ -391,16 +351,7 @@ function readShareGroupDescribeResponseTopicPartitions(
     for (let _i = 0; _i < _n; _i++)
       partitions.push(r.readInt32('groups[].members[].assignment.topicPartitions[].partitions[]'));
   }
-  let _unknown: TaggedField[] | undefined;
-  const _count = r.readTaggedFieldCount('groups[].members[].assignment.topicPartitions[].<tagged fields>');
-  for (let _i = 0; _i < _count; _i++) {
-    const _tag = r.readUnsignedVarint('groups[].members[].assignment.topicPartitions[].<tagged fields>');
-    const _size = r.readUnsignedVarint('groups[].members[].assignment.topicPartitions[].<tagged fields>');
-    (_unknown ??= []).push({
-      tag: _tag,
-      data: r.readRawBytes(_size, 'groups[].members[].assignment.topicPartitions[].<tagged fields>'),
-    });
-  }
+  const _unknown = r.readTaggedFields('groups[].members[].assignment.topicPartitions[].<tagged fields>');
   const _s: ShareGroupDescribeResponseTopicPartitions = { topicId, topicName, partitions };
   if (_unknown !== undefined) _s.unknownTaggedFields = _unknown;
   return _s;
@@ -422,9 +373,7 @@ function writeShareGroupDescribeResponseTopicPartitions(
     for (const _e of _a) w.writeInt32(_e);
   }
   const _unknown = s.unknownTaggedFields;
-  const _count = _unknown === undefined ? 0 : _unknown.length;
-  w.writeUnsignedVarint(_count);
-  if (_unknown !== undefined) w.writeRawTaggedFieldsBelow(_unknown, 0, Number.POSITIVE_INFINITY);
+  w.writeTaggedFields(_unknown);
 }
 
 function isDefaultShareGroupDescribeResponseAssignment(s: ShareGroupDescribeResponseAssignment): boolean {

@@ -132,13 +132,7 @@ function readShareGroupHeartbeatRequest(r: Reader, v: number): ShareGroupHeartbe
       subscribedTopicNames = _a;
     }
   }
-  let _unknown: TaggedField[] | undefined;
-  const _count = r.readTaggedFieldCount('<tagged fields>');
-  for (let _i = 0; _i < _count; _i++) {
-    const _tag = r.readUnsignedVarint('<tagged fields>');
-    const _size = r.readUnsignedVarint('<tagged fields>');
-    (_unknown ??= []).push({ tag: _tag, data: r.readRawBytes(_size, '<tagged fields>') });
-  }
+  const _unknown = r.readTaggedFields('<tagged fields>');
   const _s: ShareGroupHeartbeatRequest = { groupId, memberId, memberEpoch, rackId, subscribedTopicNames };
   if (_unknown !== undefined) _s.unknownTaggedFields = _unknown;
   return _s;
@@ -168,9 +162,7 @@ function writeShareGroupHeartbeatRequest(w: Writer, v: number, s: ShareGroupHear
     }
   }
   const _unknown = s.unknownTaggedFields;
-  const _count = _unknown === undefined ? 0 : _unknown.length;
-  w.writeUnsignedVarint(_count);
-  if (_unknown !== undefined) w.writeRawTaggedFieldsBelow(_unknown, 0, Number.POSITIVE_INFINITY);
+  w.writeTaggedFields(_unknown);
 }
 
 function readShareGroupHeartbeatResponse(r: Reader, v: number): ShareGroupHeartbeatResponse {
@@ -182,13 +174,7 @@ function readShareGroupHeartbeatResponse(r: Reader, v: number): ShareGroupHeartb
   const heartbeatIntervalMs: number = r.readInt32('heartbeatIntervalMs');
   const assignment: ShareGroupHeartbeatResponseAssignment | null =
     r.readInt8('assignment') < 0 ? null : readShareGroupHeartbeatResponseAssignment(r, v);
-  let _unknown: TaggedField[] | undefined;
-  const _count = r.readTaggedFieldCount('<tagged fields>');
-  for (let _i = 0; _i < _count; _i++) {
-    const _tag = r.readUnsignedVarint('<tagged fields>');
-    const _size = r.readUnsignedVarint('<tagged fields>');
-    (_unknown ??= []).push({ tag: _tag, data: r.readRawBytes(_size, '<tagged fields>') });
-  }
+  const _unknown = r.readTaggedFields('<tagged fields>');
   const _s: ShareGroupHeartbeatResponse = {
     throttleTimeMs,
     errorCode,
@@ -224,9 +210,7 @@ function writeShareGroupHeartbeatResponse(w: Writer, v: number, s: ShareGroupHea
     }
   }
   const _unknown = s.unknownTaggedFields;
-  const _count = _unknown === undefined ? 0 : _unknown.length;
-  w.writeUnsignedVarint(_count);
-  if (_unknown !== undefined) w.writeRawTaggedFieldsBelow(_unknown, 0, Number.POSITIVE_INFINITY);
+  w.writeTaggedFields(_unknown);
 }
 
 function readShareGroupHeartbeatResponseAssignment(r: Reader, v: number): ShareGroupHeartbeatResponseAssignment {
@@ -235,13 +219,7 @@ function readShareGroupHeartbeatResponseAssignment(r: Reader, v: number): ShareG
     const _n = r.readCompactArrayLength('assignment.topicPartitions', 18);
     for (let _i = 0; _i < _n; _i++) topicPartitions.push(readShareGroupHeartbeatResponseTopicPartitions(r, v));
   }
-  let _unknown: TaggedField[] | undefined;
-  const _count = r.readTaggedFieldCount('assignment.<tagged fields>');
-  for (let _i = 0; _i < _count; _i++) {
-    const _tag = r.readUnsignedVarint('assignment.<tagged fields>');
-    const _size = r.readUnsignedVarint('assignment.<tagged fields>');
-    (_unknown ??= []).push({ tag: _tag, data: r.readRawBytes(_size, 'assignment.<tagged fields>') });
-  }
+  const _unknown = r.readTaggedFields('assignment.<tagged fields>');
   const _s: ShareGroupHeartbeatResponseAssignment = { topicPartitions };
   if (_unknown !== undefined) _s.unknownTaggedFields = _unknown;
   return _s;
@@ -258,9 +236,7 @@ function writeShareGroupHeartbeatResponseAssignment(
     for (const _e of _a) writeShareGroupHeartbeatResponseTopicPartitions(w, v, _e);
   }
   const _unknown = s.unknownTaggedFields;
-  const _count = _unknown === undefined ? 0 : _unknown.length;
-  w.writeUnsignedVarint(_count);
-  if (_unknown !== undefined) w.writeRawTaggedFieldsBelow(_unknown, 0, Number.POSITIVE_INFINITY);
+  w.writeTaggedFields(_unknown);
 }
 
 function readShareGroupHeartbeatResponseTopicPartitions(
@@ -273,13 +249,7 @@ function readShareGroupHeartbeatResponseTopicPartitions(
     const _n = r.readCompactArrayLength('assignment.topicPartitions[].partitions', 4);
     for (let _i = 0; _i < _n; _i++) partitions.push(r.readInt32('assignment.topicPartitions[].partitions[]'));
   }
-  let _unknown: TaggedField[] | undefined;
-  const _count = r.readTaggedFieldCount('assignment.topicPartitions[].<tagged fields>');
-  for (let _i = 0; _i < _count; _i++) {
-    const _tag = r.readUnsignedVarint('assignment.topicPartitions[].<tagged fields>');
-    const _size = r.readUnsignedVarint('assignment.topicPartitions[].<tagged fields>');
-    (_unknown ??= []).push({ tag: _tag, data: r.readRawBytes(_size, 'assignment.topicPartitions[].<tagged fields>') });
-  }
+  const _unknown = r.readTaggedFields('assignment.topicPartitions[].<tagged fields>');
   const _s: ShareGroupHeartbeatResponseTopicPartitions = { topicId, partitions };
   if (_unknown !== undefined) _s.unknownTaggedFields = _unknown;
   return _s;
@@ -297,7 +267,5 @@ function writeShareGroupHeartbeatResponseTopicPartitions(
     for (const _e of _a) w.writeInt32(_e);
   }
   const _unknown = s.unknownTaggedFields;
-  const _count = _unknown === undefined ? 0 : _unknown.length;
-  w.writeUnsignedVarint(_count);
-  if (_unknown !== undefined) w.writeRawTaggedFieldsBelow(_unknown, 0, Number.POSITIVE_INFINITY);
+  w.writeTaggedFields(_unknown);
 }

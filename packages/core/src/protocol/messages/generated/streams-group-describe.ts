@@ -301,13 +301,7 @@ function readStreamsGroupDescribeRequest(r: Reader, v: number): StreamsGroupDesc
   }
   const includeAuthorizedOperations: boolean = r.readBoolean('includeAuthorizedOperations');
   const includeTopologyDescription: boolean = v === 1 ? r.readBoolean('includeTopologyDescription') : false;
-  let _unknown: TaggedField[] | undefined;
-  const _count = r.readTaggedFieldCount('<tagged fields>');
-  for (let _i = 0; _i < _count; _i++) {
-    const _tag = r.readUnsignedVarint('<tagged fields>');
-    const _size = r.readUnsignedVarint('<tagged fields>');
-    (_unknown ??= []).push({ tag: _tag, data: r.readRawBytes(_size, '<tagged fields>') });
-  }
+  const _unknown = r.readTaggedFields('<tagged fields>');
   const _s: StreamsGroupDescribeRequest = { groupIds, includeAuthorizedOperations, includeTopologyDescription };
   if (_unknown !== undefined) _s.unknownTaggedFields = _unknown;
   return _s;
@@ -327,9 +321,7 @@ function writeStreamsGroupDescribeRequest(w: Writer, v: number, s: StreamsGroupD
       throw unsupportedField('StreamsGroupDescribeRequest', 'includeTopologyDescription', v);
   }
   const _unknown = s.unknownTaggedFields;
-  const _count = _unknown === undefined ? 0 : _unknown.length;
-  w.writeUnsignedVarint(_count);
-  if (_unknown !== undefined) w.writeRawTaggedFieldsBelow(_unknown, 0, Number.POSITIVE_INFINITY);
+  w.writeTaggedFields(_unknown);
 }
 
 function readStreamsGroupDescribeResponse(r: Reader, v: number): StreamsGroupDescribeResponse {
@@ -339,13 +331,7 @@ function readStreamsGroupDescribeResponse(r: Reader, v: number): StreamsGroupDes
     const _n = r.readCompactArrayLength('groups', 20);
     for (let _i = 0; _i < _n; _i++) groups.push(readStreamsGroupDescribeResponseDescribedGroup(r, v));
   }
-  let _unknown: TaggedField[] | undefined;
-  const _count = r.readTaggedFieldCount('<tagged fields>');
-  for (let _i = 0; _i < _count; _i++) {
-    const _tag = r.readUnsignedVarint('<tagged fields>');
-    const _size = r.readUnsignedVarint('<tagged fields>');
-    (_unknown ??= []).push({ tag: _tag, data: r.readRawBytes(_size, '<tagged fields>') });
-  }
+  const _unknown = r.readTaggedFields('<tagged fields>');
   const _s: StreamsGroupDescribeResponse = { throttleTimeMs, groups };
   if (_unknown !== undefined) _s.unknownTaggedFields = _unknown;
   return _s;
@@ -359,9 +345,7 @@ function writeStreamsGroupDescribeResponse(w: Writer, v: number, s: StreamsGroup
     for (const _e of _a) writeStreamsGroupDescribeResponseDescribedGroup(w, v, _e);
   }
   const _unknown = s.unknownTaggedFields;
-  const _count = _unknown === undefined ? 0 : _unknown.length;
-  w.writeUnsignedVarint(_count);
-  if (_unknown !== undefined) w.writeRawTaggedFieldsBelow(_unknown, 0, Number.POSITIVE_INFINITY);
+  w.writeTaggedFields(_unknown);
 }
 
 function readStreamsGroupDescribeResponseDescribedGroup(
@@ -390,13 +374,7 @@ function readStreamsGroupDescribeResponseDescribedGroup(
       : null;
   const topologyDescriptionStatus: number = v === 1 ? r.readInt8('groups[].topologyDescriptionStatus') : 0;
   const assignorName: string | null = v === 1 ? r.readCompactNullableString('groups[].assignorName') : null;
-  let _unknown: TaggedField[] | undefined;
-  const _count = r.readTaggedFieldCount('groups[].<tagged fields>');
-  for (let _i = 0; _i < _count; _i++) {
-    const _tag = r.readUnsignedVarint('groups[].<tagged fields>');
-    const _size = r.readUnsignedVarint('groups[].<tagged fields>');
-    (_unknown ??= []).push({ tag: _tag, data: r.readRawBytes(_size, 'groups[].<tagged fields>') });
-  }
+  const _unknown = r.readTaggedFields('groups[].<tagged fields>');
   const _s: StreamsGroupDescribeResponseDescribedGroup = {
     errorCode,
     errorMessage,
@@ -475,9 +453,7 @@ function writeStreamsGroupDescribeResponseDescribedGroup(
     }
   }
   const _unknown = s.unknownTaggedFields;
-  const _count = _unknown === undefined ? 0 : _unknown.length;
-  w.writeUnsignedVarint(_count);
-  if (_unknown !== undefined) w.writeRawTaggedFieldsBelow(_unknown, 0, Number.POSITIVE_INFINITY);
+  w.writeTaggedFields(_unknown);
 }
 
 function readStreamsGroupDescribeResponseTopology(r: Reader, v: number): StreamsGroupDescribeResponseTopology {
@@ -492,13 +468,7 @@ function readStreamsGroupDescribeResponseTopology(r: Reader, v: number): Streams
       subtopologies = _a;
     }
   }
-  let _unknown: TaggedField[] | undefined;
-  const _count = r.readTaggedFieldCount('groups[].topology.<tagged fields>');
-  for (let _i = 0; _i < _count; _i++) {
-    const _tag = r.readUnsignedVarint('groups[].topology.<tagged fields>');
-    const _size = r.readUnsignedVarint('groups[].topology.<tagged fields>');
-    (_unknown ??= []).push({ tag: _tag, data: r.readRawBytes(_size, 'groups[].topology.<tagged fields>') });
-  }
+  const _unknown = r.readTaggedFields('groups[].topology.<tagged fields>');
   const _s: StreamsGroupDescribeResponseTopology = { epoch, subtopologies };
   if (_unknown !== undefined) _s.unknownTaggedFields = _unknown;
   return _s;
@@ -520,9 +490,7 @@ function writeStreamsGroupDescribeResponseTopology(
     }
   }
   const _unknown = s.unknownTaggedFields;
-  const _count = _unknown === undefined ? 0 : _unknown.length;
-  w.writeUnsignedVarint(_count);
-  if (_unknown !== undefined) w.writeRawTaggedFieldsBelow(_unknown, 0, Number.POSITIVE_INFINITY);
+  w.writeTaggedFields(_unknown);
 }
 
 function readStreamsGroupDescribeResponseSubtopology(r: Reader, v: number): StreamsGroupDescribeResponseSubtopology {
@@ -549,16 +517,7 @@ function readStreamsGroupDescribeResponseSubtopology(r: Reader, v: number): Stre
     const _n = r.readCompactArrayLength('groups[].topology.subtopologies[].repartitionSourceTopics', 9);
     for (let _i = 0; _i < _n; _i++) repartitionSourceTopics.push(readStreamsGroupDescribeResponseTopicInfo(r, v));
   }
-  let _unknown: TaggedField[] | undefined;
-  const _count = r.readTaggedFieldCount('groups[].topology.subtopologies[].<tagged fields>');
-  for (let _i = 0; _i < _count; _i++) {
-    const _tag = r.readUnsignedVarint('groups[].topology.subtopologies[].<tagged fields>');
-    const _size = r.readUnsignedVarint('groups[].topology.subtopologies[].<tagged fields>');
-    (_unknown ??= []).push({
-      tag: _tag,
-      data: r.readRawBytes(_size, 'groups[].topology.subtopologies[].<tagged fields>'),
-    });
-  }
+  const _unknown = r.readTaggedFields('groups[].topology.subtopologies[].<tagged fields>');
   const _s: StreamsGroupDescribeResponseSubtopology = {
     subtopologyId,
     sourceTopics,
@@ -600,9 +559,7 @@ function writeStreamsGroupDescribeResponseSubtopology(
     for (const _e of _a) writeStreamsGroupDescribeResponseTopicInfo(w, v, _e);
   }
   const _unknown = s.unknownTaggedFields;
-  const _count = _unknown === undefined ? 0 : _unknown.length;
-  w.writeUnsignedVarint(_count);
-  if (_unknown !== undefined) w.writeRawTaggedFieldsBelow(_unknown, 0, Number.POSITIVE_INFINITY);
+  w.writeTaggedFields(_unknown);
 }
 
 function readStreamsGroupDescribeResponseTopicInfo(r: Reader, v: number): StreamsGroupDescribeResponseTopicInfo {
@@ -616,16 +573,7 @@ function readStreamsGroupDescribeResponseTopicInfo(r: Reader, v: number): Stream
     const _n = r.readCompactArrayLength('groups[].topology.subtopologies[].stateChangelogTopics[].topicConfigs', 3);
     for (let _i = 0; _i < _n; _i++) topicConfigs.push(readStreamsGroupDescribeResponseKeyValue(r, v));
   }
-  let _unknown: TaggedField[] | undefined;
-  const _count = r.readTaggedFieldCount('groups[].topology.subtopologies[].stateChangelogTopics[].<tagged fields>');
-  for (let _i = 0; _i < _count; _i++) {
-    const _tag = r.readUnsignedVarint('groups[].topology.subtopologies[].stateChangelogTopics[].<tagged fields>');
-    const _size = r.readUnsignedVarint('groups[].topology.subtopologies[].stateChangelogTopics[].<tagged fields>');
-    (_unknown ??= []).push({
-      tag: _tag,
-      data: r.readRawBytes(_size, 'groups[].topology.subtopologies[].stateChangelogTopics[].<tagged fields>'),
-    });
-  }
+  const _unknown = r.readTaggedFields('groups[].topology.subtopologies[].stateChangelogTopics[].<tagged fields>');
   const _s: StreamsGroupDescribeResponseTopicInfo = { name, partitions, replicationFactor, topicConfigs };
   if (_unknown !== undefined) _s.unknownTaggedFields = _unknown;
   return _s;
@@ -648,9 +596,7 @@ function writeStreamsGroupDescribeResponseTopicInfo(
     for (const _e of _a) writeStreamsGroupDescribeResponseKeyValue(w, v, _e);
   }
   const _unknown = s.unknownTaggedFields;
-  const _count = _unknown === undefined ? 0 : _unknown.length;
-  w.writeUnsignedVarint(_count);
-  if (_unknown !== undefined) w.writeRawTaggedFieldsBelow(_unknown, 0, Number.POSITIVE_INFINITY);
+  w.writeTaggedFields(_unknown);
 }
 
 function readStreamsGroupDescribeResponseKeyValue(r: Reader, v: number): StreamsGroupDescribeResponseKeyValue {
@@ -660,25 +606,9 @@ function readStreamsGroupDescribeResponseKeyValue(r: Reader, v: number): Streams
   const value: string = r.readCompactString(
     'groups[].topology.subtopologies[].stateChangelogTopics[].topicConfigs[].value',
   );
-  let _unknown: TaggedField[] | undefined;
-  const _count = r.readTaggedFieldCount(
+  const _unknown = r.readTaggedFields(
     'groups[].topology.subtopologies[].stateChangelogTopics[].topicConfigs[].<tagged fields>',
   );
-  for (let _i = 0; _i < _count; _i++) {
-    const _tag = r.readUnsignedVarint(
-      'groups[].topology.subtopologies[].stateChangelogTopics[].topicConfigs[].<tagged fields>',
-    );
-    const _size = r.readUnsignedVarint(
-      'groups[].topology.subtopologies[].stateChangelogTopics[].topicConfigs[].<tagged fields>',
-    );
-    (_unknown ??= []).push({
-      tag: _tag,
-      data: r.readRawBytes(
-        _size,
-        'groups[].topology.subtopologies[].stateChangelogTopics[].topicConfigs[].<tagged fields>',
-      ),
-    });
-  }
   const _s: StreamsGroupDescribeResponseKeyValue = { key, value };
   if (_unknown !== undefined) _s.unknownTaggedFields = _unknown;
   return _s;
@@ -698,9 +628,7 @@ function writeStreamsGroupDescribeResponseKeyValue(
     w.writeCompactString(_x);
   }
   const _unknown = s.unknownTaggedFields;
-  const _count = _unknown === undefined ? 0 : _unknown.length;
-  w.writeUnsignedVarint(_count);
-  if (_unknown !== undefined) w.writeRawTaggedFieldsBelow(_unknown, 0, Number.POSITIVE_INFINITY);
+  w.writeTaggedFields(_unknown);
 }
 
 function readStreamsGroupDescribeResponseMember(r: Reader, v: number): StreamsGroupDescribeResponseMember {
@@ -732,13 +660,7 @@ function readStreamsGroupDescribeResponseMember(r: Reader, v: number): StreamsGr
   const assignment: StreamsGroupDescribeResponseAssignment = readStreamsGroupDescribeResponseAssignment(r, v);
   const targetAssignment: StreamsGroupDescribeResponseAssignment = readStreamsGroupDescribeResponseAssignment(r, v);
   const isClassic: boolean = r.readBoolean('groups[].members[].isClassic');
-  let _unknown: TaggedField[] | undefined;
-  const _count = r.readTaggedFieldCount('groups[].members[].<tagged fields>');
-  for (let _i = 0; _i < _count; _i++) {
-    const _tag = r.readUnsignedVarint('groups[].members[].<tagged fields>');
-    const _size = r.readUnsignedVarint('groups[].members[].<tagged fields>');
-    (_unknown ??= []).push({ tag: _tag, data: r.readRawBytes(_size, 'groups[].members[].<tagged fields>') });
-  }
+  const _unknown = r.readTaggedFields('groups[].members[].<tagged fields>');
   const _s: StreamsGroupDescribeResponseMember = {
     memberId,
     memberEpoch,
@@ -820,24 +742,13 @@ function writeStreamsGroupDescribeResponseMember(w: Writer, v: number, s: Stream
   }
   w.writeBoolean(s.isClassic);
   const _unknown = s.unknownTaggedFields;
-  const _count = _unknown === undefined ? 0 : _unknown.length;
-  w.writeUnsignedVarint(_count);
-  if (_unknown !== undefined) w.writeRawTaggedFieldsBelow(_unknown, 0, Number.POSITIVE_INFINITY);
+  w.writeTaggedFields(_unknown);
 }
 
 function readStreamsGroupDescribeResponseEndpoint(r: Reader, v: number): StreamsGroupDescribeResponseEndpoint {
   const host: string = r.readCompactString('groups[].members[].userEndpoint.host');
   const port: number = r.readUInt16('groups[].members[].userEndpoint.port');
-  let _unknown: TaggedField[] | undefined;
-  const _count = r.readTaggedFieldCount('groups[].members[].userEndpoint.<tagged fields>');
-  for (let _i = 0; _i < _count; _i++) {
-    const _tag = r.readUnsignedVarint('groups[].members[].userEndpoint.<tagged fields>');
-    const _size = r.readUnsignedVarint('groups[].members[].userEndpoint.<tagged fields>');
-    (_unknown ??= []).push({
-      tag: _tag,
-      data: r.readRawBytes(_size, 'groups[].members[].userEndpoint.<tagged fields>'),
-    });
-  }
+  const _unknown = r.readTaggedFields('groups[].members[].userEndpoint.<tagged fields>');
   const _s: StreamsGroupDescribeResponseEndpoint = { host, port };
   if (_unknown !== undefined) _s.unknownTaggedFields = _unknown;
   return _s;
@@ -854,25 +765,14 @@ function writeStreamsGroupDescribeResponseEndpoint(
   }
   w.writeUInt16(s.port);
   const _unknown = s.unknownTaggedFields;
-  const _count = _unknown === undefined ? 0 : _unknown.length;
-  w.writeUnsignedVarint(_count);
-  if (_unknown !== undefined) w.writeRawTaggedFieldsBelow(_unknown, 0, Number.POSITIVE_INFINITY);
+  w.writeTaggedFields(_unknown);
 }
 
 function readStreamsGroupDescribeResponseTaskOffset(r: Reader, v: number): StreamsGroupDescribeResponseTaskOffset {
   const subtopologyId: string = r.readCompactString('groups[].members[].taskOffsets[].subtopologyId');
   const partition: number = r.readInt32('groups[].members[].taskOffsets[].partition');
   const offset: bigint = r.readInt64('groups[].members[].taskOffsets[].offset');
-  let _unknown: TaggedField[] | undefined;
-  const _count = r.readTaggedFieldCount('groups[].members[].taskOffsets[].<tagged fields>');
-  for (let _i = 0; _i < _count; _i++) {
-    const _tag = r.readUnsignedVarint('groups[].members[].taskOffsets[].<tagged fields>');
-    const _size = r.readUnsignedVarint('groups[].members[].taskOffsets[].<tagged fields>');
-    (_unknown ??= []).push({
-      tag: _tag,
-      data: r.readRawBytes(_size, 'groups[].members[].taskOffsets[].<tagged fields>'),
-    });
-  }
+  const _unknown = r.readTaggedFields('groups[].members[].taskOffsets[].<tagged fields>');
   const _s: StreamsGroupDescribeResponseTaskOffset = { subtopologyId, partition, offset };
   if (_unknown !== undefined) _s.unknownTaggedFields = _unknown;
   return _s;
@@ -890,9 +790,7 @@ function writeStreamsGroupDescribeResponseTaskOffset(
   w.writeInt32(s.partition);
   w.writeInt64(s.offset);
   const _unknown = s.unknownTaggedFields;
-  const _count = _unknown === undefined ? 0 : _unknown.length;
-  w.writeUnsignedVarint(_count);
-  if (_unknown !== undefined) w.writeRawTaggedFieldsBelow(_unknown, 0, Number.POSITIVE_INFINITY);
+  w.writeTaggedFields(_unknown);
 }
 
 function readStreamsGroupDescribeResponseAssignment(r: Reader, v: number): StreamsGroupDescribeResponseAssignment {
@@ -911,13 +809,7 @@ function readStreamsGroupDescribeResponseAssignment(r: Reader, v: number): Strea
     const _n = r.readCompactArrayLength('groups[].members[].assignment.warmupTasks', 3);
     for (let _i = 0; _i < _n; _i++) warmupTasks.push(readStreamsGroupDescribeResponseTaskIds(r, v));
   }
-  let _unknown: TaggedField[] | undefined;
-  const _count = r.readTaggedFieldCount('groups[].members[].assignment.<tagged fields>');
-  for (let _i = 0; _i < _count; _i++) {
-    const _tag = r.readUnsignedVarint('groups[].members[].assignment.<tagged fields>');
-    const _size = r.readUnsignedVarint('groups[].members[].assignment.<tagged fields>');
-    (_unknown ??= []).push({ tag: _tag, data: r.readRawBytes(_size, 'groups[].members[].assignment.<tagged fields>') });
-  }
+  const _unknown = r.readTaggedFields('groups[].members[].assignment.<tagged fields>');
   const _s: StreamsGroupDescribeResponseAssignment = { activeTasks, standbyTasks, warmupTasks };
   if (_unknown !== undefined) _s.unknownTaggedFields = _unknown;
   return _s;
@@ -944,9 +836,7 @@ function writeStreamsGroupDescribeResponseAssignment(
     for (const _e of _a) writeStreamsGroupDescribeResponseTaskIds(w, v, _e);
   }
   const _unknown = s.unknownTaggedFields;
-  const _count = _unknown === undefined ? 0 : _unknown.length;
-  w.writeUnsignedVarint(_count);
-  if (_unknown !== undefined) w.writeRawTaggedFieldsBelow(_unknown, 0, Number.POSITIVE_INFINITY);
+  w.writeTaggedFields(_unknown);
 }
 
 function readStreamsGroupDescribeResponseTaskIds(r: Reader, v: number): StreamsGroupDescribeResponseTaskIds {
@@ -957,16 +847,7 @@ function readStreamsGroupDescribeResponseTaskIds(r: Reader, v: number): StreamsG
     for (let _i = 0; _i < _n; _i++)
       partitions.push(r.readInt32('groups[].members[].assignment.activeTasks[].partitions[]'));
   }
-  let _unknown: TaggedField[] | undefined;
-  const _count = r.readTaggedFieldCount('groups[].members[].assignment.activeTasks[].<tagged fields>');
-  for (let _i = 0; _i < _count; _i++) {
-    const _tag = r.readUnsignedVarint('groups[].members[].assignment.activeTasks[].<tagged fields>');
-    const _size = r.readUnsignedVarint('groups[].members[].assignment.activeTasks[].<tagged fields>');
-    (_unknown ??= []).push({
-      tag: _tag,
-      data: r.readRawBytes(_size, 'groups[].members[].assignment.activeTasks[].<tagged fields>'),
-    });
-  }
+  const _unknown = r.readTaggedFields('groups[].members[].assignment.activeTasks[].<tagged fields>');
   const _s: StreamsGroupDescribeResponseTaskIds = { subtopologyId, partitions };
   if (_unknown !== undefined) _s.unknownTaggedFields = _unknown;
   return _s;
@@ -983,9 +864,7 @@ function writeStreamsGroupDescribeResponseTaskIds(w: Writer, v: number, s: Strea
     for (const _e of _a) w.writeInt32(_e);
   }
   const _unknown = s.unknownTaggedFields;
-  const _count = _unknown === undefined ? 0 : _unknown.length;
-  w.writeUnsignedVarint(_count);
-  if (_unknown !== undefined) w.writeRawTaggedFieldsBelow(_unknown, 0, Number.POSITIVE_INFINITY);
+  w.writeTaggedFields(_unknown);
 }
 
 function readStreamsGroupDescribeResponseTopologyDescription(
@@ -1004,13 +883,7 @@ function readStreamsGroupDescribeResponseTopologyDescription(
     for (let _i = 0; _i < _n; _i++)
       globalStores.push(readStreamsGroupDescribeResponseTopologyDescriptionGlobalStore(r, v));
   }
-  let _unknown: TaggedField[] | undefined;
-  const _count = r.readTaggedFieldCount('groups[].topologyDescription.<tagged fields>');
-  for (let _i = 0; _i < _count; _i++) {
-    const _tag = r.readUnsignedVarint('groups[].topologyDescription.<tagged fields>');
-    const _size = r.readUnsignedVarint('groups[].topologyDescription.<tagged fields>');
-    (_unknown ??= []).push({ tag: _tag, data: r.readRawBytes(_size, 'groups[].topologyDescription.<tagged fields>') });
-  }
+  const _unknown = r.readTaggedFields('groups[].topologyDescription.<tagged fields>');
   const _s: StreamsGroupDescribeResponseTopologyDescription = { subtopologies, globalStores };
   if (_unknown !== undefined) _s.unknownTaggedFields = _unknown;
   return _s;
@@ -1032,9 +905,7 @@ function writeStreamsGroupDescribeResponseTopologyDescription(
     for (const _e of _a) writeStreamsGroupDescribeResponseTopologyDescriptionGlobalStore(w, v, _e);
   }
   const _unknown = s.unknownTaggedFields;
-  const _count = _unknown === undefined ? 0 : _unknown.length;
-  w.writeUnsignedVarint(_count);
-  if (_unknown !== undefined) w.writeRawTaggedFieldsBelow(_unknown, 0, Number.POSITIVE_INFINITY);
+  w.writeTaggedFields(_unknown);
 }
 
 function readStreamsGroupDescribeResponseTopologyDescriptionSubtopology(
@@ -1047,16 +918,7 @@ function readStreamsGroupDescribeResponseTopologyDescriptionSubtopology(
     const _n = r.readCompactArrayLength('groups[].topologyDescription.subtopologies[].nodes', 7);
     for (let _i = 0; _i < _n; _i++) nodes.push(readStreamsGroupDescribeResponseTopologyDescriptionNode(r, v));
   }
-  let _unknown: TaggedField[] | undefined;
-  const _count = r.readTaggedFieldCount('groups[].topologyDescription.subtopologies[].<tagged fields>');
-  for (let _i = 0; _i < _count; _i++) {
-    const _tag = r.readUnsignedVarint('groups[].topologyDescription.subtopologies[].<tagged fields>');
-    const _size = r.readUnsignedVarint('groups[].topologyDescription.subtopologies[].<tagged fields>');
-    (_unknown ??= []).push({
-      tag: _tag,
-      data: r.readRawBytes(_size, 'groups[].topologyDescription.subtopologies[].<tagged fields>'),
-    });
-  }
+  const _unknown = r.readTaggedFields('groups[].topologyDescription.subtopologies[].<tagged fields>');
   const _s: StreamsGroupDescribeResponseTopologyDescriptionSubtopology = { subtopologyId, nodes };
   if (_unknown !== undefined) _s.unknownTaggedFields = _unknown;
   return _s;
@@ -1077,9 +939,7 @@ function writeStreamsGroupDescribeResponseTopologyDescriptionSubtopology(
     for (const _e of _a) writeStreamsGroupDescribeResponseTopologyDescriptionNode(w, v, _e);
   }
   const _unknown = s.unknownTaggedFields;
-  const _count = _unknown === undefined ? 0 : _unknown.length;
-  w.writeUnsignedVarint(_count);
-  if (_unknown !== undefined) w.writeRawTaggedFieldsBelow(_unknown, 0, Number.POSITIVE_INFINITY);
+  w.writeTaggedFields(_unknown);
 }
 
 function readStreamsGroupDescribeResponseTopologyDescriptionNode(
@@ -1109,16 +969,7 @@ function readStreamsGroupDescribeResponseTopologyDescriptionNode(
     for (let _i = 0; _i < _n; _i++)
       successors.push(r.readCompactString('groups[].topologyDescription.subtopologies[].nodes[].successors[]'));
   }
-  let _unknown: TaggedField[] | undefined;
-  const _count = r.readTaggedFieldCount('groups[].topologyDescription.subtopologies[].nodes[].<tagged fields>');
-  for (let _i = 0; _i < _count; _i++) {
-    const _tag = r.readUnsignedVarint('groups[].topologyDescription.subtopologies[].nodes[].<tagged fields>');
-    const _size = r.readUnsignedVarint('groups[].topologyDescription.subtopologies[].nodes[].<tagged fields>');
-    (_unknown ??= []).push({
-      tag: _tag,
-      data: r.readRawBytes(_size, 'groups[].topologyDescription.subtopologies[].nodes[].<tagged fields>'),
-    });
-  }
+  const _unknown = r.readTaggedFields('groups[].topologyDescription.subtopologies[].nodes[].<tagged fields>');
   const _s: StreamsGroupDescribeResponseTopologyDescriptionNode = {
     name,
     nodeType,
@@ -1161,9 +1012,7 @@ function writeStreamsGroupDescribeResponseTopologyDescriptionNode(
     for (const _e of _a) w.writeCompactString(_e);
   }
   const _unknown = s.unknownTaggedFields;
-  const _count = _unknown === undefined ? 0 : _unknown.length;
-  w.writeUnsignedVarint(_count);
-  if (_unknown !== undefined) w.writeRawTaggedFieldsBelow(_unknown, 0, Number.POSITIVE_INFINITY);
+  w.writeTaggedFields(_unknown);
 }
 
 function readStreamsGroupDescribeResponseTopologyDescriptionGlobalStore(
@@ -1174,16 +1023,7 @@ function readStreamsGroupDescribeResponseTopologyDescriptionGlobalStore(
     readStreamsGroupDescribeResponseTopologyDescriptionNode(r, v);
   const processor: StreamsGroupDescribeResponseTopologyDescriptionNode =
     readStreamsGroupDescribeResponseTopologyDescriptionNode(r, v);
-  let _unknown: TaggedField[] | undefined;
-  const _count = r.readTaggedFieldCount('groups[].topologyDescription.globalStores[].<tagged fields>');
-  for (let _i = 0; _i < _count; _i++) {
-    const _tag = r.readUnsignedVarint('groups[].topologyDescription.globalStores[].<tagged fields>');
-    const _size = r.readUnsignedVarint('groups[].topologyDescription.globalStores[].<tagged fields>');
-    (_unknown ??= []).push({
-      tag: _tag,
-      data: r.readRawBytes(_size, 'groups[].topologyDescription.globalStores[].<tagged fields>'),
-    });
-  }
+  const _unknown = r.readTaggedFields('groups[].topologyDescription.globalStores[].<tagged fields>');
   const _s: StreamsGroupDescribeResponseTopologyDescriptionGlobalStore = { source, processor };
   if (_unknown !== undefined) _s.unknownTaggedFields = _unknown;
   return _s;
@@ -1203,9 +1043,7 @@ function writeStreamsGroupDescribeResponseTopologyDescriptionGlobalStore(
     writeStreamsGroupDescribeResponseTopologyDescriptionNode(w, v, _x);
   }
   const _unknown = s.unknownTaggedFields;
-  const _count = _unknown === undefined ? 0 : _unknown.length;
-  w.writeUnsignedVarint(_count);
-  if (_unknown !== undefined) w.writeRawTaggedFieldsBelow(_unknown, 0, Number.POSITIVE_INFINITY);
+  w.writeTaggedFields(_unknown);
 }
 
 function isDefaultStreamsGroupDescribeResponseAssignment(s: StreamsGroupDescribeResponseAssignment): boolean {

@@ -365,13 +365,7 @@ function readStreamsGroupHeartbeatRequest(r: Reader, v: number): StreamsGroupHea
     }
   }
   const shutdownApplication: boolean = r.readBoolean('shutdownApplication');
-  let _unknown: TaggedField[] | undefined;
-  const _count = r.readTaggedFieldCount('<tagged fields>');
-  for (let _i = 0; _i < _count; _i++) {
-    const _tag = r.readUnsignedVarint('<tagged fields>');
-    const _size = r.readUnsignedVarint('<tagged fields>');
-    (_unknown ??= []).push({ tag: _tag, data: r.readRawBytes(_size, '<tagged fields>') });
-  }
+  const _unknown = r.readTaggedFields('<tagged fields>');
   const _s: StreamsGroupHeartbeatRequest = {
     groupId,
     memberId,
@@ -491,9 +485,7 @@ function writeStreamsGroupHeartbeatRequest(w: Writer, v: number, s: StreamsGroup
   }
   w.writeBoolean(s.shutdownApplication ?? false);
   const _unknown = s.unknownTaggedFields;
-  const _count = _unknown === undefined ? 0 : _unknown.length;
-  w.writeUnsignedVarint(_count);
-  if (_unknown !== undefined) w.writeRawTaggedFieldsBelow(_unknown, 0, Number.POSITIVE_INFINITY);
+  w.writeTaggedFields(_unknown);
 }
 
 function readStreamsGroupHeartbeatRequestTopology(r: Reader, v: number): StreamsGroupHeartbeatRequestTopology {
@@ -503,13 +495,7 @@ function readStreamsGroupHeartbeatRequestTopology(r: Reader, v: number): Streams
     const _n = r.readCompactArrayLength('topology.subtopologies', 8);
     for (let _i = 0; _i < _n; _i++) subtopologies.push(readStreamsGroupHeartbeatRequestSubtopology(r, v));
   }
-  let _unknown: TaggedField[] | undefined;
-  const _count = r.readTaggedFieldCount('topology.<tagged fields>');
-  for (let _i = 0; _i < _count; _i++) {
-    const _tag = r.readUnsignedVarint('topology.<tagged fields>');
-    const _size = r.readUnsignedVarint('topology.<tagged fields>');
-    (_unknown ??= []).push({ tag: _tag, data: r.readRawBytes(_size, 'topology.<tagged fields>') });
-  }
+  const _unknown = r.readTaggedFields('topology.<tagged fields>');
   const _s: StreamsGroupHeartbeatRequestTopology = { epoch, subtopologies };
   if (_unknown !== undefined) _s.unknownTaggedFields = _unknown;
   return _s;
@@ -527,9 +513,7 @@ function writeStreamsGroupHeartbeatRequestTopology(
     for (const _e of _a) writeStreamsGroupHeartbeatRequestSubtopology(w, v, _e);
   }
   const _unknown = s.unknownTaggedFields;
-  const _count = _unknown === undefined ? 0 : _unknown.length;
-  w.writeUnsignedVarint(_count);
-  if (_unknown !== undefined) w.writeRawTaggedFieldsBelow(_unknown, 0, Number.POSITIVE_INFINITY);
+  w.writeTaggedFields(_unknown);
 }
 
 function readStreamsGroupHeartbeatRequestSubtopology(r: Reader, v: number): StreamsGroupHeartbeatRequestSubtopology {
@@ -566,13 +550,7 @@ function readStreamsGroupHeartbeatRequestSubtopology(r: Reader, v: number): Stre
     const _n = r.readCompactArrayLength('topology.subtopologies[].copartitionGroups', 4);
     for (let _i = 0; _i < _n; _i++) copartitionGroups.push(readStreamsGroupHeartbeatRequestCopartitionGroup(r, v));
   }
-  let _unknown: TaggedField[] | undefined;
-  const _count = r.readTaggedFieldCount('topology.subtopologies[].<tagged fields>');
-  for (let _i = 0; _i < _count; _i++) {
-    const _tag = r.readUnsignedVarint('topology.subtopologies[].<tagged fields>');
-    const _size = r.readUnsignedVarint('topology.subtopologies[].<tagged fields>');
-    (_unknown ??= []).push({ tag: _tag, data: r.readRawBytes(_size, 'topology.subtopologies[].<tagged fields>') });
-  }
+  const _unknown = r.readTaggedFields('topology.subtopologies[].<tagged fields>');
   const _s: StreamsGroupHeartbeatRequestSubtopology = {
     subtopologyId,
     sourceTopics,
@@ -626,9 +604,7 @@ function writeStreamsGroupHeartbeatRequestSubtopology(
     for (const _e of _a) writeStreamsGroupHeartbeatRequestCopartitionGroup(w, v, _e);
   }
   const _unknown = s.unknownTaggedFields;
-  const _count = _unknown === undefined ? 0 : _unknown.length;
-  w.writeUnsignedVarint(_count);
-  if (_unknown !== undefined) w.writeRawTaggedFieldsBelow(_unknown, 0, Number.POSITIVE_INFINITY);
+  w.writeTaggedFields(_unknown);
 }
 
 function readStreamsGroupHeartbeatRequestTopicInfo(r: Reader, v: number): StreamsGroupHeartbeatRequestTopicInfo {
@@ -640,16 +616,7 @@ function readStreamsGroupHeartbeatRequestTopicInfo(r: Reader, v: number): Stream
     const _n = r.readCompactArrayLength('topology.subtopologies[].stateChangelogTopics[].topicConfigs', 3);
     for (let _i = 0; _i < _n; _i++) topicConfigs.push(readStreamsGroupHeartbeatRequestKeyValue(r, v));
   }
-  let _unknown: TaggedField[] | undefined;
-  const _count = r.readTaggedFieldCount('topology.subtopologies[].stateChangelogTopics[].<tagged fields>');
-  for (let _i = 0; _i < _count; _i++) {
-    const _tag = r.readUnsignedVarint('topology.subtopologies[].stateChangelogTopics[].<tagged fields>');
-    const _size = r.readUnsignedVarint('topology.subtopologies[].stateChangelogTopics[].<tagged fields>');
-    (_unknown ??= []).push({
-      tag: _tag,
-      data: r.readRawBytes(_size, 'topology.subtopologies[].stateChangelogTopics[].<tagged fields>'),
-    });
-  }
+  const _unknown = r.readTaggedFields('topology.subtopologies[].stateChangelogTopics[].<tagged fields>');
   const _s: StreamsGroupHeartbeatRequestTopicInfo = { name, partitions, replicationFactor, topicConfigs };
   if (_unknown !== undefined) _s.unknownTaggedFields = _unknown;
   return _s;
@@ -672,28 +639,13 @@ function writeStreamsGroupHeartbeatRequestTopicInfo(
     for (const _e of _a) writeStreamsGroupHeartbeatRequestKeyValue(w, v, _e);
   }
   const _unknown = s.unknownTaggedFields;
-  const _count = _unknown === undefined ? 0 : _unknown.length;
-  w.writeUnsignedVarint(_count);
-  if (_unknown !== undefined) w.writeRawTaggedFieldsBelow(_unknown, 0, Number.POSITIVE_INFINITY);
+  w.writeTaggedFields(_unknown);
 }
 
 function readStreamsGroupHeartbeatRequestKeyValue(r: Reader, v: number): StreamsGroupHeartbeatRequestKeyValue {
   const key: string = r.readCompactString('topology.subtopologies[].stateChangelogTopics[].topicConfigs[].key');
   const value: string = r.readCompactString('topology.subtopologies[].stateChangelogTopics[].topicConfigs[].value');
-  let _unknown: TaggedField[] | undefined;
-  const _count = r.readTaggedFieldCount(
-    'topology.subtopologies[].stateChangelogTopics[].topicConfigs[].<tagged fields>',
-  );
-  for (let _i = 0; _i < _count; _i++) {
-    const _tag = r.readUnsignedVarint('topology.subtopologies[].stateChangelogTopics[].topicConfigs[].<tagged fields>');
-    const _size = r.readUnsignedVarint(
-      'topology.subtopologies[].stateChangelogTopics[].topicConfigs[].<tagged fields>',
-    );
-    (_unknown ??= []).push({
-      tag: _tag,
-      data: r.readRawBytes(_size, 'topology.subtopologies[].stateChangelogTopics[].topicConfigs[].<tagged fields>'),
-    });
-  }
+  const _unknown = r.readTaggedFields('topology.subtopologies[].stateChangelogTopics[].topicConfigs[].<tagged fields>');
   const _s: StreamsGroupHeartbeatRequestKeyValue = { key, value };
   if (_unknown !== undefined) _s.unknownTaggedFields = _unknown;
   return _s;
@@ -713,9 +665,7 @@ function writeStreamsGroupHeartbeatRequestKeyValue(
     w.writeCompactString(_x);
   }
   const _unknown = s.unknownTaggedFields;
-  const _count = _unknown === undefined ? 0 : _unknown.length;
-  w.writeUnsignedVarint(_count);
-  if (_unknown !== undefined) w.writeRawTaggedFieldsBelow(_unknown, 0, Number.POSITIVE_INFINITY);
+  w.writeTaggedFields(_unknown);
 }
 
 function readStreamsGroupHeartbeatRequestCopartitionGroup(
@@ -742,16 +692,7 @@ function readStreamsGroupHeartbeatRequestCopartitionGroup(
         r.readInt16('topology.subtopologies[].copartitionGroups[].repartitionSourceTopics[]'),
       );
   }
-  let _unknown: TaggedField[] | undefined;
-  const _count = r.readTaggedFieldCount('topology.subtopologies[].copartitionGroups[].<tagged fields>');
-  for (let _i = 0; _i < _count; _i++) {
-    const _tag = r.readUnsignedVarint('topology.subtopologies[].copartitionGroups[].<tagged fields>');
-    const _size = r.readUnsignedVarint('topology.subtopologies[].copartitionGroups[].<tagged fields>');
-    (_unknown ??= []).push({
-      tag: _tag,
-      data: r.readRawBytes(_size, 'topology.subtopologies[].copartitionGroups[].<tagged fields>'),
-    });
-  }
+  const _unknown = r.readTaggedFields('topology.subtopologies[].copartitionGroups[].<tagged fields>');
   const _s: StreamsGroupHeartbeatRequestCopartitionGroup = { sourceTopics, sourceTopicRegex, repartitionSourceTopics };
   if (_unknown !== undefined) _s.unknownTaggedFields = _unknown;
   return _s;
@@ -778,9 +719,7 @@ function writeStreamsGroupHeartbeatRequestCopartitionGroup(
     for (const _e of _a) w.writeInt16(_e);
   }
   const _unknown = s.unknownTaggedFields;
-  const _count = _unknown === undefined ? 0 : _unknown.length;
-  w.writeUnsignedVarint(_count);
-  if (_unknown !== undefined) w.writeRawTaggedFieldsBelow(_unknown, 0, Number.POSITIVE_INFINITY);
+  w.writeTaggedFields(_unknown);
 }
 
 function readStreamsGroupHeartbeatRequestTaskIds(r: Reader, v: number): StreamsGroupHeartbeatRequestTaskIds {
@@ -790,13 +729,7 @@ function readStreamsGroupHeartbeatRequestTaskIds(r: Reader, v: number): StreamsG
     const _n = r.readCompactArrayLength('activeTasks[].partitions', 4);
     for (let _i = 0; _i < _n; _i++) partitions.push(r.readInt32('activeTasks[].partitions[]'));
   }
-  let _unknown: TaggedField[] | undefined;
-  const _count = r.readTaggedFieldCount('activeTasks[].<tagged fields>');
-  for (let _i = 0; _i < _count; _i++) {
-    const _tag = r.readUnsignedVarint('activeTasks[].<tagged fields>');
-    const _size = r.readUnsignedVarint('activeTasks[].<tagged fields>');
-    (_unknown ??= []).push({ tag: _tag, data: r.readRawBytes(_size, 'activeTasks[].<tagged fields>') });
-  }
+  const _unknown = r.readTaggedFields('activeTasks[].<tagged fields>');
   const _s: StreamsGroupHeartbeatRequestTaskIds = { subtopologyId, partitions };
   if (_unknown !== undefined) _s.unknownTaggedFields = _unknown;
   return _s;
@@ -813,21 +746,13 @@ function writeStreamsGroupHeartbeatRequestTaskIds(w: Writer, v: number, s: Strea
     for (const _e of _a) w.writeInt32(_e);
   }
   const _unknown = s.unknownTaggedFields;
-  const _count = _unknown === undefined ? 0 : _unknown.length;
-  w.writeUnsignedVarint(_count);
-  if (_unknown !== undefined) w.writeRawTaggedFieldsBelow(_unknown, 0, Number.POSITIVE_INFINITY);
+  w.writeTaggedFields(_unknown);
 }
 
 function readStreamsGroupHeartbeatRequestEndpoint(r: Reader, v: number): StreamsGroupHeartbeatRequestEndpoint {
   const host: string = r.readCompactString('userEndpoint.host');
   const port: number = r.readUInt16('userEndpoint.port');
-  let _unknown: TaggedField[] | undefined;
-  const _count = r.readTaggedFieldCount('userEndpoint.<tagged fields>');
-  for (let _i = 0; _i < _count; _i++) {
-    const _tag = r.readUnsignedVarint('userEndpoint.<tagged fields>');
-    const _size = r.readUnsignedVarint('userEndpoint.<tagged fields>');
-    (_unknown ??= []).push({ tag: _tag, data: r.readRawBytes(_size, 'userEndpoint.<tagged fields>') });
-  }
+  const _unknown = r.readTaggedFields('userEndpoint.<tagged fields>');
   const _s: StreamsGroupHeartbeatRequestEndpoint = { host, port };
   if (_unknown !== undefined) _s.unknownTaggedFields = _unknown;
   return _s;
@@ -844,22 +769,14 @@ function writeStreamsGroupHeartbeatRequestEndpoint(
   }
   w.writeUInt16(s.port);
   const _unknown = s.unknownTaggedFields;
-  const _count = _unknown === undefined ? 0 : _unknown.length;
-  w.writeUnsignedVarint(_count);
-  if (_unknown !== undefined) w.writeRawTaggedFieldsBelow(_unknown, 0, Number.POSITIVE_INFINITY);
+  w.writeTaggedFields(_unknown);
 }
 
 function readStreamsGroupHeartbeatRequestTaskOffset(r: Reader, v: number): StreamsGroupHeartbeatRequestTaskOffset {
   const subtopologyId: string = r.readCompactString('taskOffsets[].subtopologyId');
   const partition: number = r.readInt32('taskOffsets[].partition');
   const offset: bigint = r.readInt64('taskOffsets[].offset');
-  let _unknown: TaggedField[] | undefined;
-  const _count = r.readTaggedFieldCount('taskOffsets[].<tagged fields>');
-  for (let _i = 0; _i < _count; _i++) {
-    const _tag = r.readUnsignedVarint('taskOffsets[].<tagged fields>');
-    const _size = r.readUnsignedVarint('taskOffsets[].<tagged fields>');
-    (_unknown ??= []).push({ tag: _tag, data: r.readRawBytes(_size, 'taskOffsets[].<tagged fields>') });
-  }
+  const _unknown = r.readTaggedFields('taskOffsets[].<tagged fields>');
   const _s: StreamsGroupHeartbeatRequestTaskOffset = { subtopologyId, partition, offset };
   if (_unknown !== undefined) _s.unknownTaggedFields = _unknown;
   return _s;
@@ -877,9 +794,7 @@ function writeStreamsGroupHeartbeatRequestTaskOffset(
   w.writeInt32(s.partition);
   w.writeInt64(s.offset);
   const _unknown = s.unknownTaggedFields;
-  const _count = _unknown === undefined ? 0 : _unknown.length;
-  w.writeUnsignedVarint(_count);
-  if (_unknown !== undefined) w.writeRawTaggedFieldsBelow(_unknown, 0, Number.POSITIVE_INFINITY);
+  w.writeTaggedFields(_unknown);
 }
 
 function readStreamsGroupHeartbeatResponse(r: Reader, v: number): StreamsGroupHeartbeatResponse {
@@ -944,13 +859,7 @@ function readStreamsGroupHeartbeatResponse(r: Reader, v: number): StreamsGroupHe
       partitionsByUserEndpoint = _a;
     }
   }
-  let _unknown: TaggedField[] | undefined;
-  const _count = r.readTaggedFieldCount('<tagged fields>');
-  for (let _i = 0; _i < _count; _i++) {
-    const _tag = r.readUnsignedVarint('<tagged fields>');
-    const _size = r.readUnsignedVarint('<tagged fields>');
-    (_unknown ??= []).push({ tag: _tag, data: r.readRawBytes(_size, '<tagged fields>') });
-  }
+  const _unknown = r.readTaggedFields('<tagged fields>');
   const _s: StreamsGroupHeartbeatResponse = {
     throttleTimeMs,
     errorCode,
@@ -1049,21 +958,13 @@ function writeStreamsGroupHeartbeatResponse(w: Writer, v: number, s: StreamsGrou
     }
   }
   const _unknown = s.unknownTaggedFields;
-  const _count = _unknown === undefined ? 0 : _unknown.length;
-  w.writeUnsignedVarint(_count);
-  if (_unknown !== undefined) w.writeRawTaggedFieldsBelow(_unknown, 0, Number.POSITIVE_INFINITY);
+  w.writeTaggedFields(_unknown);
 }
 
 function readStreamsGroupHeartbeatResponseStatus(r: Reader, v: number): StreamsGroupHeartbeatResponseStatus {
   const statusCode: number = r.readInt8('status[].statusCode');
   const statusDetail: string = r.readCompactString('status[].statusDetail');
-  let _unknown: TaggedField[] | undefined;
-  const _count = r.readTaggedFieldCount('status[].<tagged fields>');
-  for (let _i = 0; _i < _count; _i++) {
-    const _tag = r.readUnsignedVarint('status[].<tagged fields>');
-    const _size = r.readUnsignedVarint('status[].<tagged fields>');
-    (_unknown ??= []).push({ tag: _tag, data: r.readRawBytes(_size, 'status[].<tagged fields>') });
-  }
+  const _unknown = r.readTaggedFields('status[].<tagged fields>');
   const _s: StreamsGroupHeartbeatResponseStatus = { statusCode, statusDetail };
   if (_unknown !== undefined) _s.unknownTaggedFields = _unknown;
   return _s;
@@ -1076,9 +977,7 @@ function writeStreamsGroupHeartbeatResponseStatus(w: Writer, v: number, s: Strea
     w.writeCompactString(_x);
   }
   const _unknown = s.unknownTaggedFields;
-  const _count = _unknown === undefined ? 0 : _unknown.length;
-  w.writeUnsignedVarint(_count);
-  if (_unknown !== undefined) w.writeRawTaggedFieldsBelow(_unknown, 0, Number.POSITIVE_INFINITY);
+  w.writeTaggedFields(_unknown);
 }
 
 function readStreamsGroupHeartbeatResponseTaskIds(r: Reader, v: number): StreamsGroupHeartbeatResponseTaskIds {
@@ -1088,13 +987,7 @@ function readStreamsGroupHeartbeatResponseTaskIds(r: Reader, v: number): Streams
     const _n = r.readCompactArrayLength('activeTasks[].partitions', 4);
     for (let _i = 0; _i < _n; _i++) partitions.push(r.readInt32('activeTasks[].partitions[]'));
   }
-  let _unknown: TaggedField[] | undefined;
-  const _count = r.readTaggedFieldCount('activeTasks[].<tagged fields>');
-  for (let _i = 0; _i < _count; _i++) {
-    const _tag = r.readUnsignedVarint('activeTasks[].<tagged fields>');
-    const _size = r.readUnsignedVarint('activeTasks[].<tagged fields>');
-    (_unknown ??= []).push({ tag: _tag, data: r.readRawBytes(_size, 'activeTasks[].<tagged fields>') });
-  }
+  const _unknown = r.readTaggedFields('activeTasks[].<tagged fields>');
   const _s: StreamsGroupHeartbeatResponseTaskIds = { subtopologyId, partitions };
   if (_unknown !== undefined) _s.unknownTaggedFields = _unknown;
   return _s;
@@ -1115,9 +1008,7 @@ function writeStreamsGroupHeartbeatResponseTaskIds(
     for (const _e of _a) w.writeInt32(_e);
   }
   const _unknown = s.unknownTaggedFields;
-  const _count = _unknown === undefined ? 0 : _unknown.length;
-  w.writeUnsignedVarint(_count);
-  if (_unknown !== undefined) w.writeRawTaggedFieldsBelow(_unknown, 0, Number.POSITIVE_INFINITY);
+  w.writeTaggedFields(_unknown);
 }
 
 function readStreamsGroupHeartbeatResponseEndpointToPartitions(
@@ -1135,13 +1026,7 @@ function readStreamsGroupHeartbeatResponseEndpointToPartitions(
     const _n = r.readCompactArrayLength('partitionsByUserEndpoint[].standbyPartitions', 3);
     for (let _i = 0; _i < _n; _i++) standbyPartitions.push(readStreamsGroupHeartbeatResponseTopicPartition(r, v));
   }
-  let _unknown: TaggedField[] | undefined;
-  const _count = r.readTaggedFieldCount('partitionsByUserEndpoint[].<tagged fields>');
-  for (let _i = 0; _i < _count; _i++) {
-    const _tag = r.readUnsignedVarint('partitionsByUserEndpoint[].<tagged fields>');
-    const _size = r.readUnsignedVarint('partitionsByUserEndpoint[].<tagged fields>');
-    (_unknown ??= []).push({ tag: _tag, data: r.readRawBytes(_size, 'partitionsByUserEndpoint[].<tagged fields>') });
-  }
+  const _unknown = r.readTaggedFields('partitionsByUserEndpoint[].<tagged fields>');
   const _s: StreamsGroupHeartbeatResponseEndpointToPartitions = { userEndpoint, activePartitions, standbyPartitions };
   if (_unknown !== undefined) _s.unknownTaggedFields = _unknown;
   return _s;
@@ -1167,24 +1052,13 @@ function writeStreamsGroupHeartbeatResponseEndpointToPartitions(
     for (const _e of _a) writeStreamsGroupHeartbeatResponseTopicPartition(w, v, _e);
   }
   const _unknown = s.unknownTaggedFields;
-  const _count = _unknown === undefined ? 0 : _unknown.length;
-  w.writeUnsignedVarint(_count);
-  if (_unknown !== undefined) w.writeRawTaggedFieldsBelow(_unknown, 0, Number.POSITIVE_INFINITY);
+  w.writeTaggedFields(_unknown);
 }
 
 function readStreamsGroupHeartbeatResponseEndpoint(r: Reader, v: number): StreamsGroupHeartbeatResponseEndpoint {
   const host: string = r.readCompactString('partitionsByUserEndpoint[].userEndpoint.host');
   const port: number = r.readUInt16('partitionsByUserEndpoint[].userEndpoint.port');
-  let _unknown: TaggedField[] | undefined;
-  const _count = r.readTaggedFieldCount('partitionsByUserEndpoint[].userEndpoint.<tagged fields>');
-  for (let _i = 0; _i < _count; _i++) {
-    const _tag = r.readUnsignedVarint('partitionsByUserEndpoint[].userEndpoint.<tagged fields>');
-    const _size = r.readUnsignedVarint('partitionsByUserEndpoint[].userEndpoint.<tagged fields>');
-    (_unknown ??= []).push({
-      tag: _tag,
-      data: r.readRawBytes(_size, 'partitionsByUserEndpoint[].userEndpoint.<tagged fields>'),
-    });
-  }
+  const _unknown = r.readTaggedFields('partitionsByUserEndpoint[].userEndpoint.<tagged fields>');
   const _s: StreamsGroupHeartbeatResponseEndpoint = { host, port };
   if (_unknown !== undefined) _s.unknownTaggedFields = _unknown;
   return _s;
@@ -1201,9 +1075,7 @@ function writeStreamsGroupHeartbeatResponseEndpoint(
   }
   w.writeUInt16(s.port);
   const _unknown = s.unknownTaggedFields;
-  const _count = _unknown === undefined ? 0 : _unknown.length;
-  w.writeUnsignedVarint(_count);
-  if (_unknown !== undefined) w.writeRawTaggedFieldsBelow(_unknown, 0, Number.POSITIVE_INFINITY);
+  w.writeTaggedFields(_unknown);
 }
 
 function readStreamsGroupHeartbeatResponseTopicPartition(
@@ -1217,16 +1089,7 @@ function readStreamsGroupHeartbeatResponseTopicPartition(
     for (let _i = 0; _i < _n; _i++)
       partitions.push(r.readInt32('partitionsByUserEndpoint[].activePartitions[].partitions[]'));
   }
-  let _unknown: TaggedField[] | undefined;
-  const _count = r.readTaggedFieldCount('partitionsByUserEndpoint[].activePartitions[].<tagged fields>');
-  for (let _i = 0; _i < _count; _i++) {
-    const _tag = r.readUnsignedVarint('partitionsByUserEndpoint[].activePartitions[].<tagged fields>');
-    const _size = r.readUnsignedVarint('partitionsByUserEndpoint[].activePartitions[].<tagged fields>');
-    (_unknown ??= []).push({
-      tag: _tag,
-      data: r.readRawBytes(_size, 'partitionsByUserEndpoint[].activePartitions[].<tagged fields>'),
-    });
-  }
+  const _unknown = r.readTaggedFields('partitionsByUserEndpoint[].activePartitions[].<tagged fields>');
   const _s: StreamsGroupHeartbeatResponseTopicPartition = { topic, partitions };
   if (_unknown !== undefined) _s.unknownTaggedFields = _unknown;
   return _s;
@@ -1247,9 +1110,7 @@ function writeStreamsGroupHeartbeatResponseTopicPartition(
     for (const _e of _a) w.writeInt32(_e);
   }
   const _unknown = s.unknownTaggedFields;
-  const _count = _unknown === undefined ? 0 : _unknown.length;
-  w.writeUnsignedVarint(_count);
-  if (_unknown !== undefined) w.writeRawTaggedFieldsBelow(_unknown, 0, Number.POSITIVE_INFINITY);
+  w.writeTaggedFields(_unknown);
 }
 
 function isDefaultStreamsGroupHeartbeatResponseEndpoint(s: StreamsGroupHeartbeatResponseEndpoint): boolean {

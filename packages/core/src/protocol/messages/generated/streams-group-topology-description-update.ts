@@ -155,13 +155,7 @@ function readStreamsGroupTopologyDescriptionUpdateRequest(
   const topologyEpoch: number = r.readInt32('topologyEpoch');
   const topologyDescription: StreamsGroupTopologyDescriptionUpdateRequestTopologyDescription =
     readStreamsGroupTopologyDescriptionUpdateRequestTopologyDescription(r, v);
-  let _unknown: TaggedField[] | undefined;
-  const _count = r.readTaggedFieldCount('<tagged fields>');
-  for (let _i = 0; _i < _count; _i++) {
-    const _tag = r.readUnsignedVarint('<tagged fields>');
-    const _size = r.readUnsignedVarint('<tagged fields>');
-    (_unknown ??= []).push({ tag: _tag, data: r.readRawBytes(_size, '<tagged fields>') });
-  }
+  const _unknown = r.readTaggedFields('<tagged fields>');
   const _s: StreamsGroupTopologyDescriptionUpdateRequest = { groupId, memberId, topologyEpoch, topologyDescription };
   if (_unknown !== undefined) _s.unknownTaggedFields = _unknown;
   return _s;
@@ -186,9 +180,7 @@ function writeStreamsGroupTopologyDescriptionUpdateRequest(
     writeStreamsGroupTopologyDescriptionUpdateRequestTopologyDescription(w, v, _x);
   }
   const _unknown = s.unknownTaggedFields;
-  const _count = _unknown === undefined ? 0 : _unknown.length;
-  w.writeUnsignedVarint(_count);
-  if (_unknown !== undefined) w.writeRawTaggedFieldsBelow(_unknown, 0, Number.POSITIVE_INFINITY);
+  w.writeTaggedFields(_unknown);
 }
 
 function readStreamsGroupTopologyDescriptionUpdateRequestTopologyDescription(
@@ -207,13 +199,7 @@ function readStreamsGroupTopologyDescriptionUpdateRequestTopologyDescription(
     for (let _i = 0; _i < _n; _i++)
       globalStores.push(readStreamsGroupTopologyDescriptionUpdateRequestTopologyDescriptionGlobalStore(r, v));
   }
-  let _unknown: TaggedField[] | undefined;
-  const _count = r.readTaggedFieldCount('topologyDescription.<tagged fields>');
-  for (let _i = 0; _i < _count; _i++) {
-    const _tag = r.readUnsignedVarint('topologyDescription.<tagged fields>');
-    const _size = r.readUnsignedVarint('topologyDescription.<tagged fields>');
-    (_unknown ??= []).push({ tag: _tag, data: r.readRawBytes(_size, 'topologyDescription.<tagged fields>') });
-  }
+  const _unknown = r.readTaggedFields('topologyDescription.<tagged fields>');
   const _s: StreamsGroupTopologyDescriptionUpdateRequestTopologyDescription = { subtopologies, globalStores };
   if (_unknown !== undefined) _s.unknownTaggedFields = _unknown;
   return _s;
@@ -235,9 +221,7 @@ function writeStreamsGroupTopologyDescriptionUpdateRequestTopologyDescription(
     for (const _e of _a) writeStreamsGroupTopologyDescriptionUpdateRequestTopologyDescriptionGlobalStore(w, v, _e);
   }
   const _unknown = s.unknownTaggedFields;
-  const _count = _unknown === undefined ? 0 : _unknown.length;
-  w.writeUnsignedVarint(_count);
-  if (_unknown !== undefined) w.writeRawTaggedFieldsBelow(_unknown, 0, Number.POSITIVE_INFINITY);
+  w.writeTaggedFields(_unknown);
 }
 
 function readStreamsGroupTopologyDescriptionUpdateRequestTopologyDescriptionSubtopology(
@@ -251,16 +235,7 @@ function readStreamsGroupTopologyDescriptionUpdateRequestTopologyDescriptionSubt
     for (let _i = 0; _i < _n; _i++)
       nodes.push(readStreamsGroupTopologyDescriptionUpdateRequestTopologyDescriptionNode(r, v));
   }
-  let _unknown: TaggedField[] | undefined;
-  const _count = r.readTaggedFieldCount('topologyDescription.subtopologies[].<tagged fields>');
-  for (let _i = 0; _i < _count; _i++) {
-    const _tag = r.readUnsignedVarint('topologyDescription.subtopologies[].<tagged fields>');
-    const _size = r.readUnsignedVarint('topologyDescription.subtopologies[].<tagged fields>');
-    (_unknown ??= []).push({
-      tag: _tag,
-      data: r.readRawBytes(_size, 'topologyDescription.subtopologies[].<tagged fields>'),
-    });
-  }
+  const _unknown = r.readTaggedFields('topologyDescription.subtopologies[].<tagged fields>');
   const _s: StreamsGroupTopologyDescriptionUpdateRequestTopologyDescriptionSubtopology = { subtopologyId, nodes };
   if (_unknown !== undefined) _s.unknownTaggedFields = _unknown;
   return _s;
@@ -281,9 +256,7 @@ function writeStreamsGroupTopologyDescriptionUpdateRequestTopologyDescriptionSub
     for (const _e of _a) writeStreamsGroupTopologyDescriptionUpdateRequestTopologyDescriptionNode(w, v, _e);
   }
   const _unknown = s.unknownTaggedFields;
-  const _count = _unknown === undefined ? 0 : _unknown.length;
-  w.writeUnsignedVarint(_count);
-  if (_unknown !== undefined) w.writeRawTaggedFieldsBelow(_unknown, 0, Number.POSITIVE_INFINITY);
+  w.writeTaggedFields(_unknown);
 }
 
 function readStreamsGroupTopologyDescriptionUpdateRequestTopologyDescriptionNode(
@@ -311,16 +284,7 @@ function readStreamsGroupTopologyDescriptionUpdateRequestTopologyDescriptionNode
     for (let _i = 0; _i < _n; _i++)
       successors.push(r.readCompactString('topologyDescription.subtopologies[].nodes[].successors[]'));
   }
-  let _unknown: TaggedField[] | undefined;
-  const _count = r.readTaggedFieldCount('topologyDescription.subtopologies[].nodes[].<tagged fields>');
-  for (let _i = 0; _i < _count; _i++) {
-    const _tag = r.readUnsignedVarint('topologyDescription.subtopologies[].nodes[].<tagged fields>');
-    const _size = r.readUnsignedVarint('topologyDescription.subtopologies[].nodes[].<tagged fields>');
-    (_unknown ??= []).push({
-      tag: _tag,
-      data: r.readRawBytes(_size, 'topologyDescription.subtopologies[].nodes[].<tagged fields>'),
-    });
-  }
+  const _unknown = r.readTaggedFields('topologyDescription.subtopologies[].nodes[].<tagged fields>');
   const _s: StreamsGroupTopologyDescriptionUpdateRequestTopologyDescriptionNode = {
     name,
     nodeType,
@@ -363,9 +327,7 @@ function writeStreamsGroupTopologyDescriptionUpdateRequestTopologyDescriptionNod
     for (const _e of _a) w.writeCompactString(_e);
   }
   const _unknown = s.unknownTaggedFields;
-  const _count = _unknown === undefined ? 0 : _unknown.length;
-  w.writeUnsignedVarint(_count);
-  if (_unknown !== undefined) w.writeRawTaggedFieldsBelow(_unknown, 0, Number.POSITIVE_INFINITY);
+  w.writeTaggedFields(_unknown);
 }
 
 function readStreamsGroupTopologyDescriptionUpdateRequestTopologyDescriptionGlobalStore(
@@ -376,16 +338,7 @@ function readStreamsGroupTopologyDescriptionUpdateRequestTopologyDescriptionGlob
     readStreamsGroupTopologyDescriptionUpdateRequestTopologyDescriptionNode(r, v);
   const processor: StreamsGroupTopologyDescriptionUpdateRequestTopologyDescriptionNode =
     readStreamsGroupTopologyDescriptionUpdateRequestTopologyDescriptionNode(r, v);
-  let _unknown: TaggedField[] | undefined;
-  const _count = r.readTaggedFieldCount('topologyDescription.globalStores[].<tagged fields>');
-  for (let _i = 0; _i < _count; _i++) {
-    const _tag = r.readUnsignedVarint('topologyDescription.globalStores[].<tagged fields>');
-    const _size = r.readUnsignedVarint('topologyDescription.globalStores[].<tagged fields>');
-    (_unknown ??= []).push({
-      tag: _tag,
-      data: r.readRawBytes(_size, 'topologyDescription.globalStores[].<tagged fields>'),
-    });
-  }
+  const _unknown = r.readTaggedFields('topologyDescription.globalStores[].<tagged fields>');
   const _s: StreamsGroupTopologyDescriptionUpdateRequestTopologyDescriptionGlobalStore = { source, processor };
   if (_unknown !== undefined) _s.unknownTaggedFields = _unknown;
   return _s;
@@ -405,9 +358,7 @@ function writeStreamsGroupTopologyDescriptionUpdateRequestTopologyDescriptionGlo
     writeStreamsGroupTopologyDescriptionUpdateRequestTopologyDescriptionNode(w, v, _x);
   }
   const _unknown = s.unknownTaggedFields;
-  const _count = _unknown === undefined ? 0 : _unknown.length;
-  w.writeUnsignedVarint(_count);
-  if (_unknown !== undefined) w.writeRawTaggedFieldsBelow(_unknown, 0, Number.POSITIVE_INFINITY);
+  w.writeTaggedFields(_unknown);
 }
 
 function isDefaultStreamsGroupTopologyDescriptionUpdateRequestTopologyDescription(
@@ -441,13 +392,7 @@ function readStreamsGroupTopologyDescriptionUpdateResponse(
   const throttleTimeMs: number = r.readInt32('throttleTimeMs');
   const errorCode: number = r.readInt16('errorCode');
   const errorMessage: string | null = r.readCompactNullableString('errorMessage');
-  let _unknown: TaggedField[] | undefined;
-  const _count = r.readTaggedFieldCount('<tagged fields>');
-  for (let _i = 0; _i < _count; _i++) {
-    const _tag = r.readUnsignedVarint('<tagged fields>');
-    const _size = r.readUnsignedVarint('<tagged fields>');
-    (_unknown ??= []).push({ tag: _tag, data: r.readRawBytes(_size, '<tagged fields>') });
-  }
+  const _unknown = r.readTaggedFields('<tagged fields>');
   const _s: StreamsGroupTopologyDescriptionUpdateResponse = { throttleTimeMs, errorCode, errorMessage };
   if (_unknown !== undefined) _s.unknownTaggedFields = _unknown;
   return _s;
@@ -465,7 +410,5 @@ function writeStreamsGroupTopologyDescriptionUpdateResponse(
     w.writeCompactNullableString(_x);
   }
   const _unknown = s.unknownTaggedFields;
-  const _count = _unknown === undefined ? 0 : _unknown.length;
-  w.writeUnsignedVarint(_count);
-  if (_unknown !== undefined) w.writeRawTaggedFieldsBelow(_unknown, 0, Number.POSITIVE_INFINITY);
+  w.writeTaggedFields(_unknown);
 }

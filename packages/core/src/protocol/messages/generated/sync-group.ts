@@ -114,15 +114,7 @@ function readSyncGroupRequest(r: Reader, v: number): SyncGroupRequest {
     const _n = v >= 4 ? r.readCompactArrayLength('assignments', 2) : r.readArrayLength('assignments', 2);
     for (let _i = 0; _i < _n; _i++) assignments.push(readSyncGroupRequestAssignment(r, v));
   }
-  let _unknown: TaggedField[] | undefined;
-  if (v >= 4) {
-    const _count = r.readTaggedFieldCount('<tagged fields>');
-    for (let _i = 0; _i < _count; _i++) {
-      const _tag = r.readUnsignedVarint('<tagged fields>');
-      const _size = r.readUnsignedVarint('<tagged fields>');
-      (_unknown ??= []).push({ tag: _tag, data: r.readRawBytes(_size, '<tagged fields>') });
-    }
-  }
+  const _unknown = v >= 4 ? r.readTaggedFields('<tagged fields>') : undefined;
   const _s: SyncGroupRequest = {
     groupId,
     generationId,
@@ -178,9 +170,7 @@ function writeSyncGroupRequest(w: Writer, v: number, s: SyncGroupRequest): void 
   }
   const _unknown = s.unknownTaggedFields;
   if (v >= 4) {
-    const _count = _unknown === undefined ? 0 : _unknown.length;
-    w.writeUnsignedVarint(_count);
-    if (_unknown !== undefined) w.writeRawTaggedFieldsBelow(_unknown, 0, Number.POSITIVE_INFINITY);
+    w.writeTaggedFields(_unknown);
   } else if (_unknown !== undefined && _unknown.length > 0) {
     throw unsupportedTaggedFields('SyncGroupRequest', '', v);
   }
@@ -191,15 +181,7 @@ function readSyncGroupRequestAssignment(r: Reader, v: number): SyncGroupRequestA
     v >= 4 ? r.readCompactString('assignments[].memberId') : r.readString('assignments[].memberId');
   const assignment: Buffer =
     v >= 4 ? r.readCompactBytes('assignments[].assignment') : r.readBytes('assignments[].assignment');
-  let _unknown: TaggedField[] | undefined;
-  if (v >= 4) {
-    const _count = r.readTaggedFieldCount('assignments[].<tagged fields>');
-    for (let _i = 0; _i < _count; _i++) {
-      const _tag = r.readUnsignedVarint('assignments[].<tagged fields>');
-      const _size = r.readUnsignedVarint('assignments[].<tagged fields>');
-      (_unknown ??= []).push({ tag: _tag, data: r.readRawBytes(_size, 'assignments[].<tagged fields>') });
-    }
-  }
+  const _unknown = v >= 4 ? r.readTaggedFields('assignments[].<tagged fields>') : undefined;
   const _s: SyncGroupRequestAssignment = { memberId, assignment };
   if (_unknown !== undefined) _s.unknownTaggedFields = _unknown;
   return _s;
@@ -218,9 +200,7 @@ function writeSyncGroupRequestAssignment(w: Writer, v: number, s: SyncGroupReque
   }
   const _unknown = s.unknownTaggedFields;
   if (v >= 4) {
-    const _count = _unknown === undefined ? 0 : _unknown.length;
-    w.writeUnsignedVarint(_count);
-    if (_unknown !== undefined) w.writeRawTaggedFieldsBelow(_unknown, 0, Number.POSITIVE_INFINITY);
+    w.writeTaggedFields(_unknown);
   } else if (_unknown !== undefined && _unknown.length > 0) {
     throw unsupportedTaggedFields('SyncGroupRequest', 'assignments[].', v);
   }
@@ -232,15 +212,7 @@ function readSyncGroupResponse(r: Reader, v: number): SyncGroupResponse {
   const protocolType: string | null = v === 5 ? r.readCompactNullableString('protocolType') : null;
   const protocolName: string | null = v === 5 ? r.readCompactNullableString('protocolName') : null;
   const assignment: Buffer = v >= 4 ? r.readCompactBytes('assignment') : r.readBytes('assignment');
-  let _unknown: TaggedField[] | undefined;
-  if (v >= 4) {
-    const _count = r.readTaggedFieldCount('<tagged fields>');
-    for (let _i = 0; _i < _count; _i++) {
-      const _tag = r.readUnsignedVarint('<tagged fields>');
-      const _size = r.readUnsignedVarint('<tagged fields>');
-      (_unknown ??= []).push({ tag: _tag, data: r.readRawBytes(_size, '<tagged fields>') });
-    }
-  }
+  const _unknown = v >= 4 ? r.readTaggedFields('<tagged fields>') : undefined;
   const _s: SyncGroupResponse = { throttleTimeMs, errorCode, protocolType, protocolName, assignment };
   if (_unknown !== undefined) _s.unknownTaggedFields = _unknown;
   return _s;
@@ -270,9 +242,7 @@ function writeSyncGroupResponse(w: Writer, v: number, s: SyncGroupResponse): voi
   }
   const _unknown = s.unknownTaggedFields;
   if (v >= 4) {
-    const _count = _unknown === undefined ? 0 : _unknown.length;
-    w.writeUnsignedVarint(_count);
-    if (_unknown !== undefined) w.writeRawTaggedFieldsBelow(_unknown, 0, Number.POSITIVE_INFINITY);
+    w.writeTaggedFields(_unknown);
   } else if (_unknown !== undefined && _unknown.length > 0) {
     throw unsupportedTaggedFields('SyncGroupResponse', '', v);
   }

@@ -148,15 +148,7 @@ function readTxnOffsetCommitRequest(r: Reader, v: number): TxnOffsetCommitReques
     const _n = v >= 3 ? r.readCompactArrayLength('topics', 1) : r.readArrayLength('topics', 1);
     for (let _i = 0; _i < _n; _i++) topics.push(readTxnOffsetCommitRequestTopic(r, v));
   }
-  let _unknown: TaggedField[] | undefined;
-  if (v >= 3) {
-    const _count = r.readTaggedFieldCount('<tagged fields>');
-    for (let _i = 0; _i < _count; _i++) {
-      const _tag = r.readUnsignedVarint('<tagged fields>');
-      const _size = r.readUnsignedVarint('<tagged fields>');
-      (_unknown ??= []).push({ tag: _tag, data: r.readRawBytes(_size, '<tagged fields>') });
-    }
-  }
+  const _unknown = v >= 3 ? r.readTaggedFields('<tagged fields>') : undefined;
   const _s: TxnOffsetCommitRequest = {
     transactionalId,
     groupId,
@@ -215,9 +207,7 @@ function writeTxnOffsetCommitRequest(w: Writer, v: number, s: TxnOffsetCommitReq
   }
   const _unknown = s.unknownTaggedFields;
   if (v >= 3) {
-    const _count = _unknown === undefined ? 0 : _unknown.length;
-    w.writeUnsignedVarint(_count);
-    if (_unknown !== undefined) w.writeRawTaggedFieldsBelow(_unknown, 0, Number.POSITIVE_INFINITY);
+    w.writeTaggedFields(_unknown);
   } else if (_unknown !== undefined && _unknown.length > 0) {
     throw unsupportedTaggedFields('TxnOffsetCommitRequest', '', v);
   }
@@ -232,15 +222,7 @@ function readTxnOffsetCommitRequestTopic(r: Reader, v: number): TxnOffsetCommitR
       v >= 3 ? r.readCompactArrayLength('topics[].partitions', 13) : r.readArrayLength('topics[].partitions', 13);
     for (let _i = 0; _i < _n; _i++) partitions.push(readTxnOffsetCommitRequestPartition(r, v));
   }
-  let _unknown: TaggedField[] | undefined;
-  if (v >= 3) {
-    const _count = r.readTaggedFieldCount('topics[].<tagged fields>');
-    for (let _i = 0; _i < _count; _i++) {
-      const _tag = r.readUnsignedVarint('topics[].<tagged fields>');
-      const _size = r.readUnsignedVarint('topics[].<tagged fields>');
-      (_unknown ??= []).push({ tag: _tag, data: r.readRawBytes(_size, 'topics[].<tagged fields>') });
-    }
-  }
+  const _unknown = v >= 3 ? r.readTaggedFields('topics[].<tagged fields>') : undefined;
   const _s: TxnOffsetCommitRequestTopic = { name, topicId, partitions };
   if (_unknown !== undefined) _s.unknownTaggedFields = _unknown;
   return _s;
@@ -265,9 +247,7 @@ function writeTxnOffsetCommitRequestTopic(w: Writer, v: number, s: TxnOffsetComm
   }
   const _unknown = s.unknownTaggedFields;
   if (v >= 3) {
-    const _count = _unknown === undefined ? 0 : _unknown.length;
-    w.writeUnsignedVarint(_count);
-    if (_unknown !== undefined) w.writeRawTaggedFieldsBelow(_unknown, 0, Number.POSITIVE_INFINITY);
+    w.writeTaggedFields(_unknown);
   } else if (_unknown !== undefined && _unknown.length > 0) {
     throw unsupportedTaggedFields('TxnOffsetCommitRequest', 'topics[].', v);
   }
@@ -281,15 +261,7 @@ function readTxnOffsetCommitRequestPartition(r: Reader, v: number): TxnOffsetCom
     v >= 3
       ? r.readCompactNullableString('topics[].partitions[].committedMetadata')
       : r.readNullableString('topics[].partitions[].committedMetadata');
-  let _unknown: TaggedField[] | undefined;
-  if (v >= 3) {
-    const _count = r.readTaggedFieldCount('topics[].partitions[].<tagged fields>');
-    for (let _i = 0; _i < _count; _i++) {
-      const _tag = r.readUnsignedVarint('topics[].partitions[].<tagged fields>');
-      const _size = r.readUnsignedVarint('topics[].partitions[].<tagged fields>');
-      (_unknown ??= []).push({ tag: _tag, data: r.readRawBytes(_size, 'topics[].partitions[].<tagged fields>') });
-    }
-  }
+  const _unknown = v >= 3 ? r.readTaggedFields('topics[].partitions[].<tagged fields>') : undefined;
   const _s: TxnOffsetCommitRequestPartition = {
     partitionIndex,
     committedOffset,
@@ -313,9 +285,7 @@ function writeTxnOffsetCommitRequestPartition(w: Writer, v: number, s: TxnOffset
   }
   const _unknown = s.unknownTaggedFields;
   if (v >= 3) {
-    const _count = _unknown === undefined ? 0 : _unknown.length;
-    w.writeUnsignedVarint(_count);
-    if (_unknown !== undefined) w.writeRawTaggedFieldsBelow(_unknown, 0, Number.POSITIVE_INFINITY);
+    w.writeTaggedFields(_unknown);
   } else if (_unknown !== undefined && _unknown.length > 0) {
     throw unsupportedTaggedFields('TxnOffsetCommitRequest', 'topics[].partitions[].', v);
   }
@@ -328,15 +298,7 @@ function readTxnOffsetCommitResponse(r: Reader, v: number): TxnOffsetCommitRespo
     const _n = v >= 3 ? r.readCompactArrayLength('topics', 1) : r.readArrayLength('topics', 1);
     for (let _i = 0; _i < _n; _i++) topics.push(readTxnOffsetCommitResponseTopic(r, v));
   }
-  let _unknown: TaggedField[] | undefined;
-  if (v >= 3) {
-    const _count = r.readTaggedFieldCount('<tagged fields>');
-    for (let _i = 0; _i < _count; _i++) {
-      const _tag = r.readUnsignedVarint('<tagged fields>');
-      const _size = r.readUnsignedVarint('<tagged fields>');
-      (_unknown ??= []).push({ tag: _tag, data: r.readRawBytes(_size, '<tagged fields>') });
-    }
-  }
+  const _unknown = v >= 3 ? r.readTaggedFields('<tagged fields>') : undefined;
   const _s: TxnOffsetCommitResponse = { throttleTimeMs, topics };
   if (_unknown !== undefined) _s.unknownTaggedFields = _unknown;
   return _s;
@@ -352,9 +314,7 @@ function writeTxnOffsetCommitResponse(w: Writer, v: number, s: TxnOffsetCommitRe
   }
   const _unknown = s.unknownTaggedFields;
   if (v >= 3) {
-    const _count = _unknown === undefined ? 0 : _unknown.length;
-    w.writeUnsignedVarint(_count);
-    if (_unknown !== undefined) w.writeRawTaggedFieldsBelow(_unknown, 0, Number.POSITIVE_INFINITY);
+    w.writeTaggedFields(_unknown);
   } else if (_unknown !== undefined && _unknown.length > 0) {
     throw unsupportedTaggedFields('TxnOffsetCommitResponse', '', v);
   }
@@ -369,15 +329,7 @@ function readTxnOffsetCommitResponseTopic(r: Reader, v: number): TxnOffsetCommit
       v >= 3 ? r.readCompactArrayLength('topics[].partitions', 6) : r.readArrayLength('topics[].partitions', 6);
     for (let _i = 0; _i < _n; _i++) partitions.push(readTxnOffsetCommitResponsePartition(r, v));
   }
-  let _unknown: TaggedField[] | undefined;
-  if (v >= 3) {
-    const _count = r.readTaggedFieldCount('topics[].<tagged fields>');
-    for (let _i = 0; _i < _count; _i++) {
-      const _tag = r.readUnsignedVarint('topics[].<tagged fields>');
-      const _size = r.readUnsignedVarint('topics[].<tagged fields>');
-      (_unknown ??= []).push({ tag: _tag, data: r.readRawBytes(_size, 'topics[].<tagged fields>') });
-    }
-  }
+  const _unknown = v >= 3 ? r.readTaggedFields('topics[].<tagged fields>') : undefined;
   const _s: TxnOffsetCommitResponseTopic = { name, topicId, partitions };
   if (_unknown !== undefined) _s.unknownTaggedFields = _unknown;
   return _s;
@@ -402,9 +354,7 @@ function writeTxnOffsetCommitResponseTopic(w: Writer, v: number, s: TxnOffsetCom
   }
   const _unknown = s.unknownTaggedFields;
   if (v >= 3) {
-    const _count = _unknown === undefined ? 0 : _unknown.length;
-    w.writeUnsignedVarint(_count);
-    if (_unknown !== undefined) w.writeRawTaggedFieldsBelow(_unknown, 0, Number.POSITIVE_INFINITY);
+    w.writeTaggedFields(_unknown);
   } else if (_unknown !== undefined && _unknown.length > 0) {
     throw unsupportedTaggedFields('TxnOffsetCommitResponse', 'topics[].', v);
   }
@@ -413,15 +363,7 @@ function writeTxnOffsetCommitResponseTopic(w: Writer, v: number, s: TxnOffsetCom
 function readTxnOffsetCommitResponsePartition(r: Reader, v: number): TxnOffsetCommitResponsePartition {
   const partitionIndex: number = r.readInt32('topics[].partitions[].partitionIndex');
   const errorCode: number = r.readInt16('topics[].partitions[].errorCode');
-  let _unknown: TaggedField[] | undefined;
-  if (v >= 3) {
-    const _count = r.readTaggedFieldCount('topics[].partitions[].<tagged fields>');
-    for (let _i = 0; _i < _count; _i++) {
-      const _tag = r.readUnsignedVarint('topics[].partitions[].<tagged fields>');
-      const _size = r.readUnsignedVarint('topics[].partitions[].<tagged fields>');
-      (_unknown ??= []).push({ tag: _tag, data: r.readRawBytes(_size, 'topics[].partitions[].<tagged fields>') });
-    }
-  }
+  const _unknown = v >= 3 ? r.readTaggedFields('topics[].partitions[].<tagged fields>') : undefined;
   const _s: TxnOffsetCommitResponsePartition = { partitionIndex, errorCode };
   if (_unknown !== undefined) _s.unknownTaggedFields = _unknown;
   return _s;
@@ -432,9 +374,7 @@ function writeTxnOffsetCommitResponsePartition(w: Writer, v: number, s: TxnOffse
   w.writeInt16(s.errorCode);
   const _unknown = s.unknownTaggedFields;
   if (v >= 3) {
-    const _count = _unknown === undefined ? 0 : _unknown.length;
-    w.writeUnsignedVarint(_count);
-    if (_unknown !== undefined) w.writeRawTaggedFieldsBelow(_unknown, 0, Number.POSITIVE_INFINITY);
+    w.writeTaggedFields(_unknown);
   } else if (_unknown !== undefined && _unknown.length > 0) {
     throw unsupportedTaggedFields('TxnOffsetCommitResponse', 'topics[].partitions[].', v);
   }

@@ -77,13 +77,7 @@ export function decodeUnregisterBrokerResponse(r: Reader, version: number): Unre
 
 function readUnregisterBrokerRequest(r: Reader, v: number): UnregisterBrokerRequest {
   const brokerId: number = r.readInt32('brokerId');
-  let _unknown: TaggedField[] | undefined;
-  const _count = r.readTaggedFieldCount('<tagged fields>');
-  for (let _i = 0; _i < _count; _i++) {
-    const _tag = r.readUnsignedVarint('<tagged fields>');
-    const _size = r.readUnsignedVarint('<tagged fields>');
-    (_unknown ??= []).push({ tag: _tag, data: r.readRawBytes(_size, '<tagged fields>') });
-  }
+  const _unknown = r.readTaggedFields('<tagged fields>');
   const _s: UnregisterBrokerRequest = { brokerId };
   if (_unknown !== undefined) _s.unknownTaggedFields = _unknown;
   return _s;
@@ -92,22 +86,14 @@ function readUnregisterBrokerRequest(r: Reader, v: number): UnregisterBrokerRequ
 function writeUnregisterBrokerRequest(w: Writer, v: number, s: UnregisterBrokerRequest): void {
   w.writeInt32(s.brokerId);
   const _unknown = s.unknownTaggedFields;
-  const _count = _unknown === undefined ? 0 : _unknown.length;
-  w.writeUnsignedVarint(_count);
-  if (_unknown !== undefined) w.writeRawTaggedFieldsBelow(_unknown, 0, Number.POSITIVE_INFINITY);
+  w.writeTaggedFields(_unknown);
 }
 
 function readUnregisterBrokerResponse(r: Reader, v: number): UnregisterBrokerResponse {
   const throttleTimeMs: number = r.readInt32('throttleTimeMs');
   const errorCode: number = r.readInt16('errorCode');
   const errorMessage: string | null = r.readCompactNullableString('errorMessage');
-  let _unknown: TaggedField[] | undefined;
-  const _count = r.readTaggedFieldCount('<tagged fields>');
-  for (let _i = 0; _i < _count; _i++) {
-    const _tag = r.readUnsignedVarint('<tagged fields>');
-    const _size = r.readUnsignedVarint('<tagged fields>');
-    (_unknown ??= []).push({ tag: _tag, data: r.readRawBytes(_size, '<tagged fields>') });
-  }
+  const _unknown = r.readTaggedFields('<tagged fields>');
   const _s: UnregisterBrokerResponse = { throttleTimeMs, errorCode, errorMessage };
   if (_unknown !== undefined) _s.unknownTaggedFields = _unknown;
   return _s;
@@ -121,7 +107,5 @@ function writeUnregisterBrokerResponse(w: Writer, v: number, s: UnregisterBroker
     w.writeCompactNullableString(_x);
   }
   const _unknown = s.unknownTaggedFields;
-  const _count = _unknown === undefined ? 0 : _unknown.length;
-  w.writeUnsignedVarint(_count);
-  if (_unknown !== undefined) w.writeRawTaggedFieldsBelow(_unknown, 0, Number.POSITIVE_INFINITY);
+  w.writeTaggedFields(_unknown);
 }

@@ -85,13 +85,7 @@ export function decodeUnregisterControllerResponse(r: Reader, version: number): 
 
 function readUnregisterControllerRequest(r: Reader, v: number): UnregisterControllerRequest {
   const controllerId: number = r.readInt32('controllerId');
-  let _unknown: TaggedField[] | undefined;
-  const _count = r.readTaggedFieldCount('<tagged fields>');
-  for (let _i = 0; _i < _count; _i++) {
-    const _tag = r.readUnsignedVarint('<tagged fields>');
-    const _size = r.readUnsignedVarint('<tagged fields>');
-    (_unknown ??= []).push({ tag: _tag, data: r.readRawBytes(_size, '<tagged fields>') });
-  }
+  const _unknown = r.readTaggedFields('<tagged fields>');
   const _s: UnregisterControllerRequest = { controllerId };
   if (_unknown !== undefined) _s.unknownTaggedFields = _unknown;
   return _s;
@@ -100,22 +94,14 @@ function readUnregisterControllerRequest(r: Reader, v: number): UnregisterContro
 function writeUnregisterControllerRequest(w: Writer, v: number, s: UnregisterControllerRequest): void {
   w.writeInt32(s.controllerId);
   const _unknown = s.unknownTaggedFields;
-  const _count = _unknown === undefined ? 0 : _unknown.length;
-  w.writeUnsignedVarint(_count);
-  if (_unknown !== undefined) w.writeRawTaggedFieldsBelow(_unknown, 0, Number.POSITIVE_INFINITY);
+  w.writeTaggedFields(_unknown);
 }
 
 function readUnregisterControllerResponse(r: Reader, v: number): UnregisterControllerResponse {
   const throttleTimeMs: number = r.readInt32('throttleTimeMs');
   const errorCode: number = r.readInt16('errorCode');
   const errorMessage: string | null = r.readCompactNullableString('errorMessage');
-  let _unknown: TaggedField[] | undefined;
-  const _count = r.readTaggedFieldCount('<tagged fields>');
-  for (let _i = 0; _i < _count; _i++) {
-    const _tag = r.readUnsignedVarint('<tagged fields>');
-    const _size = r.readUnsignedVarint('<tagged fields>');
-    (_unknown ??= []).push({ tag: _tag, data: r.readRawBytes(_size, '<tagged fields>') });
-  }
+  const _unknown = r.readTaggedFields('<tagged fields>');
   const _s: UnregisterControllerResponse = { throttleTimeMs, errorCode, errorMessage };
   if (_unknown !== undefined) _s.unknownTaggedFields = _unknown;
   return _s;
@@ -129,7 +115,5 @@ function writeUnregisterControllerResponse(w: Writer, v: number, s: UnregisterCo
     w.writeCompactNullableString(_x);
   }
   const _unknown = s.unknownTaggedFields;
-  const _count = _unknown === undefined ? 0 : _unknown.length;
-  w.writeUnsignedVarint(_count);
-  if (_unknown !== undefined) w.writeRawTaggedFieldsBelow(_unknown, 0, Number.POSITIVE_INFINITY);
+  w.writeTaggedFields(_unknown);
 }

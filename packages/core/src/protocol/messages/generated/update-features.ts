@@ -115,13 +115,7 @@ function readUpdateFeaturesRequest(r: Reader, v: number): UpdateFeaturesRequest 
     for (let _i = 0; _i < _n; _i++) featureUpdates.push(readUpdateFeaturesRequestFeatureUpdateKey(r, v));
   }
   const validateOnly: boolean = v >= 1 ? r.readBoolean('validateOnly') : false;
-  let _unknown: TaggedField[] | undefined;
-  const _count = r.readTaggedFieldCount('<tagged fields>');
-  for (let _i = 0; _i < _count; _i++) {
-    const _tag = r.readUnsignedVarint('<tagged fields>');
-    const _size = r.readUnsignedVarint('<tagged fields>');
-    (_unknown ??= []).push({ tag: _tag, data: r.readRawBytes(_size, '<tagged fields>') });
-  }
+  const _unknown = r.readTaggedFields('<tagged fields>');
   const _s: UpdateFeaturesRequest = { timeoutMs, featureUpdates, validateOnly };
   if (_unknown !== undefined) _s.unknownTaggedFields = _unknown;
   return _s;
@@ -141,9 +135,7 @@ function writeUpdateFeaturesRequest(w: Writer, v: number, s: UpdateFeaturesReque
       throw unsupportedField('UpdateFeaturesRequest', 'validateOnly', v);
   }
   const _unknown = s.unknownTaggedFields;
-  const _count = _unknown === undefined ? 0 : _unknown.length;
-  w.writeUnsignedVarint(_count);
-  if (_unknown !== undefined) w.writeRawTaggedFieldsBelow(_unknown, 0, Number.POSITIVE_INFINITY);
+  w.writeTaggedFields(_unknown);
 }
 
 function readUpdateFeaturesRequestFeatureUpdateKey(r: Reader, v: number): UpdateFeaturesRequestFeatureUpdateKey {
@@ -151,13 +143,7 @@ function readUpdateFeaturesRequestFeatureUpdateKey(r: Reader, v: number): Update
   const maxVersionLevel: number = r.readInt16('featureUpdates[].maxVersionLevel');
   const allowDowngrade: boolean = v === 0 ? r.readBoolean('featureUpdates[].allowDowngrade') : false;
   const upgradeType: number = v >= 1 ? r.readInt8('featureUpdates[].upgradeType') : 1;
-  let _unknown: TaggedField[] | undefined;
-  const _count = r.readTaggedFieldCount('featureUpdates[].<tagged fields>');
-  for (let _i = 0; _i < _count; _i++) {
-    const _tag = r.readUnsignedVarint('featureUpdates[].<tagged fields>');
-    const _size = r.readUnsignedVarint('featureUpdates[].<tagged fields>');
-    (_unknown ??= []).push({ tag: _tag, data: r.readRawBytes(_size, 'featureUpdates[].<tagged fields>') });
-  }
+  const _unknown = r.readTaggedFields('featureUpdates[].<tagged fields>');
   const _s: UpdateFeaturesRequestFeatureUpdateKey = { feature, maxVersionLevel, allowDowngrade, upgradeType };
   if (_unknown !== undefined) _s.unknownTaggedFields = _unknown;
   return _s;
@@ -186,9 +172,7 @@ function writeUpdateFeaturesRequestFeatureUpdateKey(
       throw unsupportedField('UpdateFeaturesRequest', 'featureUpdates[].upgradeType', v);
   }
   const _unknown = s.unknownTaggedFields;
-  const _count = _unknown === undefined ? 0 : _unknown.length;
-  w.writeUnsignedVarint(_count);
-  if (_unknown !== undefined) w.writeRawTaggedFieldsBelow(_unknown, 0, Number.POSITIVE_INFINITY);
+  w.writeTaggedFields(_unknown);
 }
 
 function readUpdateFeaturesResponse(r: Reader, v: number): UpdateFeaturesResponse {
@@ -202,13 +186,7 @@ function readUpdateFeaturesResponse(r: Reader, v: number): UpdateFeaturesRespons
       for (let _i = 0; _i < _n; _i++) results.push(readUpdateFeaturesResponseUpdatableFeatureResult(r, v));
     }
   }
-  let _unknown: TaggedField[] | undefined;
-  const _count = r.readTaggedFieldCount('<tagged fields>');
-  for (let _i = 0; _i < _count; _i++) {
-    const _tag = r.readUnsignedVarint('<tagged fields>');
-    const _size = r.readUnsignedVarint('<tagged fields>');
-    (_unknown ??= []).push({ tag: _tag, data: r.readRawBytes(_size, '<tagged fields>') });
-  }
+  const _unknown = r.readTaggedFields('<tagged fields>');
   const _s: UpdateFeaturesResponse = { throttleTimeMs, errorCode, errorMessage, results };
   if (_unknown !== undefined) _s.unknownTaggedFields = _unknown;
   return _s;
@@ -229,9 +207,7 @@ function writeUpdateFeaturesResponse(w: Writer, v: number, s: UpdateFeaturesResp
     }
   }
   const _unknown = s.unknownTaggedFields;
-  const _count = _unknown === undefined ? 0 : _unknown.length;
-  w.writeUnsignedVarint(_count);
-  if (_unknown !== undefined) w.writeRawTaggedFieldsBelow(_unknown, 0, Number.POSITIVE_INFINITY);
+  w.writeTaggedFields(_unknown);
 }
 
 function readUpdateFeaturesResponseUpdatableFeatureResult(
@@ -241,13 +217,7 @@ function readUpdateFeaturesResponseUpdatableFeatureResult(
   const feature: string = r.readCompactString('results[].feature');
   const errorCode: number = r.readInt16('results[].errorCode');
   const errorMessage: string | null = r.readCompactNullableString('results[].errorMessage');
-  let _unknown: TaggedField[] | undefined;
-  const _count = r.readTaggedFieldCount('results[].<tagged fields>');
-  for (let _i = 0; _i < _count; _i++) {
-    const _tag = r.readUnsignedVarint('results[].<tagged fields>');
-    const _size = r.readUnsignedVarint('results[].<tagged fields>');
-    (_unknown ??= []).push({ tag: _tag, data: r.readRawBytes(_size, 'results[].<tagged fields>') });
-  }
+  const _unknown = r.readTaggedFields('results[].<tagged fields>');
   const _s: UpdateFeaturesResponseUpdatableFeatureResult = { feature, errorCode, errorMessage };
   if (_unknown !== undefined) _s.unknownTaggedFields = _unknown;
   return _s;
@@ -268,7 +238,5 @@ function writeUpdateFeaturesResponseUpdatableFeatureResult(
     w.writeCompactNullableString(_x);
   }
   const _unknown = s.unknownTaggedFields;
-  const _count = _unknown === undefined ? 0 : _unknown.length;
-  w.writeUnsignedVarint(_count);
-  if (_unknown !== undefined) w.writeRawTaggedFieldsBelow(_unknown, 0, Number.POSITIVE_INFINITY);
+  w.writeTaggedFields(_unknown);
 }
