@@ -9,6 +9,7 @@ import java.util.List;
 import org.apache.kafka.common.Uuid;
 import org.apache.kafka.common.message.ApiVersionsRequestData;
 import org.apache.kafka.common.message.ConsumerGroupHeartbeatRequestData;
+import org.apache.kafka.common.message.ConsumerGroupHeartbeatResponseData;
 import org.apache.kafka.common.message.ConsumerProtocolSubscription;
 import org.apache.kafka.common.message.CreateTopicsRequestData;
 import org.apache.kafka.common.message.FetchResponseData;
@@ -86,6 +87,13 @@ public class KnownAnswers {
             .setGroupId("group-1").setMemberId("m-1").setMemberEpoch(0).setInstanceId(null).setRackId("rack-a")
             .setRebalanceTimeoutMs(300000).setSubscribedTopicNames(List.of("orders", "logs"))
             .setSubscribedTopicRegex(null).setServerAssignor("uniform").setTopicPartitions(List.of()));
+
+        // A nullable struct: an int8 marker (1 = present) before the struct.
+        print("ConsumerGroupHeartbeatResponse", 1, new ConsumerGroupHeartbeatResponseData()
+            .setThrottleTimeMs(0).setErrorCode((short) 0).setErrorMessage(null).setMemberId("m-1").setMemberEpoch(3)
+            .setHeartbeatIntervalMs(5000).setAssignment(new ConsumerGroupHeartbeatResponseData.Assignment()
+                .setTopicPartitions(List.of(new ConsumerGroupHeartbeatResponseData.TopicPartitions()
+                    .setTopicId(TOPIC_ID).setPartitions(List.of(0, 2))))));
 
         print("SaslHandshakeRequest", 1, new SaslHandshakeRequestData().setMechanism("SCRAM-SHA-512"));
 

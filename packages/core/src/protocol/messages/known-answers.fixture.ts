@@ -66,6 +66,11 @@ export const KNOWN_ANSWERS: readonly KnownAnswer[] = [
     version: 1,
     hex: '0867726f75702d31046d2d310000000000077261636b2d61000493e003076f7264657273056c6f67730008756e69666f726d0100',
   },
+  {
+    name: 'ConsumerGroupHeartbeatResponse',
+    version: 1,
+    hex: '00000000000000046d2d31000000030000138801020102030405060708090a0b0c0d0e0f10030000000000000002000000',
+  },
   { name: 'SaslHandshakeRequest', version: 1, hex: '000d534352414d2d5348412d353132' },
   {
     name: 'CreateTopicsRequest',

@@ -149,6 +149,15 @@ const EXPECTED: Record<string, unknown> = {
     serverAssignor: 'uniform',
     topicPartitions: [],
   },
+  'ConsumerGroupHeartbeatResponse v1': {
+    throttleTimeMs: 0,
+    errorCode: 0,
+    errorMessage: null,
+    memberId: 'm-1',
+    memberEpoch: 3,
+    heartbeatIntervalMs: 5000,
+    assignment: { topicPartitions: [{ topicId: TOPIC_ID, partitions: [0, 2] }] },
+  },
   'SaslHandshakeRequest v1': { mechanism: 'SCRAM-SHA-512' },
   'CreateTopicsRequest v7': {
     topics: [
