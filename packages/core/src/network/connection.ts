@@ -206,9 +206,12 @@ export class Connection {
    * The version to use for an API: the highest in both our range and the broker's, capped by `maxVersion`.
    * Throws `UnsupportedVersionError` when the ranges do not meet.
    */
-  versionFor(api: Pick<ApiDefinition, 'name' | 'apiKey' | 'minVersion' | 'maxVersion'>, maxVersion?: number): number {
+  versionFor(
+    api: Pick<ApiDefinition, 'name' | 'apiKey' | 'minVersion' | 'maxStableVersion'>,
+    maxVersion?: number,
+  ): number {
     const broker = this.brokerVersions.get(api.apiKey);
-    const ours = Math.min(api.maxVersion, maxVersion ?? api.maxVersion);
+    const ours = Math.min(api.maxStableVersion, maxVersion ?? api.maxStableVersion);
     if (broker === undefined) {
       throw new UnsupportedVersionError(`Broker ${this.label} does not support ${api.name} (API key ${api.apiKey})`, {
         broker: this.label,

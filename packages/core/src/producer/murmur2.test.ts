@@ -65,4 +65,14 @@ describe('murmur2', () => {
     expect(toPositive(-1)).toBe(2147483647);
     expect(toPositive(5)).toBe(5);
   });
+
+  it('maps keys to non-negative partitions below the count', () => {
+    for (let i = 0; i < 1000; i++) {
+      const p = partitionForKey(Buffer.from(`key-${i}`), 7);
+      expect(p).toBeGreaterThanOrEqual(0);
+      expect(p).toBeLessThan(7);
+    }
+    // A key whose hash is negative still lands where Java puts it (sign bit masked, not Math.abs).
+    expect(partitionForKey(Buffer.from('foobar'), 10)).toBe((-790332482 & 0x7fffffff) % 10);
+  });
 });
