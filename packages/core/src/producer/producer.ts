@@ -628,7 +628,16 @@ export class Producer<K = string | Uint8Array, V = string | Uint8Array> implemen
         throw new KafkaTimeoutError(`Topic ${topic} not present in metadata within maxBlockMs`, { topic });
       }
       if (entry === undefined) {
-        await this.cluster.topicMetadata(topic, Math.max(0, remaining));
+        try {
+          await this.cluster.topicMetadata(topic, Math.max(0, remaining));
+        } catch (error) {
+          if (!isKafkaError(error) || !error.retriable || error instanceof KafkaTimeoutError) throw error;
+          throw new KafkaTimeoutError(
+            `Topic ${topic} not present in metadata within maxBlockMs (${this.options.maxBlockMs} ms): ` +
+              `${error.message}`,
+            { topic, cause: error },
+          );
+        }
       } else {
         await this.cluster.refreshMetadata({ topics: [topic] });
         refreshed = true;
