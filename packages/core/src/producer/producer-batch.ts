@@ -233,10 +233,14 @@ export class ProducerBatch {
 
   /** Metadata of record `i` of a completed batch. */
   metadata(i: number): RecordMetadata {
+    return this.metadataAt(i, this.baseOffset < 0n ? -1n : this.baseOffset + BigInt(i));
+  }
+
+  private metadataAt(i: number, offset: bigint): RecordMetadata {
     return {
       topic: this.state.topic,
       partition: this.state.partition,
-      offset: this.baseOffset < 0n ? -1n : this.baseOffset + BigInt(i),
+      offset,
       timestamp: this.logAppendTime >= 0 ? this.logAppendTime : this.timestamps[i]!,
       serializedKeySize: this.keySizes[i]!,
       serializedValueSize: this.valueSizes[i]!,
@@ -258,17 +262,21 @@ export class ProducerBatch {
     const reusable = recycle && this.building === undefined;
     const sinks = this.sinks;
     const extras = this.extras;
+    // Offsets counted up one by one: one bigint per record instead of two.
+    const known = this.baseOffset >= 0n;
+    let offset = known ? this.baseOffset - 1n : -1n;
     for (let i = 0; i < this.count; i++) {
       const sink = sinks[i];
       const extra = extras[i];
+      if (known) offset++;
       try {
         if (typeof extra === 'number') {
           (sink as CompletionGroup).settle(extra, this, i, error);
         } else if (extra === CALLBACK) {
-          if (error === undefined) (sink as SendCallback)(undefined, this.metadata(i));
+          if (error === undefined) (sink as SendCallback)(undefined, this.metadataAt(i, offset));
           else (sink as SendCallback)(error, undefined);
         } else if (error === undefined) {
-          (sink as (metadata: RecordMetadata) => void)(this.metadata(i));
+          (sink as (metadata: RecordMetadata) => void)(this.metadataAt(i, offset));
         } else {
           (extra as (error: KafkaError) => void)(error);
         }

@@ -8,7 +8,7 @@ import {
   RecordTooLargeError,
 } from '../errors/client-errors.js';
 import { isKafkaError, type KafkaError } from '../errors/kafka-error.js';
-import { loadCompressionCodecs } from '../protocol/records/compression/compression-codecs.js';
+import { loadRecordCodecs } from '../protocol/records/load-record-codecs.js';
 import type { RecordHeaderInput } from '../protocol/records/record.js';
 import type { Logger } from '../utils/logger.js';
 import { BufferPool } from './buffer-pool.js';
@@ -66,6 +66,8 @@ interface TopicEntry {
 
 type ProducerState = 'open' | 'closing' | 'closed';
 
+type Mutable<T> = { -readonly [P in keyof T]: T[P] };
+
 /**
  * A Kafka producer: batches records per partition and sends them in the background.
  *
@@ -111,6 +113,19 @@ export class Producer<K = string | Uint8Array, V = string | Uint8Array> implemen
   /** Bytes of records waiting for metadata or memory; bounded by bufferMemory. */
   private waitingBytes = 0;
   private completing: Promise<void> | undefined;
+  /** Reused by the synchronous send path (see `dispatch`). */
+  private readonly scratch: Mutable<PendingRecord> = {
+    timestamp: 0,
+    key: null,
+    value: null,
+    headers: undefined,
+    keySize: -1,
+    valueSize: -1,
+    recordBound: 0,
+    sendTime: 0,
+  };
+  /** The topic entry of the previous send (most sends go to the same topic as the one before). */
+  private lastEntry: TopicEntry | undefined;
 
   constructor(options: ProducerOptions<K, V>) {
     this.options = resolveProducerOptions(options);
@@ -165,9 +180,10 @@ export class Producer<K = string | Uint8Array, V = string | Uint8Array> implemen
       this.refreshTopics();
       this.sender.wakeup();
     });
-    // zstd may come from an optional package loaded asynchronously; the other codecs are ready at once.
+    // zstd may come from an optional package loaded asynchronously (sends wait for it); the other codecs are ready
+    // at once. The native CRC-32C loads alongside; until then the JavaScript one is used.
     this.codecsReady = resolved.compression !== 'zstd';
-    if (!this.codecsReady) this.codecsLoading = this.loadCodecs();
+    this.codecsLoading = this.loadCodecs();
   }
 
   // ---------------------------------------------------------------------------------------------------------------
@@ -415,33 +431,38 @@ export class Producer<K = string | Uint8Array, V = string | Uint8Array> implemen
    */
   private dispatch(record: ProducerRecord<K, V>, sink: unknown, extra: SinkExtra): void {
     const now = Date.now();
-    let pending: PendingRecord;
+    // The fast path fills one reused object; a record that has to wait gets its own copy.
+    const pending = this.scratch;
     try {
       if (this.state !== 'open') throw this.closedError();
       const transactionError = this.transactions?.sendError();
       if (transactionError !== undefined) throw transactionError;
-      pending = this.prepare(record, now);
+      this.prepare(record, now, pending);
     } catch (error) {
       settleEarly(sink, extra, asKafkaError(error), this.logger);
       return;
     }
     const topic = record.topic;
-    const entry = this.topics.get(topic);
+    let entry = this.lastEntry;
+    if (entry === undefined || entry.info.name !== topic) {
+      entry = this.topics.get(topic);
+      this.lastEntry = entry;
+    }
     if (
       entry !== undefined &&
       this.codecsReady &&
-      !this.metadataChains.has(topic) &&
+      (this.metadataChains.size === 0 || !this.metadataChains.has(topic)) &&
       (record.partition === undefined || record.partition < entry.partitions.partitionCount)
     ) {
       if (this.memoryWaiting === 0 && this.appendNow(entry, record.partition, pending, sink, extra, now)) return;
-      this.queueForMemory(entry, record.partition, pending, sink, extra);
+      this.queueForMemory(entry, record.partition, { ...pending }, sink, extra);
       return;
     }
-    this.queueForMetadata(topic, record.partition, pending, sink, extra);
+    this.queueForMetadata(topic, record.partition, { ...pending }, sink, extra);
   }
 
-  /** Serializes and sizes a record; throws the error its send must fail with. */
-  private prepare(record: ProducerRecord<K, V>, now: number): PendingRecord {
+  /** Serializes and sizes a record into `out`; throws the error its send must fail with. */
+  private prepare(record: ProducerRecord<K, V>, now: number, out: Mutable<PendingRecord>): void {
     if (record === null || typeof record !== 'object') throw new InvalidArgumentError('send needs a record object');
     const topic = record.topic;
     if (typeof topic !== 'string' || topic === '') throw new InvalidArgumentError('A record needs a topic');
@@ -494,7 +515,14 @@ export class Producer<K = string | Uint8Array, V = string | Uint8Array> implemen
         { topic, ...(partition === undefined ? {} : { partition }) },
       );
     }
-    return { timestamp, key, value, headers, keySize, valueSize, recordBound, sendTime: now };
+    out.timestamp = timestamp;
+    out.key = key;
+    out.value = value;
+    out.headers = headers;
+    out.keySize = keySize;
+    out.valueSize = valueSize;
+    out.recordBound = recordBound;
+    out.sendTime = now;
   }
 
   /** Picks the partition and appends if memory allows; false when the record must wait for memory. */
@@ -806,7 +834,7 @@ export class Producer<K = string | Uint8Array, V = string | Uint8Array> implemen
   }
 
   private async loadCodecs(): Promise<void> {
-    await loadCompressionCodecs();
+    await loadRecordCodecs();
     this.codecsReady = true;
   }
 
