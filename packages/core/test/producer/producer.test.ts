@@ -123,6 +123,16 @@ describe('Producer: sending', () => {
     expect(repeated!.timestamp).toBe(1_600_000_000_000);
   });
 
+  it('reports the broker append time on LogAppendTime topics', async () => {
+    const name = await topic(1, { 'message.timestamp.type': 'LogAppendTime' });
+    const p = producer();
+    const meta = await p.send({ topic: name, value: 'stamped', timestamp: 1_000_000_000_000 });
+    const [stored] = (await readTopic(brokers, name))[0]!;
+    expect(meta.timestamp).not.toBe(1_000_000_000_000);
+    expect(meta.timestamp).toBe(stored!.timestamp);
+    expect(Math.abs(meta.timestamp - Date.now())).toBeLessThan(60_000);
+  });
+
   it('honours an explicit partition, and fails an unknown partition or an empty record alone', async () => {
     const name = await topic(3);
     const p = producer();
