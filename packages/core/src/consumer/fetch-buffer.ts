@@ -71,6 +71,8 @@ export class FetchBuffer {
   private totalBytes = 0;
   private totalRecords = 0;
   private roomPending = false;
+  /** The partition of the record {@link takeRecord} returned last. */
+  lastTakenState: PartitionState | undefined;
 
   /**
    * @param limits Memory bounds.
@@ -192,6 +194,7 @@ export class FetchBuffer {
       const record = records[entry.index]!;
       const value = convert(record, state);
       state.delivered(record);
+      this.lastTakenState = state;
       if (++entry.index >= records.length) {
         this.finishEntry(buffer, entry);
         this.cursor++; // next partition's turn after each batch
