@@ -1,10 +1,7 @@
 import { type ClientOptions, nonNegative, positive } from '../cluster/client-options.js';
 import { ConfigError } from '../errors/client-errors.js';
-import type { PartitionAssignor } from './assignors/partition-assignor.js';
+import { BUILT_IN_ASSIGNORS, type BuiltInAssignorName, type PartitionAssignor } from './assignors/index.js';
 import { bufferDeserializer, type Deserializer } from './deserializers.js';
-
-/** The built-in classic-protocol assignors, by the names Java uses in `partition.assignment.strategy`. */
-export type BuiltInAssignorName = 'range' | 'roundrobin' | 'sticky' | 'cooperative-sticky';
 
 /** Where to start reading a partition that has no committed offset (or whose offset is out of range). */
 export type AutoOffsetReset = 'earliest' | 'latest' | 'none';
@@ -136,8 +133,6 @@ export interface ResolvedConsumerOptions<K, V> {
   readonly valueDeserializer: Deserializer<V>;
 }
 
-const BUILT_IN_ASSIGNORS: readonly BuiltInAssignorName[] = ['range', 'roundrobin', 'sticky', 'cooperative-sticky'];
-
 /**
  * Applies defaults and validates the consumer settings. Throws `ConfigError` naming the option, the value and what
  * is accepted; settings that do not apply to the chosen group protocol are rejected, as Java rejects them.
@@ -175,7 +170,7 @@ export function resolveConsumerOptions<K, V>(options: ConsumerOptions<K, V>): Re
   const seen = new Set<string>();
   for (const assignor of partitionAssignors) {
     const name = typeof assignor === 'string' ? assignor : assignor?.name;
-    if (typeof assignor === 'string' && !BUILT_IN_ASSIGNORS.includes(assignor)) {
+    if (typeof assignor === 'string' && !(BUILT_IN_ASSIGNORS as readonly string[]).includes(assignor)) {
       throw new ConfigError(
         `Unknown assignor '${assignor}' in partitionAssignors; built-in ones are ${BUILT_IN_ASSIGNORS.join(', ')}, ` +
           'or pass a PartitionAssignor object',

@@ -86,6 +86,8 @@ export class PartitionState implements TopicPartition {
 
   /** Being revoked: its records are no longer handed out. */
   revoking = false;
+  /** Just assigned and `onPartitionsAssigned` is running: the position is not initialised until it returns. */
+  held = false;
 
   constructor(topic: string, partition: number) {
     this.topic = topic;

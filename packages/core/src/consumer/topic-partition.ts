@@ -1,10 +1,6 @@
-/** One partition of one topic. */
-export interface TopicPartition {
-  /** Topic name. */
-  readonly topic: string;
-  /** Partition number, from 0. */
-  readonly partition: number;
-}
+import type { TopicPartition } from './assignors/partition-assignor.js';
+
+export type { TopicPartition };
 
 /** A partition with an offset: what `commit`, `committed` and `offsetsForTimes` take and return. */
 export interface TopicPartitionOffset extends TopicPartition {
