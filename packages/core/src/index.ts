@@ -3,4 +3,6 @@
  *
  * @packageDocumentation
  */
+
+export * from './consumer/index.js';
 export * from './errors/index.js';

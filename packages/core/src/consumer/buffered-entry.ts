@@ -46,4 +46,3 @@ export function entry(
 ): BufferedEntry {
   return { batch, records, index: 0, skipBelow, nextOffset, epoch, bytes, count, error };
 }
-

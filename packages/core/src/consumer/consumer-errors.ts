@@ -1,3 +1,4 @@
+import { type BrokerErrorOptions, OffsetOutOfRangeError } from '../errors/index.js';
 import { describeContext, KafkaError, type KafkaErrorOptions } from '../errors/kafka-error.js';
 
 /**
@@ -22,10 +23,7 @@ export class MaxPollIntervalExceededError extends KafkaError {
  * `CommitFailedException`.
  */
 export class CommitFailedError extends KafkaError {
-  constructor(
-    message: string,
-    options: KafkaErrorOptions & { kafkaErrorName?: string; kafkaErrorCode?: number } = {},
-  ) {
+  constructor(message: string, options: KafkaErrorOptions & { kafkaErrorName?: string; kafkaErrorCode?: number } = {}) {
     super(`${message}${describeContext(options)}`, 'ERR_COMMIT_FAILED', false, options);
   }
 }
@@ -43,19 +41,15 @@ export class NoOffsetForPartitionError extends KafkaError {
 
 /**
  * The fetch position is outside the partition's log (records were deleted by retention, or the position was
- * sought past the end) and `autoOffsetReset` is `'none'`. Seek the partition to continue. Java:
- * `OffsetOutOfRangeException`.
+ * sought past the end) and `autoOffsetReset` is `'none'`. Seek the partition to continue. A subclass of the
+ * broker error class of OFFSET_OUT_OF_RANGE, with the offset. Java: `OffsetOutOfRangeException`.
  */
-export class OffsetOutOfRangeError extends KafkaError {
+export class FetchOffsetOutOfRangeError extends OffsetOutOfRangeError {
   /** The offset that was out of range. */
   readonly offset: bigint;
 
-  constructor(message: string, options: KafkaErrorOptions & { offset: bigint }) {
-    super(`${message}${describeContext(options)}`, 'OFFSET_OUT_OF_RANGE', false, {
-      ...options,
-      kafkaErrorName: 'OFFSET_OUT_OF_RANGE',
-      kafkaErrorCode: 1,
-    });
+  constructor(detail: string, options: BrokerErrorOptions & { offset: bigint }) {
+    super({ ...options, serverMessage: detail });
     this.offset = options.offset;
   }
 }

@@ -1,5 +1,5 @@
 import { RecordTooLargeError } from '../errors/client-errors.js';
-import { isKafkaError, type KafkaError } from '../errors/kafka-error.js';
+import { isKafkaError } from '../errors/kafka-error.js';
 import type { RecordBatchReaderOptions } from '../protocol/records/reader-options.js';
 import type { DecodedRecord } from '../protocol/records/record.js';
 import type { RecordBatch } from '../protocol/records/record-batch.js';

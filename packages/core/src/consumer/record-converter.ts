@@ -16,7 +16,12 @@ export function createRecordConverter<K, V>(
 ): RecordConverter<ConsumerRecord<K, V>> {
   const identityKey = (keyDeserializer as unknown) === bufferDeserializer;
   const identityValue = (valueDeserializer as unknown) === bufferDeserializer;
-  const deserialize = <T>(deserializer: Deserializer<T>, data: Buffer | null, record: DecodedRecord, part: 'key' | 'value'): T => {
+  const deserialize = <T>(
+    deserializer: Deserializer<T>,
+    data: Buffer | null,
+    record: DecodedRecord,
+    part: 'key' | 'value',
+  ): T => {
     try {
       return deserializer(data, record);
     } catch (error) {

@@ -7,12 +7,12 @@ import type { KafkaError } from '../errors/kafka-error.js';
 import { silentLogger } from '../utils/logger.js';
 import { MaxPollIntervalExceededError } from './consumer-errors.js';
 import type { ConsumerRecord } from './consumer-record.js';
+import { bufferDeserializer } from './deserializers.js';
 import { FetchBuffer } from './fetch-buffer.js';
 import { PartitionState } from './partition-state.js';
 import { createRecordConverter } from './record-converter.js';
 import { RecordDelivery } from './record-delivery.js';
 import { BatchIterator, type IteratorHost, RecordIterator } from './record-iterator.js';
-import { bufferDeserializer } from './deserializers.js';
 
 type Rec = ConsumerRecord<Buffer | null, Buffer | null>;
 

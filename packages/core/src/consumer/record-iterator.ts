@@ -219,7 +219,9 @@ export class BatchIterator<K, V> extends ConsumerIterator<ConsumerRecord<K, V>, 
     this.maxRecords = options.maxRecords ?? host.maxPollRecords;
     this.maxWaitMs = options.maxWaitMs ?? 0;
     if (!Number.isInteger(this.maxRecords) || this.maxRecords <= 0) {
-      throw new InvalidArgumentError(`batches(): maxRecords must be a positive integer, got ${String(options.maxRecords)}`);
+      throw new InvalidArgumentError(
+        `batches(): maxRecords must be a positive integer, got ${String(options.maxRecords)}`,
+      );
     }
   }
 

@@ -19,9 +19,7 @@ export function partitionKey(topic: string, partition: number): string {
 
 /** Sorts partitions by topic, then partition number. Returns a new array. */
 export function sortPartitions<T extends TopicPartition>(partitions: Iterable<T>): T[] {
-  return [...partitions].sort((a, b) =>
-    a.topic === b.topic ? a.partition - b.partition : a.topic < b.topic ? -1 : 1,
-  );
+  return [...partitions].sort((a, b) => (a.topic === b.topic ? a.partition - b.partition : a.topic < b.topic ? -1 : 1));
 }
 
 /** Groups partitions by topic: `topic -> partition numbers`, in first-seen order. */

@@ -323,7 +323,11 @@ export class ClassicGroupMember implements GroupMember {
 
   /** JoinGroup until the coordinator accepts; `undefined` when a rejoin is already needed. */
   private async joinGroup(): Promise<
-    { leader: boolean; members: ReadonlyArray<{ memberId: string; groupInstanceId: string | null; metadata: Buffer }> } | undefined
+    | {
+        leader: boolean;
+        members: ReadonlyArray<{ memberId: string; groupInstanceId: string | null; metadata: Buffer }>;
+      }
+    | undefined
   > {
     const topics = [...this.host.subscribedTopics()].sort();
     const owned = this.protocol === 'cooperative' ? this.host.handler.owned() : [];
@@ -511,4 +515,3 @@ export class ClassicGroupMember implements GroupMember {
 function commonProtocol(assignors: readonly PartitionAssignor[]): RebalanceProtocol {
   return assignors.every((a) => a.supportedProtocols.includes('cooperative')) ? 'cooperative' : 'eager';
 }
-

@@ -2,10 +2,9 @@ import { randomBytes } from 'node:crypto';
 import type { Cluster } from '../../cluster/cluster.js';
 import { createBrokerError } from '../../errors/index.js';
 import type { KafkaError } from '../../errors/kafka-error.js';
-import {
-  ConsumerGroupHeartbeat,
-  type ConsumerGroupHeartbeatRequest,
-  type ConsumerGroupHeartbeatResponse,
+import type {
+  ConsumerGroupHeartbeatRequest,
+  ConsumerGroupHeartbeatResponse,
 } from '../../protocol/messages/generated/consumer-group-heartbeat.js';
 import type { Logger } from '../../utils/logger.js';
 import { GroupMembershipError, MaxPollIntervalExceededError } from '../consumer-errors.js';
@@ -220,7 +219,10 @@ export class ConsumerGroupMember implements GroupMember {
     try {
       response = await this.transport.send(this.request(epoch));
     } catch (error) {
-      this.options.logger.debug('consumer group heartbeat failed', { groupId: this.options.groupId, error: String(error) });
+      this.options.logger.debug('consumer group heartbeat failed', {
+        groupId: this.options.groupId,
+        error: String(error),
+      });
       this.heartbeat.retrySoon(this.options.retryDelay(this.failures++));
       return;
     }
@@ -334,7 +336,8 @@ export class ConsumerGroupMember implements GroupMember {
         memberEpoch: epoch,
         instanceId: this.options.groupInstanceId ?? null,
       });
-      if (response.errorCode !== 0) this.options.logger.debug('leaving the group returned', { code: response.errorCode });
+      if (response.errorCode !== 0)
+        this.options.logger.debug('leaving the group returned', { code: response.errorCode });
     } catch (error) {
       this.options.logger.debug('leaving the group failed', { error: String(error) });
     }

@@ -72,10 +72,13 @@ export class HeartbeatTimer {
 
   private schedule(delayMs: number): void {
     if (this.timer !== undefined) clearTimeout(this.timer);
-    this.timer = setTimeout(() => {
-      this.timer = undefined;
-      void this.beat();
-    }, Math.max(0, delayMs));
+    this.timer = setTimeout(
+      () => {
+        this.timer = undefined;
+        void this.beat();
+      },
+      Math.max(0, delayMs),
+    );
     this.timer.unref();
   }
 

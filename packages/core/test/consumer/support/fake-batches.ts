@@ -1,7 +1,7 @@
+import type { FetchedPartition } from '../../../src/consumer/fetched-partition.js';
 import type { CompressionType } from '../../../src/protocol/records/compression/compression-type.js';
 import type { ControlRecordType, DecodedRecord } from '../../../src/protocol/records/record.js';
 import type { RecordBatch } from '../../../src/protocol/records/record-batch.js';
-import type { FetchedPartition } from '../../../src/consumer/fetched-partition.js';
 
 /** Options of {@link fakeBatch}. */
 export interface FakeBatchOptions {
