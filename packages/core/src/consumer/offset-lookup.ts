@@ -47,6 +47,26 @@ export class OffsetLookup {
    *   deadline, `TopicAuthorizationFailedError`, ...), or `KafkaTimeoutError`.
    */
   async lookup(queries: readonly OffsetQuery[], deadline: number): Promise<OffsetAnswer[]> {
+    // A request may name a partition once: the same partition at several timestamps goes in several waves.
+    const waves: OffsetQuery[][] = [];
+    for (const query of queries) {
+      const key = partitionKey(query.topic, query.partition);
+      let wave = waves.find((w) => !w.some((q) => partitionKey(q.topic, q.partition) === key));
+      if (wave === undefined) {
+        wave = [];
+        waves.push(wave);
+      }
+      wave.push(query);
+    }
+    const results = new Map<OffsetQuery, OffsetAnswer>();
+    for (const wave of waves) {
+      const answers = await this.lookupWave(wave, deadline);
+      wave.forEach((query, i) => results.set(query, answers[i]!));
+    }
+    return queries.map((q) => results.get(q)!);
+  }
+
+  private async lookupWave(queries: readonly OffsetQuery[], deadline: number): Promise<OffsetAnswer[]> {
     const answers = new Map<string, OffsetAnswer>();
     let pending = [...queries];
     for (let attempt = 0; pending.length > 0; attempt++) {
