@@ -22,7 +22,9 @@ describe('consumer without a group (assign)', () => {
   const topic = uniqueName('read');
   const producer = new TestProducer(brokers);
   const consumers: Consumer<unknown, unknown>[] = [];
-  const consumer = <K = Buffer | null, V = Buffer | null>(options: Partial<ConstructorParameters<typeof Consumer<K, V>>[0]> = {}) => {
+  const consumer = <K = Buffer | null, V = Buffer | null>(
+    options: Partial<ConstructorParameters<typeof Consumer<K, V>>[0]> = {},
+  ) => {
     const c = new Consumer<K, V>({ brokers, autoOffsetReset: 'earliest', logLevel: 'error', ...options });
     consumers.push(c as Consumer<unknown, unknown>);
     return c;
@@ -37,7 +39,15 @@ describe('consumer without a group (assign)', () => {
     for (let p = 0; p < 3; p++) await producer.sendMany(topic, p, 100, `p${p}`, 25);
     after = Date.now() + 1;
     await producer.send(topic, 0, [
-      { key: 'hk', value: 'with-headers', headers: [{ key: 'a', value: '1' }, { key: 'a', value: '2' }, { key: 'b', value: null }] },
+      {
+        key: 'hk',
+        value: 'with-headers',
+        headers: [
+          { key: 'a', value: '1' },
+          { key: 'a', value: '2' },
+          { key: 'b', value: null },
+        ],
+      },
     ]);
   });
   afterAll(async () => {

@@ -1,4 +1,4 @@
-import { openSync, readdirSync, readSync, closeSync, writeSync } from 'node:fs';
+import { closeSync, openSync, readdirSync, readSync, writeSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { type KafkaCluster, startCluster, uniqueName } from '@vltava/kafka-harness/vitest';
 import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
@@ -66,7 +66,13 @@ describe('record integrity', () => {
     const topic = uniqueName('txn');
     await producer.createTopic(topic, 1);
     await producer.send(topic, 0, [{ value: 'plain-1' }]);
-    await producer.sendTransaction(uniqueName('tx'), topic, 0, [{ value: 'committed-1' }, { value: 'committed-2' }], true);
+    await producer.sendTransaction(
+      uniqueName('tx'),
+      topic,
+      0,
+      [{ value: 'committed-1' }, { value: 'committed-2' }],
+      true,
+    );
     await producer.sendTransaction(uniqueName('tx'), topic, 0, [{ value: 'aborted-1' }, { value: 'aborted-2' }], false);
     await producer.send(topic, 0, [{ value: 'plain-2' }]);
     await producer.sendTransaction(uniqueName('tx'), topic, 0, [{ value: 'committed-3' }], true);
@@ -75,7 +81,13 @@ describe('record integrity', () => {
     const committed = consumer({ isolationLevel: 'read_committed' });
     committed.assign([{ topic, partition: 0 }]);
     const readCommitted = await pollUntil(committed, 5);
-    expect(readCommitted.map((r) => r.value)).toEqual(['plain-1', 'committed-1', 'committed-2', 'plain-2', 'committed-3']);
+    expect(readCommitted.map((r) => r.value)).toEqual([
+      'plain-1',
+      'committed-1',
+      'committed-2',
+      'plain-2',
+      'committed-3',
+    ]);
     expect(await committed.position({ topic, partition: 0 })).toBe(10n);
     expect((await committed.poll({ timeoutMs: 300 })).count).toBe(0);
 
@@ -98,9 +110,21 @@ describe('record integrity', () => {
   it('a batch corrupted on the broker raises CorruptRecordError at its offset, after the records before it', async () => {
     const topic = uniqueName('corrupt');
     await producer.createTopic(topic, 1);
-    await producer.send(topic, 0, values('a', 0, 10).map((value) => ({ value })));
-    await producer.send(topic, 0, values('b', 0, 10).map((value) => ({ value })));
-    await producer.send(topic, 0, values('c', 0, 10).map((value) => ({ value })));
+    await producer.send(
+      topic,
+      0,
+      values('a', 0, 10).map((value) => ({ value })),
+    );
+    await producer.send(
+      topic,
+      0,
+      values('b', 0, 10).map((value) => ({ value })),
+    );
+    await producer.send(
+      topic,
+      0,
+      values('c', 0, 10).map((value) => ({ value })),
+    );
     // Flip a byte in the records of the second batch, in the segment file the broker serves from.
     const partitionDir = join(dataDir, `${topic}-0`);
     const segment = join(partitionDir, readdirSync(partitionDir).find((f) => f.endsWith('.log'))!);

@@ -100,6 +100,8 @@ export class ClassicGroupMember implements GroupMember {
   /** Leader only: partition count of every topic the assignment covered. */
   private assignedPartitionCounts: Map<string, number> | undefined;
   private readonly abort = new AbortController();
+  /** Set by {@link leave}: the member is on its way out and never rejoins. */
+  private leaving = false;
 
   constructor(options: ClassicGroupMemberOptions, coordinator: GroupCoordinator, host: ClassicGroupHost) {
     this.options = options;
@@ -178,16 +180,18 @@ export class ClassicGroupMember implements GroupMember {
   }
 
   async leave(reason: string): Promise<void> {
-    const wasMember = this.currentState !== 'idle' && this.currentState !== 'closed' && this.currentState !== 'fatal';
-    this.heartbeat.stop();
-    this.currentState = 'closed';
+    const wasMember = this.active || this.currentState === 'left';
+    // Heartbeats go on while the partitions are revoked (listeners may take a while); nothing rejoins meanwhile.
+    this.leaving = true;
     this.rejoinRequested = false;
     this.wakeLoop?.();
     const owned = this.host.handler.owned();
     if (owned.length > 0) {
-      if (this.generation() !== undefined) await this.host.handler.revoke(owned);
+      if (this.generation() !== undefined) await this.host.handler.revoke(owned, false);
       else await this.host.handler.lose(owned);
     }
+    this.heartbeat.stop();
+    this.currentState = 'closed';
     if (wasMember) await this.sendLeave(reason);
     this.generationId = -1;
   }
@@ -208,7 +212,14 @@ export class ClassicGroupMember implements GroupMember {
   }
 
   private requestRejoin(reason: string): void {
-    if (this.currentState === 'closed' || this.currentState === 'fatal' || this.currentState === 'left') return;
+    if (
+      this.leaving ||
+      this.currentState === 'closed' ||
+      this.currentState === 'fatal' ||
+      this.currentState === 'left'
+    ) {
+      return;
+    }
     this.options.logger.debug('rejoining group', { groupId: this.options.groupId, reason });
     this.rejoinRequested = true;
     if (this.wakeLoop !== undefined) this.wakeLoop();
@@ -216,7 +227,10 @@ export class ClassicGroupMember implements GroupMember {
   }
 
   private get active(): boolean {
-    return this.currentState === 'joining' || this.currentState === 'reconciling' || this.currentState === 'stable';
+    return (
+      !this.leaving &&
+      (this.currentState === 'joining' || this.currentState === 'reconciling' || this.currentState === 'stable')
+    );
   }
 
   private async runLoop(): Promise<void> {
@@ -498,7 +512,8 @@ export class ClassicGroupMember implements GroupMember {
     try {
       const response = await this.coordinator.send(
         LeaveGroup,
-        { groupId: this.options.groupId, memberId: this.memberId, members: [{ memberId: this.memberId, reason }] },
+        // v3+ (Kafka 2.4+) names members in a list, which lets the reason travel along.
+        { groupId: this.options.groupId, members: [{ memberId: this.memberId, reason }] },
         { timeoutMs: this.options.requestTimeoutMs },
       );
       if (response.errorCode !== 0) {

@@ -97,6 +97,8 @@ export class ConsumerGroupMember implements GroupMember {
   private failures = 0;
   /** Target assignments received (and reconciled). */
   assignmentsReceived = 0;
+  /** Set by {@link leave}: assignments are no longer reconciled. */
+  private leaving = false;
 
   constructor(options: ConsumerGroupMemberOptions, transport: HeartbeatTransport, host: ConsumerGroupHost) {
     this.options = options;
@@ -136,7 +138,7 @@ export class ConsumerGroupMember implements GroupMember {
   }
 
   generation(): GroupGeneration | undefined {
-    if (this.memberEpoch <= 0 || !this.isActive) return undefined;
+    if (this.memberEpoch <= 0 || !(this.isActive || this.leaving)) return undefined;
     return {
       generationId: this.memberEpoch,
       memberId: this.memberId,
@@ -160,13 +162,15 @@ export class ConsumerGroupMember implements GroupMember {
 
   async leave(_reason: string): Promise<void> {
     const wasActive = this.isActive;
-    this.heartbeat.stop();
-    this.currentState = 'closed';
+    // Heartbeats go on while the partitions are revoked; new assignments are ignored from here on.
+    this.leaving = true;
     const owned = this.host.handler.owned();
     if (owned.length > 0) {
-      if (wasActive && this.memberEpoch > 0) await this.host.handler.revoke(owned);
+      if (wasActive && this.memberEpoch > 0) await this.host.handler.revoke(owned, false);
       else await this.host.handler.lose(owned);
     }
+    this.heartbeat.stop();
+    this.currentState = 'closed';
     if (wasActive) await this.sendLeave();
   }
 
@@ -236,7 +240,7 @@ export class ConsumerGroupMember implements GroupMember {
     this.memberEpoch = response.memberEpoch;
     this.heartbeat.setInterval(response.heartbeatIntervalMs);
     if (this.currentState === 'joining') this.currentState = 'stable';
-    if (response.assignment !== null) {
+    if (response.assignment !== null && !this.leaving) {
       this.assignmentsReceived++;
       this.target = new Map(response.assignment.topicPartitions.map((t) => [t.topicId, t.partitions]));
       void this.reconcile();
@@ -297,7 +301,7 @@ export class ConsumerGroupMember implements GroupMember {
       do {
         this.reconcileAgain = false;
         const target = this.target;
-        if (target === undefined || !this.isActive) break;
+        if (target === undefined || !this.isActive || this.leaving) break;
         if (this.hasUnresolvedTarget()) {
           await this.host.cluster.refreshMetadata({ topics: this.host.subscribedTopics() }).catch(() => undefined);
         }

@@ -54,12 +54,16 @@ export class RebalanceHandler {
     return this.host.subscriptions.assignment();
   }
 
-  /** Revokes partitions in an orderly way (see the class description). */
-  async revoke(partitions: readonly TopicPartition[]): Promise<void> {
+  /**
+   * Revokes partitions in an orderly way (see the class description). `waitForApplication` false skips waiting
+   * for the application to hand its records back: when the application itself asked to leave (`unsubscribe`,
+   * `close`), the records it holds are not processed, so they are simply not committed.
+   */
+  async revoke(partitions: readonly TopicPartition[], waitForApplication = true): Promise<void> {
     const states = this.states(partitions);
     if (states.length === 0) return;
     for (const state of states) state.revoking = true;
-    await this.idle();
+    if (waitForApplication) await this.idle();
     try {
       await this.host.commitBeforeRevoke(states);
     } catch (error) {

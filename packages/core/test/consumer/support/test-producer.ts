@@ -1,13 +1,13 @@
-import { Cluster, CoordinatorType } from '../../../src/cluster/cluster.js';
 import { resolveClientOptions } from '../../../src/cluster/client-options.js';
+import { Cluster, CoordinatorType } from '../../../src/cluster/cluster.js';
 import { createBrokerError } from '../../../src/errors/index.js';
 import { AddPartitionsToTxn } from '../../../src/protocol/messages/generated/add-partitions-to-txn.js';
 import { CreateTopics } from '../../../src/protocol/messages/generated/create-topics.js';
 import { EndTxn } from '../../../src/protocol/messages/generated/end-txn.js';
 import { InitProducerId } from '../../../src/protocol/messages/generated/init-producer-id.js';
 import { Produce } from '../../../src/protocol/messages/generated/produce.js';
-import type { CompressionType } from '../../../src/protocol/records/compression/compression-type.js';
 import { loadCompressionCodecs } from '../../../src/protocol/records/compression/compression-codecs.js';
+import type { CompressionType } from '../../../src/protocol/records/compression/compression-type.js';
 import type { RecordHeaderInput } from '../../../src/protocol/records/record.js';
 import { RecordBatchBuilder } from '../../../src/protocol/records/record-batch-builder.js';
 
