@@ -61,7 +61,7 @@ export class OffsetLookup {
     const results = new Map<OffsetQuery, OffsetAnswer>();
     for (const wave of waves) {
       const answers = await this.lookupWave(wave, deadline);
-      wave.forEach((query, i) => results.set(query, answers[i]!));
+      for (let i = 0; i < wave.length; i++) results.set(wave[i]!, answers[i]!);
     }
     return queries.map((q) => results.get(q)!);
   }
