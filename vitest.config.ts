@@ -23,6 +23,8 @@ export default defineConfig({
           name: 'unit',
           include: ['packages/*/src/**/*.test.ts', 'tools/*/src/**/*.test.ts'],
           testTimeout: 30_000,
+          // Projects with different maxWorkers must run in separate groups: unit tests first, then integration.
+          sequence: { groupOrder: 0 },
         },
       },
       {
@@ -36,6 +38,7 @@ export default defineConfig({
           hookTimeout: 180_000,
           // Suites share one broker; each uses its own topics and groups. Two cores: keep parallelism modest.
           maxWorkers: 2,
+          sequence: { groupOrder: 1 },
         },
       },
     ],

@@ -1,6 +1,19 @@
 import { describeContext, KafkaError, type KafkaErrorOptions } from './kafka-error.js';
 
 /**
+ * Options of the client errors that a Kafka error code can also raise (authentication, unsupported version, record
+ * too large, corrupt record): the generated class of that code passes Kafka's name as `code` and its numbers.
+ */
+export interface KafkaCodeOptions extends KafkaErrorOptions {
+  /** Overrides the class's `ERR_*` code (broker answers use the Kafka error name). */
+  readonly code?: string;
+  /** Kafka's name for the error code. */
+  readonly kafkaErrorName?: string;
+  /** Kafka's numeric error code. */
+  readonly kafkaErrorCode?: number;
+}
+
+/**
  * A connection to a broker could not be established, or broke. Retriable: the client reconnects with backoff.
  * Requests that were in flight on a broken connection fail with this error.
  */
@@ -55,8 +68,8 @@ export class CorruptRecordError extends KafkaError {
   /** Offset of the first record of the corrupt batch, when known. */
   readonly offset: bigint | undefined;
 
-  constructor(message: string, options: KafkaErrorOptions & { offset?: bigint } = {}) {
-    super(`${message}${describeContext(options)}`, 'ERR_CORRUPT_RECORD', false, {
+  constructor(message: string, options: KafkaCodeOptions & { offset?: bigint } = {}) {
+    super(`${message}${describeContext(options)}`, options.code ?? 'ERR_CORRUPT_RECORD', false, {
       ...options,
       kafkaErrorName: 'CORRUPT_MESSAGE',
       kafkaErrorCode: 2,
@@ -70,8 +83,8 @@ export class CorruptRecordError extends KafkaError {
  * `message.max.bytes` / `max.message.bytes`. The record fails alone; other records are unaffected.
  */
 export class RecordTooLargeError extends KafkaError {
-  constructor(message: string, options: KafkaErrorOptions & { kafkaErrorName?: string; kafkaErrorCode?: number } = {}) {
-    super(`${message}${describeContext(options)}`, 'ERR_RECORD_TOO_LARGE', false, options);
+  constructor(message: string, options: KafkaCodeOptions = {}) {
+    super(`${message}${describeContext(options)}`, options.code ?? 'ERR_RECORD_TOO_LARGE', false, options);
   }
 }
 
@@ -94,15 +107,15 @@ export class InvalidArgumentError extends KafkaError {
  * Not retriable: the client fails fast instead of retrying with the same credentials.
  */
 export class AuthenticationError extends KafkaError {
-  constructor(message: string, options: KafkaErrorOptions & { kafkaErrorName?: string; kafkaErrorCode?: number } = {}) {
-    super(`${message}${describeContext(options)}`, 'ERR_AUTHENTICATION', false, options);
+  constructor(message: string, options: KafkaCodeOptions = {}) {
+    super(`${message}${describeContext(options)}`, options.code ?? 'ERR_AUTHENTICATION', false, options);
   }
 }
 
 /** The broker and the client share no version of an API that an operation needs. */
 export class UnsupportedVersionError extends KafkaError {
-  constructor(message: string, options: KafkaErrorOptions = {}) {
-    super(`${message}${describeContext(options)}`, 'ERR_UNSUPPORTED_VERSION', false, {
+  constructor(message: string, options: KafkaCodeOptions = {}) {
+    super(`${message}${describeContext(options)}`, options.code ?? 'ERR_UNSUPPORTED_VERSION', false, {
       ...options,
       kafkaErrorName: 'UNSUPPORTED_VERSION',
       kafkaErrorCode: 35,

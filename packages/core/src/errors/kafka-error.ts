@@ -1,3 +1,5 @@
+import { COORDINATOR_STALE_CODES, NEEDS_REJOIN_CODES, STALE_METADATA_CODES } from './error-flags.js';
+
 /**
  * Where an error happened, so that its message can say it and handlers can branch on it.
  * Every field is optional: fill in what is known.
@@ -75,6 +77,30 @@ export class KafkaError extends Error {
     this.groupId = options.groupId;
     this.api = options.api;
     Object.defineProperty(this, BRAND, { value: true });
+  }
+
+  /**
+   * The client's metadata is out of date: refresh it and retry (NOT_LEADER_OR_FOLLOWER, UNKNOWN_TOPIC_OR_PARTITION,
+   * FENCED_LEADER_EPOCH, ...; see `STALE_METADATA_CODES`).
+   */
+  get staleMetadata(): boolean {
+    return this.kafkaErrorCode !== undefined && STALE_METADATA_CODES.has(this.kafkaErrorCode);
+  }
+
+  /**
+   * The coordinator of the group or transaction must be looked up again (NOT_COORDINATOR,
+   * COORDINATOR_NOT_AVAILABLE, COORDINATOR_LOAD_IN_PROGRESS; see `COORDINATOR_STALE_CODES`).
+   */
+  get coordinatorStale(): boolean {
+    return this.kafkaErrorCode !== undefined && COORDINATOR_STALE_CODES.has(this.kafkaErrorCode);
+  }
+
+  /**
+   * The group member must rejoin its group (UNKNOWN_MEMBER_ID, ILLEGAL_GENERATION, REBALANCE_IN_PROGRESS,
+   * FENCED_MEMBER_EPOCH, ...; see `NEEDS_REJOIN_CODES`).
+   */
+  get needsRejoin(): boolean {
+    return this.kafkaErrorCode !== undefined && NEEDS_REJOIN_CODES.has(this.kafkaErrorCode);
   }
 
   static override [Symbol.hasInstance](value: unknown): boolean {

@@ -1,0 +1,36 @@
+import { BROKER_LOG4J_CONFIG, TOOLS_LOG4J_CONFIG } from '../harness-paths.js';
+
+/**
+ * JVM options of a broker, sized for a small machine running up to four brokers next to the tests (2 cores,
+ * a few GiB spare): a 256 MiB to 768 MiB heap, G1 with short pauses (Kafka's own defaults), no perf-data file,
+ * and a JVM that exits rather than limps on after an OutOfMemoryError.
+ */
+export function brokerJvmOptions(heapMaxMb = 768): string[] {
+  return [
+    '-Xms256m',
+    `-Xmx${heapMaxMb}m`,
+    '-XX:+UseG1GC',
+    '-XX:MaxGCPauseMillis=20',
+    '-XX:InitiatingHeapOccupancyPercent=35',
+    '-XX:+ExplicitGCInvokesConcurrent',
+    '-XX:MaxInlineLevel=15',
+    '-XX:+ExitOnOutOfMemoryError',
+    '-XX:-UsePerfData',
+    '-Djava.awt.headless=true',
+    `-Dlog4j2.configurationFile=${BROKER_LOG4J_CONFIG}`,
+  ];
+}
+
+/**
+ * JVM options of command-line tools: short-lived, so a small heap and the serial collector; WARN logs to
+ * standard error. Performance tools keep the full JIT so that their figures mean something.
+ */
+export function toolJvmOptions(performanceTool: boolean): string[] {
+  return [
+    performanceTool ? '-Xmx1g' : '-Xmx512m',
+    ...(performanceTool ? ['-XX:+UseG1GC'] : ['-XX:+UseSerialGC', '-XX:TieredStopAtLevel=1']),
+    '-XX:-UsePerfData',
+    '-Djava.awt.headless=true',
+    `-Dlog4j2.configurationFile=${TOOLS_LOG4J_CONFIG}`,
+  ];
+}
