@@ -90,8 +90,8 @@ export interface ConsumerOptions<K = Buffer | null, V = Buffer | null> extends C
   /** Java: check.crcs. Verify each batch's CRC; a mismatch raises `CorruptRecordError`. Default true. */
   readonly checkCrcs?: boolean;
   /**
-   * Java: allow.auto.create.topics. Let subscribing to a missing topic create it (only where the broker's
-   * auto.create.topics.enable is on). Default true.
+   * Java: allow.auto.create.topics. Let metadata requests for subscribed or assigned topics create missing ones
+   * (only where the broker's auto.create.topics.enable is on). Default true.
    */
   readonly allowAutoCreateTopics?: boolean;
   /** Java: default.api.timeout.ms. Bound of `committed()`, `position()`, offset lookups. Default 60000. */

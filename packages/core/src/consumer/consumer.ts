@@ -4,7 +4,6 @@ import type { PartitionInfo } from '../cluster/metadata.js';
 import { ClientClosedError, InvalidArgumentError, KafkaTimeoutError } from '../errors/client-errors.js';
 import { isKafkaError, type KafkaError } from '../errors/kafka-error.js';
 import { ConsumerGroupHeartbeat } from '../protocol/messages/generated/consumer-group-heartbeat.js';
-import { Metadata } from '../protocol/messages/generated/metadata.js';
 import { loadCompressionCodecs } from '../protocol/records/compression/compression-codecs.js';
 import { maxDecompressedBytesFor } from '../protocol/records/decompression-limit.js';
 import type { Logger } from '../utils/logger.js';
@@ -139,7 +138,7 @@ export class Consumer<K = Buffer | null, V = Buffer | null>
   constructor(options: ConsumerOptions<K, V>) {
     this.options = resolveConsumerOptions(options);
     const clientOptions = resolveClientOptions(options);
-    this.cluster = new Cluster(clientOptions);
+    this.cluster = new Cluster(clientOptions, { allowAutoTopicCreation: this.options.allowAutoCreateTopics });
     this.logger = clientOptions.logger;
     const o = this.options;
     this.subscriptions = new SubscriptionState((state) => this.buffer.discard(state));
@@ -249,8 +248,6 @@ export class Consumer<K = Buffer | null, V = Buffer | null>
       this.connected = true;
       this.startTimers();
       if (this.subscriptions.type === 'pattern') this.refreshPattern();
-      else if (this.subscriptions.type === 'topics')
-        void this.createMissingTopics([...this.subscriptions.subscribedTopics()]);
     })();
     this.connecting.catch(() => {
       this.connecting = undefined;
@@ -333,7 +330,7 @@ export class Consumer<K = Buffer | null, V = Buffer | null>
       const list = typeof topics === 'string' ? [topics] : [...topics];
       this.subscriptions.subscribe(list);
       this.cluster.trackTopics(list);
-      if (this.connected) void this.createMissingTopics(list);
+      if (this.connected) this.cluster.refreshMetadata().catch(() => undefined);
     }
     this.listener = listener;
     if (this.member === undefined) this.member = this.createMember();
@@ -663,7 +660,10 @@ export class Consumer<K = Buffer | null, V = Buffer | null>
     return this.subscriptions.get(partition.topic, partition.partition)?.highWatermark;
   }
 
-  /** The partitions of a topic (empty when the topic does not exist). Java: `partitionsFor`. */
+  /**
+   * The partitions of a topic (empty when the topic does not exist; with `allowAutoCreateTopics` and a broker that
+   * auto-creates topics, asking creates it, as in Java). Java: `partitionsFor`.
+   */
   async partitionsForTopic(topic: string): Promise<PartitionInfo[]> {
     await this.connect();
     const snapshot = await this.cluster.refreshMetadata({ topics: [topic] });
@@ -942,27 +942,6 @@ export class Consumer<K = Buffer | null, V = Buffer | null>
   private stopPatternTimer(): void {
     if (this.patternTimer !== undefined) clearTimeout(this.patternTimer);
     this.patternTimer = undefined;
-  }
-
-  /** `allowAutoCreateTopics`: ask for subscribed topics the cluster does not have, so the broker may create them. */
-  private async createMissingTopics(topics: readonly string[]): Promise<void> {
-    if (!this.options.allowAutoCreateTopics) return;
-    const known = this.cluster.metadata.topics;
-    const missing = topics.filter((t) => {
-      const info = known.get(t);
-      return info === undefined || info.errorCode !== 0;
-    });
-    if (missing.length === 0) return;
-    try {
-      const connection = await this.cluster.anyConnection();
-      await connection.send(Metadata, {
-        topics: missing.map((name) => ({ name })),
-        allowAutoTopicCreation: true,
-      });
-      await this.cluster.refreshMetadata({ topics: missing });
-    } catch (error) {
-      this.logger.debug('auto-creating subscribed topics failed', { error: String(error) });
-    }
   }
 
   private notifyPositions(): void {

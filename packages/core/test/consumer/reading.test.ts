@@ -203,7 +203,8 @@ describe('consumer without a group (assign)', () => {
     expect(times[1]!.offset).toBeNull();
     const partitions = await c.partitionsForTopic(topic);
     expect(partitions.map((p) => p.partition)).toEqual([0, 1, 2]);
-    expect(await c.partitionsForTopic(uniqueName('missing'))).toEqual([]);
+    const noAutoCreate = consumer({ allowAutoCreateTopics: false });
+    expect(await noAutoCreate.partitionsForTopic(uniqueName('missing'))).toEqual([]);
     const topics = await c.topics();
     expect(topics.get(topic)?.length).toBe(3);
     expect(topics.has('__consumer_offsets')).toBe(false);

@@ -173,9 +173,9 @@ export class ClassicGroupMember implements GroupMember {
     this.heartbeat.stop();
     this.currentState = 'left';
     this.rejoinRequested = false;
-    await this.sendLeave('consumer poll timeout has expired');
     this.generationId = -1;
     await this.host.handler.lose(this.host.handler.owned());
+    await this.sendLeave('consumer poll timeout has expired');
     this.host.raise(new MaxPollIntervalExceededError(maxPollMessage, { groupId: this.options.groupId }));
   }
 

@@ -155,8 +155,8 @@ export class ConsumerGroupMember implements GroupMember {
     this.options.logger.warn(message, { groupId: this.options.groupId, memberId: this.memberId });
     this.heartbeat.stop();
     this.currentState = 'left';
-    await this.sendLeave();
     await this.host.handler.lose(this.host.handler.owned());
+    await this.sendLeave();
     this.host.raise(new MaxPollIntervalExceededError(message, { groupId: this.options.groupId }));
   }
 
