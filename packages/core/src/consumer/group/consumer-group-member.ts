@@ -99,6 +99,8 @@ export class ConsumerGroupMember implements GroupMember {
   assignmentsReceived = 0;
   /** Set by {@link leave}: assignments are no longer reconciled. */
   private leaving = false;
+  /** Topic ids of the target that metadata could not name at the last reconciliation. */
+  private unresolved = new Set<string>();
 
   constructor(options: ConsumerGroupMemberOptions, transport: HeartbeatTransport, host: ConsumerGroupHost) {
     this.options = options;
@@ -134,7 +136,14 @@ export class ConsumerGroupMember implements GroupMember {
   }
 
   metadataChanged(): void {
-    if (this.isActive && this.target !== undefined && this.hasUnresolvedTarget()) void this.reconcile();
+    if (!this.isActive || this.unresolved.size === 0) return;
+    const names = this.host.cluster.metadata.topicNamesById;
+    for (const id of this.unresolved) {
+      if (names.has(id)) {
+        void this.reconcile();
+        return;
+      }
+    }
   }
 
   generation(): GroupGeneration | undefined {
@@ -307,9 +316,13 @@ export class ConsumerGroupMember implements GroupMember {
         }
         const names = this.host.cluster.metadata.topicNamesById;
         const wanted = new Map<string, TopicPartition>();
+        this.unresolved = new Set();
         for (const [id, partitions] of target) {
           const topic = names.get(id);
-          if (topic === undefined) continue;
+          if (topic === undefined) {
+            this.unresolved.add(id);
+            continue;
+          }
           for (const partition of partitions) wanted.set(partitionKey(topic, partition), { topic, partition });
         }
         const owned = this.host.handler.owned();
