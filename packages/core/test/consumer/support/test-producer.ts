@@ -4,6 +4,7 @@ import { createBrokerError } from '../../../src/errors/index.js';
 import { AddPartitionsToTxn } from '../../../src/protocol/messages/generated/add-partitions-to-txn.js';
 import { CreateTopics } from '../../../src/protocol/messages/generated/create-topics.js';
 import { EndTxn } from '../../../src/protocol/messages/generated/end-txn.js';
+import { IncrementalAlterConfigs } from '../../../src/protocol/messages/generated/incremental-alter-configs.js';
 import { InitProducerId } from '../../../src/protocol/messages/generated/init-producer-id.js';
 import { Produce } from '../../../src/protocol/messages/generated/produce.js';
 import { loadCompressionCodecs } from '../../../src/protocol/records/compression/compression-codecs.js';
@@ -186,6 +187,28 @@ export class TestProducer {
       if (end.errorCode === 0) return;
       if (end.errorCode !== 51 || attempt > 50) throw createBrokerError(end.errorCode, { api: 'EndTxn' });
       await new Promise((resolve) => setTimeout(resolve, 100));
+    }
+  }
+
+  /**
+   * Sets dynamic group configs (KIP-848 groups take their session timeout and heartbeat interval from these,
+   * e.g. `consumer.session.timeout.ms`), before the group exists or while it runs.
+   */
+  async alterGroupConfigs(groupId: string, configs: Record<string, string>): Promise<void> {
+    const connection = await this.cluster.anyConnection();
+    const response = await connection.send(IncrementalAlterConfigs, {
+      resources: [
+        {
+          resourceType: 32, // GROUP
+          resourceName: groupId,
+          configs: Object.entries(configs).map(([name, value]) => ({ name, configOperation: 0, value })),
+        },
+      ],
+      validateOnly: false,
+    });
+    const result = response.responses[0];
+    if (result !== undefined && result.errorCode !== 0) {
+      throw createBrokerError(result.errorCode, { groupId, serverMessage: result.errorMessage });
     }
   }
 
