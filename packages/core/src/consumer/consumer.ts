@@ -274,6 +274,7 @@ export class Consumer<K = Buffer | null, V = Buffer | null>
   private async doClose(options: CloseOptions): Promise<void> {
     this.closeAutoCommit = options.autoCommit ?? this.options.enableAutoCommit;
     const timeoutMs = options.timeoutMs ?? 30_000;
+    this.delivery.acknowledgePolled();
     this.delivery.close();
     this.fetcher.setEnabled(false);
     this.stopTimers();
@@ -348,6 +349,7 @@ export class Consumer<K = Buffer | null, V = Buffer | null>
    * calling `onPartitionsRevoked`) and leaves the group. Also drops a manual assignment.
    */
   async unsubscribe(): Promise<void> {
+    this.delivery.acknowledgePolled();
     const member = this.member;
     this.member = undefined;
     if (member !== undefined) {
@@ -389,8 +391,8 @@ export class Consumer<K = Buffer | null, V = Buffer | null>
 
   /**
    * Returns the records that are ready, grouped by partition, waiting up to `timeoutMs` for at least one. Records
-   * returned by a poll count as processed when `poll()` is called again (or when you `commit()` them). Java:
-   * `poll(Duration)`.
+   * returned by a poll count as processed when `poll()` is called again, when you `commit()`, and on `close()` or
+   * `unsubscribe()` (as Java's `close()` commits the positions `poll()` reached). Java: `poll(Duration)`.
    *
    * @throws The errors the consumer raises in line (see the README): `MaxPollIntervalExceededError`,
    *   `CorruptRecordError`, `OffsetOutOfRangeError`, `RecordDeserializationError`, ...
@@ -409,6 +411,7 @@ export class Consumer<K = Buffer | null, V = Buffer | null>
       delivery.checkErrors();
       const taken = delivery.take(maxRecords);
       if (taken.length > 0) {
+        delivery.markPolled();
         return new ConsumerRecords<K, V>(
           taken.map(
             (t): PartitionRecords<K, V> => ({ topic: t.state.topic, partition: t.state.partition, records: t.records }),

@@ -37,6 +37,8 @@ export class RecordDelivery<T> {
   private activeReader: object | undefined;
   private waiting = 0;
   private inHand = false;
+  /** True while the unacknowledged records were handed out by `poll()` (rather than an iterator). */
+  private polled = false;
   private idleWaiters: Array<() => void> = [];
   private closedError: KafkaError | undefined;
   /** `Date.now()` of the last read (or the end of the last wait). */
@@ -117,6 +119,7 @@ export class RecordDelivery<T> {
 
   /** Acknowledges every record delivered so far: the application is back for more, so it finished them. */
   acknowledgeDelivered(): void {
+    this.polled = false;
     const unacked = this.unacked;
     if (unacked.length === 0) return;
     for (let i = 0; i < unacked.length; i++) unacked[i]!.acknowledgeDelivered();
@@ -125,7 +128,22 @@ export class RecordDelivery<T> {
 
   /** Forgets delivered records without acknowledging them (at-most-once and manual modes acknowledge otherwise). */
   releaseDelivered(): void {
+    this.polled = false;
     this.unacked.length = 0;
+  }
+
+  /** Records that the records just taken were handed out by `poll()`. */
+  markPolled(): void {
+    this.polled = true;
+  }
+
+  /**
+   * On `close()` and `unsubscribe()`: the records the last `poll()` returned count as processed, as Java's `close()`
+   * commits the positions `poll()` reached. Records handed out by an iterator are not acknowledged here: the
+   * record in a loop body's hands when the consumer closes is not processed.
+   */
+  acknowledgePolled(): void {
+    if (this.polled) this.acknowledgeDelivered();
   }
 
   /**
