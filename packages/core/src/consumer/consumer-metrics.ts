@@ -20,6 +20,8 @@ export interface PartitionMetrics {
   readonly paused: boolean;
   /** State of the fetch position. */
   readonly state: PartitionFetchState;
+  /** The replica fetched from instead of the leader (KIP-392, `clientRack`), when the leader named one. */
+  readonly preferredReadReplica: number | undefined;
 }
 
 /**
@@ -33,6 +35,8 @@ export interface ConsumerMetrics {
   readonly recordsFetched: number;
   /** Bytes of record data fetched from brokers (before decompression). */
   readonly bytesFetched: number;
+  /** Records fetched from each broker, by node id: leaders, or the replicas `clientRack` chose (KIP-392). */
+  readonly recordsFetchedByBroker: ReadonlyMap<number, number>;
   /** Fetch requests sent. */
   readonly fetchRequests: number;
   /** Fetch requests or partitions that failed. */
@@ -73,12 +77,14 @@ export function partitionMetrics(state: PartitionState, paused: boolean, buffere
     bufferedBytes,
     paused,
     state: state.state,
+    preferredReadReplica: state.preferredReadReplica,
   };
 }
 
 /** The fetch part of the metrics. */
 export function fetchFigures(metrics: FetchMetrics): {
   recordsFetched: number;
+  recordsFetchedByBroker: ReadonlyMap<number, number>;
   bytesFetched: number;
   fetchRequests: number;
   fetchErrors: number;
@@ -87,6 +93,7 @@ export function fetchFigures(metrics: FetchMetrics): {
 } {
   return {
     recordsFetched: metrics.recordsFetched,
+    recordsFetchedByBroker: new Map(metrics.recordsFetchedByBroker),
     bytesFetched: metrics.bytesFetched,
     fetchRequests: metrics.fetchRequests,
     fetchErrors: metrics.fetchErrors,

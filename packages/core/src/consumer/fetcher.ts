@@ -59,6 +59,8 @@ export interface FetchMetrics {
   fetchLatencyMaxMs: number;
   bytesFetched: number;
   recordsFetched: number;
+  /** Records fetched from each broker (leaders, or preferred read replicas). */
+  readonly recordsFetchedByBroker: Map<number, number>;
 }
 
 interface InFlight {
@@ -109,6 +111,7 @@ export class Fetcher {
     fetchLatencyMaxMs: 0,
     bytesFetched: 0,
     recordsFetched: 0,
+    recordsFetchedByBroker: new Map(),
   };
 
   constructor(host: FetcherHost, options: FetcherOptions) {
@@ -366,6 +369,8 @@ export class Fetcher {
             buffer.append(state, fetched);
             arrived = true;
             this.metrics.recordsFetched += fetched.count;
+            const byBroker = this.metrics.recordsFetchedByBroker;
+            byBroker.set(node, (byBroker.get(node) ?? 0) + fetched.count);
           }
           state.fetchOffset = fetched.nextFetchOffset;
           if (fetched.lastEpoch >= 0) state.fetchEpoch = fetched.lastEpoch;

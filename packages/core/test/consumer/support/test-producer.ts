@@ -1,6 +1,6 @@
 import { resolveClientOptions } from '../../../src/cluster/client-options.js';
 import { Cluster, CoordinatorType } from '../../../src/cluster/cluster.js';
-import { createBrokerError } from '../../../src/errors/index.js';
+import { createBrokerError, isKafkaError } from '../../../src/errors/index.js';
 import { AddPartitionsToTxn } from '../../../src/protocol/messages/generated/add-partitions-to-txn.js';
 import { CreateTopics } from '../../../src/protocol/messages/generated/create-topics.js';
 import { EndTxn } from '../../../src/protocol/messages/generated/end-txn.js';
@@ -36,7 +36,7 @@ export class TestProducer {
   async createTopic(
     name: string,
     partitions: number,
-    options: { replicationFactor?: number; configs?: Record<string, string> } = {},
+    options: { replicationFactor?: number; configs?: Record<string, string>; assignments?: number[][] } = {},
   ): Promise<void> {
     await loadCompressionCodecs();
     const connection = await this.cluster.anyConnection();
@@ -44,9 +44,9 @@ export class TestProducer {
       topics: [
         {
           name,
-          numPartitions: partitions,
-          replicationFactor: options.replicationFactor ?? 1,
-          assignments: [],
+          numPartitions: options.assignments === undefined ? partitions : -1,
+          replicationFactor: options.assignments === undefined ? (options.replicationFactor ?? 1) : -1,
+          assignments: (options.assignments ?? []).map((brokerIds, partitionIndex) => ({ partitionIndex, brokerIds })),
           configs: Object.entries(options.configs ?? {}).map(([key, value]) => ({ name: key, value })),
         },
       ],
@@ -95,25 +95,39 @@ export class TestProducer {
     for (let attempt = 0; ; attempt++) {
       const info = (await this.cluster.topicMetadata(topic, 30_000)).partitions[partition];
       if (info === undefined) throw new Error(`${topic} has no partition ${partition}`);
-      const response = await this.cluster.send(
-        info.leader,
-        Produce,
-        {
-          transactionalId: txn?.transactionalId ?? null,
-          acks: -1,
-          timeoutMs: 30_000,
-          topicData: [{ name: topic, partitionData: [{ index: partition, records: batch }] }],
-        },
-        { maxVersion: 11 },
-      );
+      let response: Awaited<ReturnType<typeof this.produce>>;
+      try {
+        response = await this.produce(info.leader, topic, partition, batch, txn?.transactionalId ?? null);
+      } catch (error) {
+        // A broker that died: find the new leader and try again.
+        if (!isKafkaError(error) || !error.retriable || attempt > 20) throw error;
+        await this.cluster.refreshMetadata({ topics: [topic] }).catch(() => undefined);
+        await new Promise((resolve) => setTimeout(resolve, 200)); // backoff before retrying
+        continue;
+      }
       const result = response.responses[0]?.partitionResponses[0];
+
       if (result === undefined) throw new Error('empty produce response');
       if (result.errorCode === 0) return result.baseOffset;
       const error = createBrokerError(result.errorCode, { topic, partition, api: 'Produce' });
       if (!error.retriable || attempt > 20) throw error;
       await this.cluster.refreshMetadata({ topics: [topic] });
-      await new Promise((resolve) => setTimeout(resolve, 200));
+      await new Promise((resolve) => setTimeout(resolve, 200)); // backoff before retrying
     }
+  }
+
+  private produce(leader: number, topic: string, partition: number, batch: Buffer, transactionalId: string | null) {
+    return this.cluster.send(
+      leader,
+      Produce,
+      {
+        transactionalId,
+        acks: -1,
+        timeoutMs: 30_000,
+        topicData: [{ name: topic, partitionData: [{ index: partition, records: batch }] }],
+      },
+      { maxVersion: 11 },
+    );
   }
 
   /** Writes `count` records `prefix-<i>` (keys `k-<i>`) to a partition in batches of `batchSize`. */
