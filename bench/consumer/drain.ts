@@ -3,9 +3,9 @@
  * of reading (`for await`, `batches()`, `poll()`), and prints records/s and MB/s of value bytes. Bounded: every run
  * reads exactly the produced records, then stops.
  *
- *   npx tsx bench/consumer/drain.ts [--records 1000000] [--size 100] [--partitions 6] [--runs 3]
+ *   npx tsx bench/consumer/drain.ts [--records 1000000] [--size 100] [--partitions 6] [--runs 3] [--brokers host:port]
  *
- * Uses the cluster named by KAFKA_BROKERS, or starts a single-node broker with the harness (stopped at the end).
+ * Uses the cluster named by `--brokers`, or starts a single-node broker with the harness (stopped at the end).
  * Records are produced once, with Kafka's own `kafka-producer-perf-test`, before anything is measured; each run
  * reads them from offset 0 with a fresh consumer (no group), so runs do not share caches on the client side.
  */
@@ -92,8 +92,10 @@ async function drain(bootstrap: string, topic: string, mode: Mode): Promise<{ ms
 }
 
 async function main(): Promise<void> {
-  let cluster: KafkaCluster | undefined;
-  const bootstrap = process.env.KAFKA_BROKERS ?? (cluster = await startKafka({ nodes: 1 })).bootstrap;
+  const at = process.argv.indexOf('--brokers');
+  const external = at >= 0 ? process.argv[at + 1] : undefined;
+  const cluster: KafkaCluster | undefined = external === undefined ? await startKafka({ nodes: 1 }) : undefined;
+  const bootstrap = external ?? cluster!.bootstrap;
   try {
     const topic = `drain-bench-${Date.now().toString(36)}`;
     console.log(`producing ${RECORDS} records of ${SIZE} bytes into ${PARTITIONS} partitions of ${topic} ...`);
