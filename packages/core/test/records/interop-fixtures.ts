@@ -24,7 +24,11 @@ export interface BatchSpec {
   readonly leaderEpoch: number;
   readonly records: readonly RecordSpec[];
   /** Control batches: the transaction marker written instead of records. */
-  readonly marker?: { readonly type: 'COMMIT' | 'ABORT'; readonly coordinatorEpoch: number; readonly timestamp: number };
+  readonly marker?: {
+    readonly type: 'COMMIT' | 'ABORT';
+    readonly coordinatorEpoch: number;
+    readonly timestamp: number;
+  };
 }
 
 /** Deterministic PRNG (mulberry32) so that every run writes the same fixtures. */

@@ -69,7 +69,13 @@ function expectedRecords(spec: BatchSpec): PlainRecord[] {
     // The end-transaction marker: key = version 0 + type, value = version 0 + coordinator epoch.
     const value = Buffer.alloc(6);
     value.writeInt32BE(spec.marker.coordinatorEpoch, 2);
-    const marker = { offset: spec.baseOffset, timestamp: spec.marker.timestamp, key: controlRecordKey(spec.marker.type), value, headers: [] };
+    const marker = {
+      offset: spec.baseOffset,
+      timestamp: spec.marker.timestamp,
+      key: controlRecordKey(spec.marker.type),
+      value,
+      headers: [],
+    };
     return [plain(marker)];
   }
   return spec.records.map((r) => ({
@@ -109,7 +115,12 @@ describe('batches written by the Java client decode exactly', () => {
         transactional: true,
         records: makeRecords(seed++, 20, 6000n),
       }),
-      batch({ compression, timestampType: 'LogAppendTime', logAppendTime: 1_710_000_000_123, records: makeRecords(seed++, 10, 7000n) }),
+      batch({
+        compression,
+        timestampType: 'LogAppendTime',
+        logAppendTime: 1_710_000_000_123,
+        records: makeRecords(seed++, 10, 7000n),
+      }),
     ]);
   }
   cases.set('v2 control', [
@@ -204,7 +215,9 @@ describe('batches written by the Java client decode exactly', () => {
           expect(b.recordCount).toBe(spec.marker === undefined ? spec.records.length : 1);
           if (spec.marker === undefined) {
             const maxTimestamp =
-              spec.timestampType === 'LogAppendTime' ? spec.logAppendTime : Math.max(...spec.records.map((r) => r.timestamp));
+              spec.timestampType === 'LogAppendTime'
+                ? spec.logAppendTime
+                : Math.max(...spec.records.map((r) => r.timestamp));
             expect(b.maxTimestamp).toBe(maxTimestamp);
             for (const r of b.records()) {
               expect(r.topic).toBe('interop');
@@ -272,7 +285,8 @@ describe('batches written here are read back exactly by the Java client', () => 
       isControl: spec.control,
       initialCapacity: 1024,
     });
-    for (const r of spec.records) builder.appendAt(Number(r.offset - spec.baseOffset), r.timestamp, r.key, r.value, r.headers);
+    for (const r of spec.records)
+      builder.appendAt(Number(r.offset - spec.baseOffset), r.timestamp, r.key, r.value, r.headers);
     const bytes = await builder.build({
       producerId: spec.producerId,
       producerEpoch: spec.producerEpoch,
@@ -315,14 +329,26 @@ describe('batches written here are read back exactly by the Java client', () => 
           producerId: 5n,
           producerEpoch: 0,
           records: [
-            { offset: 3000n, timestamp: 1_700_000_000_000, key: controlRecordKey('ABORT'), value: Buffer.from([0, 0, 0, 0, 0, 1]), headers: [] },
+            {
+              offset: 3000n,
+              timestamp: 1_700_000_000_000,
+              key: controlRecordKey('ABORT'),
+              value: Buffer.from([0, 0, 0, 0, 0, 1]),
+              headers: [],
+            },
           ],
         }),
       ),
     );
     // A retry after an epoch bump: same records, new producer state, CRC recomputed in place.
     const original = await write(
-      batch({ compression: 'lz4', producerId: 10n, producerEpoch: 0, baseSequence: 0, records: makeRecords(seed++, 30, 4000n) }),
+      batch({
+        compression: 'lz4',
+        producerId: 10n,
+        producerEpoch: 0,
+        baseSequence: 0,
+        records: makeRecords(seed++, 30, 4000n),
+      }),
     );
     retried = Buffer.from(original.bytes);
     rewriteProducerState(retried, { producerId: 11n, producerEpoch: 1, baseSequence: 30, isTransactional: true });
@@ -335,7 +361,9 @@ describe('batches written here are read back exactly by the Java client', () => 
     it(`${compression}: Java validates every batch and reads the same records and fields`, () => {
       const mine = written
         .map((w, i) => ({ ...w, java: javaView[i]! }))
-        .filter((w) => (compression === 'control' ? w.spec.control : !w.spec.control && w.spec.compression === compression));
+        .filter((w) =>
+          compression === 'control' ? w.spec.control : !w.spec.control && w.spec.compression === compression,
+        );
       expect(mine.length).toBeGreaterThan(0);
       for (const { spec, java: j } of mine) {
         expect(j.magic).toBe(2);

@@ -51,7 +51,8 @@ export class RecordCursor {
   varlong(): number {
     const buf = this.buf;
     const end = this.end;
-    let p = this.pos;
+    const start = this.pos;
+    let p = start;
     if (p >= end) this.fail('a varlong runs past the end of the records');
     let b = buf[p++]!;
     let raw = b & 0x7f;
@@ -65,7 +66,8 @@ export class RecordCursor {
     }
     this.pos = p;
     if (raw < 0x80000000) return (raw >>> 1) ^ -(raw & 1);
-    return raw % 2 === 0 ? raw / 2 : -(raw + 1) / 2;
+    // Beyond 2^53 the parity is lost in `raw`: take the sign from the first byte.
+    return (buf[start]! & 1) === 0 ? raw / 2 : -(raw + 1) / 2;
   }
 
   /** Reads varint-length-prefixed bytes as a view; a negative length reads as `null` (as Java does). */
