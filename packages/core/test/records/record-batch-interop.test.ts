@@ -14,7 +14,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import {
   type CompressionType,
   controlRecordKey,
-  loadCompressionCodecs,
+  loadRecordCodecs,
   type RecordBatch,
   RecordBatchBuilder,
   RecordBatchReader,
@@ -92,7 +92,7 @@ let dir: string;
 
 beforeAll(async () => {
   dir = mkdtempSync(join(tmpdir(), 'vltava-records-interop-'));
-  await loadCompressionCodecs();
+  await loadRecordCodecs();
 });
 
 afterAll(() => {

@@ -1,6 +1,14 @@
 import { randomBytes } from 'node:crypto';
-import { describe, expect, it } from 'vitest';
-import { crc32c, crc32cUpdate } from './crc32c.js';
+import { beforeAll, describe, expect, it } from 'vitest';
+import {
+  crc32c,
+  crc32cUpdate,
+  crc32cUpdateJs,
+  hasNativeCrc32c,
+  NATIVE_CRC32C_MIN_BYTES,
+  setNativeCrc32c,
+} from './crc32c.js';
+import { loadNativeCrc32c } from './crc32c-native.js';
 
 /** Bit-at-a-time CRC-32C straight from the definition, to check the sliced tables against. */
 function reference(data: Uint8Array): number {
@@ -12,7 +20,9 @@ function reference(data: Uint8Array): number {
   return ~c >>> 0;
 }
 
-describe('crc32c', () => {
+describe('crc32c in JavaScript', () => {
+  beforeAll(() => setNativeCrc32c(undefined));
+
   it('matches the published check values (RFC 3720 B.4 and the CRC catalogue)', () => {
     expect(crc32c(Buffer.from('123456789'))).toBe(0xe3069283);
     expect(crc32c(Buffer.alloc(32, 0))).toBe(0x8a9136aa);
@@ -48,5 +58,21 @@ describe('crc32c', () => {
     let crc = 0;
     for (let at = 0; at < data.length; at += 777) crc = crc32cUpdate(crc, data, at, Math.min(data.length, at + 777));
     expect(crc).toBe(crc32c(data));
+  });
+});
+
+describe('crc32c with the native implementation', () => {
+  it('loads @node-rs/crc32 here and agrees with JavaScript on both sides of the size threshold', async () => {
+    expect(await loadNativeCrc32c()).toBe(true);
+    expect(hasNativeCrc32c()).toBe(true);
+    const data = randomBytes(1 << 20);
+    for (const length of [0, 1, NATIVE_CRC32C_MIN_BYTES - 1, NATIVE_CRC32C_MIN_BYTES, 4097, 1 << 20]) {
+      const start = length === 1 << 20 ? 0 : 5;
+      expect(crc32c(data, start, start + length)).toBe(crc32cUpdateJs(0, data, start, start + length));
+      expect(crc32cUpdate(0x12345678, data, start, start + length)).toBe(
+        crc32cUpdateJs(0x12345678, data, start, start + length),
+      );
+    }
+    expect(crc32c(Buffer.from('123456789'.repeat(100)))).toBe(reference(Buffer.from('123456789'.repeat(100))));
   });
 });

@@ -20,12 +20,14 @@ export {
 } from './compression/compression-type.js';
 export { controlRecordKey, parseControlRecordKey } from './control-record.js';
 export { crc32 } from './crc32.js';
-export { crc32c, crc32cUpdate } from './crc32c.js';
+export { crc32c, crc32cUpdate, hasNativeCrc32c } from './crc32c.js';
+export { loadNativeCrc32c } from './crc32c-native.js';
 export {
   DEFAULT_MAX_DECOMPRESSED_BYTES,
   MIN_MAX_DECOMPRESSED_BYTES,
   maxDecompressedBytesFor,
 } from './decompression-limit.js';
+export { loadRecordCodecs } from './load-record-codecs.js';
 export type { RecordBatchReaderOptions } from './reader-options.js';
 export type {
   ControlRecordType,

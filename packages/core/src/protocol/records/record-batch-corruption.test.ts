@@ -1,13 +1,13 @@
 import { beforeAll, describe, expect, it } from 'vitest';
 import { CorruptRecordError } from '../../errors/client-errors.js';
-import { loadCompressionCodecs } from './compression/compression-codecs.js';
 import { COMPRESSION_TYPES, type CompressionType } from './compression/compression-type.js';
 import { crc32c } from './crc32c.js';
+import { loadRecordCodecs } from './load-record-codecs.js';
 import { RecordBatchBuilder } from './record-batch-builder.js';
 import { RecordBatchReader } from './record-batch-reader.js';
 
 beforeAll(async () => {
-  await loadCompressionCodecs();
+  await loadRecordCodecs();
 });
 
 const T0 = 1_700_000_000_000;

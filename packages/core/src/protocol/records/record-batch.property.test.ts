@@ -1,13 +1,13 @@
 import fc from 'fast-check';
 import { beforeAll, describe, expect, it } from 'vitest';
-import { loadCompressionCodecs } from './compression/compression-codecs.js';
 import { COMPRESSION_TYPES } from './compression/compression-type.js';
+import { loadRecordCodecs } from './load-record-codecs.js';
 import { RecordBatchBuilder } from './record-batch-builder.js';
 import { readRecordBatches } from './record-batch-reader.js';
 import { estimateRecordSizeUpperBound, recordSizeInBytes } from './record-size.js';
 
 beforeAll(async () => {
-  await loadCompressionCodecs();
+  await loadRecordCodecs();
 });
 
 const bytes = fc.oneof(

@@ -1,16 +1,16 @@
 import { beforeAll, describe, expect, it } from 'vitest';
 import { CorruptRecordError, InvalidArgumentError } from '../../errors/client-errors.js';
-import { loadCompressionCodecs } from './compression/compression-codecs.js';
 import { COMPRESSION_TYPES } from './compression/compression-type.js';
 import { controlRecordKey } from './control-record.js';
 import { crc32c } from './crc32c.js';
+import { loadRecordCodecs } from './load-record-codecs.js';
 import { type DecodedRecord, NO_HEADERS, type RecordHeaderInput } from './record.js';
 import { RecordBatchBuilder, type RecordBatchBuilderOptions, rewriteProducerState } from './record-batch-builder.js';
 import { RecordBatchReader, readRecordBatches } from './record-batch-reader.js';
 import { recordSizeInBytes } from './record-size.js';
 
 beforeAll(async () => {
-  await loadCompressionCodecs();
+  await loadRecordCodecs();
 });
 
 interface Input {

@@ -16,7 +16,7 @@ const ZSTD_NAPI_BINDING = 'zstd-napi/binding.js';
 let zstdBackend: ZstdBackend | undefined = zlibZstdBackend();
 let zstdLoadError: unknown;
 let loading: Promise<void> | undefined;
-let loaded = zstdBackend !== undefined;
+let loaded = false;
 const gzip = createGzipCodec();
 let zstd: CompressionCodec | undefined = zstdBackend === undefined ? undefined : createZstdCodec(zstdBackend);
 
@@ -35,13 +35,14 @@ async function loadZstdNapi(): Promise<void> {
 }
 
 /**
- * Loads the codecs that need an asynchronous import: zstd on Node.js before 22.15 comes from the optional
- * package `zstd-napi`. Call once before producing or consuming (the client does it when it starts); later calls
- * return the same promise. Never rejects: a codec that cannot load fails when it is used, with
- * {@link CodecUnavailableError}.
+ * Loads the codecs that need an asynchronous import: zstd from the optional package `zstd-napi`. Before it loads
+ * (and if it cannot), zstd comes from Node.js itself where it has it (22.15+); `zstd-napi` replaces it when it
+ * loads, being 2-3x faster (`bench/records/codecs.ts`). Call once before producing or consuming (the client
+ * does it when it starts, through `loadRecordCodecs`); later calls return the same promise. Never rejects: a
+ * codec that cannot load fails when it is used, with {@link CodecUnavailableError}.
  */
 export function loadCompressionCodecs(): Promise<void> {
-  loading ??= zstdBackend === undefined ? loadZstdNapi() : Promise.resolve();
+  loading ??= loadZstdNapi();
   return loading;
 }
 

