@@ -15,7 +15,10 @@ import {
 } from '../../packages/core/src/protocol/records/index.js';
 import { asyncOpsPerSecond, opsPerSecond, payload, printTable, si } from './measure.js';
 
-const budget = process.argv.includes('--quick') ? 150 : 500;
+const quick = process.argv.includes('--quick');
+const budget = quick ? 150 : 300;
+/** Rounds per cell; the best is reported, so that a machine shared with other work shows its capacity. */
+const rounds = quick ? 1 : 3;
 await loadRecordCodecs();
 const crc = process.argv.includes('--js-crc') ? 'JavaScript' : 'native';
 if (crc === 'JavaScript') setNativeCrc32c(undefined);
@@ -54,10 +57,17 @@ for (const valueSize of valueSizes) {
       const decodeNoCrc = () => {
         for (const batch of new RecordBatchReader(sample, { verifyCrc: false })) checksum += batch.records().length;
       };
-      const encodeRate =
-        (asynchronous ? await asyncOpsPerSecond(async () => encode(), budget) : opsPerSecond(encode, budget)) * count;
-      const decodeRate = opsPerSecond(decode, budget) * count;
-      const decodeNoCrcRate = opsPerSecond(decodeNoCrc, budget) * count;
+      let encodeRate = 0;
+      let decodeRate = 0;
+      let decodeNoCrcRate = 0;
+      for (let round = 0; round < rounds; round++) {
+        const encodeOps = asynchronous
+          ? await asyncOpsPerSecond(async () => encode(), budget)
+          : opsPerSecond(encode, budget);
+        encodeRate = Math.max(encodeRate, encodeOps * count);
+        decodeRate = Math.max(decodeRate, opsPerSecond(decode, budget) * count);
+        decodeNoCrcRate = Math.max(decodeNoCrcRate, opsPerSecond(decodeNoCrc, budget) * count);
+      }
       if (checksum === 0) throw new Error('nothing decoded');
       rows.push({
         value: `${valueSize} B`,
@@ -74,4 +84,4 @@ for (const valueSize of valueSizes) {
   }
 }
 
-printTable(`Record batch v2 (Node ${process.version}, ${crc} CRC-32C, ${budget} ms per cell)`, rows);
+printTable(`Record batch v2 (Node ${process.version}, ${crc} CRC-32C, best of ${rounds} x ${budget} ms)`, rows);

@@ -169,10 +169,12 @@ export class DefaultRecordBatch implements RecordBatch {
       const offsetDelta = c.varint();
       const key = c.bytes();
       const value = c.bytes();
+      if (c.pos > recordEnd) c.fail(`record ${i} declares ${length} bytes but its key and value take more`);
       const headerCount = c.varint();
       let headers: readonly RecordHeader[] = NO_HEADERS;
       if (headerCount !== 0) {
-        if (headerCount < 0 || headerCount > (recordEnd - c.pos) >>> 1) {
+        // Each header takes at least two bytes (two length varints): a larger count cannot be right.
+        if (headerCount < 0 || headerCount > (recordEnd - c.pos) / 2) {
           c.fail(`record ${i} declares ${headerCount} headers in ${recordEnd - c.pos} bytes`);
         }
         const list: RecordHeader[] = new Array(headerCount);
