@@ -15,8 +15,8 @@ beforeAll(async () => {
 
 interface Input {
   timestamp: number;
-  key: Buffer | string | null;
-  value: Buffer | string | null;
+  key: Uint8Array | string | null;
+  value: Uint8Array | string | null;
   headers?: RecordHeaderInput[];
 }
 
@@ -157,6 +157,12 @@ describe('record batch v2 round trip', () => {
       },
     ]);
     expect(fromStrings.equals(fromBuffers)).toBe(true);
+    // Plain Uint8Arrays (not Buffers), short and long, are written the same way too.
+    const long = 'x'.repeat(100);
+    const fromArrays = await encode([
+      { timestamp: T0, key: new Uint8Array(Buffer.from('κλειδί')), value: new Uint8Array(Buffer.from(long)) },
+    ]);
+    expect(fromArrays.equals(await encode([{ timestamp: T0, key: 'κλειδί', value: long }]))).toBe(true);
   });
 
   it('writes an empty batch that reads back with no records', async () => {
