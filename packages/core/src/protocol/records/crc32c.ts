@@ -39,7 +39,7 @@ const WORD_PATH_MIN = 256;
 export type NativeCrc32c = (data: Uint8Array, initial?: number) => number;
 
 /** Inputs from this size up go to the native CRC-32C when it is loaded; shorter ones stay in JavaScript. */
-export const NATIVE_CRC32C_MIN_BYTES = 512;
+export const NATIVE_CRC32C_MIN_BYTES = 256;
 
 let native: NativeCrc32c | undefined;
 
