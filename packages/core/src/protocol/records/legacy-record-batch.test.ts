@@ -157,4 +157,38 @@ describe('legacy message sets (magic 0 and 1) written by the Java client', () =>
       expect((error as Error).message, name).toMatch(message);
     }
   });
+
+  it('any flipped byte or truncation fails with CorruptRecordError or stops cleanly, never another error', () => {
+    const readAll = (data: Buffer, verifyCrc: boolean): 'ok' | 'corrupt' => {
+      try {
+        for (const b of readRecordBatches(data, { verifyCrc })) b.records();
+        return 'ok';
+      } catch (error) {
+        if (!(error instanceof CorruptRecordError)) throw error;
+        return 'corrupt';
+      }
+    };
+    for (const [name, hex] of Object.entries(FIXTURES)) {
+      const data = Buffer.from(hex, 'hex');
+      const first = data.readInt32BE(8) + 12;
+      for (let at = 0; at < data.length; at++) {
+        for (const mask of [0x01, 0x80, 0xff]) {
+          const damaged = Buffer.from(data);
+          damaged[at]! ^= mask;
+          const outcome = readAll(damaged, true);
+          // In a one-message fixture (a compressed wrapper), everything from the CRC on is covered by the CRC or is
+          // the CRC; the offset and size fields are not.
+          if (first === data.length && at >= 12) expect(outcome, `${name}: flip ${mask} at ${at}`).toBe('corrupt');
+          readAll(damaged, false);
+        }
+      }
+      for (let cut = 17; cut < first; cut++) {
+        const truncated = Buffer.from(data.subarray(0, cut));
+        truncated.writeInt32BE(cut - 12, 8);
+        expect(readAll(truncated, true), `${name}: cut at ${cut}`).toBe('corrupt');
+        truncated.writeUInt32BE(crc32(truncated, 16, cut), 12);
+        expect(readAll(truncated, false), `${name}: cut at ${cut}, CRC fixed`).toBe('corrupt');
+      }
+    }
+  });
 });
