@@ -12,7 +12,11 @@ import {
 import { createBrokerError } from '../errors/index.js';
 import { isKafkaError, type KafkaError } from '../errors/kafka-error.js';
 import type { ApiDefinition } from '../protocol/messages/api-definition.js';
-import { ApiVersions, type ApiVersionsRequest, type ApiVersionsResponse } from '../protocol/messages/generated/api-versions.js';
+import {
+  ApiVersions,
+  type ApiVersionsRequest,
+  type ApiVersionsResponse,
+} from '../protocol/messages/generated/api-versions.js';
 import { SaslAuthenticate } from '../protocol/messages/generated/sasl-authenticate.js';
 import { SaslHandshake } from '../protocol/messages/generated/sasl-handshake.js';
 import { Reader } from '../protocol/primitives/reader.js';

@@ -30,7 +30,7 @@ const CODECS: readonly CompressionType[] = ['none', 'gzip', 'snappy', 'lz4', 'zs
 const LEGACY_CODECS: readonly CompressionType[] = ['none', 'gzip', 'snappy', 'lz4'];
 
 async function java(...args: string[]): Promise<string> {
-  const { stdout } = await execFileAsync('java', ['-cp', kafkaClientsClasspath(), PROGRAM, ...args], {
+  const { stdout } = await execFileAsync('java', ['-cp', await kafkaClientsClasspath(), PROGRAM, ...args], {
     maxBuffer: 512 * 1024 * 1024,
     timeout: 120_000,
   });

@@ -29,7 +29,10 @@ export type FakeReply =
   | 'close';
 
 /** Decides how to answer one request. Return undefined for the default answer. */
-export type FakeHandler = (request: FakeRequest, socket: Socket) => FakeReply | undefined | Promise<FakeReply | undefined>;
+export type FakeHandler = (
+  request: FakeRequest,
+  socket: Socket,
+) => FakeReply | undefined | Promise<FakeReply | undefined>;
 
 /**
  * A fake Kafka broker on 127.0.0.1 for fault injection: it decodes requests with the same generated codecs the
@@ -78,31 +81,33 @@ export class FakeBroker {
       const request = decodeRequest(frame);
       this.requests.push(request);
       // Answer in order, as a real broker does, even when a handler is slow.
-      chain = chain.then(async () => {
-        const reply = (await handler(request, socket)) ?? defaultReply(request, this.port);
-        if (socket.destroyed) return;
-        if (reply === 'ignore') return;
-        if (reply === 'close') {
-          socket.destroy();
-          return;
-        }
-        if ('raw' in reply) {
-          socket.write(reply.raw);
-          return;
-        }
-        const bytes = encodeResponse(request, reply.response, reply.correlationId ?? request.correlationId);
-        if (reply.splitEvery === undefined) {
-          socket.write(bytes);
-        } else {
-          for (let i = 0; i < bytes.length; i += reply.splitEvery) {
-            socket.write(bytes.subarray(i, i + reply.splitEvery));
-            await new Promise((resolve) => setImmediate(resolve));
+      chain = chain
+        .then(async () => {
+          const reply = (await handler(request, socket)) ?? defaultReply(request, this.port);
+          if (socket.destroyed) return;
+          if (reply === 'ignore') return;
+          if (reply === 'close') {
+            socket.destroy();
+            return;
           }
-        }
-      }).catch((error: unknown) => {
-        this.failures.push(error);
-        socket.destroy();
-      });
+          if ('raw' in reply) {
+            socket.write(reply.raw);
+            return;
+          }
+          const bytes = encodeResponse(request, reply.response, reply.correlationId ?? request.correlationId);
+          if (reply.splitEvery === undefined) {
+            socket.write(bytes);
+          } else {
+            for (let i = 0; i < bytes.length; i += reply.splitEvery) {
+              socket.write(bytes.subarray(i, i + reply.splitEvery));
+              await new Promise((resolve) => setImmediate(resolve));
+            }
+          }
+        })
+        .catch((error: unknown) => {
+          this.failures.push(error);
+          socket.destroy();
+        });
     });
     socket.on('data', (chunk: Buffer) => {
       try {
@@ -145,7 +150,11 @@ function defaultReply(request: FakeRequest, port: number): FakeReply {
       return {
         response: {
           errorCode: 0,
-          apiKeys: apis.map((api) => ({ apiKey: api.apiKey, minVersion: api.minVersion, maxVersion: api.maxStableVersion })),
+          apiKeys: apis.map((api) => ({
+            apiKey: api.apiKey,
+            minVersion: api.minVersion,
+            maxVersion: api.maxStableVersion,
+          })),
           throttleTimeMs: 0,
           supportedFeatures: [],
           finalizedFeaturesEpoch: -1n,
