@@ -127,6 +127,8 @@ export class Consumer<K = Buffer | null, V = Buffer | null>
   private connecting: Promise<void> | undefined;
   private connected = false;
   private closing: Promise<void> | undefined;
+  /** Set as soon as `close()` is called. */
+  private closed = false;
   private closeAutoCommit = true;
   private autoCommitTimer: NodeJS.Timeout | undefined;
   private autoCommitRunning = false;
@@ -262,7 +264,12 @@ export class Consumer<K = Buffer | null, V = Buffer | null>
    * when `close()` was called is not committed. Idempotent.
    */
   close(options: CloseOptions = {}): Promise<void> {
-    this.closing ??= this.doClose(options);
+    if (this.closing === undefined) {
+      // Set before doClose runs: the leave it starts commits (or not) synchronously up to its first await.
+      this.closed = true;
+      this.closeAutoCommit = options.autoCommit ?? this.options.enableAutoCommit;
+      this.closing = this.doClose(options);
+    }
     return this.closing;
   }
 
@@ -272,7 +279,6 @@ export class Consumer<K = Buffer | null, V = Buffer | null>
   }
 
   private async doClose(options: CloseOptions): Promise<void> {
-    this.closeAutoCommit = options.autoCommit ?? this.options.enableAutoCommit;
     const timeoutMs = options.timeoutMs ?? 30_000;
     this.delivery.acknowledgePolled();
     this.delivery.close();
@@ -817,7 +823,7 @@ export class Consumer<K = Buffer | null, V = Buffer | null>
   /** Commits the acknowledged offsets of partitions about to be revoked (with auto-commit, or on close). */
   private async commitBeforeRevoke(partitions: readonly TopicPartition[]): Promise<void> {
     const committer = this.committer;
-    const autoCommit = this.closing !== undefined ? this.closeAutoCommit : this.options.enableAutoCommit;
+    const autoCommit = this.closed ? this.closeAutoCommit : this.options.enableAutoCommit;
     if (committer === undefined || !autoCommit) return;
     const generation = this.generation();
     if (generation === undefined) return;
@@ -903,7 +909,7 @@ export class Consumer<K = Buffer | null, V = Buffer | null>
 
   private async autoCommit(): Promise<void> {
     const committer = this.committer;
-    if (committer === undefined || this.autoCommitRunning || this.closing !== undefined) return;
+    if (committer === undefined || this.autoCommitRunning || this.closed) return;
     const generation = this.generation();
     if (generation === undefined) return;
     const entries = committer.acknowledgedOffsets();
@@ -924,7 +930,7 @@ export class Consumer<K = Buffer | null, V = Buffer | null>
   private refreshPattern(): void {
     this.stopPatternTimer();
     const run = async () => {
-      if (this.subscriptions.type !== 'pattern' || this.closing !== undefined) return;
+      if (this.subscriptions.type !== 'pattern' || this.closed) return;
       try {
         const snapshot = await this.cluster.refreshMetadata({ allTopics: true });
         if (this.subscriptions.matchTopics(snapshot.topics.values())) {
@@ -934,7 +940,7 @@ export class Consumer<K = Buffer | null, V = Buffer | null>
       } catch (error) {
         this.logger.debug('pattern subscription refresh failed', { error: String(error) });
       }
-      if (this.subscriptions.type === 'pattern' && this.closing === undefined) {
+      if (this.subscriptions.type === 'pattern' && !this.closed) {
         this.patternTimer = setTimeout(() => void run(), this.cluster.options.metadataMaxAgeMs);
         this.patternTimer.unref();
       }
@@ -963,7 +969,7 @@ export class Consumer<K = Buffer | null, V = Buffer | null>
   }
 
   private checkOpen(call: string): void {
-    if (this.closing !== undefined) {
+    if (this.closed) {
       throw new ClientClosedError(`${call}() was called on a closed consumer`);
     }
   }

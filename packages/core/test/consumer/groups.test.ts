@@ -12,6 +12,7 @@ import {
   type ConsumerRebalanceListener,
   type ConsumerRecord,
   deserializers,
+  GroupMembershipError,
   type GroupProtocol,
   MaxPollIntervalExceededError,
   type PartitionAssignor,
@@ -184,6 +185,18 @@ describe.each(['classic', 'consumer'] as const)('consumer groups (%s protocol)',
     expect((await c.committed([tp]))[0]?.offset).toBe(20n);
   });
 
+  it('close({ autoCommit: false }) leaves without committing', async () => {
+    const topic = await topicWith(1, 10);
+    const groupId = uniqueName('g');
+    const c = consumer(groupId, { autoCommitIntervalMs: 60_000 });
+    c.subscribe([topic]);
+    await pollUntil(c, 10);
+    await c.poll({ timeoutMs: 0 });
+    await c.close({ autoCommit: false, timeoutMs: 10_000 });
+    const probe = consumer(groupId);
+    expect((await probe.committed([{ topic, partition: 0 }]))[0]?.offset).toBeNull();
+  });
+
   it('for await: on break the record in hand is not committed, so a restart reads it again', async () => {
     const topic = await topicWith(1, 20);
     const groupId = uniqueName('g');
@@ -337,6 +350,58 @@ describe.each(['classic', 'consumer'] as const)('consumer groups (%s protocol)',
     expect(b.assignment()).toHaveLength(2);
     await readerA2.stop();
     await readerB.stop();
+  });
+});
+
+describe('consumer protocol specifics (KIP-848)', () => {
+  const producer = new TestProducer(brokers);
+  const open: Consumer<unknown, unknown>[] = [];
+  afterAll(async () => {
+    await Promise.all(open.map((c) => c.close({ timeoutMs: 5000 })));
+    producer.close();
+  });
+
+  it('asks for the server-side assignor named by groupRemoteAssignor', async () => {
+    const topic = uniqueName('remote');
+    await producer.createTopic(topic, 4);
+    const groupId = uniqueName('g');
+    const make = (groupRemoteAssignor: string) => {
+      const c: StringConsumer = new Consumer({
+        brokers,
+        groupId,
+        groupProtocol: 'consumer',
+        groupRemoteAssignor,
+        autoOffsetReset: 'earliest',
+        logLevel: 'error',
+        valueDeserializer: deserializers.string,
+      });
+      open.push(c as Consumer<unknown, unknown>);
+      return c;
+    };
+    const a = make('range');
+    const b = make('range');
+    a.subscribe([topic]);
+    b.subscribe([topic]);
+    const readerA = readInBackground(a);
+    const readerB = readInBackground(b);
+    await waitFor(() => a.assignment().length === 2 && b.assignment().length === 2, 'two partitions each', 30_000);
+    // The range assignor gives each member a contiguous range of partitions.
+    for (const c of [a, b]) {
+      const [first, second] = c.assignment().map((tp) => tp.partition);
+      expect(second! - first!).toBe(1);
+    }
+    await readerA.stop();
+    await readerB.stop();
+
+    // An assignor the broker does not have is an error the application sees.
+    const unknown = make('no-such-assignor');
+    unknown.subscribe([topic]);
+    const error = await unknown.poll({ timeoutMs: 10_000 }).then(
+      () => undefined,
+      (e: unknown) => e,
+    );
+    expect(error).toBeInstanceOf(GroupMembershipError);
+    expect((error as GroupMembershipError).kafkaErrorName).toBe('UNSUPPORTED_ASSIGNOR');
   });
 });
 

@@ -276,6 +276,31 @@ describe('consumer without a group (assign)', () => {
     expect((await pollUntil(none, 1))[0]!.offset).toBe(99n);
   });
 
+  it('offsets are exact 64-bit values', async () => {
+    const c = consumer({ autoOffsetReset: 'none' });
+    c.assign([{ topic, partition: 2 }]);
+    const huge = 2n ** 62n + 7n; // far beyond what a double holds exactly
+    c.seek({ topic, partition: 2 }, huge);
+    expect(await c.position({ topic, partition: 2 })).toBe(huge);
+    const error = await c.poll({ timeoutMs: 10_000 }).then(
+      () => undefined,
+      (e: unknown) => e,
+    );
+    expect((error as FetchOffsetOutOfRangeError).offset).toBe(huge);
+  });
+
+  it('fetchMinBytes and fetchMaxWaitMs make the broker wait for data', async () => {
+    const c = consumer({ fetchMinBytes: 10 * 1024 * 1024, fetchMaxWaitMs: 400 });
+    c.assign([{ topic, partition: 1 }]);
+    c.seekToEnd();
+    await c.position({ topic, partition: 1 });
+    await c.poll({ timeoutMs: 1500 });
+    // Nothing new arrives, so every fetch waits the full fetchMaxWaitMs for 10 MiB that never come.
+    const metrics = c.metrics();
+    expect(metrics.fetchRequests).toBeGreaterThan(0);
+    expect(metrics.fetchLatencyMaxMs).toBeGreaterThanOrEqual(380);
+  });
+
   it('a failing deserializer stops at its record with RecordDeserializationError until sought past', async () => {
     const c = consumer({ valueDeserializer: deserializers.json<unknown>() });
     c.assign([{ topic, partition: 0 }]);
