@@ -4,8 +4,8 @@ import type { PartitionInfo } from '../cluster/metadata.js';
 import { ClientClosedError, InvalidArgumentError, KafkaTimeoutError } from '../errors/client-errors.js';
 import { isKafkaError, type KafkaError } from '../errors/kafka-error.js';
 import { ConsumerGroupHeartbeat } from '../protocol/messages/generated/consumer-group-heartbeat.js';
-import { loadCompressionCodecs } from '../protocol/records/compression/compression-codecs.js';
 import { maxDecompressedBytesFor } from '../protocol/records/decompression-limit.js';
+import { loadRecordCodecs } from '../protocol/records/load-record-codecs.js';
 import type { Logger } from '../utils/logger.js';
 import { createAssignor, type PartitionAssignor } from './assignors/index.js';
 import { CommitFailedError, InvalidGroupStateError } from './consumer-errors.js';
@@ -244,7 +244,7 @@ export class Consumer<K = Buffer | null, V = Buffer | null>
    */
   connect(): Promise<void> {
     this.connecting ??= (async () => {
-      await loadCompressionCodecs();
+      await loadRecordCodecs();
       await this.cluster.connect();
       this.cluster.onMetadata(() => this.onMetadata());
       this.connected = true;

@@ -7,8 +7,8 @@ import { EndTxn } from '../../../src/protocol/messages/generated/end-txn.js';
 import { IncrementalAlterConfigs } from '../../../src/protocol/messages/generated/incremental-alter-configs.js';
 import { InitProducerId } from '../../../src/protocol/messages/generated/init-producer-id.js';
 import { Produce } from '../../../src/protocol/messages/generated/produce.js';
-import { loadCompressionCodecs } from '../../../src/protocol/records/compression/compression-codecs.js';
 import type { CompressionType } from '../../../src/protocol/records/compression/compression-type.js';
+import { loadRecordCodecs } from '../../../src/protocol/records/load-record-codecs.js';
 import type { RecordHeaderInput } from '../../../src/protocol/records/record.js';
 import { RecordBatchBuilder } from '../../../src/protocol/records/record-batch-builder.js';
 
@@ -38,7 +38,7 @@ export class TestProducer {
     partitions: number,
     options: { replicationFactor?: number; configs?: Record<string, string>; assignments?: number[][] } = {},
   ): Promise<void> {
-    await loadCompressionCodecs();
+    await loadRecordCodecs();
     const connection = await this.cluster.anyConnection();
     const response = await connection.send(CreateTopics, {
       topics: [
