@@ -8,6 +8,7 @@ import type { FetchBuffer } from './fetch-buffer.js';
 import { FetchSession, type SessionPartition, type SessionRequest } from './fetch-session.js';
 import { readFetchedPartition } from './fetched-partition.js';
 import type { PartitionState } from './partition-state.js';
+import { RetryTimer } from './retry-timer.js';
 import type { SubscriptionState } from './subscription-state.js';
 
 /** The connection lane of Fetch requests: long polls never delay other traffic to the same broker. */
@@ -100,8 +101,7 @@ export class Fetcher {
   private enabled = false;
   private closed = false;
   private passScheduled = false;
-  private retryTimer: NodeJS.Timeout | undefined;
-  private retryAt = Number.POSITIVE_INFINITY;
+  private readonly retryTimer = new RetryTimer(() => this.wake());
   private metadataRefreshPending = false;
   /** Fetch counters. */
   readonly metrics: FetchMetrics = {
@@ -145,7 +145,7 @@ export class Fetcher {
   close(): void {
     this.closed = true;
     this.enabled = false;
-    if (this.retryTimer !== undefined) clearTimeout(this.retryTimer);
+    this.retryTimer.cancel();
   }
 
   private pass(): void {
@@ -446,17 +446,6 @@ export class Fetcher {
   }
 
   private wakeAt(at: number): void {
-    if (this.closed || (this.retryTimer !== undefined && this.retryAt <= at)) return;
-    if (this.retryTimer !== undefined) clearTimeout(this.retryTimer);
-    this.retryAt = at;
-    this.retryTimer = setTimeout(
-      () => {
-        this.retryTimer = undefined;
-        this.retryAt = Number.POSITIVE_INFINITY;
-        this.wake();
-      },
-      Math.max(0, at - Date.now()),
-    );
-    this.retryTimer.unref();
+    if (!this.closed) this.retryTimer.fireAt(at);
   }
 }

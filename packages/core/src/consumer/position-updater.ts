@@ -6,6 +6,7 @@ import type { LeaderEpochValidator } from './leader-epoch-validator.js';
 import { type GroupGeneration, NO_GENERATION, type OffsetCommitter } from './offset-committer.js';
 import { EARLIEST_TIMESTAMP, LATEST_TIMESTAMP, type OffsetLookup } from './offset-lookup.js';
 import type { PartitionState } from './partition-state.js';
+import { RetryTimer } from './retry-timer.js';
 import type { SubscriptionState } from './subscription-state.js';
 import { formatPartition, partitionKey } from './topic-partition.js';
 
@@ -53,8 +54,7 @@ export class PositionUpdater {
   private readonly validator: LeaderEpochValidator;
   private readonly options: PositionUpdaterOptions;
   private scheduled = false;
-  private timer: NodeJS.Timeout | undefined;
-  private timerAt = Number.POSITIVE_INFINITY;
+  private readonly retryTimer = new RetryTimer(() => this.wake());
   private closed = false;
   private attempts = new Map<string, number>();
 
@@ -83,7 +83,7 @@ export class PositionUpdater {
   /** Stops for good. */
   close(): void {
     this.closed = true;
-    if (this.timer !== undefined) clearTimeout(this.timer);
+    this.retryTimer.cancel();
   }
 
   /** True when every assigned partition that is not failed has a valid position. */
@@ -349,17 +349,6 @@ export class PositionUpdater {
   }
 
   private wakeAt(at: number): void {
-    if (this.closed || (this.timer !== undefined && this.timerAt <= at)) return;
-    if (this.timer !== undefined) clearTimeout(this.timer);
-    this.timerAt = at;
-    this.timer = setTimeout(
-      () => {
-        this.timer = undefined;
-        this.timerAt = Number.POSITIVE_INFINITY;
-        this.wake();
-      },
-      Math.max(0, at - Date.now()),
-    );
-    this.timer.unref();
+    if (!this.closed) this.retryTimer.fireAt(at);
   }
 }
