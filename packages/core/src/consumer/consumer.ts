@@ -86,6 +86,16 @@ export interface ConsumerGroupMetadata {
 }
 
 /** Callback of {@link Consumer.commitAsync}. */
+/** Backpressure pauses of a consumer: see {@link Consumer.backpressure}. */
+export interface ConsumerBackpressure {
+  /** Stops fetching these partitions (assigned or not) until resumed. Buffered records are still delivered. */
+  pause(partitions: readonly TopicPartition[]): void;
+  /** Resumes fetching partitions paused by {@link ConsumerBackpressure.pause}. */
+  resume(partitions: readonly TopicPartition[]): void;
+  /** Partitions whose fetching is paused for backpressure. */
+  paused(): TopicPartition[];
+}
+
 export type CommitCallback = (error: KafkaError | undefined, offsets: readonly TopicPartitionOffset[]) => void;
 
 /**
@@ -594,6 +604,22 @@ export class Consumer<K = Buffer | null, V = Buffer | null>
     this.fetcher.wake();
     this.delivery.notify();
   }
+
+  /**
+   * Backpressure pauses, for layers built on the consumer (the Rx and stream adapters) and for applications that
+   * buffer records themselves: `backpressure.pause(partitions)` stops *fetching* those partitions until
+   * `backpressure.resume(partitions)`; records already buffered are still delivered. These pauses are kept apart
+   * from {@link pause}/{@link resume}, which belong to the application: neither lifts the other's pauses.
+   */
+  readonly backpressure: ConsumerBackpressure = {
+    pause: (partitions) => {
+      this.subscriptions.pauseFetching(partitions);
+    },
+    resume: (partitions) => {
+      if (this.subscriptions.resumeFetching(partitions)) this.fetcher.wake();
+    },
+    paused: () => this.subscriptions.fetchingPaused(),
+  };
 
   /** The assigned partitions the application paused. Java: `paused`. */
   paused(): TopicPartition[] {

@@ -10,6 +10,7 @@ export {
   type CommitCallback,
   type CommittedOffsetInfo,
   Consumer,
+  type ConsumerBackpressure,
   type ConsumerGroupMetadata,
   type OffsetForTime,
   type PollOptions,

@@ -21,6 +21,8 @@ export class SubscriptionState {
   private matched = new Set<string>();
   private readonly assigned = new Map<string, PartitionState>();
   private readonly userPaused = new Set<string>();
+  /** Partitions whose fetching a layer above (Rx, streams) paused for backpressure; apart from user pauses. */
+  private readonly flowPaused = new Set<string>();
   private readonly onDiscard: (state: PartitionState) => void;
 
   /** @param onDiscard Called when a partition's prefetched data becomes invalid (seek, reset, removal). */
@@ -215,11 +217,48 @@ export class SubscriptionState {
   }
 
   /**
-   * True when the partition may be fetched: assigned, with a valid position, not paused by the application and
-   * not being revoked. (Whether its buffer has room is the fetch buffer's call.)
+   * Stops fetching partitions for backpressure, on behalf of a layer above the consumer. Unlike {@link pause}, records
+   * already buffered are still delivered, unassigned partitions are accepted (the pause applies if they come back),
+   * and the application's own pauses are not touched.
+   */
+  pauseFetching(partitions: readonly TopicPartition[]): void {
+    for (const tp of partitions) {
+      checkPartition(tp, 'backpressure.pause');
+      this.flowPaused.add(partitionKey(tp.topic, tp.partition));
+    }
+  }
+
+  /** Lifts backpressure pauses set by {@link pauseFetching}. Returns true when any partition was resumed. */
+  resumeFetching(partitions: readonly TopicPartition[]): boolean {
+    let resumed = false;
+    for (const tp of partitions) {
+      checkPartition(tp, 'backpressure.resume');
+      resumed = this.flowPaused.delete(partitionKey(tp.topic, tp.partition)) || resumed;
+    }
+    return resumed;
+  }
+
+  /** Partitions (assigned or not) whose fetching is paused for backpressure, sorted. */
+  fetchingPaused(): TopicPartition[] {
+    return sortPartitions(
+      [...this.flowPaused].map((key) => {
+        const at = key.lastIndexOf(':');
+        return { topic: key.slice(0, at), partition: Number(key.slice(at + 1)) };
+      }),
+    );
+  }
+
+  /**
+   * True when the partition may be fetched: assigned, with a valid position, not paused by the application or for
+   * backpressure, and not being revoked. (Whether its buffer has room is the fetch buffer's call.)
    */
   isFetchable(state: PartitionState): boolean {
-    return state.state === 'fetching' && !state.revoking && !this.isPaused(state.key);
+    return (
+      state.state === 'fetching' &&
+      !state.revoking &&
+      !this.isPaused(state.key) &&
+      (this.flowPaused.size === 0 || !this.flowPaused.has(state.key))
+    );
   }
 
   /** Clears prefetched data of a partition (after a seek or reset). */

@@ -186,6 +186,28 @@ describe('consumer without a group (assign)', () => {
     expect(resumed.map((r) => r.value)).toEqual([...values('p0', 0, 100), 'with-headers']);
   });
 
+  it('backpressure pauses stop fetching a partition, apart from the application pauses', async () => {
+    const c = consumer({ valueDeserializer: deserializers.string });
+    c.assign(all);
+    c.backpressure.pause([{ topic, partition: 1 }]);
+    c.pause([{ topic, partition: 2 }]);
+    expect(c.backpressure.paused()).toEqual([{ topic, partition: 1 }]);
+    expect(c.paused()).toEqual([{ topic, partition: 2 }]);
+    const first = await pollUntil(c, 101);
+    expect(first.every((r) => r.partition === 0)).toBe(true);
+    expect((await c.poll({ timeoutMs: 300 })).count).toBe(0);
+    // Lifting the application's pause does not lift backpressure, and the other way round.
+    c.resume([{ topic, partition: 1 }]);
+    expect((await c.poll({ timeoutMs: 300 })).count).toBe(0);
+    c.backpressure.resume([{ topic, partition: 2 }]);
+    expect(c.paused()).toEqual([{ topic, partition: 2 }]);
+    c.backpressure.resume([{ topic, partition: 1 }]);
+    expect(c.backpressure.paused()).toEqual([]);
+    const resumed = await pollUntil(c, 100);
+    expect(resumed.map((r) => r.value)).toEqual(values('p1', 0, 100));
+    expect((await c.poll({ timeoutMs: 300 })).count).toBe(0);
+  });
+
   it('beginningOffsets, endOffsets, offsetsForTimes, partitionsForTopic and topics', async () => {
     const c = consumer();
     expect(await c.beginningOffsets(all)).toEqual(all.map((tp) => ({ ...tp, offset: 0n })));
