@@ -37,7 +37,7 @@ export class BrokerConnection {
   /** Resolves with a ready connection, connecting (after any backoff) if needed. */
   get(): Promise<Connection> {
     const current = this.current;
-    if (current !== undefined && current.ready) return Promise.resolve(current);
+    if (current?.ready) return Promise.resolve(current);
     if (this.fatal !== undefined) return Promise.reject(this.fatal);
     this.pending ??= this.open().finally(() => {
       this.pending = undefined;

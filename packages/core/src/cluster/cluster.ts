@@ -69,9 +69,16 @@ export class Cluster {
   private readonly abort = new AbortController();
   private metadataTimer: NodeJS.Timeout | undefined;
 
-  constructor(options: ResolvedClientOptions) {
+  /**
+   * Whether metadata requests may auto-create the topics they name, when the broker allows it
+   * (`auto.create.topics.enable`). Java: allow.auto.create.topics (producer and consumer, default true).
+   */
+  allowAutoTopicCreation: boolean;
+
+  constructor(options: ResolvedClientOptions, settings: { allowAutoTopicCreation?: boolean } = {}) {
     this.options = options;
     this.logger = options.logger;
+    this.allowAutoTopicCreation = settings.allowAutoTopicCreation ?? false;
   }
 
   /** The latest metadata snapshot. */
@@ -334,7 +341,7 @@ export class Cluster {
           Metadata,
           {
             topics: allTopics ? null : topics.map((name) => ({ name, topicId: ZERO_UUID })),
-            allowAutoTopicCreation: false,
+            allowAutoTopicCreation: this.allowAutoTopicCreation && !allTopics,
             includeTopicAuthorizedOperations: false,
           },
           { version },

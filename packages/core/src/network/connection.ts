@@ -12,7 +12,11 @@ import {
 import { createBrokerError } from '../errors/index.js';
 import { isKafkaError, type KafkaError } from '../errors/kafka-error.js';
 import type { ApiDefinition } from '../protocol/messages/api-definition.js';
-import { ApiVersions, type ApiVersionsResponse } from '../protocol/messages/generated/api-versions.js';
+import {
+  ApiVersions,
+  type ApiVersionsRequest,
+  type ApiVersionsResponse,
+} from '../protocol/messages/generated/api-versions.js';
 import { SaslAuthenticate } from '../protocol/messages/generated/sasl-authenticate.js';
 import { SaslHandshake } from '../protocol/messages/generated/sasl-handshake.js';
 import { Reader } from '../protocol/primitives/reader.js';
@@ -130,6 +134,8 @@ export class Connection {
   private inFlightHead = 0;
   /** Not yet written. */
   private queue: QueuedRequest[] = [];
+  /** Handshake requests (ApiVersions, SASL) not yet written: they go before {@link queue}, even while it waits. */
+  private handshakeQueue: QueuedRequest[] = [];
   private queueHead = 0;
   private flushScheduled = false;
   private socketBlocked = false;
@@ -138,6 +144,7 @@ export class Connection {
   private reauthTimer: NodeJS.Timeout | undefined;
   private brokerVersions: ReadonlyMap<number, VersionRange> = new Map();
   private features: ReadonlyMap<string, number> = new Map();
+  private authenticationCount = 0;
   private readonly clientIdBytes: Buffer;
 
   constructor(options: ConnectionOptions) {
@@ -172,6 +179,11 @@ export class Connection {
   /** Requests waiting to be written. */
   get queuedCount(): number {
     return this.queue.length - this.queueHead;
+  }
+
+  /** SASL authentications completed on this connection: 1 after connect, +1 per re-authentication (KIP-368). */
+  get authentications(): number {
+    return this.authenticationCount;
   }
 
   /** The broker's supported versions per API key, as ApiVersions reported them. */
@@ -354,12 +366,12 @@ export class Connection {
       clientSoftwareName: this.options.clientSoftwareName ?? 'vltava',
       clientSoftwareVersion: this.options.clientSoftwareVersion ?? '0.0.0',
     };
-    let response = await this.enqueue(ApiVersions, ApiVersions.maxVersion, request, {});
+    let response = await this.enqueue(API_VERSIONS_WITH_DOWNGRADE, ApiVersions.maxStableVersion, request, {});
     if (response.errorCode === UNSUPPORTED_VERSION) {
       // The broker does not know our ApiVersions version; it answered in v0 with its own range (KIP-511).
       const brokerRange = response.apiKeys.find((k) => k.apiKey === ApiVersions.apiKey);
       const version = Math.min(ApiVersions.maxVersion, brokerRange?.maxVersion ?? 0);
-      response = await this.enqueue(ApiVersions, version, request, {});
+      response = await this.enqueue(API_VERSIONS_WITH_DOWNGRADE, version, request, {});
     }
     if (response.errorCode !== 0) {
       throw createBrokerError(response.errorCode, { broker: this.label, api: 'ApiVersions' });
@@ -404,6 +416,7 @@ export class Connection {
           return reply.authBytes;
         },
       });
+      this.authenticationCount++;
       this.scheduleReauthentication(mechanism, Number(sessionLifetimeMs));
     } finally {
       this.authenticating = false;
@@ -487,7 +500,12 @@ export class Connection {
       };
       const timeoutMs = options.timeoutMs ?? this.options.requestTimeoutMs;
       entry.timer = setTimeout(() => this.onTimeout(entry, timeoutMs), timeoutMs);
-      this.queue.push(entry);
+      if (this.authenticating || this.state === 'connecting') {
+        if (HANDSHAKE_APIS.has(api.apiKey)) this.handshakeQueue.push(entry);
+        else this.queue.push(entry);
+      } else {
+        this.queue.push(entry);
+      }
       this.scheduleFlush();
     });
   }
@@ -528,31 +546,23 @@ export class Connection {
     const socket = this.socket;
     if (socket === undefined || this.state === 'closed') return;
     let corked = false;
-    while (this.queueHead < this.queue.length && !this.socketBlocked) {
-      const entry = this.queue[this.queueHead]!;
-      if (this.authenticating && !HANDSHAKE_APIS.has(entry.apiKey)) break;
-      if (entry.expectResponse && this.inFlightCount >= this.options.maxInFlightRequests) break;
-      this.queue[this.queueHead++] = undefined as unknown as QueuedRequest;
+    const cork = () => {
       if (!corked) {
         socket.cork();
         corked = true;
       }
-      entry.written = true;
-      let accepted = true;
-      const last = entry.chunks.length - 1;
-      for (let i = 0; i < last; i++) accepted = socket.write(entry.chunks[i]!) && accepted;
-      if (entry.expectResponse) {
-        accepted = socket.write(entry.chunks[last]!) && accepted;
-        this.inFlight.push(entry);
-      } else {
-        accepted =
-          socket.write(entry.chunks[last]!, (error) => {
-            clearTimeout(entry.timer);
-            if (error) entry.reject(this.brokenError(error));
-            else entry.resolve(undefined);
-          }) && accepted;
-      }
-      if (!accepted) this.socketBlocked = true;
+    };
+    // Handshake requests first: during (re-)authentication nothing else may be written.
+    while (this.handshakeQueue.length > 0 && !this.socketBlocked) {
+      cork();
+      this.write(socket, this.handshakeQueue.shift()!);
+    }
+    while (!this.authenticating && this.queueHead < this.queue.length && !this.socketBlocked) {
+      const entry = this.queue[this.queueHead]!;
+      if (entry.expectResponse && this.inFlightCount >= this.options.maxInFlightRequests) break;
+      this.queue[this.queueHead++] = undefined as unknown as QueuedRequest;
+      cork();
+      this.write(socket, entry);
     }
     if (this.queueHead === this.queue.length) {
       this.queue = [];
@@ -562,6 +572,25 @@ export class Connection {
       this.queueHead = 0;
     }
     if (corked) socket.uncork();
+  }
+
+  private write(socket: Socket, entry: QueuedRequest): void {
+    entry.written = true;
+    let accepted = true;
+    const last = entry.chunks.length - 1;
+    for (let i = 0; i < last; i++) accepted = socket.write(entry.chunks[i]!) && accepted;
+    if (entry.expectResponse) {
+      accepted = socket.write(entry.chunks[last]!) && accepted;
+      this.inFlight.push(entry);
+    } else {
+      accepted =
+        socket.write(entry.chunks[last]!, (error) => {
+          clearTimeout(entry.timer);
+          if (error) entry.reject(this.brokenError(error));
+          else entry.resolve(undefined);
+        }) && accepted;
+    }
+    if (!accepted) this.socketBlocked = true;
   }
 
   private onTimeout(entry: QueuedRequest, timeoutMs: number): void {
@@ -580,6 +609,8 @@ export class Connection {
     }
     const index = this.queue.indexOf(entry, this.queueHead);
     if (index >= 0) this.queue.splice(index, 1);
+    const handshakeIndex = this.handshakeQueue.indexOf(entry);
+    if (handshakeIndex >= 0) this.handshakeQueue.splice(handshakeIndex, 1);
     entry.reject(error);
   }
 
@@ -663,7 +694,12 @@ export class Connection {
   }
 
   private failAll(error: KafkaError): void {
-    const entries = [...this.inFlight.slice(this.inFlightHead), ...this.queue.slice(this.queueHead)];
+    const entries = [
+      ...this.inFlight.slice(this.inFlightHead),
+      ...this.handshakeQueue,
+      ...this.queue.slice(this.queueHead),
+    ];
+    this.handshakeQueue = [];
     this.inFlight = [];
     this.inFlightHead = 0;
     this.queue = [];
@@ -677,6 +713,20 @@ export class Connection {
 }
 
 const UNSUPPORTED_VERSION = 35;
+
+/**
+ * ApiVersions whose response decoder follows KIP-511: a broker that does not know the requested version answers
+ * UNSUPPORTED_VERSION in the v0 layout, whatever version was asked for.
+ */
+const API_VERSIONS_WITH_DOWNGRADE: ApiDefinition<ApiVersionsRequest, ApiVersionsResponse> = {
+  ...ApiVersions,
+  decodeResponse(reader, version) {
+    if (version > 0 && reader.remaining >= 2 && reader.buffer.readInt16BE(reader.offset) === UNSUPPORTED_VERSION) {
+      return ApiVersions.decodeResponse(reader, 0);
+    }
+    return ApiVersions.decodeResponse(reader, version);
+  },
+};
 
 function toVersionMap(response: ApiVersionsResponse): Map<number, VersionRange> {
   const map = new Map<number, VersionRange>();

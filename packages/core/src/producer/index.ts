@@ -11,10 +11,10 @@ export type {
   PartitionerOption,
 } from './partitioner.js';
 export {
+  type FlushOptions,
   Producer,
   type ProducerRecord,
   type ProducerRecordHeaders,
-  type TimeoutOptions,
 } from './producer.js';
 export {
   AbortableTransactionError,
@@ -34,4 +34,4 @@ export {
   stringOrBytesSerializer,
   stringSerializer,
 } from './serializers.js';
-export type { ConsumerGroupMetadata, TransactionOffset } from './transaction-coordinator.js';
+export type { TransactionGroupMetadata, TransactionOffset } from './transaction-coordinator.js';

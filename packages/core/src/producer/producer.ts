@@ -24,8 +24,8 @@ import { SendBatchGroup, type SendBatchResult } from './send-batch-result.js';
 import { Sender } from './sender.js';
 import { type Serialized, serializedSize } from './serializers.js';
 import {
-  type ConsumerGroupMetadata,
   TransactionCoordinator,
+  type TransactionGroupMetadata,
   type TransactionOffset,
 } from './transaction-coordinator.js';
 import { TransactionManager } from './transaction-manager.js';
@@ -53,7 +53,7 @@ export interface ProducerRecord<K, V> {
 }
 
 /** Options of {@link Producer.flush} and {@link Producer.close}. */
-export interface TimeoutOptions {
+export interface FlushOptions {
   /** Longest wait in milliseconds. Default: until every record has its outcome (bounded by `deliveryTimeoutMs`). */
   readonly timeoutMs?: number;
 }
@@ -204,7 +204,7 @@ export class Producer<K = string | Uint8Array, V = string | Uint8Array> implemen
    * called before `flush`) has succeeded or failed. Rejects with `KafkaTimeoutError` if `timeoutMs` passes first;
    * the records keep going. Java: `flush()`.
    */
-  async flush(options: TimeoutOptions = {}): Promise<void> {
+  async flush(options: FlushOptions = {}): Promise<void> {
     const deadline = options.timeoutMs === undefined ? undefined : Date.now() + options.timeoutMs;
     this.accumulator.beginFlush();
     this.sender.wakeup();
@@ -220,7 +220,7 @@ export class Producer<K = string | Uint8Array, V = string | Uint8Array> implemen
    * records still unsettled when it passes fail with `ClientClosedError`. A transactional producer aborts a
    * transaction left open. Safe to call more than once. Java: `close(Duration)`.
    */
-  close(options: TimeoutOptions = {}): Promise<void> {
+  close(options: FlushOptions = {}): Promise<void> {
     this.closing ??= this.shutdown(options.timeoutMs);
     return this.closing;
   }
@@ -341,7 +341,7 @@ export class Producer<K = string | Uint8Array, V = string | Uint8Array> implemen
    */
   async sendOffsetsToTransaction(
     offsets: readonly TransactionOffset[],
-    groupMetadata: ConsumerGroupMetadata | string,
+    groupMetadata: TransactionGroupMetadata | string,
   ): Promise<void> {
     const manager = this.transactionalManager('sendOffsetsToTransaction');
     manager.checkCanSendOffsets();

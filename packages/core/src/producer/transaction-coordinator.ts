@@ -38,7 +38,7 @@ export interface TransactionOffset {
  * generation and member id let the coordinator fence a zombie consumer). A bare `groupId` works without those
  * checks. Java: `ConsumerGroupMetadata`.
  */
-export interface ConsumerGroupMetadata {
+export interface TransactionGroupMetadata {
   /** Group id. */
   readonly groupId: string;
   /** Generation (classic protocol) or member epoch (KIP-848); -1 when unknown. */
@@ -133,7 +133,7 @@ export class TransactionCoordinator {
    */
   async sendOffsets(
     offsets: readonly TransactionOffset[],
-    group: ConsumerGroupMetadata,
+    group: TransactionGroupMetadata,
     deadline: number,
     transactionV2: boolean,
   ): Promise<void> {

@@ -15,12 +15,13 @@ import { ScramMechanism } from './scram.js';
  * ```
  */
 export type SaslOptions =
-  | { readonly mechanism: 'PLAIN'; readonly username: string; readonly password: string }
   | {
-      readonly mechanism: 'SCRAM-SHA-256' | 'SCRAM-SHA-512';
+      readonly mechanism: 'PLAIN' | 'SCRAM-SHA-256' | 'SCRAM-SHA-512';
+      /** User name. */
       readonly username: string;
+      /** Password. Never logged. */
       readonly password: string;
-      /** Authenticate with a delegation token (token id as username, token HMAC as password). */
+      /** SCRAM only: authenticate with a delegation token (token id as username, token HMAC as password). */
       readonly delegationToken?: boolean;
     }
   | { readonly mechanism: 'OAUTHBEARER'; readonly tokenProvider: OAuthBearerTokenProvider }
