@@ -2,6 +2,7 @@ import type { KafkaError } from '../errors/kafka-error.js';
 import type { CompressionType } from '../protocol/records/compression/compression-type.js';
 import type { RecordHeaderInput } from '../protocol/records/record.js';
 import { RecordBatchBuilder, rewriteProducerState } from '../protocol/records/record-batch-builder.js';
+import { RecordBatchReader } from '../protocol/records/record-batch-reader.js';
 import type { Logger } from '../utils/logger.js';
 import type { BufferPool } from './buffer-pool.js';
 import { NO_SEQUENCE, type PartitionState } from './partition-state.js';
@@ -99,8 +100,8 @@ export class ProducerBatch {
     buffer: Buffer,
     readonly reserved: number,
     readonly capacity: number,
-    compression: CompressionType,
-    compressionLevel: number | undefined,
+    private readonly compression: CompressionType,
+    private readonly compressionLevel: number | undefined,
     readonly isTransactional: boolean,
     now: number,
     deadline: number,
@@ -245,6 +246,85 @@ export class ProducerBatch {
       serializedKeySize: this.keySizes[i]!,
       serializedValueSize: this.valueSizes[i]!,
     };
+  }
+
+  /**
+   * Splits a built batch the broker refused as too large (MESSAGE_TOO_LARGE) into `parts` batches of consecutive
+   * records, as the Java client does: the records are decoded from the built bytes and appended again, and each
+   * record keeps its completion slot. The new batches take over this batch's memory accounting, attempts, deadline
+   * and, with idempotence, its producer id, epoch and sequence range (the first new batch starts at this batch's base
+   * sequence), so the broker sees the same sequences in smaller batches. This batch is then done without settling
+   * anything; whoever waits for it (a flush) is told once every part is done.
+   */
+  split(parts: number): ProducerBatch[] {
+    const bytes = this.built;
+    if (bytes === undefined || this.count < 2) return [this];
+    const [decoded] = new RecordBatchReader(bytes);
+    const records = decoded!.records();
+    const per = Math.ceil(this.count / Math.max(2, parts));
+    const children: ProducerBatch[] = [];
+    let sequence = this.baseSequence;
+    for (let start = 0; start < this.count; start += per) {
+      const end = Math.min(this.count, start + per);
+      let size = 61;
+      for (let i = start; i < end; i++) {
+        const r = records[i]!;
+        size += 40 + (r.key?.length ?? 0) + (r.value?.length ?? 0);
+        for (const h of r.headers) size += 10 + Buffer.byteLength(h.key) + (h.value?.length ?? 0);
+      }
+      // The first part carries this batch's memory accounting; the parts together hold about as many bytes.
+      const child = new ProducerBatch(
+        this.state,
+        this.pool,
+        Buffer.allocUnsafe(size),
+        children.length === 0 ? this.reserved : 0,
+        size,
+        this.compression,
+        this.compressionLevel,
+        this.isTransactional,
+        this.createdAt,
+        this.deadline,
+        this.logger,
+      );
+      for (let i = start; i < end; i++) {
+        const r = records[i]!;
+        child.builder!.append(this.timestamps[i]!, r.key, r.value, r.headers.length === 0 ? undefined : r.headers);
+        const j = child.count++;
+        child.sinks[j] = this.sinks[i];
+        child.extras[j] = this.extras[i]!;
+        child.timestamps[j] = this.timestamps[i]!;
+        child.keySizes[j] = this.keySizes[i]!;
+        child.valueSizes[j] = this.valueSizes[i]!;
+      }
+      child.full = true;
+      child.attempts = this.attempts;
+      child.attempted = true;
+      child.retryAt = this.retryAt;
+      if (this.baseSequence !== NO_SEQUENCE) {
+        child.producerId = this.producerId;
+        child.producerEpoch = this.producerEpoch;
+        child.baseSequence = sequence;
+        sequence += child.count;
+      }
+      children.push(child);
+    }
+    // Hand over: nothing of this batch settles, its memory now belongs to the first part.
+    this.done = true;
+    this.sinks.length = 0;
+    this.extras.length = 0;
+    this.builder = undefined;
+    this.built = undefined;
+    this.buffer = undefined;
+    const listeners = this.doneListeners;
+    this.doneListeners = undefined;
+    if (listeners !== undefined) {
+      let remaining = children.length;
+      const onePart = () => {
+        if (--remaining === 0) for (const listener of listeners) listener();
+      };
+      for (const child of children) child.onDone(onePart);
+    }
+    return children;
   }
 
   private stateNow() {

@@ -78,6 +78,7 @@ export class ProducerMetrics {
   bytesSent = 0;
   requestsSent = 0;
   batchRetries = 0;
+  batchSplits = 0;
   private readonly errors = new Map<string, number>();
   private readonly latency = new Histogram(LATENCY_BUCKETS);
   private readonly batchBytes = new Histogram(SIZE_BUCKETS);
@@ -137,6 +138,12 @@ export class ProducerMetrics {
       counter('vltava_producer_bytes_sent_total', 'Batch bytes sent, retries included', 'bytes', this.bytesSent),
       counter('vltava_producer_requests_total', 'Produce requests sent', 'requests', this.requestsSent),
       counter('vltava_producer_batch_retries_total', 'Batches sent again after an error', 'batches', this.batchRetries),
+      counter(
+        'vltava_producer_batch_splits_total',
+        'Batches split because the broker refused them as too large',
+        'batches',
+        this.batchSplits,
+      ),
       histogram(
         'vltava_producer_request_latency_seconds',
         'Time from sending a Produce request to its response',

@@ -213,6 +213,15 @@ export class RecordAccumulator {
     this.incomplete.delete(batch);
   }
 
+  /** Replaces a batch split in parts (MESSAGE_TOO_LARGE) by the parts, queued for a retry in order. */
+  replaceSplit(batch: ProducerBatch, parts: readonly ProducerBatch[]): void {
+    this.incomplete.delete(batch);
+    for (const part of parts) {
+      this.incomplete.add(part);
+      this.requeue(part);
+    }
+  }
+
   /** Puts a batch back for a retry, in sequence order (see `PartitionState.requeue`). */
   requeue(batch: ProducerBatch): void {
     batch.state.requeue(batch);

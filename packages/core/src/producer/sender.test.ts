@@ -42,6 +42,8 @@ class FakeBroker {
   private readonly producers = new Map<string, ProducerEntry>();
   fault: (partition: string, sequence: number) => Fault = () => 'none';
   appended = 0;
+  /** Batches larger than this are refused with MESSAGE_TOO_LARGE (a topic's max.message.bytes). */
+  maxBatchBytes = Number.POSITIVE_INFINITY;
 
   /** Handles one Produce request; returns the response or 'drop' to break the connection. */
   produce(request: ProduceRequest): ProduceResponse | 'drop' {
@@ -52,7 +54,8 @@ class FakeBroker {
       partitionResponses: topic.partitionData.map((data) => {
         const key = `${topic.name}-${data.index}`;
         const [batch] = readRecordBatches(data.records!);
-        const fault = this.fault(key, batch!.baseSequence);
+        const fault: Fault =
+          data.records!.length > this.maxBatchBytes ? { error: 10 } : this.fault(key, batch!.baseSequence);
         const before = typeof fault === 'object' && !('dropConnection' in fault) && fault.afterAppend !== true;
         if (typeof fault === 'object' && 'dropConnection' in fault && !fault.afterAppend) drop = true;
         let code = drop ? 13 : before ? (fault as { error: number }).error : 0;
@@ -92,8 +95,10 @@ class FakeBroker {
       const id = `${key}/${batch.producerId}`;
       const entry = this.producers.get(id);
       if (entry !== undefined && batch.producerEpoch < entry.epoch) return { code: 47, offset: -1n };
-      if (entry === undefined || batch.producerEpoch > entry.epoch) {
-        if (first !== 0) return { code: entry === undefined ? 59 : 45, offset: -1n };
+      if (entry === undefined) {
+        // Like Kafka (KIP-360): without state for the producer, any sequence is accepted.
+      } else if (batch.producerEpoch > entry.epoch) {
+        if (first !== 0) return { code: 45, offset: -1n };
       } else {
         const duplicate = entry.recent.find((b) => b.first === first && b.last === last);
         if (duplicate !== undefined) return { code: 0, offset: duplicate.offset };
@@ -250,7 +255,13 @@ afterEach(() => {
 });
 
 function createHarness(
-  options: { idempotent?: boolean; partitions?: number; deliveryTimeoutMs?: number; batchSize?: number } = {},
+  options: {
+    idempotent?: boolean;
+    partitions?: number;
+    deliveryTimeoutMs?: number;
+    batchSize?: number;
+    lingerMs?: number;
+  } = {},
 ): Harness {
   const broker = new FakeBroker();
   const cluster = new FakeCluster(broker, TOPIC, options.partitions ?? 3);
@@ -259,7 +270,7 @@ function createHarness(
   const accumulator = new RecordAccumulator(
     {
       batchSize,
-      lingerMs: 0,
+      lingerMs: options.lingerMs ?? 0,
       compression: 'none',
       compressionLevel: undefined,
       deliveryTimeoutMs: options.deliveryTimeoutMs ?? 20_000,
@@ -463,5 +474,39 @@ describe('Sender with idempotence against a fake broker', () => {
     const log = harness.broker.logs.get(`${TOPIC}-0`)!.map((r) => r.value);
     // Everything not reported failed is in the log, once, in send order; nothing failed is there.
     expect(log).toEqual(sent[0]!.filter((v) => !failed.includes(v)));
+  });
+
+  it.each([true, false])(
+    'splits batches the broker refuses as too large, keeping order and exactly-once (idempotent: %s)',
+    async (idempotent) => {
+      const harness = createHarness({ idempotent, partitions: 2, batchSize: 8000, lingerMs: 5 });
+      harness.broker.maxBatchBytes = 1000;
+      const { sent, results } = await sendAll(harness, 2, 300);
+      expect(results.filter((r) => r instanceof Error)).toEqual([]);
+      for (let p = 0; p < 2; p++) {
+        expect(harness.broker.logs.get(`${TOPIC}-${p}`)!.map((r) => r.value)).toEqual(sent[p]);
+      }
+      expect(harness.metrics.batchSplits).toBeGreaterThan(2);
+      // Offsets reported for split parts are right.
+      const meta = results[299] as RecordMetadata;
+      expect(harness.broker.logs.get(`${TOPIC}-${meta.partition}`)![Number(meta.offset)]!.value).toBe(
+        `p${meta.partition}-149`,
+      );
+    },
+  );
+
+  it('fails a single record still too large alone after splitting', async () => {
+    const harness = createHarness({ partitions: 1, batchSize: 8000, lingerMs: 5 });
+    harness.broker.maxBatchBytes = 500;
+    const before = Array.from({ length: 5 }, (_, i) => harness.send(0, `small-${i}`));
+    const big = harness.send(0, 'x'.repeat(600)).catch((error: KafkaError) => error);
+    const after = Array.from({ length: 5 }, (_, i) => harness.send(0, `later-${i}`));
+    await Promise.all([...before, ...after]);
+    const error = (await big) as KafkaError;
+    expect(error.kafkaErrorName).toBe('MESSAGE_TOO_LARGE');
+    expect(harness.broker.logs.get(`${TOPIC}-0`)!.map((r) => r.value)).toEqual([
+      ...Array.from({ length: 5 }, (_, i) => `small-${i}`),
+      ...Array.from({ length: 5 }, (_, i) => `later-${i}`),
+    ]);
   });
 });

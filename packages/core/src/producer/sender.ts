@@ -21,6 +21,9 @@ import type { RecordAccumulator } from './record-accumulator.js';
 import type { TransactionManager } from './transaction-manager.js';
 
 const DUPLICATE_SEQUENCE_NUMBER = 46;
+/** The batch (or request) is larger than the broker or topic accepts: split it. */
+const MESSAGE_TOO_LARGE = 10;
+const RECORD_LIST_TOO_LARGE = 18;
 const ZERO_UUID = 'AAAAAAAAAAAAAAAAAAAAAA';
 
 /** Settings of the sender (from the producer options). */
@@ -543,6 +546,10 @@ export class Sender {
     const inTime = now < batch.deadline;
     const canRetry = batch.attempts <= this.options.retries && inTime && !this.stopped;
     const transactions = this.transactions;
+    if ((code === MESSAGE_TOO_LARGE || code === RECORD_LIST_TOO_LARGE) && batch.count > 1 && inTime) {
+      this.split(batch, now);
+      return;
+    }
     const decision =
       transactions?.onFailure(batch, code, error, canRetry) ?? (error.retriable && canRetry ? 'retry' : 'fail');
     if (decision === 'written') {
@@ -572,6 +579,25 @@ export class Sender {
         )
       : (transactions?.fatal ?? error);
     this.settleFailure(batch, reported, answered);
+  }
+
+  /**
+   * Splits a batch the broker refused as too large into two halves and queues them in its place (the Java client's
+   * `splitAndReenqueue`); halves still too large are split again, down to single records, which then fail alone.
+   */
+  private split(batch: ProducerBatch, now: number): void {
+    const parts = batch.split(2);
+    this.transactions?.onSplit(batch, parts);
+    this.accumulator.replaceSplit(batch, parts);
+    this.metrics.batchSplits++;
+    this.options.logger.info('split a batch the broker refused as too large', {
+      topic: batch.topic,
+      partition: batch.partition,
+      records: batch.count,
+      parts: parts.length,
+    });
+    for (const part of parts) part.retryAt = now;
+    batch.state.holdUntilIdle = true;
   }
 
   private settleSuccess(batch: ProducerBatch, baseOffset: bigint, logAppendTime: number, recycle: boolean): void {

@@ -81,9 +81,27 @@ describe('TransactionManager: sequences', () => {
     expect(manager.canSend(state, batch(state))).toBe(true);
   });
 
+  it('sends one batch at a time until the broker acknowledged one of the epoch on the partition', () => {
+    const manager = idempotent();
+    const state = new PartitionState('t', 0);
+    const first = batch(state);
+    send(manager, first);
+    // A broker without state for the producer would take a second batch even if the first failed.
+    expect(manager.canSend(state, batch(state))).toBe(false);
+    answered(first);
+    manager.onAcknowledged(first);
+    const [b, c] = [batch(state), batch(state)];
+    send(manager, b!);
+    expect(manager.canSend(state, c!)).toBe(true);
+  });
+
   it('holds a partition after a retriable failure until its in-flight batches answer, then resends in order', () => {
     const manager = idempotent();
     const state = new PartitionState('t', 0);
+    const warm = batch(state);
+    send(manager, warm);
+    answered(warm);
+    manager.onAcknowledged(warm);
     const [a, b, c] = [batch(state), batch(state), batch(state)];
     for (const x of [a!, b!, c!]) send(manager, x);
     answered(a!);
@@ -98,7 +116,7 @@ describe('TransactionManager: sequences', () => {
     expect(manager.canSend(state, b!)).toBe(false);
     expect(manager.canSend(state, a!)).toBe(true);
     send(manager, a!);
-    expect(a!.baseSequence).toBe(0); // keeps its sequence
+    expect(a!.baseSequence).toBe(10); // keeps its sequence
     expect(manager.canSend(state, b!)).toBe(true);
     // No new batch while retried batches are unacknowledged.
     expect(manager.canSend(state, batch(state))).toBe(false);

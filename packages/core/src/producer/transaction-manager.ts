@@ -67,8 +67,11 @@ export function lastSequence(batch: ProducerBatch): number {
  * 2. **Sequences at first send.** A batch gets its base sequence when it is first drained: the partition's next
  *    sequence, which then advances by the batch's record count (wrapping at 2^31). A batch keeps its producer id,
  *    epoch and sequence on every retry, unless rule 7 re-sequences it.
- * 3. **Window of 5.** At most 5 batches of a partition are unacknowledged at once (the broker dedups within the
- *    last 5 batches of a producer), and at most `maxInFlightRequestsPerConnection` (<= 5) requests per broker.
+ * 3. **Window of 5, first batch alone.** At most 5 batches of a partition are unacknowledged at once (the broker
+ *    dedups within the last 5 batches of a producer), and at most `maxInFlightRequestsPerConnection` (<= 5) requests
+ *    per broker. Until the broker has acknowledged one batch of the current epoch on the partition, only one batch
+ *    is in flight: a broker with no state for a producer accepts its first batch whatever the sequence (KIP-360),
+ *    so a second batch could otherwise land ahead of a first one that failed.
  * 4. **Success.** A success, or DUPLICATE_SEQUENCE_NUMBER (the broker already has the batch), records the batch's
  *    last sequence as the partition's last acknowledged sequence.
  * 5. **Retry in order.** A batch that fails retriably goes back to the front of its partition's queue, in sequence
@@ -254,6 +257,16 @@ export class TransactionManager {
       if (state.inFlight > 0) return false;
       state.holdUntilIdle = false;
     }
+    // Rule 3: until the broker has acknowledged one batch of this producer epoch on the partition, one batch at a
+    // time. A broker without state for the producer accepts any sequence, so a later batch could otherwise be
+    // written ahead of an earlier one that failed.
+    if (
+      state.lastAckedSequence === -1 &&
+      state.producerId === this.producerId &&
+      state.producerEpoch === this.producerEpoch
+    ) {
+      for (const other of state.unacked) if (other.inFlight) return false;
+    }
     if (batch.baseSequence !== NO_SEQUENCE) {
       // A retry: send it only if it is the oldest unacknowledged batch not in flight, so retries go in order.
       for (const other of state.unacked) {
@@ -353,6 +366,13 @@ export class TransactionManager {
     if (error.retriable && canRetry) return 'retry';
     if (this.transactional) this.setAbortable(error);
     return 'fail';
+  }
+
+  /** A batch was split into `parts` (MESSAGE_TOO_LARGE): they take its place among the unacknowledged batches. */
+  onSplit(batch: ProducerBatch, parts: readonly ProducerBatch[]): void {
+    const unacked = batch.state.unacked;
+    const index = unacked.indexOf(batch);
+    if (index >= 0) unacked.splice(index, 1, ...parts);
   }
 
   /** A batch failed for good after it was sent (or expired): rule 8. */

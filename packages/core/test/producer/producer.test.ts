@@ -210,6 +210,18 @@ describe('Producer: sending', () => {
     expect(peak).toBeLessThanOrEqual(64 * 1024);
   });
 
+  it('splits batches larger than the topic accepts (max.message.bytes) instead of failing their records', async () => {
+    const name = await topic(1, { 'max.message.bytes': '2000' });
+    const p = producer({ lingerMs: 50 });
+    const values = Array.from({ length: 100 }, (_, i) => `${i}:${'s'.repeat(300)}`);
+    const results = await Promise.all(values.map((value) => p.send({ topic: name, value })));
+    const stored = (await readTopic(brokers, name))[0]!;
+    expect(stored.map((r) => r.value)).toEqual(values);
+    expect(results.map((r) => r.offset)).toEqual(values.map((_, i) => BigInt(i)));
+    const splits = p.metrics().find((m) => m.name === 'vltava_producer_batch_splits_total')!.value;
+    expect(splits).toBeGreaterThan(0);
+  });
+
   it('flush sends everything at once, ignoring lingerMs, and waits for each outcome', async () => {
     const name = await topic(2);
     const p = producer({ lingerMs: 60_000 });
