@@ -34,6 +34,7 @@ describe('resolveProducerOptions', () => {
       deliveryTimeoutMs: 120_000,
       maxInFlight: 5,
       partitioner: 'default',
+      allowAutoCreateTopics: true,
     });
     expect(resolved.client.retryBackoffMs).toBe(100);
     expect(warnings).toEqual([]);
@@ -96,6 +97,7 @@ describe('resolveProducerOptions', () => {
     [{ valueSerializer: 'json' as unknown as () => null }, /valueSerializer must be a function/],
     [{ transactionalId: '' }, /transactionalId must be a non-empty string/],
     [{ compressionLevel: 2.5 }, /compressionLevel must be an integer/],
+    [{ allowAutoCreateTopics: 'yes' as unknown as boolean }, /allowAutoCreateTopics must be a boolean/],
   ])('rejects invalid values: %j', (options, message) => {
     expect(() => resolve(options)).toThrow(message);
   });

@@ -99,6 +99,12 @@ export interface ProducerOptions<K = string | Uint8Array, V = string | Uint8Arra
   /** How records without an explicit partition are placed. Java: partitioner.class. Default `'default'`. */
   readonly partitioner?: PartitionerOption;
   /**
+   * Let the metadata requests of `send` create a topic that does not exist yet, where the broker allows it
+   * (`auto.create.topics.enable`), with the broker's default partitions and replication. Java:
+   * allow.auto.create.topics. Default true.
+   */
+  readonly allowAutoCreateTopics?: boolean;
+  /**
    * Turns keys into bytes. Java: key.serializer. Default: strings (as UTF-8) and bytes
    * (`stringOrBytesSerializer`).
    */
@@ -126,6 +132,7 @@ export interface ResolvedProducerOptions<K, V> {
   readonly deliveryTimeoutMs: number;
   readonly maxInFlight: number;
   readonly partitioner: PartitionerOption;
+  readonly allowAutoCreateTopics: boolean;
   readonly keySerializer: Serializer<K>;
   readonly valueSerializer: Serializer<V>;
 }
@@ -205,6 +212,9 @@ export function resolveProducerOptions<K, V>(options: ProducerOptions<K, V>): Re
       `partitioner must be 'default', 'round-robin' or a function; got ${JSON.stringify(partitioner)}`,
     );
   }
+  if (options.allowAutoCreateTopics !== undefined && typeof options.allowAutoCreateTopics !== 'boolean') {
+    throw new ConfigError(`allowAutoCreateTopics must be a boolean, got ${String(options.allowAutoCreateTopics)}`);
+  }
   for (const name of ['keySerializer', 'valueSerializer'] as const) {
     if (options[name] !== undefined && typeof options[name] !== 'function') {
       throw new ConfigError(`${name} must be a function (data, topic) => Buffer | string | null`);
@@ -228,6 +238,7 @@ export function resolveProducerOptions<K, V>(options: ProducerOptions<K, V>): Re
     deliveryTimeoutMs,
     maxInFlight,
     partitioner,
+    allowAutoCreateTopics: options.allowAutoCreateTopics ?? true,
     keySerializer: options.keySerializer ?? (stringOrBytesSerializer as unknown as Serializer<K>),
     valueSerializer: options.valueSerializer ?? (stringOrBytesSerializer as unknown as Serializer<V>),
   };

@@ -131,7 +131,7 @@ export class Producer<K = string | Uint8Array, V = string | Uint8Array> implemen
     this.options = resolveProducerOptions(options);
     const resolved = this.options;
     this.logger = resolved.client.logger;
-    this.cluster = new Cluster(resolved.client);
+    this.cluster = new Cluster(resolved.client, { allowAutoTopicCreation: resolved.allowAutoCreateTopics });
     this.pool = new BufferPool(resolved.bufferMemory, resolved.batchSize);
     this.accumulator = new RecordAccumulator(
       {

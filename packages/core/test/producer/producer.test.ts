@@ -123,6 +123,20 @@ describe('Producer: sending', () => {
     expect(repeated!.timestamp).toBe(1_600_000_000_000);
   });
 
+  it('creates a missing topic on first send where the broker allows it, unless allowAutoCreateTopics is false', async () => {
+    const created = uniqueName('auto');
+    const p = producer();
+    const meta = await p.send({ topic: created, value: 'first' });
+    expect(meta.offset).toBe(0n);
+    expect((await readTopic(brokers, created)).flat().map((r) => r.value)).toEqual(['first']);
+
+    const absent = uniqueName('absent');
+    const strict = producer({ allowAutoCreateTopics: false, maxBlockMs: 1500 });
+    const error = (await strict.send({ topic: absent, value: 'x' }).catch((e: KafkaError) => e)) as KafkaError;
+    expect(error.code).toBe('ERR_TIMEOUT');
+    expect(error.message).toMatch(/not present in metadata within maxBlockMs/);
+  });
+
   it('reports the broker append time on LogAppendTime topics', async () => {
     const name = await topic(1, { 'message.timestamp.type': 'LogAppendTime' });
     const p = producer();
