@@ -1,7 +1,8 @@
 /**
  * Vltava producer throughput: 100-byte and 1 KiB records, acks=1 (idempotence off) and acks=all (idempotent),
  * compression none, lz4 and zstd, through the three API forms (a Promise per record, a callback, sendBatch).
- * Each scenario sends a fixed number of records to a fresh 6-partition topic on one broker.
+ * Each scenario sends a fixed number of records to a fresh 6-partition topic on one broker, after two warm-up runs
+ * that are not counted.
  *
  * Run: `npx tsx bench/producer/producer.bench.ts` (starts a broker with the harness, or uses KAFKA_BROKERS).
  * `BENCH_QUICK=1` runs a smaller matrix (100-byte records, none/lz4, every API form).
@@ -18,6 +19,11 @@ const forms: ApiForm[] = ['promise', 'callback', 'sendBatch'];
 const broker = await benchBroker();
 const results: BenchResult[] = [];
 try {
+  // Warm the broker (and the client) up first: a fresh broker's JIT makes the first runs several times slower.
+  for (let i = 0; i < 2; i++) {
+    const topic = await benchTopic(broker.bootstrap, 6);
+    await runVltava('warm-up', broker.bootstrap, topic, 'callback', 300_000, 100, {});
+  }
   for (const size of sizes) {
     const records = size <= 100 ? 300_000 : 100_000;
     for (const acks of acksModes) {
