@@ -224,6 +224,27 @@ describe('Producer: sending', () => {
     expect(peak).toBeLessThanOrEqual(64 * 1024);
   });
 
+  it('exposes backpressure: bufferAvailable drops as batches fill, waitForBuffer resolves once they are acknowledged', async () => {
+    const name = await topic(3);
+    const p = producer({ bufferMemory: 64 * 1024, batchSize: 16 * 1024, lingerMs: 60_000 });
+    await p.partitionsFor(name);
+    expect(p.bufferAvailable).toBe(64 * 1024);
+    const sends = [0, 1, 2].map((partition) => p.send({ topic: name, partition, value: 'w'.repeat(10_000) }));
+    expect(p.bufferAvailable).toBe(64 * 1024 - 3 * 16 * 1024);
+    let resolved = false;
+    const waiting = p.waitForBuffer(40 * 1024).then(() => {
+      resolved = true;
+    });
+    // Nothing is sent before lingerMs (a minute) or a flush: the wait cannot end yet.
+    await new Promise((resolve) => setImmediate(resolve));
+    expect(resolved).toBe(false);
+    await p.flush();
+    await Promise.all(sends);
+    await waiting;
+    expect(resolved).toBe(true);
+    expect(p.bufferAvailable).toBe(64 * 1024);
+  });
+
   it('splits batches larger than the topic accepts (max.message.bytes) instead of failing their records', async () => {
     const name = await topic(1, { 'max.message.bytes': '2000' });
     const p = producer({ lingerMs: 50 });
