@@ -71,6 +71,9 @@ export class ProducerBatch {
   /** Time the last attempt was sent, for request latency. */
   sentAt = 0;
 
+  /** Uncompressed size when the batch was built (header included), 0 before. */
+  uncompressedBytes = 0;
+
   /** Base offset the broker assigned, -1n until known. */
   baseOffset = -1n;
   /** Broker append time on LogAppendTime topics, else -1. */
@@ -185,6 +188,7 @@ export class ProducerBatch {
       return this.built;
     }
     if (this.building !== undefined) return this.building;
+    this.uncompressedBytes = this.builder!.sizeInBytes;
     const result = this.builder!.build(state);
     if (result instanceof Promise) {
       this.building = result.then((bytes) => {

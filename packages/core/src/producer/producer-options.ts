@@ -50,9 +50,10 @@ export interface ProducerOptions<K = string | Uint8Array, V = string | Uint8Arra
    */
   readonly transactionTimeoutMs?: number;
   /**
-   * Bytes per partition batch (uncompressed). A batch is sent when it is full, when `lingerMs` has passed, or on
-   * `flush`. A record larger than this gets a batch of its own. Also the number of bytes the sticky partitioner
-   * sends to one partition before switching. Java: batch.size. Default 16384.
+   * Bytes per partition batch. A batch is sent when it is full, when `lingerMs` has passed, or on `flush`. A record
+   * larger than this gets a batch of its own. With compression it bounds the estimated compressed size, as in the
+   * Java client (the uncompressed records of a batch may then take up to `maxRequestSize` of `bufferMemory`). Also
+   * the bytes the sticky partitioner sends to one partition before switching. Java: batch.size. Default 16384.
    */
   readonly batchSize?: number;
   /**

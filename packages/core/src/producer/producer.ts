@@ -126,6 +126,8 @@ export class Producer<K = string | Uint8Array, V = string | Uint8Array> implemen
   };
   /** The topic entry of the previous send (most sends go to the same topic as the one before). */
   private lastEntry: TopicEntry | undefined;
+  /** Batches are compressed (their size in memory follows the estimated compression ratio). */
+  private readonly compressed: boolean;
 
   constructor(options: ProducerOptions<K, V>) {
     this.options = resolveProducerOptions(options);
@@ -136,6 +138,7 @@ export class Producer<K = string | Uint8Array, V = string | Uint8Array> implemen
     this.accumulator = new RecordAccumulator(
       {
         batchSize: resolved.batchSize,
+        maxBatchBytes: resolved.maxRequestSize,
         lingerMs: resolved.lingerMs,
         compression: resolved.compression,
         compressionLevel: resolved.compressionLevel,
@@ -146,6 +149,7 @@ export class Producer<K = string | Uint8Array, V = string | Uint8Array> implemen
       this.pool,
     );
     this.partitioner = createPartitioner(resolved.partitioner, resolved.batchSize);
+    this.compressed = resolved.compression !== 'none';
     if (resolved.idempotent) {
       this.transactions = new TransactionManager(resolved.transactionalId, this.logger);
       if (resolved.transactionalId !== undefined) {
@@ -556,7 +560,11 @@ export class Producer<K = string | Uint8Array, V = string | Uint8Array> implemen
     result: 1 | 2,
   ): void {
     if (explicit === undefined) {
-      this.partitioner.onAppend(state.topic, state.partition, pending.key, pending.recordBound, entry.partitions);
+      // The sticky partitioner counts (estimated) bytes on the wire: compressed, with compression.
+      const bytes = this.compressed
+        ? pending.recordBound * this.accumulator.compressionRatio(state.topic)
+        : pending.recordBound;
+      this.partitioner.onAppend(state.topic, state.partition, pending.key, bytes, entry.partitions);
     }
     const transactions = this.transactions;
     if (transactions?.transactional === true && !state.inTransaction) {
@@ -700,7 +708,7 @@ export class Producer<K = string | Uint8Array, V = string | Uint8Array> implemen
         const now = Date.now();
         let result = this.accumulator.append(state, pending, sink, extra, now);
         if (result === 0) {
-          const size = this.accumulator.batchBytesFor(pending);
+          const size = this.accumulator.batchBytesFor(pending, state.topic);
           const buffer = await this.pool.allocate(size, deadline - now);
           this.checkStillSendable(() => this.pool.release(buffer, size, true));
           this.accumulator.appendWithBuffer(state, pending, sink, extra, buffer, size, Date.now());

@@ -311,4 +311,25 @@ describe('RecordAccumulator', () => {
     batches[0]!.complete(7n, -1, true);
     expect(outcomes.slice(0, 2)).toEqual(['ok 0 7', 'ok 1 8']);
   });
+
+  it('sizes compressed batches by the estimated compression ratio, as the Java client', () => {
+    const { accumulator } = setup({ compression: 'lz4', batchSize: 1000, maxBatchBytes: 8000 });
+    const small = record('v');
+    expect(accumulator.batchBytesFor(small, 't')).toBe(1000);
+    // A much better ratio is approached by 0.005 per batch.
+    accumulator.observeCompression('t', 1000, 100);
+    expect(accumulator.compressionRatio('t')).toBeCloseTo(0.995, 6);
+    for (let i = 0; i < 400; i++) accumulator.observeCompression('t', 1000, 100);
+    expect(accumulator.compressionRatio('t')).toBeCloseTo(0.1, 6);
+    expect(accumulator.batchBytesFor(small, 't')).toBe(8000); // 1000 / 0.1, capped by maxBatchBytes
+    expect(accumulator.batchBytesFor(small, 'other')).toBe(1000);
+    // A worse ratio moves back at least 0.05 at once.
+    accumulator.observeCompression('t', 1000, 120);
+    expect(accumulator.compressionRatio('t')).toBeCloseTo(0.15, 6);
+    expect(accumulator.batchBytesFor(small, 't')).toBe(Math.ceil(1000 / 0.15));
+    // Without compression the ratio is ignored.
+    const plain = setup({ batchSize: 1000 }).accumulator;
+    plain.observeCompression('t', 1000, 10);
+    expect(plain.batchBytesFor(small, 't')).toBe(1000);
+  });
 });

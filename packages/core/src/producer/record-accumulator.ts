@@ -13,6 +13,8 @@ export const BATCH_OVERHEAD = 61;
 /** Settings of the accumulator (from the producer options). */
 export interface AccumulatorOptions {
   readonly batchSize: number;
+  /** Largest batch, uncompressed (`maxRequestSize`): compressed batches grow up to it as their ratio allows. */
+  readonly maxBatchBytes?: number;
   readonly lingerMs: number;
   readonly compression: CompressionType;
   readonly compressionLevel: number | undefined;
@@ -67,6 +69,10 @@ export function recordSizeBound(keySize: number, valueSize: number, headerBytes:
  *   may exceed it: it was checked when its record was appended), starting at a rotating position so that no
  *   partition of a node starves.
  * - {@link expire} removes queued batches whose delivery deadline passed.
+ * - With compression, `batchSize` bounds the *compressed* size, as in the Java client: each topic keeps an estimate
+ *   of its compression ratio (Java's `CompressionRatioEstimator`: it moves 0.005 towards a better observed ratio
+ *   per batch, at least 0.05 towards a worse one), and a new batch takes `batchSize / ratio` bytes of memory for
+ *   its uncompressed records (at most `maxRequestSize`). The memory bound holds: the pool accounts those bytes.
  */
 export class RecordAccumulator {
   private readonly topics = new Map<string, PartitionState[]>();
@@ -76,6 +82,8 @@ export class RecordAccumulator {
   private readonly incomplete = new Set<ProducerBatch>();
   private flushes = 0;
   private drainRotation = 0;
+  /** Estimated compressed / uncompressed size per topic (only with compression). */
+  private readonly ratios = new Map<string, number>();
   /** Set when the producer closes: every batch is sendable at once. */
   closing = false;
 
@@ -114,9 +122,33 @@ export class RecordAccumulator {
     return this.active.size > 0;
   }
 
-  /** Bytes a new batch for this record takes from the pool. */
-  batchBytesFor(record: PendingRecord): number {
-    return Math.max(this.options.batchSize, BATCH_OVERHEAD + record.recordBound);
+  /** Bytes a new batch for this record takes from the pool (its uncompressed capacity). */
+  batchBytesFor(record: PendingRecord, topic: string): number {
+    let capacity = this.options.batchSize;
+    if (this.options.compression !== 'none') {
+      const ratio = this.ratios.get(topic) ?? 1;
+      if (ratio < 1) {
+        const limit = Math.max(capacity, this.options.maxBatchBytes ?? capacity);
+        capacity = Math.min(limit, Math.ceil(capacity / ratio));
+      }
+    }
+    return Math.max(capacity, BATCH_OVERHEAD + record.recordBound);
+  }
+
+  /** Estimated compression ratio of a topic (1 without compression or before the first batch). */
+  compressionRatio(topic: string): number {
+    return this.ratios.get(topic) ?? 1;
+  }
+
+  /** Learns a topic's compression ratio from a built batch (Java's `CompressionRatioEstimator` steps). */
+  observeCompression(topic: string, uncompressedBytes: number, compressedBytes: number): void {
+    if (this.options.compression === 'none' || uncompressedBytes <= BATCH_OVERHEAD) return;
+    const observed = Math.min(1, compressedBytes / uncompressedBytes);
+    const current = this.ratios.get(topic) ?? 1;
+    let next = current;
+    if (observed > current) next = Math.max(current + 0.05, observed);
+    else if (observed < current) next = Math.max(current - 0.005, observed);
+    this.ratios.set(topic, Math.min(1, next));
   }
 
   /**
@@ -127,7 +159,7 @@ export class RecordAccumulator {
   append(state: PartitionState, record: PendingRecord, sink: unknown, extra: SinkExtra, now: number): 0 | 1 | 2 {
     const last = state.last();
     if (last?.open === true && this.tryAppend(last, record, sink, extra)) return 1;
-    const size = this.batchBytesFor(record);
+    const size = this.batchBytesFor(record, state.topic);
     const buffer = this.pool.tryAllocate(size);
     if (buffer === undefined) return 0;
     this.appendWithBuffer(state, record, sink, extra, buffer, size, now);

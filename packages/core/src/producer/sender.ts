@@ -359,7 +359,19 @@ export class Sender {
       batch.sentAt = now;
       batch.state.inFlight++;
       if (batch.deadline < deadline) deadline = batch.deadline;
-      if (batch.close() instanceof Promise) building = true;
+      const first = batch.attempts === 1;
+      const bytes = batch.close();
+      if (bytes instanceof Promise) {
+        building = true;
+        if (first) {
+          void bytes.then(
+            (built) => this.accumulator.observeCompression(batch.topic, batch.uncompressedBytes, built.length),
+            () => undefined,
+          );
+        }
+      } else if (first) {
+        this.accumulator.observeCompression(batch.topic, batch.uncompressedBytes, bytes.length);
+      }
     }
     const request: InFlightRequest = { batches, deadline };
     this.inFlight.add(request);
