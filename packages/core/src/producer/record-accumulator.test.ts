@@ -332,4 +332,30 @@ describe('RecordAccumulator', () => {
     plain.observeCompression('t', 1000, 10);
     expect(plain.batchBytesFor(small, 't')).toBe(1000);
   });
+
+  it('drains compressed batches by their estimated compressed size', () => {
+    const { accumulator, leaders, leaderOf, always } = setup({
+      compression: 'lz4',
+      batchSize: 1000,
+      maxBatchBytes: 100_000,
+      lingerMs: 0,
+    });
+    for (let i = 0; i < 400; i++) accumulator.observeCompression('t', 1000, 100);
+    const states = [0, 1].map((p) => accumulator.partitionState('t', p));
+    for (const state of states) {
+      leaders.set(state.label, 1);
+      for (let i = 0; i < 10; i++)
+        accumulator.append(
+          state,
+          record('c'.repeat(400)),
+          () => {},
+          () => {},
+          1000,
+        );
+    }
+    // Each batch holds ~4.4 KB uncompressed, ~440 bytes estimated compressed: both fit in a 1200-byte request.
+    expect(states[0]!.peek()!.sizeInBytes).toBeGreaterThan(4000);
+    const ready = accumulator.ready(1000, leaderOf, always).nodes.get(1)!;
+    expect(accumulator.drain(ready, 1200, always)).toHaveLength(2);
+  });
 });

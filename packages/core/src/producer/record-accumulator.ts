@@ -330,7 +330,11 @@ export class RecordAccumulator {
     for (const state of partitions) {
       const batch = state.peek();
       if (batch === undefined || batch.inFlight) continue;
-      const size = batch.sizeInBytes;
+      // Built batches have their size; open ones are estimated compressed (the Java client does the same).
+      const size =
+        batch.bytes !== undefined || this.options.compression === 'none'
+          ? batch.sizeInBytes
+          : Math.ceil(batch.sizeInBytes * (this.ratios.get(batch.topic) ?? 1));
       if (taken.length > 0 && bytes + size > maxBytes) continue;
       if (!canSend(state, batch)) continue;
       state.shift();
