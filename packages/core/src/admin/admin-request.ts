@@ -69,6 +69,28 @@ export function throwIfError(
   if (code !== 0) throw brokerError(code, message, context, connection);
 }
 
+/** Retries a per-item error only when it says the request reached a broker that is no longer the controller. */
+export const retryIfNotController = (error: KafkaError): boolean => error.kafkaErrorCode === ErrorCodes.NOT_CONTROLLER;
+
+/** Retries a per-item error only when the coordinator moved or is loading. */
+export const retryIfCoordinatorStale = (error: KafkaError): boolean => error.coordinatorStale;
+
+/**
+ * The outcome of a per-item error code, final unless `retryIf` says a retry can help. The Java client retries
+ * per-item errors of controller and config requests only for NOT_CONTROLLER (and a retried create would answer
+ * TOPIC_ALREADY_EXISTS for a topic the first attempt created): that is the default here too.
+ */
+export function failure(
+  code: number,
+  message: string | null | undefined,
+  context: ErrorContext,
+  connection: Connection | undefined,
+  retryIf: (error: KafkaError) => boolean = retryIfNotController,
+): Outcome<never> {
+  const error = brokerError(code, message, context, connection);
+  return { error, final: !retryIf(error) };
+}
+
 /** An outcome from an error code: the value when the code is 0. */
 export function outcomeOf<R>(
   code: number,

@@ -16,7 +16,15 @@ import type { MetadataResponseTopic } from '../protocol/messages/generated/metad
 import { type AclOperation, authorizedOperations } from './acl-codes.js';
 import type { AdminCall } from './admin-call.js';
 import type { AdminCallOptions } from './admin-options.js';
-import { type AdminRouter, asKafkaError, brokerError, type Outcome, type Outcomes, settle } from './admin-request.js';
+import {
+  type AdminRouter,
+  asKafkaError,
+  brokerError,
+  failure,
+  type Outcome,
+  type Outcomes,
+  settle,
+} from './admin-request.js';
 import { epochOrNull, type ItemResult } from './admin-types.js';
 import { type ConfigEntry, configEntry, configPairs } from './config-entry.js';
 
@@ -384,7 +392,7 @@ export async function createTopics(
                     configs: t.configs === null || version < 5 ? null : t.configs.map((c) => configEntry(c)),
                   },
                 }
-              : { error: brokerError(t.errorCode, t.errorMessage, { topic: t.name, api: 'CreateTopics' }, connection) },
+              : failure(t.errorCode, t.errorMessage, { topic: t.name, api: 'CreateTopics' }, connection),
           );
         }
         return answers;
@@ -470,11 +478,7 @@ export async function deleteTopics(
         key,
         r.errorCode === 0
           ? { value: null }
-          : {
-              error: brokerError(r.errorCode, r.errorMessage, { topic: r.name ?? r.topicId, api: 'DeleteTopics' }),
-              final:
-                r.errorCode === ErrorCodes.UNKNOWN_TOPIC_OR_PARTITION || r.errorCode === ErrorCodes.UNKNOWN_TOPIC_ID,
-            },
+          : failure(r.errorCode, r.errorMessage, { topic: r.name ?? r.topicId, api: 'DeleteTopics' }, connection),
       );
     }
     return answers;
@@ -553,10 +557,7 @@ export async function createPartitions(
           r.name,
           r.errorCode === 0
             ? { value: null }
-            : {
-                error: brokerError(r.errorCode, r.errorMessage, { topic: r.name, api: 'CreatePartitions' }, connection),
-                final: r.errorCode === ErrorCodes.UNKNOWN_TOPIC_OR_PARTITION,
-              },
+            : failure(r.errorCode, r.errorMessage, { topic: r.name, api: 'CreatePartitions' }, connection),
         );
       }
       return answers;

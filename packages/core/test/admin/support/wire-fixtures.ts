@@ -6,7 +6,7 @@
 import { randomUUID } from 'node:crypto';
 import { resolveClientOptions } from '../../../src/cluster/client-options.js';
 import { Cluster, CoordinatorType } from '../../../src/cluster/cluster.js';
-import { createBrokerError } from '../../../src/errors/index.js';
+import { createBrokerError, isKafkaError } from '../../../src/errors/index.js';
 import type { Connection } from '../../../src/network/connection.js';
 import {
   AddPartitionsToTxn,
@@ -22,6 +22,7 @@ import {
 import { Writer } from '../../../src/protocol/primitives/writer.js';
 import { loadRecordCodecs } from '../../../src/protocol/records/index.js';
 import { RecordBatchBuilder } from '../../../src/protocol/records/record-batch-builder.js';
+import { delay } from '../../../src/utils/delay.js';
 
 const clusters: Cluster[] = [];
 
@@ -100,7 +101,6 @@ export async function commitOffsets(
   groupId: string,
   offsets: ReadonlyArray<{ topic: string; partition: number; offset: bigint; metadata?: string }>,
 ): Promise<void> {
-  const connection = await coordinator(cluster, CoordinatorType.group, groupId);
   const byTopic = new Map<
     string,
     Array<{ partitionIndex: number; committedOffset: bigint; committedMetadata: string | null }>
@@ -110,21 +110,24 @@ export async function commitOffsets(
     list.push({ partitionIndex: o.partition, committedOffset: o.offset, committedMetadata: o.metadata ?? null });
     byTopic.set(o.topic, list);
   }
-  const response = await connection.send(
-    OffsetCommit,
-    {
-      groupId,
-      generationIdOrMemberEpoch: -1,
-      memberId: '',
-      topics: [...byTopic].map(([name, partitions]) => ({ name, partitions })),
-    },
-    { maxVersion: 9 },
-  );
-  for (const topic of response.topics) {
-    for (const p of topic.partitions) {
-      if (p.errorCode !== 0) throw createBrokerError(p.errorCode, { groupId, topic: topic.name, api: 'OffsetCommit' });
+  await onCoordinator(cluster, CoordinatorType.group, groupId, async (connection) => {
+    const response = await connection.send(
+      OffsetCommit,
+      {
+        groupId,
+        generationIdOrMemberEpoch: -1,
+        memberId: '',
+        topics: [...byTopic].map(([name, partitions]) => ({ name, partitions })),
+      },
+      { maxVersion: 9 },
+    );
+    for (const topic of response.topics) {
+      for (const p of topic.partitions) {
+        if (p.errorCode !== 0)
+          throw createBrokerError(p.errorCode, { groupId, topic: topic.name, api: 'OffsetCommit' });
+      }
     }
-  }
+  });
 }
 
 /** A member of a classic consumer group, joined and synced as leader with every partition of its topics. */
@@ -147,7 +150,19 @@ export async function joinClassicGroup(
   sessionTimeoutMs = 60_000,
   groupInstanceId: string | null = null,
 ): Promise<ClassicMember> {
-  const connection = await coordinator(cluster, CoordinatorType.group, groupId);
+  return onCoordinator(cluster, CoordinatorType.group, groupId, (connection) =>
+    joinClassicOn(connection, groupId, topics, assignment, sessionTimeoutMs, groupInstanceId),
+  );
+}
+
+async function joinClassicOn(
+  connection: Connection,
+  groupId: string,
+  topics: readonly string[],
+  assignment: ReadonlyArray<{ topic: string; partitions: number[] }>,
+  sessionTimeoutMs: number,
+  groupInstanceId: string | null,
+): Promise<ClassicMember> {
   const subscription = new Writer();
   subscription.writeInt16(3);
   encodeConsumerProtocolSubscription(subscription, 3, { topics, userData: null, rackId: null });
@@ -201,7 +216,14 @@ export async function joinConsumerGroup(
   groupId: string,
   topics: readonly string[],
 ): Promise<ConsumerMember> {
-  const connection = await coordinator(cluster, CoordinatorType.group, groupId);
+  return onCoordinator(cluster, CoordinatorType.group, groupId, (c) => joinConsumerOn(c, groupId, topics));
+}
+
+async function joinConsumerOn(
+  connection: Connection,
+  groupId: string,
+  topics: readonly string[],
+): Promise<ConsumerMember> {
   const memberId = randomUUID().replaceAll('-', '').slice(0, 22);
   const first = await connection.send(ConsumerGroupHeartbeat, {
     groupId,
@@ -271,6 +293,28 @@ export async function openTransaction(
   const transaction = { transactionalId, producerId: init.producerId, producerEpoch: init.producerEpoch };
   const baseOffset = await produce(cluster, topic, partition, records, transaction);
   return { ...transaction, baseOffset };
+}
+
+/**
+ * Runs a fixture step against a group or transaction coordinator, again while the coordinator is loading or moved
+ * (a fresh broker loads its coordinator partitions in the background), for at most 30 s.
+ */
+async function onCoordinator<T>(
+  cluster: Cluster,
+  type: CoordinatorType,
+  key: string,
+  step: (connection: Connection) => Promise<T>,
+): Promise<T> {
+  const deadline = Date.now() + 30_000;
+  for (let attempt = 0; ; attempt++) {
+    try {
+      return await step(await coordinator(cluster, type, key));
+    } catch (error) {
+      if (!isKafkaError(error) || !error.coordinatorStale || Date.now() > deadline) throw error;
+      cluster.invalidateCoordinator(type, key);
+      await delay(cluster.retryDelay(attempt));
+    }
+  }
 }
 
 async function coordinator(cluster: Cluster, type: CoordinatorType, key: string): Promise<Connection> {
