@@ -1,4 +1,7 @@
+import { createBrokerError } from '../errors/broker-error-factory.js';
 import { InvalidArgumentError } from '../errors/client-errors.js';
+import { ErrorCodes } from '../errors/error-codes.generated.js';
+import type { KafkaError } from '../errors/kafka-error.js';
 import { CreateAcls } from '../protocol/messages/generated/create-acls.js';
 import { DeleteAcls } from '../protocol/messages/generated/delete-acls.js';
 import { DescribeAcls } from '../protocol/messages/generated/describe-acls.js';
@@ -131,8 +134,8 @@ export async function describeAcls(
 }
 
 /**
- * `createAcls`: CreateAcls to any broker (which forwards to the controller). One result per ACL: an invalid ACL or
- * one the client may not create fails alone.
+ * `createAcls`: CreateAcls to any broker (which forwards to the controller). One result per ACL: an invalid ACL
+ * (checked before sending: `'any'`, `'match'`, `'unknown'` values) fails alone with `InvalidRequestError`.
  */
 export async function createAcls(
   router: AdminRouter,
@@ -141,7 +144,9 @@ export async function createAcls(
 ): Promise<CreateAclResult[]> {
   const call = router.call('createAcls', options);
   const bindings = acls.map(bindingOf);
-  const creations = bindings.map((b) => ({
+  const local = bindings.map(checkNewAcl);
+  const valid = bindings.filter((_, i) => local[i] === undefined);
+  const creations = valid.map((b) => ({
     resourceType: aclResourceTypeCode(b.resourceType),
     resourceName: b.resourceName,
     resourcePatternType: aclPatternTypeCode(b.patternType),
@@ -150,21 +155,54 @@ export async function createAcls(
     operation: aclOperationCode(b.operation),
     permissionType: aclPermissionTypeCode(b.permission),
   }));
-  if (bindings.length === 0) return [];
-  await router.ready(call);
-  const response = await router.retry(call, async () => {
-    const connection = await router.anyBroker(call);
-    const version = router.negotiate(connection, CreateAcls);
-    const answer = await router.send(call, connection, CreateAcls, { creations }, version);
-    return { answer, connection };
-  });
+  const sent: CreateAclResult[] = [];
+  if (creations.length > 0) {
+    await router.ready(call);
+    const response = await router.retry(call, async () => {
+      const connection = await router.anyBroker(call);
+      const version = router.negotiate(connection, CreateAcls);
+      const answer = await router.send(call, connection, CreateAcls, { creations }, version);
+      return { answer, connection };
+    });
+    valid.forEach((acl, i) => {
+      const result = response.answer.results[i];
+      sent.push(
+        result === undefined || result.errorCode === 0
+          ? { acl }
+          : {
+              acl,
+              error: brokerError(result.errorCode, result.errorMessage, { api: 'CreateAcls' }, response.connection),
+            },
+      );
+    });
+  }
+  let next = 0;
   return bindings.map((acl, i): CreateAclResult => {
-    const result = response.answer.results[i];
-    if (result === undefined || result.errorCode === 0) return { acl };
-    return {
-      acl,
-      error: brokerError(result.errorCode, result.errorMessage, { api: 'CreateAcls' }, response.connection),
-    };
+    const error = local[i];
+    return error === undefined ? sent[next++]! : { acl, error };
+  });
+}
+
+/**
+ * An ACL that cannot exist fails before it is sent (as Java's `ResourcePattern` and `AccessControlEntry` refuse
+ * to hold it): a filter-only value (`'any'`, `'match'`) or `'unknown'`. Kafka's controller would fail the whole
+ * request on one of these (UNKNOWN_SERVER_ERROR), taking the valid ACLs down with it.
+ */
+function checkNewAcl(acl: AclBinding): KafkaError | undefined {
+  const bad =
+    acl.resourceType === 'any' || acl.resourceType === 'unknown'
+      ? `resource type '${acl.resourceType}'`
+      : acl.patternType === 'any' || acl.patternType === 'match' || acl.patternType === 'unknown'
+        ? `pattern type '${acl.patternType}'`
+        : acl.operation === 'any' || acl.operation === 'unknown'
+          ? `operation '${acl.operation}'`
+          : acl.permission === 'any' || acl.permission === 'unknown'
+            ? `permission '${acl.permission}'`
+            : undefined;
+  if (bad === undefined) return undefined;
+  return createBrokerError(ErrorCodes.INVALID_REQUEST, {
+    api: 'CreateAcls',
+    serverMessage: `An ACL cannot have ${bad}: that value only appears in filters`,
   });
 }
 

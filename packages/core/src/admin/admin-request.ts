@@ -200,9 +200,21 @@ export class AdminRouter {
     return call.race(this.cluster.anyConnection());
   }
 
-  /** A connection to broker `nodeId`, refreshing metadata first when the node is not known yet. */
+  /**
+   * A connection to broker `nodeId`, refreshing metadata first when the node is not known yet. A node that fresh
+   * metadata does not list fails with a non-retriable `BrokerNotAvailableError`.
+   */
   async broker(call: AdminCall, nodeId: number): Promise<Connection> {
-    if (!this.cluster.metadata.brokers.has(nodeId)) await call.race(this.cluster.refreshMetadata());
+    if (!this.cluster.metadata.brokers.has(nodeId)) {
+      const snapshot = await call.race(this.cluster.refreshMetadata());
+      if (!snapshot.brokers.has(nodeId)) {
+        throw createBrokerError(ErrorCodes.BROKER_NOT_AVAILABLE, {
+          broker: String(nodeId),
+          api: call.method,
+          serverMessage: `Broker ${nodeId} is not in the cluster (brokers: ${[...snapshot.brokers.keys()].join(', ')})`,
+        });
+      }
+    }
     return call.race(this.cluster.connection(nodeId));
   }
 
@@ -393,7 +405,10 @@ export class AdminRouter {
       await Promise.all(
         [...byBroker].map(async ([nodeId, group]) => {
           try {
-            const connection = await call.race(this.cluster.connection(nodeId));
+            const connection =
+              options.brokerId === undefined
+                ? await call.race(this.cluster.connection(nodeId))
+                : await this.broker(call, nodeId);
             const answers = await send(connection, group);
             for (const [key, outcome] of answers) outcomes.set(key, outcome);
           } catch (caught) {

@@ -40,7 +40,7 @@ export interface ScramCredentialUpsertion {
   readonly mechanism: ScramMechanismName;
   /** The password. */
   readonly password: string;
-  /** PBKDF2 iterations, 4096 to 16384. Default 4096 (Kafka's minimum). */
+  /** PBKDF2 iterations; Kafka accepts 4096 to 16384. Default 4096. */
   readonly iterations?: number;
   /** The salt. Default: 32 random bytes. */
   readonly salt?: Buffer;
@@ -197,11 +197,9 @@ function checkAlteration(alteration: ScramCredentialAlteration): KafkaError | un
     return new InvalidArgumentError(`A SCRAM upsertion for ${alteration.user} needs a non-empty password`, context);
   }
   const iterations = alteration.iterations ?? 4096;
-  if (!Number.isInteger(iterations) || iterations < 4096 || iterations > 16384) {
-    return createBrokerError(ErrorCodes.UNACCEPTABLE_CREDENTIAL, {
-      ...context,
-      serverMessage: `Iterations must be between 4096 and 16384, got ${iterations}`,
-    });
+  // The broker decides which counts it accepts (4096 to 16384 in Kafka 4); hashing needs a positive integer.
+  if (!Number.isInteger(iterations) || iterations <= 0) {
+    return new InvalidArgumentError(`SCRAM iterations must be a positive integer, got ${iterations}`, context);
   }
   return undefined;
 }

@@ -87,8 +87,11 @@ export interface ProducerState {
   readonly lastSequence: number;
   /** Timestamp of its last write (ms since the epoch), or null. */
   readonly lastTimestamp: number | null;
-  /** Epoch of its transaction coordinator when it wrote (needed by `abortTransaction`), or -1. */
-  readonly coordinatorEpoch: number;
+  /**
+   * Epoch of the transaction coordinator that last wrote a marker for it, or null before any marker (then abort
+   * with coordinator epoch 0, as `kafka-transactions abort` does).
+   */
+  readonly coordinatorEpoch: number | null;
   /** First offset of its open transaction in the partition, or null when it has none. */
   readonly currentTransactionStartOffset: bigint | null;
 }
@@ -114,7 +117,7 @@ export interface AbortTransactionSpec extends TopicPartition {
   readonly producerId: bigint;
   /** Producer epoch. */
   readonly producerEpoch: number;
-  /** Coordinator epoch (`ProducerState.coordinatorEpoch`). */
+  /** Coordinator epoch (`ProducerState.coordinatorEpoch`, or 0 when that is null). */
   readonly coordinatorEpoch: number;
 }
 
@@ -295,7 +298,7 @@ export async function describeProducers(
                       producerEpoch: s.producerEpoch,
                       lastSequence: s.lastSequence,
                       lastTimestamp: timestampOrNull(s.lastTimestamp),
-                      coordinatorEpoch: s.coordinatorEpoch,
+                      coordinatorEpoch: s.coordinatorEpoch < 0 ? null : s.coordinatorEpoch,
                       currentTransactionStartOffset: offsetOrNull(s.currentTxnStartOffset),
                     })),
                   },

@@ -66,9 +66,6 @@ export async function produce(
 ): Promise<bigint> {
   codecsLoaded ??= loadRecordCodecs();
   await codecsLoaded;
-  const info = await cluster.topicMetadata(topic, 15_000);
-  const leader = info.partitions[partition]?.leader ?? -1;
-  if (leader < 0) throw new Error(`fixture: ${topic}-${partition} has no leader`);
   const builder = new RecordBatchBuilder();
   const now = Date.now();
   for (const record of records) builder.append(record.timestamp ?? now, record.key ?? null, record.value);
@@ -82,17 +79,31 @@ export async function produce(
           isTransactional: true,
         },
   );
-  const connection = await cluster.connection(leader);
-  const response = await connection.send(Produce, {
-    transactionalId: transaction?.transactionalId ?? null,
-    acks: -1,
-    timeoutMs: 10_000,
-    topicData: [{ name: topic, topicId: info.topicId, partitionData: [{ index: partition, records: batch }] }],
-  });
-  const answer = response.responses[0]?.partitionResponses[0];
-  if (answer === undefined) throw new Error('fixture: empty Produce response');
-  if (answer.errorCode !== 0) throw createBrokerError(answer.errorCode, { topic, partition, api: 'Produce' });
-  return answer.baseOffset;
+  // Like a producer, retry while the partition's leadership settles (a new topic's leader may answer
+  // NOT_LEADER_OR_FOLLOWER for a moment after metadata names it).
+  const deadline = Date.now() + 30_000;
+  for (let attempt = 0; ; attempt++) {
+    try {
+      const info = await cluster.topicMetadata(topic, 15_000);
+      const leader = info.partitions[partition]?.leader ?? -1;
+      if (leader < 0) throw createBrokerError(5, { topic, partition, api: 'Metadata' });
+      const connection = await cluster.connection(leader);
+      const response = await connection.send(Produce, {
+        transactionalId: transaction?.transactionalId ?? null,
+        acks: -1,
+        timeoutMs: 10_000,
+        topicData: [{ name: topic, topicId: info.topicId, partitionData: [{ index: partition, records: batch }] }],
+      });
+      const answer = response.responses[0]?.partitionResponses[0];
+      if (answer === undefined) throw new Error('fixture: empty Produce response');
+      if (answer.errorCode !== 0) throw createBrokerError(answer.errorCode, { topic, partition, api: 'Produce' });
+      return answer.baseOffset;
+    } catch (error) {
+      if (!isKafkaError(error) || !error.retriable || Date.now() > deadline) throw error;
+      await cluster.refreshMetadata();
+      await delay(cluster.retryDelay(attempt));
+    }
+  }
 }
 
 /** Commits offsets for a group as an admin would (no member, generation -1); the group must have no members. */
@@ -269,10 +280,13 @@ export async function openTransaction(
   records: readonly FixtureRecord[],
   transactionTimeoutMs = 60_000,
 ): Promise<FixtureTransaction & { baseOffset: bigint }> {
-  const connection = await coordinator(cluster, CoordinatorType.transaction, transactionalId);
-  const init = await connection.send(InitProducerId, { transactionalId, transactionTimeoutMs }, { maxVersion: 5 });
-  if (init.errorCode !== 0)
-    throw createBrokerError(init.errorCode, { groupId: transactionalId, api: 'InitProducerId' });
+  const { connection, init } = await onCoordinator(cluster, CoordinatorType.transaction, transactionalId, async (c) => {
+    const answer = await c.send(InitProducerId, { transactionalId, transactionTimeoutMs }, { maxVersion: 5 });
+    if (answer.errorCode !== 0) {
+      throw createBrokerError(answer.errorCode, { groupId: transactionalId, api: 'InitProducerId' });
+    }
+    return { connection: c, init: answer };
+  });
   const add = await connection.send(
     AddPartitionsToTxn,
     {
