@@ -87,24 +87,27 @@ describe('Admin ACLs against the SASL listener', () => {
     expect(created[1]?.error).toBeUndefined();
     expect(created[2]?.error).toBeInstanceOf(InvalidRequestError);
 
-    const byTopic = await admin.describeAcls({ resourceType: 'topic', resourceName: denied });
-    expect(byTopic).toEqual([created[0]!.acl]);
-    const matching = await admin.describeAcls({
-      resourceType: 'topic',
-      resourceName: `${prefix}-orders`,
-      patternType: 'match',
-    });
-    expect(matching).toEqual([
-      {
+    // Brokers apply ACLs from the metadata log a moment after the controller commits them.
+    await eventually(async () => {
+      const byTopic = await admin.describeAcls({ resourceType: 'topic', resourceName: denied });
+      expect(byTopic).toEqual([created[0]!.acl]);
+      const matching = await admin.describeAcls({
         resourceType: 'topic',
-        resourceName: prefix,
-        patternType: 'prefixed',
-        principal: 'User:bob',
-        host: '127.0.0.1',
-        operation: 'read',
-        permission: 'allow',
-      },
-    ]);
+        resourceName: `${prefix}-orders`,
+        patternType: 'match',
+      });
+      expect(matching).toEqual([
+        {
+          resourceType: 'topic',
+          resourceName: prefix,
+          patternType: 'prefixed',
+          principal: 'User:bob',
+          host: '127.0.0.1',
+          operation: 'read',
+          permission: 'allow',
+        },
+      ]);
+    });
 
     // alice may alter the topic without ACLs, not the one with a DENY for her (once the broker applied the ACL).
     const alice = kafkaSasl().users.find((u) => u.username === 'alice')!;
@@ -130,7 +133,9 @@ describe('Admin ACLs against the SASL listener', () => {
     const [, byPrefix, none] = unwrapResults(deleted);
     expect(byPrefix?.deleted.map((d) => d.acl.resourceName)).toEqual([prefix]);
     expect(none?.deleted).toEqual([]);
-    expect(await admin.describeAcls({ resourceType: 'topic', resourceName: denied })).toEqual([]);
+    await eventually(async () => {
+      expect(await admin.describeAcls({ resourceType: 'topic', resourceName: denied })).toEqual([]);
+    });
   });
 });
 
