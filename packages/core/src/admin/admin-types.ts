@@ -25,6 +25,20 @@ export type ItemResult<Key, Value = unknown> =
   | (Key & Value & { readonly error?: undefined })
   | (Key & { readonly error: KafkaError });
 
+/**
+ * Groups per-partition items by topic, as per-topic request arrays need them: `[topic, values]` pairs in the order
+ * topics first appear, each value made by `value` from its item.
+ */
+export function byTopic<I extends TopicPartition, V>(items: Iterable<I>, value: (item: I) => V): Array<[string, V[]]> {
+  const groups = new Map<string, V[]>();
+  for (const item of items) {
+    const list = groups.get(item.topic);
+    if (list === undefined) groups.set(item.topic, [value(item)]);
+    else list.push(value(item));
+  }
+  return [...groups];
+}
+
 /** The items of a batch result that succeeded (`error` undefined). */
 export type Succeeded<T> = Extract<T, { readonly error?: undefined }>;
 

@@ -19,7 +19,7 @@ import {
   retryIfCoordinatorStale,
   settle,
 } from './admin-request.js';
-import { epochOrNull, type IsolationLevel, type ItemResult, type TopicPartition } from './admin-types.js';
+import { byTopic, epochOrNull, type IsolationLevel, type ItemResult, type TopicPartition } from './admin-types.js';
 import { checkGroupIds, comparePartitions, singleGroup } from './groups.js';
 import { checkPartition, lookUpOffsets, type OffsetInfo, specOf } from './records-and-offsets.js';
 
@@ -192,13 +192,7 @@ function topicsOf(
   partitions: readonly TopicPartition[] | null,
 ): Array<{ name: string; partitionIndexes: number[] }> | null {
   if (partitions === null) return null;
-  const byTopic = new Map<string, number[]>();
-  for (const tp of partitions) {
-    const list = byTopic.get(tp.topic) ?? [];
-    list.push(tp.partition);
-    byTopic.set(tp.topic, list);
-  }
-  return [...byTopic].map(([name, partitionIndexes]) => ({ name, partitionIndexes }));
+  return byTopic(partitions, (tp) => tp.partition).map(([name, partitionIndexes]) => ({ name, partitionIndexes }));
 }
 
 function groupOffsets(
@@ -310,25 +304,6 @@ async function commitGroupOffsets(
 ): Promise<GroupPartitionResult[]> {
   const outcomes = await router.coordinatorItems(call, CoordinatorType.group, [groupId], async (connection) => {
     const version = router.negotiate(connection, OffsetCommit, { maxVersion: OFFSET_API_MAX_VERSION });
-    const byTopic = new Map<
-      string,
-      Array<{
-        partitionIndex: number;
-        committedOffset: bigint;
-        committedLeaderEpoch: number;
-        committedMetadata: string | null;
-      }>
-    >();
-    for (const o of offsets) {
-      const list = byTopic.get(o.topic) ?? [];
-      list.push({
-        partitionIndex: o.partition,
-        committedOffset: o.offset,
-        committedLeaderEpoch: o.leaderEpoch ?? -1,
-        committedMetadata: o.metadata ?? null,
-      });
-      byTopic.set(o.topic, list);
-    }
     const response = await router.send(
       call,
       connection,
@@ -338,7 +313,12 @@ async function commitGroupOffsets(
         generationIdOrMemberEpoch: -1,
         memberId: '',
         groupInstanceId: null,
-        topics: [...byTopic].map(([name, partitions]) => ({ name, partitions })),
+        topics: byTopic(offsets, (o) => ({
+          partitionIndex: o.partition,
+          committedOffset: o.offset,
+          committedLeaderEpoch: o.leaderEpoch ?? -1,
+          committedMetadata: o.metadata ?? null,
+        })).map(([name, partitions]) => ({ name, partitions })),
       },
       version,
     );
@@ -500,17 +480,17 @@ export async function deleteGroupOffsets(
   await router.ready(call);
   const outcomes = await router.coordinatorItems(call, CoordinatorType.group, [groupId], async (connection) => {
     const version = router.negotiate(connection, OffsetDelete);
-    const byTopic = new Map<string, Array<{ partitionIndex: number }>>();
-    for (const tp of partitions) {
-      const list = byTopic.get(tp.topic) ?? [];
-      list.push({ partitionIndex: tp.partition });
-      byTopic.set(tp.topic, list);
-    }
     const response = await router.send(
       call,
       connection,
       OffsetDelete,
-      { groupId, topics: [...byTopic].map(([name, ps]) => ({ name, partitions: ps })) },
+      {
+        groupId,
+        topics: byTopic(partitions, (tp) => ({ partitionIndex: tp.partition })).map(([name, ps]) => ({
+          name,
+          partitions: ps,
+        })),
+      },
       version,
     );
     if (response.errorCode !== 0) {

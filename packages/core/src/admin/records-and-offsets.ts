@@ -6,6 +6,7 @@ import type { AdminCall } from './admin-call.js';
 import type { AdminCallOptions } from './admin-options.js';
 import { type AdminRouter, brokerError, type Outcomes, partitionKey, settle } from './admin-request.js';
 import {
+  byTopic,
   epochOrNull,
   type IsolationLevel,
   type ItemResult,
@@ -111,7 +112,7 @@ export function lookUpOffsets(
   return router.leaderItems(call, partitions, async (connection, group) => {
     const version = router.negotiate(connection, ListOffsets);
     const answers: Outcomes<OffsetInfo> = new Map();
-    const byTopic = new Map<string, Array<{ partitionIndex: number; timestamp: bigint }>>();
+    const sendable: TopicPartition[] = [];
     for (const tp of group) {
       const key = partitionKey(tp);
       const spec = specs.get(key)!;
@@ -124,11 +125,9 @@ export function lookUpOffsets(
         });
         continue;
       }
-      const list = byTopic.get(tp.topic) ?? [];
-      list.push({ partitionIndex: tp.partition, timestamp: spec.timestamp });
-      byTopic.set(tp.topic, list);
+      sendable.push(tp);
     }
-    if (byTopic.size === 0) return answers;
+    if (sendable.length === 0) return answers;
     const response = await router.send(
       call,
       connection,
@@ -136,7 +135,10 @@ export function lookUpOffsets(
       {
         replicaId: -1,
         isolationLevel: isolationLevelCode(isolationLevel),
-        topics: [...byTopic].map(([name, partitions]) => ({ name, partitions })),
+        topics: byTopic(sendable, (tp) => ({
+          partitionIndex: tp.partition,
+          timestamp: specs.get(partitionKey(tp))!.timestamp,
+        })).map(([name, partitions]) => ({ name, partitions })),
         timeoutMs: call.serverTimeout(),
       },
       version,
@@ -199,18 +201,14 @@ export async function deleteRecords(
   await router.ready(call);
   const outcomes = await router.leaderItems(call, records, async (connection: Connection, group) => {
     const version = router.negotiate(connection, DeleteRecords);
-    const byTopic = new Map<string, Array<{ partitionIndex: number; offset: bigint }>>();
-    for (const r of group) {
-      const list = byTopic.get(r.topic) ?? [];
-      list.push({ partitionIndex: r.partition, offset: r.beforeOffset });
-      byTopic.set(r.topic, list);
-    }
     const response = await router.send(
       call,
       connection,
       DeleteRecords,
       {
-        topics: [...byTopic].map(([name, partitions]) => ({ name, partitions })),
+        topics: byTopic(group, (r) => ({ partitionIndex: r.partition, offset: r.beforeOffset })).map(
+          ([name, partitions]) => ({ name, partitions }),
+        ),
         timeoutMs: call.serverTimeout(),
       },
       version,

@@ -4,7 +4,7 @@ import { ElectLeaders } from '../protocol/messages/generated/elect-leaders.js';
 import { ListPartitionReassignments } from '../protocol/messages/generated/list-partition-reassignments.js';
 import type { AdminCallOptions } from './admin-options.js';
 import { type AdminRouter, failure, type Outcomes, partitionKey, settle, throwIfError } from './admin-request.js';
-import type { ItemResult, TopicPartition } from './admin-types.js';
+import { byTopic, type ItemResult, type TopicPartition } from './admin-types.js';
 import { comparePartitions } from './groups.js';
 import { checkPartition } from './records-and-offsets.js';
 
@@ -63,19 +63,16 @@ export async function electLeaders(
     const version = router.negotiate(connection, ElectLeaders, {
       ...(electionType === 'unclean' ? { minVersion: 1, feature: 'unclean leader election' } : {}),
     });
-    const byTopic = new Map<string, number[]>();
-    for (const tp of pending ?? []) {
-      const list = byTopic.get(tp.topic) ?? [];
-      list.push(tp.partition);
-      byTopic.set(tp.topic, list);
-    }
     const response = await router.send(
       call,
       connection,
       ElectLeaders,
       {
         electionType: electionType === 'preferred' ? 0 : 1,
-        topicPartitions: pending === null ? null : [...byTopic].map(([topic, ps]) => ({ topic, partitions: ps })),
+        topicPartitions:
+          pending === null
+            ? null
+            : byTopic(pending, (tp) => tp.partition).map(([topic, ps]) => ({ topic, partitions: ps })),
         timeoutMs: call.serverTimeout(),
       },
       version,
@@ -138,12 +135,6 @@ export async function alterPartitionReassignments(
         ? { minVersion: 1, feature: 'allowReplicationFactorChange: false' }
         : {}),
     });
-    const byTopic = new Map<string, Array<{ partitionIndex: number; replicas: readonly number[] | null }>>();
-    for (const r of pending) {
-      const list = byTopic.get(r.topic) ?? [];
-      list.push({ partitionIndex: r.partition, replicas: r.replicas });
-      byTopic.set(r.topic, list);
-    }
     const response = await router.send(
       call,
       connection,
@@ -151,7 +142,9 @@ export async function alterPartitionReassignments(
       {
         timeoutMs: call.serverTimeout(),
         ...(version >= 1 ? { allowReplicationFactorChange: options.allowReplicationFactorChange ?? true } : {}),
-        topics: [...byTopic].map(([name, partitions]) => ({ name, partitions })),
+        topics: byTopic(pending, (r) => ({ partitionIndex: r.partition, replicas: r.replicas })).map(
+          ([name, partitions]) => ({ name, partitions }),
+        ),
       },
       version,
     );
@@ -187,13 +180,7 @@ export async function listPartitionReassignments(
   await router.ready(call);
   let topics: Array<{ name: string; partitionIndexes: number[] }> | null = null;
   if (partitions !== undefined) {
-    const byTopic = new Map<string, number[]>();
-    for (const tp of partitions) {
-      const list = byTopic.get(tp.topic) ?? [];
-      list.push(tp.partition);
-      byTopic.set(tp.topic, list);
-    }
-    topics = [...byTopic].map(([name, partitionIndexes]) => ({ name, partitionIndexes }));
+    topics = byTopic(partitions, (tp) => tp.partition).map(([name, partitionIndexes]) => ({ name, partitionIndexes }));
   }
   return router.retry(call, async () => {
     const connection = await router.controller(call);

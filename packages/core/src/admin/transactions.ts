@@ -17,7 +17,7 @@ import {
   settle,
   throwIfError,
 } from './admin-request.js';
-import { type ItemResult, offsetOrNull, type TopicPartition, timestampOrNull } from './admin-types.js';
+import { byTopic, type ItemResult, offsetOrNull, type TopicPartition, timestampOrNull } from './admin-types.js';
 import { comparePartitions } from './groups.js';
 import { checkPartition } from './records-and-offsets.js';
 
@@ -271,17 +271,13 @@ export async function describeProducers(
     partitions,
     async (connection, group) => {
       const version = router.negotiate(connection, DescribeProducers);
-      const byTopic = new Map<string, number[]>();
-      for (const tp of group) {
-        const list = byTopic.get(tp.topic) ?? [];
-        list.push(tp.partition);
-        byTopic.set(tp.topic, list);
-      }
       const response = await router.send(
         call,
         connection,
         DescribeProducers,
-        { topics: [...byTopic].map(([name, partitionIndexes]) => ({ name, partitionIndexes })) },
+        {
+          topics: byTopic(group, (tp) => tp.partition).map(([name, partitionIndexes]) => ({ name, partitionIndexes })),
+        },
         version,
       );
       const answers: Outcomes<{ activeProducers: ProducerState[] }> = new Map();

@@ -17,7 +17,7 @@ let nodes: number[];
 const admins: Admin[] = [];
 
 beforeAll(async () => {
-  kafka = await startCluster({ nodes: 3, sasl: true, authorizer: true });
+  kafka = await startCluster({ nodes: 3, sasl: true, authorizer: true, brokerProperties: { 'broker.rack': 'rack-a' } });
   admin = new Admin({ brokers: [...kafka.brokers], clientId: 'admin-3-nodes', logLevel: 'silent' });
   admins.push(admin);
   fixtures = fixtureCluster(kafka.brokers);
@@ -49,6 +49,8 @@ describe('Admin against a three-node cluster', () => {
     expect(nodes).toHaveLength(3);
     const cluster = await admin.describeCluster();
     expect(cluster.clusterId).toBe(kafka.clusterId);
+    expect(cluster.brokers.map((b) => b.rack)).toEqual(['rack-a', 'rack-a', 'rack-a']);
+    expect(cluster.brokers.map((b) => `${b.host}:${b.port}`).sort()).toEqual([...kafka.brokers].sort());
     expect(nodes).toContain(cluster.controller?.nodeId);
     const quorum = await admin.describeQuorum();
     expect(quorum.voters.map((v) => v.replicaId).sort()).toEqual(nodes);
