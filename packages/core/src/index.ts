@@ -1,6 +1,24 @@
 /**
- * Vltava core: an Apache Kafka client written from the wire protocol up.
+ * Vltava core: an Apache Kafka client written from the wire protocol up. Producer, consumer (with consumer groups,
+ * classic and KIP-848) and admin client, plus the typed errors they raise.
  *
  * @packageDocumentation
  */
+
+// Connection settings shared by every client.
+export type { BrokerAddress } from './cluster/broker-address.js';
+export type { BootstrapBrokers, ClientOptions } from './cluster/client-options.js';
+export type { BrokerInfo, MetadataSnapshot, PartitionInfo, TopicInfo } from './cluster/metadata.js';
+// The consumer, its assignors, deserializers and records.
+export * from './consumer/index.js';
+// Errors: the KafkaError base, client errors, one class per Kafka error code.
 export * from './errors/index.js';
+export type { OAuthBearerToken, OAuthBearerTokenProvider } from './network/sasl/oauthbearer.js';
+export type { SaslExchangeContext, SaslMechanism } from './network/sasl/sasl-mechanism.js';
+export type { SaslOptions } from './network/sasl/sasl-options.js';
+// Record-level types shared by producer and consumer.
+export { CodecUnavailableError } from './protocol/records/compression/codec-unavailable-error.js';
+export { COMPRESSION_TYPES, type CompressionType } from './protocol/records/compression/compression-type.js';
+export type { ControlRecordType, RecordHeader, TimestampType } from './protocol/records/record.js';
+// Logging.
+export { createConsoleLogger, type LogFields, type Logger, type LogLevel, silentLogger } from './utils/logger.js';

@@ -42,4 +42,12 @@ describe('randomClusterId', () => {
     expect(a).toMatch(/^[A-Za-z0-9_-]{22}$/);
     expect(randomClusterId()).not.toBe(a);
   });
+
+  it('never starts with a dash, which kafka-storage would read as an option', () => {
+    // 0xf8 as the first byte encodes to '-' in URL-safe base64.
+    const draws = [new Uint8Array(16).fill(0xf8), new Uint8Array(16).fill(1)];
+    const id = randomClusterId(() => draws.shift()!);
+    expect(id.startsWith('-')).toBe(false);
+    expect(draws).toHaveLength(0);
+  });
 });

@@ -23,9 +23,13 @@ export interface FormatStorageOptions {
 }
 
 /** A random cluster id as Kafka prints UUIDs: 16 random bytes in URL-safe base64 without padding. */
-export function randomClusterId(): string {
-  const bytes = crypto.getRandomValues(new Uint8Array(16));
-  return Buffer.from(bytes).toString('base64url');
+export function randomClusterId(random: () => Uint8Array = () => crypto.getRandomValues(new Uint8Array(16))): string {
+  // Like Kafka's own Uuid.randomUuid: an id starting with '-' reads as an option on a command line
+  // (`kafka-storage format --cluster-id -x...` fails), so draw again.
+  for (;;) {
+    const id = Buffer.from(random()).toString('base64url');
+    if (!id.startsWith('-')) return id;
+  }
 }
 
 /** The `kafka-storage format` arguments for the options (exported for tests). */

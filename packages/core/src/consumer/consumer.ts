@@ -1,0 +1,1018 @@
+import { resolveClientOptions } from '../cluster/client-options.js';
+import { Cluster } from '../cluster/cluster.js';
+import type { PartitionInfo } from '../cluster/metadata.js';
+import { ClientClosedError, InvalidArgumentError, KafkaTimeoutError } from '../errors/client-errors.js';
+import { isKafkaError, type KafkaError } from '../errors/kafka-error.js';
+import { ConsumerGroupHeartbeat } from '../protocol/messages/generated/consumer-group-heartbeat.js';
+import { maxDecompressedBytesFor } from '../protocol/records/decompression-limit.js';
+import { loadRecordCodecs } from '../protocol/records/load-record-codecs.js';
+import type { Logger } from '../utils/logger.js';
+import { createAssignor, type PartitionAssignor } from './assignors/index.js';
+import { CommitFailedError, InvalidGroupStateError } from './consumer-errors.js';
+import { type ConsumerMetrics, fetchFigures, partitionMetrics } from './consumer-metrics.js';
+import { type ConsumerOptions, type ResolvedConsumerOptions, resolveConsumerOptions } from './consumer-options.js';
+import {
+  type ConsumerRebalanceListener,
+  type ConsumerRecord,
+  ConsumerRecords,
+  type PartitionRecords,
+} from './consumer-record.js';
+import { FetchBuffer } from './fetch-buffer.js';
+import { Fetcher } from './fetcher.js';
+import { ClassicGroupMember } from './group/classic-group-member.js';
+import { ConsumerGroupMember } from './group/consumer-group-member.js';
+import { GroupCoordinator } from './group/group-coordinator.js';
+import type { GroupMember } from './group/group-member.js';
+import { RebalanceHandler } from './group/rebalance-handler.js';
+import { LeaderEpochValidator } from './leader-epoch-validator.js';
+import { type CommitEntry, type GroupGeneration, NO_GENERATION, OffsetCommitter } from './offset-committer.js';
+import { EARLIEST_TIMESTAMP, LATEST_TIMESTAMP, OffsetLookup } from './offset-lookup.js';
+import type { PartitionState } from './partition-state.js';
+import { PositionUpdater } from './position-updater.js';
+import { createRecordConverter } from './record-converter.js';
+import { RecordDelivery } from './record-delivery.js';
+import {
+  BatchIterator,
+  type BatchIteratorOptions,
+  type IteratorHost,
+  RecordIterator,
+  type RecordIteratorOptions,
+} from './record-iterator.js';
+import { SubscriptionState } from './subscription-state.js';
+import { formatPartition, type TopicPartition, type TopicPartitionOffset } from './topic-partition.js';
+
+/** Options of {@link Consumer.poll}. */
+export interface PollOptions {
+  /** Longest wait for records when none is buffered. Default 1000. */
+  readonly timeoutMs?: number;
+  /** Most records to return. Default `maxPollRecords`. */
+  readonly maxRecords?: number;
+}
+
+/** Options of {@link Consumer.close}. */
+export interface CloseOptions {
+  /** Commit the processed offsets before leaving. Default `enableAutoCommit`. */
+  readonly autoCommit?: boolean;
+  /** Longest time close may take; whatever is left is abandoned. Default 30000. */
+  readonly timeoutMs?: number;
+}
+
+/** Options of calls that talk to the cluster. */
+export interface TimeoutOptions {
+  /** Bound of the call. Default `defaultApiTimeoutMs`. */
+  readonly timeoutMs?: number;
+}
+
+/** A committed offset as {@link Consumer.committed} returns it; `offset` null when the group has none. */
+export interface CommittedOffsetInfo extends TopicPartition {
+  readonly offset: bigint | null;
+  readonly leaderEpoch: number | undefined;
+  readonly metadata: string | null;
+}
+
+/** What {@link Consumer.offsetsForTimes} found: the first offset at or after the timestamp, or null. */
+export interface OffsetForTime extends TopicPartition {
+  readonly offset: bigint | null;
+  readonly timestamp: number | null;
+  readonly leaderEpoch: number | undefined;
+}
+
+/** The consumer's group position for transactional producers (`sendOffsetsToTransaction`). */
+export interface ConsumerGroupMetadata {
+  readonly groupId: string;
+  readonly generationId: number;
+  readonly memberId: string;
+  readonly groupInstanceId: string | null;
+}
+
+/** Callback of {@link Consumer.commitAsync}. */
+/** Backpressure pauses of a consumer: see {@link Consumer.backpressure}. */
+export interface ConsumerBackpressure {
+  /** Stops fetching these partitions (assigned or not) until resumed. Buffered records are still delivered. */
+  pause(partitions: readonly TopicPartition[]): void;
+  /** Resumes fetching partitions paused by {@link ConsumerBackpressure.pause}. */
+  resume(partitions: readonly TopicPartition[]): void;
+  /** Partitions whose fetching is paused for backpressure. */
+  paused(): TopicPartition[];
+}
+
+export type CommitCallback = (error: KafkaError | undefined, offsets: readonly TopicPartitionOffset[]) => void;
+
+/**
+ * An Apache Kafka consumer: group membership (classic protocol or KIP-848), a pipelined fetcher with bounded
+ * prefetch, offset management, and three ways to read (`poll()`, `for await`, `batches()`).
+ *
+ * ```ts
+ * const consumer = new Consumer({ brokers: ['127.0.0.1:9092'], groupId: 'billing', valueDeserializer: deserializers.string });
+ * consumer.subscribe(['orders']);
+ * for await (const record of consumer) {
+ *   await handle(record.value); // committed once the loop asks for the next record
+ * }
+ * ```
+ *
+ * The contract of reading (which records get committed when) is in the package README and on
+ * {@link RecordIterator}. All methods are safe to call from rebalance listeners.
+ *
+ * @typeParam K Type of record keys after `keyDeserializer`.
+ * @typeParam V Type of record values after `valueDeserializer`.
+ */
+export class Consumer<K = Buffer | null, V = Buffer | null>
+  implements AsyncIterable<ConsumerRecord<K, V>>, AsyncDisposable
+{
+  private readonly options: ResolvedConsumerOptions<K, V>;
+  private readonly cluster: Cluster;
+  private readonly logger: Logger;
+  private readonly subscriptions: SubscriptionState;
+  private readonly buffer: FetchBuffer;
+  private readonly delivery: RecordDelivery<ConsumerRecord<K, V>>;
+  private readonly fetcher: Fetcher;
+  private readonly positions: PositionUpdater;
+  private readonly lookup: OffsetLookup;
+  private readonly coordinator: GroupCoordinator | undefined;
+  private readonly committer: OffsetCommitter | undefined;
+  private readonly handler: RebalanceHandler;
+  private readonly assignors: PartitionAssignor[];
+  private member: GroupMember | undefined;
+  private listener: ConsumerRebalanceListener | undefined;
+  private connecting: Promise<void> | undefined;
+  private connected = false;
+  private closing: Promise<void> | undefined;
+  /** Set as soon as `close()` is called. */
+  private closed = false;
+  private closeAutoCommit = true;
+  private autoCommitTimer: NodeJS.Timeout | undefined;
+  private autoCommitRunning = false;
+  private watchdog: NodeJS.Timeout | undefined;
+  private patternTimer: NodeJS.Timeout | undefined;
+  private positionWaiters: Array<() => void> = [];
+  private readonly iteratorHost: IteratorHost<ConsumerRecord<K, V>>;
+
+  constructor(options: ConsumerOptions<K, V>) {
+    this.options = resolveConsumerOptions(options);
+    const clientOptions = resolveClientOptions(options);
+    this.cluster = new Cluster(clientOptions, { allowAutoTopicCreation: this.options.allowAutoCreateTopics });
+    this.logger = clientOptions.logger;
+    const o = this.options;
+    this.subscriptions = new SubscriptionState((state) => this.buffer.discard(state));
+    this.buffer = new FetchBuffer(
+      { maxBytes: o.maxPrefetchBytes, maxRecords: o.maxPrefetchRecords, partitionBytes: o.maxPartitionFetchBytes },
+      (state) => !state.revoking && !this.subscriptions.isPaused(state.key),
+      () => this.fetcher.wake(),
+    );
+    this.delivery = new RecordDelivery(this.buffer, createRecordConverter(o.keyDeserializer, o.valueDeserializer), {
+      onRead: () => this.onRead(),
+      onIdle: () => this.fetcher.setEnabled(false),
+    });
+    const retryDelay = (attempt: number) => this.cluster.retryDelay(attempt);
+    this.fetcher = new Fetcher(
+      {
+        cluster: this.cluster,
+        subscriptions: this.subscriptions,
+        buffer: this.buffer,
+        logger: this.logger,
+        recordsArrived: () => this.delivery.notify(),
+        outOfRange: (state) => this.positions.outOfRange(state),
+        diverged: (state, epoch, endOffset) => this.positions.diverged(state, epoch, endOffset),
+        failPartition: (state, error) => this.failPartition(state, error),
+        positionsChanged: () => this.positions.wake(),
+      },
+      {
+        fetchMinBytes: o.fetchMinBytes,
+        fetchMaxWaitMs: o.fetchMaxWaitMs,
+        fetchMaxBytes: o.fetchMaxBytes,
+        maxPartitionFetchBytes: o.maxPartitionFetchBytes,
+        readCommitted: o.isolationLevel === 'read_committed',
+        checkCrcs: o.checkCrcs,
+        maxDecompressedBytes: maxDecompressedBytesFor(o.fetchMaxBytes, o.maxPartitionFetchBytes),
+        clientRack: o.clientRack,
+        requestTimeoutMs: o.requestTimeoutMs,
+        preferredReplicaTtlMs: clientOptions.metadataMaxAgeMs,
+        retryDelay,
+      },
+    );
+    if (o.groupId !== undefined) {
+      this.coordinator = new GroupCoordinator(this.cluster, o.groupId);
+      this.committer = new OffsetCommitter(this.coordinator, this.subscriptions, {
+        groupId: o.groupId,
+        retryDelay,
+        logger: this.logger,
+      });
+    }
+    this.lookup = new OffsetLookup(this.cluster, o.isolationLevel === 'read_committed', retryDelay);
+    this.positions = new PositionUpdater(
+      {
+        subscriptions: this.subscriptions,
+        logger: this.logger,
+        committer: this.committer,
+        generation: () => this.generation(),
+        discard: (state) => this.buffer.discard(state),
+        failPartition: (state, error) => this.failPartition(state, error),
+        positionsReady: () => {
+          this.fetcher.wake();
+          this.notifyPositions();
+        },
+        refreshMetadata: () => {
+          this.cluster.refreshMetadata().catch(() => undefined);
+        },
+      },
+      this.lookup,
+      new LeaderEpochValidator(this.cluster),
+      { autoOffsetReset: o.autoOffsetReset, defaultApiTimeoutMs: o.defaultApiTimeoutMs, retryDelay },
+    );
+    this.handler = new RebalanceHandler(
+      {
+        subscriptions: this.subscriptions,
+        logger: this.logger,
+        listener: () => this.listener,
+        whenIdle: () => this.delivery.whenIdle(),
+        commitBeforeRevoke: (partitions) => this.commitBeforeRevoke(partitions),
+        raise: (error) => this.delivery.raise(error),
+        assignmentChanged: () => {
+          this.positions.wake();
+          this.fetcher.wake();
+          this.notifyPositions();
+        },
+      },
+      o.rebalanceTimeoutMs,
+    );
+    this.assignors = o.partitionAssignors.map((a) => (typeof a === 'string' ? createAssignor(a) : a));
+    this.iteratorHost = {
+      delivery: this.delivery,
+      maxPollRecords: o.maxPollRecords,
+      logger: this.logger,
+      commitOnExit: () => this.commitAcknowledged(false),
+      commitAcknowledged: () => this.commitAcknowledged(true),
+    };
+  }
+
+  // ---------------------------------------------------------------------------------------------------------------
+  // Lifecycle
+
+  /**
+   * Connects to the cluster (bootstrap, metadata, compression codecs). Optional: the first read, lookup or commit
+   * connects. Rejects with `ConnectionError`, `AuthenticationError` or `TlsError`.
+   */
+  connect(): Promise<void> {
+    this.connecting ??= (async () => {
+      await loadRecordCodecs();
+      await this.cluster.connect();
+      this.cluster.onMetadata(() => this.onMetadata());
+      this.connected = true;
+      this.startTimers();
+      if (this.subscriptions.type === 'pattern') this.refreshPattern();
+    })();
+    this.connecting.catch(() => {
+      this.connecting = undefined;
+    });
+    return this.connecting;
+  }
+
+  /**
+   * Closes the consumer: ends every reader, commits the processed offsets (with `autoCommit`), calls
+   * `onPartitionsRevoked`, leaves the group (a static member keeps its session so that a restart within
+   * `sessionTimeoutMs` keeps its partitions), and closes the connections. The record a loop body was processing
+   * when `close()` was called is not committed. Idempotent.
+   */
+  close(options: CloseOptions = {}): Promise<void> {
+    if (this.closing === undefined) {
+      // Set before doClose runs: the leave it starts commits (or not) synchronously up to its first await.
+      this.closed = true;
+      this.closeAutoCommit = options.autoCommit ?? this.options.enableAutoCommit;
+      this.closing = this.doClose(options);
+    }
+    return this.closing;
+  }
+
+  /** `await using consumer = new Consumer(...)` closes it at the end of the scope. */
+  async [Symbol.asyncDispose](): Promise<void> {
+    await this.close();
+  }
+
+  private async doClose(options: CloseOptions): Promise<void> {
+    const timeoutMs = options.timeoutMs ?? 30_000;
+    this.delivery.acknowledgePolled();
+    this.delivery.close();
+    this.fetcher.setEnabled(false);
+    this.stopTimers();
+    const work = (async () => {
+      if (!this.connected) return;
+      const member = this.member;
+      if (member !== undefined) {
+        await member.leave('the consumer is closing');
+      } else if (this.committer !== undefined && this.closeAutoCommit) {
+        await this.commitBeforeRevoke(this.subscriptions.assignment());
+      }
+      await this.committer?.drain();
+    })();
+    let timer: NodeJS.Timeout | undefined;
+    try {
+      await Promise.race([
+        work.catch((error: unknown) =>
+          this.logger.warn('closing the consumer did not complete', { error: String(error) }),
+        ),
+        new Promise<void>((resolve) => {
+          timer = setTimeout(() => {
+            this.logger.warn(`close() did not complete within ${timeoutMs} ms; closing anyway`);
+            resolve();
+          }, timeoutMs);
+        }),
+      ]);
+    } finally {
+      clearTimeout(timer);
+      this.member?.close();
+      this.fetcher.close();
+      this.positions.close();
+      this.cluster.close();
+      this.notifyPositions();
+    }
+  }
+
+  // ---------------------------------------------------------------------------------------------------------------
+  // Subscription and assignment
+
+  /**
+   * Subscribes to topics, or to every topic matching a pattern (picked up as topics are created, checked every
+   * `metadataMaxAgeMs`), with group management. Replaces an earlier subscription. Java: `subscribe`.
+   *
+   * @throws InvalidGroupStateError without a `groupId`; InvalidArgumentError with a manual assignment.
+   */
+  subscribe(topics: string | readonly string[] | RegExp, listener?: ConsumerRebalanceListener): void {
+    this.checkOpen('subscribe');
+    if (this.options.groupId === undefined) {
+      throw new InvalidGroupStateError('subscribe() needs a groupId; set groupId, or use assign() without a group');
+    }
+    if (topics instanceof RegExp) {
+      this.subscriptions.subscribePattern(topics);
+    } else {
+      const list = typeof topics === 'string' ? [topics] : [...topics];
+      this.subscriptions.subscribe(list);
+      this.cluster.trackTopics(list);
+      if (this.connected) this.cluster.refreshMetadata().catch(() => undefined);
+    }
+    this.listener = listener;
+    if (this.member === undefined) this.member = this.createMember();
+    else this.member.subscriptionChanged();
+    if (this.connected && topics instanceof RegExp) this.refreshPattern();
+  }
+
+  /** The subscribed topics (for a pattern: those matching it now), sorted. Java: `subscription()`. */
+  subscription(): string[] {
+    return [...this.subscriptions.subscribedTopics()].sort();
+  }
+
+  /**
+   * Drops the subscription: revokes the partitions (committing processed offsets with `enableAutoCommit`,
+   * calling `onPartitionsRevoked`) and leaves the group. Also drops a manual assignment.
+   */
+  async unsubscribe(): Promise<void> {
+    this.delivery.acknowledgePolled();
+    const member = this.member;
+    this.member = undefined;
+    if (member !== undefined) {
+      if (this.connected) await member.leave('the consumer unsubscribed');
+      member.close();
+    } else if (this.subscriptions.type === 'manual' && this.options.enableAutoCommit && this.connected) {
+      await this.commitBeforeRevoke(this.subscriptions.assignment());
+    }
+    this.subscriptions.unsubscribe();
+    this.stopPatternTimer();
+    this.fetcher.wake();
+  }
+
+  /**
+   * Assigns partitions manually, without a group. Replaces the previous assignment; partitions kept keep their
+   * positions. Positions start at the committed offset (with a `groupId`) or by `autoOffsetReset`. Java: `assign`.
+   */
+  assign(partitions: readonly TopicPartition[]): void {
+    this.checkOpen('assign');
+    const { removed } = this.subscriptions.assignManually(partitions);
+    if (removed.length > 0 && this.options.enableAutoCommit && this.committer !== undefined && this.connected) {
+      const entries = this.committer.acknowledgedOffsets(removed);
+      this.committer.commit(entries, NO_GENERATION, Date.now() + this.options.defaultApiTimeoutMs).catch((error) => {
+        this.logger.warn('commit of unassigned partitions failed', { error: String(error) });
+      });
+    }
+    this.cluster.trackTopics(partitions.map((tp) => tp.topic));
+    this.positions.wake();
+    this.fetcher.wake();
+  }
+
+  /** The partitions currently assigned (by the group or `assign()`), sorted. Java: `assignment()`. */
+  assignment(): TopicPartition[] {
+    return this.subscriptions.assignment();
+  }
+
+  // ---------------------------------------------------------------------------------------------------------------
+  // Reading
+
+  /**
+   * Returns the records that are ready, grouped by partition, waiting up to `timeoutMs` for at least one. Records
+   * returned by a poll count as processed when `poll()` is called again, when you `commit()`, and on `close()` or
+   * `unsubscribe()` (as Java's `close()` commits the positions `poll()` reached). Java: `poll(Duration)`.
+   *
+   * @throws The errors the consumer raises in line (see the README): `MaxPollIntervalExceededError`,
+   *   `CorruptRecordError`, `OffsetOutOfRangeError`, `RecordDeserializationError`, ...
+   */
+  async poll(options: PollOptions = {}): Promise<ConsumerRecords<K, V>> {
+    const timeoutMs = options.timeoutMs ?? 1000;
+    const maxRecords = options.maxRecords ?? this.options.maxPollRecords;
+    if (!Number.isInteger(maxRecords) || maxRecords <= 0) {
+      throw new InvalidArgumentError(`poll(): maxRecords must be a positive integer, got ${String(maxRecords)}`);
+    }
+    const delivery = this.delivery;
+    delivery.beginRead(undefined);
+    delivery.acknowledgeDelivered();
+    const deadline = Date.now() + timeoutMs;
+    for (;;) {
+      delivery.checkErrors();
+      const taken = delivery.take(maxRecords);
+      if (taken.length > 0) {
+        delivery.markPolled();
+        return new ConsumerRecords<K, V>(
+          taken.map(
+            (t): PartitionRecords<K, V> => ({ topic: t.state.topic, partition: t.state.partition, records: t.records }),
+          ),
+        );
+      }
+      const remaining = deadline - Date.now();
+      if (remaining <= 0 || delivery.closed) return ConsumerRecords.empty<K, V>();
+      await delivery.wait(remaining, undefined);
+    }
+  }
+
+  /** `for await (const record of consumer)`: the same as {@link records} with default options. */
+  [Symbol.asyncIterator](): RecordIterator<ConsumerRecord<K, V>> {
+    return this.records();
+  }
+
+  /**
+   * An async iterator of records. It ends promptly on `break`, `return`, an exception in the loop body, `signal`
+   * aborting or `close()`, even while no record is arriving; then fetching ahead stops and (with
+   * `enableAutoCommit`) the processed records are committed. See {@link RecordIteratorOptions.mode} for when a
+   * record counts as processed.
+   */
+  records(options: RecordIteratorOptions = {}): RecordIterator<ConsumerRecord<K, V>> {
+    return new RecordIterator(this.iteratorHost, options);
+  }
+
+  /** An async iterator of record batches (up to `maxRecords`, grouped by partition), with the same contract. */
+  batches(options: BatchIteratorOptions = {}): BatchIterator<K, V> {
+    return new BatchIterator<K, V>(this.iteratorHost, options);
+  }
+
+  /**
+   * Marks a record processed (the `manual` iterator mode, or to let an automatic commit include the record in hand).
+   * Acknowledges every earlier record of its partition too.
+   */
+  acknowledge(record: Pick<ConsumerRecord<unknown, unknown>, 'topic' | 'partition' | 'offset' | 'leaderEpoch'>): void {
+    const state = this.subscriptions.get(record.topic, record.partition);
+    state?.acknowledgeOffset(record.offset + 1n, record.leaderEpoch);
+  }
+
+  // ---------------------------------------------------------------------------------------------------------------
+  // Offsets
+
+  /**
+   * Commits offsets and waits for the coordinator. Without arguments: every record handed out so far (as Java's
+   * `commitSync()` commits what `poll()` returned). With offsets: exactly those (the offset of the next record to
+   * read, i.e. last processed + 1). Committed offsets count as processed for later automatic commits.
+   *
+   * @throws CommitFailedError when a rebalance made the commit's generation stale (it is dropped, not retried);
+   *   InvalidGroupStateError without a `groupId`; KafkaTimeoutError.
+   */
+  async commit(offsets?: readonly TopicPartitionOffset[], options: TimeoutOptions = {}): Promise<void> {
+    const committer = this.requireCommitter('commit');
+    await this.connect();
+    const entries =
+      offsets === undefined ? committer.deliveredOffsets() : OffsetCommitter.fromUser(checkOffsets(offsets));
+    const generation = this.commitGeneration();
+    await committer.commit(entries, generation, Date.now() + (options.timeoutMs ?? this.options.defaultApiTimeoutMs));
+  }
+
+  /** Commits without waiting; `callback` gets the outcome (failures are logged when there is none). */
+  commitAsync(offsets?: readonly TopicPartitionOffset[], callback?: CommitCallback): void {
+    const committed: readonly TopicPartitionOffset[] = offsets ?? [];
+    this.commit(offsets).then(
+      () => callback?.(undefined, committed),
+      (error: unknown) => {
+        const failure = isKafkaError(error) ? error : new CommitFailedError(String(error), { cause: error });
+        if (callback !== undefined) callback(failure, committed);
+        else this.logger.warn('asynchronous commit failed', { error: failure });
+      },
+    );
+  }
+
+  /** The group's committed offsets of partitions (null where there is none). Java: `committed`. */
+  async committed(partitions: readonly TopicPartition[], options: TimeoutOptions = {}): Promise<CommittedOffsetInfo[]> {
+    const committer = this.requireCommitter('committed');
+    await this.connect();
+    const offsets = await committer.fetchCommitted(
+      partitions,
+      this.generation() ?? NO_GENERATION,
+      Date.now() + (options.timeoutMs ?? this.options.defaultApiTimeoutMs),
+    );
+    return partitions.map((tp) => {
+      const found = offsets.find((o) => o.topic === tp.topic && o.partition === tp.partition);
+      return {
+        topic: tp.topic,
+        partition: tp.partition,
+        offset: found === undefined || found.offset < 0n ? null : found.offset,
+        leaderEpoch: found === undefined || found.leaderEpoch < 0 ? undefined : found.leaderEpoch,
+        metadata: found?.metadata ?? null,
+      };
+    });
+  }
+
+  /**
+   * Moves a partition's position: the next record handed out is at `offset`. With a `leaderEpoch` (from a
+   * committed offset or a record), the position is validated against the leader's log first (KIP-320).
+   */
+  seek(partition: TopicPartition & { readonly offset: bigint; readonly leaderEpoch?: number }): void;
+  seek(partition: TopicPartition, offset: bigint): void;
+  seek(partition: TopicPartition & { offset?: bigint; leaderEpoch?: number }, offset?: bigint): void {
+    const state = this.subscriptions.require(partition, 'seek');
+    const target = offset ?? partition.offset;
+    if (typeof target !== 'bigint' || target < 0n) {
+      throw new InvalidArgumentError(`seek(): offset must be a bigint >= 0, got ${String(target)}`, {
+        topic: partition.topic,
+        partition: partition.partition,
+      });
+    }
+    const epoch = offset === undefined ? partition.leaderEpoch : undefined;
+    this.buffer.discard(state);
+    state.seek(target, epoch, epoch === undefined ? 'fetching' : 'await-validation');
+    this.positions.wake();
+    this.fetcher.wake();
+    this.notifyPositions();
+  }
+
+  /** Seeks partitions (default: all assigned) to their first offset, looked up lazily. */
+  seekToBeginning(partitions?: readonly TopicPartition[]): void {
+    this.seekTo(partitions, 'earliest', 'seekToBeginning');
+  }
+
+  /** Seeks partitions (default: all assigned) to the end (the last stable offset under read_committed). */
+  seekToEnd(partitions?: readonly TopicPartition[]): void {
+    this.seekTo(partitions, 'latest', 'seekToEnd');
+  }
+
+  private seekTo(
+    partitions: readonly TopicPartition[] | undefined,
+    strategy: 'earliest' | 'latest',
+    call: string,
+  ): void {
+    const states = (partitions ?? this.subscriptions.assignment()).map((tp) => this.subscriptions.require(tp, call));
+    for (const state of states) {
+      this.buffer.discard(state);
+      state.requestReset(strategy);
+    }
+    this.positions.wake();
+  }
+
+  /**
+   * The next offset to be handed out for an assigned partition, waiting for it to be known (committed offset
+   * lookup, reset, validation). Java: `position`.
+   */
+  async position(partition: TopicPartition, options: TimeoutOptions = {}): Promise<bigint> {
+    this.subscriptions.require(partition, 'position');
+    await this.connect();
+    const deadline = Date.now() + (options.timeoutMs ?? this.options.defaultApiTimeoutMs);
+    this.positions.wake();
+    for (;;) {
+      const state = this.subscriptions.require(partition, 'position');
+      if (state.state === 'fetching') return state.position;
+      if (state.state === 'failed' && state.error !== undefined) throw state.error;
+      const remaining = deadline - Date.now();
+      if (remaining <= 0) {
+        throw new KafkaTimeoutError(`The position of ${formatPartition(partition)} is not known after the timeout`, {
+          topic: partition.topic,
+          partition: partition.partition,
+        });
+      }
+      await this.waitForPositions(remaining);
+    }
+  }
+
+  /** Pauses fetching and delivery of partitions until `resume`; the pause survives rebalances. Java: `pause`. */
+  pause(partitions: readonly TopicPartition[]): void {
+    this.subscriptions.pause(partitions);
+  }
+
+  /** Resumes paused partitions. Java: `resume`. */
+  resume(partitions: readonly TopicPartition[]): void {
+    this.subscriptions.resume(partitions);
+    this.fetcher.wake();
+    this.delivery.notify();
+  }
+
+  /**
+   * Backpressure pauses, for layers built on the consumer (the Rx and stream adapters) and for applications that
+   * buffer records themselves: `backpressure.pause(partitions)` stops *fetching* those partitions until
+   * `backpressure.resume(partitions)`; records already buffered are still delivered. These pauses are kept apart
+   * from {@link pause}/{@link resume}, which belong to the application: neither lifts the other's pauses.
+   */
+  readonly backpressure: ConsumerBackpressure = {
+    pause: (partitions) => {
+      this.subscriptions.pauseFetching(partitions);
+    },
+    resume: (partitions) => {
+      if (this.subscriptions.resumeFetching(partitions)) this.fetcher.wake();
+    },
+    paused: () => this.subscriptions.fetchingPaused(),
+  };
+
+  /** The assigned partitions the application paused. Java: `paused`. */
+  paused(): TopicPartition[] {
+    return this.subscriptions.paused();
+  }
+
+  // ---------------------------------------------------------------------------------------------------------------
+  // Lookups
+
+  /** The first offset of each partition. Java: `beginningOffsets`. */
+  async beginningOffsets(
+    partitions: readonly TopicPartition[],
+    options: TimeoutOptions = {},
+  ): Promise<TopicPartitionOffset[]> {
+    return this.listOffsets(partitions, EARLIEST_TIMESTAMP, options);
+  }
+
+  /** The end offset of each partition (the last stable offset under read_committed). Java: `endOffsets`. */
+  async endOffsets(
+    partitions: readonly TopicPartition[],
+    options: TimeoutOptions = {},
+  ): Promise<TopicPartitionOffset[]> {
+    return this.listOffsets(partitions, LATEST_TIMESTAMP, options);
+  }
+
+  /**
+   * For each partition, the earliest offset whose timestamp is at or after the given one (ms since the epoch), or
+   * null when there is none. Java: `offsetsForTimes`.
+   */
+  async offsetsForTimes(
+    queries: ReadonlyArray<TopicPartition & { readonly timestamp: number | bigint }>,
+    options: TimeoutOptions = {},
+  ): Promise<OffsetForTime[]> {
+    await this.connect();
+    for (const q of queries) {
+      if (BigInt(q.timestamp) < 0n) {
+        throw new InvalidArgumentError(`offsetsForTimes(): timestamp must be >= 0, got ${String(q.timestamp)}`);
+      }
+    }
+    await this.cluster.refreshMetadata({ topics: queries.map((q) => q.topic) });
+    const answers = await this.lookup.lookup(
+      queries.map((q) => ({ topic: q.topic, partition: q.partition, timestamp: BigInt(q.timestamp) })),
+      Date.now() + (options.timeoutMs ?? this.options.defaultApiTimeoutMs),
+    );
+    return answers.map((a) => ({
+      topic: a.topic,
+      partition: a.partition,
+      offset: a.offset < 0n ? null : a.offset,
+      timestamp: a.offset < 0n ? null : Number(a.timestamp),
+      leaderEpoch: a.leaderEpoch < 0 ? undefined : a.leaderEpoch,
+    }));
+  }
+
+  private async listOffsets(
+    partitions: readonly TopicPartition[],
+    timestamp: bigint,
+    options: TimeoutOptions,
+  ): Promise<TopicPartitionOffset[]> {
+    await this.connect();
+    await this.cluster.refreshMetadata({ topics: partitions.map((p) => p.topic) });
+    const answers = await this.lookup.lookup(
+      partitions.map((p) => ({ topic: p.topic, partition: p.partition, timestamp })),
+      Date.now() + (options.timeoutMs ?? this.options.defaultApiTimeoutMs),
+    );
+    return answers.map((a) => ({ topic: a.topic, partition: a.partition, offset: a.offset }));
+  }
+
+  /**
+   * The high watermark of an assigned partition as the last fetch reported it, or `undefined` before the first
+   * fetch. No request. (kafka-python: `highwater`.)
+   */
+  highwater(partition: TopicPartition): bigint | undefined {
+    return this.subscriptions.get(partition.topic, partition.partition)?.highWatermark;
+  }
+
+  /**
+   * The partitions of a topic (empty when the topic does not exist; with `allowAutoCreateTopics` and a broker that
+   * auto-creates topics, asking creates it, as in Java). Java: `partitionsFor`.
+   */
+  async partitionsForTopic(topic: string): Promise<PartitionInfo[]> {
+    await this.connect();
+    const snapshot = await this.cluster.refreshMetadata({ topics: [topic] });
+    const info = snapshot.topics.get(topic);
+    return info === undefined || info.errorCode !== 0 ? [] : [...info.partitions];
+  }
+
+  /** Every topic the client may see (internal ones left out), with its partitions. Java: `listTopics`. */
+  async topics(): Promise<Map<string, PartitionInfo[]>> {
+    await this.connect();
+    const snapshot = await this.cluster.refreshMetadata({ allTopics: true });
+    const result = new Map<string, PartitionInfo[]>();
+    for (const [name, info] of snapshot.topics) {
+      if (!info.isInternal && info.errorCode === 0) result.set(name, [...info.partitions]);
+    }
+    return result;
+  }
+
+  /** A snapshot of the consumer's figures (see {@link ConsumerMetrics}). */
+  metrics(): ConsumerMetrics {
+    const partitions = [];
+    for (const state of this.subscriptions.states()) {
+      partitions.push(
+        partitionMetrics(state, this.subscriptions.isPaused(state.key), this.buffer.bufferedBytes(state)),
+      );
+    }
+    return {
+      recordsConsumed: this.delivery.recordsDelivered,
+      ...fetchFigures(this.fetcher.metrics),
+      bufferedRecords: this.buffer.records,
+      bufferedBytes: this.buffer.bytes,
+      rebalances: this.handler.rebalances,
+      lastRebalanceAt: this.handler.lastRebalanceAt,
+      commits: this.committer?.commitsSucceeded ?? 0,
+      commitFailures: this.committer?.commitsFailed ?? 0,
+      groupState: this.member?.state,
+      partitions,
+    };
+  }
+
+  /** The group position for a transactional producer's `sendOffsetsToTransaction`. */
+  groupMetadata(): ConsumerGroupMetadata {
+    const groupId = this.options.groupId;
+    if (groupId === undefined) throw new InvalidGroupStateError('groupMetadata() needs a groupId');
+    const generation = this.generation() ?? NO_GENERATION;
+    return { groupId, ...generation };
+  }
+
+  // ---------------------------------------------------------------------------------------------------------------
+  // Internals
+
+  private createMember(): GroupMember {
+    const o = this.options;
+    const groupId = o.groupId!;
+    const coordinator = this.coordinator!;
+    const retryDelay = (attempt: number) => this.cluster.retryDelay(attempt);
+    const subscribedTopics = () => [...this.subscriptions.subscribedTopics()];
+    const raise = (error: KafkaError) => this.delivery.raise(error);
+    if (o.groupProtocol === 'consumer') {
+      return new ConsumerGroupMember(
+        {
+          groupId,
+          groupInstanceId: o.groupInstanceId,
+          rebalanceTimeoutMs: o.rebalanceTimeoutMs,
+          clientRack: o.clientRack,
+          serverAssignor: o.groupRemoteAssignor,
+          requestTimeoutMs: o.requestTimeoutMs,
+          logger: this.logger,
+          retryDelay,
+        },
+        {
+          send: (request) => coordinator.send(ConsumerGroupHeartbeat, request),
+          coordinatorMoved: (code) => coordinator.coordinatorMoved(code),
+        },
+        { cluster: this.cluster, handler: this.handler, subscribedTopics, raise },
+      );
+    }
+    return new ClassicGroupMember(
+      {
+        groupId,
+        groupInstanceId: o.groupInstanceId,
+        sessionTimeoutMs: o.sessionTimeoutMs,
+        rebalanceTimeoutMs: o.rebalanceTimeoutMs,
+        heartbeatIntervalMs: o.heartbeatIntervalMs,
+        requestTimeoutMs: o.requestTimeoutMs,
+        clientRack: o.clientRack,
+        assignors: this.assignors,
+        logger: this.logger,
+        retryDelay,
+      },
+      coordinator,
+      { cluster: this.cluster, handler: this.handler, subscribedTopics, raise },
+    );
+  }
+
+  /** Called at every read: start what reading needs. */
+  private onRead(): void {
+    const fatal = this.member?.fatalError;
+    if (fatal !== undefined) throw fatal;
+    if (this.subscriptions.type === 'none') {
+      throw new InvalidArgumentError('Nothing to read: call subscribe() or assign() first');
+    }
+    if (!this.connected) {
+      this.connect().then(
+        () => {
+          if (!this.delivery.closed) this.startReading();
+        },
+        (error: unknown) =>
+          this.delivery.raise(isKafkaError(error) ? error : new InvalidGroupStateError(String(error))),
+      );
+      return;
+    }
+    this.startReading();
+  }
+
+  private startReading(): void {
+    this.fetcher.setEnabled(true);
+    this.member?.start();
+    this.positions.wake();
+  }
+
+  private generation(): GroupGeneration | undefined {
+    if (this.member !== undefined) return this.member.generation();
+    return this.options.groupId === undefined ? undefined : NO_GENERATION;
+  }
+
+  /** The generation an explicit commit carries; a member in the middle of a rebalance has none. */
+  private commitGeneration(): GroupGeneration {
+    if (this.member === undefined) return NO_GENERATION;
+    const generation = this.member.generation();
+    if (generation === undefined) {
+      throw new CommitFailedError(
+        'Cannot commit while the consumer is not in an active generation of its group (it is joining or ' +
+          'rebalancing); its partitions may be reassigned. Commit again after the rebalance',
+        { groupId: this.options.groupId, retriable: true },
+      );
+    }
+    return generation;
+  }
+
+  private requireCommitter(call: string): OffsetCommitter {
+    if (this.committer === undefined) {
+      throw new InvalidGroupStateError(`${call}() needs a groupId: offsets are stored per consumer group`);
+    }
+    return this.committer;
+  }
+
+  /** Commits the acknowledged offsets of partitions about to be revoked (with auto-commit, or on close). */
+  private async commitBeforeRevoke(partitions: readonly TopicPartition[]): Promise<void> {
+    const committer = this.committer;
+    const autoCommit = this.closed ? this.closeAutoCommit : this.options.enableAutoCommit;
+    if (committer === undefined || !autoCommit) return;
+    const generation = this.generation();
+    if (generation === undefined) return;
+    const entries = committer.acknowledgedOffsets(partitions);
+    await committer.commit(
+      entries,
+      generation,
+      Date.now() + Math.min(this.options.defaultApiTimeoutMs, this.options.rebalanceTimeoutMs),
+    );
+  }
+
+  /**
+   * Commits every acknowledged offset: on iterator exit (`required` false: only with auto-commit, failures
+   * logged by the iterator) and in at-most-once mode (`required` true).
+   */
+  private async commitAcknowledged(required: boolean): Promise<void> {
+    const committer = this.committer;
+    if (committer === undefined) {
+      if (required) throw new InvalidGroupStateError('at-most-once reading commits offsets and needs a groupId');
+      return;
+    }
+    if (!required && !this.options.enableAutoCommit) return;
+    if (!this.connected) return;
+    const generation = required ? this.commitGeneration() : this.generation();
+    if (generation === undefined) return;
+    const entries: CommitEntry[] = committer.acknowledgedOffsets();
+    await committer.commit(entries, generation, Date.now() + this.options.defaultApiTimeoutMs);
+  }
+
+  private failPartition(state: PartitionState, error: KafkaError): void {
+    this.buffer.discard(state);
+    this.delivery.failPartition(state, error);
+    this.notifyPositions();
+  }
+
+  private onMetadata(): void {
+    const topics = this.cluster.metadata.topics;
+    let validations = false;
+    for (const state of this.subscriptions.states()) {
+      if (state.state !== 'fetching') continue;
+      const info = topics.get(state.topic)?.partitions[state.partition];
+      if (info === undefined || info.leaderEpoch <= state.leaderEpoch) continue;
+      if (state.leaderEpoch >= 0 && state.positionEpoch !== undefined) {
+        // The leader changed under a position with a known epoch: check the new leader's log still holds it.
+        this.buffer.discard(state);
+        state.requestValidation();
+        validations = true;
+      } else {
+        state.leaderEpoch = info.leaderEpoch;
+      }
+    }
+    if (validations) this.positions.wake();
+    this.member?.metadataChanged();
+    this.fetcher.wake();
+  }
+
+  private startTimers(): void {
+    const o = this.options;
+    if (o.enableAutoCommit && this.committer !== undefined) {
+      this.autoCommitTimer = setInterval(() => void this.autoCommit(), o.autoCommitIntervalMs);
+      this.autoCommitTimer.unref();
+    }
+    const watchEvery = Math.max(50, Math.min(1000, Math.floor(o.maxPollIntervalMs / 10)));
+    this.watchdog = setInterval(() => {
+      const member = this.member;
+      if (member === undefined || this.delivery.closed) return;
+      if (member.state !== 'stable' && member.state !== 'joining' && member.state !== 'reconciling') return;
+      if (this.delivery.pollExpired(Date.now(), o.maxPollIntervalMs)) {
+        this.fetcher.setEnabled(false);
+        void member.pollTimeout();
+      }
+    }, watchEvery);
+    this.watchdog.unref();
+  }
+
+  private stopTimers(): void {
+    if (this.autoCommitTimer !== undefined) clearInterval(this.autoCommitTimer);
+    if (this.watchdog !== undefined) clearInterval(this.watchdog);
+    this.autoCommitTimer = undefined;
+    this.watchdog = undefined;
+    this.stopPatternTimer();
+  }
+
+  private async autoCommit(): Promise<void> {
+    const committer = this.committer;
+    if (committer === undefined || this.autoCommitRunning || this.closed) return;
+    const generation = this.generation();
+    if (generation === undefined) return;
+    const entries = committer.acknowledgedOffsets();
+    if (entries.length === 0) return;
+    this.autoCommitRunning = true;
+    try {
+      await committer.commit(entries, generation, Date.now() + this.options.autoCommitIntervalMs * 2);
+    } catch (error) {
+      this.logger.warn('auto-commit failed; the offsets are committed again at the next interval if still owned', {
+        error: isKafkaError(error) ? error : String(error),
+      });
+    } finally {
+      this.autoCommitRunning = false;
+    }
+  }
+
+  /** Pattern subscription: match the cluster's topics now and every `metadataMaxAgeMs`. */
+  private refreshPattern(): void {
+    this.stopPatternTimer();
+    const run = async () => {
+      if (this.subscriptions.type !== 'pattern' || this.closed) return;
+      try {
+        const snapshot = await this.cluster.refreshMetadata({ allTopics: true });
+        if (this.subscriptions.matchTopics(snapshot.topics.values())) {
+          this.cluster.trackTopics(this.subscriptions.subscribedTopics());
+          this.member?.subscriptionChanged();
+        }
+      } catch (error) {
+        this.logger.debug('pattern subscription refresh failed', { error: String(error) });
+      }
+      if (this.subscriptions.type === 'pattern' && !this.closed) {
+        this.patternTimer = setTimeout(() => void run(), this.cluster.options.metadataMaxAgeMs);
+        this.patternTimer.unref();
+      }
+    };
+    void run();
+  }
+
+  private stopPatternTimer(): void {
+    if (this.patternTimer !== undefined) clearTimeout(this.patternTimer);
+    this.patternTimer = undefined;
+  }
+
+  private notifyPositions(): void {
+    for (const waiter of this.positionWaiters.splice(0)) waiter();
+  }
+
+  private waitForPositions(timeoutMs: number): Promise<void> {
+    return new Promise((resolve) => {
+      const timer = setTimeout(done, timeoutMs);
+      function done() {
+        clearTimeout(timer);
+        resolve();
+      }
+      this.positionWaiters.push(done);
+    });
+  }
+
+  private checkOpen(call: string): void {
+    if (this.closed) {
+      throw new ClientClosedError(`${call}() was called on a closed consumer`);
+    }
+  }
+}
+
+function checkOffsets(offsets: readonly TopicPartitionOffset[]): readonly TopicPartitionOffset[] {
+  for (const o of offsets) {
+    if (
+      typeof o?.topic !== 'string' ||
+      !Number.isInteger(o.partition) ||
+      typeof o.offset !== 'bigint' ||
+      o.offset < 0n
+    ) {
+      throw new InvalidArgumentError(
+        `commit(): each offset needs { topic, partition, offset: bigint >= 0 }, got ${String(o?.topic)}-${String(o?.partition)}@${String(o?.offset)}`,
+      );
+    }
+  }
+  return offsets;
+}

@@ -1,0 +1,451 @@
+import type { Cluster } from '../cluster/cluster.js';
+import { createBrokerError } from '../errors/index.js';
+import { isKafkaError, type KafkaError } from '../errors/kafka-error.js';
+import { Fetch, type FetchRequest, type FetchResponse } from '../protocol/messages/generated/fetch.js';
+import type { Logger } from '../utils/logger.js';
+import { ErrorCode, isStaleMetadataError } from './error-codes.js';
+import type { FetchBuffer } from './fetch-buffer.js';
+import { FetchSession, type SessionPartition, type SessionRequest } from './fetch-session.js';
+import { readFetchedPartition } from './fetched-partition.js';
+import type { PartitionState } from './partition-state.js';
+import { RetryTimer } from './retry-timer.js';
+import type { SubscriptionState } from './subscription-state.js';
+
+/** The connection lane of Fetch requests: long polls never delay other traffic to the same broker. */
+export const FETCH_LANE = 'fetch';
+
+const ZERO_UUID = 'AAAAAAAAAAAAAAAAAAAAAA';
+/** Fetch v13+ names topics by id. */
+const FIRST_TOPIC_ID_VERSION = 13;
+
+/** Fetch settings. */
+export interface FetcherOptions {
+  readonly fetchMinBytes: number;
+  readonly fetchMaxWaitMs: number;
+  readonly fetchMaxBytes: number;
+  readonly maxPartitionFetchBytes: number;
+  readonly readCommitted: boolean;
+  readonly checkCrcs: boolean;
+  readonly maxDecompressedBytes: number;
+  readonly clientRack: string | undefined;
+  readonly requestTimeoutMs: number;
+  /** How long a preferred read replica (KIP-392) is used before asking the leader again. */
+  readonly preferredReplicaTtlMs: number;
+  readonly retryDelay: (attempt: number) => number;
+}
+
+/** What the fetcher needs from the consumer. */
+export interface FetcherHost {
+  readonly cluster: Cluster;
+  readonly subscriptions: SubscriptionState;
+  readonly buffer: FetchBuffer;
+  readonly logger: Logger;
+  /** Records (or an error) were buffered: wake waiting readers. */
+  recordsArrived(): void;
+  /** The leader says the fetch offset is out of range. */
+  outOfRange(state: PartitionState): void;
+  /** The leader reports the log diverged below the position (KIP-320, Fetch v12+). */
+  diverged(state: PartitionState, epoch: number, endOffset: bigint): void;
+  /** A partition hit an error the application must handle. */
+  failPartition(state: PartitionState, error: KafkaError): void;
+  /** A partition needs validation: its position state changed. */
+  positionsChanged(): void;
+}
+
+/** Counters the fetcher keeps for `metrics()`. */
+export interface FetchMetrics {
+  fetchRequests: number;
+  fetchErrors: number;
+  fetchLatencyTotalMs: number;
+  fetchLatencyMaxMs: number;
+  bytesFetched: number;
+  recordsFetched: number;
+  /** Records fetched from each broker (leaders, or preferred read replicas). */
+  readonly recordsFetchedByBroker: Map<number, number>;
+}
+
+interface InFlight {
+  readonly request: SessionRequest;
+  /** Version of each partition's state when the request was built. */
+  readonly versions: Map<string, number>;
+  /** Topic names by id for this request. */
+  readonly names: Map<string, string>;
+  readonly startedAt: number;
+  readonly fromFollower: boolean;
+}
+
+/**
+ * The fetch pipeline: at most one Fetch in flight per broker, on its own connection lane, each over an incremental
+ * fetch session (KIP-227).
+ *
+ * A pass groups the fetchable partitions (valid position, not paused by the application, room in their buffer,
+ * not in flight elsewhere) by the broker to read them from: the leader, or the replica the leader prefers for the
+ * consumer's rack (KIP-392, `clientRack`). Every broker with partitions and no fetch in flight gets one. When a
+ * response arrives its records go to the buffer and the broker's next fetch goes out at once, so the next batch is
+ * on its way while the application processes this one. A slow or paused partition only drops out of its broker's
+ * session; the others keep flowing.
+ *
+ * Errors are handled per partition: leadership moves refresh metadata (and use the KIP-951 leader hint at once),
+ * out-of-range positions are reset or raised, truncation is reported for validation, anything unexpected is raised
+ * to the application in line with its records.
+ */
+export class Fetcher {
+  private readonly host: FetcherHost;
+  private readonly options: FetcherOptions;
+  private readonly sessions = new Map<number, FetchSession>();
+  private readonly inFlight = new Map<number, InFlight>();
+  /** Partitions in a fetch in flight, so that a partition is never fetched from two brokers at once. */
+  private readonly fetching = new Set<string>();
+  private readonly backoffUntil = new Map<number, number>();
+  private readonly failures = new Map<number, number>();
+  private enabled = false;
+  private closed = false;
+  private passScheduled = false;
+  private readonly retryTimer = new RetryTimer(() => this.wake());
+  private metadataRefreshPending = false;
+  /** Fetch counters. */
+  readonly metrics: FetchMetrics = {
+    fetchRequests: 0,
+    fetchErrors: 0,
+    fetchLatencyTotalMs: 0,
+    fetchLatencyMaxMs: 0,
+    bytesFetched: 0,
+    recordsFetched: 0,
+    recordsFetchedByBroker: new Map(),
+  };
+
+  constructor(host: FetcherHost, options: FetcherOptions) {
+    this.host = host;
+    this.options = options;
+  }
+
+  /** Fetches in flight. */
+  get requestsInFlight(): number {
+    return this.inFlight.size;
+  }
+
+  /** Starts or stops fetching ahead. Fetches in flight complete; their records are buffered. */
+  setEnabled(enabled: boolean): void {
+    if (this.enabled === enabled) return;
+    this.enabled = enabled;
+    if (enabled) this.wake();
+  }
+
+  /** Schedules a pass (coalesced): something that decides what to fetch changed. */
+  wake(): void {
+    if (this.passScheduled || this.closed || !this.enabled) return;
+    this.passScheduled = true;
+    setImmediate(() => {
+      this.passScheduled = false;
+      this.pass();
+    });
+  }
+
+  /** Stops fetching for good. */
+  close(): void {
+    this.closed = true;
+    this.enabled = false;
+    this.retryTimer.cancel();
+  }
+
+  private pass(): void {
+    if (!this.enabled || this.closed) return;
+    const { subscriptions, buffer } = this.host;
+    const now = Date.now();
+    const byNode = new Map<number, PartitionState[]>();
+    let needMetadata = false;
+    let earliestRetry = Number.POSITIVE_INFINITY;
+    for (const state of subscriptions.states()) {
+      if (!subscriptions.isFetchable(state) || this.fetching.has(state.key) || !buffer.canFetch(state)) continue;
+      const node = this.targetNode(state, now);
+      if (node === undefined) {
+        needMetadata = true;
+        continue;
+      }
+      if (this.inFlight.has(node)) continue;
+      const until = this.backoffUntil.get(node) ?? 0;
+      if (until > now) {
+        earliestRetry = Math.min(earliestRetry, until);
+        continue;
+      }
+      let list = byNode.get(node);
+      if (list === undefined) {
+        list = [];
+        byNode.set(node, list);
+      }
+      list.push(state);
+    }
+    for (const [node, states] of byNode) void this.fetchFrom(node, states);
+    if (needMetadata) this.refreshMetadata();
+    if (Number.isFinite(earliestRetry)) this.wakeAt(earliestRetry);
+  }
+
+  /** The broker to fetch a partition from: its preferred read replica while valid, else its leader. */
+  private targetNode(state: PartitionState, now: number): number | undefined {
+    const replica = state.preferredReadReplica;
+    if (replica !== undefined) {
+      if (state.preferredReadReplicaExpiresAt > now && this.host.cluster.metadata.brokers.has(replica)) return replica;
+      state.preferredReadReplica = undefined;
+    }
+    const leader = this.host.cluster.partition(state.topic, state.partition)?.leader;
+    return leader === undefined || leader < 0 ? undefined : leader;
+  }
+
+  private async fetchFrom(node: number, states: PartitionState[]): Promise<void> {
+    const { cluster, buffer } = this.host;
+    const metadata = cluster.metadata;
+    let byTopicId = true;
+    const partitions: SessionPartition[] = [];
+    const versions = new Map<string, number>();
+    const names = new Map<string, string>();
+    let fromFollower = false;
+    for (const state of states) {
+      const topicInfo = metadata.topics.get(state.topic);
+      const topicId = topicInfo?.topicId ?? ZERO_UUID;
+      if (topicId === ZERO_UUID) byTopicId = false;
+      else names.set(topicId, state.topic);
+      const leaderEpoch = topicInfo?.partitions[state.partition]?.leaderEpoch ?? -1;
+      if (state.preferredReadReplica === node) fromFollower = true;
+      partitions.push({
+        topic: state.topic,
+        topicId,
+        partition: state.partition,
+        fetchOffset: state.fetchOffset,
+        currentLeaderEpoch: leaderEpoch,
+        lastFetchedEpoch: state.fetchEpoch,
+        maxBytes: this.options.maxPartitionFetchBytes,
+      });
+      versions.set(state.key, state.version);
+    }
+    let session = this.sessions.get(node);
+    if (session === undefined) {
+      session = new FetchSession();
+      this.sessions.set(node, session);
+    }
+    let connection: Awaited<ReturnType<Cluster['connection']>>;
+    const inFlight: InFlight = {
+      request: session.build(partitions, byTopicId),
+      versions,
+      names,
+      startedAt: Date.now(),
+      fromFollower,
+    };
+    this.inFlight.set(node, inFlight);
+    for (const key of inFlight.request.partitions.keys()) this.fetching.add(key);
+    let response: FetchResponse | undefined;
+    let version = 0;
+    try {
+      connection = await cluster.connection(node, FETCH_LANE);
+      version = connection.versionFor(Fetch, byTopicId ? undefined : FIRST_TOPIC_ID_VERSION - 1);
+      const request = this.buildRequest(inFlight.request, version >= FIRST_TOPIC_ID_VERSION, buffer.roomBytes());
+      this.metrics.fetchRequests++;
+      response = await connection.send(Fetch, request, {
+        version,
+        timeoutMs: this.options.requestTimeoutMs + this.options.fetchMaxWaitMs,
+      });
+    } catch (error) {
+      session.onFailure();
+      this.metrics.fetchErrors++;
+      const failures = (this.failures.get(node) ?? 0) + 1;
+      this.failures.set(node, failures);
+      this.backoffUntil.set(node, Date.now() + this.options.retryDelay(failures - 1));
+      this.host.logger.debug('fetch failed', { broker: node, error: isKafkaError(error) ? error : String(error) });
+      for (const state of states) if (state.preferredReadReplica === node) state.preferredReadReplica = undefined;
+      this.refreshMetadata();
+    } finally {
+      this.inFlight.delete(node);
+      for (const key of inFlight.request.partitions.keys()) this.fetching.delete(key);
+    }
+    if (response !== undefined) {
+      const latency = Date.now() - inFlight.startedAt;
+      this.metrics.fetchLatencyTotalMs += latency;
+      if (latency > this.metrics.fetchLatencyMaxMs) this.metrics.fetchLatencyMaxMs = latency;
+      if (session.onResponse(response.errorCode, response.sessionId)) {
+        this.failures.delete(node);
+        this.handleResponse(node, inFlight, response, version);
+      } else {
+        this.metrics.fetchErrors++;
+        if (
+          response.errorCode !== ErrorCode.FETCH_SESSION_ID_NOT_FOUND &&
+          response.errorCode !== ErrorCode.INVALID_FETCH_SESSION_EPOCH
+        ) {
+          this.host.logger.warn('fetch returned an error', {
+            broker: node,
+            error: createBrokerError(response.errorCode, { api: 'Fetch', broker: String(node) }),
+          });
+          this.backoffUntil.set(node, Date.now() + this.options.retryDelay(0));
+        }
+      }
+    }
+    this.wake();
+  }
+
+  private buildRequest(session: SessionRequest, byTopicId: boolean, room: number): FetchRequest {
+    const topics = new Map<
+      string,
+      { topic: string; topicId: string; partitions: FetchRequest['topics'][number]['partitions'][number][] }
+    >();
+    for (const p of session.toSend) {
+      const key = byTopicId ? p.topicId : p.topic;
+      let topic = topics.get(key);
+      if (topic === undefined) {
+        topic = { topic: p.topic, topicId: p.topicId, partitions: [] };
+        topics.set(key, topic);
+      }
+      topic.partitions.push({
+        partition: p.partition,
+        currentLeaderEpoch: p.currentLeaderEpoch,
+        fetchOffset: p.fetchOffset,
+        lastFetchedEpoch: p.lastFetchedEpoch,
+        logStartOffset: -1n,
+        partitionMaxBytes: p.maxBytes,
+      });
+    }
+    const forgotten = new Map<string, { topic: string; topicId: string; partitions: number[] }>();
+    for (const p of session.toForget) {
+      const key = byTopicId ? p.topicId : p.topic;
+      let topic = forgotten.get(key);
+      if (topic === undefined) {
+        topic = { topic: p.topic, topicId: p.topicId, partitions: [] };
+        forgotten.set(key, topic);
+      }
+      topic.partitions.push(p.partition);
+    }
+    return {
+      replicaId: -1,
+      maxWaitMs: this.options.fetchMaxWaitMs,
+      minBytes: this.options.fetchMinBytes,
+      maxBytes: Math.max(1, Math.min(this.options.fetchMaxBytes, room)),
+      isolationLevel: this.options.readCommitted ? 1 : 0,
+      sessionId: session.sessionId,
+      sessionEpoch: session.sessionEpoch,
+      topics: [...topics.values()],
+      forgottenTopicsData: [...forgotten.values()],
+      rackId: this.options.clientRack ?? '',
+    };
+  }
+
+  private handleResponse(node: number, inFlight: InFlight, response: FetchResponse, version: number): void {
+    const { subscriptions, buffer } = this.host;
+    let arrived = false;
+    const now = Date.now();
+    const endpoints = new Map(response.nodeEndpoints.map((e) => [e.nodeId, e]));
+    for (const topicData of response.responses) {
+      const topic = version >= FIRST_TOPIC_ID_VERSION ? inFlight.names.get(topicData.topicId) : topicData.topic;
+      if (topic === undefined) continue;
+      for (const data of topicData.partitions) {
+        const key = `${topic}:${data.partitionIndex}`;
+        const sent = inFlight.request.partitions.get(key);
+        const state = subscriptions.getByKey(key);
+        if (sent === undefined || state === undefined) continue;
+        // Drop what no longer continues where the partition is: it was sought, reset, revoked or re-fetched.
+        if (state.version !== inFlight.versions.get(key) || state.fetchOffset !== sent.fetchOffset) continue;
+        const code = data.errorCode;
+        if (code === 0) {
+          state.highWatermark = data.highWatermark;
+          if (data.lastStableOffset >= 0n) state.lastStableOffset = data.lastStableOffset;
+          if (data.logStartOffset >= 0n) state.logStartOffset = data.logStartOffset;
+          if (data.divergingEpoch.epoch >= 0 && data.divergingEpoch.endOffset >= 0n) {
+            this.host.diverged(state, data.divergingEpoch.epoch, data.divergingEpoch.endOffset);
+            continue;
+          }
+          if (data.preferredReadReplica >= 0 && data.preferredReadReplica !== node) {
+            state.preferredReadReplica = data.preferredReadReplica;
+            state.preferredReadReplicaExpiresAt = now + this.options.preferredReplicaTtlMs;
+          } else if (data.preferredReadReplica < 0 && inFlight.fromFollower === false) {
+            state.preferredReadReplica = undefined;
+          }
+          const records = data.records;
+          if (records === null || records.length === 0) continue;
+          this.metrics.bytesFetched += records.length;
+          const fetched = readFetchedPartition(records, state.fetchOffset, data.abortedTransactions, {
+            topic,
+            partition: data.partitionIndex,
+            readCommitted: this.options.readCommitted,
+            verifyCrc: this.options.checkCrcs,
+            maxDecompressedBytes: this.options.maxDecompressedBytes,
+          });
+          if (fetched.entries.length > 0) {
+            buffer.append(state, fetched);
+            arrived = true;
+            this.metrics.recordsFetched += fetched.count;
+            const byBroker = this.metrics.recordsFetchedByBroker;
+            byBroker.set(node, (byBroker.get(node) ?? 0) + fetched.count);
+          }
+          state.fetchOffset = fetched.nextFetchOffset;
+          if (fetched.lastEpoch >= 0) state.fetchEpoch = fetched.lastEpoch;
+          continue;
+        }
+        this.handlePartitionError(state, code, node, inFlight.fromFollower, data.currentLeader, endpoints);
+      }
+    }
+    if (arrived) this.host.recordsArrived();
+  }
+
+  private handlePartitionError(
+    state: PartitionState,
+    code: number,
+    node: number,
+    fromFollower: boolean,
+    leader: { leaderId: number; leaderEpoch: number },
+    endpoints: Map<number, { nodeId: number; host: string; port: number; rack: string | null }>,
+  ): void {
+    this.metrics.fetchErrors++;
+    const context = { topic: state.topic, partition: state.partition, broker: String(node), api: 'Fetch' };
+    if (code === ErrorCode.OFFSET_OUT_OF_RANGE) {
+      if (fromFollower) {
+        // A follower may lag the leader: ask the leader before deciding the offset is out of range (KIP-392).
+        state.preferredReadReplica = undefined;
+        return;
+      }
+      this.host.outOfRange(state);
+      return;
+    }
+    if (isStaleMetadataError(code)) {
+      state.preferredReadReplica = undefined;
+      if (leader.leaderId >= 0 && leader.leaderEpoch >= 0) {
+        const endpoint = endpoints.get(leader.leaderId);
+        this.host.cluster.updateLeader(
+          state.topic,
+          state.partition,
+          leader.leaderId,
+          leader.leaderEpoch,
+          endpoint === undefined
+            ? undefined
+            : { nodeId: endpoint.nodeId, host: endpoint.host, port: endpoint.port, rack: endpoint.rack },
+        );
+      }
+      if (code === ErrorCode.FENCED_LEADER_EPOCH && state.positionEpoch !== undefined) {
+        state.requestValidation();
+        this.host.buffer.discard(state);
+        this.host.positionsChanged();
+      }
+      this.refreshMetadata();
+      return;
+    }
+    const error = createBrokerError(code, context);
+    if (error.retriable) {
+      this.host.logger.debug('retriable fetch error', { error });
+      this.backoffUntil.set(node, Date.now() + this.options.retryDelay(0));
+      return;
+    }
+    this.host.failPartition(state, error);
+  }
+
+  private refreshMetadata(): void {
+    if (this.metadataRefreshPending || this.closed) return;
+    this.metadataRefreshPending = true;
+    this.host.cluster
+      .refreshMetadata()
+      .catch((error: unknown) => this.host.logger.debug('metadata refresh failed', { error: String(error) }))
+      .finally(() => {
+        this.metadataRefreshPending = false;
+        // Retry after a backoff whatever happened: partitions without a leader are tried again.
+        this.wakeAt(Date.now() + this.options.retryDelay(0));
+      });
+  }
+
+  private wakeAt(at: number): void {
+    if (!this.closed) this.retryTimer.fireAt(at);
+  }
+}

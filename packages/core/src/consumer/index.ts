@@ -1,0 +1,60 @@
+/**
+ * The consumer: group membership (classic and KIP-848), fetching with bounded prefetch, offsets, and reading by
+ * `poll()`, `for await` and `batches()`.
+ *
+ * @module
+ */
+export * from './assignors/index.js';
+export {
+  type CloseOptions,
+  type CommitCallback,
+  type CommittedOffsetInfo,
+  Consumer,
+  type ConsumerBackpressure,
+  type ConsumerGroupMetadata,
+  type OffsetForTime,
+  type PollOptions,
+  type TimeoutOptions,
+} from './consumer.js';
+export {
+  CommitFailedError,
+  FetchOffsetOutOfRangeError,
+  GroupMembershipError,
+  InvalidGroupStateError,
+  LogTruncationError,
+  MaxPollIntervalExceededError,
+  NoOffsetForPartitionError,
+  RebalanceListenerError,
+  RecordDeserializationError,
+} from './consumer-errors.js';
+export type { ConsumerMetrics, PartitionMetrics } from './consumer-metrics.js';
+export type {
+  AutoOffsetReset,
+  ConsumerOptions,
+  GroupProtocol,
+  IsolationLevel,
+} from './consumer-options.js';
+export {
+  type ConsumerRebalanceListener,
+  type ConsumerRecord,
+  ConsumerRecords,
+  type PartitionRecords,
+} from './consumer-record.js';
+export {
+  bufferDeserializer,
+  type Deserializer,
+  type DeserializerContext,
+  deserializers,
+  jsonDeserializer,
+  stringDeserializer,
+} from './deserializers.js';
+export type { GroupMemberState } from './group/group-member.js';
+export type { PartitionFetchState } from './partition-state.js';
+export {
+  BatchIterator,
+  type BatchIteratorOptions,
+  type DeliveryMode,
+  RecordIterator,
+  type RecordIteratorOptions,
+} from './record-iterator.js';
+export type { TopicPartitionOffset } from './topic-partition.js';
