@@ -1,6 +1,6 @@
 import type { KafkaError } from '../errors/kafka-error.js';
 
-/** A partition of a topic. Java: `TopicPartition`. */
+/** A partition of a topic. Java: `TopicPartition`. The same shape as the consumer's `TopicPartition`. */
 export interface TopicPartition {
   /** Topic name. */
   readonly topic: string;
@@ -54,12 +54,15 @@ export interface BrokerNode {
   readonly rack: string | null;
 }
 
-/** Visibility of transactional records. Java: `IsolationLevel` (`READ_UNCOMMITTED`, `READ_COMMITTED`). */
-export type IsolationLevel = 'readUncommitted' | 'readCommitted';
+/**
+ * Visibility of transactional records. Java: `IsolationLevel` (`read_uncommitted`, `read_committed`, as the
+ * consumer's `isolation.level` spells them; the same type as the consumer's `IsolationLevel`).
+ */
+export type IsolationLevel = 'read_uncommitted' | 'read_committed';
 
 /** The protocol value of an isolation level. */
 export function isolationLevelCode(level: IsolationLevel | undefined): number {
-  return level === 'readCommitted' ? 1 : 0;
+  return level === 'read_committed' ? 1 : 0;
 }
 
 /** A protocol timestamp (`-1` = none) as a number of milliseconds, or null. */

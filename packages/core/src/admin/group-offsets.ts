@@ -38,7 +38,7 @@ export interface ListGroupOffsetsOptions extends AdminCallOptions {
   readonly requireStable?: boolean;
   /** Also look up each partition's end offset and compute the lag, as `kafka-consumer-groups --describe` does. */
   readonly includeLag?: boolean;
-  /** Isolation level of the end offsets for `includeLag` (`'readCommitted'`: the last stable offset). */
+  /** Isolation level of the end offsets for `includeLag` (`'read_committed'`: the last stable offset). */
   readonly isolationLevel?: IsolationLevel;
 }
 
@@ -100,7 +100,7 @@ export interface ResetGroupOffsetsOptions extends AdminCallOptions {
   readonly topics?: readonly string[];
   /** Compute the new offsets without committing them (`--dry-run`). Default false. */
   readonly dryRun?: boolean;
-  /** Isolation level of `'latest'` (`'readCommitted'`: the last stable offset). Default `'readUncommitted'`. */
+  /** Isolation level of `'latest'` (`'read_committed'`: the last stable offset). Default `'read_uncommitted'`. */
   readonly isolationLevel?: IsolationLevel;
 }
 

@@ -20,7 +20,8 @@ export type {
 export { Admin } from './admin.js';
 export { AdminBatchError, unwrapResults } from './admin-errors.js';
 export type { AdminCallOptions, AdminOptions } from './admin-options.js';
-export type { BrokerNode, IsolationLevel, ItemResult, Succeeded, TopicPartition } from './admin-types.js';
+// IsolationLevel and TopicPartition have the consumer's definitions (the public surface exports those once).
+export type { BrokerNode, ItemResult, Succeeded } from './admin-types.js';
 export type {
   ClusterBroker,
   ClusterDescription,

@@ -19,7 +19,7 @@ import {
 /**
  * Which offset `listOffsets` looks up. Java: `OffsetSpec`.
  * - `'earliest'`: the log start offset; `'latest'`: the end offset (high watermark, or last stable offset with
- *   `readCommitted`);
+ *   `read_committed`);
  * - `'maxTimestamp'`: the offset of the record with the largest timestamp (ListOffsets v7+, KIP-734);
  * - `'earliestLocal'`: the first offset still on the broker's disk with tiered storage (v8+, KIP-1005);
  * - `'latestTiered'`: the last offset copied to tiered storage (v9+, KIP-1005);
@@ -41,7 +41,7 @@ export interface ListOffsetsRequestItem extends TopicPartition {
 
 /** Options of `listOffsets`. Java: `ListOffsetsOptions`. */
 export interface ListOffsetsOptions extends AdminCallOptions {
-  /** `'readCommitted'` makes `'latest'` the last stable offset. Java: `isolationLevel`. Default `'readUncommitted'`. */
+  /** `'read_committed'` makes `'latest'` the last stable offset. Java: `isolationLevel`. Default `'read_uncommitted'`. */
   readonly isolationLevel?: IsolationLevel;
 }
 

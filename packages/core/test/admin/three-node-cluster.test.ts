@@ -29,11 +29,11 @@ afterAll(async () => {
   await kafka?.stop();
 });
 
-/** Java's `String.hashCode`, made non-negative as Kafka's `Utils.abs` does. */
+/** Java's `String.hashCode`, made non-negative as Kafka's `Utils.abs` does (`Math.abs`, and 0 for MIN_VALUE). */
 function javaHashCode(text: string): number {
   let hash = 0;
   for (let i = 0; i < text.length; i++) hash = (Math.imul(31, hash) + text.charCodeAt(i)) | 0;
-  return hash & 0x7fffffff;
+  return hash === -2147483648 ? 0 : Math.abs(hash);
 }
 
 async function fullyReplicated(topic: string): Promise<TopicDescription> {

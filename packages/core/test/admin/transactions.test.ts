@@ -72,7 +72,7 @@ describe('Admin transactions against the real broker', () => {
 
     // The open transaction holds the last stable offset at its first record.
     const [stable] = await admin.listOffsets([{ topic, partition: 0, spec: 'latest' }], {
-      isolationLevel: 'readCommitted',
+      isolationLevel: 'read_committed',
     });
     expect(stable).toMatchObject({ offset: 1n });
 
@@ -89,7 +89,7 @@ describe('Admin transactions against the real broker', () => {
     ).toBeNull();
     // The abort marker is offset 3; the last stable offset moved past it.
     const [released] = await admin.listOffsets([{ topic, partition: 0, spec: 'latest' }], {
-      isolationLevel: 'readCommitted',
+      isolationLevel: 'read_committed',
     });
     expect(released).toMatchObject({ offset: 4n });
 
