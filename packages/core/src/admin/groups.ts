@@ -439,8 +439,9 @@ export async function deleteGroups(
 
 /**
  * `removeGroupMembers`: LeaveGroup (v3+) on the members' behalf, as if each left; `'all'` removes every current
- * member (found with `describeGroups`). Resolves with a result per member; rejects when the group itself fails
- * (unknown, not authorized).
+ * member (found with `describeGroups`). Works for classic members and, with Kafka 4's coordinator, for KIP-848
+ * members too (they are fenced and rejoin). Resolves with a result per member; rejects when the group itself
+ * fails (unknown, not authorized).
  */
 export async function removeGroupMembers(
   router: AdminRouter,

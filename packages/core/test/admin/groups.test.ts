@@ -268,6 +268,13 @@ describe('Admin groups against the real broker', () => {
       expect(results[2]?.error).toBeInstanceOf(GroupIdNotFoundError);
       const [gone] = await admin.describeGroups([groupId]);
       expect(gone?.error).toBeInstanceOf(GroupIdNotFoundError);
+
+      // A KIP-848 member can be removed too: the coordinator fences it, and its next heartbeat learns so.
+      const removedModern = await admin.removeGroupMembers(busy, 'all');
+      expect(removedModern).toEqual([{ memberId: modern.memberId, groupInstanceId: null }]);
+      const [emptied] = await admin.describeGroups([busy]);
+      expect(described(emptied).members).toEqual([]);
+      expect([25, 110]).toContain((await modern.heartbeat()).errorCode); // UNKNOWN_MEMBER_ID or FENCED_MEMBER_EPOCH
     } finally {
       await modern.leave();
     }
