@@ -44,7 +44,10 @@ export interface AclBinding {
   readonly permission: AclPermissionType;
 }
 
-/** An ACL to create: an {@link AclBinding} whose `patternType` defaults to `'literal'` and `host` to `'*'`. */
+/**
+ * An ACL to create: an {@link AclBinding} whose `patternType` defaults to `'literal'` and `host` to `'*'`. Java:
+ * `AclBinding`.
+ */
 export type NewAcl = Omit<AclBinding, 'patternType' | 'host'> & {
   readonly patternType?: AclPatternType;
   readonly host?: string;
@@ -72,13 +75,16 @@ export interface AclFilter {
   readonly permission?: AclPermissionType;
 }
 
-/** The result of `createAcls` for one ACL. */
+/** The result of `createAcls` for one ACL. Java: `CreateAclsResult.values()`. */
 export type CreateAclResult = ItemResult<{ readonly acl: AclBinding }>;
 
-/** An ACL a filter matched in `deleteAcls`, deleted or not. */
+/** An ACL a filter matched in `deleteAcls`, deleted or not. Java: `DeleteAclsResult.FilterResult`. */
 export type DeletedAclResult = ItemResult<{ readonly acl: AclBinding }>;
 
-/** The result of `deleteAcls` for one filter: the ACLs it matched, each deleted or failed. */
+/**
+ * The result of `deleteAcls` for one filter: the ACLs it matched, each deleted or failed. Java:
+ * `DeleteAclsResult.values()` (`FilterResults`).
+ */
 export type DeleteAclsResult = ItemResult<
   { readonly filter: AclFilter },
   { readonly deleted: readonly DeletedAclResult[] }

@@ -5,6 +5,7 @@ import type { Succeeded } from './admin-types.js';
  * Some items of a batch admin call failed: raised by {@link unwrapResults} (never by the admin methods, which
  * resolve with a result per item). `failures` holds every failed item with its error; `cause` is the first error.
  * Retriable only when every failure is.
+ * Java: the `ExecutionException` of `KafkaFuture.all()`.
  */
 export class AdminBatchError<
   T extends { readonly error?: KafkaError | undefined } = {

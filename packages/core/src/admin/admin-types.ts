@@ -39,7 +39,10 @@ export function byTopic<I extends TopicPartition, V>(items: Iterable<I>, value: 
   return [...groups];
 }
 
-/** The items of a batch result that succeeded (`error` undefined). */
+/**
+ * The items of a batch result that succeeded (`error` undefined). Java: the values of the futures that completed
+ * normally.
+ */
 export type Succeeded<T> = Extract<T, { readonly error?: undefined }>;
 
 /** A broker of the cluster. Java: `Node`. */

@@ -10,7 +10,7 @@ import { type AdminRouter, brokerError, throwIfError } from './admin-request.js'
 import { type BrokerNode, type ItemResult, type TopicPartition, timestampOrNull } from './admin-types.js';
 import { comparePartitions } from './groups.js';
 
-/** A broker as `describeCluster` describes it. */
+/** A broker as `describeCluster` describes it. Java: `Node` (with `isFenced`, KIP-1073). */
 export interface ClusterBroker extends BrokerNode {
   /** Whether the controller has fenced it (DescribeCluster v2+ with `includeFencedBrokers`; else false). */
   readonly isFenced: boolean;
@@ -65,7 +65,7 @@ export interface LogDirDescription {
   readonly isCordoned: boolean;
 }
 
-/** The result of `describeLogDirs` for one broker. */
+/** The result of `describeLogDirs` for one broker. Java: `DescribeLogDirsResult.descriptions()`. */
 export type DescribeLogDirsResult = ItemResult<
   { readonly brokerId: number },
   { readonly logDirs: readonly LogDirDescription[] }

@@ -84,7 +84,10 @@ const TYPES: readonly ConfigType[] = [
   'password',
 ];
 
-/** The source of a protocol code (Java `DescribeConfigsResponse.ConfigSource.id()`); -1 and unknown codes are `'unknown'`. */
+/**
+ * The source of a protocol code (Java `DescribeConfigsResponse.ConfigSource.id()`); -1 and unknown codes are
+ * `'unknown'`.
+ */
 export function configSourceName(code: number): ConfigSource {
   return SOURCES[code] ?? 'unknown';
 }

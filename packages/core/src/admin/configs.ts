@@ -26,7 +26,7 @@ export interface ConfigResource {
   readonly name: string;
 }
 
-/** A resource to describe, optionally only some of its keys. */
+/** A resource to describe, optionally only some of its keys. Java: `ConfigResource`. */
 export interface DescribeConfigsResource extends ConfigResource {
   /** Only these keys (kafka-python's `ConfigResource(configs=...)`). Default: every key. */
   readonly configNames?: readonly string[];
@@ -46,7 +46,10 @@ export type DescribeConfigsResult = ItemResult<
   { readonly entries: readonly ConfigEntry[] }
 >;
 
-/** New configs of a resource for `alterConfigs`, which replaces every dynamic config of the resource. */
+/**
+ * New configs of a resource for `alterConfigs`, which replaces every dynamic config of the resource. Java:
+ * `Map<ConfigResource, Config>` entry.
+ */
 export interface AlterConfigsResource {
   /** The resource. */
   readonly resource: ConfigResource;
@@ -67,7 +70,10 @@ export interface AlterConfigOp {
   readonly value?: string | null;
 }
 
-/** Changes to one resource's configs for `incrementalAlterConfigs`. */
+/**
+ * Changes to one resource's configs for `incrementalAlterConfigs`. Java: `Map<ConfigResource,
+ * Collection<AlterConfigOp>>` entry.
+ */
 export interface IncrementalAlterConfigsResource {
   /** The resource. */
   readonly resource: ConfigResource;
@@ -81,7 +87,7 @@ export interface AlterConfigsOptions extends AdminCallOptions {
   readonly validateOnly?: boolean;
 }
 
-/** The result of `alterConfigs` or `incrementalAlterConfigs` for one resource. */
+/** The result of `alterConfigs` or `incrementalAlterConfigs` for one resource. Java: `AlterConfigsResult.values()`. */
 export type AlterConfigsResult = ItemResult<{ readonly resource: ConfigResource }>;
 
 const RESOURCE_TYPE_CODES: Readonly<Record<ConfigResourceType, number>> = {

@@ -29,7 +29,10 @@ import { checkPartition, lookUpOffsets, type OffsetInfo, specOf } from './record
  */
 const OFFSET_API_MAX_VERSION = 9;
 
-/** A group whose offsets to list: its id, or its id and the partitions to list (default: every committed one). */
+/**
+ * A group whose offsets to list: its id, or its id and the partitions to list (default: every committed one). Java:
+ * `ListConsumerGroupOffsetsSpec`.
+ */
 export type GroupOffsetsSpec = string | { readonly groupId: string; readonly partitions?: readonly TopicPartition[] };
 
 /** Options of `listGroupOffsets`. Java: `ListConsumerGroupOffsetsOptions`. */
@@ -56,16 +59,19 @@ export interface CommittedOffset {
   readonly lag?: bigint | null;
 }
 
-/** One partition of `listGroupOffsets`. */
+/** One partition of `listGroupOffsets`. Java: `Map<TopicPartition, OffsetAndMetadata>` entry. */
 export type PartitionOffsetResult = ItemResult<TopicPartition, CommittedOffset>;
 
-/** The result of `listGroupOffsets` for one group: its partitions, by topic and index. */
+/**
+ * The result of `listGroupOffsets` for one group: its partitions, by topic and index. Java:
+ * `ListConsumerGroupOffsetsResult.partitionsToOffsetAndMetadata(groupId)`.
+ */
 export type GroupOffsetsResult = ItemResult<
   { readonly groupId: string },
   { readonly offsets: readonly PartitionOffsetResult[] }
 >;
 
-/** An offset to commit for `alterGroupOffsets`. */
+/** An offset to commit for `alterGroupOffsets`. Java: `Map<TopicPartition, OffsetAndMetadata>` entry. */
 export interface OffsetToCommit extends TopicPartition {
   /** The offset (the next record the group will consume). */
   readonly offset: bigint;
@@ -75,13 +81,17 @@ export interface OffsetToCommit extends TopicPartition {
   readonly metadata?: string | null;
 }
 
-/** The result of `alterGroupOffsets` or `deleteGroupOffsets` for one partition. */
+/**
+ * The result of `alterGroupOffsets` or `deleteGroupOffsets` for one partition. Java:
+ * `AlterConsumerGroupOffsetsResult.partitionResult(tp)` / `DeleteConsumerGroupOffsetsResult.partitionResult(tp)`.
+ */
 export type GroupPartitionResult = ItemResult<TopicPartition>;
 
 /**
  * Where `resetGroupOffsets` moves the group, as `kafka-consumer-groups --reset-offsets` does: `'earliest'`,
  * `'latest'`, `{ timestamp }` (the first offset at or after it; the end offset when there is none),
  * `{ shiftBy }` (the committed offset plus or minus, kept within the log), or `{ offset }` (kept within the log).
+ * Java: `kafka-consumer-groups` `--to-earliest`, `--to-latest`, `--to-datetime`, `--shift-by`, `--to-offset`.
  */
 export type ResetTarget =
   | 'earliest'
@@ -90,7 +100,7 @@ export type ResetTarget =
   | { readonly shiftBy: bigint }
   | { readonly offset: bigint };
 
-/** Options of `resetGroupOffsets`. */
+/** Options of `resetGroupOffsets`. Java: the `--reset-offsets` options of `kafka-consumer-groups`. */
 export interface ResetGroupOffsetsOptions extends AdminCallOptions {
   /** Where to move the offsets. */
   readonly to: ResetTarget;
@@ -104,7 +114,7 @@ export interface ResetGroupOffsetsOptions extends AdminCallOptions {
   readonly isolationLevel?: IsolationLevel;
 }
 
-/** The result of `resetGroupOffsets` for one partition. */
+/** The result of `resetGroupOffsets` for one partition. Java: a row of `kafka-consumer-groups --reset-offsets`. */
 export type ResetOffsetResult = ItemResult<
   TopicPartition,
   { readonly offset: bigint; readonly previousOffset: bigint | null }

@@ -151,10 +151,10 @@ export interface ConsumerGroupDescription {
   readonly authorizedOperations?: readonly AclOperation[];
 }
 
-/** A described group: classic or consumer (KIP-848). */
+/** A described group: classic or consumer (KIP-848). Java: `ConsumerGroupDescription` / `ClassicGroupDescription`. */
 export type GroupDescription = ClassicGroupDescription | ConsumerGroupDescription;
 
-/** The result of `describeGroups` for one group. */
+/** The result of `describeGroups` for one group. Java: `DescribeConsumerGroupsResult.describedGroups()`. */
 export type DescribeGroupResult = ItemResult<{ readonly groupId: string }, GroupDescription>;
 
 /** Options of `describeGroups`. Java: `DescribeConsumerGroupsOptions`. */
@@ -163,7 +163,7 @@ export interface DescribeGroupsOptions extends AdminCallOptions {
   readonly includeAuthorizedOperations?: boolean;
 }
 
-/** The result of `deleteGroups` for one group. */
+/** The result of `deleteGroups` for one group. Java: `DeleteConsumerGroupsResult.deletedGroups()`. */
 export type DeleteGroupResult = ItemResult<{ readonly groupId: string }>;
 
 /** A member to remove: by member id, by static instance id, or both. Java: `MemberToRemove`. */
@@ -180,7 +180,9 @@ export interface RemoveGroupMembersOptions extends AdminCallOptions {
   readonly reason?: string;
 }
 
-/** The result of `removeGroupMembers` for one member. */
+/**
+ * The result of `removeGroupMembers` for one member. Java: `RemoveMembersFromConsumerGroupResult.memberResult(member)`.
+ */
 export type RemoveMemberResult = ItemResult<{ readonly memberId: string; readonly groupInstanceId: string | null }>;
 
 const KAFKA_STATES: Readonly<Record<GroupState, string>> = {

@@ -37,7 +37,7 @@ export interface DescribeClientQuotasOptions extends AdminCallOptions {
   readonly strict?: boolean;
 }
 
-/** An entity and its quotas. */
+/** An entity and its quotas. Java: `Map<ClientQuotaEntity, Map<String, Double>>` entry. */
 export interface ClientQuotaEntry {
   /** Who. */
   readonly entity: QuotaEntity;
@@ -53,7 +53,7 @@ export interface ClientQuotaAlteration {
   readonly ops: Readonly<Record<string, number | null>>;
 }
 
-/** The result of `alterClientQuotas` for one entity. */
+/** The result of `alterClientQuotas` for one entity. Java: `AlterClientQuotasResult.values()`. */
 export type AlterClientQuotasResult = ItemResult<{ readonly entity: QuotaEntity }>;
 
 /** Options of `alterClientQuotas`. Java: `AlterClientQuotasOptions`. */

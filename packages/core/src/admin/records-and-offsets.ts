@@ -33,7 +33,7 @@ export type OffsetSpec =
   | 'latestTiered'
   | { readonly timestamp: number };
 
-/** A partition and the offset to look up in it. */
+/** A partition and the offset to look up in it. Java: `Map<TopicPartition, OffsetSpec>` entry. */
 export interface ListOffsetsRequestItem extends TopicPartition {
   /** Which offset. */
   readonly spec: OffsetSpec;
@@ -41,7 +41,9 @@ export interface ListOffsetsRequestItem extends TopicPartition {
 
 /** Options of `listOffsets`. Java: `ListOffsetsOptions`. */
 export interface ListOffsetsOptions extends AdminCallOptions {
-  /** `'read_committed'` makes `'latest'` the last stable offset. Java: `isolationLevel`. Default `'read_uncommitted'`. */
+  /**
+   * `'read_committed'` makes `'latest'` the last stable offset. Java: `isolationLevel`. Default `'read_uncommitted'`.
+   */
   readonly isolationLevel?: IsolationLevel;
 }
 
@@ -55,7 +57,7 @@ export interface OffsetInfo {
   readonly leaderEpoch: number | null;
 }
 
-/** The result of `listOffsets` for one partition. */
+/** The result of `listOffsets` for one partition. Java: `ListOffsetsResult.partitionResult(tp)`. */
 export type ListOffsetsResult = ItemResult<TopicPartition, OffsetInfo>;
 
 /** Records to delete from a partition: every record before `beforeOffset`. Java: `RecordsToDelete`. */

@@ -14,7 +14,10 @@ import { checkPartition } from './records-and-offsets.js';
  */
 export type ElectionType = 'preferred' | 'unclean';
 
-/** The result of `electLeaders` (or `alterPartitionReassignments`) for one partition. */
+/**
+ * The result of `electLeaders` (or `alterPartitionReassignments`) for one partition. Java:
+ * `ElectLeadersResult.partitions()` / `AlterPartitionReassignmentsResult.values()`.
+ */
 export type PartitionResult = ItemResult<TopicPartition>;
 
 /** A new replica set for a partition, or `null` to cancel its reassignment. Java: `NewPartitionReassignment`. */

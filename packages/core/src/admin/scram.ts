@@ -59,7 +59,10 @@ export interface ScramCredentialDeletion {
 /** A change to a SCRAM credential. Java: `UserScramCredentialAlteration`. */
 export type ScramCredentialAlteration = ScramCredentialUpsertion | ScramCredentialDeletion;
 
-/** The result of `alterUserScramCredentials` for one user (all of that user's alterations). */
+/**
+ * The result of `alterUserScramCredentials` for one user (all of that user's alterations). Java:
+ * `AlterUserScramCredentialsResult.values()`.
+ */
 export type AlterScramResult = ItemResult<{ readonly user: string }>;
 
 const MECHANISMS: Readonly<Record<ScramMechanismName, { code: number; hash: 'sha256' | 'sha512'; length: number }>> = {

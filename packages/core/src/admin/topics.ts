@@ -76,7 +76,7 @@ export interface TopicDescription {
   readonly authorizedOperations?: readonly AclOperation[];
 }
 
-/** The result of `describeTopics` for one topic. */
+/** The result of `describeTopics` for one topic. Java: `DescribeTopicsResult.topicNameValues()`. */
 export type DescribeTopicResult = ItemResult<{ readonly topic: string }, TopicDescription>;
 
 /** Options of `describeTopics`. Java: `DescribeTopicsOptions`. */
@@ -119,7 +119,10 @@ export interface CreatedTopic {
   readonly configs: readonly ConfigEntry[] | null;
 }
 
-/** The result of `createTopics` for one topic. */
+/**
+ * The result of `createTopics` for one topic. Java: `CreateTopicsResult.values()` with `topicId`, `numPartitions`,
+ * `replicationFactor`, `config`.
+ */
 export type CreateTopicResult = ItemResult<{ readonly topic: string }, CreatedTopic>;
 
 /** Options of `createTopics`. Java: `CreateTopicsOptions`. */
@@ -134,10 +137,16 @@ export interface CreateTopicsOptions extends AdminCallOptions {
   readonly waitForMetadata?: boolean;
 }
 
-/** A topic to delete: its name, or its id (KIP-516; DeleteTopics v6+). */
+/**
+ * A topic to delete: its name, or its id (KIP-516; DeleteTopics v6+). Java: `TopicCollection.ofTopicNames` /
+ * `ofTopicIds`.
+ */
 export type TopicToDelete = string | { readonly topicId: string };
 
-/** The result of `deleteTopics` for one topic: its name and id as far as known. */
+/**
+ * The result of `deleteTopics` for one topic: its name and id as far as known. Java:
+ * `DeleteTopicsResult.topicNameValues()` / `topicIdValues()`.
+ */
 export type DeleteTopicResult = ItemResult<{ readonly topic: string | null; readonly topicId: string | null }>;
 
 /** Options of `deleteTopics`. Java: `DeleteTopicsOptions`. */
@@ -156,7 +165,7 @@ export interface NewPartitions {
   readonly assignments?: readonly (readonly number[])[];
 }
 
-/** The result of `createPartitions` for one topic. */
+/** The result of `createPartitions` for one topic. Java: `CreatePartitionsResult.values()`. */
 export type CreatePartitionsResult = ItemResult<{ readonly topic: string }>;
 
 /** Options of `createPartitions`. Java: `CreatePartitionsOptions`. */

@@ -74,7 +74,10 @@ export interface TransactionDescription {
   readonly topicPartitions: readonly TopicPartition[];
 }
 
-/** The result of `describeTransactions` for one transactional id. */
+/**
+ * The result of `describeTransactions` for one transactional id. Java:
+ * `DescribeTransactionsResult.description(transactionalId)`.
+ */
 export type DescribeTransactionResult = ItemResult<{ readonly transactionalId: string }, TransactionDescription>;
 
 /** An active producer of a partition. Java: `ProducerState`. */

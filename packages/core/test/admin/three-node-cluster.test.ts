@@ -58,7 +58,8 @@ describe('Admin against a three-node cluster', () => {
 
     const [a, b, c] = nodes as [number, number, number];
     const topic = uniqueName('admin-3n');
-    const [created] = await admin.createTopics(
+    const replicated = uniqueName('admin-3n-rf');
+    const [created, byFactor] = await admin.createTopics(
       [
         {
           topic,
@@ -68,11 +69,17 @@ describe('Admin against a three-node cluster', () => {
             [c, a, b],
           ],
         },
+        { topic: replicated, numPartitions: 4, replicationFactor: 3 },
       ],
       { waitForMetadata: true },
     );
     if (created?.error) throw created.error;
     expect(created?.replicationFactor).toBe(3);
+    expect(byFactor).toMatchObject({ numPartitions: 4, replicationFactor: 3 });
+    const spread = await fullyReplicated(replicated);
+    for (const p of spread.partitions) expect([...p.replicas].sort()).toEqual(nodes);
+    // The controller spreads preferred leaders over the brokers.
+    expect(new Set(spread.partitions.map((p) => p.replicas[0])).size).toBeGreaterThan(1);
     const described = await fullyReplicated(topic);
     expect(described.partitions.map((p) => p.leader)).toEqual([a, b, c]);
 
