@@ -477,17 +477,20 @@ describe('Sender with idempotence against a fake broker', () => {
   });
 
   it.each([true, false])(
-    'splits batches the broker refuses as too large, keeping order and exactly-once (idempotent: %s)',
+    'splits batches the broker refuses as too large, every record once (idempotent: %s; then also in order)',
     async (idempotent) => {
       const harness = createHarness({ idempotent, partitions: 2, batchSize: 8000, lingerMs: 5 });
       harness.broker.maxBatchBytes = 1000;
       const { sent, results } = await sendAll(harness, 2, 300);
       expect(results.filter((r) => r instanceof Error)).toEqual([]);
       for (let p = 0; p < 2; p++) {
-        expect(harness.broker.logs.get(`${TOPIC}-${p}`)!.map((r) => r.value)).toEqual(sent[p]);
+        const log = harness.broker.logs.get(`${TOPIC}-${p}`)!.map((r) => r.value);
+        // Without idempotence a smaller batch sent after a refused one may be written first (as in Java).
+        if (idempotent) expect(log).toEqual(sent[p]);
+        else expect([...log].sort()).toEqual([...sent[p]!].sort());
       }
       expect(harness.metrics.batchSplits).toBeGreaterThan(2);
-      // Offsets reported for split parts are right.
+      // Offsets reported for split parts point at the right records.
       const meta = results[299] as RecordMetadata;
       expect(harness.broker.logs.get(`${TOPIC}-${meta.partition}`)![Number(meta.offset)]!.value).toBe(
         `p${meta.partition}-149`,
