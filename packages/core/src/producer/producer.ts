@@ -264,8 +264,13 @@ export class Producer<K = string | Uint8Array, V = string | Uint8Array> implemen
     const list = Array.isArray(records) ? (records as readonly ProducerRecord<K, V>[]) : [...records];
     const group = new SendBatchGroup(list.length);
     for (let i = 0; i < list.length; i++) {
+      const record = list[i]!;
       if (this.memoryWaiting > 0) await this.waitForBuffer();
-      this.dispatch(list[i]!, group, i);
+      // Records of a topic whose metadata is still loading wait in memory; a large batch must not fill that space
+      // and fail its own records: let the wait finish first once half of bufferMemory waits.
+      const metadataWait = this.metadataChains.size === 0 ? undefined : this.metadataChains.get(record?.topic);
+      if (metadataWait !== undefined && this.waitingBytes * 2 >= this.options.bufferMemory) await metadataWait;
+      this.dispatch(record, group, i);
     }
     group.seal();
     return group.done;

@@ -224,6 +224,17 @@ describe('Producer: sending', () => {
     expect(peak).toBeLessThanOrEqual(64 * 1024);
   });
 
+  it('sendBatch larger than bufferMemory to a topic whose metadata is not loaded yet waits instead of failing (regression)', async () => {
+    const name = await topic(2);
+    const cold = producer({ bufferMemory: 256 * 1024, batchSize: 16 * 1024, maxBlockMs: 30_000 });
+    // 2 MiB in one call, and the producer has never seen the topic: records wait for metadata first.
+    const value = 'c'.repeat(8 * 1024);
+    const result = await cold.sendBatch(Array.from({ length: 256 }, (_, i) => ({ topic: name, key: `${i}`, value })));
+    expect(result).toMatchObject({ succeeded: 256, failed: 0 });
+    const stored = (await readTopic(brokers, name)).flat();
+    expect(stored).toHaveLength(256);
+  });
+
   it('exposes backpressure: bufferAvailable drops as batches fill, waitForBuffer resolves once they are acknowledged', async () => {
     const name = await topic(3);
     const p = producer({ bufferMemory: 64 * 1024, batchSize: 16 * 1024, lingerMs: 60_000 });
