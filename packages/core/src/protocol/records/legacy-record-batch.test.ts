@@ -1,8 +1,13 @@
 import { gunzipSync, gzipSync } from 'node:zlib';
-import { describe, expect, it } from 'vitest';
+import { beforeAll, describe, expect, it } from 'vitest';
 import { CorruptRecordError } from '../../errors/client-errors.js';
+import { loadCompressionCodecs } from './compression/compression-codecs.js';
 import { crc32 } from './crc32.js';
 import { readRecordBatches } from './record-batch-reader.js';
+
+beforeAll(async () => {
+  await loadCompressionCodecs();
+});
 
 /**
  * Legacy message sets written by Apache Kafka's Java client 4.4 (MemoryRecordsBuilder with magic 0 and 1), with

@@ -2,9 +2,9 @@ import { CodecUnavailableError } from './codec-unavailable-error.js';
 import type { CompressionCodec } from './compression-codec.js';
 import type { CompressionType } from './compression-type.js';
 import { createGzipCodec } from './gzip-codec.js';
-import { lz4Codec } from './lz4-codec.js';
+import { loadNativeLz4, lz4Codec } from './lz4-codec.js';
 import { noneCodec } from './none-codec.js';
-import { snappyCodec } from './snappy-codec.js';
+import { loadSnappy, snappyCodec, snappyLoadError } from './snappy-codec.js';
 import type { ZstdBackend } from './zstd-backend.js';
 import { createZstdCodec } from './zstd-codec.js';
 import { type ZstdNapiBinding, zstdNapiBackend } from './zstd-napi-backend.js';
@@ -35,14 +35,15 @@ async function loadZstdNapi(): Promise<void> {
 }
 
 /**
- * Loads the codecs that need an asynchronous import: zstd from the optional package `zstd-napi`. Before it loads
+ * Loads the codecs that need an asynchronous import: the native `lz4` binding (plain JavaScript otherwise), `snappy`,
+ * and zstd from the optional package `zstd-napi`. Before it loads
  * (and if it cannot), zstd comes from Node.js itself where it has it (22.15+); `zstd-napi` replaces it when it
  * loads, being 2-3x faster (`bench/records/codecs.ts`). Call once before producing or consuming (the client
  * does it when it starts, through `loadRecordCodecs`); later calls return the same promise. Never rejects: a
  * codec that cannot load fails when it is used, with {@link CodecUnavailableError}.
  */
 export function loadCompressionCodecs(): Promise<void> {
-  loading ??= loadZstdNapi();
+  loading ??= Promise.all([loadZstdNapi(), loadNativeLz4(), loadSnappy()]).then(() => undefined);
   return loading;
 }
 
@@ -67,7 +68,13 @@ export function getCompressionCodec(type: CompressionType, level?: number): Comp
     case 'gzip':
       return level === undefined ? gzip : createGzipCodec(level);
     case 'snappy':
-      return snappyCodec;
+      if (snappyCodec() !== undefined) return snappyCodec()!;
+      throw new CodecUnavailableError(
+        !loaded
+          ? 'snappy is not loaded: await loadCompressionCodecs() before producing or consuming snappy batches'
+          : `snappy is unavailable: the package 'snappy' has no binary for this platform (${process.platform}-${process.arch})`,
+        { cause: snappyLoadError() },
+      );
     case 'lz4':
       return lz4Codec;
     case 'zstd':

@@ -1,8 +1,54 @@
-import * as lz4 from 'lz4';
 import { CorruptRecordError } from '../../../errors/client-errors.js';
 import type { CompressionCodec } from './compression-codec.js';
 import { decompressionLimitError } from './decompression-limit-error.js';
+import { javascriptLz4Backend, type Lz4BlockBackend } from './lz4-block.js';
 import { xxhash32 } from './xxhash32.js';
+
+/** Package of the native LZ4 binding, imported by a computed specifier so that it stays optional. */
+const NATIVE_LZ4 = 'lz4';
+
+/** Block operations: the native `lz4` binding once {@link loadNativeLz4} found it, plain JavaScript until then. */
+let lz4: Lz4BlockBackend = javascriptLz4Backend;
+
+/**
+ * Switches LZ4 blocks to the native `lz4` binding (several times faster) when it is installed and built. Never
+ * rejects: without it, the plain-JavaScript blocks of `lz4-block.ts` stay in use, so an install that skipped
+ * native builds (`--ignore-scripts`) still reads and writes LZ4.
+ */
+export async function loadNativeLz4(): Promise<void> {
+  try {
+    const specifier: string = NATIVE_LZ4;
+    const module = (await import(specifier)) as { default?: NativeLz4 } & Partial<NativeLz4>;
+    const native = (module.default ?? module) as NativeLz4;
+    if (typeof native.encodeBlock !== 'function' || typeof native.decodeBlock !== 'function') return;
+    lz4 = {
+      name: 'native',
+      encodeBound: (length) => native.encodeBound(length),
+      encodeBlock: (src, dst, dstStart) => native.encodeBlock(src, dst, dstStart),
+      decodeBlock: (src, dst, srcStart, srcEnd) => native.decodeBlock(src, dst, srcStart, srcEnd),
+    };
+  } catch {
+    // Not installed or not built: keep the JavaScript blocks.
+  }
+}
+
+/** Where LZ4 blocks come from in this process. */
+export function lz4BackendName(): Lz4BlockBackend['name'] {
+  return lz4.name;
+}
+
+/** Uses the given block backend (tests compare backends). Returns the previous one. */
+export function setLz4Backend(backend: Lz4BlockBackend): Lz4BlockBackend {
+  const previous = lz4;
+  lz4 = backend;
+  return previous;
+}
+
+interface NativeLz4 {
+  encodeBound(length: number): number;
+  encodeBlock(src: Uint8Array, dst: Uint8Array, start?: number, end?: number): number;
+  decodeBlock(src: Uint8Array, dst: Uint8Array, start?: number, end?: number): number;
+}
 
 /**
  * The LZ4 frame format (lz4 frame spec v1.6), which Kafka requires for `compression.type=lz4`:

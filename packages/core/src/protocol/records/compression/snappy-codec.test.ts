@@ -1,7 +1,21 @@
 import snappy from 'snappy';
-import { describe, expect, it } from 'vitest';
+import { beforeAll, describe, expect, it } from 'vitest';
 import { CorruptRecordError } from '../../../errors/client-errors.js';
-import { compressXerial, snappyCodec, snappyUncompressedLength, XERIAL_BLOCK_SIZE } from './snappy-codec.js';
+import type { CompressionCodec } from './compression-codec.js';
+import {
+  compressXerial,
+  snappyCodec as loadedSnappyCodec,
+  loadSnappy,
+  snappyUncompressedLength,
+  XERIAL_BLOCK_SIZE,
+} from './snappy-codec.js';
+
+let snappyCodec: CompressionCodec;
+beforeAll(async () => {
+  await loadSnappy();
+  snappyCodec = loadedSnappyCodec()!;
+  expect(snappyCodec).toBeDefined();
+});
 
 function sample(size: number): Buffer {
   const out = Buffer.allocUnsafe(size);

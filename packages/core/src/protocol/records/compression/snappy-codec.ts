@@ -1,7 +1,38 @@
-import snappy from 'snappy';
 import { CorruptRecordError } from '../../../errors/client-errors.js';
 import type { CompressionCodec } from './compression-codec.js';
 import { decompressionFailed, decompressionLimitError } from './decompression-limit-error.js';
+
+/** The part of the `snappy` package (napi-rs, prebuilt per platform) this codec uses. */
+interface SnappyBinding {
+  compressSync(input: Uint8Array, options?: { copyOutputData?: boolean }): Buffer;
+  uncompressSync(input: Uint8Array, options?: { asBuffer?: boolean; copyOutputData?: boolean }): Buffer | string;
+}
+
+/** Package name, imported by a computed specifier so that a platform without a binary only loses snappy. */
+const SNAPPY_PACKAGE = 'snappy';
+
+let snappy: SnappyBinding | undefined;
+let loadError: unknown;
+
+/**
+ * Loads the `snappy` binding. Never rejects: on a platform it has no binary for, snappy batches fail when used
+ * with `CodecUnavailableError`, and every other codec keeps working.
+ */
+export async function loadSnappy(): Promise<void> {
+  if (snappy !== undefined) return;
+  try {
+    const specifier: string = SNAPPY_PACKAGE;
+    const module = (await import(specifier)) as { default?: SnappyBinding } & Partial<SnappyBinding>;
+    snappy = (typeof module.compressSync === 'function' ? module : module.default) as SnappyBinding;
+  } catch (error) {
+    loadError = error;
+  }
+}
+
+/** Why the binding did not load, if it did not. */
+export function snappyLoadError(): unknown {
+  return loadError;
+}
 
 /**
  * The header of the xerial snappy-java stream format that the Java client writes: the magic `\x82SNAPPY\x00`,
@@ -52,7 +83,7 @@ export function snappyUncompressedLength(data: Uint8Array, start: number, end: n
 function uncompressBlock(block: Uint8Array, expected: number): Buffer {
   let out: Buffer;
   try {
-    out = snappy.uncompressSync(block, DECODE_OPTIONS) as Buffer;
+    out = snappy!.uncompressSync(block, DECODE_OPTIONS) as Buffer;
   } catch (error) {
     throw decompressionFailed('snappy', error);
   }
@@ -121,7 +152,7 @@ export function compressXerial(data: Uint8Array): Buffer {
   const blocks: Buffer[] = [];
   let size = XERIAL_HEADER_SIZE;
   for (let start = 0; start < data.length; start += XERIAL_BLOCK_SIZE) {
-    const block = snappy.compressSync(
+    const block = snappy!.compressSync(
       data.subarray(start, Math.min(data.length, start + XERIAL_BLOCK_SIZE)),
       ENCODE_OPTIONS,
     );
@@ -145,10 +176,15 @@ export function compressXerial(data: Uint8Array): Buffer {
  * The snappy codec (`compression.type=snappy`). Writes the xerial framing the Java client writes; reads both
  * that framing and raw snappy (which librdkafka-based clients write), as the Java client does.
  */
-export const snappyCodec: CompressionCodec = {
+const codec: CompressionCodec = {
   type: 'snappy',
   compress: compressXerial,
   decompress(data, maxSize) {
     return hasXerialMagic(data, 0) ? decompressXerial(data, maxSize) : decompressRaw(data, maxSize);
   },
 };
+
+/** The snappy codec once {@link loadSnappy} loaded the binding; `undefined` before, or when it cannot load. */
+export function snappyCodec(): CompressionCodec | undefined {
+  return snappy === undefined ? undefined : codec;
+}
