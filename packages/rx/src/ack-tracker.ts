@@ -1,9 +1,4 @@
-import {
-  CommitFailedError,
-  type ConsumerRecord,
-  type TopicPartition,
-  type TopicPartitionOffset,
-} from '@vltava/core';
+import { CommitFailedError, type ConsumerRecord, type TopicPartition, type TopicPartitionOffset } from '@vltava/core';
 import { from, Observable, type ObservableInput } from 'rxjs';
 import { KafkaMessage, recordBytes } from './kafka-message.js';
 import type { OffsetCommit } from './offset-commit.js';

@@ -1,12 +1,5 @@
 import { InvalidArgumentError } from '@vltava/core';
-import {
-  asyncScheduler,
-  concat,
-  Observable,
-  type OperatorFunction,
-  type SchedulerLike,
-  type Subscription,
-} from 'rxjs';
+import { asyncScheduler, concat, Observable, type OperatorFunction, type SchedulerLike, type Subscription } from 'rxjs';
 import {
   defaultMessageSelector,
   forEachMessage,
@@ -69,7 +62,9 @@ export function commitOffsets<T>(options: CommitOffsetsOptions<T> = {}): Operato
     throw new InvalidArgumentError(`commitOffsets(): maxBatch must be a positive integer, got ${String(maxBatch)}`);
   }
   if (!Number.isFinite(maxIntervalMs) || maxIntervalMs < 0) {
-    throw new InvalidArgumentError(`commitOffsets(): maxIntervalMs must be a number >= 0, got ${String(maxIntervalMs)}`);
+    throw new InvalidArgumentError(
+      `commitOffsets(): maxIntervalMs must be a number >= 0, got ${String(maxIntervalMs)}`,
+    );
   }
   const select: MessageSelector<T> = options.message ?? defaultMessageSelector;
   const scheduler = options.scheduler ?? asyncScheduler;

@@ -20,7 +20,10 @@ export interface ConsumerLike<K, V> {
   /** The partitions assigned now. */
   assignment(): TopicPartition[];
   /** An async iterator of records; `fromConsumer` uses `mode: 'manual'`. */
-  records(options?: { readonly mode?: DeliveryMode; readonly signal?: AbortSignal }): AsyncIterator<ConsumerRecord<K, V>>;
+  records(options?: {
+    readonly mode?: DeliveryMode;
+    readonly signal?: AbortSignal;
+  }): AsyncIterator<ConsumerRecord<K, V>>;
   /** Marks a record (and the records of its partition before it) processed. */
   acknowledge(record: ConsumerRecord<K, V>): void;
   /** Commits exactly these offsets (next offset to read) under the current generation. */

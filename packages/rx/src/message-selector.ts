@@ -2,10 +2,7 @@ import { InvalidArgumentError } from '@vltava/core';
 import { KafkaMessage } from './kafka-message.js';
 
 /** The message(s) an emission stands for, or `undefined` / `[]` when it stands for none. */
-export type MessageSelection =
-  | KafkaMessage<unknown, unknown>
-  | readonly KafkaMessage<unknown, unknown>[]
-  | undefined;
+export type MessageSelection = KafkaMessage<unknown, unknown> | readonly KafkaMessage<unknown, unknown>[] | undefined;
 
 /** Finds the {@link KafkaMessage}(s) in an emission, for the operators that acknowledge or commit. */
 export type MessageSelector<T> = (value: T) => MessageSelection;
