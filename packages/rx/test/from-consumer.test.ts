@@ -1,0 +1,223 @@
+import { Consumer, type ConsumerOptions, deserializers, RecordDeserializationError } from '@vltava/core';
+import { uniqueName } from '@vltava/kafka-harness/vitest';
+import {
+  concatMap,
+  filter,
+  firstValueFrom,
+  map,
+  type OperatorFunction,
+  pipe,
+  retry,
+  scan,
+  take,
+  tap,
+  toArray,
+} from 'rxjs';
+import { afterAll, describe, expect, inject, it } from 'vitest';
+import { TestProducer } from '../../core/test/consumer/support/test-producer.js';
+import { commitOffsets, fromConsumer, type KafkaMessage, type OffsetCommit } from '../src/index.js';
+import { GroupInspector } from './support/group-inspector.js';
+import { waitFor } from './support/wait-for.js';
+
+const brokers = inject('kafkaBootstrap');
+
+function consumerOptions(groupId: string, extra: Partial<ConsumerOptions<string, string>> = {}) {
+  return {
+    brokers,
+    groupId,
+    autoOffsetReset: 'earliest' as const,
+    keyDeserializer: deserializers.string,
+    valueDeserializer: deserializers.string,
+    logLevel: 'error' as const,
+    ...extra,
+  };
+}
+
+describe('fromConsumer against the broker', () => {
+  const producer = new TestProducer(brokers);
+  const inspector = new GroupInspector(brokers);
+  afterAll(() => {
+    producer.close();
+    inspector.close();
+  });
+
+  it('reads every record in partition order, and commitOffsets leaves the offsets at the end of the topic', async () => {
+    const topic = uniqueName('rx-read');
+    const groupId = uniqueName('g');
+    await producer.createTopic(topic, 3);
+    for (let p = 0; p < 3; p++) await producer.sendMany(topic, p, 2000, `p${p}`);
+    const seen = new Map<number, string[]>();
+    const commits = await firstValueFrom(
+      fromConsumer(() => new Consumer(consumerOptions(groupId)), { topics: [topic], highWaterMark: 300 }).pipe(
+        tap((m: KafkaMessage<string | null, string | null>) => {
+          const list = seen.get(m.partition) ?? [];
+          list.push(m.record.value!);
+          seen.set(m.partition, list);
+        }),
+        commitOffsets({ maxBatch: 500, maxIntervalMs: 200 }),
+        // Done once every partition's committed offset reached 2000.
+        untilCommitted(
+          [0, 1, 2].map((p) => `${topic}:${p}`),
+          2000n,
+        ),
+        take(1),
+      ),
+    );
+    expect(commits).toEqual({ [`${topic}:0`]: 2000n, [`${topic}:1`]: 2000n, [`${topic}:2`]: 2000n });
+    for (let p = 0; p < 3; p++) {
+      expect(seen.get(p)).toEqual(Array.from({ length: 2000 }, (_, i) => `p${p}-${i}`));
+    }
+    const check = new Consumer(consumerOptions(groupId));
+    try {
+      const committed = await check.committed([0, 1, 2].map((partition) => ({ topic, partition })));
+      expect(committed.map((c) => c.offset)).toEqual([2000n, 2000n, 2000n]);
+    } finally {
+      await check.close();
+    }
+  });
+
+  it.each(['classic', 'consumer'] as const)(
+    'unsubscribing an idle source leaves the group within a second (%s protocol)',
+    async (groupProtocol) => {
+      const topic = uniqueName('rx-idle');
+      const groupId = uniqueName('g');
+      await producer.createTopic(topic, 2);
+      await producer.sendMany(topic, 0, 10);
+      const received: KafkaMessage<string | null, string | null>[] = [];
+      const subscription = fromConsumer(() => new Consumer(consumerOptions(groupId, { groupProtocol })), {
+        topics: [topic],
+      }).subscribe((m) => {
+        received.push(m);
+        m.ack();
+      });
+      await waitFor(() => received.length === 10, 'the ten records');
+      await waitFor(
+        async () => (await inspector.describe(groupId, groupProtocol)).members.length === 1,
+        'one member in the group',
+      );
+      // Idle: every record is read and acknowledged, and nothing is arriving.
+      const started = Date.now();
+      subscription.unsubscribe();
+      await waitFor(
+        async () => (await inspector.describe(groupId, groupProtocol)).members.length === 0,
+        'the member to leave',
+        5000,
+      );
+      const leftAfterMs = Date.now() - started;
+      expect(leftAfterMs).toBeLessThan(1000);
+      const check = new Consumer(consumerOptions(groupId));
+      try {
+        const committed = await check.committed([{ topic, partition: 0 }]);
+        expect(committed[0]!.offset).toBe(10n); // the acknowledged records were committed on the way out
+      } finally {
+        await check.close();
+      }
+    },
+  );
+
+  it('a deserialization error reaches the subscriber typed; retry() starts a fresh consumer that goes on', async () => {
+    const topic = uniqueName('rx-retry');
+    const groupId = uniqueName('g');
+    await producer.createTopic(topic, 1);
+    await producer.send(topic, 0, [{ value: '{"n":1}' }, { value: 'not json' }, { value: '{"n":3}' }]);
+    const consumers: Consumer<string | null, { n: number } | null>[] = [];
+    const errors: unknown[] = [];
+    const factory = () => {
+      const consumer = new Consumer({
+        ...consumerOptions(groupId),
+        valueDeserializer: deserializers.json<{ n: number }>(),
+      });
+      consumers.push(consumer);
+      return consumer;
+    };
+    const values = await firstValueFrom(
+      fromConsumer(factory, { topics: [topic] }).pipe(
+        tap({ error: (error) => errors.push(error) }),
+        map((m) => {
+          const n = m.record.value!.n;
+          m.ack();
+          return n;
+        }),
+        retry({
+          count: 1,
+          // Skip the bad record before the fresh consumer starts: commit past it with a consumer of the group.
+          delay: async () => {
+            const fixer = new Consumer(consumerOptions(groupId));
+            await waitFor(
+              async () => (await inspector.describe(groupId)).members.length === 0,
+              'the failed consumer to leave',
+            );
+            fixer.assign([{ topic, partition: 0 }]);
+            await fixer.commit([{ topic, partition: 0, offset: 2n }]);
+            await fixer.close();
+          },
+        }),
+        take(2),
+        toArray(),
+      ),
+    );
+    expect(errors).toHaveLength(1);
+    expect(errors[0]).toBeInstanceOf(RecordDeserializationError);
+    expect(values).toEqual([1, 3]);
+    expect(consumers).toHaveLength(2);
+    await waitFor(async () => (await inspector.describe(groupId)).members.length === 0, 'the group to be empty');
+  });
+
+  it('a slow subscriber holds the records in flight at the high-water mark and fetching is paused', async () => {
+    const topic = uniqueName('rx-slow');
+    const groupId = uniqueName('g');
+    await producer.createTopic(topic, 2);
+    for (let p = 0; p < 2; p++) await producer.sendMany(topic, p, 3000);
+    const consumer = new Consumer(consumerOptions(groupId, { maxPrefetchRecords: 500 }));
+    let inFlight = 0;
+    let maxInFlight = 0;
+    let pausedSeen = 0;
+    const events: string[] = [];
+    const processed = await firstValueFrom(
+      fromConsumer(consumer, {
+        topics: [topic],
+        highWaterMark: 100,
+        lowWaterMark: 20,
+        onBackpressure: (event) => events.push(event.type),
+      }).pipe(
+        tap(() => {
+          inFlight++;
+          maxInFlight = Math.max(maxInFlight, inFlight);
+        }),
+        concatMap(async (m) => {
+          await new Promise((resolve) => setImmediate(resolve));
+          if (consumer.backpressure.paused().length > 0) pausedSeen++;
+          inFlight--;
+          m.ack();
+          return m;
+        }),
+        take(1500),
+        toArray(),
+      ),
+    );
+    expect(processed).toHaveLength(1500);
+    expect(maxInFlight).toBe(100);
+    expect(pausedSeen).toBeGreaterThan(0);
+    expect(events.filter((e) => e === 'pause').length).toBeGreaterThan(1);
+    expect(events[0]).toBe('pause');
+    await waitFor(async () => (await inspector.describe(groupId)).members.length === 0, 'the group to be empty');
+    expect(consumer.backpressure.paused()).toEqual([]);
+    await consumer.close();
+  });
+});
+
+/** Folds commits into the committed offset of each partition; passes the offsets once all of `partitions` reach `end`. */
+function untilCommitted(
+  partitions: readonly string[],
+  end: bigint,
+): OperatorFunction<OffsetCommit, Record<string, bigint>> {
+  return pipe(
+    scan((offsets: Record<string, bigint>, commit: OffsetCommit) => {
+      if (commit.dropped !== undefined) return offsets;
+      const next = { ...offsets };
+      for (const o of commit.offsets) next[`${o.topic}:${o.partition}`] = o.offset;
+      return next;
+    }, {}),
+    filter((offsets) => partitions.every((p) => offsets[p] === end)),
+  );
+}
