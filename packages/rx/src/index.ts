@@ -12,4 +12,13 @@ export { type FromPartitionsOptions, fromPartitions, KafkaPartition } from './fr
 export { KafkaMessage } from './kafka-message.js';
 export type { MessageSelection, MessageSelector } from './message-selector.js';
 export type { OffsetCommit } from './offset-commit.js';
+export type { ProducerLike, TransactionalProducerLike } from './producer-like.js';
+export type { RecordsOf, SendTarget } from './send-target.js';
+export { type SendFailure, type SendResult, type SendSuccess, type SendToOptions, sendTo } from './send-to.js';
+export {
+  type CommittedTransaction,
+  type SendTransactionallyOptions,
+  sendTransactionally,
+} from './send-transactionally.js';
+export { type ToProducerOptions, toProducer } from './to-producer.js';
 export type { WaterMarkOptions } from './water-marks.js';
