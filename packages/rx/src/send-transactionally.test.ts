@@ -136,6 +136,48 @@ describe('sendTransactionally', () => {
     expect(t.producer.calls).not.toContain('commit');
   });
 
+  it('a new subscription on the same producer begins only after the abort the previous one left', async () => {
+    const t = setup({ maxBatch: 10 });
+    let finishAbort: () => void = () => undefined;
+    t.producer.abortTransaction = () => {
+      t.producer.calls.push('abort-start');
+      return new Promise<void>((resolve) => {
+        finishAbort = () => {
+          t.producer.calls.push('abort-done');
+          resolve();
+        };
+      });
+    };
+    t.push(0, 0);
+    t.subscription.unsubscribe(); // aborts the open transaction (slowly)
+    const again = new Subject<Message>();
+    const results: CommittedTransaction[] = [];
+    again
+      .pipe(
+        sendTransactionally(t.producer, t.consumer, (m) => ({ topic: 'out', value: m.record.value }), { maxBatch: 1 }),
+      )
+      .subscribe((r) => results.push(r));
+    const tracker = new AckTracker<string, string>(resolveWaterMarks({}), {
+      acknowledge: () => undefined,
+      commit: () => Promise.resolve(),
+      pause: () => undefined,
+      resume: () => undefined,
+    });
+    again.next(tracker.track(makeRecord('in', 0, 0)));
+    await until(() => t.producer.calls.includes('abort-start'), 'the abort to start');
+    expect(t.producer.calls.filter((c) => c === 'begin')).toHaveLength(1); // the new one waits for the abort
+    finishAbort();
+    await until(() => results.length === 1, 'the next transaction');
+    expect(t.producer.calls.slice(t.producer.calls.indexOf('abort-start'))).toEqual([
+      'abort-start',
+      'abort-done',
+      'begin',
+      'send:v0',
+      'offsets:g:in:0@1',
+      'commit',
+    ]);
+  });
+
   it('rejects bad options', () => {
     const producer = new FakeProducer();
     const consumer = new FakeConsumer();

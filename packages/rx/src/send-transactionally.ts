@@ -86,9 +86,18 @@ export function sendTransactionally<K, V, PK, PV>(
     new Observable<CommittedTransaction>((subscriber) => {
       /** The open transaction's messages (sent), or undefined when none is open. */
       let batch: Batch<K, V> | undefined;
-      /** Messages that arrived while a transaction was committing. */
+      /** Messages that arrived while a transaction was committing (or an earlier stream's abort settled). */
       let waiting: KafkaMessage<K, V>[] = [];
+      /** True while a commit runs, or while the abort left by an earlier subscription on this producer settles. */
       let committing = false;
+      const aborting = pendingAborts.get(producer);
+      if (aborting !== undefined) {
+        committing = true;
+        void aborting.then(() => {
+          committing = false;
+          drain();
+        });
+      }
       let timer: Subscription | undefined;
       let sourceDone = false;
       let closed = false;
@@ -135,7 +144,7 @@ export function sendTransactionally<K, V, PK, PV>(
           if (open.error !== undefined) throw open.error;
         } catch (error) {
           committing = false;
-          await producer.abortTransaction().catch(() => undefined);
+          await abort(producer);
           fail(isKafkaError(error) ? error : new InvalidArgumentError(String(error), { cause: error }));
           return;
         }
@@ -198,10 +207,26 @@ export function sendTransactionally<K, V, PK, PV>(
         // A transaction left open (unsubscribed, or failed before its commit) is aborted; one committing finishes.
         if (batch !== undefined) {
           batch = undefined;
-          producer.abortTransaction().catch(() => undefined);
+          abort(producer);
         }
       };
     });
+}
+
+/**
+ * Aborts running per producer: a stream that fails (or is unsubscribed) aborts its transaction, and a new
+ * subscription on the same producer (a `retry()`) begins its first transaction only once that abort settled.
+ */
+const pendingAborts = new WeakMap<object, Promise<void>>();
+
+function abort(producer: TransactionalProducerLike<unknown, unknown>): Promise<void> {
+  const previous = pendingAborts.get(producer) ?? Promise.resolve();
+  const running = previous.then(() => producer.abortTransaction().catch(() => undefined));
+  pendingAborts.set(producer, running);
+  void running.then(() => {
+    if (pendingAborts.get(producer) === running) pendingAborts.delete(producer);
+  });
+  return running;
 }
 
 interface Batch<K, V> {
