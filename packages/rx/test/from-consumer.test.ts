@@ -1,23 +1,12 @@
 import { Consumer, type ConsumerOptions, deserializers, RecordDeserializationError } from '@vltava/core';
 import { uniqueName } from '@vltava/kafka-harness/vitest';
-import {
-  concatMap,
-  filter,
-  firstValueFrom,
-  map,
-  type OperatorFunction,
-  pipe,
-  retry,
-  scan,
-  take,
-  tap,
-  toArray,
-} from 'rxjs';
+import { concatMap, firstValueFrom, map, retry, take, tap, toArray } from 'rxjs';
 import { afterAll, describe, expect, inject, it } from 'vitest';
+import { waitFor } from '../../core/test/consumer/support/consumer-helpers.js';
 import { TestProducer } from '../../core/test/consumer/support/test-producer.js';
-import { commitOffsets, fromConsumer, type KafkaMessage, type OffsetCommit } from '../src/index.js';
+import { commitOffsets, fromConsumer, type KafkaMessage } from '../src/index.js';
 import { GroupInspector } from './support/group-inspector.js';
-import { waitFor } from './support/wait-for.js';
+import { untilCommitted } from './support/kafka-figures.js';
 
 const brokers = inject('kafkaBootstrap');
 
@@ -206,19 +195,3 @@ describe('fromConsumer against the broker', () => {
     await consumer.close();
   });
 });
-
-/** Folds commits into the committed offset of each partition; passes the offsets once all of `partitions` reach `end`. */
-function untilCommitted(
-  partitions: readonly string[],
-  end: bigint,
-): OperatorFunction<OffsetCommit, Record<string, bigint>> {
-  return pipe(
-    scan((offsets: Record<string, bigint>, commit: OffsetCommit) => {
-      if (commit.dropped !== undefined) return offsets;
-      const next = { ...offsets };
-      for (const o of commit.offsets) next[`${o.topic}:${o.partition}`] = o.offset;
-      return next;
-    }, {}),
-    filter((offsets) => partitions.every((p) => offsets[p] === end)),
-  );
-}

@@ -2,10 +2,10 @@ import { Consumer, type ConsumerOptions, deserializers } from '@vltava/core';
 import { uniqueName } from '@vltava/kafka-harness/vitest';
 import { concatMap, mergeMap, type Subscription, tap } from 'rxjs';
 import { afterAll, describe, expect, inject, it } from 'vitest';
+import { waitFor } from '../../core/test/consumer/support/consumer-helpers.js';
 import { TestProducer } from '../../core/test/consumer/support/test-producer.js';
 import { fromConsumer, fromPartitions } from '../src/index.js';
 import { GroupInspector } from './support/group-inspector.js';
-import { waitFor } from './support/wait-for.js';
 
 const brokers = inject('kafkaBootstrap');
 const PER_PARTITION = 1500;

@@ -3,8 +3,8 @@ import { uniqueName } from '@vltava/kafka-harness/vitest';
 import { from } from 'ix/asynciterable';
 import { bufferCountOrTime, filter, map } from 'ix/asynciterable/operators';
 import { afterAll, describe, expect, inject, it } from 'vitest';
+import { waitFor } from '../../core/test/consumer/support/consumer-helpers.js';
 import { TestProducer } from '../../core/test/consumer/support/test-producer.js';
-import { waitFor } from './support/wait-for.js';
 
 const brokers = inject('kafkaBootstrap');
 

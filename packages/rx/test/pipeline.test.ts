@@ -1,31 +1,14 @@
 import { Consumer, deserializers, Producer } from '@vltava/core';
 import { uniqueName } from '@vltava/kafka-harness/vitest';
-import { filter, firstValueFrom, map, type OperatorFunction, pipe, scan, take } from 'rxjs';
+import { firstValueFrom, map, take } from 'rxjs';
 import { afterAll, describe, expect, inject, it } from 'vitest';
 import { TestProducer } from '../../core/test/consumer/support/test-producer.js';
-import { commitOffsets, fromConsumer, type OffsetCommit, sendTo } from '../src/index.js';
+import { commitOffsets, fromConsumer, sendTo } from '../src/index.js';
+import { producerMetric, untilCommitted } from './support/kafka-figures.js';
 
 const brokers = inject('kafkaBootstrap');
 const PARTITIONS = 4;
 const PER_PARTITION = 25_000;
-
-/** Folds commits into the committed offset per partition; passes them on once every partition reached `end`. */
-function untilCommitted(partitions: readonly string[], end: bigint): OperatorFunction<OffsetCommit, unknown> {
-  return pipe(
-    scan((offsets: Record<string, bigint>, commit: OffsetCommit) => {
-      if (commit.dropped !== undefined) return offsets;
-      const next = { ...offsets };
-      for (const o of commit.offsets) next[`${o.topic}:${o.partition}`] = o.offset;
-      return next;
-    }, {}),
-    filter((offsets) => partitions.every((p) => offsets[p] === end)),
-  );
-}
-
-function metric(producer: Producer<string, string>, name: string): number {
-  const found = producer.metrics().find((m) => m.name === name) as { value?: number } | undefined;
-  return found?.value ?? Number.NaN;
-}
 
 /**
  * fromConsumer -> map -> sendTo -> commitOffsets moves 100,000 records from one topic to another: every record
@@ -76,8 +59,8 @@ describe('a consume-transform-produce pipeline', () => {
       ),
     );
     const elapsedMs = Date.now() - started;
-    const requests = metric(producer, 'vltava_producer_requests_total');
-    const sent = metric(producer, 'vltava_producer_records_sent_total');
+    const requests = producerMetric(producer, 'vltava_producer_requests_total');
+    const sent = producerMetric(producer, 'vltava_producer_records_sent_total');
     await producer.close();
 
     // Every record arrived, in order per partition.

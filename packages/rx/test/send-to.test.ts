@@ -4,13 +4,9 @@ import { interval, lastValueFrom, map, mergeMap, range, take, tap, toArray } fro
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { TestProducer } from '../../core/test/consumer/support/test-producer.js';
 import { type SendSuccess, sendTo } from '../src/index.js';
+import { producerMetric } from './support/kafka-figures.js';
 
 const RECORDS = 50_000;
-
-function metric(producer: Producer<string, string>, name: string): number {
-  const found = producer.metrics().find((m) => m.name === name) as { value?: number } | undefined;
-  return found?.value ?? Number.NaN;
-}
 
 describe('sendTo against the broker', () => {
   const brokers = kafkaBrokers();
@@ -36,7 +32,7 @@ describe('sendTo against the broker', () => {
             results++;
           },
           complete: () => {
-            acknowledgedAtCompletion = metric(producer, 'vltava_producer_records_sent_total');
+            acknowledgedAtCompletion = producerMetric(producer, 'vltava_producer_records_sent_total');
             resultsAtCompletion = results;
           },
         }),
@@ -46,7 +42,7 @@ describe('sendTo against the broker', () => {
     const elapsedMs = Date.now() - started;
     await annotate(
       `${RECORDS} records sent and acknowledged in ${elapsedMs} ms, ` +
-        `${metric(producer, 'vltava_producer_requests_total')} produce requests`,
+        `${producerMetric(producer, 'vltava_producer_requests_total')} produce requests`,
     );
     expect(acknowledgedAtCompletion).toBe(RECORDS);
     expect(resultsAtCompletion).toBe(RECORDS);
