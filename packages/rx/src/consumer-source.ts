@@ -69,6 +69,9 @@ export const DEFAULT_DRAIN_TIMEOUT_MS = 10_000;
 /** Records emitted in a row before the source lets the event loop run (timers, sockets). */
 const YIELD_EVERY = 512;
 
+/** Consumers a source is reading now: a consumer has one reader at a time. */
+const inUse = new WeakSet<object>();
+
 /**
  * The engine of `fromConsumer` and `fromPartitions`: one subscription of an Observable to a consumer.
  *
@@ -95,6 +98,8 @@ export class ConsumerSource<K, V> {
   private iterator: AsyncIterator<ConsumerRecord<K, V>> | undefined;
   private subscribed = false;
   private stopped = false;
+  /** False when the consumer was busy with another source: then this one leaves it alone when it stops. */
+  private claimed = false;
   /** Settles when stopping is complete (the consumer left its group or closed). */
   stopping: Promise<void> | undefined;
 
@@ -129,6 +134,17 @@ export class ConsumerSource<K, V> {
   /** Subscribes (or takes the manual assignment) and starts reading. Failures go to the sink. */
   start(): void {
     const consumer = this.consumer;
+    if (inUse.has(consumer)) {
+      this.sink.error(
+        new InvalidArgumentError(
+          'The consumer is already read by another subscription (a consumer has one reader at a time): share() the ' +
+            'Observable to read it from several places, or give fromConsumer a factory for a consumer per subscription',
+        ),
+      );
+      return;
+    }
+    inUse.add(consumer);
+    this.claimed = true;
     try {
       const topics = this.options.topics;
       if (topics !== undefined) {
@@ -164,6 +180,7 @@ export class ConsumerSource<K, V> {
 
   private async doStop(): Promise<void> {
     this.stopped = true;
+    if (!this.claimed) return;
     const consumer = this.consumer;
     const ended = this.iterator?.return?.().catch((error: unknown) => this.warn('ending the read failed', error));
     const commit =
@@ -180,6 +197,8 @@ export class ConsumerSource<K, V> {
       else if (this.subscribed) await consumer.unsubscribe();
     } catch (error) {
       this.warn('leaving the group at unsubscribe failed', error);
+    } finally {
+      inUse.delete(consumer);
     }
   }
 

@@ -45,6 +45,25 @@ describe('fromConsumer: reading', () => {
     expect(String(error)).toMatch(/pass `topics`/);
   });
 
+  it('a second subscription to the same consumer fails at once and leaves the first one reading', async () => {
+    const consumer = new FakeConsumer();
+    const source = fromConsumer(consumer, { topics: 't' });
+    const received: Message[] = [];
+    const first = source.subscribe((m) => received.push(m));
+    const error = await new Promise((resolve) => source.subscribe({ error: resolve }));
+    expect(error).toBeInstanceOf(InvalidArgumentError);
+    expect(String(error)).toMatch(/share\(\)/);
+    consumer.push(makeRecord('t', 0, 0));
+    await until(() => received.length === 1, 'the first subscription to go on');
+    expect(consumer.calls.filter((c) => c.startsWith('subscribe') || c === 'unsubscribe')).toEqual(['subscribe:t']);
+    first.unsubscribe();
+    await until(() => consumer.calls.includes('unsubscribe'), 'leaving the group');
+    // Free again once the first one ended.
+    const again = source.subscribe();
+    await until(() => consumer.calls.filter((c) => c.startsWith('subscribe')).length === 2, 'a new subscription');
+    again.unsubscribe();
+  });
+
   it('rejects bad water marks as a typed error at subscription', async () => {
     const error = await new Promise((resolve) =>
       fromConsumer(new FakeConsumer(), { topics: 't', highWaterMark: 10, lowWaterMark: 10 }).subscribe({
