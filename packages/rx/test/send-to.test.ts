@@ -89,7 +89,7 @@ describe('sendTo when the broker stops mid-way', () => {
         tap({
           next: () => {
             results++;
-            if (results === 10_000) stopping = cluster.stopNode(cluster.nodes[0]!.id);
+            if (results === 10_000) stopping = cluster.stopNode(cluster.nodes[0]!.nodeId);
           },
           complete: () => {
             completed = true;
