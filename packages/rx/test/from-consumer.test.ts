@@ -8,11 +8,10 @@ import {
 import { uniqueName } from '@vltava/kafka-harness/vitest';
 import { concatMap, firstValueFrom, map, retry, take, tap, toArray } from 'rxjs';
 import { afterAll, describe, expect, inject, it } from 'vitest';
-import { waitFor } from '../../core/test/consumer/support/consumer-helpers.js';
-import { TestProducer } from '../../core/test/consumer/support/test-producer.js';
 import { commitOffsets, fromConsumer, type KafkaMessage } from '../src/index.js';
 import { GroupInspector } from './support/group-inspector.js';
 import { untilCommitted } from './support/kafka-figures.js';
+import { TopicWriter, waitFor } from './support/topic-writer.js';
 
 const brokers = inject('kafkaBootstrap');
 
@@ -29,10 +28,10 @@ function consumerOptions(groupId: string, extra: Partial<ConsumerOptions<string,
 }
 
 describe('fromConsumer against the broker', () => {
-  const producer = new TestProducer(brokers);
+  const producer = new TopicWriter(brokers);
   const inspector = new GroupInspector(brokers);
   afterAll(async () => {
-    producer.close();
+    await producer.close();
     await inspector.close();
   });
 

@@ -2,10 +2,9 @@ import { Consumer, type ConsumerOptions, deserializers } from '@vltava/core';
 import { uniqueName } from '@vltava/kafka-harness/vitest';
 import { concatMap, mergeMap, type Subscription, tap } from 'rxjs';
 import { afterAll, describe, expect, inject, it } from 'vitest';
-import { waitFor } from '../../core/test/consumer/support/consumer-helpers.js';
-import { TestProducer } from '../../core/test/consumer/support/test-producer.js';
 import { fromConsumer, fromPartitions } from '../src/index.js';
 import { GroupInspector } from './support/group-inspector.js';
+import { TopicWriter, waitFor } from './support/topic-writer.js';
 
 const brokers = inject('kafkaBootstrap');
 const PER_PARTITION = 1500;
@@ -21,10 +20,10 @@ const setups = [
  * acknowledged; B starts where A stopped: no record of the moved partition is processed twice or skipped.
  */
 describe.each(setups)('fromPartitions through a rebalance ($name)', ({ extra }) => {
-  const producer = new TestProducer(brokers);
+  const producer = new TopicWriter(brokers);
   const inspector = new GroupInspector(brokers);
   afterAll(async () => {
-    producer.close();
+    await producer.close();
     await inspector.close();
   });
 

@@ -3,8 +3,7 @@ import { uniqueName } from '@vltava/kafka-harness/vitest';
 import { from } from 'ix/asynciterable';
 import { bufferCountOrTime, filter, map } from 'ix/asynciterable/operators';
 import { afterAll, describe, expect, inject, it } from 'vitest';
-import { waitFor } from '../../core/test/consumer/support/consumer-helpers.js';
-import { TestProducer } from '../../core/test/consumer/support/test-producer.js';
+import { TopicWriter, waitFor } from './support/topic-writer.js';
 
 const brokers = inject('kafkaBootstrap');
 
@@ -18,7 +17,7 @@ const BATCH = 50;
  * the body are not committed.
  */
 describe('IxJS operators over the consumer', () => {
-  const producer = new TestProducer(brokers);
+  const producer = new TopicWriter(brokers);
   afterAll(() => producer.close());
 
   it('filter, map and bufferCountOrTime keep order, hold backpressure, and end the consumer loop cleanly', async ({

@@ -2,9 +2,9 @@ import { Consumer, deserializers, Producer } from '@vltava/core';
 import { uniqueName } from '@vltava/kafka-harness/vitest';
 import { firstValueFrom, map, take } from 'rxjs';
 import { afterAll, describe, expect, inject, it } from 'vitest';
-import { TestProducer } from '../../core/test/consumer/support/test-producer.js';
 import { commitOffsets, fromConsumer, sendTo } from '../src/index.js';
 import { producerMetric, untilCommitted } from './support/kafka-figures.js';
+import { TopicWriter } from './support/topic-writer.js';
 
 const brokers = inject('kafkaBootstrap');
 const PARTITIONS = 4;
@@ -15,7 +15,7 @@ const PER_PARTITION = 25_000;
  * arrives, in order per partition, and the group's offsets end at the end of the source topic.
  */
 describe('a consume-transform-produce pipeline', () => {
-  const writer = new TestProducer(brokers);
+  const writer = new TopicWriter(brokers);
   afterAll(() => writer.close());
 
   it('moves 100,000 records: all arrive, in order per partition, offsets end at the end of the source', async ({

@@ -2,15 +2,15 @@ import { isKafkaError, Producer } from '@vltava/core';
 import { type KafkaCluster, kafkaBrokers, startCluster, uniqueName } from '@vltava/kafka-harness/vitest';
 import { interval, lastValueFrom, map, mergeMap, range, take, tap, toArray } from 'rxjs';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { TestProducer } from '../../core/test/consumer/support/test-producer.js';
 import { type SendSuccess, sendTo } from '../src/index.js';
 import { producerMetric } from './support/kafka-figures.js';
+import { TopicWriter } from './support/topic-writer.js';
 
 const RECORDS = 50_000;
 
 describe('sendTo against the broker', () => {
   const brokers = kafkaBrokers();
-  const writer = new TestProducer(brokers);
+  const writer = new TopicWriter(brokers);
   afterAll(() => writer.close());
 
   it('on a completed source of 50,000 records, completes only after every record is acknowledged', async ({
@@ -66,9 +66,9 @@ describe('sendTo when the broker stops mid-way', () => {
 
   it('errors with a typed error instead of completing', async ({ annotate }) => {
     const topic = uniqueName('rx-stop');
-    const writer = new TestProducer(cluster.bootstrap);
+    const writer = new TopicWriter(cluster.bootstrap);
     await writer.createTopic(topic, 2);
-    writer.close();
+    await writer.close();
     const producer = new Producer<string, string>({
       brokers: cluster.bootstrap,
       logLevel: 'silent',

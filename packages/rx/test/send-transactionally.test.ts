@@ -2,8 +2,8 @@ import { Consumer, deserializers, Producer } from '@vltava/core';
 import { uniqueName } from '@vltava/kafka-harness/vitest';
 import { defer, filter, firstValueFrom, retry, scan } from 'rxjs';
 import { afterAll, describe, expect, inject, it } from 'vitest';
-import { TestProducer } from '../../core/test/consumer/support/test-producer.js';
 import { fromConsumer, sendTransactionally } from '../src/index.js';
+import { TopicWriter } from './support/topic-writer.js';
 
 const brokers = inject('kafkaBootstrap');
 const PARTITIONS = 2;
@@ -15,7 +15,7 @@ const PER_PARTITION = 5000;
  * sees every result exactly once, in order; the group's offsets end at the end of the input.
  */
 describe('sendTransactionally against the broker', () => {
-  const writer = new TestProducer(brokers);
+  const writer = new TopicWriter(brokers);
   afterAll(() => writer.close());
 
   it('produces each result exactly once through an aborted batch and a retry', async ({ annotate }) => {

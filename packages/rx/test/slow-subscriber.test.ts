@@ -2,8 +2,8 @@ import { fork } from 'node:child_process';
 import { fileURLToPath } from 'node:url';
 import { uniqueName } from '@vltava/kafka-harness/vitest';
 import { afterAll, describe, expect, inject, it } from 'vitest';
-import { TestProducer } from '../../core/test/consumer/support/test-producer.js';
 import type { Sample } from './support/slow-subscriber-child.js';
+import { TopicWriter } from './support/topic-writer.js';
 
 const brokers = inject('kafkaBootstrap');
 const CHILD = fileURLToPath(new URL('./support/slow-subscriber-child.ts', import.meta.url));
@@ -62,7 +62,7 @@ const mib = (bytes: number) => `${(bytes / 1024 / 1024).toFixed(1)} MiB`;
  * process) stays flat over the window observed.
  */
 describe('fromConsumer with a slow subscriber and a large backlog', () => {
-  const producer = new TestProducer(brokers);
+  const producer = new TopicWriter(brokers);
   afterAll(() => producer.close());
 
   it('holds the buffered count to the high-water mark, pauses fetching and keeps the heap flat', async ({

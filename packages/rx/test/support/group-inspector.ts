@@ -14,7 +14,7 @@ export interface GroupDescription {
 export class GroupInspector {
   private readonly admin: Admin;
 
-  constructor(brokers: string) {
+  constructor(brokers: string | readonly string[]) {
     this.admin = new Admin({ brokers, clientId: 'rx-tests', logLevel: 'error' });
   }
 
