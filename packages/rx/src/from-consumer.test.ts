@@ -1,6 +1,6 @@
-import { InvalidArgumentError, MaxPollIntervalExceededError } from '@vltava/core';
-import { retry, Subject, take, takeUntil } from 'rxjs';
-import { describe, expect, it } from 'vitest';
+import { Consumer, deserializers, InvalidArgumentError, MaxPollIntervalExceededError } from '@vltava/core';
+import { type Observable, retry, Subject, take, takeUntil } from 'rxjs';
+import { describe, expect, expectTypeOf, it } from 'vitest';
 import { FakeConsumer, makeRecord, settle, until } from '../test/support/fake-consumer.js';
 import { fromConsumer } from './from-consumer.js';
 import type { KafkaMessage } from './kafka-message.js';
@@ -71,6 +71,19 @@ describe('fromConsumer: reading', () => {
       }),
     );
     expect(error).toBeInstanceOf(InvalidArgumentError);
+  });
+});
+
+describe('fromConsumer: types', () => {
+  it("emits KafkaMessages typed by the consumer's deserializers", () => {
+    const consumer = new Consumer({ brokers: ['127.0.0.1:1'], valueDeserializer: deserializers.json<{ n: number }>() });
+    expectTypeOf(fromConsumer(consumer, { topics: 't' })).toEqualTypeOf<
+      Observable<KafkaMessage<Buffer | null, { n: number } | null>>
+    >();
+    expectTypeOf(fromConsumer(() => consumer)).toEqualTypeOf<
+      Observable<KafkaMessage<Buffer | null, { n: number } | null>>
+    >();
+    void consumer.close();
   });
 });
 

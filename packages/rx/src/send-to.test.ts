@@ -1,9 +1,9 @@
 import { InvalidArgumentError, KafkaTimeoutError, type RecordMetadata } from '@vltava/core';
-import { type Observable, Subject } from 'rxjs';
+import { type Observable, type OperatorFunction, Subject } from 'rxjs';
 import { TestScheduler } from 'rxjs/testing';
-import { describe, expect, it } from 'vitest';
+import { describe, expect, expectTypeOf, it } from 'vitest';
 import { FakeProducer } from '../test/support/fake-producer.js';
-import { sendTo } from './send-to.js';
+import { type SendResult, type SendSuccess, sendTo } from './send-to.js';
 import { toProducer } from './to-producer.js';
 
 const scheduler = () => new TestScheduler((actual, expected) => expect(actual).toEqual(expected));
@@ -165,6 +165,23 @@ describe('sendTo (marbles)', () => {
 
   it('rejects a bad maxInFlight', () => {
     expect(() => sendTo(new FakeProducer(), { topic: 'x' }, { maxInFlight: 0 })).toThrow(InvalidArgumentError);
+  });
+});
+
+describe('sendTo types', () => {
+  it('{ topic } sends the emission as the value; a mapper takes any emission; errors: emit widens the result', () => {
+    const producer = new FakeProducer();
+    expectTypeOf(sendTo(producer, { topic: 'out' })).toEqualTypeOf<
+      OperatorFunction<string | null, SendSuccess<string | null>>
+    >();
+    expectTypeOf(sendTo(producer, (n: number) => ({ topic: 'out', value: String(n) }))).toEqualTypeOf<
+      OperatorFunction<number, SendSuccess<number>>
+    >();
+    expectTypeOf(
+      sendTo(producer, (n: number) => [{ topic: 'out', value: String(n) }], { errors: 'emit' }),
+    ).toEqualTypeOf<OperatorFunction<number, SendResult<number>>>();
+    // @ts-expect-error a mapper must return records of the producer's types
+    sendTo(producer, (n: number) => ({ topic: 'out', value: n }));
   });
 });
 

@@ -7,7 +7,7 @@ import {
 } from '@vltava/core';
 import { Observable, type OperatorFunction } from 'rxjs';
 import type { ProducerLike } from './producer-like.js';
-import { recordsFor, type SendTarget } from './send-target.js';
+import { type RecordsOf, recordsFor, type SendTarget } from './send-target.js';
 
 /** An emission whose records were all written: the emission itself and each record's metadata, in order. */
 export interface SendSuccess<T> {
@@ -82,20 +82,39 @@ export const DEFAULT_MAX_IN_FLIGHT = 10_000;
  * @see toProducer for a sink without results
  * @see sendTransactionally for exactly-once consume-transform-produce
  */
+export function sendTo<K, V, T extends V = V>(
+  producer: ProducerLike<K, V>,
+  target: { readonly topic: string },
+  options?: SendToOptions & { readonly errors?: 'error' },
+): OperatorFunction<T, SendSuccess<T>>;
+export function sendTo<K, V, T extends V = V>(
+  producer: ProducerLike<K, V>,
+  target: { readonly topic: string },
+  options: SendToOptions & { readonly errors: 'emit' },
+): OperatorFunction<T, SendResult<T>>;
 export function sendTo<T, K, V>(
   producer: ProducerLike<K, V>,
-  target: SendTarget<T, K, V>,
+  mapper: (value: T) => RecordsOf<K, V>,
   options?: SendToOptions & { readonly errors?: 'error' },
 ): OperatorFunction<T, SendSuccess<T>>;
 export function sendTo<T, K, V>(
   producer: ProducerLike<K, V>,
-  target: SendTarget<T, K, V>,
+  mapper: (value: T) => RecordsOf<K, V>,
   options: SendToOptions & { readonly errors: 'emit' },
 ): OperatorFunction<T, SendResult<T>>;
 export function sendTo<T, K, V>(
   producer: ProducerLike<K, V>,
   target: SendTarget<T, K, V>,
   options: SendToOptions = {},
+): OperatorFunction<T, SendResult<T>> {
+  return sendRecords(producer, target, options);
+}
+
+/** The implementation of {@link sendTo}, without its overloads (for `toProducer`). */
+export function sendRecords<T, K, V>(
+  producer: ProducerLike<K, V>,
+  target: SendTarget<T, K, V>,
+  options: SendToOptions,
 ): OperatorFunction<T, SendResult<T>> {
   const maxInFlight = options.maxInFlight ?? DEFAULT_MAX_IN_FLIGHT;
   if (!Number.isSafeInteger(maxInFlight) || maxInFlight < 1) {

@@ -1,8 +1,8 @@
 import type { KafkaError } from '@vltava/core';
 import { type Observer, Subject } from 'rxjs';
 import type { ProducerLike } from './producer-like.js';
-import type { SendTarget } from './send-target.js';
-import { type SendToOptions, sendTo } from './send-to.js';
+import type { RecordsOf, SendTarget } from './send-target.js';
+import { type SendToOptions, sendRecords } from './send-to.js';
 
 /** Options of {@link toProducer}. */
 export interface ToProducerOptions extends Omit<SendToOptions, 'errors'> {
@@ -17,7 +17,7 @@ export interface ToProducerOptions extends Omit<SendToOptions, 'errors'> {
 }
 
 /**
- * A sink for `subscribe`: sends each value with {@link sendTo} (same batching, in-flight bound and flush on
+ * A sink for `subscribe`: sends each value as `sendTo` does (same batching, in-flight bound and flush on
  * completion) when the results are not needed.
  *
  * An Observer cannot stop the Observable it is given to: after a failure, later values are not sent (they are
@@ -35,6 +35,16 @@ export interface ToProducerOptions extends Omit<SendToOptions, 'errors'> {
  *
  * @see sendTo
  */
+export function toProducer<K, V, T extends V = V>(
+  producer: ProducerLike<K, V>,
+  target: { readonly topic: string },
+  options?: ToProducerOptions,
+): Observer<T>;
+export function toProducer<T, K, V>(
+  producer: ProducerLike<K, V>,
+  mapper: (value: T) => RecordsOf<K, V>,
+  options?: ToProducerOptions,
+): Observer<T>;
 export function toProducer<T, K, V>(
   producer: ProducerLike<K, V>,
   target: SendTarget<T, K, V>,
@@ -42,7 +52,7 @@ export function toProducer<T, K, V>(
 ): Observer<T> {
   const values = new Subject<T>();
   values
-    .pipe(sendTo(producer, target, { maxInFlight: options.maxInFlight }))
+    .pipe(sendRecords(producer, target, { maxInFlight: options.maxInFlight }))
     .subscribe({ error: options.onError, complete: options.onComplete });
   return {
     next: (value) => values.next(value),
