@@ -6,9 +6,9 @@ import {
   RecordDeserializationError,
 } from '@vltava/core';
 import { uniqueName } from '@vltava/kafka-harness/vitest';
-import { concatMap, firstValueFrom, map, retry, take, tap, toArray } from 'rxjs';
+import { concatMap, firstValueFrom, map, retry, Subject, take, tap, toArray } from 'rxjs';
 import { afterAll, describe, expect, inject, it } from 'vitest';
-import { commitOffsets, fromConsumer, type KafkaMessage } from '../src/index.js';
+import { commitOffsets, fromConsumer, type KafkaMessage, type OffsetCommit } from '../src/index.js';
 import { GroupInspector } from './support/group-inspector.js';
 import { untilCommitted } from './support/kafka-figures.js';
 import { TopicWriter, waitFor } from './support/topic-writer.js';
@@ -145,7 +145,7 @@ describe('fromConsumer against the broker', () => {
     await waitFor(async () => (await inspector.describe(groupId)).members.length === 0, 'the group to be empty');
   });
 
-  it('a slow subscriber holds the records in flight at the high-water mark and fetching is paused', async () => {
+  it('a slow subscriber holds the records in flight at the high-water mark; fetching is paused, apart from user pauses', async () => {
     const topic = uniqueName('rx-slow');
     const groupId = uniqueName('g');
     await producer.createTopic(topic, 2);
@@ -154,6 +154,7 @@ describe('fromConsumer against the broker', () => {
     let inFlight = 0;
     let maxInFlight = 0;
     let pausedSeen = 0;
+    let userPauseKept = true;
     const events: string[] = [];
     const processed = await firstValueFrom(
       fromConsumer(consumer, {
@@ -161,6 +162,10 @@ describe('fromConsumer against the broker', () => {
         highWaterMark: 100,
         lowWaterMark: 20,
         onBackpressure: (event) => events.push(event.type),
+        // The application pauses partition 1 itself: backpressure must never resume it.
+        listener: {
+          onPartitionsAssigned: (partitions) => consumer.pause(partitions.filter((tp) => tp.partition === 1)),
+        },
       }).pipe(
         tap(() => {
           inFlight++;
@@ -169,6 +174,7 @@ describe('fromConsumer against the broker', () => {
         concatMap(async (m) => {
           await new Promise((resolve) => setImmediate(resolve));
           if (consumer.backpressure.paused().length > 0) pausedSeen++;
+          if (!consumer.paused().some((tp) => tp.partition === 1)) userPauseKept = false;
           inFlight--;
           m.ack();
           return m;
@@ -181,9 +187,58 @@ describe('fromConsumer against the broker', () => {
     expect(maxInFlight).toBe(100);
     expect(pausedSeen).toBeGreaterThan(0);
     expect(events.filter((e) => e === 'pause').length).toBeGreaterThan(1);
+    expect(events.filter((e) => e === 'resume').length).toBeGreaterThan(1);
     expect(events[0]).toBe('pause');
+    // Through every backpressure pause and resume, the application's pause of partition 1 held.
+    expect(userPauseKept).toBe(true);
+    expect(processed.every((m) => m.partition === 0)).toBe(true);
     await waitFor(async () => (await inspector.describe(groupId)).members.length === 0, 'the group to be empty');
     expect(consumer.backpressure.paused()).toEqual([]);
     await consumer.close();
+  });
+
+  it('acknowledgements that arrive after their partition moved to another member are never committed', async () => {
+    const topic = uniqueName('rx-stale');
+    const groupId = uniqueName('g');
+    await producer.createTopic(topic, 2);
+    for (let p = 0; p < 2; p++) await producer.sendMany(topic, p, 10);
+    const options = consumerOptions(groupId, { partitionAssignors: ['cooperative-sticky'] });
+    // Member A reads both partitions and acknowledges nothing until told; what it acknowledges goes to commitOffsets.
+    const held: KafkaMessage<string | null, string | null>[] = [];
+    const revoked: number[] = [];
+    const acknowledge = new Subject<KafkaMessage<string | null, string | null>>();
+    const commits: OffsetCommit[] = [];
+    acknowledge.pipe(commitOffsets({ maxBatch: 1 })).subscribe((commit) => commits.push(commit));
+    const a = fromConsumer(() => new Consumer(options), {
+      topics: [topic],
+      drainTimeoutMs: 200,
+      listener: { onPartitionsRevoked: (partitions) => void revoked.push(...partitions.map((tp) => tp.partition)) },
+    }).subscribe((m) => held.push(m));
+    await waitFor(() => held.length === 20, 'member A to hold all twenty records');
+    // Member B joins: one partition moves to it (after A's drain timeout, its records unacknowledged), and B
+    // processes that partition to the end.
+    const byB: KafkaMessage<string | null, string | null>[] = [];
+    const b = fromConsumer(() => new Consumer(options), { topics: [topic] })
+      .pipe(
+        tap((m) => byB.push(m)),
+        commitOffsets({ maxBatch: 1 }),
+      )
+      .subscribe();
+    await waitFor(() => revoked.length === 1 && byB.length === 10, 'one partition to move to B and be processed');
+    const moved = revoked[0]!;
+    const check = new Consumer(consumerOptions(groupId));
+    const committedOf = async (partition: number) => (await check.committed([{ topic, partition }]))[0]!.offset;
+    await waitFor(async () => (await committedOf(moved)) === 10n, "B's commit of the moved partition");
+    // A acknowledges, late, the first three records of the moved partition, then one of the partition it kept.
+    for (const m of held.filter((x) => x.partition === moved).slice(0, 3)) acknowledge.next(m);
+    acknowledge.next(held.find((x) => x.partition !== moved)!);
+    await waitFor(() => commits.length > 0, "A's commit");
+    // Only the kept partition was committed; the moved one stays where B left it (10), not back at 3.
+    expect(commits.flatMap((c) => c.offsets.map((o) => `${o.partition}@${o.offset}`))).toEqual([`${1 - moved}@1`]);
+    expect(await committedOf(moved)).toBe(10n);
+    a.unsubscribe();
+    b.unsubscribe();
+    await check.close();
+    await waitFor(async () => (await inspector.describe(groupId)).members.length === 0, 'the group to be empty');
   });
 });
