@@ -1,8 +1,8 @@
-import { isKafkaError, Producer } from '@vltava/core';
+import { Consumer, isKafkaError, Producer } from '@vltava/core';
 import { type KafkaCluster, kafkaBrokers, startCluster, uniqueName } from '@vltava/kafka-harness/vitest';
 import { interval, lastValueFrom, map, mergeMap, range, take, tap, toArray } from 'rxjs';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { type SendSuccess, sendTo } from '../src/index.js';
+import { type SendSuccess, sendTo, toProducer } from '../src/index.js';
 import { producerMetric } from './support/kafka-figures.js';
 import { TopicWriter } from './support/topic-writer.js';
 
@@ -51,6 +51,29 @@ describe('sendTo against the broker', () => {
     expect(all.every((r: SendSuccess<string>) => r.metadata.length === 1 && r.metadata[0]!.offset >= 0n)).toBe(true);
     const offsets = new Set(all.map((r) => `${r.metadata[0]!.partition}:${r.metadata[0]!.offset}`));
     expect(offsets.size).toBe(RECORDS);
+    await producer.close();
+  });
+});
+
+describe('toProducer against the broker', () => {
+  const brokers = kafkaBrokers();
+  const writer = new TopicWriter(brokers);
+  afterAll(() => writer.close());
+
+  it('sends every value of a subscription and reports completion once all are acknowledged', async () => {
+    const topic = uniqueName('rx-sink');
+    await writer.createTopic(topic, 2);
+    const producer = new Producer<string, string>({ brokers, logLevel: 'error' });
+    await new Promise<void>((resolve, reject) =>
+      range(0, 1000)
+        .pipe(map((i) => `value-${i}`))
+        .subscribe(toProducer(producer, { topic }, { onComplete: resolve, onError: reject })),
+    );
+    expect(producerMetric(producer, 'vltava_producer_records_sent_total')).toBe(1000);
+    const reader = new Consumer({ brokers, logLevel: 'error' });
+    const ends = await reader.endOffsets([0, 1].map((partition) => ({ topic, partition })));
+    expect(ends.reduce((sum, e) => sum + e.offset, 0n)).toBe(1000n);
+    await reader.close();
     await producer.close();
   });
 });
