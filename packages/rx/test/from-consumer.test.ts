@@ -11,20 +11,12 @@ import { afterAll, describe, expect, inject, it } from 'vitest';
 import { commitOffsets, fromConsumer, type KafkaMessage, type OffsetCommit } from '../src/index.js';
 import { GroupInspector } from './support/group-inspector.js';
 import { untilCommitted } from './support/kafka-figures.js';
-import { TopicWriter, waitFor } from './support/topic-writer.js';
+import { groupConsumerOptions, TopicWriter, waitFor } from './support/topic-writer.js';
 
 const brokers = inject('kafkaBootstrap');
 
-function consumerOptions(groupId: string, extra: Partial<ConsumerOptions<string, string>> = {}) {
-  return {
-    brokers,
-    groupId,
-    autoOffsetReset: 'earliest' as const,
-    keyDeserializer: deserializers.string,
-    valueDeserializer: deserializers.string,
-    logLevel: 'error' as const,
-    ...extra,
-  };
+function consumerOptions(groupId: string, extra: Partial<ConsumerOptions<string | null, string | null>> = {}) {
+  return groupConsumerOptions(brokers, groupId, extra);
 }
 
 describe('fromConsumer against the broker', () => {

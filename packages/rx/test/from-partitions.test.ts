@@ -1,10 +1,10 @@
-import { Consumer, type ConsumerOptions, deserializers } from '@vltava/core';
+import { Consumer, type ConsumerOptions } from '@vltava/core';
 import { uniqueName } from '@vltava/kafka-harness/vitest';
 import { concatMap, mergeMap, type Subscription, tap } from 'rxjs';
 import { afterAll, describe, expect, inject, it } from 'vitest';
 import { fromConsumer, fromPartitions } from '../src/index.js';
 import { GroupInspector } from './support/group-inspector.js';
-import { TopicWriter, waitFor } from './support/topic-writer.js';
+import { groupConsumerOptions, TopicWriter, waitFor } from './support/topic-writer.js';
 
 const brokers = inject('kafkaBootstrap');
 const PER_PARTITION = 1500;
@@ -34,15 +34,8 @@ describe.each(setups)('fromPartitions through a rebalance ($name)', ({ extra }) 
     const groupId = uniqueName('g');
     await producer.createTopic(topic, 2);
     for (let p = 0; p < 2; p++) await producer.sendMany(topic, p, PER_PARTITION, `p${p}`);
-    const options = (): ConsumerOptions<string | null, string | null> => ({
-      brokers,
-      groupId,
-      autoOffsetReset: 'earliest',
-      keyDeserializer: deserializers.string,
-      valueDeserializer: deserializers.string,
-      logLevel: 'error',
-      ...(extra as Partial<ConsumerOptions<string | null, string | null>>),
-    });
+    const options = () =>
+      groupConsumerOptions(brokers, groupId, extra as Partial<ConsumerOptions<string | null, string | null>>);
 
     /** Offsets processed, per member and partition. */
     const byA = new Map<number, bigint[]>([

@@ -4,7 +4,7 @@ import { firstValueFrom, map, take } from 'rxjs';
 import { afterAll, describe, expect, inject, it } from 'vitest';
 import { commitOffsets, fromConsumer, sendTo } from '../src/index.js';
 import { producerMetric, untilCommitted } from './support/kafka-figures.js';
-import { TopicWriter } from './support/topic-writer.js';
+import { groupConsumerOptions, TopicWriter } from './support/topic-writer.js';
 
 const brokers = inject('kafkaBootstrap');
 const PARTITIONS = 4;
@@ -31,18 +31,10 @@ describe('a consume-transform-produce pipeline', () => {
     const producer = new Producer<string, string>({ brokers, logLevel: 'error' });
     const started = Date.now();
     await firstValueFrom(
-      fromConsumer(
-        () =>
-          new Consumer({
-            brokers,
-            groupId,
-            autoOffsetReset: 'earliest',
-            keyDeserializer: deserializers.string,
-            valueDeserializer: deserializers.string,
-            logLevel: 'error',
-          }),
-        { topics: [source], highWaterMark: 5000 },
-      ).pipe(
+      fromConsumer(() => new Consumer(groupConsumerOptions(brokers, groupId)), {
+        topics: [source],
+        highWaterMark: 5000,
+      }).pipe(
         map((message) => ({ message, value: message.record.value!.toUpperCase() })),
         sendTo(producer, ({ message, value }) => ({
           topic: target,

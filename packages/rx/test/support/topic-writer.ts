@@ -1,4 +1,4 @@
-import { Admin, Producer } from '@vltava/core';
+import { Admin, type ConsumerOptions, deserializers, Producer } from '@vltava/core';
 import { vi } from 'vitest';
 
 /** A record to write in tests. */
@@ -62,4 +62,24 @@ export async function waitFor(
     },
     { timeout: timeoutMs, interval: 20 },
   );
+}
+
+/**
+ * Options of a test consumer in a group: reads from the earliest offset, keys and values as strings, quiet logs;
+ * `extra` overrides.
+ */
+export function groupConsumerOptions(
+  brokers: string | readonly string[],
+  groupId: string,
+  extra: Partial<ConsumerOptions<string | null, string | null>> = {},
+): ConsumerOptions<string | null, string | null> {
+  return {
+    brokers: typeof brokers === 'string' ? brokers : [...brokers],
+    groupId,
+    autoOffsetReset: 'earliest',
+    keyDeserializer: deserializers.string,
+    valueDeserializer: deserializers.string,
+    logLevel: 'error',
+    ...extra,
+  };
 }
