@@ -3,4 +3,22 @@
  *
  * @packageDocumentation
  */
-export {};
+export type { BackpressureEvent } from './ack-tracker.js';
+export { type CommitOffsetsOptions, commitOffsets } from './commit-offsets.js';
+export type { ConsumerLike, GroupConsumerLike } from './consumer-like.js';
+export type { ConsumerInput, ConsumerSourceOptions } from './consumer-source.js';
+export { type FromConsumerOptions, fromConsumer } from './from-consumer.js';
+export { type FromPartitionsOptions, fromPartitions, KafkaPartition } from './from-partitions.js';
+export { KafkaMessage } from './kafka-message.js';
+export type { MessageSelection, MessageSelector } from './message-selector.js';
+export type { OffsetCommit } from './offset-commit.js';
+export type { ProducerLike, TransactionalProducerLike } from './producer-like.js';
+export type { RecordsOf, SendTarget } from './send-target.js';
+export { type SendFailure, type SendResult, type SendSuccess, type SendToOptions, sendTo } from './send-to.js';
+export {
+  type CommittedTransaction,
+  type SendTransactionallyOptions,
+  sendTransactionally,
+} from './send-transactionally.js';
+export { type ToProducerOptions, toProducer } from './to-producer.js';
+export type { WaterMarkOptions } from './water-marks.js';

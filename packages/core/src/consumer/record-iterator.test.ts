@@ -111,6 +111,21 @@ describe('RecordIterator', () => {
     expect(commits).toEqual([1n]);
   });
 
+  it('an AbortSignal ends the iteration even when no next() is pending (an operator that stopped pulling)', async () => {
+    const { host, produce, commits, events, state } = setup();
+    produce(3);
+    const controller = new AbortController();
+    const iterator = new RecordIterator(host, { signal: controller.signal, mode: 'manual' });
+    const first = await iterator.next();
+    state.acknowledgeOffset(first.value!.offset + 1n, first.value!.leaderEpoch);
+    await iterator.next(); // in hand, not acknowledged
+    controller.abort();
+    await waitFor(() => events.includes('commit-on-exit'));
+    expect(commits).toEqual([1n]);
+    expect(events).toContain('idle'); // the reader was released: fetching ahead stops, another reader may start
+    await expect(iterator.next()).resolves.toEqual({ done: true, value: undefined });
+  });
+
   it('return() while next() waits resolves the pending next() as done', async () => {
     const { host } = setup();
     const iterator = new RecordIterator(host, {});

@@ -72,6 +72,9 @@ abstract class ConsumerIterator<T, Item> implements AsyncIterableIterator<Item>,
     this.mode = options.mode ?? 'at-least-once';
     this.userSignal = options.signal;
     this.signal = options.signal === undefined ? this.stop.signal : AbortSignal.any([options.signal, this.stop.signal]);
+    // Aborting ends the iteration at once, also when no `next()` is pending: an operator chain that stopped pulling
+    // without calling `return()` (ix's merge-based operators) still releases the reader and commits.
+    options.signal?.addEventListener('abort', () => void this.end(), { once: true, signal: this.stop.signal });
   }
 
   [Symbol.asyncIterator](): this {

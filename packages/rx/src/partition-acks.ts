@@ -1,0 +1,134 @@
+import type { TopicPartition, TopicPartitionOffset } from '@vltava/core';
+import type { Observable } from 'rxjs';
+import type { KafkaMessage } from './kafka-message.js';
+import type { OffsetCommit } from './offset-commit.js';
+
+/** What a {@link PartitionAcks} reports to the tracker that owns it. */
+export interface PartitionAcksOwner {
+  /**
+   * A message of the partition was acknowledged. `prefixEnd` is the last message of the acknowledged prefix when
+   * the prefix grew (the consumer is told up to there), `undefined` when the acknowledgement filled no gap at the
+   * front.
+   */
+  acknowledged(
+    acks: PartitionAcks,
+    message: KafkaMessage<unknown, unknown>,
+    prefixEnd: KafkaMessage<unknown, unknown> | undefined,
+  ): void;
+  /** Commits the acknowledged offsets of its partitions (see `AckTracker.commit`). */
+  commit(): Observable<OffsetCommit>;
+}
+
+/**
+ * Acknowledgement state of one partition for one assignment of it: the messages emitted and not yet part of the
+ * acknowledged prefix, in emission order, and the offset up to which every emitted message is acknowledged.
+ *
+ * Gaps are tracked: acknowledgements may come in any order, and the committable offset only moves past a message
+ * once it and every message emitted before it are acknowledged. The messages are kept in an array used as a queue
+ * (a head index, compacted now and then), so an acknowledgement in order costs O(1) and a burst of out-of-order
+ * ones is paid for once, when the gap at the front fills.
+ *
+ * When its partition is revoked or lost, the state is *retired*: acknowledgements of its messages are ignored and
+ * its offsets are never committed, because they belong to an older generation of the group.
+ */
+export class PartitionAcks implements TopicPartition {
+  readonly topic: string;
+  readonly partition: number;
+  /** The tracker of the subscription the partition's messages were emitted by. */
+  readonly owner: PartitionAcksOwner;
+  private queue: Array<KafkaMessage<unknown, unknown> | undefined> = [];
+  private head = 0;
+  /** Messages emitted and not acknowledged. */
+  unacked = 0;
+  /** Bytes of the messages emitted and not acknowledged. */
+  unackedBytes = 0;
+  /** The offset after the acknowledged prefix (last acknowledged in order + 1), once there is one. */
+  ackedOffset: bigint | undefined;
+  /** Leader epoch of the last message of the acknowledged prefix. */
+  ackedEpoch: number | undefined;
+  /** The last offset committed successfully for this assignment. */
+  committedOffset: bigint | undefined;
+  /** Set when the partition was revoked or lost: its messages belong to an old assignment. */
+  retired = false;
+  /** True while fetching of the partition is paused by this source's backpressure. */
+  paused = false;
+  private drainWaiters: Array<() => void> = [];
+
+  constructor(topic: string, partition: number, owner: PartitionAcksOwner) {
+    this.topic = topic;
+    this.partition = partition;
+    this.owner = owner;
+  }
+
+  /** Records an emitted message (in offset order for the partition). */
+  push(message: KafkaMessage<unknown, unknown>): void {
+    this.queue.push(message);
+    this.unacked++;
+    this.unackedBytes += message.bytes;
+  }
+
+  /** Called by {@link KafkaMessage.ack} once per message. */
+  acknowledge(message: KafkaMessage<unknown, unknown>): void {
+    if (this.retired) return;
+    this.unacked--;
+    this.unackedBytes -= message.bytes;
+    const queue = this.queue;
+    let head = this.head;
+    let last: KafkaMessage<unknown, unknown> | undefined;
+    while (head < queue.length) {
+      const next = queue[head]!;
+      if (!next.acknowledged) break;
+      last = next;
+      queue[head++] = undefined;
+    }
+    if (head === queue.length) {
+      queue.length = 0;
+      head = 0;
+    } else if (head >= 1024 && head * 2 >= queue.length) {
+      queue.splice(0, head);
+      head = 0;
+    }
+    this.head = head;
+    if (last !== undefined) {
+      this.ackedOffset = last.record.offset + 1n;
+      this.ackedEpoch = last.record.leaderEpoch;
+    }
+    this.owner.acknowledged(this, message, last);
+    if (this.unacked === 0 && this.drainWaiters.length > 0) this.wakeDrainWaiters();
+  }
+
+  /** The offset to commit, when the acknowledged prefix moved since the last successful commit. */
+  committable(): TopicPartitionOffset | undefined {
+    const offset = this.ackedOffset;
+    if (this.retired || offset === undefined || offset === this.committedOffset) return undefined;
+    return { topic: this.topic, partition: this.partition, offset, leaderEpoch: this.ackedEpoch };
+  }
+
+  /** Resolves when every emitted message is acknowledged, or `timeoutMs` passed, or the state is retired. */
+  drained(timeoutMs: number): Promise<void> {
+    if (this.unacked === 0 || this.retired) return Promise.resolve();
+    return new Promise((resolve) => {
+      const timer = setTimeout(done, timeoutMs);
+      const waiters = this.drainWaiters;
+      function done(): void {
+        clearTimeout(timer);
+        const index = waiters.indexOf(done);
+        if (index >= 0) waiters.splice(index, 1);
+        resolve();
+      }
+      waiters.push(done);
+    });
+  }
+
+  /** Retires the state (revoked or lost): later acknowledgements are ignored; wakes drain waiters. */
+  retire(): void {
+    this.retired = true;
+    this.queue = [];
+    this.head = 0;
+    this.wakeDrainWaiters();
+  }
+
+  private wakeDrainWaiters(): void {
+    for (const waiter of this.drainWaiters.slice()) waiter();
+  }
+}
