@@ -1,0 +1,21 @@
+import type { ConsumerBackpressure, ConsumerRecord, DeliveryMode, TopicPartitionOffset } from '@vltava/core';
+
+/**
+ * What the stream adapters use of a consumer: a `Consumer` from `@vltava/core` is one. Written as an interface so
+ * that anything with the consumer's contract (a wrapper, a test double) fits.
+ */
+export interface StreamConsumer<K = Buffer | null, V = Buffer | null> {
+  /** An iterator of records; the streams read in `manual` mode and acknowledge what reached the committer. */
+  records(options: {
+    readonly signal?: AbortSignal;
+    readonly mode?: DeliveryMode;
+  }): AsyncIterator<ConsumerRecord<K, V>, undefined>;
+  /** Marks a record (and the earlier records of its partition) processed. */
+  acknowledge(record: Pick<ConsumerRecord<unknown, unknown>, 'topic' | 'partition' | 'offset' | 'leaderEpoch'>): void;
+  /** Commits exactly these offsets. */
+  commit(offsets: readonly TopicPartitionOffset[]): Promise<void>;
+  /** Commits the acknowledged offsets (with auto-commit), leaves the group and closes the connections. */
+  close(): Promise<void>;
+  /** Fetch-level pauses for layers that buffer records. */
+  readonly backpressure: ConsumerBackpressure;
+}

@@ -1,0 +1,143 @@
+import { ClientClosedError, isKafkaError, type KafkaError, type TopicPartitionOffset } from '@vltava/core';
+import { OffsetTracker } from './offset-tracker.js';
+import type { PartitionProgress } from './partition-progress.js';
+import type { StreamConsumer } from './stream-consumer.js';
+
+const sessions = new WeakMap<object, StreamSession>();
+
+/**
+ * What the read stream and the committer of one consumer share: the {@link OffsetTracker}, the commits, and the
+ * decision when to close the consumer.
+ *
+ * - Commits are serialised (a periodic commit and the final one never race) and commit only offsets the tracker
+ *   says were processed.
+ * - The consumer is closed (when the read stream owns it) once reading and committing are both over: on a clean end
+ *   of the read stream, the committer may still be receiving the records in flight, so the last of the two to finish
+ *   closes it; on an error or an abort, the first one does, after committing what was processed.
+ */
+export class StreamSession {
+  /** The session of a consumer, created on first use. */
+  static of(consumer: StreamConsumer<unknown, unknown>): StreamSession {
+    let session = sessions.get(consumer);
+    if (session === undefined) {
+      session = new StreamSession(consumer);
+      sessions.set(consumer, session);
+    }
+    return session;
+  }
+
+  readonly consumer: StreamConsumer<unknown, unknown>;
+  readonly tracker = new OffsetTracker();
+  /** Close the consumer when the session ends: set by a read stream that owns the consumer. */
+  closeConsumer = false;
+  /** Commits that succeeded / failed. */
+  commits = 0;
+  commitFailures = 0;
+  /** The error of the last failed commit, if the last commit failed. */
+  lastCommitError: KafkaError | undefined;
+  private reader: 'none' | 'open' | 'done' = 'none';
+  private committers = 0;
+  private committing: Promise<KafkaError | undefined> = Promise.resolve(undefined);
+  private closing: Promise<void> | undefined;
+
+  private constructor(consumer: StreamConsumer<unknown, unknown>) {
+    this.consumer = consumer;
+  }
+
+  /** True once the session closed (or is closing): nothing more is committed through it. */
+  get closed(): boolean {
+    return this.closing !== undefined;
+  }
+
+  /** A read stream starts reading the consumer. */
+  attachReader(closeConsumer: boolean): void {
+    this.reader = 'open';
+    this.closeConsumer = closeConsumer;
+  }
+
+  /** A committer starts receiving processed records. */
+  attachCommitter(): void {
+    this.committers++;
+  }
+
+  /** Marks a record processed: acknowledges its partition's new committable offset to the consumer. */
+  acknowledge(progress: PartitionProgress): void {
+    const next = progress.committable;
+    if (next === undefined || this.closing !== undefined) return;
+    this.consumer.acknowledge({
+      topic: progress.topic,
+      partition: progress.partition,
+      offset: next - 1n,
+      leaderEpoch: progress.committableEpoch,
+    });
+  }
+
+  /**
+   * Commits the processed offsets that moved since the last commit, after any commit already running. Resolves
+   * with the error when the commit failed (its offsets are offered again next time), never rejects.
+   */
+  commitProcessed(): Promise<KafkaError | undefined> {
+    const run = this.committing.then(() => this.commitNow());
+    this.committing = run;
+    return run;
+  }
+
+  private async commitNow(): Promise<KafkaError | undefined> {
+    const offsets = this.tracker.takeCommittable();
+    if (offsets.length === 0) return undefined;
+    try {
+      await this.consumer.commit(offsets);
+      this.commits++;
+      this.lastCommitError = undefined;
+      return undefined;
+    } catch (error) {
+      this.tracker.uncommitted(offsets);
+      this.commitFailures++;
+      const failure = isKafkaError(error)
+        ? error
+        : new ClientClosedError(`Committing processed offsets failed: ${String(error)}`, { cause: error });
+      this.lastCommitError = failure;
+      return failure;
+    }
+  }
+
+  /**
+   * The read stream stopped reading. After an error (or abort) the session closes now; after a clean end it closes
+   * once the committers finished too.
+   */
+  readerFinished(error: unknown): Promise<void> {
+    this.reader = 'done';
+    if (error != null || this.committers === 0) return this.close();
+    return this.closing ?? Promise.resolve();
+  }
+
+  /**
+   * A committer finished. After an error (or abort) the session closes now; after a clean end it closes when the
+   * reader is done too (or there is no reader: then the consumer is not closed, only committed).
+   */
+  committerFinished(error: unknown): Promise<void> {
+    this.committers = Math.max(0, this.committers - 1);
+    if (error != null || (this.reader !== 'open' && this.committers === 0)) return this.close();
+    return this.closing ?? Promise.resolve();
+  }
+
+  /**
+   * Commits what was processed, then closes the consumer if a read stream owns it (which commits the acknowledged
+   * offsets again when auto-commit is on, and leaves the group). Once; later calls return the same promise.
+   */
+  close(): Promise<void> {
+    this.closing ??= (async () => {
+      // A failure is kept in lastCommitError; the consumer's own close commits the acknowledged offsets again
+      // (with auto-commit).
+      await this.commitProcessed();
+      if (this.closeConsumer) await this.consumer.close();
+      sessions.delete(this.consumer);
+    })();
+    return this.closing;
+  }
+
+  /** Offsets committed or committable now (for tests and figures). */
+  processedOffsets(): TopicPartitionOffset[] {
+    return this.tracker.committed();
+  }
+}

@@ -1,0 +1,81 @@
+import { Consumer, type ConsumerOptions, type TopicPartition } from '@vltava/core';
+// Test data goes in with the core's minimal test producer until the producer lands on main.
+import { TestProducer } from '../../../core/test/consumer/support/test-producer.js';
+
+/** Waits until `predicate` holds, checking every few milliseconds, or fails after `timeoutMs` naming `what`. */
+export async function waitFor(
+  predicate: () => boolean | Promise<boolean>,
+  what: string,
+  timeoutMs = 30_000,
+): Promise<void> {
+  const deadline = Date.now() + timeoutMs;
+  while (!(await predicate())) {
+    if (Date.now() > deadline) throw new Error(`Timed out after ${timeoutMs} ms waiting for: ${what}`);
+    await new Promise((resolve) => setTimeout(resolve, 20));
+  }
+}
+
+/**
+ * Checks that `check` keeps passing for `ms` milliseconds (a bounded observation that something does not happen,
+ * such as a buffer growing past its bound), checking every few milliseconds.
+ */
+export async function holdsFor(ms: number, check: () => void): Promise<void> {
+  const end = Date.now() + ms;
+  do {
+    check();
+    await new Promise((resolve) => setTimeout(resolve, 20));
+  } while (Date.now() < end);
+  check();
+}
+
+/** Writes test data: topics and records `prefix-<i>` with keys `k-<i>`. */
+export class TestData {
+  private readonly producer: TestProducer;
+
+  constructor(brokers: string) {
+    this.producer = new TestProducer(brokers);
+  }
+
+  createTopic(topic: string, partitions: number): Promise<void> {
+    return this.producer.createTopic(topic, partitions);
+  }
+
+  /** Writes `count` records to each partition: values `p<partition>-<i>`. */
+  async fill(topic: string, partitions: number, count: number): Promise<void> {
+    for (let p = 0; p < partitions; p++) await this.producer.sendMany(topic, p, count, `p${p}`, 1000);
+  }
+
+  close(): void {
+    this.producer.close();
+  }
+}
+
+/** The group's committed offset of each partition (`-1n` where none), read by a fresh consumer of the group. */
+export async function committedOffsets(
+  brokers: string,
+  groupId: string,
+  partitions: readonly TopicPartition[],
+): Promise<bigint[]> {
+  const consumer = new Consumer({ brokers, groupId, logLevel: 'error' });
+  try {
+    const committed = await consumer.committed(partitions);
+    return committed.map((c) => c.offset ?? -1n);
+  } finally {
+    await consumer.close();
+  }
+}
+
+/** A consumer for tests, closed by {@link closeAll}. */
+export function testConsumer<K = Buffer | null, V = Buffer | null>(
+  opened: Array<Consumer<unknown, unknown>>,
+  options: ConsumerOptions<K, V>,
+): Consumer<K, V> {
+  const consumer = new Consumer<K, V>({ autoOffsetReset: 'earliest', logLevel: 'error', ...options });
+  opened.push(consumer as Consumer<unknown, unknown>);
+  return consumer;
+}
+
+/** Closes every consumer opened for a suite. */
+export async function closeAll(opened: Array<Consumer<unknown, unknown>>): Promise<void> {
+  await Promise.all(opened.splice(0).map((c) => c.close()));
+}
