@@ -1,0 +1,126 @@
+import type { ConsumerRecord, TopicPartition, TopicPartitionOffset } from '@vltava/core';
+import type { StreamConsumer } from '../../src/stream-consumer.js';
+
+/** A record as the fake consumer hands it out (values are strings). */
+export type FakeRecord = ConsumerRecord<string | null, string>;
+
+/** Makes a record of `topic`-`partition` at `offset`. */
+export function fakeRecord(topic: string, partition: number, offset: number): FakeRecord {
+  return {
+    topic,
+    partition,
+    offset: BigInt(offset),
+    timestamp: 0,
+    timestampType: 'CreateTime',
+    key: null,
+    value: `${topic}-${partition}@${offset}`,
+    headers: [],
+    leaderEpoch: 0,
+    serializedKeySize: -1,
+    serializedValueSize: 1,
+  };
+}
+
+/**
+ * A consumer double for unit tests of the stream layer: hands out queued records through a `manual`-mode iterator,
+ * and records acknowledgements, commits, pauses and closes.
+ */
+export class FakeConsumer implements StreamConsumer<string | null, string> {
+  readonly queue: FakeRecord[] = [];
+  /** Acknowledged next offset per `topic:partition`. */
+  readonly acknowledged = new Map<string, bigint>();
+  readonly commits: TopicPartitionOffset[][] = [];
+  readonly modes: string[] = [];
+  readonly pausedNow = new Set<string>();
+  pauseCalls = 0;
+  resumeCalls = 0;
+  closeCalls = 0;
+  closed = false;
+  /** Makes the next commits fail with this error. */
+  failCommits: Error | undefined;
+  /** Snapshot of `acknowledged` when `close()` was called. */
+  acknowledgedAtClose: Map<string, bigint> | undefined;
+  private wake: (() => void) | undefined;
+  private readerOpen = false;
+
+  /** Queues `count` records of a partition from `from`. */
+  add(topic: string, partition: number, count: number, from = 0): void {
+    for (let i = 0; i < count; i++) this.queue.push(fakeRecord(topic, partition, from + i));
+    this.wakeUp();
+  }
+
+  records(options: { signal?: AbortSignal; mode?: string }): AsyncIterator<FakeRecord, undefined> {
+    if (this.readerOpen) throw new Error('one reader at a time');
+    this.readerOpen = true;
+    this.modes.push(options.mode ?? 'at-least-once');
+    const signal = options.signal;
+    let ended = false;
+    const end = (): IteratorResult<FakeRecord, undefined> => {
+      ended = true;
+      this.readerOpen = false;
+      return { done: true, value: undefined };
+    };
+    signal?.addEventListener('abort', () => this.wakeUp());
+    return {
+      next: async () => {
+        for (;;) {
+          if (ended || this.closed || signal?.aborted === true) return end();
+          const record = this.queue.shift();
+          if (record !== undefined) return { done: false, value: record };
+          await new Promise<void>((resolve) => {
+            this.wake = resolve;
+          });
+        }
+      },
+      return: async () => end(),
+    };
+  }
+
+  acknowledge(record: { topic: string; partition: number; offset: bigint }): void {
+    const key = `${record.topic}:${record.partition}`;
+    const next = record.offset + 1n;
+    if ((this.acknowledged.get(key) ?? -1n) < next) this.acknowledged.set(key, next);
+  }
+
+  async commit(offsets: readonly TopicPartitionOffset[]): Promise<void> {
+    if (this.closed) throw new Error('closed');
+    if (this.failCommits !== undefined) throw this.failCommits;
+    this.commits.push([...offsets]);
+  }
+
+  async close(): Promise<void> {
+    this.closeCalls++;
+    this.acknowledgedAtClose ??= new Map(this.acknowledged);
+    this.closed = true;
+    this.wakeUp();
+  }
+
+  readonly backpressure = {
+    pause: (partitions: readonly TopicPartition[]) => {
+      this.pauseCalls++;
+      for (const p of partitions) this.pausedNow.add(`${p.topic}:${p.partition}`);
+    },
+    resume: (partitions: readonly TopicPartition[]) => {
+      this.resumeCalls++;
+      for (const p of partitions) this.pausedNow.delete(`${p.topic}:${p.partition}`);
+    },
+    paused: (): TopicPartition[] =>
+      [...this.pausedNow].map((key) => {
+        const [topic, partition] = key.split(':');
+        return { topic: topic!, partition: Number(partition) };
+      }),
+  };
+
+  /** The offsets of the last commit, by `topic:partition`. */
+  lastCommitted(): Map<string, bigint> {
+    const map = new Map<string, bigint>();
+    for (const commit of this.commits) for (const o of commit) map.set(`${o.topic}:${o.partition}`, o.offset);
+    return map;
+  }
+
+  private wakeUp(): void {
+    const wake = this.wake;
+    this.wake = undefined;
+    wake?.();
+  }
+}
