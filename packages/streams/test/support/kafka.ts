@@ -45,6 +45,20 @@ export class TestData {
     for (let p = 0; p < partitions; p++) await this.producer.sendMany(topic, p, count, `p${p}`, 1000);
   }
 
+  /** Writes `count` records with the same value to each partition, in batches of 200. */
+  async fillValues(topic: string, partitions: number, count: number, value: Buffer): Promise<void> {
+    for (let p = 0; p < partitions; p++) {
+      for (let start = 0; start < count; start += 200) {
+        const n = Math.min(200, count - start);
+        await this.producer.send(
+          topic,
+          p,
+          Array.from({ length: n }, () => ({ value })),
+        );
+      }
+    }
+  }
+
   close(): void {
     this.producer.close();
   }
