@@ -15,6 +15,13 @@ export {
   type ReadStreamOptions,
 } from './read-stream.js';
 export type { RecordSourceOptions } from './record-source.js';
+export type { RecordTarget, TopicRecord } from './record-target.js';
+export {
+  createSendStream,
+  ProducerDuplex,
+  type SendResult,
+  type SendStreamOptions,
+} from './send-stream.js';
 export {
   defaultSourceOf,
   isSourceCoordinates,
@@ -22,5 +29,14 @@ export {
   type SourceOf,
 } from './source-coordinates.js';
 export type { StreamConsumer } from './stream-consumer.js';
+export type { StreamProducer } from './stream-producer.js';
 export { createWebCommitStream } from './web-commit-stream.js';
 export { createWebReadStream } from './web-read-stream.js';
+export { createWebSendStream } from './web-send-stream.js';
+export { createWebWriteStream } from './web-write-stream.js';
+export {
+  createWriteStream,
+  DEFAULT_WRITE_HIGH_WATER_MARK,
+  ProducerWritable,
+  type WriteStreamOptions,
+} from './write-stream.js';

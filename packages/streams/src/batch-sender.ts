@@ -1,0 +1,83 @@
+import type { KafkaError, ProducerRecord, RecordMetadata } from '@vltava/core';
+import { mappingError, type RecordTarget, recordMapper } from './record-target.js';
+import type { StreamProducer } from './stream-producer.js';
+
+/** The outcome of sending a list of chunks: per chunk, metadata, an error, or nothing sent (mapped to null). */
+export interface BatchOutcome {
+  /** Records acknowledged. */
+  readonly acknowledged: number;
+  /** The first error by chunk order, if any record failed. */
+  readonly firstError: KafkaError | undefined;
+  /** Metadata of chunk `index`; `undefined` when it failed or was not sent. */
+  metadata(index: number): RecordMetadata | undefined;
+  /** Error of chunk `index`, if it failed. */
+  error(index: number): KafkaError | undefined;
+}
+
+const NOTHING: BatchOutcome = {
+  acknowledged: 0,
+  firstError: undefined,
+  metadata: () => undefined,
+  error: () => undefined,
+};
+
+/**
+ * The sending half shared by the write and send streams: maps chunks to records, waits for room in the producer's
+ * buffer (backpressure instead of `BufferExhaustedError`), sends them with one `sendBatch` and resolves once every
+ * record has its outcome (the broker acknowledged it, or it failed with a typed error).
+ */
+export class BatchSender<T, K, V> {
+  private readonly producer: StreamProducer<K, V>;
+  private readonly map: (chunk: T) => ProducerRecord<K, V> | null | undefined;
+
+  constructor(producer: StreamProducer<K, V>, target: RecordTarget<T, K, V>) {
+    this.producer = producer;
+    this.map = recordMapper(target);
+  }
+
+  /** Sends the chunks; rejects only when mapping a chunk fails (nothing is sent then). */
+  async send(chunks: readonly T[]): Promise<BatchOutcome> {
+    const records: ProducerRecord<K, V>[] = [];
+    // Chunk index -> record index, or -1 for a chunk mapped to nothing; null while every chunk is sent.
+    let positions: Int32Array | null = null;
+    for (let i = 0; i < chunks.length; i++) {
+      let record: ProducerRecord<K, V> | null | undefined;
+      try {
+        record = this.map(chunks[i]!);
+      } catch (error) {
+        throw mappingError(error);
+      }
+      if (record == null) {
+        positions ??= Int32Array.from({ length: chunks.length }, (_, j) => (j < i ? j : -1));
+        positions[i] = -1;
+        continue;
+      }
+      if (positions !== null) positions[i] = records.length;
+      records.push(record);
+    }
+    if (records.length === 0) return NOTHING;
+    await this.producer.waitForBuffer();
+    const result = await this.producer.sendBatch(records);
+    const at = positions;
+    const index = at === null ? (i: number) => i : (i: number) => at[i]!;
+    let firstError: KafkaError | undefined;
+    if (result.failed > 0) {
+      for (let i = 0; i < chunks.length && firstError === undefined; i++) {
+        const r = index(i);
+        if (r >= 0) firstError = result.error(r);
+      }
+    }
+    return {
+      acknowledged: result.succeeded,
+      firstError,
+      metadata: (i) => {
+        const r = index(i);
+        return r < 0 ? undefined : result.metadata(r);
+      },
+      error: (i) => {
+        const r = index(i);
+        return r < 0 ? undefined : result.error(r);
+      },
+    };
+  }
+}

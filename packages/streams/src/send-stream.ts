@@ -1,0 +1,175 @@
+import { Duplex } from 'node:stream';
+import type { KafkaError, RecordMetadata } from '@vltava/core';
+import { type BatchOutcome, BatchSender } from './batch-sender.js';
+import type { RecordTarget } from './record-target.js';
+import type { StreamProducer } from './stream-producer.js';
+import { DEFAULT_WRITE_HIGH_WATER_MARK, type WriteStreamOptions } from './write-stream.js';
+
+/**
+ * What the send stream emits for each input, once the broker acknowledged its record: the input itself (with its
+ * source coordinates, for the committer) and where the record was written.
+ */
+export interface SendResult<T> {
+  /** The chunk written to the send stream. */
+  readonly input: T;
+  /** Topic, partition and offset of the record written; `undefined` when the mapping sent nothing for the input. */
+  readonly metadata: RecordMetadata | undefined;
+}
+
+/** Options of {@link createSendStream}. */
+export interface SendStreamOptions extends WriteStreamOptions {
+  /** Results the readable side buffers before the next batch waits for them to be read. Default 4096. */
+  readonly readableHighWaterMark?: number;
+}
+
+/**
+ * A `Duplex` that sends each chunk written to it and emits `{ input, metadata }` once the broker acknowledged it
+ * (see {@link createSendStream}).
+ */
+export class ProducerDuplex<T = unknown, K = unknown, V = unknown> extends Duplex {
+  private readonly producer: StreamProducer<K, V>;
+  private readonly sender: BatchSender<T, K, V>;
+  private readonly closeProducer: boolean;
+  private inFlight: Promise<unknown> | undefined;
+  /** The write callback held until the results pushed are read. */
+  private held: (() => void) | undefined;
+  private failure: KafkaError | undefined;
+  private closing: Promise<void> | undefined;
+  /** Records the broker acknowledged. */
+  acknowledged = 0;
+
+  constructor(producer: StreamProducer<K, V>, target: RecordTarget<T, K, V>, options: SendStreamOptions = {}) {
+    const writable = options.highWaterMark ?? DEFAULT_WRITE_HIGH_WATER_MARK;
+    super({
+      objectMode: true,
+      writableHighWaterMark: writable,
+      readableHighWaterMark: options.readableHighWaterMark ?? writable,
+    });
+    this.producer = producer;
+    this.sender = new BatchSender(producer, target);
+    this.closeProducer = options.closeProducer ?? false;
+  }
+
+  /** The first delivery error, once a record failed. */
+  get deliveryError(): KafkaError | undefined {
+    return this.failure;
+  }
+
+  override _write(chunk: T, _encoding: BufferEncoding, callback: (error?: Error | null) => void): void {
+    this.sendChunks([chunk], callback);
+  }
+
+  override _writev(
+    chunks: Array<{ chunk: T; encoding: BufferEncoding }>,
+    callback: (error?: Error | null) => void,
+  ): void {
+    this.sendChunks(
+      chunks.map((c) => c.chunk),
+      callback,
+    );
+  }
+
+  private sendChunks(chunks: T[], callback: (error?: Error | null) => void): void {
+    this.inFlight = this.sender.send(chunks).then(
+      (outcome) => this.emitResults(chunks, outcome, callback),
+      (error: KafkaError) => {
+        this.failure ??= error;
+        callback(error);
+      },
+    );
+  }
+
+  /**
+   * Pushes the result of every acknowledged input, in input order. A failed record fails the stream with its
+   * typed error (after the results before it were pushed). When the readable side is full, the next batch waits
+   * until results are read.
+   */
+  private emitResults(chunks: readonly T[], outcome: BatchOutcome, callback: (error?: Error | null) => void): void {
+    this.acknowledged += outcome.acknowledged;
+    let room = true;
+    for (let i = 0; i < chunks.length; i++) {
+      const error = outcome.error(i);
+      if (error !== undefined) {
+        this.failure ??= error;
+        break;
+      }
+      if (!this.destroyed) room = this.push({ input: chunks[i]!, metadata: outcome.metadata(i) } as SendResult<T>);
+    }
+    if (this.failure !== undefined) {
+      callback(this.failure);
+      return;
+    }
+    if (room || this.destroyed) callback();
+    else this.held = () => callback();
+  }
+
+  override _read(): void {
+    const held = this.held;
+    this.held = undefined;
+    held?.();
+  }
+
+  override _final(callback: (error?: Error | null) => void): void {
+    this.producer.flush().then(
+      async () => {
+        await this.closeIfOwned();
+        if (this.failure !== undefined) {
+          callback(this.failure);
+          return;
+        }
+        this.push(null);
+        callback();
+      },
+      (error: unknown) => callback(error as Error),
+    );
+  }
+
+  private closeIfOwned(): Promise<void> {
+    if (!this.closeProducer) return Promise.resolve();
+    this.closing ??= this.producer.close();
+    return this.closing;
+  }
+
+  override _destroy(error: Error | null, callback: (error?: Error | null) => void): void {
+    const held = this.held;
+    this.held = undefined;
+    held?.();
+    const settled = this.inFlight ?? Promise.resolve();
+    settled
+      .then(() => this.closeIfOwned())
+      .then(
+        () => callback(error),
+        (failure: unknown) => callback(error ?? (failure as Error)),
+      );
+  }
+
+  override [Symbol.asyncIterator](): AsyncIterableIterator<SendResult<T>> {
+    return super[Symbol.asyncIterator]();
+  }
+}
+
+/**
+ * The middle of an at-least-once pipeline: a `Duplex` that sends each chunk (mapped by `target`) and emits
+ * `{ input, metadata }` once the broker acknowledged it, so that the committer after it commits only what was
+ * written:
+ *
+ * ```ts
+ * await pipeline(
+ *   createReadStream(consumer),
+ *   createSendStream(producer, (record) => ({ topic: 'out', key: record.key, value: transform(record.value) })),
+ *   createCommitStream(consumer), // finds each source record in `result.input`
+ *   { signal },
+ * );
+ * ```
+ *
+ * Batching, backpressure from the producer's buffer, typed failures and `end()`/`destroy()` behave as in
+ * {@link createWriteStream}; in addition a batch's write callback waits until the readable side has room for the
+ * results. A failed record fails the stream: its input is never emitted, so it is never committed.
+ */
+export function createSendStream<T, K = unknown, V = unknown>(
+  producer: StreamProducer<K, V>,
+  target: RecordTarget<T, K, V>,
+  options: SendStreamOptions = {},
+): ProducerDuplex<T, K, V> {
+  return new ProducerDuplex(producer, target, options);
+}
