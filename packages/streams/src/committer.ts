@@ -58,21 +58,9 @@ export class Committer<T> {
     if (progress !== undefined) this.session.acknowledge(progress);
   }
 
-  /** Marks several chunks processed, acknowledging each moved partition once. */
+  /** Marks several chunks processed. */
   addAll(chunks: Iterable<T>): void {
-    let last: PartitionProgress | undefined;
-    let moved: Set<PartitionProgress> | undefined;
-    for (const chunk of chunks) {
-      const progress = this.complete(chunk);
-      if (progress === undefined || progress === last) continue;
-      if (last !== undefined) {
-        moved ??= new Set();
-        moved.add(last);
-      }
-      last = progress;
-    }
-    if (moved !== undefined) for (const progress of moved) if (progress !== last) this.session.acknowledge(progress);
-    if (last !== undefined) this.session.acknowledge(last);
+    for (const chunk of chunks) this.add(chunk);
   }
 
   /**

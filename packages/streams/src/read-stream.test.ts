@@ -55,7 +55,8 @@ describe('createReadStream', () => {
     expect(consumer.closeCalls).toBe(1);
     expect(consumer.lastCommitted().get('t:0')).toBe(20n);
     expect(consumer.acknowledgedAtClose?.get('t:0')).toBe(20n);
-    expect(consumer.queue).toHaveLength(30);
+    // One batch of 50 was taken; only 20 were handed to the stream (the rest are read again next time).
+    expect(stream.delivered).toBe(20);
   });
 
   it('stop() and stopSignal end the stream cleanly, a pending read included', async () => {
@@ -129,7 +130,7 @@ describe('createReadStream', () => {
   it('an error of the consumer fails the stream', async () => {
     const consumer = new FakeConsumer();
     const failing = Object.assign(Object.create(consumer) as FakeConsumer, {
-      records: () => ({
+      batches: () => ({
         next: () => Promise.reject(new InvalidArgumentError('bad read')),
         return: async () => ({ done: true as const, value: undefined }),
       }),

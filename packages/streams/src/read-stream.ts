@@ -10,7 +10,8 @@ export const DEFAULT_READ_HIGH_WATER_MARK = 1024;
 export interface ReadStreamOptions extends RecordSourceOptions {
   /**
    * Records the stream buffers before it stops pulling from the consumer and pauses fetching of the partitions
-   * that filled it. Default 1024.
+   * that filled it. Default 1024. The stream holds at most this many records plus one batch taken from the consumer
+   * (up to this many, and at most 500).
    */
   readonly highWaterMark?: number;
 }
@@ -28,8 +29,9 @@ export class ConsumerReadable<K = Buffer | null, V = Buffer | null> extends Read
   private wanted = false;
 
   constructor(consumer: StreamConsumer<K, V>, options: ReadStreamOptions = {}) {
-    super({ objectMode: true, highWaterMark: options.highWaterMark ?? DEFAULT_READ_HIGH_WATER_MARK });
-    this.source = new RecordSource(consumer, options);
+    const highWaterMark = options.highWaterMark ?? DEFAULT_READ_HIGH_WATER_MARK;
+    super({ objectMode: true, highWaterMark });
+    this.source = new RecordSource(consumer, options, highWaterMark);
   }
 
   /** Records handed to the stream so far. */
@@ -64,14 +66,18 @@ export class ConsumerReadable<K = Buffer | null, V = Buffer | null> extends Read
   private async pull(): Promise<void> {
     this.pulling = true;
     const source = this.source;
-    source.resume();
+    if (this.readableLength <= this.readableHighWaterMark / 2) source.resume();
     try {
       for (;;) {
-        const record = await source.next();
-        if (this.destroyed) return;
+        const record = source.take();
         if (record === undefined) {
-          this.push(null);
-          return;
+          const more = await source.fill();
+          if (this.destroyed) return;
+          if (!more) {
+            this.push(null);
+            return;
+          }
+          continue;
         }
         this.wanted = false;
         // A `_read` during the push (a synchronous reader) asks for more even when the buffer reached the mark.
@@ -81,7 +87,7 @@ export class ConsumerReadable<K = Buffer | null, V = Buffer | null> extends Read
         }
       }
     } catch (error) {
-      this.destroy(error as Error);
+      if (!this.destroyed) this.destroy(error as Error);
     } finally {
       this.pulling = false;
     }

@@ -36,6 +36,8 @@ export class StreamSession {
   /** The error of the last failed commit, if the last commit failed. */
   lastCommitError: KafkaError | undefined;
   private reader: 'none' | 'open' | 'done' = 'none';
+  private readonly unacknowledged = new Set<PartitionProgress>();
+  private acknowledging = false;
   private committers = 0;
   private committing: Promise<KafkaError | undefined> = Promise.resolve(undefined);
   private closing: Promise<void> | undefined;
@@ -60,17 +62,35 @@ export class StreamSession {
     this.committers++;
   }
 
-  /** Marks a record processed: acknowledges its partition's new committable offset to the consumer. */
+  /**
+   * A partition's committable offset moved: acknowledges it to the consumer (so that its automatic commits,
+   * revocations and `close()` include it), once per partition for all the records that reached the committer in
+   * the same turn of the event loop.
+   */
   acknowledge(progress: PartitionProgress): void {
-    const next = progress.committable;
-    if (next === undefined || this.closing !== undefined) return;
-    this.consumer.acknowledge({
-      topic: progress.topic,
-      partition: progress.partition,
-      offset: next - 1n,
-      leaderEpoch: progress.committableEpoch,
-    });
+    if (this.closing !== undefined) return;
+    this.unacknowledged.add(progress);
+    if (!this.acknowledging) {
+      this.acknowledging = true;
+      queueMicrotask(this.flushAcknowledgements);
+    }
   }
+
+  /** Acknowledges every partition whose committable offset moved since the last flush. */
+  private readonly flushAcknowledgements = (): void => {
+    this.acknowledging = false;
+    for (const progress of this.unacknowledged) {
+      const next = progress.committable;
+      if (next === undefined) continue;
+      this.consumer.acknowledge({
+        topic: progress.topic,
+        partition: progress.partition,
+        offset: next - 1n,
+        leaderEpoch: progress.committableEpoch,
+      });
+    }
+    this.unacknowledged.clear();
+  };
 
   /**
    * Commits the processed offsets that moved since the last commit, after any commit already running. Resolves
@@ -126,7 +146,10 @@ export class StreamSession {
    * offsets again when auto-commit is on, and leaves the group). Once; later calls return the same promise.
    */
   close(): Promise<void> {
-    this.closing ??= (async () => {
+    if (this.closing !== undefined) return this.closing;
+    // The consumer's close commits the acknowledged offsets: they must be current.
+    this.flushAcknowledgements();
+    this.closing = (async () => {
       // A failure is kept in lastCommitError; the consumer's own close commits the acknowledged offsets again
       // (with auto-commit).
       await this.commitProcessed();

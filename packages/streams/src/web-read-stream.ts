@@ -28,15 +28,19 @@ export function createWebReadStream<K, V>(
   consumer: StreamConsumer<K, V>,
   options: ReadStreamOptions = {},
 ): ReadableStream<ConsumerRecord<K, V>> {
-  const source = new RecordSource(consumer, options);
+  const highWaterMark = options.highWaterMark ?? DEFAULT_READ_HIGH_WATER_MARK;
+  const source = new RecordSource(consumer, options, highWaterMark);
+  let cancelled = false;
   return new ReadableStream<ConsumerRecord<K, V>>(
     {
       async pull(controller) {
-        source.resume();
+        if ((controller.desiredSize ?? 0) >= highWaterMark / 2) source.resume();
         try {
           for (;;) {
-            const record = await source.next();
+            const record = source.take();
             if (record === undefined) {
+              if (await source.fill()) continue;
+              if (cancelled) return;
               controller.close();
               await source.finish(null);
               return;
@@ -53,9 +57,10 @@ export function createWebReadStream<K, V>(
         }
       },
       async cancel(reason: unknown) {
+        cancelled = true;
         await source.finish(reason ?? CANCELLED);
       },
     },
-    new CountQueuingStrategy({ highWaterMark: options.highWaterMark ?? DEFAULT_READ_HIGH_WATER_MARK }),
+    new CountQueuingStrategy({ highWaterMark }),
   );
 }

@@ -154,12 +154,12 @@ describe('createReadStream and createCommitStream against the broker', () => {
     };
     // Watches every acknowledgement and commit the stream layer makes.
     const watched: StreamConsumer = {
-      records: (options) => {
-        const iterator = consumer.records(options);
+      batches: (options) => {
+        const iterator = consumer.batches(options);
         return {
           next: async () => {
             const result = await iterator.next();
-            if (result.done !== true) delivered.push(result.value);
+            if (result.done !== true) for (const p of result.value.partitions) delivered.push(...p.records);
             return result;
           },
           return: () => iterator.return(),

@@ -1,5 +1,5 @@
 import type { ConsumerRecord, TopicPartition, TopicPartitionOffset } from '@vltava/core';
-import type { StreamConsumer } from '../../src/stream-consumer.js';
+import type { StreamConsumer, StreamRecordBatch } from '../../src/stream-consumer.js';
 
 /** A record as the fake consumer hands it out (values are strings). */
 export type FakeRecord = ConsumerRecord<string | null, string>;
@@ -49,13 +49,21 @@ export class FakeConsumer implements StreamConsumer<string | null, string> {
     this.wakeUp();
   }
 
-  records(options: { signal?: AbortSignal; mode?: string }): AsyncIterator<FakeRecord, undefined> {
+  /** Sizes of the batches handed out. */
+  readonly batchSizes: number[] = [];
+
+  batches(options: {
+    signal?: AbortSignal;
+    mode?: string;
+    maxRecords?: number;
+  }): AsyncIterator<StreamRecordBatch<string | null, string>, undefined> {
     if (this.readerOpen) throw new Error('one reader at a time');
     this.readerOpen = true;
     this.modes.push(options.mode ?? 'at-least-once');
     const signal = options.signal;
+    const max = options.maxRecords ?? 500;
     let ended = false;
-    const end = (): IteratorResult<FakeRecord, undefined> => {
+    const end = (): IteratorResult<StreamRecordBatch<string | null, string>, undefined> => {
       ended = true;
       this.readerOpen = false;
       return { done: true, value: undefined };
@@ -65,8 +73,17 @@ export class FakeConsumer implements StreamConsumer<string | null, string> {
       next: async () => {
         for (;;) {
           if (ended || this.closed || signal?.aborted === true) return end();
-          const record = this.queue.shift();
-          if (record !== undefined) return { done: false, value: record };
+          if (this.queue.length > 0) {
+            const taken = this.queue.splice(0, max);
+            this.batchSizes.push(taken.length);
+            // Grouped by partition, as the consumer does.
+            const byPartition = new Map<string, FakeRecord[]>();
+            for (const r of taken) {
+              const key = `${r.topic}:${r.partition}`;
+              byPartition.set(key, [...(byPartition.get(key) ?? []), r]);
+            }
+            return { done: false, value: { partitions: [...byPartition.values()].map((records) => ({ records })) } };
+          }
           await new Promise<void>((resolve) => {
             this.wake = resolve;
           });
