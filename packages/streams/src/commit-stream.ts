@@ -25,6 +25,15 @@ export class CommitWritable<T = unknown> extends Writable {
     return this.committer.session.commits;
   }
 
+  /**
+   * Marks a record processed without it passing through the stream: for records a step before the committer drops
+   * on purpose (a filter). A dropped record that is never marked holds back its partition's commits, since the
+   * committer never commits past a record it has not seen.
+   */
+  markProcessed(chunk: T): void {
+    this.committer.add(chunk);
+  }
+
   override _write(chunk: T, _encoding: BufferEncoding, callback: (error?: Error | null) => void): void {
     try {
       this.committer.add(chunk);
