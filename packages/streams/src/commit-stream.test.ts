@@ -22,12 +22,12 @@ describe('createCommitStream', () => {
     expect(consumer.closed).toBe(false);
   });
 
-  it('finds the source on the chunk, its `source` or its `input`', async () => {
+  it('finds the source on the chunk or down its `source` fields', async () => {
     const consumer = new FakeConsumer();
     const chunks = [
-      { input: fakeRecord('a', 0, 1), metadata: {} },
+      { source: fakeRecord('a', 0, 1), metadata: {} },
       { record: { topic: 'out' }, source: fakeRecord('a', 1, 2) },
-      { input: { source: fakeRecord('a', 2, 3) } },
+      { source: { source: fakeRecord('a', 2, 3) } },
     ];
     await pipeline(Readable.from(chunks), createCommitStream(consumer));
     expect(consumer.lastCommitted()).toEqual(

@@ -77,7 +77,7 @@ export class CommitWritable<T = unknown> extends Writable {
  * commits, per partition, the offset after the last record with no unprocessed record before it.
  *
  * - A chunk's source is found on the chunk itself (a `ConsumerRecord`, or a copy such as `{ ...record, value }`),
- *   its `source`, or its `input` (what {@link createSendStream} emits); or by `sourceOf`.
+ *   or its `source` (what {@link createSendStream} emits); or by `sourceOf`.
  * - Records may arrive out of order (a concurrent transform): with a {@link createReadStream} of the same consumer,
  *   the committer never commits past a record that has not reached it.
  * - Processed offsets are acknowledged to the consumer at once (its revocations, automatic commits and `close()`

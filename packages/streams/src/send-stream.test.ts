@@ -9,7 +9,7 @@ import { createReadStream } from './read-stream.js';
 import { createSendStream, type SendResult } from './send-stream.js';
 
 describe('createSendStream', () => {
-  it('emits { input, metadata } in input order once acknowledged, and ends after a flush', async () => {
+  it('emits { source, metadata } in the order written once acknowledged, and ends after a flush', async () => {
     const producer = new FakeProducer();
     const results: Array<SendResult<number>> = [];
     await pipeline(
@@ -23,7 +23,7 @@ describe('createSendStream', () => {
         },
       }),
     );
-    expect(results.map((r) => r.input)).toEqual([1, 2, 3]);
+    expect(results.map((r) => r.source)).toEqual([1, 2, 3]);
     expect(results.map((r) => r.metadata?.offset)).toEqual([0n, 1n, 2n]);
     expect(producer.flushes).toBe(1);
   });
@@ -98,7 +98,7 @@ describe('createSendStream', () => {
     expect(all).toHaveLength(10);
   });
 
-  it('emits a result without metadata for an input mapped to nothing, so that it still gets committed', async () => {
+  it('emits a result without metadata for a chunk mapped to nothing, so that it still gets committed', async () => {
     const consumer = new FakeConsumer();
     consumer.add('in', 0, 4);
     const producer = new FakeProducer();

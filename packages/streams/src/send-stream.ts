@@ -6,13 +6,14 @@ import type { StreamProducer } from './stream-producer.js';
 import { DEFAULT_WRITE_HIGH_WATER_MARK, type WriteStreamOptions } from './write-stream.js';
 
 /**
- * What the send stream emits for each input, once the broker acknowledged its record: the input itself (with its
- * source coordinates, for the committer) and where the record was written.
+ * What the send streams emit for each chunk written to them, once the broker acknowledged its record: the chunk
+ * itself as `source` (with its source coordinates, for the committer; the shape of `@vltava/rx`'s `sendTo` results)
+ * and where the record was written.
  */
 export interface SendResult<T> {
   /** The chunk written to the send stream. */
-  readonly input: T;
-  /** Topic, partition and offset of the record written; `undefined` when the mapping sent nothing for the input. */
+  readonly source: T;
+  /** Topic, partition and offset of the record written; `undefined` when the mapping sent nothing for the chunk. */
   readonly metadata: RecordMetadata | undefined;
 }
 
@@ -23,7 +24,7 @@ export interface SendStreamOptions extends WriteStreamOptions {
 }
 
 /**
- * A `Duplex` that sends each chunk written to it and emits `{ input, metadata }` once the broker acknowledged it
+ * A `Duplex` that sends each chunk written to it and emits `{ source, metadata }` once the broker acknowledged it
  * (see {@link createSendStream}).
  */
 export class ProducerDuplex<T = unknown, K = unknown, V = unknown> extends Duplex {
@@ -80,7 +81,7 @@ export class ProducerDuplex<T = unknown, K = unknown, V = unknown> extends Duple
   }
 
   /**
-   * Pushes the result of every acknowledged input, in input order. A failed record fails the stream with its
+   * Pushes the result of every acknowledged chunk, in the order written. A failed record fails the stream with its
    * typed error (after the results before it were pushed). When the readable side is full, the next batch waits
    * until results are read.
    */
@@ -93,7 +94,7 @@ export class ProducerDuplex<T = unknown, K = unknown, V = unknown> extends Duple
         this.failure ??= error;
         break;
       }
-      if (!this.destroyed) room = this.push({ input: chunks[i]!, metadata: outcome.metadata(i) } as SendResult<T>);
+      if (!this.destroyed) room = this.push({ source: chunks[i]!, metadata: outcome.metadata(i) } as SendResult<T>);
     }
     if (this.failure !== undefined) {
       callback(this.failure);
@@ -150,21 +151,21 @@ export class ProducerDuplex<T = unknown, K = unknown, V = unknown> extends Duple
 
 /**
  * The middle of an at-least-once pipeline: a `Duplex` that sends each chunk (mapped by `target`) and emits
- * `{ input, metadata }` once the broker acknowledged it, so that the committer after it commits only what was
+ * `{ source, metadata }` once the broker acknowledged it, so that the committer after it commits only what was
  * written:
  *
  * ```ts
  * await pipeline(
  *   createReadStream(consumer),
  *   createSendStream(producer, (record) => ({ topic: 'out', key: record.key, value: transform(record.value) })),
- *   createCommitStream(consumer), // finds each source record in `result.input`
+ *   createCommitStream(consumer), // finds each source record in `result.source`
  *   { signal },
  * );
  * ```
  *
  * Batching, backpressure from the producer's buffer, typed failures and `end()`/`destroy()` behave as in
  * {@link createWriteStream}; in addition a batch's write callback waits until the readable side has room for the
- * results. A failed record fails the stream: its input is never emitted, so it is never committed.
+ * results. A failed record fails the stream: its chunk is never emitted, so it is never committed.
  */
 export function createSendStream<T, K = unknown, V = unknown>(
   producer: StreamProducer<K, V>,

@@ -11,15 +11,15 @@ describe('source coordinates', () => {
     expect(isSourceCoordinates(null)).toBe(false);
   });
 
-  it('prefers `source`, then `input`, then the chunk itself', () => {
+  it('follows `source` fields down to the coordinates', () => {
     expect(defaultSourceOf(record)).toBe(record);
     expect(defaultSourceOf({ topic: 'out', partition: 0, offset: 1n, source: record })).toBe(record);
-    expect(defaultSourceOf({ input: record, metadata: { topic: 'out', partition: 0, offset: 9n } })).toBe(record);
-    expect(defaultSourceOf({ input: { source: record } })).toBe(record);
+    expect(defaultSourceOf({ source: record, metadata: { topic: 'out', partition: 0, offset: 9n } })).toBe(record);
+    expect(defaultSourceOf({ source: { source: record } })).toBe(record);
   });
 
   it('throws an InvalidArgumentError saying what to do when nothing is found', () => {
-    expect(() => defaultSourceOf({ input: { topic: 'out' } })).toThrow(InvalidArgumentError);
+    expect(() => defaultSourceOf({ source: { topic: 'out' } })).toThrow(InvalidArgumentError);
     expect(() => defaultSourceOf('text')).toThrow(/sourceOf/);
   });
 });

@@ -25,30 +25,28 @@ export function isSourceCoordinates(value: unknown): value is SourceCoordinates 
   return typeof v.topic === 'string' && typeof v.partition === 'number' && typeof v.offset === 'bigint';
 }
 
-/** How deep {@link defaultSourceOf} follows `source` and `input` fields. */
+/** How deep {@link defaultSourceOf} follows `source` fields. */
 const MAX_DEPTH = 8;
 
 /**
- * The committer's default way to find where a chunk came from, tried in this order at each level:
- *
- * 1. `chunk.source`, when present (an envelope such as `{ record, source: consumerRecord }`);
- * 2. `chunk.input`, when present (what the send stream emits: `{ input, metadata }`);
- * 3. the chunk itself, when it has `topic`, `partition` and a `bigint` `offset` (a `ConsumerRecord`, or a copy).
+ * The committer's default way to find where a chunk came from: follows `source` fields (what the send streams emit,
+ * `{ source, metadata }`, as `@vltava/rx`'s `sendTo` does; or an envelope such as `{ record, source: consumerRecord }`)
+ * down to an object with `topic`, `partition` and a `bigint` `offset` (a `ConsumerRecord`, or a copy such as
+ * `{ ...record, value }`).
  *
  * @throws InvalidArgumentError when no coordinates are found: committing a guess could skip records.
  */
 export function defaultSourceOf(chunk: unknown): SourceCoordinates {
   let current: unknown = chunk;
   for (let depth = 0; depth < MAX_DEPTH && typeof current === 'object' && current !== null; depth++) {
-    const c = current as { source?: unknown; input?: unknown };
-    if (c.source !== undefined) current = c.source;
-    else if (c.input !== undefined) current = c.input;
-    else break;
+    const source = (current as { source?: unknown }).source;
+    if (source === undefined) break;
+    current = source;
   }
   if (isSourceCoordinates(current)) return current;
   throw new InvalidArgumentError(
     'The committer got a chunk without source coordinates (topic, partition and a bigint offset, on the chunk, ' +
-      'its `source` or its `input`). Keep the consumer record (or `{ ...record, value }`) flowing through the ' +
+      'or its `source`). Keep the consumer record (or `{ ...record, value }`) flowing through the ' +
       'pipeline, or give the committer a `sourceOf` function',
   );
 }

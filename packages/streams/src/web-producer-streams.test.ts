@@ -49,7 +49,7 @@ describe('Web Streams to a producer', () => {
       .pipeThrough(
         new TransformStream({
           transform(result, controller) {
-            order.push((result.input as FakeRecord).value);
+            order.push((result.source as FakeRecord).value);
             controller.enqueue(result);
           },
         }),
@@ -77,7 +77,7 @@ describe('Web Streams to a producer', () => {
         .pipeTo(
           new WritableStream({
             write: (result) => {
-              emitted.push((result.input as FakeRecord).value);
+              emitted.push((result.source as FakeRecord).value);
             },
           }),
         ),

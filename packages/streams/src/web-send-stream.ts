@@ -5,18 +5,18 @@ import type { StreamProducer } from './stream-producer.js';
 import { DEFAULT_WRITE_HIGH_WATER_MARK } from './write-stream.js';
 
 interface Pending<T> {
-  readonly input: T;
+  readonly chunk: T;
   readonly outcome: Promise<{ error: KafkaError | undefined; metadata: RecordMetadata | undefined }> | undefined;
 }
 
 /**
  * The Web Streams send step: a `TransformStream` that sends each chunk (mapped by `target`) and emits
- * `{ input, metadata }` once the broker acknowledged it, in input order; pipe it into
+ * `{ source, metadata }` once the broker acknowledged it, in the order written; pipe it into
  * {@link createWebCommitStream} for an at-least-once Web pipeline.
  *
  * Unlike a `WritableStream`, a transform may take the next chunk before the previous one is acknowledged: up to
  * `highWaterMark` records are in flight at once (each waiting for room in the producer's buffer first), so single
- * records flow at batch speed. A failed record errors the stream with its typed error; its input is never emitted.
+ * records flow at batch speed. A failed record errors the stream with its typed error; its chunk is never emitted.
  */
 export function createWebSendStream<T, K = unknown, V = unknown>(
   producer: StreamProducer<K, V>,
@@ -44,7 +44,7 @@ export function createWebSendStream<T, K = unknown, V = unknown>(
         controller.error(outcome.error);
         return;
       }
-      controller.enqueue({ input: head.input, metadata: outcome?.metadata });
+      controller.enqueue({ source: head.chunk, metadata: outcome?.metadata });
     }
   };
   const startDrain = (controller: TransformStreamDefaultController<SendResult<T>>) => {
@@ -72,7 +72,7 @@ export function createWebSendStream<T, K = unknown, V = unknown>(
             producer.send(r, (error, metadata) => resolve({ error: error ?? undefined, metadata })),
           );
         }
-        queue.push({ input: chunk, outcome });
+        queue.push({ chunk, outcome });
         startDrain(controller);
         while (queue.length >= limit && failure === undefined) {
           await new Promise<void>((resolve) => {
