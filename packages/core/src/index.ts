@@ -5,6 +5,8 @@
  * @packageDocumentation
  */
 
+// The admin client.
+export * from './admin/index.js';
 // Connection settings shared by every client.
 export type { BrokerAddress } from './cluster/broker-address.js';
 export type { BootstrapBrokers, ClientOptions } from './cluster/client-options.js';

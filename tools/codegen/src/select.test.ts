@@ -23,6 +23,8 @@ describe('selecting client-facing APIs', () => {
     message('VoteResponse', 'response', 52),
     message('WriteTxnMarkersRequest', 'request', 27, ['broker']),
     message('WriteTxnMarkersResponse', 'response', 27),
+    message('ReadShareGroupStateRequest', 'request', 84, ['broker']),
+    message('ReadShareGroupStateResponse', 'response', 84),
     message('RequestHeader', 'header', undefined),
     message('ResponseHeader', 'header', undefined),
     message('ConsumerProtocolSubscription', 'data', undefined),
@@ -31,12 +33,14 @@ describe('selecting client-facing APIs', () => {
 
   it('keeps requests a broker serves, minus broker-internal ones, with their responses', () => {
     const selection = selectMessages(specs);
-    expect(selection.apis.map((a) => a.name)).toStrictEqual(['Metadata']);
+    expect(selection.apis.map((a) => a.name)).toStrictEqual(['Metadata', 'WriteTxnMarkers']);
     expect(selection.apis[0]!.response.name).toBe('MetadataResponse');
-    expect(selection.excluded.map((e) => e.name)).toStrictEqual(['WriteTxnMarkers', 'Vote']);
-    expect(selection.excluded[1]!.reason).toMatch(/listeners: controller/);
+    expect(selection.excluded.map((e) => e.name)).toStrictEqual(['Vote', 'ReadShareGroupState']);
+    expect(selection.excluded[0]!.reason).toMatch(/listeners: controller/);
+    expect(selection.excluded[1]!.reason).toMatch(/broker-internal/);
     expect(selection.singles.map((s) => s.name)).toContain('RequestHeader');
-    expect(BROKER_INTERNAL_APIS.has('WriteTxnMarkers')).toBe(true);
+    // The admin client aborts hanging transactions with WriteTxnMarkers (KIP-664), so it is generated.
+    expect(BROKER_INTERNAL_APIS.has('WriteTxnMarkers')).toBe(false);
   });
 
   it('fails when a request has no response definition', () => {

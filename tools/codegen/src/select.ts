@@ -7,7 +7,6 @@ import type { MessageSpec } from './spec/model.js';
  * coordinators); a client never sends them, so they are not generated.
  */
 export const BROKER_INTERNAL_APIS: ReadonlyMap<string, string> = new Map([
-  ['WriteTxnMarkers', 'sent by a transaction coordinator to partition leaders to write commit/abort markers'],
   ['InitializeShareGroupState', 'sent by the group coordinator to the share coordinator (KIP-932)'],
   ['ReadShareGroupState', 'sent by share-partition leaders to the share coordinator (KIP-932)'],
   ['WriteShareGroupState', 'sent by share-partition leaders to the share coordinator (KIP-932)'],

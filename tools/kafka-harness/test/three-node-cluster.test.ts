@@ -51,8 +51,18 @@ describe('a 3-node cluster', () => {
     const topic = uniqueName('replicated');
     const created = await runKafkaTool(cluster, 'kafka-topics', ['--create', '--topic', topic, '--partitions', '2']);
     expect(created.exitCode, created.stderr).toBe(0);
-    const metadata = await cluster.metadata([topic]);
-    const partitions = metadata.topics.find((t) => t.name === topic)!.partitions;
+    // The controller accepted the topic; each broker applies the metadata record on its own schedule, so wait for
+    // the broker we ask to know both partitions.
+    const known = await pollUntil(
+      async () => {
+        const metadata = await cluster.metadata([topic]);
+        const found = metadata.topics.find((t) => t.name === topic)?.partitions ?? [];
+        return found.length === 2 ? found : undefined;
+      },
+      { timeoutMs: 30_000, intervalMs: 100 },
+    );
+    expect(known.ok, 'the topic should reach the metadata of the broker asked').toBe(true);
+    const partitions = known.ok ? known.value : [];
     expect(partitions).toHaveLength(2);
     for (const partition of partitions) expect([...partition.replicaNodes].sort()).toEqual([1, 2, 3]);
 

@@ -100,10 +100,11 @@ describe('the API registry', () => {
       'AddRaftVoter',
       'RemoveRaftVoter',
       'OffsetForLeaderEpoch',
+      'WriteTxnMarkers',
     ]) {
       expect(names.has(name), name).toBe(true);
     }
-    for (const name of ['WriteTxnMarkers', 'LeaderAndIsr', 'Vote', 'BrokerHeartbeat', 'ReadShareGroupState']) {
+    for (const name of ['LeaderAndIsr', 'Vote', 'BrokerHeartbeat', 'ReadShareGroupState']) {
       expect(names.has(name), name).toBe(false);
     }
   });

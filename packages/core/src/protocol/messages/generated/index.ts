@@ -159,6 +159,13 @@ import {
   encodeEndTxnResponse,
 } from './end-txn.js';
 import {
+  WriteTxnMarkers,
+  decodeWriteTxnMarkersRequest,
+  decodeWriteTxnMarkersResponse,
+  encodeWriteTxnMarkersRequest,
+  encodeWriteTxnMarkersResponse,
+} from './write-txn-markers.js';
+import {
   TxnOffsetCommit,
   decodeTxnOffsetCommitRequest,
   decodeTxnOffsetCommitResponse,
@@ -593,6 +600,7 @@ export * from './txn-offset-commit.js';
 export * from './unregister-broker.js';
 export * from './unregister-controller.js';
 export * from './update-features.js';
+export * from './write-txn-markers.js';
 
 /** API keys by API name (`ApiKeys.Produce === 0`). */
 export const ApiKeys = {
@@ -619,6 +627,7 @@ export const ApiKeys = {
   AddPartitionsToTxn: 24,
   AddOffsetsToTxn: 25,
   EndTxn: 26,
+  WriteTxnMarkers: 27,
   TxnOffsetCommit: 28,
   DescribeAcls: 29,
   CreateAcls: 30,
@@ -699,6 +708,7 @@ export const apis: readonly ApiDefinition[] = [
   AddPartitionsToTxn as ApiDefinition,
   AddOffsetsToTxn as ApiDefinition,
   EndTxn as ApiDefinition,
+  WriteTxnMarkers as ApiDefinition,
   TxnOffsetCommit as ApiDefinition,
   DescribeAcls as ApiDefinition,
   CreateAcls as ApiDefinition,
@@ -1081,6 +1091,20 @@ export const messageCodecs: Readonly<Record<string, MessageCodec<unknown>>> = {
     maxVersion: 5,
     encode: encodeEndTxnResponse,
     decode: decodeEndTxnResponse,
+  } as MessageCodec<unknown>,
+  WriteTxnMarkersRequest: {
+    name: 'WriteTxnMarkersRequest',
+    minVersion: 1,
+    maxVersion: 2,
+    encode: encodeWriteTxnMarkersRequest,
+    decode: decodeWriteTxnMarkersRequest,
+  } as MessageCodec<unknown>,
+  WriteTxnMarkersResponse: {
+    name: 'WriteTxnMarkersResponse',
+    minVersion: 1,
+    maxVersion: 2,
+    encode: encodeWriteTxnMarkersResponse,
+    decode: decodeWriteTxnMarkersResponse,
   } as MessageCodec<unknown>,
   TxnOffsetCommitRequest: {
     name: 'TxnOffsetCommitRequest',

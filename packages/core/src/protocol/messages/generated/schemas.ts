@@ -1875,6 +1875,108 @@ export const EndTxnResponseSchema: MessageSchema = {
   structs: {},
 };
 
+/** WriteTxnMarkersRequest, versions 1-2. */
+export const WriteTxnMarkersRequestSchema: MessageSchema = {
+  name: 'WriteTxnMarkersRequest',
+  apiKey: 27,
+  type: 'request',
+  validVersions: [1, 2],
+  flexibleVersions: [1, 32767],
+  fields: [
+    {
+      name: 'markers',
+      type: 'struct',
+      array: true,
+      struct: 'WriteTxnMarkersRequestWritableTxnMarker',
+      versions: [0, 32767],
+    },
+  ],
+  structs: {
+    WriteTxnMarkersRequestWritableTxnMarker: {
+      name: 'WriteTxnMarkersRequestWritableTxnMarker',
+      versions: [1, 2],
+      fields: [
+        { name: 'producerId', type: 'int64', versions: [0, 32767], default: 0n },
+        { name: 'producerEpoch', type: 'int16', versions: [0, 32767], default: 0 },
+        { name: 'transactionResult', type: 'bool', versions: [0, 32767], default: false },
+        {
+          name: 'topics',
+          type: 'struct',
+          array: true,
+          struct: 'WriteTxnMarkersRequestWritableTxnMarkerTopic',
+          versions: [0, 32767],
+        },
+        { name: 'coordinatorEpoch', type: 'int32', versions: [0, 32767], default: 0 },
+        { name: 'transactionVersion', type: 'int8', versions: [2, 32767], default: 0, ignorable: true },
+      ],
+    },
+    WriteTxnMarkersRequestWritableTxnMarkerTopic: {
+      name: 'WriteTxnMarkersRequestWritableTxnMarkerTopic',
+      versions: [1, 2],
+      fields: [
+        { name: 'name', type: 'string', versions: [0, 32767], default: '' },
+        { name: 'partitionIndexes', type: 'int32', array: true, versions: [0, 32767] },
+      ],
+    },
+  },
+};
+
+/** WriteTxnMarkersResponse, versions 1-2. */
+export const WriteTxnMarkersResponseSchema: MessageSchema = {
+  name: 'WriteTxnMarkersResponse',
+  apiKey: 27,
+  type: 'response',
+  validVersions: [1, 2],
+  flexibleVersions: [1, 32767],
+  fields: [
+    {
+      name: 'markers',
+      type: 'struct',
+      array: true,
+      struct: 'WriteTxnMarkersResponseWritableTxnMarkerResult',
+      versions: [0, 32767],
+    },
+  ],
+  structs: {
+    WriteTxnMarkersResponseWritableTxnMarkerResult: {
+      name: 'WriteTxnMarkersResponseWritableTxnMarkerResult',
+      versions: [1, 2],
+      fields: [
+        { name: 'producerId', type: 'int64', versions: [0, 32767], default: 0n },
+        {
+          name: 'topics',
+          type: 'struct',
+          array: true,
+          struct: 'WriteTxnMarkersResponseWritableTxnMarkerTopicResult',
+          versions: [0, 32767],
+        },
+      ],
+    },
+    WriteTxnMarkersResponseWritableTxnMarkerTopicResult: {
+      name: 'WriteTxnMarkersResponseWritableTxnMarkerTopicResult',
+      versions: [1, 2],
+      fields: [
+        { name: 'name', type: 'string', versions: [0, 32767], default: '' },
+        {
+          name: 'partitions',
+          type: 'struct',
+          array: true,
+          struct: 'WriteTxnMarkersResponseWritableTxnMarkerPartitionResult',
+          versions: [0, 32767],
+        },
+      ],
+    },
+    WriteTxnMarkersResponseWritableTxnMarkerPartitionResult: {
+      name: 'WriteTxnMarkersResponseWritableTxnMarkerPartitionResult',
+      versions: [1, 2],
+      fields: [
+        { name: 'partitionIndex', type: 'int32', versions: [0, 32767], default: 0 },
+        { name: 'errorCode', type: 'int16', versions: [0, 32767], default: 0 },
+      ],
+    },
+  },
+};
+
 /** TxnOffsetCommitRequest, versions 0-6. */
 export const TxnOffsetCommitRequestSchema: MessageSchema = {
   name: 'TxnOffsetCommitRequest',
@@ -6226,6 +6328,8 @@ export const messageSchemas: readonly MessageSchema[] = [
   AddOffsetsToTxnResponseSchema,
   EndTxnRequestSchema,
   EndTxnResponseSchema,
+  WriteTxnMarkersRequestSchema,
+  WriteTxnMarkersResponseSchema,
   TxnOffsetCommitRequestSchema,
   TxnOffsetCommitResponseSchema,
   DescribeAclsRequestSchema,

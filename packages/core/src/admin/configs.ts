@@ -1,0 +1,339 @@
+import { InvalidArgumentError } from '../errors/client-errors.js';
+import type { Connection } from '../network/connection.js';
+import { AlterConfigs } from '../protocol/messages/generated/alter-configs.js';
+import { DescribeConfigs } from '../protocol/messages/generated/describe-configs.js';
+import { IncrementalAlterConfigs } from '../protocol/messages/generated/incremental-alter-configs.js';
+import type { AdminCall } from './admin-call.js';
+import type { AdminCallOptions } from './admin-options.js';
+import { type AdminRouter, failure, type Outcomes, settle } from './admin-request.js';
+import type { ItemResult } from './admin-types.js';
+import { type ConfigEntry, configEntry, configPairs } from './config-entry.js';
+
+/**
+ * A kind of resource with configs. Java: `ConfigResource.Type` (`BROKER_LOGGER` is `'brokerLogger'`,
+ * `CLIENT_METRICS` is `'clientMetrics'`).
+ */
+export type ConfigResourceType = 'topic' | 'broker' | 'brokerLogger' | 'group' | 'clientMetrics';
+
+/**
+ * A resource with configs. Java: `ConfigResource`. Names: the topic or group name; for `'broker'` and
+ * `'brokerLogger'` the broker's node id as a string (`'1'`), or `''` for the cluster-wide broker defaults.
+ */
+export interface ConfigResource {
+  /** The kind of resource. */
+  readonly type: ConfigResourceType;
+  /** Its name (see above). */
+  readonly name: string;
+}
+
+/** A resource to describe, optionally only some of its keys. Java: `ConfigResource`. */
+export interface DescribeConfigsResource extends ConfigResource {
+  /** Only these keys (kafka-python's `ConfigResource(configs=...)`). Default: every key. */
+  readonly configNames?: readonly string[];
+}
+
+/** Options of `describeConfigs`. Java: `DescribeConfigsOptions`. */
+export interface DescribeConfigsOptions extends AdminCallOptions {
+  /** Include each key's values from every source (`synonyms`). Java: `includeSynonyms`. Default false. */
+  readonly includeSynonyms?: boolean;
+  /** Include each key's documentation (DescribeConfigs v3+). Java: `includeDocumentation`. Default false. */
+  readonly includeDocumentation?: boolean;
+}
+
+/** The result of `describeConfigs` for one resource. Java: `Config` per `ConfigResource`. */
+export type DescribeConfigsResult = ItemResult<
+  { readonly resource: ConfigResource },
+  { readonly entries: readonly ConfigEntry[] }
+>;
+
+/**
+ * New configs of a resource for `alterConfigs`, which replaces every dynamic config of the resource. Java:
+ * `Map<ConfigResource, Config>` entry.
+ */
+export interface AlterConfigsResource {
+  /** The resource. */
+  readonly resource: ConfigResource;
+  /** Its dynamic configs after the call; keys left out return to their defaults. */
+  readonly configs: Readonly<Record<string, string | null>>;
+}
+
+/** How `incrementalAlterConfigs` changes a key. Java: `AlterConfigOp.OpType`. */
+export type AlterConfigOpType = 'set' | 'delete' | 'append' | 'subtract';
+
+/** One change of `incrementalAlterConfigs`. Java: `AlterConfigOp`. */
+export interface AlterConfigOp {
+  /** The key. */
+  readonly name: string;
+  /** `'set'` a value, `'delete'` it (back to the default), `'append'` to or `'subtract'` from a list. */
+  readonly op: AlterConfigOpType;
+  /** The value (not needed for `'delete'`). */
+  readonly value?: string | null;
+}
+
+/**
+ * Changes to one resource's configs for `incrementalAlterConfigs`. Java: `Map<ConfigResource,
+ * Collection<AlterConfigOp>>` entry.
+ */
+export interface IncrementalAlterConfigsResource {
+  /** The resource. */
+  readonly resource: ConfigResource;
+  /** The changes. */
+  readonly ops: readonly AlterConfigOp[];
+}
+
+/** Options of `alterConfigs` and `incrementalAlterConfigs`. Java: `AlterConfigsOptions`. */
+export interface AlterConfigsOptions extends AdminCallOptions {
+  /** Check the changes without applying them. Java: `validateOnly`. Default false. */
+  readonly validateOnly?: boolean;
+}
+
+/** The result of `alterConfigs` or `incrementalAlterConfigs` for one resource. Java: `AlterConfigsResult.values()`. */
+export type AlterConfigsResult = ItemResult<{ readonly resource: ConfigResource }>;
+
+const RESOURCE_TYPE_CODES: Readonly<Record<ConfigResourceType, number>> = {
+  topic: 2,
+  broker: 4,
+  brokerLogger: 8,
+  clientMetrics: 16,
+  group: 32,
+};
+const OP_CODES: Readonly<Record<AlterConfigOpType, number>> = { set: 0, delete: 1, append: 2, subtract: 3 };
+
+/** `describeConfigs`: values, sources, synonyms and types of the keys of topics, brokers, groups, ... */
+export async function describeConfigs(
+  router: AdminRouter,
+  resources: readonly DescribeConfigsResource[],
+  options: DescribeConfigsOptions = {},
+): Promise<DescribeConfigsResult[]> {
+  const call = router.call('describeConfigs', options);
+  for (const r of resources) checkResource(r, 'describeConfigs');
+  if (resources.length === 0) return [];
+  await router.ready(call);
+  const outcomes = await perTarget(
+    router,
+    call,
+    resources,
+    (r) => r,
+    async (connection, pending) => {
+      const version = router.negotiate(connection, DescribeConfigs, {
+        ...(options.includeDocumentation === true ? { minVersion: 3, feature: 'includeDocumentation' } : {}),
+      });
+      const response = await router.send(
+        call,
+        connection,
+        DescribeConfigs,
+        {
+          resources: pending.map((r) => ({
+            resourceType: RESOURCE_TYPE_CODES[r.type],
+            resourceName: r.name,
+            configurationKeys: r.configNames === undefined ? null : r.configNames,
+          })),
+          includeSynonyms: options.includeSynonyms ?? false,
+          includeDocumentation: options.includeDocumentation ?? false,
+        },
+        version,
+      );
+      const answers: Outcomes<{ entries: ConfigEntry[] }> = new Map();
+      for (const result of response.results) {
+        const key = `${result.resourceType}:${result.resourceName}`;
+        const context = contextOf(result.resourceType, result.resourceName, 'DescribeConfigs');
+        answers.set(
+          key,
+          result.errorCode === 0
+            ? { value: { entries: result.configs.map((c) => configEntry(c)) } }
+            : failure(result.errorCode, result.errorMessage, context, connection),
+        );
+      }
+      return answers;
+    },
+  );
+  return resources.map((r) => settle(outcomes.get(resourceKey(r)), { resource: { type: r.type, name: r.name } }));
+}
+
+/**
+ * `alterConfigs` (deprecated in Java in favour of `incrementalAlterConfigs`): replaces the dynamic configs of each
+ * resource with the given set.
+ */
+export async function alterConfigs(
+  router: AdminRouter,
+  resources: readonly AlterConfigsResource[],
+  options: AlterConfigsOptions = {},
+): Promise<AlterConfigsResult[]> {
+  const call = router.call('alterConfigs', options);
+  const configs = resources.map((r) => {
+    checkResource(r.resource, 'alterConfigs');
+    return configPairs(r.configs, `alterConfigs ${r.resource.type} ${r.resource.name}`);
+  });
+  if (resources.length === 0) return [];
+  const byKey = new Map(resources.map((r, i) => [resourceKey(r.resource), configs[i]!]));
+  await router.ready(call);
+  const outcomes = await perTarget(
+    router,
+    call,
+    resources,
+    (r) => r.resource,
+    async (connection, pending) => {
+      const version = router.negotiate(connection, AlterConfigs);
+      const response = await router.send(
+        call,
+        connection,
+        AlterConfigs,
+        {
+          resources: pending.map((r) => ({
+            resourceType: RESOURCE_TYPE_CODES[r.resource.type],
+            resourceName: r.resource.name,
+            configs: byKey.get(resourceKey(r.resource)) ?? [],
+          })),
+          validateOnly: options.validateOnly ?? false,
+        },
+        version,
+      );
+      return alterAnswers(response.responses, connection, 'AlterConfigs');
+    },
+  );
+  return resources.map((r) => settle(outcomes.get(resourceKey(r.resource)), { resource: r.resource }));
+}
+
+/** `incrementalAlterConfigs`: sets, deletes, appends to or subtracts from single keys (KIP-339). */
+export async function incrementalAlterConfigs(
+  router: AdminRouter,
+  resources: readonly IncrementalAlterConfigsResource[],
+  options: AlterConfigsOptions = {},
+): Promise<AlterConfigsResult[]> {
+  const call = router.call('incrementalAlterConfigs', options);
+  for (const r of resources) {
+    checkResource(r.resource, 'incrementalAlterConfigs');
+    for (const op of r.ops) {
+      if (OP_CODES[op.op] === undefined) {
+        throw new InvalidArgumentError(
+          `incrementalAlterConfigs: unknown op '${String(op.op)}' for ${op.name}: expected set, delete, append or subtract`,
+        );
+      }
+      if (op.op !== 'delete' && (op.value === undefined || op.value === null)) {
+        throw new InvalidArgumentError(`incrementalAlterConfigs: ${op.op} of ${op.name} needs a value`);
+      }
+    }
+  }
+  if (resources.length === 0) return [];
+  await router.ready(call);
+  const outcomes = await perTarget(
+    router,
+    call,
+    resources,
+    (r) => r.resource,
+    async (connection, pending) => {
+      const version = router.negotiate(connection, IncrementalAlterConfigs);
+      const response = await router.send(
+        call,
+        connection,
+        IncrementalAlterConfigs,
+        {
+          resources: pending.map((r) => ({
+            resourceType: RESOURCE_TYPE_CODES[r.resource.type],
+            resourceName: r.resource.name,
+            configs: r.ops.map((op) => ({ name: op.name, configOperation: OP_CODES[op.op], value: op.value ?? null })),
+          })),
+          validateOnly: options.validateOnly ?? false,
+        },
+        version,
+      );
+      return alterAnswers(response.responses, connection, 'IncrementalAlterConfigs');
+    },
+  );
+  return resources.map((r) => settle(outcomes.get(resourceKey(r.resource)), { resource: r.resource }));
+}
+
+/**
+ * Sends config requests where they must go: a broker's (or broker logger's) own configs to that broker, everything
+ * else (topics, groups, client metrics, cluster-wide broker defaults) together to any broker. Java does the same
+ * (`KafkaAdminClient.describeConfigs` / `incrementalAlterConfigs`).
+ */
+function perTarget<I, R>(
+  router: AdminRouter,
+  call: AdminCall,
+  items: readonly I[],
+  resourceOf: (item: I) => ConfigResource,
+  send: (connection: Connection, items: I[]) => Promise<Outcomes<R>>,
+): Promise<Outcomes<R>> {
+  return router.retryItems(
+    call,
+    items,
+    (item) => resourceKey(resourceOf(item)),
+    async (pending) => {
+      const byTarget = new Map<number | 'any', I[]>();
+      for (const item of pending) {
+        const target = brokerOf(resourceOf(item)) ?? 'any';
+        const list = byTarget.get(target) ?? [];
+        list.push(item);
+        byTarget.set(target, list);
+      }
+      const outcomes: Outcomes<R> = new Map();
+      await Promise.all(
+        [...byTarget].map(async ([target, group]) => {
+          const connection = target === 'any' ? await router.anyBroker(call) : await router.broker(call, target);
+          for (const [key, outcome] of await send(connection, group)) outcomes.set(key, outcome);
+        }),
+      );
+      return outcomes;
+    },
+  );
+}
+
+function alterAnswers(
+  responses: ReadonlyArray<{
+    errorCode: number;
+    errorMessage: string | null;
+    resourceType: number;
+    resourceName: string;
+  }>,
+  connection: Connection,
+  api: string,
+): Outcomes<null> {
+  const answers: Outcomes<null> = new Map();
+  for (const r of responses) {
+    answers.set(
+      `${r.resourceType}:${r.resourceName}`,
+      r.errorCode === 0
+        ? { value: null }
+        : failure(r.errorCode, r.errorMessage, contextOf(r.resourceType, r.resourceName, api), connection),
+    );
+  }
+  return answers;
+}
+
+function resourceKey(resource: ConfigResource): string {
+  return `${RESOURCE_TYPE_CODES[resource.type]}:${resource.name}`;
+}
+
+/** The node id a broker resource names, or undefined (any broker answers). */
+function brokerOf(resource: ConfigResource): number | undefined {
+  if (resource.type !== 'broker' && resource.type !== 'brokerLogger') return undefined;
+  if (resource.name === '') return undefined;
+  return Number(resource.name);
+}
+
+function contextOf(type: number, name: string, api: string) {
+  return type === RESOURCE_TYPE_CODES.topic
+    ? { topic: name, api }
+    : type === RESOURCE_TYPE_CODES.group
+      ? { groupId: name, api }
+      : type === RESOURCE_TYPE_CODES.broker || type === RESOURCE_TYPE_CODES.brokerLogger
+        ? { broker: name, api }
+        : { api };
+}
+
+function checkResource(resource: ConfigResource, method: string): void {
+  if (resource === null || typeof resource !== 'object' || RESOURCE_TYPE_CODES[resource.type] === undefined) {
+    throw new InvalidArgumentError(
+      `${method}: a resource is { type, name } with type one of ${Object.keys(RESOURCE_TYPE_CODES).join(', ')}`,
+    );
+  }
+  if (typeof resource.name !== 'string') throw new InvalidArgumentError(`${method}: resource names are strings`);
+  if ((resource.type === 'broker' || resource.type === 'brokerLogger') && resource.name !== '') {
+    if (!/^\d+$/.test(resource.name)) {
+      throw new InvalidArgumentError(
+        `${method}: a ${resource.type} resource is named by the broker's node id ('1'), or '' for the cluster defaults`,
+      );
+    }
+  }
+}
