@@ -6,7 +6,6 @@
 export class LatencyHistogram {
   private readonly counts: Uint32Array;
   private readonly ceilingMs: number;
-  private above = 0;
   /** Latencies recorded. */
   count = 0;
   /** Sum of the latencies, for the mean. */
@@ -22,8 +21,8 @@ export class LatencyHistogram {
   /** Records a latency in milliseconds (negative values, from clock steps, count as 0). */
   record(ms: number): void {
     const value = ms < 0 ? 0 : Math.round(ms);
-    if (value > this.ceilingMs) this.above++;
-    else this.counts[value]!++;
+    // Values above the ceiling are only counted: percentiles that fall there report the max.
+    if (value <= this.ceilingMs) this.counts[value]!++;
     this.count++;
     this.sum += value;
     if (value > this.max) this.max = value;

@@ -58,7 +58,9 @@ async function main(): Promise<void> {
     console.log('Starting a local Apache Kafka broker with the harness (the first run downloads it)...');
     cluster = await startKafka({ nodes: 1 });
     brokers = cluster.bootstrap;
-    console.log(`Kafka ${cluster.version} is up at ${brokers} (broker pid ${cluster.nodes.map((n) => n.pid).join(',')})`);
+    console.log(
+      `Kafka ${cluster.version} is up at ${brokers} (broker pid ${cluster.nodes.map((n) => n.pid).join(',')})`,
+    );
   } else {
     console.log(`Using the cluster at ${brokers} (KAFKA_BROKERS)`);
   }
@@ -66,7 +68,9 @@ async function main(): Promise<void> {
     if (interrupt.signal.aborted) return;
     const target = args.count === undefined ? 'until Ctrl-C' : `${args.count.toLocaleString('en-US')} records`;
     const pace = args.rate === 0 ? 'as fast as it goes' : `${args.rate.toLocaleString('en-US')} records/s`;
-    console.log(`Orders -> Rx pipeline (fromConsumer, sendTo, commitOffsets) -> invoices -> for await: ${target}, ${pace}\n`);
+    console.log(
+      `Orders -> Rx pipeline (fromConsumer, sendTo, commitOffsets) -> invoices -> for await: ${target}, ${pace}\n`,
+    );
     const title = `Vltava demo · ${brokers}`;
     const sink = process.stdout.isTTY ? terminalSink(process.stdout, title) : lineSink(process.stdout);
     const summary = await runDemo({ brokers, count: args.count, rate: args.rate, signal: interrupt.signal, sink });

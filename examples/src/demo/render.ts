@@ -122,6 +122,8 @@ export function summaryLines(summary: {
     `  ${formatCount(perSecond)} records/s end to end on average`,
     `  end-to-end latency p50 ${ms(l.p50)} · p95 ${ms(l.p95)} · p99 ${ms(l.p99)} · max ${ms(l.max)}`,
     `  consumer lag at the end: pipeline ${formatCount(summary.pipelineLag)}, reader ${formatCount(summary.readerLag)}` +
-      (summary.committedLag === undefined ? '' : `; uncommitted by the pipeline group ${formatCount(summary.committedLag)}`),
+      (summary.committedLag === undefined
+        ? ''
+        : `; uncommitted by the pipeline group ${formatCount(summary.committedLag)}`),
   ];
 }

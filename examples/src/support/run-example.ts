@@ -19,7 +19,10 @@ export function uniqueName(prefix: string): string {
  * against `KAFKA_BROKERS` when set, otherwise against a single local broker started with the harness, stopped
  * when `main` is done.
  */
-export async function runExample(moduleUrl: string, main: (brokers: string, log: Log) => Promise<unknown>): Promise<void> {
+export async function runExample(
+  moduleUrl: string,
+  main: (brokers: string, log: Log) => Promise<unknown>,
+): Promise<void> {
   const entry = process.argv[1];
   if (entry === undefined || realpathSync(entry) !== realpathSync(fileURLToPath(moduleUrl))) return;
   const external = process.env.KAFKA_BROKERS;
