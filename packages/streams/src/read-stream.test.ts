@@ -139,6 +139,18 @@ describe('createReadStream', () => {
     await expect(pipeline(stream, createCommitStream(failing))).rejects.toThrow('bad read');
   });
 
+  it('keeps no per-record state without a committer, and refuses a committer made after reading started', async () => {
+    const consumer = new FakeConsumer();
+    consumer.add('t', 0, 10);
+    const stream = createReadStream(consumer);
+    const got: FakeRecord[] = [];
+    stream.on('data', (record: FakeRecord) => got.push(record));
+    await until(() => got.length === 10, 'ten records');
+    expect(stream.inFlight).toBe(0);
+    expect(() => createCommitStream(consumer)).toThrow(InvalidArgumentError);
+    stream.destroy();
+  });
+
   it('rejects a maxRecords that is not a positive integer', () => {
     expect(() => createReadStream(new FakeConsumer(), { maxRecords: 0 })).toThrow(InvalidArgumentError);
     expect(() => createReadStream(new FakeConsumer(), { maxRecords: 1.5 })).toThrow(InvalidArgumentError);

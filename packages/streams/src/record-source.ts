@@ -118,7 +118,7 @@ export class RecordSource<K, V> {
 
   private deliver(record: ConsumerRecord<K, V>): void {
     this.delivered++;
-    this.session.tracker.delivered(record.topic, record.partition, record.offset, record.leaderEpoch);
+    this.session.delivered(record.topic, record.partition, record.offset, record.leaderEpoch);
     if (record.partition !== this.lastPartition || record.topic !== this.lastTopic) {
       this.lastTopic = record.topic;
       this.lastPartition = record.partition;

@@ -1,4 +1,10 @@
-import { ClientClosedError, isKafkaError, type KafkaError, type TopicPartitionOffset } from '@vltava/core';
+import {
+  ClientClosedError,
+  InvalidArgumentError,
+  isKafkaError,
+  type KafkaError,
+  type TopicPartitionOffset,
+} from '@vltava/core';
 import { OffsetTracker } from './offset-tracker.js';
 import type { PartitionProgress } from './partition-progress.js';
 import type { StreamConsumer } from './stream-consumer.js';
@@ -39,6 +45,8 @@ export class StreamSession {
   private readonly unacknowledged = new Set<PartitionProgress>();
   private acknowledging = false;
   private committers = 0;
+  /** True once a record was handed out with no committer attached. */
+  private untracked = false;
   private committing: Promise<KafkaError | undefined> = Promise.resolve(undefined);
   private closing: Promise<void> | undefined;
 
@@ -57,9 +65,29 @@ export class StreamSession {
     this.closeConsumer = closeConsumer;
   }
 
-  /** A committer starts receiving processed records. */
+  /**
+   * A committer starts receiving processed records.
+   *
+   * @throws InvalidArgumentError when the read stream already handed out records without a committer: those were
+   *   not tracked, and committing past them could skip records still in flight.
+   */
   attachCommitter(): void {
+    if (this.untracked) {
+      throw new InvalidArgumentError(
+        'A committer was created after the read stream of the same consumer started reading: create it before ' +
+          'reading starts (stream.pipeline creates every stream first), so that every record read is tracked',
+      );
+    }
     this.committers++;
+  }
+
+  /**
+   * Registers a record handed to the pipeline. Tracked only while a committer is attached: a read stream without
+   * one (read with `for await`) keeps no per-record state.
+   */
+  delivered(topic: string, partition: number, offset: bigint, leaderEpoch: number | undefined): void {
+    if (this.committers > 0) this.tracker.delivered(topic, partition, offset, leaderEpoch);
+    else this.untracked = true;
   }
 
   /**
