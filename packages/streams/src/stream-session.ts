@@ -96,7 +96,6 @@ export class StreamSession {
    * the same turn of the event loop.
    */
   acknowledge(progress: PartitionProgress): void {
-    if (this.closing !== undefined) return;
     this.unacknowledged.add(progress);
     if (!this.acknowledging) {
       this.acknowledging = true;
@@ -181,6 +180,8 @@ export class StreamSession {
       // A failure is kept in lastCommitError; the consumer's own close commits the acknowledged offsets again
       // (with auto-commit).
       await this.commitProcessed();
+      // Records that reached the committer meanwhile (the rest of a batch being written when an abort came).
+      this.flushAcknowledgements();
       if (this.closeConsumer) await this.consumer.close();
       sessions.delete(this.consumer);
     })();

@@ -1,4 +1,4 @@
-import { Consumer, type ConsumerOptions, type TopicPartition } from '@vltava/core';
+import { Consumer, type ConsumerOptions, type ConsumerRecord, deserializers, type TopicPartition } from '@vltava/core';
 // Test data goes in with the core's minimal test producer until the producer lands on main.
 import { TestProducer } from '../../../core/test/consumer/support/test-producer.js';
 
@@ -36,8 +36,8 @@ export class TestData {
     this.producer = new TestProducer(brokers);
   }
 
-  createTopic(topic: string, partitions: number): Promise<void> {
-    return this.producer.createTopic(topic, partitions);
+  createTopic(topic: string, partitions: number, configs: Record<string, string> = {}): Promise<void> {
+    return this.producer.createTopic(topic, partitions, { configs });
   }
 
   /** Writes `count` records to each partition: values `p<partition>-<i>`. */
@@ -74,6 +74,54 @@ export async function committedOffsets(
   try {
     const committed = await consumer.committed(partitions);
     return committed.map((c) => c.offset ?? -1n);
+  } finally {
+    await consumer.close();
+  }
+}
+
+/**
+ * Reads a whole topic from the beginning with a fresh consumer (no group) up to its end offsets at the time of the
+ * call; values as strings.
+ */
+export async function readAll(
+  brokers: string,
+  topic: string,
+): Promise<Array<ConsumerRecord<string | null, string | null>>> {
+  const consumer = new Consumer({
+    brokers,
+    autoOffsetReset: 'earliest',
+    logLevel: 'error',
+    keyDeserializer: deserializers.string,
+    valueDeserializer: deserializers.string,
+  });
+  try {
+    const partitions = (await consumer.partitionsForTopic(topic)).map((p) => ({ topic, partition: p.partition }));
+    consumer.assign(partitions);
+    const ends = await consumer.endOffsets(partitions);
+    const records: Array<ConsumerRecord<string | null, string | null>> = [];
+    const reached = async () => {
+      for (const end of ends) if ((await consumer.position(end)) < end.offset) return false;
+      return true;
+    };
+    if (await reached()) return records;
+    for await (const batch of consumer.batches({ signal: AbortSignal.timeout(60_000) })) {
+      records.push(...batch);
+      if (await reached()) break;
+    }
+    if (!(await reached())) throw new Error(`could not read ${topic} to its end within 60 s`);
+    return records;
+  } finally {
+    await consumer.close();
+  }
+}
+
+/** Sum of the end offsets of a topic's partitions (records written, on a topic never compacted or truncated). */
+export async function endOffsetTotal(brokers: string, topic: string): Promise<bigint> {
+  const consumer = new Consumer({ brokers, logLevel: 'error' });
+  try {
+    const partitions = (await consumer.partitionsForTopic(topic)).map((p) => ({ topic, partition: p.partition }));
+    const ends = await consumer.endOffsets(partitions);
+    return ends.reduce((sum, e) => sum + e.offset, 0n);
   } finally {
     await consumer.close();
   }
