@@ -18,6 +18,8 @@ export * from './errors/index.js';
 export type { OAuthBearerToken, OAuthBearerTokenProvider } from './network/sasl/oauthbearer.js';
 export type { SaslExchangeContext, SaslMechanism } from './network/sasl/sasl-mechanism.js';
 export type { SaslOptions } from './network/sasl/sasl-options.js';
+// The producer: Producer, serializers, partitioners, transactions, metrics.
+export * from './producer/index.js';
 // Record-level types shared by producer and consumer.
 export { CodecUnavailableError } from './protocol/records/compression/codec-unavailable-error.js';
 export { COMPRESSION_TYPES, type CompressionType } from './protocol/records/compression/compression-type.js';

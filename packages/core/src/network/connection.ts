@@ -143,6 +143,7 @@ export class Connection {
   private authenticating = false;
   private reauthTimer: NodeJS.Timeout | undefined;
   private brokerVersions: ReadonlyMap<number, VersionRange> = new Map();
+  private features: ReadonlyMap<string, number> = new Map();
   private authenticationCount = 0;
   private readonly clientIdBytes: Buffer;
 
@@ -188,6 +189,14 @@ export class Connection {
   /** The broker's supported versions per API key, as ApiVersions reported them. */
   get apiVersions(): ReadonlyMap<number, VersionRange> {
     return this.brokerVersions;
+  }
+
+  /**
+   * Cluster-wide finalized feature levels (`transaction.version`, `metadata.version`, ...) by name, as ApiVersions
+   * v3+ reported them (their max version level); empty when the broker reported none.
+   */
+  get finalizedFeatures(): ReadonlyMap<string, number> {
+    return this.features;
   }
 
   /**
@@ -368,6 +377,7 @@ export class Connection {
       throw createBrokerError(response.errorCode, { broker: this.label, api: 'ApiVersions' });
     }
     this.brokerVersions = toVersionMap(response);
+    this.features = toFeatureMap(response);
   }
 
   private async authenticate(mechanism: SaslMechanism): Promise<void> {
@@ -721,6 +731,13 @@ const API_VERSIONS_WITH_DOWNGRADE: ApiDefinition<ApiVersionsRequest, ApiVersions
 function toVersionMap(response: ApiVersionsResponse): Map<number, VersionRange> {
   const map = new Map<number, VersionRange>();
   for (const key of response.apiKeys) map.set(key.apiKey, { minVersion: key.minVersion, maxVersion: key.maxVersion });
+  return map;
+}
+
+function toFeatureMap(response: ApiVersionsResponse): Map<string, number> {
+  const map = new Map<string, number>();
+  if (response.finalizedFeaturesEpoch < 0n) return map;
+  for (const feature of response.finalizedFeatures) map.set(feature.name, feature.maxVersionLevel);
   return map;
 }
 
