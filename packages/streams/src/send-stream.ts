@@ -143,10 +143,6 @@ export class ProducerDuplex<T = unknown, K = unknown, V = unknown> extends Duple
         (failure: unknown) => callback(error ?? (failure as Error)),
       );
   }
-
-  override [Symbol.asyncIterator](): AsyncIterableIterator<SendResult<T>> {
-    return super[Symbol.asyncIterator]();
-  }
 }
 
 /**

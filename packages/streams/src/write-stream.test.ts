@@ -82,9 +82,13 @@ describe('createWriteStream', () => {
     producer.autoAck = false;
     const stream = createWriteStream(producer, { topic: 'out' });
     const outcomes: string[] = [];
-    stream.write({ value: 'in flight' }, (e) => outcomes.push(e ? (e as { code: string }).code : 'acknowledged'));
+    stream.write({ value: 'in flight' }, (e) =>
+      outcomes.push(e ? (e as unknown as { code: string }).code : 'acknowledged'),
+    );
     await tick();
-    stream.write({ value: 'buffered' }, (e) => outcomes.push(e ? (e as { code: string }).code : 'acknowledged'));
+    stream.write({ value: 'buffered' }, (e) =>
+      outcomes.push(e ? (e as unknown as { code: string }).code : 'acknowledged'),
+    );
     const closed = new Promise((resolve) => stream.on('close', resolve));
     stream.destroy();
     await tick();

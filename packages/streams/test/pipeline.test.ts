@@ -46,7 +46,7 @@ describe('consumer -> transform -> producer -> committer, against the broker', (
   afterAll(async () => {
     await closeAll(opened);
     await Promise.all(producers.map((p) => p.close()));
-    data.close();
+    await data.close();
   });
 
   it('moves 100,000 records through an async transform into a topic, committing every source offset', async () => {

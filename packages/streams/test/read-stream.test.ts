@@ -50,7 +50,7 @@ describe('createReadStream and createCommitStream against the broker', () => {
   });
   afterAll(async () => {
     await closeAll(opened);
-    data.close();
+    await data.close();
   });
 
   it('moves every record through an async transform to the committer, commits the end, and closes the consumer', async () => {

@@ -20,7 +20,7 @@ describe('Web Streams against the broker', () => {
   });
   afterAll(async () => {
     await closeAll(opened);
-    data.close();
+    await data.close();
   });
 
   it('pipes every record through a TransformStream into the committer, which commits the end and closes the consumer', async () => {

@@ -26,7 +26,7 @@ describe('write streams against the broker', () => {
   afterAll(async () => {
     await closeAll(opened);
     await Promise.all(producers.map((p) => p.close()));
-    data.close();
+    await data.close();
   });
 
   it('calls a write back once the record is in the log, and finishes after every record is acknowledged', async () => {

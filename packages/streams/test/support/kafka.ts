@@ -1,6 +1,13 @@
-import { Consumer, type ConsumerOptions, type ConsumerRecord, deserializers, type TopicPartition } from '@vltava/core';
-// Test data goes in with the core's minimal test producer until the producer lands on main.
-import { TestProducer } from '../../../core/test/consumer/support/test-producer.js';
+import {
+  Admin,
+  Consumer,
+  type ConsumerOptions,
+  type ConsumerRecord,
+  deserializers,
+  Producer,
+  type ProducerRecord,
+  type TopicPartition,
+} from '@vltava/core';
 
 /** Waits until `predicate` holds, checking every few milliseconds, or fails after `timeoutMs` naming `what`. */
 export async function waitFor(
@@ -28,39 +35,52 @@ export async function holdsFor(ms: number, check: () => void): Promise<void> {
   check();
 }
 
-/** Writes test data: topics and records `prefix-<i>` with keys `k-<i>`. */
+/** Writes test data through the public clients: topics (`Admin`) and records (`Producer`). */
 export class TestData {
-  private readonly producer: TestProducer;
+  private readonly brokers: string;
+  private readonly producer: Producer<string, string | Buffer>;
 
   constructor(brokers: string) {
-    this.producer = new TestProducer(brokers);
+    this.brokers = brokers;
+    this.producer = new Producer<string, string | Buffer>({ brokers, logLevel: 'error', lingerMs: 5 });
   }
 
-  createTopic(topic: string, partitions: number, configs: Record<string, string> = {}): Promise<void> {
-    return this.producer.createTopic(topic, partitions, { configs });
-  }
-
-  /** Writes `count` records to each partition: values `p<partition>-<i>`. */
-  async fill(topic: string, partitions: number, count: number): Promise<void> {
-    for (let p = 0; p < partitions; p++) await this.producer.sendMany(topic, p, count, `p${p}`, 1000);
-  }
-
-  /** Writes `count` records with the same value to each partition, in batches of 200. */
-  async fillValues(topic: string, partitions: number, count: number, value: Buffer): Promise<void> {
-    for (let p = 0; p < partitions; p++) {
-      for (let start = 0; start < count; start += 200) {
-        const n = Math.min(200, count - start);
-        await this.producer.send(
-          topic,
-          p,
-          Array.from({ length: n }, () => ({ value })),
-        );
-      }
+  /** Creates a topic and waits until every broker knows it. */
+  async createTopic(topic: string, partitions: number, configs: Record<string, string> = {}): Promise<void> {
+    const admin = new Admin({ brokers: this.brokers, logLevel: 'error' });
+    try {
+      const [result] = await admin.createTopics([{ topic, numPartitions: partitions, configs }], {
+        waitForMetadata: true,
+      });
+      if (result?.error !== undefined) throw result.error;
+    } finally {
+      await admin.close();
     }
   }
 
-  close(): void {
-    this.producer.close();
+  /** Writes `count` records to each partition: values `p<partition>-<i>`, keys `k-<i>`. */
+  async fill(topic: string, partitions: number, count: number): Promise<void> {
+    for (let p = 0; p < partitions; p++) {
+      await this.send(
+        Array.from({ length: count }, (_, i) => ({ topic, partition: p, key: `k-${i}`, value: `p${p}-${i}` })),
+      );
+    }
+  }
+
+  /** Writes `count` records with the same value to each partition. */
+  async fillValues(topic: string, partitions: number, count: number, value: Buffer): Promise<void> {
+    for (let p = 0; p < partitions; p++) {
+      await this.send(Array.from({ length: count }, () => ({ topic, partition: p, value })));
+    }
+  }
+
+  private async send(records: ReadonlyArray<ProducerRecord<string, string | Buffer>>): Promise<void> {
+    const result = await this.producer.sendBatch(records);
+    if (result.firstError !== undefined) throw result.firstError;
+  }
+
+  close(): Promise<void> {
+    return this.producer.close();
   }
 }
 
