@@ -34,6 +34,11 @@ class Member {
       autoOffsetReset: 'earliest',
       // Incremental rebalancing: only the partitions that move are revoked, the others keep being read.
       partitionAssignors: ['cooperative-sticky'],
+      // Members learn of a rebalance at their next heartbeat: every second here (default 3 s) for a brisk example.
+      heartbeatIntervalMs: 1000,
+      // An automatic commit racing a rebalance is refused (its generation is over) and logged as a warning; the
+      // offsets are committed before the partitions move anyway. Errors only, for a tidy output.
+      logLevel: 'error',
       keyDeserializer: deserializers.string,
       valueDeserializer: deserializers.string,
     });

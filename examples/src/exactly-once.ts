@@ -44,11 +44,11 @@ export async function main(brokers: string, log: Log, count = 2000): Promise<Exa
   const producer = new Producer<string, string>({ brokers, transactionalId: uniqueName('ledger-writer-tx') });
   await producer.initTransactions();
 
-  // Aborted work is never seen by read_committed readers.
+  // Aborted work is never seen by read_committed readers, even once written to the log.
   producer.beginTransaction();
-  producer.send({ topic: output, key: 'junk', value: 'never visible' }, () => undefined);
+  await producer.send({ topic: output, key: 'junk', value: 'never visible' });
   await producer.abortTransaction();
-  log('aborted a transaction holding one record');
+  log('aborted a transaction holding one record (written, then aborted)');
 
   // Offsets go with the output in each transaction: the consumer does not commit by itself.
   const consumer = new Consumer({

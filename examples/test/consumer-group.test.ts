@@ -1,8 +1,9 @@
-import { describe, expect, inject, it } from 'vitest';
+import { kafkaBrokers } from '@vltava/kafka-harness/vitest';
+import { describe, expect, it } from 'vitest';
 import { main } from '../src/consumer-group.js';
 import { groupOffsets, logLines } from './support.js';
 
-const brokers = inject('kafkaBootstrap');
+const brokers = kafkaBrokers().join(',');
 const ALL = [0, 1, 2, 3, 4, 5];
 
 describe('examples/consumer-group', () => {

@@ -1,11 +1,12 @@
 import { spawn } from 'node:child_process';
 import { fileURLToPath } from 'node:url';
-import { describe, expect, inject, it } from 'vitest';
+import { kafkaBrokers } from '@vltava/kafka-harness/vitest';
+import { describe, expect, it } from 'vitest';
 import { runDemo } from '../src/demo/demo.js';
 import type { DemoFrame } from '../src/demo/demo-stats.js';
 import { lineSink } from '../src/demo/render.js';
 
-const brokers = inject('kafkaBootstrap');
+const brokers = kafkaBrokers().join(',');
 const ROOT = fileURLToPath(new URL('../..', import.meta.url));
 
 /** True while a process with this pid exists. */

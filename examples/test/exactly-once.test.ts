@@ -1,8 +1,9 @@
-import { describe, expect, inject, it } from 'vitest';
+import { kafkaBrokers } from '@vltava/kafka-harness/vitest';
+import { describe, expect, it } from 'vitest';
 import { main } from '../src/exactly-once.js';
 import { groupOffsets, logLines, readTopic } from './support.js';
 
-const brokers = inject('kafkaBootstrap');
+const brokers = kafkaBrokers().join(',');
 
 describe('examples/exactly-once', () => {
   it('writes each input record once in committed transactions, with the input offsets; aborted records stay invisible', async () => {

@@ -1,8 +1,9 @@
-import { describe, expect, inject, it } from 'vitest';
+import { kafkaBrokers } from '@vltava/kafka-harness/vitest';
+import { describe, expect, it } from 'vitest';
 import { main } from '../src/ix-operators.js';
 import { groupOffsets, logLines } from './support.js';
 
-const brokers = inject('kafkaBootstrap');
+const brokers = kafkaBrokers().join(',');
 
 describe('examples/ix-operators', () => {
   it('aggregates page views through IxJS operators and commits what the loop acknowledged', async () => {

@@ -1,8 +1,9 @@
-import { describe, expect, inject, it } from 'vitest';
+import { kafkaBrokers } from '@vltava/kafka-harness/vitest';
+import { describe, expect, it } from 'vitest';
 import { main } from '../src/quickstart.js';
 import { groupOffsets, logLines, readTopic } from './support.js';
 
-const brokers = inject('kafkaBootstrap');
+const brokers = kafkaBrokers().join(',');
 
 describe('examples/quickstart', () => {
   it('creates a topic, sends ten records, reads them back in a group and commits them', async () => {

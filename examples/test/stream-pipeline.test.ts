@@ -1,8 +1,9 @@
-import { describe, expect, inject, it } from 'vitest';
+import { kafkaBrokers } from '@vltava/kafka-harness/vitest';
+import { describe, expect, it } from 'vitest';
 import { main } from '../src/stream-pipeline.js';
 import { groupOffsets, logLines, readTopic } from './support.js';
 
-const brokers = inject('kafkaBootstrap');
+const brokers = kafkaBrokers().join(',');
 
 describe('examples/stream-pipeline', () => {
   it('invoices every order through stream.pipeline and commits the orders once their invoices are written', async () => {
