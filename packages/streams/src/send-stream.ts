@@ -3,6 +3,7 @@ import type { KafkaError, RecordMetadata } from '@vltava/core';
 import { type BatchOutcome, BatchSender } from './batch-sender.js';
 import type { RecordTarget } from './record-target.js';
 import type { StreamProducer } from './stream-producer.js';
+import { gatherTick, type WriteCallback } from './tick-gathering.js';
 import { DEFAULT_WRITE_HIGH_WATER_MARK, type WriteStreamOptions } from './write-stream.js';
 
 /**
@@ -54,6 +55,14 @@ export class ProducerDuplex<T = unknown, K = unknown, V = unknown> extends Duple
   /** The first delivery error, once a record failed. */
   get deliveryError(): KafkaError | undefined {
     return this.failure;
+  }
+
+  /** Writes a chunk; the writes of one turn of the event loop go out as one batch (see `ProducerWritable.write`). */
+  override write(chunk: unknown, callback?: WriteCallback): boolean;
+  override write(chunk: unknown, encoding: BufferEncoding, callback?: WriteCallback): boolean;
+  override write(chunk: unknown, encoding?: BufferEncoding | WriteCallback, callback?: WriteCallback): boolean {
+    gatherTick(this);
+    return super.write(chunk, encoding as BufferEncoding, callback);
   }
 
   override _write(chunk: T, _encoding: BufferEncoding, callback: (error?: Error | null) => void): void {

@@ -8,20 +8,23 @@ import { createWriteStream } from './write-stream.js';
 const tick = () => new Promise((resolve) => setImmediate(resolve));
 
 describe('createWriteStream', () => {
-  it('calls back only once the broker acknowledged, batching what was buffered meanwhile', async () => {
+  it('calls back only once the broker acknowledged, batching the writes of a tick and those buffered meanwhile', async () => {
     const producer = new FakeProducer();
     producer.autoAck = false;
     const stream = createWriteStream(producer, { topic: 'out' });
     const acked: number[] = [];
-    for (let i = 0; i < 5; i++) stream.write({ key: `k${i}`, value: `v${i}` }, () => acked.push(i));
+    for (let i = 0; i < 3; i++) stream.write({ key: `k${i}`, value: `v${i}` }, () => acked.push(i));
     await tick();
-    expect(producer.batchSizes).toEqual([1]); // the first write went out alone; the rest wait for it
+    expect(producer.batchSizes).toEqual([3]); // one batch for the writes of one tick
+    for (let i = 3; i < 5; i++) stream.write({ key: `k${i}`, value: `v${i}` }, () => acked.push(i));
+    await tick();
+    expect(producer.batchSizes).toEqual([3]); // the others wait for the batch in flight
     expect(acked).toEqual([]);
     producer.ackAll();
     await tick();
     await tick();
-    expect(acked).toEqual([0]);
-    expect(producer.batchSizes).toEqual([1, 4]);
+    expect(acked).toEqual([0, 1, 2]);
+    expect(producer.batchSizes).toEqual([3, 2]);
     producer.ackAll();
     await tick();
     await tick();
@@ -54,12 +57,13 @@ describe('createWriteStream', () => {
     expect(producer.written).toHaveLength(4);
   });
 
-  it('fails the stream with the first typed delivery error; nothing is reported as written that was not', async () => {
+  it('fails the stream with the first typed delivery error: the callbacks of the failed batch get it', async () => {
     const producer = new FakeProducer();
     producer.failWith = (r) => (r.value === 'big' ? new RecordTooLargeError('too large', { topic: 'out' }) : undefined);
     const errors: unknown[] = [];
     const stream = createWriteStream(producer, { topic: 'out' });
     stream.write({ value: 'a' }, (e) => errors.push(e ?? 'ok'));
+    await tick(); // 'a' goes out in a batch of its own
     stream.write({ value: 'big' }, (e) => errors.push(e ?? 'ok'));
     stream.write({ value: 'c' }, (e) => errors.push(e ?? 'ok'));
     await expect(new Promise((_, reject) => stream.on('error', reject))).rejects.toThrow(RecordTooLargeError);

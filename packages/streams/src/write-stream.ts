@@ -3,6 +3,7 @@ import type { KafkaError } from '@vltava/core';
 import { type BatchOutcome, BatchSender } from './batch-sender.js';
 import type { RecordTarget } from './record-target.js';
 import type { StreamProducer } from './stream-producer.js';
+import { gatherTick, type WriteCallback } from './tick-gathering.js';
 
 /** Default high-water mark of the write and send streams, in chunks. */
 export const DEFAULT_WRITE_HIGH_WATER_MARK = 4096;
@@ -45,6 +46,17 @@ export class ProducerWritable<T = unknown, K = unknown, V = unknown> extends Wri
   /** The first delivery error, once a record failed. */
   get deliveryError(): KafkaError | undefined {
     return this.failure;
+  }
+
+  /**
+   * Writes a chunk. The writes of one turn of the event loop are gathered into one batch (the stream corks itself
+   * until the next tick), so that the first write after a pause does not go out alone.
+   */
+  override write(chunk: unknown, callback?: WriteCallback): boolean;
+  override write(chunk: unknown, encoding: BufferEncoding, callback?: WriteCallback): boolean;
+  override write(chunk: unknown, encoding?: BufferEncoding | WriteCallback, callback?: WriteCallback): boolean {
+    gatherTick(this);
+    return super.write(chunk, encoding as BufferEncoding, callback);
   }
 
   override _write(chunk: T, _encoding: BufferEncoding, callback: (error?: Error | null) => void): void {
