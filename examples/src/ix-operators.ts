@@ -72,17 +72,22 @@ export async function main(brokers: string, log: Log, count = 2000): Promise<IxO
     map((record) => ({ record, page: record.value!.page, ms: record.value!.ms })),
     bufferCountOrTime(200, 250), // windows of up to 200 views, or whatever came within 250 ms
   );
-  for await (const window of windows) {
-    for (const view of window) {
-      views[view.page] = (views[view.page] ?? 0) + 1;
-      slowest[view.page] = Math.max(slowest[view.page] ?? 0, view.ms);
-      // Acknowledging a record acknowledges the earlier ones of its partition (the filtered health checks too).
-      consumer.acknowledge(view.record);
-      acknowledged[view.record.partition] = String(view.record.offset + 1n);
+  try {
+    for await (const window of windows) {
+      for (const view of window) {
+        views[view.page] = (views[view.page] ?? 0) + 1;
+        slowest[view.page] = Math.max(slowest[view.page] ?? 0, view.ms);
+        // Acknowledging a record acknowledges the earlier ones of its partition (the filtered health checks too).
+        consumer.acknowledge(view.record);
+        acknowledged[view.record.partition] = String(view.record.offset + 1n);
+      }
+      seen += window.length;
+      log(`window of ${window.length} views: ${JSON.stringify(views)}`);
+      if (seen >= expected) stop.abort(); // ends the loop; the acknowledged records are committed
     }
-    seen += window.length;
-    log(`window of ${window.length} views: ${JSON.stringify(views)}`);
-    if (seen >= expected) stop.abort(); // ends the loop; the acknowledged records are committed
+  } finally {
+    // `bufferCountOrTime` does not pass `return()` on to its source: the signal ends the consumer's iterator.
+    stop.abort();
   }
   await consumer.close();
   return { topic, groupId, views, slowest, acknowledged };
