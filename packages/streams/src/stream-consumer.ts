@@ -1,4 +1,10 @@
-import type { ConsumerBackpressure, ConsumerRecord, DeliveryMode, TopicPartitionOffset } from '@vltava/core';
+import type {
+  ConsumerBackpressure,
+  ConsumerRecord,
+  DeliveryMode,
+  TopicPartition,
+  TopicPartitionOffset,
+} from '@vltava/core';
 
 /** A batch of records as `consumer.batches()` yields it: records grouped by partition, in offset order. */
 export interface StreamRecordBatch<K, V> {
@@ -21,6 +27,8 @@ export interface StreamConsumer<K = Buffer | null, V = Buffer | null> {
   }): AsyncIterator<StreamRecordBatch<K, V>, undefined>;
   /** Marks a record (and the earlier records of its partition) processed. */
   acknowledge(record: Pick<ConsumerRecord<unknown, unknown>, 'topic' | 'partition' | 'offset' | 'leaderEpoch'>): void;
+  /** The partitions assigned now (by the group or `assign()`); only their offsets are committed. */
+  assignment(): TopicPartition[];
   /** Commits exactly these offsets. */
   commit(offsets: readonly TopicPartitionOffset[]): Promise<void>;
   /** Commits the acknowledged offsets (with auto-commit), leaves the group and closes the connections. */

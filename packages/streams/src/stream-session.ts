@@ -130,7 +130,12 @@ export class StreamSession {
   }
 
   private async commitNow(): Promise<KafkaError | undefined> {
-    const offsets = this.tracker.takeCommittable();
+    const moved = this.tracker.takeCommittable();
+    if (moved.length === 0) return undefined;
+    // Only partitions the consumer owns now: a partition revoked since its records were read may belong to another
+    // member, whose progress a late commit of ours could move back.
+    const owned = new Set(this.consumer.assignment().map((tp) => `${tp.topic}:${tp.partition}`));
+    const offsets = moved.filter((o) => owned.has(`${o.topic}:${o.partition}`));
     if (offsets.length === 0) return undefined;
     try {
       await this.consumer.commit(offsets);

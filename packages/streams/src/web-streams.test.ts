@@ -72,6 +72,7 @@ describe('Web Streams', () => {
 
   it('a chunk without source coordinates errors the committer and ends the session', async () => {
     const consumer = new FakeConsumer();
+    consumer.assigned = [{ topic: 't', partition: 0 }];
     const writer = createWebCommitStream(consumer).getWriter();
     await writer.write(fakeRecord('t', 0, 0));
     await expect(writer.write({ topic: 'out' })).rejects.toThrow(/source coordinates/);

@@ -4,7 +4,7 @@ import { type Consumer, type ConsumerRecord, deserializers, Producer } from '@vl
 import { uniqueName } from '@vltava/kafka-harness/vitest';
 import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
 import { createCommitStream, createReadStream, createSendStream, type SendResult } from '../src/index.js';
-import { closeAll, committedOffsets, readAll, TestData, testConsumer } from './support/kafka.js';
+import { closeAll, committedOffsets, readAll, TestData, testConsumer, waitFor } from './support/kafka.js';
 
 const brokers = inject('kafkaBootstrap');
 const PARTITIONS = 4;
@@ -135,5 +135,68 @@ describe('consumer -> transform -> producer -> committer, against the broker', (
         `${duplicates} duplicates in the output after the restart`,
     );
     expect(duplicates).toBeLessThanOrEqual(inFlightWindow);
+  });
+
+  it('two pipelines in one group share the partitions through rebalances; nothing is lost, the group ends committed', async () => {
+    const topic = uniqueName('rsrc');
+    const target = uniqueName('rdst');
+    await data.createTopic(topic, 4);
+    await data.createTopic(target, 4);
+    await data.fill(topic, 4, 5000);
+    const groupId = uniqueName('g');
+    const reached = new Set<string>();
+    const perRun: number[] = [];
+    const run = () => {
+      const index = perRun.push(0) - 1;
+      const consumer = testConsumer(opened, {
+        brokers,
+        groupId,
+        valueDeserializer: deserializers.string,
+        heartbeatIntervalMs: 500,
+      });
+      consumer.subscribe([topic]);
+      const stop = new AbortController();
+      const slow = new Transform({
+        objectMode: true,
+        highWaterMark: 64,
+        transform(record: Source, _encoding, callback) {
+          // About a millisecond every four records: a few seconds for all, so that the second member joins mid-way.
+          if (record.offset % 4n === 0n) setTimeout(() => callback(null, record), 1);
+          else setImmediate(() => callback(null, record));
+        },
+      });
+      const done = pipeline(
+        createReadStream(consumer, { stopSignal: stop.signal, highWaterMark: 256 }),
+        slow,
+        createSendStream(producer(), (r: Source) => ({ topic: target, key: r.key, value: r.value })),
+        createCommitStream(consumer, {
+          commitIntervalMs: 200,
+          sourceOf: (result: SendResult<Source>) => {
+            reached.add(`${result.source.partition}:${result.source.offset}`);
+            perRun[index]!++;
+            return result.source;
+          },
+        }),
+      );
+      return { stop: () => stop.abort(), done };
+    };
+    const first = run();
+    await waitFor(() => reached.size >= 4000, 'the first pipeline to process 4,000 records', 60_000);
+    const second = run(); // joins the group: the partitions are rebalanced while both run
+    await waitFor(() => reached.size >= 20_000, 'every record processed', 90_000);
+    first.stop();
+    second.stop();
+    await Promise.all([first.done, second.done]);
+    // Both took part: the second member got partitions while records were still coming.
+    expect(perRun[0]).toBeGreaterThan(4000);
+    expect(perRun[1]).toBeGreaterThan(0);
+    const partitions = [0, 1, 2, 3].map((partition) => ({ topic, partition }));
+    expect(await committedOffsets(brokers, groupId, partitions)).toEqual([5000n, 5000n, 5000n, 5000n]);
+    const written = await readAll(brokers, target);
+    expect(new Set(written.map((r) => r.value)).size).toBe(20_000);
+    console.log(
+      `[streams rebalance] 20,000 records through two pipelines (${perRun.join(' + ')} processed), ` +
+        `${written.length - 20_000} duplicates`,
+    );
   });
 });

@@ -169,6 +169,7 @@ describe('createReadStream and createCommitStream against the broker', () => {
         check(record, record.offset + 1n);
         consumer.acknowledge(record);
       },
+      assignment: () => consumer.assignment(),
       commit: (offsets) => {
         commitChecks++;
         for (const o of offsets) check(o, o.offset);

@@ -49,6 +49,8 @@ export class FakeConsumer implements StreamConsumer<string | null, string> {
     this.wakeUp();
   }
 
+  /** Records handed out so far. */
+  readonly handedOut: FakeRecord[] = [];
   /** Sizes of the batches handed out. */
   readonly batchSizes: number[] = [];
 
@@ -75,6 +77,7 @@ export class FakeConsumer implements StreamConsumer<string | null, string> {
           if (ended || this.closed || signal?.aborted === true) return end();
           if (this.queue.length > 0) {
             const taken = this.queue.splice(0, max);
+            this.handedOut.push(...taken);
             this.batchSizes.push(taken.length);
             // Grouped by partition, as the consumer does.
             const byPartition = new Map<string, FakeRecord[]>();
@@ -91,6 +94,15 @@ export class FakeConsumer implements StreamConsumer<string | null, string> {
       },
       return: async () => end(),
     };
+  }
+
+  /** Partitions assigned: every partition records were added for, unless set. */
+  assigned: TopicPartition[] | undefined;
+
+  assignment(): TopicPartition[] {
+    if (this.assigned !== undefined) return this.assigned;
+    const keys = new Set([...this.queue, ...this.handedOut].map((r) => `${r.topic}:${r.partition}`));
+    return [...keys].map((key) => ({ topic: key.split(':')[0]!, partition: Number(key.split(':')[1]) }));
   }
 
   acknowledge(record: { topic: string; partition: number; offset: bigint }): void {
