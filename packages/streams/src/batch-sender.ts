@@ -1,4 +1,5 @@
 import type { KafkaError, ProducerRecord, RecordMetadata } from '@vltava/core';
+import { KnownTopics } from './known-topics.js';
 import { mappingError, type RecordTarget, recordMapper } from './record-target.js';
 import type { StreamProducer } from './stream-producer.js';
 
@@ -22,16 +23,19 @@ const NOTHING: BatchOutcome = {
 };
 
 /**
- * The sending half shared by the write and send streams: maps chunks to records, waits for room in the producer's
- * buffer (backpressure instead of `BufferExhaustedError`), sends them with one `sendBatch` and resolves once every
- * record has its outcome (the broker acknowledged it, or it failed with a typed error).
+ * The sending half shared by the write and send streams: maps chunks to records, loads the metadata of topics not
+ * written to before (see {@link KnownTopics}), waits for room in the producer's buffer (backpressure instead of
+ * `BufferExhaustedError`), sends them with one `sendBatch` and resolves once every record has its outcome (the
+ * broker acknowledged it, or it failed with a typed error).
  */
 export class BatchSender<T, K, V> {
   private readonly producer: StreamProducer<K, V>;
   private readonly map: (chunk: T) => ProducerRecord<K, V> | null | undefined;
+  private readonly topics: KnownTopics;
 
   constructor(producer: StreamProducer<K, V>, target: RecordTarget<T, K, V>) {
     this.producer = producer;
+    this.topics = new KnownTopics(producer as StreamProducer<unknown, unknown>);
     this.map = recordMapper(target);
   }
 
@@ -56,6 +60,8 @@ export class BatchSender<T, K, V> {
       records.push(record);
     }
     if (records.length === 0) return NOTHING;
+    const loading = this.topics.ensure(records);
+    if (loading !== undefined) await loading;
     await this.producer.waitForBuffer();
     const result = await this.producer.sendBatch(records);
     const at = positions;

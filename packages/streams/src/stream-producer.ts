@@ -11,6 +11,8 @@ export interface StreamProducer<K = string | Uint8Array, V = string | Uint8Array
   send(record: ProducerRecord<K, V>, callback: SendCallback): void;
   /** Resolves when the buffer has room for `bytes` and no send waits for memory. Never rejects. */
   waitForBuffer(bytes?: number): Promise<void>;
+  /** The partitions of a topic, loading its metadata if needed. */
+  partitionsFor(topic: string): Promise<readonly unknown[]>;
   /** Sends what is buffered now and resolves once every record sent so far has its outcome. */
   flush(options?: { readonly timeoutMs?: number }): Promise<void>;
   /** Flushes, then closes the producer. */

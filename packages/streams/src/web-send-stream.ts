@@ -1,4 +1,5 @@
 import type { KafkaError, RecordMetadata } from '@vltava/core';
+import { KnownTopics } from './known-topics.js';
 import { mappingError, type RecordTarget, recordMapper } from './record-target.js';
 import type { SendResult, SendStreamOptions } from './send-stream.js';
 import type { StreamProducer } from './stream-producer.js';
@@ -24,6 +25,7 @@ export function createWebSendStream<T, K = unknown, V = unknown>(
   options: SendStreamOptions = {},
 ): TransformStream<T, SendResult<T>> {
   const map = recordMapper(target);
+  const topics = new KnownTopics(producer as StreamProducer<unknown, unknown>);
   const limit = options.highWaterMark ?? DEFAULT_WRITE_HIGH_WATER_MARK;
   const queue: Pending<T>[] = [];
   let draining: Promise<void> | undefined;
@@ -66,6 +68,8 @@ export function createWebSendStream<T, K = unknown, V = unknown>(
         }
         let outcome: Pending<T>['outcome'];
         if (record != null) {
+          const loading = topics.ensure([record]);
+          if (loading !== undefined) await loading;
           await producer.waitForBuffer();
           const r = record;
           outcome = new Promise((resolve) =>

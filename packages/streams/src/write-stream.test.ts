@@ -35,6 +35,16 @@ describe('createWriteStream', () => {
     expect(stream.acknowledged).toBe(5);
   });
 
+  it('loads the metadata of each topic once, before its first batch', async () => {
+    const producer = new FakeProducer();
+    await pipeline(
+      Readable.from([1, 2, 3, 4, 5]),
+      createWriteStream(producer, (n: number) => ({ topic: n % 2 === 0 ? 'even' : 'odd', value: String(n) })),
+    );
+    expect(producer.metadataAsked.sort()).toEqual(['even', 'odd']);
+    expect(producer.written).toHaveLength(5);
+  });
+
   it('maps chunks with a function, skipping chunks mapped to null', async () => {
     const producer = new FakeProducer();
     await pipeline(

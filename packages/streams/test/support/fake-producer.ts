@@ -79,6 +79,14 @@ export class FakeProducer implements StreamProducer<unknown, unknown> {
     this.outcome(record, (o) => callback(o.error, o.metadata));
   }
 
+  /** Topics whose metadata was asked for. */
+  readonly metadataAsked: string[] = [];
+
+  async partitionsFor(topic: string): Promise<readonly unknown[]> {
+    this.metadataAsked.push(topic);
+    return [{ topic, partition: 0 }];
+  }
+
   waitForBuffer(): Promise<void> {
     if (!this.full) return Promise.resolve();
     return new Promise((resolve) => this.bufferWaiters.push(resolve));
