@@ -135,6 +135,9 @@ export async function runDemo(options: DemoOptions): Promise<DemoSummary> {
     autoOffsetReset: 'earliest',
   });
 
+  // Load the topics' metadata before the load starts (records waiting for metadata are bounded by the buffer).
+  await Promise.all([loadProducer.partitionsFor(input), pipelineProducer.partitionsFor(output)]);
+
   // Distinct records seen by the reader (a bitmap when the count is known).
   const seen = count === undefined ? undefined : new Uint8Array(count);
   let finished: () => void = () => undefined;
