@@ -30,7 +30,8 @@ export interface DemoFrame {
 
 /** The counters the demo's three parts update, turned into frames. */
 export class DemoStats {
-  readonly started = Date.now();
+  /** When the load started (the clock of `elapsedMs`). */
+  started = Date.now();
   readonly latency = new LatencyHistogram();
   produced = 0;
   piped = 0;

@@ -146,8 +146,22 @@ export async function runDemo(options: DemoOptions): Promise<DemoSummary> {
   });
   stop.signal.addEventListener('abort', () => finished(), { once: true });
 
+  // Both consumers have their partitions before the load starts, so that the latencies do not include the joins.
+  let readerAssigned = false;
+  let pipelineAssigned = false;
+  const assigned = (set: () => void) => ({
+    onPartitionsAssigned: (partitions: TopicPartition[]) => {
+      if (partitions.length > 0) set();
+    },
+  });
+
   // 1. The `for await` reader of the output topic: counts records and measures the end-to-end latency.
-  reader.subscribe([output]);
+  reader.subscribe(
+    [output],
+    assigned(() => {
+      readerAssigned = true;
+    }),
+  );
   const reading = (async () => {
     for await (const record of reader.records({ signal: stop.signal })) {
       const sentAt = Number(headerValue(record, SENT_AT));
@@ -170,7 +184,13 @@ export async function runDemo(options: DemoOptions): Promise<DemoSummary> {
 
   // 2. The Rx pipeline: orders in, invoices out, offsets committed once the invoices are acknowledged.
   let pipelineError: unknown;
-  const pipeline = fromConsumer(pipelineConsumer, { topics: [input], highWaterMark: 2000 })
+  const pipeline = fromConsumer(pipelineConsumer, {
+    topics: [input],
+    highWaterMark: 2000,
+    listener: assigned(() => {
+      pipelineAssigned = true;
+    }),
+  })
     .pipe(
       sendTo(pipelineProducer, (message) => ({
         topic: output,
@@ -193,7 +213,12 @@ export async function runDemo(options: DemoOptions): Promise<DemoSummary> {
   // 3. The load producer: `rate` records per second, each with its sequence number and send time.
   let sendError: unknown;
   const producing = (async () => {
+    const joinDeadline = Date.now() + 60_000;
+    while (!(readerAssigned && pipelineAssigned) && !stop.signal.aborted && Date.now() < joinDeadline) {
+      await new Promise((resolve) => setTimeout(resolve, 20)); // polls the two flags the listeners set
+    }
     const started = Date.now();
+    stats.started = started;
     let seq = 0;
     while (!stop.signal.aborted && (count === undefined || seq < count)) {
       const due = rate > 0 ? Math.floor(((Date.now() - started) * rate) / 1000) : seq + 1000;
