@@ -277,7 +277,8 @@ export async function runDemo(options: DemoOptions): Promise<DemoSummary> {
   ]);
   let committedLag: bigint | undefined;
   if (!interrupted) committedLag = await measureCommittedLag(brokers, `vltava-demo-pipeline-${id}`, input, partitions);
-  if (!interrupted) await admin.deleteTopics([input, output]).catch(() => undefined);
+  // The demo's topics go (after an interruption within a short bound: a broker the harness started is gone).
+  await admin.deleteTopics([input, output], { timeoutMs }).catch(() => undefined);
   await admin.close();
   options.signal?.removeEventListener('abort', onAbort);
   if (pipelineError !== undefined) throw pipelineError;
