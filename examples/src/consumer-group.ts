@@ -6,7 +6,8 @@
  *
  * (Uses the cluster in KAFKA_BROKERS, or starts a local broker for the run.)
  */
-import { Admin, Consumer, deserializers, Producer, type TopicPartition } from '@vltava/core';
+import { Consumer, deserializers, Producer, type TopicPartition } from '@vltava/core';
+import { createTopics } from './support/create-topics.js';
 import { type Log, runExample, uniqueName } from './support/run-example.js';
 import { until } from './support/until.js';
 
@@ -91,10 +92,7 @@ export interface ConsumerGroupResult {
 export async function main(brokers: string, log: Log, count = 3000): Promise<ConsumerGroupResult> {
   const topic = uniqueName('clicks');
   const groupId = uniqueName('click-counters');
-  const admin = new Admin({ brokers });
-  const [created] = await admin.createTopics([{ topic, numPartitions: PARTITIONS }], { waitForMetadata: true });
-  if (created?.error !== undefined) throw created.error;
-  await admin.close();
+  await createTopics(brokers, [topic], PARTITIONS);
 
   const producer = new Producer<string, string>({ brokers });
   const result = await producer.sendBatch(

@@ -7,7 +7,8 @@
  *
  * (Uses the cluster in KAFKA_BROKERS, or starts a local broker for the run.)
  */
-import { Admin, Consumer, deserializers, Producer } from '@vltava/core';
+import { Consumer, deserializers, Producer } from '@vltava/core';
+import { createTopics } from './support/create-topics.js';
 import { type Log, runExample, uniqueName } from './support/run-example.js';
 
 /** What the example did. */
@@ -23,14 +24,7 @@ export async function main(brokers: string, log: Log, count = 2000): Promise<Exa
   const input = uniqueName('payments');
   const output = uniqueName('ledger');
   const groupId = uniqueName('ledger-writer');
-  const admin = new Admin({ brokers });
-  for (const r of await admin.createTopics(
-    [input, output].map((topic) => ({ topic, numPartitions: 3 })),
-    { waitForMetadata: true },
-  )) {
-    if (r.error !== undefined) throw r.error;
-  }
-  await admin.close();
+  await createTopics(brokers, [input, output], 3);
 
   const seed = new Producer<string, string>({ brokers });
   const seeded = await seed.sendBatch(

@@ -6,9 +6,10 @@
  *
  * (Uses the cluster in KAFKA_BROKERS, or starts a local broker for the run.)
  */
-import { Admin, Consumer, type ConsumerRecord, deserializers, jsonSerializer, Producer } from '@vltava/core';
+import { Consumer, type ConsumerRecord, deserializers, jsonSerializer, Producer } from '@vltava/core';
 import { from } from 'ix/asynciterable';
 import { bufferCountOrTime, filter, map } from 'ix/asynciterable/operators';
+import { createTopics } from './support/create-topics.js';
 import { type Log, runExample, uniqueName } from './support/run-example.js';
 
 interface PageView {
@@ -33,10 +34,7 @@ const PAGES = ['/', '/cart', '/checkout', '/health'];
 export async function main(brokers: string, log: Log, count = 2000): Promise<IxOperatorsResult> {
   const topic = uniqueName('page-views');
   const groupId = uniqueName('page-stats');
-  const admin = new Admin({ brokers });
-  const [created] = await admin.createTopics([{ topic, numPartitions: 2 }], { waitForMetadata: true });
-  if (created?.error !== undefined) throw created.error;
-  await admin.close();
+  await createTopics(brokers, [topic], 2);
 
   const producer = new Producer<string, PageView>({ brokers, valueSerializer: jsonSerializer() });
   const sent = await producer.sendBatch(

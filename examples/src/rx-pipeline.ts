@@ -9,9 +9,10 @@
  *
  * (Uses the cluster in KAFKA_BROKERS, or starts a local broker for the run.)
  */
-import { Admin, Consumer, deserializers, Producer } from '@vltava/core';
+import { Consumer, deserializers, Producer } from '@vltava/core';
 import { commitOffsets, fromConsumer, sendTo } from '@vltava/rx';
 import { count, from, lastValueFrom, map, takeWhile } from 'rxjs';
+import { createTopics } from './support/create-topics.js';
 import { type Log, runExample, uniqueName } from './support/run-example.js';
 
 export interface Reading {
@@ -42,14 +43,7 @@ export async function main(brokers: string, log: Log, total = 3000): Promise<RxP
   const input = uniqueName('celsius');
   const output = uniqueName('fahrenheit');
   const groupId = uniqueName('converter');
-  const admin = new Admin({ brokers });
-  for (const r of await admin.createTopics(
-    [input, output].map((topic) => ({ topic, numPartitions: 3 })),
-    { waitForMetadata: true },
-  )) {
-    if (r.error !== undefined) throw r.error;
-  }
-  await admin.close();
+  await createTopics(brokers, [input, output], 3);
   const producer = new Producer<string, string>({ brokers });
 
   // 1. Produce readings: `from(array)` completes after the last one, so `sendTo` flushes the producer (no waiting

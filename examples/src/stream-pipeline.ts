@@ -8,8 +8,9 @@
  */
 import { Readable } from 'node:stream';
 import { pipeline } from 'node:stream/promises';
-import { Admin, Consumer, type ConsumerRecord, deserializers, jsonSerializer, Producer } from '@vltava/core';
+import { Consumer, type ConsumerRecord, deserializers, jsonSerializer, Producer } from '@vltava/core';
 import { createCommitStream, createReadStream, createSendStream, createWriteStream } from '@vltava/streams';
+import { createTopics } from './support/create-topics.js';
 import { type Log, runExample, uniqueName } from './support/run-example.js';
 
 interface Order {
@@ -42,14 +43,7 @@ export async function main(brokers: string, log: Log, count = 5000): Promise<Str
   const orders = uniqueName('orders');
   const invoices = uniqueName('invoices');
   const groupId = uniqueName('invoicing');
-  const admin = new Admin({ brokers });
-  for (const r of await admin.createTopics(
-    [orders, invoices].map((topic) => ({ topic, numPartitions: 3 })),
-    { waitForMetadata: true },
-  )) {
-    if (r.error !== undefined) throw r.error;
-  }
-  await admin.close();
+  await createTopics(brokers, [orders, invoices], 3);
 
   // Some orders to work on, written with a write stream: its callbacks (and `pipeline`) complete once the broker
   // acknowledged the records.

@@ -62,13 +62,14 @@ describe('demo rendering', () => {
 
   it('sums up', () => {
     const lines = summaryLines({
+      topics: { input: 'in', output: 'out' },
       interrupted: false,
       elapsedMs: 10_000,
       produced: 1000,
       piped: 1000,
       consumed: 1000,
       duplicates: 0,
-      latency: { p50: 5, p95: 9, p99: 12, max: 40 },
+      latency: { p50: 5, p95: 9, p99: 12, max: 40, mean: 6 },
       pipelineLag: 0n,
       readerLag: 0n,
       committedLag: 0n,

@@ -1,3 +1,4 @@
+import type { DemoSummary } from './demo.js';
 import type { DemoFrame } from './demo-stats.js';
 
 const ESC = '\x1b[';
@@ -95,23 +96,7 @@ export function lineSink(out: NodeJS.WritableStream, everyMs = 1000): FrameSink 
 }
 
 /** The summary printed at the end, as lines. */
-export function summaryLines(summary: {
-  readonly interrupted: boolean;
-  readonly elapsedMs: number;
-  readonly produced: number;
-  readonly piped: number;
-  readonly consumed: number;
-  readonly duplicates: number;
-  readonly latency: {
-    readonly p50: number | undefined;
-    readonly p95: number | undefined;
-    readonly p99: number | undefined;
-    readonly max: number | undefined;
-  };
-  readonly pipelineLag: bigint;
-  readonly readerLag: bigint;
-  readonly committedLag: bigint | undefined;
-}): string[] {
+export function summaryLines(summary: DemoSummary): string[] {
   const seconds = summary.elapsedMs / 1000;
   const perSecond = seconds > 0 ? Math.round(summary.consumed / seconds) : 0;
   const l = summary.latency;

@@ -32,15 +32,63 @@ export class BatchSender<T, K, V> {
   private readonly producer: StreamProducer<K, V>;
   private readonly map: (chunk: T) => ProducerRecord<K, V> | null | undefined;
   private readonly topics: KnownTopics;
+  private readonly closeProducer: boolean;
+  private inFlight: Promise<unknown> = Promise.resolve();
+  private closing: Promise<void> | undefined;
+  /** Records the broker acknowledged. */
+  acknowledged = 0;
+  /** Batches handed to the producer. */
+  batches = 0;
+  /** The first delivery (or mapping) error, once a record failed. */
+  failure: KafkaError | undefined;
 
-  constructor(producer: StreamProducer<K, V>, target: RecordTarget<T, K, V>) {
+  constructor(producer: StreamProducer<K, V>, target: RecordTarget<T, K, V>, closeProducer: boolean) {
     this.producer = producer;
     this.topics = new KnownTopics(producer as StreamProducer<unknown, unknown>);
     this.map = recordMapper(target);
+    this.closeProducer = closeProducer;
   }
 
-  /** Sends the chunks; rejects only when mapping a chunk fails (nothing is sent then). */
-  async send(chunks: readonly T[]): Promise<BatchOutcome> {
+  /**
+   * Sends the chunks as one batch and resolves once each has its outcome, keeping count of acknowledgements and
+   * the first failure. Rejects only when mapping a chunk fails (nothing is sent then).
+   */
+  send(chunks: readonly T[]): Promise<BatchOutcome> {
+    this.batches++;
+    const sending = this.sendBatch(chunks).then(
+      (outcome) => {
+        this.acknowledged += outcome.acknowledged;
+        if (outcome.firstError !== undefined) this.failure ??= outcome.firstError;
+        return outcome;
+      },
+      (error: KafkaError) => {
+        this.failure ??= error;
+        throw error;
+      },
+    );
+    this.inFlight = sending.catch(() => undefined);
+    return sending;
+  }
+
+  /** The input ended: flushes the producer (and closes it when owned). */
+  async finish(): Promise<void> {
+    await this.producer.flush();
+    await this.closeIfOwned();
+  }
+
+  /** The stream is destroyed: waits for the batch in flight to settle (then closes the producer when owned). */
+  async settle(): Promise<void> {
+    await this.inFlight;
+    await this.closeIfOwned();
+  }
+
+  private closeIfOwned(): Promise<void> {
+    if (!this.closeProducer) return Promise.resolve();
+    this.closing ??= this.producer.close();
+    return this.closing;
+  }
+
+  private async sendBatch(chunks: readonly T[]): Promise<BatchOutcome> {
     const records: ProducerRecord<K, V>[] = [];
     // Chunk index -> record index, or -1 for a chunk mapped to nothing; null while every chunk is sent.
     let positions: Int32Array | null = null;

@@ -29,16 +29,9 @@ export interface SendStreamOptions extends WriteStreamOptions {
  * (see {@link createSendStream}).
  */
 export class ProducerDuplex<T = unknown, K = unknown, V = unknown> extends Duplex {
-  private readonly producer: StreamProducer<K, V>;
   private readonly sender: BatchSender<T, K, V>;
-  private readonly closeProducer: boolean;
-  private inFlight: Promise<unknown> | undefined;
   /** The write callback held until the results pushed are read. */
   private held: (() => void) | undefined;
-  private failure: KafkaError | undefined;
-  private closing: Promise<void> | undefined;
-  /** Records the broker acknowledged. */
-  acknowledged = 0;
 
   constructor(producer: StreamProducer<K, V>, target: RecordTarget<T, K, V>, options: SendStreamOptions = {}) {
     const writable = options.highWaterMark ?? DEFAULT_WRITE_HIGH_WATER_MARK;
@@ -47,14 +40,17 @@ export class ProducerDuplex<T = unknown, K = unknown, V = unknown> extends Duple
       writableHighWaterMark: writable,
       readableHighWaterMark: options.readableHighWaterMark ?? writable,
     });
-    this.producer = producer;
-    this.sender = new BatchSender(producer, target);
-    this.closeProducer = options.closeProducer ?? false;
+    this.sender = new BatchSender(producer, target, options.closeProducer ?? false);
+  }
+
+  /** Records the broker acknowledged. */
+  get acknowledged(): number {
+    return this.sender.acknowledged;
   }
 
   /** The first delivery error, once a record failed. */
   get deliveryError(): KafkaError | undefined {
-    return this.failure;
+    return this.sender.failure;
   }
 
   /** Writes a chunk; the writes of one turn of the event loop go out as one batch (see `ProducerWritable.write`). */
@@ -80,12 +76,9 @@ export class ProducerDuplex<T = unknown, K = unknown, V = unknown> extends Duple
   }
 
   private sendChunks(chunks: T[], callback: (error?: Error | null) => void): void {
-    this.inFlight = this.sender.send(chunks).then(
+    this.sender.send(chunks).then(
       (outcome) => this.emitResults(chunks, outcome, callback),
-      (error: KafkaError) => {
-        this.failure ??= error;
-        callback(error);
-      },
+      (error: KafkaError) => callback(error),
     );
   }
 
@@ -95,19 +88,14 @@ export class ProducerDuplex<T = unknown, K = unknown, V = unknown> extends Duple
    * until results are read.
    */
   private emitResults(chunks: readonly T[], outcome: BatchOutcome, callback: (error?: Error | null) => void): void {
-    this.acknowledged += outcome.acknowledged;
     let room = true;
     for (let i = 0; i < chunks.length; i++) {
       const error = outcome.error(i);
       if (error !== undefined) {
-        this.failure ??= error;
-        break;
+        callback(error);
+        return;
       }
       if (!this.destroyed) room = this.push({ source: chunks[i]!, metadata: outcome.metadata(i) } as SendResult<T>);
-    }
-    if (this.failure !== undefined) {
-      callback(this.failure);
-      return;
     }
     if (room || this.destroyed) callback();
     else this.held = () => callback();
@@ -120,11 +108,11 @@ export class ProducerDuplex<T = unknown, K = unknown, V = unknown> extends Duple
   }
 
   override _final(callback: (error?: Error | null) => void): void {
-    this.producer.flush().then(
-      async () => {
-        await this.closeIfOwned();
-        if (this.failure !== undefined) {
-          callback(this.failure);
+    this.sender.finish().then(
+      () => {
+        const failure = this.sender.failure;
+        if (failure !== undefined) {
+          callback(failure);
           return;
         }
         this.push(null);
@@ -134,23 +122,14 @@ export class ProducerDuplex<T = unknown, K = unknown, V = unknown> extends Duple
     );
   }
 
-  private closeIfOwned(): Promise<void> {
-    if (!this.closeProducer) return Promise.resolve();
-    this.closing ??= this.producer.close();
-    return this.closing;
-  }
-
   override _destroy(error: Error | null, callback: (error?: Error | null) => void): void {
     const held = this.held;
     this.held = undefined;
     held?.();
-    const settled = this.inFlight ?? Promise.resolve();
-    settled
-      .then(() => this.closeIfOwned())
-      .then(
-        () => callback(error),
-        (failure: unknown) => callback(error ?? (failure as Error)),
-      );
+    this.sender.settle().then(
+      () => callback(error),
+      (failure: unknown) => callback(error ?? (failure as Error)),
+    );
   }
 }
 

@@ -19,8 +19,7 @@ export function createWebWriteStream<T, K = unknown, V = unknown>(
   target: RecordTarget<T, K, V>,
   options: WriteStreamOptions = {},
 ): WritableStream<T | readonly T[]> {
-  const sender = new BatchSender(producer, target);
-  const closeProducer = options.closeProducer ?? false;
+  const sender = new BatchSender(producer, target, options.closeProducer ?? false);
   return new WritableStream<T | readonly T[]>(
     {
       async write(chunk) {
@@ -29,11 +28,10 @@ export function createWebWriteStream<T, K = unknown, V = unknown>(
         if (outcome.firstError !== undefined) throw outcome.firstError;
       },
       async close() {
-        await producer.flush();
-        if (closeProducer) await producer.close();
+        await sender.finish();
       },
       async abort() {
-        if (closeProducer) await producer.close();
+        await sender.settle();
       },
     },
     new CountQueuingStrategy({ highWaterMark: options.highWaterMark ?? DEFAULT_WRITE_HIGH_WATER_MARK }),

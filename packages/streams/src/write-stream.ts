@@ -1,6 +1,6 @@
 import { Writable } from 'node:stream';
 import type { KafkaError } from '@vltava/core';
-import { type BatchOutcome, BatchSender } from './batch-sender.js';
+import { BatchSender } from './batch-sender.js';
 import type { RecordTarget } from './record-target.js';
 import type { StreamProducer } from './stream-producer.js';
 import { gatherTick, type WriteCallback } from './tick-gathering.js';
@@ -25,27 +25,26 @@ export interface WriteStreamOptions {
  * @typeParam T Type of the chunks.
  */
 export class ProducerWritable<T = unknown, K = unknown, V = unknown> extends Writable {
-  private readonly producer: StreamProducer<K, V>;
   private readonly sender: BatchSender<T, K, V>;
-  private readonly closeProducer: boolean;
-  private inFlight: Promise<unknown> | undefined;
-  private failure: KafkaError | undefined;
-  private closing: Promise<void> | undefined;
-  /** Records the broker acknowledged. */
-  acknowledged = 0;
-  /** Batches handed to the producer (one per `_writev`). */
-  batches = 0;
 
   constructor(producer: StreamProducer<K, V>, target: RecordTarget<T, K, V>, options: WriteStreamOptions = {}) {
     super({ objectMode: true, highWaterMark: options.highWaterMark ?? DEFAULT_WRITE_HIGH_WATER_MARK });
-    this.producer = producer;
-    this.sender = new BatchSender(producer, target);
-    this.closeProducer = options.closeProducer ?? false;
+    this.sender = new BatchSender(producer, target, options.closeProducer ?? false);
+  }
+
+  /** Records the broker acknowledged. */
+  get acknowledged(): number {
+    return this.sender.acknowledged;
+  }
+
+  /** Batches handed to the producer (one per `_writev`). */
+  get batches(): number {
+    return this.sender.batches;
   }
 
   /** The first delivery error, once a record failed. */
   get deliveryError(): KafkaError | undefined {
-    return this.failure;
+    return this.sender.failure;
   }
 
   /**
@@ -75,47 +74,26 @@ export class ProducerWritable<T = unknown, K = unknown, V = unknown> extends Wri
 
   /** Hands the chunks to the producer; calls back once the broker acknowledged every one (or one failed). */
   private sendChunks(chunks: T[], callback: (error?: Error | null) => void): void {
-    this.batches++;
-    const sending = this.sender.send(chunks).then(
-      (outcome: BatchOutcome) => {
-        this.acknowledged += outcome.acknowledged;
-        if (outcome.firstError !== undefined) this.failure ??= outcome.firstError;
-        callback(outcome.firstError ?? null);
-      },
-      (error: KafkaError) => {
-        this.failure ??= error;
-        callback(error);
-      },
+    this.sender.send(chunks).then(
+      (outcome) => callback(outcome.firstError ?? null),
+      (error: KafkaError) => callback(error),
     );
-    this.inFlight = sending;
   }
 
   override _final(callback: (error?: Error | null) => void): void {
-    this.producer.flush().then(
-      async () => {
-        await this.closeIfOwned();
-        callback(this.failure ?? null);
-      },
+    this.sender.finish().then(
+      () => callback(this.sender.failure ?? null),
       (error: unknown) => callback(error as Error),
     );
-  }
-
-  private closeIfOwned(): Promise<void> {
-    if (!this.closeProducer) return Promise.resolve();
-    this.closing ??= this.producer.close();
-    return this.closing;
   }
 
   override _destroy(error: Error | null, callback: (error?: Error | null) => void): void {
     // Let the batch in flight settle first: its write callbacks get their real outcome (acknowledged or the typed
     // error), never a plain "destroyed".
-    const settled = this.inFlight ?? Promise.resolve();
-    settled
-      .then(() => this.closeIfOwned())
-      .then(
-        () => callback(error),
-        (failure: unknown) => callback(error ?? (failure as Error)),
-      );
+    this.sender.settle().then(
+      () => callback(error),
+      (failure: unknown) => callback(error ?? (failure as Error)),
+    );
   }
 }
 
