@@ -119,6 +119,23 @@ describe('createReadStream', () => {
     expect(committed).toBeGreaterThanOrEqual(9n);
   });
 
+  it('destroy() without an error, a committer attached, closes the consumer now (it is not a clean end)', async () => {
+    const consumer = new FakeConsumer();
+    consumer.add('t', 0, 5);
+    const stream = createReadStream(consumer);
+    const committer = createCommitStream(consumer);
+    stream.pipe(committer);
+    await until(() => (consumer.acknowledged.get('t:0') ?? 0n) === 5n, 'five acknowledged');
+    stream.unpipe(committer);
+    await new Promise((resolve) => {
+      stream.on('close', resolve);
+      stream.destroy();
+    });
+    expect(consumer.closed).toBe(true);
+    expect(consumer.lastCommitted().get('t:0')).toBe(5n);
+    committer.destroy();
+  });
+
   it('with closeConsumer: false commits but leaves the consumer open', async () => {
     const consumer = new FakeConsumer();
     consumer.add('t', 0, 5);

@@ -3,6 +3,9 @@ import type { ConsumerRecord } from '@vltava/core';
 import { RecordSource, type RecordSourceOptions } from './record-source.js';
 import type { StreamConsumer } from './stream-consumer.js';
 
+/** What a read stream destroyed without an error passes on as the reason (it is not a clean end). */
+const DESTROYED = 'the read stream was destroyed';
+
 /** Default high-water mark of the read streams, in records. */
 export const DEFAULT_READ_HIGH_WATER_MARK = 1024;
 
@@ -94,7 +97,9 @@ export class ConsumerReadable<K = Buffer | null, V = Buffer | null> extends Read
   }
 
   override _destroy(error: Error | null, callback: (error?: Error | null) => void): void {
-    this.source.finish(error).then(
+    // After a clean end (`end` emitted) the records in flight still drain to the committer; any other destroy,
+    // with or without an error, stops now.
+    this.source.finish(error ?? (this.readableEnded ? null : DESTROYED)).then(
       () => callback(error),
       (failure: unknown) => callback(error ?? (failure as Error)),
     );

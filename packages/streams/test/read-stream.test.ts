@@ -136,6 +136,36 @@ describe('createReadStream and createCommitStream against the broker', () => {
     expect(await committedOffsets(brokers, groupId, all)).toEqual(all.map(() => BigInt(PER_PARTITION)));
   });
 
+  it('destroy() stops fetching, commits what reached the committer and leaves the group', async () => {
+    const groupId = uniqueName('g');
+    const consumer = testConsumer(opened, { brokers, groupId });
+    consumer.subscribe([topic]);
+    const reached: ConsumerRecord[] = [];
+    const read = createReadStream(consumer, { highWaterMark: 16 });
+    const committer = createCommitStream(consumer, {
+      sourceOf: (record: ConsumerRecord) => {
+        reached.push(record);
+        return record;
+      },
+    });
+    read.pipe(committer);
+    committer.on('error', () => undefined); // destroyed with the source below
+    await waitFor(() => reached.length >= 700, '700 records at the committer');
+    read.unpipe(committer);
+    const closed = new Promise((resolve) => read.on('close', resolve));
+    read.destroy();
+    await closed; // after the consumer closed
+    const fetchedAfter = consumer.metrics().recordsFetched;
+    const last = new Map<number, bigint>();
+    for (const r of reached) last.set(r.partition, r.offset + 1n);
+    const committed = await committedOffsets(brokers, groupId, all);
+    expect(committed.map((c) => (c < 0n ? 0n : c))).toEqual(all.map((p) => last.get(p.partition) ?? 0n));
+    expect(await activeMembers(groupId)).toMatch(/has no active members/);
+    expect(() => consumer.subscribe([topic])).toThrow(ClientClosedError);
+    expect(consumer.metrics().recordsFetched).toBe(fetchedAfter);
+    committer.destroy();
+  });
+
   it('never commits past a record that has not reached the committer when records complete out of order', async () => {
     const groupId = uniqueName('g');
     const consumer = testConsumer(opened, { brokers, groupId });
