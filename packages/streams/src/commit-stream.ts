@@ -2,6 +2,9 @@ import { Writable } from 'node:stream';
 import { type CommitStreamOptions, Committer, DEFAULT_COMMIT_HIGH_WATER_MARK } from './committer.js';
 import type { StreamConsumer } from './stream-consumer.js';
 
+/** What a committer destroyed without an error passes on as the reason (it did not finish cleanly). */
+const DESTROYED = 'the commit stream was destroyed';
+
 /**
  * An object-mode `Writable` that commits the offsets of the records that reach it (see {@link createCommitStream}).
  *
@@ -65,7 +68,8 @@ export class CommitWritable<T = unknown> extends Writable {
   }
 
   override _destroy(error: Error | null, callback: (error?: Error | null) => void): void {
-    this.committer.abort(error).then(
+    // After a clean finish this does nothing; destroyed before, with or without an error, it ends the session now.
+    this.committer.abort(error ?? DESTROYED).then(
       () => callback(error),
       (failure: unknown) => callback(error ?? (failure as Error)),
     );
