@@ -146,7 +146,8 @@ describe('consumer -> transform -> producer -> committer, against the broker', (
     const groupId = uniqueName('g');
     const reached = new Set<string>();
     const perRun: number[] = [];
-    const run = () => {
+    let reachedWhenSecondAssigned: number | undefined;
+    const run = (onAssigned?: () => void) => {
       const index = perRun.push(0) - 1;
       const consumer = testConsumer(opened, {
         brokers,
@@ -154,14 +155,18 @@ describe('consumer -> transform -> producer -> committer, against the broker', (
         valueDeserializer: deserializers.string,
         heartbeatIntervalMs: 500,
       });
-      consumer.subscribe([topic]);
+      consumer.subscribe([topic], {
+        onPartitionsAssigned: (partitions) => {
+          if (partitions.length > 0) onAssigned?.();
+        },
+      });
       const stop = new AbortController();
       const slow = new Transform({
         objectMode: true,
         highWaterMark: 64,
         transform(record: Source, _encoding, callback) {
-          // About a millisecond every four records: a few seconds for all, so that the second member joins mid-way.
-          if (record.offset % 4n === 0n) setTimeout(() => callback(null, record), 1);
+          // About a millisecond every three records: several seconds for all, so that the second joins mid-way.
+          if (record.offset % 3n === 0n) setTimeout(() => callback(null, record), 1);
           else setImmediate(() => callback(null, record));
         },
       });
@@ -182,14 +187,17 @@ describe('consumer -> transform -> producer -> committer, against the broker', (
     };
     const first = run();
     await waitFor(() => reached.size >= 4000, 'the first pipeline to process 4,000 records', 60_000);
-    const second = run(); // joins the group: the partitions are rebalanced while both run
+    // The second joins the group: the partitions are rebalanced while both run.
+    const second = run(() => {
+      reachedWhenSecondAssigned ??= reached.size;
+    });
+    await waitFor(() => reachedWhenSecondAssigned !== undefined, 'the second member to get partitions', 60_000);
     await waitFor(() => reached.size >= 20_000, 'every record processed', 90_000);
     first.stop();
     second.stop();
     await Promise.all([first.done, second.done]);
-    // Both took part: the second member got partitions while records were still coming.
-    expect(perRun[0]).toBeGreaterThan(4000);
-    expect(perRun[1]).toBeGreaterThan(0);
+    // The rebalance came mid-way: the second member got partitions while records were still to be processed.
+    expect(reachedWhenSecondAssigned).toBeLessThan(20_000);
     const partitions = [0, 1, 2, 3].map((partition) => ({ topic, partition }));
     expect(await committedOffsets(brokers, groupId, partitions)).toEqual([5000n, 5000n, 5000n, 5000n]);
     const written = await readAll(brokers, target);
