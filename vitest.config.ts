@@ -2,7 +2,7 @@ import { defineConfig } from 'vitest/config';
 
 /**
  * Two projects:
- * - `unit`: pure tests next to the code (`src/**\/*.test.ts`); no broker.
+ * - `unit`: pure tests next to the code (`src/**\/*.test.ts`, the examples' too); no broker.
  * - `integration`: suites under `test/` of each package, tool and example; the global setup starts a real
  *   Apache Kafka broker with the harness (or uses `KAFKA_BROKERS`) and hands its address to the suites.
  *
@@ -21,7 +21,7 @@ export default defineConfig({
         ssr: { resolve: { conditions: resolve.conditions, externalConditions: ['source'] } },
         test: {
           name: 'unit',
-          include: ['packages/*/src/**/*.test.ts', 'tools/*/src/**/*.test.ts'],
+          include: ['packages/*/src/**/*.test.ts', 'tools/*/src/**/*.test.ts', 'examples/src/**/*.test.ts'],
           testTimeout: 30_000,
           // Projects with different maxWorkers must run in separate groups: unit tests first, then integration.
           sequence: { groupOrder: 0 },

@@ -1,6 +1,42 @@
 /**
- * Vltava for Node streams and Web Streams: consumers as `Readable`, producers as `Writable`.
+ * Vltava for Node streams and Web Streams: a consumer as a `Readable` whose high-water mark pauses partitions at
+ * the fetch level, a committer that commits only what reached it, and a producer as a `Writable` (or a `Duplex`
+ * emitting each record's result) whose callbacks complete when the broker acknowledges.
  *
  * @packageDocumentation
  */
-export {};
+
+export { CommitWritable, createCommitStream } from './commit-stream.js';
+export { type CommitStreamOptions, DEFAULT_COMMIT_HIGH_WATER_MARK } from './committer.js';
+export {
+  ConsumerReadable,
+  createReadStream,
+  DEFAULT_READ_HIGH_WATER_MARK,
+  type ReadStreamOptions,
+} from './read-stream.js';
+export type { RecordSourceOptions } from './record-source.js';
+export type { RecordTarget, TopicRecord } from './record-target.js';
+export {
+  createSendStream,
+  ProducerDuplex,
+  type SendResult,
+  type SendStreamOptions,
+} from './send-stream.js';
+export {
+  defaultSourceOf,
+  isSourceCoordinates,
+  type SourceCoordinates,
+  type SourceOf,
+} from './source-coordinates.js';
+export type { StreamConsumer } from './stream-consumer.js';
+export type { StreamProducer } from './stream-producer.js';
+export { createWebCommitStream } from './web-commit-stream.js';
+export { createWebReadStream } from './web-read-stream.js';
+export { createWebSendStream } from './web-send-stream.js';
+export { createWebWriteStream } from './web-write-stream.js';
+export {
+  createWriteStream,
+  DEFAULT_WRITE_HIGH_WATER_MARK,
+  ProducerWritable,
+  type WriteStreamOptions,
+} from './write-stream.js';

@@ -1,0 +1,140 @@
+/**
+ * The processing progress of one partition in a stream pipeline: which delivered records are still in flight,
+ * and the offset that may be committed (one past the longest run of processed records from the start).
+ *
+ * Records are delivered in offset order (the read stream registers each with {@link delivered}) and may complete
+ * in any order ({@link completed}). The committable offset never passes a delivered record that has not completed:
+ * a record completing ahead of an earlier one waits in a set until the gap closes. Completions in order cost no
+ * set operation.
+ *
+ * A delivery at or below the last delivered offset means the partition's position moved back (a seek, or the
+ * partition was revoked and assigned again): the in-flight list restarts there. Completions of records from before
+ * the move are still facts (those records were processed) and count where they fall.
+ *
+ * Without deliveries (a committer used without a read stream of the same consumer), completions are taken to come
+ * in offset order: the committable offset is one past the highest completed offset.
+ */
+export class PartitionProgress {
+  readonly topic: string;
+  readonly partition: number;
+  /** Offsets delivered and not yet passed by the committable offset, ascending, from `head`. */
+  private offsets: bigint[] = [];
+  private epochs: Array<number | undefined> = [];
+  private head = 0;
+  /** Offsets in the in-flight list that completed ahead of an earlier one. */
+  private doneAhead: Set<bigint> | undefined;
+  private lastDelivered: bigint | undefined;
+  private tracked = false;
+  private next: bigint | undefined;
+  private nextEpoch: number | undefined;
+  /** True when the committable offset moved since {@link takeCommittable} last returned it. */
+  private changed = false;
+
+  constructor(topic: string, partition: number) {
+    this.topic = topic;
+    this.partition = partition;
+  }
+
+  /** Records delivered to the pipeline and not yet processed (completed out of order ones included). */
+  get inFlight(): number {
+    return this.offsets.length - this.head;
+  }
+
+  /** One past the last processed record with no unprocessed record before it, or `undefined` before any. */
+  get committable(): bigint | undefined {
+    return this.next;
+  }
+
+  /** Leader epoch of the record before {@link committable}. */
+  get committableEpoch(): number | undefined {
+    return this.nextEpoch;
+  }
+
+  /** Registers a record handed to the pipeline. */
+  delivered(offset: bigint, leaderEpoch: number | undefined): void {
+    if (this.lastDelivered !== undefined && offset <= this.lastDelivered) this.restart();
+    this.tracked = true;
+    this.lastDelivered = offset;
+    this.offsets.push(offset);
+    this.epochs.push(leaderEpoch);
+  }
+
+  /**
+   * Registers a processed record. Returns true when the committable offset moved forward (or back, after the
+   * position moved back).
+   */
+  completed(offset: bigint, leaderEpoch: number | undefined): boolean {
+    if (!this.tracked) {
+      if (this.next !== undefined && offset < this.next) return false;
+      this.setNext(offset + 1n, leaderEpoch);
+      return true;
+    }
+    const offsets = this.offsets;
+    if (this.head < offsets.length) {
+      const first = offsets[this.head]!;
+      if (offset === first) {
+        this.advance();
+        return true;
+      }
+      // Below the first in-flight record (already passed, or a completion from before the position moved back),
+      // or never delivered: nothing to record.
+      if (offset < first || offset > this.lastDelivered!) return false;
+      this.doneAhead ??= new Set();
+      this.doneAhead.add(offset);
+      return false;
+    }
+    return false;
+  }
+
+  /**
+   * The offset to commit when it moved since the last call, else `undefined`; the caller commits it (and calls
+   * {@link uncommitted} if that fails).
+   */
+  takeCommittable(): { offset: bigint; leaderEpoch: number | undefined } | undefined {
+    if (!this.changed || this.next === undefined) return undefined;
+    this.changed = false;
+    return { offset: this.next, leaderEpoch: this.nextEpoch };
+  }
+
+  /** A commit of {@link takeCommittable}'s offset failed: offer it again next time. */
+  uncommitted(): void {
+    if (this.next !== undefined) this.changed = true;
+  }
+
+  /** Pops the first in-flight record and every completed one after it. */
+  private advance(): void {
+    const offsets = this.offsets;
+    const done = this.doneAhead;
+    let head = this.head;
+    let last = head;
+    head++;
+    while (head < offsets.length && done !== undefined && done.size > 0 && done.delete(offsets[head]!)) {
+      last = head;
+      head++;
+    }
+    this.setNext(offsets[last]! + 1n, this.epochs[last]);
+    this.head = head;
+    if (head === offsets.length) {
+      this.offsets = [];
+      this.epochs = [];
+      this.head = 0;
+    } else if (head >= 1024 && head * 2 >= offsets.length) {
+      this.offsets = offsets.slice(head);
+      this.epochs = this.epochs.slice(head);
+      this.head = 0;
+    }
+  }
+
+  private setNext(offset: bigint, epoch: number | undefined): void {
+    this.next = offset;
+    this.nextEpoch = epoch;
+    this.changed = true;
+  }
+
+  private restart(): void {
+    this.offsets = [];
+    this.epochs = [];
+    this.head = 0;
+    this.doneAhead = undefined;
+  }
+}

@@ -1,0 +1,38 @@
+import { type CommitStreamOptions, Committer, DEFAULT_COMMIT_HIGH_WATER_MARK } from './committer.js';
+import type { StreamConsumer } from './stream-consumer.js';
+
+/** What `abort()` passes on when the stream is aborted without a reason. */
+const ABORTED = 'the commit stream was aborted';
+
+/**
+ * The Web Streams committer: a `WritableStream` with the behaviour of {@link createCommitStream}. Each chunk's
+ * source record is marked processed as it is written; `close()` commits and (when the read stream of the same
+ * consumer is done and owns it) closes the consumer; `abort()` commits what arrived and closes the consumer.
+ */
+export function createWebCommitStream<T = unknown>(
+  consumer: StreamConsumer<unknown, unknown>,
+  options: CommitStreamOptions<T> = {},
+): WritableStream<T> {
+  const committer = new Committer<T>(consumer, options);
+  return new WritableStream<T>(
+    {
+      async write(chunk) {
+        try {
+          committer.add(chunk);
+        } catch (error) {
+          // A rejected write errors the stream without calling abort(): end the committer here.
+          await committer.abort(error);
+          throw error;
+        }
+      },
+      async close() {
+        const failure = await committer.finish();
+        if (failure !== undefined) throw failure;
+      },
+      async abort(reason: unknown) {
+        await committer.abort(reason ?? ABORTED);
+      },
+    },
+    new CountQueuingStrategy({ highWaterMark: options.highWaterMark ?? DEFAULT_COMMIT_HIGH_WATER_MARK }),
+  );
+}
