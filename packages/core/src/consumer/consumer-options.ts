@@ -83,7 +83,12 @@ export interface ConsumerOptions<K = Buffer | null, V = Buffer | null> extends C
    * equivalent (Java bounds memory by fetch.max.bytes per broker). Default 33554432 (32 MiB).
    */
   readonly maxPrefetchBytes?: number;
-  /** Most records held in the prefetch buffer across all partitions; fetching stops at this count. Default 100000. */
+  /**
+   * Records in the prefetch buffer, across all partitions, at which fetching stops until the application drains it.
+   * Record counts are only known once a response is decoded, so the responses already in flight can carry the buffer
+   * past this count (by at most one fetch of `fetchMaxBytes` per broker); bytes are the hard bound
+   * (`maxPrefetchBytes`). Default 100000.
+   */
   readonly maxPrefetchRecords?: number;
   /** Java: isolation.level. `read_committed` hides aborted transactions. Default `read_uncommitted`. */
   readonly isolationLevel?: IsolationLevel;
