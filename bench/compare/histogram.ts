@@ -42,7 +42,7 @@ export class Histogram {
 
   private static index(v: number): number {
     if (v < 128) return v;
-    const exponent = 31 - Math.clz32(v > 0xffff_ffff ? 0xffff_ffff : v);
+    const exponent = 31 - Math.clz32(Math.min(v, 0xffff_ffff));
     const shift = exponent - 6;
     return 128 + (exponent - 7) * 64 + (Math.floor(v / 2 ** shift) - 64);
   }

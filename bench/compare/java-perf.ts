@@ -9,8 +9,8 @@ import { existsSync } from 'node:fs';
 import { mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { delimiter, join } from 'node:path';
-import { findJava, KAFKA_TOOLS, resolveKafka } from '../../tools/kafka-harness/src/index.js';
 import { toolJvmOptions } from '../../tools/kafka-harness/src/cluster/jvm-options.js';
+import { findJava, KAFKA_TOOLS, resolveKafka } from '../../tools/kafka-harness/src/index.js';
 import type { ConsumeJob, JobResult, ProduceJob } from './job.js';
 import { payloadPool } from './payload.js';
 
@@ -26,7 +26,13 @@ async function runTool(tool: 'kafka-producer-perf-test' | 'kafka-consumer-perf-t
   const [java, artifacts] = await Promise.all([findJava(), resolveKafka()]);
   const scratch = await mkdtemp(join(tmpdir(), 'vltava-bench-java-'));
   const timeFile = join(scratch, 'time.txt');
-  const jvm = [...toolJvmOptions(true), '-cp', artifacts.classpath.join(delimiter), KAFKA_TOOLS[tool].mainClass, ...args];
+  const jvm = [
+    ...toolJvmOptions(true),
+    '-cp',
+    artifacts.classpath.join(delimiter),
+    KAFKA_TOOLS[tool].mainClass,
+    ...args,
+  ];
   const timed = existsSync(TIME);
   const [command, argv] = timed
     ? [TIME, ['-f', '%U %S %M', '-o', timeFile, java.command, ...jvm]]
@@ -69,7 +75,12 @@ async function runTool(tool: 'kafka-producer-perf-test' | 'kafka-consumer-perf-t
 export async function payloadFile(size: number): Promise<{ path: string; remove: () => Promise<void> }> {
   const dir = await mkdtemp(join(tmpdir(), 'vltava-bench-payload-'));
   const path = join(dir, `payload-${size}.txt`);
-  await writeFile(path, payloadPool(size).map((value) => value.toString('latin1')).join('\n'));
+  await writeFile(
+    path,
+    payloadPool(size)
+      .map((value) => value.toString('latin1'))
+      .join('\n'),
+  );
   return { path, remove: () => rm(dir, { recursive: true, force: true }) };
 }
 

@@ -29,7 +29,13 @@ export interface Runtime {
 /** Why a peer could not be installed on a runtime, by package name. */
 export type Blocked = Map<string, string>;
 
-const PEERS = ['kafkajs', '@platformatic/kafka', '@platformatic/kafka-1', 'kafkajs-lz4', '@confluentinc/kafka-javascript'];
+const PEERS = [
+  'kafkajs',
+  '@platformatic/kafka',
+  '@platformatic/kafka-1',
+  'kafkajs-lz4',
+  '@confluentinc/kafka-javascript',
+];
 
 /**
  * Installs the peers for `node` (the bench's own Node when `nodedir` is undefined) unless the lock file has not

@@ -32,7 +32,13 @@ export interface RawResults {
   readonly nodes: Record<string, string>;
   readonly peers: Record<string, string>;
   readonly blocked: Record<string, string>;
-  readonly clients: ReadonlyArray<{ id: string; label: string; platform: Platform; baseline?: string; target?: number }>;
+  readonly clients: ReadonlyArray<{
+    id: string;
+    label: string;
+    platform: Platform;
+    baseline?: string;
+    target?: number;
+  }>;
   readonly scenarios: readonly Scenario[];
   readonly runs: readonly RunRecord[];
 }
@@ -94,7 +100,8 @@ export function writeReport(raw: RawResults, markdownPath: string, svgPath: stri
   const lines: string[] = [];
   const groups: ChartGroup[] = [];
   const allRatios: Array<Ratio & { scenario: Scenario }> = [];
-  const node = (platform: Platform) => (platform === 'java' ? 'JVM' : `Node ${raw.nodes[String(platform)] ?? platform}`);
+  const node = (platform: Platform) =>
+    platform === 'java' ? 'JVM' : `Node ${raw.nodes[String(platform)] ?? platform}`;
 
   lines.push('# Vltava against the other Kafka clients');
   lines.push('');
@@ -106,15 +113,25 @@ export function writeReport(raw: RawResults, markdownPath: string, svgPath: stri
   lines.push('');
   lines.push('## Machine and versions');
   lines.push('');
-  lines.push(`- Machine: ${raw.machine.cpu}, ${raw.machine.cores} cores, ${raw.machine.memoryGiB} GiB; broker, client and`);
+  lines.push(
+    `- Machine: ${raw.machine.cpu}, ${raw.machine.cores} cores, ${raw.machine.memoryGiB} GiB; broker, client and`,
+  );
   lines.push('  orchestrator share the cores.');
   lines.push(
     `- Load average (1, 5, 15 min) before: ${raw.machine.loadBefore.map((l) => l.toFixed(2)).join(', ')}; after: ` +
       `${raw.machine.loadAfter.map((l) => l.toFixed(2)).join(', ')}.`,
   );
   lines.push(`- Kafka ${raw.kafka}, one broker started by the harness (KRaft, PLAINTEXT, no authorizer).`);
-  lines.push(`- Node: ${Object.entries(raw.nodes).map(([k, v]) => `${v} (as "Node ${k}")`).join(', ')}.`);
-  lines.push(`- Peers: ${Object.entries(raw.peers).map(([k, v]) => `${k} ${v}`).join(', ')}.`);
+  lines.push(
+    `- Node: ${Object.entries(raw.nodes)
+      .map(([k, v]) => `${v} (as "Node ${k}")`)
+      .join(', ')}.`,
+  );
+  lines.push(
+    `- Peers: ${Object.entries(raw.peers)
+      .map(([k, v]) => `${k} ${v}`)
+      .join(', ')}.`,
+  );
   for (const [peer, reason] of Object.entries(raw.blocked)) lines.push(`- **Blocked**: ${peer}: ${reason}.`);
   lines.push('');
 

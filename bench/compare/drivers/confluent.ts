@@ -50,13 +50,18 @@ function kafkajsDriver(rdkafka: Loose, note: string): ClientDriver {
   const { Kafka, logLevel, CompressionTypes } = rdkafka.KafkaJS;
   const kafka = (bootstrap: string) =>
     new Kafka({ kafkaJS: { brokers: bootstrap.split(','), logLevel: logLevel.NOTHING } });
-  const compressionType = (compression: Compression) =>
-    compression === 'lz4' ? CompressionTypes.LZ4 : compression === 'zstd' ? CompressionTypes.ZSTD : CompressionTypes.NONE;
+  // Its CompressionTypes has no member for "none": leave the option out then.
+  const compressionOption = (compression: Compression) =>
+    compression === 'lz4'
+      ? { compression: CompressionTypes.LZ4 }
+      : compression === 'zstd'
+        ? { compression: CompressionTypes.ZSTD }
+        : {};
   return {
     async produce(job) {
       const { records, size, acks, compression, lingerMs, batchSize, arrayLength } = job.settings;
       const producer = kafka(job.bootstrap).producer({
-        kafkaJS: { acks: acks === 'all' ? -1 : 1, idempotent: acks === 'all', compression: compressionType(compression) },
+        kafkaJS: { acks: acks === 'all' ? -1 : 1, idempotent: acks === 'all', ...compressionOption(compression) },
         'linger.ms': lingerMs,
         'batch.size': batchSize,
       });
@@ -109,11 +114,9 @@ function kafkajsDriver(rdkafka: Loose, note: string): ClientDriver {
           await consumer.run({ eachMessage: async ({ message }: Loose) => onValue(message.value) });
         },
         send(values) {
-          producer
-            .send({ topic: job.topic, messages: values.map((value) => ({ value })) })
-            .catch((error: unknown) => {
-              failure ??= error;
-            });
+          producer.send({ topic: job.topic, messages: values.map((value) => ({ value })) }).catch((error: unknown) => {
+            failure ??= error;
+          });
         },
         async close() {
           await producer.disconnect();
@@ -192,7 +195,8 @@ function nativeDriver(rdkafka: Loose, note: string): ClientDriver {
           'auto.offset.reset': 'earliest',
           'allow.auto.create.topics': false,
         },
-        {},
+        // A topic configuration replaces the global one's topic properties: name the reset policy here too.
+        { 'auto.offset.reset': 'earliest' },
       );
       consumer.connect();
       await once(consumer, 'ready');
@@ -208,7 +212,7 @@ function nativeDriver(rdkafka: Loose, note: string): ClientDriver {
           if (counter.count < job.records && failure === undefined) next();
         });
       next();
-      await Promise.race([counter.done, waitUntil(() => failure !== undefined, 'a failure', 600_000)]);
+      await Promise.race([counter.done, waitUntil(() => failure !== undefined, 'a failure', 180_000)]);
       if (failure !== undefined) throw failure;
       await new Promise<void>((resolve) => consumer.disconnect(() => resolve()));
       return counter.result(`${note}; consume(1000) loop`);
@@ -221,7 +225,7 @@ function nativeDriver(rdkafka: Loose, note: string): ClientDriver {
       );
       const consumer = new rdkafka.KafkaConsumer(
         { 'bootstrap.servers': job.bootstrap, 'group.id': job.groupId, 'auto.offset.reset': 'earliest' },
-        {},
+        { 'auto.offset.reset': 'earliest' },
       );
       return runLatency(job, {
         async startConsumer(onValue) {

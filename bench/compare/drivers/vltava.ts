@@ -27,7 +27,8 @@ export function vltavaProducerOptions(job: ProduceJob): ProducerOptions {
 /** Makes sure Vltava's LZ4 is native on this Node (see the file comment). */
 export async function nativeLz4For(peerDir: string): Promise<string> {
   try {
-    await import('lz4');
+    const specifier: string = 'lz4'; // the repository's optional native LZ4 (untyped)
+    await import(specifier);
     return 'lz4: native';
   } catch {
     interface NativeLz4 {
