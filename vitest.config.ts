@@ -21,7 +21,12 @@ export default defineConfig({
         ssr: { resolve: { conditions: resolve.conditions, externalConditions: ['source'] } },
         test: {
           name: 'unit',
-          include: ['packages/*/src/**/*.test.ts', 'tools/*/src/**/*.test.ts', 'examples/src/**/*.test.ts'],
+          include: [
+            'packages/*/src/**/*.test.ts',
+            'tools/*/src/**/*.test.ts',
+            'examples/src/**/*.test.ts',
+            'bench/**/*.test.ts',
+          ],
           testTimeout: 30_000,
           // Projects with different maxWorkers must run in separate groups: unit tests first, then integration.
           sequence: { groupOrder: 0 },

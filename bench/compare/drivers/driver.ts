@@ -1,0 +1,194 @@
+/**
+ * What every client driver implements, and the loops they share: arrays of records with a few sends in flight
+ * (the clients without linger), and the fixed-rate latency loop (probe until the consumer sees a record, send at a
+ * fixed rate, record send-to-receive times in a histogram).
+ */
+import { createRequire } from 'node:module';
+import { join } from 'node:path';
+import { pathToFileURL } from 'node:url';
+import { Histogram } from '../histogram.js';
+import type { ConsumeJob, JobResult, LatencyJob, ProduceJob } from '../job.js';
+
+/** A measured run without the process figures, which the child adds. */
+export type Measured = Omit<JobResult, 'cpuSeconds' | 'peakRssMiB'>;
+
+/** One client's ways to run each kind of job (a client may lack some). */
+export interface ClientDriver {
+  produce?(job: ProduceJob): Promise<Measured>;
+  consume?(job: ConsumeJob): Promise<Measured>;
+  latency?(job: LatencyJob): Promise<Measured>;
+}
+
+/** Loads a driver: imports its modules (not counted in the client's CPU time). */
+export type DriverLoader = (peerDir: string, variant?: string) => Promise<ClientDriver>;
+
+/** Imports a peer package installed in `peerDir/node_modules` (the bench's own install for this Node). */
+export async function importPeer<T>(peerDir: string, name: string): Promise<T> {
+  const require = createRequire(join(peerDir, 'package.json'));
+  const module = (await import(pathToFileURL(require.resolve(name)).href)) as T & { default?: T };
+  return module;
+}
+
+/** `require` of a CommonJS peer package from `peerDir/node_modules`. */
+export function requirePeer<T>(peerDir: string, name: string): T {
+  return createRequire(join(peerDir, 'package.json'))(name) as T;
+}
+
+/**
+ * Sends `records` records as arrays of `arrayLength`, `inFlight` calls at a time; resolves with the elapsed
+ * milliseconds once every call resolved. `sendArray(start, count)` sends records start..start+count-1.
+ */
+export async function driveArrays(
+  records: number,
+  arrayLength: number,
+  inFlight: number,
+  sendArray: (start: number, count: number) => Promise<unknown>,
+): Promise<number> {
+  const started = performance.now();
+  let next = 0;
+  const worker = async () => {
+    while (next < records) {
+      const start = next;
+      const count = Math.min(arrayLength, records - next);
+      next += count;
+      await sendArray(start, count);
+    }
+  };
+  await Promise.all(Array.from({ length: inFlight }, worker));
+  return performance.now() - started;
+}
+
+/** Resolves when `condition()` holds, checking every `everyMs`; rejects after `timeoutMs`. */
+export async function waitUntil(condition: () => boolean, what: string, timeoutMs = 60_000, everyMs = 5) {
+  const deadline = performance.now() + timeoutMs;
+  while (!condition()) {
+    if (performance.now() > deadline) throw new Error(`timed out after ${timeoutMs} ms waiting for ${what}`);
+    await new Promise((resolve) => setTimeout(resolve, everyMs));
+  }
+}
+
+/** A consumer drain: counts records until the total, timed from the start call to the last record. */
+export class DrainCounter {
+  count = 0;
+  bytes = 0;
+  readonly started = performance.now();
+  firstAt = 0;
+  lastAt = 0;
+  private resolveDone!: () => void;
+  /** Resolves when `total` records were counted. */
+  readonly done = new Promise<void>((resolve) => {
+    this.resolveDone = resolve;
+  });
+
+  constructor(readonly total: number) {}
+
+  /** Counts `records` records of `bytes` value bytes. */
+  add(records: number, bytes: number): void {
+    if (this.count === 0 && records > 0) this.firstAt = performance.now();
+    this.count += records;
+    this.bytes += bytes;
+    if (this.count >= this.total && this.lastAt === 0) {
+      this.lastAt = performance.now();
+      this.resolveDone();
+    }
+  }
+
+  /** The measured run (call after `done`). */
+  result(note?: string): Measured {
+    return {
+      records: this.count,
+      bytes: this.bytes,
+      ms: this.lastAt - this.started,
+      note: `first record after ${Math.round(this.firstAt - this.started)} ms${note ? `; ${note}` : ''}`,
+    };
+  }
+}
+
+/** Kinds of latency records (first byte of the value). */
+const PROBE = 0;
+const WARMUP = 1;
+const MEASURED = 2;
+
+/** What the latency loop needs from a client: a consumer started on the topic, and a way to send values. */
+export interface LatencyClient {
+  /** Starts consuming the job's topic from the earliest offset in its group; calls `onValue` per record value. */
+  startConsumer(onValue: (value: Buffer) => void): Promise<void>;
+  /** Sends the values (the records of one tick), without waiting for their acknowledgement. */
+  send(values: Buffer[]): void;
+  /** Stops both (after every record was received or the wait gave up). */
+  close(): Promise<void>;
+  /** First failure of a send, if any (checked at the end). */
+  failure(): unknown;
+}
+
+/**
+ * Runs the latency loop: probes once every 50 ms until the consumer received one (its group joined and it
+ * fetches), then sends `rate` records/s for `warmupSeconds + seconds` on a 1 ms timer (each tick sends the records
+ * due by then), each value carrying its send time; the histogram holds the send-to-receive time of the records
+ * sent after the warm-up, in microseconds. Waits up to 30 s for every record to arrive.
+ */
+export async function runLatency(job: LatencyJob, client: LatencyClient): Promise<Measured> {
+  const histogram = new Histogram();
+  let probesSeen = 0;
+  let received = 0;
+  await client.startConsumer((value) => {
+    const kind = value[0];
+    if (kind === PROBE) {
+      probesSeen++;
+      return;
+    }
+    received++;
+    if (kind === MEASURED) histogram.record((performance.now() - value.readDoubleLE(1)) * 1000);
+  });
+  const make = (kind: number) => {
+    const value = Buffer.alloc(job.size, 0x78);
+    value[0] = kind;
+    value.writeDoubleLE(performance.now(), 1);
+    return value;
+  };
+  const probeDeadline = performance.now() + 60_000;
+  while (probesSeen === 0) {
+    if (performance.now() > probeDeadline) throw new Error('the consumer received no probe within 60 s');
+    client.send([make(PROBE)]);
+    await new Promise((resolve) => setTimeout(resolve, 50));
+  }
+  const total = Math.round(job.rate * (job.warmupSeconds + job.seconds));
+  const warmup = Math.round(job.rate * job.warmupSeconds);
+  const started = performance.now();
+  let sent = 0;
+  await new Promise<void>((resolve) => {
+    const tick = () => {
+      const due = Math.min(total, Math.floor(((performance.now() - started) / 1000) * job.rate));
+      if (due > sent) {
+        const values: Buffer[] = new Array(due - sent);
+        for (let i = 0; i < values.length; i++) values[i] = make(sent + i < warmup ? WARMUP : MEASURED);
+        sent = due;
+        client.send(values);
+      }
+      if (sent < total) setTimeout(tick, 1);
+      else resolve();
+    };
+    tick();
+  });
+  const sendMs = performance.now() - started;
+  const deadline = performance.now() + 30_000;
+  while (received < total && performance.now() < deadline) await new Promise((r) => setTimeout(r, 10));
+  await client.close();
+  const failure = client.failure();
+  if (failure !== undefined) throw failure;
+  const measured = total - warmup;
+  const ms = (x: number) => Math.round(x) / 1000;
+  return {
+    records: histogram.count,
+    bytes: histogram.count * job.size,
+    ms: sendMs,
+    latency: {
+      p50: ms(histogram.percentile(50)),
+      p99: ms(histogram.percentile(99)),
+      p999: ms(histogram.percentile(99.9)),
+      max: ms(histogram.max),
+      count: histogram.count,
+      lost: measured - histogram.count,
+    },
+  };
+}

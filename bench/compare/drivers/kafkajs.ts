@@ -1,0 +1,110 @@
+/**
+ * kafkajs 2.2.4, as its documentation recommends for throughput: `send` with arrays of messages (it has no linger;
+ * the array is its batch), a few sends in flight, and `eachBatch` on the consumer. LZ4 through `kafkajs-lz4` (the
+ * codec its documentation points to); zstd through a codec over `zstd-napi` registered the documented way
+ * (`CompressionCodecs[CompressionTypes.ZSTD]`), because the documented `@kafkajs/zstd` depends on `cppzst` 2.0.6,
+ * which no longer compiles against Node 20's headers.
+ */
+import type * as Kafkajs from 'kafkajs';
+import type { Compression } from '../job.js';
+import { payloadPool } from '../payload.js';
+import { type ClientDriver, DrainCounter, driveArrays, importPeer, requirePeer, runLatency } from './driver.js';
+
+type KafkajsModule = typeof Kafkajs;
+
+/** The driver. */
+export async function load(peerDir: string): Promise<ClientDriver> {
+  const kafkajs = await importPeer<KafkajsModule & { default: KafkajsModule }>(peerDir, 'kafkajs');
+  const { Kafka, logLevel, CompressionTypes, CompressionCodecs } = kafkajs.default ?? kafkajs;
+  const Lz4Codec = requirePeer<new () => { codec: unknown }>(peerDir, 'kafkajs-lz4');
+  const zstd = (await import('zstd-napi')) as unknown as {
+    compress(data: Buffer): Buffer;
+    decompress(data: Buffer): Buffer;
+  };
+  const codecs = CompressionCodecs as unknown as Record<number, unknown>;
+  codecs[CompressionTypes.LZ4] = new Lz4Codec().codec;
+  codecs[CompressionTypes.ZSTD] = () => ({
+    compress: async (encoder: { buffer: Buffer }) => zstd.compress(encoder.buffer),
+    decompress: async (buffer: Buffer) => zstd.decompress(buffer),
+  });
+  const compressionType = (compression: Compression) =>
+    compression === 'lz4'
+      ? CompressionTypes.LZ4
+      : compression === 'zstd'
+        ? CompressionTypes.ZSTD
+        : CompressionTypes.None;
+  const client = (bootstrap: string) =>
+    new Kafka({ clientId: 'bench-kafkajs', brokers: bootstrap.split(','), logLevel: logLevel.NOTHING });
+
+  return {
+    async produce(job) {
+      const { records, size, acks, compression, arrayLength, arraysInFlight } = job.settings;
+      const idempotent = acks === 'all';
+      const producer = client(job.bootstrap).producer({
+        idempotent,
+        maxInFlightRequests: idempotent ? 5 : undefined,
+        allowAutoTopicCreation: false,
+      });
+      await producer.connect();
+      const pool = payloadPool(size);
+      const ack = idempotent ? -1 : 1;
+      const codec = compressionType(compression);
+      await producer.send({ topic: job.topic, acks: ack, messages: [{ value: Buffer.alloc(1) }] });
+      const ms = await driveArrays(records, arrayLength, arraysInFlight, (start, count) => {
+        const messages = new Array(count);
+        for (let i = 0; i < count; i++) messages[i] = { value: pool[(start + i) % pool.length] };
+        return producer.send({ topic: job.topic, acks: ack, compression: codec, messages });
+      });
+      await producer.disconnect();
+      return { records, bytes: records * size, ms };
+    },
+
+    async consume(job) {
+      const consumer = client(job.bootstrap).consumer({ groupId: job.groupId, allowAutoTopicCreation: false });
+      await consumer.connect();
+      const counter = new DrainCounter(job.records);
+      await consumer.subscribe({ topics: [job.topic], fromBeginning: true });
+      await consumer.run({
+        eachBatch: async ({ batch }) => {
+          let bytes = 0;
+          for (const message of batch.messages) bytes += message.value?.length ?? 0;
+          counter.add(batch.messages.length, bytes);
+        },
+      });
+      await counter.done;
+      await consumer.disconnect();
+      return counter.result('eachBatch, defaults (maxBytesPerPartition 1 MiB, maxBytes 10 MiB)');
+    },
+
+    async latency(job) {
+      const kafka = client(job.bootstrap);
+      const producer = kafka.producer({ idempotent: true, maxInFlightRequests: 5, allowAutoTopicCreation: false });
+      const consumer = kafka.consumer({ groupId: job.groupId, allowAutoTopicCreation: false });
+      await producer.connect();
+      let failure: unknown;
+      return runLatency(job, {
+        async startConsumer(onValue) {
+          await consumer.connect();
+          await consumer.subscribe({ topics: [job.topic], fromBeginning: true });
+          await consumer.run({
+            eachBatch: async ({ batch }) => {
+              for (const message of batch.messages) onValue(message.value as Buffer);
+            },
+          });
+        },
+        send(values) {
+          producer
+            .send({ topic: job.topic, acks: -1, messages: values.map((value) => ({ value })) })
+            .catch((error: unknown) => {
+              failure ??= error;
+            });
+        },
+        async close() {
+          await producer.disconnect();
+          await consumer.disconnect();
+        },
+        failure: () => failure,
+      });
+    },
+  };
+}

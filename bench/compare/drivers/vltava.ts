@@ -1,0 +1,142 @@
+/**
+ * Vltava's core API: `sendBatch` in arrays of 10,000 (four in flight) for throughput, `send(record, callback)` for
+ * latency, and the consumer's `batches()` iterator in a group. On a Node whose ABI differs from the one the
+ * repository's native `lz4` was built for, the same `lz4` version from the bench's install for that Node is used
+ * (what a user of that Node gets from `npm install`).
+ */
+import { Consumer, Producer, type ProducerOptions } from '../../../packages/core/src/index.js';
+import { lz4BackendName, setLz4Backend } from '../../../packages/core/src/protocol/records/compression/lz4-codec.js';
+import type { ProduceJob } from '../job.js';
+import { payloadPool } from '../payload.js';
+import { type ClientDriver, DrainCounter, type Measured, requirePeer, runLatency } from './driver.js';
+
+/** Producer options of a produce job, as Vltava names them. */
+export function vltavaProducerOptions(job: ProduceJob): ProducerOptions {
+  const { settings } = job;
+  return {
+    brokers: job.bootstrap,
+    logLevel: 'error',
+    acks: settings.acks === 'all' ? 'all' : 1,
+    enableIdempotence: settings.acks === 'all',
+    compression: settings.compression,
+    lingerMs: settings.lingerMs,
+    batchSize: settings.batchSize,
+  };
+}
+
+/** Makes sure Vltava's LZ4 is native on this Node (see the file comment). */
+export async function nativeLz4For(peerDir: string): Promise<string> {
+  try {
+    const specifier: string = 'lz4'; // the repository's optional native LZ4 (untyped)
+    await import(specifier);
+    return 'lz4: native';
+  } catch {
+    interface NativeLz4 {
+      encodeBound(length: number): number;
+      encodeBlock(src: Uint8Array, dst: Uint8Array, start?: number): number;
+      decodeBlock(src: Uint8Array, dst: Uint8Array, start?: number, end?: number): number;
+    }
+    const native = requirePeer<NativeLz4>(peerDir, 'lz4');
+    setLz4Backend({
+      name: 'native',
+      encodeBound: (length) => native.encodeBound(length),
+      encodeBlock: (src, dst, dstStart) => native.encodeBlock(src, dst, dstStart),
+      decodeBlock: (src, dst, srcStart, srcEnd) => native.decodeBlock(src, dst, srcStart, srcEnd),
+    });
+    return `lz4: ${lz4BackendName()} (built for Node ${process.versions.node} in the bench's install)`;
+  }
+}
+
+/** Runs `send` of Vltava's producer until every record is acknowledged; returns elapsed ms. */
+async function sendAll(producer: Producer, job: ProduceJob): Promise<number> {
+  const { records, size } = job.settings;
+  const pool = payloadPool(size);
+  const chunk = 10_000;
+  const started = performance.now();
+  const inFlight: Array<Promise<{ failed: number; firstError?: unknown }>> = [];
+  let failure: unknown;
+  for (let sent = 0; sent < records; sent += chunk) {
+    const count = Math.min(chunk, records - sent);
+    const batch = new Array(count);
+    for (let i = 0; i < count; i++) batch[i] = { topic: job.topic, value: pool[(sent + i) % pool.length] };
+    inFlight.push(producer.sendBatch(batch));
+    if (inFlight.length >= 4) {
+      const result = await inFlight.shift()!;
+      if (result.failed > 0) failure ??= result.firstError;
+    }
+  }
+  for (const result of await Promise.all(inFlight)) if (result.failed > 0) failure ??= result.firstError;
+  if (failure !== undefined) throw failure;
+  return performance.now() - started;
+}
+
+/** The driver. */
+export async function load(peerDir: string): Promise<ClientDriver> {
+  const lz4 = await nativeLz4For(peerDir);
+  return {
+    async produce(job) {
+      const producer = new Producer(vltavaProducerOptions(job));
+      await producer.send({ topic: job.topic, value: Buffer.alloc(1) }); // metadata and producer id first
+      const ms = await sendAll(producer, job);
+      await producer.close();
+      const { records, size } = job.settings;
+      return { records, bytes: records * size, ms, note: lz4 };
+    },
+
+    async consume(job): Promise<Measured> {
+      const consumer = new Consumer({
+        brokers: job.bootstrap,
+        groupId: job.groupId,
+        autoOffsetReset: 'earliest',
+        logLevel: 'error',
+      });
+      const counter = new DrainCounter(job.records);
+      consumer.subscribe([job.topic]);
+      for await (const batch of consumer.batches({ maxRecords: 2000 })) {
+        let bytes = 0;
+        for (const record of batch) bytes += record.serializedValueSize;
+        counter.add(batch.count, bytes);
+        if (counter.count >= job.records) break;
+      }
+      await consumer.close();
+      return counter.result();
+    },
+
+    latency(job) {
+      const producer = new Producer({
+        brokers: job.bootstrap,
+        logLevel: 'error',
+        lingerMs: job.lingerMs,
+        batchSize: job.batchSize,
+      });
+      const consumer = new Consumer({
+        brokers: job.bootstrap,
+        groupId: job.groupId,
+        autoOffsetReset: 'earliest',
+        logLevel: 'error',
+      });
+      let failure: unknown;
+      let reading: Promise<void> = Promise.resolve();
+      const onSent = (error: unknown) => {
+        if (error !== undefined) failure ??= error;
+      };
+      return runLatency(job, {
+        async startConsumer(onValue) {
+          consumer.subscribe([job.topic]);
+          reading = (async () => {
+            for await (const record of consumer) onValue(record.value as Buffer);
+          })();
+        },
+        send(values) {
+          for (const value of values) producer.send({ topic: job.topic, value }, onSent);
+        },
+        async close() {
+          await producer.close();
+          await consumer.close();
+          await reading;
+        },
+        failure: () => failure,
+      });
+    },
+  };
+}

@@ -1,0 +1,85 @@
+/**
+ * What the orchestrator hands a client's child process (a {@link Job}, as JSON in argv) and what the child hands
+ * back (a {@link JobResult}, one JSON line on stdout prefixed with {@link RESULT_PREFIX}).
+ */
+
+/** Compression of a producer scenario, named as Kafka's `compression.type`. */
+export type Compression = 'none' | 'lz4' | 'zstd';
+
+/** Settings shared by every client that has them (a client without linger or batch size sends arrays). */
+export interface ProducerSettings {
+  /** Records to send. */
+  readonly records: number;
+  /** Value size in bytes (no key). */
+  readonly size: number;
+  /** `1`, or `all` with idempotence. */
+  readonly acks: 1 | 'all';
+  readonly compression: Compression;
+  /** `linger.ms` for the clients that have it. */
+  readonly lingerMs: number;
+  /** `batch.size` in bytes for the clients that have it. */
+  readonly batchSize: number;
+  /** Records per `send` call of the clients that take arrays (kafkajs, @platformatic/kafka, confluent's KafkaJS API). */
+  readonly arrayLength: number;
+  /** `send` calls in flight for those clients. */
+  readonly arraysInFlight: number;
+}
+
+/** A producer throughput run. */
+export interface ProduceJob {
+  readonly kind: 'produce';
+  readonly bootstrap: string;
+  readonly topic: string;
+  readonly settings: ProducerSettings;
+}
+
+/** A consumer throughput run: drain `records` from the earliest offset in a fresh group. */
+export interface ConsumeJob {
+  readonly kind: 'consume';
+  readonly bootstrap: string;
+  readonly topic: string;
+  readonly groupId: string;
+  readonly records: number;
+  readonly partitions: number;
+}
+
+/** An end-to-end latency run: one producer and one consumer at a fixed rate. */
+export interface LatencyJob {
+  readonly kind: 'latency';
+  readonly bootstrap: string;
+  readonly topic: string;
+  readonly groupId: string;
+  /** Records per second. */
+  readonly rate: number;
+  /** Measured seconds (after the warm-up). */
+  readonly seconds: number;
+  /** Seconds sent and received but not counted, first. */
+  readonly warmupSeconds: number;
+  readonly size: number;
+  readonly lingerMs: number;
+  readonly batchSize: number;
+}
+
+/** Any job. */
+export type Job = ProduceJob | ConsumeJob | LatencyJob;
+
+/** What a child measured. */
+export interface JobResult {
+  /** Records sent or received in the measured part. */
+  readonly records: number;
+  /** Value bytes of those records. */
+  readonly bytes: number;
+  /** Milliseconds of the measured part (first send or subscribe, to the last acknowledgement or record). */
+  readonly ms: number;
+  /** User + system CPU seconds of the client process while the client existed (created to closed). */
+  readonly cpuSeconds: number;
+  /** Peak resident set size of the process, MiB. */
+  readonly peakRssMiB: number;
+  /** Latency runs: percentiles in milliseconds. */
+  readonly latency?: { p50: number; p99: number; p999: number; max: number; count: number; lost: number };
+  /** Anything the client wants said (versions, codecs, settings). */
+  readonly note?: string;
+}
+
+/** Prefix of the result line a child prints. */
+export const RESULT_PREFIX = '@@bench-result ';
