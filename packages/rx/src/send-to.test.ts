@@ -1,10 +1,17 @@
 import { InvalidArgumentError, KafkaTimeoutError, type RecordMetadata } from '@vltava/core';
-import { type Observable, type OperatorFunction, Subject } from 'rxjs';
+import { from, type Observable, type OperatorFunction, Subject } from 'rxjs';
 import { TestScheduler } from 'rxjs/testing';
 import { describe, expect, expectTypeOf, it } from 'vitest';
 import { FakeProducer } from '../test/support/fake-producer.js';
 import { type SendResult, type SendSuccess, sendTo } from './send-to.js';
 import { toProducer } from './to-producer.js';
+
+/** How many times each value occurs, in first-seen order. */
+function countBy(values: readonly number[]): number[] {
+  const counts = new Map<number, number>();
+  for (const value of values) counts.set(value, (counts.get(value) ?? 0) + 1);
+  return [...counts.values()];
+}
 
 const scheduler = () => new TestScheduler((actual, expected) => expect(actual).toEqual(expected));
 
@@ -148,6 +155,39 @@ describe('sendTo (marbles)', () => {
         return { topic: 'out', value: v };
       };
       expectObservable(hot('a-b-|').pipe(sendTo(new FakeProducer(), mapper))).toBe('--#', undefined, boom);
+    });
+  });
+
+  it('a mapper runs on arrival: its error surfaces at once, even behind emissions that wait', () => {
+    const test = scheduler();
+    test.run(({ cold, flush }) => {
+      const producer = new FakeProducer();
+      const boom = new InvalidArgumentError('bad value');
+      const mapper = (v: string) => {
+        if (v === 'c') throw boom;
+        return { topic: 'out', value: v };
+      };
+      const events = timeline(test, cold('(abc|)').pipe(sendTo(producer, mapper, { maxInFlight: 1 })));
+      flush();
+      expect(events).toEqual([[0, { error: boom }]]);
+      expect(producer.sent.map((s) => s.record.value)).toEqual(['a']);
+    });
+  });
+
+  it('a long synchronous burst to { topic } goes out in order under maxInFlight, and completes', () => {
+    const test = scheduler();
+    test.run(({ flush }) => {
+      const producer = new FakeProducer();
+      const values = Array.from({ length: 3000 }, (_, i) => `v${i}`);
+      const events = timeline(
+        test,
+        from(values).pipe(sendTo(producer, { topic: 'out' }, { maxInFlight: 100 })),
+        (r) => r.source,
+      );
+      flush();
+      expect(producer.sent.map((s) => s.record.value)).toEqual(values);
+      expect(Math.max(...countBy(producer.sent.map((s) => s.at)))).toBe(100);
+      expect(events).toEqual([...values.map((v, i) => [3 * (Math.floor(i / 100) + 1), v]), [90, 'complete']]);
     });
   });
 

@@ -121,13 +121,21 @@ export function sendRecords<T, K, V>(
     throw new InvalidArgumentError(`sendTo(): maxInFlight must be a positive integer, got ${String(maxInFlight)}`);
   }
   const emitErrors = options.errors === 'emit';
+  const topic = typeof target === 'function' ? undefined : target.topic;
   return (source) =>
     new Observable<SendResult<T>>((subscriber) => {
-      /** Emissions sent or waiting, in order; results leave from the front. */
+      /**
+       * Emissions waiting for room under `maxInFlight`, in order, kept compact: the emission and, for a mapper, its
+       * records (mapped on arrival, so that a mapper's error surfaces at once). A `{ topic }` emission's record is
+       * made when it is sent: a synchronous source of a million values then holds a million references here, not
+       * a million slots, records and metadata arrays (which made the collector the bottleneck).
+       */
+      const waitingSources: T[] = [];
+      const waitingRecords: Array<readonly ProducerRecord<K, V>[] | undefined> = [];
+      let waitHead = 0;
+      /** Emissions handed to the producer, in order; results leave from the front. */
       const slots: Slot<T, K, V>[] = [];
       let head = 0;
-      /** Index of the first slot not yet handed to the producer. */
-      let nextToSend = 0;
       /** Records handed to the producer whose results are not yet emitted. */
       let inFlight = 0;
       let sourceDone = false;
@@ -144,7 +152,7 @@ export function sendRecords<T, K, V>(
         emitting = true;
         try {
           for (;;) {
-            while (head < nextToSend && slots[head]!.remaining === 0) {
+            while (head < slots.length && slots[head]!.remaining === 0) {
               const slot = slots[head]!;
               slots[head++] = undefined as unknown as Slot<T, K, V>;
               inFlight -= slot.records.length;
@@ -162,30 +170,49 @@ export function sendRecords<T, K, V>(
             }
             if (head >= 1024 && head * 2 >= slots.length) {
               slots.splice(0, head);
-              nextToSend -= head;
               head = 0;
             }
-            const sentBefore = nextToSend;
-            sendWaiting();
-            if (sourceDone && nextToSend > sentBefore) {
+            const sent = sendWaiting();
+            if (closed) return;
+            if (sourceDone && sent > 0) {
               producer.flush().catch(() => undefined); // outcomes arrive through the send callbacks
             }
-            if (nextToSend === sentBefore || head === nextToSend || slots[head]!.remaining > 0) break;
+            if (sent === 0 || head === slots.length || slots[head]!.remaining > 0) break;
           }
-          if (sourceDone && head === slots.length) subscriber.complete();
+          if (sourceDone && head === slots.length && waitHead === waitingSources.length) subscriber.complete();
         } finally {
           emitting = false;
         }
       };
 
-      const sendWaiting = () => {
-        while (!closed && nextToSend < slots.length) {
-          const slot = slots[nextToSend]!;
-          if (inFlight > 0 && inFlight + slot.records.length > maxInFlight) return;
-          nextToSend++;
-          inFlight += slot.records.length;
+      /** Hands the waiting emissions that fit under `maxInFlight` to the producer; returns how many. */
+      const sendWaiting = (): number => {
+        let sent = 0;
+        while (!closed && waitHead < waitingSources.length) {
+          const value = waitingSources[waitHead]!;
+          const records = waitingRecords[waitHead] ?? [{ topic: topic!, value: value as unknown as V }];
+          if (inFlight > 0 && inFlight + records.length > maxInFlight) break;
+          waitingSources[waitHead] = undefined as T;
+          waitingRecords[waitHead] = undefined;
+          waitHead++;
+          inFlight += records.length;
+          const slot: Slot<T, K, V> = {
+            source: value,
+            records,
+            remaining: records.length,
+            metadata: new Array<RecordMetadata | undefined>(records.length),
+            error: undefined,
+          };
+          slots.push(slot);
+          sent++;
           dispatch(slot);
         }
+        if (waitHead >= 1024 && waitHead * 2 >= waitingSources.length) {
+          waitingSources.splice(0, waitHead);
+          waitingRecords.splice(0, waitHead);
+          waitHead = 0;
+        }
+        return sent;
       };
 
       const dispatch = (slot: Slot<T, K, V>) => {
@@ -211,21 +238,18 @@ export function sendRecords<T, K, V>(
 
       const upstream = source.subscribe({
         next: (value) => {
-          let records: readonly ProducerRecord<K, V>[];
-          try {
-            records = recordsFor(target, value);
-          } catch (error) {
-            closed = true;
-            subscriber.error(error);
-            return;
+          let records: readonly ProducerRecord<K, V>[] | undefined;
+          if (topic === undefined) {
+            try {
+              records = recordsFor(target, value);
+            } catch (error) {
+              closed = true;
+              subscriber.error(error);
+              return;
+            }
           }
-          slots.push({
-            source: value,
-            records,
-            remaining: records.length,
-            metadata: new Array<RecordMetadata | undefined>(records.length),
-            error: undefined,
-          });
+          waitingSources.push(value);
+          waitingRecords.push(records);
           emitReady();
         },
         error: (error: unknown) => {
@@ -234,7 +258,7 @@ export function sendRecords<T, K, V>(
         },
         complete: () => {
           sourceDone = true;
-          if (head < slots.length) {
+          if (head < slots.length || waitHead < waitingSources.length) {
             producer.flush().catch(() => undefined); // outcomes arrive through the send callbacks
           }
           emitReady();
