@@ -174,15 +174,34 @@ export function sendRecords<T, K, V>(
             }
             const sent = sendWaiting();
             if (closed) return;
-            if (sourceDone && sent > 0) {
-              producer.flush().catch(() => undefined); // outcomes arrive through the send callbacks
-            }
+            if (sourceDone && sent > 0) flushAfterSource();
             if (sent === 0 || head === slots.length || slots[head]!.remaining > 0) break;
           }
           if (sourceDone && head === slots.length && waitHead === waitingSources.length) subscriber.complete();
         } finally {
           emitting = false;
         }
+      };
+
+      /**
+       * Once the source completed nothing more will fill the producer's batches: flush rather than wait for
+       * `lingerMs`. One flush at a time (its flush mode also sends what is added meanwhile), and another when it
+       * settles with records still out: a flush per record sent after completion made the flushes' promises the
+       * bulk of the work for a synchronous source.
+       */
+      let flushing = false;
+      const flushAfterSource = () => {
+        if (flushing || closed) return;
+        flushing = true;
+        producer.flush().then(
+          () => {
+            flushing = false;
+            if (head < slots.length || waitHead < waitingSources.length) flushAfterSource();
+          },
+          () => {
+            flushing = false; // outcomes arrive through the send callbacks
+          },
+        );
       };
 
       /** Hands the waiting emissions that fit under `maxInFlight` to the producer; returns how many. */
@@ -258,9 +277,7 @@ export function sendRecords<T, K, V>(
         },
         complete: () => {
           sourceDone = true;
-          if (head < slots.length || waitHead < waitingSources.length) {
-            producer.flush().catch(() => undefined); // outcomes arrive through the send callbacks
-          }
+          if (head < slots.length || waitHead < waitingSources.length) flushAfterSource();
           emitReady();
         },
       });
