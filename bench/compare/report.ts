@@ -199,15 +199,20 @@ export function writeReport(raw: RawResults, markdownPath: string, svgPath: stri
       }
     } else {
       lines.push(
-        '| client | runs on | records/s (median) | min-max | MB/s | CPU s | peak RSS MiB | peer / Vltava | target |',
+        '| client | runs on | records/s (median) | min-max | MB/s | CPU s | peak RSS MiB | peer / Vltava | target | ' +
+          'peer CPU s / Vltava CPU s |',
       );
-      lines.push('| --- | --- | ---: | ---: | ---: | ---: | ---: | ---: | --- |');
+      lines.push('| --- | --- | ---: | ---: | ---: | ---: | ---: | ---: | --- | ---: |');
       for (const client of clients) {
         const s = summaries.get(client.id)!;
+        const base = client.baseline === undefined ? undefined : summaries.get(client.baseline);
+        // The JVM's CPU seconds include its start-up (measured around the whole process): no ratio for it.
+        const comparable = base !== undefined && base.cpu.median > 0 && client.platform !== 'java';
+        const cpuRatio = comparable ? fmt(s.cpu.median / base.cpu.median, 2) : '';
         lines.push(
           `| ${client.label} | ${node(client.platform)} | ${fmt(s.rate.median)} | ${range(s.rate)} | ` +
             `${fmt(s.mbps.median, 1)} | ${fmt(s.cpu.median, 2)} | ${fmt(s.rss.median)} | ${ratioCell(client.id)} | ` +
-            `${targetCell(client.id)}${s.failures ? ` ${s.failures} failed` : ''} |`,
+            `${targetCell(client.id)}${s.failures ? ` ${s.failures} failed` : ''} | ${cpuRatio} |`,
         );
       }
     }
@@ -238,6 +243,13 @@ export function writeReport(raw: RawResults, markdownPath: string, svgPath: stri
     );
   }
   lines.push('');
+  if (allRatios.some((r) => r.met === false)) {
+    lines.push(
+      'Where a target is missed, read the row with its CPU column: `bench/README.md` ("What limits the 1 KiB ' +
+        'producer scenarios") shows how to tell a broker-bound scenario from a client-bound one.',
+    );
+    lines.push('');
+  }
   lines.push(`![peer / Vltava ratios](${relative(dirname(markdownPath), svgPath) || basename(svgPath)})`);
   lines.push('');
   writeFileSync(markdownPath, `${lines.join('\n')}\n`);

@@ -1,0 +1,158 @@
+/**
+ * What the broker pays per batch: Vltava's producer sends the same 1 KiB records with several `batchSize` values
+ * and, per run, reports records/s, the client's CPU seconds, the broker JVM's CPU seconds (from /proc), and the
+ * Produce requests and batches that went out (from `producer.metrics()`).
+ *
+ * It explains the 1 KiB scenarios of `npm run bench`: there every client moves about the same MB/s because the broker,
+ * not the client, sets the pace, and the broker's cost follows the number of batches (appends) it gets.
+ *
+ * Run: `npx tsx --conditions=source bench/producer/batch-size-sweep.ts` (starts a broker with the harness).
+ * `WARMUPS` (default 4) uncounted runs first (a fresh broker's JIT), then `REPS` (default 3) repetitions, batch sizes
+ * rotated; `RECORDS` (default 200,000); `SIZE` (default 1024);
+ * `ACKS` (`1` or `all`, default `1`); `COMPRESSION` (default `none`). With `KAFKA_BROKERS` the broker's CPU is
+ * read from `BROKER_PID` when set, otherwise left out.
+ */
+import { readFileSync } from 'node:fs';
+import { type KafkaCluster, startKafka } from '@vltava/kafka-harness';
+import { Admin, type CompressionType, Producer } from '../../packages/core/src/index.js';
+import { payloadPool } from '../compare/payload.js';
+import { benchTopic } from './bench-support.js';
+
+const BATCH_SIZES = [16_384, 65_536, 262_144, 1_048_576];
+const reps = Number(process.env.REPS ?? 3);
+const warmups = Number(process.env.WARMUPS ?? 4);
+const records = Number(process.env.RECORDS ?? 200_000);
+const size = Number(process.env.SIZE ?? 1024);
+const acks = process.env.ACKS === 'all' ? 'all' : 1;
+const compression = (process.env.COMPRESSION ?? 'none') as CompressionType;
+/** Clock ticks per second of /proc/<pid>/stat on Linux. */
+const CLOCK_TICKS = 100;
+
+/** CPU seconds (user + system) of a process so far, from /proc; undefined where that cannot be read. */
+function processCpuSeconds(pid: number | undefined): number | undefined {
+  if (pid === undefined) return undefined;
+  try {
+    const stat = readFileSync(`/proc/${pid}/stat`, 'utf8');
+    const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
+    return (Number(fields[11]) + Number(fields[12])) / CLOCK_TICKS; // utime and stime (fields 14 and 15)
+  } catch {
+    return undefined;
+  }
+}
+
+interface Run {
+  readonly batchSize: number;
+  readonly rate: number;
+  readonly clientCpu: number;
+  readonly brokerCpu: number | undefined;
+  readonly requests: number;
+  readonly batches: number;
+}
+
+async function runOnce(bootstrap: string, brokerPid: number | undefined, batchSize: number): Promise<Run> {
+  const topic = await benchTopic(bootstrap, 6);
+  const producer = new Producer({
+    brokers: bootstrap,
+    logLevel: 'error',
+    acks,
+    enableIdempotence: acks === 'all',
+    compression,
+    lingerMs: 5,
+    batchSize,
+  });
+  await producer.send({ topic, value: Buffer.alloc(1) });
+  const pool = payloadPool(size);
+  const brokerBefore = processCpuSeconds(brokerPid);
+  const cpuBefore = process.cpuUsage();
+  const started = performance.now();
+  const inFlight: Array<Promise<{ failed: number; firstError?: unknown }>> = [];
+  const chunk = 10_000;
+  let failure: unknown;
+  for (let sent = 0; sent < records; sent += chunk) {
+    const count = Math.min(chunk, records - sent);
+    const batch = new Array(count);
+    for (let i = 0; i < count; i++) batch[i] = { topic, value: pool[(sent + i) % pool.length] };
+    inFlight.push(producer.sendBatch(batch));
+    if (inFlight.length >= 4) {
+      const result = await inFlight.shift()!;
+      if (result.failed > 0) failure ??= result.firstError;
+    }
+  }
+  for (const result of await Promise.all(inFlight)) if (result.failed > 0) failure ??= result.firstError;
+  const ms = performance.now() - started;
+  const cpu = process.cpuUsage(cpuBefore);
+  const brokerAfter = processCpuSeconds(brokerPid);
+  if (failure !== undefined) throw failure;
+  const counter = (name: string) => {
+    const metric = producer.metrics().find((m) => m.name === name);
+    return metric?.type === 'counter' ? (metric.value ?? Number.NaN) : Number.NaN;
+  };
+  const result: Run = {
+    batchSize,
+    rate: (records / ms) * 1000,
+    clientCpu: (cpu.user + cpu.system) / 1e6,
+    brokerCpu: brokerBefore === undefined || brokerAfter === undefined ? undefined : brokerAfter - brokerBefore,
+    requests: counter('vltava_producer_requests_total'),
+    batches: counter('vltava_producer_batches_sent_total'),
+  };
+  await producer.close();
+  const admin = new Admin({ brokers: bootstrap, logLevel: 'error' });
+  await admin.deleteTopics([topic]).finally(() => admin.close());
+  return result;
+}
+
+function median(values: readonly number[]): number {
+  const sorted = [...values].sort((a, b) => a - b);
+  const middle = sorted.length >> 1;
+  return sorted.length % 2 === 1 ? sorted[middle]! : (sorted[middle - 1]! + sorted[middle]!) / 2;
+}
+
+const external = process.env.KAFKA_BROKERS?.trim();
+let cluster: KafkaCluster | undefined;
+try {
+  cluster = external ? undefined : await startKafka({ log: (m) => console.error(`[harness] ${m}`) });
+  const bootstrap = external ?? cluster!.bootstrap;
+  const brokerPid = external
+    ? process.env.BROKER_PID === undefined
+      ? undefined
+      : Number(process.env.BROKER_PID)
+    : cluster!.nodes[0]?.pid;
+  for (let i = 0; i < warmups; i++) {
+    console.error(`warm-up ${i + 1} of ${warmups} (not counted)`);
+    await runOnce(bootstrap, brokerPid, BATCH_SIZES[i % BATCH_SIZES.length]!);
+  }
+  const runs: Run[] = [];
+  for (let rep = 0; rep < reps; rep++) {
+    for (let i = 0; i < BATCH_SIZES.length; i++) {
+      const batchSize = BATCH_SIZES[(i + rep) % BATCH_SIZES.length]!;
+      const run = await runOnce(bootstrap, brokerPid, batchSize);
+      runs.push(run);
+      console.error(`batchSize ${batchSize}: ${Math.round(run.rate)} records/s`);
+    }
+  }
+  const fixed = (value: number | undefined, digits: number) => (value === undefined ? 'n/a' : value.toFixed(digits));
+  console.log(
+    `${records.toLocaleString('en')} records of ${size} B, acks=${acks}, ${compression}, lingerMs 5; medians of ${reps}`,
+  );
+  console.log('');
+  console.log(
+    '| batchSize | records/s (min-max) | client CPU s | broker CPU s | requests | batches | batches/request |',
+  );
+  console.log('| ---: | ---: | ---: | ---: | ---: | ---: | ---: |');
+  for (const batchSize of BATCH_SIZES) {
+    const mine = runs.filter((r) => r.batchSize === batchSize);
+    const rates = mine.map((r) => r.rate);
+    const brokerCpus = mine.flatMap((r) => (r.brokerCpu === undefined ? [] : [r.brokerCpu]));
+    const requests = median(mine.map((r) => r.requests));
+    const batches = median(mine.map((r) => r.batches));
+    console.log(
+      `| ${batchSize.toLocaleString('en')} | ${Math.round(median(rates)).toLocaleString('en')} ` +
+        `(${Math.round(Math.min(...rates)).toLocaleString('en')}-${Math.round(Math.max(...rates)).toLocaleString('en')}) | ` +
+        `${median(mine.map((r) => r.clientCpu)).toFixed(2)} | ` +
+        `${fixed(brokerCpus.length === 0 ? undefined : median(brokerCpus), 2)} | ${requests} | ${batches} | ` +
+        `${(batches / requests).toFixed(1)} |`,
+    );
+  }
+} finally {
+  await cluster?.stop();
+}
