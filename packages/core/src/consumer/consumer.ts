@@ -296,6 +296,8 @@ export class Consumer<K = Buffer | null, V = Buffer | null>
     this.stopTimers();
     const work = (async () => {
       if (!this.connected) return;
+      // Beside the leave: each takes a round trip to a different place.
+      const sessions = this.fetcher.closeSessions();
       const member = this.member;
       if (member !== undefined) {
         await member.leave('the consumer is closing');
@@ -303,6 +305,7 @@ export class Consumer<K = Buffer | null, V = Buffer | null>
         await this.commitBeforeRevoke(this.subscriptions.assignment());
       }
       await this.committer?.drain();
+      await sessions;
     })();
     let timer: NodeJS.Timeout | undefined;
     try {

@@ -73,4 +73,17 @@ describe('FetchSession (KIP-227)', () => {
     session.onResponse(0, 9);
     expect(session.build([p(0, 0n)], false).full).toBe(true);
   });
+
+  it('close() hands back the id to close, once, and ignores a response still in flight', () => {
+    const session = new FetchSession();
+    expect(session.close()).toBeUndefined(); // no session granted yet
+    const open = new FetchSession();
+    open.build([p(0, 0n)], true);
+    open.onResponse(0, 42);
+    open.build([p(0, 1n)], true); // a fetch in flight when the consumer closes
+    expect(open.close()).toBe(42);
+    expect(open.onResponse(0, 42)).toBe(false);
+    expect(open.id).toBe(0);
+    expect(open.close()).toBeUndefined();
+  });
 });

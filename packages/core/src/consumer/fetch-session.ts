@@ -26,6 +26,8 @@ export interface SessionRequest {
 
 /** Session epoch of a request that creates a new session (or has none). */
 const INITIAL_EPOCH = 0;
+/** Session epoch that closes the session named in the request and opens none (KIP-227). */
+export const FINAL_EPOCH = -1;
 
 /**
  * The client side of an incremental fetch session with one broker (KIP-227).
@@ -47,6 +49,8 @@ export class FetchSession {
   private pending: Map<string, SessionPartition> | undefined;
   /** Whether the session names topics by id (Fetch v13+); changing it starts a new session. */
   private byTopicId = false;
+  /** Closed for good: a response still in flight is ignored. */
+  private closed = false;
 
   /** The session id the broker gave, or 0. */
   get id(): number {
@@ -103,6 +107,7 @@ export class FetchSession {
   onResponse(errorCode: number, sessionId: number): boolean {
     const pending = this.pending;
     this.pending = undefined;
+    if (this.closed) return false;
     if (errorCode === FETCH_SESSION_ID_NOT_FOUND || errorCode === INVALID_FETCH_SESSION_EPOCH) {
       this.reset();
       return false;
@@ -120,6 +125,19 @@ export class FetchSession {
       this.epoch = this.epoch === 0x7fffffff ? 1 : this.epoch + 1;
     }
     return true;
+  }
+
+  /**
+   * Ends the session on the client side and returns the id the broker knows it by, for a closing request
+   * (epoch {@link FINAL_EPOCH}, no partitions); undefined when there is no session to close. A response to a
+   * request still in flight is ignored afterwards.
+   */
+  close(): number | undefined {
+    const id = this.sessionId;
+    this.closed = true;
+    this.pending = undefined;
+    this.reset();
+    return id === 0 ? undefined : id;
   }
 
   /** The request failed (timeout, broken connection): the broker's state is unknown, start a new session. */

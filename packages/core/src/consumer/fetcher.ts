@@ -5,7 +5,7 @@ import { Fetch, type FetchRequest, type FetchResponse } from '../protocol/messag
 import type { Logger } from '../utils/logger.js';
 import { ErrorCode, isStaleMetadataError } from './error-codes.js';
 import type { FetchBuffer } from './fetch-buffer.js';
-import { FetchSession, type SessionPartition, type SessionRequest } from './fetch-session.js';
+import { FetchSession, FINAL_EPOCH, type SessionPartition, type SessionRequest } from './fetch-session.js';
 import { readFetchedPartition } from './fetched-partition.js';
 import type { PartitionState } from './partition-state.js';
 import { RetryTimer } from './retry-timer.js';
@@ -141,6 +141,61 @@ export class Fetcher {
     });
   }
 
+  /**
+   * Closes the fetch sessions the brokers keep for this consumer (KIP-227): a Fetch with the final epoch and no
+   * partitions to each broker with a session, so that its slot in the broker's session cache (1,000 by default,
+   * shared by every consumer and follower) is freed now rather than when the broker evicts it. A broker with a
+   * fetch in flight gets it on the default connection, so that it does not wait behind that long poll. Failures
+   * are logged and ignored: the broker evicts the session in the end. Call after `setEnabled(false)`.
+   */
+  async closeSessions(): Promise<void> {
+    const closing: Array<Promise<void>> = [];
+    for (const [node, session] of this.sessions) {
+      const sessionId = session.close();
+      if (sessionId === undefined) continue;
+      closing.push(this.closeSession(node, sessionId));
+    }
+    this.sessions.clear();
+    await Promise.all(closing);
+  }
+
+  private async closeSession(node: number, sessionId: number): Promise<void> {
+    const lane = this.inFlight.has(node) ? undefined : FETCH_LANE;
+    try {
+      const connection = await this.host.cluster.connection(node, lane);
+      const response = await connection.send(
+        Fetch,
+        {
+          replicaId: -1,
+          maxWaitMs: 0,
+          minBytes: 0,
+          maxBytes: 1,
+          isolationLevel: this.options.readCommitted ? 1 : 0,
+          sessionId,
+          sessionEpoch: FINAL_EPOCH,
+          topics: [],
+          forgottenTopicsData: [],
+          rackId: this.options.clientRack ?? '',
+        },
+        { timeoutMs: this.options.requestTimeoutMs },
+      );
+      if (response.errorCode === 0) this.host.logger.debug('fetch session closed', { broker: node, sessionId });
+      else {
+        this.host.logger.debug('closing a fetch session failed', {
+          broker: node,
+          sessionId,
+          error: createBrokerError(response.errorCode, { api: 'Fetch', broker: String(node) }),
+        });
+      }
+    } catch (error) {
+      this.host.logger.debug('closing a fetch session failed', {
+        broker: node,
+        sessionId,
+        error: isKafkaError(error) ? error : String(error),
+      });
+    }
+  }
+
   /** Stops fetching for good. */
   close(): void {
     this.closed = true;
@@ -260,7 +315,11 @@ export class Fetcher {
       const latency = Date.now() - inFlight.startedAt;
       this.metrics.fetchLatencyTotalMs += latency;
       if (latency > this.metrics.fetchLatencyMaxMs) this.metrics.fetchLatencyMaxMs = latency;
+      const sessionBefore = session.id;
       if (session.onResponse(response.errorCode, response.sessionId)) {
+        if (session.id !== 0 && session.id !== sessionBefore) {
+          this.host.logger.debug('fetch session opened', { broker: node, sessionId: session.id });
+        }
         this.failures.delete(node);
         this.handleResponse(node, inFlight, response, version);
       } else {
