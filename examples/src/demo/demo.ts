@@ -145,6 +145,12 @@ export async function runDemo(options: DemoOptions): Promise<DemoSummary> {
     finished = resolve;
   });
   stop.signal.addEventListener('abort', () => finished(), { once: true });
+  // The pipeline has had every input record acknowledged as an invoice (with a count). The reader can see an
+  // invoice before the pipeline's producer has its acknowledgement: the demo waits for both before it shuts down.
+  let pipedAll: () => void = () => undefined;
+  const allPiped = new Promise<void>((resolve) => {
+    pipedAll = resolve;
+  });
 
   // Both consumers have their partitions before the load starts, so that the latencies do not include the joins.
   let readerAssigned = false;
@@ -200,6 +206,7 @@ export async function runDemo(options: DemoOptions): Promise<DemoSummary> {
       })),
       tap(() => {
         stats.piped++;
+        if (count !== undefined && stats.piped >= count) pipedAll();
       }),
       commitOffsets({ maxBatch: 1000, maxIntervalMs: 500 }),
     )
@@ -207,6 +214,7 @@ export async function runDemo(options: DemoOptions): Promise<DemoSummary> {
       error: (error: unknown) => {
         pipelineError = error;
         finished();
+        pipedAll();
       },
     });
 
@@ -254,6 +262,18 @@ export async function runDemo(options: DemoOptions): Promise<DemoSummary> {
   }, options.frameIntervalMs ?? 100);
 
   await done;
+  if (count !== undefined && !stop.signal.aborted && pipelineError === undefined && sendError === undefined) {
+    // Bounded: an interruption, a pipeline failure or 30 s end the wait too (the summary then shows the gap).
+    let timer: NodeJS.Timeout | undefined;
+    await Promise.race([
+      allPiped,
+      new Promise((resolve) => {
+        stop.signal.addEventListener('abort', resolve, { once: true });
+        timer = setTimeout(resolve, 30_000);
+      }),
+    ]);
+    clearTimeout(timer);
+  }
   const interrupted = stop.signal.aborted;
   stop.abort();
   clearInterval(frames);
