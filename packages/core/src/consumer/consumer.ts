@@ -85,7 +85,6 @@ export interface ConsumerGroupMetadata {
   readonly groupInstanceId: string | null;
 }
 
-/** Callback of {@link Consumer.commitAsync}. */
 /** Backpressure pauses of a consumer: see {@link Consumer.backpressure}. */
 export interface ConsumerBackpressure {
   /** Stops fetching these partitions (assigned or not) until resumed. Buffered records are still delivered. */
@@ -96,6 +95,7 @@ export interface ConsumerBackpressure {
   paused(): TopicPartition[];
 }
 
+/** Callback of {@link Consumer.commitAsync}: the outcome, and the offsets the commit carried. */
 export type CommitCallback = (error: KafkaError | undefined, offsets: readonly TopicPartitionOffset[]) => void;
 
 /**
@@ -484,18 +484,19 @@ export class Consumer<K = Buffer | null, V = Buffer | null>
    *   InvalidGroupStateError without a `groupId`; KafkaTimeoutError.
    */
   async commit(offsets?: readonly TopicPartitionOffset[], options: TimeoutOptions = {}): Promise<void> {
-    const committer = this.requireCommitter('commit');
-    await this.connect();
-    const entries =
-      offsets === undefined ? committer.deliveredOffsets() : OffsetCommitter.fromUser(checkOffsets(offsets));
-    const generation = this.commitGeneration();
-    await committer.commit(entries, generation, Date.now() + (options.timeoutMs ?? this.options.defaultApiTimeoutMs));
+    await this.commitOffsets(offsets, undefined, options.timeoutMs);
   }
 
-  /** Commits without waiting; `callback` gets the outcome (failures are logged when there is none). */
+  /**
+   * Commits without waiting; `callback` gets the outcome and the offsets the commit carried (without arguments,
+   * those of every record handed out so far, as computed when the call was made). Failures are logged when there
+   * is no callback. Java: `commitAsync`.
+   */
   commitAsync(offsets?: readonly TopicPartitionOffset[], callback?: CommitCallback): void {
-    const committed: readonly TopicPartitionOffset[] = offsets ?? [];
-    this.commit(offsets).then(
+    let committed: readonly TopicPartitionOffset[] = offsets ?? [];
+    this.commitOffsets(offsets, (sent) => {
+      committed = sent;
+    }).then(
       () => callback?.(undefined, committed),
       (error: unknown) => {
         const failure = isKafkaError(error) ? error : new CommitFailedError(String(error), { cause: error });
@@ -503,6 +504,29 @@ export class Consumer<K = Buffer | null, V = Buffer | null>
         else this.logger.warn('asynchronous commit failed', { error: failure });
       },
     );
+  }
+
+  /** `commit`'s work; `onOffsets` learns the offsets before they are sent. */
+  private async commitOffsets(
+    offsets: readonly TopicPartitionOffset[] | undefined,
+    onOffsets?: (offsets: readonly TopicPartitionOffset[]) => void,
+    timeoutMs?: number,
+  ): Promise<void> {
+    const committer = this.requireCommitter('commit');
+    await this.connect();
+    const entries =
+      offsets === undefined ? committer.deliveredOffsets() : OffsetCommitter.fromUser(checkOffsets(offsets));
+    onOffsets?.(
+      entries.map((e) => ({
+        topic: e.topic,
+        partition: e.partition,
+        offset: e.offset,
+        leaderEpoch: e.leaderEpoch < 0 ? undefined : e.leaderEpoch,
+        metadata: e.metadata,
+      })),
+    );
+    const generation = this.commitGeneration();
+    await committer.commit(entries, generation, Date.now() + (timeoutMs ?? this.options.defaultApiTimeoutMs));
   }
 
   /** The group's committed offsets of partitions (null where there is none). Java: `committed`. */

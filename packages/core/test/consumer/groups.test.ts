@@ -17,6 +17,7 @@ import {
   MaxPollIntervalExceededError,
   type PartitionAssignor,
   type TopicPartition,
+  type TopicPartitionOffset,
 } from '../../src/index.js';
 import { silentLogger } from '../../src/utils/logger.js';
 import { pollUntil, values, waitFor } from './support/consumer-helpers.js';
@@ -183,6 +184,13 @@ describe.each(['classic', 'consumer'] as const)('consumer groups (%s protocol)',
     const outcome = await new Promise<unknown>((resolve) => c.commitAsync([{ ...tp, offset: 20n }], (e) => resolve(e)));
     expect(outcome).toBeUndefined();
     expect((await c.committed([tp]))[0]?.offset).toBe(20n);
+    // Without offsets: what was delivered, and the callback is told which offsets those were.
+    const [error, sent] = await new Promise<[unknown, readonly TopicPartitionOffset[]]>((resolve) =>
+      c.commitAsync(undefined, (e, offsets) => resolve([e, offsets])),
+    );
+    expect(error).toBeUndefined();
+    expect(sent.map((o) => [o.topic, o.partition, o.offset])).toEqual([[topic, 0, 30n]]);
+    expect((await c.committed([tp]))[0]?.offset).toBe(30n);
   });
 
   it('close({ autoCommit: false }) leaves without committing', async () => {
