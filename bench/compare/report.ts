@@ -9,7 +9,7 @@ import { basename, dirname, join, relative } from 'node:path';
 import { type ChartGroup, ratioChart } from './chart.js';
 import type { Platform } from './clients.js';
 import type { JobResult } from './job.js';
-import type { Scenario } from './scenarios.js';
+import { PARTITIONS, type Scenario } from './scenarios.js';
 import { type Spread, spread } from './stats.js';
 
 /** One run of one client. */
@@ -134,6 +134,7 @@ export function writeReport(raw: RawResults, markdownPath: string, svgPath: stri
   );
   for (const [peer, reason] of Object.entries(raw.blocked)) lines.push(`- **Blocked**: ${peer}: ${reason}.`);
   lines.push('');
+  lines.push(...settingsLines(raw.scenarios));
 
   for (const scenario of raw.scenarios) {
     const runs = raw.runs.filter((r) => r.scenario === scenario.id);
@@ -261,6 +262,40 @@ export function writeReport(raw: RawResults, markdownPath: string, svgPath: stri
       groups,
     ),
   );
+}
+
+/** The settings every client of the run shared, from its scenarios. */
+function settingsLines(scenarios: readonly Scenario[]): string[] {
+  const lines = ['## Settings', ''];
+  const produce = scenarios.find((s) => s.kind === 'produce');
+  if (produce?.kind === 'produce') {
+    const p = produce.settings;
+    lines.push(
+      `- Producers: \`lingerMs\`/\`linger.ms\` ${p.lingerMs} and \`batchSize\`/\`batch.size\` ${fmt(p.batchSize)} bytes ` +
+        `for every client that has them; the clients without them (kafkajs, @platformatic/kafka) send arrays of ` +
+        `${fmt(p.arrayLength)} records, ${p.arraysInFlight} in flight. acks=1 without idempotence, or acks=all with ` +
+        'idempotence; values only (no keys), from one pool of JSON-like texts; every send awaited to its ' +
+        'acknowledgement before the clock stops. How each client is driven: `bench/README.md`.',
+    );
+  }
+  const consume = scenarios.find((s) => s.kind === 'consume');
+  if (consume?.kind === 'consume') {
+    lines.push(
+      `- Consumer: ${fmt(consume.records)} records of ${consume.size} B on ${consume.partitions} partitions, ` +
+        'produced beforehand; a fresh group from the earliest offset, timed from the start call (join included).',
+    );
+  }
+  const latency = scenarios.find((s) => s.kind === 'latency');
+  if (latency?.kind === 'latency') {
+    lines.push(
+      `- Latency: ${fmt(latency.rate)} records/s of ${latency.size} B for ${latency.seconds} s after ` +
+        `${latency.warmupSeconds} s of warm-up; producer (\`lingerMs\` ${latency.lingerMs}, \`batchSize\` ` +
+        `${fmt(latency.batchSize)}) and consumer in one process.`,
+    );
+  }
+  lines.push(`- Topics: a fresh one per run, ${PARTITIONS} partitions, replication factor 1.`);
+  lines.push('');
+  return lines;
 }
 
 if (process.argv[1] && basename(process.argv[1]).startsWith('report')) {
