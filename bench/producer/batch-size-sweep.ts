@@ -14,8 +14,9 @@
  */
 import { readFileSync } from 'node:fs';
 import { type KafkaCluster, startKafka } from '@vltava/kafka-harness';
-import { Admin, type CompressionType, Producer } from '../../packages/core/src/index.js';
-import { payloadPool } from '../compare/payload.js';
+import { Admin, Producer } from '../../packages/core/src/index.js';
+import { sendAll, vltavaProducerOptions } from '../compare/drivers/vltava.js';
+import type { Compression, ProduceJob } from '../compare/job.js';
 import { benchTopic } from './bench-support.js';
 
 const BATCH_SIZES = [16_384, 65_536, 262_144, 1_048_576];
@@ -24,7 +25,7 @@ const warmups = Number(process.env.WARMUPS ?? 4);
 const records = Number(process.env.RECORDS ?? 200_000);
 const size = Number(process.env.SIZE ?? 1024);
 const acks = process.env.ACKS === 'all' ? 'all' : 1;
-const compression = (process.env.COMPRESSION ?? 'none') as CompressionType;
+const compression = (process.env.COMPRESSION ?? 'none') as Compression;
 /** Clock ticks per second of /proc/<pid>/stat on Linux. */
 const CLOCK_TICKS = 100;
 
@@ -51,38 +52,19 @@ interface Run {
 
 async function runOnce(bootstrap: string, brokerPid: number | undefined, batchSize: number): Promise<Run> {
   const topic = await benchTopic(bootstrap, 6);
-  const producer = new Producer({
-    brokers: bootstrap,
-    logLevel: 'error',
-    acks,
-    enableIdempotence: acks === 'all',
-    compression,
-    lingerMs: 5,
-    batchSize,
-  });
+  const job: ProduceJob = {
+    kind: 'produce',
+    bootstrap,
+    topic,
+    settings: { records, size, acks, compression, lingerMs: 5, batchSize, arrayLength: 0, arraysInFlight: 0 },
+  };
+  const producer = new Producer(vltavaProducerOptions(job));
   await producer.send({ topic, value: Buffer.alloc(1) });
-  const pool = payloadPool(size);
   const brokerBefore = processCpuSeconds(brokerPid);
   const cpuBefore = process.cpuUsage();
-  const started = performance.now();
-  const inFlight: Array<Promise<{ failed: number; firstError?: unknown }>> = [];
-  const chunk = 10_000;
-  let failure: unknown;
-  for (let sent = 0; sent < records; sent += chunk) {
-    const count = Math.min(chunk, records - sent);
-    const batch = new Array(count);
-    for (let i = 0; i < count; i++) batch[i] = { topic, value: pool[(sent + i) % pool.length] };
-    inFlight.push(producer.sendBatch(batch));
-    if (inFlight.length >= 4) {
-      const result = await inFlight.shift()!;
-      if (result.failed > 0) failure ??= result.firstError;
-    }
-  }
-  for (const result of await Promise.all(inFlight)) if (result.failed > 0) failure ??= result.firstError;
-  const ms = performance.now() - started;
+  const ms = await sendAll(producer, job); // the bench driver's loop: sendBatch of 10,000, four in flight
   const cpu = process.cpuUsage(cpuBefore);
   const brokerAfter = processCpuSeconds(brokerPid);
-  if (failure !== undefined) throw failure;
   const counter = (name: string) => {
     const metric = producer.metrics().find((m) => m.name === name);
     return metric?.type === 'counter' ? (metric.value ?? Number.NaN) : Number.NaN;

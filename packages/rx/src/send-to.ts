@@ -128,7 +128,7 @@ export function sendRecords<T, K, V>(
        * Emissions waiting for room under `maxInFlight`, in order, kept compact: the emission and, for a mapper, its
        * records (mapped on arrival, so that a mapper's error surfaces at once). A `{ topic }` emission's record is
        * made when it is sent: a synchronous source of a million values then holds a million references here, not
-       * a million slots, records and metadata arrays (which made the collector the bottleneck).
+       * a million slots, records and metadata arrays.
        */
       const waitingSources: T[] = [];
       const waitingRecords: Array<readonly ProducerRecord<K, V>[] | undefined> = [];
