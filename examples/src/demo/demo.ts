@@ -2,7 +2,7 @@
  * The demo behind `npm start`: a load producer writes timestamped records to an input topic; an Rx pipeline
  * (`fromConsumer` -> `sendTo` -> `commitOffsets`) transforms them into an output topic; a `for await` reader reads
  * the output and measures the end-to-end latency. Frames with the figures go to a sink (a terminal redrawn in
- * place, or a log) at most every `frameIntervalMs`; the run ends after `count` records end to end, or when `signal`
+ * place, or a log) once every `frameIntervalMs`; the run ends after `count` records end to end, or when `signal`
  * aborts, and returns a summary.
  */
 import {
@@ -254,7 +254,7 @@ export async function runDemo(options: DemoOptions): Promise<DemoSummary> {
     }
   })();
 
-  // Frames: figures and consumer lag, at most every frameIntervalMs.
+  // Frames: figures and consumer lag, once every frameIntervalMs (plus a closing one).
   const frames = setInterval(() => {
     stats.pipelineLag = lagOf(pipelineConsumer as Consumer<unknown, unknown>);
     stats.readerLag = lagOf(reader as Consumer<unknown, unknown>);
