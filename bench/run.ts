@@ -17,7 +17,8 @@ import { cpus, loadavg, totalmem } from 'node:os';
 import { join } from 'node:path';
 import { Admin } from '../packages/core/src/index.js';
 import { nodeRuntime } from '../packages/core/test/compat/node-runtime.js';
-import { KAFKA_VERSION, startKafka } from '../tools/kafka-harness/src/index.js';
+import { KAFKA_VERSION } from '../tools/kafka-harness/src/index.js';
+import { benchBrokerDescription, startBenchKafka } from './broker.js';
 import { CLIENTS, type Client } from './compare/clients.js';
 import { javaConsume, javaProduce, payloadFile } from './compare/java-perf.js';
 import { type Job, type JobResult, RESULT_PREFIX } from './compare/job.js';
@@ -103,7 +104,7 @@ async function main(): Promise<void> {
   });
   const list = scenarios(quick).filter((s) => !only || only.includes(s.kind) || only.includes(s.id));
   const external = process.env.KAFKA_BROKERS?.trim();
-  const cluster = external ? undefined : await startKafka({ log: (line) => log(`[harness] ${line}`) });
+  const cluster = external ? undefined : await startBenchKafka((line) => log(`[harness] ${line}`));
   const bootstrap = external ?? cluster!.bootstrap;
   const admin = new Admin({ brokers: bootstrap, logLevel: 'error' });
   const rawDir = join(BENCH_DIR, 'results', 'raw');
@@ -123,6 +124,7 @@ async function main(): Promise<void> {
       loadAfter: loadavg(),
     },
     kafka: KAFKA_VERSION,
+    ...(external ? {} : { broker: benchBrokerDescription() }),
     nodes: Object.fromEntries([...byMajor].map(([major, runtime]) => [major, runtime.version])),
     peers: Object.fromEntries(
       [...byMajor].flatMap(([major, runtime]) =>

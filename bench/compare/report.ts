@@ -29,6 +29,8 @@ export interface RawResults {
   readonly reps: number;
   readonly machine: { cpu: string; cores: number; memoryGiB: number; loadBefore: number[]; loadAfter: number[] };
   readonly kafka: string;
+  /** The broker's settings over the harness's (absent in raw results of older runs: the test suites' broker). */
+  readonly broker?: string;
   readonly nodes: Record<string, string>;
   readonly peers: Record<string, string>;
   readonly blocked: Record<string, string>;
@@ -122,6 +124,11 @@ export function writeReport(raw: RawResults, markdownPath: string, svgPath: stri
       `${raw.machine.loadAfter.map((l) => l.toFixed(2)).join(', ')}.`,
   );
   lines.push(`- Kafka ${raw.kafka}, one broker started by the harness (KRaft, PLAINTEXT, no authorizer).`);
+  lines.push(
+    raw.broker === undefined
+      ? "  Broker settings: the test suites' (1 MiB log segments, log on disk)."
+      : `  Broker settings: ${raw.broker}.`,
+  );
   lines.push(
     `- Node: ${Object.entries(raw.nodes)
       .map(([k, v]) => `${v} (as "Node ${k}")`)

@@ -11,7 +11,8 @@
  */
 
 import { Consumer } from '../../packages/core/src/index.js';
-import { type KafkaCluster, runKafkaTool, startKafka } from '../../tools/kafka-harness/src/index.js';
+import { type KafkaCluster, runKafkaTool } from '../../tools/kafka-harness/src/index.js';
+import { startBenchKafka } from '../broker.js';
 
 function arg(name: string, fallback: number): number {
   const index = process.argv.indexOf(`--${name}`);
@@ -94,7 +95,7 @@ async function drain(bootstrap: string, topic: string, mode: Mode): Promise<{ ms
 async function main(): Promise<void> {
   const at = process.argv.indexOf('--brokers');
   const external = at >= 0 ? process.argv[at + 1] : undefined;
-  const cluster: KafkaCluster | undefined = external === undefined ? await startKafka({ nodes: 1 }) : undefined;
+  const cluster: KafkaCluster | undefined = external === undefined ? await startBenchKafka() : undefined;
   const bootstrap = external ?? cluster!.bootstrap;
   try {
     const topic = `drain-bench-${Date.now().toString(36)}`;

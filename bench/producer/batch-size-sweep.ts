@@ -3,23 +3,24 @@
  * and, per run, reports records/s, the client's CPU seconds, the broker JVM's CPU seconds (from /proc), and the
  * Produce requests and batches that went out (from `producer.metrics()`).
  *
- * It explains the 1 KiB scenarios of `npm run bench`: there every client moves about the same MB/s because the broker,
- * not the client, sets the pace, and the broker's cost follows the number of batches (appends) it gets.
+ * It was written to read the 1 KiB scenarios of `npm run bench` when the benchmark broker rolled a log segment every
+ * MiB (the test suites' setting): there the broker's cost, not the client's, set every client's pace.
  *
- * Run: `npx tsx --conditions=source bench/producer/batch-size-sweep.ts` (starts a broker with the harness).
+ * Run: `npx tsx --conditions=source bench/producer/batch-size-sweep.ts` (starts the benchmark broker, `bench/broker.ts`).
  * `WARMUPS` (default 4) uncounted runs first (a fresh broker's JIT), then `REPS` (default 3) repetitions, batch sizes
- * rotated; `RECORDS` (default 200,000); `SIZE` (default 1024);
+ * rotated; `BATCH_SIZES` (comma-separated, default 16384,65536,262144,1048576); `RECORDS` (default 200,000); `SIZE` (default 1024);
  * `ACKS` (`1` or `all`, default `1`); `COMPRESSION` (default `none`). With `KAFKA_BROKERS` the broker's CPU is
  * read from `BROKER_PID` when set, otherwise left out.
  */
 import { readFileSync } from 'node:fs';
-import { type KafkaCluster, startKafka } from '@vltava/kafka-harness';
+import type { KafkaCluster } from '@vltava/kafka-harness';
 import { Admin, Producer } from '../../packages/core/src/index.js';
+import { startBenchKafka } from '../broker.js';
 import { sendAll, vltavaProducerOptions } from '../compare/drivers/vltava.js';
 import type { Compression, ProduceJob } from '../compare/job.js';
 import { benchTopic } from './bench-support.js';
 
-const BATCH_SIZES = [16_384, 65_536, 262_144, 1_048_576];
+const BATCH_SIZES = (process.env.BATCH_SIZES ?? '16384,65536,262144,1048576').split(',').map(Number);
 const reps = Number(process.env.REPS ?? 3);
 const warmups = Number(process.env.WARMUPS ?? 4);
 const records = Number(process.env.RECORDS ?? 200_000);
@@ -92,7 +93,7 @@ function median(values: readonly number[]): number {
 const external = process.env.KAFKA_BROKERS?.trim();
 let cluster: KafkaCluster | undefined;
 try {
-  cluster = external ? undefined : await startKafka({ log: (m) => console.error(`[harness] ${m}`) });
+  cluster = external ? undefined : await startBenchKafka((m) => console.error(`[harness] ${m}`));
   const bootstrap = external ?? cluster!.bootstrap;
   const brokerPid = external
     ? process.env.BROKER_PID === undefined

@@ -2,18 +2,19 @@
  * Shared plumbing of the producer benchmarks: a broker (KAFKA_BROKERS, or one started with the harness), topics
  * created through Vltava's wire client, and a result table.
  */
-import { type KafkaCluster, startKafka } from '@vltava/kafka-harness';
+import type { KafkaCluster } from '@vltava/kafka-harness';
 import { resolveClientOptions } from '../../packages/core/src/cluster/client-options.js';
 import { Cluster } from '../../packages/core/src/cluster/cluster.js';
 import { createBrokerError } from '../../packages/core/src/errors/index.js';
 import { CreateTopics } from '../../packages/core/src/protocol/messages/generated/create-topics.js';
 import { silentLogger } from '../../packages/core/src/utils/logger.js';
+import { startBenchKafka } from '../broker.js';
 
-/** The broker to benchmark against: `KAFKA_BROKERS`, or a single node started now (stopped by `stop`). */
+/** The broker to benchmark against: `KAFKA_BROKERS`, or the benchmark broker started now (stopped by `stop`). */
 export async function benchBroker(): Promise<{ bootstrap: string; stop: () => Promise<void> }> {
   const external = process.env.KAFKA_BROKERS?.trim();
   if (external) return { bootstrap: external, stop: async () => {} };
-  const cluster: KafkaCluster = await startKafka({ log: (m) => console.error(`[harness] ${m}`) });
+  const cluster: KafkaCluster = await startBenchKafka((m) => console.error(`[harness] ${m}`));
   return { bootstrap: cluster.bootstrap, stop: () => cluster.stop() };
 }
 

@@ -15,7 +15,8 @@
 import { pipeline } from 'node:stream/promises';
 import { Consumer, type ConsumerRecord } from '../../packages/core/src/index.js';
 import { createCommitStream, createReadStream } from '../../packages/streams/src/index.js';
-import { type KafkaCluster, runKafkaTool, startKafka } from '../../tools/kafka-harness/src/index.js';
+import { type KafkaCluster, runKafkaTool } from '../../tools/kafka-harness/src/index.js';
+import { startBenchKafka } from '../broker.js';
 
 function arg(name: string, fallback: number): number {
   const index = process.argv.indexOf(`--${name}`);
@@ -110,7 +111,7 @@ async function drain(
 async function main(): Promise<void> {
   const at = process.argv.indexOf('--brokers');
   const external = at >= 0 ? process.argv[at + 1] : undefined;
-  const cluster: KafkaCluster | undefined = external === undefined ? await startKafka({ nodes: 1 }) : undefined;
+  const cluster: KafkaCluster | undefined = external === undefined ? await startBenchKafka() : undefined;
   const bootstrap = external ?? cluster!.bootstrap;
   try {
     const topic = `read-stream-bench-${Date.now().toString(36)}`;

@@ -13,7 +13,8 @@ import { Readable, Writable } from 'node:stream';
 import { pipeline } from 'node:stream/promises';
 import { Admin, Producer } from '../../packages/core/src/index.js';
 import { createSendStream, createWriteStream } from '../../packages/streams/src/index.js';
-import { type KafkaCluster, startKafka } from '../../tools/kafka-harness/src/index.js';
+import type { KafkaCluster } from '../../tools/kafka-harness/src/index.js';
+import { startBenchKafka } from '../broker.js';
 
 function arg(name: string, fallback: number): number {
   const index = process.argv.indexOf(`--${name}`);
@@ -82,7 +83,7 @@ const modes: Mode[] = [
 async function main(): Promise<void> {
   const at = process.argv.indexOf('--brokers');
   const external = at >= 0 ? process.argv[at + 1] : undefined;
-  const cluster: KafkaCluster | undefined = external === undefined ? await startKafka({ nodes: 1 }) : undefined;
+  const cluster: KafkaCluster | undefined = external === undefined ? await startBenchKafka() : undefined;
   const bootstrap = external ?? cluster!.bootstrap;
   const admin = new Admin({ brokers: bootstrap, logLevel: 'error' });
   try {

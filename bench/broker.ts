@@ -1,0 +1,63 @@
+/**
+ * The broker every benchmark runs against: one node started by the harness, configured as a production broker for
+ * its log rather than as the test suites' broker, with its data in memory.
+ *
+ * - `log.segment.bytes` is Kafka's default (1 GiB). The test suites' broker rolls a segment every MiB (small logs
+ *   for the tests of log start offsets and retention); a benchmark writing gigabytes would then measure a segment
+ *   roll (new log and index files, a flush of the old segment) every MiB: at 1 KiB records that cost the broker 3-4
+ *   times the CPU of the client and held every client to the same pace.
+ * - The cluster's folder, log included, is on tmpfs (`/dev/shm`) when there is one: on this two-core machine the
+ *   kernel's writeback of a run's dirty pages otherwise competes with the client for the CPU, and made later
+ *   repetitions of the same run up to 2.5 times slower than earlier ones. `BENCH_LOG_DIR=disk` keeps it on disk
+ *   (the OS temp folder); `BENCH_LOG_DIR=<folder>` puts it in that folder.
+ * - `file.delete.delay.ms` is 1 s, so that the topics the benchmarks delete leave memory soon.
+ * - 1 GiB of heap, as `kafka-server-start.sh` gives a broker.
+ */
+import { existsSync, mkdtempSync, statfsSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { type KafkaCluster, startKafka } from '../tools/kafka-harness/src/index.js';
+
+/** Broker properties the benchmarks set over the harness's. */
+export const BENCH_BROKER_PROPERTIES: Readonly<Record<string, string>> = {
+  'log.segment.bytes': String(1024 ** 3),
+  'file.delete.delay.ms': '1000',
+};
+
+/** Heap of the benchmark broker, in MiB. */
+export const BENCH_BROKER_HEAP_MB = 1024;
+
+/** tmpfs space the in-memory log needs at least (a consumer backlog and a few undeleted produce runs). */
+const MIN_TMPFS_BYTES = 4 * 1024 ** 3;
+
+/** Where the benchmark broker's folder goes, and how to say so in a report. */
+export function benchLogLocation(): { parent: string; description: string } {
+  const choice = process.env.BENCH_LOG_DIR?.trim();
+  if (choice === 'disk') return { parent: tmpdir(), description: `on disk (${tmpdir()})` };
+  if (choice) return { parent: choice, description: `in ${choice}` };
+  if (existsSync('/dev/shm')) {
+    const fs = statfsSync('/dev/shm');
+    if (fs.bavail * fs.bsize >= MIN_TMPFS_BYTES) return { parent: '/dev/shm', description: 'in memory (tmpfs)' };
+  }
+  return { parent: tmpdir(), description: `on disk (${tmpdir()}; no tmpfs with 4 GiB free)` };
+}
+
+/** One line for reports: the broker's settings that differ from the test suites' broker. */
+export function benchBrokerDescription(): string {
+  const props = Object.entries(BENCH_BROKER_PROPERTIES)
+    .map(([key, value]) => `${key}=${value}`)
+    .join(', ');
+  return `${props}; ${BENCH_BROKER_HEAP_MB} MiB heap; log ${benchLogLocation().description}`;
+}
+
+/** Starts the benchmark broker (stop it with `cluster.stop()`, which removes its folder). */
+export function startBenchKafka(log?: (line: string) => void): Promise<KafkaCluster> {
+  const directory = mkdtempSync(join(benchLogLocation().parent, 'vltava-bench-kafka-'));
+  return startKafka({
+    nodes: 1,
+    directory,
+    brokerProperties: BENCH_BROKER_PROPERTIES,
+    heapMaxMb: BENCH_BROKER_HEAP_MB,
+    ...(log === undefined ? {} : { log }),
+  });
+}
