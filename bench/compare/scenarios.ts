@@ -105,7 +105,8 @@ export function scenarios(quick: boolean): Scenario[] {
     seconds,
     warmupSeconds: quick ? 1 : 5,
     size: 100,
-    lingerMs: 1,
+    // No linger: what the vendors' guide sets for latency (`linger.ms` 0); the peers without a linger send at once.
+    lingerMs: 0,
     batchSize: 16_384,
   });
   return list;
