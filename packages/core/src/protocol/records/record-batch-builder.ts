@@ -1,5 +1,5 @@
 import { InvalidArgumentError } from '../../errors/client-errors.js';
-import type { CompressInto, CompressionCodec } from './compression/compression-codec.js';
+import type { CompressionCodec } from './compression/compression-codec.js';
 import { getCompressionCodec } from './compression/compression-codecs.js';
 import { type CompressionType, compressionTypeId } from './compression/compression-type.js';
 import { crc32c } from './crc32c.js';
@@ -249,10 +249,7 @@ export class RecordBatchBuilder {
       isTransactional: producer.isTransactional ?? this.producer.isTransactional,
     };
     if (this.codec === undefined) return this.finish(this.buf.subarray(0, this.pos), state);
-    const records = this.buf.subarray(RECORD_BATCH_OVERHEAD, this.pos);
-    const into = this.codec.compressInto;
-    if (into !== undefined) return this.finish(compressViaScratch(into, records), state);
-    const compressed = this.codec.compress(records);
+    const compressed = this.codec.compress(this.buf.subarray(RECORD_BATCH_OVERHEAD, this.pos));
     if (compressed instanceof Promise) return compressed.then((c) => this.finishCompressed(c, state));
     return this.finishCompressed(compressed, state);
   }
@@ -276,29 +273,6 @@ export class RecordBatchBuilder {
     rewriteProducerState(out, state);
     return out;
   }
-}
-
-/** The reused output of synchronous compression (see {@link compressViaScratch}). */
-let scratch = Buffer.allocUnsafeSlow(0);
-/** Scratch buffers up to this size are kept for the next batch; a larger one is used once. */
-const MAX_KEPT_SCRATCH = 4 * 1024 * 1024;
-
-/**
- * Compresses `records` into the shared scratch buffer after room for the batch header, then copies the result into
- * a batch buffer of the exact size: one allocation per batch instead of a worst-case-sized one plus the exact one.
- * Safe to share because it is synchronous.
- */
-function compressViaScratch(into: CompressInto, records: Uint8Array): Buffer {
-  const need = RECORD_BATCH_OVERHEAD + into.bound(records.length);
-  let target = scratch;
-  if (target.length < need) {
-    target = Buffer.allocUnsafeSlow(need);
-    if (need <= MAX_KEPT_SCRATCH) scratch = target;
-  }
-  const end = into.compress(records, target, RECORD_BATCH_OVERHEAD);
-  const out = Buffer.allocUnsafe(end);
-  target.copy(out, RECORD_BATCH_OVERHEAD, RECORD_BATCH_OVERHEAD, end);
-  return out;
 }
 
 function writeInt64(out: Buffer, at: number, value: number): void {

@@ -1,13 +1,5 @@
 import type { CompressionType } from './compression-type.js';
 
-/** Synchronous compression into a caller's buffer, producing the same bytes as `CompressionCodec.compress`. */
-export interface CompressInto {
-  /** The most bytes `compress` can write for `length` bytes of input. */
-  bound(length: number): number;
-  /** Compresses `data` into `out` from `offset` (with at least `bound(data.length)` bytes of room); returns the end. */
-  compress(data: Uint8Array, out: Buffer, offset: number): number;
-}
-
 /**
  * One compression codec of Kafka record batches, as the batch builder and reader use it.
  *
@@ -23,11 +15,6 @@ export interface CompressionCodec {
    * thread pool for batch-sized input; callers `await` the result either way.
    */
   compress(data: Uint8Array): Buffer | Promise<Buffer>;
-  /**
-   * Present where the codec can write its output into a caller's buffer synchronously: the batch builder then
-   * compresses every batch into one reused buffer instead of a new worst-case-sized one per batch.
-   */
-  readonly compressInto?: CompressInto;
   /**
    * Decompresses `data`. Never produces more than `maxSize` bytes: input that would decompress to more is
    * rejected (a decompression bomb), as is malformed input.

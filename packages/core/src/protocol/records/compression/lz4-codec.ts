@@ -95,26 +95,13 @@ function corrupt(detail: string): CorruptRecordError {
  * that does not shrink is stored uncompressed.
  */
 export function compressLz4Frame(data: Uint8Array): Buffer {
-  const out = Buffer.allocUnsafe(lz4FrameBound(data.length));
-  return out.subarray(0, compressLz4FrameInto(data, out, 0));
-}
-
-/** The most bytes {@link compressLz4FrameInto} writes for `length` bytes of input. */
-export function lz4FrameBound(length: number): number {
-  const blocks = Math.max(1, Math.ceil(length / LZ4_BLOCK_SIZE));
-  return 7 + blocks * (4 + lz4.encodeBound(LZ4_BLOCK_SIZE)) + 4;
-}
-
-/**
- * Writes the LZ4 frame of {@link compressLz4Frame} into `out` from `offset` (room: {@link lz4FrameBound}); returns
- * where it ends.
- */
-export function compressLz4FrameInto(data: Uint8Array, out: Buffer, offset: number): number {
-  writeU32LE(out, offset, MAGIC);
-  out[offset + 4] = FLG_VERSION_01 | FLG_BLOCK_INDEPENDENCE;
-  out[offset + 5] = BD_64KB;
-  out[offset + 6] = (xxhash32(out, offset + 4, offset + 6) >>> 8) & 0xff;
-  let o = offset + 7;
+  const blocks = Math.max(1, Math.ceil(data.length / LZ4_BLOCK_SIZE));
+  const out = Buffer.allocUnsafe(7 + blocks * (4 + lz4.encodeBound(LZ4_BLOCK_SIZE)) + 4);
+  writeU32LE(out, 0, MAGIC);
+  out[4] = FLG_VERSION_01 | FLG_BLOCK_INDEPENDENCE;
+  out[5] = BD_64KB;
+  out[6] = (xxhash32(out, 4, 6) >>> 8) & 0xff;
+  let o = 7;
   for (let start = 0; start < data.length; start += LZ4_BLOCK_SIZE) {
     const block = data.subarray(start, Math.min(data.length, start + LZ4_BLOCK_SIZE));
     const size = lz4.encodeBlock(block, out, o + 4);
@@ -128,7 +115,7 @@ export function compressLz4FrameInto(data: Uint8Array, out: Buffer, offset: numb
     }
   }
   writeU32LE(out, o, 0);
-  return o + 4;
+  return out.subarray(0, o + 4);
 }
 
 /** Options of {@link decompressLz4Frame}. */
@@ -246,6 +233,5 @@ function sizeError(contentSize: number, maxSize: number): CorruptRecordError {
 export const lz4Codec: CompressionCodec = {
   type: 'lz4',
   compress: compressLz4Frame,
-  compressInto: { bound: lz4FrameBound, compress: compressLz4FrameInto },
   decompress: (data, maxSize) => decompressLz4Frame(data, maxSize),
 };

@@ -10,19 +10,9 @@ export const DEFAULT_ZSTD_LEVEL = 3;
  * @param level zstd level. Java: `compression.zstd.level`, default 3.
  */
 export function createZstdCodec(backend: ZstdBackend, level = DEFAULT_ZSTD_LEVEL): CompressionCodec {
-  const { compressBound, compressInto } = backend;
   return {
     type: 'zstd',
     compress: (data) => backend.compress(data, level),
-    ...(compressBound === undefined || compressInto === undefined
-      ? {}
-      : {
-          compressInto: {
-            bound: (length: number) => compressBound.call(backend, length),
-            compress: (data: Uint8Array, out: Buffer, offset: number) =>
-              compressInto.call(backend, data, level, out, offset),
-          },
-        }),
     decompress: (data, maxSize) => backend.decompress(data, maxSize),
   };
 }

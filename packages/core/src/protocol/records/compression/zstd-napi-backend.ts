@@ -59,8 +59,6 @@ export function zstdNapiBackend(binding: ZstdNapiBinding): ZstdBackend {
       const out = Buffer.allocUnsafe(binding.compressBound(data.length));
       return out.subarray(0, cctx.compress(out, data, level));
     },
-    compressBound: (length) => binding.compressBound(length),
-    compressInto: (data, level, out, offset) => offset + cctx.compress(out.subarray(offset), data, level),
     decompress(data, maxSize) {
       try {
         const declared = binding.getFrameContentSize(data);
