@@ -4,7 +4,8 @@
  * acknowledgement, `_writev` batches), and through `createSendStream` into a sink (results emitted per record), each
  * with a few high-water marks. Prints records/s. Bounded: each run writes exactly N records.
  *
- *   npx tsx --conditions=source bench/streams/write.ts [--records 500000] [--size 100] [--runs 3] [--brokers host:port]
+ *   npx tsx --conditions=source bench/streams/write.ts [--records 500000] [--size 100] [--runs 3] [--linger ms]
+ *     [--batch bytes] [--brokers host:port]
  *
  * Uses the cluster named by `--brokers`, or starts a single-node broker with the harness (stopped at the end).
  */
@@ -24,6 +25,9 @@ function arg(name: string, fallback: number): number {
 const RECORDS = arg('records', 500_000);
 const SIZE = arg('size', 100);
 const RUNS = arg('runs', 3);
+/** Producer `lingerMs` and `batchSize`; -1 leaves the producer's default. */
+const LINGER = arg('linger', -1);
+const BATCH = arg('batch', -1);
 const VALUE = 'x'.repeat(SIZE);
 
 function records(topic: string): Readable {
@@ -94,7 +98,13 @@ async function main(): Promise<void> {
         const topic = `write-stream-bench-${Date.now().toString(36)}-${run + 1}`;
         const [created] = await admin.createTopics([{ topic, numPartitions: 6 }], { waitForMetadata: true });
         if (created?.error !== undefined) throw created.error;
-        const producer = new Producer<string, string>({ brokers: bootstrap, logLevel: 'error', acks: 1 });
+        const producer = new Producer<string, string>({
+          brokers: bootstrap,
+          logLevel: 'error',
+          acks: 1,
+          ...(LINGER < 0 ? {} : { lingerMs: LINGER }),
+          ...(BATCH < 0 ? {} : { batchSize: BATCH }),
+        });
         await producer.connect();
         const started = performance.now();
         await mode.run(producer, topic);

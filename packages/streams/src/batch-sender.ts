@@ -25,7 +25,8 @@ const NOTHING: BatchOutcome = {
 /**
  * The sending half shared by the write and send streams: maps chunks to records, loads the metadata of topics not
  * written to before (see {@link KnownTopics}), waits for room in the producer's buffer (backpressure instead of
- * `BufferExhaustedError`), sends them with one `sendBatch` and resolves once every record has its outcome (the
+ * `BufferExhaustedError`), sends them with one `sendBatch` without waiting for `lingerMs` (a flush: on a producer
+ * shared with other code, their buffered records go too) and resolves once every record has its outcome (the
  * broker acknowledged it, or it failed with a typed error).
  */
 export class BatchSender<T, K, V> {
@@ -111,7 +112,11 @@ export class BatchSender<T, K, V> {
     const loading = this.topics.ensure(records);
     if (loading !== undefined) await loading;
     await this.producer.waitForBuffer();
-    const result = await this.producer.sendBatch(records);
+    const sending = this.producer.sendBatch(records);
+    // The stream takes no more input until these records have their outcomes, so lingering cannot add records to
+    // their batches: send them now instead of after `lingerMs` (which bounded a stream to one batch per linger).
+    this.producer.flush().catch(() => undefined);
+    const result = await sending;
     const at = positions;
     const index = at === null ? (i: number) => i : (i: number) => at[i]!;
     let firstError: KafkaError | undefined;

@@ -25,7 +25,8 @@ describe('createSendStream', () => {
     );
     expect(results.map((r) => r.source)).toEqual([1, 2, 3]);
     expect(results.map((r) => r.metadata?.offset)).toEqual([0n, 1n, 2n]);
-    expect(producer.flushes).toBe(1);
+    expect(producer.everyBatchFlushed).toBe(true);
+    expect(producer.calls.slice(-2)).toEqual(['flush', 'flush']);
   });
 
   it('fails the stream on a failed record and never emits it (so it is never committed)', async () => {

@@ -24,7 +24,8 @@ describe('Web Streams to a producer', () => {
     await writer.write([{ value: 'b' }, { value: 'c' }]);
     expect(producer.batchSizes).toEqual([1, 2]);
     await writer.close();
-    expect(producer.flushes).toBe(1);
+    expect(producer.everyBatchFlushed).toBe(true);
+    expect(producer.calls).toEqual(['sendBatch', 'flush', 'sendBatch', 'flush', 'flush']);
     expect(producer.written.map((r) => r.value)).toEqual(['a', 'b', 'c']);
   });
 

@@ -86,7 +86,9 @@ describe('createWriteStream', () => {
     const producer = new FakeProducer();
     const stream = createWriteStream(producer, { topic: 'out' }, { closeProducer: true });
     await pipeline(Readable.from([{ value: 'a' }, { value: 'b' }]), stream);
-    expect(producer.flushes).toBe(1);
+    // Each batch goes without waiting for lingerMs; end() flushes once more, then closes.
+    expect(producer.everyBatchFlushed).toBe(true);
+    expect(producer.calls.slice(-3)).toEqual(['flush', 'flush', 'close']);
     expect(producer.closes).toBe(1);
     expect(producer.written).toHaveLength(2);
   });

@@ -29,6 +29,20 @@ describe('write streams against the broker', () => {
     await data.close();
   });
 
+  it("does not hold a write for the producer's lingerMs: the stream waits for the outcome, so nothing can join", async () => {
+    const topic = uniqueName('w');
+    await data.createTopic(topic, 1);
+    // A linger far longer than the test's timeout: the callback can only come in time if the batch goes at once.
+    const stream = createWriteStream(producer({ lingerMs: 600_000 }), { topic });
+    for (let i = 0; i < 3; i++) {
+      await new Promise<void>((resolve, reject) =>
+        stream.write({ key: 'k', value: `v${i}` }, (error) => (error ? reject(error) : resolve())),
+      );
+      expect(await endOffsetTotal(brokers, topic)).toBe(BigInt(i + 1));
+    }
+    await new Promise<void>((resolve) => stream.end(resolve));
+  });
+
   it('calls a write back once the record is in the log, and finishes after every record is acknowledged', async () => {
     const topic = uniqueName('w');
     await data.createTopic(topic, 2);

@@ -16,6 +16,8 @@ export class FakeProducer implements StreamProducer<unknown, unknown> {
   failWith: ((record: ProducerRecord<unknown, unknown>) => KafkaError | undefined) | undefined;
   flushes = 0;
   closes = 0;
+  /** `sendBatch`, `flush` and `close` calls, in order. */
+  readonly calls: Array<'sendBatch' | 'flush' | 'close'> = [];
   private pending: Array<() => void> = [];
   private full = false;
   private bufferWaiters: Array<() => void> = [];
@@ -62,6 +64,7 @@ export class FakeProducer implements StreamProducer<unknown, unknown> {
 
   async sendBatch(records: Iterable<ProducerRecord<unknown, unknown>>): Promise<SendBatchResult> {
     const list = [...records];
+    this.calls.push('sendBatch');
     this.batchSizes.push(list.length);
     const outcomes = await Promise.all(list.map((r) => new Promise<Outcome>((resolve) => this.outcome(r, resolve))));
     const errors = outcomes.map((o) => o.error);
@@ -93,10 +96,17 @@ export class FakeProducer implements StreamProducer<unknown, unknown> {
   }
 
   async flush(): Promise<void> {
+    this.calls.push('flush');
     this.flushes++;
   }
 
   async close(): Promise<void> {
+    this.calls.push('close');
     this.closes++;
+  }
+
+  /** True when every `sendBatch` was followed at once by a `flush` (nothing waits for `lingerMs`). */
+  get everyBatchFlushed(): boolean {
+    return this.calls.every((call, i) => call !== 'sendBatch' || this.calls[i + 1] === 'flush');
   }
 }
