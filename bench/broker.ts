@@ -3,13 +3,13 @@
  * its log rather than as the test suites' broker, with its data in memory.
  *
  * - `log.segment.bytes` is Kafka's default (1 GiB). The test suites' broker rolls a segment every MiB (small logs
- *   for the tests of log start offsets and retention); a benchmark writing gigabytes would then measure a segment
- *   roll (new log and index files, a flush of the old segment) every MiB: at 1 KiB records that cost the broker 3-4
- *   times the CPU of the client and held every client to the same pace.
+ *   for many short-lived test topics); a benchmark writing gigabytes would then measure a segment roll (new log and
+ *   index files, a flush of the old segment) every MiB: at 1 KiB records that cost the broker 3-4 times the CPU of
+ *   the client and held every client to the same pace.
  * - The cluster's folder, log included, is on tmpfs (`/dev/shm`) when there is one: on this two-core machine the
- *   kernel's writeback of a run's dirty pages otherwise competes with the client for the CPU, and made later
- *   repetitions of the same run up to 2.5 times slower than earlier ones. `BENCH_LOG_DIR=disk` keeps it on disk
- *   (the OS temp folder); `BENCH_LOG_DIR=<folder>` puts it in that folder.
+ *   kernel's writeback of earlier runs' dirty pages otherwise competes with the client for the CPU, and made the
+ *   later repetitions of a loop of runs up to 2.8 times slower than its first ones. `BENCH_LOG_DIR=disk` keeps it on
+ *   disk (the OS temp folder); `BENCH_LOG_DIR=<folder>` puts it in that folder.
  * - `file.delete.delay.ms` is 1 s, so that the topics the benchmarks delete leave memory soon.
  * - 1 GiB of heap, as `kafka-server-start.sh` gives a broker.
  */

@@ -253,8 +253,9 @@ export function writeReport(raw: RawResults, markdownPath: string, svgPath: stri
   lines.push('');
   if (allRatios.some((r) => r.met === false)) {
     lines.push(
-      'Where a target is missed, read the row with its CPU column: `bench/README.md` ("What limits the 1 KiB ' +
-        'producer scenarios") shows how to tell a broker-bound scenario from a client-bound one.',
+      'Where a target is missed, read the row with its CPU column (peer CPU s / Vltava CPU s): where both clients ' +
+        'keep the two cores busy, records/s follow CPU per record; `bench/README.md` ("The benchmark broker") ' +
+        'says what limits the 1 KiB rows.',
     );
     lines.push('');
   }
