@@ -107,7 +107,8 @@ export class ProducerWritable<T = unknown, K = unknown, V = unknown> extends Wri
  *
  * - **Write callbacks complete when the broker acknowledged the record** (per `acks`), not when it was queued. The
  *   chunks buffered meanwhile (up to `highWaterMark`) go out together as the next batch (`_writev` ->
- *   `producer.sendBatch`).
+ *   `producer.sendBatch`), sent at once rather than after the producer's `lingerMs` (a flush, since the stream
+ *   takes no more input until the batch is acknowledged; on a shared producer, other buffered records go too).
  * - **Backpressure**: a batch waits for room in the producer's `bufferMemory` (`waitForBuffer`) rather than failing
  *   with `BufferExhaustedError`; while it waits, the stream's buffer fills and `write()` returns false.
  * - **Failures are never silent**: a record that fails fails its batch's callbacks and the stream, with the
