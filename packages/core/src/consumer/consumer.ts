@@ -489,8 +489,8 @@ export class Consumer<K = Buffer | null, V = Buffer | null>
 
   /**
    * Commits without waiting; `callback` gets the outcome and the offsets the commit carried (without arguments,
-   * those of every record handed out so far, as computed when the call was made). Failures are logged when there
-   * is no callback. Java: `commitAsync`.
+   * those of every record handed out when the commit starts, which may include a few handed out just after the
+   * call). Failures are logged when there is no callback. Java: `commitAsync`.
    */
   commitAsync(offsets?: readonly TopicPartitionOffset[], callback?: CommitCallback): void {
     let committed: readonly TopicPartitionOffset[] = offsets ?? [];
