@@ -1,5 +1,6 @@
 import type { KafkaError } from '../errors/kafka-error.js';
 import type { CompressionType } from '../protocol/records/compression/compression-type.js';
+import type { CompressionWorkers } from '../protocol/records/compression/compression-workers.js';
 import type { RecordHeaderInput } from '../protocol/records/record.js';
 import { RecordBatchBuilder, rewriteProducerState } from '../protocol/records/record-batch-builder.js';
 import { RecordBatchReader } from '../protocol/records/record-batch-reader.js';
@@ -29,6 +30,16 @@ export type SinkExtra = ((error: KafkaError) => void) | typeof CALLBACK | number
 
 /** The second slot value that marks a callback sink. */
 export const CALLBACK_SINK: typeof CALLBACK = CALLBACK;
+
+/** How a producer's batches are compressed (one object, shared by all its batches). */
+export interface BatchCompression {
+  /** Java: compression.type. */
+  readonly type: CompressionType;
+  /** Java: compression.gzip.level / compression.zstd.level; `undefined` for the codec's default. */
+  readonly level: number | undefined;
+  /** Threads that compress LZ4 and zstd batches of 32 KiB and more off the event loop; none: the event loop. */
+  readonly workers: CompressionWorkers | undefined;
+}
 
 /**
  * One record batch for one partition, from the first record appended until every record in it has its outcome.
@@ -103,8 +114,7 @@ export class ProducerBatch {
     buffer: Buffer,
     readonly reserved: number,
     readonly capacity: number,
-    private readonly compression: CompressionType,
-    private readonly compressionLevel: number | undefined,
+    private readonly compression: BatchCompression,
     readonly isTransactional: boolean,
     now: number,
     deadline: number,
@@ -114,8 +124,9 @@ export class ProducerBatch {
     this.deadline = deadline;
     this.buffer = buffer;
     this.builder = new RecordBatchBuilder({
-      compression,
-      ...(compressionLevel === undefined ? {} : { compressionLevel }),
+      compression: compression.type,
+      ...(compression.level === undefined ? {} : { compressionLevel: compression.level }),
+      ...(compression.workers === undefined ? {} : { compressionWorkers: compression.workers }),
       buffer,
       initialCapacity: capacity,
     });
@@ -284,7 +295,6 @@ export class ProducerBatch {
         children.length === 0 ? this.reserved : 0,
         size,
         this.compression,
-        this.compressionLevel,
         this.isTransactional,
         this.createdAt,
         this.deadline,

@@ -1,3 +1,4 @@
+import { availableParallelism } from 'node:os';
 import {
   type ClientOptions,
   nonNegative,
@@ -69,6 +70,16 @@ export interface ProducerOptions<K = string | Uint8Array, V = string | Uint8Arra
    */
   readonly compressionLevel?: number;
   /**
+   * Worker threads that compress LZ4 and zstd batches of 32 KiB (uncompressed) and more, so that compression does
+   * not hold the event loop and batches compress on several cores at once (as librdkafka compresses on its own
+   * threads; the Java client has no such setting). Smaller batches compress on the event loop, where that is
+   * faster than a round trip to a worker; gzip uses libuv's thread pool for large batches instead. Workers start
+   * on first use and stop on `close`; a worker that fails leaves its batches to the event loop, so no send fails
+   * for it. `0` compresses every batch on the event loop. Default: the cores Node.js may use
+   * (`os.availableParallelism()`), at most 4, and 0 on a single core.
+   */
+  readonly compressionWorkers?: number;
+  /**
    * Largest Produce request, in bytes of record batches. A record that cannot fit even alone fails with
    * `RecordTooLargeError` before anything is sent. Java: max.request.size. Default 1048576.
    */
@@ -126,6 +137,7 @@ export interface ResolvedProducerOptions<K, V> {
   readonly lingerMs: number;
   readonly compression: CompressionType;
   readonly compressionLevel: number | undefined;
+  readonly compressionWorkers: number;
   readonly maxRequestSize: number;
   readonly bufferMemory: number;
   readonly maxBlockMs: number;
@@ -136,6 +148,12 @@ export interface ResolvedProducerOptions<K, V> {
   readonly allowAutoCreateTopics: boolean;
   readonly keySerializer: Serializer<K>;
   readonly valueSerializer: Serializer<V>;
+}
+
+/** Default of `compressionWorkers`: one per core Node.js may use, at most 4; none on a single core. */
+export function defaultCompressionWorkers(): number {
+  const cores = availableParallelism();
+  return cores <= 1 ? 0 : Math.min(4, cores);
 }
 
 /**
@@ -232,6 +250,7 @@ export function resolveProducerOptions<K, V>(options: ProducerOptions<K, V>): Re
     lingerMs,
     compression,
     compressionLevel: options.compressionLevel,
+    compressionWorkers: nonNegative('compressionWorkers', options.compressionWorkers, defaultCompressionWorkers()),
     maxRequestSize: positive('maxRequestSize', options.maxRequestSize, 1_048_576),
     bufferMemory: positive('bufferMemory', options.bufferMemory, 33_554_432),
     maxBlockMs: nonNegative('maxBlockMs', options.maxBlockMs, 60_000),

@@ -8,6 +8,8 @@ import {
   RecordTooLargeError,
 } from '../errors/client-errors.js';
 import { isKafkaError, type KafkaError } from '../errors/kafka-error.js';
+import { compressionWorkerModules } from '../protocol/records/compression/compression-codecs.js';
+import { CompressionWorkers } from '../protocol/records/compression/compression-workers.js';
 import { loadRecordCodecs } from '../protocol/records/load-record-codecs.js';
 import type { RecordHeaderInput } from '../protocol/records/record.js';
 import type { Logger } from '../utils/logger.js';
@@ -128,6 +130,8 @@ export class Producer<K = string | Uint8Array, V = string | Uint8Array> implemen
   private lastEntry: TopicEntry | undefined;
   /** Batches are compressed (their size in memory follows the estimated compression ratio). */
   private readonly compressed: boolean;
+  /** Threads compressing large LZ4 and zstd batches (`compressionWorkers`), when used. */
+  private readonly compressionWorkers: CompressionWorkers | undefined;
 
   constructor(options: ProducerOptions<K, V>) {
     this.options = resolveProducerOptions(options);
@@ -135,6 +139,13 @@ export class Producer<K = string | Uint8Array, V = string | Uint8Array> implemen
     this.logger = resolved.client.logger;
     this.cluster = new Cluster(resolved.client, { allowAutoTopicCreation: resolved.allowAutoCreateTopics });
     this.pool = new BufferPool(resolved.bufferMemory, resolved.batchSize);
+    const offloaded = resolved.compression === 'lz4' || resolved.compression === 'zstd';
+    this.compressionWorkers =
+      offloaded && resolved.compressionWorkers > 0
+        ? new CompressionWorkers(resolved.compressionWorkers, compressionWorkerModules, (error) =>
+            this.logger.warn('compression workers failed; batches compress on the event loop from now on', { error }),
+          )
+        : undefined;
     this.accumulator = new RecordAccumulator(
       {
         batchSize: resolved.batchSize,
@@ -142,6 +153,7 @@ export class Producer<K = string | Uint8Array, V = string | Uint8Array> implemen
         lingerMs: resolved.lingerMs,
         compression: resolved.compression,
         compressionLevel: resolved.compressionLevel,
+        compressionWorkers: this.compressionWorkers,
         deliveryTimeoutMs: resolved.deliveryTimeoutMs,
         transactional: resolved.transactionalId !== undefined,
         logger: this.logger,
@@ -818,6 +830,7 @@ export class Producer<K = string | Uint8Array, V = string | Uint8Array> implemen
       this.pool.failWaiters(new BufferExhaustedError('The producer was closed while this send waited for memory'));
       this.sender.stop();
       this.cluster.close();
+      await this.compressionWorkers?.close();
     }
   }
 

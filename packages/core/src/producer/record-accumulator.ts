@@ -1,10 +1,11 @@
 import type { KafkaError } from '../errors/kafka-error.js';
 import type { CompressionType } from '../protocol/records/compression/compression-type.js';
+import type { CompressionWorkers } from '../protocol/records/compression/compression-workers.js';
 import type { RecordHeaderInput } from '../protocol/records/record.js';
 import type { Logger } from '../utils/logger.js';
 import type { BufferPool } from './buffer-pool.js';
 import { PartitionState } from './partition-state.js';
-import { ProducerBatch, type SinkExtra } from './producer-batch.js';
+import { type BatchCompression, ProducerBatch, type SinkExtra } from './producer-batch.js';
 import type { Serialized } from './serializers.js';
 
 /** Bytes of a record batch v2 header (Java: `DefaultRecordBatch.RECORD_BATCH_OVERHEAD`). */
@@ -18,6 +19,8 @@ export interface AccumulatorOptions {
   readonly lingerMs: number;
   readonly compression: CompressionType;
   readonly compressionLevel: number | undefined;
+  /** Threads that compress large LZ4 and zstd batches off the event loop (`compressionWorkers`). */
+  readonly compressionWorkers?: CompressionWorkers | undefined;
   readonly deliveryTimeoutMs: number;
   readonly transactional: boolean;
   readonly logger: Logger;
@@ -87,10 +90,19 @@ export class RecordAccumulator {
   /** Set when the producer closes: every batch is sendable at once. */
   closing = false;
 
+  /** How every batch is compressed. */
+  private readonly batchCompression: BatchCompression;
+
   constructor(
     private readonly options: AccumulatorOptions,
     private readonly pool: BufferPool,
-  ) {}
+  ) {
+    this.batchCompression = {
+      type: options.compression,
+      level: options.compressionLevel,
+      workers: options.compressionWorkers,
+    };
+  }
 
   /** The state of a partition, created on first use. */
   partitionState(topic: string, partition: number): PartitionState {
@@ -190,8 +202,7 @@ export class RecordAccumulator {
       buffer,
       size,
       size,
-      this.options.compression,
-      this.options.compressionLevel,
+      this.batchCompression,
       this.options.transactional,
       now,
       record.sendTime + this.options.deliveryTimeoutMs,

@@ -1,6 +1,7 @@
 // @vltava/core must run on Node.js 20, 22 and 24. The suites run on the machine's Node (20); this suite packs the
 // built package the way it is published, installs it into a fresh project with the newer Node lines (native codecs
-// compiled for that Node), and sends and reads records in every codec through both the ESM and the CommonJS entry.
+// compiled for that Node), and sends and reads records in every codec through both the ESM and the CommonJS entry
+// (LZ4 and zstd also in batches large enough for the compression worker threads).
 import { execFile } from 'node:child_process';
 import { existsSync, mkdtempSync, readdirSync, realpathSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -46,11 +47,23 @@ afterAll(() => {
 function smokeProgram(moduleSystem: 'esm' | 'cjs'): string {
   const load =
     moduleSystem === 'esm'
-      ? `import { Admin, Consumer, Producer } from '@vltava/core';`
-      : `const { Admin, Consumer, Producer } = require('@vltava/core');`;
+      ? `import { Admin, Consumer, Producer } from '@vltava/core';\nimport nodeModule from 'node:module';`
+      : `const { Admin, Consumer, Producer } = require('@vltava/core');\nconst nodeModule = require('node:module');`;
   return `${load}
 const [brokers, topic, codecsJson, perCodec] = process.argv.slice(2);
 const codecs = JSON.parse(codecsJson);
+// Counts the worker threads the package starts (its LZ4 and zstd compression workers), in either module system.
+const workerThreads = nodeModule.createRequire(process.cwd() + '/')('node:worker_threads');
+let workersStarted = 0;
+const BaseWorker = workerThreads.Worker;
+workerThreads.Worker = class extends BaseWorker {
+  constructor(...args) {
+    super(...args);
+    workersStarted++;
+  }
+};
+nodeModule.syncBuiltinESMExports();
+const largeValue = (compression, i) => compression + '-large-' + i + ':' + '{"status":"shipped"}'.repeat(200);
 async function main() {
   const admin = new Admin({ brokers: [brokers], logLevel: 'error' });
   const [created] = await admin.createTopics([{ topic, numPartitions: 2, replicationFactor: 1 }], { waitForMetadata: true });
@@ -66,6 +79,15 @@ async function main() {
     await Promise.all(sends);
     sent += sends.length;
     await producer.close();
+    if (compression === 'lz4' || compression === 'zstd') {
+      // Batches of 32 KiB and more compress on the worker threads.
+      const large = new Producer({ brokers: [brokers], compression, batchSize: 262144, lingerMs: 20, logLevel: 'error' });
+      const sends = [];
+      for (let i = 0; i < Number(perCodec); i++) sends.push(large.send({ topic, value: largeValue(compression, i), partition: 0 }));
+      await Promise.all(sends);
+      sent += sends.length;
+      await large.close();
+    }
   }
   const consumer = new Consumer({ brokers: [brokers], groupId: topic, autoOffsetReset: 'earliest', logLevel: 'error' });
   consumer.subscribe([topic]);
@@ -76,7 +98,11 @@ async function main() {
   }
   await consumer.close();
   const expected = codecs.flatMap((c) => Array.from({ length: Number(perCodec) }, (_, i) => c + '-value-' + i));
-  console.log(JSON.stringify({ node: process.version, sent, received: seen.size, missing: expected.filter((v) => !seen.has(v)).length }));
+  for (const c of codecs.filter((c) => c === 'lz4' || c === 'zstd')) {
+    for (let i = 0; i < Number(perCodec); i++) expected.push(largeValue(c, i));
+  }
+  const missing = expected.filter((v) => !seen.has(v)).length;
+  console.log(JSON.stringify({ node: process.version, sent, received: seen.size, missing, compressionWorkers: workersStarted > 0 }));
 }
 main().catch((error) => { console.error(error); process.exit(1); });
 `;
@@ -130,11 +156,14 @@ for (const { major, ignoreScripts } of CASES) {
           { cwd: project, env, timeout: 120_000 },
         );
         const result = JSON.parse(stdout.trim().split('\n').at(-1)!) as Record<string, unknown>;
+        // Every codec's small records, and large ones (batches past 32 KiB) for LZ4 and zstd.
+        const records = (CODECS.length + 2) * PER_CODEC;
         expect(result).toEqual({
           node: runtime.version,
-          sent: CODECS.length * PER_CODEC,
-          received: CODECS.length * PER_CODEC,
+          sent: records,
+          received: records,
           missing: 0,
+          compressionWorkers: true,
         });
       }
     }, 600_000);

@@ -1,6 +1,6 @@
 import { connect, type Socket } from 'node:net';
 import { kafkaBrokers, kafkaTool, uniqueName } from '@vltava/kafka-harness/vitest';
-import { afterEach, beforeAll, describe, expect, it } from 'vitest';
+import { afterEach, beforeAll, describe, expect, it, vi } from 'vitest';
 import { ClientClosedError, InvalidArgumentError, RecordTooLargeError } from '../../src/errors/client-errors.js';
 import type { KafkaError } from '../../src/errors/kafka-error.js';
 import { partitionForKey } from '../../src/producer/murmur2.js';
@@ -9,6 +9,7 @@ import { toPrometheusText } from '../../src/producer/producer-metrics.js';
 import type { ProducerOptions } from '../../src/producer/producer-options.js';
 import type { RecordMetadata } from '../../src/producer/record-metadata.js';
 import { jsonSerializer, stringSerializer } from '../../src/producer/serializers.js';
+import { CompressionWorkers } from '../../src/protocol/records/compression/compression-workers.js';
 import { consoleConsume, createTopic, readTopic } from './helpers.js';
 
 const producers: Array<Producer<unknown, unknown>> = [];
@@ -89,6 +90,43 @@ describe('Producer: sending', () => {
       expect(new Set(stored.map((r) => r.compression))).toEqual(new Set([compression]));
     },
   );
+
+  it.each(['lz4', 'zstd'] as const)(
+    'compression %s with batches past 32 KiB: compressed on the worker threads, every record read back in order',
+    async (compression) => {
+      const compress = vi.spyOn(CompressionWorkers.prototype, 'compress');
+      try {
+        const name = await topic(3);
+        const p = producer({ compression, batchSize: 256 * 1024, lingerMs: 50, compressionWorkers: 2 });
+        const values = Array.from({ length: 3000 }, (_, i) => `{"order":${i},"note":"${'shipped '.repeat(70)}"}`);
+        const metas = await Promise.all(values.map((value, i) => p.send({ topic: name, value, partition: i % 3 })));
+        const stored = await readTopic(brokers, name);
+        for (let partition = 0; partition < 3; partition++) {
+          expect(stored[partition]!.map((r) => r.value)).toEqual(values.filter((_, i) => i % 3 === partition));
+          expect(new Set(stored[partition]!.map((r) => r.compression))).toEqual(new Set([compression]));
+        }
+        expect(metas.map((meta) => stored[meta.partition]![Number(meta.offset)]!.value)).toEqual(values);
+        expect(compress.mock.calls.length).toBeGreaterThanOrEqual(3);
+        expect(compress.mock.calls.every(([codec]) => codec === compression)).toBe(true);
+      } finally {
+        compress.mockRestore();
+      }
+    },
+  );
+
+  it('compressionWorkers 0: large batches compress on the event loop', async () => {
+    const compress = vi.spyOn(CompressionWorkers.prototype, 'compress');
+    try {
+      const name = await topic(1);
+      const p = producer({ compression: 'zstd', batchSize: 256 * 1024, lingerMs: 50, compressionWorkers: 0 });
+      const values = Array.from({ length: 500 }, (_, i) => `${i}:${'abcdefgh'.repeat(40)}`);
+      await Promise.all(values.map((value) => p.send({ topic: name, value })));
+      expect((await readTopic(brokers, name))[0]!.map((r) => r.value)).toEqual(values);
+      expect(compress).not.toHaveBeenCalled();
+    } finally {
+      compress.mockRestore();
+    }
+  });
 
   it('writes tombstones, headers (object and ordered list with repeats) and explicit timestamps', async () => {
     const name = await topic(1);

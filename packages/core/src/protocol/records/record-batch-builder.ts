@@ -2,6 +2,7 @@ import { InvalidArgumentError } from '../../errors/client-errors.js';
 import type { CompressionCodec } from './compression/compression-codec.js';
 import { getCompressionCodec } from './compression/compression-codecs.js';
 import { type CompressionType, compressionTypeId } from './compression/compression-type.js';
+import type { CompressionWorkers } from './compression/compression-workers.js';
 import { crc32c } from './crc32c.js';
 import type { RecordHeaderInput } from './record.js';
 import {
@@ -49,6 +50,8 @@ export interface RecordBatchBuilderOptions extends ProducerState {
   readonly compression?: CompressionType;
   /** Codec level for gzip and zstd (see `getCompressionCodec`); default: the codec's default. */
   readonly compressionLevel?: number;
+  /** Worker threads to compress LZ4 and zstd batches of 32 KiB and more on; `build` then returns a Promise. */
+  readonly compressionWorkers?: CompressionWorkers;
   /**
    * Bytes to allocate up front, header included. Give the producer's `batchSize` (Java: `batch.size`, default
    * 16384) so that a batch closed at that size never grows. Default 16384.
@@ -105,7 +108,10 @@ export class RecordBatchBuilder {
 
   constructor(options: RecordBatchBuilderOptions = {}) {
     const compression = options.compression ?? 'none';
-    this.codec = compression === 'none' ? undefined : getCompressionCodec(compression, options.compressionLevel);
+    this.codec =
+      compression === 'none'
+        ? undefined
+        : getCompressionCodec(compression, options.compressionLevel, options.compressionWorkers);
     const capacity = Math.max(RECORD_BATCH_OVERHEAD + 64, options.initialCapacity ?? DEFAULT_CAPACITY);
     this.buf =
       options.buffer !== undefined && options.buffer.length >= RECORD_BATCH_OVERHEAD
@@ -234,7 +240,8 @@ export class RecordBatchBuilder {
 
   /**
    * Compresses the records (when a codec is set), writes the header and the CRC, and returns the batch as one
-   * Buffer. A Promise only when the codec compresses on the thread pool (gzip of 256 KiB and more). The builder
+   * Buffer. A Promise only when the codec compresses off the event loop (gzip of 256 KiB and more on the thread
+   * pool; LZ4 and zstd of 32 KiB and more on the compression workers, when given). The builder
    * cannot be appended to afterwards.
    *
    * @param producer producer fields for this batch, overriding the constructor's.

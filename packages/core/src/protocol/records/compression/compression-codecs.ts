@@ -1,22 +1,30 @@
+import { packageRequire } from '../../../utils/package-require.js';
 import { CodecUnavailableError } from './codec-unavailable-error.js';
 import type { CompressionCodec } from './compression-codec.js';
 import type { CompressionType } from './compression-type.js';
+import type { CompressionWorkerData } from './compression-worker-main.js';
+import type { CompressionWorkers } from './compression-workers.js';
 import { createGzipCodec } from './gzip-codec.js';
-import { loadNativeLz4, lz4Codec } from './lz4-codec.js';
+import { loadNativeLz4, lz4BackendName, lz4Codec } from './lz4-codec.js';
 import { noneCodec } from './none-codec.js';
 import { loadSnappy, snappyCodec, snappyLoadError } from './snappy-codec.js';
+import { workerCodec } from './worker-codec.js';
 import type { ZstdBackend } from './zstd-backend.js';
-import { createZstdCodec } from './zstd-codec.js';
+import { createZstdCodec, DEFAULT_ZSTD_LEVEL } from './zstd-codec.js';
 import { type ZstdNapiBinding, zstdNapiBackend } from './zstd-napi-backend.js';
 import { zlibZstdBackend } from './zstd-zlib-backend.js';
 
 /** Package name of the optional zstd binding, imported by a computed specifier so that it stays optional. */
 const ZSTD_NAPI_BINDING = 'zstd-napi/binding.js';
+/** Package of the native LZ4 binding (loaded by `lz4-codec.ts`). */
+const NATIVE_LZ4 = 'lz4';
 
 let zstdBackend: ZstdBackend | undefined = zlibZstdBackend();
 let zstdLoadError: unknown;
 let loading: Promise<void> | undefined;
 let loaded = false;
+/** Every codec of {@link loadCompressionCodecs} has loaded (or failed to). */
+let allLoaded = false;
 const gzip = createGzipCodec();
 let zstd: CompressionCodec | undefined = zstdBackend === undefined ? undefined : createZstdCodec(zstdBackend);
 
@@ -43,13 +51,37 @@ async function loadZstdNapi(): Promise<void> {
  * codec that cannot load fails when it is used, with {@link CodecUnavailableError}.
  */
 export function loadCompressionCodecs(): Promise<void> {
-  loading ??= Promise.all([loadZstdNapi(), loadNativeLz4(), loadSnappy()]).then(() => undefined);
+  loading ??= Promise.all([loadZstdNapi(), loadNativeLz4(), loadSnappy()]).then(() => {
+    allLoaded = true;
+  });
   return loading;
 }
 
 /** Where zstd comes from in this process, or `undefined` when it is unavailable (or not loaded yet). */
 export function zstdBackendName(): ZstdBackend['name'] | undefined {
   return zstdBackend?.name;
+}
+
+/** The file `specifier` resolves to from this package, or `undefined` where it cannot be resolved (a bundle). */
+function resolveFile(specifier: string): string | undefined {
+  try {
+    return packageRequire.resolve(specifier);
+  } catch {
+    return undefined;
+  }
+}
+
+/**
+ * Where compression workers load the native compressors this process uses: the `lz4` package when its native
+ * binding is in use, `zstd-napi` when zstd comes from it (otherwise the workers use `node:zlib`, as the event loop
+ * does). `undefined` until {@link loadCompressionCodecs} has completed.
+ */
+export function compressionWorkerModules(): CompressionWorkerData | undefined {
+  if (!allLoaded) return undefined;
+  return {
+    lz4: lz4BackendName() === 'native' ? resolveFile(NATIVE_LZ4) : undefined,
+    zstdNapi: zstdBackendName() === 'zstd-napi' ? resolveFile(ZSTD_NAPI_BINDING) : undefined,
+  };
 }
 
 /**
@@ -61,7 +93,11 @@ export function zstdBackendName(): ZstdBackend['name'] | undefined {
  * @throws CodecUnavailableError for zstd when neither Node.js (22.15+) nor `zstd-napi` provides it, or when
  *   {@link loadCompressionCodecs} has not completed.
  */
-export function getCompressionCodec(type: CompressionType, level?: number): CompressionCodec {
+export function getCompressionCodec(
+  type: CompressionType,
+  level?: number,
+  workers?: CompressionWorkers,
+): CompressionCodec {
   switch (type) {
     case 'none':
       return noneCodec;
@@ -76,10 +112,11 @@ export function getCompressionCodec(type: CompressionType, level?: number): Comp
         { cause: snappyLoadError() },
       );
     case 'lz4':
-      return lz4Codec;
+      return workers === undefined ? lz4Codec : workerCodec('lz4', lz4Codec, workers, 0);
     case 'zstd':
       if (zstdBackend !== undefined && zstd !== undefined) {
-        return level === undefined ? zstd : createZstdCodec(zstdBackend, level);
+        const codec = level === undefined ? zstd : createZstdCodec(zstdBackend, level);
+        return workers === undefined ? codec : workerCodec('zstd', codec, workers, level ?? DEFAULT_ZSTD_LEVEL);
       }
       throw new CodecUnavailableError(
         !loaded

@@ -1,0 +1,165 @@
+import { Worker } from 'node:worker_threads';
+import {
+  type CompressionJob,
+  type CompressionJobResult,
+  type CompressionWorkerData,
+  compressionWorkerSource,
+  type WorkerCodecType,
+} from './compression-worker-main.js';
+
+/**
+ * Smallest input (bytes of records, uncompressed) compressed on a worker. Below it the event loop compresses
+ * faster than a round trip to a worker costs; at and above it the event loop is spared the compression and batches
+ * compress side by side on as many cores as there are workers.
+ */
+export const COMPRESSION_WORKER_MIN_BYTES = 32 * 1024;
+
+interface PendingJob {
+  resolve(data: Buffer): void;
+  reject(error: Error): void;
+}
+
+interface WorkerSlot {
+  readonly worker: Worker;
+  readonly pending: Map<number, PendingJob>;
+}
+
+/**
+ * A small pool of worker threads that compress record batches (LZ4 and zstd) off the event loop, as librdkafka
+ * compresses on its own threads. Workers start on first use, up to `size`, one more each time every running worker
+ * is busy; a job goes to the worker with the fewest jobs. A worker keeps the process alive only while it has
+ * jobs. The pool never loses input: when a worker cannot start or dies, every job it held rejects (its caller
+ * compresses on the event loop instead) and the pool stops taking jobs.
+ *
+ * ```ts
+ * const workers = new CompressionWorkers(2, () => ({ zstdNapi: require.resolve('zstd-napi/binding.js') }));
+ * const frame = await workers.compress('zstd', 3, records);
+ * await workers.close();
+ * ```
+ */
+export class CompressionWorkers {
+  private readonly slots: WorkerSlot[] = [];
+  private nextId = 0;
+  private broken: Error | undefined;
+  private closed = false;
+  private data: CompressionWorkerData | undefined;
+
+  /**
+   * @param size most worker threads (at least 1).
+   * @param modules where the workers load the native compressors from, or `undefined` while the codecs are still
+   *   loading (no job goes to a worker until then); asked until it answers.
+   * @param onFailure called once if the pool breaks (a worker failed to start or died).
+   */
+  constructor(
+    readonly size: number,
+    private readonly modules: () => CompressionWorkerData | undefined,
+    private readonly onFailure: (error: Error) => void = () => undefined,
+  ) {}
+
+  /** Whether jobs of `codec` can run on the workers (LZ4 needs the native `lz4` package). */
+  supports(codec: WorkerCodecType): boolean {
+    if (this.broken !== undefined || this.closed) return false;
+    this.data ??= this.modules();
+    if (this.data === undefined) return false;
+    return codec === 'zstd' || this.data.lz4 !== undefined;
+  }
+
+  /** Worker threads started so far. */
+  get threads(): number {
+    return this.slots.length;
+  }
+
+  /**
+   * Compresses `data` (copied; the caller may reuse it at once) on a worker. Rejects when the worker reports an
+   * error, dies, or the pool is broken or closed; the caller then compresses on the event loop.
+   */
+  compress(codec: WorkerCodecType, level: number, data: Uint8Array): Promise<Buffer> {
+    if (this.closed) return Promise.reject(new Error('the compression workers are closed'));
+    if (this.broken !== undefined) return Promise.reject(this.broken);
+    let slot: WorkerSlot;
+    try {
+      slot = this.pick();
+    } catch (error) {
+      this.fail(error instanceof Error ? error : new Error(String(error)));
+      return Promise.reject(this.broken!);
+    }
+    const id = this.nextId++;
+    const copy = new Uint8Array(data); // its own ArrayBuffer, transferred to the worker
+    return new Promise<Buffer>((resolve, reject) => {
+      if (slot.pending.size === 0) slot.worker.ref();
+      slot.pending.set(id, { resolve, reject });
+      const job: CompressionJob = { id, codec, level, data: copy };
+      slot.worker.postMessage(job, [copy.buffer]);
+    });
+  }
+
+  /** Stops the workers. Jobs still running reject. */
+  async close(): Promise<void> {
+    if (this.closed) return;
+    this.closed = true;
+    const slots = this.slots.splice(0);
+    for (const slot of slots) this.rejectAll(slot, new Error('the compression workers are closed'));
+    await Promise.all(slots.map((slot) => slot.worker.terminate()));
+  }
+
+  private pick(): WorkerSlot {
+    let best: WorkerSlot | undefined;
+    for (const slot of this.slots) {
+      if (best === undefined || slot.pending.size < best.pending.size) best = slot;
+    }
+    if (best !== undefined && (best.pending.size === 0 || this.slots.length >= this.size)) return best;
+    return this.start();
+  }
+
+  private start(): WorkerSlot {
+    this.data ??= this.modules();
+    if (this.data === undefined) throw new Error('the compression codecs are not loaded yet');
+    const worker = new Worker(compressionWorkerSource(), {
+      eval: true,
+      workerData: this.data,
+      // The workers run only their own source: no loaders or flags of the main thread (a TypeScript loader,
+      // a profiler) to start with them.
+      execArgv: [],
+    });
+    const slot: WorkerSlot = { worker, pending: new Map() };
+    worker.on('message', (result: CompressionJobResult) => this.settle(slot, result));
+    worker.on('error', (error: Error) => this.fail(error));
+    worker.on('exit', (code) => {
+      if (!this.closed) this.fail(new Error(`a compression worker exited with code ${code}`));
+    });
+    worker.unref();
+    this.slots.push(slot);
+    return slot;
+  }
+
+  private settle(slot: WorkerSlot, result: CompressionJobResult): void {
+    const job = slot.pending.get(result.id);
+    if (job === undefined) return;
+    slot.pending.delete(result.id);
+    if (slot.pending.size === 0) slot.worker.unref();
+    if (result.error !== undefined) {
+      job.reject(new Error(result.error));
+      return;
+    }
+    const data = result.data;
+    job.resolve(Buffer.from(data.buffer, data.byteOffset, data.byteLength));
+  }
+
+  private fail(error: Error): void {
+    if (this.broken !== undefined || this.closed) return;
+    this.broken = error;
+    const slots = this.slots.splice(0);
+    for (const slot of slots) {
+      this.rejectAll(slot, error);
+      void slot.worker.terminate();
+    }
+    this.onFailure(error);
+  }
+
+  private rejectAll(slot: WorkerSlot, error: Error): void {
+    const jobs = [...slot.pending.values()];
+    slot.pending.clear();
+    slot.worker.unref();
+    for (const job of jobs) job.reject(error);
+  }
+}
