@@ -10,7 +10,8 @@
  * `bench/broker.ts`). `WARMUPS` (default 4) uncounted runs first (a fresh broker's JIT), then `REPS` (default 3)
  * repetitions, batch sizes rotated; `BATCH_SIZES` (comma-separated, default 16384,65536,262144,1048576); `RECORDS`
  * (default 200,000); `SIZE` (default 1024); `ACKS` (`1` or `all`, default `1`); `COMPRESSION` (default `none`);
- * `lingerMs` 5 throughout. With `KAFKA_BROKERS` the broker's CPU is read from `BROKER_PID` when set, otherwise left
+ * `COMPRESSION_WORKERS` (comma-separated values of the producer's `compressionWorkers`, each run against every batch
+ * size, rotated with them; default: the producer's default only); `lingerMs` 5 throughout. With `KAFKA_BROKERS` the broker's CPU is read from `BROKER_PID` when set, otherwise left
  * out.
  */
 import { readFileSync } from 'node:fs';
@@ -28,6 +29,10 @@ const records = Number(process.env.RECORDS ?? 200_000);
 const size = Number(process.env.SIZE ?? 1024);
 const acks = process.env.ACKS === 'all' ? 'all' : 1;
 const compression = (process.env.COMPRESSION ?? 'none') as Compression;
+const WORKERS: Array<number | undefined> = process.env.COMPRESSION_WORKERS?.split(',').map(Number) ?? [undefined];
+/** Every batch size with every `compressionWorkers` value. */
+const CONFIGS = BATCH_SIZES.flatMap((batchSize) => WORKERS.map((workers) => ({ batchSize, workers })));
+type Config = (typeof CONFIGS)[number];
 /** Clock ticks per second of /proc/<pid>/stat on Linux. */
 const CLOCK_TICKS = 100;
 
@@ -44,7 +49,7 @@ function processCpuSeconds(pid: number | undefined): number | undefined {
 }
 
 interface Run {
-  readonly batchSize: number;
+  readonly config: Config;
   readonly rate: number;
   readonly clientCpu: number;
   readonly brokerCpu: number | undefined;
@@ -52,7 +57,8 @@ interface Run {
   readonly batches: number;
 }
 
-async function runOnce(bootstrap: string, brokerPid: number | undefined, batchSize: number): Promise<Run> {
+async function runOnce(bootstrap: string, brokerPid: number | undefined, config: Config): Promise<Run> {
+  const { batchSize, workers } = config;
   const topic = await benchTopic(bootstrap, 6);
   const job: ProduceJob = {
     kind: 'produce',
@@ -60,7 +66,10 @@ async function runOnce(bootstrap: string, brokerPid: number | undefined, batchSi
     topic,
     settings: { records, size, acks, compression, lingerMs: 5, batchSize, arrayLength: 0, arraysInFlight: 0 },
   };
-  const producer = new Producer(vltavaProducerOptions(job));
+  const producer = new Producer({
+    ...vltavaProducerOptions(job),
+    ...(workers === undefined ? {} : { compressionWorkers: workers }),
+  });
   await producer.send({ topic, value: Buffer.alloc(1) });
   const brokerBefore = processCpuSeconds(brokerPid);
   const cpuBefore = process.cpuUsage();
@@ -72,7 +81,7 @@ async function runOnce(bootstrap: string, brokerPid: number | undefined, batchSi
     return metric?.type === 'counter' ? (metric.value ?? Number.NaN) : Number.NaN;
   };
   const result: Run = {
-    batchSize,
+    config,
     rate: (records / ms) * 1000,
     clientCpu: (cpu.user + cpu.system) / 1e6,
     brokerCpu: brokerBefore === undefined || brokerAfter === undefined ? undefined : brokerAfter - brokerBefore,
@@ -83,6 +92,10 @@ async function runOnce(bootstrap: string, brokerPid: number | undefined, batchSi
   const admin = new Admin({ brokers: bootstrap, logLevel: 'error' });
   await admin.deleteTopics([topic]).finally(() => admin.close());
   return result;
+}
+
+function label(config: Config): string {
+  return `batchSize ${config.batchSize}${config.workers === undefined ? '' : `, compressionWorkers ${config.workers}`}`;
 }
 
 function median(values: readonly number[]): number {
@@ -103,15 +116,15 @@ try {
     : cluster!.nodes[0]?.pid;
   for (let i = 0; i < warmups; i++) {
     console.error(`warm-up ${i + 1} of ${warmups} (not counted)`);
-    await runOnce(bootstrap, brokerPid, BATCH_SIZES[i % BATCH_SIZES.length]!);
+    await runOnce(bootstrap, brokerPid, CONFIGS[i % CONFIGS.length]!);
   }
   const runs: Run[] = [];
   for (let rep = 0; rep < reps; rep++) {
-    for (let i = 0; i < BATCH_SIZES.length; i++) {
-      const batchSize = BATCH_SIZES[(i + rep) % BATCH_SIZES.length]!;
-      const run = await runOnce(bootstrap, brokerPid, batchSize);
+    for (let i = 0; i < CONFIGS.length; i++) {
+      const config = CONFIGS[(i + rep) % CONFIGS.length]!;
+      const run = await runOnce(bootstrap, brokerPid, config);
       runs.push(run);
-      console.error(`batchSize ${batchSize}: ${Math.round(run.rate)} records/s`);
+      console.error(`${label(config)}: ${Math.round(run.rate)} records/s`);
     }
   }
   const fixed = (value: number | undefined, digits: number) => (value === undefined ? 'n/a' : value.toFixed(digits));
@@ -120,17 +133,19 @@ try {
   );
   console.log('');
   console.log(
-    '| batchSize | records/s (min-max) | client CPU s | broker CPU s | requests | batches | batches/request |',
+    '| batchSize | compressionWorkers | records/s (min-max) | client CPU s | broker CPU s | requests | batches | ' +
+      'batches/request |',
   );
-  console.log('| ---: | ---: | ---: | ---: | ---: | ---: | ---: |');
-  for (const batchSize of BATCH_SIZES) {
-    const mine = runs.filter((r) => r.batchSize === batchSize);
+  console.log('| ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: |');
+  for (const config of CONFIGS) {
+    const mine = runs.filter((r) => r.config === config);
     const rates = mine.map((r) => r.rate);
     const brokerCpus = mine.flatMap((r) => (r.brokerCpu === undefined ? [] : [r.brokerCpu]));
     const requests = median(mine.map((r) => r.requests));
     const batches = median(mine.map((r) => r.batches));
     console.log(
-      `| ${batchSize.toLocaleString('en')} | ${Math.round(median(rates)).toLocaleString('en')} ` +
+      `| ${config.batchSize.toLocaleString('en')} | ${config.workers ?? 'default'} | ` +
+        `${Math.round(median(rates)).toLocaleString('en')} ` +
         `(${Math.round(Math.min(...rates)).toLocaleString('en')}-${Math.round(Math.max(...rates)).toLocaleString('en')}) | ` +
         `${median(mine.map((r) => r.clientCpu)).toFixed(2)} | ` +
         `${fixed(brokerCpus.length === 0 ? undefined : median(brokerCpus), 2)} | ${requests} | ${batches} | ` +

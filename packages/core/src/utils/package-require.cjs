@@ -3,3 +3,10 @@
 // module's own `require` already resolves from the package's folder.
 Object.defineProperty(exports, '__esModule', { value: true });
 exports.packageRequire = require;
+exports.resolvePackageFile = (specifier) => {
+  try {
+    return require.resolve(specifier);
+  } catch {
+    return undefined;
+  }
+};

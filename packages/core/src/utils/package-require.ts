@@ -8,3 +8,12 @@ import { createRequire } from 'node:module';
 // biome-ignore lint/suspicious/noTsIgnore: the error is the CommonJS build's only (there this file is replaced).
 // @ts-ignore -- import.meta is valid here; the CommonJS build swaps this file for package-require.cjs.
 export const packageRequire: NodeJS.Require = createRequire(import.meta.url);
+
+/** The file `specifier` resolves to from this package, or `undefined` where it cannot be resolved (in a bundle). */
+export function resolvePackageFile(specifier: string): string | undefined {
+  try {
+    return packageRequire.resolve(specifier);
+  } catch {
+    return undefined;
+  }
+}

@@ -1,11 +1,11 @@
-import { packageRequire } from '../../../utils/package-require.js';
+import { resolvePackageFile } from '../../../utils/package-require.js';
 import { CodecUnavailableError } from './codec-unavailable-error.js';
 import type { CompressionCodec } from './compression-codec.js';
 import type { CompressionType } from './compression-type.js';
 import type { CompressionWorkerData } from './compression-worker-main.js';
 import type { CompressionWorkers } from './compression-workers.js';
 import { createGzipCodec } from './gzip-codec.js';
-import { loadNativeLz4, lz4BackendName, lz4Codec } from './lz4-codec.js';
+import { loadNativeLz4, lz4Codec, lz4WorkerModule } from './lz4-codec.js';
 import { noneCodec } from './none-codec.js';
 import { loadSnappy, snappyCodec, snappyLoadError } from './snappy-codec.js';
 import { workerCodec } from './worker-codec.js';
@@ -16,8 +16,6 @@ import { zlibZstdBackend } from './zstd-zlib-backend.js';
 
 /** Package name of the optional zstd binding, imported by a computed specifier so that it stays optional. */
 const ZSTD_NAPI_BINDING = 'zstd-napi/binding.js';
-/** Package of the native LZ4 binding (loaded by `lz4-codec.ts`). */
-const NATIVE_LZ4 = 'lz4';
 
 let zstdBackend: ZstdBackend | undefined = zlibZstdBackend();
 let zstdLoadError: unknown;
@@ -62,15 +60,6 @@ export function zstdBackendName(): ZstdBackend['name'] | undefined {
   return zstdBackend?.name;
 }
 
-/** The file `specifier` resolves to from this package, or `undefined` where it cannot be resolved (a bundle). */
-function resolveFile(specifier: string): string | undefined {
-  try {
-    return packageRequire.resolve(specifier);
-  } catch {
-    return undefined;
-  }
-}
-
 /**
  * Where compression workers load the native compressors this process uses: the `lz4` package when its native
  * binding is in use, `zstd-napi` when zstd comes from it (otherwise the workers use `node:zlib`, as the event loop
@@ -79,8 +68,8 @@ function resolveFile(specifier: string): string | undefined {
 export function compressionWorkerModules(): CompressionWorkerData | undefined {
   if (!allLoaded) return undefined;
   return {
-    lz4: lz4BackendName() === 'native' ? resolveFile(NATIVE_LZ4) : undefined,
-    zstdNapi: zstdBackendName() === 'zstd-napi' ? resolveFile(ZSTD_NAPI_BINDING) : undefined,
+    lz4: lz4WorkerModule(),
+    zstdNapi: zstdBackendName() === 'zstd-napi' ? resolvePackageFile(ZSTD_NAPI_BINDING) : undefined,
   };
 }
 

@@ -1,4 +1,5 @@
 import { CorruptRecordError } from '../../../errors/client-errors.js';
+import { resolvePackageFile } from '../../../utils/package-require.js';
 import type { CompressionCodec } from './compression-codec.js';
 import { decompressionLimitError } from './decompression-limit-error.js';
 import { javascriptLz4Backend, type Lz4BlockBackend } from './lz4-block.js';
@@ -24,6 +25,7 @@ export async function loadNativeLz4(): Promise<void> {
     if (typeof native.encodeBlock !== 'function' || typeof native.decodeBlock !== 'function') return;
     lz4 = {
       name: 'native',
+      module: resolvePackageFile(specifier),
       encodeBound: (length) => native.encodeBound(length),
       encodeBlock: (src, dst, dstStart) => native.encodeBlock(src, dst, dstStart),
       decodeBlock: (src, dst, srcStart, srcEnd) => native.decodeBlock(src, dst, srcStart, srcEnd),
@@ -36,6 +38,11 @@ export async function loadNativeLz4(): Promise<void> {
 /** Where LZ4 blocks come from in this process. */
 export function lz4BackendName(): Lz4BlockBackend['name'] {
   return lz4.name;
+}
+
+/** The file compression worker threads load the LZ4 blocks from: the native backend's package, if any. */
+export function lz4WorkerModule(): string | undefined {
+  return lz4.name === 'native' ? lz4.module : undefined;
 }
 
 /** Uses the given block backend (tests compare backends). Returns the previous one. */
