@@ -124,7 +124,8 @@ try {
       const config = CONFIGS[(i + rep) % CONFIGS.length]!;
       const run = await runOnce(bootstrap, brokerPid, config);
       runs.push(run);
-      console.error(`${label(config)}: ${Math.round(run.rate)} records/s`);
+      const cpu = `client ${run.clientCpu.toFixed(2)} CPU s, broker ${run.brokerCpu?.toFixed(2) ?? 'n/a'}`;
+      console.error(`${label(config)}: ${Math.round(run.rate)} records/s (${cpu})`);
     }
   }
   const fixed = (value: number | undefined, digits: number) => (value === undefined ? 'n/a' : value.toFixed(digits));

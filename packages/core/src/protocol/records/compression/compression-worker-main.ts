@@ -11,18 +11,30 @@ export interface CompressionWorkerData {
   readonly zstdNapi?: string | undefined;
 }
 
-/** A job sent to a compression worker. `data` is transferred, not copied. */
+/**
+ * A job sent to a compression worker: compress the first `length` bytes of `input` into `output`. Both buffers are
+ * transferred (not copied) and come back with the result, so that the pool can use them again.
+ */
 export interface CompressionJob {
   readonly id: number;
   readonly codec: WorkerCodecType;
   readonly level: number;
-  readonly data: Uint8Array;
+  readonly input: ArrayBuffer;
+  readonly length: number;
+  readonly output: ArrayBuffer;
 }
 
-/** A compression worker's answer: the compressed bytes (transferred), or why it failed. */
-export type CompressionJobResult =
-  | { readonly id: number; readonly data: Uint8Array; readonly error?: undefined }
-  | { readonly id: number; readonly error: string; readonly data?: undefined };
+/**
+ * A compression worker's answer: the compressed bytes as the first `length` bytes of `output` (the job's, or a
+ * larger one when the job's was too small), with the job's `input` back; or why it failed.
+ */
+export interface CompressionJobResult {
+  readonly id: number;
+  readonly input: ArrayBuffer;
+  readonly output: ArrayBuffer;
+  readonly length: number;
+  readonly error?: string;
+}
 
 /**
  * The body of a compression worker thread. It runs from its source text (see {@link compressionWorkerSource}), so it
@@ -40,32 +52,42 @@ function compressionWorkerMain(writeFrame: typeof writeLz4Frame): void {
   const zstd = modules.zstdNapi === undefined ? undefined : require(modules.zstdNapi);
   const cctx = zstd === undefined ? undefined : new zstd.CCtx();
   parentPort!.on('message', (job: CompressionJob) => {
-    let out: Uint8Array;
+    const src = new Uint8Array(job.input, 0, job.length);
+    let out = Buffer.from(job.output);
+    let length = 0;
+    let error: string | undefined;
     try {
       if (job.codec === 'lz4') {
         if (lz4 === undefined) throw new Error('the native lz4 package is not loaded in this worker');
-        out = writeFrame(
-          job.data,
-          (length) => lz4.encodeBound(length),
-          (src, dst, dstStart) => lz4.encodeBlock(src, dst, dstStart),
+        const frame = writeFrame(
+          src,
+          (size) => lz4.encodeBound(size),
+          (block, dst, dstStart) => lz4.encodeBlock(block, dst, dstStart),
+          out,
         );
+        if (frame.buffer !== out.buffer) {
+          out = Buffer.allocUnsafeSlow(frame.length); // the job's output was too small: a buffer of its own
+          frame.copy(out);
+        }
+        length = frame.length;
       } else if (cctx !== undefined) {
-        const room = Buffer.allocUnsafeSlow(zstd.compressBound(job.data.length));
-        out = room.subarray(0, cctx.compress(room, job.data, job.level));
+        const bound = zstd.compressBound(src.length);
+        if (out.length < bound) out = Buffer.allocUnsafeSlow(bound);
+        length = cctx.compress(out, src, job.level);
       } else if (typeof zlib.zstdCompressSync === 'function') {
-        const level = zlib.constants.ZSTD_c_compressionLevel!;
-        out = zlib.zstdCompressSync(job.data, { params: { [level]: job.level } });
+        const levelParameter = zlib.constants.ZSTD_c_compressionLevel!;
+        const frame = zlib.zstdCompressSync(src, { params: { [levelParameter]: job.level } });
+        if (frame.length > out.length) out = Buffer.allocUnsafeSlow(frame.length);
+        length = frame.copy(out);
       } else {
         throw new Error('zstd is unavailable in this worker');
       }
-    } catch (error) {
-      const message = error instanceof Error ? error.message : String(error);
-      parentPort!.postMessage({ id: job.id, error: message } satisfies CompressionJobResult);
-      return;
+    } catch (failure) {
+      error = failure instanceof Error ? failure.message : String(failure);
     }
-    // Small outputs may sit in Buffer's shared pool, which cannot be transferred: those are copied.
-    if (out.byteLength < 4096) out = new Uint8Array(out);
-    parentPort!.postMessage({ id: job.id, data: out } satisfies CompressionJobResult, [out.buffer as ArrayBuffer]);
+    const output = out.buffer as ArrayBuffer;
+    const result: CompressionJobResult = { id: job.id, input: job.input, output, length, error };
+    parentPort!.postMessage(result, [job.input, output]);
   });
 }
 

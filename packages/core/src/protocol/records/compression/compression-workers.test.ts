@@ -60,6 +60,31 @@ describe('CompressionWorkers', () => {
     expect(workers.threads).toBe(1);
   });
 
+  it('reuses its buffers across jobs of other sizes without mixing their bytes', async () => {
+    const workers = pool(1);
+    const zstd = getCompressionCodec('zstd', 3);
+    for (const [i, size] of [200_000, 40_000, 120_000, 33_000, 200_000, 65_536].entries()) {
+      const data = records(size, i + 11);
+      const lz4 = await workers.compress('lz4', 0, data);
+      expect(lz4.equals(compressLz4Frame(data))).toBe(true);
+      const frame = await workers.compress('zstd', 3, data);
+      expect(frame.equals(zstd.compress(data) as Buffer)).toBe(true);
+    }
+  });
+
+  it('allocates no transfer buffers once warm: the same ones go back and forth', async () => {
+    const workers = pool(1);
+    const data = records(150_000);
+    await workers.compress('zstd', 3, data);
+    const allocations = vi.spyOn(Buffer, 'allocUnsafeSlow');
+    try {
+      for (let i = 0; i < 5; i++) await workers.compress(i % 2 === 0 ? 'zstd' : 'lz4', 3, data);
+      expect(allocations).not.toHaveBeenCalled();
+    } finally {
+      allocations.mockRestore();
+    }
+  });
+
   it('copies its input: the caller may overwrite it as soon as the call returns', async () => {
     const workers = pool(1);
     const data = records(64 * 1024);

@@ -14,6 +14,20 @@ import {
  */
 export const COMPRESSION_WORKER_MIN_BYTES = 32 * 1024;
 
+/** Spare buffers kept per worker: an input and an output for each of two jobs in flight. */
+const SPARES_PER_WORKER = 4;
+/** Spare buffers are allocated in multiples of this, so that batches of about the same size share them. */
+const SPARE_ROUNDING = 16 * 1024;
+
+/**
+ * Room for the compressed form of `length` bytes, enough for both codecs: zstd's bound (`length + length / 256` plus
+ * at most 64 bytes below 128 KiB) and an LZ4 frame's (per 64 KiB block, 4 bytes of size plus LZ4's own
+ * `length / 255 + 16`, and 11 bytes of header and end mark). A worker that still needs more allocates it.
+ */
+function outputBound(length: number): number {
+  return length + (length >>> 7) + 1024;
+}
+
 interface PendingJob {
   resolve(data: Buffer): void;
   reject(error: Error): void;
@@ -39,6 +53,8 @@ interface WorkerSlot {
  */
 export class CompressionWorkers {
   private readonly slots: WorkerSlot[] = [];
+  /** Buffers back from finished jobs, for the next jobs' input and output (no allocation per batch). */
+  private readonly spare: ArrayBuffer[] = [];
   private nextId = 0;
   private broken: Error | undefined;
   private closed = false;
@@ -84,12 +100,14 @@ export class CompressionWorkers {
       return Promise.reject(this.broken!);
     }
     const id = this.nextId++;
-    const copy = new Uint8Array(data); // its own ArrayBuffer, transferred to the worker
+    const input = this.takeSpare(data.byteLength);
+    new Uint8Array(input).set(data);
+    const output = this.takeSpare(outputBound(data.byteLength));
     return new Promise<Buffer>((resolve, reject) => {
       if (slot.pending.size === 0) slot.worker.ref();
       slot.pending.set(id, { resolve, reject });
-      const job: CompressionJob = { id, codec, level, data: copy };
-      slot.worker.postMessage(job, [copy.buffer]);
+      const job: CompressionJob = { id, codec, level, input, length: data.byteLength, output };
+      slot.worker.postMessage(job, [input, output]);
     });
   }
 
@@ -97,6 +115,7 @@ export class CompressionWorkers {
   async close(): Promise<void> {
     if (this.closed) return;
     this.closed = true;
+    this.spare.length = 0;
     const slots = this.slots.splice(0);
     for (const slot of slots) this.rejectAll(slot, new Error('the compression workers are closed'));
     await Promise.all(slots.map((slot) => slot.worker.terminate()));
@@ -138,16 +157,48 @@ export class CompressionWorkers {
     slot.pending.delete(result.id);
     if (slot.pending.size === 0) slot.worker.unref();
     if (result.error !== undefined) {
+      this.giveSpare(result.input);
+      this.giveSpare(result.output);
       job.reject(new Error(result.error));
       return;
     }
-    const data = result.data;
-    job.resolve(Buffer.from(data.buffer, data.byteOffset, data.byteLength));
+    // An exact-size copy: the output buffer goes back to the spares at once.
+    const compressed = Buffer.allocUnsafe(result.length);
+    compressed.set(new Uint8Array(result.output, 0, result.length));
+    this.giveSpare(result.input);
+    this.giveSpare(result.output);
+    job.resolve(compressed);
+  }
+
+  /** A spare buffer of at least `size` bytes (the smallest that fits), or a new one. */
+  private takeSpare(size: number): ArrayBuffer {
+    let best = -1;
+    for (let i = 0; i < this.spare.length; i++) {
+      const length = this.spare[i]!.byteLength;
+      if (length >= size && (best < 0 || length < this.spare[best]!.byteLength)) best = i;
+    }
+    if (best >= 0) return this.spare.splice(best, 1)[0]!;
+    // Rounded up so that batches of about the same size share buffers; not zero-filled (it is written before use).
+    return Buffer.allocUnsafeSlow(Math.ceil(size / SPARE_ROUNDING) * SPARE_ROUNDING).buffer as ArrayBuffer;
+  }
+
+  /** Keeps `buffer` for a later job, up to a few per worker; the smallest goes when there are too many. */
+  private giveSpare(buffer: ArrayBuffer): void {
+    if (this.closed || this.broken !== undefined) return;
+    this.spare.push(buffer);
+    if (this.spare.length > SPARES_PER_WORKER * this.size) {
+      let smallest = 0;
+      for (let i = 1; i < this.spare.length; i++) {
+        if (this.spare[i]!.byteLength < this.spare[smallest]!.byteLength) smallest = i;
+      }
+      this.spare.splice(smallest, 1);
+    }
   }
 
   private fail(error: Error): void {
     if (this.broken !== undefined || this.closed) return;
     this.broken = error;
+    this.spare.length = 0;
     const slots = this.slots.splice(0);
     for (const slot of slots) {
       this.rejectAll(slot, error);

@@ -9,15 +9,20 @@
  *
  * @param encodeBound the block compressor's worst-case output size for an input length.
  * @param encodeBlock compresses `src` into `dst` from `dstStart`; returns the compressed size, 0 if it did not fit.
+ * @param into a buffer to write the frame into when it can hold the largest frame `data` could make; the result is
+ *   then a view of it.
  */
 export function writeLz4Frame(
   data: Uint8Array,
   encodeBound: (length: number) => number,
   encodeBlock: (src: Uint8Array, dst: Uint8Array, dstStart: number) => number,
+  into?: Buffer,
 ): Buffer {
   const blockSize = 65536;
-  const blocks = Math.max(1, Math.ceil(data.length / blockSize));
-  const out = Buffer.allocUnsafe(7 + blocks * (4 + encodeBound(blockSize)) + 4);
+  const fullBlocks = Math.floor(data.length / blockSize);
+  const rest = data.length - fullBlocks * blockSize;
+  const bound = 7 + fullBlocks * (4 + encodeBound(blockSize)) + (rest > 0 ? 4 + encodeBound(rest) : 0) + 4;
+  const out = into !== undefined && into.length >= bound ? into : Buffer.allocUnsafe(bound);
   out.writeUInt32LE(0x184d2204, 0); // magic
   out[4] = 0x60;
   out[5] = 0x40;
