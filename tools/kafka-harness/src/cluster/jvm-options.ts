@@ -4,10 +4,15 @@ import { BROKER_LOG4J_CONFIG, TOOLS_LOG4J_CONFIG } from '../harness-paths.js';
  * JVM options of a broker, sized for a small machine running up to four brokers next to the tests (2 cores,
  * a few GiB spare): a 256 MiB to 768 MiB heap, G1 with short pauses (Kafka's own defaults), no perf-data file,
  * and a JVM that exits rather than limps on after an OutOfMemoryError.
+ *
+ * A heap that starts small suits the tests but not sustained load: the log cleaner's dedupe buffer (128 MiB) alone
+ * keeps the live heap above G1's threshold for concurrent marking (35% of the current heap), so every large request
+ * (a humongous allocation) then starts a marking cycle. `kafka-server-start.sh` starts the heap at its maximum;
+ * give `heapMinMb` equal to `heapMaxMb` for the same.
  */
-export function brokerJvmOptions(heapMaxMb = 768): string[] {
+export function brokerJvmOptions(heapMaxMb = 768, heapMinMb = 256): string[] {
   return [
-    '-Xms256m',
+    `-Xms${Math.min(heapMinMb, heapMaxMb)}m`,
     `-Xmx${heapMaxMb}m`,
     '-XX:+UseG1GC',
     '-XX:MaxGCPauseMillis=20',

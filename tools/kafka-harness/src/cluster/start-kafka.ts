@@ -52,6 +52,8 @@ export interface StartKafkaOptions {
   readonly directory?: string;
   /** Maximum heap of each broker JVM in MiB. Default 768. */
   readonly heapMaxMb?: number;
+  /** Initial heap of each broker JVM in MiB (at most `heapMaxMb`). Default 256. */
+  readonly heapMinMb?: number;
   /** Extra JVM options for the brokers. */
   readonly jvmOptions?: readonly string[];
   /** Time allowed for the cluster to answer. Default 90000. */
@@ -174,7 +176,7 @@ async function startAttempt(
     if (entry.startsWith('node-')) await rm(join(directory, entry), { recursive: true, force: true });
   }
   const processes: KafkaNodeProcess[] = [];
-  const jvmOptions = [...brokerJvmOptions(options.heapMaxMb), ...(options.jvmOptions ?? [])];
+  const jvmOptions = [...brokerJvmOptions(options.heapMaxMb, options.heapMinMb), ...(options.jvmOptions ?? [])];
   for (const node of nodes) {
     const nodeDir = join(directory, `node-${node.nodeId}`);
     await mkdir(join(nodeDir, 'data'), { recursive: true });
