@@ -2,10 +2,8 @@
  * Vltava's core API: `sendBatch` in arrays of 10,000 (four in flight) for throughput, `send(record, callback)` for
  * latency, and the consumer's `batches()` iterator in a group. On a Node whose ABI differs from the one the
  * repository's native `lz4` was built for, the same `lz4` version from the bench's install for that Node is used
- * (what a user of that Node gets from `npm install`), on the event loop and in the compression worker threads.
+ * (what a user of that Node gets from `npm install`).
  */
-import { createRequire } from 'node:module';
-import { join } from 'node:path';
 import { Consumer, Producer, type ProducerOptions } from '../../../packages/core/src/index.js';
 import { lz4BackendName, setLz4Backend } from '../../../packages/core/src/protocol/records/compression/lz4-codec.js';
 import type { ProduceJob } from '../job.js';
@@ -41,7 +39,6 @@ export async function nativeLz4For(peerDir: string): Promise<string> {
     const native = requirePeer<NativeLz4>(peerDir, 'lz4');
     setLz4Backend({
       name: 'native',
-      module: createRequire(join(peerDir, 'package.json')).resolve('lz4'), // for the compression workers too
       encodeBound: (length) => native.encodeBound(length),
       encodeBlock: (src, dst, dstStart) => native.encodeBlock(src, dst, dstStart),
       decodeBlock: (src, dst, srcStart, srcEnd) => native.decodeBlock(src, dst, srcStart, srcEnd),

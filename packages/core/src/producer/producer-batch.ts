@@ -37,7 +37,7 @@ export interface BatchCompression {
   readonly type: CompressionType;
   /** Java: compression.gzip.level / compression.zstd.level; `undefined` for the codec's default. */
   readonly level: number | undefined;
-  /** Threads that compress LZ4 and zstd batches of 32 KiB and more off the event loop; none: the event loop. */
+  /** Threads that compress zstd batches of 32 KiB and more off the event loop; none: the event loop. */
   readonly workers: CompressionWorkers | undefined;
 }
 

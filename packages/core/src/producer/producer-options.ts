@@ -70,13 +70,13 @@ export interface ProducerOptions<K = string | Uint8Array, V = string | Uint8Arra
    */
   readonly compressionLevel?: number;
   /**
-   * Worker threads that compress LZ4 and zstd batches of 32 KiB (uncompressed) and more, so that compression does
-   * not hold the event loop and batches compress on several cores at once (as librdkafka compresses on its own
-   * threads; the Java client has no such setting). Smaller batches compress on the event loop, where that is
-   * faster than a round trip to a worker; gzip uses libuv's thread pool for large batches instead. Workers start
-   * on first use and stop on `close`; a worker that fails leaves its batches to the event loop, so no send fails
-   * for it. `0` compresses every batch on the event loop. Default: the cores Node.js may use
-   * (`os.availableParallelism()`), at most 4, and 0 on a single core.
+   * Worker threads that compress zstd batches of 32 KiB (uncompressed) and more, so that compression does not hold
+   * the event loop and batches compress on several cores at once (as librdkafka compresses on its own threads; the
+   * Java client has no such setting). Smaller batches compress on the event loop, where that is faster than a round
+   * trip to a worker. LZ4 and snappy always compress on the event loop (fast enough that a round trip would cost as
+   * much), gzip on libuv's thread pool from 256 KiB. Workers start on first use and stop on `close`; a worker that
+   * fails leaves its batches to the event loop, so no send fails for it. `0` compresses every batch on the event
+   * loop. Default: the cores Node.js may use (`os.availableParallelism()`), at most 4, and 0 on a single core.
    */
   readonly compressionWorkers?: number;
   /**

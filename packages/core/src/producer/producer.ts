@@ -130,7 +130,7 @@ export class Producer<K = string | Uint8Array, V = string | Uint8Array> implemen
   private lastEntry: TopicEntry | undefined;
   /** Batches are compressed (their size in memory follows the estimated compression ratio). */
   private readonly compressed: boolean;
-  /** Threads compressing large LZ4 and zstd batches (`compressionWorkers`), when used. */
+  /** Threads compressing large zstd batches (`compressionWorkers`), when used. */
   private readonly compressionWorkers: CompressionWorkers | undefined;
 
   constructor(options: ProducerOptions<K, V>) {
@@ -139,9 +139,8 @@ export class Producer<K = string | Uint8Array, V = string | Uint8Array> implemen
     this.logger = resolved.client.logger;
     this.cluster = new Cluster(resolved.client, { allowAutoTopicCreation: resolved.allowAutoCreateTopics });
     this.pool = new BufferPool(resolved.bufferMemory, resolved.batchSize);
-    const offloaded = resolved.compression === 'lz4' || resolved.compression === 'zstd';
     this.compressionWorkers =
-      offloaded && resolved.compressionWorkers > 0
+      resolved.compression === 'zstd' && resolved.compressionWorkers > 0
         ? new CompressionWorkers(resolved.compressionWorkers, compressionWorkerModules, (error) =>
             this.logger.warn('compression workers failed; batches compress on the event loop from now on', { error }),
           )

@@ -19,7 +19,7 @@ export interface AccumulatorOptions {
   readonly lingerMs: number;
   readonly compression: CompressionType;
   readonly compressionLevel: number | undefined;
-  /** Threads that compress large LZ4 and zstd batches off the event loop (`compressionWorkers`). */
+  /** Threads that compress large zstd batches off the event loop (`compressionWorkers`). */
   readonly compressionWorkers?: CompressionWorkers | undefined;
   readonly deliveryTimeoutMs: number;
   readonly transactional: boolean;

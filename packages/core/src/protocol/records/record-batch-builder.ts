@@ -50,7 +50,7 @@ export interface RecordBatchBuilderOptions extends ProducerState {
   readonly compression?: CompressionType;
   /** Codec level for gzip and zstd (see `getCompressionCodec`); default: the codec's default. */
   readonly compressionLevel?: number;
-  /** Worker threads to compress LZ4 and zstd batches of 32 KiB and more on; `build` then returns a Promise. */
+  /** Worker threads to compress zstd batches of 32 KiB and more on; `build` then returns a Promise. */
   readonly compressionWorkers?: CompressionWorkers;
   /**
    * Bytes to allocate up front, header included. Give the producer's `batchSize` (Java: `batch.size`, default
@@ -241,7 +241,7 @@ export class RecordBatchBuilder {
   /**
    * Compresses the records (when a codec is set), writes the header and the CRC, and returns the batch as one
    * Buffer. A Promise only when the codec compresses off the event loop (gzip of 256 KiB and more on the thread
-   * pool; LZ4 and zstd of 32 KiB and more on the compression workers, when given). The builder
+   * pool; zstd of 32 KiB and more on the compression workers, when given). The builder
    * cannot be appended to afterwards.
    *
    * @param producer producer fields for this batch, overriding the constructor's.

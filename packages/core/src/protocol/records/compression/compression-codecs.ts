@@ -5,10 +5,10 @@ import type { CompressionType } from './compression-type.js';
 import type { CompressionWorkerData } from './compression-worker-main.js';
 import type { CompressionWorkers } from './compression-workers.js';
 import { createGzipCodec } from './gzip-codec.js';
-import { loadNativeLz4, lz4Codec, lz4WorkerModule } from './lz4-codec.js';
+import { loadNativeLz4, lz4Codec } from './lz4-codec.js';
 import { noneCodec } from './none-codec.js';
 import { loadSnappy, snappyCodec, snappyLoadError } from './snappy-codec.js';
-import { workerCodec } from './worker-codec.js';
+import { zstdWorkerCodec } from './worker-codec.js';
 import type { ZstdBackend } from './zstd-backend.js';
 import { createZstdCodec, DEFAULT_ZSTD_LEVEL } from './zstd-codec.js';
 import { type ZstdNapiBinding, zstdNapiBackend } from './zstd-napi-backend.js';
@@ -61,14 +61,12 @@ export function zstdBackendName(): ZstdBackend['name'] | undefined {
 }
 
 /**
- * Where compression workers load the native compressors this process uses: the `lz4` package when its native
- * binding is in use, `zstd-napi` when zstd comes from it (otherwise the workers use `node:zlib`, as the event loop
- * does). `undefined` until {@link loadCompressionCodecs} has completed.
+ * Where compression workers load zstd from: `zstd-napi` when this process's zstd comes from it (otherwise the
+ * workers use `node:zlib`, as the event loop does). `undefined` until {@link loadCompressionCodecs} has completed.
  */
 export function compressionWorkerModules(): CompressionWorkerData | undefined {
   if (!allLoaded) return undefined;
   return {
-    lz4: lz4WorkerModule(),
     zstdNapi: zstdBackendName() === 'zstd-napi' ? resolvePackageFile(ZSTD_NAPI_BINDING) : undefined,
   };
 }
@@ -79,6 +77,7 @@ export function compressionWorkerModules(): CompressionWorkerData | undefined {
  * @param level compression level for gzip (Java: `compression.gzip.level`, default -1 = zlib's 6) and zstd
  *   (Java: `compression.zstd.level`, default 3). Ignored by the others: LZ4 always uses the fast LZ4 compressor
  *   (the Java client's `compression.lz4.level` selects LZ4-HC, which this client does not use).
+ * @param workers compression workers: zstd compresses large input there (see `zstdWorkerCodec`).
  * @throws CodecUnavailableError for zstd when neither Node.js (22.15+) nor `zstd-napi` provides it, or when
  *   {@link loadCompressionCodecs} has not completed.
  */
@@ -101,11 +100,11 @@ export function getCompressionCodec(
         { cause: snappyLoadError() },
       );
     case 'lz4':
-      return workers === undefined ? lz4Codec : workerCodec('lz4', lz4Codec, workers, 0);
+      return lz4Codec;
     case 'zstd':
       if (zstdBackend !== undefined && zstd !== undefined) {
         const codec = level === undefined ? zstd : createZstdCodec(zstdBackend, level);
-        return workers === undefined ? codec : workerCodec('zstd', codec, workers, level ?? DEFAULT_ZSTD_LEVEL);
+        return workers === undefined ? codec : zstdWorkerCodec(codec, workers, level ?? DEFAULT_ZSTD_LEVEL);
       }
       throw new CodecUnavailableError(
         !loaded

@@ -1,23 +1,16 @@
-import { writeLz4Frame } from './lz4-frame-writer.js';
-
-/** Codecs a compression worker runs. */
-export type WorkerCodecType = 'lz4' | 'zstd';
-
 /** What a compression worker is started with (its `workerData`). */
 export interface CompressionWorkerData {
-  /** File of the `lz4` package's entry, to load its native block compressor; LZ4 jobs fail without it. */
-  readonly lz4?: string | undefined;
   /** File of `zstd-napi/binding.js`; without it zstd comes from `node:zlib` (Node.js 22.15+). */
   readonly zstdNapi?: string | undefined;
 }
 
 /**
- * A job sent to a compression worker: compress the first `length` bytes of `input` into `output`. Both buffers are
- * transferred (not copied) and come back with the result, so that the pool can use them again.
+ * A job sent to a compression worker: compress the first `length` bytes of `input` with zstd at `level` into
+ * `output`. Both buffers are transferred (not copied) and come back with the result, so that the pool can use them
+ * again.
  */
 export interface CompressionJob {
   readonly id: number;
-  readonly codec: WorkerCodecType;
   readonly level: number;
   readonly input: ArrayBuffer;
   readonly length: number;
@@ -25,8 +18,8 @@ export interface CompressionJob {
 }
 
 /**
- * A compression worker's answer: the compressed bytes as the first `length` bytes of `output` (the job's, or a
- * larger one when the job's was too small), with the job's `input` back; or why it failed.
+ * A compression worker's answer: the zstd frame as the first `length` bytes of `output` (the job's, or a larger
+ * one when the job's was too small), with the job's `input` back; or why it failed.
  */
 export interface CompressionJobResult {
   readonly id: number;
@@ -38,17 +31,16 @@ export interface CompressionJobResult {
 
 /**
  * The body of a compression worker thread. It runs from its source text (see {@link compressionWorkerSource}), so it
- * uses nothing from outside but its argument, `require` and Node's globals. It loads the native compressors from
- * the files in `workerData`, answers every job with one message, and never throws past a job.
+ * uses nothing from outside but `require` and Node's globals. It loads zstd from the file in `workerData` (or uses
+ * `node:zlib`'s), answers every job with one message, and never throws past a job.
  */
-function compressionWorkerMain(writeFrame: typeof writeLz4Frame): void {
+function compressionWorkerMain(): void {
   const { parentPort, workerData } = require('node:worker_threads') as typeof import('node:worker_threads');
   const zlib = require('node:zlib') as typeof import('node:zlib') & {
     zstdCompressSync?: (data: Uint8Array, options: { params: Record<number, number> }) => Buffer;
     constants: { ZSTD_c_compressionLevel?: number };
   };
   const modules = workerData as CompressionWorkerData;
-  const lz4 = modules.lz4 === undefined ? undefined : require(modules.lz4);
   const zstd = modules.zstdNapi === undefined ? undefined : require(modules.zstdNapi);
   const cctx = zstd === undefined ? undefined : new zstd.CCtx();
   parentPort!.on('message', (job: CompressionJob) => {
@@ -57,20 +49,7 @@ function compressionWorkerMain(writeFrame: typeof writeLz4Frame): void {
     let length = 0;
     let error: string | undefined;
     try {
-      if (job.codec === 'lz4') {
-        if (lz4 === undefined) throw new Error('the native lz4 package is not loaded in this worker');
-        const frame = writeFrame(
-          src,
-          (size) => lz4.encodeBound(size),
-          (block, dst, dstStart) => lz4.encodeBlock(block, dst, dstStart),
-          out,
-        );
-        if (frame.buffer !== out.buffer) {
-          out = Buffer.allocUnsafeSlow(frame.length); // the job's output was too small: a buffer of its own
-          frame.copy(out);
-        }
-        length = frame.length;
-      } else if (cctx !== undefined) {
+      if (cctx !== undefined) {
         const bound = zstd.compressBound(src.length);
         if (out.length < bound) out = Buffer.allocUnsafeSlow(bound);
         length = cctx.compress(out, src, job.level);
@@ -92,11 +71,10 @@ function compressionWorkerMain(writeFrame: typeof writeLz4Frame): void {
 }
 
 /**
- * The source text of a compression worker: {@link compressionWorkerMain} called with {@link writeLz4Frame}, both
- * from their own source so that the worker runs exactly the code the event loop would. Started with
+ * The source text of a compression worker: {@link compressionWorkerMain}, from its own source. Started with
  * `new Worker(source, { eval: true })`, which needs no file on disk: the same source works from the ES module and
- * CommonJS builds and from the TypeScript sources under a test runner.
+ * CommonJS builds and from the TypeScript sources under a test runner or `tsx`.
  */
 export function compressionWorkerSource(): string {
-  return `'use strict';\n(${compressionWorkerMain.toString()})(${writeLz4Frame.toString()});\n`;
+  return `'use strict';\n(${compressionWorkerMain.toString()})();\n`;
 }

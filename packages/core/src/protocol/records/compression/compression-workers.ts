@@ -4,7 +4,6 @@ import {
   type CompressionJobResult,
   type CompressionWorkerData,
   compressionWorkerSource,
-  type WorkerCodecType,
 } from './compression-worker-main.js';
 
 /**
@@ -20,12 +19,11 @@ const SPARES_PER_WORKER = 4;
 const SPARE_ROUNDING = 16 * 1024;
 
 /**
- * Room for the compressed form of `length` bytes, enough for both codecs: zstd's bound (`length + length / 256` plus
- * at most 64 bytes below 128 KiB) and an LZ4 frame's (per 64 KiB block, 4 bytes of size plus LZ4's own
- * `length / 255 + 16`, and 11 bytes of header and end mark). A worker that still needs more allocates it.
+ * Room for the zstd frame of `length` bytes: zstd's bound (`length + length / 256`, plus at most 64 bytes below
+ * 128 KiB), rounded up. A worker that still needs more allocates it.
  */
 function outputBound(length: number): number {
-  return length + (length >>> 7) + 1024;
+  return length + (length >>> 8) + 1024;
 }
 
 interface PendingJob {
@@ -39,15 +37,15 @@ interface WorkerSlot {
 }
 
 /**
- * A small pool of worker threads that compress record batches (LZ4 and zstd) off the event loop, as librdkafka
- * compresses on its own threads. Workers start on first use, up to `size`, one more each time every running worker
+ * A small pool of worker threads that compress zstd record batches off the event loop, as librdkafka compresses on
+ * its own threads. Workers start on first use, up to `size`, one more each time every running worker
  * is busy; a job goes to the worker with the fewest jobs. A worker keeps the process alive only while it has
  * jobs. The pool never loses input: when a worker cannot start or dies, every job it held rejects (its caller
  * compresses on the event loop instead) and the pool stops taking jobs.
  *
  * ```ts
  * const workers = new CompressionWorkers(2, () => ({ zstdNapi: require.resolve('zstd-napi/binding.js') }));
- * const frame = await workers.compress('zstd', 3, records);
+ * const frame = await workers.compress(3, records);
  * await workers.close();
  * ```
  */
@@ -72,12 +70,11 @@ export class CompressionWorkers {
     private readonly onFailure: (error: Error) => void = () => undefined,
   ) {}
 
-  /** Whether jobs of `codec` can run on the workers (LZ4 needs the native `lz4` package). */
-  supports(codec: WorkerCodecType): boolean {
+  /** Whether jobs go to the workers now: the codecs are loaded, and the pool is neither broken nor closed. */
+  get available(): boolean {
     if (this.broken !== undefined || this.closed) return false;
     this.data ??= this.modules();
-    if (this.data === undefined) return false;
-    return codec === 'zstd' || this.data.lz4 !== undefined;
+    return this.data !== undefined;
   }
 
   /** Worker threads started so far. */
@@ -86,10 +83,11 @@ export class CompressionWorkers {
   }
 
   /**
-   * Compresses `data` (copied; the caller may reuse it at once) on a worker. Rejects when the worker reports an
-   * error, dies, or the pool is broken or closed; the caller then compresses on the event loop.
+   * Compresses `data` (copied; the caller may reuse it at once) into one zstd frame at `level` on a worker. Rejects
+   * when the worker reports an error, dies, or the pool is broken or closed; the caller then compresses on the
+   * event loop.
    */
-  compress(codec: WorkerCodecType, level: number, data: Uint8Array): Promise<Buffer> {
+  compress(level: number, data: Uint8Array): Promise<Buffer> {
     if (this.closed) return Promise.reject(new Error('the compression workers are closed'));
     if (this.broken !== undefined) return Promise.reject(this.broken);
     let slot: WorkerSlot;
@@ -106,7 +104,7 @@ export class CompressionWorkers {
     return new Promise<Buffer>((resolve, reject) => {
       if (slot.pending.size === 0) slot.worker.ref();
       slot.pending.set(id, { resolve, reject });
-      const job: CompressionJob = { id, codec, level, input, length: data.byteLength, output };
+      const job: CompressionJob = { id, level, input, length: data.byteLength, output };
       slot.worker.postMessage(job, [input, output]);
     });
   }

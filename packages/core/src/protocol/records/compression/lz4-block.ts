@@ -20,11 +20,6 @@ const HASH_SHIFT = 32 - HASH_LOG;
 export interface Lz4BlockBackend {
   /** Where the operations come from. */
   readonly name: 'native' | 'javascript';
-  /**
-   * For a native backend: the file of the `lz4` package it was loaded from, which compression worker threads load
-   * too. Without it LZ4 compresses on the event loop only.
-   */
-  readonly module?: string;
   /** Largest compressed size of `length` input bytes. */
   encodeBound(length: number): number;
   /**

@@ -1,9 +1,7 @@
 import { CorruptRecordError } from '../../../errors/client-errors.js';
-import { resolvePackageFile } from '../../../utils/package-require.js';
 import type { CompressionCodec } from './compression-codec.js';
 import { decompressionLimitError } from './decompression-limit-error.js';
 import { javascriptLz4Backend, type Lz4BlockBackend } from './lz4-block.js';
-import { writeLz4Frame } from './lz4-frame-writer.js';
 import { xxhash32 } from './xxhash32.js';
 
 /** Package of the native LZ4 binding, imported by a computed specifier so that it stays optional. */
@@ -25,7 +23,6 @@ export async function loadNativeLz4(): Promise<void> {
     if (typeof native.encodeBlock !== 'function' || typeof native.decodeBlock !== 'function') return;
     lz4 = {
       name: 'native',
-      module: resolvePackageFile(specifier),
       encodeBound: (length) => native.encodeBound(length),
       encodeBlock: (src, dst, dstStart) => native.encodeBlock(src, dst, dstStart),
       decodeBlock: (src, dst, srcStart, srcEnd) => native.decodeBlock(src, dst, srcStart, srcEnd),
@@ -38,11 +35,6 @@ export async function loadNativeLz4(): Promise<void> {
 /** Where LZ4 blocks come from in this process. */
 export function lz4BackendName(): Lz4BlockBackend['name'] {
   return lz4.name;
-}
-
-/** The file compression worker threads load the LZ4 blocks from: the native backend's package, if any. */
-export function lz4WorkerModule(): string | undefined {
-  return lz4.name === 'native' ? lz4.module : undefined;
 }
 
 /** Uses the given block backend (tests compare backends). Returns the previous one. */
@@ -78,6 +70,7 @@ const UNCOMPRESSED_BIT = 0x80000000;
 
 /** Block size the Java client writes (BD id 4): 64 KiB. */
 export const LZ4_BLOCK_SIZE = 64 * 1024;
+const BD_64KB = 4 << 4;
 
 const MIN_CAPACITY = 64 * 1024;
 
@@ -85,13 +78,44 @@ function readU32LE(data: Uint8Array, at: number): number {
   return (data[at]! | (data[at + 1]! << 8) | (data[at + 2]! << 16) | (data[at + 3]! << 24)) >>> 0;
 }
 
+function writeU32LE(out: Uint8Array, at: number, value: number): void {
+  out[at] = value & 0xff;
+  out[at + 1] = (value >>> 8) & 0xff;
+  out[at + 2] = (value >>> 16) & 0xff;
+  out[at + 3] = (value >>> 24) & 0xff;
+}
+
 function corrupt(detail: string): CorruptRecordError {
   return new CorruptRecordError(`LZ4 frame ${detail}`);
 }
 
-/** Compresses `data` into one LZ4 frame as the Java client writes it ({@link writeLz4Frame}). */
+/**
+ * Compresses `data` into one LZ4 frame the way the Java client does: FLG 0x60 (version 01, independent blocks, no
+ * checksums, no content size), BD 0x40 (64 KiB blocks), a correct header checksum, no content checksum. A block
+ * that does not shrink is stored uncompressed.
+ */
 export function compressLz4Frame(data: Uint8Array): Buffer {
-  return writeLz4Frame(data, lz4.encodeBound, lz4.encodeBlock);
+  const blocks = Math.max(1, Math.ceil(data.length / LZ4_BLOCK_SIZE));
+  const out = Buffer.allocUnsafe(7 + blocks * (4 + lz4.encodeBound(LZ4_BLOCK_SIZE)) + 4);
+  writeU32LE(out, 0, MAGIC);
+  out[4] = FLG_VERSION_01 | FLG_BLOCK_INDEPENDENCE;
+  out[5] = BD_64KB;
+  out[6] = (xxhash32(out, 4, 6) >>> 8) & 0xff;
+  let o = 7;
+  for (let start = 0; start < data.length; start += LZ4_BLOCK_SIZE) {
+    const block = data.subarray(start, Math.min(data.length, start + LZ4_BLOCK_SIZE));
+    const size = lz4.encodeBlock(block, out, o + 4);
+    if (size > 0 && size < block.length) {
+      writeU32LE(out, o, size);
+      o += 4 + size;
+    } else {
+      writeU32LE(out, o, (block.length | UNCOMPRESSED_BIT) >>> 0);
+      out.set(block, o + 4);
+      o += 4 + block.length;
+    }
+  }
+  writeU32LE(out, o, 0);
+  return out.subarray(0, o + 4);
 }
 
 /** Options of {@link decompressLz4Frame}. */
