@@ -136,8 +136,14 @@ describe('CompressionWorkers', () => {
     expect(workers.available).toBe(false);
   });
 
-  it('takes no job before the codecs it would load are known', () => {
-    expect(pool(1, () => undefined).available).toBe(false);
+  it('takes no job before the codecs it would load are known, and works once they are', async () => {
+    let modules: ReturnType<typeof compressionWorkerModules>;
+    const workers = pool(1, () => modules);
+    expect(workers.available).toBe(false);
+    await expect(workers.compress(3, records(40_000))).rejects.toThrow(/not loaded yet/);
+    modules = compressionWorkerModules();
+    const data = records(40_000);
+    expect(zstd.decompress(await workers.compress(3, data), data.length).equals(data)).toBe(true);
   });
 });
 

@@ -90,9 +90,10 @@ export class CompressionWorkers {
   compress(level: number, data: Uint8Array): Promise<Buffer> {
     if (this.closed) return Promise.reject(new Error('the compression workers are closed'));
     if (this.broken !== undefined) return Promise.reject(this.broken);
+    if (!this.available) return Promise.reject(new Error('the compression codecs are not loaded yet'));
     let slot: WorkerSlot;
     try {
-      slot = this.pick();
+      slot = this.pick(); // throws only if a worker cannot be created
     } catch (error) {
       this.fail(error instanceof Error ? error : new Error(String(error)));
       return Promise.reject(this.broken!);
@@ -129,8 +130,6 @@ export class CompressionWorkers {
   }
 
   private start(): WorkerSlot {
-    this.data ??= this.modules();
-    if (this.data === undefined) throw new Error('the compression codecs are not loaded yet');
     const worker = new Worker(compressionWorkerSource(), {
       eval: true,
       workerData: this.data,
