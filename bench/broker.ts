@@ -10,7 +10,12 @@
  *   kernel's writeback of earlier runs' dirty pages otherwise competes with the client for the CPU, and made the
  *   later repetitions of a loop of runs up to 2.8 times slower than its first ones. `BENCH_LOG_DIR=disk` keeps it on
  *   disk (the OS temp folder); `BENCH_LOG_DIR=<folder>` puts it in that folder.
- * - `file.delete.delay.ms` is 1 s, so that the topics the benchmarks delete leave memory soon.
+ * - `log.segment.delete.delay.ms` is 1 s (Kafka's default is 60 s), so that the topics the benchmarks delete leave
+ *   memory soon. Until 2026-11-27 this set `file.delete.delay.ms`, the topic-level name, which a broker ignores: the
+ *   deleted topics of the last minute then held up to several GiB of tmpfs, and from about 3 GiB on every client
+ *   ran 30-50% slower (the kernel handing the broker fresh pages of this virtual machine's memory). The broker
+ *   starts deleting 30 s after it starts (Kafka's fixed initial delay), so a run's first half minute still keeps
+ *   its deleted topics.
  * - 1 GiB of heap from the start, as `kafka-server-start.sh` gives a broker (`-Xms1G -Xmx1G`). The harness's default
  *   initial heap (256 MiB, for the tests) made G1 start a concurrent marking cycle on nearly every large request once
  *   the log cleaner's 128 MiB buffer and the records in flight passed 35% of the heap: until 2026-11-27 that doubled
@@ -24,7 +29,7 @@ import { type KafkaCluster, startKafka } from '../tools/kafka-harness/src/index.
 /** Broker properties the benchmarks set over the harness's. */
 export const BENCH_BROKER_PROPERTIES: Readonly<Record<string, string>> = {
   'log.segment.bytes': String(1024 ** 3),
-  'file.delete.delay.ms': '1000',
+  'log.segment.delete.delay.ms': '1000',
 };
 
 /** Heap of the benchmark broker, in MiB. */
