@@ -43,6 +43,11 @@ function compressionWorkerMain(): void {
   const modules = workerData as CompressionWorkerData;
   const zstd = modules.zstdNapi === undefined ? undefined : require(modules.zstdNapi);
   const cctx = zstd === undefined ? undefined : new zstd.CCtx();
+  // A worker that could only fail every job fails to start instead: the pool then breaks once and leaves every batch
+  // to the event loop, rather than sending each one on a round trip that ends in an error.
+  if (cctx === undefined && typeof zlib.zstdCompressSync !== 'function') {
+    throw new Error('zstd is unavailable in this worker: zstd-napi was not found and node:zlib has no zstd');
+  }
   parentPort!.on('message', (job: CompressionJob) => {
     const src = new Uint8Array(job.input, 0, job.length);
     let out = Buffer.from(job.output);
@@ -53,13 +58,11 @@ function compressionWorkerMain(): void {
         const bound = zstd.compressBound(src.length);
         if (out.length < bound) out = Buffer.allocUnsafeSlow(bound);
         length = cctx.compress(out, src, job.level);
-      } else if (typeof zlib.zstdCompressSync === 'function') {
+      } else {
         const levelParameter = zlib.constants.ZSTD_c_compressionLevel!;
-        const frame = zlib.zstdCompressSync(src, { params: { [levelParameter]: job.level } });
+        const frame = zlib.zstdCompressSync!(src, { params: { [levelParameter]: job.level } });
         if (frame.length > out.length) out = Buffer.allocUnsafeSlow(frame.length);
         length = frame.copy(out);
-      } else {
-        throw new Error('zstd is unavailable in this worker');
       }
     } catch (failure) {
       error = failure instanceof Error ? failure.message : String(failure);
