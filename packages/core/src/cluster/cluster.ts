@@ -1,4 +1,6 @@
-import { ClientClosedError, ConnectionError, KafkaTimeoutError } from '../errors/client-errors.js';
+import { ClientClosedError, ConnectionError, KafkaTimeoutError, toKafkaError } from '../errors/client-errors.js';
+import { isCoordinatorMoved } from '../errors/error-classification.js';
+import { ErrorCodes } from '../errors/error-codes.generated.js';
 import { createBrokerError } from '../errors/index.js';
 import { isKafkaError, type KafkaError } from '../errors/kafka-error.js';
 import { Connection, type RequestOptions } from '../network/connection.js';
@@ -22,9 +24,6 @@ import {
 export const CoordinatorType = { group: 0, transaction: 1, share: 2 } as const;
 /** A FindCoordinator key type. */
 export type CoordinatorType = (typeof CoordinatorType)[keyof typeof CoordinatorType];
-
-/** Error codes that mean "the coordinator moved or is not ready": look it up again. */
-const COORDINATOR_RETRY_CODES = new Set([14, 15, 16]); // COORDINATOR_LOAD_IN_PROGRESS, _NOT_AVAILABLE, NOT_COORDINATOR
 
 const ZERO_UUID = 'AAAAAAAAAAAAAAAAAAAAAA';
 const SOFTWARE_VERSION = '0.1.0';
@@ -157,11 +156,11 @@ export class Cluster {
     let attempt = 0;
     for (;;) {
       const known = this.snapshot.topics.get(topic);
-      if (known !== undefined && known.errorCode === 0 && known.partitions.length > 0) return known;
+      if (known !== undefined && known.errorCode === ErrorCodes.NONE && known.partitions.length > 0) return known;
       if (attempt > 0 || known !== undefined) {
         const remaining = deadline - Date.now();
         if (remaining <= 0) {
-          if (known !== undefined && known.errorCode !== 0) {
+          if (known !== undefined && known.errorCode !== ErrorCodes.NONE) {
             throw createBrokerError(known.errorCode, { topic });
           }
           throw new KafkaTimeoutError(`Topic ${topic} not present in metadata after ${timeoutMs} ms`, { topic });
@@ -360,7 +359,7 @@ export class Cluster {
   }
 
   private applyMetadata(response: MetadataResponse, requested: Set<string> | null): MetadataSnapshot {
-    if (response.errorCode !== undefined && response.errorCode !== 0) {
+    if (response.errorCode !== undefined && response.errorCode !== ErrorCodes.NONE) {
       throw createBrokerError(response.errorCode, { api: 'Metadata' });
     }
     const brokers = new Map<number, BrokerInfo>();
@@ -555,13 +554,13 @@ export class Cluster {
               const response = await connection.send(FindCoordinator, { keyType: type, key }, { version });
               settle(key, this.coordinatorOutcome(response, type, key));
             } catch (error) {
-              settle(key, asError(error));
+              settle(key, toKafkaError(error, { groupId: key, api: 'FindCoordinator' }));
             }
           }),
         );
       }
     } catch (error) {
-      for (const key of keys) settle(key, asError(error));
+      for (const key of keys) settle(key, toKafkaError(error, { api: 'FindCoordinator' }));
     }
   }
 
@@ -570,13 +569,13 @@ export class Cluster {
     type: CoordinatorType,
     key: string,
   ): BrokerInfo | KafkaError {
-    if (answer.errorCode !== 0) {
+    if (answer.errorCode !== ErrorCodes.NONE) {
       const error = createBrokerError(answer.errorCode, {
         groupId: key,
         api: 'FindCoordinator',
         serverMessage: answer.errorMessage,
       });
-      if (COORDINATOR_RETRY_CODES.has(answer.errorCode)) this.invalidateCoordinator(type, key);
+      if (isCoordinatorMoved(answer.errorCode)) this.invalidateCoordinator(type, key);
       return error;
     }
     return { nodeId: answer.nodeId, host: answer.host, port: answer.port, rack: null };
@@ -592,10 +591,6 @@ interface Deferred<T> {
   reject(error: KafkaError): void;
 }
 
-function asError(error: unknown): KafkaError {
-  return isKafkaError(error) ? error : new ConnectionError(String(error), { cause: error });
-}
-
 /** Fills holes in a partition array (a partition missing from a response) so indexes stay dense. */
 function densify(partitions: PartitionInfo[], topic: string): PartitionInfo[] {
   for (let i = 0; i < partitions.length; i++) {
@@ -607,7 +602,7 @@ function densify(partitions: PartitionInfo[], topic: string): PartitionInfo[] {
       replicas: [],
       isr: [],
       offlineReplicas: [],
-      errorCode: 5, // LEADER_NOT_AVAILABLE
+      errorCode: ErrorCodes.LEADER_NOT_AVAILABLE,
     };
   }
   return partitions;

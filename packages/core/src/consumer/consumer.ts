@@ -2,6 +2,7 @@ import { resolveClientOptions } from '../cluster/client-options.js';
 import { Cluster } from '../cluster/cluster.js';
 import type { PartitionInfo } from '../cluster/metadata.js';
 import { ClientClosedError, InvalidArgumentError, KafkaTimeoutError } from '../errors/client-errors.js';
+import { ErrorCodes } from '../errors/error-codes.generated.js';
 import { isKafkaError, type KafkaError } from '../errors/kafka-error.js';
 import { ConsumerGroupHeartbeat } from '../protocol/messages/generated/consumer-group-heartbeat.js';
 import { maxDecompressedBytesFor } from '../protocol/records/decompression-limit.js';
@@ -730,7 +731,7 @@ export class Consumer<K = Buffer | null, V = Buffer | null>
     await this.connect();
     const snapshot = await this.cluster.refreshMetadata({ topics: [topic] });
     const info = snapshot.topics.get(topic);
-    return info === undefined || info.errorCode !== 0 ? [] : [...info.partitions];
+    return info === undefined || info.errorCode !== ErrorCodes.NONE ? [] : [...info.partitions];
   }
 
   /** Every topic the client may see (internal ones left out), with its partitions. Java: `listTopics`. */
@@ -739,7 +740,7 @@ export class Consumer<K = Buffer | null, V = Buffer | null>
     const snapshot = await this.cluster.refreshMetadata({ allTopics: true });
     const result = new Map<string, PartitionInfo[]>();
     for (const [name, info] of snapshot.topics) {
-      if (!info.isInternal && info.errorCode === 0) result.set(name, [...info.partitions]);
+      if (!info.isInternal && info.errorCode === ErrorCodes.NONE) result.set(name, [...info.partitions]);
     }
     return result;
   }

@@ -1,10 +1,11 @@
 import type { Cluster } from '../cluster/cluster.js';
-import { KafkaTimeoutError } from '../errors/client-errors.js';
+import { KafkaTimeoutError, toKafkaError } from '../errors/client-errors.js';
+import { isStaleMetadata } from '../errors/error-classification.js';
+import { ErrorCodes } from '../errors/error-codes.generated.js';
 import { createBrokerError } from '../errors/index.js';
 import { isKafkaError, type KafkaError } from '../errors/kafka-error.js';
 import { ListOffsets } from '../protocol/messages/generated/list-offsets.js';
 import { delay } from '../utils/delay.js';
-import { isStaleMetadataError } from './error-codes.js';
 import { formatPartition, partitionKey, type TopicPartition } from './topic-partition.js';
 
 /** ListOffsets timestamp meaning "the first offset". */
@@ -147,7 +148,7 @@ export class OffsetLookup {
               const query = byKey.get(partitionKey(topic.name, p.partitionIndex));
               if (query === undefined) continue;
               byKey.delete(partitionKey(topic.name, p.partitionIndex));
-              if (p.errorCode === 0) {
+              if (p.errorCode === ErrorCodes.NONE) {
                 found.push({
                   topic: topic.name,
                   partition: p.partitionIndex,
@@ -163,19 +164,23 @@ export class OffsetLookup {
                 api: 'ListOffsets',
                 broker: String(leader),
               });
-              if (isStaleMetadataError(p.errorCode) || error.retriable) retry.push({ query, error });
+              if (isStaleMetadata(p.errorCode) || error.retriable) retry.push({ query, error });
               else fatal ??= error;
             }
           }
           for (const query of byKey.values()) {
             retry.push({
               query,
-              error: createBrokerError(3, { topic: query.topic, partition: query.partition, api: 'ListOffsets' }),
+              error: createBrokerError(ErrorCodes.UNKNOWN_TOPIC_OR_PARTITION, {
+                topic: query.topic,
+                partition: query.partition,
+                api: 'ListOffsets',
+              }),
             });
           }
         } catch (error) {
           if (!isKafkaError(error) || !error.retriable) {
-            fatal ??= isKafkaError(error) ? error : createBrokerError(-1, { api: 'ListOffsets', cause: error });
+            fatal ??= toKafkaError(error, { api: 'ListOffsets' });
             return;
           }
           for (const query of list) retry.push({ query, error });

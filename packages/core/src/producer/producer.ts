@@ -6,7 +6,9 @@ import {
   InvalidArgumentError,
   KafkaTimeoutError,
   RecordTooLargeError,
+  toKafkaError,
 } from '../errors/client-errors.js';
+import { ErrorCodes } from '../errors/error-codes.generated.js';
 import { isKafkaError, type KafkaError } from '../errors/kafka-error.js';
 import { compressionWorkerModules } from '../protocol/records/compression/compression-codecs.js';
 import { CompressionWorkers } from '../protocol/records/compression/compression-workers.js';
@@ -17,7 +19,7 @@ import { BufferPool } from './buffer-pool.js';
 import type { PartitionState } from './partition-state.js';
 import { createPartitioner, type Partitioner, type TopicPartitions } from './partitioner.js';
 import { CALLBACK_SINK, type ProducerBatch, type SinkExtra } from './producer-batch.js';
-import { TransactionAbortedError, TransactionStateError } from './producer-errors.js';
+import { RecordSerializationError, TransactionAbortedError, TransactionStateError } from './producer-errors.js';
 import { type Metric, ProducerMetrics } from './producer-metrics.js';
 import { type ProducerOptions, type ResolvedProducerOptions, resolveProducerOptions } from './producer-options.js';
 import { BATCH_OVERHEAD, type PendingRecord, RecordAccumulator, recordSizeBound } from './record-accumulator.js';
@@ -459,7 +461,7 @@ export class Producer<K = string | Uint8Array, V = string | Uint8Array> implemen
       if (transactionError !== undefined) throw transactionError;
       this.prepare(record, now, pending);
     } catch (error) {
-      settleEarly(sink, extra, asKafkaError(error), this.logger);
+      settleEarly(sink, extra, toKafkaError(error, { during: 'sending a record' }), this.logger);
       return;
     }
     const topic = record.topic;
@@ -500,8 +502,8 @@ export class Producer<K = string | Uint8Array, V = string | Uint8Array> implemen
         { topic },
       );
     }
-    const key: Serialized = hasKey ? this.options.keySerializer(rawKey, topic) : null;
-    const value: Serialized = hasValue ? this.options.valueSerializer(rawValue, topic) : null;
+    const key: Serialized = hasKey ? serialize(this.options.keySerializer, rawKey, topic, 'key') : null;
+    const value: Serialized = hasValue ? serialize(this.options.valueSerializer, rawValue, topic, 'value') : null;
     if (key === null && value === null) {
       throw new InvalidArgumentError('The serializers returned no key and no value', { topic });
     }
@@ -558,7 +560,7 @@ export class Producer<K = string | Uint8Array, V = string | Uint8Array> implemen
     try {
       partition = this.choosePartition(entry, explicit, pending);
     } catch (error) {
-      settleEarly(sink, extra, asKafkaError(error), this.logger);
+      settleEarly(sink, extra, toKafkaError(error, { during: 'sending a record' }), this.logger);
       return true;
     }
     const state = this.stateOf(entry, partition);
@@ -636,7 +638,7 @@ export class Producer<K = string | Uint8Array, V = string | Uint8Array> implemen
     try {
       this.reserveWaiting(pending);
     } catch (error) {
-      settleEarly(sink, extra, asKafkaError(error), this.logger);
+      settleEarly(sink, extra, toKafkaError(error, { during: 'sending a record' }), this.logger);
       return;
     }
     const deadline = pending.sendTime + Math.min(this.options.maxBlockMs, this.options.deliveryTimeoutMs);
@@ -648,7 +650,7 @@ export class Producer<K = string | Uint8Array, V = string | Uint8Array> implemen
         this.checkStillSendable();
       } catch (error) {
         this.waitingBytes -= pending.recordBound;
-        settleEarly(sink, extra, asKafkaError(error), this.logger);
+        settleEarly(sink, extra, toKafkaError(error, { during: 'sending a record' }), this.logger);
         return;
       }
       this.waitingBytes -= pending.recordBound;
@@ -709,7 +711,7 @@ export class Producer<K = string | Uint8Array, V = string | Uint8Array> implemen
     try {
       this.reserveWaiting(pending);
     } catch (error) {
-      settleEarly(sink, extra, asKafkaError(error), this.logger);
+      settleEarly(sink, extra, toKafkaError(error, { during: 'sending a record' }), this.logger);
       return;
     }
     this.memoryWaiting++;
@@ -732,7 +734,7 @@ export class Producer<K = string | Uint8Array, V = string | Uint8Array> implemen
         }
         this.afterAppend(entry, state, explicit, pending, result);
       } catch (error) {
-        settleEarly(sink, extra, asKafkaError(error), this.logger);
+        settleEarly(sink, extra, toKafkaError(error, { during: 'sending a record' }), this.logger);
       } finally {
         this.memoryWaiting--;
         this.waitingBytes -= pending.recordBound;
@@ -840,7 +842,7 @@ export class Producer<K = string | Uint8Array, V = string | Uint8Array> implemen
   private refreshTopics(): void {
     const snapshot = this.cluster.metadata;
     for (const [name, info] of snapshot.topics) {
-      if (info.errorCode !== 0 || info.partitions.length === 0) continue;
+      if (info.errorCode !== ErrorCodes.NONE || info.partitions.length === 0) continue;
       const entry = this.topics.get(name);
       if (entry === undefined && !this.cluster.trackedTopics.has(name)) continue;
       if (entry !== undefined && entry.info === info) continue;
@@ -880,11 +882,21 @@ function settleEarly(sink: unknown, extra: SinkExtra, error: KafkaError, logger:
   }
 }
 
-function asKafkaError(error: unknown): KafkaError {
-  if (isKafkaError(error)) return error;
-  return new InvalidArgumentError(`Could not send the record: ${String((error as Error)?.message ?? error)}`, {
-    cause: error,
-  });
+/** Runs a serializer; what it throws fails this record's send as a `RecordSerializationError`. */
+function serialize<T>(
+  serializer: (data: T, topic: string) => Serialized,
+  data: T,
+  topic: string,
+  part: 'key' | 'value',
+): Serialized {
+  try {
+    return serializer(data, topic);
+  } catch (error) {
+    throw new RecordSerializationError(
+      `The ${part} serializer threw: ${error instanceof Error ? error.message : String(error)}; the record was not sent`,
+      { topic, part, cause: error },
+    );
+  }
 }
 
 function serializedSizeOf(value: string | Uint8Array | null | undefined): number {
