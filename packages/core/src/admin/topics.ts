@@ -1,3 +1,5 @@
+import { checkTopicName, topicNameProblem } from '../cluster/topic-name.js';
+import { InvalidTopicError } from '../errors/broker-errors.generated.js';
 import { InvalidArgumentError, KafkaTimeoutError, toKafkaError } from '../errors/client-errors.js';
 import { ErrorCodes } from '../errors/error-codes.generated.js';
 import { isKafkaError, type KafkaError } from '../errors/kafka-error.js';
@@ -638,20 +640,17 @@ function isLed(topic: MetadataResponseTopic | undefined, partitions: number): bo
   return topic.partitions.every((p) => p.errorCode === ErrorCodes.NONE && p.leaderId >= 0);
 }
 
-/** Throws `InvalidArgumentError` for a missing or empty topic name. */
+/** Throws `InvalidArgumentError` for a missing list, `InvalidTopicError` for a name Kafka does not allow. */
 export function checkTopicNames(topics: readonly string[], method: string): void {
   if (!Array.isArray(topics)) throw new InvalidArgumentError(`${method}: expected an array of topic names`);
-  for (const topic of topics) {
-    if (typeof topic !== 'string' || topic === '') {
-      throw new InvalidArgumentError(`${method}: topic names must be non-empty strings, got ${String(topic)}`);
-    }
-  }
+  for (const topic of topics) checkTopicName(topic, method);
 }
 
 function checkNewTopic(topic: NewTopic): KafkaError | undefined {
   const where = { topic: topic.topic, api: 'CreateTopics' };
-  if (typeof topic.topic !== 'string' || topic.topic === '') {
-    return new InvalidArgumentError('createTopics: each topic needs a non-empty name', where);
+  const problem = topicNameProblem(topic.topic);
+  if (problem !== undefined) {
+    return new InvalidTopicError({ ...where, reason: `createTopics: ${problem}` });
   }
   if (topic.assignments !== undefined && (topic.numPartitions !== undefined || topic.replicationFactor !== undefined)) {
     return new InvalidArgumentError(

@@ -1,5 +1,5 @@
 import { ClientClosedError, ConnectionError, KafkaTimeoutError, toKafkaError } from '../errors/client-errors.js';
-import { isCoordinatorMoved } from '../errors/error-classification.js';
+import { isCoordinatorMoved, isFatal } from '../errors/error-classification.js';
 import { ErrorCodes } from '../errors/error-codes.generated.js';
 import { createBrokerError } from '../errors/index.js';
 import { isKafkaError, type KafkaError } from '../errors/kafka-error.js';
@@ -7,6 +7,7 @@ import { Connection, type RequestOptions } from '../network/connection.js';
 import type { ApiDefinition } from '../protocol/messages/api-definition.js';
 import { FindCoordinator } from '../protocol/messages/generated/find-coordinator.js';
 import { Metadata, type MetadataResponse } from '../protocol/messages/generated/metadata.js';
+import { settleBy } from '../utils/deadline.js';
 import { delay } from '../utils/delay.js';
 import type { Logger } from '../utils/logger.js';
 import { type BrokerAddress, formatBrokerAddress } from './broker-address.js';
@@ -148,7 +149,8 @@ export class Cluster {
   /**
    * Metadata of one topic, refreshing (and auto-creating, if the broker allows) until it has partitions or
    * `timeoutMs` passes. Rejects with the broker's error for the topic (for example `UnknownTopicOrPartitionError`)
-   * when the deadline passes.
+   * when the deadline passes, and at once when the error is not one that waiting fixes
+   * (`TopicAuthorizationFailedError`, `InvalidTopicError`).
    */
   async topicMetadata(topic: string, timeoutMs: number, signal?: AbortSignal): Promise<TopicInfo> {
     this.trackTopics([topic]);
@@ -157,6 +159,10 @@ export class Cluster {
     for (;;) {
       const known = this.snapshot.topics.get(topic);
       if (known !== undefined && known.errorCode === ErrorCodes.NONE && known.partitions.length > 0) return known;
+      if (known !== undefined && isFatal(known.errorCode)) {
+        // Not authorized, an invalid name: waiting cannot help, so the caller learns it now (as in Java).
+        throw createBrokerError(known.errorCode, { topic, api: 'Metadata' });
+      }
       if (attempt > 0 || known !== undefined) {
         const remaining = deadline - Date.now();
         if (remaining <= 0) {
@@ -169,9 +175,20 @@ export class Cluster {
       }
       attempt++;
       try {
-        await this.refreshMetadata({ topics: [topic] });
+        // Bounded by the deadline: a refresh may wait on connection setup to every broker in turn. (With no time at
+        // all, one refresh is still made, unbounded: a timeout of 0 means "do not wait", not "do not ask".)
+        const refresh = this.refreshMetadata({ topics: [topic] });
+        await (timeoutMs <= 0
+          ? refresh
+          : settleBy(
+              refresh,
+              deadline,
+              () => new KafkaTimeoutError(`Topic ${topic} not present in metadata after ${timeoutMs} ms`, { topic }),
+            ));
       } catch (error) {
-        if (!isKafkaError(error) || !error.retriable || Date.now() >= deadline) throw error;
+        if (!isKafkaError(error) || !error.retriable) throw error;
+        // Past the deadline: the next round reports the topic's own error when metadata has one.
+        if (Date.now() >= deadline && this.snapshot.topics.get(topic) === undefined) throw error;
       }
     }
   }
@@ -279,7 +296,11 @@ export class Cluster {
     const deadline = Date.now() + timeoutMs;
     for (let attempt = 0; ; attempt++) {
       try {
-        const coordinator = await this.lookupCoordinator(type, key);
+        const coordinator = await settleBy(
+          this.lookupCoordinator(type, key),
+          deadline,
+          () => new KafkaTimeoutError(`No coordinator found for '${key}' within ${timeoutMs} ms`, { groupId: key }),
+        );
         this.coordinators.set(cacheKey, coordinator);
         return coordinator;
       } catch (error) {

@@ -324,7 +324,8 @@ export class Fetcher {
         }
         this.failures.delete(node);
         this.handleResponse(node, inFlight, response, version);
-      } else {
+      } else if (response.errorCode !== ErrorCodes.NONE) {
+        // (NONE here: the session was closed while this fetch was in flight, on close(); its answer is not used.)
         this.metrics.fetchErrors++;
         if (
           response.errorCode !== ErrorCodes.FETCH_SESSION_ID_NOT_FOUND &&

@@ -249,7 +249,7 @@ export class OffsetCommitter {
       let fatal: KafkaError | undefined;
       let lastRetriable: KafkaError | undefined;
       for (const entry of remaining) {
-        const code = errors.get(partitionKey(entry.topic, entry.partition)) ?? 0;
+        const code = errors.get(partitionKey(entry.topic, entry.partition)) ?? ErrorCodes.NONE;
         if (code === ErrorCodes.NONE) {
           const state = this.subscriptions.get(entry.topic, entry.partition);
           if (state !== undefined && (state.committedOffset === undefined || entry.offset >= state.committedOffset)) {

@@ -75,8 +75,8 @@ export class OffsetLookup {
       for (const answer of found) answers.set(partitionKey(answer.topic, answer.partition), answer);
       if (fatal !== undefined) throw fatal;
       if (retry.length === 0) break;
-      const wait = this.retryDelay(attempt);
-      if (Date.now() + wait >= deadline) {
+      const remaining = deadline - Date.now();
+      if (remaining <= 0) {
         const first = retry[0]!;
         throw new KafkaTimeoutError(
           `Could not list offsets of ${formatPartition(first.query)}${retry.length > 1 ? ` and ${retry.length - 1} more` : ''} ` +
@@ -84,7 +84,7 @@ export class OffsetLookup {
           { topic: first.query.topic, partition: first.query.partition, cause: first.error },
         );
       }
-      await delay(wait);
+      await delay(Math.min(remaining, this.retryDelay(attempt)));
       await this.cluster.refreshMetadata({ topics: retry.map((r) => r.query.topic) }).catch(() => undefined);
       pending = retry.map((r) => r.query);
     }
@@ -109,7 +109,10 @@ export class OffsetLookup {
       if (info === undefined || info.leader < 0) {
         retry.push({
           query,
-          error: createBrokerError(info === undefined ? 3 : 5, { topic: query.topic, partition: query.partition }),
+          error: createBrokerError(
+            info === undefined ? ErrorCodes.UNKNOWN_TOPIC_OR_PARTITION : ErrorCodes.LEADER_NOT_AVAILABLE,
+            { topic: query.topic, partition: query.partition },
+          ),
         });
         continue;
       }

@@ -141,6 +141,12 @@ export function isAuthorizationFailure(code: number): boolean {
   return AUTHORIZATION_FAILED.has(code);
 }
 
+/** Retrying the call cannot succeed: the recovery is `fail-call` or `fail-client`. */
+export function isFatal(code: number): boolean {
+  const recovery = errorRecovery(code);
+  return recovery === 'fail-call' || recovery === 'fail-client';
+}
+
 /** True for a code that is an error (anything but NONE). */
 export function isErrorCode(code: number): boolean {
   return code !== E.NONE;

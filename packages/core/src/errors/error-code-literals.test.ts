@@ -15,6 +15,7 @@ const RULES: ReadonlyArray<{ readonly what: string; readonly pattern: RegExp }> 
   { what: 'an error code compared with a number', pattern: new RegExp(String.raw`${CODE_NAME}\s*[!=]==?\s*-?\d`) },
   { what: 'a number compared with an error code', pattern: new RegExp(String.raw`-?\d+\s*[!=]==?\s*${CODE_NAME}\b`) },
   { what: 'an error code set to a number', pattern: /\berrorCode\s*:\s*-?\d/ },
+  { what: 'a number as a default error code', pattern: new RegExp(String.raw`${CODE_NAME}\s*\?\?\s*-?\d`) },
   { what: 'a broker error built from a number', pattern: /createBrokerError\(\s*-?\d/ },
 ];
 
@@ -53,6 +54,7 @@ describe('error codes in the sources', () => {
     expect(violations('if (p.errorCode === -1) x();')).toHaveLength(1);
     expect(violations('if (0 === errorCode) x();')).toHaveLength(1);
     expect(violations('  errorCode: 5,')).toHaveLength(1);
+    expect(violations('errorCode = group?.errorCode ?? 0;')).toHaveLength(1);
     expect(violations('throw createBrokerError(6, context);')).toHaveLength(1);
     expect(violations('const UNSUPPORTED_VERSION = 35;')).toHaveLength(1);
     expect(violations('if (code === ErrorCodes.NONE) return; // code === 0 in a comment')).toHaveLength(0);

@@ -1,5 +1,6 @@
 import { Cluster } from '../cluster/cluster.js';
 import type { PartitionInfo, TopicInfo } from '../cluster/metadata.js';
+import { checkTopicName } from '../cluster/topic-name.js';
 import {
   BufferExhaustedError,
   ClientClosedError,
@@ -10,10 +11,11 @@ import {
 } from '../errors/client-errors.js';
 import { ErrorCodes } from '../errors/error-codes.generated.js';
 import { isKafkaError, type KafkaError } from '../errors/kafka-error.js';
-import { compressionWorkerModules } from '../protocol/records/compression/compression-codecs.js';
+import { compressionWorkerModules, getCompressionCodec } from '../protocol/records/compression/compression-codecs.js';
 import { CompressionWorkers } from '../protocol/records/compression/compression-workers.js';
 import { loadRecordCodecs } from '../protocol/records/load-record-codecs.js';
 import type { RecordHeaderInput } from '../protocol/records/record.js';
+import { settleBy } from '../utils/deadline.js';
 import type { Logger } from '../utils/logger.js';
 import { BufferPool } from './buffer-pool.js';
 import type { PartitionState } from './partition-state.js';
@@ -109,6 +111,8 @@ export class Producer<K = string | Uint8Array, V = string | Uint8Array> implemen
   private connecting: Promise<void> | undefined;
   private codecsReady: boolean;
   private codecsLoading: Promise<void> | undefined;
+  /** Set when the configured compression codec cannot load: every send fails with it at once. */
+  private codecError: KafkaError | undefined;
   /** Records waiting for metadata, per topic (a chain keeps their order). */
   private readonly metadataChains = new Map<string, Promise<void>>();
   /** Records waiting for buffer memory, all topics, first in first out. */
@@ -212,7 +216,9 @@ export class Producer<K = string | Uint8Array, V = string | Uint8Array> implemen
    */
   connect(): Promise<void> {
     if (this.state !== 'open') return Promise.reject(this.closedError());
-    this.connecting ??= Promise.all([this.cluster.connect(), this.codecsLoading]).then(() => undefined);
+    this.connecting ??= Promise.all([this.cluster.connect(), this.codecsLoading]).then(() => {
+      if (this.codecError !== undefined) throw this.codecError;
+    });
     return this.connecting;
   }
 
@@ -340,8 +346,12 @@ export class Producer<K = string | Uint8Array, V = string | Uint8Array> implemen
   async initTransactions(): Promise<void> {
     const manager = this.transactionalManager('initTransactions');
     manager.beginInit();
-    await this.connect();
-    const result = await this.coordinator!.initProducerId(Date.now() + this.options.maxBlockMs);
+    const deadline = Date.now() + this.options.maxBlockMs;
+    const result = await this.withDeadline(
+      this.connect().then(() => this.coordinator!.initProducerId(deadline)),
+      deadline,
+      'initTransactions',
+    );
     manager.completeInit(result.producerId, result.producerEpoch, result.transactionV2);
     this.logger.info('transactions initialised', {
       transactionalId: this.options.transactionalId,
@@ -371,7 +381,12 @@ export class Producer<K = string | Uint8Array, V = string | Uint8Array> implemen
     if (typeof group.groupId !== 'string' || group.groupId === '') {
       throw new InvalidArgumentError('sendOffsetsToTransaction needs a groupId');
     }
-    await this.coordinator!.sendOffsets(offsets, group, Date.now() + this.options.maxBlockMs, manager.transactionV2);
+    const deadline = Date.now() + this.options.maxBlockMs;
+    await this.withDeadline(
+      this.coordinator!.sendOffsets(offsets, group, deadline, manager.transactionV2),
+      deadline,
+      'sendOffsetsToTransaction',
+    );
     manager.markStarted();
   }
 
@@ -459,6 +474,7 @@ export class Producer<K = string | Uint8Array, V = string | Uint8Array> implemen
       if (this.state !== 'open') throw this.closedError();
       const transactionError = this.transactions?.sendError();
       if (transactionError !== undefined) throw transactionError;
+      if (this.codecError !== undefined) throw this.codecError;
       this.prepare(record, now, pending);
     } catch (error) {
       settleEarly(sink, extra, toKafkaError(error, { during: 'sending a record' }), this.logger);
@@ -469,6 +485,15 @@ export class Producer<K = string | Uint8Array, V = string | Uint8Array> implemen
     if (entry === undefined || entry.info.name !== topic) {
       entry = this.topics.get(topic);
       this.lastEntry = entry;
+    }
+    if (entry === undefined) {
+      // A topic seen for the first time: its name is checked once, before any request, as Kafka checks it.
+      try {
+        checkTopicName(topic, 'send');
+      } catch (error) {
+        settleEarly(sink, extra, toKafkaError(error), this.logger);
+        return;
+      }
     }
     if (
       entry !== undefined &&
@@ -487,7 +512,7 @@ export class Producer<K = string | Uint8Array, V = string | Uint8Array> implemen
   private prepare(record: ProducerRecord<K, V>, now: number, out: Mutable<PendingRecord>): void {
     if (record === null || typeof record !== 'object') throw new InvalidArgumentError('send needs a record object');
     const topic = record.topic;
-    if (typeof topic !== 'string' || topic === '') throw new InvalidArgumentError('A record needs a topic');
+    if (typeof topic !== 'string') throw new InvalidArgumentError('A record needs a topic');
     const partition = record.partition;
     if (partition !== undefined && (!Number.isInteger(partition) || partition < 0)) {
       throw new InvalidArgumentError(`Partition must be a non-negative integer, got ${String(partition)}`, { topic });
@@ -564,7 +589,14 @@ export class Producer<K = string | Uint8Array, V = string | Uint8Array> implemen
       return true;
     }
     const state = this.stateOf(entry, partition);
-    const result = this.accumulator.append(state, pending, sink, extra, now);
+    let result: 0 | 1 | 2;
+    try {
+      result = this.accumulator.append(state, pending, sink, extra, now);
+    } catch (error) {
+      // Nothing was appended (a batch could not be created): this record fails alone.
+      settleEarly(sink, extra, toKafkaError(error, { during: 'appending a record', topic: state.topic }), this.logger);
+      return true;
+    }
     if (result === 0) return false;
     this.afterAppend(entry, state, explicit, pending, result);
     return true;
@@ -643,6 +675,7 @@ export class Producer<K = string | Uint8Array, V = string | Uint8Array> implemen
     }
     const deadline = pending.sendTime + Math.min(this.options.maxBlockMs, this.options.deliveryTimeoutMs);
     const previous = this.metadataChains.get(topic) ?? Promise.resolve();
+    // A link never rejects: whatever happens to this record settles its send, and the records queued behind it go on.
     const link = previous.then(async () => {
       let entry: TopicEntry;
       try {
@@ -654,8 +687,12 @@ export class Producer<K = string | Uint8Array, V = string | Uint8Array> implemen
         return;
       }
       this.waitingBytes -= pending.recordBound;
-      if (this.memoryWaiting === 0 && this.appendNow(entry, explicit, pending, sink, extra, Date.now())) return;
-      this.queueForMemory(entry, explicit, pending, sink, extra);
+      try {
+        if (this.memoryWaiting === 0 && this.appendNow(entry, explicit, pending, sink, extra, Date.now())) return;
+        this.queueForMemory(entry, explicit, pending, sink, extra);
+      } catch (error) {
+        settleEarly(sink, extra, toKafkaError(error, { during: 'sending a record', topic }), this.logger);
+      }
     });
     this.metadataChains.set(topic, link);
     void link.then(() => {
@@ -666,6 +703,7 @@ export class Producer<K = string | Uint8Array, V = string | Uint8Array> implemen
   /** Metadata of `topic` with `explicit` (if given) among its partitions, fetched until `deadline`. */
   private async awaitTopic(topic: string, explicit: number | undefined, deadline: number): Promise<TopicEntry> {
     if (!this.codecsReady) await this.codecsLoading;
+    if (this.codecError !== undefined) throw this.codecError;
     let entry = this.topics.get(topic);
     let refreshed = false;
     for (let attempt = 0; ; attempt++) {
@@ -685,10 +723,10 @@ export class Producer<K = string | Uint8Array, V = string | Uint8Array> implemen
         try {
           await this.cluster.topicMetadata(topic, Math.max(0, remaining));
         } catch (error) {
-          if (!isKafkaError(error) || !error.retriable || error instanceof KafkaTimeoutError) throw error;
+          if (!isKafkaError(error) || !error.retriable) throw error;
           throw new KafkaTimeoutError(
-            `Topic ${topic} not present in metadata within maxBlockMs (${this.options.maxBlockMs} ms): ` +
-              `${error.message}`,
+            `Topic ${topic} not present in metadata within maxBlockMs (${this.options.maxBlockMs} ms)` +
+              (error instanceof KafkaTimeoutError ? '' : `: ${error.message}`),
             { topic, cause: error },
           );
         }
@@ -780,20 +818,10 @@ export class Producer<K = string | Uint8Array, V = string | Uint8Array> implemen
     this.accumulator.failBatches(unsent, error);
   }
 
-  private async withDeadline<T>(promise: Promise<T>, deadline: number | undefined, what: string): Promise<T> {
+  /** Settles with `promise`, or rejects with `KafkaTimeoutError` naming `what` once `deadline` passes. */
+  private withDeadline<T>(promise: Promise<T>, deadline: number | undefined, what: string): Promise<T> {
     if (deadline === undefined) return promise;
-    let timer: NodeJS.Timeout | undefined;
-    const timeout = new Promise<never>((_, reject) => {
-      timer = setTimeout(
-        () => reject(new KafkaTimeoutError(`${what} did not complete within its timeout`)),
-        Math.max(0, deadline - Date.now()),
-      );
-    });
-    try {
-      return await Promise.race([promise, timeout]);
-    } finally {
-      clearTimeout(timer);
-    }
+    return settleBy(promise, deadline, () => new KafkaTimeoutError(`${what} did not complete within its timeout`));
   }
 
   private async shutdown(timeoutMs: number | undefined): Promise<void> {
@@ -862,6 +890,12 @@ export class Producer<K = string | Uint8Array, V = string | Uint8Array> implemen
 
   private async loadCodecs(): Promise<void> {
     await loadRecordCodecs();
+    try {
+      getCompressionCodec(this.options.compression);
+    } catch (error) {
+      this.codecError = toKafkaError(error);
+      this.logger.error('the producer cannot compress: every send fails', { error: this.codecError });
+    }
     this.codecsReady = true;
   }
 

@@ -1,8 +1,9 @@
 import type { Cluster } from '../../cluster/cluster.js';
-import { isCoordinatorMoved } from '../../errors/error-classification.js';
+import { toKafkaError } from '../../errors/client-errors.js';
+import { isAuthorizationFailure, isCoordinatorMoved } from '../../errors/error-classification.js';
 import { ErrorCodes } from '../../errors/error-codes.generated.js';
 import { createBrokerError } from '../../errors/index.js';
-import { isKafkaError, type KafkaError } from '../../errors/kafka-error.js';
+import type { KafkaError } from '../../errors/kafka-error.js';
 import { Heartbeat } from '../../protocol/messages/generated/heartbeat.js';
 import { JoinGroup } from '../../protocol/messages/generated/join-group.js';
 import { LeaveGroup } from '../../protocol/messages/generated/leave-group.js';
@@ -57,14 +58,16 @@ export interface ClassicGroupHost {
   raise(error: KafkaError): void;
 }
 
-/** Error codes after which the member cannot continue: the application has to act. */
+/**
+ * Error codes after which the member cannot continue: its configuration has to change (or another instance holds
+ * its static id). Raised as `GroupMembershipError`; the member stays down.
+ */
 const FATAL_JOIN_CODES = new Set<number>([
   ErrorCodes.FENCED_INSTANCE_ID,
   ErrorCodes.GROUP_MAX_SIZE_REACHED,
   ErrorCodes.INCONSISTENT_GROUP_PROTOCOL,
   ErrorCodes.INVALID_SESSION_TIMEOUT,
   ErrorCodes.INVALID_GROUP_ID,
-  ErrorCodes.GROUP_AUTHORIZATION_FAILED,
   ErrorCodes.UNSUPPORTED_VERSION,
 ]);
 
@@ -252,14 +255,20 @@ export class ClassicGroupMember implements GroupMember {
           failures = 0;
         } catch (error) {
           if (!this.active) break;
-          const failure = isKafkaError(error) ? error : undefined;
-          if (failure !== undefined && !failure.retriable && failure instanceof GroupMembershipError) {
+          const failure = toKafkaError(error, { groupId: this.options.groupId, during: 'joining the group' });
+          if (failure instanceof GroupMembershipError || failure.recovery === 'fail-client') {
             this.becomeFatal(failure);
+            break;
+          }
+          if (failure.recovery === 'fail-call') {
+            // Not authorized for the group or a topic, a feature the broker lacks: retrying cannot help. The reader
+            // gets the error now; the member stops until the next read tries again (as Java's next poll() does).
+            this.stopAfter(failure);
             break;
           }
           this.options.logger.warn('joining the group failed; retrying', {
             groupId: this.options.groupId,
-            error: failure ?? String(error),
+            error: failure,
           });
           this.rejoinRequested = true;
           await delay(this.options.retryDelay(failures++), this.abort.signal).catch(() => undefined);
@@ -268,6 +277,18 @@ export class ClassicGroupMember implements GroupMember {
     } finally {
       this.loopRunning = false;
     }
+  }
+
+  /** Stops after an error the application must see; the next read (`start`) joins again. */
+  private stopAfter(error: KafkaError): void {
+    this.heartbeat.stop();
+    this.currentState = 'left';
+    this.rejoinRequested = false;
+    this.options.logger.debug('group membership stopped by an error raised to the reader', {
+      groupId: this.options.groupId,
+      error,
+    });
+    this.host.raise(error);
   }
 
   private becomeFatal(error: KafkaError): void {
@@ -471,6 +492,7 @@ export class ClassicGroupMember implements GroupMember {
       this.requestRejoin(`${api}: coordinator moved`);
       return;
     }
+    if (isAuthorizationFailure(code)) throw createBrokerError(code, { groupId, api });
     if (code === ErrorCodes.UNKNOWN_MEMBER_ID) {
       this.memberId = '';
       this.generationId = -1;
@@ -496,7 +518,12 @@ export class ClassicGroupMember implements GroupMember {
       });
       code = response.errorCode;
     } catch (error) {
-      this.options.logger.debug('heartbeat failed', { groupId: this.options.groupId, error: String(error) });
+      const failure = toKafkaError(error, { groupId: this.options.groupId, api: 'Heartbeat' });
+      if (failure.recovery === 'fail-call' || failure.recovery === 'fail-client') {
+        this.stopAfter(failure);
+        return;
+      }
+      this.options.logger.debug('heartbeat failed', { groupId: this.options.groupId, error: failure });
       this.heartbeat.retrySoon(this.options.retryDelay(0));
       return;
     }
@@ -505,6 +532,7 @@ export class ClassicGroupMember implements GroupMember {
       this.onGroupError(code, 'Heartbeat');
     } catch (error) {
       if (error instanceof GroupMembershipError) this.becomeFatal(error);
+      else this.stopAfter(toKafkaError(error));
     }
   }
 

@@ -1,6 +1,7 @@
 import { randomBytes } from 'node:crypto';
 import type { Cluster } from '../../cluster/cluster.js';
-import { isCoordinatorMoved } from '../../errors/error-classification.js';
+import { toKafkaError, UnsupportedVersionError } from '../../errors/client-errors.js';
+import { isAuthorizationFailure, isCoordinatorMoved } from '../../errors/error-classification.js';
 import { ErrorCodes } from '../../errors/error-codes.generated.js';
 import { createBrokerError } from '../../errors/index.js';
 import type { KafkaError } from '../../errors/kafka-error.js';
@@ -233,10 +234,14 @@ export class ConsumerGroupMember implements GroupMember {
     try {
       response = await this.transport.send(this.request(epoch));
     } catch (error) {
-      this.options.logger.debug('consumer group heartbeat failed', {
-        groupId: this.options.groupId,
-        error: String(error),
-      });
+      const failure = toKafkaError(error, { groupId: this.options.groupId, api: 'ConsumerGroupHeartbeat' });
+      if (failure.recovery === 'fail-call' || failure.recovery === 'fail-client') {
+        // The broker lacks the API (UnsupportedVersionError raised before sending), the group or a topic is not
+        // authorized, TLS or SASL refused: retrying cannot help.
+        this.onFailure(failure);
+        return;
+      }
+      this.options.logger.debug('consumer group heartbeat failed', { groupId: this.options.groupId, error: failure });
       this.heartbeat.retrySoon(this.options.retryDelay(this.failures++));
       return;
     }
@@ -277,21 +282,56 @@ export class ConsumerGroupMember implements GroupMember {
     }
     const cause = createBrokerError(code, { groupId, api: 'ConsumerGroupHeartbeat', serverMessage });
     if (FATAL_CODES.has(code) || !cause.retriable) {
-      const error = new GroupMembershipError(
-        code === ErrorCodes.UNSUPPORTED_VERSION
-          ? `The broker does not support the consumer group protocol (KIP-848); use groupProtocol 'classic' or Kafka 4.0+`
-          : code === ErrorCodes.UNRELEASED_INSTANCE_ID || code === ErrorCodes.FENCED_INSTANCE_ID
-            ? `Another member of group ${groupId} holds groupInstanceId '${this.options.groupInstanceId}': ${cause.message}`
-            : `ConsumerGroupHeartbeat failed: ${cause.message}`,
-        { groupId, cause, kafkaErrorName: cause.kafkaErrorName, kafkaErrorCode: code },
-      );
-      this.fatal = error;
-      this.currentState = 'fatal';
-      this.heartbeat.stop();
-      this.host.raise(error);
+      this.onFailure(cause);
       return;
     }
     this.heartbeat.retrySoon(this.options.retryDelay(this.failures++));
+  }
+
+  /**
+   * An error retrying cannot fix, raised to the reader at once:
+   * - authorization failures stop the member until the next read tries again (as Java's next `poll()` does);
+   * - a broker without KIP-848 is an `UnsupportedVersionError` that names the feature and the brokers that have it;
+   * - anything else (another member holds the static id, the group is full, an unknown assignor) is a
+   *   `GroupMembershipError` and the member stays down.
+   */
+  private onFailure(cause: KafkaError): void {
+    const groupId = this.options.groupId;
+    const code = cause.kafkaErrorCode;
+    this.heartbeat.stop();
+    if (code !== undefined && isAuthorizationFailure(code)) {
+      this.currentState = 'left';
+      this.host.raise(cause);
+      return;
+    }
+    let error: KafkaError;
+    if (code === ErrorCodes.UNSUPPORTED_VERSION) {
+      error = new UnsupportedVersionError(
+        `The broker does not support consumer groups of the KIP-848 protocol (groupProtocol 'consumer', ` +
+          `ConsumerGroupHeartbeat): they need Apache Kafka 4.0 or newer (3.7-3.9 only with the early-access ` +
+          `setting group.coordinator.rebalance.protocols=classic,consumer). Use groupProtocol 'classic' with this broker`,
+        { groupId, cause, ...(cause.broker === undefined ? {} : { broker: cause.broker }) },
+      );
+    } else if (
+      cause.recovery === 'fail-client' &&
+      !(code === ErrorCodes.UNRELEASED_INSTANCE_ID || code === ErrorCodes.FENCED_INSTANCE_ID)
+    ) {
+      error = cause; // TLS or SASL refused: the connection's own error says what to do
+    } else {
+      error = new GroupMembershipError(
+        code === ErrorCodes.UNRELEASED_INSTANCE_ID || code === ErrorCodes.FENCED_INSTANCE_ID
+          ? `Another member of group ${groupId} holds groupInstanceId '${this.options.groupInstanceId}': ${cause.message}`
+          : `ConsumerGroupHeartbeat failed: ${cause.message}`,
+        {
+          groupId,
+          cause,
+          ...(code === undefined ? {} : { kafkaErrorName: cause.kafkaErrorName, kafkaErrorCode: code }),
+        },
+      );
+    }
+    this.fatal = error;
+    this.currentState = 'fatal';
+    this.host.raise(error);
   }
 
   private hasUnresolvedTarget(): boolean {

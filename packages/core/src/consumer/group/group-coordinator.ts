@@ -135,7 +135,7 @@ export class GroupCoordinator implements OffsetTransport {
     }>;
     if (version >= 8) {
       const group = response.groups.find((g) => g.groupId === this.groupId);
-      errorCode = group?.errorCode ?? 0;
+      errorCode = group?.errorCode ?? ErrorCodes.NONE;
       responseTopics = group?.topics ?? [];
     } else {
       errorCode = response.errorCode;
