@@ -1,6 +1,7 @@
 import { resolveClientOptions } from '../cluster/client-options.js';
 import { Cluster } from '../cluster/cluster.js';
 import type { PartitionInfo } from '../cluster/metadata.js';
+import { checkOptions } from '../config/check-options.js';
 import { ClientClosedError, InvalidArgumentError, KafkaTimeoutError } from '../errors/client-errors.js';
 import { isKafkaError, type KafkaError } from '../errors/kafka-error.js';
 import { ConsumerGroupHeartbeat } from '../protocol/messages/generated/consumer-group-heartbeat.js';
@@ -11,6 +12,13 @@ import { createAssignor, type PartitionAssignor } from './assignors/index.js';
 import { CommitFailedError, InvalidGroupStateError } from './consumer-errors.js';
 import { type ConsumerMetrics, fetchFigures, partitionMetrics } from './consumer-metrics.js';
 import { type ConsumerOptions, type ResolvedConsumerOptions, resolveConsumerOptions } from './consumer-options.js';
+import {
+  BATCH_ITERATOR_OPTIONS_SCHEMA,
+  CLOSE_OPTIONS_SCHEMA,
+  POLL_OPTIONS_SCHEMA,
+  RECORD_ITERATOR_OPTIONS_SCHEMA,
+  TIMEOUT_OPTIONS_SCHEMA,
+} from './consumer-options-schema.js';
 import {
   type ConsumerRebalanceListener,
   type ConsumerRecord,
@@ -274,6 +282,11 @@ export class Consumer<K = Buffer | null, V = Buffer | null>
    * when `close()` was called is not committed. Idempotent.
    */
   close(options: CloseOptions = {}): Promise<void> {
+    try {
+      checkOptions(options, CLOSE_OPTIONS_SCHEMA, 'consumer.close()', 'call');
+    } catch (error) {
+      return Promise.reject(error);
+    }
     if (this.closing === undefined) {
       // Set before doClose runs: the leave it starts commits (or not) synchronously up to its first await.
       this.closed = true;
@@ -417,6 +430,7 @@ export class Consumer<K = Buffer | null, V = Buffer | null>
    *   `CorruptRecordError`, `OffsetOutOfRangeError`, `RecordDeserializationError`, ...
    */
   async poll(options: PollOptions = {}): Promise<ConsumerRecords<K, V>> {
+    checkOptions(options, POLL_OPTIONS_SCHEMA, 'consumer.poll()', 'call');
     const timeoutMs = options.timeoutMs ?? 1000;
     const maxRecords = options.maxRecords ?? this.options.maxPollRecords;
     if (!Number.isInteger(maxRecords) || maxRecords <= 0) {
@@ -455,11 +469,13 @@ export class Consumer<K = Buffer | null, V = Buffer | null>
    * record counts as processed.
    */
   records(options: RecordIteratorOptions = {}): RecordIterator<ConsumerRecord<K, V>> {
+    checkOptions(options, RECORD_ITERATOR_OPTIONS_SCHEMA, 'consumer.records()', 'call');
     return new RecordIterator(this.iteratorHost, options);
   }
 
   /** An async iterator of record batches (up to `maxRecords`, grouped by partition), with the same contract. */
   batches(options: BatchIteratorOptions = {}): BatchIterator<K, V> {
+    checkOptions(options, BATCH_ITERATOR_OPTIONS_SCHEMA, 'consumer.batches()', 'call');
     return new BatchIterator<K, V>(this.iteratorHost, options);
   }
 
@@ -484,6 +500,7 @@ export class Consumer<K = Buffer | null, V = Buffer | null>
    *   InvalidGroupStateError without a `groupId`; KafkaTimeoutError.
    */
   async commit(offsets?: readonly TopicPartitionOffset[], options: TimeoutOptions = {}): Promise<void> {
+    checkOptions(options, TIMEOUT_OPTIONS_SCHEMA, 'consumer.commit()', 'call');
     await this.commitOffsets(offsets, undefined, options.timeoutMs);
   }
 
@@ -531,6 +548,7 @@ export class Consumer<K = Buffer | null, V = Buffer | null>
 
   /** The group's committed offsets of partitions (null where there is none). Java: `committed`. */
   async committed(partitions: readonly TopicPartition[], options: TimeoutOptions = {}): Promise<CommittedOffsetInfo[]> {
+    checkOptions(options, TIMEOUT_OPTIONS_SCHEMA, 'consumer.committed()', 'call');
     const committer = this.requireCommitter('committed');
     await this.connect();
     const offsets = await committer.fetchCommitted(
@@ -601,6 +619,7 @@ export class Consumer<K = Buffer | null, V = Buffer | null>
    * lookup, reset, validation). Java: `position`.
    */
   async position(partition: TopicPartition, options: TimeoutOptions = {}): Promise<bigint> {
+    checkOptions(options, TIMEOUT_OPTIONS_SCHEMA, 'consumer.position()', 'call');
     this.subscriptions.require(partition, 'position');
     await this.connect();
     const deadline = Date.now() + (options.timeoutMs ?? this.options.defaultApiTimeoutMs);
@@ -661,6 +680,7 @@ export class Consumer<K = Buffer | null, V = Buffer | null>
     partitions: readonly TopicPartition[],
     options: TimeoutOptions = {},
   ): Promise<TopicPartitionOffset[]> {
+    checkOptions(options, TIMEOUT_OPTIONS_SCHEMA, 'consumer.beginningOffsets()', 'call');
     return this.listOffsets(partitions, EARLIEST_TIMESTAMP, options);
   }
 
@@ -669,6 +689,7 @@ export class Consumer<K = Buffer | null, V = Buffer | null>
     partitions: readonly TopicPartition[],
     options: TimeoutOptions = {},
   ): Promise<TopicPartitionOffset[]> {
+    checkOptions(options, TIMEOUT_OPTIONS_SCHEMA, 'consumer.endOffsets()', 'call');
     return this.listOffsets(partitions, LATEST_TIMESTAMP, options);
   }
 
@@ -680,6 +701,7 @@ export class Consumer<K = Buffer | null, V = Buffer | null>
     queries: ReadonlyArray<TopicPartition & { readonly timestamp: number | bigint }>,
     options: TimeoutOptions = {},
   ): Promise<OffsetForTime[]> {
+    checkOptions(options, TIMEOUT_OPTIONS_SCHEMA, 'consumer.offsetsForTimes()', 'call');
     await this.connect();
     for (const q of queries) {
       if (BigInt(q.timestamp) < 0n) {
