@@ -42,6 +42,11 @@ describe('the options of every factory are checked when it is called', () => {
       'Invalid fromConsumer() option: highWaterMark must be a positive integer, got 0',
     ],
     [
+      'fromConsumer',
+      () => fromConsumer(new FakeConsumer(), loose({ listener: { onPartitionsRevoke: () => undefined } })),
+      "Unknown fromConsumer() option 'listener.onPartitionsRevoke'; did you mean 'listener.onPartitionsRevoked'?",
+    ],
+    [
       'fromPartitions',
       () => fromPartitions(new FakeConsumer(), loose({ commitOnRevoked: false })),
       "Unknown fromPartitions() option 'commitOnRevoked'; did you mean 'commitOnRevoke'?",

@@ -1,4 +1,4 @@
-import { INT32_MAX, type OptionsSchema, optionRules as r } from '@vltava/core';
+import { type ConsumerRebalanceListener, INT32_MAX, type OptionsSchema, optionRules as r } from '@vltava/core';
 import type { CommitOffsetsOptions } from './commit-offsets.js';
 import type { ConsumerSourceOptions } from './consumer-source.js';
 import type { SendToOptions } from './send-to.js';
@@ -19,6 +19,13 @@ const LOGGER = r.withMethods(
   'error',
 );
 
+/** The callbacks of a {@link ConsumerRebalanceListener} (keys checked when it is an object literal). */
+const REBALANCE_LISTENER_SCHEMA = {
+  onPartitionsRevoked: r.function('(partitions) => void | Promise<void>'),
+  onPartitionsAssigned: r.function('(partitions) => void | Promise<void>'),
+  onPartitionsLost: r.function('(partitions) => void | Promise<void>'),
+} satisfies OptionsSchema<ConsumerRebalanceListener>;
+
 /** The keys of {@link WaterMarkOptions} (their relations are checked by `resolveWaterMarks`). */
 const WATER_MARK_OPTIONS_SCHEMA = {
   highWaterMark: r.integer(1),
@@ -34,7 +41,10 @@ export const CONSUMER_SOURCE_OPTIONS_SCHEMA = {
     'a topic name, an array of them, or a RegExp',
     r.anyOf(r.string(true), r.arrayOf(r.string(true)), r.regExp),
   ),
-  listener: r.object('a ConsumerRebalanceListener (onPartitionsAssigned, onPartitionsRevoked, onPartitionsLost)'),
+  listener: r.callbacks(
+    'a ConsumerRebalanceListener (onPartitionsAssigned, onPartitionsRevoked, onPartitionsLost)',
+    REBALANCE_LISTENER_SCHEMA,
+  ),
   drainTimeoutMs: MILLISECONDS,
   commitOnRevoke: r.boolean,
   commitOnUnsubscribe: r.boolean,

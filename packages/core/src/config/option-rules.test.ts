@@ -66,6 +66,19 @@ describe('optionRules', () => {
     expect(password.test('x')).toBe(true);
   });
 
+  it('callbacks checks the keys of an object literal only', () => {
+    const schema = { onDone: r.function() };
+    const listener = r.callbacks('a listener', schema);
+    expect(listener.nested!({ onDone() {} })).toBe(schema);
+    expect(listener.nested!(Object.create(null))).toBe(schema);
+    class Impl {
+      state = 1;
+      onDone(): void {}
+    }
+    expect(listener.nested!(new Impl())).toBeUndefined();
+    expect(listener.test([])).toBe(false);
+  });
+
   it('listWords', () => {
     expect(listWords([])).toBe('');
     expect(listWords(['a'])).toBe('a');

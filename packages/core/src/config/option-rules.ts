@@ -150,4 +150,20 @@ export const optionRules = {
   options(expected: string, schemaFor: (value: Record<string, unknown>) => OptionsSchema | undefined): OptionRule {
     return { expected, test: isObject, nested: (v) => schemaFor(v as Record<string, unknown>) };
   },
+
+  /**
+   * An object of callbacks (a rebalance listener): written as an object literal, its keys are checked against
+   * `schema`, so that a misspelt callback is not ignored in silence; an instance of a class may hold other members
+   * and is taken as it is.
+   */
+  callbacks(expected: string, schema: OptionsSchema): OptionRule {
+    return {
+      expected,
+      test: isObject,
+      nested: (v) => {
+        const proto = Object.getPrototypeOf(v) as unknown;
+        return proto === Object.prototype || proto === null ? schema : undefined;
+      },
+    };
+  },
 } as const;

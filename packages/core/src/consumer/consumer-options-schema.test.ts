@@ -81,6 +81,19 @@ describe('consumer call options', () => {
       "Unknown consumer.batches() option 'maxWait'; did you mean 'maxWaitMs'?",
     );
     expect(() => c.records!({ signal: {} })).toThrow('signal must be an AbortSignal, got an object');
+    expect(() => c.subscribe!(['t'], { onPartitionAssigned: () => undefined })).toThrow(
+      "Unknown consumer.subscribe() option 'listener.onPartitionAssigned'; did you mean 'listener.onPartitionsAssigned'?",
+    );
+    expect(() => c.subscribe!(['t'], { onPartitionsLost: true })).toThrow(
+      'Invalid consumer.subscribe() option: listener.onPartitionsLost must be a function',
+    );
+    expect(() => c.subscribe!(['t'], 'listener')).toThrow(InvalidArgumentError);
+    // A class instance may hold other members.
+    class Listener {
+      readonly log: string[] = [];
+      onPartitionsAssigned(): void {}
+    }
+    expect(() => c.subscribe!(['t'], new Listener())).not.toThrow();
     await expect(c.close!({ autocommit: false })).rejects.toThrow(
       "Unknown consumer.close() option 'autocommit'; did you mean 'autoCommit'?",
     );

@@ -8,6 +8,7 @@ import { type OptionsSchema, optionRules as r } from '../config/option-rules.js'
 import { BUILT_IN_ASSIGNORS } from './assignors/index.js';
 import type { CloseOptions, PollOptions, TimeoutOptions } from './consumer.js';
 import type { ConsumerOptions } from './consumer-options.js';
+import type { ConsumerRebalanceListener } from './consumer-record.js';
 import type { BatchIteratorOptions, RecordIteratorOptions } from './record-iterator.js';
 
 /** The keys of {@link ConsumerOptions}: the client's and the consumer's own. */
@@ -74,3 +75,18 @@ export const BATCH_ITERATOR_OPTIONS_SCHEMA = {
   maxRecords: POSITIVE_INT,
   maxWaitMs: MILLISECONDS,
 } satisfies OptionsSchema<BatchIteratorOptions>;
+
+/** The callbacks of a {@link ConsumerRebalanceListener}. */
+const REBALANCE_LISTENER_SCHEMA = {
+  onPartitionsRevoked: r.function('(partitions) => void | Promise<void>'),
+  onPartitionsAssigned: r.function('(partitions) => void | Promise<void>'),
+  onPartitionsLost: r.function('(partitions) => void | Promise<void>'),
+} satisfies OptionsSchema<ConsumerRebalanceListener>;
+
+/** The optional arguments of `consumer.subscribe()`, checked as options: the rebalance listener's callbacks. */
+export const SUBSCRIBE_OPTIONS_SCHEMA = {
+  listener: r.callbacks(
+    'a ConsumerRebalanceListener (onPartitionsAssigned, onPartitionsRevoked, onPartitionsLost)',
+    REBALANCE_LISTENER_SCHEMA,
+  ),
+} satisfies OptionsSchema<{ listener?: ConsumerRebalanceListener }>;

@@ -17,6 +17,7 @@ import {
   CLOSE_OPTIONS_SCHEMA,
   POLL_OPTIONS_SCHEMA,
   RECORD_ITERATOR_OPTIONS_SCHEMA,
+  SUBSCRIBE_OPTIONS_SCHEMA,
   TIMEOUT_OPTIONS_SCHEMA,
 } from './consumer-options-schema.js';
 import {
@@ -350,10 +351,12 @@ export class Consumer<K = Buffer | null, V = Buffer | null>
    * Subscribes to topics, or to every topic matching a pattern (picked up as topics are created, checked every
    * `metadataMaxAgeMs`), with group management. Replaces an earlier subscription. Java: `subscribe`.
    *
-   * @throws InvalidGroupStateError without a `groupId`; InvalidArgumentError with a manual assignment.
+   * @throws InvalidGroupStateError without a `groupId`; InvalidArgumentError with a manual assignment, or for a
+   *   listener written as an object literal with a key that is not a listener callback (`onPartitionAssigned`).
    */
   subscribe(topics: string | readonly string[] | RegExp, listener?: ConsumerRebalanceListener): void {
     this.checkOpen('subscribe');
+    if (listener !== undefined) checkOptions({ listener }, SUBSCRIBE_OPTIONS_SCHEMA, 'consumer.subscribe()', 'call');
     if (this.options.groupId === undefined) {
       throw new InvalidGroupStateError('subscribe() needs a groupId; set groupId, or use assign() without a group');
     }
