@@ -15,7 +15,9 @@ export type BootstrapBrokers =
 
 /**
  * Settings shared by the producer, the consumer and the admin client. Every option names the Java client setting
- * it matches; defaults are the Java client's.
+ * it matches; defaults are the Java client's. The client checks them when it is created: an unknown key (even one
+ * set to `undefined`) or a value of the wrong type or out of range is a `ConfigError` that names it and the option
+ * meant (`Unknown producer option 'ackss'; did you mean 'acks'?`).
  */
 export interface ClientOptions {
   /** Java: bootstrap.servers. Required. */

@@ -44,6 +44,13 @@ describe('checkOptions', () => {
     );
   });
 
+  it('says how options are spelt here when a Java-style name matches none', () => {
+    expect(check({ name: 'a', 'receive.buffer.bytes': 1 })).toThrow(
+      "Unknown example option 'receive.buffer.bytes': options are camelCase here (linger.ms is lingerMs) and no " +
+        'example option matches this one; remove it',
+    );
+  });
+
   it('says so when a large object has no similar option', () => {
     const large: OptionsSchema = Object.fromEntries(Array.from({ length: 12 }, (_, i) => [`option${i}`, r.boolean]));
     expect(() => checkOptions({ zzzzzz: 1 }, large, 'big', 'config')).toThrow(

@@ -106,6 +106,9 @@ export function unknownOptionMessage(key: string, schema: OptionsSchema, where: 
   const hint = suggestOption(key, known, prefix);
   const head = `Unknown ${where} option '${prefix}${key}'`;
   if (hint !== undefined) return `${head}${hint}`;
+  if (/[._]/.test(key)) {
+    return `${head}: options are camelCase here (linger.ms is lingerMs) and no ${where} option matches this one; remove it`;
+  }
   if (known.length <= 8) {
     return `${head}; the ${where} options are ${listWords(
       known.map((name) => `'${prefix}${name}'`),
