@@ -1,4 +1,5 @@
 import type { Cluster, CoordinatorType } from '../cluster/cluster.js';
+import { checkOptions } from '../config/check-options.js';
 import { createBrokerError } from '../errors/broker-error-factory.js';
 import { ConnectionError, KafkaTimeoutError, toKafkaError, UnsupportedVersionError } from '../errors/client-errors.js';
 import { ErrorCodes } from '../errors/error-codes.generated.js';
@@ -9,6 +10,7 @@ import { Metadata, type MetadataResponse } from '../protocol/messages/generated/
 import type { Logger } from '../utils/logger.js';
 import { AdminCall } from './admin-call.js';
 import type { AdminCallOptions } from './admin-options.js';
+import { ADMIN_CALL_OPTIONS, type AdminMethod } from './admin-options-schema.js';
 import type { ItemResult, TopicPartition } from './admin-types.js';
 
 /**
@@ -136,8 +138,12 @@ export class AdminRouter {
     readonly logger: Logger,
   ) {}
 
-  /** Starts a call of an admin method with its options. Throws `InvalidArgumentError` for a bad `timeoutMs`. */
-  call(method: string, options: AdminCallOptions = {}): AdminCall {
+  /**
+   * Starts a call of an admin method with its options. Throws `InvalidArgumentError` for an unknown option key or a
+   * bad value (see `ADMIN_CALL_OPTIONS`).
+   */
+  call(method: AdminMethod, options: AdminCallOptions = {}): AdminCall {
+    checkOptions(options, ADMIN_CALL_OPTIONS[method], `admin.${method}()`, 'call');
     const cluster = this.cluster;
     return new AdminCall(
       method,

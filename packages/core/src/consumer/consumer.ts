@@ -2,6 +2,7 @@ import { resolveClientOptions } from '../cluster/client-options.js';
 import { Cluster } from '../cluster/cluster.js';
 import type { PartitionInfo, TopicInfo } from '../cluster/metadata.js';
 import { checkTopicName } from '../cluster/topic-name.js';
+import { checkOptions } from '../config/check-options.js';
 import { ClientClosedError, InvalidArgumentError, KafkaTimeoutError } from '../errors/client-errors.js';
 import { isFatal } from '../errors/error-classification.js';
 import { ErrorCodes } from '../errors/error-codes.generated.js';
@@ -17,6 +18,14 @@ import { createAssignor, type PartitionAssignor } from './assignors/index.js';
 import { CommitFailedError, InvalidGroupStateError } from './consumer-errors.js';
 import { type ConsumerMetrics, fetchFigures, partitionMetrics } from './consumer-metrics.js';
 import { type ConsumerOptions, type ResolvedConsumerOptions, resolveConsumerOptions } from './consumer-options.js';
+import {
+  BATCH_ITERATOR_OPTIONS_SCHEMA,
+  CLOSE_OPTIONS_SCHEMA,
+  POLL_OPTIONS_SCHEMA,
+  RECORD_ITERATOR_OPTIONS_SCHEMA,
+  SUBSCRIBE_OPTIONS_SCHEMA,
+  TIMEOUT_OPTIONS_SCHEMA,
+} from './consumer-options-schema.js';
 import {
   type ConsumerRebalanceListener,
   type ConsumerRecord,
@@ -284,6 +293,11 @@ export class Consumer<K = Buffer | null, V = Buffer | null>
    * when `close()` was called is not committed. Idempotent.
    */
   close(options: CloseOptions = {}): Promise<void> {
+    try {
+      checkOptions(options, CLOSE_OPTIONS_SCHEMA, 'consumer.close()', 'call');
+    } catch (error) {
+      return Promise.reject(error);
+    }
     if (this.closing === undefined) {
       // Set before doClose runs: the leave it starts commits (or not) synchronously up to its first await.
       this.closed = true;
@@ -369,11 +383,13 @@ export class Consumer<K = Buffer | null, V = Buffer | null>
    * Subscribes to topics, or to every topic matching a pattern (picked up as topics are created, checked every
    * `metadataMaxAgeMs`), with group management. Replaces an earlier subscription. Java: `subscribe`.
    *
-   * @throws InvalidGroupStateError without a `groupId`; InvalidArgumentError with a manual assignment;
+   * @throws InvalidGroupStateError without a `groupId`; InvalidArgumentError with a manual assignment, or for a
+   *   listener written as an object literal with a key that is not a listener callback (`onPartitionAssigned`);
    *   InvalidTopicError for a name Kafka does not allow.
    */
   subscribe(topics: string | readonly string[] | RegExp, listener?: ConsumerRebalanceListener): void {
     this.checkOpen('subscribe');
+    if (listener !== undefined) checkOptions({ listener }, SUBSCRIBE_OPTIONS_SCHEMA, 'consumer.subscribe()', 'call');
     if (this.options.groupId === undefined) {
       throw new InvalidGroupStateError('subscribe() needs a groupId; set groupId, or use assign() without a group');
     }
@@ -452,6 +468,7 @@ export class Consumer<K = Buffer | null, V = Buffer | null>
    *   `CorruptRecordError`, `OffsetOutOfRangeError`, `RecordDeserializationError`, ...
    */
   async poll(options: PollOptions = {}): Promise<ConsumerRecords<K, V>> {
+    checkOptions(options, POLL_OPTIONS_SCHEMA, 'consumer.poll()', 'call');
     const timeoutMs = options.timeoutMs ?? 1000;
     const maxRecords = options.maxRecords ?? this.options.maxPollRecords;
     if (!Number.isInteger(maxRecords) || maxRecords <= 0) {
@@ -490,11 +507,13 @@ export class Consumer<K = Buffer | null, V = Buffer | null>
    * record counts as processed.
    */
   records(options: RecordIteratorOptions = {}): RecordIterator<ConsumerRecord<K, V>> {
+    checkOptions(options, RECORD_ITERATOR_OPTIONS_SCHEMA, 'consumer.records()', 'call');
     return new RecordIterator(this.iteratorHost, options);
   }
 
   /** An async iterator of record batches (up to `maxRecords`, grouped by partition), with the same contract. */
   batches(options: BatchIteratorOptions = {}): BatchIterator<K, V> {
+    checkOptions(options, BATCH_ITERATOR_OPTIONS_SCHEMA, 'consumer.batches()', 'call');
     return new BatchIterator<K, V>(this.iteratorHost, options);
   }
 
@@ -519,6 +538,7 @@ export class Consumer<K = Buffer | null, V = Buffer | null>
    *   InvalidGroupStateError without a `groupId`; KafkaTimeoutError.
    */
   async commit(offsets?: readonly TopicPartitionOffset[], options: TimeoutOptions = {}): Promise<void> {
+    checkOptions(options, TIMEOUT_OPTIONS_SCHEMA, 'consumer.commit()', 'call');
     await this.timed('commit', options, (deadline) => this.commitOffsets(offsets, undefined, deadline));
   }
 
@@ -570,6 +590,7 @@ export class Consumer<K = Buffer | null, V = Buffer | null>
 
   /** The group's committed offsets of partitions (null where there is none). Java: `committed`. */
   async committed(partitions: readonly TopicPartition[], options: TimeoutOptions = {}): Promise<CommittedOffsetInfo[]> {
+    checkOptions(options, TIMEOUT_OPTIONS_SCHEMA, 'consumer.committed()', 'call');
     const committer = this.requireCommitter('committed');
     const offsets = await this.timed('committed', options, async (deadline) => {
       await this.connectBy(deadline);
@@ -638,6 +659,7 @@ export class Consumer<K = Buffer | null, V = Buffer | null>
    * lookup, reset, validation). Java: `position`.
    */
   async position(partition: TopicPartition, options: TimeoutOptions = {}): Promise<bigint> {
+    checkOptions(options, TIMEOUT_OPTIONS_SCHEMA, 'consumer.position()', 'call');
     this.subscriptions.require(partition, 'position');
     return this.timed('position', options, (deadline) => this.awaitPosition(partition, deadline));
   }
@@ -701,6 +723,7 @@ export class Consumer<K = Buffer | null, V = Buffer | null>
     partitions: readonly TopicPartition[],
     options: TimeoutOptions = {},
   ): Promise<TopicPartitionOffset[]> {
+    checkOptions(options, TIMEOUT_OPTIONS_SCHEMA, 'consumer.beginningOffsets()', 'call');
     return this.listOffsets(partitions, EARLIEST_TIMESTAMP, options, 'beginningOffsets');
   }
 
@@ -709,6 +732,7 @@ export class Consumer<K = Buffer | null, V = Buffer | null>
     partitions: readonly TopicPartition[],
     options: TimeoutOptions = {},
   ): Promise<TopicPartitionOffset[]> {
+    checkOptions(options, TIMEOUT_OPTIONS_SCHEMA, 'consumer.endOffsets()', 'call');
     return this.listOffsets(partitions, LATEST_TIMESTAMP, options, 'endOffsets');
   }
 
@@ -720,6 +744,7 @@ export class Consumer<K = Buffer | null, V = Buffer | null>
     queries: ReadonlyArray<TopicPartition & { readonly timestamp: number | bigint }>,
     options: TimeoutOptions = {},
   ): Promise<OffsetForTime[]> {
+    checkOptions(options, TIMEOUT_OPTIONS_SCHEMA, 'consumer.offsetsForTimes()', 'call');
     for (const q of queries) {
       if (BigInt(q.timestamp) < 0n) {
         throw new InvalidArgumentError(`offsetsForTimes(): timestamp must be >= 0, got ${String(q.timestamp)}`);
@@ -801,6 +826,7 @@ export class Consumer<K = Buffer | null, V = Buffer | null>
    * auto-creates topics, asking creates it, as in Java). Java: `partitionsFor`.
    */
   async partitionsForTopic(topic: string, options: TimeoutOptions = {}): Promise<PartitionInfo[]> {
+    checkOptions(options, TIMEOUT_OPTIONS_SCHEMA, 'consumer.partitionsForTopic()', 'call');
     checkTopicName(topic, 'partitionsForTopic');
     const snapshot = await this.timed('partitionsForTopic', options, async (deadline) => {
       await this.connectBy(deadline);
@@ -815,6 +841,7 @@ export class Consumer<K = Buffer | null, V = Buffer | null>
 
   /** Every topic the client may see (internal ones left out), with its partitions. Java: `listTopics`. */
   async topics(options: TimeoutOptions = {}): Promise<Map<string, PartitionInfo[]>> {
+    checkOptions(options, TIMEOUT_OPTIONS_SCHEMA, 'consumer.topics()', 'call');
     const snapshot = await this.timed('topics', options, async (deadline) => {
       await this.connectBy(deadline);
       return this.cluster.refreshMetadata({ allTopics: true });

@@ -1,6 +1,7 @@
 import { Cluster } from '../cluster/cluster.js';
 import type { PartitionInfo, TopicInfo } from '../cluster/metadata.js';
 import { checkTopicName } from '../cluster/topic-name.js';
+import { checkOptions } from '../config/check-options.js';
 import {
   BufferExhaustedError,
   ClientClosedError,
@@ -24,6 +25,7 @@ import { CALLBACK_SINK, type ProducerBatch, type SinkExtra } from './producer-ba
 import { RecordSerializationError, TransactionAbortedError, TransactionStateError } from './producer-errors.js';
 import { type Metric, ProducerMetrics } from './producer-metrics.js';
 import { type ProducerOptions, type ResolvedProducerOptions, resolveProducerOptions } from './producer-options.js';
+import { FLUSH_OPTIONS_SCHEMA } from './producer-options-schema.js';
 import { BATCH_OVERHEAD, type PendingRecord, RecordAccumulator, recordSizeBound } from './record-accumulator.js';
 import type { RecordMetadata, SendCallback } from './record-metadata.js';
 import { SendBatchGroup, type SendBatchResult } from './send-batch-result.js';
@@ -228,6 +230,7 @@ export class Producer<K = string | Uint8Array, V = string | Uint8Array> implemen
    * the records keep going. Java: `flush()`.
    */
   async flush(options: FlushOptions = {}): Promise<void> {
+    checkOptions(options, FLUSH_OPTIONS_SCHEMA, 'producer.flush()', 'call');
     const deadline = options.timeoutMs === undefined ? undefined : Date.now() + options.timeoutMs;
     this.accumulator.beginFlush();
     this.sender.wakeup();
@@ -244,6 +247,11 @@ export class Producer<K = string | Uint8Array, V = string | Uint8Array> implemen
    * transaction left open. Safe to call more than once. Java: `close(Duration)`.
    */
   close(options: FlushOptions = {}): Promise<void> {
+    try {
+      checkOptions(options, FLUSH_OPTIONS_SCHEMA, 'producer.close()', 'call');
+    } catch (error) {
+      return Promise.reject(error);
+    }
     this.closing ??= this.shutdown(options.timeoutMs);
     return this.closing;
   }
