@@ -256,3 +256,20 @@ describe('a broker that requires a client certificate (ssl.client.auth=required)
     }
   }
 });
+
+describe('a bootstrap list that names other listeners too', () => {
+  it('connects through the address whose listener matches, the others failing fast', async () => {
+    // Candidates are tried in random order: four clients over three addresses meet a wrong one first 80 times in 81.
+    const brokers = [kafkaBrokers()[0]!, kafkaSasl().brokers[0]!, kafkaTls().brokers[0]!];
+    for (let i = 0; i < 4; i++) {
+      const admin = new Admin({ ...base, brokers, ssl: { ca: kafkaTls().ca } });
+      try {
+        const started = Date.now();
+        await expect(admin.listTopics({ timeoutMs: 30_000 })).resolves.toBeInstanceOf(Array);
+        expect(Date.now() - started).toBeLessThan(BOUND_MS);
+      } finally {
+        await admin.close();
+      }
+    }
+  });
+});
