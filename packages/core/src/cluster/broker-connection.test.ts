@@ -150,12 +150,15 @@ describe('BrokerConnection: a client without SASL on a SASL listener', () => {
 });
 
 describe('BrokerConnection: errors that end the client', () => {
-  it('fails every later get() with a fail-client error that closed a ready connection (a TLS 1.3 alert)', async () => {
-    const { broker, created } = brokerConnection({ connect: 'ok' });
-    const alert = new TlsError('The broker requires a client certificate');
-    (await broker.get()).close(alert);
-    await expect(broker.get()).rejects.toBe(alert);
-    expect(created).toHaveLength(1);
+  it('reconnects after a ready connection broke, whatever the error: the reconnection decides', async () => {
+    const tls = new TlsError('The broker requires a client certificate');
+    const { broker, created } = brokerConnection({ connect: 'ok' }, { connect: 'ok' }, { connect: { error: tls } });
+    (await broker.get()).close(new TlsError('TLS alert after the first response'));
+    expect(await broker.get()).toBe(created[1]);
+    created[1]!.close(new ConnectionError('connection reset'));
+    await expect(broker.get()).rejects.toBe(tls);
+    await expect(broker.get()).rejects.toBe(tls);
+    expect(created).toHaveLength(3);
   });
 
   it('fails every later get() with a non-retriable connect failure', async () => {

@@ -17,8 +17,7 @@ export type ManagedConnection = Pick<
  *
  * Reconnects back off exponentially with jitter (Java: reconnect.backoff.ms / reconnect.backoff.max.ms). Errors that
  * retrying cannot fix (authentication, TLS) are not retried here: they reject every `get()` until `close()`, so
- * callers fail fast instead of looping. That includes a connection that closes with such an error after it was
- * ready (a TLS alert, a failed re-authentication).
+ * callers fail fast instead of looping.
  *
  * It also confirms a suspected listener mismatch (see `network/listener-mismatch.ts`): after a connection that
  * failed the way a TLS client on a plaintext listener fails, `get()` tries again at once (after the backoff); after
@@ -125,7 +124,11 @@ export class BrokerConnection<C extends ManagedConnection = Connection> {
     });
   }
 
-  /** A connection that was handed out closed: note a suspected mismatch, and keep errors that end the client. */
+  /**
+   * A connection that was handed out closed: note what it suggests. Its error is not kept as fatal: the
+   * reconnection's own setup decides (a lasting TLS or SASL problem fails it at once), so a transient failure of a
+   * working connection never ends the client.
+   */
   private onClosedAfterUse(connection: C, error: KafkaError | undefined): void {
     if (this.closed || error === undefined) return;
     const mismatch = connection.listenerMismatch;
@@ -133,8 +136,6 @@ export class BrokerConnection<C extends ManagedConnection = Connection> {
       const address = `${connection.host}:${connection.port}`;
       const observations = this.mismatches.observations;
       this.fatal ??= listenerMismatchError(mismatch!, address, connection.label, observations, error);
-    } else if (error.recovery === 'fail-client') {
-      this.fatal ??= error;
     }
   }
 }

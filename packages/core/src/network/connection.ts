@@ -32,7 +32,7 @@ import {
   plaintextToTlsError,
 } from './listener-mismatch.js';
 import type { SaslExchangeContext, SaslMechanism } from './sasl/sasl-mechanism.js';
-import { isTlsVerificationError, tlsAlertName, tlsFailureAdvice } from './tls-errors.js';
+import { isTlsVerificationError, tlsFailureAdvice } from './tls-errors.js';
 
 /** The version range a broker supports for one API. */
 export interface VersionRange {
@@ -767,15 +767,16 @@ export class Connection {
   }
 
   /**
-   * A socket error after the TCP (and TLS) handshake. On a TLS connection, an alert from the broker is a
-   * {@link TlsError} whenever it arrives (under TLS 1.3 the broker's verdict on the client certificate comes after
-   * the client's handshake is done), and so is any TLS failure until the first response has arrived (as the Java
-   * client's post-handshake state treats it). Other errors break the connection: a retriable `ConnectionError`.
+   * A socket error after the TCP (and TLS) handshake. On a TLS connection, a TLS failure (an alert from the broker
+   * included) is a {@link TlsError} until the connection is ready, not only until Node reports the handshake done:
+   * under TLS 1.3 the broker's verdict on the client certificate arrives after that, while ApiVersions is in flight
+   * (the Java client's post-handshake state treats it the same way). A broker answers nothing before its verdict, so
+   * once a response has arrived no certificate alert can follow; a TLS failure then breaks the connection like any
+   * other (a retriable `ConnectionError`, its cause the TLS error), and the reconnection surfaces a lasting one as a
+   * `TlsError` during its own setup.
    */
   private onSocketError(error: Error): void {
-    const tlsFailure =
-      this.options.tls !== undefined &&
-      (tlsAlertName(error) !== undefined || (this.state === 'connecting' && isTlsVerificationError(error)));
+    const tlsFailure = this.options.tls !== undefined && this.state === 'connecting' && isTlsVerificationError(error);
     this.close(tlsFailure ? this.tlsError(error) : this.connectionLostError(error));
   }
 
