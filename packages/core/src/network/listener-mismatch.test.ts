@@ -1,11 +1,9 @@
 import { createServer, type Server, type Socket } from 'node:net';
 import { createServer as createTlsServer, type SecureVersion } from 'node:tls';
 import { afterEach, describe, expect, it } from 'vitest';
-import { FakeBroker } from '../../test/support/fake-broker.js';
+import { apiVersionsResponse, FakeBroker } from '../../test/support/fake-broker.js';
 import { TEST_CERT_PEM, TEST_KEY_PEM } from '../../test/support/tls-fixture.js';
 import { ConnectionError, TlsError } from '../errors/client-errors.js';
-import { ErrorCodes } from '../errors/error-codes.generated.js';
-import { apis } from '../protocol/messages/generated/index.js';
 import { Metadata } from '../protocol/messages/generated/metadata.js';
 import { Connection, type ConnectionOptions } from './connection.js';
 import { ListenerMismatchTracker, looksLikeTlsRecord, MISMATCH_OBSERVATIONS } from './listener-mismatch.js';
@@ -174,24 +172,7 @@ describe('Connection: a plaintext client on a TLS listener', () => {
 
   it('still reads a first response that arrives one byte at a time', async () => {
     const fake = await FakeBroker.start((request) =>
-      request.apiName === 'ApiVersions'
-        ? {
-            splitEvery: 1,
-            response: {
-              errorCode: ErrorCodes.NONE,
-              apiKeys: apis.map((api) => ({
-                apiKey: api.apiKey,
-                minVersion: api.minVersion,
-                maxVersion: api.maxStableVersion,
-              })),
-              throttleTimeMs: 0,
-              supportedFeatures: [],
-              finalizedFeaturesEpoch: -1n,
-              finalizedFeatures: [],
-              zkMigrationReady: false,
-            },
-          }
-        : undefined,
+      request.apiName === 'ApiVersions' ? { splitEvery: 1, response: apiVersionsResponse() } : undefined,
     );
     fakes.push(fake);
     const connection = connectionTo(fake.port);
