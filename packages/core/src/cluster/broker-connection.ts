@@ -91,6 +91,7 @@ export class BrokerConnection<C extends ManagedConnection = Connection> {
         handedOut = true;
         return connection;
       } catch (error) {
+        connection.close(); // a probe that failed without breaking the connection
         this.failures++;
         this.lastFailureAt = Date.now();
         const mismatch = connection.listenerMismatch;
