@@ -50,6 +50,7 @@ export {
 } from './deserializers.js';
 export type { GroupMemberState } from './group/group-member.js';
 export type { PartitionFetchState } from './partition-state.js';
+export * from './share/index.js';
 export {
   BatchIterator,
   type BatchIteratorOptions,
