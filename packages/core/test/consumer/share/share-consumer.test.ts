@@ -208,8 +208,20 @@ describe('share consumer against the broker', () => {
 
   it('reads only committed transactions with share.isolation.level=read_committed', async () => {
     const { topic, groupId } = await setup(1, { 'share.isolation.level': 'read_committed' });
-    await producer.sendTransaction(uniqueName('txn'), topic, 0, [{ value: 'committed-1' }, { value: 'committed-2' }], true);
-    await producer.sendTransaction(uniqueName('txn'), topic, 0, [{ value: 'aborted-1' }, { value: 'aborted-2' }], false);
+    await producer.sendTransaction(
+      uniqueName('txn'),
+      topic,
+      0,
+      [{ value: 'committed-1' }, { value: 'committed-2' }],
+      true,
+    );
+    await producer.sendTransaction(
+      uniqueName('txn'),
+      topic,
+      0,
+      [{ value: 'aborted-1' }, { value: 'aborted-2' }],
+      false,
+    );
     await producer.send(topic, 0, [{ value: 'plain' }]);
     await using consumer = consumerFor(groupId, topic);
     const seen = await pollWhile(consumer, (records) => !records.some((r) => r.value === 'plain'));

@@ -17,7 +17,12 @@ it('reads records with for await', async () => {
   await producer.createTopic(topic, 1);
   await setShareGroupConfigs(brokers, groupId, { 'share.auto.offset.reset': 'earliest' });
   await producer.sendMany(topic, 0, 100, 'v');
-  await using consumer = new ShareConsumer({ brokers, groupId, valueDeserializer: deserializers.string, logLevel: 'warn' });
+  await using consumer = new ShareConsumer({
+    brokers,
+    groupId,
+    valueDeserializer: deserializers.string,
+    logLevel: 'warn',
+  });
   consumer.subscribe(topic);
   const seen: string[] = [];
   for await (const record of consumer.records({ signal: AbortSignal.timeout(30_000) })) {
@@ -27,5 +32,8 @@ it('reads records with for await', async () => {
   }
   expect(seen.length).toBe(100);
   const results = await consumer.commitSync();
-  console.log(JSON.stringify(consumer.metrics(), (_, v) => (typeof v === 'bigint' ? String(v) : v)), results.length);
+  console.log(
+    JSON.stringify(consumer.metrics(), (_, v) => (typeof v === 'bigint' ? String(v) : v)),
+    results.length,
+  );
 }, 60_000);
