@@ -209,6 +209,11 @@ export class ShareConsumer<K = Buffer | null, V = Buffer | null>
   // ---------------------------------------------------------------------------------------------------------------
   // Lifecycle
 
+  /** How records are acknowledged (`shareAcknowledgementMode`). */
+  get acknowledgementMode(): 'implicit' | 'explicit' {
+    return this.options.shareAcknowledgementMode;
+  }
+
   /** The member id this consumer joins its share group with (a UUID, for `describeShareGroups`). */
   get memberId(): string {
     return this.member.memberId;
