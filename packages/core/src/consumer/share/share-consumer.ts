@@ -179,6 +179,7 @@ export class ShareConsumer<K = Buffer | null, V = Buffer | null>
         assigned: () => this.assigned.values(),
         wantsRecords: () => this.reading && !this.isClosed && this.buffer.hasRoom,
         roomBytes: () => this.buffer.roomBytes(),
+        settlementsExpected: () => this.acquired.unsettled > this.buffer.records,
         received: (node, ref, data) => this.received(node, ref, data),
         acknowledged: (results) => this.notifyCallback(results),
         raise: (error) => this.raise(error),

@@ -24,6 +24,9 @@ import { FINAL_SHARE_EPOCH, type SharePartitionRef, ShareSession } from './share
 /** The connection lane of share fetches and acknowledgements: long polls never delay other traffic. */
 export const SHARE_LANE = 'share';
 
+/** Longest ShareFetch long poll while acknowledgements are expected (see `longPollMs`). */
+const SETTLING_WAIT_MS = 50;
+
 /** ShareAcknowledge v2 carries RENEW acknowledgements (KIP-1222). */
 const RENEW_MIN_VERSION = 2;
 
@@ -61,6 +64,8 @@ export interface ShareFetcherHost {
   wantsRecords(): boolean;
   /** Bytes the prefetch buffer may still take. */
   roomBytes(): number;
+  /** True while the application holds records it has not settled: acknowledgements will come soon. */
+  settlementsExpected(): boolean;
   /** A partition of a ShareFetch response with records or acquired offsets. */
   received(node: number, partition: SharePartitionRef, data: ShareFetchResponsePartitionData): void;
   /** The acknowledgements of one request were answered (for the acknowledgement commit callback). */
@@ -366,7 +371,7 @@ export class ShareFetcher {
       groupId: this.options.groupId,
       memberId: this.host.memberId,
       shareSessionEpoch: built.epoch,
-      maxWaitMs: fetchSet.size === 0 ? 0 : this.options.fetchMaxWaitMs,
+      maxWaitMs: fetchSet.size === 0 ? 0 : this.longPollMs(),
       minBytes: this.options.fetchMinBytes,
       maxBytes: Math.max(1, Math.min(this.options.fetchMaxBytes, room)),
       maxRecords: this.options.maxPollRecords,
@@ -443,6 +448,16 @@ export class ShareFetcher {
       }
     }
     this.report(carried, this.outcomes(carried, ackCodes, 'ShareFetch', lane.node));
+  }
+
+  /**
+   * How long the broker may hold a ShareFetch: `fetchMaxWaitMs`, or at most {@link SETTLING_WAIT_MS} while the
+   * application holds unsettled records, since their acknowledgements (a release above all, which lets another
+   * attempt start) cannot go out on the session until the fetch in flight returns.
+   */
+  private longPollMs(): number {
+    const max = this.options.fetchMaxWaitMs;
+    return this.host.settlementsExpected() ? Math.min(max, SETTLING_WAIT_MS) : max;
   }
 
   private async sendAcknowledge(lane: Lane, carried: Carried, epoch: number): Promise<AcknowledgementResult[]> {
