@@ -50,7 +50,6 @@ export {
 } from './deserializers.js';
 export type { GroupMemberState } from './group/group-member.js';
 export type { PartitionFetchState } from './partition-state.js';
-export * from './share/index.js';
 export {
   BatchIterator,
   type BatchIteratorOptions,
@@ -58,4 +57,5 @@ export {
   RecordIterator,
   type RecordIteratorOptions,
 } from './record-iterator.js';
+export * from './share/index.js';
 export type { TopicPartitionOffset } from './topic-partition.js';
