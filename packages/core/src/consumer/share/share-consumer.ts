@@ -316,16 +316,19 @@ export class ShareConsumer<K = Buffer | null, V = Buffer | null>
   }
 
   /**
-   * Drops the subscription: the records fetched ahead are released, the acknowledgements made are sent, and the
-   * member leaves the group. Java: `unsubscribe()`.
+   * Drops the subscription: every record still held is released (fetched ahead, or delivered and not settled;
+   * in implicit mode the last `poll()`'s too, as `close()` does), the acknowledgements are sent, and the member
+   * leaves the group. A later `subscribe()`
+   * and read joins again. Java: `unsubscribe()`.
    */
   async unsubscribe(): Promise<void> {
     this.topics = [];
     this.target = new Map();
     this.assigned = new Map();
-    this.buffer.discard((ref, offset) => this.release(ref, offset));
-    this.member.subscriptionChanged();
-    if (this.connected) await this.fetcher.flush();
+    this.releaseEverything();
+    if (!this.connected) return;
+    await this.fetcher.flush();
+    await this.member.leave();
   }
 
   /** The partitions the coordinator assigned to this member now (others may read them too), sorted. */

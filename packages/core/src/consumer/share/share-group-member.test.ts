@@ -116,6 +116,8 @@ describe('ShareGroupMember', () => {
     await s.until(1);
     await s.member.leave();
     expect(s.requests.at(-1)).toMatchObject({ memberEpoch: -1 });
+    expect(s.member.state).toBe('idle'); // may join again
+    s.member.close();
     expect(s.member.state).toBe('closed');
   });
 });

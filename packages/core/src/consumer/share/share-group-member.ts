@@ -125,11 +125,14 @@ export class ShareGroupMember {
     if (this.isActive) this.heartbeat.beatNow();
   }
 
-  /** Leaves the group (epoch -1); failures are logged. Stops heartbeating. */
+  /**
+   * Leaves the group (epoch -1); failures are logged. Stops heartbeating; {@link start} joins again (with a new
+   * epoch, the same member id).
+   */
   async leave(): Promise<void> {
     const wasActive = this.isActive;
     this.heartbeat.stop();
-    this.currentState = 'closed';
+    if (this.currentState !== 'fatal') this.currentState = 'idle';
     if (!wasActive) return;
     try {
       const response = await this.transport.send({
