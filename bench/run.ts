@@ -137,7 +137,14 @@ async function main(): Promise<void> {
     blocked: Object.fromEntries(
       [...blocked].flatMap(([major, map]) => [...map].map(([peer, reason]) => [`${peer} (Node ${major})`, reason])),
     ),
-    clients: runnable.map(({ id, label, platform, baseline, target }) => ({ id, label, platform, baseline, target })),
+    clients: runnable.map(({ id, label, platform, baseline, target, shareTarget }) => ({
+      id,
+      label,
+      platform,
+      baseline,
+      target,
+      shareTarget,
+    })),
     scenarios: list,
     runs,
   });
