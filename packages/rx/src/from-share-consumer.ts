@@ -1,6 +1,7 @@
-import { type AcknowledgeType, InvalidArgumentError } from '@vltava/core';
+import { type AcknowledgeType, checkOptions, InvalidArgumentError } from '@vltava/core';
 import { Observable } from 'rxjs';
 import { recordBytes } from './kafka-message.js';
+import { SHARE_SOURCE_OPTIONS_SCHEMA } from './option-schemas.js';
 import type { ShareConsumerLike } from './share-consumer-like.js';
 import { ShareMessage } from './share-message.js';
 import { resolveWaterMarks, type WaterMarkOptions } from './water-marks.js';
@@ -80,6 +81,7 @@ export function fromShareConsumer<K, V>(
   consumer: ShareConsumerInput<K, V>,
   options: FromShareConsumerOptions = {},
 ): Observable<ShareMessage<K, V>> {
+  checkOptions(options, SHARE_SOURCE_OPTIONS_SCHEMA, 'fromShareConsumer()', 'call');
   const marks = resolveWaterMarks(options);
   const pollTimeoutMs = options.pollTimeoutMs ?? 200;
   if (!Number.isFinite(pollTimeoutMs) || pollTimeoutMs < 0) {

@@ -2,9 +2,11 @@ import { Readable } from 'node:stream';
 import {
   type AcknowledgeableRecord,
   type AcknowledgeType,
+  checkOptions,
   InvalidArgumentError,
   type ShareConsumerRecord,
 } from '@vltava/core';
+import { SHARE_READ_STREAM_OPTIONS_SCHEMA } from './option-schemas.js';
 
 /**
  * The part of `@vltava/core`'s `ShareConsumer` the share read stream uses: a `ShareConsumer<K, V>` created with
@@ -138,6 +140,7 @@ export class ShareReadable<K = Buffer | null, V = Buffer | null> extends Readabl
   };
 
   constructor(consumer: StreamShareConsumer<K, V>, options: ShareReadStreamOptions = {}) {
+    checkOptions(options, SHARE_READ_STREAM_OPTIONS_SCHEMA, 'createShareReadStream()', 'call');
     super({ objectMode: true, highWaterMark: options.highWaterMark ?? 256 });
     if (consumer.acknowledgementMode !== 'explicit') {
       throw new InvalidArgumentError(

@@ -12,7 +12,7 @@ import {
   brokerError,
   failure,
   type Outcomes,
-  retryIfCoordinatorStale,
+  retryIfCoordinatorMoved,
   settle,
 } from './admin-request.js';
 import type { ItemResult, TopicPartition } from './admin-types.js';
@@ -147,7 +147,7 @@ export async function describeShareGroups(
         if (group.errorCode !== ErrorCodes.NONE) {
           answers.set(
             group.groupId,
-            failure(group.errorCode, group.errorMessage, context, connection, retryIfCoordinatorStale),
+            failure(group.errorCode, group.errorMessage, context, connection, retryIfCoordinatorMoved),
           );
           continue;
         }
@@ -233,7 +233,7 @@ export async function listShareGroupOffsets(
         if (group.errorCode !== ErrorCodes.NONE) {
           answers.set(
             group.groupId,
-            failure(group.errorCode, group.errorMessage, context, connection, retryIfCoordinatorStale),
+            failure(group.errorCode, group.errorMessage, context, connection, retryIfCoordinatorMoved),
           );
           continue;
         }
@@ -312,7 +312,7 @@ export async function alterShareGroupOffsets(
     const context = { groupId, api: 'AlterShareGroupOffsets' };
     if (response.errorCode !== ErrorCodes.NONE) {
       return new Map([
-        [groupId, failure(response.errorCode, response.errorMessage, context, connection, retryIfCoordinatorStale)],
+        [groupId, failure(response.errorCode, response.errorMessage, context, connection, retryIfCoordinatorMoved)],
       ]) as Outcomes<ShareGroupPartitionResult[]>;
     }
     const codes = new Map<string, { code: number; message: string | null }>();
@@ -364,7 +364,7 @@ export async function deleteShareGroupOffsets(
     const context = { groupId, api: 'DeleteShareGroupOffsets' };
     if (response.errorCode !== ErrorCodes.NONE) {
       return new Map([
-        [groupId, failure(response.errorCode, response.errorMessage, context, connection, retryIfCoordinatorStale)],
+        [groupId, failure(response.errorCode, response.errorMessage, context, connection, retryIfCoordinatorMoved)],
       ]) as Outcomes<ShareGroupTopicResult[]>;
     }
     const byTopic = new Map(response.responses.map((r) => [r.topicName, r]));

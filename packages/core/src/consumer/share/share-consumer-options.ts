@@ -1,6 +1,8 @@
 import { type ClientOptions, nonNegative, positive } from '../../cluster/client-options.js';
+import { checkOptions } from '../../config/check-options.js';
 import { ConfigError } from '../../errors/client-errors.js';
 import { bufferDeserializer, type Deserializer } from '../deserializers.js';
+import { SHARE_CONSUMER_OPTIONS_SCHEMA } from './share-consumer-options-schema.js';
 
 /**
  * How a share consumer's records are acknowledged. Java: `share.acknowledgement.mode`.
@@ -89,6 +91,7 @@ export interface ResolvedShareConsumerOptions<K, V> {
 export function resolveShareConsumerOptions<K, V>(
   options: ShareConsumerOptions<K, V>,
 ): ResolvedShareConsumerOptions<K, V> {
+  checkOptions(options, SHARE_CONSUMER_OPTIONS_SCHEMA, 'share consumer', 'config');
   if (typeof options.groupId !== 'string' || options.groupId === '') {
     throw new ConfigError('groupId is required: a share consumer always reads as a member of a share group');
   }

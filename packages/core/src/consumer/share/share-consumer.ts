@@ -1,5 +1,7 @@
 import { resolveClientOptions } from '../../cluster/client-options.js';
 import { Cluster, CoordinatorType } from '../../cluster/cluster.js';
+import { checkTopicName } from '../../cluster/topic-name.js';
+import { checkOptions } from '../../config/check-options.js';
 import { ClientClosedError, InvalidArgumentError, KafkaTimeoutError } from '../../errors/client-errors.js';
 import { isKafkaError, type KafkaError } from '../../errors/kafka-error.js';
 import type { ShareFetchResponsePartitionData } from '../../protocol/messages/generated/share-fetch.js';
@@ -16,6 +18,11 @@ import {
   resolveShareConsumerOptions,
   type ShareConsumerOptions,
 } from './share-consumer-options.js';
+import {
+  SHARE_POLL_OPTIONS_SCHEMA,
+  SHARE_RECORD_ITERATOR_OPTIONS_SCHEMA,
+  SHARE_TIMEOUT_OPTIONS_SCHEMA,
+} from './share-consumer-options-schema.js';
 import { type ShareConsumerRecord, ShareConsumerRecords, type SharePartitionRecords } from './share-consumer-record.js';
 import { AcknowledgementStateError, ShareGroupsUnavailableError } from './share-errors.js';
 import { ShareFetchBuffer, type ShareRecordConverter } from './share-fetch-buffer.js';
@@ -243,6 +250,7 @@ export class ShareConsumer<K = Buffer | null, V = Buffer | null>
    * too, as Java does), closes the share sessions, leaves the group and closes the connections. Idempotent.
    */
   close(options: ShareCloseOptions = {}): Promise<void> {
+    checkOptions(options, SHARE_TIMEOUT_OPTIONS_SCHEMA, 'shareConsumer.close()', 'call');
     this.closing ??= this.doClose(options.timeoutMs ?? 30_000);
     return this.closing;
   }
@@ -295,11 +303,7 @@ export class ShareConsumer<K = Buffer | null, V = Buffer | null>
   subscribe(topics: string | readonly string[]): void {
     this.checkOpen('subscribe');
     const list = typeof topics === 'string' ? [topics] : [...topics];
-    for (const topic of list) {
-      if (typeof topic !== 'string' || topic === '') {
-        throw new InvalidArgumentError(`subscribe(): topics must be non-empty strings, got ${String(topic)}`);
-      }
-    }
+    for (const topic of list) checkTopicName(topic, 'subscribe');
     if (list.length === 0) {
       void this.unsubscribe();
       return;
@@ -351,6 +355,7 @@ export class ShareConsumer<K = Buffer | null, V = Buffer | null>
    *   `CorruptRecordError`, `ShareGroupsUnavailableError`, `GroupMembershipError`, authorization errors.
    */
   async poll(options: SharePollOptions = {}): Promise<ShareConsumerRecords<K, V>> {
+    checkOptions(options, SHARE_POLL_OPTIONS_SCHEMA, 'shareConsumer.poll()', 'call');
     const timeoutMs = options.timeoutMs ?? 1000;
     const maxRecords = options.maxRecords ?? this.options.maxPollRecords;
     if (!Number.isInteger(maxRecords) || maxRecords <= 0) {
@@ -388,6 +393,7 @@ export class ShareConsumer<K = Buffer | null, V = Buffer | null>
    * settles a record otherwise. See {@link ShareRecordIterator}.
    */
   records(options: ShareRecordIteratorOptions = {}): ShareRecordIterator<ShareConsumerRecord<K, V>> {
+    checkOptions(options, SHARE_RECORD_ITERATOR_OPTIONS_SCHEMA, 'shareConsumer.records()', 'call');
     return new ShareRecordIterator(this.iteratorHost, options);
   }
 
@@ -439,6 +445,7 @@ export class ShareConsumer<K = Buffer | null, V = Buffer | null>
    * @throws KafkaTimeoutError when the brokers did not answer within `timeoutMs`.
    */
   async commitSync(options: ShareCommitOptions = {}): Promise<AcknowledgementResult[]> {
+    checkOptions(options, SHARE_TIMEOUT_OPTIONS_SCHEMA, 'shareConsumer.commitSync()', 'call');
     this.checkOpen('commitSync');
     this.acceptLastPolled();
     if (!this.fetcher.hasPending) return [];

@@ -1,7 +1,7 @@
 import { createBrokerError } from '../../errors/broker-error-factory.js';
 import { UnsupportedVersionError } from '../../errors/client-errors.js';
+import { isStaleMetadata } from '../../errors/error-classification.js';
 import { ErrorCodes } from '../../errors/error-codes.generated.js';
-import { STALE_METADATA_CODES } from '../../errors/error-flags.js';
 import { isKafkaError, type KafkaError } from '../../errors/kafka-error.js';
 import {
   ShareAcknowledge,
@@ -631,7 +631,7 @@ export class ShareFetcher {
     endpoints: ShareFetchResponse['nodeEndpoints'],
   ): void {
     this.metrics.fetchErrors++;
-    if (STALE_METADATA_CODES.has(code)) {
+    if (isStaleMetadata(code)) {
       if (leader.leaderId >= 0 && leader.leaderEpoch >= 0) {
         const endpoint = endpoints.find((e) => e.nodeId === leader.leaderId);
         this.host.cluster.updateLeader(ref.topic, ref.partition, leader.leaderId, leader.leaderEpoch, endpoint);

@@ -1,7 +1,7 @@
 import { randomBytes } from 'node:crypto';
 import { createBrokerError } from '../../errors/broker-error-factory.js';
+import { isCoordinatorMoved } from '../../errors/error-classification.js';
 import { ErrorCodes } from '../../errors/error-codes.generated.js';
-import { COORDINATOR_STALE_CODES } from '../../errors/error-flags.js';
 import type { KafkaError } from '../../errors/kafka-error.js';
 import type {
   ShareGroupHeartbeatRequest,
@@ -211,7 +211,7 @@ export class ShareGroupMember {
 
   private onError(code: number, serverMessage: string | null): void {
     const groupId = this.options.groupId;
-    if (COORDINATOR_STALE_CODES.has(code)) {
+    if (isCoordinatorMoved(code)) {
       this.transport.coordinatorMoved();
       this.heartbeat.retrySoon(this.options.retryDelay(this.failures++));
       return;
