@@ -69,11 +69,15 @@ function filesUnder(dir: string): string[] {
   return out;
 }
 
-/** SHA-256 over the relative path and bytes of every input file, in sorted order (the same on a clean clone). */
+/**
+ * SHA-256 over the relative path and bytes of every input file, in sorted order (the same on a clean clone). Unit
+ * tests next to the sources (`src/**\/*.test.ts`) are left out: they do not change what a broker sees.
+ */
 export function inputsHash(): string {
   const hash = createHash('sha256');
   const files = INPUTS.flatMap((dir) => filesUnder(join(ROOT, dir)))
     .map((file) => relative(ROOT, file).split('\\').join('/'))
+    .filter((file) => !(file.includes('/src/') && file.endsWith('.test.ts')))
     .sort();
   for (const file of files) {
     hash
