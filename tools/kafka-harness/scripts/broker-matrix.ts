@@ -126,10 +126,14 @@ function runLine(release: KafkaRelease, cold: boolean): Promise<LineResult> {
       // biome-ignore lint/suspicious/noControlCharactersInRegex: strips the terminal colours of vitest's summary.
       const plain = output.replace(/\u001b\[[0-9;]*m/g, '');
       const tests = /^\s*Tests\s+(.*)$/m.exec(plain)?.[1] ?? '';
+      const files = /^\s*Test Files\s+(.*)$/m.exec(plain)?.[1] ?? '';
       const passed = Number(/(\d+) passed/.exec(tests)?.[1] ?? 0);
-      const failed = Number(/(\d+) failed/.exec(tests)?.[1] ?? 0);
+      // A file that fails to load (or a run that crashed) counts as a failure too.
+      const failedFiles = Number(/(\d+) failed/.exec(files)?.[1] ?? 0);
+      const failed = Number(/(\d+) failed/.exec(tests)?.[1] ?? 0) + failedFiles + (code !== 0 && passed === 0 ? 1 : 0);
       const seconds = Math.round((Date.now() - startedAt) / 100) / 10;
       resolve({ version: release.version, passed, failed, seconds, ok: code === 0 && passed > 0 && failed === 0 });
+      if (code !== 0 && failed === 0) console.log(`vitest exited with ${String(code)}`);
     });
   });
 }

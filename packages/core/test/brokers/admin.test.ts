@@ -2,9 +2,9 @@
 // every supported line serves succeed; the options that need a newer version of an API succeed from the line that
 // has it on and, before it, fail at once with UnsupportedVersionError naming what needs the newer broker.
 import { kafkaBrokers, uniqueName } from '@vltava/kafka-harness/vitest';
-import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
-import { Admin, Producer, UnsupportedVersionError } from '../../src/index.js';
-import { brokerLine, lineAtLeast, SINCE } from './broker-line.js';
+import { afterAll, beforeAll, expect, inject, it } from 'vitest';
+import { Admin, Producer, SecurityDisabledError, UnsupportedVersionError } from '../../src/index.js';
+import { brokerLine, describeBroker, lineAtLeast, SINCE, SKIP_REASON } from './broker-line.js';
 
 const brokers = kafkaBrokers();
 const line = brokerLine();
@@ -29,7 +29,7 @@ afterAll(async () => {
   await admin.close();
 });
 
-describe(`admin calls every supported line serves, with Kafka ${inject('kafkaVersion')}`, () => {
+describeBroker(`admin calls every supported line serves, with Kafka ${inject('kafkaVersion')}${SKIP_REASON}`, () => {
   it('topics: createPartitions, describeConfigs, incrementalAlterConfigs, listOffsets, deleteRecords', async () => {
     const [grown] = await admin.createPartitions([{ topic, totalCount: 3 }], { waitForMetadata: true });
     expect(grown?.error).toBeUndefined();
@@ -52,11 +52,12 @@ describe(`admin calls every supported line serves, with Kafka ${inject('kafkaVer
 
   it('cluster: describeCluster, describeFeatures, describeQuorum, describeLogDirs', async () => {
     const cluster = await admin.describeCluster();
-    expect(cluster.brokers).toHaveLength(1);
+    expect(cluster.brokers.length).toBeGreaterThanOrEqual(1);
     const features = await admin.describeFeatures();
     expect(features.finalizedFeatures['metadata.version']?.maxVersionLevel).toBeGreaterThan(0);
     const quorum = await admin.describeQuorum();
-    expect(quorum.leaderId).toBe(cluster.brokers[0]!.nodeId);
+    // Combined mode: the quorum leader is one of the brokers.
+    expect(cluster.brokers.map((broker) => broker.nodeId)).toContain(quorum.leaderId);
     const dirs = await admin.describeLogDirs();
     expect(JSON.stringify(dirs, (_, value) => (typeof value === 'bigint' ? String(value) : value))).toContain(topic);
   });
@@ -66,13 +67,15 @@ describe(`admin calls every supported line serves, with Kafka ${inject('kafkaVer
     expect(Array.isArray(await admin.listTransactions())).toBe(true);
     const [producers] = await admin.describeProducers([{ topic, partition: 0 }]);
     expect(producers?.error).toBeUndefined();
-    expect(Array.isArray(await admin.describeAcls())).toBe(true);
+    // The harness's broker has the StandardAuthorizer; an external cluster may have none.
+    const acls = await admin.describeAcls().catch((error: unknown) => error);
+    if (inject('kafkaAuthorizer') || !(acls instanceof SecurityDisabledError)) expect(Array.isArray(acls)).toBe(true);
     expect(Array.isArray(await admin.describeUserScramCredentials())).toBe(true);
     expect(Array.isArray(await admin.describeClientQuotas())).toBe(true);
   });
 });
 
-describe(`admin options that need a newer broker, with Kafka ${line}`, () => {
+describeBroker(`admin options that need a newer broker, with Kafka ${line}${SKIP_REASON}`, () => {
   const gated: Array<[string, string, () => Promise<unknown>]> = [
     ['listGroups({ types })', SINCE.listGroupsByType, () => admin.listGroups({ types: ['classic'] })],
     [

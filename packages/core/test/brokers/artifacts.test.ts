@@ -4,14 +4,15 @@
 import { createHash } from 'node:crypto';
 import { readFileSync } from 'node:fs';
 import { basename } from 'node:path';
-import { artifactFileName, loadArtifactList, resolveKafka } from '@vltava/kafka-harness';
-import { describe, expect, inject, it } from 'vitest';
+import { artifactFileName, kafkaRelease, loadArtifactList, resolveKafka } from '@vltava/kafka-harness';
+import { expect, it } from 'vitest';
+import { brokerLine, describeBroker, SKIP_REASON } from './broker-line.js';
 
-const version = inject('kafkaVersion');
+// The release of the broker's line (KAFKA_VERSION's for an external cluster).
+const version = kafkaRelease(brokerLine()).version;
 
-describe(`the pinned artifact list of Kafka ${version}`, () => {
+describeBroker(`the pinned artifact list of Kafka ${version}${SKIP_REASON}`, () => {
   it('matches the jars the harness resolved for this broker, byte for byte', async () => {
-    if (inject('kafkaExternal')) throw new Error('an external cluster (KAFKA_BROKERS) has no jars to compare');
     // The harness's own resolution (Maven or the download, cached), even where KAFKA_HOME points at a distribution.
     const { classpath, source } = await resolveKafka({ version, env: { ...process.env, KAFKA_HOME: '' } });
     expect(source).not.toBe('KAFKA_HOME');

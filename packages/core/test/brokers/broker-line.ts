@@ -7,23 +7,34 @@
  * The facts come from each release's own ApiVersions answer (a broker of each line, formatted with its defaults,
  * as the harness starts it), not from the harness's configuration; the suite checks the two agree.
  */
-import { inject } from 'vitest';
+import { NEWEST_KAFKA_RELEASE } from '@vltava/kafka-harness';
+import { describe, inject } from 'vitest';
 import { type KafkaError, UnsupportedVersionError } from '../../src/index.js';
 
-/** The line (`3.7`, ..., `4.4`) of the shared broker. */
-export function brokerLine(): string {
+/** The line of the shared broker; undefined for an external cluster (KAFKA_BROKERS) without KAFKA_VERSION. */
+function knownLine(): string | undefined {
   const version = inject('kafkaVersion');
-  const fromEnv = process.env.KAFKA_VERSION?.trim();
-  // An external cluster (KAFKA_BROKERS) has no known version: KAFKA_VERSION says which line to expect.
-  const known = version === 'unknown' ? fromEnv : version;
+  // An external cluster has no known version: KAFKA_VERSION says which line to expect.
+  const known = version === 'unknown' ? process.env.KAFKA_VERSION?.trim() : version;
   const match = known === undefined ? null : /^(\d+)\.(\d+)/.exec(known);
-  if (match === null) {
-    throw new Error(
-      'The broker-compatibility suite needs the broker version: with KAFKA_BROKERS set, set KAFKA_VERSION to its ' +
-        'line too (KAFKA_VERSION=3.9).',
-    );
-  }
-  return `${match[1]}.${match[2]}`;
+  return match === null ? undefined : `${match[1]}.${match[2]}`;
+}
+
+const KNOWN_LINE = knownLine();
+
+/**
+ * vitest's `describe` for the suite's blocks; `describe.skip` (reported as skipped, with the reason in the name)
+ * when the broker's line is unknown: an external cluster named by KAFKA_BROKERS without KAFKA_VERSION.
+ */
+export const describeBroker: typeof describe.skip = KNOWN_LINE === undefined ? describe.skip : describe;
+
+/** Why the suite is skipped, for block names; empty when it runs. */
+export const SKIP_REASON =
+  KNOWN_LINE === undefined ? ' (skipped: external cluster of unknown version; set KAFKA_VERSION to its line)' : '';
+
+/** The line (`3.7`, ..., `4.4`) of the shared broker (the newest for an unknown one, whose blocks are skipped). */
+export function brokerLine(): string {
+  return KNOWN_LINE ?? NEWEST_KAFKA_RELEASE.line;
 }
 
 /** True when the shared broker's line is `since` or newer. */

@@ -2,8 +2,9 @@
 // Records Vltava's producer writes are read exactly by Vltava's consumer and by the Java console consumer of that
 // Kafka version; records that console producer writes are read exactly by Vltava's consumer.
 import { kafkaBrokers, uniqueName } from '@vltava/kafka-harness/vitest';
-import { afterAll, describe, expect, inject, it } from 'vitest';
+import { afterAll, expect, inject, it } from 'vitest';
 import { Admin, type CompressionType, Consumer, deserializers, Producer } from '../../src/index.js';
+import { describeBroker, SKIP_REASON } from './broker-line.js';
 import { javaConsume, javaProduce } from './java-console.js';
 
 const CODECS: readonly CompressionType[] = ['none', 'gzip', 'snappy', 'lz4', 'zstd'];
@@ -52,7 +53,7 @@ async function vltavaRead(topic: string): Promise<Array<{ key: string | null; va
   }
 }
 
-describe.each(CODECS)(`codec %s with Kafka ${inject('kafkaVersion')}`, (codec) => {
+describeBroker.each(CODECS)(`codec %s with Kafka ${inject('kafkaVersion')}${SKIP_REASON}`, (codec) => {
   it("Vltava producer -> Vltava consumer and the Java client's console consumer: every record, exactly, in order", async () => {
     const topic = await createTopic();
     const producer = new Producer({ brokers, compression: codec, lingerMs: 20, logLevel: 'error' });

@@ -14,7 +14,7 @@ import {
   type GroupProtocol,
   Producer,
 } from '../../src/index.js';
-import { brokerLine, isUnsupportedVersion, lineAtLeast, SINCE } from './broker-line.js';
+import { brokerLine, describeBroker, isUnsupportedVersion, lineAtLeast, SINCE, SKIP_REASON } from './broker-line.js';
 
 const version = inject('kafkaVersion');
 const line = brokerLine();
@@ -93,7 +93,7 @@ async function shareTopicBetweenTwo(
   }
 }
 
-describe(`classic consumer groups with Kafka ${version}`, () => {
+describeBroker(`classic consumer groups with Kafka ${version}${SKIP_REASON}`, () => {
   it.each(BUILT_IN_ASSIGNORS)(
     '%s assignor: two members split the partitions and read every record once',
     async (assignor: BuiltInAssignorName) => {
@@ -102,7 +102,7 @@ describe(`classic consumer groups with Kafka ${version}`, () => {
   );
 });
 
-describe(`KIP-848 consumer protocol with Kafka ${version}`, () => {
+describeBroker(`KIP-848 consumer protocol with Kafka ${version}${SKIP_REASON}`, () => {
   if (lineAtLeast(SINCE.consumerProtocol)) {
     it('groupProtocol consumer: two members split the partitions and read every record once', async () => {
       await shareTopicBetweenTwo(kafkaBrokers(), { groupProtocol: 'consumer' });
@@ -145,7 +145,7 @@ describe(`KIP-848 consumer protocol with Kafka ${version}`, () => {
   describe(`with Kafka ${line}'s early-access consumer protocol switched on`, () => {
     let cluster: KafkaCluster | undefined;
     beforeAll(async () => {
-      cluster = await startCluster({ version, earlyAccess: true });
+      cluster = await startCluster({ version: line, earlyAccess: true });
     });
     afterAll(async () => {
       await cluster?.stop();

@@ -4,13 +4,13 @@
 // typed error when the broker lacks it), and the APIs a line lists are the ones that line is known to have.
 import { fetchApiVersions } from '@vltava/kafka-harness';
 import { kafkaBrokers, uniqueName } from '@vltava/kafka-harness/vitest';
-import { afterAll, describe, expect, inject, it } from 'vitest';
+import { afterAll, expect, inject, it } from 'vitest';
 import { resolveClientOptions } from '../../src/cluster/client-options.js';
 import { Cluster } from '../../src/cluster/cluster.js';
 import { Admin, UnsupportedVersionError } from '../../src/index.js';
 import { ApiKeys, apis } from '../../src/protocol/messages/generated/index.js';
 import { silentLogger } from '../../src/utils/logger.js';
-import { brokerLine, lineAtLeast, SINCE } from './broker-line.js';
+import { brokerLine, describeBroker, lineAtLeast, SINCE, SKIP_REASON } from './broker-line.js';
 
 const brokers = kafkaBrokers();
 const line = brokerLine();
@@ -27,7 +27,7 @@ function endpoint() {
   return { host: host!, port: Number(port) };
 }
 
-describe(`ApiVersions negotiation with Kafka ${inject('kafkaVersion')}`, () => {
+describeBroker(`ApiVersions negotiation with Kafka ${inject('kafkaVersion')}${SKIP_REASON}`, () => {
   it("sees the broker's API ranges exactly as an independent client does", async () => {
     const independent = await fetchApiVersions(endpoint());
     const connection = await cluster.anyConnection();
@@ -82,7 +82,7 @@ describe(`ApiVersions negotiation with Kafka ${inject('kafkaVersion')}`, () => {
   });
 });
 
-describe(`Metadata with Kafka ${inject('kafkaVersion')}`, () => {
+describeBroker(`Metadata with Kafka ${inject('kafkaVersion')}${SKIP_REASON}`, () => {
   it('describes the cluster: its id, the broker at the address it was given, a controller', async () => {
     const description = await admin.describeCluster();
     expect(description.clusterId).toBe(inject('kafkaClusterId'));

@@ -3,9 +3,10 @@
 // (transactions v1 up to 4.0's default of v2, KIP-890). The Java console consumer of that Kafka version is the
 // independent reader.
 import { kafkaBrokers, uniqueName } from '@vltava/kafka-harness/vitest';
-import { afterAll, describe, expect, inject, it } from 'vitest';
+import { afterAll, expect, inject, it } from 'vitest';
 import { Admin, Consumer, deserializers, Producer } from '../../src/index.js';
 import { readTopic } from '../producer/helpers.js';
+import { describeBroker, SKIP_REASON } from './broker-line.js';
 import { javaConsume } from './java-console.js';
 
 const brokers = kafkaBrokers();
@@ -24,7 +25,7 @@ async function createTopic(prefix: string, partitions: number): Promise<string> 
   return topic;
 }
 
-describe(`producer with Kafka ${inject('kafkaVersion')}`, () => {
+describeBroker(`producer with Kafka ${inject('kafkaVersion')}${SKIP_REASON}`, () => {
   it('idempotent producer: one producer id, sequences without gaps or duplicates, every record once', async () => {
     const topic = await createTopic('compat-idem', 2);
     const producer = new Producer({ brokers, enableIdempotence: true, acks: 'all', lingerMs: 5, logLevel: 'error' });

@@ -10,7 +10,7 @@ import { type KafkaCluster, kafkaBrokers, startCluster } from '@vltava/kafka-har
 import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
 import { Admin } from '../../src/index.js';
 import { ApiKeys } from '../../src/protocol/messages/generated/index.js';
-import { brokerLine, lineAtLeast, SINCE } from './broker-line.js';
+import { brokerLine, describeBroker, lineAtLeast, SINCE, SKIP_REASON } from './broker-line.js';
 
 const version = inject('kafkaVersion');
 const line = brokerLine();
@@ -26,7 +26,7 @@ function endpoint(address: string) {
   return { host: host!, port: Number(port) };
 }
 
-describe(`share groups with Kafka ${version}`, () => {
+describeBroker(`share groups with Kafka ${version}${SKIP_REASON}`, () => {
   it(`lists the share group APIs ${lineAtLeast(SINCE.shareGroupApis) ? 'as' : 'not, as'} Kafka ${line} does`, async () => {
     const listed = (await fetchApiVersions(endpoint(kafkaBrokers()[0]!))).apis;
     for (const key of SHARE_APIS) expect(listed.has(key), `API key ${key}`).toBe(lineAtLeast(SINCE.shareGroupApis));
@@ -49,7 +49,7 @@ describe(`share groups with Kafka ${version}`, () => {
   describe(`with Kafka ${line}'s early-access share groups switched on`, () => {
     let cluster: KafkaCluster | undefined;
     beforeAll(async () => {
-      cluster = await startCluster({ version, earlyAccess: true });
+      cluster = await startCluster({ version: line, earlyAccess: true });
     });
     afterAll(async () => {
       await cluster?.stop();
