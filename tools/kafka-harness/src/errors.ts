@@ -8,6 +8,7 @@ const BRAND = Symbol.for('vltava.KafkaHarnessError');
  * - `ERR_NO_MAVEN_REPOSITORY`: neither Maven nor a repository URL to download the pinned artifacts from.
  * - `ERR_ARTIFACT_DOWNLOAD`, `ERR_ARTIFACT_CHECKSUM`: the fallback download failed or delivered other bytes.
  * - `ERR_KAFKA_HOME`: `KAFKA_HOME` does not point at an unpacked Kafka distribution.
+ * - `ERR_KAFKA_VERSION`: a Kafka version the harness does not run was asked for (or a feature that version lacks).
  * - `ERR_KAFKA_START`, `ERR_KAFKA_TIMEOUT`: a broker did not come up (its log tail is in the message).
  * - `ERR_KAFKA_NODE`: a node operation (kill, stop, restart) was asked for a node that cannot do it.
  * - `ERR_PROTOCOL`: the harness's own small Kafka protocol client got an error or an unexpected answer.
@@ -25,6 +26,7 @@ export type KafkaHarnessErrorCode =
   | 'ERR_ARTIFACT_DOWNLOAD'
   | 'ERR_ARTIFACT_CHECKSUM'
   | 'ERR_KAFKA_HOME'
+  | 'ERR_KAFKA_VERSION'
   | 'ERR_KAFKA_START'
   | 'ERR_KAFKA_TIMEOUT'
   | 'ERR_KAFKA_NODE'

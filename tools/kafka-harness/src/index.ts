@@ -3,7 +3,8 @@
  * people, runs Kafka's own command-line tools, and resolves Kafka's jars (Maven, a pinned checksummed list, or
  * `KAFKA_HOME`). See the README of `tools/kafka-harness`.
  */
-export type { ArtifactCoordinates, PinnedArtifact } from './artifacts/artifact.js';
+export { type ArtifactCoordinates, artifactFileName, type PinnedArtifact } from './artifacts/artifact.js';
+export { type ArtifactList, loadArtifactList } from './artifacts/artifact-list.js';
 export {
   type KafkaArtifactSource,
   type KafkaArtifacts,
@@ -31,6 +32,18 @@ export { generateTlsMaterial, type TlsMaterial } from './cluster/tls-material.js
 export { KafkaHarnessError, type KafkaHarnessErrorCode } from './errors.js';
 export { findJava, type JavaRuntime } from './java.js';
 export { KAFKA_SCALA_VERSION, KAFKA_VERSION } from './kafka-version.js';
+export {
+  compareLines,
+  KAFKA_RELEASES,
+  type KafkaRelease,
+  kafkaRelease,
+  NEWEST_KAFKA_RELEASE,
+  OLDEST_KAFKA_RELEASE,
+  releaseFacts,
+  releaseLine,
+  requestedKafkaRelease,
+  SUPPORTED_KAFKA_VERSIONS,
+} from './releases/kafka-releases.js';
 export { type ClientSecurity, clientSecurityProperties } from './tools/client-properties.js';
 export { KAFKA_TOOLS, type KafkaToolName } from './tools/kafka-tool-table.js';
 export {

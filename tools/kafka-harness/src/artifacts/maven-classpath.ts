@@ -40,6 +40,11 @@ export async function isMavenInstalled(env: NodeJS.ProcessEnv = process.env): Pr
 export interface MavenClasspathOptions {
   /** Kafka version, passed to the pom as `-Dkafka.version`. */
   readonly kafkaVersion: string;
+  /**
+   * The log4j-core version of a Kafka 4.x release, passed as `-Dlog4j.version`; it switches on the pom's log4j2
+   * SLF4J binding. Absent for Kafka 3.x, which logs through log4j 1 (reload4j).
+   */
+  readonly log4jVersion?: string;
   /** Local repository Maven downloads into (`-Dmaven.repo.local`). */
   readonly repositoryDir: string;
   /** The pom to resolve. Default: the harness's `maven/pom.xml`. */
@@ -67,6 +72,7 @@ export async function resolveClasspathWithMaven(options: MavenClasspathOptions):
       options.pom ?? HARNESS_POM,
       `-Dmaven.repo.local=${options.repositoryDir}`,
       `-Dkafka.version=${options.kafkaVersion}`,
+      ...(options.log4jVersion === undefined ? [] : [`-Dlog4j.version=${options.log4jVersion}`]),
       `-Dmdep.outputFile=${outputFile}`,
       `-Dmdep.pathSeparator=${delimiter}`,
       BUILD_CLASSPATH_GOAL,

@@ -48,4 +48,21 @@ describe('runCli', () => {
     expect(await runCli(['tool', 'kafka-topics', '--list'], tool, env)).toBe(1);
     expect(tool.err_.join('\n')).toMatch(/No cluster named "default"/);
   });
+
+  it('lists the supported releases, and refuses an unsupported --version before starting anything', async () => {
+    const versions = capture();
+    expect(await runCli(['versions'], versions, env)).toBe(0);
+    const table = versions.out_.join('\n');
+    for (const line of ['3.7', '3.8', '3.9', '4.0', '4.1', '4.2', '4.3', '4.4'])
+      expect(table).toMatch(new RegExp(`^${line} `, 'm'));
+    const json = capture();
+    expect(await runCli(['versions', '--json'], json, env)).toBe(0);
+    expect((JSON.parse(json.out_.join('\n')) as { line: string }[]).map((r) => r.line)).toHaveLength(8);
+    const start = capture();
+    expect(await runCli(['start', '--version', '3.6'], start, env)).toBe(1);
+    expect(start.err_.join('\n')).toMatch(/Kafka 3\.6 is not a release the harness runs: it supports 3\.7 to 4\.4/);
+    const classpath = capture();
+    expect(await runCli(['classpath', '--version', '2.8.2'], classpath, env)).toBe(1);
+    expect(classpath.err_.join('\n')).toMatch(/ERR_KAFKA_VERSION|not a release the harness runs/);
+  });
 });

@@ -6,6 +6,7 @@ import { tailFile } from '../cluster/jvm-kafka-cluster.js';
 import { startKafka } from '../cluster/start-kafka.js';
 import { KafkaHarnessError } from '../errors.js';
 import { KAFKA_VERSION } from '../kafka-version.js';
+import { KAFKA_RELEASES } from '../releases/kafka-releases.js';
 import { isKafkaToolName, KAFKA_TOOLS } from '../tools/kafka-tool-table.js';
 import { runKafkaTool } from '../tools/run-kafka-tool.js';
 import { fetchMetadata } from '../wire/kafka-wire-client.js';
@@ -29,10 +30,12 @@ export interface CliOutput {
 
 const USAGE = `Usage: vltava-kafka <command> [options]
 
-Starts Apache Kafka ${KAFKA_VERSION} (KRaft) on 127.0.0.1 for development and tests.
+Starts Apache Kafka (KRaft) on 127.0.0.1 for development and tests: ${KAFKA_VERSION} by default, or any
+supported release line from ${KAFKA_RELEASES[0]!.line} on with --version (see \`versions\`).
 
 Commands:
-  start [--nodes N] [--sasl] [--ssl] [--authorizer] [--reauth-ms MS] [--set key=value]... [--name NAME]
+  start [--version V] [--nodes N] [--sasl] [--ssl] [--authorizer] [--early-access] [--reauth-ms MS]
+        [--set key=value]... [--name NAME]
                       start a cluster in the background and print how to reach it
   status [--name NAME] [--json]
                       show the clusters started with start, and whether they answer
@@ -42,10 +45,13 @@ Commands:
                       print the end of a node's broker log
   tool [--name NAME] <kafka-tool> [args...]
                       run a Kafka command-line tool against the cluster (--bootstrap-server is added)
-  classpath [--json]  print Kafka's resolved classpath (resolving it first if needed)
+  classpath [--version V] [--json]
+                      print Kafka's resolved classpath (resolving it first if needed)
+  versions [--json]   list the supported releases and what differs between them
   help                this text
 
-Environment: VLTAVA_CACHE_DIR, KAFKA_HOME, MAVEN_REPOSITORY_URL, JAVA_HOME (see the README).`;
+--version takes a line (3.9) or its version (3.9.2); default KAFKA_VERSION, else ${KAFKA_VERSION}.
+Environment: KAFKA_VERSION, VLTAVA_CACHE_DIR, KAFKA_HOME, MAVEN_REPOSITORY_URL, JAVA_HOME (see the README).`;
 
 const nameOption = { name: { type: 'string', default: 'default' } } as const;
 
@@ -76,6 +82,8 @@ async function start(args: string[], io: CliOutput, cacheDir: string): Promise<v
     args,
     options: {
       ...nameOption,
+      version: { type: 'string' },
+      'early-access': { type: 'boolean', default: false },
       nodes: { type: 'string', default: '1' },
       sasl: { type: 'boolean', default: false },
       ssl: { type: 'boolean', default: false },
@@ -104,6 +112,8 @@ async function start(args: string[], io: CliOutput, cacheDir: string): Promise<v
   }
   const reauthMs = values['reauth-ms'] === undefined ? undefined : Number(values['reauth-ms']);
   const cluster = await startKafka({
+    ...(values.version === undefined ? {} : { version: values.version }),
+    earlyAccess: values['early-access'],
     nodes: Number(values.nodes),
     sasl: values.sasl ? (reauthMs === undefined ? true : { connectionsMaxReauthMs: reauthMs }) : false,
     ssl: values.ssl,
@@ -226,14 +236,38 @@ async function tool(args: string[], io: CliOutput, cacheDir: string): Promise<nu
   return result.exitCode ?? 1;
 }
 
-async function classpath(args: string[], io: CliOutput): Promise<void> {
-  const { values } = parseArgs({ args, options: { json: { type: 'boolean', default: false } } });
-  const artifacts = await resolveKafka({ log: (message) => io.err(message) });
+async function classpath(args: string[], io: CliOutput, env: NodeJS.ProcessEnv): Promise<void> {
+  const { values } = parseArgs({
+    args,
+    options: { json: { type: 'boolean', default: false }, version: { type: 'string' } },
+  });
+  const artifacts = await resolveKafka({
+    env,
+    ...(values.version === undefined ? {} : { version: values.version }),
+    log: (message) => io.err(message),
+  });
   io.out(
     values.json
       ? JSON.stringify({ version: artifacts.version, classpath: artifacts.classpath }, null, 2)
       : artifacts.classpath.join(delimiter),
   );
+}
+
+function versions(args: string[], io: CliOutput): void {
+  const { values } = parseArgs({ args, options: { json: { type: 'boolean', default: false } } });
+  if (values.json) {
+    io.out(JSON.stringify(KAFKA_RELEASES, null, 2));
+    return;
+  }
+  io.out('line  version  logging  consumer groups (KIP-848)  share groups (KIP-932)');
+  for (const release of KAFKA_RELEASES) {
+    io.out(
+      `${release.line.padEnd(6)}${release.version.padEnd(9)}${release.logging.api.padEnd(9)}` +
+        `${release.consumerGroups.padEnd(27)}${release.shareGroups}`,
+    );
+  }
+  io.out('');
+  io.out('early-access: off unless started with --early-access (startKafka({ earlyAccess: true })).');
 }
 
 /** Runs the `vltava-kafka` command with its arguments; resolves with the exit code. */
@@ -261,7 +295,10 @@ export async function runCli(
       case 'tool':
         return await tool(args, io, cacheDir);
       case 'classpath':
-        await classpath(args, io);
+        await classpath(args, io, env);
+        return 0;
+      case 'versions':
+        versions(args, io);
         return 0;
       case undefined:
       case 'help':

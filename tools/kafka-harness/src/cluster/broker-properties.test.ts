@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { brokerProperties, formatProperties, type NodePorts } from './broker-properties.js';
+import { brokerProperties, formatProperties, LINE_DEPENDENT_PROPERTIES, type NodePorts } from './broker-properties.js';
 
 const ports = (
   base: number,
@@ -97,5 +97,30 @@ describe('formatProperties', () => {
         ['key with=sign', ' lead'],
       ]),
     ).toBe('a.b=C:\\\\dir\\nnext\nkey\\ with\\=sign=\\ lead\n');
+  });
+
+  it('leaves out the settings an older line does not know, and adds the early-access ones', () => {
+    const node = { nodeId: 1, nodes: [{ nodeId: 1, ports: ports(9000) }], logDir: '/d' };
+    const newest = asMap(brokerProperties(node));
+    const oldest = asMap(brokerProperties({ ...node, line: '3.7' }));
+    for (const [key, since] of Object.entries(LINE_DEPENDENT_PROPERTIES)) {
+      expect(newest.has(key), key).toBe(true);
+      expect(oldest.has(key), `${key} (from ${since})`).toBe(false);
+    }
+    expect(oldest.get('group.consumer.min.session.timeout.ms')).toBe('1000');
+    expect(asMap(brokerProperties({ ...node, line: '4.1' })).has('group.streams.session.timeout.ms')).toBe(true);
+    expect(asMap(brokerProperties({ ...node, line: '4.1' })).has('group.streams.initial.rebalance.delay.ms')).toBe(
+      false,
+    );
+    const early = asMap(
+      brokerProperties({
+        ...node,
+        line: '3.7',
+        earlyAccess: { 'group.coordinator.rebalance.protocols': 'classic,consumer' },
+        overrides: { 'num.partitions': 3 },
+      }),
+    );
+    expect(early.get('group.coordinator.rebalance.protocols')).toBe('classic,consumer');
+    expect(early.get('num.partitions')).toBe('3');
   });
 });

@@ -1,3 +1,4 @@
+import { lineAtLeast, NEWEST_KAFKA_RELEASE } from '../releases/kafka-releases.js';
 import { LOOPBACK } from './free-ports.js';
 import { SASL_MECHANISMS, TEST_USERS } from './test-users.js';
 
@@ -23,6 +24,13 @@ export interface BrokerPropertiesInput {
   readonly nodes: readonly { readonly nodeId: number; readonly ports: NodePorts }[];
   /** This node's log directory. */
   readonly logDir: string;
+  /**
+   * The Kafka release line (`3.7`, ..., `4.4`): settings a line does not know are left out (see
+   * {@link LINE_DEPENDENT_PROPERTIES}). Default the newest supported line.
+   */
+  readonly line?: string;
+  /** Settings that switch on the release's early-access features (`KafkaRelease.earlyAccessProperties`). */
+  readonly earlyAccess?: Readonly<Record<string, string>>;
   /** SASL settings, when SASL listeners are enabled. */
   readonly sasl?: { readonly connectionsMaxReauthMs?: number };
   /** PEM files of the TLS listeners, when SSL listeners are enabled. */
@@ -36,6 +44,26 @@ export interface BrokerPropertiesInput {
   /** Extra properties; they override the defaults. */
   readonly overrides?: Readonly<Record<string, string | number | boolean>>;
 }
+
+/**
+ * The harness's settings that not every supported line knows, with the line each appeared in (read from each
+ * release's broker `ConfigDef`). A broker only warns about a setting it does not know, but the harness writes none:
+ * a node's `server.properties` shows exactly what that release runs with.
+ */
+export const LINE_DEPENDENT_PROPERTIES: Readonly<Record<string, string>> = {
+  'share.coordinator.state.topic.replication.factor': '4.0',
+  'share.coordinator.state.topic.min.isr': '4.0',
+  'share.coordinator.state.topic.num.partitions': '4.0',
+  'group.share.min.session.timeout.ms': '3.9',
+  'group.share.session.timeout.ms': '3.9',
+  'group.share.min.heartbeat.interval.ms': '3.9',
+  'group.share.heartbeat.interval.ms': '3.9',
+  'group.streams.min.session.timeout.ms': '4.1',
+  'group.streams.session.timeout.ms': '4.1',
+  'group.streams.min.heartbeat.interval.ms': '4.1',
+  'group.streams.heartbeat.interval.ms': '4.1',
+  'group.streams.initial.rebalance.delay.ms': '4.2',
+};
 
 /** The principal every SSL client certificate maps to: its CN (`CN=alice,...` becomes `User:alice`). */
 const SSL_PRINCIPAL_RULES = 'RULE:^CN=([^,]+).*$/$1/,DEFAULT';
@@ -85,9 +113,10 @@ function sslListenerProperties(listener: 'ssl' | 'sasl_ssl', ssl: NonNullable<Br
  * 127.0.0.1. Replication settings follow the cluster size: with 3 or more nodes, replication factor 3 and
  * `min.insync.replicas=2` everywhere (internal topics too); with fewer, replication factor = node count and
  * `min.insync.replicas=1`. Group settings favour fast tests: no initial rebalance delay, low minimum session
- * timeouts and heartbeat intervals for classic, consumer (KIP-848), share and streams groups. The consumer, share
- * and streams protocols are on through the feature levels `kafka-storage format` sets by default in 4.4
- * (`group.version=1`, `share.version=2`, `streams.version=1`).
+ * timeouts and heartbeat intervals for classic, consumer (KIP-848), share and streams groups, as far as the line
+ * knows them. The consumer, share and streams protocols are on wherever the release turns them on by default (in
+ * 4.4 through the feature levels `kafka-storage format` sets: `group.version=1`, `share.version=2`,
+ * `streams.version=1`); early-access ones only with `earlyAccess`.
  */
 export function brokerProperties(input: BrokerPropertiesInput): [string, string][] {
   const self = input.nodes.find((node) => node.nodeId === input.nodeId);
@@ -151,6 +180,12 @@ export function brokerProperties(input: BrokerPropertiesInput): [string, string]
     ['replica.lag.time.max.ms', '10000'],
   ];
 
+  const line = input.line ?? NEWEST_KAFKA_RELEASE.line;
+  for (let i = entries.length - 1; i >= 0; i--) {
+    const since = LINE_DEPENDENT_PROPERTIES[entries[i]![0]];
+    if (since !== undefined && !lineAtLeast(line, since)) entries.splice(i, 1);
+  }
+
   if (input.sasl !== undefined) {
     entries.push(['sasl.enabled.mechanisms', SASL_MECHANISMS.join(',')]);
     if (self.ports.listeners.SASL_PLAINTEXT !== undefined) {
@@ -174,7 +209,7 @@ export function brokerProperties(input: BrokerPropertiesInput): [string, string]
     );
   }
 
-  for (const [key, value] of Object.entries(input.overrides ?? {})) {
+  for (const [key, value] of [...Object.entries(input.earlyAccess ?? {}), ...Object.entries(input.overrides ?? {})]) {
     const index = entries.findIndex(([existing]) => existing === key);
     if (index >= 0) entries[index] = [key, String(value)];
     else entries.push([key, String(value)]);

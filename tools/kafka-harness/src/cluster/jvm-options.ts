@@ -1,4 +1,4 @@
-import { BROKER_LOG4J_CONFIG, TOOLS_LOG4J_CONFIG } from '../harness-paths.js';
+import { loggingJvmOption } from '../harness-paths.js';
 
 /**
  * JVM options of a broker, sized for a small machine running up to four brokers next to the tests (2 cores,
@@ -9,8 +9,10 @@ import { BROKER_LOG4J_CONFIG, TOOLS_LOG4J_CONFIG } from '../harness-paths.js';
  * keeps the live heap above G1's threshold for concurrent marking (35% of the current heap), so every large request
  * (a humongous allocation) then starts a marking cycle. `kafka-server-start.sh` starts the heap at its maximum;
  * give `heapMinMb` equal to `heapMaxMb` for the same.
+ *
+ * `logging` is the release's logging API: log4j 1 (reload4j) for Kafka 3.x, log4j2 for 4.x.
  */
-export function brokerJvmOptions(heapMaxMb = 768, heapMinMb = 256): string[] {
+export function brokerJvmOptions(heapMaxMb = 768, heapMinMb = 256, logging: 'log4j1' | 'log4j2' = 'log4j2'): string[] {
   return [
     `-Xms${Math.min(heapMinMb, heapMaxMb)}m`,
     `-Xmx${heapMaxMb}m`,
@@ -22,7 +24,7 @@ export function brokerJvmOptions(heapMaxMb = 768, heapMinMb = 256): string[] {
     '-XX:+ExitOnOutOfMemoryError',
     '-XX:-UsePerfData',
     '-Djava.awt.headless=true',
-    `-Dlog4j2.configurationFile=${BROKER_LOG4J_CONFIG}`,
+    loggingJvmOption(logging, 'broker'),
   ];
 }
 
@@ -30,12 +32,12 @@ export function brokerJvmOptions(heapMaxMb = 768, heapMinMb = 256): string[] {
  * JVM options of command-line tools: short-lived, so a small heap and the serial collector; WARN logs to
  * standard error. Performance tools keep the full JIT so that their figures mean something.
  */
-export function toolJvmOptions(performanceTool: boolean): string[] {
+export function toolJvmOptions(performanceTool: boolean, logging: 'log4j1' | 'log4j2' = 'log4j2'): string[] {
   return [
     performanceTool ? '-Xmx1g' : '-Xmx512m',
     ...(performanceTool ? ['-XX:+UseG1GC'] : ['-XX:+UseSerialGC', '-XX:TieredStopAtLevel=1']),
     '-XX:-UsePerfData',
     '-Djava.awt.headless=true',
-    `-Dlog4j2.configurationFile=${TOOLS_LOG4J_CONFIG}`,
+    loggingJvmOption(logging, 'tools'),
   ];
 }

@@ -4,6 +4,7 @@ import { join, resolve } from 'node:path';
 import { resolveKafka } from '../artifacts/resolve-kafka.js';
 import { KafkaHarnessError } from '../errors.js';
 import { findJava } from '../java.js';
+import { type KafkaRelease, releaseFacts } from '../releases/kafka-releases.js';
 import { brokerProperties, formatProperties, type ListenerName, type NodePorts } from './broker-properties.js';
 import { allocatePorts, LOOPBACK } from './free-ports.js';
 import { JvmKafkaCluster } from './jvm-kafka-cluster.js';
@@ -28,6 +29,17 @@ export interface SslListenerOptions {
 
 /** Options of {@link startKafka}. */
 export interface StartKafkaOptions {
+  /**
+   * The Kafka release: a supported line (`3.7`, ..., `4.4`) or its version (`3.7.2`). Default `KAFKA_VERSION` from
+   * the environment, else the newest supported release. See `KAFKA_RELEASES` for what differs between them.
+   */
+  readonly version?: string;
+  /**
+   * Switch on what the release ships as early access or preview: KIP-848 consumer groups on 3.7 to 3.9 (the new
+   * group coordinator and `group.coordinator.rebalance.protocols=classic,consumer`), KIP-932 share groups on 4.0
+   * and 4.1. Without it, every release runs its groups as released. Default false.
+   */
+  readonly earlyAccess?: boolean;
   /** Number of nodes, each broker and controller. Default 1; use 3 for failover tests. */
   readonly nodes?: number;
   /**
@@ -44,7 +56,10 @@ export interface StartKafkaOptions {
   readonly authorizer?: boolean;
   /** Extra broker properties, applied to every node over the defaults. */
   readonly brokerProperties?: Readonly<Record<string, string | number | boolean>>;
-  /** Feature levels set when storage is formatted (`--feature`), for example `{ 'share.version': 1 }`. */
+  /**
+   * Feature levels set when storage is formatted (`--feature`), for example `{ 'share.version': 1 }`. From Kafka
+   * 3.8 on (3.7's `kafka-storage format` has no `--feature`).
+   */
   readonly features?: Readonly<Record<string, number>>;
   /** Metadata release version set when storage is formatted (`--release-version`). Default: the latest. */
   readonly releaseVersion?: string;
@@ -102,6 +117,19 @@ function validate(options: StartKafkaOptions): number {
   return nodes;
 }
 
+/** The feature levels to format with: the early-access ones when asked, then the caller's. */
+function formatFeatures(release: KafkaRelease, version: string, options: StartKafkaOptions) {
+  const features = { ...(options.earlyAccess === true ? release.earlyAccessFeatures : {}), ...options.features };
+  if (Object.keys(features).length > 0 && !release.formatFeatures) {
+    throw new KafkaHarnessError(
+      'ERR_KAFKA_VERSION',
+      `Kafka ${version} cannot set feature levels at format time (kafka-storage format --feature exists from 3.8 ` +
+        `on); drop the features option (${Object.keys(features).join(', ')}) or start 3.8 or newer.`,
+    );
+  }
+  return Object.keys(features).length === 0 ? undefined : features;
+}
+
 /**
  * Starts an Apache Kafka cluster in KRaft mode on free loopback ports and resolves once every node is listed in a
  * Metadata response. By default one node with a PLAINTEXT listener; see {@link StartKafkaOptions} for 3-node
@@ -125,8 +153,14 @@ export async function startKafka(options: StartKafkaOptions = {}): Promise<Kafka
   const nodeCount = validate(options);
   const [java, artifacts] = await Promise.all([
     findJava(),
-    resolveKafka(options.log === undefined ? {} : { log: options.log }),
+    resolveKafka({
+      ...(options.version === undefined ? {} : { version: options.version }),
+      ...(options.log === undefined ? {} : { log: options.log }),
+    }),
   ]);
+  // The facts of the jars' own line (KAFKA_HOME may hold another patch release of it, or a newer line).
+  const release = releaseFacts(artifacts.version);
+  const features = formatFeatures(release, artifacts.version, options);
   const directory =
     options.directory === undefined ? await mkdtemp(join(tmpdir(), 'vltava-kafka-')) : resolve(options.directory);
   await mkdir(directory, { recursive: true });
@@ -140,6 +174,8 @@ export async function startKafka(options: StartKafkaOptions = {}): Promise<Kafka
         java.command,
         artifacts.classpath,
         artifacts.version,
+        release,
+        features,
         tls,
       );
       if (cluster instanceof JvmKafkaCluster) return cluster;
@@ -160,6 +196,8 @@ async function startAttempt(
   java: string,
   classpath: readonly string[],
   version: string,
+  release: KafkaRelease,
+  features: Readonly<Record<string, number>> | undefined,
   tls: TlsMaterial | undefined,
 ): Promise<JvmKafkaCluster | { error: unknown; portConflict: boolean }> {
   const saslOn = options.sasl !== undefined && options.sasl !== false;
@@ -176,7 +214,10 @@ async function startAttempt(
     if (entry.startsWith('node-')) await rm(join(directory, entry), { recursive: true, force: true });
   }
   const processes: KafkaNodeProcess[] = [];
-  const jvmOptions = [...brokerJvmOptions(options.heapMaxMb, options.heapMinMb), ...(options.jvmOptions ?? [])];
+  const jvmOptions = [
+    ...brokerJvmOptions(options.heapMaxMb, options.heapMinMb, release.logging.api),
+    ...(options.jvmOptions ?? []),
+  ];
   for (const node of nodes) {
     const nodeDir = join(directory, `node-${node.nodeId}`);
     await mkdir(join(nodeDir, 'data'), { recursive: true });
@@ -185,6 +226,8 @@ async function startAttempt(
       nodeId: node.nodeId,
       nodes,
       logDir: join(nodeDir, 'data'),
+      line: release.line,
+      ...(options.earlyAccess === true ? { earlyAccess: release.earlyAccessProperties } : {}),
       ...(saslOn ? { sasl: saslOptions } : {}),
       ...(tls === undefined
         ? {}
@@ -215,7 +258,8 @@ async function startAttempt(
         propertiesFile: node.spec.propertiesFile,
         clusterId,
         scramUsers: saslOn,
-        ...(options.features === undefined ? {} : { features: options.features }),
+        logging: release.logging.api,
+        ...(features === undefined ? {} : { features }),
         ...(options.releaseVersion === undefined ? {} : { releaseVersion: options.releaseVersion }),
       }),
     ),

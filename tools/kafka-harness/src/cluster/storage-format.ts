@@ -20,6 +20,8 @@ export interface FormatStorageOptions {
   readonly features?: Readonly<Record<string, number>>;
   /** Metadata release version (`--release-version`), for example `3.9-IV0`. Default: the latest. */
   readonly releaseVersion?: string;
+  /** The release's logging API (log4j 1 for Kafka 3.x). Default log4j2. */
+  readonly logging?: 'log4j1' | 'log4j2';
 }
 
 /** A random cluster id as Kafka prints UUIDs: 16 random bytes in URL-safe base64 without padding. */
@@ -53,7 +55,7 @@ export function formatArguments(options: FormatStorageOptions): string[] {
  */
 export function formatStorage(options: FormatStorageOptions): Promise<void> {
   const args = [
-    ...toolJvmOptions(false),
+    ...toolJvmOptions(false, options.logging),
     '-cp',
     options.classpath.join(delimiter),
     'kafka.tools.StorageTool',

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { dockerEnvName, KAFKA_DOCKER_IMAGE } from './docker-kafka.js';
+import { dockerEnvName, kafkaDockerImage } from './docker-kafka.js';
 
 describe('dockerEnvName', () => {
   it('follows the apache/kafka image convention', () => {
@@ -9,6 +9,6 @@ describe('dockerEnvName', () => {
   });
 
   it('uses the pinned version', () => {
-    expect(KAFKA_DOCKER_IMAGE).toBe('apache/kafka:4.4.0');
+    expect(kafkaDockerImage('4.4.0')).toBe('apache/kafka:4.4.0');
   });
 });

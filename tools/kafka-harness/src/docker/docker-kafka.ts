@@ -8,12 +8,14 @@ import type { KafkaCluster, KafkaClusterDescription, KafkaNodeInfo } from '../cl
 import type { StartKafkaOptions } from '../cluster/start-kafka.js';
 import { randomClusterId } from '../cluster/storage-format.js';
 import { describeError, KafkaHarnessError } from '../errors.js';
-import { KAFKA_VERSION } from '../kafka-version.js';
 import { pollUntil } from '../process/wait-for.js';
+import { kafkaRelease, requestedKafkaRelease } from '../releases/kafka-releases.js';
 import { fetchApiVersions, fetchMetadata } from '../wire/kafka-wire-client.js';
 
-/** The official image of the pinned Kafka version. */
-export const KAFKA_DOCKER_IMAGE = `apache/kafka:${KAFKA_VERSION}`;
+/** The official image of a supported Kafka release (`apache/kafka:4.4.0`). */
+export function kafkaDockerImage(version: string): string {
+  return `apache/kafka:${version}`;
+}
 
 /**
  * The environment variable the apache/kafka image turns into a broker property: `KAFKA_` plus the name with `.`
@@ -50,6 +52,9 @@ function unsupported(what: string): KafkaHarnessError {
 export async function startDockerKafka(options: StartKafkaOptions): Promise<KafkaCluster> {
   if ((options.nodes ?? 1) !== 1) throw unsupported('a multi-node cluster');
   if (options.sasl || options.ssl) throw unsupported('SASL or SSL');
+  const release = options.version === undefined ? requestedKafkaRelease() : kafkaRelease(options.version);
+  const version = release.version;
+  const image = kafkaDockerImage(version);
   let testcontainers: TestcontainersModule;
   try {
     // A variable specifier: the optional dependency is neither needed to typecheck nor loaded unless asked for.
@@ -69,6 +74,8 @@ export async function startDockerKafka(options: StartKafkaOptions): Promise<Kafk
     nodeId: 1,
     nodes: [{ nodeId: 1, ports }],
     logDir: '/var/lib/kafka/data',
+    line: release.line,
+    ...(options.earlyAccess === true ? { earlyAccess: release.earlyAccessProperties } : {}),
     authorizer: options.authorizer === true,
     overrides: {
       // Inside the container the client listener binds every interface so that Docker can forward the host port.
@@ -81,13 +88,13 @@ export async function startDockerKafka(options: StartKafkaOptions): Promise<Kafk
 
   let container: StartedContainer;
   try {
-    container = await new testcontainers.GenericContainer(KAFKA_DOCKER_IMAGE)
+    container = await new testcontainers.GenericContainer(image)
       .withEnvironment(environment)
       .withExposedPorts({ container: hostPort, host: hostPort })
       .withStartupTimeout(options.startTimeoutMs ?? 120_000)
       .start();
   } catch (cause) {
-    throw new KafkaHarnessError('ERR_DOCKER', `Could not start ${KAFKA_DOCKER_IMAGE}: ${describeError(cause)}`, {
+    throw new KafkaHarnessError('ERR_DOCKER', `Could not start ${image}: ${describeError(cause)}`, {
       cause,
     });
   }
@@ -97,7 +104,7 @@ export async function startDockerKafka(options: StartKafkaOptions): Promise<Kafk
   });
   if (!ready.ok) {
     await container.stop();
-    throw new KafkaHarnessError('ERR_KAFKA_TIMEOUT', `${KAFKA_DOCKER_IMAGE} did not answer Metadata: ${ready.reason}.`);
+    throw new KafkaHarnessError('ERR_KAFKA_TIMEOUT', `${image} did not answer Metadata: ${ready.reason}.`);
   }
 
   let stopped = false;
@@ -106,7 +113,7 @@ export async function startDockerKafka(options: StartKafkaOptions): Promise<Kafk
   const noNodeControl = () => Promise.reject(unsupported('node control'));
   const cluster: KafkaCluster = {
     runtime: 'docker',
-    version: KAFKA_VERSION,
+    version,
     clusterId,
     directory: undefined,
     bootstrap,
@@ -138,7 +145,7 @@ export async function startDockerKafka(options: StartKafkaOptions): Promise<Kafk
     [Symbol.asyncDispose]: () => cluster.stop(),
     describe: (): KafkaClusterDescription => ({
       runtime: 'docker',
-      version: KAFKA_VERSION,
+      version,
       clusterId,
       directory: undefined,
       bootstrap,

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { isKafkaToolName, KAFKA_TOOLS, placeConnectionArguments } from './kafka-tool-table.js';
+import { isKafkaToolName, KAFKA_TOOLS, placeConnectionArguments, toolMainClass } from './kafka-tool-table.js';
 
 describe('placeConnectionArguments', () => {
   it('puts the bootstrap first for ordinary tools', () => {
@@ -43,5 +43,17 @@ describe('KAFKA_TOOLS', () => {
     }
     expect(isKafkaToolName('toString')).toBe(false);
     expect(KAFKA_TOOLS['kafka-producer-perf-test'].performance).toBe(true);
+  });
+});
+
+describe('toolMainClass', () => {
+  it('gives the class a line has, the one before a tool moved, and none before a tool existed', () => {
+    expect(toolMainClass('kafka-console-consumer', '4.4')).toBe('org.apache.kafka.tools.consumer.ConsoleConsumer');
+    expect(toolMainClass('kafka-console-consumer', '3.8')).toBe('org.apache.kafka.tools.consumer.ConsoleConsumer');
+    expect(toolMainClass('kafka-console-consumer', '3.7')).toBe('kafka.tools.ConsoleConsumer');
+    expect(toolMainClass('kafka-configs', '4.0')).toBe('kafka.admin.ConfigCommand');
+    expect(toolMainClass('kafka-share-groups', '3.9')).toBeUndefined();
+    expect(toolMainClass('kafka-share-groups', '4.0')).toBe(KAFKA_TOOLS['kafka-share-groups'].mainClass);
+    expect(toolMainClass('kafka-topics', '3.7')).toBe('org.apache.kafka.tools.TopicCommand');
   });
 });

@@ -9,6 +9,7 @@ import type { KafkaCluster } from '../cluster/kafka-cluster.js';
 import { signalProcessTree } from '../cluster/kafka-node.js';
 import { KafkaHarnessError } from '../errors.js';
 import { findJava } from '../java.js';
+import { releaseFacts } from '../releases/kafka-releases.js';
 import { type ClientSecurity, clientSecurityProperties } from './client-properties.js';
 import {
   isKafkaToolName,
@@ -16,6 +17,7 @@ import {
   type KafkaToolName,
   type KafkaToolSpec,
   placeConnectionArguments,
+  toolMainClass,
 } from './kafka-tool-table.js';
 import { guardToolProcess, toolGuardDir } from './tool-process-guard.js';
 
@@ -34,6 +36,11 @@ export interface RunKafkaToolOptions {
   readonly clientProperties?: Readonly<Record<string, string>>;
   /** Extra environment for the JVM. */
   readonly env?: Readonly<Record<string, string>>;
+  /**
+   * The Kafka release whose tool to run. Default: the cluster's own version when the target is a harness cluster,
+   * else `KAFKA_VERSION` from the environment, else the newest supported release.
+   */
+  readonly version?: string;
 }
 
 /** What a tool run produced. */
@@ -76,7 +83,16 @@ export async function runKafkaTool(
     );
   }
   const spec: KafkaToolSpec = KAFKA_TOOLS[tool];
-  const [java, artifacts] = await Promise.all([findJava(), resolveKafka()]);
+  const version = options.version ?? (target !== null && typeof target === 'object' ? target.version : undefined);
+  const [java, artifacts] = await Promise.all([findJava(), resolveKafka(version === undefined ? {} : { version })]);
+  const release = releaseFacts(artifacts.version);
+  const mainClass = toolMainClass(tool, release.line);
+  if (mainClass === undefined) {
+    throw new KafkaHarnessError(
+      'ERR_KAFKA_VERSION',
+      `${tool} is not part of Kafka ${artifacts.version} (it exists from ${spec.since} on); run it against a newer release.`,
+    );
+  }
 
   let bootstrap: string | undefined;
   let properties: Record<string, string> = {};
@@ -104,11 +120,11 @@ export async function runKafkaTool(
     }
     const toolArgs = placeConnectionArguments(tool, args, bootstrap, commandConfig);
     const jvmArgs = [
-      ...toolJvmOptions(spec.performance === true),
+      ...toolJvmOptions(spec.performance === true, release.logging.api),
       `-Dvltava.harness.guard=${toolGuardDir()}`,
       '-cp',
       artifacts.classpath.join(delimiter),
-      spec.mainClass,
+      mainClass,
       ...toolArgs,
     ];
     return await runJvm(java.command, jvmArgs, toolArgs, tool, options);

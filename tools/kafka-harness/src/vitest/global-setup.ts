@@ -1,13 +1,13 @@
 // vitest global setup of the `integration` project: starts ONE shared single-node broker for every integration
 // suite (PLAINTEXT, SASL_PLAINTEXT, SSL and SASL_SSL listeners, the StandardAuthorizer with allow-if-no-ACL) and
-// provides its addresses and credentials (see `ProvidedContext` in ./index.ts). With KAFKA_BROKERS=host:port,...
-// it starts nothing and provides that address instead.
+// provides its addresses and credentials (see `ProvidedContext` in ./index.ts). The broker is the release named by
+// KAFKA_VERSION (a supported line such as 3.7, or its version), else the newest supported one. With
+// KAFKA_BROKERS=host:port,... it starts nothing and provides that address instead.
 import type { TestProject } from 'vitest/node';
 import type { KafkaCluster } from '../cluster/kafka-cluster.js';
 import { startKafka } from '../cluster/start-kafka.js';
 import { SASL_MECHANISMS, TEST_USERS } from '../cluster/test-users.js';
 import { describeError, KafkaHarnessError } from '../errors.js';
-import { KAFKA_VERSION } from '../kafka-version.js';
 import { pollUntil } from '../process/wait-for.js';
 import { fetchMetadata, type MetadataResult } from '../wire/kafka-wire-client.js';
 import type {} from './index.js';
@@ -75,7 +75,7 @@ export default async function setup(project: TestProject): Promise<() => Promise
   const startedAt = Date.now();
   const cluster: KafkaCluster = await startKafka({ sasl: true, ssl: true, authorizer: true, log });
   log(
-    `Apache Kafka ${KAFKA_VERSION} ready in ${Date.now() - startedAt} ms: ${cluster.bootstrap} (log ${cluster.logFile(1)})`,
+    `Apache Kafka ${cluster.version} ready in ${Date.now() - startedAt} ms: ${cluster.bootstrap} (log ${cluster.logFile(1)})`,
   );
   const sasl = cluster.sasl!;
   const tls = cluster.tls!;

@@ -19,7 +19,10 @@ declare module 'vitest' {
     kafkaBootstrap: string;
     /** True when `KAFKA_BROKERS` named an external cluster and the harness started nothing. */
     kafkaExternal: boolean;
-    /** Kafka version of the shared broker (the harness's pinned version; unknown for external clusters). */
+    /**
+     * Kafka version of the shared broker (`KAFKA_VERSION`'s release, else the newest supported one; `unknown` for
+     * external clusters).
+     */
     kafkaVersion: string;
     /** Cluster id of the shared broker; null for external clusters. */
     kafkaClusterId: string | null;
@@ -117,15 +120,17 @@ export function startCluster(options: StartKafkaOptions = {}): Promise<KafkaClus
 }
 
 /**
- * Runs a Kafka command-line tool against the shared broker. With `security`, it connects through the SASL or SSL
- * listener with the known users and the harness CA.
+ * Runs a Kafka command-line tool against the shared broker, from the jars of the broker's own release. With
+ * `security`, it connects through the SASL or SSL listener with the known users and the harness CA.
  */
 export async function kafkaTool(
   tool: KafkaToolName,
   args: readonly string[],
   options: Omit<RunKafkaToolOptions, 'security'> & { readonly security?: ClientSecurity } = {},
 ): Promise<KafkaToolResult> {
-  const { security, ...rest } = options;
+  const { security, ...given } = options;
+  const sharedVersion = inject('kafkaVersion');
+  const rest = given.version !== undefined || inject('kafkaExternal') ? given : { ...given, version: sharedVersion };
   if (security === undefined) return runKafkaTool(inject('kafkaBootstrap'), tool, args, rest);
   const bootstrap = {
     SASL_PLAINTEXT: inject('kafkaSaslBootstrap'),
