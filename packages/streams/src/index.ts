@@ -12,6 +12,7 @@ export {
   ConsumerReadable,
   createReadStream,
   DEFAULT_READ_HIGH_WATER_MARK,
+  type ReadableIterator,
   type ReadStreamOptions,
 } from './read-stream.js';
 export type { RecordSourceOptions } from './record-source.js';
