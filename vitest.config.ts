@@ -39,6 +39,8 @@ export default defineConfig({
           name: 'integration',
           include: ['packages/*/test/**/*.test.ts', 'tools/*/test/**/*.test.ts', 'examples/test/**/*.test.ts'],
           globalSetup: ['tools/kafka-harness/src/vitest/global-setup.ts'],
+          // Fails a test during which anything escaped as an unhandled rejection or uncaught exception.
+          setupFiles: ['tools/kafka-harness/src/vitest/unhandled-guard-setup.ts'],
           testTimeout: 120_000,
           hookTimeout: 180_000,
           // Suites share one broker; each uses its own topics and groups. Two cores: keep parallelism modest.

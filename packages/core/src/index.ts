@@ -11,6 +11,9 @@ export * from './admin/index.js';
 export type { BrokerAddress } from './cluster/broker-address.js';
 export type { BootstrapBrokers, ClientOptions } from './cluster/client-options.js';
 export type { BrokerInfo, MetadataSnapshot, PartitionInfo, TopicInfo } from './cluster/metadata.js';
+// Options checking: the declarative schema every options object is checked against (also used by rx and streams).
+export { checkOptions, type OptionsKind } from './config/check-options.js';
+export { INT32_MAX, type OptionRule, type OptionsSchema, optionRules } from './config/option-rules.js';
 // The consumer, its assignors, deserializers and records.
 export * from './consumer/index.js';
 // Errors: the KafkaError base, client errors, one class per Kafka error code.

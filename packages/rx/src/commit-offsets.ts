@@ -1,4 +1,4 @@
-import { InvalidArgumentError } from '@vltava/core';
+import { checkOptions, InvalidArgumentError } from '@vltava/core';
 import { asyncScheduler, concat, Observable, type OperatorFunction, type SchedulerLike, type Subscription } from 'rxjs';
 import {
   defaultMessageSelector,
@@ -7,6 +7,7 @@ import {
   type MessageSelector,
 } from './message-selector.js';
 import type { OffsetCommit } from './offset-commit.js';
+import { COMMIT_OFFSETS_OPTIONS_SCHEMA } from './option-schemas.js';
 import type { PartitionAcksOwner } from './partition-acks.js';
 
 /** Options of {@link commitOffsets}. */
@@ -56,6 +57,7 @@ export interface CommitOffsetsOptions<T> {
  * @see OffsetCommit
  */
 export function commitOffsets<T>(options: CommitOffsetsOptions<T> = {}): OperatorFunction<T, OffsetCommit> {
+  checkOptions(options, COMMIT_OFFSETS_OPTIONS_SCHEMA, 'commitOffsets()', 'call');
   const maxBatch = options.maxBatch ?? 1000;
   const maxIntervalMs = options.maxIntervalMs ?? 5000;
   if (!Number.isSafeInteger(maxBatch) || maxBatch < 1) {

@@ -1,6 +1,8 @@
+import { checkOptions } from '@vltava/core';
 import { Observable } from 'rxjs';
 import { type ConsumerInput, ConsumerSource, type ConsumerSourceOptions } from './consumer-source.js';
 import type { KafkaMessage } from './kafka-message.js';
+import { CONSUMER_SOURCE_OPTIONS_SCHEMA } from './option-schemas.js';
 
 /** Options of {@link fromConsumer}. */
 export type FromConsumerOptions = ConsumerSourceOptions;
@@ -60,6 +62,7 @@ export function fromConsumer<K, V>(
   consumer: ConsumerInput<K, V>,
   options: FromConsumerOptions = {},
 ): Observable<KafkaMessage<K, V>> {
+  checkOptions(options, CONSUMER_SOURCE_OPTIONS_SCHEMA, 'fromConsumer()', 'call');
   return new Observable<KafkaMessage<K, V>>((subscriber) => {
     const source = new ConsumerSource<K, V>(consumer, options, {
       deliver: (message) => subscriber.next(message),

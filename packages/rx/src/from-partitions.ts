@@ -1,7 +1,8 @@
-import { InvalidArgumentError, type TopicPartition } from '@vltava/core';
+import { checkOptions, InvalidArgumentError, type TopicPartition } from '@vltava/core';
 import { Observable, type Subscriber } from 'rxjs';
 import { type ConsumerInput, ConsumerSource, type ConsumerSourceOptions } from './consumer-source.js';
 import type { KafkaMessage } from './kafka-message.js';
+import { CONSUMER_SOURCE_OPTIONS_SCHEMA } from './option-schemas.js';
 
 /** Options of {@link fromPartitions}. */
 export type FromPartitionsOptions = ConsumerSourceOptions;
@@ -62,6 +63,7 @@ export function fromPartitions<K, V>(
   consumer: ConsumerInput<K, V>,
   options: FromPartitionsOptions = {},
 ): Observable<KafkaPartition<K, V>> {
+  checkOptions(options, CONSUMER_SOURCE_OPTIONS_SCHEMA, 'fromPartitions()', 'call');
   return new Observable<KafkaPartition<K, V>>((subscriber) => {
     const streams = new Map<string, PartitionStream<K, V>>();
     const open = (tp: TopicPartition): PartitionStream<K, V> => {

@@ -1,4 +1,5 @@
 import {
+  checkOptions,
   InvalidArgumentError,
   isKafkaError,
   type KafkaError,
@@ -6,6 +7,7 @@ import {
   type RecordMetadata,
 } from '@vltava/core';
 import { Observable, type OperatorFunction } from 'rxjs';
+import { SEND_TO_OPTIONS_SCHEMA } from './option-schemas.js';
 import type { ProducerLike } from './producer-like.js';
 import { type RecordsOf, recordsFor, type SendTarget } from './send-target.js';
 
@@ -109,6 +111,7 @@ export function sendTo<T, K, V>(
   target: SendTarget<T, K, V>,
   options: SendToOptions = {},
 ): OperatorFunction<T, SendResult<T>> {
+  checkOptions(options, SEND_TO_OPTIONS_SCHEMA, 'sendTo()', 'call');
   return sendRecords(producer, target, options);
 }
 

@@ -1,7 +1,14 @@
-import { InvalidArgumentError, isKafkaError, type KafkaError, type TransactionOffset } from '@vltava/core';
+import {
+  checkOptions,
+  InvalidArgumentError,
+  isKafkaError,
+  type KafkaError,
+  type TransactionOffset,
+} from '@vltava/core';
 import { asyncScheduler, Observable, type OperatorFunction, type SchedulerLike, type Subscription } from 'rxjs';
 import type { GroupConsumerLike } from './consumer-like.js';
 import type { KafkaMessage } from './kafka-message.js';
+import { SEND_TRANSACTIONALLY_OPTIONS_SCHEMA } from './option-schemas.js';
 import type { TransactionalProducerLike } from './producer-like.js';
 import { type RecordsOf, recordArray } from './send-target.js';
 
@@ -68,6 +75,7 @@ export function sendTransactionally<K, V, PK, PV>(
   mapper: (message: KafkaMessage<K, V>) => RecordsOf<PK, PV>,
   options: SendTransactionallyOptions = {},
 ): OperatorFunction<KafkaMessage<K, V>, CommittedTransaction> {
+  checkOptions(options, SEND_TRANSACTIONALLY_OPTIONS_SCHEMA, 'sendTransactionally()', 'call');
   const maxBatch = options.maxBatch ?? 500;
   const maxIntervalMs = options.maxIntervalMs ?? 100;
   if (!Number.isSafeInteger(maxBatch) || maxBatch < 1) {

@@ -1,5 +1,6 @@
-import type { KafkaError } from '@vltava/core';
+import { checkOptions, type KafkaError } from '@vltava/core';
 import { type Observer, Subject } from 'rxjs';
+import { TO_PRODUCER_OPTIONS_SCHEMA } from './option-schemas.js';
 import type { ProducerLike } from './producer-like.js';
 import type { RecordsOf, SendTarget } from './send-target.js';
 import { type SendToOptions, sendRecords } from './send-to.js';
@@ -50,6 +51,7 @@ export function toProducer<T, K, V>(
   target: SendTarget<T, K, V>,
   options: ToProducerOptions = {},
 ): Observer<T> {
+  checkOptions(options, TO_PRODUCER_OPTIONS_SCHEMA, 'toProducer()', 'call');
   const values = new Subject<T>();
   values
     .pipe(sendRecords(producer, target, { maxInFlight: options.maxInFlight }))

@@ -1,5 +1,7 @@
 import { Writable } from 'node:stream';
+import { checkOptions } from '@vltava/core';
 import { type CommitStreamOptions, Committer, DEFAULT_COMMIT_HIGH_WATER_MARK } from './committer.js';
+import { COMMIT_STREAM_OPTIONS_SCHEMA } from './option-schemas.js';
 import type { StreamConsumer } from './stream-consumer.js';
 
 /** What a committer destroyed without an error passes on as the reason (it did not finish cleanly). */
@@ -14,6 +16,7 @@ export class CommitWritable<T = unknown> extends Writable {
   private readonly committer: Committer<T>;
 
   constructor(consumer: StreamConsumer<unknown, unknown>, options: CommitStreamOptions<T> = {}) {
+    checkOptions(options, COMMIT_STREAM_OPTIONS_SCHEMA, 'createCommitStream()', 'call');
     super({ objectMode: true, highWaterMark: options.highWaterMark ?? DEFAULT_COMMIT_HIGH_WATER_MARK });
     this.committer = new Committer(consumer, options);
   }

@@ -1,5 +1,6 @@
 import { Readable } from 'node:stream';
-import type { ConsumerRecord } from '@vltava/core';
+import { type ConsumerRecord, checkOptions } from '@vltava/core';
+import { READ_STREAM_OPTIONS_SCHEMA } from './option-schemas.js';
 import { RecordSource, type RecordSourceOptions } from './record-source.js';
 import type { StreamConsumer } from './stream-consumer.js';
 
@@ -40,6 +41,7 @@ export class ConsumerReadable<K = Buffer | null, V = Buffer | null> extends Read
   private wanted = false;
 
   constructor(consumer: StreamConsumer<K, V>, options: ReadStreamOptions = {}) {
+    checkOptions(options, READ_STREAM_OPTIONS_SCHEMA, 'createReadStream()', 'call');
     const highWaterMark = options.highWaterMark ?? DEFAULT_READ_HIGH_WATER_MARK;
     super({ objectMode: true, highWaterMark });
     this.source = new RecordSource(consumer, options, highWaterMark);

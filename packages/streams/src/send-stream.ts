@@ -1,6 +1,7 @@
 import { Duplex } from 'node:stream';
-import type { KafkaError, RecordMetadata } from '@vltava/core';
+import { checkOptions, type KafkaError, type RecordMetadata } from '@vltava/core';
 import { type BatchOutcome, BatchSender } from './batch-sender.js';
+import { SEND_STREAM_OPTIONS_SCHEMA } from './option-schemas.js';
 import type { RecordTarget } from './record-target.js';
 import type { StreamProducer } from './stream-producer.js';
 import { gatherTick, type WriteCallback } from './tick-gathering.js';
@@ -34,6 +35,7 @@ export class ProducerDuplex<T = unknown, K = unknown, V = unknown> extends Duple
   private held: (() => void) | undefined;
 
   constructor(producer: StreamProducer<K, V>, target: RecordTarget<T, K, V>, options: SendStreamOptions = {}) {
+    checkOptions(options, SEND_STREAM_OPTIONS_SCHEMA, 'createSendStream()', 'call');
     const writable = options.highWaterMark ?? DEFAULT_WRITE_HIGH_WATER_MARK;
     super({
       objectMode: true,

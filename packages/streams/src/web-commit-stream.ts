@@ -1,4 +1,6 @@
+import { checkOptions } from '@vltava/core';
 import { type CommitStreamOptions, Committer, DEFAULT_COMMIT_HIGH_WATER_MARK } from './committer.js';
+import { COMMIT_STREAM_OPTIONS_SCHEMA } from './option-schemas.js';
 import type { StreamConsumer } from './stream-consumer.js';
 
 /** What `abort()` passes on when the stream is aborted without a reason. */
@@ -13,6 +15,7 @@ export function createWebCommitStream<T = unknown>(
   consumer: StreamConsumer<unknown, unknown>,
   options: CommitStreamOptions<T> = {},
 ): WritableStream<T> {
+  checkOptions(options, COMMIT_STREAM_OPTIONS_SCHEMA, 'createWebCommitStream()', 'call');
   const committer = new Committer<T>(consumer, options);
   return new WritableStream<T>(
     {

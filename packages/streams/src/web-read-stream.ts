@@ -1,4 +1,5 @@
-import type { ConsumerRecord } from '@vltava/core';
+import { type ConsumerRecord, checkOptions } from '@vltava/core';
+import { READ_STREAM_OPTIONS_SCHEMA } from './option-schemas.js';
 import { DEFAULT_READ_HIGH_WATER_MARK, type ReadStreamOptions } from './read-stream.js';
 import { RecordSource } from './record-source.js';
 import type { StreamConsumer } from './stream-consumer.js';
@@ -28,6 +29,7 @@ export function createWebReadStream<K, V>(
   consumer: StreamConsumer<K, V>,
   options: ReadStreamOptions = {},
 ): ReadableStream<ConsumerRecord<K, V>> {
+  checkOptions(options, READ_STREAM_OPTIONS_SCHEMA, 'createWebReadStream()', 'call');
   const highWaterMark = options.highWaterMark ?? DEFAULT_READ_HIGH_WATER_MARK;
   const source = new RecordSource(consumer, options, highWaterMark);
   let cancelled = false;

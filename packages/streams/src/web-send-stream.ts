@@ -1,5 +1,6 @@
-import type { KafkaError, RecordMetadata } from '@vltava/core';
+import { checkOptions, type KafkaError, type RecordMetadata } from '@vltava/core';
 import { KnownTopics } from './known-topics.js';
+import { SEND_STREAM_OPTIONS_SCHEMA } from './option-schemas.js';
 import { mappingError, type RecordTarget, recordMapper } from './record-target.js';
 import type { SendResult, SendStreamOptions } from './send-stream.js';
 import type { StreamProducer } from './stream-producer.js';
@@ -24,6 +25,7 @@ export function createWebSendStream<T, K = unknown, V = unknown>(
   target: RecordTarget<T, K, V>,
   options: SendStreamOptions = {},
 ): TransformStream<T, SendResult<T>> {
+  checkOptions(options, SEND_STREAM_OPTIONS_SCHEMA, 'createWebSendStream()', 'call');
   const map = recordMapper(target);
   const topics = new KnownTopics(producer as StreamProducer<unknown, unknown>);
   const limit = options.highWaterMark ?? DEFAULT_WRITE_HIGH_WATER_MARK;

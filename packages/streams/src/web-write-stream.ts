@@ -1,4 +1,6 @@
+import { checkOptions } from '@vltava/core';
 import { BatchSender } from './batch-sender.js';
+import { WRITE_STREAM_OPTIONS_SCHEMA } from './option-schemas.js';
 import type { RecordTarget } from './record-target.js';
 import type { StreamProducer } from './stream-producer.js';
 import { DEFAULT_WRITE_HIGH_WATER_MARK, type WriteStreamOptions } from './write-stream.js';
@@ -19,6 +21,7 @@ export function createWebWriteStream<T, K = unknown, V = unknown>(
   target: RecordTarget<T, K, V>,
   options: WriteStreamOptions = {},
 ): WritableStream<T | readonly T[]> {
+  checkOptions(options, WRITE_STREAM_OPTIONS_SCHEMA, 'createWebWriteStream()', 'call');
   const sender = new BatchSender(producer, target, options.closeProducer ?? false);
   return new WritableStream<T | readonly T[]>(
     {

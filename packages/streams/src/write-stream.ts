@@ -1,6 +1,7 @@
 import { Writable } from 'node:stream';
-import type { KafkaError } from '@vltava/core';
+import { checkOptions, type KafkaError } from '@vltava/core';
 import { BatchSender } from './batch-sender.js';
+import { WRITE_STREAM_OPTIONS_SCHEMA } from './option-schemas.js';
 import type { RecordTarget } from './record-target.js';
 import type { StreamProducer } from './stream-producer.js';
 import { gatherTick, type WriteCallback } from './tick-gathering.js';
@@ -28,6 +29,7 @@ export class ProducerWritable<T = unknown, K = unknown, V = unknown> extends Wri
   private readonly sender: BatchSender<T, K, V>;
 
   constructor(producer: StreamProducer<K, V>, target: RecordTarget<T, K, V>, options: WriteStreamOptions = {}) {
+    checkOptions(options, WRITE_STREAM_OPTIONS_SCHEMA, 'createWriteStream()', 'call');
     super({ objectMode: true, highWaterMark: options.highWaterMark ?? DEFAULT_WRITE_HIGH_WATER_MARK });
     this.sender = new BatchSender(producer, target, options.closeProducer ?? false);
   }

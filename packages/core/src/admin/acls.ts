@@ -173,7 +173,7 @@ export async function createAcls(
     valid.forEach((acl, i) => {
       const result = response.answer.results[i];
       sent.push(
-        result === undefined || result.errorCode === 0
+        result === undefined || result.errorCode === ErrorCodes.NONE
           ? { acl }
           : {
               acl,
@@ -235,7 +235,7 @@ export async function deleteAcls(
   return filters.map((filter, i): DeleteAclsResult => {
     const result = response.answer.filterResults[i];
     if (result === undefined) return { filter, deleted: [] };
-    if (result.errorCode !== 0) {
+    if (result.errorCode !== ErrorCodes.NONE) {
       return { filter, error: brokerError(result.errorCode, result.errorMessage, context, response.connection) };
     }
     const deleted = result.matchingAcls.map((m): DeletedAclResult => {
@@ -248,7 +248,7 @@ export async function deleteAcls(
         operation: aclOperationName(m.operation),
         permission: aclPermissionTypeName(m.permissionType),
       };
-      return m.errorCode === 0
+      return m.errorCode === ErrorCodes.NONE
         ? { acl }
         : { acl, error: brokerError(m.errorCode, m.errorMessage, context, response.connection) };
     });

@@ -1,5 +1,6 @@
 import { AbortedError, InvalidArgumentError, KafkaTimeoutError } from '../errors/client-errors.js';
 import { isKafkaError } from '../errors/kafka-error.js';
+import { settleBy } from '../utils/deadline.js';
 import { delay } from '../utils/delay.js';
 import type { AdminCallOptions } from './admin-options.js';
 
@@ -90,15 +91,25 @@ export class AdminCall {
     return this.remaining() > 0;
   }
 
-  /** Settles with `promise`, or rejects with `AbortedError` as soon as the caller aborts. */
+  /**
+   * Settles with `promise`, or rejects as soon as the caller aborts (`AbortedError`) or the call's deadline passes
+   * (`KafkaTimeoutError`): whatever the call waits on (a connection being set up, a metadata refresh), it settles
+   * within its `timeoutMs`.
+   */
   race<T>(promise: Promise<T>): Promise<T> {
     const signal = this.signal;
-    if (signal === undefined) return promise;
-    this.throwIfAborted();
+    try {
+      this.throwIfAborted();
+    } catch (error) {
+      promise.catch(() => undefined);
+      return Promise.reject(error);
+    }
+    const bounded = settleBy(promise, this.deadline, () => this.timeoutError(undefined));
+    if (signal === undefined) return bounded;
     return new Promise<T>((resolve, reject) => {
       const onAbort = () => reject(new AbortedError(`${this.method} was aborted`, { cause: signal.reason }));
       signal.addEventListener('abort', onAbort, { once: true });
-      promise.then(
+      bounded.then(
         (value) => {
           signal.removeEventListener('abort', onAbort);
           resolve(value);

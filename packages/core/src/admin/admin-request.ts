@@ -1,14 +1,16 @@
 import type { Cluster, CoordinatorType } from '../cluster/cluster.js';
+import { checkOptions } from '../config/check-options.js';
 import { createBrokerError } from '../errors/broker-error-factory.js';
-import { ConnectionError, KafkaTimeoutError, UnsupportedVersionError } from '../errors/client-errors.js';
+import { ConnectionError, KafkaTimeoutError, toKafkaError, UnsupportedVersionError } from '../errors/client-errors.js';
 import { ErrorCodes } from '../errors/error-codes.generated.js';
-import { type ErrorContext, isKafkaError, type KafkaError } from '../errors/kafka-error.js';
+import type { ErrorContext, KafkaError } from '../errors/kafka-error.js';
 import type { Connection } from '../network/connection.js';
 import type { ApiDefinition } from '../protocol/messages/api-definition.js';
 import { Metadata, type MetadataResponse } from '../protocol/messages/generated/metadata.js';
 import type { Logger } from '../utils/logger.js';
 import { AdminCall } from './admin-call.js';
 import type { AdminCallOptions } from './admin-options.js';
+import { ADMIN_CALL_OPTIONS, type AdminMethod } from './admin-options-schema.js';
 import type { ItemResult, TopicPartition } from './admin-types.js';
 
 /**
@@ -66,14 +68,14 @@ export function throwIfError(
   context: ErrorContext,
   connection?: Connection,
 ): void {
-  if (code !== 0) throw brokerError(code, message, context, connection);
+  if (code !== ErrorCodes.NONE) throw brokerError(code, message, context, connection);
 }
 
 /** Retries a per-item error only when it says the request reached a broker that is no longer the controller. */
 export const retryIfNotController = (error: KafkaError): boolean => error.kafkaErrorCode === ErrorCodes.NOT_CONTROLLER;
 
 /** Retries a per-item error only when the coordinator moved or is loading. */
-export const retryIfCoordinatorStale = (error: KafkaError): boolean => error.coordinatorStale;
+export const retryIfCoordinatorMoved = (error: KafkaError): boolean => error.coordinatorMoved;
 
 /**
  * The outcome of a per-item error code, final unless `retryIf` says a retry can help. The Java client retries
@@ -99,7 +101,7 @@ export function outcomeOf<R>(
   connection: Connection,
   value: () => R,
 ): Outcome<R> {
-  return code === 0 ? { value: value() } : { error: brokerError(code, message, context, connection) };
+  return code === ErrorCodes.NONE ? { value: value() } : { error: brokerError(code, message, context, connection) };
 }
 
 /**
@@ -136,8 +138,12 @@ export class AdminRouter {
     readonly logger: Logger,
   ) {}
 
-  /** Starts a call of an admin method with its options. Throws `InvalidArgumentError` for a bad `timeoutMs`. */
-  call(method: string, options: AdminCallOptions = {}): AdminCall {
+  /**
+   * Starts a call of an admin method with its options. Throws `InvalidArgumentError` for an unknown option key or a
+   * bad value (see `ADMIN_CALL_OPTIONS`).
+   */
+  call(method: AdminMethod, options: AdminCallOptions = {}): AdminCall {
+    checkOptions(options, ADMIN_CALL_OPTIONS[method], `admin.${method}()`, 'call');
     const cluster = this.cluster;
     return new AdminCall(
       method,
@@ -272,7 +278,7 @@ export class AdminRouter {
       try {
         return await attempt();
       } catch (caught) {
-        const error = asKafkaError(caught);
+        const error = toKafkaError(caught, { during: call.method });
         if (!error.retriable) throw error;
         this.logger.debug('admin request failed, will retry', { method: call.method, error });
         await this.refreshIfStale(call, [error]);
@@ -304,7 +310,7 @@ export class AdminRouter {
         outcomes = await round(pending);
         anyRoundCompleted = true;
       } catch (caught) {
-        const error = asKafkaError(caught);
+        const error = toKafkaError(caught, { during: call.method });
         if (!error.retriable) throw error;
         lastThrown = error;
         outcomes = new Map(pending.map((item) => [keyOf(item), { error }]));
@@ -378,7 +384,7 @@ export class AdminRouter {
             });
             continue;
           }
-          if (topic.errorCode !== 0) {
+          if (topic.errorCode !== ErrorCodes.NONE) {
             const final = topic.errorCode === ErrorCodes.UNKNOWN_TOPIC_OR_PARTITION;
             outcomes.set(key, { error: createBrokerError(topic.errorCode, context), final });
             continue;
@@ -412,7 +418,7 @@ export class AdminRouter {
             const answers = await send(connection, group);
             for (const [key, outcome] of answers) outcomes.set(key, outcome);
           } catch (caught) {
-            const error = asKafkaError(caught);
+            const error = toKafkaError(caught, { during: call.method });
             if (!error.retriable) throw error;
             for (const item of group) outcomes.set(partitionKey(item), { error });
           }
@@ -450,7 +456,7 @@ export class AdminRouter {
               list.push(key);
               byNode.set(coordinator.nodeId, list);
             } catch (caught) {
-              outcomes.set(key, { error: asKafkaError(caught) });
+              outcomes.set(key, { error: toKafkaError(caught, { during: call.method }) });
             }
           }),
         );
@@ -464,13 +470,13 @@ export class AdminRouter {
                   const connection = await call.race(this.cluster.connection(nodeId));
                   const answers = await send(connection, batch);
                   for (const [key, outcome] of answers) {
-                    if ('error' in outcome && outcome.error.coordinatorStale)
+                    if ('error' in outcome && outcome.error.coordinatorMoved)
                       this.cluster.invalidateCoordinator(type, key);
                     outcomes.set(key, outcome);
                   }
                 } catch (caught) {
-                  const error = asKafkaError(caught);
-                  if (!error.retriable && !error.coordinatorStale) throw error;
+                  const error = toKafkaError(caught, { during: call.method });
+                  if (!error.retriable && !error.coordinatorMoved) throw error;
                   for (const key of batch) {
                     this.cluster.invalidateCoordinator(type, key);
                     outcomes.set(key, { error });
@@ -502,7 +508,7 @@ export class AdminRouter {
           const value = await this.retry(call, async () => attempt(await this.broker(call, nodeId)));
           outcomes.set(nodeId, { value });
         } catch (caught) {
-          const error = asKafkaError(caught);
+          const error = toKafkaError(caught, { during: call.method });
           if (error.code === 'ERR_ABORTED' || error.code === 'ERR_CLOSED') throw error;
           outcomes.set(nodeId, { error });
         }
@@ -520,15 +526,6 @@ export class AdminRouter {
       this.logger.debug('metadata refresh before a retry failed', { method: call.method, error });
     }
   }
-}
-
-/** Any thrown value as a `KafkaError` (a non-Kafka error becomes a non-retriable `ConnectionError`). */
-export function asKafkaError(error: unknown): KafkaError {
-  if (isKafkaError(error)) return error;
-  return new ConnectionError(error instanceof Error ? error.message : String(error), {
-    cause: error,
-    retriable: false,
-  });
 }
 
 function dedupe<I>(items: readonly I[], keyOf: (item: I) => string): I[] {

@@ -1,5 +1,6 @@
 import { resolveClientOptions } from '../cluster/client-options.js';
 import { Cluster } from '../cluster/cluster.js';
+import { checkOptions } from '../config/check-options.js';
 import {
   type AclBinding,
   type AclFilter,
@@ -12,6 +13,7 @@ import {
 } from './acls.js';
 import type { AdminCallOptions, AdminOptions } from './admin-options.js';
 import { resolveAdminTimeout } from './admin-options.js';
+import { ADMIN_OPTIONS_SCHEMA } from './admin-options-schema.js';
 import { AdminRouter } from './admin-request.js';
 import type { TopicPartition } from './admin-types.js';
 import {
@@ -160,8 +162,12 @@ export class Admin implements AsyncDisposable {
   private readonly cluster: Cluster;
   private readonly router: AdminRouter;
 
-  /** Creates the client; nothing connects until the first call (or `connect()`). Throws `ConfigError`. */
+  /**
+   * Creates the client; nothing connects until the first call (or `connect()`). Throws `ConfigError` for an unknown
+   * option (naming the closest known one), a bad value or a malformed broker address.
+   */
   constructor(options: AdminOptions) {
+    checkOptions(options, ADMIN_OPTIONS_SCHEMA, 'admin', 'config');
     const resolved = resolveClientOptions(options);
     this.cluster = new Cluster(resolved, { allowAutoTopicCreation: false });
     this.router = new AdminRouter(this.cluster, resolveAdminTimeout(options), resolved.logger);

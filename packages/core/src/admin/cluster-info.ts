@@ -1,4 +1,5 @@
 import { InvalidArgumentError } from '../errors/client-errors.js';
+import { ErrorCodes } from '../errors/error-codes.generated.js';
 import type { KafkaError } from '../errors/kafka-error.js';
 import { ApiVersions } from '../protocol/messages/generated/api-versions.js';
 import { DescribeCluster } from '../protocol/messages/generated/describe-cluster.js';
@@ -183,7 +184,7 @@ export async function describeLogDirs(
   if (options.topics !== undefined) {
     const metadata = await router.retry(call, () => router.metadata(call, options.topics ?? []));
     topics = metadata.topics
-      .filter((t) => t.errorCode === 0 && t.name !== null)
+      .filter((t) => t.errorCode === ErrorCodes.NONE && t.name !== null)
       .map((t) => ({ topic: t.name!, partitions: t.partitions.map((p) => p.partitionIndex) }));
   }
   const outcomes = await router.eachBroker(call, ids, async (connection) => {
@@ -205,7 +206,7 @@ export async function describeLogDirs(
       }
       return {
         path: dir.logDir,
-        ...(dir.errorCode === 0
+        ...(dir.errorCode === ErrorCodes.NONE
           ? {}
           : { error: brokerError(dir.errorCode, null, { api: 'DescribeLogDirs' }, connection) }),
         replicas: replicas.sort(comparePartitions),

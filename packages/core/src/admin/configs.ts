@@ -1,4 +1,5 @@
 import { InvalidArgumentError } from '../errors/client-errors.js';
+import { ErrorCodes } from '../errors/error-codes.generated.js';
 import type { Connection } from '../network/connection.js';
 import { AlterConfigs } from '../protocol/messages/generated/alter-configs.js';
 import { DescribeConfigs } from '../protocol/messages/generated/describe-configs.js';
@@ -139,7 +140,7 @@ export async function describeConfigs(
         const context = contextOf(result.resourceType, result.resourceName, 'DescribeConfigs');
         answers.set(
           key,
-          result.errorCode === 0
+          result.errorCode === ErrorCodes.NONE
             ? { value: { entries: result.configs.map((c) => configEntry(c)) } }
             : failure(result.errorCode, result.errorMessage, context, connection),
         );
@@ -293,7 +294,7 @@ function alterAnswers(
   for (const r of responses) {
     answers.set(
       `${r.resourceType}:${r.resourceName}`,
-      r.errorCode === 0
+      r.errorCode === ErrorCodes.NONE
         ? { value: null }
         : failure(r.errorCode, r.errorMessage, contextOf(r.resourceType, r.resourceName, api), connection),
     );

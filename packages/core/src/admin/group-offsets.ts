@@ -16,7 +16,7 @@ import {
   type Outcome,
   type Outcomes,
   partitionKey,
-  retryIfCoordinatorStale,
+  retryIfCoordinatorMoved,
   settle,
 } from './admin-request.js';
 import { byTopic, epochOrNull, type IsolationLevel, type ItemResult, type TopicPartition } from './admin-types.js';
@@ -221,7 +221,7 @@ function groupOffsets(
   connection: Connection,
 ): Outcome<{ offsets: PartitionOffsetResult[] }> {
   const context = { groupId, api: 'OffsetFetch' };
-  if (errorCode !== 0) return failure(errorCode, null, context, connection, retryIfCoordinatorStale);
+  if (errorCode !== ErrorCodes.NONE) return failure(errorCode, null, context, connection, retryIfCoordinatorMoved);
   const offsets: PartitionOffsetResult[] = [];
   for (const topic of topics) {
     for (const p of topic.partitions) {
@@ -233,7 +233,7 @@ function groupOffsets(
         // A transactional commit is pending (requireStable) or the coordinator is loading: retry the group.
         return { error: brokerError(p.errorCode, null, { ...context, ...tp }, connection) };
       }
-      if (p.errorCode !== 0) {
+      if (p.errorCode !== ErrorCodes.NONE) {
         offsets.push({ ...tp, error: brokerError(p.errorCode, null, { ...context, ...tp }, connection) });
         continue;
       }
@@ -337,10 +337,10 @@ async function commitGroupOffsets(
       for (const p of topic.partitions) {
         const tp = { topic: topic.name, partition: p.partitionIndex };
         const error =
-          p.errorCode === 0
+          p.errorCode === ErrorCodes.NONE
             ? null
             : brokerError(p.errorCode, null, { groupId, ...tp, api: 'OffsetCommit' }, connection);
-        if (error?.coordinatorStale) return new Map([[groupId, { error }]]);
+        if (error?.coordinatorMoved) return new Map([[groupId, { error }]]);
         results.set(partitionKey(tp), error);
       }
     }
@@ -384,7 +384,7 @@ export async function resetGroupOffsets(
     const metadata = await router.retry(call, () => router.metadata(call, options.topics ?? []));
     partitions = [];
     for (const topic of metadata.topics) {
-      if (topic.errorCode !== 0) {
+      if (topic.errorCode !== ErrorCodes.NONE) {
         throw createBrokerError(topic.errorCode, { topic: topic.name ?? undefined, api: 'Metadata' });
       }
       for (const p of topic.partitions) partitions.push({ topic: topic.name!, partition: p.partitionIndex });
@@ -503,11 +503,11 @@ export async function deleteGroupOffsets(
       },
       version,
     );
-    if (response.errorCode !== 0) {
+    if (response.errorCode !== ErrorCodes.NONE) {
       return new Map([
         [
           groupId,
-          failure(response.errorCode, null, { groupId, api: 'OffsetDelete' }, connection, retryIfCoordinatorStale),
+          failure(response.errorCode, null, { groupId, api: 'OffsetDelete' }, connection, retryIfCoordinatorMoved),
         ],
       ]) as Outcomes<Map<string, KafkaError | null>>;
     }
@@ -517,7 +517,7 @@ export async function deleteGroupOffsets(
         const tp = { topic: topic.name, partition: p.partitionIndex };
         results.set(
           partitionKey(tp),
-          p.errorCode === 0
+          p.errorCode === ErrorCodes.NONE
             ? null
             : brokerError(p.errorCode, null, { groupId, ...tp, api: 'OffsetDelete' }, connection),
         );

@@ -19,7 +19,7 @@ import {
   failure,
   type Outcome,
   type Outcomes,
-  retryIfCoordinatorStale,
+  retryIfCoordinatorMoved,
   settle,
   throwIfError,
 } from './admin-request.js';
@@ -319,11 +319,11 @@ async function describeOnCoordinator(
         classic.push(group.groupId); // not a consumer group: maybe a classic one
         continue;
       }
-      if (group.errorCode !== 0) {
+      if (group.errorCode !== ErrorCodes.NONE) {
         const context = { groupId: group.groupId, api: 'ConsumerGroupDescribe' };
         answers.set(
           group.groupId,
-          failure(group.errorCode, group.errorMessage, context, connection, retryIfCoordinatorStale),
+          failure(group.errorCode, group.errorMessage, context, connection, retryIfCoordinatorMoved),
         );
         continue;
       }
@@ -365,10 +365,10 @@ async function describeOnCoordinator(
   );
   for (const group of response.groups) {
     const context = { groupId: group.groupId, api: 'DescribeGroups' };
-    if (group.errorCode !== 0) {
+    if (group.errorCode !== ErrorCodes.NONE) {
       answers.set(
         group.groupId,
-        failure(group.errorCode, group.errorMessage, context, connection, retryIfCoordinatorStale),
+        failure(group.errorCode, group.errorMessage, context, connection, retryIfCoordinatorMoved),
       );
       continue;
     }
@@ -427,9 +427,9 @@ export async function deleteGroups(
         const context = { groupId: r.groupId, api: 'DeleteGroups' };
         answers.set(
           r.groupId,
-          r.errorCode === 0
+          r.errorCode === ErrorCodes.NONE
             ? { value: null }
-            : failure(r.errorCode, r.errorMessage, context, connection, retryIfCoordinatorStale),
+            : failure(r.errorCode, r.errorMessage, context, connection, retryIfCoordinatorMoved),
         );
       }
       return answers;
@@ -490,9 +490,9 @@ export async function removeGroupMembers(
       version,
     );
     const context = { groupId, api: 'LeaveGroup' };
-    if (response.errorCode !== 0) {
+    if (response.errorCode !== ErrorCodes.NONE) {
       return new Map([
-        [groupId, failure(response.errorCode, null, context, connection, retryIfCoordinatorStale)],
+        [groupId, failure(response.errorCode, null, context, connection, retryIfCoordinatorMoved)],
       ]) as Outcomes<RemoveMemberResult[]>;
     }
     const results = targets.map((m): RemoveMemberResult => {
@@ -503,7 +503,7 @@ export async function removeGroupMembers(
           (groupInstanceId !== null && r.groupInstanceId === groupInstanceId) ||
           (memberId !== '' && r.memberId === memberId),
       );
-      if (answer === undefined || answer.errorCode === 0) return { memberId, groupInstanceId };
+      if (answer === undefined || answer.errorCode === ErrorCodes.NONE) return { memberId, groupInstanceId };
       return {
         memberId,
         groupInstanceId,

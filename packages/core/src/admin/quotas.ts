@@ -1,4 +1,5 @@
 import { InvalidArgumentError } from '../errors/client-errors.js';
+import { ErrorCodes } from '../errors/error-codes.generated.js';
 import { AlterClientQuotas } from '../protocol/messages/generated/alter-client-quotas.js';
 import { DescribeClientQuotas } from '../protocol/messages/generated/describe-client-quotas.js';
 import type { AdminCallOptions } from './admin-options.js';
@@ -135,7 +136,7 @@ export async function alterClientQuotas(
   const byEntity = new Map(response.entries.map((e) => [entityKey(e.entity), e]));
   return alterations.map((a, i): AlterClientQuotasResult => {
     const answer = byEntity.get(entityKey(entries[i]!.entity));
-    if (answer === undefined || answer.errorCode === 0) return { entity: a.entity };
+    if (answer === undefined || answer.errorCode === ErrorCodes.NONE) return { entity: a.entity };
     return {
       entity: a.entity,
       error: brokerError(answer.errorCode, answer.errorMessage, { api: 'AlterClientQuotas' }, connection),

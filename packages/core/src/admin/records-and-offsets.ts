@@ -1,4 +1,5 @@
 import { InvalidArgumentError, UnsupportedVersionError } from '../errors/client-errors.js';
+import { ErrorCodes } from '../errors/error-codes.generated.js';
 import type { Connection } from '../network/connection.js';
 import { DeleteRecords } from '../protocol/messages/generated/delete-records.js';
 import { ListOffsets } from '../protocol/messages/generated/list-offsets.js';
@@ -151,7 +152,7 @@ export function lookUpOffsets(
         const context = { topic: topic.name, partition: p.partitionIndex, api: 'ListOffsets' };
         answers.set(
           key,
-          p.errorCode === 0
+          p.errorCode === ErrorCodes.NONE
             ? {
                 value: {
                   offset: offsetOrNull(p.offset),
@@ -221,7 +222,7 @@ export async function deleteRecords(
         const context = { topic: topic.name, partition: p.partitionIndex, api: 'DeleteRecords' };
         answers.set(
           `${topic.name}:${p.partitionIndex}`,
-          p.errorCode === 0
+          p.errorCode === ErrorCodes.NONE
             ? { value: { lowWatermark: p.lowWatermark } }
             : { error: brokerError(p.errorCode, null, context, connection) },
         );

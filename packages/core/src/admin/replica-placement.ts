@@ -1,4 +1,5 @@
 import { InvalidArgumentError } from '../errors/client-errors.js';
+import { ErrorCodes } from '../errors/error-codes.generated.js';
 import { AlterPartitionReassignments } from '../protocol/messages/generated/alter-partition-reassignments.js';
 import { ElectLeaders } from '../protocol/messages/generated/elect-leaders.js';
 import { ListPartitionReassignments } from '../protocol/messages/generated/list-partition-reassignments.js';
@@ -87,7 +88,7 @@ export async function electLeaders(
         const tp = { topic: topic.topic, partition: p.partitionId };
         answers.set(
           partitionKey(tp),
-          p.errorCode === 0
+          p.errorCode === ErrorCodes.NONE
             ? { value: null }
             : failure(p.errorCode, p.errorMessage, { ...tp, api: 'ElectLeaders' }, connection),
         );
@@ -158,7 +159,7 @@ export async function alterPartitionReassignments(
         const tp = { topic: topic.name, partition: p.partitionIndex };
         answers.set(
           partitionKey(tp),
-          p.errorCode === 0
+          p.errorCode === ErrorCodes.NONE
             ? { value: null }
             : failure(p.errorCode, p.errorMessage, { ...tp, api: 'AlterPartitionReassignments' }, connection),
         );

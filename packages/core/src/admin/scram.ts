@@ -96,7 +96,7 @@ export async function describeUserScramCredentials(
     return { response: answer, connection: target };
   });
   const results = response.results.map((r): DescribeScramResult => {
-    if (r.errorCode !== 0) {
+    if (r.errorCode !== ErrorCodes.NONE) {
       return {
         user: r.user,
         error: brokerError(r.errorCode, r.errorMessage, { api: 'DescribeUserScramCredentials' }, connection),
@@ -175,7 +175,7 @@ export async function alterUserScramCredentials(
     for (const r of response.results) {
       results.set(
         r.user,
-        r.errorCode === 0
+        r.errorCode === ErrorCodes.NONE
           ? null
           : brokerError(r.errorCode, r.errorMessage, { api: 'AlterUserScramCredentials' }, connection),
       );
@@ -207,8 +207,8 @@ function checkAlteration(alteration: ScramCredentialAlteration): KafkaError | un
   return undefined;
 }
 
-function mechanismName(code: number): ScramMechanismName | 'UNKNOWN' {
-  return code === 1 ? 'SCRAM-SHA-256' : code === 2 ? 'SCRAM-SHA-512' : 'UNKNOWN';
+function mechanismName(mechanism: number): ScramMechanismName | 'UNKNOWN' {
+  return mechanism === 1 ? 'SCRAM-SHA-256' : mechanism === 2 ? 'SCRAM-SHA-512' : 'UNKNOWN';
 }
 
 function checkUser(user: string | undefined, method: string): void {

@@ -1,4 +1,6 @@
-import { InvalidArgumentError, KafkaTimeoutError } from '../errors/client-errors.js';
+import { checkTopicName, topicNameProblem } from '../cluster/topic-name.js';
+import { InvalidTopicError } from '../errors/broker-errors.generated.js';
+import { InvalidArgumentError, KafkaTimeoutError, toKafkaError } from '../errors/client-errors.js';
 import { ErrorCodes } from '../errors/error-codes.generated.js';
 import { isKafkaError, type KafkaError } from '../errors/kafka-error.js';
 import type { Connection } from '../network/connection.js';
@@ -16,15 +18,7 @@ import type { MetadataResponseTopic } from '../protocol/messages/generated/metad
 import { type AclOperation, authorizedOperations } from './acl-codes.js';
 import type { AdminCall } from './admin-call.js';
 import type { AdminCallOptions } from './admin-options.js';
-import {
-  type AdminRouter,
-  asKafkaError,
-  brokerError,
-  failure,
-  type Outcome,
-  type Outcomes,
-  settle,
-} from './admin-request.js';
+import { type AdminRouter, brokerError, failure, type Outcome, type Outcomes, settle } from './admin-request.js';
 import { epochOrNull, type ItemResult } from './admin-types.js';
 import { type ConfigEntry, configEntry, configPairs } from './config-entry.js';
 
@@ -182,7 +176,9 @@ export async function listTopics(router: AdminRouter, options: ListTopicsOptions
   await router.ready(call);
   const response = await router.retry(call, () => router.metadata(call, null));
   return response.topics
-    .filter((t) => t.name !== null && t.errorCode === 0 && (options.includeInternal === true || !t.isInternal))
+    .filter(
+      (t) => t.name !== null && t.errorCode === ErrorCodes.NONE && (options.includeInternal === true || !t.isInternal),
+    )
     .map((t) => ({ topic: t.name!, topicId: t.topicId, isInternal: t.isInternal }))
     .sort((a, b) => (a.topic < b.topic ? -1 : a.topic > b.topic ? 1 : 0));
 }
@@ -263,7 +259,7 @@ async function describeWithTopicPartitions(
   for (const topic of topics) {
     const entry = found.get(topic);
     if (entry === undefined) continue; // no answer: retried
-    if (entry.errorCode !== 0) {
+    if (entry.errorCode !== ErrorCodes.NONE) {
       outcomes.set(topic, topicError(entry.errorCode, topic, connection, 'DescribeTopicPartitions'));
       continue;
     }
@@ -289,7 +285,7 @@ async function describeWithMetadata(
   const outcomes: Outcomes<TopicDescription> = new Map();
   for (const topic of response.topics) {
     if (topic.name === null) continue;
-    if (topic.errorCode !== 0) {
+    if (topic.errorCode !== ErrorCodes.NONE) {
       outcomes.set(topic.name, topicError(topic.errorCode, topic.name, connection, 'Metadata'));
       continue;
     }
@@ -392,7 +388,7 @@ export async function createTopics(
         for (const t of response.topics) {
           answers.set(
             t.name,
-            t.errorCode === 0
+            t.errorCode === ErrorCodes.NONE
               ? {
                   value: {
                     topicId: version >= 7 && t.topicId !== ZERO_UUID ? t.topicId : null,
@@ -485,7 +481,7 @@ export async function deleteTopics(
       names.set(key, r.name);
       answers.set(
         key,
-        r.errorCode === 0
+        r.errorCode === ErrorCodes.NONE
           ? { value: null }
           : failure(r.errorCode, r.errorMessage, { topic: r.name ?? r.topicId, api: 'DeleteTopics' }, connection),
       );
@@ -501,7 +497,12 @@ export async function deleteTopics(
       .map((t) => (typeof t === 'string' ? t : names.get(keyOf(t))))
       .filter((name): name is string => typeof name === 'string');
     const late = new Set(
-      await waitForMetadata(router, call, deleted, (_name, topic) => topic === undefined || topic.errorCode !== 0),
+      await waitForMetadata(
+        router,
+        call,
+        deleted,
+        (_name, topic) => topic === undefined || topic.errorCode !== ErrorCodes.NONE,
+      ),
     );
     for (const t of topics) {
       const name = typeof t === 'string' ? t : names.get(keyOf(t));
@@ -564,7 +565,7 @@ export async function createPartitions(
       for (const r of response.results) {
         answers.set(
           r.name,
-          r.errorCode === 0
+          r.errorCode === ErrorCodes.NONE
             ? { value: null }
             : failure(r.errorCode, r.errorMessage, { topic: r.name, api: 'CreatePartitions' }, connection),
         );
@@ -624,7 +625,7 @@ export async function waitForMetadata(
         }),
       );
     } catch (error) {
-      const failure = asKafkaError(error);
+      const failure = toKafkaError(error);
       if (!failure.retriable) throw failure;
       for (const name of topics) unsatisfied.add(name);
     }
@@ -635,24 +636,21 @@ export async function waitForMetadata(
 
 /** True when the topic exists with at least `partitions` partitions, each with a leader. */
 function isLed(topic: MetadataResponseTopic | undefined, partitions: number): boolean {
-  if (topic === undefined || topic.errorCode !== 0 || topic.partitions.length < partitions) return false;
-  return topic.partitions.every((p) => p.errorCode === 0 && p.leaderId >= 0);
+  if (topic === undefined || topic.errorCode !== ErrorCodes.NONE || topic.partitions.length < partitions) return false;
+  return topic.partitions.every((p) => p.errorCode === ErrorCodes.NONE && p.leaderId >= 0);
 }
 
-/** Throws `InvalidArgumentError` for a missing or empty topic name. */
+/** Throws `InvalidArgumentError` for a missing list, `InvalidTopicError` for a name Kafka does not allow. */
 export function checkTopicNames(topics: readonly string[], method: string): void {
   if (!Array.isArray(topics)) throw new InvalidArgumentError(`${method}: expected an array of topic names`);
-  for (const topic of topics) {
-    if (typeof topic !== 'string' || topic === '') {
-      throw new InvalidArgumentError(`${method}: topic names must be non-empty strings, got ${String(topic)}`);
-    }
-  }
+  for (const topic of topics) checkTopicName(topic, method);
 }
 
 function checkNewTopic(topic: NewTopic): KafkaError | undefined {
   const where = { topic: topic.topic, api: 'CreateTopics' };
-  if (typeof topic.topic !== 'string' || topic.topic === '') {
-    return new InvalidArgumentError('createTopics: each topic needs a non-empty name', where);
+  const problem = topicNameProblem(topic.topic);
+  if (problem !== undefined) {
+    return new InvalidTopicError({ ...where, reason: `createTopics: ${problem}` });
   }
   if (topic.assignments !== undefined && (topic.numPartitions !== undefined || topic.replicationFactor !== undefined)) {
     return new InvalidArgumentError(

@@ -13,7 +13,7 @@ import {
   failure,
   type Outcomes,
   partitionKey,
-  retryIfCoordinatorStale,
+  retryIfCoordinatorMoved,
   settle,
   throwIfError,
 } from './admin-request.js';
@@ -229,9 +229,9 @@ export async function describeTransactions(
       const response = await router.send(call, connection, DescribeTransactions, { transactionalIds: keys }, version);
       const answers: Outcomes<TransactionDescription> = new Map();
       for (const t of response.transactionStates) {
-        if (t.errorCode !== 0) {
+        if (t.errorCode !== ErrorCodes.NONE) {
           const context = { groupId: t.transactionalId, api: 'DescribeTransactions' };
-          answers.set(t.transactionalId, failure(t.errorCode, null, context, connection, retryIfCoordinatorStale));
+          answers.set(t.transactionalId, failure(t.errorCode, null, context, connection, retryIfCoordinatorMoved));
           continue;
         }
         const topicPartitions: TopicPartition[] = [];
@@ -289,7 +289,7 @@ export async function describeProducers(
           const tp = { topic: topic.name, partition: p.partitionIndex };
           answers.set(
             partitionKey(tp),
-            p.errorCode === 0
+            p.errorCode === ErrorCodes.NONE
               ? {
                   value: {
                     activeProducers: p.activeProducers.map((s) => ({
@@ -367,7 +367,7 @@ export async function abortTransaction(
               serverMessage: 'no marker result',
             }),
           }
-        : answer.errorCode === 0
+        : answer.errorCode === ErrorCodes.NONE
           ? { value: null }
           : { error: brokerError(answer.errorCode, null, context, connection) },
     );

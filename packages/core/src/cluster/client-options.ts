@@ -4,7 +4,7 @@ import { ConfigError } from '../errors/client-errors.js';
 import type { SaslMechanism } from '../network/sasl/sasl-mechanism.js';
 import { createSaslMechanism, type SaslOptions } from '../network/sasl/sasl-options.js';
 import { createConsoleLogger, type Logger, type LogLevel } from '../utils/logger.js';
-import { type BrokerAddress, parseBrokerAddress } from './broker-address.js';
+import { type BrokerAddress, parseBrokerList } from './broker-address.js';
 
 /** Where to find the cluster: a list, a comma-separated string, or a function returning either (re-called on
  * re-bootstrap, so it can consult service discovery). Java: bootstrap.servers. */
@@ -15,7 +15,9 @@ export type BootstrapBrokers =
 
 /**
  * Settings shared by the producer, the consumer and the admin client. Every option names the Java client setting
- * it matches; defaults are the Java client's.
+ * it matches; defaults are the Java client's. The client checks them when it is created: an unknown key (even one
+ * set to `undefined`) or a value of the wrong type or out of range is a `ConfigError` that names it and the option
+ * meant (`Unknown producer option 'ackss'; did you mean 'acks'?`).
  */
 export interface ClientOptions {
   /** Java: bootstrap.servers. Required. */
@@ -127,15 +129,9 @@ export function nonNegative(name: string, value: number | undefined, fallback: n
 }
 
 function bootstrapResolver(brokers: BootstrapBrokers): () => Promise<BrokerAddress[]> {
-  const parse = (value: readonly string[] | string): BrokerAddress[] => {
-    const list = typeof value === 'string' ? value.split(',') : value;
-    const addresses = list.filter((entry) => entry.trim() !== '').map(parseBrokerAddress);
-    if (addresses.length === 0) throw new ConfigError('brokers is empty: give at least one host:port');
-    return addresses;
-  };
   if (typeof brokers === 'function') {
-    return async () => parse(await brokers());
+    return async () => parseBrokerList(await brokers(), true);
   }
-  const fixed = parse(brokers);
+  const fixed = parseBrokerList(brokers);
   return async () => fixed;
 }

@@ -1,10 +1,13 @@
-import { ClientClosedError, ConnectionError, KafkaTimeoutError } from '../errors/client-errors.js';
+import { ClientClosedError, ConnectionError, KafkaTimeoutError, toKafkaError } from '../errors/client-errors.js';
+import { isCoordinatorMoved, isFatal } from '../errors/error-classification.js';
+import { ErrorCodes } from '../errors/error-codes.generated.js';
 import { createBrokerError } from '../errors/index.js';
 import { isKafkaError, type KafkaError } from '../errors/kafka-error.js';
 import { Connection, type RequestOptions } from '../network/connection.js';
 import type { ApiDefinition } from '../protocol/messages/api-definition.js';
 import { FindCoordinator } from '../protocol/messages/generated/find-coordinator.js';
 import { Metadata, type MetadataResponse } from '../protocol/messages/generated/metadata.js';
+import { settleBy } from '../utils/deadline.js';
 import { delay } from '../utils/delay.js';
 import type { Logger } from '../utils/logger.js';
 import { type BrokerAddress, formatBrokerAddress } from './broker-address.js';
@@ -22,9 +25,6 @@ import {
 export const CoordinatorType = { group: 0, transaction: 1, share: 2 } as const;
 /** A FindCoordinator key type. */
 export type CoordinatorType = (typeof CoordinatorType)[keyof typeof CoordinatorType];
-
-/** Error codes that mean "the coordinator moved or is not ready": look it up again. */
-const COORDINATOR_RETRY_CODES = new Set([14, 15, 16]); // COORDINATOR_LOAD_IN_PROGRESS, _NOT_AVAILABLE, NOT_COORDINATOR
 
 const ZERO_UUID = 'AAAAAAAAAAAAAAAAAAAAAA';
 const SOFTWARE_VERSION = '0.1.0';
@@ -149,7 +149,8 @@ export class Cluster {
   /**
    * Metadata of one topic, refreshing (and auto-creating, if the broker allows) until it has partitions or
    * `timeoutMs` passes. Rejects with the broker's error for the topic (for example `UnknownTopicOrPartitionError`)
-   * when the deadline passes.
+   * when the deadline passes, and at once when the error is not one that waiting fixes
+   * (`TopicAuthorizationFailedError`, `InvalidTopicError`).
    */
   async topicMetadata(topic: string, timeoutMs: number, signal?: AbortSignal): Promise<TopicInfo> {
     this.trackTopics([topic]);
@@ -157,11 +158,15 @@ export class Cluster {
     let attempt = 0;
     for (;;) {
       const known = this.snapshot.topics.get(topic);
-      if (known !== undefined && known.errorCode === 0 && known.partitions.length > 0) return known;
+      if (known !== undefined && known.errorCode === ErrorCodes.NONE && known.partitions.length > 0) return known;
+      if (known !== undefined && isFatal(known.errorCode)) {
+        // Not authorized, an invalid name: waiting cannot help, so the caller learns it now (as in Java).
+        throw createBrokerError(known.errorCode, { topic, api: 'Metadata' });
+      }
       if (attempt > 0 || known !== undefined) {
         const remaining = deadline - Date.now();
         if (remaining <= 0) {
-          if (known !== undefined && known.errorCode !== 0) {
+          if (known !== undefined && known.errorCode !== ErrorCodes.NONE) {
             throw createBrokerError(known.errorCode, { topic });
           }
           throw new KafkaTimeoutError(`Topic ${topic} not present in metadata after ${timeoutMs} ms`, { topic });
@@ -170,9 +175,20 @@ export class Cluster {
       }
       attempt++;
       try {
-        await this.refreshMetadata({ topics: [topic] });
+        // Bounded by the deadline: a refresh may wait on connection setup to every broker in turn. (With no time at
+        // all, one refresh is still made, unbounded: a timeout of 0 means "do not wait", not "do not ask".)
+        const refresh = this.refreshMetadata({ topics: [topic] });
+        await (timeoutMs <= 0
+          ? refresh
+          : settleBy(
+              refresh,
+              deadline,
+              () => new KafkaTimeoutError(`Topic ${topic} not present in metadata after ${timeoutMs} ms`, { topic }),
+            ));
       } catch (error) {
-        if (!isKafkaError(error) || !error.retriable || Date.now() >= deadline) throw error;
+        if (!isKafkaError(error) || !error.retriable) throw error;
+        // Past the deadline: the next round reports the topic's own error when metadata has one.
+        if (Date.now() >= deadline && this.snapshot.topics.get(topic) === undefined) throw error;
       }
     }
   }
@@ -280,7 +296,11 @@ export class Cluster {
     const deadline = Date.now() + timeoutMs;
     for (let attempt = 0; ; attempt++) {
       try {
-        const coordinator = await this.lookupCoordinator(type, key);
+        const coordinator = await settleBy(
+          this.lookupCoordinator(type, key),
+          deadline,
+          () => new KafkaTimeoutError(`No coordinator found for '${key}' within ${timeoutMs} ms`, { groupId: key }),
+        );
         this.coordinators.set(cacheKey, coordinator);
         return coordinator;
       } catch (error) {
@@ -360,7 +380,7 @@ export class Cluster {
   }
 
   private applyMetadata(response: MetadataResponse, requested: Set<string> | null): MetadataSnapshot {
-    if (response.errorCode !== undefined && response.errorCode !== 0) {
+    if (response.errorCode !== undefined && response.errorCode !== ErrorCodes.NONE) {
       throw createBrokerError(response.errorCode, { api: 'Metadata' });
     }
     const brokers = new Map<number, BrokerInfo>();
@@ -555,13 +575,13 @@ export class Cluster {
               const response = await connection.send(FindCoordinator, { keyType: type, key }, { version });
               settle(key, this.coordinatorOutcome(response, type, key));
             } catch (error) {
-              settle(key, asError(error));
+              settle(key, toKafkaError(error, { groupId: key, api: 'FindCoordinator' }));
             }
           }),
         );
       }
     } catch (error) {
-      for (const key of keys) settle(key, asError(error));
+      for (const key of keys) settle(key, toKafkaError(error, { api: 'FindCoordinator' }));
     }
   }
 
@@ -570,13 +590,13 @@ export class Cluster {
     type: CoordinatorType,
     key: string,
   ): BrokerInfo | KafkaError {
-    if (answer.errorCode !== 0) {
+    if (answer.errorCode !== ErrorCodes.NONE) {
       const error = createBrokerError(answer.errorCode, {
         groupId: key,
         api: 'FindCoordinator',
         serverMessage: answer.errorMessage,
       });
-      if (COORDINATOR_RETRY_CODES.has(answer.errorCode)) this.invalidateCoordinator(type, key);
+      if (isCoordinatorMoved(answer.errorCode)) this.invalidateCoordinator(type, key);
       return error;
     }
     return { nodeId: answer.nodeId, host: answer.host, port: answer.port, rack: null };
@@ -592,10 +612,6 @@ interface Deferred<T> {
   reject(error: KafkaError): void;
 }
 
-function asError(error: unknown): KafkaError {
-  return isKafkaError(error) ? error : new ConnectionError(String(error), { cause: error });
-}
-
 /** Fills holes in a partition array (a partition missing from a response) so indexes stay dense. */
 function densify(partitions: PartitionInfo[], topic: string): PartitionInfo[] {
   for (let i = 0; i < partitions.length; i++) {
@@ -607,7 +623,7 @@ function densify(partitions: PartitionInfo[], topic: string): PartitionInfo[] {
       replicas: [],
       isr: [],
       offlineReplicas: [],
-      errorCode: 5, // LEADER_NOT_AVAILABLE
+      errorCode: ErrorCodes.LEADER_NOT_AVAILABLE,
     };
   }
   return partitions;

@@ -1,6 +1,8 @@
 import { type ClientOptions, nonNegative, positive } from '../cluster/client-options.js';
+import { checkOptions } from '../config/check-options.js';
 import { ConfigError } from '../errors/client-errors.js';
 import { BUILT_IN_ASSIGNORS, type BuiltInAssignorName, type PartitionAssignor } from './assignors/index.js';
+import { CONSUMER_OPTIONS_SCHEMA } from './consumer-options-schema.js';
 import { bufferDeserializer, type Deserializer } from './deserializers.js';
 
 /** Where to start reading a partition that has no committed offset (or whose offset is out of range). */
@@ -140,9 +142,10 @@ export interface ResolvedConsumerOptions<K, V> {
 
 /**
  * Applies defaults and validates the consumer settings. Throws `ConfigError` naming the option, the value and what
- * is accepted; settings that do not apply to the chosen group protocol are rejected, as Java rejects them.
+ * is accepted (an unknown key names the closest known option); settings that do not apply to the chosen group protocol are rejected, as Java rejects them.
  */
 export function resolveConsumerOptions<K, V>(options: ConsumerOptions<K, V>): ResolvedConsumerOptions<K, V> {
+  checkOptions(options, CONSUMER_OPTIONS_SCHEMA, 'consumer', 'config');
   const groupProtocol = options.groupProtocol ?? 'classic';
   if (groupProtocol !== 'classic' && groupProtocol !== 'consumer') {
     throw new ConfigError(`groupProtocol must be 'classic' or 'consumer', got ${String(groupProtocol)}`);

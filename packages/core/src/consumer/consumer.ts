@@ -1,16 +1,31 @@
 import { resolveClientOptions } from '../cluster/client-options.js';
 import { Cluster } from '../cluster/cluster.js';
-import type { PartitionInfo } from '../cluster/metadata.js';
+import type { PartitionInfo, TopicInfo } from '../cluster/metadata.js';
+import { checkTopicName } from '../cluster/topic-name.js';
+import { checkOptions } from '../config/check-options.js';
 import { ClientClosedError, InvalidArgumentError, KafkaTimeoutError } from '../errors/client-errors.js';
+import { isFatal } from '../errors/error-classification.js';
+import { ErrorCodes } from '../errors/error-codes.generated.js';
+import { createBrokerError } from '../errors/index.js';
 import { isKafkaError, type KafkaError } from '../errors/kafka-error.js';
 import { ConsumerGroupHeartbeat } from '../protocol/messages/generated/consumer-group-heartbeat.js';
 import { maxDecompressedBytesFor } from '../protocol/records/decompression-limit.js';
 import { loadRecordCodecs } from '../protocol/records/load-record-codecs.js';
+import { settleBy } from '../utils/deadline.js';
+import { delay } from '../utils/delay.js';
 import type { Logger } from '../utils/logger.js';
 import { createAssignor, type PartitionAssignor } from './assignors/index.js';
 import { CommitFailedError, InvalidGroupStateError } from './consumer-errors.js';
 import { type ConsumerMetrics, fetchFigures, partitionMetrics } from './consumer-metrics.js';
 import { type ConsumerOptions, type ResolvedConsumerOptions, resolveConsumerOptions } from './consumer-options.js';
+import {
+  BATCH_ITERATOR_OPTIONS_SCHEMA,
+  CLOSE_OPTIONS_SCHEMA,
+  POLL_OPTIONS_SCHEMA,
+  RECORD_ITERATOR_OPTIONS_SCHEMA,
+  SUBSCRIBE_OPTIONS_SCHEMA,
+  TIMEOUT_OPTIONS_SCHEMA,
+} from './consumer-options-schema.js';
 import {
   type ConsumerRebalanceListener,
   type ConsumerRecord,
@@ -26,7 +41,7 @@ import type { GroupMember } from './group/group-member.js';
 import { RebalanceHandler } from './group/rebalance-handler.js';
 import { LeaderEpochValidator } from './leader-epoch-validator.js';
 import { type CommitEntry, type GroupGeneration, NO_GENERATION, OffsetCommitter } from './offset-committer.js';
-import { EARLIEST_TIMESTAMP, LATEST_TIMESTAMP, OffsetLookup } from './offset-lookup.js';
+import { EARLIEST_TIMESTAMP, LATEST_TIMESTAMP, OffsetLookup, type OffsetQuery } from './offset-lookup.js';
 import type { PartitionState } from './partition-state.js';
 import { PositionUpdater } from './position-updater.js';
 import { createRecordConverter } from './record-converter.js';
@@ -155,6 +170,9 @@ export class Consumer<K = Buffer | null, V = Buffer | null>
   private watchdog: NodeJS.Timeout | undefined;
   private patternTimer: NodeJS.Timeout | undefined;
   private positionWaiters: Array<() => void> = [];
+  /** Topics whose metadata carries an error retrying cannot fix, with the metadata that raised it (raised once each). */
+  private readonly topicErrors = new Map<string, TopicInfo>();
+  private lastTopicErrorRefresh = 0;
   private readonly iteratorHost: IteratorHost<ConsumerRecord<K, V>>;
 
   /** A consumer with these options. It connects on first use. */
@@ -269,6 +287,7 @@ export class Consumer<K = Buffer | null, V = Buffer | null>
       await this.cluster.connect();
       this.cluster.onMetadata(() => this.onMetadata());
       this.connected = true;
+      this.checkTopicErrors();
       this.startTimers();
       if (this.subscriptions.type === 'pattern') this.refreshPattern();
     })();
@@ -285,6 +304,11 @@ export class Consumer<K = Buffer | null, V = Buffer | null>
    * when `close()` was called is not committed. Idempotent.
    */
   close(options: CloseOptions = {}): Promise<void> {
+    try {
+      checkOptions(options, CLOSE_OPTIONS_SCHEMA, 'consumer.close()', 'call');
+    } catch (error) {
+      return Promise.reject(error);
+    }
     if (this.closing === undefined) {
       // Set before doClose runs: the leave it starts commits (or not) synchronously up to its first await.
       this.closed = true;
@@ -292,6 +316,28 @@ export class Consumer<K = Buffer | null, V = Buffer | null>
       this.closing = this.doClose(options);
     }
     return this.closing;
+  }
+
+  /**
+   * Connects for a call with a deadline: a retriable failure (no broker reachable yet) is retried with backoff
+   * until the deadline, as the call's own retries are; what retrying cannot fix rejects at once.
+   */
+  private async connectBy(deadline: number): Promise<void> {
+    for (let attempt = 0; ; attempt++) {
+      try {
+        await this.connect();
+        return;
+      } catch (error) {
+        if (!isKafkaError(error) || !error.retriable || this.closed) throw error;
+        const remaining = deadline - Date.now();
+        if (remaining <= 0) {
+          throw new KafkaTimeoutError(`Could not connect to the cluster before the call's deadline: ${error.message}`, {
+            cause: error,
+          });
+        }
+        await delay(Math.min(remaining, this.cluster.retryDelay(attempt)));
+      }
+    }
   }
 
   /** `await using consumer = new Consumer(...)` closes it at the end of the scope. */
@@ -348,10 +394,13 @@ export class Consumer<K = Buffer | null, V = Buffer | null>
    * Subscribes to topics, or to every topic matching a pattern (picked up as topics are created, checked every
    * `metadataMaxAgeMs`), with group management. Replaces an earlier subscription. Java: `subscribe`.
    *
-   * @throws InvalidGroupStateError without a `groupId`; InvalidArgumentError with a manual assignment.
+   * @throws InvalidGroupStateError without a `groupId`; InvalidArgumentError with a manual assignment, or for a
+   *   listener written as an object literal with a key that is not a listener callback (`onPartitionAssigned`);
+   *   InvalidTopicError for a name Kafka does not allow.
    */
   subscribe(topics: string | readonly string[] | RegExp, listener?: ConsumerRebalanceListener): void {
     this.checkOpen('subscribe');
+    if (listener !== undefined) checkOptions({ listener }, SUBSCRIBE_OPTIONS_SCHEMA, 'consumer.subscribe()', 'call');
     if (this.options.groupId === undefined) {
       throw new InvalidGroupStateError('subscribe() needs a groupId; set groupId, or use assign() without a group');
     }
@@ -359,6 +408,7 @@ export class Consumer<K = Buffer | null, V = Buffer | null>
       this.subscriptions.subscribePattern(topics);
     } else {
       const list = typeof topics === 'string' ? [topics] : [...topics];
+      for (const topic of list) checkTopicName(topic, 'subscribe');
       this.subscriptions.subscribe(list);
       this.cluster.trackTopics(list);
       if (this.connected) this.cluster.refreshMetadata().catch(() => undefined);
@@ -399,6 +449,7 @@ export class Consumer<K = Buffer | null, V = Buffer | null>
    */
   assign(partitions: readonly TopicPartition[]): void {
     this.checkOpen('assign');
+    for (const tp of partitions) checkTopicName(tp?.topic, 'assign');
     const { removed } = this.subscriptions.assignManually(partitions);
     if (removed.length > 0 && this.options.enableAutoCommit && this.committer !== undefined && this.connected) {
       const entries = this.committer.acknowledgedOffsets(removed);
@@ -428,6 +479,7 @@ export class Consumer<K = Buffer | null, V = Buffer | null>
    *   `CorruptRecordError`, `OffsetOutOfRangeError`, `RecordDeserializationError`, ...
    */
   async poll(options: PollOptions = {}): Promise<ConsumerRecords<K, V>> {
+    checkOptions(options, POLL_OPTIONS_SCHEMA, 'consumer.poll()', 'call');
     const timeoutMs = options.timeoutMs ?? 1000;
     const maxRecords = options.maxRecords ?? this.options.maxPollRecords;
     if (!Number.isInteger(maxRecords) || maxRecords <= 0) {
@@ -466,11 +518,13 @@ export class Consumer<K = Buffer | null, V = Buffer | null>
    * record counts as processed.
    */
   records(options: RecordIteratorOptions = {}): RecordIterator<ConsumerRecord<K, V>> {
+    checkOptions(options, RECORD_ITERATOR_OPTIONS_SCHEMA, 'consumer.records()', 'call');
     return new RecordIterator(this.iteratorHost, options);
   }
 
   /** An async iterator of record batches (up to `maxRecords`, grouped by partition), with the same contract. */
   batches(options: BatchIteratorOptions = {}): BatchIterator<K, V> {
+    checkOptions(options, BATCH_ITERATOR_OPTIONS_SCHEMA, 'consumer.batches()', 'call');
     return new BatchIterator<K, V>(this.iteratorHost, options);
   }
 
@@ -495,7 +549,8 @@ export class Consumer<K = Buffer | null, V = Buffer | null>
    *   InvalidGroupStateError without a `groupId`; KafkaTimeoutError.
    */
   async commit(offsets?: readonly TopicPartitionOffset[], options: TimeoutOptions = {}): Promise<void> {
-    await this.commitOffsets(offsets, undefined, options.timeoutMs);
+    checkOptions(options, TIMEOUT_OPTIONS_SCHEMA, 'consumer.commit()', 'call');
+    await this.timed('commit', options, (deadline) => this.commitOffsets(offsets, undefined, deadline));
   }
 
   /**
@@ -505,9 +560,13 @@ export class Consumer<K = Buffer | null, V = Buffer | null>
    */
   commitAsync(offsets?: readonly TopicPartitionOffset[], callback?: CommitCallback): void {
     let committed: readonly TopicPartitionOffset[] = offsets ?? [];
-    this.commitOffsets(offsets, (sent) => {
-      committed = sent;
-    }).then(
+    this.commitOffsets(
+      offsets,
+      (sent) => {
+        committed = sent;
+      },
+      Date.now() + this.options.defaultApiTimeoutMs,
+    ).then(
       () => callback?.(undefined, committed),
       (error: unknown) => {
         const failure = isKafkaError(error) ? error : new CommitFailedError(String(error), { cause: error });
@@ -520,11 +579,11 @@ export class Consumer<K = Buffer | null, V = Buffer | null>
   /** `commit`'s work; `onOffsets` learns the offsets before they are sent. */
   private async commitOffsets(
     offsets: readonly TopicPartitionOffset[] | undefined,
-    onOffsets?: (offsets: readonly TopicPartitionOffset[]) => void,
-    timeoutMs?: number,
+    onOffsets: ((offsets: readonly TopicPartitionOffset[]) => void) | undefined,
+    deadline: number,
   ): Promise<void> {
     const committer = this.requireCommitter('commit');
-    await this.connect();
+    await this.connectBy(deadline);
     const entries =
       offsets === undefined ? committer.deliveredOffsets() : OffsetCommitter.fromUser(checkOffsets(offsets));
     onOffsets?.(
@@ -537,18 +596,17 @@ export class Consumer<K = Buffer | null, V = Buffer | null>
       })),
     );
     const generation = this.commitGeneration();
-    await committer.commit(entries, generation, Date.now() + (timeoutMs ?? this.options.defaultApiTimeoutMs));
+    await committer.commit(entries, generation, deadline);
   }
 
   /** The group's committed offsets of partitions (null where there is none). Java: `committed`. */
   async committed(partitions: readonly TopicPartition[], options: TimeoutOptions = {}): Promise<CommittedOffsetInfo[]> {
+    checkOptions(options, TIMEOUT_OPTIONS_SCHEMA, 'consumer.committed()', 'call');
     const committer = this.requireCommitter('committed');
-    await this.connect();
-    const offsets = await committer.fetchCommitted(
-      partitions,
-      this.generation() ?? NO_GENERATION,
-      Date.now() + (options.timeoutMs ?? this.options.defaultApiTimeoutMs),
-    );
+    const offsets = await this.timed('committed', options, async (deadline) => {
+      await this.connectBy(deadline);
+      return committer.fetchCommitted(partitions, this.generation() ?? NO_GENERATION, deadline);
+    });
     return partitions.map((tp) => {
       const found = offsets.find((o) => o.topic === tp.topic && o.partition === tp.partition);
       return {
@@ -612,9 +670,13 @@ export class Consumer<K = Buffer | null, V = Buffer | null>
    * lookup, reset, validation). Java: `position`.
    */
   async position(partition: TopicPartition, options: TimeoutOptions = {}): Promise<bigint> {
+    checkOptions(options, TIMEOUT_OPTIONS_SCHEMA, 'consumer.position()', 'call');
     this.subscriptions.require(partition, 'position');
-    await this.connect();
-    const deadline = Date.now() + (options.timeoutMs ?? this.options.defaultApiTimeoutMs);
+    return this.timed('position', options, (deadline) => this.awaitPosition(partition, deadline));
+  }
+
+  private async awaitPosition(partition: TopicPartition, deadline: number): Promise<bigint> {
+    await this.connectBy(deadline);
     this.positions.wake();
     for (;;) {
       const state = this.subscriptions.require(partition, 'position');
@@ -672,7 +734,8 @@ export class Consumer<K = Buffer | null, V = Buffer | null>
     partitions: readonly TopicPartition[],
     options: TimeoutOptions = {},
   ): Promise<TopicPartitionOffset[]> {
-    return this.listOffsets(partitions, EARLIEST_TIMESTAMP, options);
+    checkOptions(options, TIMEOUT_OPTIONS_SCHEMA, 'consumer.beginningOffsets()', 'call');
+    return this.listOffsets(partitions, EARLIEST_TIMESTAMP, options, 'beginningOffsets');
   }
 
   /** The end offset of each partition (the last stable offset under read_committed). Java: `endOffsets`. */
@@ -680,7 +743,8 @@ export class Consumer<K = Buffer | null, V = Buffer | null>
     partitions: readonly TopicPartition[],
     options: TimeoutOptions = {},
   ): Promise<TopicPartitionOffset[]> {
-    return this.listOffsets(partitions, LATEST_TIMESTAMP, options);
+    checkOptions(options, TIMEOUT_OPTIONS_SCHEMA, 'consumer.endOffsets()', 'call');
+    return this.listOffsets(partitions, LATEST_TIMESTAMP, options, 'endOffsets');
   }
 
   /**
@@ -691,16 +755,17 @@ export class Consumer<K = Buffer | null, V = Buffer | null>
     queries: ReadonlyArray<TopicPartition & { readonly timestamp: number | bigint }>,
     options: TimeoutOptions = {},
   ): Promise<OffsetForTime[]> {
-    await this.connect();
+    checkOptions(options, TIMEOUT_OPTIONS_SCHEMA, 'consumer.offsetsForTimes()', 'call');
     for (const q of queries) {
       if (BigInt(q.timestamp) < 0n) {
         throw new InvalidArgumentError(`offsetsForTimes(): timestamp must be >= 0, got ${String(q.timestamp)}`);
       }
     }
-    await this.cluster.refreshMetadata({ topics: queries.map((q) => q.topic) });
-    const answers = await this.lookup.lookup(
-      queries.map((q) => ({ topic: q.topic, partition: q.partition, timestamp: BigInt(q.timestamp) })),
-      Date.now() + (options.timeoutMs ?? this.options.defaultApiTimeoutMs),
+    const answers = await this.timed('offsetsForTimes', options, (deadline) =>
+      this.lookupOffsets(
+        queries.map((q) => ({ topic: q.topic, partition: q.partition, timestamp: BigInt(q.timestamp) })),
+        deadline,
+      ),
     );
     return answers.map((a) => ({
       topic: a.topic,
@@ -715,14 +780,48 @@ export class Consumer<K = Buffer | null, V = Buffer | null>
     partitions: readonly TopicPartition[],
     timestamp: bigint,
     options: TimeoutOptions,
+    call: string,
   ): Promise<TopicPartitionOffset[]> {
-    await this.connect();
-    await this.cluster.refreshMetadata({ topics: partitions.map((p) => p.topic) });
-    const answers = await this.lookup.lookup(
-      partitions.map((p) => ({ topic: p.topic, partition: p.partition, timestamp })),
-      Date.now() + (options.timeoutMs ?? this.options.defaultApiTimeoutMs),
+    const answers = await this.timed(call, options, (deadline) =>
+      this.lookupOffsets(
+        partitions.map((p) => ({ topic: p.topic, partition: p.partition, timestamp })),
+        deadline,
+      ),
     );
     return answers.map((a) => ({ topic: a.topic, partition: a.partition, offset: a.offset }));
+  }
+
+  /** Connects, learns the partitions' leaders, and looks the offsets up, retrying what is retriable until `deadline`. */
+  private async lookupOffsets(queries: OffsetQuery[], deadline: number) {
+    await this.connectBy(deadline);
+    for (const query of queries) checkTopicName(query.topic, 'offset lookup');
+    // A failed refresh is no reason to give up: the lookup refreshes again between its retries.
+    await this.cluster.refreshMetadata({ topics: queries.map((q) => q.topic) }).catch((error: unknown) => {
+      if (!isKafkaError(error) || !error.retriable) throw error;
+    });
+    return this.lookup.lookup(queries, deadline);
+  }
+
+  /**
+   * Runs a call bounded by its timeout (`timeoutMs`, default `defaultApiTimeoutMs`): connecting and retries
+   * included, it settles within it. The call's own deadline comes first where it has one (its error says more);
+   * the bound here catches whatever waits longer.
+   */
+  private timed<T>(call: string, options: TimeoutOptions, work: (deadline: number) => Promise<T>): Promise<T> {
+    const timeoutMs = options.timeoutMs ?? this.options.defaultApiTimeoutMs;
+    if (!Number.isFinite(timeoutMs) || timeoutMs < 0) {
+      return Promise.reject(
+        new InvalidArgumentError(
+          `${call}(): timeoutMs must be a number of milliseconds >= 0, got ${String(timeoutMs)}`,
+        ),
+      );
+    }
+    const deadline = Date.now() + timeoutMs;
+    return settleBy(
+      work(deadline),
+      deadline + Math.min(100, timeoutMs * 0.05),
+      () => new KafkaTimeoutError(`${call}() did not complete within its timeout of ${timeoutMs} ms`),
+    );
   }
 
   /**
@@ -737,20 +836,30 @@ export class Consumer<K = Buffer | null, V = Buffer | null>
    * The partitions of a topic (empty when the topic does not exist; with `allowAutoCreateTopics` and a broker that
    * auto-creates topics, asking creates it, as in Java). Java: `partitionsFor`.
    */
-  async partitionsForTopic(topic: string): Promise<PartitionInfo[]> {
-    await this.connect();
-    const snapshot = await this.cluster.refreshMetadata({ topics: [topic] });
+  async partitionsForTopic(topic: string, options: TimeoutOptions = {}): Promise<PartitionInfo[]> {
+    checkOptions(options, TIMEOUT_OPTIONS_SCHEMA, 'consumer.partitionsForTopic()', 'call');
+    checkTopicName(topic, 'partitionsForTopic');
+    const snapshot = await this.timed('partitionsForTopic', options, async (deadline) => {
+      await this.connectBy(deadline);
+      return this.cluster.refreshMetadata({ topics: [topic] });
+    });
     const info = snapshot.topics.get(topic);
-    return info === undefined || info.errorCode !== 0 ? [] : [...info.partitions];
+    if (info !== undefined && isFatal(info.errorCode)) {
+      throw createBrokerError(info.errorCode, { topic, api: 'Metadata' });
+    }
+    return info === undefined || info.errorCode !== ErrorCodes.NONE ? [] : [...info.partitions];
   }
 
   /** Every topic the client may see (internal ones left out), with its partitions. Java: `listTopics`. */
-  async topics(): Promise<Map<string, PartitionInfo[]>> {
-    await this.connect();
-    const snapshot = await this.cluster.refreshMetadata({ allTopics: true });
+  async topics(options: TimeoutOptions = {}): Promise<Map<string, PartitionInfo[]>> {
+    checkOptions(options, TIMEOUT_OPTIONS_SCHEMA, 'consumer.topics()', 'call');
+    const snapshot = await this.timed('topics', options, async (deadline) => {
+      await this.connectBy(deadline);
+      return this.cluster.refreshMetadata({ allTopics: true });
+    });
     const result = new Map<string, PartitionInfo[]>();
     for (const [name, info] of snapshot.topics) {
-      if (!info.isInternal && info.errorCode === 0) result.set(name, [...info.partitions]);
+      if (!info.isInternal && info.errorCode === ErrorCodes.NONE) result.set(name, [...info.partitions]);
     }
     return result;
   }
@@ -839,6 +948,14 @@ export class Consumer<K = Buffer | null, V = Buffer | null>
     if (this.subscriptions.type === 'none') {
       throw new InvalidArgumentError('Nothing to read: call subscribe() or assign() first');
     }
+    if (this.topicErrors.size > 0 && this.connected) {
+      // A topic was not authorized: look again (at most once per retryBackoffMaxMs), in case the ACLs changed.
+      const now = Date.now();
+      if (now - this.lastTopicErrorRefresh >= this.cluster.options.retryBackoffMaxMs) {
+        this.lastTopicErrorRefresh = now;
+        this.cluster.refreshMetadata().catch(() => undefined);
+      }
+    }
     if (!this.connected) {
       this.connect().then(
         () => {
@@ -923,7 +1040,35 @@ export class Consumer<K = Buffer | null, V = Buffer | null>
     this.notifyPositions();
   }
 
+  /**
+   * A topic the consumer reads (subscribed or assigned) that metadata reports as not authorized or invalid is raised
+   * to the reader at once (Java: `TopicAuthorizationException` from `poll()`), once per metadata refresh that shows
+   * it; nothing would ever be fetched from it.
+   */
+  private checkTopicErrors(): void {
+    const type = this.subscriptions.type;
+    if (type !== 'topics' && type !== 'manual') {
+      this.topicErrors.clear();
+      return;
+    }
+    const read = new Set<string>(type === 'topics' ? this.subscriptions.subscribedTopics() : []);
+    for (const tp of this.subscriptions.assignment()) read.add(tp.topic);
+    const topics = this.cluster.metadata.topics;
+    for (const topic of this.topicErrors.keys()) if (!read.has(topic)) this.topicErrors.delete(topic);
+    for (const topic of read) {
+      const info = topics.get(topic);
+      if (info === undefined || !isFatal(info.errorCode)) {
+        this.topicErrors.delete(topic);
+        continue;
+      }
+      if (this.topicErrors.get(topic) === info) continue;
+      this.topicErrors.set(topic, info);
+      this.delivery.raise(createBrokerError(info.errorCode, { topic, api: 'Metadata', groupId: this.options.groupId }));
+    }
+  }
+
   private onMetadata(): void {
+    this.checkTopicErrors();
     const topics = this.cluster.metadata.topics;
     let validations = false;
     for (const state of this.subscriptions.states()) {

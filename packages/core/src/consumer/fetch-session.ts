@@ -1,3 +1,4 @@
+import { ErrorCodes } from '../errors/error-codes.generated.js';
 /** What a fetch asks for one partition. */
 export interface SessionPartition {
   readonly topic: string;
@@ -108,11 +109,11 @@ export class FetchSession {
     const pending = this.pending;
     this.pending = undefined;
     if (this.closed) return false;
-    if (errorCode === FETCH_SESSION_ID_NOT_FOUND || errorCode === INVALID_FETCH_SESSION_EPOCH) {
+    if (errorCode === ErrorCodes.FETCH_SESSION_ID_NOT_FOUND || errorCode === ErrorCodes.INVALID_FETCH_SESSION_EPOCH) {
       this.reset();
       return false;
     }
-    if (errorCode !== 0) {
+    if (errorCode !== ErrorCodes.NONE) {
       this.reset();
       return false;
     }
@@ -153,6 +154,3 @@ export class FetchSession {
     this.sent = new Map();
   }
 }
-
-const FETCH_SESSION_ID_NOT_FOUND = 70;
-const INVALID_FETCH_SESSION_EPOCH = 71;

@@ -1,9 +1,10 @@
 import type { Cluster } from '../cluster/cluster.js';
+import { isStaleMetadata } from '../errors/error-classification.js';
+import { ErrorCodes } from '../errors/error-codes.generated.js';
 import { createBrokerError } from '../errors/index.js';
 import { isKafkaError, type KafkaError } from '../errors/kafka-error.js';
 import { Fetch, type FetchRequest, type FetchResponse } from '../protocol/messages/generated/fetch.js';
 import type { Logger } from '../utils/logger.js';
-import { ErrorCode, isStaleMetadataError } from './error-codes.js';
 import type { FetchBuffer } from './fetch-buffer.js';
 import { FetchSession, FINAL_EPOCH, type SessionPartition, type SessionRequest } from './fetch-session.js';
 import { readFetchedPartition } from './fetched-partition.js';
@@ -179,7 +180,8 @@ export class Fetcher {
         },
         { timeoutMs: this.options.requestTimeoutMs },
       );
-      if (response.errorCode === 0) this.host.logger.debug('fetch session closed', { broker: node, sessionId });
+      if (response.errorCode === ErrorCodes.NONE)
+        this.host.logger.debug('fetch session closed', { broker: node, sessionId });
       else {
         this.host.logger.debug('closing a fetch session failed', {
           broker: node,
@@ -322,11 +324,12 @@ export class Fetcher {
         }
         this.failures.delete(node);
         this.handleResponse(node, inFlight, response, version);
-      } else {
+      } else if (response.errorCode !== ErrorCodes.NONE) {
+        // (NONE here: the session was closed while this fetch was in flight, on close(); its answer is not used.)
         this.metrics.fetchErrors++;
         if (
-          response.errorCode !== ErrorCode.FETCH_SESSION_ID_NOT_FOUND &&
-          response.errorCode !== ErrorCode.INVALID_FETCH_SESSION_EPOCH
+          response.errorCode !== ErrorCodes.FETCH_SESSION_ID_NOT_FOUND &&
+          response.errorCode !== ErrorCodes.INVALID_FETCH_SESSION_EPOCH
         ) {
           this.host.logger.warn('fetch returned an error', {
             broker: node,
@@ -400,7 +403,7 @@ export class Fetcher {
         // Drop what no longer continues where the partition is: it was sought, reset, revoked or re-fetched.
         if (state.version !== inFlight.versions.get(key) || state.fetchOffset !== sent.fetchOffset) continue;
         const code = data.errorCode;
-        if (code === 0) {
+        if (code === ErrorCodes.NONE) {
           state.highWatermark = data.highWatermark;
           if (data.lastStableOffset >= 0n) state.lastStableOffset = data.lastStableOffset;
           if (data.logStartOffset >= 0n) state.logStartOffset = data.logStartOffset;
@@ -451,7 +454,7 @@ export class Fetcher {
   ): void {
     this.metrics.fetchErrors++;
     const context = { topic: state.topic, partition: state.partition, broker: String(node), api: 'Fetch' };
-    if (code === ErrorCode.OFFSET_OUT_OF_RANGE) {
+    if (code === ErrorCodes.OFFSET_OUT_OF_RANGE) {
       if (fromFollower) {
         // A follower may lag the leader: ask the leader before deciding the offset is out of range (KIP-392).
         state.preferredReadReplica = undefined;
@@ -460,7 +463,7 @@ export class Fetcher {
       this.host.outOfRange(state);
       return;
     }
-    if (isStaleMetadataError(code)) {
+    if (isStaleMetadata(code)) {
       state.preferredReadReplica = undefined;
       if (leader.leaderId >= 0 && leader.leaderEpoch >= 0) {
         const endpoint = endpoints.get(leader.leaderId);
@@ -474,7 +477,7 @@ export class Fetcher {
             : { nodeId: endpoint.nodeId, host: endpoint.host, port: endpoint.port, rack: endpoint.rack },
         );
       }
-      if (code === ErrorCode.FENCED_LEADER_EPOCH && state.positionEpoch !== undefined) {
+      if (code === ErrorCodes.FENCED_LEADER_EPOCH && state.positionEpoch !== undefined) {
         state.requestValidation();
         this.host.buffer.discard(state);
         this.host.positionsChanged();

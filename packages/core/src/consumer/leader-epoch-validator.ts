@@ -1,8 +1,10 @@
 import type { Cluster } from '../cluster/cluster.js';
+import { toKafkaError } from '../errors/client-errors.js';
+import { isStaleMetadata } from '../errors/error-classification.js';
+import { ErrorCodes } from '../errors/error-codes.generated.js';
 import { createBrokerError } from '../errors/index.js';
-import { isKafkaError, type KafkaError } from '../errors/kafka-error.js';
+import type { KafkaError } from '../errors/kafka-error.js';
 import { OffsetForLeaderEpoch } from '../protocol/messages/generated/offset-for-leader-epoch.js';
-import { isStaleMetadataError } from './error-codes.js';
 import type { PartitionState } from './partition-state.js';
 
 /** What the leader said about the epoch of a position. */
@@ -29,11 +31,9 @@ export function evaluateEpochEndOffset(
   currentLeaderEpoch: number,
   context: { topic: string; partition: number },
 ): ValidationOutcome {
-  if (answer.errorCode !== 0) {
+  if (answer.errorCode !== ErrorCodes.NONE) {
     const error = createBrokerError(answer.errorCode, { ...context, api: 'OffsetForLeaderEpoch' });
-    return isStaleMetadataError(answer.errorCode) || error.retriable
-      ? { kind: 'retry', error }
-      : { kind: 'failed', error };
+    return isStaleMetadata(answer.errorCode) || error.retriable ? { kind: 'retry', error } : { kind: 'failed', error };
   }
   if (answer.leaderEpoch < 0 || answer.endOffset < 0n) return { kind: 'unknown' };
   if (answer.endOffset < position) {
@@ -62,7 +62,7 @@ export class LeaderEpochValidator {
       if (info === undefined || info.leader < 0) {
         outcomes.set(state, {
           kind: 'retry',
-          error: createBrokerError(5, { topic: state.topic, partition: state.partition }),
+          error: createBrokerError(ErrorCodes.LEADER_NOT_AVAILABLE, { topic: state.topic, partition: state.partition }),
         });
         continue;
       }
@@ -104,9 +104,7 @@ export class LeaderEpochValidator {
             }
           }
         } catch (error) {
-          const failure = isKafkaError(error)
-            ? error
-            : createBrokerError(-1, { api: 'OffsetForLeaderEpoch', cause: error });
+          const failure = toKafkaError(error, { api: 'OffsetForLeaderEpoch' });
           for (const { state } of list) {
             outcomes.set(
               state,
@@ -120,7 +118,11 @@ export class LeaderEpochValidator {
       if (!outcomes.has(state)) {
         outcomes.set(state, {
           kind: 'retry',
-          error: createBrokerError(3, { topic: state.topic, partition: state.partition, api: 'OffsetForLeaderEpoch' }),
+          error: createBrokerError(ErrorCodes.UNKNOWN_TOPIC_OR_PARTITION, {
+            topic: state.topic,
+            partition: state.partition,
+            api: 'OffsetForLeaderEpoch',
+          }),
         });
       }
     }

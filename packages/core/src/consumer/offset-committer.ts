@@ -1,10 +1,11 @@
 import { KafkaTimeoutError } from '../errors/client-errors.js';
+import { isCoordinatorMoved } from '../errors/error-classification.js';
+import { ErrorCodes } from '../errors/error-codes.generated.js';
 import { createBrokerError } from '../errors/index.js';
 import { isKafkaError, type KafkaError } from '../errors/kafka-error.js';
 import { delay } from '../utils/delay.js';
 import type { Logger } from '../utils/logger.js';
 import { CommitFailedError, InvalidGroupStateError } from './consumer-errors.js';
-import { ErrorCode, isCoordinatorError } from './error-codes.js';
 import type { SubscriptionState } from './subscription-state.js';
 import { partitionKey, type TopicPartition, type TopicPartitionOffset } from './topic-partition.js';
 
@@ -201,8 +202,10 @@ export class OffsetCommitter {
       let retry: KafkaError;
       try {
         const offsets = await this.transport.fetchOffsets(partitions, generation);
-        const unstable = offsets.find((o) => o.errorCode === ErrorCode.UNSTABLE_OFFSET_COMMIT);
-        const failed = offsets.find((o) => o.errorCode !== 0 && o.errorCode !== ErrorCode.UNSTABLE_OFFSET_COMMIT);
+        const unstable = offsets.find((o) => o.errorCode === ErrorCodes.UNSTABLE_OFFSET_COMMIT);
+        const failed = offsets.find(
+          (o) => o.errorCode !== ErrorCodes.NONE && o.errorCode !== ErrorCodes.UNSTABLE_OFFSET_COMMIT,
+        );
         if (failed !== undefined) {
           throw createBrokerError(failed.errorCode, {
             groupId,
@@ -246,8 +249,8 @@ export class OffsetCommitter {
       let fatal: KafkaError | undefined;
       let lastRetriable: KafkaError | undefined;
       for (const entry of remaining) {
-        const code = errors.get(partitionKey(entry.topic, entry.partition)) ?? 0;
-        if (code === 0) {
+        const code = errors.get(partitionKey(entry.topic, entry.partition)) ?? ErrorCodes.NONE;
+        if (code === ErrorCodes.NONE) {
           const state = this.subscriptions.get(entry.topic, entry.partition);
           if (state !== undefined && (state.committedOffset === undefined || entry.offset >= state.committedOffset)) {
             state.committedOffset = entry.offset;
@@ -262,7 +265,7 @@ export class OffsetCommitter {
           partition: entry.partition,
           api: 'OffsetCommit',
         });
-        if (error.retriable || isCoordinatorError(code)) {
+        if (error.retriable || isCoordinatorMoved(code)) {
           retryable.push(entry);
           lastRetriable = error;
         } else {
@@ -310,11 +313,11 @@ export class OffsetCommitter {
 /** Error codes meaning the commit's generation (or member epoch) is no longer the group's. */
 export function isStaleGenerationError(code: number | undefined): boolean {
   return (
-    code === ErrorCode.ILLEGAL_GENERATION ||
-    code === ErrorCode.UNKNOWN_MEMBER_ID ||
-    code === ErrorCode.FENCED_INSTANCE_ID ||
-    code === ErrorCode.STALE_MEMBER_EPOCH ||
-    code === ErrorCode.REBALANCE_IN_PROGRESS ||
-    code === ErrorCode.FENCED_MEMBER_EPOCH
+    code === ErrorCodes.ILLEGAL_GENERATION ||
+    code === ErrorCodes.UNKNOWN_MEMBER_ID ||
+    code === ErrorCodes.FENCED_INSTANCE_ID ||
+    code === ErrorCodes.STALE_MEMBER_EPOCH ||
+    code === ErrorCodes.REBALANCE_IN_PROGRESS ||
+    code === ErrorCodes.FENCED_MEMBER_EPOCH
   );
 }

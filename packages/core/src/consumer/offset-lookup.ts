@@ -1,10 +1,11 @@
 import type { Cluster } from '../cluster/cluster.js';
-import { KafkaTimeoutError } from '../errors/client-errors.js';
+import { KafkaTimeoutError, toKafkaError } from '../errors/client-errors.js';
+import { isStaleMetadata } from '../errors/error-classification.js';
+import { ErrorCodes } from '../errors/error-codes.generated.js';
 import { createBrokerError } from '../errors/index.js';
 import { isKafkaError, type KafkaError } from '../errors/kafka-error.js';
 import { ListOffsets } from '../protocol/messages/generated/list-offsets.js';
 import { delay } from '../utils/delay.js';
-import { isStaleMetadataError } from './error-codes.js';
 import { formatPartition, partitionKey, type TopicPartition } from './topic-partition.js';
 
 /** ListOffsets timestamp meaning "the first offset". */
@@ -74,8 +75,8 @@ export class OffsetLookup {
       for (const answer of found) answers.set(partitionKey(answer.topic, answer.partition), answer);
       if (fatal !== undefined) throw fatal;
       if (retry.length === 0) break;
-      const wait = this.retryDelay(attempt);
-      if (Date.now() + wait >= deadline) {
+      const remaining = deadline - Date.now();
+      if (remaining <= 0) {
         const first = retry[0]!;
         throw new KafkaTimeoutError(
           `Could not list offsets of ${formatPartition(first.query)}${retry.length > 1 ? ` and ${retry.length - 1} more` : ''} ` +
@@ -83,7 +84,7 @@ export class OffsetLookup {
           { topic: first.query.topic, partition: first.query.partition, cause: first.error },
         );
       }
-      await delay(wait);
+      await delay(Math.min(remaining, this.retryDelay(attempt)));
       await this.cluster.refreshMetadata({ topics: retry.map((r) => r.query.topic) }).catch(() => undefined);
       pending = retry.map((r) => r.query);
     }
@@ -108,7 +109,10 @@ export class OffsetLookup {
       if (info === undefined || info.leader < 0) {
         retry.push({
           query,
-          error: createBrokerError(info === undefined ? 3 : 5, { topic: query.topic, partition: query.partition }),
+          error: createBrokerError(
+            info === undefined ? ErrorCodes.UNKNOWN_TOPIC_OR_PARTITION : ErrorCodes.LEADER_NOT_AVAILABLE,
+            { topic: query.topic, partition: query.partition },
+          ),
         });
         continue;
       }
@@ -147,7 +151,7 @@ export class OffsetLookup {
               const query = byKey.get(partitionKey(topic.name, p.partitionIndex));
               if (query === undefined) continue;
               byKey.delete(partitionKey(topic.name, p.partitionIndex));
-              if (p.errorCode === 0) {
+              if (p.errorCode === ErrorCodes.NONE) {
                 found.push({
                   topic: topic.name,
                   partition: p.partitionIndex,
@@ -163,19 +167,23 @@ export class OffsetLookup {
                 api: 'ListOffsets',
                 broker: String(leader),
               });
-              if (isStaleMetadataError(p.errorCode) || error.retriable) retry.push({ query, error });
+              if (isStaleMetadata(p.errorCode) || error.retriable) retry.push({ query, error });
               else fatal ??= error;
             }
           }
           for (const query of byKey.values()) {
             retry.push({
               query,
-              error: createBrokerError(3, { topic: query.topic, partition: query.partition, api: 'ListOffsets' }),
+              error: createBrokerError(ErrorCodes.UNKNOWN_TOPIC_OR_PARTITION, {
+                topic: query.topic,
+                partition: query.partition,
+                api: 'ListOffsets',
+              }),
             });
           }
         } catch (error) {
           if (!isKafkaError(error) || !error.retriable) {
-            fatal ??= isKafkaError(error) ? error : createBrokerError(-1, { api: 'ListOffsets', cause: error });
+            fatal ??= toKafkaError(error, { api: 'ListOffsets' });
             return;
           }
           for (const query of list) retry.push({ query, error });

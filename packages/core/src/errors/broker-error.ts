@@ -21,10 +21,19 @@ export interface BrokerErrorOptions extends ErrorContext {
   readonly serverMessage?: string | null;
   /** The underlying error, kept as the standard `cause`. */
   readonly cause?: unknown;
+  /**
+   * The client's own explanation, replacing Kafka's message for the code when the client raises the error itself
+   * (a topic name it checked locally, as the Java client does, is an `InvalidTopicError` before any request).
+   */
+  readonly reason?: string;
 }
 
-/** Kafka's message for the code, followed by the broker's own message when it sent one that says more. */
+/**
+ * Kafka's message for the code, followed by the broker's own message when it sent one that says more; or the
+ * client's `reason` when the client raised the error itself.
+ */
 export function brokerErrorMessage(info: ErrorCodeInfo, options: BrokerErrorOptions): string {
+  if (options.reason !== undefined) return options.reason;
   const server = options.serverMessage;
   if (server === undefined || server === null || server === '' || server === info.message) return info.message;
   return `${info.message} Broker message: ${server}`;

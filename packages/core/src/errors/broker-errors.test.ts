@@ -13,12 +13,11 @@ import {
 import {
   AuthenticationError,
   CorruptRecordError,
-  InvalidArgumentError,
+  InternalError,
   RecordTooLargeError,
   UnsupportedVersionError,
 } from './client-errors.js';
 import { ERROR_CODES, ErrorCodes } from './error-codes.generated.js';
-import { COORDINATOR_STALE_CODES, NEEDS_REJOIN_CODES, STALE_METADATA_CODES } from './error-flags.js';
 import { KafkaError } from './kafka-error.js';
 
 describe('the Kafka error table', () => {
@@ -102,7 +101,7 @@ describe('createBrokerError', () => {
     expect(unknown.code).toBe('UNKNOWN_ERROR_999');
     expect(unknown.retriable).toBe(false);
     expect(unknown.message).toMatch(/error code 999.*\(api Fetch\)$/);
-    expect(createBrokerError(0)).toBeInstanceOf(InvalidArgumentError);
+    expect(createBrokerError(0)).toBeInstanceOf(InternalError);
     expect(new UnknownServerError().kafkaErrorCode).toBe(-1);
   });
 
@@ -110,41 +109,5 @@ describe('createBrokerError', () => {
     const info = errorCodeInfo(16)!;
     expect(new NotCoordinatorError({ serverMessage: info.message }).message).toBe(info.message);
     expect(new NotCoordinatorError({ serverMessage: null }).message).toBe(info.message);
-  });
-});
-
-describe('derived flags', () => {
-  it('flags stale metadata, stale coordinators and rejoins', () => {
-    expect(createBrokerError(ErrorCodes.NOT_LEADER_OR_FOLLOWER).staleMetadata).toBe(true);
-    expect(createBrokerError(ErrorCodes.UNKNOWN_TOPIC_ID).staleMetadata).toBe(true);
-    expect(createBrokerError(ErrorCodes.NOT_COORDINATOR).coordinatorStale).toBe(true);
-    expect(createBrokerError(ErrorCodes.NOT_COORDINATOR).staleMetadata).toBe(false);
-    expect(createBrokerError(ErrorCodes.FENCED_MEMBER_EPOCH).needsRejoin).toBe(true);
-    expect(createBrokerError(ErrorCodes.UNKNOWN_MEMBER_ID).needsRejoin).toBe(true);
-    expect(createBrokerError(ErrorCodes.TOPIC_AUTHORIZATION_FAILED).needsRejoin).toBe(false);
-    expect(new InvalidArgumentError('x').staleMetadata).toBe(false);
-  });
-
-  it("covers every code whose Java exception is an InvalidMetadataException, but ElectLeaders' results", () => {
-    const electionResults = new Set<number>([
-      ErrorCodes.PREFERRED_LEADER_NOT_AVAILABLE,
-      ErrorCodes.ELIGIBLE_LEADERS_NOT_AVAILABLE,
-      ErrorCodes.ELECTION_NOT_NEEDED,
-    ]);
-    const invalidMetadata = ERROR_CODES.filter((e) => e.invalidMetadata === true).map((e) => e.code);
-    expect(invalidMetadata.length).toBeGreaterThan(8);
-    for (const code of invalidMetadata) {
-      expect(STALE_METADATA_CODES.has(code) || electionResults.has(code), errorName(code)).toBe(true);
-    }
-  });
-
-  it('flags only retriable codes as stale metadata or coordinator, and keeps the three sets apart', () => {
-    for (const code of [...STALE_METADATA_CODES, ...COORDINATOR_STALE_CODES]) {
-      if (code === ErrorCodes.BROKER_NOT_AVAILABLE) continue; // not retriable in Java, but a refresh finds another broker
-      expect(errorCodeInfo(code)?.retriable, errorName(code)).toBe(true);
-    }
-    for (const code of NEEDS_REJOIN_CODES) {
-      expect(STALE_METADATA_CODES.has(code) || COORDINATOR_STALE_CODES.has(code), errorName(code)).toBe(false);
-    }
   });
 });

@@ -1,4 +1,5 @@
-import { describeContext, KafkaError, type KafkaErrorOptions } from './kafka-error.js';
+import type { ErrorRecovery } from './error-classification.js';
+import { describeContext, type ErrorContext, isKafkaError, KafkaError, type KafkaErrorOptions } from './kafka-error.js';
 
 /**
  * Options of the client errors that a Kafka error code can also raise (authentication, unsupported version, record
@@ -30,6 +31,11 @@ export class ConnectionError extends KafkaError {
 export class TlsError extends KafkaError {
   constructor(message: string, options: KafkaErrorOptions = {}) {
     super(`${message}${describeContext(options)}`, 'ERR_TLS', false, options);
+  }
+
+  /** The same TLS configuration fails every connection the same way. */
+  override get recovery(): ErrorRecovery {
+    return 'fail-client';
   }
 }
 
@@ -110,6 +116,11 @@ export class AuthenticationError extends KafkaError {
   constructor(message: string, options: KafkaCodeOptions = {}) {
     super(`${message}${describeContext(options)}`, options.code ?? 'ERR_AUTHENTICATION', false, options);
   }
+
+  /** The same credentials are refused on every connection. */
+  override get recovery(): ErrorRecovery {
+    return 'fail-client';
+  }
 }
 
 /** The broker and the client share no version of an API that an operation needs. */
@@ -142,4 +153,32 @@ export class BufferExhaustedError extends KafkaError {
   constructor(message: string, options: KafkaErrorOptions = {}) {
     super(`${message}${describeContext(options)}`, 'ERR_BUFFER_EXHAUSTED', true, options);
   }
+}
+
+/**
+ * Something failed inside Vltava that no Kafka rule explains: a bug, or a value thrown by code Vltava called that
+ * is not an `Error` it knows. Not retriable. `cause` holds what was thrown; please report it with the stack.
+ * See {@link toKafkaError}.
+ */
+export class InternalError extends KafkaError {
+  constructor(message: string, options: KafkaErrorOptions = {}) {
+    super(`${message}${describeContext(options)}`, 'ERR_INTERNAL', false, options);
+  }
+}
+
+/**
+ * The error to raise for anything caught: a {@link KafkaError} as it is; anything else becomes a non-retriable
+ * {@link InternalError} that names what was being done (`during`) and keeps the original as `cause`. Layers that
+ * know better (a socket error is a `ConnectionError`, a throwing serializer is bad input) map those cases first
+ * and call this for the rest.
+ */
+export function toKafkaError(error: unknown, context: ErrorContext & { readonly during?: string } = {}): KafkaError {
+  if (isKafkaError(error)) return error;
+  const detail = error instanceof Error ? error.message : String(error);
+  const { during: doing, ...where } = context;
+  return new InternalError(
+    `Unexpected failure${doing === undefined ? '' : ` while ${doing}`}: ${detail}. This is a bug in Vltava or in a ` +
+      'callback it called; please report it with the stack of the cause',
+    { ...where, cause: error },
+  );
 }

@@ -1,4 +1,10 @@
-import { COORDINATOR_STALE_CODES, NEEDS_REJOIN_CODES, STALE_METADATA_CODES } from './error-flags.js';
+import {
+  type ErrorRecovery,
+  errorRecovery,
+  isCoordinatorMoved,
+  isRejoinNeeded,
+  isStaleMetadata,
+} from './error-classification.js';
 
 /**
  * Where an error happened, so that its message can say it and handlers can branch on it.
@@ -80,27 +86,39 @@ export class KafkaError extends Error {
   }
 
   /**
+   * What the client does about this error (see {@link ErrorRecovery}): from the Kafka error code where there is
+   * one, else `retry` for a retriable client error and `fail-call` for any other.
+   */
+  get recovery(): ErrorRecovery {
+    const code = this.kafkaErrorCode;
+    if (code === undefined) return this.retriable ? 'retry' : 'fail-call';
+    const recovery = errorRecovery(code);
+    // A client error that carries a code (UnsupportedVersionError raised before sending) may not be retriable.
+    return recovery === 'retry' && !this.retriable ? 'fail-call' : recovery;
+  }
+
+  /**
    * The client's metadata is out of date: refresh it and retry (NOT_LEADER_OR_FOLLOWER, UNKNOWN_TOPIC_OR_PARTITION,
-   * FENCED_LEADER_EPOCH, ...; see `STALE_METADATA_CODES`).
+   * FENCED_LEADER_EPOCH, ...; see `isStaleMetadata`).
    */
   get staleMetadata(): boolean {
-    return this.kafkaErrorCode !== undefined && STALE_METADATA_CODES.has(this.kafkaErrorCode);
+    return this.kafkaErrorCode !== undefined && isStaleMetadata(this.kafkaErrorCode);
   }
 
   /**
    * The coordinator of the group or transaction must be looked up again (NOT_COORDINATOR,
-   * COORDINATOR_NOT_AVAILABLE, COORDINATOR_LOAD_IN_PROGRESS; see `COORDINATOR_STALE_CODES`).
+   * COORDINATOR_NOT_AVAILABLE, COORDINATOR_LOAD_IN_PROGRESS; see `isCoordinatorMoved`).
    */
-  get coordinatorStale(): boolean {
-    return this.kafkaErrorCode !== undefined && COORDINATOR_STALE_CODES.has(this.kafkaErrorCode);
+  get coordinatorMoved(): boolean {
+    return this.kafkaErrorCode !== undefined && isCoordinatorMoved(this.kafkaErrorCode);
   }
 
   /**
    * The group member must rejoin its group (UNKNOWN_MEMBER_ID, ILLEGAL_GENERATION, REBALANCE_IN_PROGRESS,
-   * FENCED_MEMBER_EPOCH, ...; see `NEEDS_REJOIN_CODES`).
+   * FENCED_MEMBER_EPOCH, ...; see `isRejoinNeeded`).
    */
   get needsRejoin(): boolean {
-    return this.kafkaErrorCode !== undefined && NEEDS_REJOIN_CODES.has(this.kafkaErrorCode);
+    return this.kafkaErrorCode !== undefined && isRejoinNeeded(this.kafkaErrorCode);
   }
 
   static override [Symbol.hasInstance](value: unknown): boolean {

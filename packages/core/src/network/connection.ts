@@ -7,8 +7,10 @@ import {
   ProtocolError,
   RequestTimeoutError,
   TlsError,
+  toKafkaError,
   UnsupportedVersionError,
 } from '../errors/client-errors.js';
+import { ErrorCodes } from '../errors/error-codes.generated.js';
 import { createBrokerError } from '../errors/index.js';
 import { isKafkaError, type KafkaError } from '../errors/kafka-error.js';
 import type { ApiDefinition } from '../protocol/messages/api-definition.js';
@@ -23,7 +25,7 @@ import { Reader } from '../protocol/primitives/reader.js';
 import { Writer } from '../protocol/primitives/writer.js';
 import { type Logger, silentLogger } from '../utils/logger.js';
 import { FrameDecoder } from './frame-decoder.js';
-import type { SaslMechanism } from './sasl/sasl-mechanism.js';
+import type { SaslExchangeContext, SaslMechanism } from './sasl/sasl-mechanism.js';
 import { isTlsVerificationError } from './tls-errors.js';
 
 /** The version range a broker supports for one API. */
@@ -294,7 +296,7 @@ export class Connection {
       this.state = 'ready';
       this.logger.debug('connected', { broker: this.label });
     } catch (error) {
-      const failure = asKafkaError(error, this.label);
+      const failure = toKafkaError(error, { broker: this.label, during: 'connecting' });
       this.close(failure);
       throw failure;
     } finally {
@@ -367,13 +369,13 @@ export class Connection {
       clientSoftwareVersion: this.options.clientSoftwareVersion ?? '0.0.0',
     };
     let response = await this.enqueue(API_VERSIONS_WITH_DOWNGRADE, ApiVersions.maxStableVersion, request, {});
-    if (response.errorCode === UNSUPPORTED_VERSION) {
+    if (response.errorCode === ErrorCodes.UNSUPPORTED_VERSION) {
       // The broker does not know our ApiVersions version; it answered in v0 with its own range (KIP-511).
       const brokerRange = response.apiKeys.find((k) => k.apiKey === ApiVersions.apiKey);
       const version = Math.min(ApiVersions.maxVersion, brokerRange?.maxVersion ?? 0);
       response = await this.enqueue(API_VERSIONS_WITH_DOWNGRADE, version, request, {});
     }
-    if (response.errorCode !== 0) {
+    if (response.errorCode !== ErrorCodes.NONE) {
       throw createBrokerError(response.errorCode, { broker: this.label, api: 'ApiVersions' });
     }
     this.brokerVersions = toVersionMap(response);
@@ -391,7 +393,7 @@ export class Connection {
         },
         {},
       );
-      if (handshake.errorCode !== 0) {
+      if (handshake.errorCode !== ErrorCodes.NONE) {
         throw new AuthenticationError(
           `Broker ${this.label} does not enable SASL mechanism ${mechanism.mechanism}; it enables ` +
             `${handshake.mechanisms.join(', ') || 'none'}. Change sasl.mechanism or the broker's sasl.enabled.mechanisms.`,
@@ -400,12 +402,12 @@ export class Connection {
       }
       const authenticateVersion = this.versionFor(SaslAuthenticate);
       let sessionLifetimeMs = 0n;
-      await mechanism.authenticate({
+      await this.runMechanism(mechanism, {
         host: this.host,
         port: this.port,
         exchange: async (authBytes) => {
           const reply = await this.enqueue(SaslAuthenticate, authenticateVersion, { authBytes }, {});
-          if (reply.errorCode !== 0) {
+          if (reply.errorCode !== ErrorCodes.NONE) {
             throw new AuthenticationError(
               `SASL ${mechanism.mechanism} authentication with ${this.label} failed: ` +
                 `${reply.errorMessage ?? 'no reason given'}. Check the credentials.`,
@@ -422,6 +424,23 @@ export class Connection {
       this.authenticating = false;
     }
     this.flush();
+  }
+
+  /**
+   * Runs a SASL mechanism's exchange. What a mechanism throws that is not a Kafka error (a token provider that
+   * failed, a malformed server message) is an `AuthenticationError` for this broker, not a retriable network error.
+   */
+  private async runMechanism(mechanism: SaslMechanism, context: SaslExchangeContext): Promise<void> {
+    try {
+      await mechanism.authenticate(context);
+    } catch (error) {
+      if (isKafkaError(error)) throw error;
+      throw new AuthenticationError(
+        `SASL ${mechanism.mechanism} authentication with ${this.label} failed in the client: ` +
+          `${error instanceof Error ? error.message : String(error)}`,
+        { broker: this.label, cause: error },
+      );
+    }
   }
 
   /**
@@ -447,7 +466,7 @@ export class Connection {
       this.logger.debug('re-authenticating', { broker: this.label });
       await this.authenticate(mechanism);
     } catch (error) {
-      this.close(asKafkaError(error, this.label));
+      this.close(toKafkaError(error, { broker: this.label, during: 're-authenticating' }));
     }
   }
 
@@ -481,7 +500,7 @@ export class Connection {
       try {
         chunks = this.encode(api, version, correlationId, request);
       } catch (error) {
-        reject(asKafkaError(error, this.label));
+        reject(toKafkaError(error, { broker: this.label, api: api.name, during: 'encoding a request' }));
         return;
       }
       const expectResponse = options.expectResponse ?? true;
@@ -626,7 +645,7 @@ export class Connection {
     try {
       this.decoder.push(chunk);
     } catch (error) {
-      this.close(asKafkaError(error, this.label));
+      this.close(toKafkaError(error, { broker: this.label, during: 'reading a response' }));
     }
   }
 
@@ -712,8 +731,6 @@ export class Connection {
   }
 }
 
-const UNSUPPORTED_VERSION = 35;
-
 /**
  * ApiVersions whose response decoder follows KIP-511: a broker that does not know the requested version answers
  * UNSUPPORTED_VERSION in the v0 layout, whatever version was asked for.
@@ -721,7 +738,11 @@ const UNSUPPORTED_VERSION = 35;
 const API_VERSIONS_WITH_DOWNGRADE: ApiDefinition<ApiVersionsRequest, ApiVersionsResponse> = {
   ...ApiVersions,
   decodeResponse(reader, version) {
-    if (version > 0 && reader.remaining >= 2 && reader.buffer.readInt16BE(reader.offset) === UNSUPPORTED_VERSION) {
+    if (
+      version > 0 &&
+      reader.remaining >= 2 &&
+      reader.buffer.readInt16BE(reader.offset) === ErrorCodes.UNSUPPORTED_VERSION
+    ) {
       return ApiVersions.decodeResponse(reader, 0);
     }
     return ApiVersions.decodeResponse(reader, version);
@@ -739,12 +760,4 @@ function toFeatureMap(response: ApiVersionsResponse): Map<string, number> {
   if (response.finalizedFeaturesEpoch < 0n) return map;
   for (const feature of response.finalizedFeatures) map.set(feature.name, feature.maxVersionLevel);
   return map;
-}
-
-function asKafkaError(error: unknown, broker: string): KafkaError {
-  if (isKafkaError(error)) return error;
-  return new ConnectionError(`Unexpected failure on ${broker}: ${String((error as Error)?.message ?? error)}`, {
-    broker,
-    cause: error,
-  });
 }

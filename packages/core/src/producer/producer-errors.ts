@@ -43,3 +43,17 @@ export class TransactionStateError extends KafkaError {
     super(`${message}${describeContext(options)}`, 'ERR_TRANSACTION_STATE', false, options);
   }
 }
+
+/**
+ * A key or value serializer threw for one record. That record's send fails with this error (`cause` holds the
+ * serializer's error); the records around it are unaffected. Java: `SerializationException`.
+ */
+export class RecordSerializationError extends KafkaError {
+  /** Which part failed. */
+  readonly part: 'key' | 'value';
+
+  constructor(message: string, options: KafkaErrorOptions & { part: 'key' | 'value' }) {
+    super(`${message}${describeContext(options)}`, 'ERR_RECORD_SERIALIZATION', false, options);
+    this.part = options.part;
+  }
+}

@@ -97,7 +97,7 @@ describe('resolveProducerOptions', () => {
     [{ valueSerializer: 'json' as unknown as () => null }, /valueSerializer must be a function/],
     [{ transactionalId: '' }, /transactionalId must be a non-empty string/],
     [{ compressionLevel: 2.5 }, /compressionLevel must be an integer/],
-    [{ allowAutoCreateTopics: 'yes' as unknown as boolean }, /allowAutoCreateTopics must be a boolean/],
+    [{ allowAutoCreateTopics: 'yes' as unknown as boolean }, /allowAutoCreateTopics must be true or false/],
   ])('rejects invalid values: %j', (options, message) => {
     expect(() => resolve(options)).toThrow(message);
   });

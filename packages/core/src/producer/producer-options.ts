@@ -10,6 +10,7 @@ import { ConfigError } from '../errors/client-errors.js';
 import type { CompressionType } from '../protocol/records/compression/compression-type.js';
 import { isCompressionType } from '../protocol/records/compression/compression-type.js';
 import type { PartitionerOption } from './partitioner.js';
+import { checkProducerOptions } from './producer-options-schema.js';
 import { type Serializer, stringOrBytesSerializer } from './serializers.js';
 
 /** Acknowledgements a Produce request waits for: none, the leader, or every in-sync replica (`'all'` or -1). */
@@ -157,7 +158,8 @@ export function defaultCompressionWorkers(): number {
 }
 
 /**
- * Applies defaults and checks a producer configuration. Throws `ConfigError` naming the option at fault.
+ * Applies defaults and checks a producer configuration. Throws `ConfigError` naming the option at fault: an unknown
+ * key (with the closest known option), a value of the wrong type or out of range, a conflict between options.
  *
  * Idempotence rules (as the Java client): with `enableIdempotence` left unset, idempotence is on unless `acks` is
  * 0 or 1, `retries` is 0 or `maxInFlightRequestsPerConnection` is above 5, in which case it is turned off and a
@@ -165,6 +167,7 @@ export function defaultCompressionWorkers(): number {
  * `ConfigError`. A `transactionalId` with `enableIdempotence: false` is a `ConfigError`.
  */
 export function resolveProducerOptions<K, V>(options: ProducerOptions<K, V>): ResolvedProducerOptions<K, V> {
+  checkProducerOptions(options);
   const client = resolveClientOptions(options);
   const acks = parseAcks(options.acks);
   const retries = nonNegative('retries', options.retries, 2_147_483_647);

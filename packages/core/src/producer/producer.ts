@@ -1,25 +1,31 @@
 import { Cluster } from '../cluster/cluster.js';
 import type { PartitionInfo, TopicInfo } from '../cluster/metadata.js';
+import { checkTopicName } from '../cluster/topic-name.js';
+import { checkOptions } from '../config/check-options.js';
 import {
   BufferExhaustedError,
   ClientClosedError,
   InvalidArgumentError,
   KafkaTimeoutError,
   RecordTooLargeError,
+  toKafkaError,
 } from '../errors/client-errors.js';
+import { ErrorCodes } from '../errors/error-codes.generated.js';
 import { isKafkaError, type KafkaError } from '../errors/kafka-error.js';
-import { compressionWorkerModules } from '../protocol/records/compression/compression-codecs.js';
+import { compressionWorkerModules, getCompressionCodec } from '../protocol/records/compression/compression-codecs.js';
 import { CompressionWorkers } from '../protocol/records/compression/compression-workers.js';
 import { loadRecordCodecs } from '../protocol/records/load-record-codecs.js';
 import type { RecordHeaderInput } from '../protocol/records/record.js';
+import { settleBy } from '../utils/deadline.js';
 import type { Logger } from '../utils/logger.js';
 import { BufferPool } from './buffer-pool.js';
 import type { PartitionState } from './partition-state.js';
 import { createPartitioner, type Partitioner, type TopicPartitions } from './partitioner.js';
 import { CALLBACK_SINK, type ProducerBatch, type SinkExtra } from './producer-batch.js';
-import { TransactionAbortedError, TransactionStateError } from './producer-errors.js';
+import { RecordSerializationError, TransactionAbortedError, TransactionStateError } from './producer-errors.js';
 import { type Metric, ProducerMetrics } from './producer-metrics.js';
 import { type ProducerOptions, type ResolvedProducerOptions, resolveProducerOptions } from './producer-options.js';
+import { FLUSH_OPTIONS_SCHEMA } from './producer-options-schema.js';
 import { BATCH_OVERHEAD, type PendingRecord, RecordAccumulator, recordSizeBound } from './record-accumulator.js';
 import type { RecordMetadata, SendCallback } from './record-metadata.js';
 import { SendBatchGroup, type SendBatchResult } from './send-batch-result.js';
@@ -107,6 +113,8 @@ export class Producer<K = string | Uint8Array, V = string | Uint8Array> implemen
   private connecting: Promise<void> | undefined;
   private codecsReady: boolean;
   private codecsLoading: Promise<void> | undefined;
+  /** Set when the configured compression codec cannot load: every send fails with it at once. */
+  private codecError: KafkaError | undefined;
   /** Records waiting for metadata, per topic (a chain keeps their order). */
   private readonly metadataChains = new Map<string, Promise<void>>();
   /** Records waiting for buffer memory, all topics, first in first out. */
@@ -211,7 +219,9 @@ export class Producer<K = string | Uint8Array, V = string | Uint8Array> implemen
    */
   connect(): Promise<void> {
     if (this.state !== 'open') return Promise.reject(this.closedError());
-    this.connecting ??= Promise.all([this.cluster.connect(), this.codecsLoading]).then(() => undefined);
+    this.connecting ??= Promise.all([this.cluster.connect(), this.codecsLoading]).then(() => {
+      if (this.codecError !== undefined) throw this.codecError;
+    });
     return this.connecting;
   }
 
@@ -221,6 +231,7 @@ export class Producer<K = string | Uint8Array, V = string | Uint8Array> implemen
    * the records keep going. Java: `flush()`.
    */
   async flush(options: FlushOptions = {}): Promise<void> {
+    checkOptions(options, FLUSH_OPTIONS_SCHEMA, 'producer.flush()', 'call');
     const deadline = options.timeoutMs === undefined ? undefined : Date.now() + options.timeoutMs;
     this.accumulator.beginFlush();
     this.sender.wakeup();
@@ -237,6 +248,11 @@ export class Producer<K = string | Uint8Array, V = string | Uint8Array> implemen
    * transaction left open. Safe to call more than once. Java: `close(Duration)`.
    */
   close(options: FlushOptions = {}): Promise<void> {
+    try {
+      checkOptions(options, FLUSH_OPTIONS_SCHEMA, 'producer.close()', 'call');
+    } catch (error) {
+      return Promise.reject(error);
+    }
     this.closing ??= this.shutdown(options.timeoutMs);
     return this.closing;
   }
@@ -339,8 +355,12 @@ export class Producer<K = string | Uint8Array, V = string | Uint8Array> implemen
   async initTransactions(): Promise<void> {
     const manager = this.transactionalManager('initTransactions');
     manager.beginInit();
-    await this.connect();
-    const result = await this.coordinator!.initProducerId(Date.now() + this.options.maxBlockMs);
+    const deadline = Date.now() + this.options.maxBlockMs;
+    const result = await this.withDeadline(
+      this.connect().then(() => this.coordinator!.initProducerId(deadline)),
+      deadline,
+      'initTransactions',
+    );
     manager.completeInit(result.producerId, result.producerEpoch, result.transactionV2);
     this.logger.info('transactions initialised', {
       transactionalId: this.options.transactionalId,
@@ -370,7 +390,12 @@ export class Producer<K = string | Uint8Array, V = string | Uint8Array> implemen
     if (typeof group.groupId !== 'string' || group.groupId === '') {
       throw new InvalidArgumentError('sendOffsetsToTransaction needs a groupId');
     }
-    await this.coordinator!.sendOffsets(offsets, group, Date.now() + this.options.maxBlockMs, manager.transactionV2);
+    const deadline = Date.now() + this.options.maxBlockMs;
+    await this.withDeadline(
+      this.coordinator!.sendOffsets(offsets, group, deadline, manager.transactionV2),
+      deadline,
+      'sendOffsetsToTransaction',
+    );
     manager.markStarted();
   }
 
@@ -458,9 +483,10 @@ export class Producer<K = string | Uint8Array, V = string | Uint8Array> implemen
       if (this.state !== 'open') throw this.closedError();
       const transactionError = this.transactions?.sendError();
       if (transactionError !== undefined) throw transactionError;
+      if (this.codecError !== undefined) throw this.codecError;
       this.prepare(record, now, pending);
     } catch (error) {
-      settleEarly(sink, extra, asKafkaError(error), this.logger);
+      settleEarly(sink, extra, toKafkaError(error, { during: 'sending a record' }), this.logger);
       return;
     }
     const topic = record.topic;
@@ -468,6 +494,15 @@ export class Producer<K = string | Uint8Array, V = string | Uint8Array> implemen
     if (entry === undefined || entry.info.name !== topic) {
       entry = this.topics.get(topic);
       this.lastEntry = entry;
+    }
+    if (entry === undefined) {
+      // A topic seen for the first time: its name is checked once, before any request, as Kafka checks it.
+      try {
+        checkTopicName(topic, 'send');
+      } catch (error) {
+        settleEarly(sink, extra, toKafkaError(error), this.logger);
+        return;
+      }
     }
     if (
       entry !== undefined &&
@@ -486,7 +521,7 @@ export class Producer<K = string | Uint8Array, V = string | Uint8Array> implemen
   private prepare(record: ProducerRecord<K, V>, now: number, out: Mutable<PendingRecord>): void {
     if (record === null || typeof record !== 'object') throw new InvalidArgumentError('send needs a record object');
     const topic = record.topic;
-    if (typeof topic !== 'string' || topic === '') throw new InvalidArgumentError('A record needs a topic');
+    if (typeof topic !== 'string') throw new InvalidArgumentError('A record needs a topic');
     const partition = record.partition;
     if (partition !== undefined && (!Number.isInteger(partition) || partition < 0)) {
       throw new InvalidArgumentError(`Partition must be a non-negative integer, got ${String(partition)}`, { topic });
@@ -501,8 +536,8 @@ export class Producer<K = string | Uint8Array, V = string | Uint8Array> implemen
         { topic },
       );
     }
-    const key: Serialized = hasKey ? this.options.keySerializer(rawKey, topic) : null;
-    const value: Serialized = hasValue ? this.options.valueSerializer(rawValue, topic) : null;
+    const key: Serialized = hasKey ? serialize(this.options.keySerializer, rawKey, topic, 'key') : null;
+    const value: Serialized = hasValue ? serialize(this.options.valueSerializer, rawValue, topic, 'value') : null;
     if (key === null && value === null) {
       throw new InvalidArgumentError('The serializers returned no key and no value', { topic });
     }
@@ -559,11 +594,18 @@ export class Producer<K = string | Uint8Array, V = string | Uint8Array> implemen
     try {
       partition = this.choosePartition(entry, explicit, pending);
     } catch (error) {
-      settleEarly(sink, extra, asKafkaError(error), this.logger);
+      settleEarly(sink, extra, toKafkaError(error, { during: 'sending a record' }), this.logger);
       return true;
     }
     const state = this.stateOf(entry, partition);
-    const result = this.accumulator.append(state, pending, sink, extra, now);
+    let result: 0 | 1 | 2;
+    try {
+      result = this.accumulator.append(state, pending, sink, extra, now);
+    } catch (error) {
+      // Nothing was appended (a batch could not be created): this record fails alone.
+      settleEarly(sink, extra, toKafkaError(error, { during: 'appending a record', topic: state.topic }), this.logger);
+      return true;
+    }
     if (result === 0) return false;
     this.afterAppend(entry, state, explicit, pending, result);
     return true;
@@ -637,11 +679,12 @@ export class Producer<K = string | Uint8Array, V = string | Uint8Array> implemen
     try {
       this.reserveWaiting(pending);
     } catch (error) {
-      settleEarly(sink, extra, asKafkaError(error), this.logger);
+      settleEarly(sink, extra, toKafkaError(error, { during: 'sending a record' }), this.logger);
       return;
     }
     const deadline = pending.sendTime + Math.min(this.options.maxBlockMs, this.options.deliveryTimeoutMs);
     const previous = this.metadataChains.get(topic) ?? Promise.resolve();
+    // A link never rejects: whatever happens to this record settles its send, and the records queued behind it go on.
     const link = previous.then(async () => {
       let entry: TopicEntry;
       try {
@@ -649,12 +692,16 @@ export class Producer<K = string | Uint8Array, V = string | Uint8Array> implemen
         this.checkStillSendable();
       } catch (error) {
         this.waitingBytes -= pending.recordBound;
-        settleEarly(sink, extra, asKafkaError(error), this.logger);
+        settleEarly(sink, extra, toKafkaError(error, { during: 'sending a record' }), this.logger);
         return;
       }
       this.waitingBytes -= pending.recordBound;
-      if (this.memoryWaiting === 0 && this.appendNow(entry, explicit, pending, sink, extra, Date.now())) return;
-      this.queueForMemory(entry, explicit, pending, sink, extra);
+      try {
+        if (this.memoryWaiting === 0 && this.appendNow(entry, explicit, pending, sink, extra, Date.now())) return;
+        this.queueForMemory(entry, explicit, pending, sink, extra);
+      } catch (error) {
+        settleEarly(sink, extra, toKafkaError(error, { during: 'sending a record', topic }), this.logger);
+      }
     });
     this.metadataChains.set(topic, link);
     void link.then(() => {
@@ -665,6 +712,7 @@ export class Producer<K = string | Uint8Array, V = string | Uint8Array> implemen
   /** Metadata of `topic` with `explicit` (if given) among its partitions, fetched until `deadline`. */
   private async awaitTopic(topic: string, explicit: number | undefined, deadline: number): Promise<TopicEntry> {
     if (!this.codecsReady) await this.codecsLoading;
+    if (this.codecError !== undefined) throw this.codecError;
     let entry = this.topics.get(topic);
     let refreshed = false;
     for (let attempt = 0; ; attempt++) {
@@ -684,10 +732,10 @@ export class Producer<K = string | Uint8Array, V = string | Uint8Array> implemen
         try {
           await this.cluster.topicMetadata(topic, Math.max(0, remaining));
         } catch (error) {
-          if (!isKafkaError(error) || !error.retriable || error instanceof KafkaTimeoutError) throw error;
+          if (!isKafkaError(error) || !error.retriable) throw error;
           throw new KafkaTimeoutError(
-            `Topic ${topic} not present in metadata within maxBlockMs (${this.options.maxBlockMs} ms): ` +
-              `${error.message}`,
+            `Topic ${topic} not present in metadata within maxBlockMs (${this.options.maxBlockMs} ms)` +
+              (error instanceof KafkaTimeoutError ? '' : `: ${error.message}`),
             { topic, cause: error },
           );
         }
@@ -710,7 +758,7 @@ export class Producer<K = string | Uint8Array, V = string | Uint8Array> implemen
     try {
       this.reserveWaiting(pending);
     } catch (error) {
-      settleEarly(sink, extra, asKafkaError(error), this.logger);
+      settleEarly(sink, extra, toKafkaError(error, { during: 'sending a record' }), this.logger);
       return;
     }
     this.memoryWaiting++;
@@ -733,7 +781,7 @@ export class Producer<K = string | Uint8Array, V = string | Uint8Array> implemen
         }
         this.afterAppend(entry, state, explicit, pending, result);
       } catch (error) {
-        settleEarly(sink, extra, asKafkaError(error), this.logger);
+        settleEarly(sink, extra, toKafkaError(error, { during: 'sending a record' }), this.logger);
       } finally {
         this.memoryWaiting--;
         this.waitingBytes -= pending.recordBound;
@@ -779,20 +827,10 @@ export class Producer<K = string | Uint8Array, V = string | Uint8Array> implemen
     this.accumulator.failBatches(unsent, error);
   }
 
-  private async withDeadline<T>(promise: Promise<T>, deadline: number | undefined, what: string): Promise<T> {
+  /** Settles with `promise`, or rejects with `KafkaTimeoutError` naming `what` once `deadline` passes. */
+  private withDeadline<T>(promise: Promise<T>, deadline: number | undefined, what: string): Promise<T> {
     if (deadline === undefined) return promise;
-    let timer: NodeJS.Timeout | undefined;
-    const timeout = new Promise<never>((_, reject) => {
-      timer = setTimeout(
-        () => reject(new KafkaTimeoutError(`${what} did not complete within its timeout`)),
-        Math.max(0, deadline - Date.now()),
-      );
-    });
-    try {
-      return await Promise.race([promise, timeout]);
-    } finally {
-      clearTimeout(timer);
-    }
+    return settleBy(promise, deadline, () => new KafkaTimeoutError(`${what} did not complete within its timeout`));
   }
 
   private async shutdown(timeoutMs: number | undefined): Promise<void> {
@@ -841,7 +879,7 @@ export class Producer<K = string | Uint8Array, V = string | Uint8Array> implemen
   private refreshTopics(): void {
     const snapshot = this.cluster.metadata;
     for (const [name, info] of snapshot.topics) {
-      if (info.errorCode !== 0 || info.partitions.length === 0) continue;
+      if (info.errorCode !== ErrorCodes.NONE || info.partitions.length === 0) continue;
       const entry = this.topics.get(name);
       if (entry === undefined && !this.cluster.trackedTopics.has(name)) continue;
       if (entry !== undefined && entry.info === info) continue;
@@ -861,6 +899,12 @@ export class Producer<K = string | Uint8Array, V = string | Uint8Array> implemen
 
   private async loadCodecs(): Promise<void> {
     await loadRecordCodecs();
+    try {
+      getCompressionCodec(this.options.compression);
+    } catch (error) {
+      this.codecError = toKafkaError(error);
+      this.logger.error('the producer cannot compress: every send fails', { error: this.codecError });
+    }
     this.codecsReady = true;
   }
 
@@ -881,11 +925,21 @@ function settleEarly(sink: unknown, extra: SinkExtra, error: KafkaError, logger:
   }
 }
 
-function asKafkaError(error: unknown): KafkaError {
-  if (isKafkaError(error)) return error;
-  return new InvalidArgumentError(`Could not send the record: ${String((error as Error)?.message ?? error)}`, {
-    cause: error,
-  });
+/** Runs a serializer; what it throws fails this record's send as a `RecordSerializationError`. */
+function serialize<T>(
+  serializer: (data: T, topic: string) => Serialized,
+  data: T,
+  topic: string,
+  part: 'key' | 'value',
+): Serialized {
+  try {
+    return serializer(data, topic);
+  } catch (error) {
+    throw new RecordSerializationError(
+      `The ${part} serializer threw: ${error instanceof Error ? error.message : String(error)}; the record was not sent`,
+      { topic, part, cause: error },
+    );
+  }
 }
 
 function serializedSizeOf(value: string | Uint8Array | null | undefined): number {

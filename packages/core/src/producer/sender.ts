@@ -1,9 +1,10 @@
 import type { Cluster } from '../cluster/cluster.js';
 import type { BrokerInfo } from '../cluster/metadata.js';
-import { KafkaTimeoutError } from '../errors/client-errors.js';
-import { STALE_METADATA_CODES } from '../errors/error-flags.js';
+import { KafkaTimeoutError, toKafkaError } from '../errors/client-errors.js';
+import { isStaleMetadata } from '../errors/error-classification.js';
+import { ErrorCodes } from '../errors/error-codes.generated.js';
 import { createBrokerError } from '../errors/index.js';
-import { isKafkaError, type KafkaError } from '../errors/kafka-error.js';
+import type { KafkaError } from '../errors/kafka-error.js';
 import type { Connection } from '../network/connection.js';
 import { InitProducerId } from '../protocol/messages/generated/init-producer-id.js';
 import {
@@ -20,10 +21,7 @@ import type { ProducerMetrics } from './producer-metrics.js';
 import type { RecordAccumulator } from './record-accumulator.js';
 import type { TransactionManager } from './transaction-manager.js';
 
-const DUPLICATE_SEQUENCE_NUMBER = 46;
 /** The batch (or request) is larger than the broker or topic accepts: split it. */
-const MESSAGE_TOO_LARGE = 10;
-const RECORD_LIST_TOO_LARGE = 18;
 const ZERO_UUID = 'AAAAAAAAAAAAAAAAAAAAAA';
 
 /** Settings of the sender (from the producer options). */
@@ -286,7 +284,7 @@ export class Sender {
         producerId: -1n,
         producerEpoch: -1,
       });
-      if (response.errorCode !== 0) {
+      if (response.errorCode !== ErrorCodes.NONE) {
         throw createBrokerError(response.errorCode, { api: 'InitProducerId', broker: connection.label });
       }
       return response;
@@ -300,7 +298,7 @@ export class Sender {
       },
       (error: unknown) => {
         this.initializing = false;
-        const failure = asKafkaError(error);
+        const failure = toKafkaError(error, { during: 'sending produce requests' });
         if (!failure.retriable && transactions.fatal === undefined) {
           transactions.setFatal(failure);
           this.wakeup();
@@ -327,7 +325,7 @@ export class Sender {
       },
       (error: unknown) => {
         this.adding = false;
-        const failure = asKafkaError(error);
+        const failure = toKafkaError(error, { during: 'sending produce requests' });
         if (failure.retriable) {
           this.addRetryAt = Date.now() + this.cluster.retryDelay(this.addAttempts++);
           this.schedule(this.addRetryAt);
@@ -387,7 +385,8 @@ export class Sender {
       .then(() => Promise.all(batches.map((batch) => batch.close())))
       .then(
         () => this.write(node, connection, request),
-        (error: unknown) => this.onRequestFailed(node, request, asKafkaError(error), now),
+        (error: unknown) =>
+          this.onRequestFailed(node, request, toKafkaError(error, { during: 'sending produce requests' }), now),
       )
       .finally(() => {
         if (node.pendingBuilds === chain) node.pendingBuilds = undefined;
@@ -418,7 +417,7 @@ export class Sender {
     try {
       version = connection.versionFor(Produce, maxVersion);
     } catch (error) {
-      this.onRequestFailed(node, request, asKafkaError(error), Date.now());
+      this.onRequestFailed(node, request, toKafkaError(error, { during: 'sending produce requests' }), Date.now());
       return;
     }
     const sentAt = Date.now();
@@ -441,7 +440,8 @@ export class Sender {
           if (expectResponse) this.onResponse(node, request, response, version, connection.label);
           else this.onWritten(request);
         },
-        (error: unknown) => this.onRequestFailed(node, request, asKafkaError(error), sentAt),
+        (error: unknown) =>
+          this.onRequestFailed(node, request, toKafkaError(error, { during: 'sending produce requests' }), sentAt),
       );
   }
 
@@ -491,7 +491,12 @@ export class Sender {
       this.onBatchFailed(
         batch,
         -1,
-        createBrokerError(13, { topic: batch.topic, partition: batch.partition, broker, api: 'Produce' }),
+        createBrokerError(ErrorCodes.NETWORK_EXCEPTION, {
+          topic: batch.topic,
+          partition: batch.partition,
+          broker,
+          api: 'Produce',
+        }),
         now,
         true,
       );
@@ -507,7 +512,7 @@ export class Sender {
     now: number,
   ): void {
     const code = result.errorCode;
-    if (code === 0 || code === DUPLICATE_SEQUENCE_NUMBER) {
+    if (code === ErrorCodes.NONE || code === ErrorCodes.DUPLICATE_SEQUENCE_NUMBER) {
       batch.inFlight = false;
       batch.state.inFlight--;
       this.transactions?.onAcknowledged(batch);
@@ -521,7 +526,7 @@ export class Sender {
       api: 'Produce',
       serverMessage: result.errorMessage,
     });
-    if (STALE_METADATA_CODES.has(code)) {
+    if (isStaleMetadata(code)) {
       const leader = result.currentLeader;
       if (leader !== undefined && leader.leaderId >= 0 && leader.leaderEpoch >= 0) {
         const endpoint = endpoints.find((e) => e.nodeId === leader.leaderId);
@@ -558,7 +563,11 @@ export class Sender {
     const inTime = now < batch.deadline;
     const canRetry = batch.attempts <= this.options.retries && inTime && !this.stopped;
     const transactions = this.transactions;
-    if ((code === MESSAGE_TOO_LARGE || code === RECORD_LIST_TOO_LARGE) && batch.count > 1 && inTime) {
+    if (
+      (code === ErrorCodes.MESSAGE_TOO_LARGE || code === ErrorCodes.RECORD_LIST_TOO_LARGE) &&
+      batch.count > 1 &&
+      inTime
+    ) {
       this.split(batch, now);
       return;
     }
@@ -657,11 +666,4 @@ export class Sender {
       { topic: batch.topic, partition: batch.partition },
     );
   }
-}
-
-function asKafkaError(error: unknown): KafkaError {
-  if (isKafkaError(error)) return error;
-  return new KafkaTimeoutError(`Unexpected producer failure: ${String((error as Error)?.message ?? error)}`, {
-    cause: error,
-  });
 }

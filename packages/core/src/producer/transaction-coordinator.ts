@@ -1,6 +1,7 @@
 import { type Cluster, CoordinatorType } from '../cluster/cluster.js';
 import { InvalidArgumentError, KafkaTimeoutError } from '../errors/client-errors.js';
-import { COORDINATOR_STALE_CODES } from '../errors/error-flags.js';
+import { isCoordinatorMoved } from '../errors/error-classification.js';
+import { ErrorCodes } from '../errors/error-codes.generated.js';
 import { createBrokerError } from '../errors/index.js';
 import { isKafkaError, type KafkaError } from '../errors/kafka-error.js';
 import type { Connection } from '../network/connection.js';
@@ -14,10 +15,12 @@ import type { Logger } from '../utils/logger.js';
 import type { PartitionState } from './partition-state.js';
 import { FATAL_CODES, type TransactionManager } from './transaction-manager.js';
 
-const INVALID_PRODUCER_EPOCH = 47;
-const CONCURRENT_TRANSACTIONS = 51;
 /** TxnOffsetCommit codes that mean the consumer's group membership is stale: the transaction must abort. */
-const GROUP_FENCING_CODES = new Set([22, 25, 82]); // ILLEGAL_GENERATION, UNKNOWN_MEMBER_ID, FENCED_INSTANCE_ID
+const GROUP_FENCING_CODES: ReadonlySet<number> = new Set([
+  ErrorCodes.ILLEGAL_GENERATION,
+  ErrorCodes.UNKNOWN_MEMBER_ID,
+  ErrorCodes.FENCED_INSTANCE_ID,
+]);
 
 /** An offset to commit within a transaction (KIP-98/447). */
 export interface TransactionOffset {
@@ -117,7 +120,11 @@ export class TransactionCoordinator {
       let where: { topic: string; partition: number } | undefined;
       for (const topic of response.resultsByTopicV3AndBelow) {
         for (const result of topic.resultsByPartition) {
-          if (result.partitionErrorCode !== 0 && result.partitionErrorCode !== 55 && code === 0) {
+          if (
+            result.partitionErrorCode !== ErrorCodes.NONE &&
+            result.partitionErrorCode !== ErrorCodes.OPERATION_NOT_ATTEMPTED &&
+            code === ErrorCodes.NONE
+          ) {
             code = result.partitionErrorCode;
             where = { topic: topic.name, partition: result.partitionIndex };
           }
@@ -196,7 +203,7 @@ export class TransactionCoordinator {
         let retriable: KafkaError | undefined;
         for (const topic of response.topics) {
           for (const result of topic.partitions) {
-            if (result.errorCode === 0) continue;
+            if (result.errorCode === ErrorCodes.NONE) continue;
             const error = createBrokerError(result.errorCode, {
               topic: topic.name,
               partition: result.partitionIndex,
@@ -269,15 +276,16 @@ export class TransactionCoordinator {
     where?: { topic: string; partition: number },
     initializing = false,
   ): void {
-    if (code === 0) return;
+    if (code === ErrorCodes.NONE) return;
     const error = createBrokerError(code, {
       api,
       broker: connection.label,
       groupId: this.transactionalId,
       ...(where === undefined ? {} : where),
     });
-    if (error.retriable || COORDINATOR_STALE_CODES.has(code) || code === CONCURRENT_TRANSACTIONS) throw error;
-    if (FATAL_CODES.has(code) || code === INVALID_PRODUCER_EPOCH || initializing) throw this.manager.setFatal(error);
+    if (error.retriable || isCoordinatorMoved(code) || code === ErrorCodes.CONCURRENT_TRANSACTIONS) throw error;
+    if (FATAL_CODES.has(code) || code === ErrorCodes.INVALID_PRODUCER_EPOCH || initializing)
+      throw this.manager.setFatal(error);
     throw this.manager.setAbortable(error);
   }
 
@@ -307,7 +315,7 @@ export class TransactionCoordinator {
         if (!error.retriable || this.cluster.isClosed) throw error;
         if (
           error.kafkaErrorCode === undefined ||
-          COORDINATOR_STALE_CODES.has(error.kafkaErrorCode) ||
+          isCoordinatorMoved(error.kafkaErrorCode) ||
           error.code === 'ERR_CONNECTION' ||
           error.code === 'ERR_REQUEST_TIMEOUT'
         ) {

@@ -1,3 +1,4 @@
+import { ErrorCodes } from '../errors/error-codes.generated.js';
 import type { KafkaError } from '../errors/kafka-error.js';
 import type { Logger } from '../utils/logger.js';
 import { NO_SEQUENCE, type PartitionState } from './partition-state.js';
@@ -10,25 +11,14 @@ export const MAX_UNACKED_PER_PARTITION = 5;
 /** Largest producer epoch (Java: `Short.MAX_VALUE`). */
 export const MAX_EPOCH = 32767;
 
-/** Error codes the sequence rules look at. */
-const OUT_OF_ORDER_SEQUENCE_NUMBER = 45;
-const UNKNOWN_PRODUCER_ID = 59;
-const INVALID_PRODUCER_EPOCH = 47;
-const PRODUCER_FENCED = 90;
-const TRANSACTIONAL_ID_AUTHORIZATION_FAILED = 53;
-const CLUSTER_AUTHORIZATION_FAILED = 31;
-const UNSUPPORTED_VERSION = 35;
-const INVALID_TXN_STATE = 48;
-const UNSUPPORTED_FOR_MESSAGE_FORMAT = 43;
-
 /** Error codes after which a producer cannot go on. */
 export const FATAL_CODES: ReadonlySet<number> = new Set([
-  PRODUCER_FENCED,
-  TRANSACTIONAL_ID_AUTHORIZATION_FAILED,
-  CLUSTER_AUTHORIZATION_FAILED,
-  UNSUPPORTED_VERSION,
-  UNSUPPORTED_FOR_MESSAGE_FORMAT,
-  INVALID_TXN_STATE,
+  ErrorCodes.PRODUCER_FENCED,
+  ErrorCodes.TRANSACTIONAL_ID_AUTHORIZATION_FAILED,
+  ErrorCodes.CLUSTER_AUTHORIZATION_FAILED,
+  ErrorCodes.UNSUPPORTED_VERSION,
+  ErrorCodes.UNSUPPORTED_FOR_MESSAGE_FORMAT,
+  ErrorCodes.INVALID_TXN_STATE,
 ]);
 
 /** States of a transactional producer (an idempotent one only uses `uninitialized`, `ready` and `fatal-error`). */
@@ -335,18 +325,22 @@ export class TransactionManager {
       // written (its response got lost). Complete it; only its offset is unknown.
       return 'written';
     }
-    if (FATAL_CODES.has(code) || (this.transactional && code === INVALID_PRODUCER_EPOCH)) {
+    if (FATAL_CODES.has(code) || (this.transactional && code === ErrorCodes.INVALID_PRODUCER_EPOCH)) {
       this.setFatal(error);
       return 'fail';
     }
-    if (batch.baseSequence !== NO_SEQUENCE && (code === OUT_OF_ORDER_SEQUENCE_NUMBER || code === UNKNOWN_PRODUCER_ID)) {
+    if (
+      batch.baseSequence !== NO_SEQUENCE &&
+      (code === ErrorCodes.OUT_OF_ORDER_SEQUENCE_NUMBER || code === ErrorCodes.UNKNOWN_PRODUCER_ID)
+    ) {
       // A batch stamped with another id or epoch than the partition now runs under is a leftover: just retry.
       const leftover = batch.producerId !== state.producerId || batch.producerEpoch !== state.producerEpoch;
       if (leftover || this.rewrite.has(state)) return canRetry ? 'retry' : 'fail';
       const followsUnresolved =
         state.unresolvedSequence >= 0 && batch.baseSequence === incrementSequence(state.unresolvedSequence, 1);
       const isNext = batch.baseSequence === incrementSequence(state.lastAckedSequence, 1);
-      const gap = code === UNKNOWN_PRODUCER_ID || followsUnresolved || (!this.unresolved.has(state) && isNext);
+      const gap =
+        code === ErrorCodes.UNKNOWN_PRODUCER_ID || followsUnresolved || (!this.unresolved.has(state) && isNext);
       if (!gap) return canRetry ? 'retry' : 'fail';
       if (this.transactional) {
         this.setAbortable(error);
@@ -427,7 +421,8 @@ export class TransactionManager {
   setFatal(cause: KafkaError): ProducerFatalError {
     if (this.fatalError === undefined) {
       const what =
-        cause.kafkaErrorCode === PRODUCER_FENCED || cause.kafkaErrorCode === INVALID_PRODUCER_EPOCH
+        cause.kafkaErrorCode === ErrorCodes.PRODUCER_FENCED ||
+        cause.kafkaErrorCode === ErrorCodes.INVALID_PRODUCER_EPOCH
           ? 'was fenced: another producer with the same transactionalId has started'
           : `failed fatally (${cause.kafkaErrorName ?? cause.code})`;
       this.fatalError = new ProducerFatalError(`The producer ${what}; close it`, {

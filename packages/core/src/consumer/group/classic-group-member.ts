@@ -1,6 +1,9 @@
 import type { Cluster } from '../../cluster/cluster.js';
+import { toKafkaError } from '../../errors/client-errors.js';
+import { isAuthorizationFailure, isCoordinatorMoved } from '../../errors/error-classification.js';
+import { ErrorCodes } from '../../errors/error-codes.generated.js';
 import { createBrokerError } from '../../errors/index.js';
-import { isKafkaError, type KafkaError } from '../../errors/kafka-error.js';
+import type { KafkaError } from '../../errors/kafka-error.js';
 import { Heartbeat } from '../../protocol/messages/generated/heartbeat.js';
 import { JoinGroup } from '../../protocol/messages/generated/join-group.js';
 import { LeaveGroup } from '../../protocol/messages/generated/leave-group.js';
@@ -22,7 +25,6 @@ import {
   encodeAssignment,
   encodeSubscription,
 } from '../consumer-protocol.js';
-import { ErrorCode, isCoordinatorError } from '../error-codes.js';
 import type { GroupGeneration } from '../offset-committer.js';
 import { partitionKey } from '../topic-partition.js';
 import type { GroupCoordinator } from './group-coordinator.js';
@@ -56,15 +58,17 @@ export interface ClassicGroupHost {
   raise(error: KafkaError): void;
 }
 
-/** Error codes after which the member cannot continue: the application has to act. */
+/**
+ * Error codes after which the member cannot continue: its configuration has to change (or another instance holds
+ * its static id). Raised as `GroupMembershipError`; the member stays down.
+ */
 const FATAL_JOIN_CODES = new Set<number>([
-  ErrorCode.FENCED_INSTANCE_ID,
-  ErrorCode.GROUP_MAX_SIZE_REACHED,
-  ErrorCode.INCONSISTENT_GROUP_PROTOCOL,
-  ErrorCode.INVALID_SESSION_TIMEOUT,
-  ErrorCode.INVALID_GROUP_ID,
-  ErrorCode.GROUP_AUTHORIZATION_FAILED,
-  ErrorCode.UNSUPPORTED_VERSION,
+  ErrorCodes.FENCED_INSTANCE_ID,
+  ErrorCodes.GROUP_MAX_SIZE_REACHED,
+  ErrorCodes.INCONSISTENT_GROUP_PROTOCOL,
+  ErrorCodes.INVALID_SESSION_TIMEOUT,
+  ErrorCodes.INVALID_GROUP_ID,
+  ErrorCodes.UNSUPPORTED_VERSION,
 ]);
 
 /**
@@ -146,7 +150,7 @@ export class ClassicGroupMember implements GroupMember {
     for (const [topic, count] of counts) {
       const info = topics.get(topic);
       if (info === undefined) continue; // not in this snapshot (a partial refresh); nothing learned
-      const now = info.errorCode === 0 ? info.partitions.length : 0;
+      const now = info.errorCode === ErrorCodes.NONE ? info.partitions.length : 0;
       if (now !== count) {
         this.assignedPartitionCounts = undefined;
         this.requestRejoin(`partitions of ${topic} changed from ${count} to ${now}`);
@@ -251,14 +255,20 @@ export class ClassicGroupMember implements GroupMember {
           failures = 0;
         } catch (error) {
           if (!this.active) break;
-          const failure = isKafkaError(error) ? error : undefined;
-          if (failure !== undefined && !failure.retriable && failure instanceof GroupMembershipError) {
+          const failure = toKafkaError(error, { groupId: this.options.groupId, during: 'joining the group' });
+          if (failure instanceof GroupMembershipError || failure.recovery === 'fail-client') {
             this.becomeFatal(failure);
+            break;
+          }
+          if (failure.recovery === 'fail-call') {
+            // Not authorized for the group or a topic, a feature the broker lacks: retrying cannot help. The reader
+            // gets the error now; the member stops until the next read tries again (as Java's next poll() does).
+            this.stopAfter(failure);
             break;
           }
           this.options.logger.warn('joining the group failed; retrying', {
             groupId: this.options.groupId,
-            error: failure ?? String(error),
+            error: failure,
           });
           this.rejoinRequested = true;
           await delay(this.options.retryDelay(failures++), this.abort.signal).catch(() => undefined);
@@ -267,6 +277,18 @@ export class ClassicGroupMember implements GroupMember {
     } finally {
       this.loopRunning = false;
     }
+  }
+
+  /** Stops after an error the application must see; the next read (`start`) joins again. */
+  private stopAfter(error: KafkaError): void {
+    this.heartbeat.stop();
+    this.currentState = 'left';
+    this.rejoinRequested = false;
+    this.options.logger.debug('group membership stopped by an error raised to the reader', {
+      groupId: this.options.groupId,
+      error,
+    });
+    this.host.raise(error);
   }
 
   private becomeFatal(error: KafkaError): void {
@@ -307,7 +329,7 @@ export class ClassicGroupMember implements GroupMember {
       { timeoutMs: this.joinTimeoutMs },
     );
     if (!this.active) return;
-    if (sync.errorCode !== 0) {
+    if (sync.errorCode !== ErrorCodes.NONE) {
       this.onGroupError(sync.errorCode, 'SyncGroup');
       return;
     }
@@ -372,7 +394,7 @@ export class ClassicGroupMember implements GroupMember {
       );
       if (!this.active) return undefined;
       const code = response.errorCode;
-      if (code === 0) {
+      if (code === ErrorCodes.NONE) {
         this.memberId = response.memberId;
         this.generationId = response.generationId;
         this.protocolName = response.protocolName;
@@ -385,12 +407,12 @@ export class ClassicGroupMember implements GroupMember {
         });
         return { leader: response.leader === this.memberId && !response.skipAssignment, members: response.members };
       }
-      if (code === ErrorCode.MEMBER_ID_REQUIRED) {
+      if (code === ErrorCodes.MEMBER_ID_REQUIRED) {
         // KIP-394: the coordinator assigned an id; join again with it.
         this.memberId = response.memberId;
         continue;
       }
-      if (code === ErrorCode.UNKNOWN_MEMBER_ID) {
+      if (code === ErrorCodes.UNKNOWN_MEMBER_ID) {
         this.memberId = '';
         continue;
       }
@@ -422,7 +444,7 @@ export class ClassicGroupMember implements GroupMember {
     const counts = new Map<string, number>();
     for (const topic of allTopics) {
       const info = snapshot.topics.get(topic);
-      const partitions = info !== undefined && info.errorCode === 0 ? info.partitions : [];
+      const partitions = info !== undefined && info.errorCode === ErrorCodes.NONE ? info.partitions : [];
       counts.set(topic, partitions.length);
       if (partitions.length === 0) continue;
       topics.set(
@@ -458,22 +480,23 @@ export class ClassicGroupMember implements GroupMember {
     if (FATAL_JOIN_CODES.has(code)) {
       const cause = createBrokerError(code, { groupId, api });
       throw new GroupMembershipError(
-        code === ErrorCode.FENCED_INSTANCE_ID
+        code === ErrorCodes.FENCED_INSTANCE_ID
           ? `Another consumer joined group ${groupId} with the same groupInstanceId '${this.options.groupInstanceId}'; ` +
               'this one was fenced. Give every instance its own groupInstanceId'
           : `${api} failed: ${cause.message}`,
         { groupId, cause, kafkaErrorName: cause.kafkaErrorName, kafkaErrorCode: code },
       );
     }
-    if (isCoordinatorError(code)) {
+    if (isCoordinatorMoved(code)) {
       this.coordinator.forget();
       this.requestRejoin(`${api}: coordinator moved`);
       return;
     }
-    if (code === ErrorCode.UNKNOWN_MEMBER_ID) {
+    if (isAuthorizationFailure(code)) throw createBrokerError(code, { groupId, api });
+    if (code === ErrorCodes.UNKNOWN_MEMBER_ID) {
       this.memberId = '';
       this.generationId = -1;
-    } else if (code === ErrorCode.ILLEGAL_GENERATION) {
+    } else if (code === ErrorCodes.ILLEGAL_GENERATION) {
       this.generationId = -1;
     }
     this.requestRejoin(`${api} returned ${createBrokerError(code, { groupId }).kafkaErrorName ?? code}`);
@@ -495,15 +518,21 @@ export class ClassicGroupMember implements GroupMember {
       });
       code = response.errorCode;
     } catch (error) {
-      this.options.logger.debug('heartbeat failed', { groupId: this.options.groupId, error: String(error) });
+      const failure = toKafkaError(error, { groupId: this.options.groupId, api: 'Heartbeat' });
+      if (failure.recovery === 'fail-call' || failure.recovery === 'fail-client') {
+        this.stopAfter(failure);
+        return;
+      }
+      this.options.logger.debug('heartbeat failed', { groupId: this.options.groupId, error: failure });
       this.heartbeat.retrySoon(this.options.retryDelay(0));
       return;
     }
-    if (code === 0 || generationId !== this.generationId) return;
+    if (code === ErrorCodes.NONE || generationId !== this.generationId) return;
     try {
       this.onGroupError(code, 'Heartbeat');
     } catch (error) {
       if (error instanceof GroupMembershipError) this.becomeFatal(error);
+      else this.stopAfter(toKafkaError(error));
     }
   }
 
@@ -516,7 +545,7 @@ export class ClassicGroupMember implements GroupMember {
         { groupId: this.options.groupId, members: [{ memberId: this.memberId, reason }] },
         { timeoutMs: this.options.requestTimeoutMs },
       );
-      if (response.errorCode !== 0) {
+      if (response.errorCode !== ErrorCodes.NONE) {
         this.options.logger.debug('LeaveGroup returned an error', { code: response.errorCode });
       }
     } catch (error) {

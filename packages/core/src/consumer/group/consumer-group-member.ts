@@ -1,5 +1,8 @@
 import { randomBytes } from 'node:crypto';
 import type { Cluster } from '../../cluster/cluster.js';
+import { toKafkaError, UnsupportedVersionError } from '../../errors/client-errors.js';
+import { isAuthorizationFailure, isCoordinatorMoved } from '../../errors/error-classification.js';
+import { ErrorCodes } from '../../errors/error-codes.generated.js';
 import { createBrokerError } from '../../errors/index.js';
 import type { KafkaError } from '../../errors/kafka-error.js';
 import type {
@@ -8,7 +11,6 @@ import type {
 } from '../../protocol/messages/generated/consumer-group-heartbeat.js';
 import type { Logger } from '../../utils/logger.js';
 import { GroupMembershipError, MaxPollIntervalExceededError } from '../consumer-errors.js';
-import { ErrorCode, isCoordinatorError } from '../error-codes.js';
 import type { GroupGeneration } from '../offset-committer.js';
 import { partitionKey, type TopicPartition } from '../topic-partition.js';
 import type { GroupMember, GroupMemberState } from './group-member.js';
@@ -53,17 +55,17 @@ const LEAVE_EPOCH = -1;
 const STATIC_LEAVE_EPOCH = -2;
 
 const FATAL_CODES = new Set<number>([
-  ErrorCode.UNRELEASED_INSTANCE_ID,
-  ErrorCode.FENCED_INSTANCE_ID,
-  ErrorCode.GROUP_MAX_SIZE_REACHED,
-  ErrorCode.UNSUPPORTED_ASSIGNOR,
-  ErrorCode.INVALID_REQUEST,
-  ErrorCode.GROUP_AUTHORIZATION_FAILED,
-  ErrorCode.TOPIC_AUTHORIZATION_FAILED,
-  ErrorCode.UNSUPPORTED_VERSION,
-  ErrorCode.INVALID_REGULAR_EXPRESSION,
-  ErrorCode.INCONSISTENT_GROUP_PROTOCOL,
-  ErrorCode.GROUP_ID_NOT_FOUND,
+  ErrorCodes.UNRELEASED_INSTANCE_ID,
+  ErrorCodes.FENCED_INSTANCE_ID,
+  ErrorCodes.GROUP_MAX_SIZE_REACHED,
+  ErrorCodes.UNSUPPORTED_ASSIGNOR,
+  ErrorCodes.INVALID_REQUEST,
+  ErrorCodes.GROUP_AUTHORIZATION_FAILED,
+  ErrorCodes.TOPIC_AUTHORIZATION_FAILED,
+  ErrorCodes.UNSUPPORTED_VERSION,
+  ErrorCodes.INVALID_REGULAR_EXPRESSION,
+  ErrorCodes.INCONSISTENT_GROUP_PROTOCOL,
+  ErrorCodes.GROUP_ID_NOT_FOUND,
 ]);
 
 /**
@@ -232,16 +234,20 @@ export class ConsumerGroupMember implements GroupMember {
     try {
       response = await this.transport.send(this.request(epoch));
     } catch (error) {
-      this.options.logger.debug('consumer group heartbeat failed', {
-        groupId: this.options.groupId,
-        error: String(error),
-      });
+      const failure = toKafkaError(error, { groupId: this.options.groupId, api: 'ConsumerGroupHeartbeat' });
+      if (failure.recovery === 'fail-call' || failure.recovery === 'fail-client') {
+        // The broker lacks the API (UnsupportedVersionError raised before sending), the group or a topic is not
+        // authorized, TLS or SASL refused: retrying cannot help.
+        this.onFailure(failure);
+        return;
+      }
+      this.options.logger.debug('consumer group heartbeat failed', { groupId: this.options.groupId, error: failure });
       this.heartbeat.retrySoon(this.options.retryDelay(this.failures++));
       return;
     }
     if (!this.isActive) return;
     const code = response.errorCode;
-    if (code !== 0) {
+    if (code !== ErrorCodes.NONE) {
       this.onError(code, response.errorMessage);
       return;
     }
@@ -258,12 +264,12 @@ export class ConsumerGroupMember implements GroupMember {
 
   private onError(code: number, serverMessage: string | null): void {
     const groupId = this.options.groupId;
-    if (isCoordinatorError(code)) {
+    if (isCoordinatorMoved(code)) {
       this.transport.coordinatorMoved(code);
       this.heartbeat.retrySoon(this.options.retryDelay(this.failures++));
       return;
     }
-    if (code === ErrorCode.FENCED_MEMBER_EPOCH || code === ErrorCode.UNKNOWN_MEMBER_ID) {
+    if (code === ErrorCodes.FENCED_MEMBER_EPOCH || code === ErrorCodes.UNKNOWN_MEMBER_ID) {
       this.options.logger.warn('fenced from the consumer group; partitions are lost, rejoining', {
         groupId,
         code,
@@ -276,21 +282,56 @@ export class ConsumerGroupMember implements GroupMember {
     }
     const cause = createBrokerError(code, { groupId, api: 'ConsumerGroupHeartbeat', serverMessage });
     if (FATAL_CODES.has(code) || !cause.retriable) {
-      const error = new GroupMembershipError(
-        code === ErrorCode.UNSUPPORTED_VERSION
-          ? `The broker does not support the consumer group protocol (KIP-848); use groupProtocol 'classic' or Kafka 4.0+`
-          : code === ErrorCode.UNRELEASED_INSTANCE_ID || code === ErrorCode.FENCED_INSTANCE_ID
-            ? `Another member of group ${groupId} holds groupInstanceId '${this.options.groupInstanceId}': ${cause.message}`
-            : `ConsumerGroupHeartbeat failed: ${cause.message}`,
-        { groupId, cause, kafkaErrorName: cause.kafkaErrorName, kafkaErrorCode: code },
-      );
-      this.fatal = error;
-      this.currentState = 'fatal';
-      this.heartbeat.stop();
-      this.host.raise(error);
+      this.onFailure(cause);
       return;
     }
     this.heartbeat.retrySoon(this.options.retryDelay(this.failures++));
+  }
+
+  /**
+   * An error retrying cannot fix, raised to the reader at once:
+   * - authorization failures stop the member until the next read tries again (as Java's next `poll()` does);
+   * - a broker without KIP-848 is an `UnsupportedVersionError` that names the feature and the brokers that have it;
+   * - anything else (another member holds the static id, the group is full, an unknown assignor) is a
+   *   `GroupMembershipError` and the member stays down.
+   */
+  private onFailure(cause: KafkaError): void {
+    const groupId = this.options.groupId;
+    const code = cause.kafkaErrorCode;
+    this.heartbeat.stop();
+    if (code !== undefined && isAuthorizationFailure(code)) {
+      this.currentState = 'left';
+      this.host.raise(cause);
+      return;
+    }
+    let error: KafkaError;
+    if (code === ErrorCodes.UNSUPPORTED_VERSION) {
+      error = new UnsupportedVersionError(
+        `The broker does not support consumer groups of the KIP-848 protocol (groupProtocol 'consumer', ` +
+          `ConsumerGroupHeartbeat): they need Apache Kafka 4.0 or newer (3.7-3.9 only with the early-access ` +
+          `setting group.coordinator.rebalance.protocols=classic,consumer). Use groupProtocol 'classic' with this broker`,
+        { groupId, cause, ...(cause.broker === undefined ? {} : { broker: cause.broker }) },
+      );
+    } else if (
+      cause.recovery === 'fail-client' &&
+      !(code === ErrorCodes.UNRELEASED_INSTANCE_ID || code === ErrorCodes.FENCED_INSTANCE_ID)
+    ) {
+      error = cause; // TLS or SASL refused: the connection's own error says what to do
+    } else {
+      error = new GroupMembershipError(
+        code === ErrorCodes.UNRELEASED_INSTANCE_ID || code === ErrorCodes.FENCED_INSTANCE_ID
+          ? `Another member of group ${groupId} holds groupInstanceId '${this.options.groupInstanceId}': ${cause.message}`
+          : `ConsumerGroupHeartbeat failed: ${cause.message}`,
+        {
+          groupId,
+          cause,
+          ...(code === undefined ? {} : { kafkaErrorName: cause.kafkaErrorName, kafkaErrorCode: code }),
+        },
+      );
+    }
+    this.fatal = error;
+    this.currentState = 'fatal';
+    this.host.raise(error);
   }
 
   private hasUnresolvedTarget(): boolean {
@@ -353,7 +394,7 @@ export class ConsumerGroupMember implements GroupMember {
         memberEpoch: epoch,
         instanceId: this.options.groupInstanceId ?? null,
       });
-      if (response.errorCode !== 0)
+      if (response.errorCode !== ErrorCodes.NONE)
         this.options.logger.debug('leaving the group returned', { code: response.errorCode });
     } catch (error) {
       this.options.logger.debug('leaving the group failed', { error: String(error) });

@@ -1,11 +1,12 @@
 import { type Cluster, CoordinatorType } from '../../cluster/cluster.js';
+import { isCoordinatorMoved } from '../../errors/error-classification.js';
+import { ErrorCodes } from '../../errors/error-codes.generated.js';
 import { createBrokerError } from '../../errors/index.js';
 import { isKafkaError } from '../../errors/kafka-error.js';
 import type { RequestOptions } from '../../network/connection.js';
 import type { ApiDefinition } from '../../protocol/messages/api-definition.js';
 import { OffsetCommit } from '../../protocol/messages/generated/offset-commit.js';
 import { OffsetFetch } from '../../protocol/messages/generated/offset-fetch.js';
-import { isCoordinatorError } from '../error-codes.js';
 import type { CommitEntry, CommittedOffset, GroupGeneration, OffsetTransport } from '../offset-committer.js';
 import { groupByTopic, partitionKey, type TopicPartition } from '../topic-partition.js';
 
@@ -48,7 +49,7 @@ export class GroupCoordinator implements OffsetTransport {
 
   /** Checks a response error code: when it says the coordinator moved, forgets it. Returns true in that case. */
   coordinatorMoved(errorCode: number): boolean {
-    if (!isCoordinatorError(errorCode)) return false;
+    if (!isCoordinatorMoved(errorCode)) return false;
     this.forget();
     return true;
   }
@@ -134,13 +135,13 @@ export class GroupCoordinator implements OffsetTransport {
     }>;
     if (version >= 8) {
       const group = response.groups.find((g) => g.groupId === this.groupId);
-      errorCode = group?.errorCode ?? 0;
+      errorCode = group?.errorCode ?? ErrorCodes.NONE;
       responseTopics = group?.topics ?? [];
     } else {
       errorCode = response.errorCode;
       responseTopics = response.topics;
     }
-    if (errorCode !== 0) {
+    if (errorCode !== ErrorCodes.NONE) {
       this.coordinatorMoved(errorCode);
       throw createBrokerError(errorCode, { groupId: this.groupId, api: 'OffsetFetch' });
     }

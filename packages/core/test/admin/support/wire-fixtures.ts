@@ -324,7 +324,7 @@ async function onCoordinator<T>(
     try {
       return await step(await coordinator(cluster, type, key));
     } catch (error) {
-      if (!isKafkaError(error) || !error.coordinatorStale || Date.now() > deadline) throw error;
+      if (!isKafkaError(error) || !error.coordinatorMoved || Date.now() > deadline) throw error;
       cluster.invalidateCoordinator(type, key);
       await delay(cluster.retryDelay(attempt));
     }

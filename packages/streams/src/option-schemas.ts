@@ -1,0 +1,41 @@
+import { INT32_MAX, type OptionsSchema, optionRules as r } from '@vltava/core';
+import type { CommitStreamOptions } from './committer.js';
+import type { ReadStreamOptions } from './read-stream.js';
+import type { SendStreamOptions } from './send-stream.js';
+import type { WriteStreamOptions } from './write-stream.js';
+
+// The known keys of each options object of this package, checked with core's `checkOptions` when a stream is
+// created: an unknown key or a bad value is an `InvalidArgumentError` that names it and the option meant.
+
+/** A stream's buffer size: Node's and the Web's streams take 0 too. */
+const HIGH_WATER_MARK = r.integer(0);
+
+/** The keys of {@link ReadStreamOptions} (`createReadStream`, `createWebReadStream`). */
+export const READ_STREAM_OPTIONS_SCHEMA = {
+  highWaterMark: HIGH_WATER_MARK,
+  maxRecords: r.describedAs(
+    'a positive integer (or Infinity: no limit)',
+    r.anyOf(r.integer(1), r.oneOf(Number.POSITIVE_INFINITY)),
+  ),
+  stopSignal: r.signal,
+  closeConsumer: r.boolean,
+} satisfies OptionsSchema<ReadStreamOptions>;
+
+/** The keys of {@link WriteStreamOptions} (`createWriteStream`, `createWebWriteStream`). */
+export const WRITE_STREAM_OPTIONS_SCHEMA = {
+  highWaterMark: HIGH_WATER_MARK,
+  closeProducer: r.boolean,
+} satisfies OptionsSchema<WriteStreamOptions>;
+
+/** The keys of {@link SendStreamOptions} (`createSendStream`, `createWebSendStream`). */
+export const SEND_STREAM_OPTIONS_SCHEMA = {
+  ...WRITE_STREAM_OPTIONS_SCHEMA,
+  readableHighWaterMark: HIGH_WATER_MARK,
+} satisfies OptionsSchema<SendStreamOptions>;
+
+/** The keys of {@link CommitStreamOptions} (`createCommitStream`, `createWebCommitStream`). */
+export const COMMIT_STREAM_OPTIONS_SCHEMA = {
+  highWaterMark: HIGH_WATER_MARK,
+  commitIntervalMs: r.number(0, INT32_MAX),
+  sourceOf: r.function('(chunk) => SourceCoordinates'),
+} satisfies OptionsSchema<CommitStreamOptions<unknown>>;
