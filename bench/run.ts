@@ -20,7 +20,7 @@ import { nodeRuntime } from '../packages/core/test/compat/node-runtime.js';
 import { KAFKA_VERSION } from '../tools/kafka-harness/src/index.js';
 import { benchBrokerDescription, startBenchKafka } from './broker.js';
 import { CLIENTS, type Client } from './compare/clients.js';
-import { javaConsume, javaProduce, payloadFile } from './compare/java-perf.js';
+import { javaConsume, javaProduce, javaShareConsume, payloadFile } from './compare/java-perf.js';
 import { type Job, type JobResult, RESULT_PREFIX } from './compare/job.js';
 import { BENCH_DIR, type Blocked, installPeers, peerVersion, type Runtime } from './compare/peers.js';
 import { type RawResults, type RunRecord, writeReport } from './compare/report.js';
@@ -137,7 +137,14 @@ async function main(): Promise<void> {
     blocked: Object.fromEntries(
       [...blocked].flatMap(([major, map]) => [...map].map(([peer, reason]) => [`${peer} (Node ${major})`, reason])),
     ),
-    clients: runnable.map(({ id, label, platform, baseline, target }) => ({ id, label, platform, baseline, target })),
+    clients: runnable.map(({ id, label, platform, baseline, target, shareTarget }) => ({
+      id,
+      label,
+      platform,
+      baseline,
+      target,
+      shareTarget,
+    })),
     scenarios: list,
     runs,
   });
@@ -149,6 +156,17 @@ async function main(): Promise<void> {
   };
 
   const freshTopic = () => benchTopic(bootstrap, PARTITIONS);
+  /** A share group reads from the earliest offset only when its group config says so (default `latest`). */
+  const shareGroupFromEarliest = async (job: Job) => {
+    if (job.kind !== 'share') return;
+    const [result] = await admin.incrementalAlterConfigs([
+      {
+        resource: { type: 'group', name: job.groupId },
+        ops: [{ name: 'share.auto.offset.reset', op: 'set', value: 'earliest' }],
+      },
+    ]);
+    if (result?.error !== undefined) throw result.error;
+  };
   const dropTopic = async (topic: string) => {
     await admin.deleteTopics([topic]).catch((error: unknown) => log(`could not delete ${topic}: ${String(error)}`));
   };
@@ -165,7 +183,7 @@ async function main(): Promise<void> {
     for (const scenario of list) {
       const clients = runnable.filter((client) => takesPart(client, scenario));
       let consumeTopic: string | undefined;
-      if (scenario.kind === 'consume') {
+      if (scenario.kind === 'consume' || scenario.kind === 'share') {
         consumeTopic = await freshTopic();
         log(`pre-producing ${scenario.records} records of ${scenario.size} B into ${consumeTopic}`);
         await javaProduce(
@@ -193,6 +211,7 @@ async function main(): Promise<void> {
       if (scenario.kind !== 'latency' && warmer !== undefined) {
         const topic = consumeTopic ?? (await freshTopic());
         const job = jobFor(scenario, bootstrap, topic, `bench-warm-up-${Date.now().toString(36)}`);
+        await shareGroupFromEarliest(job);
         await runChild(byMajor.get(warmer.platform as 20 | 22)!, warmer, job).then(
           () => log(`${scenario.id}: warm-up run (${warmer.id}, not counted)`),
           (error: unknown) => log(`${scenario.id}: warm-up run failed: ${String(error)}`),
@@ -205,6 +224,7 @@ async function main(): Promise<void> {
           const topic = consumeTopic ?? (await freshTopic());
           const groupId = `bench-group-${client.id}-${rep}-${Date.now().toString(36)}`;
           const job = jobFor(scenario, bootstrap, topic, groupId);
+          await shareGroupFromEarliest(job);
           const at = performance.now();
           let result: JobResult | undefined;
           let error: string | undefined;
@@ -213,7 +233,9 @@ async function main(): Promise<void> {
               result =
                 job.kind === 'produce'
                   ? await javaProduce(job, await payload(job.settings.size))
-                  : await javaConsume(job as Extract<Job, { kind: 'consume' }>);
+                  : job.kind === 'share'
+                    ? await javaShareConsume(job)
+                    : await javaConsume(job as Extract<Job, { kind: 'consume' }>);
             } else {
               result = await runChild(byMajor.get(client.platform)!, client, job);
             }
@@ -262,6 +284,8 @@ function jobFor(scenario: Scenario, bootstrap: string, topic: string, groupId: s
       return { kind: 'produce', bootstrap, topic, settings: scenario.settings };
     case 'consume':
       return { kind: 'consume', bootstrap, topic, groupId, records: scenario.records, partitions: scenario.partitions };
+    case 'share':
+      return { kind: 'share', bootstrap, topic, groupId, records: scenario.records };
     case 'latency':
       return {
         kind: 'latency',

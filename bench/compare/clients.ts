@@ -22,7 +22,9 @@ export interface Client {
   /** Target: the most this client's records/s may be of Vltava's (producer and consumer); latency: p99 at least Vltava's. */
   readonly target?: number;
   /** Kinds of runs it takes part in. */
-  readonly kinds: ReadonlyArray<'produce' | 'consume' | 'latency'>;
+  readonly kinds: ReadonlyArray<'produce' | 'consume' | 'share' | 'latency'>;
+  /** Target of the share consumer scenario, when it differs from `target`. */
+  readonly shareTarget?: number;
   /** Producer scenarios it runs (all when absent). */
   readonly produceOnly?: (size: number, acks: 1 | 'all', compression: Compression) => boolean;
 }
@@ -32,13 +34,19 @@ const small = (size: number, _acks: 1 | 'all', compression: Compression) => size
 
 /** Every client. Node clients run on Node 22 (the newest @platformatic/kafka needs it); Vltava on 20 too. */
 export const CLIENTS: readonly Client[] = [
-  { id: 'vltava', label: 'Vltava (Node 22)', driver: 'vltava', platform: 22, kinds: ['produce', 'consume', 'latency'] },
+  {
+    id: 'vltava',
+    label: 'Vltava (Node 22)',
+    driver: 'vltava',
+    platform: 22,
+    kinds: ['produce', 'consume', 'share', 'latency'],
+  },
   {
     id: 'vltava-20',
     label: 'Vltava (Node 20)',
     driver: 'vltava',
     platform: 20,
-    kinds: ['produce', 'consume', 'latency'],
+    kinds: ['produce', 'consume', 'share', 'latency'],
   },
   {
     id: 'vltava-rx',
@@ -120,6 +128,8 @@ export const CLIENTS: readonly Client[] = [
     platform: 'java',
     baseline: 'vltava',
     target: 1 / 0.8,
-    kinds: ['produce', 'consume'],
+    // The share consumer's target (issue 19): at least the rate of `kafka-share-consumer-perf-test`.
+    shareTarget: 1,
+    kinds: ['produce', 'consume', 'share'],
   },
 ];

@@ -11,7 +11,7 @@ import { tmpdir } from 'node:os';
 import { delimiter, join } from 'node:path';
 import { toolJvmOptions } from '../../tools/kafka-harness/src/cluster/jvm-options.js';
 import { findJava, KAFKA_TOOLS, resolveKafka } from '../../tools/kafka-harness/src/index.js';
-import type { ConsumeJob, JobResult, ProduceJob } from './job.js';
+import type { ConsumeJob, JobResult, ProduceJob, ShareConsumeJob } from './job.js';
 import { payloadPool } from './payload.js';
 
 const TIME = '/usr/bin/time';
@@ -22,7 +22,10 @@ interface JvmRun {
   readonly peakRssMiB: number | null;
 }
 
-async function runTool(tool: 'kafka-producer-perf-test' | 'kafka-consumer-perf-test', args: string[]) {
+async function runTool(
+  tool: 'kafka-producer-perf-test' | 'kafka-consumer-perf-test' | 'kafka-share-consumer-perf-test',
+  args: string[],
+) {
   const [java, artifacts] = await Promise.all([findJava(), resolveKafka()]);
   const scratch = await mkdtemp(join(tmpdir(), 'vltava-bench-java-'));
   const timeFile = join(scratch, 'time.txt');
@@ -152,5 +155,42 @@ export async function javaConsume(job: ConsumeJob): Promise<JobResult> {
     cpuSeconds: run.cpuSeconds ?? Number.NaN,
     peakRssMiB: run.peakRssMiB ?? Number.NaN,
     note: `rebalance ${fields[6]} ms, fetch ${fields[7]} ms (${fields[9]} records/s while fetching)`,
+  };
+}
+
+/**
+ * `kafka-share-consumer-perf-test` in the job's share group (whose `share.auto.offset.reset` the orchestrator set
+ * to `earliest`), until the job's record count. Its defaults: one share consumer, implicit acknowledgement.
+ */
+export async function javaShareConsume(job: ShareConsumeJob): Promise<JobResult> {
+  const run = await runTool('kafka-share-consumer-perf-test', [
+    '--bootstrap-server',
+    job.bootstrap,
+    '--topic',
+    job.topic,
+    '--num-records',
+    String(job.records),
+    '--group',
+    job.groupId,
+    '--timeout',
+    '120000',
+  ]);
+  // Header: start.time, end.time, data.consumed.in.MB, MB.sec, nMsg.sec, data.consumed.in.nMsg, fetch.time.ms
+  const lines = run.stdout.trim().split('\n');
+  const header = lines.findIndex((line) => line.startsWith('start.time'));
+  const names = (lines[header] ?? '').split(',').map((field) => field.trim());
+  const fields = (lines[header + 1] ?? '').split(',').map((field) => field.trim());
+  const field = (name: string) => Number(fields[names.indexOf(name)]);
+  const records = field('data.consumed.in.nMsg');
+  const rate = field('nMsg.sec');
+  if (!(records >= job.records) || !(rate > 0))
+    throw new Error(`unexpected share consumer perf test output:\n${run.stdout}`);
+  return {
+    records,
+    bytes: Math.round(field('data.consumed.in.MB') * 1024 * 1024),
+    ms: (records / rate) * 1000,
+    cpuSeconds: run.cpuSeconds ?? Number.NaN,
+    peakRssMiB: run.peakRssMiB ?? Number.NaN,
+    note: `fetch ${fields[names.indexOf('fetch.time.ms')]} ms`,
   };
 }

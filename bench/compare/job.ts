@@ -43,6 +43,18 @@ export interface ConsumeJob {
   readonly partitions: number;
 }
 
+/**
+ * A share consumer throughput run (KIP-932): drain `records` in a fresh share group whose
+ * `share.auto.offset.reset` the orchestrator set to `earliest`, accepting every record.
+ */
+export interface ShareConsumeJob {
+  readonly kind: 'share';
+  readonly bootstrap: string;
+  readonly topic: string;
+  readonly groupId: string;
+  readonly records: number;
+}
+
 /** An end-to-end latency run: one producer and one consumer at a fixed rate. */
 export interface LatencyJob {
   readonly kind: 'latency';
@@ -61,7 +73,7 @@ export interface LatencyJob {
 }
 
 /** Any job. */
-export type Job = ProduceJob | ConsumeJob | LatencyJob;
+export type Job = ProduceJob | ConsumeJob | ShareConsumeJob | LatencyJob;
 
 /** What a child measured. */
 export interface JobResult {

@@ -40,6 +40,7 @@ export interface RawResults {
     platform: Platform;
     baseline?: string;
     target?: number;
+    shareTarget?: number;
   }>;
   readonly scenarios: readonly Scenario[];
   readonly runs: readonly RunRecord[];
@@ -162,7 +163,9 @@ export function writeReport(raw: RawResults, markdownPath: string, svgPath: stri
           : 1
         : scenario.kind === 'consume' && client.id === 'java'
           ? undefined
-          : client.target;
+          : scenario.kind === 'share'
+            ? (client.shareTarget ?? client.target)
+            : client.target;
       const met = target === undefined || !Number.isFinite(ratio) ? undefined : ratio <= target + 1e-9;
       ratios.push({ client: client.id, label: client.label, ratio, target, met });
     }
@@ -291,6 +294,16 @@ function settingsLines(scenarios: readonly Scenario[]): string[] {
     lines.push(
       `- Consumer: ${fmt(consume.records)} records of ${consume.size} B on ${consume.partitions} partitions, ` +
         'produced beforehand; a fresh group from the earliest offset, timed from the start call (join included).',
+    );
+  }
+  const share = scenarios.find((s) => s.kind === 'share');
+  if (share?.kind === 'share') {
+    lines.push(
+      `- Share consumer (KIP-932): ${fmt(share.records)} records of ${share.size} B on ${share.partitions} ` +
+        'partitions, produced beforehand; a fresh share group (`share.auto.offset.reset=earliest`, set with ' +
+        'the admin client before the run), every record accepted, timed from the start call (join included). ' +
+        'Vltava: one `ShareConsumer`, `for await` (implicit accept), defaults (`maxPollRecords` 500, ' +
+        '`batch_optimized`); Java: `kafka-share-consumer-perf-test` with its defaults (one consumer thread).',
     );
   }
   const latency = scenarios.find((s) => s.kind === 'latency');

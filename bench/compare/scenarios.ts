@@ -19,6 +19,16 @@ export interface ConsumeScenario {
   readonly partitions: number;
 }
 
+/** The share consumer scenario (KIP-932): a share group drains pre-produced records. */
+export interface ShareScenario {
+  readonly kind: 'share';
+  readonly id: string;
+  readonly label: string;
+  readonly records: number;
+  readonly size: number;
+  readonly partitions: number;
+}
+
 /** The latency scenario. */
 export interface LatencyScenario {
   readonly kind: 'latency';
@@ -33,7 +43,7 @@ export interface LatencyScenario {
 }
 
 /** Any scenario. */
-export type Scenario = ProduceScenario | ConsumeScenario | LatencyScenario;
+export type Scenario = ProduceScenario | ConsumeScenario | ShareScenario | LatencyScenario;
 
 /**
  * Settings every producer shares where it has them. `batchSize` and `lingerMs` are the throughput settings the
@@ -93,6 +103,15 @@ export function scenarios(quick: boolean): Scenario[] {
     id: 'consume-100',
     label: `consume ${consumeRecords.toLocaleString('en')} x 100 B in a group`,
     records: consumeRecords,
+    size: 100,
+    partitions: PARTITIONS,
+  });
+  const shareRecords = quick ? 200_000 : 1_000_000;
+  list.push({
+    kind: 'share',
+    id: 'share-consume-100',
+    label: `share-consume ${shareRecords.toLocaleString('en')} x 100 B in a share group`,
+    records: shareRecords,
     size: 100,
     partitions: PARTITIONS,
   });

@@ -7,7 +7,7 @@ import { createRequire } from 'node:module';
 import { join } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { Histogram } from '../histogram.js';
-import type { ConsumeJob, JobResult, LatencyJob, ProduceJob } from '../job.js';
+import type { ConsumeJob, JobResult, LatencyJob, ProduceJob, ShareConsumeJob } from '../job.js';
 
 /** A measured run without the process figures, which the child adds. */
 export type Measured = Omit<JobResult, 'cpuSeconds' | 'peakRssMiB'>;
@@ -16,6 +16,7 @@ export type Measured = Omit<JobResult, 'cpuSeconds' | 'peakRssMiB'>;
 export interface ClientDriver {
   produce?(job: ProduceJob): Promise<Measured>;
   consume?(job: ConsumeJob): Promise<Measured>;
+  share?(job: ShareConsumeJob): Promise<Measured>;
   latency?(job: LatencyJob): Promise<Measured>;
 }
 

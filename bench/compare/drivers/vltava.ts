@@ -4,7 +4,7 @@
  * repository's native `lz4` was built for, the same `lz4` version from the bench's install for that Node is used
  * (what a user of that Node gets from `npm install`).
  */
-import { Consumer, Producer, type ProducerOptions } from '../../../packages/core/src/index.js';
+import { Consumer, Producer, type ProducerOptions, ShareConsumer } from '../../../packages/core/src/index.js';
 import { lz4BackendName, setLz4Backend } from '../../../packages/core/src/protocol/records/compression/lz4-codec.js';
 import type { ProduceJob } from '../job.js';
 import { payloadPool } from '../payload.js';
@@ -100,6 +100,21 @@ export async function load(peerDir: string): Promise<ClientDriver> {
         for (const record of batch) bytes += record.serializedValueSize;
         counter.add(batch.count, bytes);
         if (counter.count >= job.records) break;
+      }
+      await consumer.close();
+      return counter.result();
+    },
+
+    async share(job): Promise<Measured> {
+      const consumer = new ShareConsumer({ brokers: job.bootstrap, groupId: job.groupId, logLevel: 'error' });
+      const counter = new DrainCounter(job.records);
+      consumer.subscribe([job.topic]);
+      for await (const record of consumer) {
+        counter.add(1, record.serializedValueSize);
+        if (counter.count >= job.records) {
+          consumer.acknowledge(record); // accepted: leaving the loop would release it
+          break;
+        }
       }
       await consumer.close();
       return counter.result();

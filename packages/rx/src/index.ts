@@ -9,6 +9,7 @@ export type { ConsumerLike, GroupConsumerLike } from './consumer-like.js';
 export type { ConsumerInput, ConsumerSourceOptions } from './consumer-source.js';
 export { type FromConsumerOptions, fromConsumer } from './from-consumer.js';
 export { type FromPartitionsOptions, fromPartitions, KafkaPartition } from './from-partitions.js';
+export { type FromShareConsumerOptions, fromShareConsumer, type ShareConsumerInput } from './from-share-consumer.js';
 export { KafkaMessage } from './kafka-message.js';
 export type { MessageSelection, MessageSelector } from './message-selector.js';
 export type { OffsetCommit } from './offset-commit.js';
@@ -20,5 +21,7 @@ export {
   type SendTransactionallyOptions,
   sendTransactionally,
 } from './send-transactionally.js';
+export type { ShareConsumerLike } from './share-consumer-like.js';
+export { ShareMessage } from './share-message.js';
 export { type ToProducerOptions, toProducer } from './to-producer.js';
 export type { WaterMarkOptions } from './water-marks.js';

@@ -1,6 +1,7 @@
 import { type ConsumerRebalanceListener, INT32_MAX, type OptionsSchema, optionRules as r } from '@vltava/core';
 import type { CommitOffsetsOptions } from './commit-offsets.js';
 import type { ConsumerSourceOptions } from './consumer-source.js';
+import type { FromShareConsumerOptions } from './from-share-consumer.js';
 import type { SendToOptions } from './send-to.js';
 import type { SendTransactionallyOptions } from './send-transactionally.js';
 import type { ToProducerOptions } from './to-producer.js';
@@ -80,3 +81,11 @@ export const SEND_TRANSACTIONALLY_OPTIONS_SCHEMA = {
   maxIntervalMs: MILLISECONDS,
   scheduler: SCHEDULER,
 } satisfies OptionsSchema<SendTransactionallyOptions>;
+
+/** The keys of {@link FromShareConsumerOptions} (`fromShareConsumer`). */
+export const SHARE_SOURCE_OPTIONS_SCHEMA = {
+  ...WATER_MARK_OPTIONS_SCHEMA,
+  topics: r.describedAs('a topic name or an array of them', r.anyOf(r.string(true), r.arrayOf(r.string(true)))),
+  pollTimeoutMs: MILLISECONDS,
+  closeOnUnsubscribe: r.boolean,
+} satisfies OptionsSchema<FromShareConsumerOptions>;

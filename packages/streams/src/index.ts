@@ -24,6 +24,13 @@ export {
   type SendStreamOptions,
 } from './send-stream.js';
 export {
+  createShareReadStream,
+  ShareReadable,
+  type ShareReadStreamOptions,
+  ShareStreamMessage,
+  type StreamShareConsumer,
+} from './share-read-stream.js';
+export {
   defaultSourceOf,
   isSourceCoordinates,
   type SourceCoordinates,

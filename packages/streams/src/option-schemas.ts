@@ -2,6 +2,7 @@ import { INT32_MAX, type OptionsSchema, optionRules as r } from '@vltava/core';
 import type { CommitStreamOptions } from './committer.js';
 import type { ReadStreamOptions } from './read-stream.js';
 import type { SendStreamOptions } from './send-stream.js';
+import type { ShareReadStreamOptions } from './share-read-stream.js';
 import type { WriteStreamOptions } from './write-stream.js';
 
 // The known keys of each options object of this package, checked with core's `checkOptions` when a stream is
@@ -39,3 +40,12 @@ export const COMMIT_STREAM_OPTIONS_SCHEMA = {
   commitIntervalMs: r.number(0, INT32_MAX),
   sourceOf: r.function('(chunk) => SourceCoordinates'),
 } satisfies OptionsSchema<CommitStreamOptions<unknown>>;
+
+/** The keys of {@link ShareReadStreamOptions} (`createShareReadStream`). */
+export const SHARE_READ_STREAM_OPTIONS_SCHEMA = {
+  topics: r.describedAs('a topic name or an array of them', r.anyOf(r.string(true), r.arrayOf(r.string(true)))),
+  highWaterMark: HIGH_WATER_MARK,
+  maxInFlight: r.integer(1),
+  pollTimeoutMs: r.number(0, INT32_MAX),
+  closeConsumer: r.boolean,
+} satisfies OptionsSchema<ShareReadStreamOptions>;

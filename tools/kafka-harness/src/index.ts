@@ -27,6 +27,7 @@ export {
   startKafka,
 } from './cluster/start-kafka.js';
 export { type KafkaTestUser, SASL_MECHANISMS, type SaslMechanism, TEST_USERS } from './cluster/test-users.js';
+export { generateTlsMaterial, type TlsMaterial } from './cluster/tls-material.js';
 export { KafkaHarnessError, type KafkaHarnessErrorCode } from './errors.js';
 export { findJava, type JavaRuntime } from './java.js';
 export { KAFKA_SCALA_VERSION, KAFKA_VERSION } from './kafka-version.js';

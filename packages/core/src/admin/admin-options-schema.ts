@@ -51,6 +51,11 @@ export const ADMIN_CALL_OPTIONS: { readonly [M in AdminMethod]: OptionsSchema<Op
   listGroups: call({ states: STRINGS, types: STRINGS }),
   describeGroups: call({ includeAuthorizedOperations: r.boolean }),
   deleteGroups: CALL,
+  describeShareGroups: call({ includeAuthorizedOperations: r.boolean }),
+  listShareGroupOffsets: CALL,
+  alterShareGroupOffsets: CALL,
+  deleteShareGroupOffsets: CALL,
+  deleteShareGroups: CALL,
   listGroupOffsets: call({ requireStable: r.boolean, includeLag: r.boolean, isolationLevel: ISOLATION_LEVEL }),
   alterGroupOffsets: CALL,
   resetGroupOffsets: call({

@@ -103,6 +103,20 @@ import {
   type ScramCredentialAlteration,
 } from './scram.js';
 import {
+  alterShareGroupOffsets,
+  type DescribeShareGroupResult,
+  type DescribeShareGroupsOptions,
+  deleteShareGroupOffsets,
+  deleteShareGroups,
+  describeShareGroups,
+  listShareGroupOffsets,
+  type ShareGroupOffsetsResult,
+  type ShareGroupOffsetsSpec,
+  type ShareGroupPartitionResult,
+  type ShareGroupTopicResult,
+  type ShareOffsetToSet,
+} from './share-groups.js';
+import {
   type CreatePartitionsOptions,
   type CreatePartitionsResult,
   type CreateTopicResult,
@@ -364,6 +378,60 @@ export class Admin implements AsyncDisposable {
     options?: RemoveGroupMembersOptions,
   ): Promise<RemoveMemberResult[]> {
     return removeGroupMembers(this.router, groupId, members, options);
+  }
+
+  // Share groups (KIP-932) ------------------------------------------------------------------------------------------
+
+  /**
+   * Describes share groups: state, epochs, assignor, and members with their assignments (members of a share group
+   * may share partitions). One result per group; an unknown group, or one of another type, fails alone with
+   * `GroupIdNotFoundError`. List share groups with `listGroups({ types: ['share'] })`. Java: `describeShareGroups`.
+   */
+  describeShareGroups(
+    groupIds: readonly string[],
+    options?: DescribeShareGroupsOptions,
+  ): Promise<DescribeShareGroupResult[]> {
+    return describeShareGroups(this.router, groupIds, options);
+  }
+
+  /**
+   * Lists share groups' positions: each share-partition's start offset (every record below it is settled) and lag.
+   * One result per group, with a result per partition. Java: `listShareGroupOffsets`.
+   */
+  listShareGroupOffsets(
+    groups: readonly ShareGroupOffsetsSpec[],
+    options?: AdminCallOptions,
+  ): Promise<ShareGroupOffsetsResult[]> {
+    return listShareGroupOffsets(this.router, groups, options);
+  }
+
+  /**
+   * Sets share-partition start offsets of a share group with no active members. One result per partition; a
+   * group-level failure rejects. Java: `alterShareGroupOffsets`.
+   */
+  alterShareGroupOffsets(
+    groupId: string,
+    offsets: readonly ShareOffsetToSet[],
+    options?: AdminCallOptions,
+  ): Promise<ShareGroupPartitionResult[]> {
+    return alterShareGroupOffsets(this.router, groupId, offsets, options);
+  }
+
+  /**
+   * Deletes a share group's state for whole topics (with no active members); the group then starts them by
+   * `share.auto.offset.reset`. One result per topic. Java: `deleteShareGroupOffsets`.
+   */
+  deleteShareGroupOffsets(
+    groupId: string,
+    topics: readonly string[],
+    options?: AdminCallOptions,
+  ): Promise<ShareGroupTopicResult[]> {
+    return deleteShareGroupOffsets(this.router, groupId, topics, options);
+  }
+
+  /** Deletes share groups (and their state); a group with members fails alone. Java: `deleteShareGroups`. */
+  deleteShareGroups(groupIds: readonly string[], options?: AdminCallOptions): Promise<DeleteGroupResult[]> {
+    return deleteShareGroups(this.router, groupIds, options);
   }
 
   // Records and offsets --------------------------------------------------------------------------------------------

@@ -113,6 +113,19 @@ export type {
   ScramMechanismName,
 } from './scram.js';
 export type {
+  DescribeShareGroupResult,
+  DescribeShareGroupsOptions,
+  ShareGroupDescription,
+  ShareGroupMember,
+  ShareGroupOffset,
+  ShareGroupOffsetResult,
+  ShareGroupOffsetsResult,
+  ShareGroupOffsetsSpec,
+  ShareGroupPartitionResult,
+  ShareGroupTopicResult,
+  ShareOffsetToSet,
+} from './share-groups.js';
+export type {
   CreatedTopic,
   CreatePartitionsOptions,
   CreatePartitionsResult,

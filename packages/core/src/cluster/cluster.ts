@@ -255,14 +255,18 @@ export class Cluster {
     }
     if (best !== undefined) return best;
     const errors: unknown[] = [];
+    let fatal: KafkaError | undefined;
     for (const candidate of await this.candidates()) {
       try {
         return await this.brokerConnection(candidate.key, candidate.address, candidate.nodeId).get();
       } catch (error) {
-        if (isKafkaError(error) && !error.retriable) throw error;
+        // A non-retriable failure (TLS, authentication, a listener mismatch) is fatal once no candidate works: the
+        // other addresses are still tried (each fails fast the same way when the settings are wrong everywhere).
+        if (isKafkaError(error) && !error.retriable) fatal ??= error;
         errors.push(error);
       }
     }
+    if (fatal !== undefined) throw fatal;
     throw new ConnectionError(
       `No broker reachable (tried ${errors.length}); check brokers and that the cluster is up`,
       { cause: errors.at(-1) },

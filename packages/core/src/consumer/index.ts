@@ -57,4 +57,5 @@ export {
   RecordIterator,
   type RecordIteratorOptions,
 } from './record-iterator.js';
+export * from './share/index.js';
 export type { TopicPartitionOffset } from './topic-partition.js';

@@ -11,7 +11,7 @@ import {
   UnsupportedVersionError,
 } from '../errors/client-errors.js';
 import { ErrorCodes } from '../errors/error-codes.generated.js';
-import { createBrokerError } from '../errors/index.js';
+import { createBrokerError, errorName } from '../errors/index.js';
 import { isKafkaError, type KafkaError } from '../errors/kafka-error.js';
 import type { ApiDefinition } from '../protocol/messages/api-definition.js';
 import {
@@ -25,8 +25,14 @@ import { Reader } from '../protocol/primitives/reader.js';
 import { Writer } from '../protocol/primitives/writer.js';
 import { type Logger, silentLogger } from '../utils/logger.js';
 import { FrameDecoder } from './frame-decoder.js';
+import {
+  type ListenerMismatch,
+  listenerMismatchHint,
+  looksLikeTlsRecord,
+  plaintextToTlsError,
+} from './listener-mismatch.js';
 import type { SaslExchangeContext, SaslMechanism } from './sasl/sasl-mechanism.js';
-import { isTlsVerificationError } from './tls-errors.js';
+import { isTlsVerificationError, tlsFailureAdvice } from './tls-errors.js';
 
 /** The version range a broker supports for one API. */
 export interface VersionRange {
@@ -148,6 +154,11 @@ export class Connection {
   private features: ReadonlyMap<string, number> = new Map();
   private authenticationCount = 0;
   private readonly clientIdBytes: Buffer;
+  /** A response to anything but ApiVersions and SASL arrived: the listener accepts this client's requests. */
+  private servedRequest = false;
+  /** Plaintext connections: the first bytes received, until there are 3 to tell a TLS record from a response. */
+  private sniffed: Buffer | undefined;
+  private mismatch: ListenerMismatch | undefined;
 
   constructor(options: ConnectionOptions) {
     this.options = options;
@@ -160,6 +171,7 @@ export class Connection {
         : `${options.nodeId}@${options.host}:${options.port}`;
     this.logger = options.logger ?? silentLogger;
     this.clientIdBytes = Buffer.from(options.clientId, 'utf8');
+    this.sniffed = options.tls === undefined ? Buffer.alloc(0) : undefined;
     this.decoder = new FrameDecoder(options.receiveMessageMaxBytes, (frame) => this.onFrame(frame));
   }
 
@@ -181,6 +193,14 @@ export class Connection {
   /** Requests waiting to be written. */
   get queuedCount(): number {
     return this.queue.length - this.queueHead;
+  }
+
+  /**
+   * The listener mismatch this connection's failure suggests (see `listener-mismatch.ts`), or undefined. One
+   * observation is not proof; `BrokerConnection` confirms it with the next attempt.
+   */
+  get listenerMismatch(): ListenerMismatch | undefined {
+    return this.mismatch;
   }
 
   /** SASL authentications completed on this connection: 1 after connect, +1 per re-authentication (KIP-368). */
@@ -309,13 +329,21 @@ export class Connection {
       const { host, port, tls } = this.options;
       let socket: Socket;
       const secure = tls !== undefined;
+      /** The TCP socket under TLS, when made here: its byte count tells a silent close from a TLS answer. */
+      let tcp: Socket | undefined;
+      let accepted = false;
       if (this.options.socketFactory !== undefined) {
         socket = this.options.socketFactory(this.options);
       } else if (secure) {
+        tcp = tcpConnect({ host, port });
+        tcp.once('connect', () => {
+          accepted = true;
+        });
         socket = tlsConnect({
           ...tls,
           host,
           port,
+          socket: tcp,
           servername: tls.servername ?? (isIP(host) === 0 ? host : undefined),
         });
       } else {
@@ -324,28 +352,41 @@ export class Connection {
       this.socket = socket;
       socket.setNoDelay(true);
       socket.setKeepAlive(true, 60_000);
+      /** Accepted, then closed during the TLS handshake with nothing received: a TLS client on a plaintext port? */
+      const closedSilently = (): boolean => {
+        if (!accepted || tcp === undefined || tcp.bytesRead > 0) return false;
+        this.mismatch = 'tls-to-plaintext';
+        return true;
+      };
+      const silentCloseError = (cause: Error | undefined) =>
+        new ConnectionError(
+          `Connection to ${this.label} was closed during the TLS handshake: ` +
+            listenerMismatchHint('tls-to-plaintext', `${host}:${port}`),
+          { broker: this.label, cause },
+        );
       const onConnect = () => {
         socket.off('error', onSetupError);
         socket.on('error', (error) => this.onSocketError(error));
         resolve();
       };
       const onSetupError = (error: Error) => {
-        reject(
-          secure && isTlsVerificationError(error)
-            ? new TlsError(`TLS handshake with ${this.label} failed: ${error.message}. Check the CA and hostname.`, {
-                broker: this.label,
-                cause: error,
-              })
-            : new ConnectionError(`Could not connect to ${this.label}: ${error.message}`, {
-                broker: this.label,
-                cause: error,
-              }),
-        );
+        if (secure && isTlsVerificationError(error)) reject(this.tlsError(error));
+        else if (secure && closedSilently()) reject(silentCloseError(error));
+        else {
+          reject(
+            new ConnectionError(`Could not connect to ${this.label}: ${error.message}`, {
+              broker: this.label,
+              cause: error,
+            }),
+          );
+        }
       };
       const onSetupClose = () => {
         reject(
           this.closeError ??
-            new ConnectionError(`Connection to ${this.label} closed during setup`, { broker: this.label }),
+            (secure && closedSilently()
+              ? silentCloseError(undefined)
+              : new ConnectionError(`Connection to ${this.label} closed during setup`, { broker: this.label })),
         );
       };
       socket.once(secure ? 'secureConnect' : 'connect', () => {
@@ -361,6 +402,21 @@ export class Connection {
         this.flush();
       });
     });
+  }
+
+  /**
+   * A TLS failure as a {@link TlsError} that says which side refused what, and which setting fixes it (the OpenSSL
+   * text is in `cause`).
+   */
+  private tlsError(error: Error): TlsError {
+    const tls = this.options.tls;
+    const clientCertificate = tls?.cert !== undefined || tls?.pfx !== undefined;
+    const code = (error as { code?: unknown }).code;
+    return new TlsError(
+      `TLS with ${this.label} failed: ${tlsFailureAdvice(error, clientCertificate)}` +
+        (typeof code === 'string' ? ` (${code})` : ''),
+      { broker: this.label, cause: error },
+    );
   }
 
   private async negotiateVersions(): Promise<void> {
@@ -394,10 +450,19 @@ export class Connection {
         {},
       );
       if (handshake.errorCode !== ErrorCodes.NONE) {
+        const code = { kafkaErrorCode: handshake.errorCode, kafkaErrorName: errorName(handshake.errorCode) };
+        if (handshake.mechanisms.length === 0) {
+          // A PLAINTEXT or SSL listener answers SaslHandshake with ILLEGAL_SASL_STATE and no mechanism.
+          throw new AuthenticationError(
+            `The listener at ${this.host}:${this.port} does not use SASL (it is PLAINTEXT or SSL): remove sasl, or ` +
+              "use a SASL_PLAINTEXT or SASL_SSL listener's port",
+            { broker: this.label, ...code },
+          );
+        }
         throw new AuthenticationError(
           `Broker ${this.label} does not enable SASL mechanism ${mechanism.mechanism}; it enables ` +
-            `${handshake.mechanisms.join(', ') || 'none'}. Change sasl.mechanism or the broker's sasl.enabled.mechanisms.`,
-          { broker: this.label, kafkaErrorCode: handshake.errorCode, kafkaErrorName: 'UNSUPPORTED_SASL_MECHANISM' },
+            `${handshake.mechanisms.join(', ')}. Change sasl.mechanism or the broker's sasl.enabled.mechanisms.`,
+          { broker: this.label, ...code },
         );
       }
       const authenticateVersion = this.versionFor(SaslAuthenticate);
@@ -642,6 +707,20 @@ export class Connection {
   // Response path
 
   private onData(chunk: Buffer): void {
+    if (this.sniffed !== undefined) {
+      // A plaintext connection's first bytes: a TLS record here means the port speaks TLS.
+      const head = this.sniffed.length === 0 ? chunk : Buffer.concat([this.sniffed, chunk]);
+      if (head.length < 3) {
+        this.sniffed = head;
+        return;
+      }
+      this.sniffed = undefined;
+      if (looksLikeTlsRecord(head)) {
+        this.close(plaintextToTlsError(`${this.host}:${this.port}`, this.label));
+        return;
+      }
+      chunk = head;
+    }
     try {
       this.decoder.push(chunk);
     } catch (error) {
@@ -667,6 +746,7 @@ export class Connection {
       this.inFlightHead = 0;
     }
     clearTimeout(entry.timer);
+    if (!this.servedRequest && !HANDSHAKE_APIS.has(entry.apiKey)) this.servedRequest = true;
     try {
       const reader = new Reader(frame, 4);
       if (entry.responseHeaderVersion >= 1) reader.skipTaggedFields();
@@ -686,14 +766,43 @@ export class Connection {
     this.flush();
   }
 
+  /**
+   * A socket error after the TCP (and TLS) handshake. On a TLS connection, a TLS failure (an alert from the broker
+   * included) is a {@link TlsError} until the connection is ready, not only until Node reports the handshake done:
+   * under TLS 1.3 the broker's verdict on the client certificate arrives after that, while ApiVersions is in flight
+   * (the Java client's post-handshake state treats it the same way). A broker answers nothing before its verdict, so
+   * once a response has arrived no certificate alert can follow; a TLS failure then breaks the connection like any
+   * other (a retriable `ConnectionError`, its cause the TLS error), and the reconnection surfaces a lasting one as a
+   * `TlsError` during its own setup.
+   */
   private onSocketError(error: Error): void {
-    this.close(this.brokenError(error));
+    const tlsFailure = this.options.tls !== undefined && this.state === 'connecting' && isTlsVerificationError(error);
+    this.close(tlsFailure ? this.tlsError(error) : this.connectionLostError(error));
   }
 
   private onSocketClose(): void {
-    if (this.state !== 'closed') {
-      this.close(new ConnectionError(`Connection to ${this.label} was closed by the broker`, { broker: this.label }));
+    if (this.state !== 'closed') this.close(this.connectionLostError(undefined));
+  }
+
+  /**
+   * The broker closed (or reset) a connection. When it did so at the first request after ApiVersions, on a
+   * connection without SASL, the listener probably requires SASL: noted in {@link listenerMismatch}.
+   */
+  private connectionLostError(cause: Error | undefined): ConnectionError {
+    const suspect =
+      this.state === 'ready' && this.options.sasl === undefined && !this.servedRequest && this.awaitsRequest();
+    if (suspect) this.mismatch = 'sasl-required';
+    const what = cause === undefined ? 'was closed by the broker' : `failed: ${cause.message}`;
+    const hint = suspect ? `: ${listenerMismatchHint('sasl-required', `${this.host}:${this.port}`)}` : '';
+    return new ConnectionError(`Connection to ${this.label} ${what}${hint}`, { broker: this.label, cause });
+  }
+
+  /** True when a request other than ApiVersions or SASL awaits its response. */
+  private awaitsRequest(): boolean {
+    for (let i = this.inFlightHead; i < this.inFlight.length; i++) {
+      if (!HANDSHAKE_APIS.has(this.inFlight[i]!.apiKey)) return true;
     }
+    return false;
   }
 
   private brokenError(error: Error): ConnectionError {

@@ -144,24 +144,27 @@ export function encodeResponse(request: FakeRequest, response: unknown, correlat
   return writer.toBuffer();
 }
 
+/** The fake broker's default ApiVersions answer: every API the codecs know, up to its highest stable version. */
+export function apiVersionsResponse(): unknown {
+  return {
+    errorCode: 0,
+    apiKeys: apis.map((api) => ({
+      apiKey: api.apiKey,
+      minVersion: api.minVersion,
+      maxVersion: api.maxStableVersion,
+    })),
+    throttleTimeMs: 0,
+    supportedFeatures: [],
+    finalizedFeaturesEpoch: -1n,
+    finalizedFeatures: [],
+    zkMigrationReady: false,
+  };
+}
+
 function defaultReply(request: FakeRequest, port: number): FakeReply {
   switch (request.apiName) {
     case 'ApiVersions':
-      return {
-        response: {
-          errorCode: 0,
-          apiKeys: apis.map((api) => ({
-            apiKey: api.apiKey,
-            minVersion: api.minVersion,
-            maxVersion: api.maxStableVersion,
-          })),
-          throttleTimeMs: 0,
-          supportedFeatures: [],
-          finalizedFeaturesEpoch: -1n,
-          finalizedFeatures: [],
-          zkMigrationReady: false,
-        },
-      };
+      return { response: apiVersionsResponse() };
     case 'Metadata':
       return {
         response: {

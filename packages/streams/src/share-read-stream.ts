@@ -1,0 +1,268 @@
+import { Readable } from 'node:stream';
+import {
+  type AcknowledgeableRecord,
+  type AcknowledgeType,
+  checkOptions,
+  InvalidArgumentError,
+  type ShareConsumerRecord,
+} from '@vltava/core';
+import { SHARE_READ_STREAM_OPTIONS_SCHEMA } from './option-schemas.js';
+
+/**
+ * The part of `@vltava/core`'s `ShareConsumer` the share read stream uses: a `ShareConsumer<K, V>` created with
+ * `shareAcknowledgementMode: 'explicit'` is one.
+ */
+export interface StreamShareConsumer<K, V> {
+  /** `'explicit'` is required: messages are settled one by one, in any order. */
+  readonly acknowledgementMode: 'implicit' | 'explicit';
+  /** Subscribes the share group member to topics. */
+  subscribe(topics: string | readonly string[]): void;
+  /** Up to `maxRecords` acquired records, waiting up to `timeoutMs`. */
+  poll(options?: {
+    readonly timeoutMs?: number;
+    readonly maxRecords?: number;
+  }): Promise<Iterable<ShareConsumerRecord<K, V>>>;
+  /** Settles a record (or renews its lock). */
+  acknowledge(record: AcknowledgeableRecord, type?: AcknowledgeType): void;
+  /** Releases what it holds, leaves the group, closes the connections. */
+  close(): Promise<void>;
+}
+
+/**
+ * A record as the share read stream emits it, with the handles that settle it: the same contract as
+ * `@vltava/rx`'s `ShareMessage`. `accept()`, `release()`, `reject()` settle it (the first call counts; later
+ * ones return false); `renew()` extends its lock and leaves it unsettled.
+ */
+export class ShareStreamMessage<K = Buffer | null, V = Buffer | null> {
+  /** The record, as the share consumer delivered it. */
+  readonly record: ShareConsumerRecord<K, V>;
+  private readonly settleWith: (message: ShareStreamMessage<K, V>, type: AcknowledgeType) => boolean;
+  private outcome: Exclude<AcknowledgeType, 'renew'> | undefined;
+
+  /** @internal Made by the stream. */
+  constructor(
+    record: ShareConsumerRecord<K, V>,
+    settle: (message: ShareStreamMessage<K, V>, type: AcknowledgeType) => boolean,
+  ) {
+    this.record = record;
+    this.settleWith = settle;
+  }
+
+  /** Accepts the record (processed). */
+  accept(): boolean {
+    return this.settle('accept');
+  }
+
+  /** Releases the record for another delivery attempt. */
+  release(): boolean {
+    return this.settle('release');
+  }
+
+  /** Rejects the record (never delivered again). */
+  reject(): boolean {
+    return this.settle('reject');
+  }
+
+  /** Renews the record's acquisition lock; it stays unsettled. */
+  renew(): boolean {
+    return this.outcome === undefined && this.settleWith(this, 'renew');
+  }
+
+  /** How the message was settled, or undefined. */
+  get settled(): Exclude<AcknowledgeType, 'renew'> | undefined {
+    return this.outcome;
+  }
+
+  /** How many times the record has been delivered, this delivery included. */
+  get deliveryCount(): number {
+    return this.record.deliveryCount;
+  }
+
+  /** @internal */
+  markSettled(type: Exclude<AcknowledgeType, 'renew'>): boolean {
+    if (this.outcome !== undefined) return false;
+    this.outcome = type;
+    return true;
+  }
+
+  private settle(type: Exclude<AcknowledgeType, 'renew'>): boolean {
+    return this.outcome === undefined && this.settleWith(this, type);
+  }
+}
+
+/** Options of {@link createShareReadStream}. */
+export interface ShareReadStreamOptions {
+  /** Topics to subscribe the consumer to; without it, it must be subscribed already. */
+  readonly topics?: string | readonly string[];
+  /** Messages the stream buffers before it stops polling. Default 256. */
+  readonly highWaterMark?: number;
+  /**
+   * Messages emitted and not settled at which the stream stops polling (the consumer's prefetch then fills and
+   * its fetching stops), until settlements bring the count back under it. Default 1000.
+   */
+  readonly maxInFlight?: number;
+  /** Longest wait of each poll when no record is ready. Default 200. */
+  readonly pollTimeoutMs?: number;
+  /** Close the consumer when the stream ends or is destroyed. Default true. */
+  readonly closeConsumer?: boolean;
+}
+
+/**
+ * An object-mode `Readable` of a share consumer's records, as {@link ShareStreamMessage}s (see
+ * {@link createShareReadStream}).
+ */
+export class ShareReadable<K = Buffer | null, V = Buffer | null> extends Readable {
+  private readonly consumer: StreamShareConsumer<K, V>;
+  private readonly maxInFlight: number;
+  private readonly pollTimeoutMs: number;
+  private readonly closeConsumer: boolean;
+  private readonly unsettled = new Set<ShareStreamMessage<K, V>>();
+  private pulling = false;
+  private stopped = false;
+  private wake: (() => void) | undefined;
+  private settleMessage = (message: ShareStreamMessage<K, V>, type: AcknowledgeType): boolean => {
+    if (!this.unsettled.has(message)) return false;
+    try {
+      this.consumer.acknowledge(message.record, type);
+    } catch (error) {
+      this.destroy(error as Error);
+      return false;
+    }
+    if (type === 'renew') return true;
+    message.markSettled(type);
+    this.unsettled.delete(message);
+    if (this.wake !== undefined && this.unsettled.size < this.maxInFlight) {
+      const resume = this.wake;
+      this.wake = undefined;
+      resume();
+    }
+    return true;
+  };
+
+  constructor(consumer: StreamShareConsumer<K, V>, options: ShareReadStreamOptions = {}) {
+    checkOptions(options, SHARE_READ_STREAM_OPTIONS_SCHEMA, 'createShareReadStream()', 'call');
+    super({ objectMode: true, highWaterMark: options.highWaterMark ?? 256 });
+    if (consumer.acknowledgementMode !== 'explicit') {
+      throw new InvalidArgumentError(
+        "createShareReadStream needs a share consumer with shareAcknowledgementMode: 'explicit'",
+      );
+    }
+    this.consumer = consumer;
+    this.maxInFlight = options.maxInFlight ?? 1000;
+    this.pollTimeoutMs = options.pollTimeoutMs ?? 200;
+    this.closeConsumer = options.closeConsumer ?? true;
+    if (!Number.isSafeInteger(this.maxInFlight) || this.maxInFlight < 1) {
+      throw new InvalidArgumentError(`maxInFlight must be a positive integer, got ${String(options.maxInFlight)}`);
+    }
+    if (options.topics !== undefined) consumer.subscribe(options.topics);
+  }
+
+  /** Messages emitted and not settled yet. */
+  get inFlight(): number {
+    return this.unsettled.size;
+  }
+
+  /** Ends the stream cleanly: no more polls; messages already emitted can still be settled. */
+  stop(): void {
+    this.stopped = true;
+    const resume = this.wake;
+    this.wake = undefined;
+    resume?.();
+  }
+
+  override _read(): void {
+    if (!this.pulling) void this.pull();
+  }
+
+  private async pull(): Promise<void> {
+    this.pulling = true;
+    try {
+      for (;;) {
+        if (this.destroyed) return;
+        if (this.stopped) {
+          this.push(null);
+          return;
+        }
+        if (this.unsettled.size >= this.maxInFlight) {
+          await new Promise<void>((resolve) => {
+            this.wake = resolve;
+          });
+          continue;
+        }
+        const room = Math.max(1, Math.min(this.maxInFlight - this.unsettled.size, this.readableHighWaterMark));
+        const records = await this.consumer.poll({ timeoutMs: this.pollTimeoutMs, maxRecords: room });
+        let more = true;
+        for (const record of records) {
+          if (this.destroyed || this.stopped) {
+            this.consumer.acknowledge(record, 'release');
+            continue;
+          }
+          const message = new ShareStreamMessage<K, V>(record, this.settleMessage);
+          this.unsettled.add(message);
+          more = this.push(message) && more;
+        }
+        if (!more) return;
+      }
+    } catch (error) {
+      this.destroy(error as Error);
+    } finally {
+      this.pulling = false;
+    }
+  }
+
+  override _destroy(error: Error | null, callback: (error?: Error | null) => void): void {
+    this.stopped = true;
+    const resume = this.wake;
+    this.wake = undefined;
+    resume?.();
+    for (const message of this.unsettled) {
+      if (!message.markSettled('release')) continue;
+      try {
+        this.consumer.acknowledge(message.record, 'release');
+      } catch {
+        // Released already.
+      }
+    }
+    this.unsettled.clear();
+    if (!this.closeConsumer) {
+      callback(error);
+      return;
+    }
+    this.consumer.close().then(
+      () => callback(error),
+      (closeError: unknown) => callback(error ?? (closeError as Error)),
+    );
+  }
+}
+
+/**
+ * A share consumer (KIP-932) as an object-mode `Readable` of {@link ShareStreamMessage}s: each record is acquired
+ * for this member under a lock, and settled on its own by whatever stage handles it (`accept`, `release`,
+ * `reject`), in any order, so that a pipeline may process several at once. The acknowledgement contract is the one
+ * of `@vltava/rx`'s `fromShareConsumer`: at least once; a released message, one left unsettled until its lock
+ * expires, or one held when the stream is destroyed, is delivered again with a higher `deliveryCount`.
+ *
+ * Backpressure: the stream stops polling when its buffer reaches `highWaterMark` or when `maxInFlight` messages
+ * are emitted and not settled; the consumer's prefetch then fills and it stops fetching. Destroying the stream
+ * (or the end of a `pipeline`) releases unsettled messages and closes the consumer.
+ *
+ * ```ts
+ * const consumer = new ShareConsumer({ brokers, groupId: 'mailers', shareAcknowledgementMode: 'explicit' });
+ * await pipeline(
+ *   createShareReadStream(consumer, { topics: ['emails'] }),
+ *   new Writable({
+ *     objectMode: true,
+ *     async write(message, _encoding, done) {
+ *       try { await send(message.record.value); message.accept(); } catch { message.release(); }
+ *       done();
+ *     },
+ *   }),
+ * );
+ * ```
+ */
+export function createShareReadStream<K, V>(
+  consumer: StreamShareConsumer<K, V>,
+  options: ShareReadStreamOptions = {},
+): ShareReadable<K, V> {
+  return new ShareReadable(consumer, options);
+}
