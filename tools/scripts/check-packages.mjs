@@ -3,7 +3,7 @@
 //
 // - its size, against a budget (core at most 500 kB packed);
 // - its files: the build output, README.md, LICENSE (the root's Apache-2.0 text) and package.json, nothing else:
-//   no sources, tests, fixtures, source maps or test-only generated code (schemas.ts);
+//   no sources, tests, fixtures, source maps or test-only generated code (generated/schemas.ts, generated/index.ts);
 // - its metadata: licence, repository, homepage, bugs, keywords, publishConfig.access=public;
 // - publint (the exports map and the files it names, module formats), strict: warnings fail too;
 // - are-the-types-wrong (each entry resolves to types of the right module format under node10, node16 from CJS
@@ -40,7 +40,8 @@ const FORBIDDEN = [
   { pattern: /(^|\/)src\//, why: 'TypeScript source' },
   { pattern: /\.test\.|(^|\/)test\//, why: 'test' },
   { pattern: /fixture/, why: 'test fixture' },
-  { pattern: /(^|\/)generated\/schemas\./, why: 'test-only generated code (message declarations as data)' },
+  // The message declarations as data, and the registry of every API and message codec: only tests use them.
+  { pattern: /(^|\/)generated\/(schemas|index)\./, why: 'test-only generated code' },
   { pattern: /(?<!\.d)\.ts$/, why: 'TypeScript source' },
 ];
 
