@@ -6,19 +6,19 @@ import { defineConfig } from 'vitest/config';
  * - `integration`: suites under `test/` of each package, tool and example; the global setup starts a real
  *   Apache Kafka broker with the harness (or uses `KAFKA_BROKERS`) and hands its address to the suites.
  *
- * Workspace packages resolve to their TypeScript sources through the `source` export condition, so tests never
+ * Workspace packages resolve to their TypeScript sources through the `@vltava/source` export condition, so tests never
  * depend on a stale build.
  */
-const resolve = { conditions: ['source', 'import', 'node', 'default'] };
+const resolve = { conditions: ['@vltava/source', 'import', 'node', 'default'] };
 
 export default defineConfig({
   resolve,
-  ssr: { resolve: { conditions: resolve.conditions, externalConditions: ['source'] } },
+  ssr: { resolve: { conditions: resolve.conditions, externalConditions: ['@vltava/source'] } },
   test: {
     projects: [
       {
         resolve,
-        ssr: { resolve: { conditions: resolve.conditions, externalConditions: ['source'] } },
+        ssr: { resolve: { conditions: resolve.conditions, externalConditions: ['@vltava/source'] } },
         test: {
           name: 'unit',
           include: [
@@ -34,7 +34,7 @@ export default defineConfig({
       },
       {
         resolve,
-        ssr: { resolve: { conditions: resolve.conditions, externalConditions: ['source'] } },
+        ssr: { resolve: { conditions: resolve.conditions, externalConditions: ['@vltava/source'] } },
         test: {
           name: 'integration',
           include: ['packages/*/test/**/*.test.ts', 'tools/*/test/**/*.test.ts', 'examples/test/**/*.test.ts'],

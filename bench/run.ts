@@ -61,7 +61,7 @@ async function runtimes(): Promise<{ byMajor: Map<number, Runtime>; blocked: Map
 
 function runChild(runtime: Runtime, client: Client, job: Job): Promise<JobResult> {
   const args = [
-    '--conditions=source',
+    '--conditions=@vltava/source',
     '--import',
     'tsx',
     CHILD,

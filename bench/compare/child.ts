@@ -1,5 +1,5 @@
 /**
- * One client run in its own process: `node --conditions=source --import tsx child.ts <driver> <variant> <peerDir>
+ * One client run in its own process: `node --conditions=@vltava/source --import tsx child.ts <driver> <variant> <peerDir>
  * <job JSON>`. Loads the driver (its modules are not counted), then measures the client's CPU time from creating
  * it to closing it (`process.cpuUsage()`), and the process's peak RSS (`process.resourceUsage().maxRSS`), and prints
  * one result line.

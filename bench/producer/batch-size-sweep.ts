@@ -6,7 +6,7 @@
  * It was written to read the 1 KiB scenarios of `npm run bench` when the benchmark broker rolled a log segment every
  * MiB (the test suites' setting): there the broker's cost, not the client's, set every client's pace.
  *
- * Run: `npx tsx --conditions=source bench/producer/batch-size-sweep.ts` (starts the benchmark broker of
+ * Run: `npx tsx --conditions=@vltava/source bench/producer/batch-size-sweep.ts` (starts the benchmark broker of
  * `bench/broker.ts`). `WARMUPS` (default 4) uncounted runs first (a fresh broker's JIT), then `REPS` (default 3)
  * repetitions, batch sizes rotated; `BATCH_SIZES` (comma-separated, default 16384,65536,262144,1048576); `RECORDS`
  * (default 200,000); `SIZE` (default 1024); `ACKS` (`1` or `all`, default `1`); `COMPRESSION` (default `none`);

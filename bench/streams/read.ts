@@ -5,7 +5,7 @@
  * between them (the usual shape of a pipeline). Prints records/s and the number of fetch pauses. Bounded: every
  * run reads exactly the produced records.
  *
- *   npx tsx --conditions=source bench/streams/read.ts [--records 500000] [--size 100] [--partitions 6] [--runs 3] [--brokers host:port]
+ *   npx tsx --conditions=@vltava/source bench/streams/read.ts [--records 500000] [--size 100] [--partitions 6] [--runs 3] [--brokers host:port]
  *
  * Uses the cluster named by `--brokers`, or starts a single-node broker with the harness (stopped at the end).
  * Records are produced once with Kafka's `kafka-producer-perf-test`; each run reads them from offset 0 with a fresh

@@ -4,7 +4,7 @@
  * acknowledgement, `_writev` batches), and through `createSendStream` into a sink (results emitted per record), each
  * with a few high-water marks. Prints records/s. Bounded: each run writes exactly N records.
  *
- *   npx tsx --conditions=source bench/streams/write.ts [--records 500000] [--size 100] [--runs 3] [--linger ms]
+ *   npx tsx --conditions=@vltava/source bench/streams/write.ts [--records 500000] [--size 100] [--runs 3] [--linger ms]
  *     [--batch bytes] [--brokers host:port]
  *
  * Uses the cluster named by `--brokers`, or starts a single-node broker with the harness (stopped at the end).

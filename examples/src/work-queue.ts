@@ -6,7 +6,7 @@
  * records of the same partition (each under its own lock), so throughput grows with the workers, not the
  * partitions. The example runs the same batch of jobs with 1 worker, then with 4, and prints both rates.
  *
- *   npx tsx --conditions=source examples/src/work-queue.ts
+ *   npx tsx --conditions=@vltava/source examples/src/work-queue.ts
  *
  * (Uses the cluster in KAFKA_BROKERS, or starts a local broker for the run.)
  */

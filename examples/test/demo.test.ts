@@ -130,7 +130,7 @@ describe('the demo (npm start)', () => {
 
   it('Ctrl-C stops a --forever run cleanly with a summary, and the broker it started', async () => {
     const demo = run(process.execPath, [
-      '--conditions=source',
+      '--conditions=@vltava/source',
       '--import',
       'tsx',
       'examples/src/demo/main.ts',

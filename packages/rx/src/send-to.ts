@@ -13,6 +13,7 @@ import { type RecordsOf, recordsFor, type SendTarget } from './send-target.js';
 
 /** An emission whose records were all written: the emission itself and each record's metadata, in order. */
 export interface SendSuccess<T> {
+  /** Always true: tells a success from a {@link SendFailure}. */
   readonly ok: true;
   /** The emission the records were made from. */
   readonly source: T;
@@ -22,6 +23,7 @@ export interface SendSuccess<T> {
 
 /** An emission with a record that failed (with `errors: 'emit'`). */
 export interface SendFailure<T> {
+  /** Always false: tells a failure from a {@link SendSuccess}. */
   readonly ok: false;
   /** The emission the records were made from. */
   readonly source: T;

@@ -28,7 +28,7 @@ interface Result {
 
 function runChild(config: Record<string, unknown>): Promise<Result> {
   const child = fork(CHILD, [JSON.stringify(config)], {
-    execArgv: ['--expose-gc', '--conditions=source', '--import', 'tsx'],
+    execArgv: ['--expose-gc', '--conditions=@vltava/source', '--import', 'tsx'],
     stdio: ['ignore', 'inherit', 'inherit', 'ipc'],
   });
   return new Promise((resolve, reject) => {

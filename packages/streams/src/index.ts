@@ -12,6 +12,7 @@ export {
   ConsumerReadable,
   createReadStream,
   DEFAULT_READ_HIGH_WATER_MARK,
+  type ReadableIterator,
   type ReadStreamOptions,
 } from './read-stream.js';
 export type { RecordSourceOptions } from './record-source.js';
@@ -35,8 +36,9 @@ export {
   type SourceCoordinates,
   type SourceOf,
 } from './source-coordinates.js';
-export type { StreamConsumer } from './stream-consumer.js';
+export type { StreamConsumer, StreamRecordBatch } from './stream-consumer.js';
 export type { StreamProducer } from './stream-producer.js';
+export type { WriteCallback } from './tick-gathering.js';
 export { createWebCommitStream } from './web-commit-stream.js';
 export { createWebReadStream } from './web-read-stream.js';
 export { createWebSendStream } from './web-send-stream.js';

@@ -21,6 +21,14 @@ export interface ReadStreamOptions extends RecordSourceOptions {
 }
 
 /**
+ * The async iterator of a `Readable` as `@types/node` declares it for the `lib` in use, yielding `T`: what
+ * {@link ConsumerReadable}'s `[Symbol.asyncIterator]()` returns.
+ */
+export type ReadableIterator<T> = Omit<ReturnType<Readable[typeof Symbol.asyncIterator]>, 'next'> & {
+  next(): Promise<IteratorResult<T, undefined>>;
+};
+
+/**
  * An object-mode `Readable` of a consumer's records (see {@link createReadStream}).
  *
  * @typeParam K Type of record keys after the consumer's key deserializer.
@@ -107,7 +115,11 @@ export class ConsumerReadable<K = Buffer | null, V = Buffer | null> extends Read
     );
   }
 
-  override [Symbol.asyncIterator](): AsyncIterableIterator<ConsumerRecord<K, V>> {
+  /**
+   * The records, for `for await`. Typed as Node's own iterator of a `Readable` (whatever `@types/node` and `lib`
+   * make of it: with `lib` ESNext it is also `AsyncDisposable`) with `next()` narrowed to this stream's records.
+   */
+  override [Symbol.asyncIterator](): ReadableIterator<ConsumerRecord<K, V>> {
     return super[Symbol.asyncIterator]();
   }
 }

@@ -8,6 +8,7 @@ import type {
 
 /** A batch of records as `consumer.batches()` yields it: records grouped by partition, in offset order. */
 export interface StreamRecordBatch<K, V> {
+  /** The records of each partition that has any, one entry per partition. */
   readonly partitions: ReadonlyArray<{ readonly records: readonly ConsumerRecord<K, V>[] }>;
 }
 

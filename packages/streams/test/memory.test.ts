@@ -30,7 +30,7 @@ interface MemoryResult {
 function runChild(config: Record<string, unknown>): Promise<MemoryResult> {
   return new Promise((resolve, reject) => {
     const child = fork(CHILD, [JSON.stringify(config)], {
-      execArgv: ['--expose-gc', '--conditions=source', '--import', 'tsx'],
+      execArgv: ['--expose-gc', '--conditions=@vltava/source', '--import', 'tsx'],
       stdio: ['ignore', 'inherit', 'inherit', 'ipc'],
     });
     let result: MemoryResult | undefined;

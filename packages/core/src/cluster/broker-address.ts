@@ -3,7 +3,9 @@ import { ConfigError } from '../errors/client-errors.js';
 
 /** A broker's network address. */
 export interface BrokerAddress {
+  /** Host name or IP address (IPv6 without brackets). */
   readonly host: string;
+  /** TCP port. */
   readonly port: number;
 }
 

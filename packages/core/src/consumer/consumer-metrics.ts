@@ -4,7 +4,9 @@ import type { PartitionFetchState, PartitionState } from './partition-state.js';
 
 /** Per-partition figures of {@link ConsumerMetrics}. */
 export interface PartitionMetrics {
+  /** The partition's topic. */
   readonly topic: string;
+  /** The partition number. */
   readonly partition: number;
   /** Next offset to hand to the application, or -1 before it is known. */
   readonly position: bigint;

@@ -53,6 +53,7 @@ export class ConsumerRecords<K = Buffer | null, V = Buffer | null> implements It
   /** Total number of records. */
   readonly count: number;
 
+  /** Records grouped by partition, as the consumer delivers them. */
   constructor(partitions: readonly PartitionRecords<K, V>[]) {
     this.partitions = partitions;
     let count = 0;

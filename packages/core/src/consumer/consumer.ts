@@ -80,23 +80,33 @@ export interface TimeoutOptions {
 
 /** A committed offset as {@link Consumer.committed} returns it; `offset` null when the group has none. */
 export interface CommittedOffsetInfo extends TopicPartition {
+  /** The committed offset (the next record to read), or null when the group has none for the partition. */
   readonly offset: bigint | null;
+  /** Leader epoch committed with the offset (KIP-320), when known. */
   readonly leaderEpoch: number | undefined;
+  /** Metadata string committed with the offset. */
   readonly metadata: string | null;
 }
 
 /** What {@link Consumer.offsetsForTimes} found: the first offset at or after the timestamp, or null. */
 export interface OffsetForTime extends TopicPartition {
+  /** The first offset whose timestamp is at or after the one asked for, or null when there is none. */
   readonly offset: bigint | null;
+  /** The timestamp of the record at `offset` (milliseconds since the epoch), or null. */
   readonly timestamp: number | null;
+  /** Leader epoch of the record at `offset`, when known. */
   readonly leaderEpoch: number | undefined;
 }
 
 /** The consumer's group position for transactional producers (`sendOffsetsToTransaction`). */
 export interface ConsumerGroupMetadata {
+  /** The group. Java: `group.id`. */
   readonly groupId: string;
+  /** The group's generation this consumer joined. */
   readonly generationId: number;
+  /** This consumer's member id in the group. */
   readonly memberId: string;
+  /** Static membership id (KIP-345), or null. Java: `group.instance.id`. */
   readonly groupInstanceId: string | null;
 }
 
@@ -165,6 +175,7 @@ export class Consumer<K = Buffer | null, V = Buffer | null>
   private lastTopicErrorRefresh = 0;
   private readonly iteratorHost: IteratorHost<ConsumerRecord<K, V>>;
 
+  /** A consumer with these options. It connects on first use. */
   constructor(options: ConsumerOptions<K, V>) {
     this.options = resolveConsumerOptions(options);
     const clientOptions = resolveClientOptions(options);

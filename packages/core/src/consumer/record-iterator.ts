@@ -67,6 +67,7 @@ abstract class ConsumerIterator<T, Item> implements AsyncIterableIterator<Item>,
   private finishing: Promise<void> | undefined;
   private pending: Promise<IteratorResult<Item, undefined>> | undefined;
 
+  /** @internal Made by the consumer (`records()`, `batches()`, `for await`). */
   constructor(host: IteratorHost<T>, options: RecordIteratorOptions) {
     this.host = host;
     this.mode = options.mode ?? 'at-least-once';
@@ -173,7 +174,7 @@ abstract class ConsumerIterator<T, Item> implements AsyncIterableIterator<Item>,
 
 /**
  * The consumer's record iterator (`for await (const record of consumer)`, `consumer.records()`), written by hand
- * rather than as an async generator so that it ends promptly on every path (see {@link ConsumerIterator}).
+ * rather than as an async generator so that it ends promptly on every path (see `ConsumerIterator`).
  *
  * When records are buffered, `next()` returns an already-resolved promise: no timer, no extra hop per record.
  */
@@ -217,6 +218,7 @@ export class BatchIterator<K, V> extends ConsumerIterator<ConsumerRecord<K, V>, 
   /** When records were first seen available for the batch being gathered. */
   private gatheringSince: number | undefined;
 
+  /** @internal Made by `consumer.batches()`. */
   constructor(host: IteratorHost<ConsumerRecord<K, V>>, options: BatchIteratorOptions) {
     super(host, options);
     this.maxRecords = options.maxRecords ?? host.maxPollRecords;

@@ -141,6 +141,7 @@ export class Producer<K = string | Uint8Array, V = string | Uint8Array> implemen
   /** Threads compressing large zstd batches (`compressionWorkers`), when used. */
   private readonly compressionWorkers: CompressionWorkers | undefined;
 
+  /** A producer with these options. It connects on the first send (or `connect()`). */
   constructor(options: ProducerOptions<K, V>) {
     this.options = resolveProducerOptions(options);
     const resolved = this.options;

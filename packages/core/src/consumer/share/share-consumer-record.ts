@@ -17,6 +17,7 @@ export interface ShareConsumerRecord<K = Buffer | null, V = Buffer | null> exten
 
 /** The records of one partition in a {@link ShareConsumerRecords} batch, in offset order. */
 export interface SharePartitionRecords<K, V> extends TopicPartition {
+  /** The partition's records, in offset order. */
   readonly records: readonly ShareConsumerRecord<K, V>[];
 }
 
@@ -27,6 +28,7 @@ export class ShareConsumerRecords<K = Buffer | null, V = Buffer | null> implemen
   /** Total number of records. */
   readonly count: number;
 
+  /** Records grouped by partition, as the share consumer delivers them. */
   constructor(partitions: readonly SharePartitionRecords<K, V>[]) {
     this.partitions = partitions;
     let count = 0;

@@ -127,6 +127,7 @@ export class ShareConsumer<K = Buffer | null, V = Buffer | null>
   private recordsConsumed = 0;
   private readonly acknowledgedCounts = { accept: 0, release: 0, reject: 0, renew: 0 };
 
+  /** A share consumer with these options. It connects on first use. */
   constructor(options: ShareConsumerOptions<K, V>) {
     this.options = resolveShareConsumerOptions(options);
     const clientOptions = resolveClientOptions(options);

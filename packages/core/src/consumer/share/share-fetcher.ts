@@ -32,7 +32,9 @@ const RENEW_MIN_VERSION = 2;
 
 /** The outcome of the acknowledgements of one partition, as one request carried them. */
 export interface AcknowledgementResult {
+  /** The partition's topic. */
   readonly topic: string;
+  /** The partition number. */
   readonly partition: number;
   /** The offsets acknowledged (gaps left out), in the order they were acknowledged. */
   readonly offsets: readonly bigint[];

@@ -57,6 +57,7 @@ export class ShareRecordIterator<T> implements AsyncIterableIterator<T>, AsyncDi
   private finished = false;
   private pending: Promise<IteratorResult<T, undefined>> | undefined;
 
+  /** @internal Made by the share consumer (`records()`, `for await`). */
   constructor(host: ShareIteratorHost<T>, options: ShareRecordIteratorOptions = {}) {
     this.host = host;
     this.onExit = options.onExit ?? 'release';
@@ -69,6 +70,7 @@ export class ShareRecordIterator<T> implements AsyncIterableIterator<T>, AsyncDi
     return this;
   }
 
+  /** The next record, once one is acquired; done when the iteration ended (`break`, abort, close). */
   next(): Promise<IteratorResult<T, undefined>> {
     if (this.finished) return Promise.resolve(DONE);
     if (this.pending !== undefined) return this.pending.then(() => this.next());

@@ -184,7 +184,7 @@ describe('compression workers and the process', () => {
   const tsx = packageRequire.resolve('tsx');
 
   it('keep a process alive while they compress, and let it exit once idle (under tsx, as `npm start` runs)', async () => {
-    const { stdout } = await run(process.execPath, ['--import', tsx, '--conditions=source', script], {
+    const { stdout } = await run(process.execPath, ['--import', tsx, '--conditions=@vltava/source', script], {
       timeout: 20_000,
     });
     // The script compresses without awaiting anything else: the result arriving proves the worker held the process
