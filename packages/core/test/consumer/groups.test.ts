@@ -490,4 +490,41 @@ describe('classic protocol specifics', () => {
     await readerA.stop();
     await readerB.stop();
   });
+
+  it('awaits a custom assignor whose assign returns a Promise', async () => {
+    let calls = 0;
+    const lastToOne: PartitionAssignor = {
+      name: 'async-everything-to-last',
+      supportedProtocols: ['eager'],
+      async assign(members, topics) {
+        calls++;
+        // An assignor written for an asynchronous interface (KafkaJS's) may await before it answers.
+        await new Promise((resolve) => setImmediate(resolve));
+        const sorted = [...members].sort((x, y) => (x.memberId < y.memberId ? 1 : -1));
+        const result = new Map(sorted.map((m) => [m.memberId, { partitions: [] as TopicPartition[] }]));
+        for (const [name, partitions] of topics) {
+          for (const { partition } of partitions)
+            result.get(sorted[0]!.memberId)!.partitions.push({ topic: name, partition });
+        }
+        return result;
+      },
+    };
+    const groupId = uniqueName('g');
+    const ca = consumer(groupId, { partitionAssignors: [lastToOne] });
+    const cb = consumer(groupId, { partitionAssignors: [lastToOne] });
+    ca.subscribe([topic]);
+    cb.subscribe([topic]);
+    const readerA = readInBackground(ca);
+    const readerB = readInBackground(cb);
+    await waitFor(
+      () =>
+        ca.assignment().length + cb.assignment().length === 4 &&
+        (ca.assignment().length === 0 || cb.assignment().length === 0),
+      'one member owns everything',
+      30_000,
+    );
+    expect(calls).toBeGreaterThan(0);
+    await readerA.stop();
+    await readerB.stop();
+  });
 });
