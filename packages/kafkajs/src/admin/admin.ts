@@ -13,8 +13,19 @@ import {
   KafkaJSNonRetriableError,
 } from '../errors/errors.js';
 import { protocolErrorType, retriesExhausted, toKafkaJSError } from '../errors/from-core.js';
-import { InstrumentationEmitter, type InstrumentationEvent } from '../instrumentation/emitter.js';
+import {
+  InstrumentationEmitter,
+  type InstrumentationEvent,
+  type RemoveInstrumentationEventListener,
+} from '../instrumentation/emitter.js';
 import { ADMIN_EVENTS, type AdminEvents } from '../instrumentation/event-names.js';
+import type {
+  ConnectEvent,
+  DisconnectEvent,
+  RequestEvent,
+  RequestQueueSizeEvent,
+  RequestTimeoutEvent,
+} from '../instrumentation/event-types.js';
 import type { Logger } from '../logger/logger.js';
 import { type ResolvedRetry, type RetryOptions, retryBudgetMs } from '../retry/retry.js';
 import type {
@@ -117,7 +128,32 @@ export class Admin {
   }
 
   /** Listens to one of `admin.events` (the network events are accepted and never emitted; see the README). */
-  on(eventName: AdminEvents[keyof AdminEvents], listener: (event: InstrumentationEvent<never>) => void): () => void {
+  on(
+    eventName: AdminEvents['CONNECT'],
+    listener: (event: ConnectEvent) => void,
+  ): RemoveInstrumentationEventListener<typeof eventName>;
+  on(
+    eventName: AdminEvents['DISCONNECT'],
+    listener: (event: DisconnectEvent) => void,
+  ): RemoveInstrumentationEventListener<typeof eventName>;
+  on(
+    eventName: AdminEvents['REQUEST'],
+    listener: (event: RequestEvent) => void,
+  ): RemoveInstrumentationEventListener<typeof eventName>;
+  on(
+    eventName: AdminEvents['REQUEST_QUEUE_SIZE'],
+    listener: (event: RequestQueueSizeEvent) => void,
+  ): RemoveInstrumentationEventListener<typeof eventName>;
+  on(
+    eventName: AdminEvents['REQUEST_TIMEOUT'],
+    listener: (event: RequestTimeoutEvent) => void,
+  ): RemoveInstrumentationEventListener<typeof eventName>;
+  on(
+    eventName: AdminEvents[keyof AdminEvents],
+    // biome-ignore lint/suspicious/noExplicitAny: KafkaJS's catch-all overload, kept for type compatibility.
+    listener: (event: InstrumentationEvent<any>) => void,
+  ): RemoveInstrumentationEventListener<typeof eventName>;
+  on(eventName: string, listener: (event: InstrumentationEvent<never>) => void): () => void {
     return this.emitter.on(eventName, listener as (event: InstrumentationEvent<unknown>) => void);
   }
 

@@ -1,3 +1,4 @@
+import type { ListPartitionReassignmentsResponse, PartitionReassignment } from '../admin/admin-types.js';
 import type {
   CoreMemberAssignment,
   GroupMemberSubscription,
@@ -7,7 +8,10 @@ import type {
 } from '../core.js';
 import { KafkaJSNotImplemented } from '../errors/errors.js';
 import type { Logger } from '../logger/logger.js';
+import type { CompressionTypes } from '../producer/compression.js';
+import type { Message } from '../producer/message.js';
 import { AssignerProtocol } from './assigner-protocol.js';
+import type { TopicPartitions } from './consumer-types.js';
 import { partitionsByTopic } from './partitions-by-topic.js';
 
 /** What KafkaJS tells an assigner about a partition. */
@@ -20,14 +24,92 @@ export type PartitionMetadata = {
   offlineReplicas?: number[];
 };
 
+type Without<T, U> = { [P in Exclude<keyof T, keyof U>]?: never };
+type XOR<T, U> = T | U extends object ? (Without<T, U> & U) | (Without<U, T> & T) : T | U;
+
+/** A broker and its partitions' leaders, as KafkaJS's metadata reports them. */
+export interface BrokerMetadata {
+  brokers: Array<{ nodeId: number; host: string; port: number; rack?: string }>;
+  topicMetadata: Array<{ topicErrorCode: number; topic: string; partitionMetadata: PartitionMetadata[] }>;
+}
+
+/** Versions of each API a broker supports. */
+export interface ApiVersions {
+  [apiKey: number]: { minVersion: number; maxVersion: number };
+}
+
+/** A group's coordinator. */
+export interface CoordinatorMetadata {
+  errorCode: number;
+  coordinator: { nodeId: number; host: string; port: number };
+}
+
+/**
+ * KafkaJS's connection to one broker, as its `Cluster` hands it out. This package has no such object: the
+ * `Cluster` given to partition assigners rejects the calls that would return one (see {@link Cluster}).
+ */
+export type Broker = {
+  isConnected(): boolean;
+  connect(): Promise<void>;
+  disconnect(): Promise<void>;
+  apiVersions(): Promise<ApiVersions>;
+  metadata(topics: string[]): Promise<BrokerMetadata>;
+  // biome-ignore lint/suspicious/noExplicitAny: KafkaJS's type, kept for compatibility.
+  describeGroups: (options: { groupIds: string[] }) => Promise<any>;
+  offsetCommit(request: {
+    groupId: string;
+    groupGenerationId: number;
+    memberId: string;
+    retentionTime?: number;
+    topics: TopicOffsets[];
+    // biome-ignore lint/suspicious/noExplicitAny: KafkaJS's type, kept for compatibility.
+  }): Promise<any>;
+  offsetFetch(request: { groupId: string; topics: TopicOffsets[] }): Promise<{ responses: TopicOffsets[] }>;
+  fetch(request: {
+    replicaId?: number;
+    isolationLevel?: number;
+    maxWaitTime?: number;
+    minBytes?: number;
+    maxBytes?: number;
+    topics: Array<{ topic: string; partitions: Array<{ partition: number; fetchOffset: string; maxBytes: number }> }>;
+    rackId?: string;
+    // biome-ignore lint/suspicious/noExplicitAny: KafkaJS's type, kept for compatibility.
+  }): Promise<any>;
+  produce(request: {
+    topicData: Array<{
+      topic: string;
+      partitions: Array<{ partition: number; firstSequence?: number; messages: Message[] }>;
+    }>;
+    transactionalId?: string;
+    producerId?: number;
+    producerEpoch?: number;
+    acks?: number;
+    timeout?: number;
+    compression?: CompressionTypes;
+    // biome-ignore lint/suspicious/noExplicitAny: KafkaJS's type, kept for compatibility.
+  }): Promise<any>;
+  // biome-ignore lint/suspicious/noExplicitAny: KafkaJS's type, kept for compatibility.
+  alterPartitionReassignments(request: { topics: PartitionReassignment[]; timeout?: number }): Promise<any>;
+  listPartitionReassignments(request: {
+    topics?: TopicPartitions[];
+    timeout?: number;
+  }): Promise<ListPartitionReassignmentsResponse>;
+};
+
+/** Offsets by topic, as KafkaJS's cluster takes and returns them. */
+export interface TopicOffsets {
+  topic: string;
+  partitions: Array<{ partition: number; offset: string }>;
+}
+
 /**
  * The cluster view KafkaJS hands a partition assigner. `findTopicPartitionMetadata(topic)` answers from the
  * metadata the group leader fetched for the assignment (the only call assigners make in practice); calls that
- * would need KafkaJS's internal connection pool throw `KafkaJSNotImplemented`.
+ * would need KafkaJS's internal connection pool reject (or throw) `KafkaJSNotImplemented`.
  */
 export type Cluster = {
   getNodeIds(): number[];
-  metadata(): Promise<never>;
+  metadata(): Promise<BrokerMetadata>;
   removeBroker(options: { host: string; port: number }): void;
   addMultipleTargetTopics(topics: string[]): Promise<void>;
   isConnected(): boolean;
@@ -36,14 +118,21 @@ export type Cluster = {
   refreshMetadata(): Promise<void>;
   refreshMetadataIfNecessary(): Promise<void>;
   addTargetTopic(topic: string): Promise<void>;
-  findBroker(node: { nodeId: string }): Promise<never>;
-  findControllerBroker(): Promise<never>;
+  findBroker(node: { nodeId: string }): Promise<Broker>;
+  findControllerBroker(): Promise<Broker>;
   findTopicPartitionMetadata(topic: string): PartitionMetadata[];
   findLeaderForPartitions(topic: string, partitions: number[]): { [leader: string]: number[] };
-  findGroupCoordinator(group: { groupId: string }): Promise<never>;
-  findGroupCoordinatorMetadata(group: { groupId: string }): Promise<never>;
+  findGroupCoordinator(group: { groupId: string }): Promise<Broker>;
+  findGroupCoordinatorMetadata(group: { groupId: string }): Promise<CoordinatorMetadata>;
   defaultOffset(config: { fromBeginning: boolean }): number;
-  fetchTopicsOffset(topics: unknown[]): Promise<never>;
+  fetchTopicsOffset(
+    topics: Array<
+      { topic: string; partitions: Array<{ partition: number }> } & XOR<
+        { fromBeginning: boolean },
+        { fromTimestamp: number }
+      >
+    >,
+  ): Promise<TopicOffsets[]>;
 };
 
 /** A member as an assigner's `assign` sees it: its id and its encoded {@link AssignerProtocol} metadata. */

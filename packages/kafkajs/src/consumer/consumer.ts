@@ -2,8 +2,29 @@ import { clientRetry, type SharedConfig, toClientOptions } from '../config/kafka
 import { CoreAdmin, CoreConsumer, type CoreConsumerOptions, type PartitionAssignor } from '../core.js';
 import { KafkaJSNonRetriableError } from '../errors/errors.js';
 import { retriesExhausted, toKafkaJSError } from '../errors/from-core.js';
-import { InstrumentationEmitter, type InstrumentationEvent } from '../instrumentation/emitter.js';
+import {
+  InstrumentationEmitter,
+  type InstrumentationEvent,
+  type RemoveInstrumentationEventListener,
+} from '../instrumentation/emitter.js';
 import { CONSUMER_EVENTS, type ConsumerEvents } from '../instrumentation/event-names.js';
+import type {
+  ConnectEvent,
+  ConsumerCommitOffsetsEvent,
+  ConsumerCrashEvent,
+  ConsumerEndBatchProcessEvent,
+  ConsumerFetchEvent,
+  ConsumerFetchStartEvent,
+  ConsumerGroupJoinEvent,
+  ConsumerHeartbeatEvent,
+  ConsumerRebalancingEvent,
+  ConsumerReceivedUnsubcribedTopicsEvent,
+  ConsumerStartBatchProcessEvent,
+  DisconnectEvent,
+  RequestEvent,
+  RequestQueueSizeEvent,
+  RequestTimeoutEvent,
+} from '../instrumentation/event-types.js';
 import type { Logger } from '../logger/logger.js';
 import type { ResolvedRetry } from '../retry/retry.js';
 import { AssignerCluster, PartitionAssigners, toCoreAssignor } from './assigners.js';
@@ -293,9 +314,75 @@ export class Consumer {
    * are accepted and never emitted (see the README). Returns a function removing the listener.
    */
   on(
+    eventName: ConsumerEvents['HEARTBEAT'],
+    listener: (event: ConsumerHeartbeatEvent) => void,
+  ): RemoveInstrumentationEventListener<typeof eventName>;
+  on(
+    eventName: ConsumerEvents['COMMIT_OFFSETS'],
+    listener: (event: ConsumerCommitOffsetsEvent) => void,
+  ): RemoveInstrumentationEventListener<typeof eventName>;
+  on(
+    eventName: ConsumerEvents['GROUP_JOIN'],
+    listener: (event: ConsumerGroupJoinEvent) => void,
+  ): RemoveInstrumentationEventListener<typeof eventName>;
+  on(
+    eventName: ConsumerEvents['FETCH_START'],
+    listener: (event: ConsumerFetchStartEvent) => void,
+  ): RemoveInstrumentationEventListener<typeof eventName>;
+  on(
+    eventName: ConsumerEvents['FETCH'],
+    listener: (event: ConsumerFetchEvent) => void,
+  ): RemoveInstrumentationEventListener<typeof eventName>;
+  on(
+    eventName: ConsumerEvents['START_BATCH_PROCESS'],
+    listener: (event: ConsumerStartBatchProcessEvent) => void,
+  ): RemoveInstrumentationEventListener<typeof eventName>;
+  on(
+    eventName: ConsumerEvents['END_BATCH_PROCESS'],
+    listener: (event: ConsumerEndBatchProcessEvent) => void,
+  ): RemoveInstrumentationEventListener<typeof eventName>;
+  on(
+    eventName: ConsumerEvents['CONNECT'],
+    listener: (event: ConnectEvent) => void,
+  ): RemoveInstrumentationEventListener<typeof eventName>;
+  on(
+    eventName: ConsumerEvents['DISCONNECT'],
+    listener: (event: DisconnectEvent) => void,
+  ): RemoveInstrumentationEventListener<typeof eventName>;
+  on(
+    eventName: ConsumerEvents['STOP'],
+    listener: (event: InstrumentationEvent<null>) => void,
+  ): RemoveInstrumentationEventListener<typeof eventName>;
+  on(
+    eventName: ConsumerEvents['CRASH'],
+    listener: (event: ConsumerCrashEvent) => void,
+  ): RemoveInstrumentationEventListener<typeof eventName>;
+  on(
+    eventName: ConsumerEvents['REBALANCING'],
+    listener: (event: ConsumerRebalancingEvent) => void,
+  ): RemoveInstrumentationEventListener<typeof eventName>;
+  on(
+    eventName: ConsumerEvents['RECEIVED_UNSUBSCRIBED_TOPICS'],
+    listener: (event: ConsumerReceivedUnsubcribedTopicsEvent) => void,
+  ): RemoveInstrumentationEventListener<typeof eventName>;
+  on(
+    eventName: ConsumerEvents['REQUEST'],
+    listener: (event: RequestEvent) => void,
+  ): RemoveInstrumentationEventListener<typeof eventName>;
+  on(
+    eventName: ConsumerEvents['REQUEST_QUEUE_SIZE'],
+    listener: (event: RequestQueueSizeEvent) => void,
+  ): RemoveInstrumentationEventListener<typeof eventName>;
+  on(
+    eventName: ConsumerEvents['REQUEST_TIMEOUT'],
+    listener: (event: RequestTimeoutEvent) => void,
+  ): RemoveInstrumentationEventListener<typeof eventName>;
+  on(
     eventName: ConsumerEvents[keyof ConsumerEvents],
-    listener: (event: InstrumentationEvent<never>) => void,
-  ): () => void {
+    // biome-ignore lint/suspicious/noExplicitAny: KafkaJS's catch-all overload, kept for type compatibility.
+    listener: (event: InstrumentationEvent<any>) => void,
+  ): RemoveInstrumentationEventListener<typeof eventName>;
+  on(eventName: string, listener: (event: InstrumentationEvent<never>) => void): () => void {
     return this.emitter.on(eventName, listener as (event: InstrumentationEvent<unknown>) => void);
   }
 

@@ -72,7 +72,7 @@ export class KafkaJSProtocolError extends KafkaJSError {
   readonly type: string;
   constructor(e: Error | string | ProtocolErrorInfo, metadata: { retriable?: boolean; cause?: unknown } = {}) {
     const info = typeof e === 'object' && e !== null ? (e as Partial<ProtocolErrorInfo>) : {};
-    super(e as Error | string, { retriable: metadata.retriable ?? info.retriable ?? false, cause: metadata.cause });
+    super(e as Error | string, { retriable: metadata.retriable ?? info.retriable ?? true, cause: metadata.cause });
     this.type = info.type ?? 'UNKNOWN';
     this.code = info.code ?? -1;
   }
@@ -106,6 +106,7 @@ export class KafkaJSMemberIdRequired extends KafkaJSProtocolError {
 /** A retriable operation failed every retry `retry.retries` allowed; `cause` is the last failure. */
 export class KafkaJSNumberOfRetriesExceeded extends KafkaJSNonRetriableError {
   override readonly name: string = 'KafkaJSNumberOfRetriesExceeded';
+  declare stack: string;
   readonly retryCount: number;
   readonly retryTime: number;
   constructor(e: Error | string, metadata: { retryCount?: number; retryTime?: number; cause?: unknown } = {}) {

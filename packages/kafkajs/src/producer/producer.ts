@@ -9,8 +9,19 @@ import {
 } from '../core.js';
 import { KafkaJSError, KafkaJSNonRetriableError } from '../errors/errors.js';
 import { retriesExhausted, toKafkaJSError } from '../errors/from-core.js';
-import { InstrumentationEmitter, type InstrumentationEvent } from '../instrumentation/emitter.js';
+import {
+  InstrumentationEmitter,
+  type InstrumentationEvent,
+  type RemoveInstrumentationEventListener,
+} from '../instrumentation/emitter.js';
 import { PRODUCER_EVENTS, type ProducerEvents } from '../instrumentation/event-names.js';
+import type {
+  ConnectEvent,
+  DisconnectEvent,
+  RequestEvent,
+  RequestQueueSizeEvent,
+  RequestTimeoutEvent,
+} from '../instrumentation/event-types.js';
 import type { Logger } from '../logger/logger.js';
 import { type ResolvedRetry, type RetryOptions, retryBudgetMs } from '../retry/retry.js';
 import { type CompressionTypes, toCoreCompression } from './compression.js';
@@ -160,10 +171,32 @@ export class Producer {
    * emitted, see the README). Returns a function removing the listener.
    */
   on(
+    eventName: ProducerEvents['CONNECT'],
+    listener: (event: ConnectEvent) => void,
+  ): RemoveInstrumentationEventListener<typeof eventName>;
+  on(
+    eventName: ProducerEvents['DISCONNECT'],
+    listener: (event: DisconnectEvent) => void,
+  ): RemoveInstrumentationEventListener<typeof eventName>;
+  on(
+    eventName: ProducerEvents['REQUEST'],
+    listener: (event: RequestEvent) => void,
+  ): RemoveInstrumentationEventListener<typeof eventName>;
+  on(
+    eventName: ProducerEvents['REQUEST_QUEUE_SIZE'],
+    listener: (event: RequestQueueSizeEvent) => void,
+  ): RemoveInstrumentationEventListener<typeof eventName>;
+  on(
+    eventName: ProducerEvents['REQUEST_TIMEOUT'],
+    listener: (event: RequestTimeoutEvent) => void,
+  ): RemoveInstrumentationEventListener<typeof eventName>;
+  on(
     eventName: ProducerEvents[keyof ProducerEvents],
-    listener: (event: InstrumentationEvent<unknown>) => void,
-  ): () => void {
-    return this.emitter.on(eventName, listener);
+    // biome-ignore lint/suspicious/noExplicitAny: KafkaJS's catch-all overload, kept for type compatibility.
+    listener: (event: InstrumentationEvent<any>) => void,
+  ): RemoveInstrumentationEventListener<typeof eventName>;
+  on(eventName: string, listener: (event: InstrumentationEvent<never>) => void): () => void {
+    return this.emitter.on(eventName, listener as (event: InstrumentationEvent<unknown>) => void);
   }
 
   /** Sends messages to one topic; resolves once every message is acknowledged. */
