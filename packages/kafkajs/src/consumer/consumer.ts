@@ -26,7 +26,7 @@ import type {
   RequestTimeoutEvent,
 } from '../instrumentation/event-types.js';
 import type { Logger } from '../logger/logger.js';
-import type { ResolvedRetry } from '../retry/retry.js';
+import { type ResolvedRetry, retryBudgetMs } from '../retry/retry.js';
 import { AssignerCluster, PartitionAssigners, toCoreAssignor } from './assigners.js';
 import type {
   ConsumerConfig,
@@ -426,8 +426,26 @@ export class Consumer {
       () => undefined,
     );
     const ended = runner.done.then(() => undefined);
-    await Promise.race([runner.joined, ended]);
-    if (runner.isRunning) await Promise.race([runner.positionsKnown(this.config.maxWaitTimeInMs ?? 10_000), ended]);
+    // KafkaJS resolves run() once the group is joined, or once a failed join crashed the consumer. The engine keeps
+    // trying to join meanwhile; past the time a join can take, run() resolves and the join goes on.
+    const joinBound =
+      (this.config.rebalanceTimeout ?? 60_000) + (this.config.sessionTimeout ?? 30_000) + retryBudgetMs(this.retry);
+    let timer: NodeJS.Timeout | undefined;
+    const tooLong = new Promise<'late'>((resolve) => {
+      timer = setTimeout(() => resolve('late'), joinBound);
+    });
+    try {
+      const outcome = await Promise.race([runner.joined, ended, tooLong]);
+      if (outcome === 'late') {
+        this.logger_.warn(`The consumer has not joined its group after ${joinBound} ms; it keeps trying`, {
+          groupId: this.groupId,
+        });
+        return;
+      }
+    } finally {
+      clearTimeout(timer);
+    }
+    if (runner.isRunning) await Promise.race([runner.positionsKnown(10_000), ended]);
   }
 
   private async crash(runner: Runner, error: Error): Promise<void> {
