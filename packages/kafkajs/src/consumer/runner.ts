@@ -72,6 +72,9 @@ export class Runner {
   private heartbeatTimer: NodeJS.Timeout | undefined;
   private rebalanceStartedAt = Date.now();
   private stopping: Promise<void> | undefined;
+  /** The background commit after a cycle, while in flight; `commitAgain` asks for one more after it. */
+  private commitInFlight: Promise<void> | undefined;
+  private commitAgain = false;
   private resolveJoined!: () => void;
   /** Resolves once the member joined its group and holds its first assignment. */
   readonly joined: Promise<void>;
@@ -122,6 +125,7 @@ export class Runner {
       clearInterval(this.heartbeatTimer);
       this.stopping = (async () => {
         await this.done;
+        await this.commitsDone();
         if (this.config.autoCommit !== false) await this.commitResolved(false);
         await this.engine.close().catch((error: unknown) => {
           this.host.logger.warn('closing the consumer failed', { error: (error as Error)?.message });
@@ -291,8 +295,17 @@ export class Runner {
         this.reposition(p);
       }
     }
-    // KafkaJS commits the resolved offsets after a batch, and before a failure is retried.
-    if (this.config.autoCommit !== false) await this.commitResolved(false);
+    if (this.config.autoCommit !== false) {
+      if (failure === undefined) {
+        // KafkaJS commits the resolved offsets after a batch. The commit goes out while the next cycle is fetched and
+        // processed (one at a time, in order): at-least-once is the same, and a cycle does not wait a round trip.
+        this.commitInBackground();
+      } else {
+        // Before a failure is retried, the offsets resolved so far are committed, and waited for.
+        await this.commitsDone();
+        await this.commitResolved(false);
+      }
+    }
     if (failure !== undefined) throw failure.error;
   }
 
@@ -355,7 +368,10 @@ export class Runner {
           throw error;
         }
         this.resolve(topic, partition, records[i]!.offset, records[i]!.leaderEpoch);
-        if (this.config.autoCommit !== false && this.commitDue()) await this.commitResolved(false);
+        if (this.config.autoCommit !== false && this.commitDue()) {
+          await this.commitsDone();
+          await this.commitResolved(false);
+        }
         if (this.host.pauses.isPaused(topic, partition)) break;
       }
     } else if (this.config.eachBatch !== undefined && this.config.eachBatch !== null) {
@@ -458,6 +474,27 @@ export class Runner {
         });
       });
     }
+  }
+
+  /** Starts a commit of the resolved offsets, or asks the one in flight to be followed by another. */
+  private commitInBackground(): void {
+    if (this.commitInFlight !== undefined) {
+      this.commitAgain = true;
+      return;
+    }
+    this.commitInFlight = (async () => {
+      do {
+        this.commitAgain = false;
+        await this.commitResolved(false);
+      } while (this.commitAgain);
+    })().finally(() => {
+      this.commitInFlight = undefined;
+    });
+  }
+
+  /** Resolves when no background commit is in flight. */
+  private async commitsDone(): Promise<void> {
+    while (this.commitInFlight !== undefined) await this.commitInFlight;
   }
 
   private commitDue(): boolean {

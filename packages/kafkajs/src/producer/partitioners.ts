@@ -70,6 +70,16 @@ export function legacyMurmur2(data: Buffer): number {
 function createPartitioner(hash: (key: Buffer) => number): ICustomPartitioner {
   return () => {
     const counters = new Map<string, number>();
+    // The partitions with a leader, computed once per metadata array (KafkaJS filters them for every message).
+    const available = new WeakMap<PartitionMetadata[], PartitionMetadata[]>();
+    const availableOf = (partitionMetadata: PartitionMetadata[]) => {
+      let list = available.get(partitionMetadata);
+      if (list === undefined) {
+        list = partitionMetadata.filter((p) => p.leader >= 0);
+        available.set(partitionMetadata, list);
+      }
+      return list;
+    };
     return ({ topic, partitionMetadata, message }) => {
       let counter = counters.get(topic);
       if (counter === undefined) counter = randomBytes(4).readUInt32BE(0);
@@ -84,8 +94,8 @@ function createPartitioner(hash: (key: Buffer) => number): ICustomPartitioner {
       }
       counter++;
       counters.set(topic, counter);
-      const available = partitionMetadata.filter((p) => p.leader >= 0);
-      if (available.length > 0) return available[(counter & 0x7fffffff) % available.length]!.partitionId;
+      const withLeader = availableOf(partitionMetadata);
+      if (withLeader.length > 0) return withLeader[(counter & 0x7fffffff) % withLeader.length]!.partitionId;
       return (counter & 0x7fffffff) % count;
     };
   };

@@ -286,28 +286,27 @@ export class Producer {
     const result = await engine.sendBatch(records);
     if (result.firstError !== undefined) throw retriesExhausted(result.firstError, this.retry.retries);
     if (acks === 0) return [];
-    const byPartition = new Map<string, RecordMetadata & { first: bigint }>();
+    // One entry per partition, with the offset of the first message written there: records keep their order within a
+    // partition, so it is the offset of the partition's first record in the send.
+    const results: RecordMetadata[] = [];
+    const seen = new Set<string>();
     for (let i = 0; i < records.length; i++) {
+      const record = records[i]!;
+      const key = `${record.topic}:${record.partition}`;
+      if (seen.has(key)) continue;
+      seen.add(key);
       const metadata = result.metadata(i);
       if (metadata === undefined) continue;
-      const key = `${metadata.topic}:${metadata.partition}`;
-      const entry = byPartition.get(key);
-      if (entry === undefined) {
-        byPartition.set(key, {
-          topicName: metadata.topic,
-          partition: metadata.partition,
-          errorCode: 0,
-          baseOffset: metadata.offset.toString(),
-          logAppendTime: '-1',
-          logStartOffset: '-1',
-          first: metadata.offset,
-        });
-      } else if (metadata.offset >= 0n && (entry.first < 0n || metadata.offset < entry.first)) {
-        entry.first = metadata.offset;
-        entry.baseOffset = metadata.offset.toString();
-      }
+      results.push({
+        topicName: metadata.topic,
+        partition: metadata.partition,
+        errorCode: 0,
+        baseOffset: metadata.offset.toString(),
+        logAppendTime: '-1',
+        logStartOffset: '-1',
+      });
     }
-    return [...byPartition.values()].map(({ first: _first, ...entry }) => entry);
+    return results;
   }
 
   /** The topic's partitions, shaped as KafkaJS partitioners expect them (from the engine's metadata cache). */
