@@ -148,6 +148,85 @@ describe('consumer against the broker', () => {
     expect(commits.slice(0, 2)).toEqual(['10', '20']);
   });
 
+  it('eachBatch helpers: uncommittedOffsets, commitOffsetsIfNecessary by threshold, and explicit offsets', async () => {
+    const topic = uniqueName('kjs-helpers');
+    await createTopic(admin, topic, 1);
+    await produce(topic, 6);
+    const groupId = uniqueName('g');
+    const c = consumer({ groupId });
+    await c.subscribe({ topics: [topic], fromBeginning: true });
+    const pending: string[][] = [];
+    const done = deferred();
+    await c.run({
+      autoCommit: false,
+      autoCommitThreshold: 4,
+      eachBatch: async ({ batch, resolveOffset, commitOffsetsIfNecessary, uncommittedOffsets }) => {
+        for (const message of batch.messages) {
+          resolveOffset(message.offset);
+          pending.push(uncommittedOffsets().topics.flatMap((t) => t.partitions.map((p) => p.offset)));
+          // With autoCommit false, commitOffsetsIfNecessary() still commits when the threshold is reached.
+          await commitOffsetsIfNecessary();
+        }
+        if (batch.lastOffset() === '5') {
+          await commitOffsetsIfNecessary({ topics: [{ topic, partitions: [{ partition: 0, offset: '5' }] }] });
+          done.resolve();
+        }
+      },
+    });
+    await done.promise;
+    expect(pending[0]).toEqual(['1']);
+    expect(pending[3]).toEqual(['4']);
+    // After the threshold commit at 4, offset 5 was pending again.
+    expect(pending[4]).toEqual(['5']);
+    expect((await committedOffsets(groupId, topic)).get(0)).toBe(5n);
+  });
+
+  it('autoCommitInterval commits within a batch once the interval passed', async () => {
+    const topic = uniqueName('kjs-interval');
+    await createTopic(admin, topic, 1);
+    await produce(topic, 4);
+    const c = consumer();
+    const commits: string[] = [];
+    c.on(c.events.COMMIT_OFFSETS, (e) => commits.push(e.payload.topics[0]!.partitions[0]!.offset));
+    await c.subscribe({ topics: [topic], fromBeginning: true });
+    let count = 0;
+    await c.run({
+      autoCommitInterval: 50,
+      eachMessage: async ({ message }) => {
+        count++;
+        // The second message takes longer than the interval, so a commit follows it before the batch ends.
+        if (message.offset === '1') await new Promise((resolve) => setTimeout(resolve, 120));
+      },
+    });
+    await waitFor(() => count === 4 && commits.includes('4'), 'all messages and the end-of-batch commit');
+    // The four messages came in one batch, whose own commit is '4': '2' was committed by the interval, mid-batch.
+    expect(commits).toContain('2');
+  });
+
+  it('emits batch, fetch and heartbeat events with KafkaJS payloads', async () => {
+    const topic = uniqueName('kjs-events');
+    await createTopic(admin, topic, 1);
+    await produce(topic, 3);
+    const c = consumer({ heartbeatInterval: 200 });
+    const starts: Array<{ firstOffset: string; lastOffset: string; batchSize: number; highWatermark: string }> = [];
+    const ends: number[] = [];
+    const seen = new Set<string>();
+    c.on(c.events.START_BATCH_PROCESS, (e) => starts.push(e.payload));
+    c.on(c.events.END_BATCH_PROCESS, (e) => ends.push(e.payload.duration));
+    c.on(c.events.FETCH_START, () => seen.add('fetch_start'));
+    c.on(c.events.FETCH, () => seen.add('fetch'));
+    c.on(c.events.HEARTBEAT, (e) => {
+      if (e.payload.memberId !== '' && e.payload.groupGenerationId >= 0) seen.add('heartbeat');
+    });
+    c.on(c.events.CONNECT, () => seen.add('connect'));
+    await c.connect();
+    await c.subscribe({ topics: [topic], fromBeginning: true });
+    await c.run({ eachBatch: async () => {} });
+    await waitFor(() => seen.has('heartbeat') && starts.length > 0 && ends.length > 0, 'events');
+    expect(starts[0]).toMatchObject({ firstOffset: '0', lastOffset: '2', batchSize: 3, highWatermark: '3' });
+    expect([...seen].sort()).toEqual(['connect', 'fetch', 'fetch_start', 'heartbeat']);
+  });
+
   it('autoCommit false commits nothing until commitOffsets, which commits exactly what it is given', async () => {
     const topic = uniqueName('kjs-manual');
     await createTopic(admin, topic, 1);

@@ -184,6 +184,8 @@ export class Runner {
 
   private async assignedPartitions(partitions: CoreTopicPartition[]): Promise<void> {
     for (const tp of partitions) this.assigned.add(`${tp.topic}:${tp.partition}`);
+    // KafkaJS starts counting autoCommitInterval when a generation begins.
+    this.tracker.lastCommit = Date.now();
     const toPause = partitions.filter((tp) => this.host.pauses.isPaused(tp.topic, tp.partition));
     if (toPause.length > 0) this.engine.pause(toPause);
     await this.startWhereSubscribed(partitions);
