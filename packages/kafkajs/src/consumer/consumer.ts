@@ -421,7 +421,13 @@ export class Consumer {
     runner.start();
     runner.done.then(
       (error) => {
-        if (error !== undefined && this.runner === runner) void this.crash(runner, error);
+        if (error !== undefined && this.runner === runner) {
+          this.crash(runner, error).catch((failure: unknown) => {
+            this.logger_.error(`Handling the crash failed: ${(failure as Error)?.message ?? String(failure)}`, {
+              groupId: this.groupId,
+            });
+          });
+        }
       },
       () => undefined,
     );
