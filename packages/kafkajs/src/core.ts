@@ -44,6 +44,7 @@ export {
   Admin as CoreAdmin,
   COMPRESSION_TYPES,
   Consumer as CoreConsumer,
+  ErrorCodes,
   isKafkaError,
   KafkaError,
   murmur2,

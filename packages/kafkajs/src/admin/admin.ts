@@ -2,7 +2,7 @@ import { clientRetry, type SharedConfig, toClientOptions } from '../config/kafka
 import type { PartitionMetadata } from '../consumer/assigners.js';
 import type { GroupDescriptions, TopicPartitions } from '../consumer/consumer-types.js';
 import { deadGroup, toGroupDescription } from '../consumer/group-description.js';
-import { type AclBinding, type CoreAclFilter, CoreAdmin, type KafkaError } from '../core.js';
+import { type AclBinding, type CoreAclFilter, CoreAdmin, ErrorCodes, type KafkaError } from '../core.js';
 import {
   KafkaJSAggregateError,
   KafkaJSAlterPartitionReassignmentsError,
@@ -574,7 +574,7 @@ export class Admin {
     return {
       groups: results.map((r) => {
         if (r.error === undefined) return toGroupDescription(r.groupId, r);
-        if (r.error.kafkaErrorName === 'GROUP_ID_NOT_FOUND') return deadGroup(r.groupId);
+        if (r.error.kafkaErrorCode === ErrorCodes.GROUP_ID_NOT_FOUND) return deadGroup(r.groupId);
         throw toKafkaJSError(r.error);
       }),
     };

@@ -1,5 +1,5 @@
 import { clientRetry, type SharedConfig, toClientOptions } from '../config/kafka-config.js';
-import { CoreAdmin, CoreConsumer, type CoreConsumerOptions, type PartitionAssignor } from '../core.js';
+import { CoreAdmin, CoreConsumer, type CoreConsumerOptions, ErrorCodes, type PartitionAssignor } from '../core.js';
 import { KafkaJSNonRetriableError } from '../errors/errors.js';
 import { retriesExhausted, toKafkaJSError } from '../errors/from-core.js';
 import {
@@ -260,7 +260,7 @@ export class Consumer {
     const result = results[0];
     if (result === undefined) return deadGroup(this.groupId);
     if (result.error !== undefined) {
-      if (result.error.kafkaErrorName === 'GROUP_ID_NOT_FOUND') return deadGroup(this.groupId);
+      if (result.error.kafkaErrorCode === ErrorCodes.GROUP_ID_NOT_FOUND) return deadGroup(this.groupId);
       throw toKafkaJSError(result.error);
     }
     return toGroupDescription(this.groupId, result);

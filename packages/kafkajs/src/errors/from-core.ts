@@ -1,4 +1,4 @@
-import { isKafkaError, type KafkaError } from '../core.js';
+import { ErrorCodes, isKafkaError, type KafkaError } from '../core.js';
 import {
   KafkaJSConnectionError,
   KafkaJSError,
@@ -13,11 +13,11 @@ import {
 
 /** The protocol error codes KafkaJS names differently from Kafka 2.x and later. */
 const KAFKAJS_TYPE_NAMES: ReadonlyMap<number, string> = new Map([
-  [-1, 'UNKNOWN'],
-  [6, 'NOT_LEADER_FOR_PARTITION'],
-  [14, 'GROUP_LOAD_IN_PROGRESS'],
-  [15, 'GROUP_COORDINATOR_NOT_AVAILABLE'],
-  [16, 'NOT_COORDINATOR_FOR_GROUP'],
+  [ErrorCodes.UNKNOWN_SERVER_ERROR, 'UNKNOWN'],
+  [ErrorCodes.NOT_LEADER_OR_FOLLOWER, 'NOT_LEADER_FOR_PARTITION'],
+  [ErrorCodes.COORDINATOR_LOAD_IN_PROGRESS, 'GROUP_LOAD_IN_PROGRESS'],
+  [ErrorCodes.COORDINATOR_NOT_AVAILABLE, 'GROUP_COORDINATOR_NOT_AVAILABLE'],
+  [ErrorCodes.NOT_COORDINATOR, 'NOT_COORDINATOR_FOR_GROUP'],
 ]);
 
 /** The `type` KafkaJS gives a protocol error code: Kafka's name, or KafkaJS's older name for five codes. */
@@ -49,7 +49,7 @@ function fromKafkaError(error: KafkaError): KafkaJSError {
       retriable: error.retriable,
       message: error.message,
     };
-    if (code === 1) {
+    if (code === ErrorCodes.OFFSET_OUT_OF_RANGE) {
       return new KafkaJSOffsetOutOfRange(info, { topic: error.topic, partition: error.partition, cause: error });
     }
     return new KafkaJSProtocolError(info, { retriable: error.retriable, cause: error });
