@@ -5,7 +5,7 @@
 /** @type {Partial<import('typedoc').TypeDocOptions>} */
 export default {
   name: 'Vltava',
-  entryPoints: ['packages/core', 'packages/rx', 'packages/streams'],
+  entryPoints: ['packages/core', 'packages/rx', 'packages/streams', 'packages/kafkajs'],
   entryPointStrategy: 'packages',
   packageOptions: {
     entryPoints: ['src/index.ts'],
@@ -24,7 +24,7 @@ export default {
   out: 'docs/api',
   treatWarningsAsErrors: true,
   // The packages whose symbols must be documented.
-  packagesRequiringDocumentation: ['@vltava/core', '@vltava/rx', '@vltava/streams'],
+  packagesRequiringDocumentation: ['@vltava/core', '@vltava/rx', '@vltava/streams', '@vltava/kafkajs'],
   // notDocumented is tools/typedoc/require-docs.mjs's (it says what counts as a public symbol and why).
   validation: { notExported: true, invalidLink: true, invalidPath: true, rewrittenLink: true, notDocumented: false },
   plugin: ['./tools/typedoc/require-docs.mjs'],

@@ -12,6 +12,7 @@ const drivers: Record<string, () => Promise<{ load: DriverLoader }>> = {
   'vltava-rx': () => import('./drivers/vltava-rx.js'),
   'vltava-streams': () => import('./drivers/vltava-streams.js'),
   kafkajs: () => import('./drivers/kafkajs.js'),
+  'vltava-kafkajs': () => import('./drivers/vltava-kafkajs.js'),
   platformatic: () => import('./drivers/platformatic.js'),
   confluent: () => import('./drivers/confluent.js'),
 };

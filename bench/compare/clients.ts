@@ -67,6 +67,14 @@ export const CLIENTS: readonly Client[] = [
     produceOnly: uncompressed,
   },
   {
+    id: 'vltava-kafkajs',
+    label: '@vltava/kafkajs',
+    driver: 'vltava-kafkajs',
+    platform: 22,
+    baseline: 'vltava',
+    kinds: ['produce', 'consume', 'latency'],
+  },
+  {
     id: 'kafkajs',
     label: 'kafkajs',
     driver: 'kafkajs',

@@ -49,6 +49,7 @@ export interface RawResults {
 const COLORS: Record<string, string> = {
   'vltava-rx': '#8ecae6',
   'vltava-streams': '#219ebc',
+  'vltava-kafkajs': '#023047',
   kafkajs: '#e76f51',
   platformatic: '#f4a261',
   'platformatic-1-20': '#e9c46a',

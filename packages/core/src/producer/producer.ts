@@ -268,7 +268,7 @@ export class Producer<K = string | Uint8Array, V = string | Uint8Array> implemen
   /**
    * Sends a record: returns at once, with a Promise of the record's metadata (topic, partition, offset, timestamp,
    * serialized sizes), or calls `callback` instead when one is given (no Promise is created). The Promise rejects
-   * (the callback gets) a typed error: `InvalidArgumentError` for a bad record (no key and no value, an unknown
+   * (the callback gets) a typed error: `InvalidArgumentError` for a bad record (no key, value or header, an unknown
    * partition), `RecordTooLargeError` when it can never fit in a request, `BufferExhaustedError` when no buffer
    * space freed within `maxBlockMs`, `KafkaTimeoutError` when `deliveryTimeoutMs` passed, the broker's error class
    * when it refused the record, `ClientClosedError` after `close`.
@@ -530,15 +530,18 @@ export class Producer<K = string | Uint8Array, V = string | Uint8Array> implemen
     const rawValue = record.value;
     const hasKey = rawKey !== undefined && rawKey !== null;
     const hasValue = rawValue !== undefined && rawValue !== null;
-    if (!hasKey && !hasValue) {
+    // A record with headers alone carries them (NestJS sends its error replies so, as KafkaJS allows); a record
+    // with nothing at all is refused as a mistake.
+    const hasHeaders = hasAnyHeader(record.headers);
+    if (!hasKey && !hasValue && !hasHeaders) {
       throw new InvalidArgumentError(
-        'A record needs a key or a value (a key without a value is a tombstone); both are absent',
+        'A record needs a key, a value or headers (a key without a value is a tombstone); all are absent',
         { topic },
       );
     }
     const key: Serialized = hasKey ? serialize(this.options.keySerializer, rawKey, topic, 'key') : null;
     const value: Serialized = hasValue ? serialize(this.options.valueSerializer, rawValue, topic, 'value') : null;
-    if (key === null && value === null) {
+    if (key === null && value === null && !hasHeaders) {
       throw new InvalidArgumentError('The serializers returned no key and no value', { topic });
     }
     let timestamp = now;
@@ -945,6 +948,13 @@ function serialize<T>(
 function serializedSizeOf(value: string | Uint8Array | null | undefined): number {
   if (value === null || value === undefined) return 0;
   return typeof value === 'string' ? Buffer.byteLength(value) : value.length;
+}
+
+/** True when a record's headers hold at least one header (an object with a key, or a non-empty list). */
+function hasAnyHeader(headers: ProducerRecordHeaders | undefined | null): boolean {
+  if (headers === undefined || headers === null) return false;
+  if (Array.isArray(headers)) return headers.length > 0;
+  return Object.values(headers).some((value) => value !== undefined);
 }
 
 function normalizeHeaders(headers: ProducerRecordHeaders, topic: string): RecordHeaderInput[] {

@@ -459,23 +459,38 @@ describe('classic protocol specifics', () => {
     await readerB.stop();
   });
 
-  it('uses a custom assignor', async () => {
-    const everythingToOne: PartitionAssignor = {
-      name: 'everything-to-one',
-      supportedProtocols: ['eager'],
-      assign(members, topics) {
+  /** All partitions to the first member by id: a custom assignor, answering at once or (like KafkaJS's) later. */
+  function everythingToOne(name: string, answerLater: boolean): PartitionAssignor & { calls: number } {
+    const assignor = {
+      name,
+      calls: 0,
+      supportedProtocols: ['eager'] as const,
+      assign(
+        members: Parameters<PartitionAssignor['assign']>[0],
+        topics: Parameters<PartitionAssignor['assign']>[1],
+      ): ReturnType<PartitionAssignor['assign']> {
+        assignor.calls++;
         const sorted = [...members].sort((x, y) => (x.memberId < y.memberId ? -1 : 1));
         const result = new Map(sorted.map((m) => [m.memberId, { partitions: [] as TopicPartition[] }]));
-        for (const [name, partitions] of topics) {
+        for (const [topicName, partitions] of topics) {
           for (const { partition } of partitions)
-            result.get(sorted[0]!.memberId)!.partitions.push({ topic: name, partition });
+            result.get(sorted[0]!.memberId)!.partitions.push({ topic: topicName, partition });
         }
-        return result;
+        // An assignor written for an asynchronous interface (KafkaJS's) may await before it answers.
+        return answerLater ? new Promise((resolve) => setImmediate(() => resolve(result))) : result;
       },
     };
+    return assignor;
+  }
+
+  it.for([
+    ['answers at once', false],
+    ['returns a Promise', true],
+  ] as const)('uses a custom assignor that %s', async ([, answerLater]) => {
+    const assignor = everythingToOne(answerLater ? 'everything-to-one-later' : 'everything-to-one', answerLater);
     const groupId = uniqueName('g');
-    const ca = consumer(groupId, { partitionAssignors: [everythingToOne] });
-    const cb = consumer(groupId, { partitionAssignors: [everythingToOne] });
+    const ca = consumer(groupId, { partitionAssignors: [assignor] });
+    const cb = consumer(groupId, { partitionAssignors: [assignor] });
     ca.subscribe([topic]);
     cb.subscribe([topic]);
     const readerA = readInBackground(ca);
@@ -487,6 +502,7 @@ describe('classic protocol specifics', () => {
       'one member owns everything',
       30_000,
     );
+    expect(assignor.calls).toBeGreaterThan(0);
     await readerA.stop();
     await readerB.stop();
   });

@@ -205,6 +205,19 @@ describe('Producer: sending', () => {
     expect(stored.map((records) => records.map((r) => r.value))).toEqual([[], ['fine'], ['to-2']]);
   });
 
+  it('sends a record with headers alone (no key, no value), as KafkaJS and NestJS error replies do', async () => {
+    const name = await topic(1);
+    const p = producer();
+    const meta = await p.send({ topic: name, headers: { error: 'boom' } });
+    expect(meta.serializedKeySize).toBe(-1);
+    expect(meta.serializedValueSize).toBe(-1);
+    const [stored] = (await readTopic(brokers, name))[0]!;
+    expect(stored!.key).toBeNull();
+    expect(stored!.value).toBeNull();
+    expect(stored!.headers).toEqual([{ key: 'error', value: 'boom' }]);
+    await expect(p.send({ topic: name, headers: {} } as never)).rejects.toBeInstanceOf(InvalidArgumentError);
+  });
+
   it('fails a record that can never fit with RecordTooLargeError before anything is sent', async () => {
     const name = await topic(1);
     const p = producer({ maxRequestSize: 10_000 });

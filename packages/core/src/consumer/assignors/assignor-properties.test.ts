@@ -471,7 +471,7 @@ describe('rack-aware assignment', () => {
 });
 
 describe('assignors as plain objects', () => {
-  it('accept a custom PartitionAssignor implementation', () => {
+  it('accept a custom PartitionAssignor implementation', async () => {
     const custom: PartitionAssignor = {
       name: 'first-takes-all',
       supportedProtocols: ['eager'],
@@ -497,7 +497,7 @@ describe('assignors as plain objects', () => {
       rackId: null,
     }));
     const topics: Topics = new Map([['t', [{ partition: 0, replicaRacks: [] }]]]);
-    const result = custom.assign(members, topics);
+    const result = await custom.assign(members, topics);
     validateAssignment(members, result, 'eager');
     expect(result.get('a')!.partitions).toEqual([{ topic: 't', partition: 0 }]);
   });

@@ -1,6 +1,5 @@
 import { ConfigError } from '../../errors/index.js';
 import { CooperativeStickyAssignor } from './cooperative-sticky-assignor.js';
-import type { PartitionAssignor } from './partition-assignor.js';
 import { RangeAssignor } from './range-assignor.js';
 import { RoundRobinAssignor } from './round-robin-assignor.js';
 import { StickyAssignor } from './sticky-assignor.js';
@@ -11,6 +10,9 @@ export const BUILT_IN_ASSIGNORS = ['range', 'roundrobin', 'sticky', 'cooperative
 /** Name of a built-in assignor. */
 export type BuiltInAssignorName = (typeof BUILT_IN_ASSIGNORS)[number];
 
+/** A built-in assignor: its `assign` returns the assignment directly, never a Promise. */
+export type BuiltInAssignor = RangeAssignor | RoundRobinAssignor | StickyAssignor | CooperativeStickyAssignor;
+
 /**
  * Creates a new instance of a built-in assignor by name (Java: the classes listed in
  * `partition.assignment.strategy`; its default is `range` then `cooperative-sticky`). Each consumer needs its own
@@ -18,7 +20,7 @@ export type BuiltInAssignorName = (typeof BUILT_IN_ASSIGNORS)[number];
  *
  * @throws ConfigError for any other name, listing the valid ones.
  */
-export function createAssignor(name: string): PartitionAssignor {
+export function createAssignor(name: string): BuiltInAssignor {
   switch (name) {
     case 'range':
       return new RangeAssignor();

@@ -6,7 +6,12 @@
 export { AssignmentError } from './assignment-error.js';
 export { validateAssignment } from './assignment-validation.js';
 export { CooperativeStickyAssignor } from './cooperative-sticky-assignor.js';
-export { BUILT_IN_ASSIGNORS, type BuiltInAssignorName, createAssignor } from './create-assignor.js';
+export {
+  BUILT_IN_ASSIGNORS,
+  type BuiltInAssignor,
+  type BuiltInAssignorName,
+  createAssignor,
+} from './create-assignor.js';
 export type {
   GroupMemberSubscription,
   MemberAssignment,

@@ -84,8 +84,8 @@ export type RebalanceProtocol = 'eager' | 'cooperative';
  * configured through `partition.assignment.strategy`). Implement it to plug in a custom strategy.
  *
  * An assignor instance belongs to one consumer: it may keep state between {@link onAssignment} and the next
- * {@link subscriptionUserData} (the eager `sticky` assignor does). All methods are synchronous and must not throw
- * for valid input.
+ * {@link subscriptionUserData} (the eager `sticky` assignor does). All methods but {@link assign} are synchronous;
+ * none may throw for valid input.
  *
  * @example
  * ```ts
@@ -141,12 +141,15 @@ export interface PartitionAssignor {
    *   missing here (unknown, or without partitions) gets no assignment.
    * @returns An entry for every member (an empty partition list when it gets nothing). Each partition of a topic in
    *   `topics` that some member subscribes to should be assigned to exactly one member subscribed to its topic.
-   *   Under the cooperative protocol no member may get a partition that another member owns.
+   *   Under the cooperative protocol no member may get a partition that another member owns. An assignor may
+   *   return a Promise of it (the built-in ones do not): the leader awaits it before SyncGroup, so it must settle
+   *   well within the rebalance timeout. This lets assignors written for other clients' asynchronous interfaces
+   *   (KafkaJS's `assign` is async) run unchanged.
    */
   assign(
     members: readonly GroupMemberSubscription[],
     topics: ReadonlyMap<string, readonly TopicPartitionInfo[]>,
-  ): Map<string, MemberAssignment>;
+  ): Map<string, MemberAssignment> | Promise<Map<string, MemberAssignment>>;
 
   /**
    * Called on every member with its own assignment once SyncGroup returns it (Java: `onAssignment`).

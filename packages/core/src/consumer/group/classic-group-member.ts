@@ -458,7 +458,7 @@ export class ClassicGroupMember implements GroupMember {
         })),
       );
     }
-    const result = assignor.assign(subscriptions, topics);
+    const result = await assignor.assign(subscriptions, topics);
     this.assignedPartitionCounts = counts;
     this.options.logger.info('assigned partitions as group leader', {
       groupId: this.options.groupId,
