@@ -149,7 +149,7 @@ export class Cluster {
   /**
    * Metadata of one topic, refreshing (and auto-creating, if the broker allows) until it has partitions or
    * `timeoutMs` passes. Rejects with the broker's error for the topic (for example `UnknownTopicOrPartitionError`)
-   * when the deadline passes, and at once when the error is not one that waiting fixes
+   * when the deadline passes, and as soon as a refresh made for the call reports an error that waiting does not fix
    * (`TopicAuthorizationFailedError`, `InvalidTopicError`).
    */
   async topicMetadata(topic: string, timeoutMs: number, signal?: AbortSignal): Promise<TopicInfo> {
@@ -159,8 +159,9 @@ export class Cluster {
     for (;;) {
       const known = this.snapshot.topics.get(topic);
       if (known !== undefined && known.errorCode === ErrorCodes.NONE && known.partitions.length > 0) return known;
-      if (known !== undefined && isFatal(known.errorCode)) {
-        // Not authorized, an invalid name: waiting cannot help, so the caller learns it now (as in Java).
+      if (known !== undefined && isFatal(known.errorCode) && attempt > 0) {
+        // Not authorized, an invalid name: waiting cannot help, so the caller learns it now (as in Java). Only from
+        // metadata fetched for this call: an error remembered from before may be gone (ACLs granted since).
         throw createBrokerError(known.errorCode, { topic, api: 'Metadata' });
       }
       if (attempt > 0 || known !== undefined) {

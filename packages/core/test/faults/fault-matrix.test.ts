@@ -87,6 +87,23 @@ describe('authorization', () => {
     expect(again.ms).toBeLessThan(5_000);
   });
 
+  it('a send succeeds once the ACL that denied it is gone (the denial is not remembered)', async () => {
+    const topic = uniqueName('fault-regranted');
+    unwrapResults(await admin.createTopics([{ topic, numPartitions: 1 }], { waitForMetadata: true }));
+    await onlyBob(admin, 'topic', topic);
+    const p = producer({ ...saslClient('alice'), maxBlockMs: 60_000 });
+    await expect(p.send({ topic, value: 'denied' })).rejects.toBeInstanceOf(TopicAuthorizationFailedError);
+    const [deleted] = await admin.deleteAcls([{ resourceType: 'topic', resourceName: topic }]);
+    expect(deleted?.error).toBeUndefined();
+    const deadline = Date.now() + 20_000;
+    for (;;) {
+      const result = await clock(p.send({ topic, value: 'allowed again' }));
+      if (result.error === undefined) break;
+      expect(result.error).toBeInstanceOf(TopicAuthorizationFailedError); // until the broker applies the deletion
+      expect(Date.now()).toBeLessThan(deadline);
+    }
+  });
+
   it('partitionsFor a denied topic fails at once', async () => {
     const p = producer({ ...saslClient('alice'), maxBlockMs: 60_000 });
     const result = await clock(p.partitionsFor(deniedTopic));
