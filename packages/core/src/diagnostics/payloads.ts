@@ -14,6 +14,8 @@
 export interface BrokerEndpoint {
   /** `client.id` of the client that owns the connection. */
   readonly clientId: string;
+  /** A number that tells this connection from every other of the process (a reconnection gets a new one). */
+  readonly connectionId: number;
   /** Broker host, as connected to. */
   readonly host: string;
   /** Broker port. */

@@ -191,7 +191,7 @@ export const METRIC_CATALOGUE: readonly MetricSpec[] = [
   spec('producer', 'vltava_producer_buffer_bytes_in_use', 'gauge', 'bytes', [], 'Bytes of bufferMemory in use', {
     otel: { name: 'vltava.producer.buffer.usage', unit: 'By' },
   }),
-  spec('producer', 'vltava_producer_buffer_bytes_total', 'gauge', 'bytes', [], 'bufferMemory', {
+  spec('producer', 'vltava_producer_buffer_limit_bytes', 'gauge', 'bytes', [], 'bufferMemory', {
     java: 'buffer-total-bytes',
   }),
   spec('producer', 'vltava_producer_buffer_waiters', 'gauge', 'sends', [], 'Sends waiting for buffer space', {

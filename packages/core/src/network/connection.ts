@@ -110,6 +110,9 @@ interface QueuedRequest {
   readonly trace: RequestTrace | undefined;
 }
 
+/** The `connectionId` of the next connection, in diagnostics payloads. */
+let nextConnectionId = 1;
+
 /** Requests of these APIs may be sent while a connection is still authenticating or re-authenticating. */
 const HANDSHAKE_APIS = new Set([ApiVersions.apiKey, SaslHandshake.apiKey, SaslAuthenticate.apiKey]);
 
@@ -199,6 +202,7 @@ export class Connection {
     this.stats = options.stats ?? new ConnectionStats();
     this.endpoint = {
       clientId: options.clientId,
+      connectionId: nextConnectionId++,
       host: options.host,
       port: options.port,
       nodeId: options.nodeId,

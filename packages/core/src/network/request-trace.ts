@@ -7,6 +7,7 @@ import type { BrokerEndpoint, RequestPayload } from '../diagnostics/payloads.js'
  */
 export class RequestTrace implements RequestPayload {
   readonly clientId: string;
+  readonly connectionId: number;
   readonly host: string;
   readonly port: number;
   readonly nodeId: number | undefined;
@@ -36,6 +37,7 @@ export class RequestTrace implements RequestPayload {
     expectResponse: boolean,
   ) {
     this.clientId = endpoint.clientId;
+    this.connectionId = endpoint.connectionId;
     this.host = endpoint.host;
     this.port = endpoint.port;
     this.nodeId = endpoint.nodeId;

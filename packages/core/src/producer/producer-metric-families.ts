@@ -12,5 +12,10 @@ import type { Metric } from './producer-metrics.js';
  * ```
  */
 export function producerMetricFamilies(metrics: readonly Metric[]): MetricFamily[] {
-  return familiesOf(metrics).map((family) => metricFamily(family.name, family.points));
+  return familiesOf(metrics).map((family) => metricFamily(RENAMED[family.name] ?? family.name, family.points));
 }
+
+/** Today's names that the catalogue spells differently (a gauge must not end in `_total`). */
+const RENAMED: Readonly<Record<string, string>> = {
+  vltava_producer_buffer_bytes_total: 'vltava_producer_buffer_limit_bytes',
+};
