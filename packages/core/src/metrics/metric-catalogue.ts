@@ -20,7 +20,11 @@ export interface MetricSpec {
   readonly help: string;
   /** The Java client's metric it matches, if any. */
   readonly java?: string;
-  /** The OpenTelemetry instrument `@vltava/otel` reports it as, if any (name and UCUM unit). */
+  /**
+   * The OpenTelemetry instrument `@vltava/otel` reports it as from a `MetricRegistry`, if any (name and UCUM unit):
+   * gauges and counters only (OpenTelemetry has no observable histogram), and none that the package already
+   * records from the diagnostics channels.
+   */
   readonly otel?: { readonly name: string; readonly unit: string };
 }
 
@@ -106,7 +110,6 @@ export const METRIC_CATALOGUE: readonly MetricSpec[] = [
     'Quota throttle time the broker reported, added up',
     {
       java: 'produce-throttle-time-avg, fetch-throttle-time-avg (as rate / responses)',
-      otel: { name: 'vltava.client.throttle.time', unit: 's' },
     },
   ),
   spec(
@@ -125,6 +128,7 @@ export const METRIC_CATALOGUE: readonly MetricSpec[] = [
     'boolean',
     ['broker'],
     "1 while a quota holds the connection's requests, else 0",
+    { otel: { name: 'vltava.client.connection.throttled', unit: '1' } },
   ),
   // Producer -------------------------------------------------------------------------------------------------------
   spec(
@@ -179,11 +183,10 @@ export const METRIC_CATALOGUE: readonly MetricSpec[] = [
     'seconds',
     [],
     'Time from sending a Produce request to its response',
-    { java: 'request-latency-avg/max', otel: { name: 'vltava.producer.request.duration', unit: 's' } },
+    { java: 'request-latency-avg/max' },
   ),
   spec('producer', 'vltava_producer_batch_size_bytes', 'histogram', 'bytes', [], 'Size of sent batches (compressed)', {
     java: 'batch-size-avg/max',
-    otel: { name: 'vltava.producer.batch.size', unit: 'By' },
   }),
   spec('producer', 'vltava_producer_batch_records', 'histogram', 'records', [], 'Records per sent batch', {
     java: 'records-per-request-avg',
@@ -272,7 +275,9 @@ export const METRIC_CATALOGUE: readonly MetricSpec[] = [
   spec('consumer', 'vltava_consumer_fetch_latency_max_seconds', 'gauge', 'seconds', [], 'Longest Fetch round trip', {
     java: 'fetch-latency-max',
   }),
-  spec('consumer', 'vltava_consumer_buffered_records', 'gauge', 'records', [], 'Records in the prefetch buffer'),
+  spec('consumer', 'vltava_consumer_buffered_records', 'gauge', 'records', [], 'Records in the prefetch buffer', {
+    otel: { name: 'vltava.consumer.buffer.records', unit: '{message}' },
+  }),
   spec(
     'consumer',
     'vltava_consumer_buffered_bytes',
@@ -536,7 +541,6 @@ export const METRIC_CATALOGUE: readonly MetricSpec[] = [
     'seconds',
     ['method'],
     'Duration of admin method calls, retries included',
-    { otel: { name: 'vltava.admin.call.duration', unit: 's' } },
   ),
 ];
 
