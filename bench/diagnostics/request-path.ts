@@ -35,7 +35,7 @@ import { FrameDecoder } from '../../packages/core/src/network/frame-decoder.js';
 import type { ApiDefinition } from '../../packages/core/src/protocol/messages/api-definition.js';
 import { ApiVersions, apis, Metadata } from '../../packages/core/src/protocol/messages/generated/index.js';
 import { Writer } from '../../packages/core/src/protocol/primitives/writer.js';
-import { asyncOpsPerSecond, printTable, si } from '../records/measure.js';
+import { printTable, si } from '../records/measure.js';
 
 const argv = process.argv.slice(2);
 const option = (name: string, fallback: string) => {
@@ -242,7 +242,10 @@ async function main(): Promise<void> {
       const variant = run[(round + i) % run.length]!;
       for (const parallel of [1, 5]) {
         const micros = await variant.run(parallel);
-        ((results[variant.name] ??= {})[`in flight ${parallel}`] ??= []).push(micros);
+        const byMode = results[variant.name] ?? {};
+        results[variant.name] = byMode;
+        const mode = `in flight ${parallel}`;
+        byMode[mode] = [...(byMode[mode] ?? []), micros];
       }
     }
   }
