@@ -5,7 +5,7 @@
 /** @type {Partial<import('typedoc').TypeDocOptions>} */
 export default {
   name: 'Vltava',
-  entryPoints: ['packages/core', 'packages/rx', 'packages/streams', 'packages/kafkajs'],
+  entryPoints: ['packages/core', 'packages/rx', 'packages/streams', 'packages/kafkajs', 'packages/otel'],
   entryPointStrategy: 'packages',
   packageOptions: {
     entryPoints: ['src/index.ts'],
@@ -24,7 +24,7 @@ export default {
   out: 'docs/api',
   treatWarningsAsErrors: true,
   // The packages whose symbols must be documented.
-  packagesRequiringDocumentation: ['@vltava/core', '@vltava/rx', '@vltava/streams', '@vltava/kafkajs'],
+  packagesRequiringDocumentation: ['@vltava/core', '@vltava/rx', '@vltava/streams', '@vltava/kafkajs', '@vltava/otel'],
   // notDocumented is tools/typedoc/require-docs.mjs's (it says what counts as a public symbol and why).
   validation: { notExported: true, invalidLink: true, invalidPath: true, rewrittenLink: true, notDocumented: false },
   plugin: ['./tools/typedoc/require-docs.mjs'],

@@ -31,6 +31,7 @@ export const PACKAGES = [
   { dir: 'packages/rx', maxPackedBytes: 60_000 },
   { dir: 'packages/streams', maxPackedBytes: 60_000 },
   { dir: 'packages/kafkajs', maxPackedBytes: 80_000 },
+  { dir: 'packages/otel', maxPackedBytes: 60_000 },
 ];
 
 /** What a tarball may hold besides dist/: npm adds package.json, README and LICENSE itself. */

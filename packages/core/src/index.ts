@@ -14,15 +14,23 @@ export type { BrokerInfo, MetadataSnapshot, PartitionInfo, TopicInfo } from './c
 // Options checking: the declarative schema every options object is checked against (also used by rx and streams).
 export { checkOptions, type OptionsKind } from './config/check-options.js';
 export { INT32_MAX, type OptionRule, type OptionsSchema, optionRules } from './config/option-rules.js';
+// The consumer's and the share consumer's metrics in the one metrics shape (adapters of their metrics()).
+export { consumerMetricFamilies } from './consumer/consumer-metric-families.js';
 // The consumer, its assignors, deserializers and records.
 export * from './consumer/index.js';
+export { shareConsumerMetricFamilies } from './consumer/share/share-consumer-metric-families.js';
+// Diagnostics: node:diagnostics_channel tracing channels and their payloads.
+export * from './diagnostics/index.js';
 // Errors: the KafkaError base, client errors, one class per Kafka error code.
 export * from './errors/index.js';
+// Metrics: the one shape, its catalogue, the registry and the Prometheus text exposition.
+export * from './metrics/index.js';
 export type { OAuthBearerToken, OAuthBearerTokenProvider } from './network/sasl/oauthbearer.js';
 export type { SaslExchangeContext, SaslMechanism } from './network/sasl/sasl-mechanism.js';
 export type { SaslOptions } from './network/sasl/sasl-options.js';
 // The producer: Producer, serializers, partitioners, transactions, metrics.
 export * from './producer/index.js';
+export { producerMetricFamilies } from './producer/producer-metric-families.js';
 // Record-level types shared by producer and consumer.
 export { CodecUnavailableError } from './protocol/records/compression/codec-unavailable-error.js';
 export { COMPRESSION_TYPES, type CompressionType } from './protocol/records/compression/compression-type.js';

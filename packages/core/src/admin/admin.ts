@@ -1,6 +1,9 @@
 import { resolveClientOptions } from '../cluster/client-options.js';
 import { Cluster } from '../cluster/cluster.js';
+import { connectionMetricFamilies } from '../cluster/connection-metric-families.js';
 import { checkOptions } from '../config/check-options.js';
+import { diagnosticChannels } from '../diagnostics/channels.js';
+import type { MetricFamily, MetricLabels } from '../metrics/metric-family.js';
 import {
   type AclBinding,
   type AclFilter,
@@ -11,6 +14,7 @@ import {
   describeAcls,
   type NewAcl,
 } from './acls.js';
+import { AdminMetrics } from './admin-metrics.js';
 import type { AdminCallOptions, AdminOptions } from './admin-options.js';
 import { resolveAdminTimeout } from './admin-options.js';
 import { ADMIN_OPTIONS_SCHEMA } from './admin-options-schema.js';
@@ -175,6 +179,9 @@ import {
 export class Admin implements AsyncDisposable {
   private readonly cluster: Cluster;
   private readonly router: AdminRouter;
+  private readonly adminMetrics = new AdminMetrics();
+  /** `client_id` and `client_type` of every metric series. */
+  private readonly metricLabels: MetricLabels;
 
   /**
    * Creates the client; nothing connects until the first call (or `connect()`). Throws `ConfigError` for an unknown
@@ -185,6 +192,49 @@ export class Admin implements AsyncDisposable {
     const resolved = resolveClientOptions(options);
     this.cluster = new Cluster(resolved, { allowAutoTopicCreation: false });
     this.router = new AdminRouter(this.cluster, resolveAdminTimeout(options), resolved.logger);
+    this.metricLabels = { client_id: resolved.clientId, client_type: 'admin' };
+  }
+
+  /**
+   * A snapshot of the admin client's metrics in the one metrics shape (docs/METRICS.md): calls, failures and
+   * durations per method (`vltava_admin_*`), and its connections' requests, bytes and quota throttling
+   * (`vltava_connection_*`). Every series carries `client_id` and `client_type="admin"`. Serve it with
+   * `toPrometheusText`, or register it in a `MetricRegistry`.
+   */
+  metrics(): MetricFamily[] {
+    const labels = this.metricLabels;
+    const connections = connectionMetricFamilies(this.cluster.connectionStats()).map((family) => ({
+      ...family,
+      points: family.points.map((point) => ({ ...point, labels: { ...labels, ...point.labels } })),
+    }));
+    return [...this.adminMetrics.families(labels), ...connections];
+  }
+
+  /**
+   * Runs an admin method: traced on `vltava:admin` when that channel has subscribers, and counted in the metrics.
+   */
+  private traced<T>(method: string, run: () => Promise<T>): Promise<T> {
+    const startedAt = performance.now();
+    const channel = diagnosticChannels.admin;
+    let promise: Promise<T>;
+    try {
+      promise = channel.hasSubscribers
+        ? channel.tracePromise(run, { clientId: this.metricLabels.client_id!, method })
+        : run();
+    } catch (error) {
+      this.adminMetrics.completed(method, startedAt, error);
+      throw error;
+    }
+    return promise.then(
+      (value) => {
+        this.adminMetrics.completed(method, startedAt, undefined);
+        return value;
+      },
+      (error: unknown) => {
+        this.adminMetrics.completed(method, startedAt, error);
+        throw error;
+      },
+    );
   }
 
   /**
@@ -212,7 +262,7 @@ export class Admin implements AsyncDisposable {
    * Java: `listTopics(ListTopicsOptions)`; kafka-python: `list_topics()`.
    */
   listTopics(options?: ListTopicsOptions): Promise<TopicListing[]> {
-    return listTopics(this.router, options);
+    return this.traced('listTopics', () => listTopics(this.router, options));
   }
 
   /**
@@ -222,7 +272,7 @@ export class Admin implements AsyncDisposable {
    * kafka-python: `describe_topics()`.
    */
   describeTopics(topics: readonly string[], options?: DescribeTopicsOptions): Promise<DescribeTopicResult[]> {
-    return describeTopics(this.router, topics, options);
+    return this.traced('describeTopics', () => describeTopics(this.router, topics, options));
   }
 
   /**
@@ -232,7 +282,7 @@ export class Admin implements AsyncDisposable {
    * Java: `createTopics(Collection<NewTopic>, CreateTopicsOptions)`; kafka-python: `create_topics()`.
    */
   createTopics(topics: readonly NewTopic[], options?: CreateTopicsOptions): Promise<CreateTopicResult[]> {
-    return createTopics(this.router, topics, options);
+    return this.traced('createTopics', () => createTopics(this.router, topics, options));
   }
 
   /**
@@ -240,7 +290,7 @@ export class Admin implements AsyncDisposable {
    * per topic. Java: `deleteTopics(TopicCollection, DeleteTopicsOptions)`; kafka-python: `delete_topics()`.
    */
   deleteTopics(topics: readonly TopicToDelete[], options?: DeleteTopicsOptions): Promise<DeleteTopicResult[]> {
-    return deleteTopics(this.router, topics, options);
+    return this.traced('deleteTopics', () => deleteTopics(this.router, topics, options));
   }
 
   /**
@@ -252,7 +302,7 @@ export class Admin implements AsyncDisposable {
     partitions: readonly NewPartitions[],
     options?: CreatePartitionsOptions,
   ): Promise<CreatePartitionsResult[]> {
-    return createPartitions(this.router, partitions, options);
+    return this.traced('createPartitions', () => createPartitions(this.router, partitions, options));
   }
 
   // Configs --------------------------------------------------------------------------------------------------------
@@ -267,7 +317,7 @@ export class Admin implements AsyncDisposable {
     resources: readonly DescribeConfigsResource[],
     options?: DescribeConfigsOptions,
   ): Promise<DescribeConfigsResult[]> {
-    return describeConfigs(this.router, resources, options);
+    return this.traced('describeConfigs', () => describeConfigs(this.router, resources, options));
   }
 
   /**
@@ -279,7 +329,7 @@ export class Admin implements AsyncDisposable {
     resources: readonly AlterConfigsResource[],
     options?: AlterConfigsOptions,
   ): Promise<AlterConfigsResult[]> {
-    return alterConfigs(this.router, resources, options);
+    return this.traced('alterConfigs', () => alterConfigs(this.router, resources, options));
   }
 
   /**
@@ -290,7 +340,7 @@ export class Admin implements AsyncDisposable {
     resources: readonly IncrementalAlterConfigsResource[],
     options?: AlterConfigsOptions,
   ): Promise<AlterConfigsResult[]> {
-    return incrementalAlterConfigs(this.router, resources, options);
+    return this.traced('incrementalAlterConfigs', () => incrementalAlterConfigs(this.router, resources, options));
   }
 
   // Groups ---------------------------------------------------------------------------------------------------------
@@ -301,7 +351,7 @@ export class Admin implements AsyncDisposable {
    * kafka-python: `list_consumer_groups()`.
    */
   listGroups(options?: ListGroupsOptions): Promise<GroupListing[]> {
-    return listGroups(this.router, options);
+    return this.traced('listGroups', () => listGroups(this.router, options));
   }
 
   /**
@@ -311,7 +361,7 @@ export class Admin implements AsyncDisposable {
    * `describe_consumer_groups()`.
    */
   describeGroups(groupIds: readonly string[], options?: DescribeGroupsOptions): Promise<DescribeGroupResult[]> {
-    return describeGroups(this.router, groupIds, options);
+    return this.traced('describeGroups', () => describeGroups(this.router, groupIds, options));
   }
 
   /**
@@ -319,7 +369,7 @@ export class Admin implements AsyncDisposable {
    * group. Java: `deleteConsumerGroups`; kafka-python: `delete_consumer_groups()`.
    */
   deleteGroups(groupIds: readonly string[], options?: AdminCallOptions): Promise<DeleteGroupResult[]> {
-    return deleteGroups(this.router, groupIds, options);
+    return this.traced('deleteGroups', () => deleteGroups(this.router, groupIds, options));
   }
 
   /**
@@ -331,7 +381,7 @@ export class Admin implements AsyncDisposable {
     groups: readonly GroupOffsetsSpec[],
     options?: ListGroupOffsetsOptions,
   ): Promise<GroupOffsetsResult[]> {
-    return listGroupOffsets(this.router, groups, options);
+    return this.traced('listGroupOffsets', () => listGroupOffsets(this.router, groups, options));
   }
 
   /**
@@ -343,7 +393,7 @@ export class Admin implements AsyncDisposable {
     offsets: readonly OffsetToCommit[],
     options?: AdminCallOptions,
   ): Promise<GroupPartitionResult[]> {
-    return alterGroupOffsets(this.router, groupId, offsets, options);
+    return this.traced('alterGroupOffsets', () => alterGroupOffsets(this.router, groupId, offsets, options));
   }
 
   /**
@@ -353,7 +403,7 @@ export class Admin implements AsyncDisposable {
    * Java: `kafka-consumer-groups --reset-offsets` (composed of `listOffsets` and `alterConsumerGroupOffsets`).
    */
   resetGroupOffsets(groupId: string, options: ResetGroupOffsetsOptions): Promise<ResetOffsetResult[]> {
-    return resetGroupOffsets(this.router, groupId, options);
+    return this.traced('resetGroupOffsets', () => resetGroupOffsets(this.router, groupId, options));
   }
 
   /**
@@ -365,7 +415,7 @@ export class Admin implements AsyncDisposable {
     partitions: readonly TopicPartition[],
     options?: AdminCallOptions,
   ): Promise<GroupPartitionResult[]> {
-    return deleteGroupOffsets(this.router, groupId, partitions, options);
+    return this.traced('deleteGroupOffsets', () => deleteGroupOffsets(this.router, groupId, partitions, options));
   }
 
   /**
@@ -377,7 +427,7 @@ export class Admin implements AsyncDisposable {
     members: readonly MemberToRemove[] | 'all',
     options?: RemoveGroupMembersOptions,
   ): Promise<RemoveMemberResult[]> {
-    return removeGroupMembers(this.router, groupId, members, options);
+    return this.traced('removeGroupMembers', () => removeGroupMembers(this.router, groupId, members, options));
   }
 
   // Share groups (KIP-932) ------------------------------------------------------------------------------------------
@@ -391,7 +441,7 @@ export class Admin implements AsyncDisposable {
     groupIds: readonly string[],
     options?: DescribeShareGroupsOptions,
   ): Promise<DescribeShareGroupResult[]> {
-    return describeShareGroups(this.router, groupIds, options);
+    return this.traced('describeShareGroups', () => describeShareGroups(this.router, groupIds, options));
   }
 
   /**
@@ -402,7 +452,7 @@ export class Admin implements AsyncDisposable {
     groups: readonly ShareGroupOffsetsSpec[],
     options?: AdminCallOptions,
   ): Promise<ShareGroupOffsetsResult[]> {
-    return listShareGroupOffsets(this.router, groups, options);
+    return this.traced('listShareGroupOffsets', () => listShareGroupOffsets(this.router, groups, options));
   }
 
   /**
@@ -414,7 +464,7 @@ export class Admin implements AsyncDisposable {
     offsets: readonly ShareOffsetToSet[],
     options?: AdminCallOptions,
   ): Promise<ShareGroupPartitionResult[]> {
-    return alterShareGroupOffsets(this.router, groupId, offsets, options);
+    return this.traced('alterShareGroupOffsets', () => alterShareGroupOffsets(this.router, groupId, offsets, options));
   }
 
   /**
@@ -426,12 +476,12 @@ export class Admin implements AsyncDisposable {
     topics: readonly string[],
     options?: AdminCallOptions,
   ): Promise<ShareGroupTopicResult[]> {
-    return deleteShareGroupOffsets(this.router, groupId, topics, options);
+    return this.traced('deleteShareGroupOffsets', () => deleteShareGroupOffsets(this.router, groupId, topics, options));
   }
 
   /** Deletes share groups (and their state); a group with members fails alone. Java: `deleteShareGroups`. */
   deleteShareGroups(groupIds: readonly string[], options?: AdminCallOptions): Promise<DeleteGroupResult[]> {
-    return deleteShareGroups(this.router, groupIds, options);
+    return this.traced('deleteShareGroups', () => deleteShareGroups(this.router, groupIds, options));
   }
 
   // Records and offsets --------------------------------------------------------------------------------------------
@@ -441,7 +491,7 @@ export class Admin implements AsyncDisposable {
    * new low watermark. Java: `deleteRecords`; kafka-python: `delete_records()`.
    */
   deleteRecords(records: readonly RecordsToDelete[], options?: AdminCallOptions): Promise<DeleteRecordsResult[]> {
-    return deleteRecords(this.router, records, options);
+    return this.traced('deleteRecords', () => deleteRecords(this.router, records, options));
   }
 
   /**
@@ -450,7 +500,7 @@ export class Admin implements AsyncDisposable {
    * `list_offsets()`.
    */
   listOffsets(requests: readonly ListOffsetsRequestItem[], options?: ListOffsetsOptions): Promise<ListOffsetsResult[]> {
-    return listOffsets(this.router, requests, options);
+    return this.traced('listOffsets', () => listOffsets(this.router, requests, options));
   }
 
   // ACLs, quotas, SCRAM --------------------------------------------------------------------------------------------
@@ -460,12 +510,12 @@ export class Admin implements AsyncDisposable {
    * cluster has no authorizer. Java: `describeAcls(AclBindingFilter)`; kafka-python: `describe_acls()`.
    */
   describeAcls(filter?: AclFilter, options?: AdminCallOptions): Promise<AclBinding[]> {
-    return describeAcls(this.router, filter, options);
+    return this.traced('describeAcls', () => describeAcls(this.router, filter, options));
   }
 
   /** Creates ACLs. One result per ACL. Java: `createAcls`; kafka-python: `create_acls()`. */
   createAcls(acls: readonly NewAcl[], options?: AdminCallOptions): Promise<CreateAclResult[]> {
-    return createAcls(this.router, acls, options);
+    return this.traced('createAcls', () => createAcls(this.router, acls, options));
   }
 
   /**
@@ -473,12 +523,12 @@ export class Admin implements AsyncDisposable {
    * kafka-python: `delete_acls()`.
    */
   deleteAcls(filters: readonly AclFilter[], options?: AdminCallOptions): Promise<DeleteAclsResult[]> {
-    return deleteAcls(this.router, filters, options);
+    return this.traced('deleteAcls', () => deleteAcls(this.router, filters, options));
   }
 
   /** The client quotas of the entities matching a filter. Java: `describeClientQuotas(ClientQuotaFilter)`. */
   describeClientQuotas(options?: DescribeClientQuotasOptions): Promise<ClientQuotaEntry[]> {
-    return describeClientQuotas(this.router, options);
+    return this.traced('describeClientQuotas', () => describeClientQuotas(this.router, options));
   }
 
   /** Sets and removes client quotas. One result per entity. Java: `alterClientQuotas`. */
@@ -486,7 +536,7 @@ export class Admin implements AsyncDisposable {
     alterations: readonly ClientQuotaAlteration[],
     options?: AlterClientQuotasOptions,
   ): Promise<AlterClientQuotasResult[]> {
-    return alterClientQuotas(this.router, alterations, options);
+    return this.traced('alterClientQuotas', () => alterClientQuotas(this.router, alterations, options));
   }
 
   /**
@@ -494,7 +544,7 @@ export class Admin implements AsyncDisposable {
    * user. Java: `describeUserScramCredentials`.
    */
   describeUserScramCredentials(users?: readonly string[], options?: AdminCallOptions): Promise<DescribeScramResult[]> {
-    return describeUserScramCredentials(this.router, users, options);
+    return this.traced('describeUserScramCredentials', () => describeUserScramCredentials(this.router, users, options));
   }
 
   /**
@@ -505,7 +555,7 @@ export class Admin implements AsyncDisposable {
     alterations: readonly ScramCredentialAlteration[],
     options?: AdminCallOptions,
   ): Promise<AlterScramResult[]> {
-    return alterUserScramCredentials(this.router, alterations, options);
+    return this.traced('alterUserScramCredentials', () => alterUserScramCredentials(this.router, alterations, options));
   }
 
   // Cluster --------------------------------------------------------------------------------------------------------
@@ -514,7 +564,7 @@ export class Admin implements AsyncDisposable {
    * The cluster id, controller and brokers (with racks). Java: `describeCluster`; kafka-python: `describe_cluster()`.
    */
   describeCluster(options?: DescribeClusterOptions): Promise<ClusterDescription> {
-    return describeCluster(this.router, options);
+    return this.traced('describeCluster', () => describeCluster(this.router, options));
   }
 
   /**
@@ -522,17 +572,17 @@ export class Admin implements AsyncDisposable {
    * Java: `describeLogDirs`; kafka-python: `describe_log_dirs()`.
    */
   describeLogDirs(brokerIds?: readonly number[], options?: DescribeLogDirsOptions): Promise<DescribeLogDirsResult[]> {
-    return describeLogDirs(this.router, brokerIds, options);
+    return this.traced('describeLogDirs', () => describeLogDirs(this.router, brokerIds, options));
   }
 
   /** The cluster's finalized feature levels and a broker's supported ranges. Java: `describeFeatures`. */
   describeFeatures(options?: AdminCallOptions): Promise<FeatureMetadata> {
-    return describeFeatures(this.router, options);
+    return this.traced('describeFeatures', () => describeFeatures(this.router, options));
   }
 
   /** The KRaft metadata quorum: leader, voters, observers. Java: `describeMetadataQuorum`. */
   describeQuorum(options?: AdminCallOptions): Promise<QuorumInfo> {
-    return describeQuorum(this.router, options);
+    return this.traced('describeQuorum', () => describeQuorum(this.router, options));
   }
 
   /**
@@ -544,7 +594,7 @@ export class Admin implements AsyncDisposable {
     partitions: readonly TopicPartition[] | null,
     options?: AdminCallOptions,
   ): Promise<PartitionResult[]> {
-    return electLeaders(this.router, electionType, partitions, options);
+    return this.traced('electLeaders', () => electLeaders(this.router, electionType, partitions, options));
   }
 
   /**
@@ -555,7 +605,9 @@ export class Admin implements AsyncDisposable {
     reassignments: readonly PartitionReassignmentRequest[],
     options?: AlterPartitionReassignmentsOptions,
   ): Promise<PartitionResult[]> {
-    return alterPartitionReassignments(this.router, reassignments, options);
+    return this.traced('alterPartitionReassignments', () =>
+      alterPartitionReassignments(this.router, reassignments, options),
+    );
   }
 
   /**
@@ -566,14 +618,16 @@ export class Admin implements AsyncDisposable {
     partitions?: readonly TopicPartition[],
     options?: AdminCallOptions,
   ): Promise<PartitionReassignment[]> {
-    return listPartitionReassignments(this.router, partitions, options);
+    return this.traced('listPartitionReassignments', () =>
+      listPartitionReassignments(this.router, partitions, options),
+    );
   }
 
   // Transactions ---------------------------------------------------------------------------------------------------
 
   /** Lists the transactional ids of every coordinator, with filters. Java: `listTransactions`. */
   listTransactions(options?: ListTransactionsOptions): Promise<TransactionListing[]> {
-    return listTransactions(this.router, options);
+    return this.traced('listTransactions', () => listTransactions(this.router, options));
   }
 
   /** Describes transactions by transactional id. One result per id. Java: `describeTransactions`. */
@@ -581,7 +635,7 @@ export class Admin implements AsyncDisposable {
     transactionalIds: readonly string[],
     options?: AdminCallOptions,
   ): Promise<DescribeTransactionResult[]> {
-    return describeTransactions(this.router, transactionalIds, options);
+    return this.traced('describeTransactions', () => describeTransactions(this.router, transactionalIds, options));
   }
 
   /** The active producers of partitions. One result per partition. Java: `describeProducers`. */
@@ -589,7 +643,7 @@ export class Admin implements AsyncDisposable {
     partitions: readonly TopicPartition[],
     options?: DescribeProducersOptions,
   ): Promise<DescribeProducersResult[]> {
-    return describeProducers(this.router, partitions, options);
+    return this.traced('describeProducers', () => describeProducers(this.router, partitions, options));
   }
 
   /**
@@ -597,6 +651,6 @@ export class Admin implements AsyncDisposable {
    * Java: `abortTransaction(AbortTransactionSpec)`.
    */
   abortTransaction(spec: AbortTransactionSpec, options?: AdminCallOptions): Promise<void> {
-    return abortTransaction(this.router, spec, options);
+    return this.traced('abortTransaction', () => abortTransaction(this.router, spec, options));
   }
 }

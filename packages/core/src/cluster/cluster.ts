@@ -4,6 +4,7 @@ import { ErrorCodes } from '../errors/error-codes.generated.js';
 import { createBrokerError } from '../errors/index.js';
 import { isKafkaError, type KafkaError } from '../errors/kafka-error.js';
 import { Connection, type RequestOptions } from '../network/connection.js';
+import { ConnectionStats } from '../network/connection-stats.js';
 import type { ApiDefinition } from '../protocol/messages/api-definition.js';
 import { FindCoordinator } from '../protocol/messages/generated/find-coordinator.js';
 import { Metadata, type MetadataResponse } from '../protocol/messages/generated/metadata.js';
@@ -56,6 +57,8 @@ export class Cluster {
   private readonly logger: Logger;
   private snapshot: MetadataSnapshot = EMPTY_METADATA;
   private readonly connections = new Map<string, BrokerConnection>();
+  /** Counters per connection key (`<nodeId>/<lane>`, `bootstrap/<host:port>`), kept across reconnections. */
+  private readonly stats = new Map<string, LaneStats>();
   private readonly tracked = new Set<string>();
   private readonly leaderEpochs = new Map<string, number>();
   private readonly listeners = new Set<(snapshot: MetadataSnapshot) => void>();
@@ -328,6 +331,14 @@ export class Cluster {
     return Math.max(0, Math.round(exponential * (0.8 + 0.4 * Math.random())));
   }
 
+  /**
+   * Requests, bytes and quota throttling of every connection this cluster has made, one entry per broker and lane
+   * (bootstrap connections included), kept across reconnections and after a broker leaves. Read by the metrics.
+   */
+  connectionStats(): readonly LaneStats[] {
+    return [...this.stats.values()];
+  }
+
   /** Closes every connection and stops refreshing. Pending requests reject with `ClientClosedError`. */
   close(): void {
     if (this.closed) return;
@@ -498,6 +509,19 @@ export class Cluster {
     let connection = this.connections.get(key);
     if (connection === undefined) {
       const options = this.options;
+      let lane = this.stats.get(key);
+      if (lane === undefined) {
+        const slash = key.indexOf('/');
+        lane = {
+          nodeId,
+          lane: nodeId === undefined ? 'bootstrap' : key.slice(slash + 1),
+          host: address.host,
+          port: address.port,
+          stats: new ConnectionStats(),
+        };
+        this.stats.set(key, lane);
+      }
+      const stats = lane.stats;
       connection = new BrokerConnection(
         () =>
           new Connection({
@@ -515,6 +539,7 @@ export class Cluster {
             receiveMessageMaxBytes: options.receiveMessageMaxBytes,
             logger: options.logger,
             ...(options.socketFactory === undefined ? {} : { socketFactory: options.socketFactory }),
+            stats,
           }),
         { initialMs: options.reconnectBackoffMs, maxMs: options.reconnectBackoffMaxMs },
       );
@@ -610,6 +635,20 @@ export class Cluster {
   private closedError(): ClientClosedError {
     return new ClientClosedError('The client is closed');
   }
+}
+
+/** The counters of the connections to one broker on one lane. */
+export interface LaneStats {
+  /** Broker node id; `undefined` for a bootstrap address. */
+  readonly nodeId: number | undefined;
+  /** The lane (`default`, `coordinator`, ...), or `bootstrap`. */
+  readonly lane: string;
+  /** Broker host. */
+  readonly host: string;
+  /** Broker port. */
+  readonly port: number;
+  /** The counters. */
+  readonly stats: ConnectionStats;
 }
 
 interface Deferred<T> {

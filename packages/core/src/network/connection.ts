@@ -1,5 +1,7 @@
 import { isIP, type Socket, connect as tcpConnect } from 'node:net';
 import { type ConnectionOptions as NodeTlsOptions, connect as tlsConnect } from 'node:tls';
+import { diagnosticChannels } from '../diagnostics/channels.js';
+import type { AuthenticatePayload, BrokerEndpoint, ConnectPayload } from '../diagnostics/payloads.js';
 import {
   AuthenticationError,
   ClientClosedError,
@@ -24,6 +26,7 @@ import { SaslHandshake } from '../protocol/messages/generated/sasl-handshake.js'
 import { Reader } from '../protocol/primitives/reader.js';
 import { Writer } from '../protocol/primitives/writer.js';
 import { type Logger, silentLogger } from '../utils/logger.js';
+import { ConnectionStats } from './connection-stats.js';
 import { FrameDecoder } from './frame-decoder.js';
 import {
   type ListenerMismatch,
@@ -31,6 +34,8 @@ import {
   looksLikeTlsRecord,
   plaintextToTlsError,
 } from './listener-mismatch.js';
+import { clientThrottles } from './quota-throttle.js';
+import { RequestTrace } from './request-trace.js';
 import type { SaslExchangeContext, SaslMechanism } from './sasl/sasl-mechanism.js';
 import { isTlsVerificationError, tlsFailureAdvice } from './tls-errors.js';
 
@@ -70,6 +75,8 @@ export interface ConnectionOptions {
   readonly logger?: Logger;
   /** Replaces socket creation; for fault-injection tests. */
   readonly socketFactory?: (options: ConnectionOptions) => Socket;
+  /** Where the connection counts requests, bytes and throttling; shared by the successive connections of a lane. */
+  readonly stats?: ConnectionStats;
 }
 
 /** Per-request options. */
@@ -89,6 +96,7 @@ type ConnectionState = 'new' | 'connecting' | 'ready' | 'closed';
 interface QueuedRequest {
   readonly apiKey: number;
   readonly apiName: string;
+  readonly apiVersion: number;
   readonly chunks: Buffer[];
   readonly correlationId: number;
   readonly expectResponse: boolean;
@@ -98,7 +106,12 @@ interface QueuedRequest {
   readonly reject: (error: KafkaError) => void;
   timer: NodeJS.Timeout | undefined;
   written: boolean;
+  /** The `vltava:request` payload, when the channel had a subscriber as the request was queued. */
+  readonly trace: RequestTrace | undefined;
 }
+
+/** The `connectionId` of the next connection, in diagnostics payloads. */
+let nextConnectionId = 1;
 
 /** Requests of these APIs may be sent while a connection is still authenticating or re-authenticating. */
 const HANDSHAKE_APIS = new Set([ApiVersions.apiKey, SaslHandshake.apiKey, SaslAuthenticate.apiKey]);
@@ -117,6 +130,13 @@ const HANDSHAKE_APIS = new Set([ApiVersions.apiKey, SaslHandshake.apiKey, SaslAu
  *   with a lifetime are re-authenticated before they expire (KIP-368) without failing requests: new requests wait
  *   while the exchange runs, those already in flight complete first.
  * - `close()` and any socket failure reject every pending request with a typed error.
+ * - Quotas (KIP-219): a response with a throttle time, in a version that leaves throttling to the client, holds
+ *   every further request until the time has passed (the broker has muted the connection meanwhile). Time spent so
+ *   held does not count against the timeout of a request not yet written.
+ * - Diagnostics: connection setup, SASL and every request are traced on `vltava:connection:connect`,
+ *   `vltava:connection:authenticate` and `vltava:request` (see `diagnostics/channels.ts`) when those channels
+ *   have subscribers; closing and throttling are published on `vltava:connection:close` and
+ *   `vltava:connection:throttle`. Counters go to {@link stats}.
  *
  * A connection is used once: after it closes, the owner creates a new one (see `BrokerConnection`).
  */
@@ -126,8 +146,17 @@ export class Connection {
   readonly nodeId: number | undefined;
   /** Human-readable name for messages: `1@127.0.0.1:9092` or `127.0.0.1:9092`. */
   readonly label: string;
+  /** Requests, bytes and throttling of this connection (and of the lane's earlier ones, when shared). */
+  readonly stats: ConnectionStats;
 
   private readonly options: ConnectionOptions;
+  /** Who and where, as every diagnostics payload of this connection carries it. */
+  private readonly endpoint: BrokerEndpoint;
+  /** `Date.now()` until which requests are held for a quota (KIP-219); 0 when not throttled. */
+  private throttledUntil = 0;
+  private throttleTimer: NodeJS.Timeout | undefined;
+  /** The session lifetime the last SASL exchange got, for the `vltava:connection:authenticate` payload. */
+  private sessionLifetimeMs = 0;
   private readonly logger: Logger;
   private socket: Socket | undefined;
   private state: ConnectionState = 'new';
@@ -170,6 +199,15 @@ export class Connection {
         ? `${options.host}:${options.port}`
         : `${options.nodeId}@${options.host}:${options.port}`;
     this.logger = options.logger ?? silentLogger;
+    this.stats = options.stats ?? new ConnectionStats();
+    this.endpoint = {
+      clientId: options.clientId,
+      connectionId: nextConnectionId++,
+      host: options.host,
+      port: options.port,
+      nodeId: options.nodeId,
+      broker: this.label,
+    };
     this.clientIdBytes = Buffer.from(options.clientId, 'utf8');
     this.sniffed = options.tls === undefined ? Buffer.alloc(0) : undefined;
     this.decoder = new FrameDecoder(options.receiveMessageMaxBytes, (frame) => this.onFrame(frame));
@@ -226,8 +264,21 @@ export class Connection {
    * Rejects with `ConnectionError` (retriable), `TlsError` or `AuthenticationError` (not retriable).
    */
   connect(): Promise<void> {
-    this.connectPromise ??= this.establish();
+    if (this.connectPromise === undefined) {
+      const channel = diagnosticChannels.connect;
+      this.connectPromise = channel.hasSubscribers
+        ? channel.tracePromise(() => this.establish(), this.connectPayload())
+        : this.establish();
+    }
     return this.connectPromise;
+  }
+
+  /**
+   * True while a quota holds this connection's requests (KIP-219): a response asked the client to wait, and the
+   * time has not passed yet.
+   */
+  get throttled(): boolean {
+    return this.throttledUntil !== 0 && Date.now() < this.throttledUntil;
   }
 
   /** Registers a listener called once when the connection closes, with the error that closed it if any. */
@@ -286,17 +337,27 @@ export class Connection {
    */
   close(error?: KafkaError): void {
     if (this.state === 'closed') return;
+    const wasReady = this.state === 'ready';
     this.state = 'closed';
     const reason = error ?? new ClientClosedError(`Connection to ${this.label} was closed`, { broker: this.label });
     this.closeError = error;
     if (this.reauthTimer !== undefined) clearTimeout(this.reauthTimer);
+    if (this.throttleTimer !== undefined) clearTimeout(this.throttleTimer);
+    this.stats.throttledUntil = 0;
     this.socket?.destroy();
     this.failAll(reason);
+    if (diagnosticChannels.close.hasSubscribers) {
+      diagnosticChannels.close.publish({ ...this.endpoint, error, wasReady });
+    }
     for (const listener of this.closeListeners.splice(0)) listener(error);
   }
 
   // ---------------------------------------------------------------------------------------------------------------
   // Connection setup
+
+  private connectPayload(): ConnectPayload {
+    return { ...this.endpoint, tls: this.options.tls !== undefined, saslMechanism: this.options.sasl?.mechanism };
+  }
 
   private async establish(): Promise<void> {
     if (this.state === 'closed') throw this.notUsableError('connect');
@@ -311,11 +372,13 @@ export class Connection {
     try {
       await this.openSocket();
       await this.negotiateVersions();
-      if (this.options.sasl !== undefined) await this.authenticate(this.options.sasl);
+      if (this.options.sasl !== undefined) await this.authenticate(this.options.sasl, false);
       if (this.state !== 'connecting') throw this.closeError ?? this.notUsableError('connect');
       this.state = 'ready';
+      this.stats.connections++;
       this.logger.debug('connected', { broker: this.label });
     } catch (error) {
+      this.stats.connectionFailures++;
       const failure = toKafkaError(error, { broker: this.label, during: 'connecting' });
       this.close(failure);
       throw failure;
@@ -438,7 +501,23 @@ export class Connection {
     this.features = toFeatureMap(response);
   }
 
-  private async authenticate(mechanism: SaslMechanism): Promise<void> {
+  /** One SASL exchange, traced on `vltava:connection:authenticate` when that channel has subscribers. */
+  private authenticate(mechanism: SaslMechanism, reauthentication: boolean): Promise<void> {
+    const channel = diagnosticChannels.authenticate;
+    if (!channel.hasSubscribers) return this.runAuthentication(mechanism);
+    const payload: AuthenticatePayload = {
+      ...this.endpoint,
+      saslMechanism: mechanism.mechanism,
+      reauthentication,
+      sessionLifetimeMs: 0,
+    };
+    return channel.tracePromise(async () => {
+      await this.runAuthentication(mechanism);
+      payload.sessionLifetimeMs = this.sessionLifetimeMs;
+    }, payload);
+  }
+
+  private async runAuthentication(mechanism: SaslMechanism): Promise<void> {
     this.authenticating = true;
     try {
       const handshake = await this.enqueue(
@@ -484,7 +563,8 @@ export class Connection {
         },
       });
       this.authenticationCount++;
-      this.scheduleReauthentication(mechanism, Number(sessionLifetimeMs));
+      this.sessionLifetimeMs = Number(sessionLifetimeMs);
+      this.scheduleReauthentication(mechanism, this.sessionLifetimeMs);
     } finally {
       this.authenticating = false;
     }
@@ -529,7 +609,7 @@ export class Connection {
       await this.drainInFlight();
       if (this.state !== 'ready') return;
       this.logger.debug('re-authenticating', { broker: this.label });
-      await this.authenticate(mechanism);
+      await this.authenticate(mechanism, true);
     } catch (error) {
       this.close(toKafkaError(error, { broker: this.label, during: 're-authenticating' }));
     }
@@ -552,35 +632,64 @@ export class Connection {
   // ---------------------------------------------------------------------------------------------------------------
   // Request path
 
+  /**
+   * Encodes a request and queues it; traced on `vltava:request` when that channel has subscribers (a request that
+   * cannot be encoded never reaches the wire and is not traced).
+   */
   private enqueue<Req, Res>(
     api: ApiDefinition<Req, Res>,
     version: number,
     request: Req,
     options: RequestOptions,
   ): Promise<Res> {
+    const correlationId = this.nextCorrelationId;
+    this.nextCorrelationId = correlationId === 0x7fffffff ? 1 : correlationId + 1;
+    let chunks: Buffer[];
+    try {
+      chunks = this.encode(api, version, correlationId, request);
+    } catch (error) {
+      return Promise.reject(toKafkaError(error, { broker: this.label, api: api.name, during: 'encoding a request' }));
+    }
+    const channel = diagnosticChannels.request;
+    if (!channel.hasSubscribers) return this.queueRequest(api, version, correlationId, chunks, options, undefined);
+    const expectResponse = options.expectResponse ?? true;
+    const trace = new RequestTrace(this.endpoint, api, version, correlationId, chunks, expectResponse);
+    return channel.tracePromise(
+      () => this.queueRequest(api, version, correlationId, chunks, options, trace),
+      trace,
+    ) as Promise<Res>;
+  }
+
+  private queueRequest<Req, Res>(
+    api: ApiDefinition<Req, Res>,
+    version: number,
+    correlationId: number,
+    chunks: Buffer[],
+    options: RequestOptions,
+    trace: RequestTrace | undefined,
+  ): Promise<Res> {
     return new Promise<Res>((resolve, reject) => {
-      const correlationId = this.nextCorrelationId;
-      this.nextCorrelationId = correlationId === 0x7fffffff ? 1 : correlationId + 1;
-      let chunks: Buffer[];
-      try {
-        chunks = this.encode(api, version, correlationId, request);
-      } catch (error) {
-        reject(toKafkaError(error, { broker: this.label, api: api.name, during: 'encoding a request' }));
-        return;
-      }
       const expectResponse = options.expectResponse ?? true;
       const entry: QueuedRequest = {
         apiKey: api.apiKey,
         apiName: api.name,
+        apiVersion: version,
         chunks,
         correlationId,
         expectResponse,
         responseHeaderVersion: api.responseHeaderVersion(version),
         decode: expectResponse ? (reader) => api.decodeResponse(reader, version) : undefined,
         resolve: resolve as (value: unknown) => void,
-        reject,
+        reject:
+          trace === undefined
+            ? reject
+            : (error) => {
+                trace.completed(0);
+                reject(error);
+              },
         timer: undefined,
         written: false,
+        trace,
       };
       const timeoutMs = options.timeoutMs ?? this.options.requestTimeoutMs;
       entry.timer = setTimeout(() => this.onTimeout(entry, timeoutMs), timeoutMs);
@@ -641,7 +750,8 @@ export class Connection {
       cork();
       this.write(socket, this.handshakeQueue.shift()!);
     }
-    while (!this.authenticating && this.queueHead < this.queue.length && !this.socketBlocked) {
+    const held = this.throttledUntil !== 0 && this.holdForQuota();
+    while (!this.authenticating && !held && this.queueHead < this.queue.length && !this.socketBlocked) {
       const entry = this.queue[this.queueHead]!;
       if (entry.expectResponse && this.inFlightCount >= this.options.maxInFlightRequests) break;
       this.queue[this.queueHead++] = undefined as unknown as QueuedRequest;
@@ -660,9 +770,18 @@ export class Connection {
 
   private write(socket: Socket, entry: QueuedRequest): void {
     entry.written = true;
+    entry.trace?.written();
     let accepted = true;
     const last = entry.chunks.length - 1;
-    for (let i = 0; i < last; i++) accepted = socket.write(entry.chunks[i]!) && accepted;
+    let bytes = entry.chunks[last]!.length;
+    for (let i = 0; i < last; i++) {
+      const chunk = entry.chunks[i]!;
+      bytes += chunk.length;
+      accepted = socket.write(chunk) && accepted;
+    }
+    const stats = this.stats;
+    stats.requests++;
+    stats.bytesSent += bytes;
     if (entry.expectResponse) {
       accepted = socket.write(entry.chunks[last]!) && accepted;
       this.inFlight.push(entry);
@@ -671,14 +790,85 @@ export class Connection {
         socket.write(entry.chunks[last]!, (error) => {
           clearTimeout(entry.timer);
           if (error) entry.reject(this.brokenError(error));
-          else entry.resolve(undefined);
+          else {
+            entry.trace?.completed(0);
+            entry.resolve(undefined);
+          }
         }) && accepted;
     }
     if (!accepted) this.socketBlocked = true;
   }
 
+  /**
+   * While a quota holds the connection (KIP-219), true, with a timer set to resume writing when it ends; false
+   * once the time has passed.
+   */
+  private holdForQuota(): boolean {
+    const wait = this.throttledUntil - Date.now();
+    if (wait <= 0) {
+      this.throttledUntil = 0;
+      this.stats.throttledUntil = 0;
+      return false;
+    }
+    if (this.throttleTimer === undefined) {
+      this.throttleTimer = setTimeout(() => {
+        this.throttleTimer = undefined;
+        this.flush();
+      }, wait);
+    }
+    return true;
+  }
+
+  /**
+   * A response carried a throttle time: count it, tell the channels, and when the response's version leaves
+   * throttling to the client (KIP-219), hold further requests until it has passed.
+   */
+  private onThrottle(entry: QueuedRequest, throttleTimeMs: number): void {
+    this.stats.throttled(entry.apiName, throttleTimeMs);
+    const clientThrottled = clientThrottles(entry.apiKey, entry.apiVersion);
+    const now = Date.now();
+    let until = now;
+    if (clientThrottled) {
+      until = now + throttleTimeMs;
+      if (until > this.throttledUntil) {
+        this.throttledUntil = until;
+        this.stats.throttledUntil = until;
+        if (this.throttleTimer !== undefined) {
+          clearTimeout(this.throttleTimer);
+          this.throttleTimer = undefined;
+        }
+      }
+    }
+    const trace = entry.trace;
+    if (trace !== undefined) {
+      trace.throttleTimeMs = throttleTimeMs;
+      trace.clientThrottled = clientThrottled;
+    }
+    if (diagnosticChannels.throttle.hasSubscribers) {
+      diagnosticChannels.throttle.publish({
+        ...this.endpoint,
+        apiName: entry.apiName,
+        apiVersion: entry.apiVersion,
+        throttleTimeMs,
+        clientThrottled,
+        until,
+      });
+    }
+    this.logger.debug('throttled by a quota', {
+      broker: this.label,
+      api: entry.apiName,
+      throttleTimeMs,
+      clientThrottled,
+    });
+  }
+
   private onTimeout(entry: QueuedRequest, timeoutMs: number): void {
     entry.timer = undefined;
+    if (!entry.written && this.throttled) {
+      // Held by a quota: the time the broker made the connection wait does not count against this request.
+      entry.timer = setTimeout(() => this.onTimeout(entry, timeoutMs), this.throttledUntil - Date.now() + timeoutMs);
+      return;
+    }
     const error = new RequestTimeoutError(
       `${entry.apiName} request to ${this.label} got no response within ${timeoutMs} ms`,
       { broker: this.label, api: entry.apiName },
@@ -747,10 +937,17 @@ export class Connection {
     }
     clearTimeout(entry.timer);
     if (!this.servedRequest && !HANDSHAKE_APIS.has(entry.apiKey)) this.servedRequest = true;
+    const stats = this.stats;
+    stats.responses++;
+    stats.bytesReceived += frame.length + 4;
+    entry.trace?.completed(frame.length + 4);
     try {
       const reader = new Reader(frame, 4);
       if (entry.responseHeaderVersion >= 1) reader.skipTaggedFields();
-      entry.resolve(entry.decode!(reader));
+      const response = entry.decode!(reader);
+      const throttleTimeMs = (response as { throttleTimeMs?: unknown }).throttleTimeMs;
+      if (typeof throttleTimeMs === 'number' && throttleTimeMs > 0) this.onThrottle(entry, throttleTimeMs);
+      entry.resolve(response);
     } catch (error) {
       entry.reject(
         new ProtocolError(`Could not decode the ${entry.apiName} response from ${this.label}`, {

@@ -22,7 +22,7 @@ export {
   TransactionAbortedError,
   TransactionStateError,
 } from './producer-errors.js';
-export { type Metric, toPrometheusText } from './producer-metrics.js';
+export type { Metric } from './producer-metrics.js';
 export type { Acks, ProducerOptions } from './producer-options.js';
 export type { RecordMetadata, SendCallback } from './record-metadata.js';
 export type { SendBatchResult } from './send-batch-result.js';
