@@ -490,7 +490,7 @@ export class Admin {
         const query = resources[index]!;
         if (r.error !== undefined) {
           return {
-            errorCode: r.error.kafkaErrorCode ?? -1,
+            errorCode: r.error.kafkaErrorCode ?? ErrorCodes.UNKNOWN_SERVER_ERROR,
             errorMessage: r.error.message,
             resourceName: query.name,
             resourceType: query.type,
@@ -498,7 +498,7 @@ export class Admin {
           };
         }
         return {
-          errorCode: 0,
+          errorCode: ErrorCodes.NONE,
           errorMessage: '',
           resourceName: query.name,
           resourceType: query.type,
@@ -558,7 +558,12 @@ export class Admin {
     if (error !== undefined) throw toKafkaJSError(error);
     return {
       throttleTime: 0,
-      resources: resources.map((r) => ({ errorCode: 0, errorMessage: '', resourceName: r.name, resourceType: r.type })),
+      resources: resources.map((r) => ({
+        errorCode: ErrorCodes.NONE,
+        errorMessage: '',
+        resourceName: r.name,
+        resourceType: r.type,
+      })),
     };
   }
 
@@ -593,11 +598,11 @@ export class Admin {
         'Error in DeleteGroups',
         failed.map((r) => {
           const error = toKafkaJSError(r.error) as KafkaJSError;
-          return { groupId: r.groupId, errorCode: r.error!.kafkaErrorCode ?? -1, error };
+          return { groupId: r.groupId, errorCode: r.error!.kafkaErrorCode ?? ErrorCodes.UNKNOWN_SERVER_ERROR, error };
         }),
       );
     }
-    return results.map((r) => ({ groupId: r.groupId, errorCode: 0 }));
+    return results.map((r) => ({ groupId: r.groupId, errorCode: ErrorCodes.NONE }));
   }
 
   /** Deletes the records of a topic's partitions below the given offsets (`'-1'`: up to the high watermark). */
@@ -684,7 +689,7 @@ export class Admin {
         permissionType: aclPermissionCode(b.permission) as AclPermissionTypes,
       });
     }
-    return { throttleTime: 0, errorCode: 0, resources: [...resources.values()] };
+    return { throttleTime: 0, errorCode: ErrorCodes.NONE, resources: [...resources.values()] };
   }
 
   /** Deletes the ACLs matching each filter; reports what each matched. */
@@ -703,12 +708,16 @@ export class Admin {
       throttleTime: 0,
       filterResponses: results.map((r) => {
         if (r.error !== undefined) {
-          return { errorCode: r.error.kafkaErrorCode ?? -1, errorMessage: r.error.message, matchingAcls: [] };
+          return {
+            errorCode: r.error.kafkaErrorCode ?? ErrorCodes.UNKNOWN_SERVER_ERROR,
+            errorMessage: r.error.message,
+            matchingAcls: [],
+          };
         }
         return {
-          errorCode: 0,
+          errorCode: ErrorCodes.NONE,
           matchingAcls: r.deleted.map((d) => ({
-            errorCode: d.error?.kafkaErrorCode ?? 0,
+            errorCode: d.error?.kafkaErrorCode ?? ErrorCodes.NONE,
             ...(d.error === undefined ? {} : { errorMessage: d.error.message }),
             ...fromBinding(d.acl),
           })),
@@ -895,7 +904,7 @@ function fromBinding(b: AclBinding): Omit<AclEntry, never> {
 }
 
 function protocolInfo(error: KafkaError): { type: string; code: number; retriable: boolean; message: string } {
-  const code = error.kafkaErrorCode ?? -1;
+  const code = error.kafkaErrorCode ?? ErrorCodes.UNKNOWN_SERVER_ERROR;
   return {
     type: protocolErrorType(code, error.kafkaErrorName ?? 'UNKNOWN'),
     code,

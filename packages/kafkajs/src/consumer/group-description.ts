@@ -1,4 +1,5 @@
 import type { CoreGroupDescription } from '../core.js';
+import { ErrorCodes } from '../core.js';
 import { AssignerProtocol } from './assigner-protocol.js';
 import type { ConsumerGroupState, GroupDescription } from './consumer-types.js';
 import { partitionsByTopic } from './partitions-by-topic.js';
@@ -26,7 +27,7 @@ export function toGroupDescription(groupId: string, description: CoreGroupDescri
   if (description.type === 'classic') {
     return {
       groupId,
-      errorCode: 0,
+      errorCode: ErrorCodes.NONE,
       protocol: description.protocol,
       protocolType: description.protocolType,
       state,
@@ -41,7 +42,7 @@ export function toGroupDescription(groupId: string, description: CoreGroupDescri
   }
   return {
     groupId,
-    errorCode: 0,
+    errorCode: ErrorCodes.NONE,
     protocol: description.assignor,
     protocolType: 'consumer',
     state,
@@ -68,5 +69,5 @@ export function toGroupDescription(groupId: string, description: CoreGroupDescri
 
 /** The description of a group that does not exist, as KafkaJS reports it. */
 export function deadGroup(groupId: string): GroupDescription {
-  return { groupId, errorCode: 0, protocol: '', protocolType: '', state: 'Dead', members: [] };
+  return { groupId, errorCode: ErrorCodes.NONE, protocol: '', protocolType: '', state: 'Dead', members: [] };
 }

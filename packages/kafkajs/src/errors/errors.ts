@@ -1,3 +1,5 @@
+import { ErrorCodes } from '../core.js';
+
 /**
  * The error classes of KafkaJS, with the names, fields and `retriable` flags KafkaJS gives them, so that code which
  * branches on `error.name`, `instanceof`, `error.retriable` or a protocol error's `type` keeps working. Every error
@@ -74,7 +76,7 @@ export class KafkaJSProtocolError extends KafkaJSError {
     const info = typeof e === 'object' && e !== null ? (e as Partial<ProtocolErrorInfo>) : {};
     super(e as Error | string, { retriable: metadata.retriable ?? info.retriable ?? true, cause: metadata.cause });
     this.type = info.type ?? 'UNKNOWN';
-    this.code = info.code ?? -1;
+    this.code = info.code ?? ErrorCodes.UNKNOWN_SERVER_ERROR;
   }
 }
 

@@ -6,6 +6,7 @@ import {
   CoreProducer,
   type CoreProducerOptions,
   type CoreProducerRecord,
+  ErrorCodes,
 } from '../core.js';
 import { KafkaJSError, KafkaJSNonRetriableError } from '../errors/errors.js';
 import { retriesExhausted, toKafkaJSError } from '../errors/from-core.js';
@@ -300,7 +301,7 @@ export class Producer {
       results.push({
         topicName: metadata.topic,
         partition: metadata.partition,
-        errorCode: 0,
+        errorCode: ErrorCodes.NONE,
         baseOffset: metadata.offset.toString(),
         logAppendTime: '-1',
         logStartOffset: '-1',
