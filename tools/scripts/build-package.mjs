@@ -21,6 +21,9 @@
 // maps would double the package (issue 17 measured 4 MB of maps in a 12.6 MB core) and point at sources the
 // package does not ship.
 //
+// Last, the modules and declarations the entry does not reach are deleted (the generated codecs of APIs the client
+// never speaks, type-only modules no declaration names).
+//
 // A source module that cannot compile to CommonJS (it reads `import.meta`) has a hand-written twin `<name>.cjs`
 // beside it, which replaces its output in dist/cjs.
 import { execFileSync } from 'node:child_process';
@@ -108,6 +111,32 @@ function pruneDeclarations(dir) {
   }
 }
 
+/**
+ * Deletes the JavaScript modules that `index.js` does not reach through relative imports and requires: the
+ * protocol's generated codecs cover every API of Kafka, and the client speaks fewer (core: the codecs of broker-side
+ * and Streams-group APIs, 140 KB per module format). The package loads nothing by a computed path (its worker runs
+ * from source text), so what the entry does not import is never loaded.
+ */
+function pruneModules(dir) {
+  const reached = new Set();
+  const pending = [join(dir, 'index.js')];
+  while (pending.length > 0) {
+    const file = pending.pop();
+    if (reached.has(file)) continue;
+    reached.add(file);
+    const text = readFileSync(file, 'utf8');
+    const imports = /(?:\bfrom\s*|\bimport\s*\(\s*|\brequire\s*\(\s*|^\s*import\s+)['"](\.\.?\/[^'"]+)['"]/gm;
+    for (const [, specifier] of text.matchAll(imports)) {
+      const target = join(dirname(file), specifier);
+      if (!existsSync(target)) throw new Error(`${relative(cwd, file)} imports ${specifier}, which was not built`);
+      pending.push(target);
+    }
+  }
+  for (const file of ts.sys.readDirectory(dir, ['.js'])) {
+    if (!reached.has(file)) rmSync(file);
+  }
+}
+
 /** Source files ending in `.cjs` under `dir`. */
 function cjsTwins(dir) {
   return ts.sys.readDirectory(dir, ['.cjs']);
@@ -118,3 +147,6 @@ for (const twin of existsSync(src) ? cjsTwins(src) : []) {
   if (!existsSync(target)) throw new Error(`${relative(cwd, twin)} has no compiled module to replace at ${target}`);
   copyFileSync(twin, target);
 }
+
+pruneModules(join(cwd, 'dist/esm'));
+pruneModules(join(cwd, 'dist/cjs'));

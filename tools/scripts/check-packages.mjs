@@ -4,6 +4,8 @@
 // - its size, against a budget (core at most 500 kB packed);
 // - its files: the build output, README.md, LICENSE (the root's Apache-2.0 text) and package.json, nothing else:
 //   no sources, tests, fixtures, source maps or test-only generated code (generated/schemas.ts, generated/index.ts);
+// - its modules: every relative import or require in its JavaScript names a file that is in the tarball (a module
+//   left out of the build, or excluded as test-only, would fail the user's first import);
 // - its metadata: licence, repository, homepage, bugs, keywords, publishConfig.access=public;
 // - publint (the exports map and the files it names, module formats), strict: warnings fail too;
 // - are-the-types-wrong (each entry resolves to types of the right module format under node10, node16 from CJS
@@ -14,7 +16,7 @@ import { execFile } from 'node:child_process';
 import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import { tmpdir } from 'node:os';
-import { dirname, join } from 'node:path';
+import { dirname, join, posix } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { promisify } from 'node:util';
 import { publint } from 'publint';
@@ -56,6 +58,34 @@ function exportTargets(value, condition = '') {
   return Object.entries(value).flatMap(([key, inner]) => exportTargets(inner, key));
 }
 
+/** Relative module specifiers of a JavaScript file: static and dynamic imports, re-exports and requires. */
+function relativeSpecifiers(code) {
+  const found = [];
+  for (const match of code.matchAll(
+    /(?:\bfrom\s*|\bimport\s*\(\s*|\brequire\s*\(\s*|^\s*import\s+)(['"])(\.{1,2}\/[^'"]+)\1/gm,
+  )) {
+    found.push(match[2]);
+  }
+  return found;
+}
+
+/** Imports in the packed JavaScript that name a file the tarball does not have. */
+function unresolvedImports(dir, files) {
+  const problems = [];
+  for (const path of files.keys()) {
+    if (!/\.(c|m)?js$/.test(path)) continue;
+    const code = readFileSync(join(repoRoot, dir, path), 'utf8');
+    for (const specifier of relativeSpecifiers(code)) {
+      const target = posix.normalize(posix.join(posix.dirname(path), specifier));
+      const candidates = [target, `${target}.js`, `${target}/index.js`];
+      if (!candidates.some((candidate) => files.has(candidate))) {
+        problems.push(`${path} imports ${specifier}, which is not in the tarball`);
+      }
+    }
+  }
+  return problems;
+}
+
 /** Problems of one packed package; empty when it is fine. */
 async function checkPackage({ dir, maxPackedBytes }, destination) {
   const problems = [];
@@ -77,6 +107,7 @@ async function checkPackage({ dir, maxPackedBytes }, destination) {
       if (pattern.test(path)) problems.push(`${path}: ${why} in the tarball`);
     }
   }
+  problems.push(...unresolvedImports(dir, files));
   if (!files.has('LICENSE')) problems.push('no LICENSE');
   else if (readFileSync(join(repoRoot, dir, 'LICENSE'), 'utf8') !== rootLicense) {
     problems.push('LICENSE differs from the root LICENSE');

@@ -825,7 +825,7 @@ export class Connection {
    */
   private onThrottle(entry: QueuedRequest, throttleTimeMs: number): void {
     this.stats.throttled(entry.apiName, throttleTimeMs);
-    const clientThrottled = clientThrottles(entry.apiKey, entry.apiVersion);
+    const clientThrottled = clientThrottles(entry.apiName, entry.apiVersion);
     const now = Date.now();
     let until = now;
     if (clientThrottled) {

@@ -1,5 +1,3 @@
-import { type ApiKey, ApiKeys } from '../protocol/messages/generated/index.js';
-
 /**
  * KIP-219: since these versions of each API, a broker that throttles a client for a quota answers at once, with
  * the throttle time in the response, and then mutes the connection for that long; the client must send nothing
@@ -7,57 +5,61 @@ import { type ApiKey, ApiKeys } from '../protocol/messages/generated/index.js';
  * the broker delayed the response itself, and there is nothing for the client to do.
  *
  * The versions are the Java client's (`AbstractResponse.shouldClientThrottle` of each response class); an API that
- * is not listed is never throttled by the client, as in Java.
+ * is not listed is never throttled by the client, as in Java. Keyed by API name: this module is part of the
+ * published package, which does not ship the generated index of every API.
  */
-const CLIENT_THROTTLED_FROM: ReadonlyMap<number, number> = new Map<ApiKey, number>([
-  [ApiKeys.Produce, 6],
-  [ApiKeys.Fetch, 8],
-  [ApiKeys.ListOffsets, 3],
-  [ApiKeys.Metadata, 6],
-  [ApiKeys.OffsetCommit, 4],
-  [ApiKeys.OffsetFetch, 4],
-  [ApiKeys.FindCoordinator, 2],
-  [ApiKeys.JoinGroup, 3],
-  [ApiKeys.Heartbeat, 2],
-  [ApiKeys.LeaveGroup, 2],
-  [ApiKeys.SyncGroup, 2],
-  [ApiKeys.DescribeGroups, 2],
-  [ApiKeys.ListGroups, 2],
-  [ApiKeys.ApiVersions, 2],
-  [ApiKeys.CreateTopics, 3],
-  [ApiKeys.DeleteTopics, 2],
-  [ApiKeys.DeleteRecords, 1],
-  [ApiKeys.InitProducerId, 1],
-  [ApiKeys.AddPartitionsToTxn, 1],
-  [ApiKeys.AddOffsetsToTxn, 1],
-  [ApiKeys.EndTxn, 1],
-  [ApiKeys.TxnOffsetCommit, 1],
-  [ApiKeys.DescribeAcls, 1],
-  [ApiKeys.CreateAcls, 1],
-  [ApiKeys.DeleteAcls, 1],
-  [ApiKeys.DescribeConfigs, 2],
-  [ApiKeys.AlterConfigs, 1],
-  [ApiKeys.AlterReplicaLogDirs, 1],
-  [ApiKeys.DescribeLogDirs, 1],
-  [ApiKeys.CreatePartitions, 1],
-  [ApiKeys.CreateDelegationToken, 1],
-  [ApiKeys.RenewDelegationToken, 1],
-  [ApiKeys.ExpireDelegationToken, 1],
-  [ApiKeys.DescribeDelegationToken, 1],
-  [ApiKeys.DeleteGroups, 1],
-  [ApiKeys.ElectLeaders, 0],
-  [ApiKeys.IncrementalAlterConfigs, 0],
-  [ApiKeys.AlterPartitionReassignments, 0],
-  [ApiKeys.ListPartitionReassignments, 0],
-  [ApiKeys.OffsetDelete, 0],
-  [ApiKeys.DescribeUserScramCredentials, 0],
-  [ApiKeys.AlterUserScramCredentials, 0],
-  [ApiKeys.UnregisterBroker, 0],
-  [ApiKeys.DescribeTopicPartitions, 0],
+const CLIENT_THROTTLED_FROM: ReadonlyMap<string, number> = new Map<string, number>([
+  ['Produce', 6],
+  ['Fetch', 8],
+  ['ListOffsets', 3],
+  ['Metadata', 6],
+  ['OffsetCommit', 4],
+  ['OffsetFetch', 4],
+  ['FindCoordinator', 2],
+  ['JoinGroup', 3],
+  ['Heartbeat', 2],
+  ['LeaveGroup', 2],
+  ['SyncGroup', 2],
+  ['DescribeGroups', 2],
+  ['ListGroups', 2],
+  ['ApiVersions', 2],
+  ['CreateTopics', 3],
+  ['DeleteTopics', 2],
+  ['DeleteRecords', 1],
+  ['InitProducerId', 1],
+  ['AddPartitionsToTxn', 1],
+  ['AddOffsetsToTxn', 1],
+  ['EndTxn', 1],
+  ['TxnOffsetCommit', 1],
+  ['DescribeAcls', 1],
+  ['CreateAcls', 1],
+  ['DeleteAcls', 1],
+  ['DescribeConfigs', 2],
+  ['AlterConfigs', 1],
+  ['AlterReplicaLogDirs', 1],
+  ['DescribeLogDirs', 1],
+  ['CreatePartitions', 1],
+  ['CreateDelegationToken', 1],
+  ['RenewDelegationToken', 1],
+  ['ExpireDelegationToken', 1],
+  ['DescribeDelegationToken', 1],
+  ['DeleteGroups', 1],
+  ['ElectLeaders', 0],
+  ['IncrementalAlterConfigs', 0],
+  ['AlterPartitionReassignments', 0],
+  ['ListPartitionReassignments', 0],
+  ['OffsetDelete', 0],
+  ['DescribeUserScramCredentials', 0],
+  ['AlterUserScramCredentials', 0],
+  ['UnregisterBroker', 0],
+  ['DescribeTopicPartitions', 0],
 ]);
 
-/** True when a response of this API and version with a throttle time makes the client hold its requests. */
-export function clientThrottles(apiKey: number, version: number): boolean {
-  const from = CLIENT_THROTTLED_FROM.get(apiKey);
+/**
+ * True when a response of this API (its name, `Produce`) and version with a throttle time makes the client hold its
+ * requests.
+ */
+export function clientThrottles(apiName: string, version: number): boolean {
+  const from = CLIENT_THROTTLED_FROM.get(apiName);
   return from !== undefined && version >= from;
 }

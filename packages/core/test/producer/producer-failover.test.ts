@@ -50,6 +50,8 @@ describe('Producer failover on a 3-node cluster', () => {
     /** Partitions whose leader the producer saw move off a killed node. */
     const failedOver: number[] = [];
     let sent = 0;
+    /** Set while the chaos waits for the producer to see a failover: sends slow down but never stop meanwhile. */
+    let awaitingFailover = false;
     const chaos = (async () => {
       const waitForSent = async (count: number) => {
         while (sent < count) await new Promise((resolve) => setTimeout(resolve, 20));
@@ -57,11 +59,18 @@ describe('Producer failover on a 3-node cluster', () => {
       await waitForSent(RECORDS * 0.1);
       // The producer must learn that a killed node's partition moved: through a failed request (then retried) or,
       // when none was in flight to that node, through the closed connection and a metadata refresh.
+      // Records keep flowing while it waits: a producer with nothing to send has no reason to look at metadata, and
+      // on a loaded machine the controller may take longer to fence a killed node than the sends would last.
       const leaderMovedOff = async (partition: number, node: number) => {
-        await waitFor(`the producer to see partition ${partition} leave node ${node}`, async () => {
-          const leader = (await producer.partitionsFor(topic))[partition]!.leader;
-          return leader >= 0 && leader !== node ? leader : undefined;
-        });
+        awaitingFailover = true;
+        try {
+          await waitFor(`the producer to see partition ${partition} leave node ${node}`, async () => {
+            const leader = (await producer.partitionsFor(topic))[partition]!.leader;
+            return leader >= 0 && leader !== node ? leader : undefined;
+          });
+        } finally {
+          awaitingFailover = false;
+        }
         failedOver.push(partition);
       };
       const first = (await producer.partitionsFor(topic))[0]!.leader;
@@ -85,8 +94,8 @@ describe('Producer failover on a 3-node cluster', () => {
     for (let i = 0; i < RECORDS; i++) {
       producer.send({ topic, key: `key-${i % 997}`, value: `${i}` }, record(i));
       sent = i + 1;
-      if (i % 500 === 499) {
-        // Pace the load over the failures (about 25 s in all) and respect the buffer.
+      if (i % 500 === 499 || (awaitingFailover && i % 50 === 49)) {
+        // Pace the load over the failures (about 25 s in all, longer when failovers are slow) and respect the buffer.
         await new Promise((resolve) => setTimeout(resolve, 50));
         if (producer.bufferAvailable < 4 << 20) await producer.waitForBuffer(4 << 20);
       }
