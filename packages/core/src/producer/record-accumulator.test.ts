@@ -1,4 +1,6 @@
 import { describe, expect, it } from 'vitest';
+import { KafkaTimeoutError } from '../errors/client-errors.js';
+import type { KafkaError } from '../errors/kafka-error.js';
 import { readRecordBatches } from '../protocol/records/record-batch-reader.js';
 import { silentLogger } from '../utils/logger.js';
 import { BufferPool } from './buffer-pool.js';
@@ -59,7 +61,7 @@ describe('RecordAccumulator', () => {
         () => {},
         1000,
       ),
-    ).toBe(2);
+    ).toBe('new-batch');
     expect(
       accumulator.append(
         state,
@@ -68,7 +70,7 @@ describe('RecordAccumulator', () => {
         () => {},
         1000,
       ),
-    ).toBe(1);
+    ).toBe('appended');
     expect(
       accumulator.append(
         state,
@@ -77,7 +79,7 @@ describe('RecordAccumulator', () => {
         () => {},
         1000,
       ),
-    ).toBe(2); // 3 x ~340 > 1000
+    ).toBe('new-batch'); // 3 x ~340 > 1000
     expect(state.queued).toBe(2);
     expect(state.peek()!.count).toBe(2);
     expect(state.peek()!.full).toBe(true);
@@ -99,7 +101,7 @@ describe('RecordAccumulator', () => {
     expect(pool.used).toBe(BATCH_OVERHEAD + big.recordBound);
   });
 
-  it('returns 0 without appending when the pool has no room for a new batch', () => {
+  it('says needs-memory without appending when the pool has no room for a new batch', () => {
     const { accumulator, pool } = setup({}, 2000);
     const state = accumulator.partitionState('t', 0);
     const value = 'z'.repeat(600);
@@ -111,7 +113,7 @@ describe('RecordAccumulator', () => {
         () => {},
         1000,
       ),
-    ).toBe(2);
+    ).toBe('new-batch');
     expect(
       accumulator.append(
         state,
@@ -120,7 +122,7 @@ describe('RecordAccumulator', () => {
         () => {},
         1000,
       ),
-    ).toBe(2);
+    ).toBe('new-batch');
     expect(
       accumulator.append(
         state,
@@ -129,7 +131,7 @@ describe('RecordAccumulator', () => {
         () => {},
         1000,
       ),
-    ).toBe(0);
+    ).toBe('needs-memory');
     expect(pool.used).toBe(2000);
     expect(state.queued).toBe(2);
   });
@@ -253,26 +255,18 @@ describe('RecordAccumulator', () => {
   it('expires queued batches at their delivery deadline, counted from the earliest send', () => {
     const { accumulator } = setup({ deliveryTimeoutMs: 100 });
     const state = accumulator.partitionState('t', 0);
-    accumulator.append(
-      state,
-      record('late', 1200),
-      () => {},
-      () => {},
-      1200,
-    );
-    accumulator.append(
-      state,
-      record('early', 1050),
-      () => {},
-      () => {},
-      1200,
-    ); // waited before appending
+    const failures: string[] = [];
+    const fail = (error: KafkaError) => failures.push(error.message);
+    accumulator.append(state, record('late', 1200), () => {}, fail, 1200);
+    accumulator.append(state, record('early', 1050), () => {}, fail, 1200); // waited before appending
     expect(accumulator.nextExpiry()).toBe(1150);
-    expect(accumulator.expire(1149)).toEqual([]);
-    const expired = accumulator.expire(1150);
-    expect(expired).toHaveLength(1);
-    expect(expired[0]!.count).toBe(2);
+    const timeout = (batch: ProducerBatch) => new KafkaTimeoutError(`expired ${batch.count}`);
+    accumulator.expireQueued(1149, timeout);
+    expect(failures).toEqual([]);
+    accumulator.expireQueued(1150, timeout);
+    expect(failures).toEqual(['expired 2', 'expired 2']);
     expect(state.queued).toBe(0);
+    expect(accumulator.incompleteCount).toBe(0);
     expect(accumulator.nextExpiry()).toBe(Number.POSITIVE_INFINITY);
   });
 

@@ -1,0 +1,166 @@
+/**
+ * The producer's whole send path on the client side, without a real broker: records go through `send` (Promise or
+ * callback) or `sendBatch`, into batches, out as Produce requests over a loopback socket to an in-process fake
+ * broker (`packages/core/test/support/fake-broker.ts`) that acknowledges every batch at once, and back to their
+ * completions. Idempotence is on (the default), 6 partitions, 100-byte values, no key.
+ *
+ * Two uses:
+ * - time per record, per API form (median of `BENCH_ROUNDS`): the client's CPU cost, with no broker competing for
+ *   the cores (still noisy on a loaded machine);
+ * - instruction counts, which a loaded machine does not disturb: run it under callgrind with a small and a large
+ *   record count and divide the difference of the two totals by the difference of the counts, so that start-up and
+ *   compilation cancel out:
+ *   `BENCH_FORMS=callback BENCH_RECORDS=20000 BENCH_ROUNDS=1 valgrind --tool=callgrind --callgrind-out-file=/dev/null
+ *   node --import tsx bench/producer/send-path.bench.ts` (and again with 120000).
+ *
+ * Run: `npx tsx bench/producer/send-path.bench.ts` (BENCH_RECORDS, BENCH_ROUNDS, BENCH_FORMS=promise,callback,sendBatch).
+ */
+import { Producer } from '../../packages/core/src/producer/producer.js';
+import type { ProduceRequest } from '../../packages/core/src/protocol/messages/generated/produce.js';
+import { FakeBroker, type FakeRequest } from '../../packages/core/test/support/fake-broker.js';
+
+const RECORDS = Number(process.env.BENCH_RECORDS ?? 200_000);
+const ROUNDS = Number(process.env.BENCH_ROUNDS ?? 5);
+type Form = 'promise' | 'callback' | 'sendBatch';
+const FORMS = (process.env.BENCH_FORMS?.split(',') ?? ['promise', 'callback', 'sendBatch']) as Form[];
+const TOPIC = 'bench';
+const PARTITIONS = 6;
+const value = Buffer.alloc(100, 0x61);
+
+const offsets = new Array<bigint>(PARTITIONS).fill(0n);
+
+function answer(request: FakeRequest, port: number) {
+  switch (request.apiName) {
+    case 'Metadata':
+      return {
+        response: {
+          throttleTimeMs: 0,
+          brokers: [{ nodeId: 0, host: '127.0.0.1', port, rack: null }],
+          clusterId: 'fake-cluster',
+          controllerId: 0,
+          topics: [
+            {
+              errorCode: 0,
+              name: TOPIC,
+              topicId: 'AAAAAAAAAAAAAAAAAAAAAA',
+              isInternal: false,
+              partitions: Array.from({ length: PARTITIONS }, (_, partitionIndex) => ({
+                errorCode: 0,
+                partitionIndex,
+                leaderId: 0,
+                leaderEpoch: 0,
+                replicaNodes: [0],
+                isrNodes: [0],
+                offlineReplicas: [],
+              })),
+              topicAuthorizedOperations: -2147483648,
+            },
+          ],
+          clusterAuthorizedOperations: -2147483648,
+          errorCode: 0,
+        },
+      };
+    case 'InitProducerId':
+      return {
+        response: {
+          throttleTimeMs: 0,
+          errorCode: 0,
+          producerId: 1n,
+          producerEpoch: 0,
+          ongoingTxnProducerId: -1n,
+          ongoingTxnProducerEpoch: -1,
+        },
+      };
+    case 'Produce': {
+      const body = request.body as ProduceRequest;
+      return {
+        response: {
+          throttleTimeMs: 0,
+          nodeEndpoints: [],
+          responses: body.topicData.map((topic) => ({
+            name: topic.name,
+            topicId: topic.topicId,
+            partitionResponses: topic.partitionData.map((data) => {
+              // Record count of a v2 batch: the int32 at byte 57.
+              const records = data.records!;
+              const baseOffset = offsets[data.index]!;
+              offsets[data.index] = baseOffset + BigInt(records.readInt32BE(57));
+              return {
+                index: data.index,
+                errorCode: 0,
+                baseOffset,
+                logAppendTimeMs: -1n,
+                logStartOffset: 0n,
+                recordErrors: [],
+                errorMessage: null,
+                currentLeader: { leaderId: -1, leaderEpoch: -1 },
+              };
+            }),
+          })),
+        },
+      };
+    }
+    default:
+      return undefined;
+  }
+}
+
+async function once(bootstrap: string, form: Form): Promise<{ appendNs: number; totalNs: number }> {
+  const producer = new Producer({
+    brokers: bootstrap,
+    logLevel: (process.env.BENCH_LOG as 'error') ?? 'error',
+    deliveryTimeoutMs: 20_000,
+    requestTimeoutMs: 10_000,
+  });
+  await producer.send({ topic: TOPIC, value });
+  const records = Array.from({ length: RECORDS }, () => ({ topic: TOPIC, value }));
+  let settled = 0;
+  const callback = (error: unknown) => {
+    if (error !== undefined) throw error;
+    settled++;
+  };
+  const start = process.hrtime.bigint();
+  let all: Promise<unknown>;
+  if (form === 'promise') {
+    const promises = new Array<Promise<unknown>>(RECORDS);
+    for (let i = 0; i < RECORDS; i++) promises[i] = producer.send(records[i]!);
+    all = Promise.all(promises);
+  } else if (form === 'callback') {
+    for (let i = 0; i < RECORDS; i++) producer.send(records[i]!, callback);
+    all = producer.flush();
+  } else {
+    all = producer.sendBatch(records).then((result) => {
+      if (result.failed > 0) throw result.firstError;
+    });
+  }
+  const appended = process.hrtime.bigint();
+  await all;
+  await producer.flush();
+  const end = process.hrtime.bigint();
+  await producer.close();
+  if (form === 'callback' && settled !== RECORDS) throw new Error(`${RECORDS - settled} callbacks missing`);
+  return { appendNs: Number(appended - start) / RECORDS, totalNs: Number(end - start) / RECORDS };
+}
+
+let port = 0;
+const broker = await FakeBroker.start((request) => answer(request, port));
+port = broker.port;
+try {
+  const rows = new Map<Form, Array<{ appendNs: number; totalNs: number }>>(FORMS.map((f) => [f, []]));
+  for (let round = 0; round < ROUNDS; round++) {
+    for (const form of FORMS) rows.get(form)!.push(await once(broker.address, form));
+  }
+  if (broker.failures.length > 0) throw broker.failures[0];
+  const median = (xs: number[]) => [...xs].sort((a, b) => a - b)[xs.length >> 1]!;
+  console.log(`Node ${process.version}: ${RECORDS} records of 100 bytes, fake broker, median of ${ROUNDS} rounds\n`);
+  console.log('| API form | hand-off per record (ns) | to all acknowledged, per record (ns) |');
+  console.log('| --- | ---: | ---: |');
+  for (const form of FORMS) {
+    const runs = rows.get(form)!;
+    console.log(
+      `| ${form} | ${median(runs.map((r) => r.appendNs)).toFixed(0)} | ${median(runs.map((r) => r.totalNs)).toFixed(0)} |`,
+    );
+  }
+} finally {
+  await broker.stop();
+}
