@@ -13,6 +13,7 @@ import {
   RecordAccumulator,
   recordSizeBound,
 } from './record-accumulator.js';
+import type { RecordMetadata } from './record-metadata.js';
 
 function record(value: string, sendTime = 1000): PendingRecord {
   const size = Buffer.byteLength(value);
@@ -351,5 +352,91 @@ describe('RecordAccumulator', () => {
     expect(states[0]!.peek()!.sizeInBytes).toBeGreaterThan(4000);
     const ready = accumulator.ready(1000, leaderOf, always).nodes.get(1)!;
     expect(accumulator.drain(ready, 1200, always)).toHaveLength(2);
+  });
+});
+
+describe('RecordAccumulator: batch outcomes', () => {
+  function withListener() {
+    const events: string[] = [];
+    const options: AccumulatorOptions = {
+      batchSize: 200,
+      lingerMs: 0,
+      compression: 'none',
+      compressionLevel: undefined,
+      deliveryTimeoutMs: 5000,
+      transactional: false,
+      logger: silentLogger,
+    };
+    const accumulator = new RecordAccumulator(options, new BufferPool(1 << 20, 200), {
+      givenUp: (batch) => events.push(`given up ${batch.state.label}`),
+      settled: (batch, error) => events.push(`${error === undefined ? 'completed' : 'failed'} ${batch.state.label}`),
+    });
+    const outcomes: string[] = [];
+    const append = (partition: number, value: string) =>
+      accumulator.append(
+        accumulator.partitionState('t', partition),
+        record(value),
+        (m: RecordMetadata) => outcomes.push(`${value} at ${m.offset}`),
+        (e: KafkaError) => outcomes.push(`${value}: ${e.message}`),
+        1000,
+      );
+    return { accumulator, events, outcomes, append };
+  }
+
+  it('settles a batch once, forgets it, and tells the listener', () => {
+    const { accumulator, events, outcomes, append } = withListener();
+    append(0, 'a');
+    append(1, 'b');
+    const a = accumulator.partitionState('t', 0).shift()!;
+    const b = accumulator.partitionState('t', 1).shift()!;
+    accumulator.complete(a, 10n, -1, true);
+    accumulator.complete(a, 20n, -1, true); // already done: nothing happens
+    accumulator.fail(b, new KafkaTimeoutError('gone'), true);
+    expect(outcomes).toEqual(['a at 10', 'b: gone']);
+    expect(events).toEqual(['completed t-0', 'failed t-1']);
+    expect(accumulator.incompleteCount).toBe(0);
+  });
+
+  it('abandons the queued batches a filter picks: given up, then failed; the others stay queued', () => {
+    const { accumulator, events, outcomes, append } = withListener();
+    append(0, 'a');
+    append(1, 'b');
+    append(2, 'c');
+    accumulator.abandonQueued(new KafkaTimeoutError('aborted'), (batch) => batch.partition !== 1);
+    expect(events).toEqual(['given up t-0', 'failed t-0', 'given up t-2', 'failed t-2']);
+    expect(outcomes).toEqual(['a: aborted', 'c: aborted']);
+    expect(accumulator.partitionState('t', 1).queued).toBe(1);
+    expect(accumulator.incompleteCount).toBe(1);
+    accumulator.abandonQueued(new KafkaTimeoutError('closed'));
+    expect(outcomes).toEqual(['a: aborted', 'c: aborted', 'b: closed']);
+    expect(accumulator.hasQueued).toBe(false);
+  });
+
+  it('counts a batch in flight for itself and its partition from markSent to markReturned', () => {
+    const { accumulator, append } = withListener();
+    append(0, 'a');
+    const state = accumulator.partitionState('t', 0);
+    const batch = state.shift()!;
+    batch.markSent(1000);
+    expect([batch.inFlight, batch.attempts, batch.attempted, state.inFlight]).toEqual([true, 1, true, 1]);
+    batch.markReturned();
+    batch.markReturned(); // once only
+    expect([batch.inFlight, state.inFlight]).toEqual([false, 0]);
+  });
+
+  it('retries a batch after its backoff, ahead of newer batches, holding its partition until idle', () => {
+    const { accumulator, append } = withListener();
+    append(0, 'a');
+    const state = accumulator.partitionState('t', 0);
+    const batch = state.shift()!;
+    batch.markSent(1000);
+    append(0, 'b');
+    batch.markReturned();
+    accumulator.retry(batch, 1500);
+    expect(state.peek()).toBe(batch);
+    expect(batch.retryAt).toBe(1500);
+    expect(state.holdUntilIdle).toBe(true);
+    const leaders = () => 1;
+    expect(accumulator.ready(1200, leaders, () => true).nextCheckAt).toBe(1500);
   });
 });

@@ -38,6 +38,7 @@ export class RetriedJob {
       () => {
         this.running = false;
         this.failures = 0;
+        this.retryAt = 0;
       },
       () => {
         this.running = false;
