@@ -18,11 +18,11 @@
 import { Producer } from '../../packages/core/src/producer/producer.js';
 import type { ProduceRequest } from '../../packages/core/src/protocol/messages/generated/produce.js';
 import { FakeBroker, type FakeRequest } from '../../packages/core/test/support/fake-broker.js';
+import { type ApiForm, handOff } from './vltava-runner.js';
 
 const RECORDS = Number(process.env.BENCH_RECORDS ?? 200_000);
 const ROUNDS = Number(process.env.BENCH_ROUNDS ?? 5);
-type Form = 'promise' | 'callback' | 'sendBatch';
-const FORMS = (process.env.BENCH_FORMS?.split(',') ?? ['promise', 'callback', 'sendBatch']) as Form[];
+const FORMS = (process.env.BENCH_FORMS?.split(',') ?? ['promise', 'callback', 'sendBatch']) as ApiForm[];
 const TOPIC = 'bench';
 const PARTITIONS = 6;
 const value = Buffer.alloc(100, 0x61);
@@ -105,7 +105,7 @@ function answer(request: FakeRequest, port: number) {
   }
 }
 
-async function once(bootstrap: string, form: Form): Promise<{ appendNs: number; totalNs: number }> {
+async function once(bootstrap: string, form: ApiForm): Promise<{ appendNs: number; totalNs: number }> {
   const producer = new Producer({
     brokers: bootstrap,
     logLevel: (process.env.BENCH_LOG as 'error') ?? 'error',
@@ -114,31 +114,13 @@ async function once(bootstrap: string, form: Form): Promise<{ appendNs: number; 
   });
   await producer.send({ topic: TOPIC, value });
   const records = Array.from({ length: RECORDS }, () => ({ topic: TOPIC, value }));
-  let settled = 0;
-  const callback = (error: unknown) => {
-    if (error !== undefined) throw error;
-    settled++;
-  };
   const start = process.hrtime.bigint();
-  let all: Promise<unknown>;
-  if (form === 'promise') {
-    const promises = new Array<Promise<unknown>>(RECORDS);
-    for (let i = 0; i < RECORDS; i++) promises[i] = producer.send(records[i]!);
-    all = Promise.all(promises);
-  } else if (form === 'callback') {
-    for (let i = 0; i < RECORDS; i++) producer.send(records[i]!, callback);
-    all = producer.flush();
-  } else {
-    all = producer.sendBatch(records).then((result) => {
-      if (result.failed > 0) throw result.firstError;
-    });
-  }
+  const all = handOff(producer, records, form);
   const appended = process.hrtime.bigint();
   await all;
   await producer.flush();
   const end = process.hrtime.bigint();
   await producer.close();
-  if (form === 'callback' && settled !== RECORDS) throw new Error(`${RECORDS - settled} callbacks missing`);
   return { appendNs: Number(appended - start) / RECORDS, totalNs: Number(end - start) / RECORDS };
 }
 
@@ -146,7 +128,7 @@ let port = 0;
 const broker = await FakeBroker.start((request) => answer(request, port));
 port = broker.port;
 try {
-  const rows = new Map<Form, Array<{ appendNs: number; totalNs: number }>>(FORMS.map((f) => [f, []]));
+  const rows = new Map<ApiForm, Array<{ appendNs: number; totalNs: number }>>(FORMS.map((f) => [f, []]));
   for (let round = 0; round < ROUNDS; round++) {
     for (const form of FORMS) rows.get(form)!.push(await once(broker.address, form));
   }

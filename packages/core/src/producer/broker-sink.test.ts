@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import type { MetadataSnapshot, TopicInfo } from '../cluster/metadata.js';
+import type { MetadataSnapshot } from '../cluster/metadata.js';
 import { ConnectionError } from '../errors/client-errors.js';
 import { ErrorCodes } from '../errors/error-codes.generated.js';
 import type { KafkaError } from '../errors/kafka-error.js';
@@ -12,10 +12,11 @@ import type {
 import { silentLogger } from '../utils/logger.js';
 import { BrokerSink, type SinkEvents } from './broker-sink.js';
 import { BufferPool } from './buffer-pool.js';
+import { pendingRecord, topicInfo } from './fixtures/test-records.js';
 import type { ProducerBatch } from './producer-batch.js';
 import type { ProducerConnection, SinkCluster } from './producer-cluster.js';
 import { ProducerMetrics } from './producer-metrics.js';
-import { RecordAccumulator, recordSizeBound } from './record-accumulator.js';
+import { RecordAccumulator } from './record-accumulator.js';
 
 const ZERO = 'AAAAAAAAAAAAAAAAAAAAAA';
 
@@ -59,16 +60,12 @@ class ScriptedConnection implements ProducerConnection {
   }
 }
 
-function topicInfo(name: string, topicId: string): TopicInfo {
-  return { name, topicId, isInternal: false, partitions: [], errorCode: 0 };
-}
-
 function clusterWith(connection: ScriptedConnection, topicIds: Record<string, string>): SinkCluster {
   const metadata: MetadataSnapshot = {
     clusterId: 'c',
     controllerId: 1,
     brokers: new Map(),
-    topics: new Map(Object.entries(topicIds).map(([name, id]) => [name, topicInfo(name, id)])),
+    topics: new Map(Object.entries(topicIds).map(([name, id]) => [name, topicInfo(name, [], id)])),
     topicNamesById: new Map(),
     updatedAt: 0,
   };
@@ -109,16 +106,7 @@ function batches(...partitions: Array<[string, number]>): ProducerBatch[] {
     const state = accumulator.partitionState(topic, partition);
     accumulator.append(
       state,
-      {
-        timestamp: 1,
-        key: null,
-        value: 'v',
-        headers: undefined,
-        keySize: -1,
-        valueSize: 1,
-        recordBound: recordSizeBound(-1, 1, 0),
-        sendTime: Date.now(),
-      },
+      pendingRecord('v'),
       () => {},
       () => {},
       Date.now(),

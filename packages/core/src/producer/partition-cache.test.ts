@@ -1,45 +1,18 @@
 import { describe, expect, it } from 'vitest';
-import type { MetadataSnapshot, PartitionInfo, TopicInfo } from '../cluster/metadata.js';
+import type { TopicInfo } from '../cluster/metadata.js';
 import { InvalidArgumentError } from '../errors/client-errors.js';
 import { ErrorCodes } from '../errors/error-codes.generated.js';
+import { TestMetadata, topicInfo } from './fixtures/test-records.js';
 import { PartitionCache } from './partition-cache.js';
 import { PartitionState } from './partition-state.js';
 import { RoundRobinPartitioner } from './partitioner.js';
-import type { MetadataView } from './producer-cluster.js';
 
 function topic(name: string, leaders: number[], errorCode = 0): TopicInfo {
-  const partitions: PartitionInfo[] = leaders.map((leader, partition) => ({
-    topic: name,
-    partition,
-    leader,
-    leaderEpoch: 0,
-    replicas: [],
-    isr: [],
-    offlineReplicas: [],
-    errorCode: 0,
-  }));
-  return { name, topicId: 'AAAAAAAAAAAAAAAAAAAAAA', isInternal: false, partitions, errorCode };
-}
-
-/** Metadata the test changes by hand. */
-class View implements MetadataView {
-  metadata: MetadataSnapshot = {
-    clusterId: 'c',
-    controllerId: 1,
-    brokers: new Map(),
-    topics: new Map(),
-    topicNamesById: new Map(),
-    updatedAt: 0,
-  };
-  readonly trackedTopics = new Set<string>();
-
-  publish(...topics: TopicInfo[]): void {
-    this.metadata = { ...this.metadata, topics: new Map(topics.map((t) => [t.name, t])) };
-  }
+  return { ...topicInfo(name, leaders), errorCode };
 }
 
 function setup() {
-  const view = new View();
+  const view = new TestMetadata();
   const created: string[] = [];
   const cache = new PartitionCache(view, new RoundRobinPartitioner(), (name, partition) => {
     created.push(`${name}-${partition}`);
@@ -54,9 +27,8 @@ describe('PartitionCache', () => {
     view.trackedTopics.add('orders');
     view.trackedTopics.add('broken');
     view.publish(
-      topic('orders', [1, -1, 2]),
-      topic('other', [1]),
-      topic('broken', [], ErrorCodes.UNKNOWN_TOPIC_OR_PARTITION),
+      [topic('orders', [1, -1, 2]), topic('other', [1]), topic('broken', [], ErrorCodes.UNKNOWN_TOPIC_OR_PARTITION)],
+      false,
     );
     cache.refresh();
     expect(cache.get('other')).toBeUndefined(); // not asked for
@@ -68,12 +40,12 @@ describe('PartitionCache', () => {
   it('keeps the entry and its partition states when metadata changes, and rebuilds availability', () => {
     const { view, cache, created } = setup();
     view.trackedTopics.add('orders');
-    view.publish(topic('orders', [1, -1]));
+    view.publish([topic('orders', [1, -1])], false);
     cache.refresh();
     const entry = cache.get('orders')!;
     const state = cache.stateOf(entry, 1);
     expect(cache.stateOf(entry, 1)).toBe(state);
-    view.publish(topic('orders', [1, 2, 3]));
+    view.publish([topic('orders', [1, 2, 3])], false);
     cache.refresh();
     expect(cache.get('orders')).toBe(entry);
     expect(entry.partitions.available).toEqual([0, 1, 2]);
@@ -84,7 +56,7 @@ describe('PartitionCache', () => {
   it('checks an explicit partition exists and otherwise asks the partitioner', () => {
     const { view, cache } = setup();
     view.trackedTopics.add('orders');
-    view.publish(topic('orders', [1, -1, 1]));
+    view.publish([topic('orders', [1, -1, 1])], false);
     cache.refresh();
     const entry = cache.get('orders')!;
     expect(cache.choosePartition(entry, 1, null, 'v')).toBe(1);
@@ -99,7 +71,7 @@ describe('PartitionCache', () => {
     const { view, cache } = setup();
     view.trackedTopics.add('a');
     view.trackedTopics.add('b');
-    view.publish(topic('a', [1]), topic('b', [1, 1]));
+    view.publish([topic('a', [1]), topic('b', [1, 1])], false);
     cache.refresh();
     expect(cache.get('a')!.info.name).toBe('a');
     expect(cache.get('b')!.info.name).toBe('b');

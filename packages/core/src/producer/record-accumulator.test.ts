@@ -4,6 +4,7 @@ import type { KafkaError } from '../errors/kafka-error.js';
 import { readRecordBatches } from '../protocol/records/record-batch-reader.js';
 import { silentLogger } from '../utils/logger.js';
 import { BufferPool } from './buffer-pool.js';
+import { pendingRecord } from './fixtures/test-records.js';
 import type { PartitionState } from './partition-state.js';
 import type { ProducerBatch } from './producer-batch.js';
 import {
@@ -11,22 +12,11 @@ import {
   BATCH_OVERHEAD,
   type PendingRecord,
   RecordAccumulator,
-  recordSizeBound,
 } from './record-accumulator.js';
 import type { RecordMetadata } from './record-metadata.js';
 
 function record(value: string, sendTime = 1000): PendingRecord {
-  const size = Buffer.byteLength(value);
-  return {
-    timestamp: 1_700_000_000_000,
-    key: null,
-    value,
-    headers: undefined,
-    keySize: -1,
-    valueSize: size,
-    recordBound: recordSizeBound(-1, size, 0),
-    sendTime,
-  };
+  return pendingRecord(value, sendTime);
 }
 
 function setup(overrides: Partial<AccumulatorOptions> = {}, memory = 1 << 20) {

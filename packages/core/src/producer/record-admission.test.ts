@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import type { MetadataSnapshot, PartitionInfo, TopicInfo } from '../cluster/metadata.js';
+import type { TopicInfo } from '../cluster/metadata.js';
 import {
   BufferExhaustedError,
   ClientClosedError,
@@ -11,78 +11,22 @@ import type { KafkaError } from '../errors/kafka-error.js';
 import { readRecordBatches } from '../protocol/records/record-batch-reader.js';
 import { silentLogger } from '../utils/logger.js';
 import { BufferPool } from './buffer-pool.js';
+import { pendingRecord, TestMetadata, topicInfo } from './fixtures/test-records.js';
 import { PartitionCache } from './partition-cache.js';
 import type { PartitionState } from './partition-state.js';
 import { RoundRobinPartitioner } from './partitioner.js';
-import type { MetadataView, TopicMetadataSource } from './producer-cluster.js';
-import { type PendingRecord, RecordAccumulator, recordSizeBound } from './record-accumulator.js';
+import { RecordAccumulator } from './record-accumulator.js';
 import { type AdmissionHost, RecordAdmission } from './record-admission.js';
 import type { RecordMetadata } from './record-metadata.js';
 
 function topic(name: string, partitionCount: number): TopicInfo {
-  const partitions: PartitionInfo[] = Array.from({ length: partitionCount }, (_, partition) => ({
-    topic: name,
-    partition,
-    leader: 1,
-    leaderEpoch: 0,
-    replicas: [],
-    isr: [],
-    offlineReplicas: [],
-    errorCode: 0,
-  }));
-  return { name, topicId: 'AAAAAAAAAAAAAAAAAAAAAA', isInternal: false, partitions, errorCode: 0 };
-}
-
-/**
- * The cluster as admission sees it: metadata the test publishes, and `topicMetadata` calls the test answers (or
- * that fail at once with `failWith`).
- */
-class Metadata implements MetadataView, TopicMetadataSource {
-  metadata: MetadataSnapshot = {
-    clusterId: 'c',
-    controllerId: 1,
-    brokers: new Map(),
-    topics: new Map(),
-    topicNamesById: new Map(),
-    updatedAt: 0,
-  };
-  readonly trackedTopics = new Set<string>();
-  readonly asked: string[] = [];
-  failWith: KafkaError | undefined;
-  /** Told of every update (as the producer refreshes its partition cache on the cluster's metadata updates). */
-  onPublish: () => void = () => {};
-  private readonly waiting: Array<() => void> = [];
-
-  publish(info: TopicInfo): void {
-    this.trackedTopics.add(info.name);
-    this.metadata = { ...this.metadata, topics: new Map(this.metadata.topics).set(info.name, info) };
-    this.onPublish();
-    for (const wake of this.waiting.splice(0)) wake();
-  }
-
-  topicMetadata(name: string): Promise<TopicInfo> {
-    this.asked.push(name);
-    this.trackedTopics.add(name);
-    if (this.failWith !== undefined) return Promise.reject(this.failWith);
-    return new Promise((resolve) => {
-      const check = () => {
-        const info = this.metadata.topics.get(name);
-        if (info === undefined) this.waiting.push(check);
-        else resolve(info);
-      };
-      check();
-    });
-  }
-
-  refreshMetadata(): Promise<unknown> {
-    return Promise.resolve(this.metadata);
-  }
+  return topicInfo(name, new Array<number>(partitionCount).fill(1));
 }
 
 function setup(options: { bufferMemory?: number; batchSize?: number; maxBlockMs?: number } = {}) {
   const batchSize = options.batchSize ?? 1000;
   const bufferMemory = options.bufferMemory ?? 1 << 20;
-  const metadata = new Metadata();
+  const metadata = new TestMetadata();
   const pool = new BufferPool(bufferMemory, batchSize);
   const accumulator = new RecordAccumulator(
     {
@@ -123,20 +67,10 @@ function setup(options: { bufferMemory?: number; batchSize?: number; maxBlockMs?
     compressed: false,
     logger: silentLogger,
   });
-  const pending = (value: string): PendingRecord => ({
-    timestamp: 1,
-    key: null,
-    value,
-    headers: undefined,
-    keySize: -1,
-    valueSize: value.length,
-    recordBound: recordSizeBound(-1, value.length, 0),
-    sendTime: Date.now(),
-  });
   /** Admits a record; its outcome: the record metadata or the error. */
   const send = (name: string, value: string, partition?: number) =>
     new Promise<RecordMetadata | KafkaError>((resolve) =>
-      admission.admit(name, partition, pending(value), resolve, resolve, Date.now()),
+      admission.admit(name, partition, pendingRecord(value), resolve, resolve, Date.now()),
     );
   /** The values queued in a partition's batches, in order (closing the batches: no appends after). */
   const queued = (name: string, partition: number): string[] => {
@@ -154,8 +88,15 @@ const tick = () => new Promise((resolve) => setImmediate(resolve));
 describe('RecordAdmission', () => {
   it('appends at once when the topic is known and memory is at hand', () => {
     const { admission, metadata, host, joined, queued } = setup();
-    metadata.publish(topic('t', 1));
-    admission.admit('t', undefined, { ...pendingOf('a') }, () => {}, () => {}, Date.now());
+    metadata.publish([topic('t', 1)]);
+    admission.admit(
+      't',
+      undefined,
+      pendingRecord('a'),
+      () => {},
+      () => {},
+      Date.now(),
+    );
     expect(queued('t', 0)).toEqual(['a']);
     expect(joined).toEqual(['t-0']);
     expect(host.wakes).toBe(1); // a new batch
@@ -168,7 +109,7 @@ describe('RecordAdmission', () => {
     await tick();
     expect(metadata.asked).toEqual(['t']); // one at a time: the others wait behind the first
     expect(queued('t', 0)).toEqual([]);
-    metadata.publish(topic('t', 1));
+    metadata.publish([topic('t', 1)]);
     await admission.drained();
     send('t', 'd');
     expect(queued('t', 0)).toEqual(['a', 'b', 'c', 'd']);
@@ -177,7 +118,7 @@ describe('RecordAdmission', () => {
 
   it('fails a record for a partition the topic does not have, after a metadata refresh', async () => {
     const { metadata, send, admission } = setup();
-    metadata.publish(topic('t', 2));
+    metadata.publish([topic('t', 2)]);
     const outcome = send('t', 'x', 5);
     await admission.drained();
     const error = await outcome;
@@ -201,7 +142,7 @@ describe('RecordAdmission', () => {
 
   it('queues records that need memory first in first out, and appends them as memory frees', async () => {
     const { admission, accumulator, metadata, send, queued } = setup({ bufferMemory: 2000, batchSize: 1000 });
-    metadata.publish(topic('t', 2));
+    metadata.publish([topic('t', 2)]);
     const big = 'x'.repeat(900);
     void send('t', big, 0);
     void send('t', 'small', 1); // the pool is now taken by two batches
@@ -230,21 +171,8 @@ describe('RecordAdmission', () => {
     const outcome = send('t', 'late');
     await tick();
     host.refused = new ClientClosedError('closed');
-    metadata.publish(topic('t', 1));
+    metadata.publish([topic('t', 1)]);
     expect(await outcome).toBe(host.refused);
     expect(queued('t', 0)).toEqual([]);
   });
 });
-
-function pendingOf(value: string): PendingRecord {
-  return {
-    timestamp: 1,
-    key: null,
-    value,
-    headers: undefined,
-    keySize: -1,
-    valueSize: value.length,
-    recordBound: recordSizeBound(-1, value.length, 0),
-    sendTime: Date.now(),
-  };
-}

@@ -209,17 +209,23 @@ export class RecordAdmission {
     if (outcome === 'new-batch' || this.options.lingerMs === 0) this.host.wakeSender();
   }
 
-  /** Reserves room among the waiting records (bounded by bufferMemory) or throws `BufferExhaustedError`. */
-  private reserveWaiting(pending: PendingRecord): void {
+  /**
+   * Reserves room for a record among the waiting ones (bounded by bufferMemory); when there is none, fails the
+   * record with `BufferExhaustedError` and returns false.
+   */
+  private reserveWaiting(pending: PendingRecord, target: CompletionTarget, tag: CompletionTag): boolean {
     const bytes = pending.recordBound;
     if (this.waitingBytes + bytes > this.options.bufferMemory) {
-      throw new BufferExhaustedError(
+      const error = new BufferExhaustedError(
         `Too many sends are waiting: ${this.waitingBytes} bytes of records already wait for buffer space or ` +
           `metadata (at most bufferMemory, ${this.options.bufferMemory}). Await sends, use sendBatch(), or ` +
           `await producer.waitForBuffer() before sending more`,
       );
+      failRecord(target, tag, error, this.options.logger);
+      return false;
     }
     this.waitingBytes += bytes;
+    return true;
   }
 
   /** When a waiting record's wait ends: `maxBlockMs` (or the delivery timeout, if shorter) after its send. */
@@ -234,13 +240,8 @@ export class RecordAdmission {
     target: CompletionTarget,
     tag: CompletionTag,
   ): void {
+    if (!this.reserveWaiting(pending, target, tag)) return;
     const logger = this.options.logger;
-    try {
-      this.reserveWaiting(pending);
-    } catch (error) {
-      failRecord(target, tag, toKafkaError(error, { during: 'sending a record' }), logger);
-      return;
-    }
     const deadline = this.waitDeadline(pending);
     const previous = this.metadataChains.get(topic) ?? Promise.resolve();
     // A link never rejects: whatever happens to this record settles its send, and the records queued behind it go on.
@@ -315,13 +316,8 @@ export class RecordAdmission {
     target: CompletionTarget,
     tag: CompletionTag,
   ): void {
+    if (!this.reserveWaiting(pending, target, tag)) return;
     const logger = this.options.logger;
-    try {
-      this.reserveWaiting(pending);
-    } catch (error) {
-      failRecord(target, tag, toKafkaError(error, { during: 'sending a record' }), logger);
-      return;
-    }
     this.memoryWaiting++;
     // Batches are sendable at once while sends wait for memory; make sure the sender looks.
     this.host.wakeSender();

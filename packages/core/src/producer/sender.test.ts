@@ -7,10 +7,11 @@ import type { ProduceRequest, ProduceResponse } from '../protocol/messages/gener
 import { readRecordBatches } from '../protocol/records/record-batch-reader.js';
 import { silentLogger } from '../utils/logger.js';
 import { BufferPool } from './buffer-pool.js';
+import { pendingRecord } from './fixtures/test-records.js';
 import type { PartitionState } from './partition-state.js';
 import type { ProducerConnection, SenderCluster } from './producer-cluster.js';
 import { ProducerMetrics } from './producer-metrics.js';
-import { type PendingRecord, RecordAccumulator, recordSizeBound } from './record-accumulator.js';
+import { RecordAccumulator } from './record-accumulator.js';
 import type { RecordMetadata } from './record-metadata.js';
 import { Sender } from './sender.js';
 import { TransactionManager } from './transaction-manager.js';
@@ -316,17 +317,7 @@ function createHarness(
         state = accumulator.partitionState(TOPIC, partition);
         states.set(partition, state);
       }
-      const size = Buffer.byteLength(value);
-      const record: PendingRecord = {
-        timestamp: Date.now(),
-        key: null,
-        value,
-        headers: undefined,
-        keySize: -1,
-        valueSize: size,
-        recordBound: recordSizeBound(-1, size, 0),
-        sendTime: Date.now(),
-      };
+      const record = pendingRecord(value, Date.now(), Date.now());
       if (accumulator.append(state, record, resolve, reject, Date.now()) === 'needs-memory') {
         throw new Error('pool full');
       }
