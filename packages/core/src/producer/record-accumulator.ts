@@ -55,7 +55,10 @@ export interface BatchSettlementListener {
    * for good after being sent): called before it fails.
    */
   givenUp?(batch: ProducerBatch): void;
-  /** A batch is done: completed (`error` undefined) or failed. */
+  /**
+   * A batch is done: completed (`error` undefined) or failed. Called just before its records' completions are
+   * settled, so that what a completion reads (metrics) already counts the batch.
+   */
   settled?(batch: ProducerBatch, error: KafkaError | undefined): void;
 }
 
@@ -289,9 +292,9 @@ export class RecordAccumulator {
   /** A batch the broker acknowledged: its records complete (offsets from `baseOffset`, `-1n` when unknown). */
   complete(batch: ProducerBatch, baseOffset: bigint, logAppendTime: number, recycle: boolean): void {
     if (batch.done) return;
+    this.listener.settled?.(batch, undefined);
     batch.complete(baseOffset, logAppendTime, recycle);
     this.incomplete.delete(batch);
-    this.listener.settled?.(batch, undefined);
   }
 
   /**
@@ -300,9 +303,9 @@ export class RecordAccumulator {
    */
   fail(batch: ProducerBatch, error: KafkaError, recycle: boolean): void {
     if (batch.done) return;
+    this.listener.settled?.(batch, error);
     batch.fail(error, recycle);
     this.incomplete.delete(batch);
-    this.listener.settled?.(batch, error);
   }
 
   /** A batch is given up with `error`, without knowing whether the broker wrote it: the listener hears first. */
