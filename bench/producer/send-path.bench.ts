@@ -17,7 +17,7 @@
  */
 import { Producer } from '../../packages/core/src/producer/producer.js';
 import type { ProduceRequest } from '../../packages/core/src/protocol/messages/generated/produce.js';
-import { FakeBroker, type FakeRequest } from '../../packages/core/test/support/fake-broker.js';
+import { FakeBroker, type FakeRequest, metadataResponse } from '../../packages/core/test/support/fake-broker.js';
 import { type ApiForm, handOff } from './vltava-runner.js';
 
 const RECORDS = Number(process.env.BENCH_RECORDS ?? 200_000);
@@ -32,34 +32,7 @@ const offsets = new Array<bigint>(PARTITIONS).fill(0n);
 function answer(request: FakeRequest, port: number) {
   switch (request.apiName) {
     case 'Metadata':
-      return {
-        response: {
-          throttleTimeMs: 0,
-          brokers: [{ nodeId: 0, host: '127.0.0.1', port, rack: null }],
-          clusterId: 'fake-cluster',
-          controllerId: 0,
-          topics: [
-            {
-              errorCode: 0,
-              name: TOPIC,
-              topicId: 'AAAAAAAAAAAAAAAAAAAAAA',
-              isInternal: false,
-              partitions: Array.from({ length: PARTITIONS }, (_, partitionIndex) => ({
-                errorCode: 0,
-                partitionIndex,
-                leaderId: 0,
-                leaderEpoch: 0,
-                replicaNodes: [0],
-                isrNodes: [0],
-                offlineReplicas: [],
-              })),
-              topicAuthorizedOperations: -2147483648,
-            },
-          ],
-          clusterAuthorizedOperations: -2147483648,
-          errorCode: 0,
-        },
-      };
+      return { response: metadataResponse(port, { [TOPIC]: PARTITIONS }) };
     case 'InitProducerId':
       return {
         response: {
