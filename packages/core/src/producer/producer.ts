@@ -182,7 +182,10 @@ export class Producer<K = string | Uint8Array, V = string | Uint8Array> implemen
       this.cluster,
       {
         refusal: () => this.refusal(),
-        joined: (state) => this.joined(state),
+        joinedTransaction: (state) => {
+          transactions?.addPartition(state);
+          this.sender.wakeup();
+        },
         wakeSender: () => this.sender.wakeup(),
         codecs: this.codecs,
       },
@@ -192,6 +195,7 @@ export class Producer<K = string | Uint8Array, V = string | Uint8Array> implemen
         bufferMemory: resolved.bufferMemory,
         lingerMs: resolved.lingerMs,
         compressed: resolved.compression !== 'none',
+        transactional: resolved.transactionalId !== undefined,
         logger: this.logger,
       },
     );
@@ -430,15 +434,6 @@ export class Producer<K = string | Uint8Array, V = string | Uint8Array> implemen
       return new TransactionAbortedError('The transaction was aborted before this record was sent');
     }
     return undefined;
-  }
-
-  /** A record joined a batch of `state`: a partition new to the transaction is registered with it. */
-  private joined(state: PartitionState): void {
-    const transactions = this.transactions;
-    if (transactions?.transactional === true && !state.inTransaction) {
-      transactions.addPartition(state);
-      this.sender.wakeup();
-    }
   }
 
   /** Makes every buffered record sendable now; resolves once each sent so far has its outcome (or `deadline`). */

@@ -23,7 +23,9 @@ function topic(name: string, partitionCount: number): TopicInfo {
   return topicInfo(name, new Array<number>(partitionCount).fill(1));
 }
 
-function setup(options: { bufferMemory?: number; batchSize?: number; maxBlockMs?: number } = {}) {
+function setup(
+  options: { bufferMemory?: number; batchSize?: number; maxBlockMs?: number; transactional?: boolean } = {},
+) {
   const batchSize = options.batchSize ?? 1000;
   const bufferMemory = options.bufferMemory ?? 1 << 20;
   const metadata = new TestMetadata();
@@ -51,7 +53,7 @@ function setup(options: { bufferMemory?: number; batchSize?: number; maxBlockMs?
     refusal() {
       return this.refused;
     },
-    joined(state: PartitionState) {
+    joinedTransaction(state: PartitionState) {
       joined.push(state.label);
     },
     wakeSender() {
@@ -65,6 +67,7 @@ function setup(options: { bufferMemory?: number; batchSize?: number; maxBlockMs?
     bufferMemory,
     lingerMs: 5,
     compressed: false,
+    transactional: options.transactional ?? false,
     logger: silentLogger,
   });
   /** Admits a record; its outcome: the record metadata or the error. */
@@ -87,7 +90,7 @@ const tick = () => new Promise((resolve) => setImmediate(resolve));
 
 describe('RecordAdmission', () => {
   it('appends at once when the topic is known and memory is at hand', () => {
-    const { admission, metadata, host, joined, queued } = setup();
+    const { admission, metadata, host, joined, queued } = setup({ transactional: true });
     metadata.publish([topic('t', 1)]);
     admission.admit(
       't',
@@ -98,7 +101,7 @@ describe('RecordAdmission', () => {
       Date.now(),
     );
     expect(queued('t', 0)).toEqual(['a']);
-    expect(joined).toEqual(['t-0']);
+    expect(joined).toEqual(['t-0']); // a transactional producer registers the partition
     expect(host.wakes).toBe(1); // a new batch
     expect(metadata.asked).toEqual([]);
   });

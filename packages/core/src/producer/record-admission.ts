@@ -30,8 +30,11 @@ export interface AdmissionHost {
    * fatally, its transaction is being aborted), or undefined.
    */
   refusal(): KafkaError | undefined;
-  /** A record joined a batch of `state` (a transactional producer registers the partition). */
-  joined(state: PartitionState): void;
+  /**
+   * A record of a transactional producer joined a batch of `state`, a partition not in the current transaction
+   * yet: the producer registers it.
+   */
+  joinedTransaction(state: PartitionState): void;
   /** The sender should look at the sendable batches now. */
   wakeSender(): void;
   /** Whether the record codecs are loaded: a record waits for them before it joins a batch. */
@@ -60,6 +63,8 @@ export interface AdmissionOptions {
   readonly lingerMs: number;
   /** Batches are compressed (the sticky partitioner counts estimated compressed bytes). */
   readonly compressed: boolean;
+  /** The producer is transactional: the partitions its records join belong to the current transaction. */
+  readonly transactional: boolean;
   readonly logger: Logger;
 }
 
@@ -205,7 +210,7 @@ export class RecordAdmission {
         : pending.recordBound;
       this.cache.appended(entry, state, pending.key, bytes);
     }
-    this.host.joined(state);
+    if (this.options.transactional && !state.inTransaction) this.host.joinedTransaction(state);
     if (outcome === 'new-batch' || this.options.lingerMs === 0) this.host.wakeSender();
   }
 
