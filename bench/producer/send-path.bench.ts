@@ -11,7 +11,10 @@
  *   record count and divide the difference of the two totals by the difference of the counts, so that start-up and
  *   compilation cancel out:
  *   `BENCH_FORMS=callback BENCH_RECORDS=20000 BENCH_ROUNDS=1 valgrind --tool=callgrind --callgrind-out-file=/dev/null
- *   node --import tsx bench/producer/send-path.bench.ts` (and again with 120000).
+ *   node --single-threaded --min-semi-space-size=64 --max-semi-space-size=64 --import tsx
+ *   bench/producer/send-path.bench.ts` (and again with 120000). The fixed 64 MiB young generation matters: with
+ *   V8's default the number of garbage collections depends on timing, and the per-record figure of the Promise form
+ *   then varies by 30% from run to run; `--single-threaded` keeps compilation and GC on the counted thread.
  *
  * Run: `npx tsx bench/producer/send-path.bench.ts` (BENCH_RECORDS, BENCH_ROUNDS, BENCH_FORMS=promise,callback,sendBatch).
  */
