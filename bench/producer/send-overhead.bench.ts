@@ -8,14 +8,13 @@
  */
 import { Producer } from '../../packages/core/src/producer/producer.js';
 import { benchBroker, benchTopic } from './bench-support.js';
+import { type ApiForm, handOff } from './vltava-runner.js';
 
 const RECORDS = Number(process.env.BENCH_RECORDS ?? 1_000_000);
 const ROUNDS = Number(process.env.BENCH_ROUNDS ?? 5);
 const value = Buffer.alloc(100, 0x61);
 
-type Form = 'promise' | 'callback' | 'sendBatch';
-
-async function once(bootstrap: string, topic: string, form: Form): Promise<{ appendNs: number; totalNs: number }> {
+async function once(bootstrap: string, topic: string, form: ApiForm): Promise<{ appendNs: number; totalNs: number }> {
   const producer = new Producer({
     brokers: bootstrap,
     logLevel: 'error',
@@ -27,36 +26,21 @@ async function once(bootstrap: string, topic: string, form: Form): Promise<{ app
   await producer.flush();
   await warmUp;
   const records = Array.from({ length: RECORDS }, () => ({ topic, value }));
-  let settled = 0;
-  const callback = () => {
-    settled++;
-  };
   const start = process.hrtime.bigint();
-  let all: Promise<unknown>;
-  if (form === 'promise') {
-    const promises = new Array<Promise<unknown>>(RECORDS);
-    for (let i = 0; i < RECORDS; i++) promises[i] = producer.send(records[i]!);
-    all = Promise.all(promises);
-  } else if (form === 'callback') {
-    for (let i = 0; i < RECORDS; i++) producer.send(records[i]!, callback);
-    all = producer.flush();
-  } else {
-    all = producer.sendBatch(records);
-  }
+  const all = handOff(producer, records, form);
   const appended = process.hrtime.bigint();
   await producer.flush();
   await all;
   const end = process.hrtime.bigint();
   await producer.close();
-  if (form === 'callback' && settled !== RECORDS) throw new Error('callbacks missing');
   return { appendNs: Number(appended - start) / RECORDS, totalNs: Number(end - start) / RECORDS };
 }
 
 const broker = await benchBroker();
 try {
   const topic = await benchTopic(broker.bootstrap, 6);
-  const forms: Form[] = ['promise', 'callback', 'sendBatch'];
-  const rows = new Map<Form, Array<{ appendNs: number; totalNs: number }>>(forms.map((f) => [f, []]));
+  const forms: ApiForm[] = ['promise', 'callback', 'sendBatch'];
+  const rows = new Map<ApiForm, Array<{ appendNs: number; totalNs: number }>>(forms.map((f) => [f, []]));
   for (let round = 0; round < ROUNDS; round++) {
     for (const form of forms) rows.get(form)!.push(await once(broker.bootstrap, topic, form));
   }

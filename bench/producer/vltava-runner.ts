@@ -1,6 +1,7 @@
 /** Runs Vltava's producer through one of its three API forms for a fixed number of records. */
 import { Producer } from '../../packages/core/src/producer/producer.js';
 import type { ProducerOptions } from '../../packages/core/src/producer/producer-options.js';
+import type { ProducerRecord } from '../../packages/core/src/producer/producer-record.js';
 import type { BenchResult } from './bench-support.js';
 
 /** How records are handed to the producer. */
@@ -62,4 +63,33 @@ export async function runVltava(
   await producer.close();
   if (failed > 0) throw new Error(`${name}: ${failed} sends failed`);
   return { name, records, bytes: records * size, ms };
+}
+
+/**
+ * Hands every record to `producer` in one API form, without pausing for buffer space (the caller times this part),
+ * and returns a Promise that resolves once every record has its outcome, or rejects with the first failure.
+ */
+export function handOff(
+  producer: Producer,
+  records: ReadonlyArray<ProducerRecord<string | Uint8Array, string | Uint8Array>>,
+  form: ApiForm,
+): Promise<void> {
+  if (form === 'promise') {
+    const sends = new Array<Promise<unknown>>(records.length);
+    for (let i = 0; i < records.length; i++) sends[i] = producer.send(records[i]!);
+    return Promise.all(sends).then(() => undefined);
+  }
+  if (form === 'callback') {
+    return new Promise<void>((resolve, reject) => {
+      let settled = 0;
+      const done = (error: unknown) => {
+        if (error !== undefined) reject(error);
+        else if (++settled === records.length) resolve();
+      };
+      for (let i = 0; i < records.length; i++) producer.send(records[i]!, done);
+    });
+  }
+  return producer.sendBatch(records).then((result) => {
+    if (result.failed > 0) throw result.firstError;
+  });
 }

@@ -8,6 +8,7 @@ import { ConnectionStats } from '../network/connection-stats.js';
 import type { ApiDefinition } from '../protocol/messages/api-definition.js';
 import { FindCoordinator } from '../protocol/messages/generated/find-coordinator.js';
 import { Metadata, type MetadataResponse } from '../protocol/messages/generated/metadata.js';
+import { type BackoffOptions, backoffDelay } from '../utils/backoff.js';
 import { settleBy } from '../utils/deadline.js';
 import { delay } from '../utils/delay.js';
 import type { Logger } from '../utils/logger.js';
@@ -74,6 +75,7 @@ export class Cluster {
   private closed = false;
   private readonly abort = new AbortController();
   private metadataTimer: NodeJS.Timeout | undefined;
+  private readonly retryBackoff: BackoffOptions;
 
   /**
    * Whether metadata requests may auto-create the topics they name, when the broker allows it
@@ -83,6 +85,7 @@ export class Cluster {
 
   constructor(options: ResolvedClientOptions, settings: { allowAutoTopicCreation?: boolean } = {}) {
     this.options = options;
+    this.retryBackoff = { initialMs: options.retryBackoffMs, maxMs: options.retryBackoffMaxMs };
     this.logger = options.logger;
     this.allowAutoTopicCreation = settings.allowAutoTopicCreation ?? false;
   }
@@ -345,11 +348,12 @@ export class Cluster {
     this.coordinators.delete(`${type}:${key}`);
   }
 
-  /** Backoff before retry number `attempt` (0-based), from retry.backoff.ms and retry.backoff.max.ms. */
+  /**
+   * Backoff before retry number `attempt` (0-based), from retry.backoff.ms and retry.backoff.max.ms: the one
+   * exponential backoff with jitter of `utils/backoff.ts`, as reconnects use.
+   */
   retryDelay(attempt: number): number {
-    const { retryBackoffMs, retryBackoffMaxMs } = this.options;
-    const exponential = Math.min(retryBackoffMaxMs, retryBackoffMs * 2 ** Math.max(0, attempt));
-    return Math.max(0, Math.round(exponential * (0.8 + 0.4 * Math.random())));
+    return backoffDelay(this.retryBackoff, attempt);
   }
 
   /**

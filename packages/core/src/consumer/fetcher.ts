@@ -5,11 +5,11 @@ import { createBrokerError } from '../errors/index.js';
 import { isKafkaError, type KafkaError } from '../errors/kafka-error.js';
 import { Fetch, type FetchRequest, type FetchResponse } from '../protocol/messages/generated/fetch.js';
 import type { Logger } from '../utils/logger.js';
+import { RetryTimer } from '../utils/retry-timer.js';
 import type { FetchBuffer } from './fetch-buffer.js';
 import { FetchSession, FINAL_EPOCH, type SessionPartition, type SessionRequest } from './fetch-session.js';
 import { readFetchedPartition } from './fetched-partition.js';
 import type { PartitionState } from './partition-state.js';
-import { RetryTimer } from './retry-timer.js';
 import type { SubscriptionState } from './subscription-state.js';
 
 /** The connection lane of Fetch requests: long polls never delay other traffic to the same broker. */

@@ -1,12 +1,12 @@
 import { isKafkaError, type KafkaError } from '../errors/kafka-error.js';
 import type { Logger } from '../utils/logger.js';
+import { RetryTimer } from '../utils/retry-timer.js';
 import { FetchOffsetOutOfRangeError, LogTruncationError, NoOffsetForPartitionError } from './consumer-errors.js';
 import type { AutoOffsetReset } from './consumer-options.js';
 import type { LeaderEpochValidator } from './leader-epoch-validator.js';
 import { type GroupGeneration, NO_GENERATION, type OffsetCommitter } from './offset-committer.js';
 import { EARLIEST_TIMESTAMP, LATEST_TIMESTAMP, type OffsetLookup } from './offset-lookup.js';
 import type { PartitionState } from './partition-state.js';
-import { RetryTimer } from './retry-timer.js';
 import type { SubscriptionState } from './subscription-state.js';
 import { formatPartition, partitionKey } from './topic-partition.js';
 

@@ -7,29 +7,10 @@ import { RecordBatchReader } from '../protocol/records/record-batch-reader.js';
 import type { Logger } from '../utils/logger.js';
 import type { BufferPool } from './buffer-pool.js';
 import { NO_SEQUENCE, type PartitionState } from './partition-state.js';
-import type { RecordMetadata, SendCallback } from './record-metadata.js';
+import type { CompletionTag, CompletionTarget, WrittenRecords } from './record-completion.js';
+import { settleRecord } from './record-completion.js';
+import type { RecordMetadata } from './record-metadata.js';
 import type { Serialized } from './serializers.js';
-
-/**
- * Receives the outcomes of records sent as a group (`sendBatch`): one object for many records instead of a
- * Promise or closure each.
- */
-export interface CompletionGroup {
-  /**
-   * Record number `index` of the group settled: written as record `indexInBatch` of `batch`, or failed with
-   * `error` (then `batch` may be undefined when it never joined one).
-   */
-  settle(index: number, batch: ProducerBatch | undefined, indexInBatch: number, error: KafkaError | undefined): void;
-}
-
-/** Marks a completion slot holding a callback (its first slot is the callback). */
-const CALLBACK = Symbol('callback');
-
-/** What a record's completion slot pair holds: see {@link ProducerBatch}. */
-export type SinkExtra = ((error: KafkaError) => void) | typeof CALLBACK | number;
-
-/** The second slot value that marks a callback sink. */
-export const CALLBACK_SINK: typeof CALLBACK = CALLBACK;
 
 /** How a producer's batches are compressed (one object, shared by all its batches). */
 export interface BatchCompression {
@@ -45,14 +26,17 @@ export interface BatchCompression {
  * One record batch for one partition, from the first record appended until every record in it has its outcome.
  *
  * Records are written straight into a buffer from the pool by the records module's `RecordBatchBuilder` (no
- * per-record buffers). Each record also gets a compact completion slot: two parallel arrays hold, per record,
- * either `resolve`/`reject` of its Promise, a callback and a marker, or a {@link CompletionGroup} and the record's
- * index in it. No closure or object is created per record beyond what the caller's API form needs.
+ * per-record buffers). Each record also keeps its completion (a `Completion` pair: `resolve`/`reject` of its
+ * Promise, a callback and its marker, or a group and the record's index in it) in two parallel arrays, settled by
+ * `settleRecord` when the batch is done. No closure or object is created per record beyond what the caller's API
+ * form needs.
  *
  * Lifecycle: open (appending) -> closed (built: compressed, header and CRC written, producer state stamped) ->
- * in flight / re-queued for retry (same bytes; producer state rewritten in place if the epoch was bumped) -> done.
+ * in flight ({@link markSent} .. {@link markReturned}) / re-queued for retry (same bytes; producer state rewritten in
+ * place if the epoch was bumped) -> done ({@link complete} or {@link fail}, called by the accumulator, which forgets
+ * the batch at the same time).
  */
-export class ProducerBatch {
+export class ProducerBatch implements WrittenRecords {
   /** Records appended. */
   count = 0;
   /** Time the batch was created (ms since epoch). */
@@ -94,8 +78,8 @@ export class ProducerBatch {
   private buffer: Buffer | undefined;
   private built: Buffer | undefined;
   private building: Promise<Buffer> | undefined;
-  private readonly sinks: unknown[] = [];
-  private readonly extras: SinkExtra[] = [];
+  private readonly targets: CompletionTarget[] = [];
+  private readonly tags: CompletionTag[] = [];
   private readonly timestamps: number[] = [];
   private readonly keySizes: number[] = [];
   private readonly valueSizes: number[] = [];
@@ -152,6 +136,31 @@ export class ProducerBatch {
     return this.builder !== undefined && this.built === undefined && this.building === undefined && !this.done;
   }
 
+  /** An attempt starts: the batch goes out in a request, and counts as in flight for itself and its partition. */
+  markSent(now: number): void {
+    this.attempts++;
+    this.attempted = true;
+    this.inFlight = true;
+    this.sentAt = now;
+    this.state.inFlight++;
+  }
+
+  /** The attempt is over (the request answered or failed, or was written with `acks: 0`): no longer in flight. */
+  markReturned(): void {
+    if (!this.inFlight) return;
+    this.inFlight = false;
+    this.state.inFlight--;
+  }
+
+  /**
+   * The batch will be sent again, not before `at`; its partition sends nothing more until its requests in flight
+   * have answered, so that retried batches leave again in order.
+   */
+  backOffUntil(at: number): void {
+    this.retryAt = at;
+    this.state.holdUntilIdle = true;
+  }
+
   /**
    * Appends a record if it fits (`recordBound` is an upper bound of its encoded size); a batch always takes its
    * first record. Returns false, and marks the batch full, when it does not fit.
@@ -164,8 +173,8 @@ export class ProducerBatch {
     keySize: number,
     valueSize: number,
     recordBound: number,
-    sink: unknown,
-    extra: SinkExtra,
+    target: CompletionTarget,
+    tag: CompletionTag,
   ): boolean {
     const builder = this.builder!;
     if (this.count > 0 && builder.sizeInBytes + recordBound > this.capacity) {
@@ -174,8 +183,8 @@ export class ProducerBatch {
     }
     builder.append(timestamp, key, value, headers);
     const i = this.count++;
-    this.sinks[i] = sink;
-    this.extras[i] = extra;
+    this.targets[i] = target;
+    this.tags[i] = tag;
     this.timestamps[i] = timestamp;
     this.keySizes[i] = keySize;
     this.valueSizes[i] = valueSize;
@@ -188,12 +197,7 @@ export class ProducerBatch {
    * bytes, with the producer state rewritten in place if it changed (a retry after an epoch bump).
    */
   close(): Buffer | Promise<Buffer> {
-    const state = {
-      producerId: this.producerId,
-      producerEpoch: this.producerEpoch,
-      baseSequence: this.baseSequence,
-      isTransactional: this.isTransactional,
-    };
+    const state = this.stateNow();
     if (this.built !== undefined) {
       if (this.producerId !== -1n) rewriteProducerState(this.built, state);
       return this.built;
@@ -252,7 +256,8 @@ export class ProducerBatch {
     return this.metadataAt(i, this.baseOffset < 0n ? -1n : this.baseOffset + BigInt(i));
   }
 
-  private metadataAt(i: number, offset: bigint): RecordMetadata {
+  /** Metadata of record `i` at `offset`. */
+  metadataAt(i: number, offset: bigint): RecordMetadata {
     return {
       topic: this.state.topic,
       partition: this.state.partition,
@@ -304,8 +309,8 @@ export class ProducerBatch {
         const r = records[i]!;
         child.builder!.append(this.timestamps[i]!, r.key, r.value, r.headers.length === 0 ? undefined : r.headers);
         const j = child.count++;
-        child.sinks[j] = this.sinks[i];
-        child.extras[j] = this.extras[i]!;
+        child.targets[j] = this.targets[i]!;
+        child.tags[j] = this.tags[i]!;
         child.timestamps[j] = this.timestamps[i]!;
         child.keySizes[j] = this.keySizes[i]!;
         child.valueSizes[j] = this.valueSizes[i]!;
@@ -324,8 +329,8 @@ export class ProducerBatch {
     }
     // Hand over: nothing of this batch settles, its memory now belongs to the first part.
     this.done = true;
-    this.sinks.length = 0;
-    this.extras.length = 0;
+    this.targets.length = 0;
+    this.tags.length = 0;
     this.builder = undefined;
     this.built = undefined;
     this.buffer = undefined;
@@ -354,26 +359,15 @@ export class ProducerBatch {
     this.done = true;
     // A codec still compressing on the thread pool reads the buffer: never hand it out again then.
     const reusable = recycle && this.building === undefined;
-    const sinks = this.sinks;
-    const extras = this.extras;
+    const targets = this.targets;
+    const tags = this.tags;
     // Offsets counted up one by one: one bigint per record instead of two.
     const known = this.baseOffset >= 0n;
     let offset = known ? this.baseOffset - 1n : -1n;
     for (let i = 0; i < this.count; i++) {
-      const sink = sinks[i];
-      const extra = extras[i];
       if (known) offset++;
       try {
-        if (typeof extra === 'number') {
-          (sink as CompletionGroup).settle(extra, this, i, error);
-        } else if (extra === CALLBACK) {
-          if (error === undefined) (sink as SendCallback)(undefined, this.metadataAt(i, offset));
-          else (sink as SendCallback)(error, undefined);
-        } else if (error === undefined) {
-          (sink as (metadata: RecordMetadata) => void)(this.metadataAt(i, offset));
-        } else {
-          (extra as (error: KafkaError) => void)(error);
-        }
+        settleRecord(targets[i]!, tags[i]!, error, this, i, offset);
       } catch (thrown) {
         this.logger.error('a send callback threw; the producer carries on', {
           topic: this.state.topic,
@@ -382,8 +376,8 @@ export class ProducerBatch {
         });
       }
     }
-    sinks.length = 0;
-    extras.length = 0;
+    targets.length = 0;
+    tags.length = 0;
     this.builder = undefined;
     this.built = undefined;
     this.building = undefined;

@@ -1,64 +1,42 @@
 import { Cluster } from '../cluster/cluster.js';
-import type { PartitionInfo, TopicInfo } from '../cluster/metadata.js';
-import { checkTopicName } from '../cluster/topic-name.js';
+import type { PartitionInfo } from '../cluster/metadata.js';
 import { checkOptions } from '../config/check-options.js';
-import {
-  BufferExhaustedError,
-  ClientClosedError,
-  InvalidArgumentError,
-  KafkaTimeoutError,
-  RecordTooLargeError,
-  toKafkaError,
-} from '../errors/client-errors.js';
-import { ErrorCodes } from '../errors/error-codes.generated.js';
-import { isKafkaError, type KafkaError } from '../errors/kafka-error.js';
+import { BufferExhaustedError, ClientClosedError, toKafkaError } from '../errors/client-errors.js';
+import type { KafkaError } from '../errors/kafka-error.js';
 import { compressionWorkerModules, getCompressionCodec } from '../protocol/records/compression/compression-codecs.js';
 import { CompressionWorkers } from '../protocol/records/compression/compression-workers.js';
 import { loadRecordCodecs } from '../protocol/records/load-record-codecs.js';
-import type { RecordHeaderInput } from '../protocol/records/record.js';
-import { settleBy } from '../utils/deadline.js';
 import type { Logger } from '../utils/logger.js';
 import { BufferPool } from './buffer-pool.js';
-import type { PartitionState } from './partition-state.js';
-import { createPartitioner, type Partitioner, type TopicPartitions } from './partitioner.js';
-import { CALLBACK_SINK, type ProducerBatch, type SinkExtra } from './producer-batch.js';
-import { RecordSerializationError, TransactionAbortedError, TransactionStateError } from './producer-errors.js';
+import { withinTimeout } from './call-timeout.js';
+import { PartitionCache } from './partition-cache.js';
+import { createPartitioner } from './partitioner.js';
+import { TransactionAbortedError, TransactionStateError } from './producer-errors.js';
 import { type Metric, ProducerMetrics } from './producer-metrics.js';
 import { type ProducerOptions, type ResolvedProducerOptions, resolveProducerOptions } from './producer-options.js';
 import { FLUSH_OPTIONS_SCHEMA } from './producer-options-schema.js';
-import { BATCH_OVERHEAD, type PendingRecord, RecordAccumulator, recordSizeBound } from './record-accumulator.js';
+import { emptyPendingRecord, type ProducerRecord, prepareRecord } from './producer-record.js';
+import { RecordAccumulator } from './record-accumulator.js';
+import { RecordAdmission } from './record-admission.js';
+import {
+  CALLBACK,
+  type CompletionGroup,
+  type CompletionTag,
+  type CompletionTarget,
+  failRecord,
+} from './record-completion.js';
 import type { RecordMetadata, SendCallback } from './record-metadata.js';
 import { SendBatchGroup, type SendBatchResult } from './send-batch-result.js';
 import { Sender } from './sender.js';
-import { type Serialized, serializedSize } from './serializers.js';
 import {
   TransactionCoordinator,
   type TransactionGroupMetadata,
   type TransactionOffset,
 } from './transaction-coordinator.js';
+import { TransactionFlow } from './transaction-flow.js';
 import { TransactionManager } from './transaction-manager.js';
 
-/** Record headers: an object (one value per key) or a list (order kept, keys may repeat). Values are UTF-8 strings
- * or bytes. */
-export type ProducerRecordHeaders =
-  | Readonly<Record<string, string | Uint8Array | null | undefined>>
-  | ReadonlyArray<{ readonly key: string; readonly value: string | Uint8Array | null }>;
-
-/** A record to send. Java: `ProducerRecord`. */
-export interface ProducerRecord<K, V> {
-  /** Topic to write to. */
-  readonly topic: string;
-  /** Key, typed by the key serializer; absent or null for no key (the sticky partitioner then picks a partition). */
-  readonly key?: K | null;
-  /** Value, typed by the value serializer; absent or null with a key makes a tombstone. */
-  readonly value?: V | null;
-  /** Headers. */
-  readonly headers?: ProducerRecordHeaders;
-  /** Partition to write to, overriding the partitioner; must exist. */
-  readonly partition?: number;
-  /** Create time in milliseconds since the epoch (or a Date); default now. */
-  readonly timestamp?: number | Date;
-}
+export type { ProducerRecord, ProducerRecordHeaders } from './producer-record.js';
 
 /** Options of {@link Producer.flush} and {@link Producer.close}. */
 export interface FlushOptions {
@@ -66,15 +44,7 @@ export interface FlushOptions {
   readonly timeoutMs?: number;
 }
 
-interface TopicEntry {
-  info: TopicInfo;
-  partitions: TopicPartitions;
-  states: Array<PartitionState | undefined>;
-}
-
 type ProducerState = 'open' | 'closing' | 'closed';
-
-type Mutable<T> = { -readonly [P in keyof T]: T[P] };
 
 /**
  * A Kafka producer: batches records per partition and sends them in the background.
@@ -102,42 +72,19 @@ export class Producer<K = string | Uint8Array, V = string | Uint8Array> implemen
   private readonly logger: Logger;
   private readonly pool: BufferPool;
   private readonly accumulator: RecordAccumulator;
-  private readonly partitioner: Partitioner;
+  private readonly partitions: PartitionCache;
+  private readonly admission: RecordAdmission;
   private readonly transactions: TransactionManager | undefined;
-  private readonly coordinator: TransactionCoordinator | undefined;
+  private readonly flow: TransactionFlow | undefined;
   private readonly sender: Sender;
   private readonly producerMetrics = new ProducerMetrics();
-  private readonly topics = new Map<string, TopicEntry>();
   private state: ProducerState = 'open';
   private closing: Promise<void> | undefined;
   private connecting: Promise<void> | undefined;
-  private codecsReady: boolean;
-  private codecsLoading: Promise<void> | undefined;
-  /** Set when the configured compression codec cannot load: every send fails with it at once. */
-  private codecError: KafkaError | undefined;
-  /** Records waiting for metadata, per topic (a chain keeps their order). */
-  private readonly metadataChains = new Map<string, Promise<void>>();
-  /** Records waiting for buffer memory, all topics, first in first out. */
-  private memoryChain: Promise<void> = Promise.resolve();
-  private memoryWaiting = 0;
-  /** Bytes of records waiting for metadata or memory; bounded by bufferMemory. */
-  private waitingBytes = 0;
-  private completing: Promise<void> | undefined;
+  /** The record codecs: loaded yet, and the error every send fails with when the configured one cannot load. */
+  private readonly codecs: { ready: boolean; error: KafkaError | undefined; loaded: Promise<void> };
   /** Reused by the synchronous send path (see `dispatch`). */
-  private readonly scratch: Mutable<PendingRecord> = {
-    timestamp: 0,
-    key: null,
-    value: null,
-    headers: undefined,
-    keySize: -1,
-    valueSize: -1,
-    recordBound: 0,
-    sendTime: 0,
-  };
-  /** The topic entry of the previous send (most sends go to the same topic as the one before). */
-  private lastEntry: TopicEntry | undefined;
-  /** Batches are compressed (their size in memory follows the estimated compression ratio). */
-  private readonly compressed: boolean;
+  private readonly scratch = emptyPendingRecord();
   /** Threads compressing large zstd batches (`compressionWorkers`), when used. */
   private readonly compressionWorkers: CompressionWorkers | undefined;
 
@@ -154,6 +101,14 @@ export class Producer<K = string | Uint8Array, V = string | Uint8Array> implemen
             this.logger.warn('compression workers failed; batches compress on the event loop from now on', { error }),
           )
         : undefined;
+    const transactions = resolved.idempotent
+      ? new TransactionManager(resolved.transactionalId, this.logger)
+      : undefined;
+    this.transactions = transactions;
+    // zstd may come from an optional package loaded asynchronously (sends wait for it); the other codecs are ready
+    // at once. The native CRC-32C loads alongside; until then the JavaScript one is used.
+    this.codecs = { ready: resolved.compression !== 'zstd', error: undefined, loaded: Promise.resolve() };
+    const metrics = this.producerMetrics;
     this.accumulator = new RecordAccumulator(
       {
         batchSize: resolved.batchSize,
@@ -167,26 +122,46 @@ export class Producer<K = string | Uint8Array, V = string | Uint8Array> implemen
         logger: this.logger,
       },
       this.pool,
+      {
+        givenUp: transactions === undefined ? undefined : (batch) => transactions.onGivenUp(batch),
+        settled: (batch, error) => {
+          if (error === undefined) metrics.recordsSent += batch.count;
+          else metrics.recordsFailed += batch.count;
+        },
+      },
     );
-    this.partitioner = createPartitioner(resolved.partitioner, resolved.batchSize);
-    this.compressed = resolved.compression !== 'none';
-    if (resolved.idempotent) {
-      this.transactions = new TransactionManager(resolved.transactionalId, this.logger);
-      if (resolved.transactionalId !== undefined) {
-        this.coordinator = new TransactionCoordinator(
-          this.cluster,
-          this.transactions,
-          resolved.transactionalId,
-          resolved.transactionTimeoutMs,
-          this.logger,
-        );
-      }
+    this.partitions = new PartitionCache(
+      this.cluster,
+      createPartitioner(resolved.partitioner, resolved.batchSize),
+      (topic, partition) => this.accumulator.partitionState(topic, partition),
+    );
+    let coordinator: TransactionCoordinator | undefined;
+    if (transactions !== undefined && resolved.transactionalId !== undefined) {
+      coordinator = new TransactionCoordinator(
+        this.cluster,
+        transactions,
+        resolved.transactionalId,
+        resolved.transactionTimeoutMs,
+        this.logger,
+      );
+      this.flow = new TransactionFlow(
+        transactions,
+        coordinator,
+        {
+          connect: () => this.connect(),
+          flushBuffered: () => this.flushBuffered(undefined, 'the transaction'),
+          wakeSender: () => this.sender.wakeup(),
+          abandonQueued: (error) => this.accumulator.abandonQueued(error),
+        },
+        { transactionalId: resolved.transactionalId, maxBlockMs: resolved.maxBlockMs },
+        this.logger,
+      );
     }
     this.sender = new Sender(
       this.cluster,
       this.accumulator,
-      this.transactions,
-      this.producerMetrics,
+      transactions,
+      metrics,
       {
         acks: resolved.acks,
         requestTimeoutMs: resolved.client.requestTimeoutMs,
@@ -196,18 +171,39 @@ export class Producer<K = string | Uint8Array, V = string | Uint8Array> implemen
         transactionTimeoutMs: resolved.transactionTimeoutMs,
         logger: this.logger,
       },
-      this.coordinator === undefined
+      coordinator === undefined
         ? undefined
-        : (states) => this.coordinator!.addPartitions(states, Date.now() + resolved.maxBlockMs),
+        : (states) => coordinator.addPartitions(states, Date.now() + resolved.maxBlockMs),
+    );
+    this.admission = new RecordAdmission(
+      this.partitions,
+      this.accumulator,
+      this.pool,
+      this.cluster,
+      {
+        refusal: () => this.refusal(),
+        joinedTransaction: (state) => {
+          transactions?.addPartition(state);
+          this.sender.wakeup();
+        },
+        wakeSender: () => this.sender.wakeup(),
+        codecs: this.codecs,
+      },
+      {
+        maxBlockMs: resolved.maxBlockMs,
+        deliveryTimeoutMs: resolved.deliveryTimeoutMs,
+        bufferMemory: resolved.bufferMemory,
+        lingerMs: resolved.lingerMs,
+        compressed: resolved.compression !== 'none',
+        transactional: resolved.transactionalId !== undefined,
+        logger: this.logger,
+      },
     );
     this.cluster.onMetadata(() => {
-      this.refreshTopics();
+      this.partitions.refresh();
       this.sender.wakeup();
     });
-    // zstd may come from an optional package loaded asynchronously (sends wait for it); the other codecs are ready
-    // at once. The native CRC-32C loads alongside; until then the JavaScript one is used.
-    this.codecsReady = resolved.compression !== 'zstd';
-    this.codecsLoading = this.loadCodecs();
+    this.codecs.loaded = this.loadCodecs();
   }
 
   // ---------------------------------------------------------------------------------------------------------------
@@ -219,8 +215,8 @@ export class Producer<K = string | Uint8Array, V = string | Uint8Array> implemen
    */
   connect(): Promise<void> {
     if (this.state !== 'open') return Promise.reject(this.closedError());
-    this.connecting ??= Promise.all([this.cluster.connect(), this.codecsLoading]).then(() => {
-      if (this.codecError !== undefined) throw this.codecError;
+    this.connecting ??= Promise.all([this.cluster.connect(), this.codecs.loaded]).then(() => {
+      if (this.codecs.error !== undefined) throw this.codecs.error;
     });
     return this.connecting;
   }
@@ -233,13 +229,7 @@ export class Producer<K = string | Uint8Array, V = string | Uint8Array> implemen
   async flush(options: FlushOptions = {}): Promise<void> {
     checkOptions(options, FLUSH_OPTIONS_SCHEMA, 'producer.flush()', 'call');
     const deadline = options.timeoutMs === undefined ? undefined : Date.now() + options.timeoutMs;
-    this.accumulator.beginFlush();
-    this.sender.wakeup();
-    try {
-      await this.withDeadline(this.settleBuffered(), deadline, 'flush');
-    } finally {
-      this.accumulator.endFlush();
-    }
+    await this.flushBuffered(deadline, 'flush');
   }
 
   /**
@@ -277,7 +267,7 @@ export class Producer<K = string | Uint8Array, V = string | Uint8Array> implemen
   send(record: ProducerRecord<K, V>, callback: SendCallback): void;
   send(record: ProducerRecord<K, V>, callback?: SendCallback): Promise<RecordMetadata> | undefined {
     if (callback !== undefined) {
-      this.dispatch(record, callback, CALLBACK_SINK);
+      this.dispatch(record, callback, CALLBACK);
       return undefined;
     }
     return new Promise<RecordMetadata>((resolve, reject) => this.dispatch(record, resolve, reject));
@@ -291,13 +281,12 @@ export class Producer<K = string | Uint8Array, V = string | Uint8Array> implemen
   async sendBatch(records: Iterable<ProducerRecord<K, V>>): Promise<SendBatchResult> {
     const list = Array.isArray(records) ? (records as readonly ProducerRecord<K, V>[]) : [...records];
     const group = new SendBatchGroup(list.length);
+    const admission = this.admission;
     for (let i = 0; i < list.length; i++) {
       const record = list[i]!;
-      if (this.memoryWaiting > 0) await this.waitForBuffer();
-      // Records of a topic whose metadata is still loading wait in memory; a large batch must not fill that space
-      // and fail its own records: let the wait finish first once half of bufferMemory waits.
-      const metadataWait = this.metadataChains.size === 0 ? undefined : this.metadataChains.get(record?.topic);
-      if (metadataWait !== undefined && this.waitingBytes * 2 >= this.options.bufferMemory) await metadataWait;
+      if (admission.waitingForMemory > 0) await this.waitForBuffer();
+      const metadataWait = admission.metadataWait(record?.topic);
+      if (metadataWait !== undefined) await metadataWait;
       this.dispatch(record, group, i);
     }
     group.seal();
@@ -309,9 +298,7 @@ export class Producer<K = string | Uint8Array, V = string | Uint8Array> implemen
    * backpressure hook for code that produces faster than the cluster accepts (streams, Rx). Never rejects.
    */
   waitForBuffer(bytes: number = this.options.batchSize): Promise<void> {
-    if (this.memoryWaiting === 0 && this.pool.available >= bytes) return Promise.resolve();
-    const memoryDrained = this.memoryChain.then(() => this.pool.whenAvailable(bytes));
-    return memoryDrained.then(() => (this.memoryWaiting > 0 ? this.waitForBuffer(bytes) : undefined));
+    return this.admission.waitForBuffer(bytes);
   }
 
   /** Bytes of `bufferMemory` free now (recycled buffers count as free). */
@@ -337,7 +324,7 @@ export class Producer<K = string | Uint8Array, V = string | Uint8Array> implemen
     return this.producerMetrics.snapshot({
       bufferBytesInUse: this.pool.used,
       bufferBytesTotal: this.pool.totalBytes,
-      bufferWaiters: this.memoryWaiting,
+      bufferWaiters: this.admission.waitingForMemory,
       requestsInFlight: this.sender.requestsInFlight,
       batchesIncomplete: this.accumulator.incompleteCount,
     });
@@ -353,27 +340,12 @@ export class Producer<K = string | Uint8Array, V = string | Uint8Array> implemen
    * Java: `initTransactions()`.
    */
   async initTransactions(): Promise<void> {
-    const manager = this.transactionalManager('initTransactions');
-    manager.beginInit();
-    const deadline = Date.now() + this.options.maxBlockMs;
-    const result = await this.withDeadline(
-      this.connect().then(() => this.coordinator!.initProducerId(deadline)),
-      deadline,
-      'initTransactions',
-    );
-    manager.completeInit(result.producerId, result.producerEpoch, result.transactionV2);
-    this.logger.info('transactions initialised', {
-      transactionalId: this.options.transactionalId,
-      producerId: result.producerId,
-      producerEpoch: result.producerEpoch,
-      transactionV2: result.transactionV2,
-    });
-    this.sender.wakeup();
+    await this.transactionFlow('initTransactions').init();
   }
 
   /** Starts a transaction: sends from now on belong to it. Java: `beginTransaction()`. */
   beginTransaction(): void {
-    this.transactionalManager('beginTransaction').beginTransaction();
+    this.transactionFlow('beginTransaction').begin();
   }
 
   /**
@@ -384,19 +356,7 @@ export class Producer<K = string | Uint8Array, V = string | Uint8Array> implemen
     offsets: readonly TransactionOffset[],
     groupMetadata: TransactionGroupMetadata | string,
   ): Promise<void> {
-    const manager = this.transactionalManager('sendOffsetsToTransaction');
-    manager.checkCanSendOffsets();
-    const group = typeof groupMetadata === 'string' ? { groupId: groupMetadata } : groupMetadata;
-    if (typeof group.groupId !== 'string' || group.groupId === '') {
-      throw new InvalidArgumentError('sendOffsetsToTransaction needs a groupId');
-    }
-    const deadline = Date.now() + this.options.maxBlockMs;
-    await this.withDeadline(
-      this.coordinator!.sendOffsets(offsets, group, deadline, manager.transactionV2),
-      deadline,
-      'sendOffsetsToTransaction',
-    );
-    manager.markStarted();
+    await this.transactionFlow('sendOffsetsToTransaction').sendOffsets(offsets, groupMetadata);
   }
 
   /**
@@ -406,12 +366,7 @@ export class Producer<K = string | Uint8Array, V = string | Uint8Array> implemen
    * and the call may be repeated). Java: `commitTransaction()`.
    */
   async commitTransaction(): Promise<void> {
-    const manager = this.transactionalManager('commitTransaction');
-    manager.beginCommit();
-    this.completing ??= this.completeTransaction(true).finally(() => {
-      this.completing = undefined;
-    });
-    await this.withDeadline(this.completing, Date.now() + this.options.maxBlockMs, 'commitTransaction');
+    await this.transactionFlow('commitTransaction').commit();
   }
 
   /**
@@ -420,420 +375,84 @@ export class Producer<K = string | Uint8Array, V = string | Uint8Array> implemen
    * Java: `abortTransaction()`.
    */
   async abortTransaction(): Promise<void> {
-    const manager = this.transactionalManager('abortTransaction');
-    const wasCommitting = manager.state === 'committing' && this.completing !== undefined;
-    manager.beginAbort();
-    if (wasCommitting) await this.completing!.catch(() => undefined);
-    if (manager.state === 'ready') return;
-    this.failUnsent(new TransactionAbortedError('The transaction was aborted before this record was sent'));
-    this.completing ??= this.completeTransaction(false).finally(() => {
-      this.completing = undefined;
-    });
-    await this.withDeadline(this.completing, Date.now() + this.options.maxBlockMs, 'abortTransaction');
+    await this.transactionFlow('abortTransaction').abort();
   }
 
-  private async completeTransaction(commit: boolean): Promise<void> {
-    const manager = this.transactions!;
-    const coordinator = this.coordinator!;
-    // Every record of the transaction must have its outcome before EndTxn.
-    this.accumulator.beginFlush();
-    this.sender.wakeup();
-    try {
-      await this.settleBuffered();
-    } finally {
-      this.accumulator.endFlush();
-    }
-    if (manager.fatal !== undefined) throw manager.fatal;
-    if (commit && manager.abortable !== undefined) throw manager.abortable;
-    const deadline = Date.now() + this.options.maxBlockMs;
-    let next: { producerId: bigint; producerEpoch: number } | undefined;
-    if (manager.started) next = await coordinator.endTransaction(commit, deadline);
-    if (!commit && manager.needsBumpAfterAbort) {
-      // KIP-360: after an abort caused by a sequence error, bump the epoch with InitProducerId.
-      next = await coordinator.initProducerId(deadline, {
-        producerId: manager.producerId,
-        producerEpoch: manager.producerEpoch,
-      });
-    }
-    manager.completeTransaction(next);
-    this.sender.wakeup();
-  }
-
-  private transactionalManager(action: string): TransactionManager {
+  /** The transaction flow for a user's call: only while the producer is open, only with a `transactionalId`. */
+  private transactionFlow(action: string): TransactionFlow {
     if (this.state !== 'open') throw this.closedError();
-    if (this.transactions === undefined || !this.transactions.transactional) {
+    if (this.flow === undefined) {
       throw new TransactionStateError(`${action} needs a transactional producer: set transactionalId`);
     }
-    return this.transactions;
+    return this.flow;
   }
 
   // ---------------------------------------------------------------------------------------------------------------
   // The send path
 
   /**
-   * Prepares a record and appends it at once when its topic's metadata and buffer space are at hand (the common
-   * case: no Promise, no await); otherwise queues it, keeping per-topic order for metadata waits and global order
-   * for memory waits.
+   * Checks and serializes a record, then hands it to admission with its completion (`target` and `tag`, one of
+   * the forms of `Completion`, as the overloads say). The common case creates nothing per record but what the API
+   * form needs: the record is prepared into a reused object and appended at once.
    */
-  private dispatch(record: ProducerRecord<K, V>, sink: unknown, extra: SinkExtra): void {
+  private dispatch(
+    record: ProducerRecord<K, V>,
+    resolve: (metadata: RecordMetadata) => void,
+    reject: (error: KafkaError) => void,
+  ): void;
+  private dispatch(record: ProducerRecord<K, V>, callback: SendCallback, marker: typeof CALLBACK): void;
+  private dispatch(record: ProducerRecord<K, V>, group: CompletionGroup, index: number): void;
+  private dispatch(record: ProducerRecord<K, V>, target: CompletionTarget, tag: CompletionTag): void {
     const now = Date.now();
-    // The fast path fills one reused object; a record that has to wait gets its own copy.
     const pending = this.scratch;
     try {
       if (this.state !== 'open') throw this.closedError();
       const transactionError = this.transactions?.sendError();
       if (transactionError !== undefined) throw transactionError;
-      if (this.codecError !== undefined) throw this.codecError;
-      this.prepare(record, now, pending);
+      if (this.codecs.error !== undefined) throw this.codecs.error;
+      prepareRecord(record, now, this.options, pending);
     } catch (error) {
-      settleEarly(sink, extra, toKafkaError(error, { during: 'sending a record' }), this.logger);
+      failRecord(target, tag, toKafkaError(error, { during: 'sending a record' }), this.logger);
       return;
     }
-    const topic = record.topic;
-    let entry = this.lastEntry;
-    if (entry === undefined || entry.info.name !== topic) {
-      entry = this.topics.get(topic);
-      this.lastEntry = entry;
-    }
-    if (entry === undefined) {
-      // A topic seen for the first time: its name is checked once, before any request, as Kafka checks it.
-      try {
-        checkTopicName(topic, 'send');
-      } catch (error) {
-        settleEarly(sink, extra, toKafkaError(error), this.logger);
-        return;
-      }
-    }
-    if (
-      entry !== undefined &&
-      this.codecsReady &&
-      (this.metadataChains.size === 0 || !this.metadataChains.has(topic)) &&
-      (record.partition === undefined || record.partition < entry.partitions.partitionCount)
-    ) {
-      if (this.memoryWaiting === 0 && this.appendNow(entry, record.partition, pending, sink, extra, now)) return;
-      this.queueForMemory(entry, record.partition, { ...pending }, sink, extra);
-      return;
-    }
-    this.queueForMetadata(topic, record.partition, { ...pending }, sink, extra);
-  }
-
-  /** Serializes and sizes a record into `out`; throws the error its send must fail with. */
-  private prepare(record: ProducerRecord<K, V>, now: number, out: Mutable<PendingRecord>): void {
-    if (record === null || typeof record !== 'object') throw new InvalidArgumentError('send needs a record object');
-    const topic = record.topic;
-    if (typeof topic !== 'string') throw new InvalidArgumentError('A record needs a topic');
-    const partition = record.partition;
-    if (partition !== undefined && (!Number.isInteger(partition) || partition < 0)) {
-      throw new InvalidArgumentError(`Partition must be a non-negative integer, got ${String(partition)}`, { topic });
-    }
-    const rawKey = record.key;
-    const rawValue = record.value;
-    const hasKey = rawKey !== undefined && rawKey !== null;
-    const hasValue = rawValue !== undefined && rawValue !== null;
-    // A record with headers alone carries them (NestJS sends its error replies so, as KafkaJS allows); a record
-    // with nothing at all is refused as a mistake.
-    const hasHeaders = hasAnyHeader(record.headers);
-    if (!hasKey && !hasValue && !hasHeaders) {
-      throw new InvalidArgumentError(
-        'A record needs a key, a value or headers (a key without a value is a tombstone); all are absent',
-        { topic },
-      );
-    }
-    const key: Serialized = hasKey ? serialize(this.options.keySerializer, rawKey, topic, 'key') : null;
-    const value: Serialized = hasValue ? serialize(this.options.valueSerializer, rawValue, topic, 'value') : null;
-    if (key === null && value === null && !hasHeaders) {
-      throw new InvalidArgumentError('The serializers returned no key and no value', { topic });
-    }
-    let timestamp = now;
-    if (record.timestamp !== undefined) {
-      timestamp = record.timestamp instanceof Date ? record.timestamp.getTime() : record.timestamp;
-      if (!Number.isSafeInteger(timestamp) || timestamp < 0) {
-        throw new InvalidArgumentError(`Timestamp must be a non-negative integer (ms), got ${String(timestamp)}`, {
-          topic,
-        });
-      }
-    }
-    let headers: RecordHeaderInput[] | undefined;
-    let headerBytes = 0;
-    if (record.headers !== undefined && record.headers !== null) {
-      headers = normalizeHeaders(record.headers, topic);
-      for (const header of headers) headerBytes += 10 + Buffer.byteLength(header.key) + serializedSizeOf(header.value);
-    }
-    const keySize = serializedSize(key);
-    const valueSize = serializedSize(value);
-    const recordBound = recordSizeBound(keySize, valueSize, headerBytes);
-    const batchBound = BATCH_OVERHEAD + recordBound;
-    if (batchBound > this.options.maxRequestSize || batchBound > this.options.bufferMemory) {
-      const limit =
-        batchBound > this.options.maxRequestSize
-          ? `maxRequestSize (${this.options.maxRequestSize})`
-          : `bufferMemory (${this.options.bufferMemory})`;
-      throw new RecordTooLargeError(
-        `The record is ${batchBound} bytes when serialized (key ${Math.max(keySize, 0)}, value ` +
-          `${Math.max(valueSize, 0)}, headers and framing), more than ${limit}; it was not sent`,
-        { topic, ...(partition === undefined ? {} : { partition }) },
-      );
-    }
-    out.timestamp = timestamp;
-    out.key = key;
-    out.value = value;
-    out.headers = headers;
-    out.keySize = keySize;
-    out.valueSize = valueSize;
-    out.recordBound = recordBound;
-    out.sendTime = now;
-  }
-
-  /** Picks the partition and appends if memory allows; false when the record must wait for memory. */
-  private appendNow(
-    entry: TopicEntry,
-    explicit: number | undefined,
-    pending: PendingRecord,
-    sink: unknown,
-    extra: SinkExtra,
-    now: number,
-  ): boolean {
-    let partition: number;
-    try {
-      partition = this.choosePartition(entry, explicit, pending);
-    } catch (error) {
-      settleEarly(sink, extra, toKafkaError(error, { during: 'sending a record' }), this.logger);
-      return true;
-    }
-    const state = this.stateOf(entry, partition);
-    let result: 0 | 1 | 2;
-    try {
-      result = this.accumulator.append(state, pending, sink, extra, now);
-    } catch (error) {
-      // Nothing was appended (a batch could not be created): this record fails alone.
-      settleEarly(sink, extra, toKafkaError(error, { during: 'appending a record', topic: state.topic }), this.logger);
-      return true;
-    }
-    if (result === 0) return false;
-    this.afterAppend(entry, state, explicit, pending, result);
-    return true;
-  }
-
-  private afterAppend(
-    entry: TopicEntry,
-    state: PartitionState,
-    explicit: number | undefined,
-    pending: PendingRecord,
-    result: 1 | 2,
-  ): void {
-    if (explicit === undefined) {
-      // The sticky partitioner counts (estimated) bytes on the wire: compressed, with compression.
-      const bytes = this.compressed
-        ? pending.recordBound * this.accumulator.compressionRatio(state.topic)
-        : pending.recordBound;
-      this.partitioner.onAppend(state.topic, state.partition, pending.key, bytes, entry.partitions);
-    }
-    const transactions = this.transactions;
-    if (transactions?.transactional === true && !state.inTransaction) {
-      transactions.addPartition(state);
-      this.sender.wakeup();
-    }
-    if (result === 2 || this.options.lingerMs === 0) this.sender.wakeup();
-  }
-
-  private choosePartition(entry: TopicEntry, explicit: number | undefined, pending: PendingRecord): number {
-    if (explicit !== undefined) {
-      if (explicit >= entry.partitions.partitionCount) {
-        throw new InvalidArgumentError(
-          `Partition ${explicit} does not exist: topic ${entry.info.name} has ${entry.partitions.partitionCount} ` +
-            `partition(s)`,
-          { topic: entry.info.name, partition: explicit },
-        );
-      }
-      return explicit;
-    }
-    return this.partitioner.partition(entry.info.name, pending.key, pending.value, entry.partitions);
-  }
-
-  private stateOf(entry: TopicEntry, partition: number): PartitionState {
-    let state = entry.states[partition];
-    if (state === undefined) {
-      state = this.accumulator.partitionState(entry.info.name, partition);
-      entry.states[partition] = state;
-    }
-    return state;
-  }
-
-  /** Reserves room among the waiting records (bounded by bufferMemory) or throws `BufferExhaustedError`. */
-  private reserveWaiting(pending: PendingRecord): void {
-    const bytes = pending.recordBound;
-    if (this.waitingBytes + bytes > this.options.bufferMemory) {
-      throw new BufferExhaustedError(
-        `Too many sends are waiting: ${this.waitingBytes} bytes of records already wait for buffer space or ` +
-          `metadata (at most bufferMemory, ${this.options.bufferMemory}). Await sends, use sendBatch(), or ` +
-          `await producer.waitForBuffer() before sending more`,
-      );
-    }
-    this.waitingBytes += bytes;
-  }
-
-  private queueForMetadata(
-    topic: string,
-    explicit: number | undefined,
-    pending: PendingRecord,
-    sink: unknown,
-    extra: SinkExtra,
-  ): void {
-    try {
-      this.reserveWaiting(pending);
-    } catch (error) {
-      settleEarly(sink, extra, toKafkaError(error, { during: 'sending a record' }), this.logger);
-      return;
-    }
-    const deadline = pending.sendTime + Math.min(this.options.maxBlockMs, this.options.deliveryTimeoutMs);
-    const previous = this.metadataChains.get(topic) ?? Promise.resolve();
-    // A link never rejects: whatever happens to this record settles its send, and the records queued behind it go on.
-    const link = previous.then(async () => {
-      let entry: TopicEntry;
-      try {
-        entry = await this.awaitTopic(topic, explicit, deadline);
-        this.checkStillSendable();
-      } catch (error) {
-        this.waitingBytes -= pending.recordBound;
-        settleEarly(sink, extra, toKafkaError(error, { during: 'sending a record' }), this.logger);
-        return;
-      }
-      this.waitingBytes -= pending.recordBound;
-      try {
-        if (this.memoryWaiting === 0 && this.appendNow(entry, explicit, pending, sink, extra, Date.now())) return;
-        this.queueForMemory(entry, explicit, pending, sink, extra);
-      } catch (error) {
-        settleEarly(sink, extra, toKafkaError(error, { during: 'sending a record', topic }), this.logger);
-      }
-    });
-    this.metadataChains.set(topic, link);
-    void link.then(() => {
-      if (this.metadataChains.get(topic) === link) this.metadataChains.delete(topic);
-    });
-  }
-
-  /** Metadata of `topic` with `explicit` (if given) among its partitions, fetched until `deadline`. */
-  private async awaitTopic(topic: string, explicit: number | undefined, deadline: number): Promise<TopicEntry> {
-    if (!this.codecsReady) await this.codecsLoading;
-    if (this.codecError !== undefined) throw this.codecError;
-    let entry = this.topics.get(topic);
-    let refreshed = false;
-    for (let attempt = 0; ; attempt++) {
-      if (entry !== undefined && (explicit === undefined || explicit < entry.partitions.partitionCount)) return entry;
-      if (entry !== undefined && refreshed) {
-        throw new InvalidArgumentError(
-          `Partition ${explicit} does not exist: topic ${topic} has ${entry.partitions.partitionCount} partition(s)`,
-          { topic, partition: explicit },
-        );
-      }
-      // One metadata request is always made, even with maxBlockMs 0.
-      const remaining = deadline - Date.now();
-      if (remaining <= 0 && attempt > 0) {
-        throw new KafkaTimeoutError(`Topic ${topic} not present in metadata within maxBlockMs`, { topic });
-      }
-      if (entry === undefined) {
-        try {
-          await this.cluster.topicMetadata(topic, Math.max(0, remaining));
-        } catch (error) {
-          if (!isKafkaError(error) || !error.retriable) throw error;
-          throw new KafkaTimeoutError(
-            `Topic ${topic} not present in metadata within maxBlockMs (${this.options.maxBlockMs} ms)` +
-              (error instanceof KafkaTimeoutError ? '' : `: ${error.message}`),
-            { topic, cause: error },
-          );
-        }
-      } else {
-        await this.cluster.refreshMetadata({ topics: [topic] });
-        refreshed = true;
-      }
-      this.refreshTopics();
-      entry = this.topics.get(topic);
-    }
-  }
-
-  private queueForMemory(
-    entry: TopicEntry,
-    explicit: number | undefined,
-    pending: PendingRecord,
-    sink: unknown,
-    extra: SinkExtra,
-  ): void {
-    try {
-      this.reserveWaiting(pending);
-    } catch (error) {
-      settleEarly(sink, extra, toKafkaError(error, { during: 'sending a record' }), this.logger);
-      return;
-    }
-    this.memoryWaiting++;
-    // Batches are sendable at once while sends wait for memory; make sure the sender looks.
-    this.sender.wakeup();
-    const deadline = pending.sendTime + Math.min(this.options.maxBlockMs, this.options.deliveryTimeoutMs);
-    this.memoryChain = this.memoryChain.then(async () => {
-      try {
-        this.checkStillSendable();
-        const partition = this.choosePartition(entry, explicit, pending);
-        const state = this.stateOf(entry, partition);
-        const now = Date.now();
-        let result = this.accumulator.append(state, pending, sink, extra, now);
-        if (result === 0) {
-          const size = this.accumulator.batchBytesFor(pending, state.topic);
-          const buffer = await this.pool.allocate(size, deadline - now);
-          this.checkStillSendable(() => this.pool.release(buffer, size, true));
-          this.accumulator.appendWithBuffer(state, pending, sink, extra, buffer, size, Date.now());
-          result = 2;
-        }
-        this.afterAppend(entry, state, explicit, pending, result);
-      } catch (error) {
-        settleEarly(sink, extra, toKafkaError(error, { during: 'sending a record' }), this.logger);
-      } finally {
-        this.memoryWaiting--;
-        this.waitingBytes -= pending.recordBound;
-      }
-    });
+    this.admission.admit(record.topic, record.partition, pending, target, tag, now);
   }
 
   /**
-   * Throws if a queued record can no longer be appended: the producer closed, failed fatally, or its transaction is
-   * being aborted. A record sent before `commitTransaction` was called still joins the transaction (the commit waits
-   * for it).
+   * Why a record that waited for metadata or memory can no longer join a batch: the producer closed, failed
+   * fatally, or its transaction is being aborted. A record sent before `commitTransaction` was called still joins
+   * the transaction (the commit waits for it).
    */
-  private checkStillSendable(undo?: () => void): void {
-    let error: KafkaError | undefined;
+  private refusal(): KafkaError | undefined {
+    if (this.state === 'closed') return this.closedError();
     const transactions = this.transactions;
-    if (this.state === 'closed') error = this.closedError();
-    else if (transactions?.fatal !== undefined) error = transactions.fatal;
-    else if (transactions?.transactional === true) {
-      if (transactions.abortable !== undefined) error = transactions.abortable;
-      else if (transactions.state === 'aborting') {
-        error = new TransactionAbortedError('The transaction was aborted before this record was sent');
-      }
+    if (transactions === undefined) return undefined;
+    if (transactions.fatal !== undefined) return transactions.fatal;
+    if (!transactions.transactional) return undefined;
+    if (transactions.abortable !== undefined) return transactions.abortable;
+    if (transactions.state === 'aborting') {
+      return new TransactionAbortedError('The transaction was aborted before this record was sent');
     }
-    if (error !== undefined) {
-      undo?.();
-      throw error;
+    return undefined;
+  }
+
+  /** Makes every buffered record sendable now; resolves once each sent so far has its outcome (or `deadline`). */
+  private async flushBuffered(deadline: number | undefined, what: string): Promise<void> {
+    this.accumulator.beginFlush();
+    this.sender.wakeup();
+    try {
+      await withinTimeout(this.settleBuffered(), deadline, what);
+    } finally {
+      this.accumulator.endFlush();
     }
   }
 
   /** Resolves once every send called so far has joined a batch and every batch has its outcome. */
   private async settleBuffered(): Promise<void> {
-    await Promise.all([...this.metadataChains.values(), this.memoryChain]);
+    await this.admission.drained();
     const batches = this.accumulator.incompleteBatches();
     this.sender.wakeup();
     await Promise.all(batches.map((batch) => new Promise<void>((resolve) => batch.onDone(resolve))));
-  }
-
-  /** Fails queued batches never sent (an abort). */
-  private failUnsent(error: KafkaError): void {
-    const transactions = this.transactions;
-    const unsent = this.accumulator.takeQueued();
-    for (const batch of unsent) transactions?.onGivenUp(batch);
-    this.accumulator.failBatches(unsent, error);
-  }
-
-  /** Settles with `promise`, or rejects with `KafkaTimeoutError` naming `what` once `deadline` passes. */
-  private withDeadline<T>(promise: Promise<T>, deadline: number | undefined, what: string): Promise<T> {
-    if (deadline === undefined) return promise;
-    return settleBy(promise, deadline, () => new KafkaTimeoutError(`${what} did not complete within its timeout`));
   }
 
   private async shutdown(timeoutMs: number | undefined): Promise<void> {
@@ -843,30 +462,15 @@ export class Producer<K = string | Uint8Array, V = string | Uint8Array> implemen
     this.accumulator.closing = true;
     this.sender.wakeup();
     try {
-      const manager = this.transactions;
-      if (manager?.transactional === true && manager.fatal === undefined) {
-        const open = manager.state === 'in-transaction' || manager.state === 'abortable-error';
-        if (open) {
-          this.logger.warn('closing with a transaction open: aborting it', {
-            transactionalId: this.options.transactionalId,
-          });
-          this.state = 'open';
-          try {
-            await this.withDeadline(this.abortTransaction(), deadline, 'close');
-          } finally {
-            this.state = 'closing';
-          }
-        }
-      }
-      await this.withDeadline(this.settleBuffered(), deadline, 'close');
+      // Sends are refused from here on; a transaction left open is aborted without reopening the producer.
+      await this.flow?.abortLeftOpen(deadline);
+      await withinTimeout(this.settleBuffered(), deadline, 'close');
     } catch (error) {
       this.logger.warn('close: records still pending fail', { error });
     } finally {
       this.state = 'closed';
       const closed = new ClientClosedError('The producer was closed before this record completed');
-      const unsent = this.accumulator.takeQueued();
-      for (const batch of unsent) this.transactions?.onGivenUp(batch);
-      this.accumulator.failBatches(unsent, closed);
+      this.accumulator.abandonQueued(closed);
       this.sender.failInFlight(closed);
       this.pool.failWaiters(new BufferExhaustedError('The producer was closed while this send waited for memory'));
       this.sender.stop();
@@ -875,107 +479,18 @@ export class Producer<K = string | Uint8Array, V = string | Uint8Array> implemen
     }
   }
 
-  // ---------------------------------------------------------------------------------------------------------------
-  // Metadata
-
-  /** Rebuilds the partition lists of the topics the producer writes to from the latest metadata. */
-  private refreshTopics(): void {
-    const snapshot = this.cluster.metadata;
-    for (const [name, info] of snapshot.topics) {
-      if (info.errorCode !== ErrorCodes.NONE || info.partitions.length === 0) continue;
-      const entry = this.topics.get(name);
-      if (entry === undefined && !this.cluster.trackedTopics.has(name)) continue;
-      if (entry !== undefined && entry.info === info) continue;
-      const hasLeader = info.partitions.map((p) => p.leader >= 0);
-      const partitions: TopicPartitions = {
-        partitionCount: info.partitions.length,
-        hasLeader,
-        available: hasLeader.flatMap((ok, p) => (ok ? [p] : [])),
-      };
-      if (entry === undefined) this.topics.set(name, { info, partitions, states: [] });
-      else {
-        entry.info = info;
-        entry.partitions = partitions;
-      }
-    }
-  }
-
   private async loadCodecs(): Promise<void> {
     await loadRecordCodecs();
     try {
       getCompressionCodec(this.options.compression);
     } catch (error) {
-      this.codecError = toKafkaError(error);
-      this.logger.error('the producer cannot compress: every send fails', { error: this.codecError });
+      this.codecs.error = toKafkaError(error);
+      this.logger.error('the producer cannot compress: every send fails', { error: this.codecs.error });
     }
-    this.codecsReady = true;
+    this.codecs.ready = true;
   }
 
   private closedError(): ClientClosedError {
     return new ClientClosedError('The producer is closed; create a new one to send more');
   }
-}
-
-/** Fails a record that never joined a batch. */
-function settleEarly(sink: unknown, extra: SinkExtra, error: KafkaError, logger: Logger): void {
-  try {
-    if (typeof extra === 'number')
-      (sink as SendBatchGroup).settle(extra, undefined as ProducerBatch | undefined, 0, error);
-    else if (extra === CALLBACK_SINK) (sink as SendCallback)(error, undefined);
-    else (extra as (error: KafkaError) => void)(error);
-  } catch (thrown) {
-    logger.error('a send callback threw; the producer carries on', { error: thrown });
-  }
-}
-
-/** Runs a serializer; what it throws fails this record's send as a `RecordSerializationError`. */
-function serialize<T>(
-  serializer: (data: T, topic: string) => Serialized,
-  data: T,
-  topic: string,
-  part: 'key' | 'value',
-): Serialized {
-  try {
-    return serializer(data, topic);
-  } catch (error) {
-    throw new RecordSerializationError(
-      `The ${part} serializer threw: ${error instanceof Error ? error.message : String(error)}; the record was not sent`,
-      { topic, part, cause: error },
-    );
-  }
-}
-
-function serializedSizeOf(value: string | Uint8Array | null | undefined): number {
-  if (value === null || value === undefined) return 0;
-  return typeof value === 'string' ? Buffer.byteLength(value) : value.length;
-}
-
-/** True when a record's headers hold at least one header (an object with a key, or a non-empty list). */
-function hasAnyHeader(headers: ProducerRecordHeaders | undefined | null): boolean {
-  if (headers === undefined || headers === null) return false;
-  if (Array.isArray(headers)) return headers.length > 0;
-  return Object.values(headers).some((value) => value !== undefined);
-}
-
-function normalizeHeaders(headers: ProducerRecordHeaders, topic: string): RecordHeaderInput[] {
-  const out: RecordHeaderInput[] = [];
-  const check = (key: unknown, value: unknown) => {
-    if (typeof key !== 'string') throw new InvalidArgumentError('Header keys must be strings', { topic });
-    if (value !== null && value !== undefined && typeof value !== 'string' && !(value instanceof Uint8Array)) {
-      throw new InvalidArgumentError(`Header ${key} must be a string, a Buffer or null`, { topic });
-    }
-  };
-  if (Array.isArray(headers)) {
-    for (const header of headers as ReadonlyArray<{ key: string; value: string | Uint8Array | null }>) {
-      check(header?.key, header?.value);
-      out.push({ key: header.key, value: header.value ?? null });
-    }
-  } else {
-    for (const key of Object.keys(headers)) {
-      const value = (headers as Record<string, string | Uint8Array | null | undefined>)[key];
-      check(key, value);
-      out.push({ key, value: value ?? null });
-    }
-  }
-  return out;
 }

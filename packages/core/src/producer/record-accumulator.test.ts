@@ -1,7 +1,10 @@
 import { describe, expect, it } from 'vitest';
+import { KafkaTimeoutError } from '../errors/client-errors.js';
+import type { KafkaError } from '../errors/kafka-error.js';
 import { readRecordBatches } from '../protocol/records/record-batch-reader.js';
 import { silentLogger } from '../utils/logger.js';
 import { BufferPool } from './buffer-pool.js';
+import { pendingRecord } from './fixtures/test-records.js';
 import type { PartitionState } from './partition-state.js';
 import type { ProducerBatch } from './producer-batch.js';
 import {
@@ -9,21 +12,11 @@ import {
   BATCH_OVERHEAD,
   type PendingRecord,
   RecordAccumulator,
-  recordSizeBound,
 } from './record-accumulator.js';
+import type { RecordMetadata } from './record-metadata.js';
 
 function record(value: string, sendTime = 1000): PendingRecord {
-  const size = Buffer.byteLength(value);
-  return {
-    timestamp: 1_700_000_000_000,
-    key: null,
-    value,
-    headers: undefined,
-    keySize: -1,
-    valueSize: size,
-    recordBound: recordSizeBound(-1, size, 0),
-    sendTime,
-  };
+  return pendingRecord(value, sendTime);
 }
 
 function setup(overrides: Partial<AccumulatorOptions> = {}, memory = 1 << 20) {
@@ -59,7 +52,7 @@ describe('RecordAccumulator', () => {
         () => {},
         1000,
       ),
-    ).toBe(2);
+    ).toBe('new-batch');
     expect(
       accumulator.append(
         state,
@@ -68,7 +61,7 @@ describe('RecordAccumulator', () => {
         () => {},
         1000,
       ),
-    ).toBe(1);
+    ).toBe('appended');
     expect(
       accumulator.append(
         state,
@@ -77,7 +70,7 @@ describe('RecordAccumulator', () => {
         () => {},
         1000,
       ),
-    ).toBe(2); // 3 x ~340 > 1000
+    ).toBe('new-batch'); // 3 x ~340 > 1000
     expect(state.queued).toBe(2);
     expect(state.peek()!.count).toBe(2);
     expect(state.peek()!.full).toBe(true);
@@ -99,7 +92,7 @@ describe('RecordAccumulator', () => {
     expect(pool.used).toBe(BATCH_OVERHEAD + big.recordBound);
   });
 
-  it('returns 0 without appending when the pool has no room for a new batch', () => {
+  it('says needs-memory without appending when the pool has no room for a new batch', () => {
     const { accumulator, pool } = setup({}, 2000);
     const state = accumulator.partitionState('t', 0);
     const value = 'z'.repeat(600);
@@ -111,7 +104,7 @@ describe('RecordAccumulator', () => {
         () => {},
         1000,
       ),
-    ).toBe(2);
+    ).toBe('new-batch');
     expect(
       accumulator.append(
         state,
@@ -120,7 +113,7 @@ describe('RecordAccumulator', () => {
         () => {},
         1000,
       ),
-    ).toBe(2);
+    ).toBe('new-batch');
     expect(
       accumulator.append(
         state,
@@ -129,7 +122,7 @@ describe('RecordAccumulator', () => {
         () => {},
         1000,
       ),
-    ).toBe(0);
+    ).toBe('needs-memory');
     expect(pool.used).toBe(2000);
     expect(state.queued).toBe(2);
   });
@@ -253,26 +246,18 @@ describe('RecordAccumulator', () => {
   it('expires queued batches at their delivery deadline, counted from the earliest send', () => {
     const { accumulator } = setup({ deliveryTimeoutMs: 100 });
     const state = accumulator.partitionState('t', 0);
-    accumulator.append(
-      state,
-      record('late', 1200),
-      () => {},
-      () => {},
-      1200,
-    );
-    accumulator.append(
-      state,
-      record('early', 1050),
-      () => {},
-      () => {},
-      1200,
-    ); // waited before appending
+    const failures: string[] = [];
+    const fail = (error: KafkaError) => failures.push(error.message);
+    accumulator.append(state, record('late', 1200), () => {}, fail, 1200);
+    accumulator.append(state, record('early', 1050), () => {}, fail, 1200); // waited before appending
     expect(accumulator.nextExpiry()).toBe(1150);
-    expect(accumulator.expire(1149)).toEqual([]);
-    const expired = accumulator.expire(1150);
-    expect(expired).toHaveLength(1);
-    expect(expired[0]!.count).toBe(2);
+    const timeout = (batch: ProducerBatch) => new KafkaTimeoutError(`expired ${batch.count}`);
+    accumulator.expireQueued(1149, timeout);
+    expect(failures).toEqual([]);
+    accumulator.expireQueued(1150, timeout);
+    expect(failures).toEqual(['expired 2', 'expired 2']);
     expect(state.queued).toBe(0);
+    expect(accumulator.incompleteCount).toBe(0);
     expect(accumulator.nextExpiry()).toBe(Number.POSITIVE_INFINITY);
   });
 
@@ -357,5 +342,91 @@ describe('RecordAccumulator', () => {
     expect(states[0]!.peek()!.sizeInBytes).toBeGreaterThan(4000);
     const ready = accumulator.ready(1000, leaderOf, always).nodes.get(1)!;
     expect(accumulator.drain(ready, 1200, always)).toHaveLength(2);
+  });
+});
+
+describe('RecordAccumulator: batch outcomes', () => {
+  function withListener() {
+    const events: string[] = [];
+    const options: AccumulatorOptions = {
+      batchSize: 200,
+      lingerMs: 0,
+      compression: 'none',
+      compressionLevel: undefined,
+      deliveryTimeoutMs: 5000,
+      transactional: false,
+      logger: silentLogger,
+    };
+    const accumulator = new RecordAccumulator(options, new BufferPool(1 << 20, 200), {
+      givenUp: (batch) => events.push(`given up ${batch.state.label}`),
+      settled: (batch, error) => events.push(`${error === undefined ? 'completed' : 'failed'} ${batch.state.label}`),
+    });
+    const outcomes: string[] = [];
+    const append = (partition: number, value: string) =>
+      accumulator.append(
+        accumulator.partitionState('t', partition),
+        record(value),
+        (m: RecordMetadata) => outcomes.push(`${value} at ${m.offset}`),
+        (e: KafkaError) => outcomes.push(`${value}: ${e.message}`),
+        1000,
+      );
+    return { accumulator, events, outcomes, append };
+  }
+
+  it('settles a batch once, forgets it, and tells the listener', () => {
+    const { accumulator, events, outcomes, append } = withListener();
+    append(0, 'a');
+    append(1, 'b');
+    const a = accumulator.partitionState('t', 0).shift()!;
+    const b = accumulator.partitionState('t', 1).shift()!;
+    accumulator.complete(a, 10n, -1, true);
+    accumulator.complete(a, 20n, -1, true); // already done: nothing happens
+    accumulator.fail(b, new KafkaTimeoutError('gone'), true);
+    expect(outcomes).toEqual(['a at 10', 'b: gone']);
+    expect(events).toEqual(['completed t-0', 'failed t-1']);
+    expect(accumulator.incompleteCount).toBe(0);
+  });
+
+  it('abandons the queued batches a filter picks: given up, then failed; the others stay queued', () => {
+    const { accumulator, events, outcomes, append } = withListener();
+    append(0, 'a');
+    append(1, 'b');
+    append(2, 'c');
+    accumulator.abandonQueued(new KafkaTimeoutError('aborted'), (batch) => batch.partition !== 1);
+    expect(events).toEqual(['given up t-0', 'failed t-0', 'given up t-2', 'failed t-2']);
+    expect(outcomes).toEqual(['a: aborted', 'c: aborted']);
+    expect(accumulator.partitionState('t', 1).queued).toBe(1);
+    expect(accumulator.incompleteCount).toBe(1);
+    accumulator.abandonQueued(new KafkaTimeoutError('closed'));
+    expect(outcomes).toEqual(['a: aborted', 'c: aborted', 'b: closed']);
+    expect(accumulator.hasQueued).toBe(false);
+  });
+
+  it('counts a batch in flight for itself and its partition from markSent to markReturned', () => {
+    const { accumulator, append } = withListener();
+    append(0, 'a');
+    const state = accumulator.partitionState('t', 0);
+    const batch = state.shift()!;
+    batch.markSent(1000);
+    expect([batch.inFlight, batch.attempts, batch.attempted, state.inFlight]).toEqual([true, 1, true, 1]);
+    batch.markReturned();
+    batch.markReturned(); // once only
+    expect([batch.inFlight, state.inFlight]).toEqual([false, 0]);
+  });
+
+  it('retries a batch after its backoff, ahead of newer batches, holding its partition until idle', () => {
+    const { accumulator, append } = withListener();
+    append(0, 'a');
+    const state = accumulator.partitionState('t', 0);
+    const batch = state.shift()!;
+    batch.markSent(1000);
+    append(0, 'b');
+    batch.markReturned();
+    accumulator.retry(batch, 1500);
+    expect(state.peek()).toBe(batch);
+    expect(batch.retryAt).toBe(1500);
+    expect(state.holdUntilIdle).toBe(true);
+    const leaders = () => 1;
+    expect(accumulator.ready(1200, leaders, () => true).nextCheckAt).toBe(1500);
   });
 });

@@ -5,7 +5,8 @@ import type { RecordHeaderInput } from '../protocol/records/record.js';
 import type { Logger } from '../utils/logger.js';
 import type { BufferPool } from './buffer-pool.js';
 import { PartitionState } from './partition-state.js';
-import { type BatchCompression, ProducerBatch, type SinkExtra } from './producer-batch.js';
+import { type BatchCompression, ProducerBatch } from './producer-batch.js';
+import type { CompletionTag, CompletionTarget } from './record-completion.js';
 import type { Serialized } from './serializers.js';
 
 /** Bytes of a record batch v2 header (Java: `DefaultRecordBatch.RECORD_BATCH_OVERHEAD`). */
@@ -40,6 +41,27 @@ export interface PendingRecord {
   readonly sendTime: number;
 }
 
+/**
+ * What {@link RecordAccumulator.append} did: joined the partition's open batch, started a new batch (an older one
+ * may now be sendable), or nothing because a new batch needs memory the pool does not have now (call
+ * {@link RecordAccumulator.appendWithBuffer} once it gives some).
+ */
+export type AppendOutcome = 'appended' | 'new-batch' | 'needs-memory';
+
+/** Told of every batch the accumulator settles (metrics, idempotence bookkeeping). */
+export interface BatchSettlementListener {
+  /**
+   * A batch is given up without an answer that says whether the broker wrote it (expired, aborted, closed, failed
+   * for good after being sent): called before it fails.
+   */
+  givenUp?(batch: ProducerBatch): void;
+  /**
+   * A batch is done: completed (`error` undefined) or failed. Called just before its records' completions are
+   * settled, so that what a completion reads (metrics) already counts the batch.
+   */
+  settled?(batch: ProducerBatch, error: KafkaError | undefined): void;
+}
+
 /** What the sender learns from {@link RecordAccumulator.ready}. */
 export interface ReadyResult {
   /** Ready partitions by leader node id, in a rotating order for fairness. */
@@ -63,7 +85,7 @@ export function recordSizeBound(keySize: number, valueSize: number, headerBytes:
  * Collects records into per-partition batches and decides when batches are sendable.
  *
  * - `append` adds a record to the partition's newest open batch, or to a new batch taking `batchSize` bytes (or
- *   the record's size if larger) from the {@link BufferPool}; if the pool has no room it returns false and the
+ *   the record's size if larger) from the {@link BufferPool}; if the pool has no room it says `'needs-memory'` and the
  *   producer waits for memory (first-in first-out) before calling {@link appendWithBuffer}.
  * - A partition's oldest batch is sendable when it is full (a newer batch exists or a record did not fit), when it
  *   has waited `lingerMs`, when a flush is in progress, when the producer is closing, or when sends are waiting for
@@ -71,7 +93,9 @@ export function recordSizeBound(keySize: number, valueSize: number, headerBytes:
  * - {@link drain} takes at most one batch per partition per request, up to `maxRequestSize` bytes (a single batch
  *   may exceed it: it was checked when its record was appended), starting at a rotating position so that no
  *   partition of a node starves.
- * - {@link expire} removes queued batches whose delivery deadline passed.
+ * - {@link expireQueued} gives up queued batches whose delivery deadline passed.
+ * - Every batch is settled here ({@link complete}, {@link fail}, {@link giveUp}, {@link abandonQueued}), which
+ *   forgets it and tells the {@link BatchSettlementListener} (idempotence bookkeeping, metrics).
  * - With compression, `batchSize` bounds the *compressed* size, as in the Java client: each topic keeps an estimate
  *   of its compression ratio (Java's `CompressionRatioEstimator`: it moves 0.005 towards a better observed ratio
  *   per batch, at least 0.05 towards a worse one), and a new batch takes `batchSize / ratio` bytes of memory for
@@ -96,6 +120,7 @@ export class RecordAccumulator {
   constructor(
     private readonly options: AccumulatorOptions,
     private readonly pool: BufferPool,
+    private readonly listener: BatchSettlementListener = {},
   ) {
     this.batchCompression = {
       type: options.compression,
@@ -164,18 +189,22 @@ export class RecordAccumulator {
   }
 
   /**
-   * Appends to the partition's open batch, or to a new one if the pool has room right now.
-   * Returns 0 when not appended (memory is needed: call {@link appendWithBuffer} once the pool gives some),
-   * 1 when appended to an existing batch, 2 when a new batch was started (an older one may now be sendable).
+   * Appends to the partition's open batch, or to a new one if the pool has room right now; `target` and `tag` are
+   * the record's completion (see `Completion`).
    */
-  append(state: PartitionState, record: PendingRecord, sink: unknown, extra: SinkExtra, now: number): 0 | 1 | 2 {
+  append(
+    state: PartitionState,
+    record: PendingRecord,
+    target: CompletionTarget,
+    tag: CompletionTag,
+    now: number,
+  ): AppendOutcome {
     const last = state.last();
-    if (last?.open === true && this.tryAppend(last, record, sink, extra)) return 1;
+    if (last?.open === true && this.tryAppend(last, record, target, tag)) return 'appended';
     const size = this.batchBytesFor(record, state.topic);
     const buffer = this.pool.tryAllocate(size);
-    if (buffer === undefined) return 0;
-    this.appendWithBuffer(state, record, sink, extra, buffer, size, now);
-    return 2;
+    if (buffer === undefined) return 'needs-memory';
+    return this.appendWithBuffer(state, record, target, tag, buffer, size, now);
   }
 
   /**
@@ -185,16 +214,16 @@ export class RecordAccumulator {
   appendWithBuffer(
     state: PartitionState,
     record: PendingRecord,
-    sink: unknown,
-    extra: SinkExtra,
+    target: CompletionTarget,
+    tag: CompletionTag,
     buffer: Buffer,
     size: number,
     now: number,
-  ): void {
+  ): 'appended' | 'new-batch' {
     const last = state.last();
-    if (last?.open === true && this.tryAppend(last, record, sink, extra)) {
+    if (last?.open === true && this.tryAppend(last, record, target, tag)) {
       this.pool.release(buffer, size, true);
-      return;
+      return 'appended';
     }
     const batch = new ProducerBatch(
       state,
@@ -212,10 +241,16 @@ export class RecordAccumulator {
     state.push(batch);
     this.active.add(state);
     this.incomplete.add(batch);
-    this.tryAppend(batch, record, sink, extra);
+    this.tryAppend(batch, record, target, tag);
+    return 'new-batch';
   }
 
-  private tryAppend(batch: ProducerBatch, record: PendingRecord, sink: unknown, extra: SinkExtra): boolean {
+  private tryAppend(
+    batch: ProducerBatch,
+    record: PendingRecord,
+    target: CompletionTarget,
+    tag: CompletionTag,
+  ): boolean {
     if (
       !batch.tryAppend(
         record.timestamp,
@@ -225,8 +260,8 @@ export class RecordAccumulator {
         record.keySize,
         record.valueSize,
         record.recordBound,
-        sink,
-        extra,
+        target,
+        tag,
       )
     ) {
       return false;
@@ -251,17 +286,63 @@ export class RecordAccumulator {
     return [...this.incomplete];
   }
 
-  /** Forgets a batch that is done (the sender calls this once it has settled a batch). */
-  batchDone(batch: ProducerBatch): void {
+  // ---------------------------------------------------------------------------------------------------------------
+  // Batch outcomes: every batch is settled here, which forgets it and tells the listener.
+
+  /** A batch the broker acknowledged: its records complete (offsets from `baseOffset`, `-1n` when unknown). */
+  complete(batch: ProducerBatch, baseOffset: bigint, logAppendTime: number, recycle: boolean): void {
+    if (batch.done) return;
+    this.listener.settled?.(batch, undefined);
+    batch.complete(baseOffset, logAppendTime, recycle);
     this.incomplete.delete(batch);
   }
 
-  /** Replaces a batch split in parts (MESSAGE_TOO_LARGE) by the parts, queued for a retry in order. */
-  replaceSplit(batch: ProducerBatch, parts: readonly ProducerBatch[]): void {
+  /**
+   * A batch fails with `error`. `recycle` says whether its buffer may be reused (false while a socket write or a
+   * request in flight may still read it).
+   */
+  fail(batch: ProducerBatch, error: KafkaError, recycle: boolean): void {
+    if (batch.done) return;
+    this.listener.settled?.(batch, error);
+    batch.fail(error, recycle);
+    this.incomplete.delete(batch);
+  }
+
+  /** A batch is given up with `error`, without knowing whether the broker wrote it: the listener hears first. */
+  giveUp(batch: ProducerBatch, error: KafkaError, recycle: boolean): void {
+    if (batch.done) return;
+    this.listener.givenUp?.(batch);
+    this.fail(batch, error, recycle);
+  }
+
+  /**
+   * Removes the queued batches `filter` picks (every one by default) and gives each up with `error`: an abort, a
+   * fatal error, a close, a partition the transaction could not register.
+   */
+  abandonQueued(error: KafkaError, filter?: (batch: ProducerBatch) => boolean): void {
+    for (const batch of this.takeQueued(filter)) this.giveUp(batch, error, true);
+  }
+
+  /** Gives up the queued batches whose delivery deadline has passed, each with `errorFor(batch)`. */
+  expireQueued(now: number, errorFor: (batch: ProducerBatch) => KafkaError): void {
+    for (const batch of this.takeExpired(now)) this.giveUp(batch, errorFor(batch), true);
+  }
+
+  /** Queues a sent batch again for a retry, in sequence order, not to leave before `at`. */
+  retry(batch: ProducerBatch, at: number): void {
+    batch.backOffUntil(at);
+    this.requeue(batch);
+  }
+
+  /**
+   * Replaces a batch split in parts (MESSAGE_TOO_LARGE) by the parts, queued in order for a retry at once (the
+   * partition waits until it has nothing in flight).
+   */
+  replaceSplit(batch: ProducerBatch, parts: readonly ProducerBatch[], now: number): void {
     this.incomplete.delete(batch);
     for (const part of parts) {
       this.incomplete.add(part);
-      this.requeue(part);
+      this.retry(part, now);
     }
   }
 
@@ -357,7 +438,7 @@ export class RecordAccumulator {
   }
 
   /** Removes and returns queued batches whose delivery deadline has passed. */
-  expire(now: number): ProducerBatch[] {
+  private takeExpired(now: number): ProducerBatch[] {
     const expired: ProducerBatch[] = [];
     for (const state of this.active) {
       // Queues are in deadline order but for retries put in front, which are older still: scan from the head.
@@ -382,25 +463,17 @@ export class RecordAccumulator {
     return earliest;
   }
 
-  /** Removes and returns every queued batch (all partitions), for aborts and forced closes. */
-  takeQueued(filter: (batch: ProducerBatch) => boolean = () => true): ProducerBatch[] {
+  /** Removes and returns the queued batches `filter` picks (every one by default), all partitions. */
+  private takeQueued(filter?: (batch: ProducerBatch) => boolean): ProducerBatch[] {
     const taken: ProducerBatch[] = [];
     for (const state of this.active) {
       const all = state.takeAll();
       for (const batch of all) {
-        if (filter(batch)) taken.push(batch);
+        if (filter === undefined || filter(batch)) taken.push(batch);
         else state.push(batch);
       }
       if (state.queued === 0) this.active.delete(state);
     }
     return taken;
-  }
-
-  /** Fails batches with `error` and forgets them. */
-  failBatches(batches: readonly ProducerBatch[], error: KafkaError): void {
-    for (const batch of batches) {
-      batch.fail(error, true);
-      this.incomplete.delete(batch);
-    }
   }
 }

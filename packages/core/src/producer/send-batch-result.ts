@@ -1,5 +1,5 @@
 import type { KafkaError } from '../errors/kafka-error.js';
-import type { CompletionGroup, ProducerBatch } from './producer-batch.js';
+import type { CompletionGroup, WrittenRecords } from './record-completion.js';
 import type { RecordMetadata } from './record-metadata.js';
 
 /**
@@ -26,7 +26,7 @@ export interface SendBatchResult {
 export class SendBatchGroup implements CompletionGroup, SendBatchResult {
   succeeded = 0;
   failed = 0;
-  private readonly batches: Array<ProducerBatch | undefined>;
+  private readonly batches: Array<WrittenRecords | undefined>;
   private readonly positions: Int32Array;
   private errors: Map<number, KafkaError> | undefined;
   private settledCount = 0;
@@ -50,7 +50,7 @@ export class SendBatchGroup implements CompletionGroup, SendBatchResult {
     return first === undefined ? undefined : this.errors.get(first);
   }
 
-  settle(index: number, batch: ProducerBatch | undefined, indexInBatch: number, error: KafkaError | undefined): void {
+  settle(index: number, batch: WrittenRecords | undefined, indexInBatch: number, error: KafkaError | undefined): void {
     if (error === undefined) {
       this.batches[index] = batch;
       this.positions[index] = indexInBatch;

@@ -1,15 +1,17 @@
 import { afterEach, describe, expect, it } from 'vitest';
-import type { Cluster } from '../cluster/cluster.js';
 import type { MetadataSnapshot, PartitionInfo, TopicInfo } from '../cluster/metadata.js';
 import { ConnectionError, KafkaTimeoutError } from '../errors/client-errors.js';
 import type { KafkaError } from '../errors/kafka-error.js';
+import type { ApiDefinition } from '../protocol/messages/api-definition.js';
 import type { ProduceRequest, ProduceResponse } from '../protocol/messages/generated/produce.js';
 import { readRecordBatches } from '../protocol/records/record-batch-reader.js';
 import { silentLogger } from '../utils/logger.js';
 import { BufferPool } from './buffer-pool.js';
+import { pendingRecord } from './fixtures/test-records.js';
 import type { PartitionState } from './partition-state.js';
+import type { ProducerConnection, SenderCluster } from './producer-cluster.js';
 import { ProducerMetrics } from './producer-metrics.js';
-import { type PendingRecord, RecordAccumulator, recordSizeBound } from './record-accumulator.js';
+import { RecordAccumulator } from './record-accumulator.js';
 import type { RecordMetadata } from './record-metadata.js';
 import { Sender } from './sender.js';
 import { TransactionManager } from './transaction-manager.js';
@@ -123,8 +125,9 @@ class FakeBroker {
 }
 
 /** A connection to the fake broker: answers requests in order, after a macrotask. */
-class FakeConnection {
+class FakeConnection implements ProducerConnection {
   readonly label = '1@fake:9092';
+  readonly finalizedFeatures: ReadonlyMap<string, number> = new Map();
   ready = true;
   private readonly closeListeners: Array<(error: KafkaError | undefined) => void> = [];
   private queue: Promise<void> = Promise.resolve();
@@ -139,10 +142,12 @@ class FakeConnection {
     return 12;
   }
 
-  send(api: { name: string }, request: unknown, options: { expectResponse?: boolean } = {}): Promise<unknown> {
+  send<Req, Res>(api: ApiDefinition<Req, Res>, request: Req, options: { expectResponse?: boolean } = {}): Promise<Res> {
     if (!this.ready) return Promise.reject(new ConnectionError('closed', { broker: this.label }));
-    if (api.name === 'InitProducerId') return Promise.resolve({ errorCode: 0, producerId: 1000n, producerEpoch: 0 });
-    const result = new Promise<unknown>((resolve, reject) => {
+    if (api.name === 'InitProducerId') {
+      return Promise.resolve({ errorCode: 0, producerId: 1000n, producerEpoch: 0 } as Res);
+    }
+    const result = new Promise<Res>((resolve, reject) => {
       this.queue = this.queue.then(
         () =>
           new Promise<void>((done) => {
@@ -157,7 +162,7 @@ class FakeConnection {
                 this.close();
                 reject(new ConnectionError('broken', { broker: this.label }));
               } else {
-                resolve(options.expectResponse === false ? undefined : response);
+                resolve((options.expectResponse === false ? undefined : response) as Res);
               }
               done();
             });
@@ -174,9 +179,8 @@ class FakeConnection {
   }
 }
 
-class FakeCluster {
+class FakeCluster implements SenderCluster {
   readonly options = { retryBackoffMs: 1 };
-  readonly isClosed = false;
   metadata: MetadataSnapshot;
   private current: FakeConnection | undefined;
 
@@ -267,6 +271,9 @@ function createHarness(
   const cluster = new FakeCluster(broker, TOPIC, options.partitions ?? 3);
   const batchSize = options.batchSize ?? 200;
   const pool = new BufferPool(1 << 20, batchSize);
+  const transactions = options.idempotent === false ? undefined : new TransactionManager(undefined, silentLogger);
+  const metrics = new ProducerMetrics();
+  // Wired as the producer wires it: batches given up leave unresolved sequences; settled batches are counted.
   const accumulator = new RecordAccumulator(
     {
       batchSize,
@@ -278,11 +285,16 @@ function createHarness(
       logger: silentLogger,
     },
     pool,
+    {
+      givenUp: (batch) => transactions?.onGivenUp(batch),
+      settled: (batch, error) => {
+        if (error === undefined) metrics.recordsSent += batch.count;
+        else metrics.recordsFailed += batch.count;
+      },
+    },
   );
-  const transactions = options.idempotent === false ? undefined : new TransactionManager(undefined, silentLogger);
-  const metrics = new ProducerMetrics();
   const sender = new Sender(
-    cluster as unknown as Cluster,
+    cluster,
     accumulator,
     transactions,
     metrics,
@@ -305,18 +317,10 @@ function createHarness(
         state = accumulator.partitionState(TOPIC, partition);
         states.set(partition, state);
       }
-      const size = Buffer.byteLength(value);
-      const record: PendingRecord = {
-        timestamp: Date.now(),
-        key: null,
-        value,
-        headers: undefined,
-        keySize: -1,
-        valueSize: size,
-        recordBound: recordSizeBound(-1, size, 0),
-        sendTime: Date.now(),
-      };
-      if (accumulator.append(state, record, resolve, reject, Date.now()) === 0) throw new Error('pool full');
+      const record = pendingRecord(value, Date.now(), Date.now());
+      if (accumulator.append(state, record, resolve, reject, Date.now()) === 'needs-memory') {
+        throw new Error('pool full');
+      }
       sender.wakeup();
     });
   const harness = { broker, accumulator, sender, transactions, metrics, send };

@@ -1,28 +1,24 @@
-import type { Cluster } from '../cluster/cluster.js';
 import type { BrokerInfo } from '../cluster/metadata.js';
 import { KafkaTimeoutError, toKafkaError } from '../errors/client-errors.js';
 import { isStaleMetadata } from '../errors/error-classification.js';
 import { ErrorCodes } from '../errors/error-codes.generated.js';
 import { createBrokerError } from '../errors/index.js';
 import type { KafkaError } from '../errors/kafka-error.js';
-import type { Connection } from '../network/connection.js';
-import { InitProducerId } from '../protocol/messages/generated/init-producer-id.js';
-import {
-  Produce,
-  type ProduceRequestTopicProduceData,
-  type ProduceResponse,
-  type ProduceResponseNodeEndpoint,
-  type ProduceResponsePartitionProduceResponse,
+import type {
+  ProduceResponseNodeEndpoint,
+  ProduceResponsePartitionProduceResponse,
 } from '../protocol/messages/generated/produce.js';
 import type { Logger } from '../utils/logger.js';
+import { RetriedJob } from '../utils/retried-job.js';
+import { RetryTimer } from '../utils/retry-timer.js';
+import { BrokerSink, type SinkEvents } from './broker-sink.js';
 import type { PartitionState } from './partition-state.js';
 import type { ProducerBatch } from './producer-batch.js';
+import type { SenderCluster } from './producer-cluster.js';
+import { initProducerId } from './producer-id.js';
 import type { ProducerMetrics } from './producer-metrics.js';
 import type { RecordAccumulator } from './record-accumulator.js';
 import type { TransactionManager } from './transaction-manager.js';
-
-/** The batch (or request) is larger than the broker or topic accepts: split it. */
-const ZERO_UUID = 'AAAAAAAAAAAAAAAAAAAAAA';
 
 /** Settings of the sender (from the producer options). */
 export interface SenderOptions {
@@ -38,32 +34,16 @@ export interface SenderOptions {
 /** Registers the partitions of a transaction (v1) with the coordinator; supplied by the transactional client. */
 export type AddPartitionsFn = (states: PartitionState[]) => Promise<void>;
 
-interface NodeState {
-  readonly nodeId: number;
-  connection: Connection | undefined;
-  connecting: boolean;
-  /** Produce requests awaiting a response. */
-  inFlight: number;
-  /** Requests whose batches are still compressing off-thread; later requests to the node wait behind them. */
-  pendingBuilds: Promise<void> | undefined;
-}
-
-interface InFlightRequest {
-  readonly batches: ProducerBatch[];
-  /** Earliest delivery deadline among its batches not yet done. */
-  deadline: number;
-}
-
 /**
  * The background half of the producer: wakes when batches may be sendable, groups sendable batches by partition
- * leader, sends Produce requests and settles batches from the responses.
+ * leader, hands them to the leader's {@link BrokerSink} in Produce requests, and decides what each outcome means.
  *
  * - Runs on demand, not in a loop: `wakeup()` (a batch filled, a flush began, a response arrived, metadata
  *   changed) schedules one pass with `setImmediate`, and a single timer covers linger, retry backoff and delivery
- *   deadlines.
- * - Per broker at most `maxInFlightRequestsPerConnection` Produce requests are outstanding; a request carries at
- *   most one batch per partition and at most `maxRequestSize` bytes of batches. Batch bytes are handed to the
- *   codec by reference (the connection writes them with a vectored write), never copied.
+ *   deadlines. The timer keeps the process alive only while records are pending.
+ * - Per broker at most `maxInFlightRequestsPerConnection` Produce requests are outstanding (the sink's window); a
+ *   request carries at most one batch per partition and at most `maxRequestSize` bytes of batches. Batch bytes are
+ *   handed to the codec by reference (the connection writes them with a vectored write), never copied.
  * - Per partition result: success (or DUPLICATE_SEQUENCE_NUMBER) completes the batch; a retriable error re-queues
  *   it in sequence order after a backoff (`retryBackoffMs`, doubling to `retryBackoffMaxMs`); an error meaning
  *   stale metadata also applies the KIP-951 leader hint of the response (`cluster.updateLeader`) or refreshes
@@ -71,35 +51,69 @@ interface InFlightRequest {
  * - A batch whose delivery deadline passes fails with `KafkaTimeoutError` wherever it is: queued, or in flight
  *   (its response is then only used to resolve sequence numbers).
  * - `acks: 0` requests expect no response: their batches complete (offset unknown) once written to the socket.
+ * - An idempotent producer gets its producer id here (InitProducerId, retried with backoff), and a transactional
+ *   one (v1) registers the partitions of its transaction (AddPartitionsToTxn) before their first batch leaves.
  */
 export class Sender {
-  private readonly nodes = new Map<number, NodeState>();
-  private readonly inFlight = new Set<InFlightRequest>();
+  private readonly sinks = new Map<number, BrokerSink>();
+  private readonly timer = new RetryTimer(() => this.wakeup());
   private scheduled = false;
-  private timer: NodeJS.Timeout | undefined;
-  private timerAt = Number.POSITIVE_INFINITY;
   private stopped = false;
   private refreshing = false;
   private lastRefreshAt = 0;
-  private initializing = false;
-  private initAttempts = 0;
-  private initRetryAt = 0;
-  private adding = false;
-  private addRetryAt = 0;
-  private addAttempts = 0;
+  /** InitProducerId of an idempotent producer. */
+  private readonly producerIdJob: RetriedJob;
+  /** AddPartitionsToTxn of a transactional producer (v1). */
+  private readonly registrationJob: RetriedJob | undefined;
+  private readonly sinkEvents: SinkEvents;
 
   constructor(
-    private readonly cluster: Cluster,
+    private readonly cluster: SenderCluster,
     private readonly accumulator: RecordAccumulator,
     private readonly transactions: TransactionManager | undefined,
     private readonly metrics: ProducerMetrics,
     private readonly options: SenderOptions,
     private readonly addPartitions: AddPartitionsFn | undefined,
-  ) {}
+  ) {
+    const backoff = (failures: number) => this.cluster.retryDelay(failures);
+    const retryAt = (at: number) => this.schedule(at);
+    this.producerIdJob = new RetriedJob(() => this.obtainProducerId(), backoff, retryAt);
+    this.registrationJob =
+      addPartitions === undefined ? undefined : new RetriedJob(() => this.registerPartitions(), backoff, retryAt);
+    this.sinkEvents = {
+      connectionChanged: (closed) => {
+        if (closed) this.refreshMetadata(Date.now());
+        this.wakeup();
+      },
+      connectFailed: (nodeId, error) => {
+        this.options.logger.debug('producer could not connect to a leader; refreshing metadata', {
+          broker: nodeId,
+          error,
+        });
+        this.refreshMetadata(Date.now(), true);
+        this.schedule(Date.now() + this.cluster.retryDelay(0));
+      },
+      partitionResult: (batch, result, endpoints, broker, now) =>
+        this.onPartitionResult(batch, result, endpoints, broker, now),
+      batchUnanswered: (batch, error, now) => this.onBatchFailed(batch, -1, error, now, true),
+      requestFailed: (batches, error) => {
+        const now = Date.now();
+        if (error.retriable) this.refreshMetadata(now, true);
+        for (const batch of batches) this.onBatchFailed(batch, -1, error, now, false);
+      },
+      written: (batch) => {
+        batch.markReturned();
+        this.accumulator.complete(batch, -1n, -1, true);
+      },
+      requestDone: () => this.wakeup(),
+    };
+  }
 
   /** Produce requests awaiting a response, all brokers. */
   get requestsInFlight(): number {
-    return this.inFlight.size;
+    let count = 0;
+    for (const sink of this.sinks.values()) count += sink.requests.size;
+    return count;
   }
 
   /** Schedules a pass soon (coalesced). */
@@ -112,17 +126,16 @@ export class Sender {
   /** Stops sending. Batches in flight keep their requests; nothing new goes out. */
   stop(): void {
     this.stopped = true;
-    if (this.timer !== undefined) clearTimeout(this.timer);
-    this.timer = undefined;
+    this.timer.cancel();
+    for (const sink of this.sinks.values()) sink.stop();
   }
 
-  /** Fails every batch in flight with `error` (forced close); their responses are then ignored. */
+  /** Gives up every batch in flight with `error` (forced close); their responses are then ignored. */
   failInFlight(error: KafkaError): void {
-    for (const request of this.inFlight) {
-      for (const batch of request.batches) {
-        if (batch.done) continue;
-        this.transactions?.onGivenUp(batch);
-        this.settleFailure(batch, error, false);
+    for (const sink of this.sinks.values()) {
+      for (const request of sink.requests) {
+        // Still being written or awaited: the buffer must not be reused.
+        for (const batch of request.batches) this.accumulator.giveUp(batch, error, false);
       }
     }
   }
@@ -150,101 +163,107 @@ export class Sender {
     return true;
   };
 
+  private readonly timeoutError = (batch: ProducerBatch): KafkaTimeoutError =>
+    new KafkaTimeoutError(
+      `Delivery timed out: ${batch.count} record(s) for ${batch.state.label} were not acknowledged within ` +
+        `deliveryTimeoutMs (${batch.attempts} attempt(s)); they may or may not have been written`,
+      { topic: batch.topic, partition: batch.partition },
+    );
+
   private run(now: number): void {
     let nextAt = Number.POSITIVE_INFINITY;
     this.expire(now);
     const transactions = this.transactions;
     if (transactions !== undefined) {
       if (transactions.fatal !== undefined) {
-        this.accumulator.failBatches(this.accumulator.takeQueued(), transactions.fatal);
+        this.accumulator.abandonQueued(transactions.fatal);
         return;
       }
       transactions.resolveSequences();
       transactions.bumpIdempotentEpoch();
-      if (transactions.needsProducerId) {
-        if (now >= this.initRetryAt) this.initProducerId();
-        else nextAt = this.initRetryAt;
-      }
-      if (transactions.partitionsToAdd.size > 0 && this.addPartitions !== undefined) {
-        if (now >= this.addRetryAt) this.registerPartitions();
-        else nextAt = Math.min(nextAt, this.addRetryAt);
+      if (transactions.needsProducerId) nextAt = this.producerIdJob.poll(now);
+      if (transactions.partitionsToAdd.size > 0 && this.registrationJob !== undefined) {
+        nextAt = Math.min(nextAt, this.registrationJob.poll(now));
       }
     }
     const ready = this.accumulator.ready(now, this.leaderOf, this.canSend);
     if (ready.unknownLeader) nextAt = Math.min(nextAt, this.refreshMetadata(now));
     nextAt = Math.min(nextAt, ready.nextCheckAt);
+    // Transactions v1 may not use Produce v12+ (which adds partitions implicitly).
+    const maxVersion = transactions?.transactional === true && !transactions.transactionV2 ? 11 : 13;
     for (const [nodeId, partitions] of ready.nodes) {
-      const node = this.node(nodeId);
-      const connection = node.connection;
-      if (connection === undefined || !connection.ready) {
-        this.connect(node);
-        continue;
-      }
-      const limit = this.options.acks === 0 ? Number.POSITIVE_INFINITY : this.options.maxInFlight;
-      while (node.inFlight < limit) {
+      const sink = this.sink(nodeId);
+      if (!sink.ready()) continue;
+      while (sink.hasRoom) {
         const batches = this.accumulator.drain(partitions, this.options.maxRequestSize, this.canSend);
         if (batches.length === 0) break;
-        this.send(node, connection, batches, now);
-        if (this.options.acks === 0 && node.inFlight === 0) break;
+        sink.send(batches, this.prepare(batches, now), maxVersion);
+        // acks=0 has no window: one request per broker per pass.
+        if (this.options.acks === 0) break;
       }
     }
     nextAt = Math.min(nextAt, this.accumulator.nextExpiry());
-    for (const request of this.inFlight) if (request.deadline < nextAt) nextAt = request.deadline;
+    for (const sink of this.sinks.values()) {
+      for (const request of sink.requests) if (request.deadline < nextAt) nextAt = request.deadline;
+    }
     this.schedule(nextAt);
   }
 
+  /** Asks for a pass at `at`; the timer keeps the process alive while records are pending. */
   private schedule(at: number): void {
     if (at === Number.POSITIVE_INFINITY || this.stopped) return;
-    if (this.timer !== undefined && this.timerAt <= at) return;
-    if (this.timer !== undefined) clearTimeout(this.timer);
-    this.timerAt = at;
-    this.timer = setTimeout(
-      () => {
-        this.timer = undefined;
-        this.timerAt = Number.POSITIVE_INFINITY;
-        this.wakeup();
-      },
-      Math.max(0, at - Date.now()),
-    );
+    this.timer.fireAt(at, this.accumulator.incompleteCount > 0);
+  }
+
+  private sink(nodeId: number): BrokerSink {
+    let sink = this.sinks.get(nodeId);
+    if (sink === undefined) {
+      sink = new BrokerSink(
+        nodeId,
+        this.cluster,
+        this.sinkEvents,
+        {
+          acks: this.options.acks,
+          maxInFlight: this.options.maxInFlight,
+          requestTimeoutMs: this.options.requestTimeoutMs,
+          transactionalId: this.transactions?.transactionalId ?? null,
+        },
+        this.metrics,
+      );
+      this.sinks.set(nodeId, sink);
+    }
+    return sink;
+  }
+
+  /**
+   * Starts an attempt of each drained batch: a sequence if it has none (idempotence), marked sent, closed (built).
+   * Returns true when some batch still compresses off the event loop.
+   */
+  private prepare(batches: readonly ProducerBatch[], now: number): boolean {
+    const transactions = this.transactions;
+    let building = false;
+    for (const batch of batches) {
+      if (transactions !== undefined) transactions.assignSequence(batch.state, batch);
+      batch.markSent(now);
+      const first = batch.attempts === 1;
+      const bytes = batch.close();
+      if (bytes instanceof Promise) {
+        building = true;
+        if (first) {
+          void bytes.then(
+            (built) => this.accumulator.observeCompression(batch.topic, batch.uncompressedBytes, built.length),
+            () => undefined,
+          );
+        }
+      } else if (first) {
+        this.accumulator.observeCompression(batch.topic, batch.uncompressedBytes, bytes.length);
+      }
+    }
+    return building;
   }
 
   // ---------------------------------------------------------------------------------------------------------------
-  // Connections and metadata
-
-  private node(nodeId: number): NodeState {
-    let node = this.nodes.get(nodeId);
-    if (node === undefined) {
-      node = { nodeId, connection: undefined, connecting: false, inFlight: 0, pendingBuilds: undefined };
-      this.nodes.set(nodeId, node);
-    }
-    return node;
-  }
-
-  private connect(node: NodeState): void {
-    if (node.connecting || this.stopped) return;
-    node.connecting = true;
-    this.cluster.connection(node.nodeId).then(
-      (connection) => {
-        node.connecting = false;
-        node.connection = connection;
-        connection.onClose(() => {
-          if (node.connection === connection) node.connection = undefined;
-          this.refreshMetadata(Date.now());
-          this.wakeup();
-        });
-        this.wakeup();
-      },
-      (error: unknown) => {
-        node.connecting = false;
-        this.options.logger.debug('producer could not connect to a leader; refreshing metadata', {
-          broker: node.nodeId,
-          error,
-        });
-        this.refreshMetadata(Date.now(), true);
-        this.schedule(Date.now() + this.cluster.retryDelay(0));
-      },
-    );
-  }
+  // Metadata
 
   /**
    * Starts a metadata refresh unless one runs or one ran within `retryBackoffMs`; returns when the next may start.
@@ -270,239 +289,55 @@ export class Sender {
   }
 
   // ---------------------------------------------------------------------------------------------------------------
-  // Producer id (idempotent producer; transactional producers get theirs in initTransactions)
+  // Producer id (idempotent producer) and partition registration (transactions v1): retried jobs
 
-  private initProducerId(): void {
-    if (this.initializing) return;
-    this.initializing = true;
+  /** InitProducerId for an idempotent producer (a transactional one gets its id in `initTransactions`). */
+  private async obtainProducerId(): Promise<void> {
     const transactions = this.transactions!;
-    const run = async () => {
+    try {
       const connection = await this.cluster.anyConnection();
-      const response = await connection.send(InitProducerId, {
+      const grant = await initProducerId(connection, {
         transactionalId: null,
         transactionTimeoutMs: this.options.transactionTimeoutMs,
-        producerId: -1n,
-        producerEpoch: -1,
       });
-      if (response.errorCode !== ErrorCodes.NONE) {
-        throw createBrokerError(response.errorCode, { api: 'InitProducerId', broker: connection.label });
-      }
-      return response;
-    };
-    run().then(
-      (response) => {
-        this.initializing = false;
-        this.initAttempts = 0;
-        transactions.setProducerIdAndEpoch(response.producerId, response.producerEpoch);
+      transactions.setProducerIdAndEpoch(grant.producerId, grant.producerEpoch);
+      this.wakeup();
+    } catch (error) {
+      const failure = toKafkaError(error, { during: 'sending produce requests' });
+      if (!failure.retriable && transactions.fatal === undefined) {
+        transactions.setFatal(failure);
         this.wakeup();
-      },
-      (error: unknown) => {
-        this.initializing = false;
-        const failure = toKafkaError(error, { during: 'sending produce requests' });
-        if (!failure.retriable && transactions.fatal === undefined) {
-          transactions.setFatal(failure);
-          this.wakeup();
-          return;
-        }
-        this.options.logger.warn('InitProducerId failed; retrying', { error: failure });
-        this.initRetryAt = Date.now() + this.cluster.retryDelay(this.initAttempts++);
-        this.schedule(this.initRetryAt);
-      },
-    );
+        return;
+      }
+      this.options.logger.warn('InitProducerId failed; retrying', { error: failure });
+      throw failure;
+    }
   }
 
-  private registerPartitions(): void {
-    if (this.adding) return;
-    this.adding = true;
+  /** AddPartitionsToTxn for the partitions written in the transaction that the coordinator does not know yet. */
+  private async registerPartitions(): Promise<void> {
     const transactions = this.transactions!;
     const states = [...transactions.partitionsToAdd];
-    this.addPartitions!(states).then(
-      () => {
-        this.adding = false;
-        this.addAttempts = 0;
-        transactions.partitionsAdded(states);
-        this.wakeup();
-      },
-      (error: unknown) => {
-        this.adding = false;
-        const failure = toKafkaError(error, { during: 'sending produce requests' });
-        if (failure.retriable) {
-          this.addRetryAt = Date.now() + this.cluster.retryDelay(this.addAttempts++);
-          this.schedule(this.addRetryAt);
-          return;
-        }
-        // Fatal or abortable: the transaction manager was told; fail what waits for these partitions.
-        const failed = new Set(states);
-        this.accumulator.failBatches(
-          this.accumulator.takeQueued((batch) => failed.has(batch.state) && !batch.attempted),
-          transactions.fatal ?? transactions.abortable ?? failure,
-        );
-        this.wakeup();
-      },
-    );
+    try {
+      await this.addPartitions!(states);
+    } catch (error) {
+      const failure = toKafkaError(error, { during: 'sending produce requests' });
+      if (failure.retriable) throw failure;
+      // Fatal or abortable: the transaction manager was told; fail what waits for these partitions.
+      const failed = new Set(states);
+      this.accumulator.abandonQueued(
+        transactions.fatal ?? transactions.abortable ?? failure,
+        (batch) => failed.has(batch.state) && !batch.attempted,
+      );
+      this.wakeup();
+      return;
+    }
+    transactions.partitionsAdded(states);
+    this.wakeup();
   }
 
   // ---------------------------------------------------------------------------------------------------------------
-  // Produce requests
-
-  private send(node: NodeState, connection: Connection, batches: ProducerBatch[], now: number): void {
-    const transactions = this.transactions;
-    let deadline = Number.POSITIVE_INFINITY;
-    let building = false;
-    for (const batch of batches) {
-      if (transactions !== undefined) transactions.assignSequence(batch.state, batch);
-      batch.attempts++;
-      batch.attempted = true;
-      batch.inFlight = true;
-      batch.sentAt = now;
-      batch.state.inFlight++;
-      if (batch.deadline < deadline) deadline = batch.deadline;
-      const first = batch.attempts === 1;
-      const bytes = batch.close();
-      if (bytes instanceof Promise) {
-        building = true;
-        if (first) {
-          void bytes.then(
-            (built) => this.accumulator.observeCompression(batch.topic, batch.uncompressedBytes, built.length),
-            () => undefined,
-          );
-        }
-      } else if (first) {
-        this.accumulator.observeCompression(batch.topic, batch.uncompressedBytes, bytes.length);
-      }
-    }
-    const request: InFlightRequest = { batches, deadline };
-    this.inFlight.add(request);
-    const expectResponse = this.options.acks !== 0;
-    if (expectResponse) node.inFlight++;
-    if (!building && node.pendingBuilds === undefined) {
-      this.write(node, connection, request);
-      return;
-    }
-    // Keep the node's request order: this request (and later ones) wait for every compression in progress.
-    const previous = node.pendingBuilds ?? Promise.resolve();
-    const chain = previous
-      .then(() => Promise.all(batches.map((batch) => batch.close())))
-      .then(
-        () => this.write(node, connection, request),
-        (error: unknown) =>
-          this.onRequestFailed(node, request, toKafkaError(error, { during: 'sending produce requests' }), now),
-      )
-      .finally(() => {
-        if (node.pendingBuilds === chain) node.pendingBuilds = undefined;
-      });
-    node.pendingBuilds = chain;
-  }
-
-  private write(node: NodeState, connection: Connection, request: InFlightRequest): void {
-    const byTopic = new Map<string, ProduceRequestTopicProduceData & { partitionData: unknown[] }>();
-    const metadata = this.cluster.metadata;
-    let allIds = true;
-    for (const batch of request.batches) {
-      let topic = byTopic.get(batch.topic);
-      if (topic === undefined) {
-        const topicId = metadata.topics.get(batch.topic)?.topicId ?? ZERO_UUID;
-        if (topicId === ZERO_UUID) allIds = false;
-        topic = { name: batch.topic, topicId, partitionData: [] };
-        byTopic.set(batch.topic, topic);
-      }
-      topic.partitionData.push({ index: batch.partition, records: batch.bytes! });
-      this.metrics.batchSent(batch.bytes!.length, batch.count);
-    }
-    const transactions = this.transactions;
-    // Transactions v1 may not use Produce v12+ (which adds partitions implicitly); topic ids need v13.
-    let maxVersion = allIds ? 13 : 12;
-    if (transactions?.transactional === true && !transactions.transactionV2) maxVersion = 11;
-    let version: number;
-    try {
-      version = connection.versionFor(Produce, maxVersion);
-    } catch (error) {
-      this.onRequestFailed(node, request, toKafkaError(error, { during: 'sending produce requests' }), Date.now());
-      return;
-    }
-    const sentAt = Date.now();
-    this.metrics.requestsSent++;
-    const expectResponse = this.options.acks !== 0;
-    connection
-      .send(
-        Produce,
-        {
-          transactionalId: transactions?.transactionalId ?? null,
-          acks: this.options.acks,
-          timeoutMs: this.options.requestTimeoutMs,
-          topicData: [...byTopic.values()],
-        },
-        { version, expectResponse },
-      )
-      .then(
-        (response) => {
-          this.metrics.requestCompleted(Date.now() - sentAt);
-          if (expectResponse) this.onResponse(node, request, response, version, connection.label);
-          else this.onWritten(request);
-        },
-        (error: unknown) =>
-          this.onRequestFailed(node, request, toKafkaError(error, { during: 'sending produce requests' }), sentAt),
-      );
-  }
-
-  /** acks=0: the request was written; its batches are done, offsets unknown. */
-  private onWritten(request: InFlightRequest): void {
-    this.inFlight.delete(request);
-    for (const batch of request.batches) {
-      batch.inFlight = false;
-      batch.state.inFlight--;
-      if (!batch.done) this.settleSuccess(batch, -1n, -1, true);
-    }
-    this.wakeup();
-  }
-
-  private onResponse(
-    node: NodeState,
-    request: InFlightRequest,
-    response: ProduceResponse,
-    version: number,
-    broker: string,
-  ): void {
-    node.inFlight--;
-    this.inFlight.delete(request);
-    const pending = new Set(request.batches);
-    const now = Date.now();
-    for (const topic of response.responses) {
-      const name = version >= 13 ? this.cluster.metadata.topicNamesById.get(topic.topicId) : topic.name;
-      for (const result of topic.partitionResponses) {
-        let batch: ProducerBatch | undefined;
-        for (const candidate of pending) {
-          if (
-            candidate.partition === result.index &&
-            (name === undefined
-              ? this.cluster.metadata.topics.get(candidate.topic)?.topicId === topic.topicId
-              : candidate.topic === name)
-          ) {
-            batch = candidate;
-            break;
-          }
-        }
-        if (batch === undefined) continue;
-        pending.delete(batch);
-        this.onPartitionResult(batch, result, response.nodeEndpoints, broker, now);
-      }
-    }
-    for (const batch of pending) {
-      this.onBatchFailed(
-        batch,
-        -1,
-        createBrokerError(ErrorCodes.NETWORK_EXCEPTION, {
-          topic: batch.topic,
-          partition: batch.partition,
-          broker,
-          api: 'Produce',
-        }),
-        now,
-        true,
-      );
-    }
-    this.wakeup();
-  }
+  // Outcomes
 
   private onPartitionResult(
     batch: ProducerBatch,
@@ -513,10 +348,9 @@ export class Sender {
   ): void {
     const code = result.errorCode;
     if (code === ErrorCodes.NONE || code === ErrorCodes.DUPLICATE_SEQUENCE_NUMBER) {
-      batch.inFlight = false;
-      batch.state.inFlight--;
+      batch.markReturned();
       this.transactions?.onAcknowledged(batch);
-      if (!batch.done) this.settleSuccess(batch, result.baseOffset, Number(result.logAppendTimeMs), true);
+      this.accumulator.complete(batch, result.baseOffset, Number(result.logAppendTimeMs), true);
       return;
     }
     const error = createBrokerError(code, {
@@ -542,22 +376,12 @@ export class Sender {
     this.onBatchFailed(batch, code, error, now, true);
   }
 
-  private onRequestFailed(node: NodeState, request: InFlightRequest, error: KafkaError, _sentAt: number): void {
-    if (this.options.acks !== 0) node.inFlight--;
-    this.inFlight.delete(request);
-    const now = Date.now();
-    if (error.retriable) this.refreshMetadata(now, true);
-    for (const batch of request.batches) this.onBatchFailed(batch, -1, error, now, false);
-    this.wakeup();
-  }
-
   /**
    * A sent batch failed with `error` (`code` is the broker's error code, or -1 for a failed request). Retries it or
    * fails it, as the transaction manager (or, without idempotence, the error) says.
    */
   private onBatchFailed(batch: ProducerBatch, code: number, error: KafkaError, now: number, answered: boolean): void {
-    batch.inFlight = false;
-    batch.state.inFlight--;
+    batch.markReturned();
     this.metrics.error(error.code);
     if (batch.done) return; // expired while in flight; only its sequences mattered
     const inTime = now < batch.deadline;
@@ -575,7 +399,7 @@ export class Sender {
       transactions?.onFailure(batch, code, error, canRetry) ?? (error.retriable && canRetry ? 'retry' : 'fail');
     if (decision === 'written') {
       transactions?.onAcknowledged(batch);
-      this.settleSuccess(batch, -1n, -1, answered);
+      this.accumulator.complete(batch, -1n, -1, answered);
       return;
     }
     if (decision === 'retry') {
@@ -586,12 +410,9 @@ export class Sender {
         error: error.code,
       });
       this.metrics.batchRetries++;
-      batch.retryAt = now + this.cluster.retryDelay(batch.attempts - 1);
-      batch.state.holdUntilIdle = true;
-      this.accumulator.requeue(batch);
+      this.accumulator.retry(batch, now + this.cluster.retryDelay(batch.attempts - 1));
       return;
     }
-    transactions?.onGivenUp(batch);
     const reported = !inTime
       ? new KafkaTimeoutError(
           `Delivery timed out: ${batch.count} record(s) for ${batch.state.label} were not acknowledged within ` +
@@ -599,7 +420,7 @@ export class Sender {
           { topic: batch.topic, partition: batch.partition, cause: error },
         )
       : (transactions?.fatal ?? error);
-    this.settleFailure(batch, reported, answered);
+    this.accumulator.giveUp(batch, reported, answered);
   }
 
   /**
@@ -609,7 +430,7 @@ export class Sender {
   private split(batch: ProducerBatch, now: number): void {
     const parts = batch.split(2);
     this.transactions?.onSplit(batch, parts);
-    this.accumulator.replaceSplit(batch, parts);
+    this.accumulator.replaceSplit(batch, parts, now);
     this.metrics.batchSplits++;
     this.options.logger.info('split a batch the broker refused as too large', {
       topic: batch.topic,
@@ -617,53 +438,28 @@ export class Sender {
       records: batch.count,
       parts: parts.length,
     });
-    for (const part of parts) part.retryAt = now;
-    batch.state.holdUntilIdle = true;
-  }
-
-  private settleSuccess(batch: ProducerBatch, baseOffset: bigint, logAppendTime: number, recycle: boolean): void {
-    this.metrics.recordsSent += batch.count;
-    batch.complete(baseOffset, logAppendTime, recycle);
-    this.accumulator.batchDone(batch);
-  }
-
-  private settleFailure(batch: ProducerBatch, error: KafkaError, recycle: boolean): void {
-    this.metrics.recordsFailed += batch.count;
-    batch.fail(error, recycle);
-    this.accumulator.batchDone(batch);
   }
 
   // ---------------------------------------------------------------------------------------------------------------
   // Delivery timeout
 
   private expire(now: number): void {
-    const expired = this.accumulator.expire(now);
-    for (const batch of expired) {
-      this.transactions?.onGivenUp(batch);
-      this.settleFailure(batch, this.timeoutError(batch), true);
-    }
-    for (const request of this.inFlight) {
-      if (request.deadline > now) continue;
-      let next = Number.POSITIVE_INFINITY;
-      for (const batch of request.batches) {
-        if (batch.done) continue;
-        if (batch.deadline > now) {
-          if (batch.deadline < next) next = batch.deadline;
-          continue;
+    this.accumulator.expireQueued(now, this.timeoutError);
+    for (const sink of this.sinks.values()) {
+      for (const request of sink.requests) {
+        if (request.deadline > now) continue;
+        let next = Number.POSITIVE_INFINITY;
+        for (const batch of request.batches) {
+          if (batch.done) continue;
+          if (batch.deadline > now) {
+            if (batch.deadline < next) next = batch.deadline;
+            continue;
+          }
+          // Still being written or awaited: the buffer must not be reused.
+          this.accumulator.giveUp(batch, this.timeoutError(batch), false);
         }
-        this.transactions?.onGivenUp(batch);
-        // Still being written or awaited: the buffer must not be reused.
-        this.settleFailure(batch, this.timeoutError(batch), false);
+        request.deadline = next;
       }
-      request.deadline = next;
     }
-  }
-
-  private timeoutError(batch: ProducerBatch): KafkaTimeoutError {
-    return new KafkaTimeoutError(
-      `Delivery timed out: ${batch.count} record(s) for ${batch.state.label} were not acknowledged within ` +
-        `deliveryTimeoutMs (${batch.attempts} attempt(s)); they may or may not have been written`,
-      { topic: batch.topic, partition: batch.partition },
-    );
   }
 }

@@ -8,11 +8,11 @@ import type { Connection } from '../network/connection.js';
 import { AddOffsetsToTxn } from '../protocol/messages/generated/add-offsets-to-txn.js';
 import { AddPartitionsToTxn } from '../protocol/messages/generated/add-partitions-to-txn.js';
 import { EndTxn } from '../protocol/messages/generated/end-txn.js';
-import { InitProducerId } from '../protocol/messages/generated/init-producer-id.js';
 import { TxnOffsetCommit } from '../protocol/messages/generated/txn-offset-commit.js';
 import { delay } from '../utils/delay.js';
 import type { Logger } from '../utils/logger.js';
 import type { PartitionState } from './partition-state.js';
+import { initProducerId, type ProducerIdAndEpoch, type ProducerIdGrant } from './producer-id.js';
 import { FATAL_CODES, type TransactionManager } from './transaction-manager.js';
 
 /** TxnOffsetCommit codes that mean the consumer's group membership is stale: the transaction must abort. */
@@ -52,12 +52,6 @@ export interface TransactionGroupMetadata {
   readonly groupInstanceId?: string | null;
 }
 
-/** Producer id and epoch as InitProducerId and EndTxn v5 return them. */
-export interface ProducerIdAndEpoch {
-  readonly producerId: bigint;
-  readonly producerEpoch: number;
-}
-
 /**
  * The requests a transactional producer sends to its transaction coordinator (and, for offsets, to the group
  * coordinator), with the retries each needs: a coordinator that moved or is loading is looked up again,
@@ -78,21 +72,18 @@ export class TransactionCoordinator {
    * InitProducerId with the coordinator: a fresh id and epoch (fencing older instances), or with `current` set, a
    * bump of the current epoch (KIP-360, after an abort). Also says whether transactions v2 are in use.
    */
-  async initProducerId(
-    deadline: number,
-    current?: ProducerIdAndEpoch,
-  ): Promise<ProducerIdAndEpoch & { transactionV2: boolean }> {
-    return this.withRetries('InitProducerId', deadline, async (connection) => {
-      const response = await connection.send(InitProducerId, {
-        transactionalId: this.transactionalId,
-        transactionTimeoutMs: this.transactionTimeoutMs,
-        producerId: current?.producerId ?? -1n,
-        producerEpoch: current?.producerEpoch ?? -1,
-      });
-      this.check(response.errorCode, 'InitProducerId', connection, undefined, true);
-      const transactionV2 = (connection.finalizedFeatures.get('transaction.version') ?? 0) >= 2;
-      return { producerId: response.producerId, producerEpoch: response.producerEpoch, transactionV2 };
-    });
+  async initProducerId(deadline: number, current?: ProducerIdAndEpoch): Promise<ProducerIdGrant> {
+    const request = {
+      transactionalId: this.transactionalId,
+      transactionTimeoutMs: this.transactionTimeoutMs,
+      ...(current === undefined ? {} : { current }),
+    };
+    return this.withRetries('InitProducerId', deadline, (connection) =>
+      initProducerId(connection, request).catch((error: unknown) => {
+        // Every error InitProducerId answers that retrying cannot fix is fatal: the producer has no id.
+        throw isKafkaError(error) ? this.escalate(error, true) : error;
+      }),
+    );
   }
 
   /** AddPartitionsToTxn (transactions v1) for partitions about to be written in the current transaction. */
@@ -265,28 +256,32 @@ export class TransactionCoordinator {
     });
   }
 
-  /**
-   * Throws for a non-zero error code: coordinator-stale and other retriable codes as themselves (the retry loop
-   * handles them), fatal codes through the manager's fatal state, others through its abortable state.
-   */
-  private check(
-    code: number,
-    api: string,
-    connection: Connection,
-    where?: { topic: string; partition: number },
-    initializing = false,
-  ): void {
+  /** Throws the error a non-zero error code means for the producer (see {@link escalate}). */
+  private check(code: number, api: string, connection: Connection, where?: { topic: string; partition: number }): void {
     if (code === ErrorCodes.NONE) return;
-    const error = createBrokerError(code, {
-      api,
-      broker: connection.label,
-      groupId: this.transactionalId,
-      ...(where === undefined ? {} : where),
-    });
-    if (error.retriable || isCoordinatorMoved(code) || code === ErrorCodes.CONCURRENT_TRANSACTIONS) throw error;
-    if (FATAL_CODES.has(code) || code === ErrorCodes.INVALID_PRODUCER_EPOCH || initializing)
-      throw this.manager.setFatal(error);
-    throw this.manager.setAbortable(error);
+    throw this.escalate(
+      createBrokerError(code, {
+        api,
+        broker: connection.label,
+        groupId: this.transactionalId,
+        ...(where === undefined ? {} : where),
+      }),
+    );
+  }
+
+  /**
+   * What an error from the coordinator means for the producer: coordinator-stale and other retriable errors stay
+   * themselves (the retry loop handles them), fatal codes (any code at all while `initializing`) move the manager
+   * to its fatal state, others to its abortable state; the manager's error is returned then.
+   */
+  private escalate(error: KafkaError, initializing = false): KafkaError {
+    const code = error.kafkaErrorCode;
+    if (code === undefined || error.retriable || isCoordinatorMoved(code)) return error;
+    if (code === ErrorCodes.CONCURRENT_TRANSACTIONS) return error;
+    if (initializing || FATAL_CODES.has(code) || code === ErrorCodes.INVALID_PRODUCER_EPOCH) {
+      return this.manager.setFatal(error);
+    }
+    return this.manager.setAbortable(error);
   }
 
   /**

@@ -1,5 +1,6 @@
 import { type KafkaCluster, kafkaBrokers, startCluster, uniqueName } from '@vltava/kafka-harness/vitest';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
+import { ClientClosedError } from '../../src/errors/client-errors.js';
 import type { KafkaError } from '../../src/errors/kafka-error.js';
 import { Producer } from '../../src/producer/producer.js';
 import {
@@ -183,5 +184,29 @@ describe.each([
     await expect(p.send({ topic: name, value: 'outside' })).rejects.toThrow(/beginTransaction/);
     const plain = producer({});
     expect(() => plain.beginTransaction()).toThrow(/set transactionalId/);
+  });
+
+  // Regression: close() used to reopen the producer while it aborted the transaction, so that a send (or any
+  // transactional call) in that window went through to the transaction being aborted.
+  it('refuses sends and transactional calls with ClientClosedError while close() aborts an open transaction', async () => {
+    const name = await topic(1);
+    const p = producer({ transactionalId: uniqueName('tx') });
+    await p.initTransactions();
+    p.beginTransaction();
+    await p.send({ topic: name, value: 'aborted-by-close' });
+    const closing = p.close();
+    // close() is aborting the transaction now (it began before close() returned).
+    const during = p.send({ topic: name, value: 'sent-during-close' }).catch((e: KafkaError) => e);
+    expect(await during).toBeInstanceOf(ClientClosedError);
+    expect(() => p.beginTransaction()).toThrow(ClientClosedError);
+    await expect(p.abortTransaction()).rejects.toBeInstanceOf(ClientClosedError);
+    await closing;
+    // The transaction was aborted, with nothing of the refused send in it: a read_committed reader's first record
+    // is one written after the close.
+    await producer({}).send({ topic: name, value: 'after-close' });
+    const everything = (await readTopic(brokers, name)).flat();
+    expect(everything.map((r) => r.value)).toEqual(['aborted-by-close', 'after-close']);
+    const committed = await consoleConsume(brokers, name, { isolation: 'read_committed', expected: 1 });
+    expect(committed.map((r) => r.value)).toEqual(['after-close']);
   });
 });

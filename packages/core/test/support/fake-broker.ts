@@ -2,6 +2,7 @@ import { createServer, type Server, type Socket } from 'node:net';
 import { FrameDecoder } from '../../src/network/frame-decoder.js';
 import type { ApiDefinition } from '../../src/protocol/messages/api-definition.js';
 import { apiByKey, apis } from '../../src/protocol/messages/generated/index.js';
+import type { MetadataResponse } from '../../src/protocol/messages/generated/metadata.js';
 import { Reader } from '../../src/protocol/primitives/reader.js';
 import { Writer } from '../../src/protocol/primitives/writer.js';
 
@@ -161,22 +162,43 @@ export function apiVersionsResponse(): unknown {
   };
 }
 
+/**
+ * A Metadata response naming the fake broker (node 0 on `port`) as the only broker and the leader of every
+ * partition of `topics` (name and partition count).
+ */
+export function metadataResponse(port: number, topics: Readonly<Record<string, number>> = {}): MetadataResponse {
+  return {
+    throttleTimeMs: 0,
+    brokers: [{ nodeId: 0, host: '127.0.0.1', port, rack: null }],
+    clusterId: 'fake-cluster',
+    controllerId: 0,
+    topics: Object.entries(topics).map(([name, count]) => ({
+      errorCode: 0,
+      name,
+      topicId: 'AAAAAAAAAAAAAAAAAAAAAA',
+      isInternal: false,
+      partitions: Array.from({ length: count }, (_, partitionIndex) => ({
+        errorCode: 0,
+        partitionIndex,
+        leaderId: 0,
+        leaderEpoch: 0,
+        replicaNodes: [0],
+        isrNodes: [0],
+        offlineReplicas: [],
+      })),
+      topicAuthorizedOperations: -2147483648,
+    })),
+    clusterAuthorizedOperations: -2147483648,
+    errorCode: 0,
+  };
+}
+
 function defaultReply(request: FakeRequest, port: number): FakeReply {
   switch (request.apiName) {
     case 'ApiVersions':
       return { response: apiVersionsResponse() };
     case 'Metadata':
-      return {
-        response: {
-          throttleTimeMs: 0,
-          brokers: [{ nodeId: 0, host: '127.0.0.1', port, rack: null }],
-          clusterId: 'fake-cluster',
-          controllerId: 0,
-          topics: [],
-          clusterAuthorizedOperations: -2147483648,
-          errorCode: 0,
-        },
-      };
+      return { response: metadataResponse(port) };
     default:
       throw new Error(`fake broker: no default answer for ${request.apiName}; script one in the handler`);
   }
