@@ -1,17 +1,23 @@
 import { resolveClientOptions } from '../../cluster/client-options.js';
-import { Cluster, CoordinatorType } from '../../cluster/cluster.js';
+import { Cluster } from '../../cluster/cluster.js';
 import { checkTopicName } from '../../cluster/topic-name.js';
 import { checkOptions } from '../../config/check-options.js';
-import { ClientClosedError, InvalidArgumentError, KafkaTimeoutError } from '../../errors/client-errors.js';
+import {
+  ClientClosedError,
+  InvalidArgumentError,
+  KafkaTimeoutError,
+  UnsupportedVersionError,
+} from '../../errors/client-errors.js';
 import { isKafkaError, type KafkaError } from '../../errors/kafka-error.js';
 import type { ShareFetchResponsePartitionData } from '../../protocol/messages/generated/share-fetch.js';
 import { ShareGroupHeartbeat } from '../../protocol/messages/generated/share-group-heartbeat.js';
 import { loadRecordCodecs } from '../../protocol/records/load-record-codecs.js';
 import type { Logger } from '../../utils/logger.js';
+import { GroupCoordinator } from '../group/group-coordinator.js';
 import type { TopicPartition } from '../topic-partition.js';
+import { Waiters } from '../waiters.js';
 import { type AcknowledgeType, AcknowledgeTypeCode, isAcknowledgeType } from './acknowledge-type.js';
 import { AcquiredRange, AcquiredRecords } from './acquired-records.js';
-import type { ShareCluster } from './share-cluster.js';
 import type { ShareConsumerMetrics } from './share-consumer-metrics.js';
 import {
   type ResolvedShareConsumerOptions,
@@ -36,9 +42,6 @@ import {
   type ShareRecordIteratorOptions,
 } from './share-record-iterator.js';
 import type { SharePartitionRef } from './share-session.js';
-
-/** The connection lane of group coordinator traffic (heartbeats never wait behind a long poll). */
-const GROUP_LANE = 'group';
 
 /** Options of {@link ShareConsumer.poll}. */
 export interface SharePollOptions {
@@ -117,7 +120,7 @@ export class ShareConsumer<K = Buffer | null, V = Buffer | null>
   private lastPolled: ShareConsumerRecord<K, V>[] = [];
   private reader: object | undefined;
   private reading = false;
-  private waiters = new Set<() => void>();
+  private readonly waiters = new Waiters();
   private pendingError: KafkaError | undefined;
   private callback: AcknowledgementCommitCallback | undefined;
   private connecting: Promise<void> | undefined;
@@ -135,39 +138,26 @@ export class ShareConsumer<K = Buffer | null, V = Buffer | null>
     const o = this.options;
     this.buffer = new ShareFetchBuffer(o.maxPrefetchBytes, o.maxPrefetchRecords);
     this.convert = createShareRecordConverter(o.keyDeserializer, o.valueDeserializer);
-    const cluster: ShareCluster = this.cluster;
-    const retryDelay = (attempt: number) => this.cluster.retryDelay(attempt);
+    const cluster = this.cluster;
+    const retryDelay = (attempt: number) => cluster.retryDelay(attempt);
+    const coordinator = new GroupCoordinator(cluster, o.groupId);
     this.member = new ShareGroupMember(
       { groupId: o.groupId, clientRack: o.clientRack, logger: this.logger, retryDelay },
       {
         send: async (request) => {
-          const coordinator = await cluster.findCoordinator(CoordinatorType.group, o.groupId);
-          let connection: Awaited<ReturnType<ShareCluster['connection']>>;
           try {
-            connection = await cluster.connection(coordinator.nodeId, GROUP_LANE);
+            return await coordinator.send(ShareGroupHeartbeat, request, { timeoutMs: o.requestTimeoutMs });
           } catch (error) {
-            cluster.invalidateCoordinator(CoordinatorType.group, o.groupId);
-            throw error;
-          }
-          let version: number;
-          try {
-            version = connection.versionFor(ShareGroupHeartbeat);
-          } catch (error) {
+            if (!(error instanceof UnsupportedVersionError) || error.api !== ShareGroupHeartbeat.name) throw error;
             throw new ShareGroupsUnavailableError(
-              `Broker ${connection.label} does not serve share groups (no ShareGroupHeartbeat API): they need ` +
+              `Broker ${error.broker} does not serve share groups (no ShareGroupHeartbeat API): they need ` +
                 'Apache Kafka 4.1 or newer with the share.version feature enabled ' +
                 '(kafka-features upgrade --feature share.version=1)',
-              { cause: error, broker: connection.label, groupId: o.groupId },
+              { cause: error, broker: error.broker, groupId: o.groupId },
             );
           }
-          try {
-            return await connection.send(ShareGroupHeartbeat, request, { version, timeoutMs: o.requestTimeoutMs });
-          } catch (error) {
-            if (isKafkaError(error) && error.retriable) cluster.invalidateCoordinator(CoordinatorType.group, o.groupId);
-            throw error;
-          }
         },
-        coordinatorMoved: () => cluster.invalidateCoordinator(CoordinatorType.group, o.groupId),
+        coordinatorMoved: () => coordinator.forget(),
       },
       {
         subscribedTopics: () => this.topics,
@@ -708,27 +698,13 @@ export class ShareConsumer<K = Buffer | null, V = Buffer | null>
   }
 
   private notify(): void {
-    if (this.waiters.size === 0) return;
-    for (const waiter of [...this.waiters]) waiter();
+    this.waiters.wakeAll();
   }
 
   /** Waits for records, an error, close, a timeout or an abort. Never rejects. */
   private wait(timeoutMs: number | undefined, signal: AbortSignal | undefined): Promise<void> {
-    if (this.isClosed || signal?.aborted === true || this.buffer.hasDeliverable || this.pendingError !== undefined) {
-      return Promise.resolve();
-    }
-    return new Promise<void>((resolve) => {
-      let timer: NodeJS.Timeout | undefined;
-      const done = () => {
-        if (timer !== undefined) clearTimeout(timer);
-        signal?.removeEventListener('abort', done);
-        this.waiters.delete(done);
-        resolve();
-      };
-      if (timeoutMs !== undefined) timer = setTimeout(done, Math.max(0, timeoutMs));
-      signal?.addEventListener('abort', done, { once: true });
-      this.waiters.add(done);
-    });
+    if (this.isClosed || this.buffer.hasDeliverable || this.pendingError !== undefined) return Promise.resolve();
+    return this.waiters.wait(timeoutMs, signal);
   }
 
   private checkOpen(call: string): void {

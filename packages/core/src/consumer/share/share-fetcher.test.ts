@@ -12,8 +12,8 @@ import type {
   ShareFetchResponsePartitionData,
 } from '../../protocol/messages/generated/share-fetch.js';
 import { silentLogger } from '../../utils/logger.js';
+import type { BrokerChannel, ConsumerCluster } from '../cluster-view.js';
 import { AcknowledgeTypeCode as T } from './acknowledge-type.js';
-import type { ShareCluster, ShareConnection } from './share-cluster.js';
 import { type AcknowledgementResult, ShareFetcher } from './share-fetcher.js';
 import type { SharePartitionRef } from './share-session.js';
 
@@ -37,7 +37,7 @@ function fakeCluster(answer: (sent: Sent) => unknown, options: { shareVersion?: 
     errorCode: 0,
   };
   const metadata: MetadataSnapshot = { ...EMPTY_METADATA, topicNamesById: new Map([['TOPICID', 'orders']]) };
-  const connection: ShareConnection = {
+  const connection: BrokerChannel = {
     label: '1@fake:9092',
     versionFor: (api) => {
       if (options.shareVersion === 0) throw new Error(`no ${api.name}`);
@@ -49,7 +49,7 @@ function fakeCluster(answer: (sent: Sent) => unknown, options: { shareVersion?: 
       return answer(entry) as Res;
     },
   };
-  const cluster: ShareCluster = {
+  const cluster: ConsumerCluster = {
     metadata,
     connection: async () => connection,
     findCoordinator: async () => ({ nodeId: 1, host: 'fake', port: 9092, rack: null }),
@@ -113,7 +113,7 @@ function ackResponse(errorCode = 0, partitionCode = 0): ShareAcknowledgeResponse
   };
 }
 
-function fetcher(cluster: ShareCluster, wantsRecords: () => boolean) {
+function fetcher(cluster: ConsumerCluster, wantsRecords: () => boolean) {
   const received: ShareFetchResponsePartitionData[] = [];
   const acknowledged: AcknowledgementResult[] = [];
   const raised: unknown[] = [];

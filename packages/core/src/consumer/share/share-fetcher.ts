@@ -15,9 +15,10 @@ import {
   type ShareFetchResponsePartitionData,
 } from '../../protocol/messages/generated/share-fetch.js';
 import type { Logger } from '../../utils/logger.js';
+import type { BrokerAccess, BrokerChannel } from '../cluster-view.js';
+import { PassScheduler } from '../pass-scheduler.js';
 import { AcknowledgeTypeCode } from './acknowledge-type.js';
 import { type AcknowledgementBatch, PartitionAcknowledgements } from './acknowledgement-batches.js';
-import type { ShareCluster, ShareConnection } from './share-cluster.js';
 import { ShareGroupsUnavailableError } from './share-errors.js';
 import { FINAL_SHARE_EPOCH, type SharePartitionRef, ShareSession } from './share-session.js';
 
@@ -54,7 +55,7 @@ export interface ShareFetcherOptions {
 
 /** What the share fetcher needs from the share consumer. */
 export interface ShareFetcherHost {
-  readonly cluster: ShareCluster;
+  readonly cluster: BrokerAccess;
   readonly logger: Logger;
   /** The member id (the share session is keyed by group and member). */
   readonly memberId: string;
@@ -149,10 +150,7 @@ export class ShareFetcher {
   private readonly lanes = new Map<number, Lane>();
   private enabled = true;
   private closed = false;
-  private wakeScheduled = false;
-  private retryTimer: NodeJS.Timeout | undefined;
-  private retryAt = Number.POSITIVE_INFINITY;
-  private metadataRefreshPending = false;
+  private readonly scheduler = new PassScheduler(() => this.pass());
   /** Counters. */
   readonly metrics: ShareFetchMetrics = {
     shareFetchRequests: 0,
@@ -228,7 +226,7 @@ export class ShareFetcher {
    */
   async closeSessions(): Promise<AcknowledgementResult[]> {
     this.closed = true;
-    if (this.retryTimer !== undefined) clearTimeout(this.retryTimer);
+    this.scheduler.close();
     const results: AcknowledgementResult[] = [];
     await Promise.all(
       [...this.lanes.values()].map(async (lane) => {
@@ -246,17 +244,12 @@ export class ShareFetcher {
   /** Stops for good without closing sessions (the broker frees them when the connection closes). */
   close(): void {
     this.closed = true;
-    if (this.retryTimer !== undefined) clearTimeout(this.retryTimer);
+    this.scheduler.close();
   }
 
   /** Schedules a pass over the brokers (coalesced). */
   wake(): void {
-    if (this.wakeScheduled || this.closed) return;
-    this.wakeScheduled = true;
-    setImmediate(() => {
-      this.wakeScheduled = false;
-      this.pass();
-    });
+    if (!this.closed) this.scheduler.schedule();
   }
 
   private lane(node: number): Lane {
@@ -301,7 +294,7 @@ export class ShareFetcher {
       this.step(lane, fetching, fetchSet);
     }
     if (needMetadata) this.refreshMetadata();
-    if (Number.isFinite(earliest)) this.wakeAt(earliest);
+    if (Number.isFinite(earliest)) this.scheduler.scheduleAt(earliest);
   }
 
   private step(lane: Lane, fetching: boolean, fetchSet: Map<string, SharePartitionRef>): void {
@@ -341,7 +334,7 @@ export class ShareFetcher {
     lane.busy = busy;
   }
 
-  private async connection(lane: Lane): Promise<ShareConnection> {
+  private async connection(lane: Lane): Promise<BrokerChannel> {
     return this.host.cluster.connection(lane.node, SHARE_LANE);
   }
 
@@ -571,7 +564,7 @@ export class ShareFetcher {
     return results;
   }
 
-  private negotiate(connection: ShareConnection, api: typeof ShareFetch | typeof ShareAcknowledge): number {
+  private negotiate(connection: BrokerChannel, api: typeof ShareFetch | typeof ShareAcknowledge): number {
     try {
       return connection.versionFor(api);
     } catch (error) {
@@ -656,30 +649,7 @@ export class ShareFetcher {
   }
 
   private refreshMetadata(): void {
-    if (this.metadataRefreshPending || this.closed) return;
-    this.metadataRefreshPending = true;
-    this.host.cluster
-      .refreshMetadata()
-      .catch((error: unknown) => this.host.logger.debug('metadata refresh failed', { error: String(error) }))
-      .finally(() => {
-        this.metadataRefreshPending = false;
-        this.wakeAt(Date.now() + this.host.cluster.retryDelay(0));
-      });
-  }
-
-  private wakeAt(at: number): void {
-    if (this.closed || (this.retryTimer !== undefined && this.retryAt <= at)) return;
-    if (this.retryTimer !== undefined) clearTimeout(this.retryTimer);
-    this.retryAt = at;
-    this.retryTimer = setTimeout(
-      () => {
-        this.retryTimer = undefined;
-        this.retryAt = Number.POSITIVE_INFINITY;
-        this.wake();
-      },
-      Math.max(0, at - Date.now()),
-    );
-    this.retryTimer.unref();
+    this.scheduler.refreshMetadata(this.host.cluster, () => this.host.cluster.retryDelay(0), this.host.logger);
   }
 }
 
