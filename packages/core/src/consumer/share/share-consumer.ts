@@ -18,6 +18,7 @@ import type { TopicPartition } from '../topic-partition.js';
 import { Waiters } from '../waiters.js';
 import { type AcknowledgeType, AcknowledgeTypeCode, isAcknowledgeType } from './acknowledge-type.js';
 import { AcquiredRange, AcquiredRecords } from './acquired-records.js';
+import { ShareAssignment } from './share-assignment.js';
 import type { ShareConsumerMetrics } from './share-consumer-metrics.js';
 import {
   type ResolvedShareConsumerOptions,
@@ -113,9 +114,7 @@ export class ShareConsumer<K = Buffer | null, V = Buffer | null>
   /** Topic-id form of each partition records came from, by `topic:partition`. */
   private readonly refs = new Map<string, SharePartitionRef>();
   private topics: string[] = [];
-  private target: ReadonlyMap<string, readonly number[]> = new Map();
-  private assigned = new Map<string, SharePartitionRef>();
-  private unresolved = false;
+  private readonly assigned = new ShareAssignment();
   /** Records the last `poll()` returned: accepted by the next one in implicit mode. */
   private lastPolled: ShareConsumerRecord<K, V>[] = [];
   private reader: object | undefined;
@@ -161,21 +160,19 @@ export class ShareConsumer<K = Buffer | null, V = Buffer | null>
       },
       {
         subscribedTopics: () => this.topics,
-        assignmentChanged: (assignment) => {
-          this.target = assignment;
-          this.resolveAssignment();
-        },
+        assignmentChanged: (assignment) => this.assigned.assign(assignment, cluster.metadata.topicNamesById),
         raise: (error) => this.raise(error),
       },
     );
+    this.assigned.changed.on((left) => this.assignmentChanged(left));
     this.fetcher = new ShareFetcher(
       {
         cluster,
         logger: this.logger,
         memberId: this.member.memberId,
-        assigned: () => this.assigned.values(),
+        assignment: this.assigned,
         wantsRecords: () => this.reading && !this.isClosed && this.buffer.hasRoom,
-        roomBytes: () => this.buffer.roomBytes(),
+        buffer: this.buffer,
         settlementsExpected: () => this.acquired.unsettled > this.buffer.records,
         received: (node, ref, data) => this.received(node, ref, data),
         acknowledged: (results) => this.notifyCallback(results),
@@ -222,9 +219,8 @@ export class ShareConsumer<K = Buffer | null, V = Buffer | null>
     this.connecting ??= (async () => {
       await loadRecordCodecs();
       await this.cluster.connect();
-      this.cluster.onMetadata(() => {
-        if (this.unresolved) this.resolveAssignment();
-        this.fetcher.wake();
+      this.cluster.onMetadata((snapshot) => {
+        if (this.assigned.unresolved) this.assigned.resolve(snapshot.topicNamesById);
       });
       this.connected = true;
     })();
@@ -317,8 +313,7 @@ export class ShareConsumer<K = Buffer | null, V = Buffer | null>
    */
   async unsubscribe(): Promise<void> {
     this.topics = [];
-    this.target = new Map();
-    this.assigned = new Map();
+    this.assigned.clear();
     this.releaseEverything();
     if (!this.connected) return;
     await this.fetcher.flush();
@@ -327,9 +322,7 @@ export class ShareConsumer<K = Buffer | null, V = Buffer | null>
 
   /** The partitions the coordinator assigned to this member now (others may read them too), sorted. */
   assignment(): TopicPartition[] {
-    return [...this.assigned.values()]
-      .map((r) => ({ topic: r.topic, partition: r.partition }))
-      .sort((a, b) => (a.topic < b.topic ? -1 : a.topic > b.topic ? 1 : a.partition - b.partition));
+    return this.assigned.partitions();
   }
 
   // ---------------------------------------------------------------------------------------------------------------
@@ -572,7 +565,6 @@ export class ShareConsumer<K = Buffer | null, V = Buffer | null>
   private take(max: number): SharePartitionRecords<K, V>[] {
     const taken = this.buffer.take(max, this.convert, (ref, offset) => this.release(ref, offset));
     if (taken.length === 0) return [];
-    this.fetcher.wake(); // the buffer has room again
     const out: SharePartitionRecords<K, V>[] = [];
     for (const t of taken) {
       this.recordsConsumed += t.records.length;
@@ -649,29 +641,11 @@ export class ShareConsumer<K = Buffer | null, V = Buffer | null>
     this.notify();
   }
 
-  private resolveAssignment(): void {
-    const names = this.cluster.metadata.topicNamesById;
-    const next = new Map<string, SharePartitionRef>();
-    let unresolved = false;
-    for (const [topicId, partitions] of this.target) {
-      const topic = names.get(topicId);
-      if (topic === undefined) {
-        unresolved = true;
-        continue;
-      }
-      for (const partition of partitions) {
-        const key = `${topic}:${partition}`;
-        next.set(key, { key, topic, topicId, partition });
-      }
-    }
-    for (const key of this.assigned.keys()) {
-      if (!next.has(key)) this.buffer.discard((ref, offset) => this.release(ref, offset), key);
-    }
-    this.assigned = next;
-    for (const ref of next.values()) this.refs.set(ref.key, ref);
-    this.unresolved = unresolved;
-    if (unresolved) this.cluster.refreshMetadata({ topics: this.topics }).catch(() => undefined);
-    this.fetcher.wake();
+  /** The assignment changed: what was fetched ahead of partitions that left is released; new ones need metadata. */
+  private assignmentChanged(left: ReadonlySet<string>): void {
+    for (const key of left) this.buffer.discard((ref, offset) => this.release(ref, offset), key);
+    for (const ref of this.assigned.refs()) this.refs.set(ref.key, ref);
+    if (this.assigned.unresolved) this.cluster.refreshMetadata({ topics: this.topics }).catch(() => undefined);
   }
 
   private notifyCallback(results: readonly AcknowledgementResult[]): void {

@@ -13,6 +13,7 @@ import type {
 } from '../../protocol/messages/generated/share-fetch.js';
 import { silentLogger } from '../../utils/logger.js';
 import type { BrokerChannel, ConsumerCluster } from '../cluster-view.js';
+import { Signal } from '../signal.js';
 import { AcknowledgeTypeCode as T } from './acknowledge-type.js';
 import { type AcknowledgementResult, ShareFetcher } from './share-fetcher.js';
 import type { SharePartitionRef } from './share-session.js';
@@ -122,9 +123,9 @@ function fetcher(cluster: ConsumerCluster, wantsRecords: () => boolean) {
       cluster,
       logger: silentLogger,
       memberId: 'MEMBER',
-      assigned: () => [REF],
+      assignment: { refs: () => [REF], changed: new Signal<ReadonlySet<string>>() },
+      buffer: { roomBytes: () => 1 << 20, room: new Signal() },
       wantsRecords,
-      roomBytes: () => 1 << 20,
       settlementsExpected: () => false,
       received: (_node, _ref, data) => received.push(data),
       acknowledged: (results) => acknowledged.push(...results),

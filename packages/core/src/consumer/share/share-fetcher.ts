@@ -19,7 +19,9 @@ import type { BrokerAccess, BrokerChannel } from '../cluster-view.js';
 import { PassScheduler } from '../pass-scheduler.js';
 import { AcknowledgeTypeCode } from './acknowledge-type.js';
 import { type AcknowledgementBatch, PartitionAcknowledgements } from './acknowledgement-batches.js';
+import type { ShareAssignment } from './share-assignment.js';
 import { ShareGroupsUnavailableError } from './share-errors.js';
+import type { ShareFetchBuffer } from './share-fetch-buffer.js';
 import { FINAL_SHARE_EPOCH, type SharePartitionRef, ShareSession } from './share-session.js';
 
 /** The connection lane of share fetches and acknowledgements: long polls never delay other traffic. */
@@ -59,12 +61,12 @@ export interface ShareFetcherHost {
   readonly logger: Logger;
   /** The member id (the share session is keyed by group and member). */
   readonly memberId: string;
-  /** The partitions assigned to the member now, resolved to names. */
-  assigned(): Iterable<SharePartitionRef>;
+  /** The partitions assigned to the member now; its changes start passes. */
+  readonly assignment: Pick<ShareAssignment, 'refs' | 'changed'>;
+  /** The prefetch buffer: what it may still take; its room starts passes. */
+  readonly buffer: Pick<ShareFetchBuffer, 'roomBytes' | 'room'>;
   /** Whether to fetch ahead now (a reader is active and the prefetch buffer has room). */
   wantsRecords(): boolean;
-  /** Bytes the prefetch buffer may still take. */
-  roomBytes(): number;
   /** True while the application holds records it has not settled: acknowledgements will come soon. */
   settlementsExpected(): boolean;
   /** A partition of a ShareFetch response with records or acquired offsets. */
@@ -168,6 +170,10 @@ export class ShareFetcher {
   constructor(host: ShareFetcherHost, options: ShareFetcherOptions) {
     this.host = host;
     this.options = options;
+    const wake = () => this.wake();
+    host.assignment.changed.on(wake);
+    host.buffer.room.on(wake);
+    host.cluster.onMetadata(wake);
   }
 
   /** Queues the acknowledgement of an offset acquired from `node`. */
@@ -267,7 +273,7 @@ export class ShareFetcher {
     const byNode = new Map<number, Map<string, SharePartitionRef>>();
     let needMetadata = false;
     if (fetching) {
-      for (const ref of this.host.assigned()) {
+      for (const ref of this.host.assignment.refs()) {
         const leader = this.host.cluster.partition(ref.topic, ref.partition)?.leader;
         if (leader === undefined || leader < 0) {
           needMetadata = true;
@@ -359,7 +365,7 @@ export class ShareFetcher {
       list.push(ref.partition);
       forgotten.set(ref.topicId, list);
     }
-    const room = this.host.roomBytes();
+    const room = this.host.buffer.roomBytes();
     const request: ShareFetchRequest = {
       groupId: this.options.groupId,
       memberId: this.host.memberId,
