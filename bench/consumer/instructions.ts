@@ -64,6 +64,8 @@ function count(core: string, address: string, records: number): number {
         '--tool=callgrind',
         `--callgrind-out-file=${out}`,
         process.execPath,
+        // No background compiler or GC threads: the same work in the same order, run after run.
+        '--single-threaded',
         join(here, 'instructions-drain.mjs'),
         core,
         address,

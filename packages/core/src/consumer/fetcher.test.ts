@@ -1,13 +1,9 @@
 import { beforeAll, describe, expect, it } from 'vitest';
 import { FakeCluster } from '../../test/consumer/support/fake-cluster.js';
+import { fetchPartitionData } from '../../test/consumer/support/fetch-responses.js';
 import { ConnectionError } from '../errors/client-errors.js';
 import { ErrorCodes } from '../errors/error-codes.generated.js';
-import {
-  Fetch,
-  type FetchRequest,
-  type FetchResponse,
-  type FetchResponsePartitionData,
-} from '../protocol/messages/generated/fetch.js';
+import { Fetch, type FetchRequest, type FetchResponse } from '../protocol/messages/generated/fetch.js';
 import { loadRecordCodecs } from '../protocol/records/load-record-codecs.js';
 import { RecordBatchBuilder } from '../protocol/records/record-batch-builder.js';
 import { silentLogger } from '../utils/logger.js';
@@ -33,24 +29,10 @@ function records(baseOffset: bigint, count: number, epoch = 0): Buffer {
   return built;
 }
 
-function partitionData(partition: number, data: Partial<FetchResponsePartitionData> = {}): FetchResponsePartitionData {
-  return {
-    partitionIndex: partition,
-    errorCode: 0,
-    highWatermark: 100n,
-    lastStableOffset: -1n,
-    logStartOffset: 0n,
-    divergingEpoch: { epoch: -1, endOffset: -1n },
-    currentLeader: { leaderId: -1, leaderEpoch: -1 },
-    snapshotId: { endOffset: -1n, epoch: -1 },
-    abortedTransactions: null,
-    preferredReadReplica: -1,
-    records: null,
-    ...data,
-  };
-}
-
-function response(partitions: FetchResponsePartitionData[], fields: Partial<FetchResponse> = {}): FetchResponse {
+function response(
+  partitions: ReturnType<typeof fetchPartitionData>[],
+  fields: Partial<FetchResponse> = {},
+): FetchResponse {
   return {
     throttleTimeMs: 0,
     errorCode: 0,
@@ -135,7 +117,7 @@ describe('Fetcher', () => {
     expect(first.node).toBe(1);
     expect([first.request.sessionId, first.request.sessionEpoch]).toEqual([0, 0]);
     expect(named(first.request)).toEqual(['0@0', '1@0']);
-    first.reply(response([partitionData(0, { records: records(0n, 3), highWatermark: 10n })], { sessionId: 42 }));
+    first.reply(response([fetchPartitionData(0, { records: records(0n, 3), highWatermark: 10n })], { sessionId: 42 }));
     const second = await t.next();
     expect([second.request.sessionId, second.request.sessionEpoch]).toEqual([42, 1]);
     expect(named(second.request)).toEqual(['0@3']); // partition 1 is unchanged: the broker remembers it
@@ -161,7 +143,10 @@ describe('Fetcher', () => {
     const first = await t.next();
     t.p0.seek(50n, undefined);
     first.reply(
-      response([partitionData(0, { records: records(0n, 3) }), partitionData(1, { records: records(0n, 2) })]),
+      response([
+        fetchPartitionData(0, { records: records(0n, 3) }),
+        fetchPartitionData(1, { records: records(0n, 2) }),
+      ]),
     );
     const second = await t.next();
     expect(named(second.request)).toEqual(['0@50', '1@2']);
@@ -188,7 +173,7 @@ describe('Fetcher', () => {
   it('resets an out-of-range offset by autoOffsetReset, or fails the partition with none', async () => {
     const reset = setup({ autoOffsetReset: 'latest' });
     reset.fetcher.setEnabled(true);
-    (await reset.next()).reply(response([partitionData(0, { errorCode: ErrorCodes.OFFSET_OUT_OF_RANGE })]));
+    (await reset.next()).reply(response([fetchPartitionData(0, { errorCode: ErrorCodes.OFFSET_OUT_OF_RANGE })]));
     await reset.next();
     expect([reset.p0.state, reset.p0.resetStrategy]).toEqual(['await-reset', 'latest']);
     expect(reset.p1.state).toBe('fetching');
@@ -196,7 +181,7 @@ describe('Fetcher', () => {
 
     const none = setup({ autoOffsetReset: 'none' });
     none.fetcher.setEnabled(true);
-    (await none.next()).reply(response([partitionData(0, { errorCode: ErrorCodes.OFFSET_OUT_OF_RANGE })]));
+    (await none.next()).reply(response([fetchPartitionData(0, { errorCode: ErrorCodes.OFFSET_OUT_OF_RANGE })]));
     await none.next();
     expect(none.p0.state).toBe('failed');
     expect(none.p0.error).toBeInstanceOf(FetchOffsetOutOfRangeError);
@@ -208,7 +193,7 @@ describe('Fetcher', () => {
     t.fetcher.setEnabled(true);
     (await t.next()).reply(
       response([
-        partitionData(0, {
+        fetchPartitionData(0, {
           errorCode: ErrorCodes.NOT_LEADER_OR_FOLLOWER,
           currentLeader: { leaderId: 2, leaderEpoch: 5 },
         }),
@@ -230,7 +215,7 @@ describe('Fetcher', () => {
   it('asks for validation when the leader says the position epoch is fenced', async () => {
     const t = setup({ epoch: 3 });
     t.fetcher.setEnabled(true);
-    (await t.next()).reply(response([partitionData(0, { errorCode: ErrorCodes.FENCED_LEADER_EPOCH })]));
+    (await t.next()).reply(response([fetchPartitionData(0, { errorCode: ErrorCodes.FENCED_LEADER_EPOCH })]));
     await t.next();
     expect(t.p0.state).toBe('await-validation');
     expect(t.p1.state).toBe('fetching');
@@ -242,7 +227,7 @@ describe('Fetcher', () => {
       const t = setup({ autoOffsetReset: policy, epoch: 2 });
       t.p0.seek(20n, 2);
       t.fetcher.setEnabled(true);
-      (await t.next()).reply(response([partitionData(0, { divergingEpoch: { epoch: 2, endOffset: 15n } })]));
+      (await t.next()).reply(response([fetchPartitionData(0, { divergingEpoch: { epoch: 2, endOffset: 15n } })]));
       await t.next();
       if (policy === 'earliest') expect([t.p0.state, t.p0.position, t.p0.fetchOffset]).toEqual(['fetching', 15n, 15n]);
       else expect(t.p0.error).toBeInstanceOf(LogTruncationError);
@@ -255,8 +240,8 @@ describe('Fetcher', () => {
     t.fetcher.setEnabled(true);
     (await t.next()).reply(
       response([
-        partitionData(0, { errorCode: ErrorCodes.TOPIC_AUTHORIZATION_FAILED }),
-        partitionData(1, { errorCode: ErrorCodes.REQUEST_TIMED_OUT }),
+        fetchPartitionData(0, { errorCode: ErrorCodes.TOPIC_AUTHORIZATION_FAILED }),
+        fetchPartitionData(1, { errorCode: ErrorCodes.REQUEST_TIMED_OUT }),
       ]),
     );
     const answeredAt = Date.now();
@@ -286,7 +271,7 @@ describe('Fetcher', () => {
   it('reads from the preferred read replica the leader names (KIP-392), and from the leader again when it fails', async () => {
     const t = setup({ retryDelayMs: 5 });
     t.fetcher.setEnabled(true);
-    (await t.next()).reply(response([partitionData(0, { preferredReadReplica: 3 })]));
+    (await t.next()).reply(response([fetchPartitionData(0, { preferredReadReplica: 3 })]));
     const [a, b] = [await t.next(), await t.next()];
     const [fromReplica, fromLeader] = a.node === 3 ? [a, b] : [b, a];
     expect(named(fromReplica.request)).toEqual(['0@0']);
