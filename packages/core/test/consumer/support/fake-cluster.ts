@@ -1,6 +1,7 @@
 import type { CoordinatorType, RefreshOptions } from '../../../src/cluster/cluster.js';
 import type { BrokerInfo, MetadataSnapshot, PartitionInfo, TopicInfo } from '../../../src/cluster/metadata.js';
 import type { BrokerChannel, ConsumerCluster } from '../../../src/consumer/cluster-view.js';
+import { UnsupportedVersionError } from '../../../src/errors/client-errors.js';
 import type { RequestOptions } from '../../../src/network/connection.js';
 import type { ApiDefinition } from '../../../src/protocol/messages/api-definition.js';
 
@@ -66,7 +67,7 @@ export class FakeCluster implements ConsumerCluster {
   readonly leaderHints: Array<{ topic: string; partition: number; leaderId: number; leaderEpoch: number }> = [];
   /** Node of the group coordinator. */
   coordinatorNode = 1;
-  /** Highest version each API negotiates (by name); the codec's highest stable one otherwise. */
+  /** Highest version each API negotiates (by name; -1: the brokers lack it); the codec's highest otherwise. */
   readonly versions = new Map<string, number>();
   private readonly handlers = new Map<string, Handler>();
   private readonly listeners = new Set<(snapshot: MetadataSnapshot) => void>();
@@ -138,7 +139,13 @@ export class FakeCluster implements ConsumerCluster {
   async connection(nodeId: number, lane?: string): Promise<BrokerChannel> {
     return {
       label: `${nodeId}@fake:${9092 + nodeId}`,
-      versionFor: (api, maxVersion) => Math.min(this.versions.get(api.name) ?? api.maxStableVersion, maxVersion ?? 99),
+      versionFor: (api, maxVersion) => {
+        const version = this.versions.get(api.name) ?? api.maxStableVersion;
+        if (version < 0) {
+          throw new UnsupportedVersionError(`Broker ${nodeId} does not support ${api.name}`, { api: api.name });
+        }
+        return Math.min(version, maxVersion ?? version);
+      },
       send: <Req, Res>(api: ApiDefinition<Req, Res>, request: Req, options?: RequestOptions) =>
         this.send(nodeId, lane, api, request, options),
     };
