@@ -15,6 +15,7 @@ import { settleBy } from '../utils/deadline.js';
 import { delay } from '../utils/delay.js';
 import type { Logger } from '../utils/logger.js';
 import { createAssignor, type PartitionAssignor } from './assignors/index.js';
+import { CommitPolicy } from './commit-policy.js';
 import { CommitFailedError, InvalidGroupStateError } from './consumer-errors.js';
 import { type ConsumerMetrics, fetchFigures, partitionMetrics } from './consumer-metrics.js';
 import { type ConsumerOptions, type ResolvedConsumerOptions, resolveConsumerOptions } from './consumer-options.js';
@@ -38,11 +39,12 @@ import { ClassicGroupMember } from './group/classic-group-member.js';
 import { ConsumerGroupMember } from './group/consumer-group-member.js';
 import { GroupCoordinator } from './group/group-coordinator.js';
 import type { GroupMember } from './group/group-member.js';
+import { GroupMembership } from './group/group-membership.js';
 import { RebalanceHandler } from './group/rebalance-handler.js';
 import { LeaderEpochValidator } from './leader-epoch-validator.js';
-import { type CommitEntry, type GroupGeneration, NO_GENERATION, OffsetCommitter } from './offset-committer.js';
+import { NO_GENERATION, OffsetCommitter } from './offset-committer.js';
 import { EARLIEST_TIMESTAMP, LATEST_TIMESTAMP, OffsetLookup, type OffsetQuery } from './offset-lookup.js';
-import type { PartitionState } from './partition-state.js';
+import { OffsetResetPolicy } from './offset-reset-policy.js';
 import { PositionUpdater } from './position-updater.js';
 import { createRecordConverter } from './record-converter.js';
 import { RecordDelivery } from './record-delivery.js';
@@ -55,6 +57,7 @@ import {
 } from './record-iterator.js';
 import { SubscriptionState } from './subscription-state.js';
 import { formatPartition, type TopicPartition, type TopicPartitionOffset } from './topic-partition.js';
+import { Waiters } from './waiters.js';
 
 /** Options of {@link Consumer.poll}. */
 export interface PollOptions {
@@ -149,62 +152,52 @@ export class Consumer<K = Buffer | null, V = Buffer | null>
   private readonly logger: Logger;
   private readonly subscriptions: SubscriptionState;
   private readonly buffer: FetchBuffer;
-  private readonly delivery: RecordDelivery<ConsumerRecord<K, V>>;
   private readonly fetcher: Fetcher;
-  private readonly positions: PositionUpdater;
-  private readonly lookup: OffsetLookup;
+  private readonly delivery: RecordDelivery<ConsumerRecord<K, V>>;
+  private readonly membership: GroupMembership;
   private readonly coordinator: GroupCoordinator | undefined;
   private readonly committer: OffsetCommitter | undefined;
+  private readonly commits: CommitPolicy;
+  private readonly lookup: OffsetLookup;
+  private readonly positions: PositionUpdater;
   private readonly handler: RebalanceHandler;
   private readonly assignors: PartitionAssignor[];
-  private member: GroupMember | undefined;
-  private listener: ConsumerRebalanceListener | undefined;
   private connecting: Promise<void> | undefined;
   private connected = false;
   private closing: Promise<void> | undefined;
   /** Set as soon as `close()` is called. */
   private closed = false;
-  private closeAutoCommit = true;
-  private autoCommitTimer: NodeJS.Timeout | undefined;
-  private autoCommitRunning = false;
   private watchdog: NodeJS.Timeout | undefined;
   private patternTimer: NodeJS.Timeout | undefined;
-  private positionWaiters: Array<() => void> = [];
+  /** `position()` calls waiting for a partition's state to change. */
+  private readonly positionWaiters = new Waiters();
   /** Topics whose metadata carries an error retrying cannot fix, with the metadata that raised it (raised once each). */
   private readonly topicErrors = new Map<string, TopicInfo>();
   private lastTopicErrorRefresh = 0;
   private readonly iteratorHost: IteratorHost<ConsumerRecord<K, V>>;
 
-  /** A consumer with these options. It connects on first use. */
+  /**
+   * A consumer with these options. It connects on first use.
+   *
+   * Builds the parts in dependency order, each given the parts it uses. Each part subscribes to the state it reacts
+   * to (partition announcements, buffer room, metadata), so nothing here wakes a loop by hand; see
+   * docs/ARCHITECTURE.md for who owns which state.
+   */
   constructor(options: ConsumerOptions<K, V>) {
     this.options = resolveConsumerOptions(options);
     const clientOptions = resolveClientOptions(options);
-    this.cluster = new Cluster(clientOptions, { allowAutoTopicCreation: this.options.allowAutoCreateTopics });
-    this.logger = clientOptions.logger;
     const o = this.options;
-    this.subscriptions = new SubscriptionState((state) => this.buffer.discard(state));
-    this.buffer = new FetchBuffer(
+    const logger = clientOptions.logger;
+    const cluster = new Cluster(clientOptions, { allowAutoTopicCreation: o.allowAutoCreateTopics });
+    const retryDelay = (attempt: number) => cluster.retryDelay(attempt);
+    const subscriptions = new SubscriptionState();
+    const buffer = new FetchBuffer(
       { maxBytes: o.maxPrefetchBytes, maxRecords: o.maxPrefetchRecords, partitionBytes: o.maxPartitionFetchBytes },
-      (state) => !state.revoking && !this.subscriptions.isPaused(state.key),
-      () => this.fetcher.wake(),
+      subscriptions,
     );
-    this.delivery = new RecordDelivery(this.buffer, createRecordConverter(o.keyDeserializer, o.valueDeserializer), {
-      onRead: () => this.onRead(),
-      onIdle: () => this.fetcher.setEnabled(false),
-    });
-    const retryDelay = (attempt: number) => this.cluster.retryDelay(attempt);
-    this.fetcher = new Fetcher(
-      {
-        cluster: this.cluster,
-        subscriptions: this.subscriptions,
-        buffer: this.buffer,
-        logger: this.logger,
-        recordsArrived: () => this.delivery.notify(),
-        outOfRange: (state) => this.positions.outOfRange(state),
-        diverged: (state, epoch, endOffset) => this.positions.diverged(state, epoch, endOffset),
-        failPartition: (state, error) => this.failPartition(state, error),
-        positionsChanged: () => this.positions.wake(),
-      },
+    const policy = new OffsetResetPolicy(o.autoOffsetReset, logger);
+    const fetcher = new Fetcher(
+      { cluster, subscriptions, buffer, policy, logger },
       {
         fetchMinBytes: o.fetchMinBytes,
         fetchMaxWaitMs: o.fetchMaxWaitMs,
@@ -219,58 +212,58 @@ export class Consumer<K = Buffer | null, V = Buffer | null>
         retryDelay,
       },
     );
-    if (o.groupId !== undefined) {
-      this.coordinator = new GroupCoordinator(this.cluster, o.groupId);
-      this.committer = new OffsetCommitter(this.coordinator, this.subscriptions, {
-        groupId: o.groupId,
-        retryDelay,
-        logger: this.logger,
-      });
-    }
-    this.lookup = new OffsetLookup(this.cluster, o.isolationLevel === 'read_committed', retryDelay);
-    this.positions = new PositionUpdater(
-      {
-        subscriptions: this.subscriptions,
-        logger: this.logger,
-        committer: this.committer,
-        generation: () => this.generation(),
-        discard: (state) => this.buffer.discard(state),
-        failPartition: (state, error) => this.failPartition(state, error),
-        positionsReady: () => {
-          this.fetcher.wake();
-          this.notifyPositions();
-        },
-        refreshMetadata: () => {
-          this.cluster.refreshMetadata().catch(() => undefined);
-        },
-      },
-      this.lookup,
-      new LeaderEpochValidator(this.cluster),
-      { autoOffsetReset: o.autoOffsetReset, defaultApiTimeoutMs: o.defaultApiTimeoutMs, retryDelay },
+    const delivery = new RecordDelivery(
+      buffer,
+      subscriptions.events,
+      createRecordConverter(o.keyDeserializer, o.valueDeserializer),
+      { onRead: () => this.onRead(), onIdle: () => fetcher.setEnabled(false) },
     );
-    this.handler = new RebalanceHandler(
+    const membership = new GroupMembership(o.groupId);
+    const coordinator = o.groupId === undefined ? undefined : new GroupCoordinator(cluster, o.groupId);
+    const committer =
+      coordinator === undefined
+        ? undefined
+        : new OffsetCommitter(coordinator, subscriptions, { groupId: o.groupId, retryDelay, logger });
+    const commits = new CommitPolicy(committer, membership, o, logger);
+    const lookup = new OffsetLookup(cluster, {
+      readCommitted: o.isolationLevel === 'read_committed',
+      requestTimeoutMs: cluster.options.requestTimeoutMs,
+    });
+    const positions = new PositionUpdater(
       {
-        subscriptions: this.subscriptions,
-        logger: this.logger,
-        listener: () => this.listener,
-        whenIdle: () => this.delivery.whenIdle(),
-        commitBeforeRevoke: (partitions) => this.commitBeforeRevoke(partitions),
-        raise: (error) => this.delivery.raise(error),
-        assignmentChanged: () => {
-          this.positions.wake();
-          this.fetcher.wake();
-          this.notifyPositions();
-        },
+        subscriptions,
+        metadata: cluster,
+        committed: committer,
+        generation: membership,
+        lookup,
+        validator: new LeaderEpochValidator(cluster),
+        policy,
+        logger,
       },
-      o.rebalanceTimeoutMs,
+      { defaultApiTimeoutMs: o.defaultApiTimeoutMs, retryDelay },
     );
+    const handler = new RebalanceHandler({ subscriptions, readers: delivery, commits, logger }, o.rebalanceTimeoutMs);
+    subscriptions.events.changed.on(() => this.positionWaiters.wakeAll());
+    this.cluster = cluster;
+    this.logger = logger;
+    this.subscriptions = subscriptions;
+    this.buffer = buffer;
+    this.fetcher = fetcher;
+    this.delivery = delivery;
+    this.membership = membership;
+    this.coordinator = coordinator;
+    this.committer = committer;
+    this.commits = commits;
+    this.lookup = lookup;
+    this.positions = positions;
+    this.handler = handler;
     this.assignors = o.partitionAssignors.map((a) => (typeof a === 'string' ? createAssignor(a) : a));
     this.iteratorHost = {
-      delivery: this.delivery,
+      delivery,
       maxPollRecords: o.maxPollRecords,
-      logger: this.logger,
-      commitOnExit: () => this.commitAcknowledged(false),
-      commitAcknowledged: () => this.commitAcknowledged(true),
+      logger,
+      commitOnExit: () => commits.readerExited(),
+      commitAcknowledged: () => commits.atMostOnce(),
     };
   }
 
@@ -312,7 +305,7 @@ export class Consumer<K = Buffer | null, V = Buffer | null>
     if (this.closing === undefined) {
       // Set before doClose runs: the leave it starts commits (or not) synchronously up to its first await.
       this.closed = true;
-      this.closeAutoCommit = options.autoCommit ?? this.options.enableAutoCommit;
+      this.commits.close(options.autoCommit ?? this.options.enableAutoCommit);
       this.closing = this.doClose(options);
     }
     return this.closing;
@@ -355,13 +348,10 @@ export class Consumer<K = Buffer | null, V = Buffer | null>
       if (!this.connected) return;
       // Beside the leave: each takes a round trip to a different place.
       const sessions = this.fetcher.closeSessions();
-      const member = this.member;
-      if (member !== undefined) {
-        await member.leave('the consumer is closing');
-      } else if (this.committer !== undefined && this.closeAutoCommit) {
-        await this.commitBeforeRevoke(this.subscriptions.assignment());
-      }
-      await this.committer?.drain();
+      const member = this.membership.member;
+      if (member !== undefined) await member.leave('the consumer is closing');
+      else await this.commits.beforeRevoke([...this.subscriptions.states()]);
+      await this.commits.drain();
       await sessions;
     })();
     let timer: NodeJS.Timeout | undefined;
@@ -379,11 +369,11 @@ export class Consumer<K = Buffer | null, V = Buffer | null>
       ]);
     } finally {
       clearTimeout(timer);
-      this.member?.close();
+      this.membership.member?.close();
       this.fetcher.close();
       this.positions.close();
       this.cluster.close();
-      this.notifyPositions();
+      this.positionWaiters.wakeAll();
     }
   }
 
@@ -413,9 +403,10 @@ export class Consumer<K = Buffer | null, V = Buffer | null>
       this.cluster.trackTopics(list);
       if (this.connected) this.cluster.refreshMetadata().catch(() => undefined);
     }
-    this.listener = listener;
-    if (this.member === undefined) this.member = this.createMember();
-    else this.member.subscriptionChanged();
+    this.handler.listener = listener;
+    const member = this.membership.member;
+    if (member === undefined) this.membership.join(this.createMember());
+    else member.subscriptionChanged();
     if (this.connected && topics instanceof RegExp) this.refreshPattern();
   }
 
@@ -430,17 +421,15 @@ export class Consumer<K = Buffer | null, V = Buffer | null>
    */
   async unsubscribe(): Promise<void> {
     this.delivery.acknowledgePolled();
-    const member = this.member;
-    this.member = undefined;
+    const member = this.membership.detach();
     if (member !== undefined) {
       if (this.connected) await member.leave('the consumer unsubscribed');
       member.close();
-    } else if (this.subscriptions.type === 'manual' && this.options.enableAutoCommit && this.connected) {
-      await this.commitBeforeRevoke(this.subscriptions.assignment());
+    } else if (this.subscriptions.type === 'manual') {
+      await this.commits.beforeRevoke([...this.subscriptions.states()]);
     }
     this.subscriptions.unsubscribe();
     this.stopPatternTimer();
-    this.fetcher.wake();
   }
 
   /**
@@ -451,15 +440,8 @@ export class Consumer<K = Buffer | null, V = Buffer | null>
     this.checkOpen('assign');
     for (const tp of partitions) checkTopicName(tp?.topic, 'assign');
     const { removed } = this.subscriptions.assignManually(partitions);
-    if (removed.length > 0 && this.options.enableAutoCommit && this.committer !== undefined && this.connected) {
-      const entries = this.committer.acknowledgedOffsets(removed);
-      this.committer.commit(entries, NO_GENERATION, Date.now() + this.options.defaultApiTimeoutMs).catch((error) => {
-        this.logger.warn('commit of unassigned partitions failed', { error: String(error) });
-      });
-    }
+    this.commits.unassigned(removed);
     this.cluster.trackTopics(partitions.map((tp) => tp.topic));
-    this.positions.wake();
-    this.fetcher.wake();
   }
 
   /** The partitions currently assigned (by the group or `assign()`), sorted. Java: `assignment()`. */
@@ -582,30 +564,18 @@ export class Consumer<K = Buffer | null, V = Buffer | null>
     onOffsets: ((offsets: readonly TopicPartitionOffset[]) => void) | undefined,
     deadline: number,
   ): Promise<void> {
-    const committer = this.requireCommitter('commit');
+    this.commits.requireCommitter('commit');
     await this.connectBy(deadline);
-    const entries =
-      offsets === undefined ? committer.deliveredOffsets() : OffsetCommitter.fromUser(checkOffsets(offsets));
-    onOffsets?.(
-      entries.map((e) => ({
-        topic: e.topic,
-        partition: e.partition,
-        offset: e.offset,
-        leaderEpoch: e.leaderEpoch < 0 ? undefined : e.leaderEpoch,
-        metadata: e.metadata,
-      })),
-    );
-    const generation = this.commitGeneration();
-    await committer.commit(entries, generation, deadline);
+    await this.commits.commit(offsets, deadline, onOffsets);
   }
 
   /** The group's committed offsets of partitions (null where there is none). Java: `committed`. */
   async committed(partitions: readonly TopicPartition[], options: TimeoutOptions = {}): Promise<CommittedOffsetInfo[]> {
     checkOptions(options, TIMEOUT_OPTIONS_SCHEMA, 'consumer.committed()', 'call');
-    const committer = this.requireCommitter('committed');
+    const committer = this.commits.requireCommitter('committed');
     const offsets = await this.timed('committed', options, async (deadline) => {
       await this.connectBy(deadline);
-      return committer.fetchCommitted(partitions, this.generation() ?? NO_GENERATION, deadline);
+      return committer.fetchCommitted(partitions, this.membership.generation() ?? NO_GENERATION, deadline);
     });
     return partitions.map((tp) => {
       const found = offsets.find((o) => o.topic === tp.topic && o.partition === tp.partition);
@@ -635,11 +605,7 @@ export class Consumer<K = Buffer | null, V = Buffer | null>
       });
     }
     const epoch = offset === undefined ? partition.leaderEpoch : undefined;
-    this.buffer.discard(state);
     state.seek(target, epoch, epoch === undefined ? 'fetching' : 'await-validation');
-    this.positions.wake();
-    this.fetcher.wake();
-    this.notifyPositions();
   }
 
   /** Seeks partitions (default: all assigned) to their first offset, looked up lazily. */
@@ -658,11 +624,7 @@ export class Consumer<K = Buffer | null, V = Buffer | null>
     call: string,
   ): void {
     const states = (partitions ?? this.subscriptions.assignment()).map((tp) => this.subscriptions.require(tp, call));
-    for (const state of states) {
-      this.buffer.discard(state);
-      state.requestReset(strategy);
-    }
-    this.positions.wake();
+    for (const state of states) state.requestReset(strategy);
   }
 
   /**
@@ -677,7 +639,6 @@ export class Consumer<K = Buffer | null, V = Buffer | null>
 
   private async awaitPosition(partition: TopicPartition, deadline: number): Promise<bigint> {
     await this.connectBy(deadline);
-    this.positions.wake();
     for (;;) {
       const state = this.subscriptions.require(partition, 'position');
       if (state.state === 'fetching') return state.position;
@@ -689,7 +650,7 @@ export class Consumer<K = Buffer | null, V = Buffer | null>
           partition: partition.partition,
         });
       }
-      await this.waitForPositions(remaining);
+      await this.positionWaiters.wait(remaining, undefined);
     }
   }
 
@@ -701,8 +662,6 @@ export class Consumer<K = Buffer | null, V = Buffer | null>
   /** Resumes paused partitions. Java: `resume`. */
   resume(partitions: readonly TopicPartition[]): void {
     this.subscriptions.resume(partitions);
-    this.fetcher.wake();
-    this.delivery.notify();
   }
 
   /**
@@ -716,7 +675,7 @@ export class Consumer<K = Buffer | null, V = Buffer | null>
       this.subscriptions.pauseFetching(partitions);
     },
     resume: (partitions) => {
-      if (this.subscriptions.resumeFetching(partitions)) this.fetcher.wake();
+      this.subscriptions.resumeFetching(partitions);
     },
     paused: () => this.subscriptions.fetchingPaused(),
   };
@@ -881,7 +840,7 @@ export class Consumer<K = Buffer | null, V = Buffer | null>
       lastRebalanceAt: this.handler.lastRebalanceAt,
       commits: this.committer?.commitsSucceeded ?? 0,
       commitFailures: this.committer?.commitsFailed ?? 0,
-      groupState: this.member?.state,
+      groupState: this.membership.member?.state,
       partitions,
     };
   }
@@ -890,7 +849,7 @@ export class Consumer<K = Buffer | null, V = Buffer | null>
   groupMetadata(): ConsumerGroupMetadata {
     const groupId = this.options.groupId;
     if (groupId === undefined) throw new InvalidGroupStateError('groupMetadata() needs a groupId');
-    const generation = this.generation() ?? NO_GENERATION;
+    const generation = this.membership.generation() ?? NO_GENERATION;
     return { groupId, ...generation };
   }
 
@@ -943,7 +902,7 @@ export class Consumer<K = Buffer | null, V = Buffer | null>
 
   /** Called at every read: start what reading needs. */
   private onRead(): void {
-    const fatal = this.member?.fatalError;
+    const fatal = this.membership.member?.fatalError;
     if (fatal !== undefined) throw fatal;
     if (this.subscriptions.type === 'none') {
       throw new InvalidArgumentError('Nothing to read: call subscribe() or assign() first');
@@ -971,73 +930,7 @@ export class Consumer<K = Buffer | null, V = Buffer | null>
 
   private startReading(): void {
     this.fetcher.setEnabled(true);
-    this.member?.start();
-    this.positions.wake();
-  }
-
-  private generation(): GroupGeneration | undefined {
-    if (this.member !== undefined) return this.member.generation();
-    return this.options.groupId === undefined ? undefined : NO_GENERATION;
-  }
-
-  /** The generation an explicit commit carries; a member in the middle of a rebalance has none. */
-  private commitGeneration(): GroupGeneration {
-    if (this.member === undefined) return NO_GENERATION;
-    const generation = this.member.generation();
-    if (generation === undefined) {
-      throw new CommitFailedError(
-        'Cannot commit while the consumer is not in an active generation of its group (it is joining or ' +
-          'rebalancing); its partitions may be reassigned. Commit again after the rebalance',
-        { groupId: this.options.groupId, retriable: true },
-      );
-    }
-    return generation;
-  }
-
-  private requireCommitter(call: string): OffsetCommitter {
-    if (this.committer === undefined) {
-      throw new InvalidGroupStateError(`${call}() needs a groupId: offsets are stored per consumer group`);
-    }
-    return this.committer;
-  }
-
-  /** Commits the acknowledged offsets of partitions about to be revoked (with auto-commit, or on close). */
-  private async commitBeforeRevoke(partitions: readonly TopicPartition[]): Promise<void> {
-    const committer = this.committer;
-    const autoCommit = this.closed ? this.closeAutoCommit : this.options.enableAutoCommit;
-    if (committer === undefined || !autoCommit) return;
-    const generation = this.generation();
-    if (generation === undefined) return;
-    const entries = committer.acknowledgedOffsets(partitions);
-    await committer.commit(
-      entries,
-      generation,
-      Date.now() + Math.min(this.options.defaultApiTimeoutMs, this.options.rebalanceTimeoutMs),
-    );
-  }
-
-  /**
-   * Commits every acknowledged offset: on iterator exit (`required` false: only with auto-commit, failures
-   * logged by the iterator) and in at-most-once mode (`required` true).
-   */
-  private async commitAcknowledged(required: boolean): Promise<void> {
-    const committer = this.committer;
-    if (committer === undefined) {
-      if (required) throw new InvalidGroupStateError('at-most-once reading commits offsets and needs a groupId');
-      return;
-    }
-    if (!required && !this.options.enableAutoCommit) return;
-    if (!this.connected) return;
-    const generation = required ? this.commitGeneration() : this.generation();
-    if (generation === undefined) return;
-    const entries: CommitEntry[] = committer.acknowledgedOffsets();
-    await committer.commit(entries, generation, Date.now() + this.options.defaultApiTimeoutMs);
-  }
-
-  private failPartition(state: PartitionState, error: KafkaError): void {
-    this.buffer.discard(state);
-    this.delivery.failPartition(state, error);
-    this.notifyPositions();
+    this.membership.member?.start();
   }
 
   /**
@@ -1067,37 +960,18 @@ export class Consumer<K = Buffer | null, V = Buffer | null>
     }
   }
 
+  /** Metadata changed: topic errors are raised, a group leader checks the partition counts it assigned. */
   private onMetadata(): void {
     this.checkTopicErrors();
-    const topics = this.cluster.metadata.topics;
-    let validations = false;
-    for (const state of this.subscriptions.states()) {
-      if (state.state !== 'fetching') continue;
-      const info = topics.get(state.topic)?.partitions[state.partition];
-      if (info === undefined || info.leaderEpoch <= state.leaderEpoch) continue;
-      if (state.leaderEpoch >= 0 && state.positionEpoch !== undefined) {
-        // The leader changed under a position with a known epoch: check the new leader's log still holds it.
-        this.buffer.discard(state);
-        state.requestValidation();
-        validations = true;
-      } else {
-        state.leaderEpoch = info.leaderEpoch;
-      }
-    }
-    if (validations) this.positions.wake();
-    this.member?.metadataChanged();
-    this.fetcher.wake();
+    this.membership.member?.metadataChanged();
   }
 
   private startTimers(): void {
     const o = this.options;
-    if (o.enableAutoCommit && this.committer !== undefined) {
-      this.autoCommitTimer = setInterval(() => void this.autoCommit(), o.autoCommitIntervalMs);
-      this.autoCommitTimer.unref();
-    }
+    this.commits.start();
     const watchEvery = Math.max(50, Math.min(1000, Math.floor(o.maxPollIntervalMs / 10)));
     this.watchdog = setInterval(() => {
-      const member = this.member;
+      const member = this.membership.member;
       if (member === undefined || this.delivery.closed) return;
       if (member.state !== 'stable' && member.state !== 'joining' && member.state !== 'reconciling') return;
       if (this.delivery.pollExpired(Date.now(), o.maxPollIntervalMs)) {
@@ -1109,30 +983,10 @@ export class Consumer<K = Buffer | null, V = Buffer | null>
   }
 
   private stopTimers(): void {
-    if (this.autoCommitTimer !== undefined) clearInterval(this.autoCommitTimer);
+    this.commits.stop();
     if (this.watchdog !== undefined) clearInterval(this.watchdog);
-    this.autoCommitTimer = undefined;
     this.watchdog = undefined;
     this.stopPatternTimer();
-  }
-
-  private async autoCommit(): Promise<void> {
-    const committer = this.committer;
-    if (committer === undefined || this.autoCommitRunning || this.closed) return;
-    const generation = this.generation();
-    if (generation === undefined) return;
-    const entries = committer.acknowledgedOffsets();
-    if (entries.length === 0) return;
-    this.autoCommitRunning = true;
-    try {
-      await committer.commit(entries, generation, Date.now() + this.options.autoCommitIntervalMs * 2);
-    } catch (error) {
-      this.logger.warn('auto-commit failed; the offsets are committed again at the next interval if still owned', {
-        error: isKafkaError(error) ? error : String(error),
-      });
-    } finally {
-      this.autoCommitRunning = false;
-    }
   }
 
   /** Pattern subscription: match the cluster's topics now and every `metadataMaxAgeMs`. */
@@ -1144,7 +998,7 @@ export class Consumer<K = Buffer | null, V = Buffer | null>
         const snapshot = await this.cluster.refreshMetadata({ allTopics: true });
         if (this.subscriptions.matchTopics(snapshot.topics.values())) {
           this.cluster.trackTopics(this.subscriptions.subscribedTopics());
-          this.member?.subscriptionChanged();
+          this.membership.member?.subscriptionChanged();
         }
       } catch (error) {
         this.logger.debug('pattern subscription refresh failed', { error: String(error) });
@@ -1162,40 +1016,9 @@ export class Consumer<K = Buffer | null, V = Buffer | null>
     this.patternTimer = undefined;
   }
 
-  private notifyPositions(): void {
-    for (const waiter of this.positionWaiters.splice(0)) waiter();
-  }
-
-  private waitForPositions(timeoutMs: number): Promise<void> {
-    return new Promise((resolve) => {
-      const timer = setTimeout(done, timeoutMs);
-      function done() {
-        clearTimeout(timer);
-        resolve();
-      }
-      this.positionWaiters.push(done);
-    });
-  }
-
   private checkOpen(call: string): void {
     if (this.closed) {
       throw new ClientClosedError(`${call}() was called on a closed consumer`);
     }
   }
-}
-
-function checkOffsets(offsets: readonly TopicPartitionOffset[]): readonly TopicPartitionOffset[] {
-  for (const o of offsets) {
-    if (
-      typeof o?.topic !== 'string' ||
-      !Number.isInteger(o.partition) ||
-      typeof o.offset !== 'bigint' ||
-      o.offset < 0n
-    ) {
-      throw new InvalidArgumentError(
-        `commit(): each offset needs { topic, partition, offset: bigint >= 0 }, got ${String(o?.topic)}-${String(o?.partition)}@${String(o?.offset)}`,
-      );
-    }
-  }
-  return offsets;
 }

@@ -3,6 +3,7 @@ import { fakeBatch, fakeFetched } from '../../test/consumer/support/fake-batches
 import { CorruptRecordError } from '../errors/client-errors.js';
 import type { DecodedRecord } from '../protocol/records/record.js';
 import { FetchBuffer } from './fetch-buffer.js';
+import { PartitionEvents } from './partition-events.js';
 import { PartitionState } from './partition-state.js';
 
 const offsetOf = (r: DecodedRecord) => r.offset;
@@ -10,13 +11,14 @@ const offsetOf = (r: DecodedRecord) => r.offset;
 function setup(limits = { maxBytes: 1_000_000, maxRecords: 1_000_000, partitionBytes: 100_000 }) {
   const paused = new Set<string>();
   let rooms = 0;
-  const buffer = new FetchBuffer(
-    limits,
-    (s) => !paused.has(s.key) && !s.revoking,
-    () => rooms++,
-  );
+  const events = new PartitionEvents();
+  const buffer = new FetchBuffer(limits, {
+    events,
+    isDeliverable: (s: PartitionState) => !paused.has(s.key) && !s.revoking,
+  });
+  buffer.room.on(() => rooms++);
   const state = (topic: string, partition: number, offset = 0n) => {
-    const s = new PartitionState(topic, partition);
+    const s = new PartitionState(topic, partition, events);
     s.seek(offset, undefined);
     return s;
   };

@@ -2,7 +2,9 @@ import { isKafkaError, type KafkaError } from '../errors/kafka-error.js';
 import type { DecodedRecord } from '../protocol/records/record.js';
 import { type BufferedEntry, errorEntry } from './buffered-entry.js';
 import type { FetchedPartition } from './fetched-partition.js';
+import type { PartitionEvents } from './partition-events.js';
 import type { PartitionState } from './partition-state.js';
+import { Signal } from './signal.js';
 
 /** Bounds of the prefetch buffer. */
 export interface FetchBufferLimits {
@@ -17,8 +19,13 @@ export interface FetchBufferLimits {
 /** Turns a decoded record into what the application receives; may throw (a deserializer error). */
 export type RecordConverter<T> = (record: DecodedRecord, state: PartitionState) => T;
 
-/** Tells whether a partition's records may be handed out now (not paused by the application, not revoked). */
-export type DeliverableCheck = (state: PartitionState) => boolean;
+/** The partitions whose records the buffer holds (the consumer's `SubscriptionState`). */
+export interface BufferedPartitions {
+  /** Announces partitions whose prefetched records must go. */
+  readonly events: PartitionEvents;
+  /** Whether a partition's records may be handed out now (not paused by the application, not revoked). */
+  isDeliverable(state: PartitionState): boolean;
+}
 
 /** The records taken from one partition by {@link FetchBuffer.take}. */
 export interface TakenRecords<T> {
@@ -59,11 +66,12 @@ class PartitionBuffer {
  *   briefly and the garbage collector finds them young.
  * - **Errors** sit in line: records before a corrupt batch are delivered first, then the error is raised, and it
  *   is raised again on every call until the application seeks past it.
+ * - **Announcements**: {@link arrived} when records (or an error) were added, {@link room} when draining made room
+ *   for fetching. It drops a partition's records itself when the partition announces they are invalid.
  */
 export class FetchBuffer {
   private readonly limits: FetchBufferLimits;
-  private readonly deliverable: DeliverableCheck;
-  private readonly onRoom: () => void;
+  private readonly subscriptions: BufferedPartitions;
   private readonly partitions = new Map<string, PartitionBuffer>();
   /** Partitions with entries, in turn order. */
   private ring: PartitionBuffer[] = [];
@@ -73,16 +81,19 @@ export class FetchBuffer {
   private roomPending = false;
   /** The partition of the record {@link takeRecord} returned last. */
   lastTakenState: PartitionState | undefined;
+  /** Records or an error were added: readers may take them. */
+  readonly arrived = new Signal();
+  /** Draining made room for fetching (at most once per microtask). */
+  readonly room = new Signal();
 
   /**
    * @param limits Memory bounds.
-   * @param deliverable Whether a partition's records may be handed out now.
-   * @param onRoom Called (once per turn of the event loop at most) when draining made room for fetching.
+   * @param partitions The partitions' deliverability and announcements.
    */
-  constructor(limits: FetchBufferLimits, deliverable: DeliverableCheck, onRoom: () => void) {
+  constructor(limits: FetchBufferLimits, partitions: BufferedPartitions) {
     this.limits = limits;
-    this.deliverable = deliverable;
-    this.onRoom = onRoom;
+    this.subscriptions = partitions;
+    partitions.events.invalidated.on((state) => this.discard(state));
   }
 
   /** Bytes buffered. */
@@ -128,6 +139,7 @@ export class FetchBuffer {
     this.totalBytes += fetched.bytes;
     this.totalRecords += fetched.count;
     this.markReady(buffer);
+    this.arrived.emit();
   }
 
   /** Queues an error for a partition, raised once the records before it are delivered. */
@@ -135,6 +147,7 @@ export class FetchBuffer {
     const buffer = this.bufferFor(state);
     buffer.entries.push(errorEntry(error, state.fetchOffset));
     this.markReady(buffer);
+    this.arrived.emit();
   }
 
   /** Drops everything buffered for a partition (seek, reset, revocation). */
@@ -166,7 +179,8 @@ export class FetchBuffer {
 
   /** True when some partition has a record (or an error) the application may take now. */
   hasDeliverable(): boolean {
-    for (const buffer of this.ring) if (this.deliverable(buffer.state)) return true;
+    const partitions = this.subscriptions;
+    for (const buffer of this.ring) if (partitions.isDeliverable(buffer.state)) return true;
     return false;
   }
 
@@ -179,11 +193,12 @@ export class FetchBuffer {
    */
   takeRecord<T>(convert: RecordConverter<T>): T | undefined {
     const ring = this.ring;
+    const partitions = this.subscriptions;
     for (let tries = ring.length; tries > 0; tries--) {
       if (this.cursor >= ring.length) this.cursor = 0;
       const buffer = ring[this.cursor]!;
       const state = buffer.state;
-      if (!this.deliverable(state)) {
+      if (!partitions.isDeliverable(state)) {
         this.cursor++;
         continue;
       }
@@ -215,12 +230,13 @@ export class FetchBuffer {
     const result: TakenRecords<T>[] = [];
     let remaining = max;
     const ring = this.ring;
+    const partitions = this.subscriptions;
     let idle = 0;
     while (remaining > 0 && ring.length > 0 && idle < ring.length) {
       if (this.cursor >= ring.length) this.cursor = 0;
       const buffer = ring[this.cursor]!;
       const state = buffer.state;
-      if (!this.deliverable(state)) {
+      if (!partitions.isDeliverable(state)) {
         this.cursor++;
         idle++;
         continue;
@@ -358,7 +374,7 @@ export class FetchBuffer {
     this.roomPending = true;
     queueMicrotask(() => {
       this.roomPending = false;
-      this.onRoom();
+      this.room.emit();
     });
   }
 }

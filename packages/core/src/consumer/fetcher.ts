@@ -1,15 +1,16 @@
-import type { Cluster } from '../cluster/cluster.js';
 import { isStaleMetadata } from '../errors/error-classification.js';
 import { ErrorCodes } from '../errors/error-codes.generated.js';
 import { createBrokerError } from '../errors/index.js';
-import { isKafkaError, type KafkaError } from '../errors/kafka-error.js';
+import { isKafkaError } from '../errors/kafka-error.js';
 import { Fetch, type FetchRequest, type FetchResponse } from '../protocol/messages/generated/fetch.js';
 import type { Logger } from '../utils/logger.js';
-import { RetryTimer } from '../utils/retry-timer.js';
+import type { BrokerAccess, BrokerChannel } from './cluster-view.js';
 import type { FetchBuffer } from './fetch-buffer.js';
 import { FetchSession, FINAL_EPOCH, type SessionPartition, type SessionRequest } from './fetch-session.js';
 import { readFetchedPartition } from './fetched-partition.js';
+import type { OffsetResetPolicy } from './offset-reset-policy.js';
 import type { PartitionState } from './partition-state.js';
+import { PassScheduler } from './pass-scheduler.js';
 import type { SubscriptionState } from './subscription-state.js';
 
 /** The connection lane of Fetch requests: long polls never delay other traffic to the same broker. */
@@ -35,22 +36,17 @@ export interface FetcherOptions {
   readonly retryDelay: (attempt: number) => number;
 }
 
-/** What the fetcher needs from the consumer. */
-export interface FetcherHost {
-  readonly cluster: Cluster;
+/** The parts the fetcher works with. */
+export interface FetcherParts {
+  /** Metadata, leaders and broker connections. */
+  readonly cluster: BrokerAccess;
+  /** What to fetch, from where; its announcements start passes. */
   readonly subscriptions: SubscriptionState;
+  /** Where fetched records go; its room starts passes. */
   readonly buffer: FetchBuffer;
+  /** What `autoOffsetReset` decides for out-of-range offsets and divergence. */
+  readonly policy: OffsetResetPolicy;
   readonly logger: Logger;
-  /** Records (or an error) were buffered: wake waiting readers. */
-  recordsArrived(): void;
-  /** The leader says the fetch offset is out of range. */
-  outOfRange(state: PartitionState): void;
-  /** The leader reports the log diverged below the position (KIP-320, Fetch v12+). */
-  diverged(state: PartitionState, epoch: number, endOffset: bigint): void;
-  /** A partition hit an error the application must handle. */
-  failPartition(state: PartitionState, error: KafkaError): void;
-  /** A partition needs validation: its position state changed. */
-  positionsChanged(): void;
 }
 
 /** Counters the fetcher keeps for `metrics()`. */
@@ -87,11 +83,14 @@ interface InFlight {
  * session; the others keep flowing.
  *
  * Errors are handled per partition: leadership moves refresh metadata (and use the KIP-951 leader hint at once),
- * out-of-range positions are reset or raised, truncation is reported for validation, anything unexpected is raised
- * to the application in line with its records.
+ * out-of-range positions and divergence go to the reset policy, a fenced leader epoch asks for validation, anything
+ * unexpected fails the partition (raised to the application).
+ *
+ * Nobody wakes the fetcher: it runs a pass when a partition announces a change (assigned, sought, validated,
+ * resumed, ...), when the buffer has room, when metadata changes, and when a backoff ends.
  */
 export class Fetcher {
-  private readonly host: FetcherHost;
+  private readonly host: FetcherParts;
   private readonly options: FetcherOptions;
   private readonly sessions = new Map<number, FetchSession>();
   private readonly inFlight = new Map<number, InFlight>();
@@ -101,9 +100,7 @@ export class Fetcher {
   private readonly failures = new Map<number, number>();
   private enabled = false;
   private closed = false;
-  private passScheduled = false;
-  private readonly retryTimer = new RetryTimer(() => this.wake());
-  private metadataRefreshPending = false;
+  private readonly scheduler = new PassScheduler(() => this.pass());
   /** Fetch counters. */
   readonly metrics: FetchMetrics = {
     fetchRequests: 0,
@@ -115,9 +112,14 @@ export class Fetcher {
     recordsFetchedByBroker: new Map(),
   };
 
-  constructor(host: FetcherHost, options: FetcherOptions) {
-    this.host = host;
+  constructor(parts: FetcherParts, options: FetcherOptions) {
+    this.host = parts;
     this.options = options;
+    const wake = () => this.wake();
+    parts.subscriptions.events.changed.on(wake);
+    parts.subscriptions.events.resumed.on(wake);
+    parts.buffer.room.on(wake);
+    parts.cluster.onMetadata(wake);
   }
 
   /** Fetches in flight. */
@@ -133,13 +135,9 @@ export class Fetcher {
   }
 
   /** Schedules a pass (coalesced): something that decides what to fetch changed. */
-  wake(): void {
-    if (this.passScheduled || this.closed || !this.enabled) return;
-    this.passScheduled = true;
-    setImmediate(() => {
-      this.passScheduled = false;
-      this.pass();
-    });
+  private wake(): void {
+    if (this.closed || !this.enabled) return;
+    this.scheduler.schedule();
   }
 
   /**
@@ -202,7 +200,7 @@ export class Fetcher {
   close(): void {
     this.closed = true;
     this.enabled = false;
-    this.retryTimer.cancel();
+    this.scheduler.close();
   }
 
   private pass(): void {
@@ -239,10 +237,10 @@ export class Fetcher {
 
   /** The broker to fetch a partition from: its preferred read replica while valid, else its leader. */
   private targetNode(state: PartitionState, now: number): number | undefined {
-    const replica = state.preferredReadReplica;
+    const replica = state.readReplicaAt(now);
     if (replica !== undefined) {
-      if (state.preferredReadReplicaExpiresAt > now && this.host.cluster.metadata.brokers.has(replica)) return replica;
-      state.preferredReadReplica = undefined;
+      if (this.host.cluster.metadata.brokers.has(replica)) return replica;
+      state.forgetReadReplica();
     }
     const leader = this.host.cluster.partition(state.topic, state.partition)?.leader;
     return leader === undefined || leader < 0 ? undefined : leader;
@@ -279,7 +277,7 @@ export class Fetcher {
       session = new FetchSession();
       this.sessions.set(node, session);
     }
-    let connection: Awaited<ReturnType<Cluster['connection']>>;
+    let connection: BrokerChannel;
     const inFlight: InFlight = {
       request: session.build(partitions, byTopicId),
       versions,
@@ -307,7 +305,7 @@ export class Fetcher {
       this.failures.set(node, failures);
       this.backoffUntil.set(node, Date.now() + this.options.retryDelay(failures - 1));
       this.host.logger.debug('fetch failed', { broker: node, error: isKafkaError(error) ? error : String(error) });
-      for (const state of states) if (state.preferredReadReplica === node) state.preferredReadReplica = undefined;
+      for (const state of states) if (state.preferredReadReplica === node) state.forgetReadReplica();
       this.refreshMetadata();
     } finally {
       this.inFlight.delete(node);
@@ -389,7 +387,6 @@ export class Fetcher {
 
   private handleResponse(node: number, inFlight: InFlight, response: FetchResponse, version: number): void {
     const { subscriptions, buffer } = this.host;
-    let arrived = false;
     const now = Date.now();
     const endpoints = new Map(response.nodeEndpoints.map((e) => [e.nodeId, e]));
     for (const topicData of response.responses) {
@@ -404,18 +401,15 @@ export class Fetcher {
         if (state.version !== inFlight.versions.get(key) || state.fetchOffset !== sent.fetchOffset) continue;
         const code = data.errorCode;
         if (code === ErrorCodes.NONE) {
-          state.highWatermark = data.highWatermark;
-          if (data.lastStableOffset >= 0n) state.lastStableOffset = data.lastStableOffset;
-          if (data.logStartOffset >= 0n) state.logStartOffset = data.logStartOffset;
+          state.recordLogBounds(data.highWatermark, data.lastStableOffset, data.logStartOffset);
           if (data.divergingEpoch.epoch >= 0 && data.divergingEpoch.endOffset >= 0n) {
-            this.host.diverged(state, data.divergingEpoch.epoch, data.divergingEpoch.endOffset);
+            this.host.policy.diverged(state, data.divergingEpoch.epoch, data.divergingEpoch.endOffset);
             continue;
           }
           if (data.preferredReadReplica >= 0 && data.preferredReadReplica !== node) {
-            state.preferredReadReplica = data.preferredReadReplica;
-            state.preferredReadReplicaExpiresAt = now + this.options.preferredReplicaTtlMs;
+            state.preferReadReplica(data.preferredReadReplica, now + this.options.preferredReplicaTtlMs);
           } else if (data.preferredReadReplica < 0 && inFlight.fromFollower === false) {
-            state.preferredReadReplica = undefined;
+            state.forgetReadReplica();
           }
           const records = data.records;
           if (records === null || records.length === 0) continue;
@@ -429,19 +423,16 @@ export class Fetcher {
           });
           if (fetched.entries.length > 0) {
             buffer.append(state, fetched);
-            arrived = true;
             this.metrics.recordsFetched += fetched.count;
             const byBroker = this.metrics.recordsFetchedByBroker;
             byBroker.set(node, (byBroker.get(node) ?? 0) + fetched.count);
           }
-          state.fetchOffset = fetched.nextFetchOffset;
-          if (fetched.lastEpoch >= 0) state.fetchEpoch = fetched.lastEpoch;
+          state.markFetched(fetched.nextFetchOffset, fetched.lastEpoch);
           continue;
         }
         this.handlePartitionError(state, code, node, inFlight.fromFollower, data.currentLeader, endpoints);
       }
     }
-    if (arrived) this.host.recordsArrived();
   }
 
   private handlePartitionError(
@@ -457,14 +448,14 @@ export class Fetcher {
     if (code === ErrorCodes.OFFSET_OUT_OF_RANGE) {
       if (fromFollower) {
         // A follower may lag the leader: ask the leader before deciding the offset is out of range (KIP-392).
-        state.preferredReadReplica = undefined;
+        state.forgetReadReplica();
         return;
       }
-      this.host.outOfRange(state);
+      this.host.policy.outOfRange(state);
       return;
     }
     if (isStaleMetadata(code)) {
-      state.preferredReadReplica = undefined;
+      state.forgetReadReplica();
       if (leader.leaderId >= 0 && leader.leaderEpoch >= 0) {
         const endpoint = endpoints.get(leader.leaderId);
         this.host.cluster.updateLeader(
@@ -477,11 +468,7 @@ export class Fetcher {
             : { nodeId: endpoint.nodeId, host: endpoint.host, port: endpoint.port, rack: endpoint.rack },
         );
       }
-      if (code === ErrorCodes.FENCED_LEADER_EPOCH && state.positionEpoch !== undefined) {
-        state.requestValidation();
-        this.host.buffer.discard(state);
-        this.host.positionsChanged();
-      }
+      if (code === ErrorCodes.FENCED_LEADER_EPOCH && state.positionEpoch !== undefined) state.requestValidation();
       this.refreshMetadata();
       return;
     }
@@ -491,23 +478,14 @@ export class Fetcher {
       this.backoffUntil.set(node, Date.now() + this.options.retryDelay(0));
       return;
     }
-    this.host.failPartition(state, error);
+    state.fail(error);
   }
 
   private refreshMetadata(): void {
-    if (this.metadataRefreshPending || this.closed) return;
-    this.metadataRefreshPending = true;
-    this.host.cluster
-      .refreshMetadata()
-      .catch((error: unknown) => this.host.logger.debug('metadata refresh failed', { error: String(error) }))
-      .finally(() => {
-        this.metadataRefreshPending = false;
-        // Retry after a backoff whatever happened: partitions without a leader are tried again.
-        this.wakeAt(Date.now() + this.options.retryDelay(0));
-      });
+    this.scheduler.refreshMetadata(this.host.cluster, () => this.options.retryDelay(0), this.host.logger);
   }
 
   private wakeAt(at: number): void {
-    if (!this.closed) this.retryTimer.fireAt(at);
+    this.scheduler.scheduleAt(at);
   }
 }

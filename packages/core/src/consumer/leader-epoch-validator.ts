@@ -1,10 +1,10 @@
-import type { Cluster } from '../cluster/cluster.js';
 import { toKafkaError } from '../errors/client-errors.js';
 import { isStaleMetadata } from '../errors/error-classification.js';
 import { ErrorCodes } from '../errors/error-codes.generated.js';
 import { createBrokerError } from '../errors/index.js';
 import type { KafkaError } from '../errors/kafka-error.js';
 import { OffsetForLeaderEpoch } from '../protocol/messages/generated/offset-for-leader-epoch.js';
+import type { BrokerAccess } from './cluster-view.js';
 import type { PartitionState } from './partition-state.js';
 
 /** What the leader said about the epoch of a position. */
@@ -47,9 +47,9 @@ export function evaluateEpochEndOffset(
  * or when a position comes from a committed offset that carries a leader epoch. One request per leader.
  */
 export class LeaderEpochValidator {
-  private readonly cluster: Cluster;
+  private readonly cluster: BrokerAccess;
 
-  constructor(cluster: Cluster) {
+  constructor(cluster: BrokerAccess) {
     this.cluster = cluster;
   }
 
@@ -79,7 +79,8 @@ export class LeaderEpochValidator {
           byTopic.set(entry.state.topic, topicList);
         }
         try {
-          const response = await this.cluster.send(leader, OffsetForLeaderEpoch, {
+          const connection = await this.cluster.connection(leader);
+          const response = await connection.send(OffsetForLeaderEpoch, {
             replicaId: -1,
             topics: [...byTopic].map(([topic, entries]) => ({
               topic,

@@ -6,6 +6,7 @@ import { isKafkaError, type KafkaError } from '../errors/kafka-error.js';
 import { delay } from '../utils/delay.js';
 import type { Logger } from '../utils/logger.js';
 import { CommitFailedError, InvalidGroupStateError } from './consumer-errors.js';
+import type { PartitionState } from './partition-state.js';
 import type { SubscriptionState } from './subscription-state.js';
 import { partitionKey, type TopicPartition, type TopicPartitionOffset } from './topic-partition.js';
 
@@ -24,6 +25,12 @@ export interface GroupGeneration {
 
 /** The generation used outside group management. */
 export const NO_GENERATION: GroupGeneration = Object.freeze({ generationId: -1, memberId: '', groupInstanceId: null });
+
+/** Where the current generation is read (the consumer's group membership). */
+export interface GenerationSource {
+  /** The generation commits and offset reads carry, or `undefined` while a member has none (rebalancing). */
+  generation(): GroupGeneration | undefined;
+}
 
 /** One offset to commit. */
 export interface CommitEntry {
@@ -99,14 +106,10 @@ export class OffsetCommitter {
 
   /**
    * The offsets an automatic commit would send: the acknowledged offset of every assigned partition (or of
-   * `only`) that differs from what was last committed.
+   * `states`, assigned or just unassigned) that differs from what was last committed.
    */
-  acknowledgedOffsets(only?: Iterable<TopicPartition>): CommitEntry[] {
+  acknowledgedOffsets(states: Iterable<PartitionState> = this.subscriptions.states()): CommitEntry[] {
     const entries: CommitEntry[] = [];
-    const states =
-      only === undefined
-        ? this.subscriptions.states()
-        : [...only].map((tp) => this.subscriptions.get(tp.topic, tp.partition)).filter((s) => s !== undefined);
     for (const state of states) {
       const offset = state.ackedOffset;
       if (offset === undefined || offset < 0n || offset === state.committedOffset) continue;
@@ -253,8 +256,7 @@ export class OffsetCommitter {
         if (code === ErrorCodes.NONE) {
           const state = this.subscriptions.get(entry.topic, entry.partition);
           if (state !== undefined && (state.committedOffset === undefined || entry.offset >= state.committedOffset)) {
-            state.committedOffset = entry.offset;
-            state.committedEpoch = entry.leaderEpoch;
+            state.markCommitted(entry.offset, entry.leaderEpoch);
           }
           continue;
         }

@@ -1,4 +1,3 @@
-import type { Cluster } from '../cluster/cluster.js';
 import { KafkaTimeoutError, toKafkaError } from '../errors/client-errors.js';
 import { isStaleMetadata } from '../errors/error-classification.js';
 import { ErrorCodes } from '../errors/error-codes.generated.js';
@@ -6,6 +5,7 @@ import { createBrokerError } from '../errors/index.js';
 import { isKafkaError, type KafkaError } from '../errors/kafka-error.js';
 import { ListOffsets } from '../protocol/messages/generated/list-offsets.js';
 import { delay } from '../utils/delay.js';
+import type { BrokerAccess } from './cluster-view.js';
 import { formatPartition, partitionKey, type TopicPartition } from './topic-partition.js';
 
 /** ListOffsets timestamp meaning "the first offset". */
@@ -31,14 +31,14 @@ export interface OffsetAnswer extends TopicPartition {
  * `seekToBeginning`, `seekToEnd`) and by `beginningOffsets`, `endOffsets` and `offsetsForTimes`.
  */
 export class OffsetLookup {
-  private readonly cluster: Cluster;
+  private readonly cluster: BrokerAccess;
   private readonly readCommitted: boolean;
-  private readonly retryDelay: (attempt: number) => number;
+  private readonly requestTimeoutMs: number;
 
-  constructor(cluster: Cluster, readCommitted: boolean, retryDelay: (attempt: number) => number) {
+  constructor(cluster: BrokerAccess, options: { readonly readCommitted: boolean; readonly requestTimeoutMs: number }) {
     this.cluster = cluster;
-    this.readCommitted = readCommitted;
-    this.retryDelay = retryDelay;
+    this.readCommitted = options.readCommitted;
+    this.requestTimeoutMs = options.requestTimeoutMs;
   }
 
   /**
@@ -84,7 +84,7 @@ export class OffsetLookup {
           { topic: first.query.topic, partition: first.query.partition, cause: first.error },
         );
       }
-      await delay(Math.min(remaining, this.retryDelay(attempt)));
+      await delay(Math.min(remaining, this.cluster.retryDelay(attempt)));
       await this.cluster.refreshMetadata({ topics: retry.map((r) => r.query.topic) }).catch(() => undefined);
       pending = retry.map((r) => r.query);
     }
@@ -132,7 +132,8 @@ export class OffsetLookup {
           else entry.push(q);
         }
         try {
-          const response = await this.cluster.send(leader, ListOffsets, {
+          const connection = await this.cluster.connection(leader);
+          const response = await connection.send(ListOffsets, {
             replicaId: -1,
             isolationLevel: this.readCommitted ? 1 : 0,
             topics: [...byTopic].map(([name, qs]) => ({
@@ -143,7 +144,7 @@ export class OffsetLookup {
                 timestamp: q.timestamp,
               })),
             })),
-            timeoutMs: this.cluster.options.requestTimeoutMs,
+            timeoutMs: this.requestTimeoutMs,
           });
           const byKey = new Map(list.map((q) => [partitionKey(q.topic, q.partition), q]));
           for (const topic of response.topics) {

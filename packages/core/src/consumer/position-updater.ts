@@ -1,38 +1,45 @@
+import type { MetadataSnapshot } from '../cluster/metadata.js';
 import { isKafkaError, type KafkaError } from '../errors/kafka-error.js';
 import type { Logger } from '../utils/logger.js';
-import { RetryTimer } from '../utils/retry-timer.js';
-import { FetchOffsetOutOfRangeError, LogTruncationError, NoOffsetForPartitionError } from './consumer-errors.js';
-import type { AutoOffsetReset } from './consumer-options.js';
+import type { MetadataView } from './cluster-view.js';
 import type { LeaderEpochValidator } from './leader-epoch-validator.js';
-import { type GroupGeneration, NO_GENERATION, type OffsetCommitter } from './offset-committer.js';
+import { type GenerationSource, NO_GENERATION, type OffsetCommitter } from './offset-committer.js';
 import { EARLIEST_TIMESTAMP, LATEST_TIMESTAMP, type OffsetLookup } from './offset-lookup.js';
+import type { OffsetResetPolicy } from './offset-reset-policy.js';
 import type { PartitionState } from './partition-state.js';
+import { PassScheduler } from './pass-scheduler.js';
 import type { SubscriptionState } from './subscription-state.js';
-import { formatPartition, partitionKey } from './topic-partition.js';
+import { partitionKey } from './topic-partition.js';
 
-/** What the position updater needs from the consumer. */
-export interface PositionHost {
+/** The parts the position updater works with. */
+export interface PositionUpdaterParts {
+  /** The partitions; their announcements start runs. */
   readonly subscriptions: SubscriptionState;
+  /** Leader epochs (a newer one asks for validation) and refreshes when leaders moved. */
+  readonly metadata: MetadataView;
+  /** Reads committed offsets (OffsetFetch); `undefined` without a `groupId`. */
+  readonly committed: Pick<OffsetCommitter, 'fetchCommitted'> | undefined;
+  /** The generation committed offsets are read with (KIP-848 sends the member epoch). */
+  readonly generation: GenerationSource;
+  /** ListOffsets, one round per run. */
+  readonly lookup: Pick<OffsetLookup, 'lookupOnce'>;
+  /** OffsetForLeaderEpoch. */
+  readonly validator: Pick<LeaderEpochValidator, 'validate'>;
+  /** What `autoOffsetReset` decides. */
+  readonly policy: OffsetResetPolicy;
   readonly logger: Logger;
-  /** The committer, when the consumer has a `groupId`. */
-  readonly committer: OffsetCommitter | undefined;
-  /** The generation to read committed offsets with (KIP-848 sends the member epoch). */
-  generation(): GroupGeneration | undefined;
-  /** Drops a partition's prefetched records. */
-  discard(state: PartitionState): void;
-  /** Raises a partition's error to the application. */
-  failPartition(state: PartitionState, error: KafkaError): void;
-  /** Positions became valid: fetch. */
-  positionsReady(): void;
-  /** Requests a metadata refresh (leaders moved). */
-  refreshMetadata(): void;
 }
 
 /** Settings of the position updater. */
 export interface PositionUpdaterOptions {
-  readonly autoOffsetReset: AutoOffsetReset;
   readonly defaultApiTimeoutMs: number;
   readonly retryDelay: (attempt: number) => number;
+}
+
+/** Failed attempts of one partition, and when it may be tried again. */
+interface Backoff {
+  failures: number;
+  until: number;
 }
 
 /**
@@ -40,137 +47,67 @@ export interface PositionUpdaterOptions {
  *
  * - newly assigned partitions (once `onPartitionsAssigned` returned) start at the group's committed offset
  *   (OffsetFetch); one with a leader epoch is validated first (KIP-320); without a committed offset (or a
- *   `groupId`), `autoOffsetReset` decides: `earliest`/`latest` look the offset up (ListOffsets), `none` raises
+ *   `groupId`), the reset policy decides: `earliest`/`latest` look the offset up (ListOffsets), `none` raises
  *   `NoOffsetForPartitionError`;
  * - resets (out of range, `seekToBeginning`, `seekToEnd`) look offsets up with ListOffsets;
- * - validations ask the leader whether the log still holds the position (OffsetForLeaderEpoch); a truncated log
- *   resets to the first offset known to diverge, or raises `LogTruncationError` with `autoOffsetReset: 'none'`.
+ * - validations ask the leader whether the log still holds the position (OffsetForLeaderEpoch): after a seek with
+ *   an epoch, and when metadata names a newer leader epoch under a fetching position; a truncated log goes to the
+ *   reset policy.
  *
- * Failures back off per partition and are retried; errors retrying cannot fix are raised to the application.
+ * It runs when a partition announces that it needs a position, when metadata changes, and when a backoff ends.
+ * Failures back off per partition and are retried; errors retrying cannot fix fail the partition.
  */
 export class PositionUpdater {
-  private readonly host: PositionHost;
-  private readonly lookup: OffsetLookup;
-  private readonly validator: LeaderEpochValidator;
+  private readonly parts: PositionUpdaterParts;
   private readonly options: PositionUpdaterOptions;
-  private scheduled = false;
-  private readonly retryTimer = new RetryTimer(() => this.wake());
-  private closed = false;
-  private attempts = new Map<string, number>();
+  private readonly scheduler = new PassScheduler(() => this.run());
+  private readonly inFlight = new Set<PartitionState>();
+  private readonly backoffs = new Map<PartitionState, Backoff>();
 
-  constructor(
-    host: PositionHost,
-    lookup: OffsetLookup,
-    validator: LeaderEpochValidator,
-    options: PositionUpdaterOptions,
-  ) {
-    this.host = host;
-    this.lookup = lookup;
-    this.validator = validator;
+  constructor(parts: PositionUpdaterParts, options: PositionUpdaterOptions) {
+    this.parts = parts;
     this.options = options;
-  }
-
-  /** Schedules a run (coalesced). */
-  wake(): void {
-    if (this.scheduled || this.closed) return;
-    this.scheduled = true;
-    setImmediate(() => {
-      this.scheduled = false;
-      this.run();
-    });
+    parts.subscriptions.events.changed.on((state) => this.changed(state));
+    parts.metadata.onMetadata((snapshot) => this.leadersChanged(snapshot));
   }
 
   /** Stops for good. */
   close(): void {
-    this.closed = true;
-    this.retryTimer.cancel();
+    this.scheduler.close();
   }
 
-  /** True when every assigned partition that is not failed has a valid position. */
-  allValid(): boolean {
-    for (const state of this.host.subscriptions.states()) {
-      if (state.state !== 'fetching' && state.state !== 'failed') return false;
-    }
-    return true;
-  }
-
-  /**
-   * Handles an out-of-range fetch offset: reset by `autoOffsetReset`, or raise `OffsetOutOfRangeError` with
-   * `none`.
-   */
-  outOfRange(state: PartitionState): void {
-    const offset = state.fetchOffset;
-    this.host.discard(state);
-    if (this.options.autoOffsetReset === 'none') {
-      this.host.failPartition(
-        state,
-        new FetchOffsetOutOfRangeError(
-          `Fetch offset ${offset} of ${formatPartition(state)} is out of range and autoOffsetReset is 'none'; seek ` +
-            'the partition to continue',
-          { topic: state.topic, partition: state.partition, offset },
-        ),
-      );
+  private changed(state: PartitionState): void {
+    if (state.revoked) {
+      this.backoffs.delete(state);
       return;
     }
-    this.host.logger.info('fetch offset out of range; resetting', {
-      topic: state.topic,
-      partition: state.partition,
-      offset,
-      strategy: this.options.autoOffsetReset,
-    });
-    state.requestReset(this.options.autoOffsetReset);
-    this.wake();
+    if (!state.needsPosition) return;
+    // A new request (a seek, a reset, a validation) does not wait for the backoff of an earlier one.
+    const backoff = this.backoffs.get(state);
+    if (backoff !== undefined) backoff.until = 0;
+    this.scheduler.schedule();
   }
 
-  /**
-   * Handles a divergence the leader reported (Fetch v12+ `DivergingEpoch`, or validation): below the position it
-   * is a truncation; at or above it only prefetched records are affected, which are fetched again.
-   */
-  diverged(state: PartitionState, epoch: number, endOffset: bigint): void {
-    this.host.discard(state);
-    if (endOffset < state.position) {
-      this.truncated(state, endOffset, epoch);
-    } else {
-      state.rewindFetch();
-      this.host.positionsReady();
+  /** Metadata names leader epochs: a newer one under a fetching position asks for validation. */
+  private leadersChanged(snapshot: MetadataSnapshot): void {
+    for (const state of this.parts.subscriptions.states()) {
+      if (state.state !== 'fetching') continue;
+      const info = snapshot.topics.get(state.topic)?.partitions[state.partition];
+      if (info !== undefined) state.observeLeaderEpoch(info.leaderEpoch);
     }
-  }
-
-  private truncated(state: PartitionState, divergentOffset: bigint, divergentEpoch: number): void {
-    const position = state.position;
-    if (this.options.autoOffsetReset === 'none') {
-      this.host.failPartition(
-        state,
-        new LogTruncationError(
-          `The log of ${formatPartition(state)} was truncated to offset ${divergentOffset} below the consumer's ` +
-            `position ${position} (an unclean leader election lost records); seek to continue`,
-          { topic: state.topic, partition: state.partition, offset: position, divergentOffset },
-        ),
-      );
-      return;
-    }
-    this.host.logger.warn('log truncation detected; resuming from the first offset known to diverge', {
-      topic: state.topic,
-      partition: state.partition,
-      position,
-      divergentOffset,
-    });
-    state.seek(divergentOffset, divergentEpoch);
-    this.host.positionsReady();
   }
 
   private run(): void {
-    if (this.closed) return;
     const now = Date.now();
     const initializing: PartitionState[] = [];
     const resetting: PartitionState[] = [];
     const validating: PartitionState[] = [];
     let nextAt = Number.POSITIVE_INFINITY;
-    for (const state of this.host.subscriptions.states()) {
-      if (state.requestInFlight || state.held || state.revoking) continue;
-      if (state.state === 'fetching' || state.state === 'failed') continue;
-      if (state.nextAttemptAt > now) {
-        nextAt = Math.min(nextAt, state.nextAttemptAt);
+    for (const state of this.parts.subscriptions.states()) {
+      if (!state.needsPosition || state.held || state.revoking || this.inFlight.has(state)) continue;
+      const until = this.backoffs.get(state)?.until ?? 0;
+      if (until > now) {
+        nextAt = Math.min(nextAt, until);
         continue;
       }
       if (state.state === 'initializing') initializing.push(state);
@@ -180,76 +117,54 @@ export class PositionUpdater {
     if (initializing.length > 0) void this.initialize(initializing);
     if (resetting.length > 0) void this.reset(resetting);
     if (validating.length > 0) void this.validate(validating);
-    if (Number.isFinite(nextAt)) this.wakeAt(nextAt);
+    if (Number.isFinite(nextAt)) this.scheduler.scheduleAt(nextAt);
   }
 
   private async initialize(states: PartitionState[]): Promise<void> {
-    const committer = this.host.committer;
-    if (committer === undefined) {
-      for (const state of states) this.resetByPolicy(state);
-      this.wake();
+    const committed = this.parts.committed;
+    if (committed === undefined) {
+      for (const state of states) this.parts.policy.noOffset(state);
       return;
     }
     const versions = states.map((s) => s.version);
-    for (const state of states) state.requestInFlight = true;
+    this.begin(states);
     try {
-      const committed = await committer.fetchCommitted(
+      const offsets = await committed.fetchCommitted(
         states,
-        this.host.generation() ?? NO_GENERATION,
+        this.parts.generation.generation() ?? NO_GENERATION,
         Date.now() + this.options.defaultApiTimeoutMs,
       );
-      const byKey = new Map(committed.map((c) => [partitionKey(c.topic, c.partition), c]));
-      let ready = false;
+      const byKey = new Map(offsets.map((c) => [partitionKey(c.topic, c.partition), c]));
       states.forEach((state, i) => {
         if (state.version !== versions[i] || state.state !== 'initializing' || state.revoking) return;
         const entry = byKey.get(state.key);
         if (entry !== undefined && entry.offset >= 0n) {
           const epoch = entry.leaderEpoch >= 0 ? entry.leaderEpoch : undefined;
-          state.committedOffset = entry.offset;
-          state.committedEpoch = entry.leaderEpoch;
+          state.markCommitted(entry.offset, entry.leaderEpoch);
+          this.backoffs.delete(state);
           state.seek(entry.offset, epoch, epoch === undefined ? 'fetching' : 'await-validation');
-          ready ||= epoch === undefined;
-          this.attempts.delete(state.key);
         } else {
-          this.resetByPolicy(state);
+          this.parts.policy.noOffset(state);
         }
       });
-      if (ready) this.host.positionsReady();
     } catch (error) {
       this.backoff(states, error, 'read committed offsets');
     } finally {
-      for (const state of states) state.requestInFlight = false;
-      this.wake();
+      this.end(states);
     }
-  }
-
-  /** No committed offset: reset by `autoOffsetReset`, or raise with `none`. */
-  private resetByPolicy(state: PartitionState): void {
-    if (this.options.autoOffsetReset === 'none') {
-      this.host.failPartition(
-        state,
-        new NoOffsetForPartitionError(
-          `${formatPartition(state)} has no committed offset and autoOffsetReset is 'none'; seek the partition ` +
-            '(seek, seekToBeginning, seekToEnd) to choose where to start',
-          { topic: state.topic, partition: state.partition },
-        ),
-      );
-      return;
-    }
-    state.requestReset(this.options.autoOffsetReset);
   }
 
   private async reset(states: PartitionState[]): Promise<void> {
     const active: PartitionState[] = [];
     for (const state of states) {
-      if (state.resetStrategy === 'none' || state.resetStrategy === undefined) this.resetByPolicy(state);
+      if (state.resetStrategy === 'none' || state.resetStrategy === undefined) this.parts.policy.noOffset(state);
       else active.push(state);
     }
     if (active.length === 0) return;
     const versions = active.map((s) => s.version);
-    for (const state of active) state.requestInFlight = true;
+    this.begin(active);
     try {
-      const { found, retry, fatal } = await this.lookup.lookupOnce(
+      const { found, retry, fatal } = await this.parts.lookup.lookupOnce(
         active.map((s) => ({
           topic: s.topic,
           partition: s.partition,
@@ -257,14 +172,12 @@ export class PositionUpdater {
         })),
       );
       const byKey = new Map(found.map((f) => [partitionKey(f.topic, f.partition), f]));
-      let ready = false;
       active.forEach((state, i) => {
         if (state.version !== versions[i] || state.state !== 'await-reset') return;
         const answer = byKey.get(state.key);
         if (answer === undefined) return;
+        this.backoffs.delete(state);
         state.seek(answer.offset, undefined);
-        this.attempts.delete(state.key);
-        ready = true;
       });
       if (retry.length > 0) {
         const keys = new Set(retry.map((r) => partitionKey(r.query.topic, r.query.partition)));
@@ -273,28 +186,25 @@ export class PositionUpdater {
           retry[0]!.error,
           'look up offsets',
         );
-        this.host.refreshMetadata();
+        this.refreshMetadata();
       }
       if (fatal !== undefined) {
         for (const state of active) {
-          if (state.state === 'await-reset' && state.topic === fatal.topic) this.host.failPartition(state, fatal);
+          if (state.state === 'await-reset' && state.topic === fatal.topic) state.fail(fatal);
         }
       }
-      if (ready) this.host.positionsReady();
     } catch (error) {
       this.backoff(active, error, 'look up offsets');
     } finally {
-      for (const state of active) state.requestInFlight = false;
-      this.wake();
+      this.end(active);
     }
   }
 
   private async validate(states: PartitionState[]): Promise<void> {
     const versions = states.map((s) => s.version);
-    for (const state of states) state.requestInFlight = true;
+    this.begin(states);
     try {
-      const outcomes = await this.validator.validate(states);
-      let ready = false;
+      const outcomes = await this.parts.validator.validate(states);
       const retry: PartitionState[] = [];
       let retryError: KafkaError | undefined;
       states.forEach((state, i) => {
@@ -302,53 +212,61 @@ export class PositionUpdater {
         const outcome = outcomes.get(state)!;
         switch (outcome.kind) {
           case 'valid':
-            state.leaderEpoch = outcome.leaderEpoch;
-            state.state = 'fetching';
-            this.attempts.delete(state.key);
-            ready = true;
+            this.backoffs.delete(state);
+            state.markValidated(outcome.leaderEpoch);
             break;
           case 'truncated':
-            this.host.discard(state);
-            this.truncated(state, outcome.divergentOffset, outcome.divergentEpoch);
+            this.parts.policy.truncated(state, outcome.divergentOffset, outcome.divergentEpoch);
             break;
           case 'unknown':
-            this.host.discard(state);
-            this.resetByPolicy(state);
+            this.parts.policy.noOffset(state);
             break;
           case 'retry':
             retry.push(state);
             retryError = outcome.error;
             break;
           case 'failed':
-            this.host.failPartition(state, outcome.error);
+            state.fail(outcome.error);
             break;
         }
       });
       if (retry.length > 0) {
         this.backoff(retry, retryError, 'validate positions');
-        this.host.refreshMetadata();
+        this.refreshMetadata();
       }
-      if (ready) this.host.positionsReady();
     } finally {
-      for (const state of states) state.requestInFlight = false;
-      this.wake();
+      this.end(states);
     }
+  }
+
+  private begin(states: readonly PartitionState[]): void {
+    for (const state of states) this.inFlight.add(state);
+  }
+
+  /** A request ended: its partitions may be picked up again (a failure waits for its backoff). */
+  private end(states: readonly PartitionState[]): void {
+    for (const state of states) this.inFlight.delete(state);
+    this.scheduler.schedule();
   }
 
   private backoff(states: readonly PartitionState[], error: unknown, what: string): void {
     const now = Date.now();
     for (const state of states) {
-      const attempt = this.attempts.get(state.key) ?? 0;
-      this.attempts.set(state.key, attempt + 1);
-      state.nextAttemptAt = now + this.options.retryDelay(attempt);
+      if (state.revoked) continue;
+      let backoff = this.backoffs.get(state);
+      if (backoff === undefined) {
+        backoff = { failures: 0, until: 0 };
+        this.backoffs.set(state, backoff);
+      }
+      backoff.until = now + this.options.retryDelay(backoff.failures++);
     }
-    this.host.logger.debug(`could not ${what}; retrying`, {
+    this.parts.logger.debug(`could not ${what}; retrying`, {
       partitions: states.length,
       error: isKafkaError(error) ? error : String(error),
     });
   }
 
-  private wakeAt(at: number): void {
-    if (!this.closed) this.retryTimer.fireAt(at);
+  private refreshMetadata(): void {
+    this.parts.metadata.refreshMetadata().catch(() => undefined);
   }
 }

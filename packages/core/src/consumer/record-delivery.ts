@@ -1,7 +1,9 @@
 import { ClientClosedError, InvalidArgumentError } from '../errors/client-errors.js';
 import type { KafkaError } from '../errors/kafka-error.js';
 import type { FetchBuffer, RecordConverter, TakenRecords } from './fetch-buffer.js';
+import type { PartitionEvents } from './partition-events.js';
 import type { PartitionState } from './partition-state.js';
+import { Waiters } from './waiters.js';
 
 /** What the delivery asks of the consumer around reads. */
 export interface DeliveryHooks {
@@ -25,17 +27,19 @@ export interface DeliveryHooks {
  *
  * One reader at a time: a second concurrent iterator (or `poll()` while an iterator is open) is an error, as
  * concurrent use of one Java consumer is.
+ *
+ * Waiting readers wake by themselves when the buffer announces records, a partition announces it failed or was
+ * resumed, an error is raised, or the consumer closes.
  */
 export class RecordDelivery<T> {
   private readonly buffer: FetchBuffer;
   private readonly convert: RecordConverter<T>;
   private readonly hooks: DeliveryHooks;
-  private waiters: Array<() => void> = [];
+  private readonly waiters = new Waiters();
   private unacked: PartitionState[] = [];
   private pendingError: KafkaError | undefined;
   private readonly failed = new Set<PartitionState>();
   private activeReader: object | undefined;
-  private waiting = 0;
   private inHand = false;
   /** True while the unacknowledged records were handed out by `poll()` (rather than an iterator). */
   private polled = false;
@@ -46,10 +50,23 @@ export class RecordDelivery<T> {
   /** Records delivered to the application. */
   recordsDelivered = 0;
 
-  constructor(buffer: FetchBuffer, convert: RecordConverter<T>, hooks: DeliveryHooks) {
+  /**
+   * @param buffer Where fetched records wait.
+   * @param events The partitions' announcements: failures are raised to readers, resumed partitions wake them.
+   * @param convert Turns a fetched record into what the application receives.
+   * @param hooks What reads start and stop.
+   */
+  constructor(buffer: FetchBuffer, events: PartitionEvents, convert: RecordConverter<T>, hooks: DeliveryHooks) {
     this.buffer = buffer;
     this.convert = convert;
     this.hooks = hooks;
+    buffer.arrived.on(() => this.notify());
+    events.resumed.on(() => this.notify());
+    events.changed.on((state) => {
+      if (state.state !== 'failed') return;
+      this.failed.add(state);
+      this.notify();
+    });
   }
 
   /** True once the consumer is closing: readers end. */
@@ -59,7 +76,7 @@ export class RecordDelivery<T> {
 
   /** True when the application has not asked for records for longer than `maxMs` (a waiting reader is asking). */
   pollExpired(now: number, maxMs: number): boolean {
-    return this.waiting === 0 && now - this.lastReadAt > maxMs;
+    return this.waiters.size === 0 && now - this.lastReadAt > maxMs;
   }
 
   /**
@@ -202,42 +219,20 @@ export class RecordDelivery<T> {
    * Waits until something changes: records arrived, an error was raised, the consumer is closing, `timeoutMs`
    * passed or `signal` aborted. Never rejects; the caller checks what changed.
    */
-  wait(timeoutMs: number | undefined, signal: AbortSignal | undefined): Promise<void> {
-    if (this.closedError !== undefined || signal?.aborted === true) return Promise.resolve();
-    this.waiting++;
-    return new Promise<void>((resolve) => {
-      let timer: NodeJS.Timeout | undefined;
-      const done = () => {
-        if (timer !== undefined) clearTimeout(timer);
-        signal?.removeEventListener('abort', done);
-        const index = this.waiters.indexOf(done);
-        if (index >= 0) this.waiters.splice(index, 1);
-        this.waiting--;
-        this.lastReadAt = Date.now();
-        resolve();
-      };
-      if (timeoutMs !== undefined && Number.isFinite(timeoutMs)) timer = setTimeout(done, Math.max(0, timeoutMs));
-      signal?.addEventListener('abort', done, { once: true });
-      this.waiters.push(done);
-    });
+  async wait(timeoutMs: number | undefined, signal: AbortSignal | undefined): Promise<void> {
+    if (this.closedError !== undefined || signal?.aborted === true) return;
+    await this.waiters.wait(timeoutMs, signal);
+    this.lastReadAt = Date.now();
   }
 
-  /** Wakes every waiting reader (records arrived, state changed). */
-  notify(): void {
-    if (this.waiters.length === 0) return;
-    for (const waiter of this.waiters.slice()) waiter();
+  /** Wakes every waiting reader. */
+  private notify(): void {
+    this.waiters.wakeAll();
   }
 
   /** Raises an error to the application at its next read (once), waking waiting readers. */
   raise(error: KafkaError): void {
     this.pendingError ??= error;
-    this.notify();
-  }
-
-  /** Marks a partition failed; its error is raised at every read until it is sought. */
-  failPartition(state: PartitionState, error: KafkaError): void {
-    state.fail(error);
-    this.failed.add(state);
     this.notify();
   }
 

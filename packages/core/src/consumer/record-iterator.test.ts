@@ -9,6 +9,7 @@ import { MaxPollIntervalExceededError } from './consumer-errors.js';
 import type { ConsumerRecord } from './consumer-record.js';
 import { bufferDeserializer } from './deserializers.js';
 import { FetchBuffer } from './fetch-buffer.js';
+import { PartitionEvents } from './partition-events.js';
 import { PartitionState } from './partition-state.js';
 import { createRecordConverter } from './record-converter.js';
 import { RecordDelivery } from './record-delivery.js';
@@ -17,17 +18,19 @@ import { BatchIterator, type IteratorHost, RecordIterator } from './record-itera
 type Rec = ConsumerRecord<Buffer | null, Buffer | null>;
 
 function setup(options: { commitFails?: KafkaError } = {}) {
+  const partitionEvents = new PartitionEvents();
   const buffer = new FetchBuffer(
     { maxBytes: 1e9, maxRecords: 1e9, partitionBytes: 1e9 },
-    (s) => !s.revoking,
-    () => {},
+    { events: partitionEvents, isDeliverable: (s: PartitionState) => !s.revoking },
   );
   const events: string[] = [];
-  const delivery = new RecordDelivery<Rec>(buffer, createRecordConverter(bufferDeserializer, bufferDeserializer), {
-    onRead: () => events.push('read'),
-    onIdle: () => events.push('idle'),
-  });
-  const state = new PartitionState('t', 0);
+  const delivery = new RecordDelivery<Rec>(
+    buffer,
+    partitionEvents,
+    createRecordConverter(bufferDeserializer, bufferDeserializer),
+    { onRead: () => events.push('read'), onIdle: () => events.push('idle') },
+  );
+  const state = new PartitionState('t', 0, partitionEvents);
   state.seek(0n, undefined);
   const commits: Array<bigint | undefined> = [];
   const host: IteratorHost<Rec> = {
@@ -48,7 +51,6 @@ function setup(options: { commitFails?: KafkaError } = {}) {
   const produce = (count: number) => {
     buffer.append(state, fakeFetched([fakeBatch(next, count)]));
     next += BigInt(count);
-    delivery.notify();
   };
   return { buffer, delivery, state, host, commits, events, produce };
 }

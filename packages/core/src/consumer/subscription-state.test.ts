@@ -27,20 +27,21 @@ describe('SubscriptionState', () => {
     expect(s.isFetchable(state)).toBe(false); // initializing
     state.seek(0n, 3, 'await-validation');
     expect(s.isFetchable(state)).toBe(false);
-    state.state = 'fetching';
+    state.markValidated(3);
     expect(s.isFetchable(state)).toBe(true);
-    state.revoking = true;
+    state.beginRevoke();
     expect(s.isFetchable(state)).toBe(false);
   });
 
   it('keeps positions of partitions that stay in a new manual assignment and discards the others', () => {
     const discarded: string[] = [];
-    const s = new SubscriptionState((state) => discarded.push(state.key));
+    const s = new SubscriptionState();
     s.assignManually([
       { topic: 't', partition: 0 },
       { topic: 't', partition: 1 },
     ]);
     s.get('t', 0)!.seek(42n, undefined);
+    s.events.invalidated.on((state) => discarded.push(state.key));
     const { added, removed } = s.assignManually([
       { topic: 't', partition: 0 },
       { topic: 't', partition: 2 },
@@ -93,7 +94,7 @@ describe('PartitionState', () => {
     const p = s.get('t', 0)!;
     p.seek(10n, 2);
     expect([p.fetchOffset, p.position, p.ackedOffset]).toEqual([10n, 10n, 10n]);
-    p.fetchOffset = 50n;
+    p.markFetched(50n, 2);
     p.delivered({ offset: 10n, leaderEpoch: 2 });
     p.delivered({ offset: 11n, leaderEpoch: 2 });
     expect(p.position).toBe(12n);

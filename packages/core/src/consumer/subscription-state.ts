@@ -1,4 +1,5 @@
 import { InvalidArgumentError } from '../errors/client-errors.js';
+import { PartitionEvents } from './partition-events.js';
 import { PartitionState } from './partition-state.js';
 import { formatPartition, partitionKey, sortPartitions, type TopicPartition } from './topic-partition.js';
 
@@ -12,6 +13,10 @@ export type SubscriptionType = 'none' | 'topics' | 'pattern' | 'manual';
  * Pauses chosen by the application live in their own set, apart from the assignment: they survive revocation and
  * reassignment of the partition, and they never mix with the consumer's own backpressure (a partition whose
  * prefetch buffer is full is simply not fetched; see `FetchBuffer`).
+ *
+ * Its changes are announced on {@link events} (see {@link PartitionEvents}): partitions added, released, sought,
+ * failed, removed or resumed. The fetcher, the position updater, the fetch buffer and the delivery subscribe to
+ * them; nothing wakes them by hand.
  */
 export class SubscriptionState {
   private kind: SubscriptionType = 'none';
@@ -23,12 +28,8 @@ export class SubscriptionState {
   private readonly userPaused = new Set<string>();
   /** Partitions whose fetching a layer above (Rx, streams) paused for backpressure; apart from user pauses. */
   private readonly flowPaused = new Set<string>();
-  private readonly onDiscard: (state: PartitionState) => void;
-
-  /** @param onDiscard Called when a partition's prefetched data becomes invalid (seek, reset, removal). */
-  constructor(onDiscard: (state: PartitionState) => void = () => {}) {
-    this.onDiscard = onDiscard;
-  }
+  /** What the assigned partitions announce. */
+  readonly events = new PartitionEvents();
 
   /** How partitions are obtained. */
   get type(): SubscriptionType {
@@ -120,27 +121,30 @@ export class SubscriptionState {
     return removed;
   }
 
-  /** Adds partitions to the assignment (group assignment). Already assigned ones are left as they are. */
-  add(partitions: Iterable<TopicPartition>): PartitionState[] {
+  /**
+   * Adds partitions to the assignment (group assignment). Already assigned ones are left as they are. With `held`,
+   * the new partitions wait for `release()` before their positions are initialised (`onPartitionsAssigned` runs).
+   */
+  add(partitions: Iterable<TopicPartition>, held = false): PartitionState[] {
     const added: PartitionState[] = [];
     for (const { topic, partition } of partitions) {
       const key = partitionKey(topic, partition);
       if (this.assigned.has(key)) continue;
-      const state = new PartitionState(topic, partition);
+      const state = new PartitionState(topic, partition, this.events);
+      if (held) state.hold();
       this.assigned.set(key, state);
       added.push(state);
     }
+    for (const state of added) this.events.changed.emit(state);
     return added;
   }
 
-  /** Removes partitions from the assignment; their prefetched data is discarded. */
+  /** Removes partitions from the assignment; their prefetched data is dropped. */
   remove(states: Iterable<PartitionState>): void {
     for (const state of states) {
       if (this.assigned.get(state.key) !== state) continue;
       this.assigned.delete(state.key);
-      state.version++;
-      state.revoking = true;
-      this.onDiscard(state);
+      state.markRevoked();
     }
   }
 
@@ -196,15 +200,21 @@ export class SubscriptionState {
 
   /** Resumes partitions the application paused. Resuming a partition that is not paused does nothing. */
   resume(partitions: readonly TopicPartition[]): void {
+    for (const tp of partitions) checkPartition(tp, 'resume');
     for (const tp of partitions) {
-      checkPartition(tp, 'resume');
-      this.userPaused.delete(partitionKey(tp.topic, tp.partition));
+      const key = partitionKey(tp.topic, tp.partition);
+      if (this.userPaused.delete(key)) this.announceResumed(key);
     }
   }
 
   /** True when the application paused the partition. */
   isPaused(key: string): boolean {
     return this.userPaused.size !== 0 && this.userPaused.has(key);
+  }
+
+  /** True when the partition's buffered records may be handed out: not paused by the application, not revoked. */
+  isDeliverable(state: PartitionState): boolean {
+    return !state.revoking && (this.userPaused.size === 0 || !this.userPaused.has(state.key));
   }
 
   /** The assigned partitions the application has paused, sorted. */
@@ -228,14 +238,13 @@ export class SubscriptionState {
     }
   }
 
-  /** Lifts backpressure pauses set by {@link pauseFetching}. Returns true when any partition was resumed. */
-  resumeFetching(partitions: readonly TopicPartition[]): boolean {
-    let resumed = false;
+  /** Lifts backpressure pauses set by {@link pauseFetching}. */
+  resumeFetching(partitions: readonly TopicPartition[]): void {
+    for (const tp of partitions) checkPartition(tp, 'backpressure.resume');
     for (const tp of partitions) {
-      checkPartition(tp, 'backpressure.resume');
-      resumed = this.flowPaused.delete(partitionKey(tp.topic, tp.partition)) || resumed;
+      const key = partitionKey(tp.topic, tp.partition);
+      if (this.flowPaused.delete(key)) this.announceResumed(key);
     }
-    return resumed;
   }
 
   /** Partitions (assigned or not) whose fetching is paused for backpressure, sorted. */
@@ -261,9 +270,9 @@ export class SubscriptionState {
     );
   }
 
-  /** Clears prefetched data of a partition (after a seek or reset). */
-  discard(state: PartitionState): void {
-    this.onDiscard(state);
+  private announceResumed(key: string): void {
+    const state = this.assigned.get(key);
+    if (state !== undefined) this.events.resumed.emit(state);
   }
 
   private checkNotManual(call: string): void {

@@ -507,3 +507,34 @@ describe('classic protocol specifics', () => {
     await readerB.stop();
   });
 });
+
+describe('manual assignment with a groupId', () => {
+  const producer = new TestProducer(brokers);
+  const open: Consumer<unknown, unknown>[] = [];
+  afterAll(async () => {
+    await Promise.all(open.map((c) => c.close({ timeoutMs: 5000 })));
+    producer.close();
+  });
+
+  it('assign() commits what was processed of the partitions it drops (regression: it committed nothing)', async () => {
+    const topic = uniqueName('assign');
+    await producer.createTopic(topic, 2);
+    for (let p = 0; p < 2; p++) await producer.sendMany(topic, p, 10, `p${p}`, 50);
+    const groupId = uniqueName('g');
+    const c: StringConsumer = new Consumer({
+      brokers,
+      groupId,
+      autoOffsetReset: 'earliest',
+      autoCommitIntervalMs: 600_000, // no periodic commit during the test
+      logLevel: 'error',
+      valueDeserializer: deserializers.string,
+    });
+    open.push(c as Consumer<unknown, unknown>);
+    c.assign([0, 1].map((partition) => ({ topic, partition })));
+    await pollUntil(c, 20);
+    await c.poll({ timeoutMs: 0 }); // the 20 records count as processed
+    c.assign([{ topic, partition: 0 }]);
+    const dropped = { topic, partition: 1 };
+    await waitFor(async () => (await c.committed([dropped]))[0]?.offset === 10n, 'the commit of partition 1', 15_000);
+  });
+});

@@ -1,4 +1,3 @@
-import type { Cluster } from '../../cluster/cluster.js';
 import { toKafkaError } from '../../errors/client-errors.js';
 import { isAuthorizationFailure, isCoordinatorMoved } from '../../errors/error-classification.js';
 import { ErrorCodes } from '../../errors/error-codes.generated.js';
@@ -17,6 +16,7 @@ import type {
   RebalanceProtocol,
   TopicPartitionInfo,
 } from '../assignors/index.js';
+import type { MetadataView } from '../cluster-view.js';
 import { GroupMembershipError, MaxPollIntervalExceededError } from '../consumer-errors.js';
 import {
   CONSUMER_PROTOCOL_TYPE,
@@ -27,7 +27,7 @@ import {
 } from '../consumer-protocol.js';
 import type { GroupGeneration } from '../offset-committer.js';
 import { partitionKey } from '../topic-partition.js';
-import type { GroupCoordinator } from './group-coordinator.js';
+import type { CoordinatorClient } from './group-coordinator.js';
 import type { GroupMember, GroupMemberState } from './group-member.js';
 import { HeartbeatTimer } from './heartbeat.js';
 import type { RebalanceHandler } from './rebalance-handler.js';
@@ -50,7 +50,8 @@ export interface ClassicGroupMemberOptions {
 
 /** What the classic member needs from the consumer besides the coordinator. */
 export interface ClassicGroupHost {
-  readonly cluster: Cluster;
+  /** Metadata: partition counts and racks of the topics the leader assigns. */
+  readonly cluster: MetadataView;
   readonly handler: RebalanceHandler;
   /** Topics this member subscribes to. */
   subscribedTopics(): readonly string[];
@@ -87,7 +88,7 @@ const FATAL_JOIN_CODES = new Set<number>([
  */
 export class ClassicGroupMember implements GroupMember {
   private readonly options: ClassicGroupMemberOptions;
-  private readonly coordinator: GroupCoordinator;
+  private readonly coordinator: CoordinatorClient;
   private readonly host: ClassicGroupHost;
   private readonly protocol: RebalanceProtocol;
   private readonly heartbeat: HeartbeatTimer;
@@ -107,7 +108,7 @@ export class ClassicGroupMember implements GroupMember {
   /** Set by {@link leave}: the member is on its way out and never rejoins. */
   private leaving = false;
 
-  constructor(options: ClassicGroupMemberOptions, coordinator: GroupCoordinator, host: ClassicGroupHost) {
+  constructor(options: ClassicGroupMemberOptions, coordinator: CoordinatorClient, host: ClassicGroupHost) {
     this.options = options;
     this.coordinator = coordinator;
     this.host = host;

@@ -1,62 +1,20 @@
 import { describe, expect, it } from 'vitest';
-import type { Cluster } from '../../cluster/cluster.js';
-import type { MetadataSnapshot, TopicInfo } from '../../cluster/metadata.js';
-import type { KafkaError } from '../../errors/kafka-error.js';
+import { FakeCluster, fakeTopicInfo } from '../../../test/consumer/support/fake-cluster.js';
+import { recordingRebalance } from '../../../test/consumer/support/recording-rebalance.js';
 import type {
   ConsumerGroupHeartbeatRequest,
   ConsumerGroupHeartbeatResponse,
 } from '../../protocol/messages/generated/consumer-group-heartbeat.js';
 import { silentLogger } from '../../utils/logger.js';
 import { GroupMembershipError } from '../consumer-errors.js';
-import { SubscriptionState } from '../subscription-state.js';
-import type { TopicPartition } from '../topic-partition.js';
 import { ConsumerGroupMember } from './consumer-group-member.js';
-import { RebalanceHandler } from './rebalance-handler.js';
 
 const TOPIC_ID = 'AAAAAAAAAAAAAAAAAAAAAQ';
 const OTHER_ID = 'AAAAAAAAAAAAAAAAAAAAAg';
 
-function topicInfo(name: string, topicId: string, partitions: number): TopicInfo {
-  return {
-    name,
-    topicId,
-    isInternal: false,
-    errorCode: 0,
-    partitions: Array.from({ length: partitions }, (_, partition) => ({
-      topic: name,
-      partition,
-      leader: 1,
-      leaderEpoch: 0,
-      replicas: [1],
-      isr: [1],
-      offlineReplicas: [],
-      errorCode: 0,
-    })),
-  };
-}
-
 /** A cluster with just the metadata the member reads, and a coordinator answering from a script. */
 function setup(options: { groupInstanceId?: string } = {}) {
-  let metadata: MetadataSnapshot = {
-    clusterId: 'c',
-    controllerId: 1,
-    brokers: new Map(),
-    topics: new Map([['t', topicInfo('t', TOPIC_ID, 4)]]),
-    topicNamesById: new Map([[TOPIC_ID, 't']]),
-    updatedAt: 0,
-  };
-  let refreshes = 0;
-  let onRefresh: (() => void) | undefined;
-  const cluster = {
-    get metadata() {
-      return metadata;
-    },
-    async refreshMetadata() {
-      refreshes++;
-      onRefresh?.();
-      return metadata;
-    },
-  } as unknown as Cluster;
+  const cluster = new FakeCluster([{ name: 't', topicId: TOPIC_ID, partitions: 4 }]);
   const requests: ConsumerGroupHeartbeatRequest[] = [];
   const responses: Array<Partial<ConsumerGroupHeartbeatResponse>> = [];
   let waiting: (() => void) | undefined;
@@ -78,35 +36,7 @@ function setup(options: { groupInstanceId?: string } = {}) {
     },
     coordinatorMoved: () => false,
   };
-  const events: string[] = [];
-  const commits: TopicPartition[][] = [];
-  const raised: KafkaError[] = [];
-  const subscriptions = new SubscriptionState();
-  subscriptions.subscribe(['t']);
-  const handler = new RebalanceHandler(
-    {
-      subscriptions,
-      logger: silentLogger,
-      listener: () => ({
-        onPartitionsAssigned: (p) => {
-          events.push(`assigned ${p.map((x) => x.partition).join(',')}`);
-        },
-        onPartitionsRevoked: (p) => {
-          events.push(`revoked ${p.map((x) => x.partition).join(',')}`);
-        },
-        onPartitionsLost: (p) => {
-          events.push(`lost ${p.map((x) => x.partition).join(',')}`);
-        },
-      }),
-      whenIdle: async () => {},
-      commitBeforeRevoke: async (p) => {
-        commits.push(p.map(({ topic, partition }) => ({ topic, partition })));
-      },
-      raise: (error) => raised.push(error),
-      assignmentChanged: () => {},
-    },
-    10_000,
-  );
+  const rebalance = recordingRebalance(['t']);
   const member = new ConsumerGroupMember(
     {
       groupId: 'g',
@@ -119,7 +49,7 @@ function setup(options: { groupInstanceId?: string } = {}) {
       retryDelay: () => 5,
     },
     transport,
-    { cluster, handler, subscribedTopics: () => [...subscriptions.subscribedTopics()], raise: (e) => raised.push(e) },
+    { cluster, handler: rebalance.handler, subscribedTopics: rebalance.subscribedTopics, raise: rebalance.raise },
   );
   const nextRequest = async (count: number) => {
     const deadline = Date.now() + 5000;
@@ -132,27 +62,24 @@ function setup(options: { groupInstanceId?: string } = {}) {
     }
     return requests[count - 1]!;
   };
-  const setMetadata = (topics: TopicInfo[]) => {
-    metadata = {
-      ...metadata,
-      topics: new Map(topics.map((t) => [t.name, t])),
-      topicNamesById: new Map(topics.map((t) => [t.topicId, t.name])),
+  const addTopic = (name: string, topicId: string, partitions: number) => {
+    cluster.metadata = {
+      ...cluster.metadata,
+      topics: new Map(cluster.metadata.topics).set(name, fakeTopicInfo({ name, topicId, partitions })),
+      topicNamesById: new Map(cluster.metadata.topicNamesById).set(topicId, name),
     };
   };
   return {
     member,
     requests,
     responses,
-    events,
-    commits,
-    raised,
-    subscriptions,
+    events: rebalance.events,
+    commits: rebalance.commits,
+    raised: rebalance.raised,
+    subscriptions: rebalance.subscriptions,
     nextRequest,
-    setMetadata,
-    refreshes: () => refreshes,
-    onRefresh: (f: () => void) => {
-      onRefresh = f;
-    },
+    addTopic,
+    refreshes: () => cluster.refreshes,
   };
 }
 
@@ -225,7 +152,7 @@ describe('ConsumerGroupMember (KIP-848 reconciliation)', () => {
     expect(t.events).toEqual(['assigned 0']);
     expect(t.refreshes()).toBeGreaterThan(0);
     // The topic shows up in metadata: the waiting partition is reconciled.
-    t.setMetadata([topicInfo('t', TOPIC_ID, 4), topicInfo('u', OTHER_ID, 1)]);
+    t.addTopic('u', OTHER_ID, 1);
     t.member.metadataChanged();
     await t.nextRequest(3);
     expect(t.subscriptions.assignment()).toEqual([

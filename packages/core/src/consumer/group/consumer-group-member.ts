@@ -1,5 +1,4 @@
 import { randomBytes } from 'node:crypto';
-import type { Cluster } from '../../cluster/cluster.js';
 import { toKafkaError, UnsupportedVersionError } from '../../errors/client-errors.js';
 import { isAuthorizationFailure, isCoordinatorMoved } from '../../errors/error-classification.js';
 import { ErrorCodes } from '../../errors/error-codes.generated.js';
@@ -10,6 +9,7 @@ import type {
   ConsumerGroupHeartbeatResponse,
 } from '../../protocol/messages/generated/consumer-group-heartbeat.js';
 import type { Logger } from '../../utils/logger.js';
+import type { MetadataView } from '../cluster-view.js';
 import { GroupMembershipError, MaxPollIntervalExceededError } from '../consumer-errors.js';
 import type { GroupGeneration } from '../offset-committer.js';
 import { partitionKey, type TopicPartition } from '../topic-partition.js';
@@ -32,7 +32,8 @@ export interface ConsumerGroupMemberOptions {
 
 /** What the member needs from the consumer besides the coordinator transport. */
 export interface ConsumerGroupHost {
-  readonly cluster: Cluster;
+  /** Metadata: topic ids of the assignment, resolved to names. */
+  readonly cluster: MetadataView;
   readonly handler: RebalanceHandler;
   /** Topics this member subscribes to. */
   subscribedTopics(): readonly string[];

@@ -1,4 +1,4 @@
-import { type Cluster, CoordinatorType } from '../../cluster/cluster.js';
+import { CoordinatorType } from '../../cluster/cluster.js';
 import { isCoordinatorMoved } from '../../errors/error-classification.js';
 import { ErrorCodes } from '../../errors/error-codes.generated.js';
 import { createBrokerError } from '../../errors/index.js';
@@ -7,6 +7,7 @@ import type { RequestOptions } from '../../network/connection.js';
 import type { ApiDefinition } from '../../protocol/messages/api-definition.js';
 import { OffsetCommit } from '../../protocol/messages/generated/offset-commit.js';
 import { OffsetFetch } from '../../protocol/messages/generated/offset-fetch.js';
+import type { ConsumerCluster } from '../cluster-view.js';
 import type { CommitEntry, CommittedOffset, GroupGeneration, OffsetTransport } from '../offset-committer.js';
 import { groupByTopic, partitionKey, type TopicPartition } from '../topic-partition.js';
 
@@ -18,16 +19,32 @@ const OFFSET_COMMIT_MAX_VERSION = 9;
 /** Highest OffsetFetch version used (v10 names topics by id). */
 const OFFSET_FETCH_MAX_VERSION = 9;
 
-/**
- * Requests to the coordinator of one consumer group: finds the coordinator (cached by the cluster), sends on the
- * `group` lane, and forgets the coordinator when it moves (NOT_COORDINATOR and friends, or a broken connection),
- * so the next request looks it up again. Also the {@link OffsetTransport} of the offset committer.
- */
-export class GroupCoordinator implements OffsetTransport {
-  readonly groupId: string;
-  private readonly cluster: Cluster;
+/** Requests to a group's coordinator, as the group members use it (a scripted fake in unit tests). */
+export interface CoordinatorClient {
+  /**
+   * Sends a request to the coordinator. Rejects with the transport error (after forgetting the coordinator when the
+   * connection broke); response error codes are the caller's to read.
+   */
+  send<Req, Res>(api: ApiDefinition<Req, Res>, request: Req, options?: RequestOptions): Promise<Res>;
+  /** Checks a response error code: when it says the coordinator moved, forgets it. Returns true in that case. */
+  coordinatorMoved(errorCode: number): boolean;
+  /** Forgets the cached coordinator: the next request looks it up again. */
+  forget(): void;
+}
 
-  constructor(cluster: Cluster, groupId: string) {
+/** What the coordinator client uses of the cluster. */
+export type CoordinatorAccess = Pick<ConsumerCluster, 'findCoordinator' | 'invalidateCoordinator' | 'connection'>;
+
+/**
+ * Requests to the coordinator of one group (consumer or share): finds the coordinator (cached by the cluster), sends
+ * on the `group` lane, and forgets the coordinator when it moves (NOT_COORDINATOR and friends, or a broken
+ * connection), so the next request looks it up again. Also the {@link OffsetTransport} of the offset committer.
+ */
+export class GroupCoordinator implements CoordinatorClient, OffsetTransport {
+  readonly groupId: string;
+  private readonly cluster: CoordinatorAccess;
+
+  constructor(cluster: CoordinatorAccess, groupId: string) {
     this.cluster = cluster;
     this.groupId = groupId;
   }
@@ -40,7 +57,8 @@ export class GroupCoordinator implements OffsetTransport {
   async send<Req, Res>(api: ApiDefinition<Req, Res>, request: Req, options: RequestOptions = {}): Promise<Res> {
     const coordinator = await this.cluster.findCoordinator(CoordinatorType.group, this.groupId);
     try {
-      return await this.cluster.send(coordinator.nodeId, api, request, { ...options, lane: GROUP_LANE });
+      const connection = await this.cluster.connection(coordinator.nodeId, GROUP_LANE);
+      return await connection.send(api, request, options);
     } catch (error) {
       if (isKafkaError(error) && error.retriable) this.forget();
       throw error;

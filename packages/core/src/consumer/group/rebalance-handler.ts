@@ -1,3 +1,4 @@
+import type { KafkaError } from '../../errors/kafka-error.js';
 import { isKafkaError } from '../../errors/kafka-error.js';
 import type { Logger } from '../../utils/logger.js';
 import { RebalanceListenerError } from '../consumer-errors.js';
@@ -6,20 +7,20 @@ import type { PartitionState } from '../partition-state.js';
 import type { SubscriptionState } from '../subscription-state.js';
 import { sortPartitions, type TopicPartition } from '../topic-partition.js';
 
-/** What the rebalance handler needs from the consumer. */
-export interface RebalanceHost {
+/** The parts a rebalance works with. */
+export interface RebalanceParts {
+  /** The assignment it changes (its announcements move fetching and positions). */
   readonly subscriptions: SubscriptionState;
+  /** The application's side (the consumer's record delivery). */
+  readonly readers: {
+    /** Resolves when the application holds no delivered records (it came back for more, or ended its reader). */
+    whenIdle(): Promise<void>;
+    /** Raises an error to the application at its next read. */
+    raise(error: KafkaError): void;
+  };
+  /** Commits before revocation (the consumer's commit policy). */
+  readonly commits: { beforeRevoke(states: readonly PartitionState[]): Promise<void> };
   readonly logger: Logger;
-  /** The application's listener, if any. */
-  listener(): ConsumerRebalanceListener | undefined;
-  /** Resolves when the application holds no delivered records (it came back for more, or ended its reader). */
-  whenIdle(): Promise<void>;
-  /** Commits the acknowledged offsets of `partitions` before they are revoked (with `enableAutoCommit`). */
-  commitBeforeRevoke(partitions: readonly TopicPartition[]): Promise<void>;
-  /** Raises an error to the application at its next read. */
-  raise(error: RebalanceListenerError): void;
-  /** The assignment changed: initialise new positions, move fetches. */
-  assignmentChanged(): void;
 }
 
 /**
@@ -37,21 +38,23 @@ export interface RebalanceHost {
  * application at its next read, as Java's `poll()` does.
  */
 export class RebalanceHandler {
-  private readonly host: RebalanceHost;
+  private readonly parts: RebalanceParts;
   private readonly rebalanceTimeoutMs: number;
+  /** The application's listener of the current subscription, if any. */
+  listener: ConsumerRebalanceListener | undefined;
   /** Rebalances in which this member's assignment changed. */
   rebalances = 0;
   /** `Date.now()` when the last rebalance completed. */
   lastRebalanceAt: number | undefined;
 
-  constructor(host: RebalanceHost, rebalanceTimeoutMs: number) {
-    this.host = host;
+  constructor(parts: RebalanceParts, rebalanceTimeoutMs: number) {
+    this.parts = parts;
     this.rebalanceTimeoutMs = rebalanceTimeoutMs;
   }
 
   /** Partitions currently owned, sorted. */
   owned(): TopicPartition[] {
-    return this.host.subscriptions.assignment();
+    return this.parts.subscriptions.assignment();
   }
 
   /**
@@ -62,18 +65,18 @@ export class RebalanceHandler {
   async revoke(partitions: readonly TopicPartition[], waitForApplication = true): Promise<void> {
     const states = this.states(partitions);
     if (states.length === 0) return;
-    for (const state of states) state.revoking = true;
+    for (const state of states) state.beginRevoke();
     if (waitForApplication) await this.idle();
     try {
-      await this.host.commitBeforeRevoke(states);
+      await this.parts.commits.beforeRevoke(states);
     } catch (error) {
-      this.host.logger.warn('commit before revoking partitions failed; their records may be read again', {
+      this.parts.logger.warn('commit before revoking partitions failed; their records may be read again', {
         error: isKafkaError(error) ? error : String(error),
       });
     }
     const list = toList(states);
     await this.call('onPartitionsRevoked', list, (l) => l.onPartitionsRevoked?.(list));
-    this.host.subscriptions.remove(states);
+    this.parts.subscriptions.remove(states);
     this.changed();
   }
 
@@ -81,8 +84,7 @@ export class RebalanceHandler {
   async lose(partitions: readonly TopicPartition[]): Promise<void> {
     const states = this.states(partitions);
     if (states.length === 0) return;
-    for (const state of states) state.revoking = true;
-    this.host.subscriptions.remove(states);
+    this.parts.subscriptions.remove(states);
     const list = toList(states);
     await this.call('onPartitionsLost', list, (l) =>
       l.onPartitionsLost !== undefined ? l.onPartitionsLost(list) : l.onPartitionsRevoked?.(list),
@@ -95,13 +97,12 @@ export class RebalanceHandler {
    * rebalance, as in Java). Their positions are initialised once the listener returns.
    */
   async assign(partitions: readonly TopicPartition[]): Promise<void> {
-    const added = this.host.subscriptions.add(partitions);
-    for (const state of added) state.held = true;
+    const added = this.parts.subscriptions.add(partitions, true);
     const list = toList(added);
     try {
       await this.call('onPartitionsAssigned', list, (l) => l.onPartitionsAssigned?.(list));
     } finally {
-      for (const state of added) state.held = false;
+      for (const state of added) state.release();
       this.changed();
     }
   }
@@ -109,7 +110,7 @@ export class RebalanceHandler {
   private states(partitions: readonly TopicPartition[]): PartitionState[] {
     const states: PartitionState[] = [];
     for (const tp of partitions) {
-      const state = this.host.subscriptions.get(tp.topic, tp.partition);
+      const state = this.parts.subscriptions.get(tp.topic, tp.partition);
       if (state !== undefined) states.push(state);
     }
     return states;
@@ -121,7 +122,7 @@ export class RebalanceHandler {
       timer = setTimeout(resolve, this.rebalanceTimeoutMs);
     });
     try {
-      await Promise.race([this.host.whenIdle(), timeout]);
+      await Promise.race([this.parts.readers.whenIdle(), timeout]);
     } finally {
       clearTimeout(timer);
     }
@@ -130,7 +131,6 @@ export class RebalanceHandler {
   private changed(): void {
     this.rebalances++;
     this.lastRebalanceAt = Date.now();
-    this.host.assignmentChanged();
   }
 
   private async call(
@@ -138,13 +138,13 @@ export class RebalanceHandler {
     partitions: TopicPartition[],
     invoke: (listener: ConsumerRebalanceListener) => void | Promise<void> | undefined,
   ): Promise<void> {
-    const listener = this.host.listener();
+    const listener = this.listener;
     if (listener === undefined) return;
     try {
       await invoke(listener);
     } catch (error) {
-      this.host.logger.error(`rebalance listener ${name} failed`, { error: String(error) });
-      this.host.raise(
+      this.parts.logger.error(`rebalance listener ${name} failed`, { error: String(error) });
+      this.parts.readers.raise(
         new RebalanceListenerError(
           `The rebalance listener's ${name}(${partitions.length} partitions) threw: ${(error as Error)?.message ?? String(error)}`,
           { cause: error },

@@ -1,17 +1,24 @@
 import { resolveClientOptions } from '../../cluster/client-options.js';
-import { Cluster, CoordinatorType } from '../../cluster/cluster.js';
+import { Cluster } from '../../cluster/cluster.js';
 import { checkTopicName } from '../../cluster/topic-name.js';
 import { checkOptions } from '../../config/check-options.js';
-import { ClientClosedError, InvalidArgumentError, KafkaTimeoutError } from '../../errors/client-errors.js';
+import {
+  ClientClosedError,
+  InvalidArgumentError,
+  KafkaTimeoutError,
+  UnsupportedVersionError,
+} from '../../errors/client-errors.js';
 import { isKafkaError, type KafkaError } from '../../errors/kafka-error.js';
 import type { ShareFetchResponsePartitionData } from '../../protocol/messages/generated/share-fetch.js';
 import { ShareGroupHeartbeat } from '../../protocol/messages/generated/share-group-heartbeat.js';
 import { loadRecordCodecs } from '../../protocol/records/load-record-codecs.js';
 import type { Logger } from '../../utils/logger.js';
+import { GroupCoordinator } from '../group/group-coordinator.js';
 import type { TopicPartition } from '../topic-partition.js';
+import { Waiters } from '../waiters.js';
 import { type AcknowledgeType, AcknowledgeTypeCode, isAcknowledgeType } from './acknowledge-type.js';
 import { AcquiredRange, AcquiredRecords } from './acquired-records.js';
-import type { ShareCluster } from './share-cluster.js';
+import { ShareAssignment } from './share-assignment.js';
 import type { ShareConsumerMetrics } from './share-consumer-metrics.js';
 import {
   type ResolvedShareConsumerOptions,
@@ -36,9 +43,6 @@ import {
   type ShareRecordIteratorOptions,
 } from './share-record-iterator.js';
 import type { SharePartitionRef } from './share-session.js';
-
-/** The connection lane of group coordinator traffic (heartbeats never wait behind a long poll). */
-const GROUP_LANE = 'group';
 
 /** Options of {@link ShareConsumer.poll}. */
 export interface SharePollOptions {
@@ -110,14 +114,12 @@ export class ShareConsumer<K = Buffer | null, V = Buffer | null>
   /** Topic-id form of each partition records came from, by `topic:partition`. */
   private readonly refs = new Map<string, SharePartitionRef>();
   private topics: string[] = [];
-  private target: ReadonlyMap<string, readonly number[]> = new Map();
-  private assigned = new Map<string, SharePartitionRef>();
-  private unresolved = false;
+  private readonly assigned = new ShareAssignment();
   /** Records the last `poll()` returned: accepted by the next one in implicit mode. */
   private lastPolled: ShareConsumerRecord<K, V>[] = [];
   private reader: object | undefined;
   private reading = false;
-  private waiters = new Set<() => void>();
+  private readonly waiters = new Waiters();
   private pendingError: KafkaError | undefined;
   private callback: AcknowledgementCommitCallback | undefined;
   private connecting: Promise<void> | undefined;
@@ -136,57 +138,42 @@ export class ShareConsumer<K = Buffer | null, V = Buffer | null>
     const o = this.options;
     this.buffer = new ShareFetchBuffer(o.maxPrefetchBytes, o.maxPrefetchRecords);
     this.convert = createShareRecordConverter(o.keyDeserializer, o.valueDeserializer);
-    const cluster: ShareCluster = this.cluster;
-    const retryDelay = (attempt: number) => this.cluster.retryDelay(attempt);
+    const cluster = this.cluster;
+    const retryDelay = (attempt: number) => cluster.retryDelay(attempt);
+    const coordinator = new GroupCoordinator(cluster, o.groupId);
     this.member = new ShareGroupMember(
       { groupId: o.groupId, clientRack: o.clientRack, logger: this.logger, retryDelay },
       {
         send: async (request) => {
-          const coordinator = await cluster.findCoordinator(CoordinatorType.group, o.groupId);
-          let connection: Awaited<ReturnType<ShareCluster['connection']>>;
           try {
-            connection = await cluster.connection(coordinator.nodeId, GROUP_LANE);
+            return await coordinator.send(ShareGroupHeartbeat, request, { timeoutMs: o.requestTimeoutMs });
           } catch (error) {
-            cluster.invalidateCoordinator(CoordinatorType.group, o.groupId);
-            throw error;
-          }
-          let version: number;
-          try {
-            version = connection.versionFor(ShareGroupHeartbeat);
-          } catch (error) {
+            if (!(error instanceof UnsupportedVersionError) || error.api !== ShareGroupHeartbeat.name) throw error;
             throw new ShareGroupsUnavailableError(
-              `Broker ${connection.label} does not serve share groups (no ShareGroupHeartbeat API): they need ` +
+              `Broker ${error.broker} does not serve share groups (no ShareGroupHeartbeat API): they need ` +
                 'Apache Kafka 4.1 or newer with the share.version feature enabled ' +
                 '(kafka-features upgrade --feature share.version=1)',
-              { cause: error, broker: connection.label, groupId: o.groupId },
+              { cause: error, broker: error.broker, groupId: o.groupId },
             );
           }
-          try {
-            return await connection.send(ShareGroupHeartbeat, request, { version, timeoutMs: o.requestTimeoutMs });
-          } catch (error) {
-            if (isKafkaError(error) && error.retriable) cluster.invalidateCoordinator(CoordinatorType.group, o.groupId);
-            throw error;
-          }
         },
-        coordinatorMoved: () => cluster.invalidateCoordinator(CoordinatorType.group, o.groupId),
+        coordinatorMoved: () => coordinator.forget(),
       },
       {
         subscribedTopics: () => this.topics,
-        assignmentChanged: (assignment) => {
-          this.target = assignment;
-          this.resolveAssignment();
-        },
+        assignmentChanged: (assignment) => this.assigned.assign(assignment, cluster.metadata.topicNamesById),
         raise: (error) => this.raise(error),
       },
     );
+    this.assigned.changed.on((left) => this.assignmentChanged(left));
     this.fetcher = new ShareFetcher(
       {
         cluster,
         logger: this.logger,
         memberId: this.member.memberId,
-        assigned: () => this.assigned.values(),
+        assignment: this.assigned,
         wantsRecords: () => this.reading && !this.isClosed && this.buffer.hasRoom,
-        roomBytes: () => this.buffer.roomBytes(),
+        buffer: this.buffer,
         settlementsExpected: () => this.acquired.unsettled > this.buffer.records,
         received: (node, ref, data) => this.received(node, ref, data),
         acknowledged: (results) => this.notifyCallback(results),
@@ -233,9 +220,8 @@ export class ShareConsumer<K = Buffer | null, V = Buffer | null>
     this.connecting ??= (async () => {
       await loadRecordCodecs();
       await this.cluster.connect();
-      this.cluster.onMetadata(() => {
-        if (this.unresolved) this.resolveAssignment();
-        this.fetcher.wake();
+      this.cluster.onMetadata((snapshot) => {
+        if (this.assigned.unresolved) this.assigned.resolve(snapshot.topicNamesById);
       });
       this.connected = true;
     })();
@@ -328,8 +314,7 @@ export class ShareConsumer<K = Buffer | null, V = Buffer | null>
    */
   async unsubscribe(): Promise<void> {
     this.topics = [];
-    this.target = new Map();
-    this.assigned = new Map();
+    this.assigned.clear();
     this.releaseEverything();
     if (!this.connected) return;
     await this.fetcher.flush();
@@ -338,9 +323,7 @@ export class ShareConsumer<K = Buffer | null, V = Buffer | null>
 
   /** The partitions the coordinator assigned to this member now (others may read them too), sorted. */
   assignment(): TopicPartition[] {
-    return [...this.assigned.values()]
-      .map((r) => ({ topic: r.topic, partition: r.partition }))
-      .sort((a, b) => (a.topic < b.topic ? -1 : a.topic > b.topic ? 1 : a.partition - b.partition));
+    return this.assigned.partitions();
   }
 
   // ---------------------------------------------------------------------------------------------------------------
@@ -583,7 +566,6 @@ export class ShareConsumer<K = Buffer | null, V = Buffer | null>
   private take(max: number): SharePartitionRecords<K, V>[] {
     const taken = this.buffer.take(max, this.convert, (ref, offset) => this.release(ref, offset));
     if (taken.length === 0) return [];
-    this.fetcher.wake(); // the buffer has room again
     const out: SharePartitionRecords<K, V>[] = [];
     for (const t of taken) {
       this.recordsConsumed += t.records.length;
@@ -660,29 +642,11 @@ export class ShareConsumer<K = Buffer | null, V = Buffer | null>
     this.notify();
   }
 
-  private resolveAssignment(): void {
-    const names = this.cluster.metadata.topicNamesById;
-    const next = new Map<string, SharePartitionRef>();
-    let unresolved = false;
-    for (const [topicId, partitions] of this.target) {
-      const topic = names.get(topicId);
-      if (topic === undefined) {
-        unresolved = true;
-        continue;
-      }
-      for (const partition of partitions) {
-        const key = `${topic}:${partition}`;
-        next.set(key, { key, topic, topicId, partition });
-      }
-    }
-    for (const key of this.assigned.keys()) {
-      if (!next.has(key)) this.buffer.discard((ref, offset) => this.release(ref, offset), key);
-    }
-    this.assigned = next;
-    for (const ref of next.values()) this.refs.set(ref.key, ref);
-    this.unresolved = unresolved;
-    if (unresolved) this.cluster.refreshMetadata({ topics: this.topics }).catch(() => undefined);
-    this.fetcher.wake();
+  /** The assignment changed: what was fetched ahead of partitions that left is released; new ones need metadata. */
+  private assignmentChanged(left: ReadonlySet<string>): void {
+    for (const key of left) this.buffer.discard((ref, offset) => this.release(ref, offset), key);
+    for (const ref of this.assigned.refs()) this.refs.set(ref.key, ref);
+    if (this.assigned.unresolved) this.cluster.refreshMetadata({ topics: this.topics }).catch(() => undefined);
   }
 
   private notifyCallback(results: readonly AcknowledgementResult[]): void {
@@ -709,27 +673,13 @@ export class ShareConsumer<K = Buffer | null, V = Buffer | null>
   }
 
   private notify(): void {
-    if (this.waiters.size === 0) return;
-    for (const waiter of [...this.waiters]) waiter();
+    this.waiters.wakeAll();
   }
 
   /** Waits for records, an error, close, a timeout or an abort. Never rejects. */
   private wait(timeoutMs: number | undefined, signal: AbortSignal | undefined): Promise<void> {
-    if (this.isClosed || signal?.aborted === true || this.buffer.hasDeliverable || this.pendingError !== undefined) {
-      return Promise.resolve();
-    }
-    return new Promise<void>((resolve) => {
-      let timer: NodeJS.Timeout | undefined;
-      const done = () => {
-        if (timer !== undefined) clearTimeout(timer);
-        signal?.removeEventListener('abort', done);
-        this.waiters.delete(done);
-        resolve();
-      };
-      if (timeoutMs !== undefined) timer = setTimeout(done, Math.max(0, timeoutMs));
-      signal?.addEventListener('abort', done, { once: true });
-      this.waiters.add(done);
-    });
+    if (this.isClosed || this.buffer.hasDeliverable || this.pendingError !== undefined) return Promise.resolve();
+    return this.waiters.wait(timeoutMs, signal);
   }
 
   private checkOpen(call: string): void {

@@ -1,5 +1,6 @@
 import type { KafkaError } from '../../errors/kafka-error.js';
 import type { DecodedRecord } from '../../protocol/records/record.js';
+import { Signal } from '../signal.js';
 import type { SharePartitionRef } from './share-session.js';
 
 /** The acquired records of one partition of one ShareFetch response, waiting to be handed out. */
@@ -38,6 +39,8 @@ export class ShareFetchBuffer {
   private totalRecords = 0;
   private readonly maxBytes: number;
   private readonly maxRecords: number;
+  /** Records were taken or dropped: a fetch may bring more. */
+  readonly room = new Signal();
 
   constructor(maxBytes: number, maxRecords: number) {
     this.maxBytes = maxBytes;
@@ -89,6 +92,7 @@ export class ShareFetchBuffer {
   ): TakenShareRecords<T>[] {
     const result: TakenShareRecords<T>[] = [];
     let remaining = max;
+    if (this.head < this.chunks.length) this.room.emit();
     while (remaining > 0 && this.head < this.chunks.length) {
       const chunk = this.chunks[this.head]!;
       if (chunk.index >= chunk.records.length) {
@@ -155,6 +159,7 @@ export class ShareFetchBuffer {
     }
     this.chunks = kept;
     this.head = 0;
+    this.room.emit();
   }
 
   private finish(chunk: ShareChunk): void {

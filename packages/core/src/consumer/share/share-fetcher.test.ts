@@ -1,19 +1,20 @@
 import { describe, expect, it } from 'vitest';
-import { EMPTY_METADATA, type MetadataSnapshot, type PartitionInfo } from '../../cluster/metadata.js';
+import { FakeCluster } from '../../../test/consumer/support/fake-cluster.js';
 import { ErrorCodes } from '../../errors/error-codes.generated.js';
-import type { ApiDefinition } from '../../protocol/messages/api-definition.js';
-import type {
-  ShareAcknowledgeRequest,
-  ShareAcknowledgeResponse,
+import {
+  ShareAcknowledge,
+  type ShareAcknowledgeRequest,
+  type ShareAcknowledgeResponse,
 } from '../../protocol/messages/generated/share-acknowledge.js';
-import type {
-  ShareFetchRequest,
-  ShareFetchResponse,
-  ShareFetchResponsePartitionData,
+import {
+  ShareFetch,
+  type ShareFetchRequest,
+  type ShareFetchResponse,
+  type ShareFetchResponsePartitionData,
 } from '../../protocol/messages/generated/share-fetch.js';
 import { silentLogger } from '../../utils/logger.js';
+import { Signal } from '../signal.js';
 import { AcknowledgeTypeCode as T } from './acknowledge-type.js';
-import type { ShareCluster, ShareConnection } from './share-cluster.js';
 import { type AcknowledgementResult, ShareFetcher } from './share-fetcher.js';
 import type { SharePartitionRef } from './share-session.js';
 
@@ -26,41 +27,19 @@ type Sent =
 /** A fake cluster of one broker (node 1) leading orders-0, answering from a script. */
 function fakeCluster(answer: (sent: Sent) => unknown, options: { shareVersion?: number } = {}) {
   const sent: Sent[] = [];
-  const leader: PartitionInfo = {
-    topic: 'orders',
-    partition: 0,
-    leader: 1,
-    leaderEpoch: 0,
-    replicas: [1],
-    isr: [1],
-    offlineReplicas: [],
-    errorCode: 0,
-  };
-  const metadata: MetadataSnapshot = { ...EMPTY_METADATA, topicNamesById: new Map([['TOPICID', 'orders']]) };
-  const connection: ShareConnection = {
-    label: '1@fake:9092',
-    versionFor: (api) => {
-      if (options.shareVersion === 0) throw new Error(`no ${api.name}`);
-      return 2;
-    },
-    send: async <Req, Res>(api: ApiDefinition<Req, Res>, request: Req) => {
-      const entry = { api: api.name, request } as Sent;
-      sent.push(entry);
-      return answer(entry) as Res;
-    },
-  };
-  const cluster: ShareCluster = {
-    metadata,
-    connection: async () => connection,
-    findCoordinator: async () => ({ nodeId: 1, host: 'fake', port: 9092, rack: null }),
-    invalidateCoordinator: () => undefined,
-    refreshMetadata: async () => metadata,
-    trackTopics: () => undefined,
-    partition: () => leader,
-    updateLeader: () => undefined,
-    onMetadata: () => () => undefined,
-    retryDelay: () => 5,
-  };
+  const cluster = new FakeCluster([{ name: 'orders', topicId: 'TOPICID', partitions: 1 }], [1]);
+  for (const api of [ShareFetch, ShareAcknowledge]) cluster.versions.set(api.name, options.shareVersion ?? 2);
+  if (options.shareVersion === 0) for (const api of [ShareFetch, ShareAcknowledge]) cluster.versions.set(api.name, -1);
+  cluster.answer(ShareFetch, (request) => {
+    const entry: Sent = { api: 'ShareFetch', request };
+    sent.push(entry);
+    return answer(entry) as ShareFetchResponse;
+  });
+  cluster.answer(ShareAcknowledge, (request) => {
+    const entry: Sent = { api: 'ShareAcknowledge', request };
+    sent.push(entry);
+    return answer(entry) as ShareAcknowledgeResponse;
+  });
   return { cluster, sent };
 }
 
@@ -113,7 +92,7 @@ function ackResponse(errorCode = 0, partitionCode = 0): ShareAcknowledgeResponse
   };
 }
 
-function fetcher(cluster: ShareCluster, wantsRecords: () => boolean) {
+function fetcher(cluster: FakeCluster, wantsRecords: () => boolean) {
   const received: ShareFetchResponsePartitionData[] = [];
   const acknowledged: AcknowledgementResult[] = [];
   const raised: unknown[] = [];
@@ -122,9 +101,9 @@ function fetcher(cluster: ShareCluster, wantsRecords: () => boolean) {
       cluster,
       logger: silentLogger,
       memberId: 'MEMBER',
-      assigned: () => [REF],
+      assignment: { refs: () => [REF], changed: new Signal<ReadonlySet<string>>() },
+      buffer: { roomBytes: () => 1 << 20, room: new Signal() },
       wantsRecords,
-      roomBytes: () => 1 << 20,
       settlementsExpected: () => false,
       received: (_node, _ref, data) => received.push(data),
       acknowledged: (results) => acknowledged.push(...results),

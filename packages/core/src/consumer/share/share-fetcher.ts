@@ -15,10 +15,13 @@ import {
   type ShareFetchResponsePartitionData,
 } from '../../protocol/messages/generated/share-fetch.js';
 import type { Logger } from '../../utils/logger.js';
+import type { BrokerAccess, BrokerChannel } from '../cluster-view.js';
+import { PassScheduler } from '../pass-scheduler.js';
 import { AcknowledgeTypeCode } from './acknowledge-type.js';
 import { type AcknowledgementBatch, PartitionAcknowledgements } from './acknowledgement-batches.js';
-import type { ShareCluster, ShareConnection } from './share-cluster.js';
+import type { ShareAssignment } from './share-assignment.js';
 import { ShareGroupsUnavailableError } from './share-errors.js';
+import type { ShareFetchBuffer } from './share-fetch-buffer.js';
 import { FINAL_SHARE_EPOCH, type SharePartitionRef, ShareSession } from './share-session.js';
 
 /** The connection lane of share fetches and acknowledgements: long polls never delay other traffic. */
@@ -56,16 +59,16 @@ export interface ShareFetcherOptions {
 
 /** What the share fetcher needs from the share consumer. */
 export interface ShareFetcherHost {
-  readonly cluster: ShareCluster;
+  readonly cluster: BrokerAccess;
   readonly logger: Logger;
   /** The member id (the share session is keyed by group and member). */
   readonly memberId: string;
-  /** The partitions assigned to the member now, resolved to names. */
-  assigned(): Iterable<SharePartitionRef>;
+  /** The partitions assigned to the member now; its changes start passes. */
+  readonly assignment: Pick<ShareAssignment, 'refs' | 'changed'>;
+  /** The prefetch buffer: what it may still take; its room starts passes. */
+  readonly buffer: Pick<ShareFetchBuffer, 'roomBytes' | 'room'>;
   /** Whether to fetch ahead now (a reader is active and the prefetch buffer has room). */
   wantsRecords(): boolean;
-  /** Bytes the prefetch buffer may still take. */
-  roomBytes(): number;
   /** True while the application holds records it has not settled: acknowledgements will come soon. */
   settlementsExpected(): boolean;
   /** A partition of a ShareFetch response with records or acquired offsets. */
@@ -151,10 +154,7 @@ export class ShareFetcher {
   private readonly lanes = new Map<number, Lane>();
   private enabled = true;
   private closed = false;
-  private wakeScheduled = false;
-  private retryTimer: NodeJS.Timeout | undefined;
-  private retryAt = Number.POSITIVE_INFINITY;
-  private metadataRefreshPending = false;
+  private readonly scheduler = new PassScheduler(() => this.pass());
   /** Counters. */
   readonly metrics: ShareFetchMetrics = {
     shareFetchRequests: 0,
@@ -172,6 +172,10 @@ export class ShareFetcher {
   constructor(host: ShareFetcherHost, options: ShareFetcherOptions) {
     this.host = host;
     this.options = options;
+    const wake = () => this.wake();
+    host.assignment.changed.on(wake);
+    host.buffer.room.on(wake);
+    host.cluster.onMetadata(wake);
   }
 
   /** Queues the acknowledgement of an offset acquired from `node`. */
@@ -230,7 +234,7 @@ export class ShareFetcher {
    */
   async closeSessions(): Promise<AcknowledgementResult[]> {
     this.closed = true;
-    if (this.retryTimer !== undefined) clearTimeout(this.retryTimer);
+    this.scheduler.close();
     const results: AcknowledgementResult[] = [];
     await Promise.all(
       [...this.lanes.values()].map(async (lane) => {
@@ -248,17 +252,12 @@ export class ShareFetcher {
   /** Stops for good without closing sessions (the broker frees them when the connection closes). */
   close(): void {
     this.closed = true;
-    if (this.retryTimer !== undefined) clearTimeout(this.retryTimer);
+    this.scheduler.close();
   }
 
   /** Schedules a pass over the brokers (coalesced). */
   wake(): void {
-    if (this.wakeScheduled || this.closed) return;
-    this.wakeScheduled = true;
-    setImmediate(() => {
-      this.wakeScheduled = false;
-      this.pass();
-    });
+    if (!this.closed) this.scheduler.schedule();
   }
 
   private lane(node: number): Lane {
@@ -276,7 +275,7 @@ export class ShareFetcher {
     const byNode = new Map<number, Map<string, SharePartitionRef>>();
     let needMetadata = false;
     if (fetching) {
-      for (const ref of this.host.assigned()) {
+      for (const ref of this.host.assignment.refs()) {
         const leader = this.host.cluster.partition(ref.topic, ref.partition)?.leader;
         if (leader === undefined || leader < 0) {
           needMetadata = true;
@@ -303,7 +302,7 @@ export class ShareFetcher {
       this.step(lane, fetching, fetchSet);
     }
     if (needMetadata) this.refreshMetadata();
-    if (Number.isFinite(earliest)) this.wakeAt(earliest);
+    if (Number.isFinite(earliest)) this.scheduler.scheduleAt(earliest);
   }
 
   private step(lane: Lane, fetching: boolean, fetchSet: Map<string, SharePartitionRef>): void {
@@ -343,7 +342,7 @@ export class ShareFetcher {
     lane.busy = busy;
   }
 
-  private async connection(lane: Lane): Promise<ShareConnection> {
+  private async connection(lane: Lane): Promise<BrokerChannel> {
     return this.host.cluster.connection(lane.node, SHARE_LANE);
   }
 
@@ -368,7 +367,7 @@ export class ShareFetcher {
       list.push(ref.partition);
       forgotten.set(ref.topicId, list);
     }
-    const room = this.host.roomBytes();
+    const room = this.host.buffer.roomBytes();
     const request: ShareFetchRequest = {
       groupId: this.options.groupId,
       memberId: this.host.memberId,
@@ -573,7 +572,7 @@ export class ShareFetcher {
     return results;
   }
 
-  private negotiate(connection: ShareConnection, api: typeof ShareFetch | typeof ShareAcknowledge): number {
+  private negotiate(connection: BrokerChannel, api: typeof ShareFetch | typeof ShareAcknowledge): number {
     try {
       return connection.versionFor(api);
     } catch (error) {
@@ -658,30 +657,7 @@ export class ShareFetcher {
   }
 
   private refreshMetadata(): void {
-    if (this.metadataRefreshPending || this.closed) return;
-    this.metadataRefreshPending = true;
-    this.host.cluster
-      .refreshMetadata()
-      .catch((error: unknown) => this.host.logger.debug('metadata refresh failed', { error: String(error) }))
-      .finally(() => {
-        this.metadataRefreshPending = false;
-        this.wakeAt(Date.now() + this.host.cluster.retryDelay(0));
-      });
-  }
-
-  private wakeAt(at: number): void {
-    if (this.closed || (this.retryTimer !== undefined && this.retryAt <= at)) return;
-    if (this.retryTimer !== undefined) clearTimeout(this.retryTimer);
-    this.retryAt = at;
-    this.retryTimer = setTimeout(
-      () => {
-        this.retryTimer = undefined;
-        this.retryAt = Number.POSITIVE_INFINITY;
-        this.wake();
-      },
-      Math.max(0, at - Date.now()),
-    );
-    this.retryTimer.unref();
+    this.scheduler.refreshMetadata(this.host.cluster, () => this.host.cluster.retryDelay(0), this.host.logger);
   }
 }
 
