@@ -16,6 +16,8 @@ export { checkOptions, type OptionsKind } from './config/check-options.js';
 export { INT32_MAX, type OptionRule, type OptionsSchema, optionRules } from './config/option-rules.js';
 // The consumer, its assignors, deserializers and records.
 export * from './consumer/index.js';
+// The contracts @vltava/rx and @vltava/streams build on: ConsumerLike, ProducerLike, SendResult, ShareMessage.
+export * from './contracts/index.js';
 // Errors: the KafkaError base, client errors, one class per Kafka error code.
 export * from './errors/index.js';
 export type { OAuthBearerToken, OAuthBearerTokenProvider } from './network/sasl/oauthbearer.js';

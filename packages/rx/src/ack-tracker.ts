@@ -29,6 +29,8 @@ export interface AckTrackerHost {
   resume(partitions: readonly TopicPartition[]): void;
   /** Told of every pause and resume. */
   onBackpressure?: ((event: BackpressureEvent) => void) | undefined;
+  /** A record of a retired partition (revoked, lost, or the subscription ended) was acknowledged: not committed. */
+  acknowledgedLate?(partition: TopicPartition): void;
 }
 
 /**
@@ -56,6 +58,7 @@ export class AckTracker<K, V> implements PartitionAcksOwner {
   private held = false;
   private releaseWaiters: Array<() => void> = [];
   private stopped = false;
+  private interrupted = false;
 
   constructor(marks: WaterMarks, host: AckTrackerHost) {
     this.marks = marks;
@@ -89,10 +92,28 @@ export class AckTracker<K, V> implements PartitionAcksOwner {
     return message;
   }
 
-  /** Resolves when the tracker stops holding (or the source stops). */
+  /** Resolves when the tracker stops holding (or reading is interrupted, or the source stops). */
   whenReleased(): Promise<void> {
-    if (!this.held || this.stopped) return Promise.resolve();
+    if (!this.held || this.stopped || this.interrupted) return Promise.resolve();
     return new Promise((resolve) => this.releaseWaiters.push(resolve));
+  }
+
+  /** Reading stops (the subscription is ending): wakes the reader; the acknowledgement state stays until `stop`. */
+  interrupt(): void {
+    this.interrupted = true;
+    this.wakeReleaseWaiters();
+  }
+
+  /** Records emitted from these partitions (or all) and not acknowledged. */
+  unacknowledged(only?: readonly TopicPartition[]): number {
+    let count = 0;
+    for (const acks of this.select(only)) count += acks.unacked;
+    return count;
+  }
+
+  /** @internal From {@link PartitionAcks.acknowledge}, for a retired partition. */
+  acknowledgedLate(acks: PartitionAcks): void {
+    this.host.acknowledgedLate?.(acks);
   }
 
   /** @internal From {@link PartitionAcks.acknowledge}. */
@@ -154,14 +175,15 @@ export class AckTracker<K, V> implements PartitionAcksOwner {
     });
   }
 
-  /** Resolves when every record emitted from these partitions is acknowledged, or after `timeoutMs`. */
-  async drain(partitions: readonly TopicPartition[], timeoutMs: number): Promise<void> {
+  /** Resolves when every record emitted from these partitions (or all) is acknowledged, or after `timeoutMs`. */
+  async drain(partitions: readonly TopicPartition[] | undefined, timeoutMs: number): Promise<void> {
     await Promise.all(this.select(partitions).map((acks) => acks.drained(timeoutMs)));
   }
 
   /**
    * Forgets partitions that were revoked or lost: their unacknowledged records no longer count, acknowledging them
-   * changes nothing, their offsets are never committed, and their backpressure pauses are lifted.
+   * commits nothing (it is reported as late), their offsets are never committed, and their backpressure pauses
+   * are lifted.
    */
   retire(partitions: readonly TopicPartition[]): void {
     const resumed: PartitionAcks[] = [];

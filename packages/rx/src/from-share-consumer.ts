@@ -1,9 +1,13 @@
-import { type AcknowledgeType, checkOptions, InvalidArgumentError } from '@vltava/core';
+import {
+  type AcknowledgeType,
+  checkOptions,
+  InvalidArgumentError,
+  type ShareConsumerLike,
+  ShareMessage,
+} from '@vltava/core';
 import { Observable } from 'rxjs';
 import { recordBytes } from './kafka-message.js';
 import { SHARE_SOURCE_OPTIONS_SCHEMA } from './option-schemas.js';
-import type { ShareConsumerLike } from './share-consumer-like.js';
-import { ShareMessage } from './share-message.js';
 import { resolveWaterMarks, type WaterMarkOptions } from './water-marks.js';
 
 /** A share consumer instance, or a factory that makes one for each subscription. */
@@ -19,7 +23,7 @@ export interface FromShareConsumerOptions extends WaterMarkOptions {
    * Close the consumer when the subscription ends. Default true for a factory, false for an instance (which is
    * unsubscribed instead, and stays open).
    */
-  readonly closeOnUnsubscribe?: boolean;
+  readonly closeConsumer?: boolean;
 }
 
 /** Records emitted in a row before the source lets the event loop run. */
@@ -29,7 +33,8 @@ const YIELD_EVERY = 512;
 const inUse = new WeakSet<object>();
 
 /**
- * A share consumer (KIP-932) as an Observable of {@link ShareMessage}s, made for concurrent processing: records
+ * A share consumer (KIP-932) as an Observable of `ShareMessage`s (from `@vltava/core`, the same as
+ * `@vltava/streams`' `createShareReadStream` emits), made for concurrent processing: records
  * are acquired for this member under a lock, and each message is settled on its own (`accept`, `release`,
  * `reject`), in any order, so a `mergeMap` with a concurrency limit is the natural shape. Members of one share
  * group divide the records of every partition between them: run more members (processes, or sources) to go
@@ -75,7 +80,6 @@ const inUse = new WeakSet<object>();
  *
  * @param consumer A share consumer in `explicit` acknowledgement mode, or a factory that makes one per
  *   subscription (closed at the end).
- * @see ShareMessage
  */
 export function fromShareConsumer<K, V>(
   consumer: ShareConsumerInput<K, V>,
@@ -90,7 +94,7 @@ export function fromShareConsumer<K, V>(
   return new Observable<ShareMessage<K, V>>((subscriber) => {
     const factory = typeof consumer === 'function';
     const source = factory ? consumer() : consumer;
-    const closeAtEnd = options.closeOnUnsubscribe ?? factory;
+    const closeAtEnd = options.closeConsumer ?? factory;
     if (source.acknowledgementMode !== 'explicit') {
       subscriber.error(
         new InvalidArgumentError(

@@ -17,6 +17,8 @@ export interface PartitionAcksOwner {
   ): void;
   /** Commits the acknowledged offsets of its partitions (see `AckTracker.commit`). */
   commit(): Observable<OffsetCommit>;
+  /** A message of the partition was acknowledged after the state was retired: too late to be committed. */
+  acknowledgedLate(acks: PartitionAcks): void;
 }
 
 /**
@@ -28,8 +30,9 @@ export interface PartitionAcksOwner {
  * (a head index, compacted now and then), so an acknowledgement in order costs O(1) and a burst of out-of-order
  * ones is paid for once, when the gap at the front fills.
  *
- * When its partition is revoked or lost, the state is *retired*: acknowledgements of its messages are ignored and
- * its offsets are never committed, because they belong to an older generation of the group.
+ * When its partition is revoked or lost, or the subscription ends, the state is *retired* (after the drain its
+ * owner allows): its offsets are never committed, because they belong to an older generation of the group (or to a
+ * subscription that has left it), and acknowledgements of its messages are reported to the owner as late.
  */
 export class PartitionAcks implements TopicPartition {
   readonly topic: string;
@@ -69,7 +72,10 @@ export class PartitionAcks implements TopicPartition {
 
   /** Called by {@link KafkaMessage.ack} once per message. */
   acknowledge(message: KafkaMessage<unknown, unknown>): void {
-    if (this.retired) return;
+    if (this.retired) {
+      this.owner.acknowledgedLate(this);
+      return;
+    }
     this.unacked--;
     this.unackedBytes -= message.bytes;
     const queue = this.queue;
