@@ -1,6 +1,12 @@
-import { CommitFailedError, type ConsumerRecord, type TopicPartition, type TopicPartitionOffset } from '@vltava/core';
+import {
+  CommitFailedError,
+  type ConsumerRecord,
+  recordBytes,
+  type TopicPartition,
+  type TopicPartitionOffset,
+} from '@vltava/core';
 import { from, Observable, type ObservableInput } from 'rxjs';
-import { KafkaMessage, recordBytes } from './kafka-message.js';
+import { KafkaMessage } from './kafka-message.js';
 import type { OffsetCommit } from './offset-commit.js';
 import { PartitionAcks, type PartitionAcksOwner } from './partition-acks.js';
 import type { WaterMarks } from './water-marks.js';

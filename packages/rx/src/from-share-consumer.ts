@@ -6,7 +6,6 @@ import {
   ShareMessage,
 } from '@vltava/core';
 import { Observable } from 'rxjs';
-import { recordBytes } from './kafka-message.js';
 import { SHARE_SOURCE_OPTIONS_SCHEMA } from './option-schemas.js';
 import { resolveWaterMarks, type WaterMarkOptions } from './water-marks.js';
 
@@ -152,7 +151,7 @@ export function fromShareConsumer<K, V>(
             source.acknowledge(record, 'release');
             continue;
           }
-          const message = new ShareMessage<K, V>(record, recordBytes(record), settle);
+          const message = new ShareMessage<K, V>(record, settle);
           unsettled.add(message);
           count++;
           bytes += message.bytes;

@@ -2,16 +2,14 @@ import {
   checkOptions,
   InvalidArgumentError,
   isKafkaError,
-  type KafkaError,
   type ProducerLike,
   type ProducerRecord,
-  type RecordMetadata,
   type RecordsOf,
   type SendBatchResult,
-  type SendFailure,
   type SendResult,
   type SendSuccess,
   type SendTarget,
+  sendResultOf,
 } from '@vltava/core';
 import { Observable, type OperatorFunction } from 'rxjs';
 import { SEND_TO_OPTIONS_SCHEMA } from './option-schemas.js';
@@ -257,13 +255,11 @@ export function sendRecords<T, K, V>(
         let start = 0;
         for (let i = 0; i < sources.length; i++) {
           const end = ends === undefined ? i + 1 : ends[i]!;
-          const error = result.failed === 0 ? undefined : firstError(result, start, end);
-          if (error === undefined) {
-            subscriber.next(new Sent(sources[i]!, result, start, end));
-          } else if (emitErrors) {
-            subscriber.next(failure(sources[i]!, result, start, end, error));
+          const sent = sendResultOf(sources[i]!, result, start, end);
+          if (sent.ok || emitErrors) {
+            subscriber.next(sent);
           } else {
-            fail(error);
+            fail(sent.error);
             return false;
           }
           if (closed) return false;
@@ -336,45 +332,4 @@ interface Run<T, K, V> {
   readonly ends: number[] | undefined;
   readonly records: ProducerRecord<K, V>[];
   result: SendBatchResult | undefined;
-}
-
-/** The first error among records `start` to `end` (exclusive) of a batch. */
-function firstError(result: SendBatchResult, start: number, end: number): KafkaError | undefined {
-  for (let i = start; i < end; i++) {
-    const error = result.error(i);
-    if (error !== undefined) return error;
-  }
-  return undefined;
-}
-
-/** A `SendSuccess` whose metadata is read from the batch result when asked for (most pipelines never ask). */
-class Sent<T> implements SendSuccess<T> {
-  readonly ok = true;
-  readonly source: T;
-  private readonly result: SendBatchResult;
-  private readonly start: number;
-  private readonly end: number;
-  private list: readonly RecordMetadata[] | undefined;
-
-  constructor(source: T, result: SendBatchResult, start: number, end: number) {
-    this.source = source;
-    this.result = result;
-    this.start = start;
-    this.end = end;
-  }
-
-  get metadata(): readonly RecordMetadata[] {
-    if (this.list === undefined) {
-      const list: RecordMetadata[] = [];
-      for (let i = this.start; i < this.end; i++) list.push(this.result.metadata(i)!);
-      this.list = list;
-    }
-    return this.list;
-  }
-}
-
-function failure<T>(source: T, result: SendBatchResult, start: number, end: number, error: KafkaError): SendFailure<T> {
-  const metadata: Array<RecordMetadata | undefined> = [];
-  for (let i = start; i < end; i++) metadata.push(result.metadata(i));
-  return { ok: false, source, error, metadata };
 }

@@ -1,8 +1,7 @@
 import { Readable } from 'node:stream';
-import { type ConsumerRecord, checkOptions } from '@vltava/core';
+import { type ConsumerLike, type ConsumerRecord, checkOptions } from '@vltava/core';
 import { READ_STREAM_OPTIONS_SCHEMA } from './option-schemas.js';
 import { RecordSource, type RecordSourceOptions } from './record-source.js';
-import type { StreamConsumer } from './stream-consumer.js';
 
 /** What a read stream destroyed without an error passes on as the reason (it is not a clean end). */
 const DESTROYED = 'the read stream was destroyed';
@@ -32,7 +31,7 @@ export class ConsumerReadable<K = Buffer | null, V = Buffer | null> extends Read
   /** Set by `_read`: the stream asked for records since the last push. */
   private wanted = false;
 
-  constructor(consumer: StreamConsumer<K, V>, options: ReadStreamOptions = {}) {
+  constructor(consumer: ConsumerLike<K, V>, options: ReadStreamOptions = {}) {
     checkOptions(options, READ_STREAM_OPTIONS_SCHEMA, 'createReadStream()', 'call');
     const highWaterMark = options.highWaterMark ?? DEFAULT_READ_HIGH_WATER_MARK;
     super({ objectMode: true, highWaterMark });
@@ -132,7 +131,7 @@ export class ConsumerReadable<K = Buffer | null, V = Buffer | null> extends Read
  *   that reach {@link createCommitStream} of the same consumer are committed, per partition, never past a record
  *   still in flight.
  * - **`destroy()`** (an error in the pipeline, its `signal` aborting) stops fetching, commits what reached the
- *   committer, and closes the consumer (leaving the group). **`stop()`**, `maxRecords` and `stopSignal` end the
+ *   committer, and closes the consumer (leaving the group). **`stop()`**, `stopAfterRecords` and `stopSignal` end the
  *   stream cleanly instead: what is in flight drains and is committed, then the consumer closes.
  * - With `closeConsumer: false` the consumer stays open (and in its group) after the stream.
  *
@@ -140,7 +139,7 @@ export class ConsumerReadable<K = Buffer | null, V = Buffer | null> extends Read
  * unless the consumer is closed or one of the clean-end options says so.
  */
 export function createReadStream<K, V>(
-  consumer: StreamConsumer<K, V>,
+  consumer: ConsumerLike<K, V>,
   options: ReadStreamOptions = {},
 ): ConsumerReadable<K, V> {
   return new ConsumerReadable(consumer, options);

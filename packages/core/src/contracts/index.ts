@@ -6,7 +6,8 @@
  */
 export type { ConsumerBatchOptions, ConsumerLike, RecordBatch } from './consumer-like.js';
 export type { ProducerLike, TransactionalProducerLike } from './producer-like.js';
-export type { SendFailure, SendResult, SendSuccess } from './send-result.js';
+export { recordBytes } from './record-bytes.js';
+export { type SendFailure, type SendResult, type SendSuccess, sendResultOf } from './send-result.js';
 export type { RecordsOf, SendTarget } from './send-target.js';
 export type { ShareConsumerLike } from './share-consumer-like.js';
 export { ShareMessage, type ShareOutcome } from './share-message.js';

@@ -1,5 +1,6 @@
 import type { AcknowledgeType } from '../consumer/share/acknowledge-type.js';
 import type { ShareConsumerRecord } from '../consumer/share/share-consumer-record.js';
+import { recordBytes } from './record-bytes.js';
 
 /** How a {@link ShareMessage} was settled (renewing a lock does not settle it). */
 export type ShareOutcome = Exclude<AcknowledgeType, 'renew'>;
@@ -35,11 +36,10 @@ export class ShareMessage<K = Buffer | null, V = Buffer | null> {
    */
   constructor(
     record: ShareConsumerRecord<K, V>,
-    bytes: number,
     settle: (message: ShareMessage<K, V>, type: AcknowledgeType) => boolean,
   ) {
     this.record = record;
-    this.bytes = bytes;
+    this.bytes = recordBytes(record);
     this.settleWith = settle;
   }
 
