@@ -35,6 +35,7 @@ function host(): Host {
 }
 
 const name = (tp: TopicPartition) => `${tp.topic}:${tp.partition}`;
+const microtask = () => new Promise<void>((resolve) => queueMicrotask(resolve));
 const offsets = (list: readonly TopicPartitionOffset[]) => list.map((o) => `${name(o)}@${o.offset}`);
 
 function tracker(h: Host, marks: Parameters<typeof resolveWaterMarks>[0] = { highWaterMark: 100 }) {
@@ -49,12 +50,16 @@ describe('AckTracker: gap tracking', () => {
     m[1]!.ack();
     m[3]!.ack();
     expect(t.committable()).toEqual([]);
+    await microtask();
     expect(h.acknowledged).toEqual([]);
     m[0]!.ack();
     expect(offsets(t.committable())).toEqual(['a:0@2']);
+    expect(h.acknowledged).toEqual([]); // the consumer is told once per turn of the microtask queue
+    await microtask();
     expect(h.acknowledged).toEqual(['a:0@1']);
     m[2]!.ack();
     expect(offsets(t.committable())).toEqual(['a:0@4']);
+    await microtask();
     expect(h.acknowledged).toEqual(['a:0@1', 'a:0@3']);
     m[4]!.ack();
     expect(offsets(t.committable())).toEqual(['a:0@5']);

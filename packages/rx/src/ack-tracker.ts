@@ -63,6 +63,8 @@ export class AckTracker<K, V> implements PartitionAcksOwner {
   private last: PartitionAcks | undefined;
   private held = false;
   private releaseWaiters: Array<() => void> = [];
+  /** Partitions whose acknowledged prefix grew and the consumer was not told yet. */
+  private readonly unannounced: PartitionAcks[] = [];
   private stopped = false;
   private interrupted = false;
 
@@ -122,17 +124,31 @@ export class AckTracker<K, V> implements PartitionAcksOwner {
     this.host.acknowledgedLate?.(acks);
   }
 
-  /** @internal From {@link PartitionAcks.acknowledge}. */
-  acknowledged(
-    acks: PartitionAcks,
-    message: KafkaMessage<unknown, unknown>,
-    prefixEnd: KafkaMessage<unknown, unknown> | undefined,
-  ): void {
+  /**
+   * @internal From {@link PartitionAcks.acknowledge}. The consumer is told of a partition's grown prefix once per
+   * turn of the microtask queue, not once per acknowledgement: an acknowledgement costs no call into the consumer.
+   */
+  acknowledged(acks: PartitionAcks, message: KafkaMessage<unknown, unknown>, prefixGrew: boolean): void {
     this.records--;
     this.bytes -= message.bytes;
-    if (prefixEnd !== undefined && !acks.retired) this.host.acknowledge(prefixEnd.record);
+    if (prefixGrew && !acks.unannounced) {
+      acks.unannounced = true;
+      this.unannounced.push(acks);
+      if (this.unannounced.length === 1) queueMicrotask(this.announce);
+    }
     if (this.held) this.maybeRelease();
   }
+
+  /** Tells the consumer the acknowledged prefix of every partition whose prefix grew since the last time. */
+  readonly announce = (): void => {
+    const list = this.unannounced;
+    for (let i = 0; i < list.length; i++) {
+      const acks = list[i]!;
+      acks.unannounced = false;
+      if (!acks.retired && acks.prefixEnd !== undefined) this.host.acknowledge(acks.prefixEnd.record);
+    }
+    list.length = 0;
+  };
 
   /** The offsets that may be committed: the acknowledged prefix of each partition (or of `only`), when it moved. */
   committable(only?: readonly TopicPartition[]): TopicPartitionOffset[] {
@@ -192,6 +208,7 @@ export class AckTracker<K, V> implements PartitionAcksOwner {
    * are lifted.
    */
   retire(partitions: readonly TopicPartition[]): void {
+    this.announce();
     const resumed: PartitionAcks[] = [];
     for (const acks of this.select(partitions)) {
       this.records -= acks.unacked;

@@ -14,6 +14,7 @@ import {
 } from '@vltava/core';
 import { lastValueFrom } from 'rxjs';
 import { AckTracker, type BackpressureEvent } from './ack-tracker.js';
+import { EmitBudget, yieldToEventLoop } from './emit-budget.js';
 import type { KafkaMessage } from './kafka-message.js';
 import { countUncommittedAcknowledgements, countUndrainedRecords } from './rx-metrics.js';
 import { resolveWaterMarks, type WaterMarkOptions } from './water-marks.js';
@@ -74,9 +75,6 @@ export type ConsumerInput<K, V> = ConsumerLike<K, V> | (() => ConsumerLike<K, V>
 
 /** Default of {@link ConsumerSourceOptions.drainTimeoutMs}. */
 export const DEFAULT_DRAIN_TIMEOUT_MS = 10_000;
-
-/** Records emitted in a row before the source lets the event loop run (timers, sockets). */
-const YIELD_EVERY = 512;
 
 /** Most records taken from the consumer at once (the consumer's default `maxPollRecords`). */
 const MAX_BATCH = 500;
@@ -257,23 +255,23 @@ export class ConsumerSource<K, V> {
   private async pump(iterator: AsyncIterator<RecordBatch<K, V>, undefined>): Promise<void> {
     const tracker = this.tracker;
     const sink = this.sink;
-    let inARow = 0;
+    const budget = new EmitBudget();
     try {
       for (;;) {
         while (!tracker.holding) {
           const record = this.nextInHand();
           if (record === undefined) break;
           sink.deliver(tracker.track(record));
-          if (++inARow >= YIELD_EVERY) {
-            await new Promise((resolve) => setImmediate(resolve));
-            inARow = 0;
+          if (budget.spend()) {
+            await yieldToEventLoop();
+            budget.reset();
           }
           if (this.stopped) return;
         }
         if (this.stopped) return;
         if (tracker.holding) {
           await tracker.whenReleased();
-          inARow = 0;
+          budget.reset();
           continue;
         }
         const result = await iterator.next();

@@ -35,6 +35,7 @@ describe('fromConsumer: reading', () => {
     expect(received[0]!.record).toBe(record);
     expect([received[0]!.topic, received[0]!.partition, received[0]!.offset]).toEqual(['t', 0, 5n]);
     received[0]!.ack();
+    await settle(); // the consumer is told once per turn of the microtask queue
     expect(consumer.acknowledged.get('t:0')).toBe(6n);
     subscription.unsubscribe();
   });
@@ -156,6 +157,7 @@ describe('fromConsumer: backpressure', () => {
       if (pending.length === 0 && consumer.queued === 0 && acked < 300) await until(() => pending.length > 0, 'more');
     }
     expect(maxInFlight).toBe(20);
+    await settle();
     expect(consumer.acknowledged.get('t:0')).toBe(300n);
     subscription.unsubscribe();
   });

@@ -6,6 +6,7 @@ import {
   ShareMessage,
 } from '@vltava/core';
 import { Observable } from 'rxjs';
+import { EmitBudget, yieldToEventLoop } from './emit-budget.js';
 import { SHARE_SOURCE_OPTIONS_SCHEMA } from './option-schemas.js';
 import { resolveWaterMarks, type WaterMarkOptions } from './water-marks.js';
 
@@ -24,9 +25,6 @@ export interface FromShareConsumerOptions extends WaterMarkOptions {
    */
   readonly closeConsumer?: boolean;
 }
-
-/** Records emitted in a row before the source lets the event loop run. */
-const YIELD_EVERY = 512;
 
 /** Share consumers a source is reading now: one reader at a time. */
 const inUse = new WeakSet<object>();
@@ -137,7 +135,7 @@ export function fromShareConsumer<K, V>(
     const full = () => count >= marks.highWaterMark || bytes >= marks.highWaterMarkBytes;
     const loop = (async () => {
       if (options.topics !== undefined) source.subscribe(options.topics);
-      let emitted = 0;
+      const budget = new EmitBudget();
       while (!stopped) {
         if (full()) {
           await new Promise<void>((resolve) => {
@@ -156,7 +154,10 @@ export function fromShareConsumer<K, V>(
           count++;
           bytes += message.bytes;
           subscriber.next(message);
-          if (++emitted % YIELD_EVERY === 0) await new Promise((resolve) => setImmediate(resolve));
+          if (budget.spend()) {
+            await yieldToEventLoop();
+            budget.reset();
+          }
         }
       }
     })();

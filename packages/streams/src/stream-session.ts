@@ -59,7 +59,8 @@ export class StreamSession {
   /** The error of the last failed commit, if the last commit failed. */
   lastCommitError: KafkaError | undefined;
   private reader: 'none' | 'open' | 'done' = 'none';
-  private readonly unacknowledged = new Set<PartitionProgress>();
+  /** Partitions whose committable offset moved and the consumer was not told yet. */
+  private readonly unacknowledged: PartitionProgress[] = [];
   private acknowledging = false;
   private committers = 0;
   /** True once a record was handed out with no committer attached. */
@@ -121,7 +122,9 @@ export class StreamSession {
    */
   acknowledge(progress: PartitionProgress): void {
     if (this.drained !== undefined && this.tracker.inFlight === 0) this.drained();
-    this.unacknowledged.add(progress);
+    if (progress.unacknowledged) return;
+    progress.unacknowledged = true;
+    this.unacknowledged.push(progress);
     if (!this.acknowledging) {
       this.acknowledging = true;
       queueMicrotask(this.flushAcknowledgements);
@@ -131,17 +134,20 @@ export class StreamSession {
   /** Acknowledges every partition whose committable offset moved since the last flush. */
   private readonly flushAcknowledgements = (): void => {
     this.acknowledging = false;
-    for (const progress of this.unacknowledged) {
-      const next = progress.committable;
-      if (next === undefined) continue;
+    const list = this.unacknowledged;
+    for (let i = 0; i < list.length; i++) {
+      const progress = list[i]!;
+      progress.unacknowledged = false;
+      const last = progress.lastProcessed;
+      if (last === undefined) continue;
       this.consumer.acknowledge({
         topic: progress.topic,
         partition: progress.partition,
-        offset: next - 1n,
+        offset: last,
         leaderEpoch: progress.committableEpoch,
       });
     }
-    this.unacknowledged.clear();
+    list.length = 0;
   };
 
   /**
