@@ -40,11 +40,23 @@ const REPO = join(BENCH_DIR, '..');
 const CHILD = join(BENCH_DIR, 'compare', 'child.ts');
 const log = (line: string) => console.error(`[bench ${new Date().toISOString().slice(11, 19)}] ${line}`);
 
-async function runtimes(): Promise<{ byMajor: Map<number, Runtime>; blocked: Map<number, Blocked> }> {
+/**
+ * The Node runtimes (the machine's, and 22), each with its install of the peer clients. The peers are installed only
+ * when a selected client needs one (`--clients vltava,vltava-rx` installs nothing); without them a runtime's
+ * `peerDir` is the bench folder, which has none.
+ */
+async function runtimes(needPeers: boolean): Promise<{ byMajor: Map<number, Runtime>; blocked: Map<number, Blocked> }> {
   const byMajor = new Map<number, Runtime>();
   const blocked = new Map<number, Blocked>();
   const own = Number(process.versions.node.split('.')[0]);
-  const ownInstall = await installPeers(process.execPath, own, undefined, log);
+  const install = (node: string, major: number, nodedir: string | undefined) =>
+    needPeers
+      ? installPeers(node, major, nodedir, log)
+      : Promise.resolve({
+          peerDir: nodedir === undefined ? BENCH_DIR : join(BENCH_DIR, `.node${major}`),
+          blocked: new Map() as Blocked,
+        });
+  const ownInstall = await install(process.execPath, own, undefined);
   byMajor.set(20, { major: own, node: process.execPath, version: process.version, peerDir: ownInstall.peerDir });
   blocked.set(20, ownInstall.blocked);
   const newer = own >= 22 ? undefined : await nodeRuntime(22);
@@ -52,9 +64,9 @@ async function runtimes(): Promise<{ byMajor: Map<number, Runtime>; blocked: Map
     byMajor.set(22, byMajor.get(20)!);
     blocked.set(22, ownInstall.blocked);
   } else {
-    const install = await installPeers(newer.node, 22, newer.nodedir, log);
-    byMajor.set(22, { major: 22, node: newer.node, version: newer.version, peerDir: install.peerDir });
-    blocked.set(22, install.blocked);
+    const installed = await install(newer.node, 22, newer.nodedir);
+    byMajor.set(22, { major: 22, node: newer.node, version: newer.version, peerDir: installed.peerDir });
+    blocked.set(22, installed.blocked);
   }
   return { byMajor, blocked };
 }
@@ -94,7 +106,9 @@ function runChild(runtime: Runtime, client: Client, job: Job): Promise<JobResult
 async function main(): Promise<void> {
   const started = new Date();
   const loadBefore = loadavg();
-  const { byMajor, blocked } = await runtimes();
+  const { byMajor, blocked } = await runtimes(
+    CLIENTS.some((client) => client.peer !== undefined && (!onlyClients || onlyClients.includes(client.id))),
+  );
   const runnable = CLIENTS.filter((client) => {
     if (onlyClients && !onlyClients.includes(client.id)) return false;
     if (client.peer === undefined || client.platform === 'java') return true;
@@ -137,13 +151,15 @@ async function main(): Promise<void> {
     blocked: Object.fromEntries(
       [...blocked].flatMap(([major, map]) => [...map].map(([peer, reason]) => [`${peer} (Node ${major})`, reason])),
     ),
-    clients: runnable.map(({ id, label, platform, baseline, target, shareTarget }) => ({
+    clients: runnable.map(({ id, label, platform, baseline, target, shareTarget, floor, consumeFloor }) => ({
       id,
       label,
       platform,
       baseline,
       target,
       shareTarget,
+      floor,
+      consumeFloor,
     })),
     scenarios: list,
     runs,

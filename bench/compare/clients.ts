@@ -25,6 +25,13 @@ export interface Client {
   readonly kinds: ReadonlyArray<'produce' | 'consume' | 'share' | 'latency'>;
   /** Target of the share consumer scenario, when it differs from `target`. */
   readonly shareTarget?: number;
+  /**
+   * For Vltava's own layers (Rx, streams): the least this client's records/s may be of the core API's (the
+   * baseline), in the producer scenarios (and the consumer one, unless `consumeFloor` says otherwise).
+   */
+  readonly floor?: number;
+  /** The floor of the consumer scenario, when it differs from `floor`. */
+  readonly consumeFloor?: number;
   /** Producer scenarios it runs (all when absent). */
   readonly produceOnly?: (size: number, acks: 1 | 'all', compression: Compression) => boolean;
 }
@@ -50,19 +57,36 @@ export const CLIENTS: readonly Client[] = [
   },
   {
     id: 'vltava-rx',
-    label: 'Vltava Rx sendTo',
+    label: 'Vltava Rx (sendTo, fromConsumer)',
     driver: 'vltava-rx',
     platform: 22,
     baseline: 'vltava',
-    kinds: ['produce'],
+    // Issue 22: sendTo and fromConsumer at least 0.8 of the core API.
+    floor: 0.8,
+    kinds: ['produce', 'consume'],
     produceOnly: uncompressed,
   },
   {
     id: 'vltava-streams',
-    label: 'Vltava createWriteStream',
+    label: 'Vltava streams (createWriteStream, createReadStream)',
     driver: 'vltava-streams',
+    variant: 'write',
     platform: 22,
     baseline: 'vltava',
+    // Issue 22: createWriteStream at least 0.9 of the core API, createReadStream at least 0.8.
+    floor: 0.9,
+    consumeFloor: 0.8,
+    kinds: ['produce', 'consume'],
+    produceOnly: uncompressed,
+  },
+  {
+    id: 'vltava-streams-send',
+    label: 'Vltava createSendStream',
+    driver: 'vltava-streams',
+    variant: 'send',
+    platform: 22,
+    baseline: 'vltava',
+    floor: 0.9,
     kinds: ['produce'],
     produceOnly: uncompressed,
   },

@@ -87,7 +87,7 @@ async function drain(
     }
     await consumer.close();
   } else {
-    const stream = createReadStream(consumer, { maxRecords: RECORDS });
+    const stream = createReadStream(consumer, { stopAfterRecords: RECORDS });
     const committer = createCommitStream(consumer);
     if (mode === 'stream') {
       await pipeline(stream, committer);

@@ -56,7 +56,7 @@ export async function main(brokers: string, log: Log, count = 5000): Promise<Str
   log(`wrote ${count} orders to ${orders}`);
 
   // The pipeline: read orders, price them (asynchronously), send invoices, commit the orders once their invoice
-  // is acknowledged. `maxRecords` ends it cleanly after `count` records: what is in flight drains and is committed.
+  // is acknowledged. `stopAfterRecords` ends it cleanly after `count` records: what is in flight drains and is committed.
   const consumer = new Consumer({
     brokers,
     groupId,
@@ -66,7 +66,7 @@ export async function main(brokers: string, log: Log, count = 5000): Promise<Str
   consumer.subscribe([orders]);
   let sent = 0;
   await pipeline(
-    createReadStream(consumer, { maxRecords: count }),
+    createReadStream(consumer, { stopAfterRecords: count }),
     // An async transform. It keeps each record's topic, partition and offset (`...record`): the committer needs them.
     async function* (records: AsyncIterable<ConsumerRecord<Buffer | null, Order | null>>) {
       for await (const record of records) {
@@ -80,7 +80,7 @@ export async function main(brokers: string, log: Log, count = 5000): Promise<Str
       key: r.invoice.customer,
       value: r.invoice,
     })),
-    // Emits { source, metadata } per acknowledged invoice; the committer commits each source order's offset.
+    // Emits { ok, source, metadata } per acknowledged invoice; the committer commits each source order's offset.
     async function* (results) {
       for await (const result of results) {
         if (++sent % 1000 === 0) log(`${sent} invoices written`);

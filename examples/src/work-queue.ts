@@ -10,8 +10,8 @@
  *
  * (Uses the cluster in KAFKA_BROKERS, or starts a local broker for the run.)
  */
-import { Admin, deserializers, Producer, ShareConsumer } from '@vltava/core';
-import { fromShareConsumer, type ShareMessage } from '@vltava/rx';
+import { Admin, deserializers, Producer, ShareConsumer, type ShareMessage } from '@vltava/core';
+import { fromShareConsumer } from '@vltava/rx';
 import { mergeMap, type Subscription } from 'rxjs';
 import { createTopics } from './support/create-topics.js';
 import { type Log, runExample, uniqueName } from './support/run-example.js';
@@ -70,7 +70,7 @@ function startWorker(
   topic: string,
   onDone: (job: string, outcome: 'accepted' | 'released' | 'rejected', deliveryCount: number) => void,
 ): Subscription {
-  return fromShareConsumer(consumer, { topics: topic, highWaterMark: CONCURRENCY * 2, closeOnUnsubscribe: true })
+  return fromShareConsumer(consumer, { topics: topic, highWaterMark: CONCURRENCY * 2, closeConsumer: true })
     .pipe(
       mergeMap(async (message: ShareMessage<Buffer | null, string | null>) => {
         const job = message.record.value ?? '';

@@ -19,6 +19,8 @@ export { consumerMetricFamilies } from './consumer/consumer-metric-families.js';
 // The consumer, its assignors, deserializers and records.
 export * from './consumer/index.js';
 export { shareConsumerMetricFamilies } from './consumer/share/share-consumer-metric-families.js';
+// The contracts @vltava/rx and @vltava/streams build on: ConsumerLike, ProducerLike, SendResult, ShareMessage.
+export * from './contracts/index.js';
 // Diagnostics: node:diagnostics_channel tracing channels and their payloads.
 export * from './diagnostics/index.js';
 // Errors: the KafkaError base, client errors, one class per Kafka error code.

@@ -1,7 +1,7 @@
+import { fakeRecord } from '@vltava/client-fakes';
 import { CommitFailedError, KafkaTimeoutError, type TopicPartition, type TopicPartitionOffset } from '@vltava/core';
 import { lastValueFrom, type ObservableInput, toArray } from 'rxjs';
 import { describe, expect, it } from 'vitest';
-import { makeRecord } from '../test/support/fake-consumer.js';
 import { AckTracker, type AckTrackerHost, type BackpressureEvent } from './ack-tracker.js';
 import { resolveWaterMarks } from './water-marks.js';
 
@@ -35,6 +35,7 @@ function host(): Host {
 }
 
 const name = (tp: TopicPartition) => `${tp.topic}:${tp.partition}`;
+const microtask = () => new Promise<void>((resolve) => queueMicrotask(resolve));
 const offsets = (list: readonly TopicPartitionOffset[]) => list.map((o) => `${name(o)}@${o.offset}`);
 
 function tracker(h: Host, marks: Parameters<typeof resolveWaterMarks>[0] = { highWaterMark: 100 }) {
@@ -45,16 +46,20 @@ describe('AckTracker: gap tracking', () => {
   it('commits only up to the first unacknowledged record of each partition, whatever the order of acks', async () => {
     const h = host();
     const t = tracker(h);
-    const m = [0, 1, 2, 3, 4].map((o) => t.track(makeRecord('a', 0, o)));
+    const m = [0, 1, 2, 3, 4].map((o) => t.track(fakeRecord('a', 0, o)));
     m[1]!.ack();
     m[3]!.ack();
     expect(t.committable()).toEqual([]);
+    await microtask();
     expect(h.acknowledged).toEqual([]);
     m[0]!.ack();
     expect(offsets(t.committable())).toEqual(['a:0@2']);
+    expect(h.acknowledged).toEqual([]); // the consumer is told once per turn of the microtask queue
+    await microtask();
     expect(h.acknowledged).toEqual(['a:0@1']);
     m[2]!.ack();
     expect(offsets(t.committable())).toEqual(['a:0@4']);
+    await microtask();
     expect(h.acknowledged).toEqual(['a:0@1', 'a:0@3']);
     m[4]!.ack();
     expect(offsets(t.committable())).toEqual(['a:0@5']);
@@ -64,9 +69,9 @@ describe('AckTracker: gap tracking', () => {
   it('keeps partitions apart and carries the leader epoch of the last record of the prefix', () => {
     const h = host();
     const t = tracker(h);
-    const a = t.track({ ...makeRecord('a', 0, 10), leaderEpoch: 7 });
-    const b0 = t.track(makeRecord('a', 1, 20));
-    const b1 = t.track(makeRecord('a', 1, 21));
+    const a = t.track({ ...fakeRecord('a', 0, 10), leaderEpoch: 7 });
+    const b0 = t.track(fakeRecord('a', 1, 20));
+    const b1 = t.track(fakeRecord('a', 1, 21));
     a.ack();
     b1.ack();
     expect(t.committable()).toEqual([{ topic: 'a', partition: 0, offset: 11n, leaderEpoch: 7 }]);
@@ -77,8 +82,8 @@ describe('AckTracker: gap tracking', () => {
 
   it('acknowledging twice counts once', () => {
     const t = tracker(host());
-    const m = t.track(makeRecord('a', 0, 0));
-    t.track(makeRecord('a', 0, 1));
+    const m = t.track(fakeRecord('a', 0, 0));
+    t.track(fakeRecord('a', 0, 1));
     m.ack();
     m.ack();
     expect(m.acknowledged).toBe(true);
@@ -87,13 +92,13 @@ describe('AckTracker: gap tracking', () => {
 
   it('handles long out-of-order runs (queue compaction keeps the order)', () => {
     const t = tracker(host(), { highWaterMark: 100_000 });
-    const m = Array.from({ length: 5000 }, (_, i) => t.track(makeRecord('a', 0, i)));
+    const m = Array.from({ length: 5000 }, (_, i) => t.track(fakeRecord('a', 0, i)));
     for (let i = 4999; i >= 1; i--) m[i]!.ack();
     expect(t.committable()).toEqual([]);
     m[0]!.ack();
     expect(offsets(t.committable())).toEqual(['a:0@5000']);
     // In order from here on, across many compactions.
-    const more = Array.from({ length: 3000 }, (_, i) => t.track(makeRecord('a', 0, 5000 + i)));
+    const more = Array.from({ length: 3000 }, (_, i) => t.track(fakeRecord('a', 0, 5000 + i)));
     for (let i = 0; i < 3000; i += 2) {
       more[i + 1]!.ack();
       more[i]!.ack();
@@ -106,7 +111,7 @@ describe('AckTracker: commits', () => {
   it('commits the acknowledged prefix once, then only when it moves', async () => {
     const h = host();
     const t = tracker(h);
-    const m = [0, 1, 2].map((o) => t.track(makeRecord('a', 0, o)));
+    const m = [0, 1, 2].map((o) => t.track(fakeRecord('a', 0, o)));
     m[0]!.ack();
     m[1]!.ack();
     expect(await lastValueFrom(t.commit().pipe(toArray()))).toEqual([
@@ -124,7 +129,7 @@ describe('AckTracker: commits', () => {
     const stale = new CommitFailedError('stale generation');
     h.commitResult = () => Promise.reject(stale);
     const t = tracker(h);
-    t.track(makeRecord('a', 0, 0)).ack();
+    t.track(fakeRecord('a', 0, 0)).ack();
     expect(await lastValueFrom(t.commit())).toEqual({
       offsets: [expect.objectContaining({ offset: 1n })],
       dropped: stale,
@@ -137,7 +142,7 @@ describe('AckTracker: commits', () => {
     const h = host();
     h.commitResult = () => Promise.reject(new KafkaTimeoutError('commit timed out'));
     const t = tracker(h);
-    t.track(makeRecord('a', 0, 0)).ack();
+    t.track(fakeRecord('a', 0, 0)).ack();
     await expect(lastValueFrom(t.commit())).rejects.toBeInstanceOf(KafkaTimeoutError);
   });
 });
@@ -146,10 +151,10 @@ describe('AckTracker: rebalances', () => {
   it('retired partitions: uncounted, acknowledgements ignored, never committed, pauses lifted', () => {
     const h = host();
     const t = tracker(h, { highWaterMark: 3 });
-    const a = t.track(makeRecord('a', 0, 0));
-    t.track(makeRecord('a', 1, 0)).ack();
-    const a1 = t.track(makeRecord('a', 0, 1));
-    t.track(makeRecord('a', 1, 1));
+    const a = t.track(fakeRecord('a', 0, 0));
+    t.track(fakeRecord('a', 1, 0)).ack();
+    const a1 = t.track(fakeRecord('a', 0, 1));
+    t.track(fakeRecord('a', 1, 1));
     expect(t.holding).toBe(true);
     expect(h.paused).toEqual(['a:0', 'a:1']);
     a.ack();
@@ -163,14 +168,14 @@ describe('AckTracker: rebalances', () => {
     expect(offsets(t.committable())).toEqual(['a:1@1']);
     expect(h.acknowledged).toEqual(['a:1@0', 'a:0@0']); // records told to the consumer; a:0@1 was retired
     // The partition comes back in a later assignment: a fresh state.
-    const again = t.track(makeRecord('a', 0, 1));
+    const again = t.track(fakeRecord('a', 0, 1));
     again.ack();
     expect(offsets(t.committable())).toEqual(['a:1@1', 'a:0@2']);
   });
 
   it('drain resolves once the partition is acknowledged, or after the timeout', async () => {
     const t = tracker(host());
-    const m = t.track(makeRecord('a', 0, 0));
+    const m = t.track(fakeRecord('a', 0, 0));
     let drained = false;
     const drain = t.drain([{ topic: 'a', partition: 0 }], 10_000).then(() => {
       drained = true;
@@ -180,7 +185,7 @@ describe('AckTracker: rebalances', () => {
     m.ack();
     await drain;
     expect(drained).toBe(true);
-    t.track(makeRecord('a', 0, 1));
+    t.track(fakeRecord('a', 0, 1));
     const started = Date.now();
     await t.drain([{ topic: 'a', partition: 0 }], 50);
     expect(Date.now() - started).toBeGreaterThanOrEqual(45);
@@ -191,12 +196,12 @@ describe('AckTracker: water marks', () => {
   it('holds at the high-water mark, pauses the partitions concerned, releases at the low-water mark', async () => {
     const h = host();
     const t = tracker(h, { highWaterMark: 5, lowWaterMark: 1 });
-    const m = [t.track(makeRecord('a', 0, 0)), t.track(makeRecord('a', 1, 0)), t.track(makeRecord('a', 0, 1))];
-    t.track(makeRecord('b', 0, 0)).ack();
+    const m = [t.track(fakeRecord('a', 0, 0)), t.track(fakeRecord('a', 1, 0)), t.track(fakeRecord('a', 0, 1))];
+    t.track(fakeRecord('b', 0, 0)).ack();
     expect(t.holding).toBe(false);
-    m.push(t.track(makeRecord('a', 0, 2)));
+    m.push(t.track(fakeRecord('a', 0, 2)));
     expect(t.holding).toBe(false);
-    m.push(t.track(makeRecord('a', 2, 0)));
+    m.push(t.track(fakeRecord('a', 2, 0)));
     expect(t.holding).toBe(true);
     expect(h.paused).toEqual(['a:0', 'a:1', 'a:2']); // b:0 holds nothing: not concerned
     let released = false;
@@ -220,12 +225,12 @@ describe('AckTracker: water marks', () => {
 
   it('holds on bytes too', () => {
     const h = host();
-    const t = tracker(h, { highWaterMark: 1000, highWaterMarkBytes: 10, lowWaterMarkBytes: 4 });
-    const big = t.track(makeRecord('a', 0, 0, '12345678'));
+    const t = tracker(h, { highWaterMark: 1000, highWaterMarkBytes: 14, lowWaterMarkBytes: 6 });
+    const big = t.track(fakeRecord('a', 0, 0, '12345678')); // key k0 and value: 10 bytes
     expect(t.holding).toBe(false);
-    t.track(makeRecord('a', 0, 1, '123'));
+    t.track(fakeRecord('a', 0, 1, '123'));
     expect(t.holding).toBe(true);
-    expect(t.bytes).toBe(11);
+    expect(t.bytes).toBe(15);
     big.ack();
     expect(t.holding).toBe(false);
   });
@@ -233,7 +238,7 @@ describe('AckTracker: water marks', () => {
   it('stop lifts every pause and wakes the waiters', async () => {
     const h = host();
     const t = tracker(h, { highWaterMark: 1 });
-    t.track(makeRecord('a', 0, 0));
+    t.track(fakeRecord('a', 0, 0));
     expect(t.holding).toBe(true);
     const waiting = t.whenReleased();
     t.stop();

@@ -1,6 +1,12 @@
-import { CommitFailedError, type ConsumerRecord, type TopicPartition, type TopicPartitionOffset } from '@vltava/core';
+import {
+  CommitFailedError,
+  type ConsumerRecord,
+  recordBytes,
+  type TopicPartition,
+  type TopicPartitionOffset,
+} from '@vltava/core';
 import { from, Observable, type ObservableInput } from 'rxjs';
-import { KafkaMessage, recordBytes } from './kafka-message.js';
+import { KafkaMessage } from './kafka-message.js';
 import type { OffsetCommit } from './offset-commit.js';
 import { PartitionAcks, type PartitionAcksOwner } from './partition-acks.js';
 import type { WaterMarks } from './water-marks.js';
@@ -29,6 +35,8 @@ export interface AckTrackerHost {
   resume(partitions: readonly TopicPartition[]): void;
   /** Told of every pause and resume. */
   onBackpressure?: ((event: BackpressureEvent) => void) | undefined;
+  /** A record of a retired partition (revoked, lost, or the subscription ended) was acknowledged: not committed. */
+  acknowledgedLate?(partition: TopicPartition): void;
 }
 
 /**
@@ -55,7 +63,10 @@ export class AckTracker<K, V> implements PartitionAcksOwner {
   private last: PartitionAcks | undefined;
   private held = false;
   private releaseWaiters: Array<() => void> = [];
+  /** Partitions whose acknowledged prefix grew and the consumer was not told yet. */
+  private readonly unannounced: PartitionAcks[] = [];
   private stopped = false;
+  private interrupted = false;
 
   constructor(marks: WaterMarks, host: AckTrackerHost) {
     this.marks = marks;
@@ -89,23 +100,55 @@ export class AckTracker<K, V> implements PartitionAcksOwner {
     return message;
   }
 
-  /** Resolves when the tracker stops holding (or the source stops). */
+  /** Resolves when the tracker stops holding (or reading is interrupted, or the source stops). */
   whenReleased(): Promise<void> {
-    if (!this.held || this.stopped) return Promise.resolve();
+    if (!this.held || this.stopped || this.interrupted) return Promise.resolve();
     return new Promise((resolve) => this.releaseWaiters.push(resolve));
   }
 
-  /** @internal From {@link PartitionAcks.acknowledge}. */
-  acknowledged(
-    acks: PartitionAcks,
-    message: KafkaMessage<unknown, unknown>,
-    prefixEnd: KafkaMessage<unknown, unknown> | undefined,
-  ): void {
+  /** Reading stops (the subscription is ending): wakes the reader; the acknowledgement state stays until `stop`. */
+  interrupt(): void {
+    this.interrupted = true;
+    this.wakeReleaseWaiters();
+  }
+
+  /** Records emitted from these partitions (or all) and not acknowledged. */
+  unacknowledged(only?: readonly TopicPartition[]): number {
+    let count = 0;
+    for (const acks of this.select(only)) count += acks.unacked;
+    return count;
+  }
+
+  /** @internal From {@link PartitionAcks.acknowledge}, for a retired partition. */
+  acknowledgedLate(acks: PartitionAcks): void {
+    this.host.acknowledgedLate?.(acks);
+  }
+
+  /**
+   * @internal From {@link PartitionAcks.acknowledge}. The consumer is told of a partition's grown prefix once per
+   * turn of the microtask queue, not once per acknowledgement: an acknowledgement costs no call into the consumer.
+   */
+  acknowledged(acks: PartitionAcks, message: KafkaMessage<unknown, unknown>, prefixGrew: boolean): void {
     this.records--;
     this.bytes -= message.bytes;
-    if (prefixEnd !== undefined && !acks.retired) this.host.acknowledge(prefixEnd.record);
+    if (prefixGrew && !acks.unannounced) {
+      acks.unannounced = true;
+      this.unannounced.push(acks);
+      if (this.unannounced.length === 1) queueMicrotask(this.announce);
+    }
     if (this.held) this.maybeRelease();
   }
+
+  /** Tells the consumer the acknowledged prefix of every partition whose prefix grew since the last time. */
+  readonly announce = (): void => {
+    const list = this.unannounced;
+    for (let i = 0; i < list.length; i++) {
+      const acks = list[i]!;
+      acks.unannounced = false;
+      if (!acks.retired && acks.prefixEnd !== undefined) this.host.acknowledge(acks.prefixEnd.record);
+    }
+    list.length = 0;
+  };
 
   /** The offsets that may be committed: the acknowledged prefix of each partition (or of `only`), when it moved. */
   committable(only?: readonly TopicPartition[]): TopicPartitionOffset[] {
@@ -154,16 +197,18 @@ export class AckTracker<K, V> implements PartitionAcksOwner {
     });
   }
 
-  /** Resolves when every record emitted from these partitions is acknowledged, or after `timeoutMs`. */
-  async drain(partitions: readonly TopicPartition[], timeoutMs: number): Promise<void> {
+  /** Resolves when every record emitted from these partitions (or all) is acknowledged, or after `timeoutMs`. */
+  async drain(partitions: readonly TopicPartition[] | undefined, timeoutMs: number): Promise<void> {
     await Promise.all(this.select(partitions).map((acks) => acks.drained(timeoutMs)));
   }
 
   /**
    * Forgets partitions that were revoked or lost: their unacknowledged records no longer count, acknowledging them
-   * changes nothing, their offsets are never committed, and their backpressure pauses are lifted.
+   * commits nothing (it is reported as late), their offsets are never committed, and their backpressure pauses
+   * are lifted.
    */
   retire(partitions: readonly TopicPartition[]): void {
+    this.announce();
     const resumed: PartitionAcks[] = [];
     for (const acks of this.select(partitions)) {
       this.records -= acks.unacked;

@@ -1,8 +1,8 @@
+import { fakeRecord } from '@vltava/client-fakes';
 import { CommitFailedError, InvalidArgumentError, KafkaTimeoutError, type TopicPartitionOffset } from '@vltava/core';
 import { type Observable, of, throwError } from 'rxjs';
 import { TestScheduler } from 'rxjs/testing';
 import { describe, expect, it } from 'vitest';
-import { makeRecord } from '../test/support/fake-consumer.js';
 import { AckTracker } from './ack-tracker.js';
 import { commitOffsets } from './commit-offsets.js';
 import type { KafkaMessage } from './kafka-message.js';
@@ -25,7 +25,7 @@ function setup(commit: (offsets: readonly TopicPartitionOffset[]) => Observable<
     resume: () => undefined,
   });
   const messages = (partition: number, count: number): Message[] =>
-    Array.from({ length: count }, (_, i) => tracker.track(makeRecord('t', partition, i)));
+    Array.from({ length: count }, (_, i) => tracker.track(fakeRecord('t', partition, i)));
   return { tracker, commits, messages };
 }
 

@@ -1,4 +1,5 @@
 import {
+  type ConsumerLike,
   type ConsumerRebalanceListener,
   type ConsumerRecord,
   createConsoleLogger,
@@ -6,12 +7,16 @@ import {
   InvalidGroupStateError,
   isKafkaError,
   type Logger,
+  type PartitionRecords,
+  type RecordBatch,
   type TopicPartition,
+  type TopicPartitionOffset,
 } from '@vltava/core';
 import { lastValueFrom } from 'rxjs';
 import { AckTracker, type BackpressureEvent } from './ack-tracker.js';
-import type { ConsumerLike } from './consumer-like.js';
+import { EmitBudget, yieldToEventLoop } from './emit-budget.js';
 import type { KafkaMessage } from './kafka-message.js';
+import { countUncommittedAcknowledgements, countUndrainedRecords } from './rx-metrics.js';
 import { resolveWaterMarks, type WaterMarkOptions } from './water-marks.js';
 
 /** Options of `fromConsumer` and `fromPartitions`. */
@@ -24,8 +29,10 @@ export interface ConsumerSourceOptions extends WaterMarkOptions {
   /** Your rebalance listener, called after the source has handled each change (see the package README). */
   readonly listener?: ConsumerRebalanceListener;
   /**
-   * How long a revocation waits for the records of the revoked partitions that were emitted and not yet
-   * acknowledged, before it lets the rebalance go on (their acknowledgements are then ignored). Keep it below the
+   * How long the records emitted and not yet acknowledged get to be acknowledged, when their partitions are revoked
+   * and when the subscription ends (`take`, `takeUntil`, `first`, unsubscribe, an error downstream), before the
+   * source commits what was acknowledged and lets the rebalance (or the ending) go on. Acknowledgements after that
+   * are not committed: they are logged and counted (`metrics()`), and the records are read again. Keep it below the
    * consumer's `rebalanceTimeoutMs`. Default 10000.
    */
   readonly drainTimeoutMs?: number;
@@ -34,17 +41,20 @@ export interface ConsumerSourceOptions extends WaterMarkOptions {
    * revoking runs earlier, without the records acknowledged while draining). Default true.
    */
   readonly commitOnRevoke?: boolean;
-  /** Commit the acknowledged offsets when the subscription ends (unsubscribe, error, completion). Default true. */
+  /**
+   * Commit the acknowledged offsets when the subscription ends (unsubscribe, error, completion), once the records
+   * emitted are acknowledged or `drainTimeoutMs` passed. Default true.
+   */
   readonly commitOnUnsubscribe?: boolean;
   /**
    * Close the consumer when the subscription ends. Default true when the source was given a factory (each
    * subscription gets a consumer of its own), false for a consumer instance: the source then unsubscribes it,
    * which leaves the group, and the consumer stays open for another subscription.
    */
-  readonly closeOnUnsubscribe?: boolean;
+  readonly closeConsumer?: boolean;
   /** Called at every backpressure pause and resume. */
   readonly onBackpressure?: (event: BackpressureEvent) => void;
-  /** Where failures that cannot reach a subscriber (commits while tearing down) are logged. Default: stderr. */
+  /** Where failures that cannot reach a subscriber (commits while ending, late acknowledgements) go. Default: stderr. */
   readonly logger?: Logger;
 }
 
@@ -66,26 +76,32 @@ export type ConsumerInput<K, V> = ConsumerLike<K, V> | (() => ConsumerLike<K, V>
 /** Default of {@link ConsumerSourceOptions.drainTimeoutMs}. */
 export const DEFAULT_DRAIN_TIMEOUT_MS = 10_000;
 
-/** Records emitted in a row before the source lets the event loop run (timers, sockets). */
-const YIELD_EVERY = 512;
+/** Most records taken from the consumer at once (the consumer's default `maxPollRecords`). */
+const MAX_BATCH = 500;
 
 /** Consumers a source is reading now: a consumer has one reader at a time. */
 const inUse = new WeakSet<object>();
 
+const NO_RECORDS: readonly PartitionRecords<never, never>[] = [];
+
+const keyOf = (tp: TopicPartition) => `${tp.topic}:${tp.partition}`;
+
 /**
  * The engine of `fromConsumer` and `fromPartitions`: one subscription of an Observable to a consumer.
  *
- * - **Reading** pulls from the consumer's iterator in `manual` mode (records count as processed only when
- *   acknowledged) and only while the {@link AckTracker} is not holding at its high-water mark; fetching of the
- *   partitions concerned is paused meanwhile through `consumer.backpressure`, which never touches the
- *   application's own pauses.
- * - **Rebalances** go through its listener: revoked partitions are drained (their emitted records acknowledged, or
- *   `drainTimeoutMs`), committed, retired (later acknowledgements of their records are ignored, so offsets of an
- *   old generation are never committed), then the sink and your listener hear of it. Lost partitions are retired
- *   at once.
- * - **Stopping** (unsubscribe, error) is prompt even while no record arrives: the iterator's `return()` ends a
- *   pending read, the acknowledged offsets are committed, and the consumer leaves its group (`unsubscribe()`, or
- *   `close()` when the source owns it).
+ * - **Reading** takes batches from the consumer's batch iterator in `manual` mode (one Promise per batch; records
+ *   count as processed only when acknowledged) and emits their records one by one while the {@link AckTracker} is
+ *   not holding at its high-water mark; the rest of a batch waits in hand (a batch holds at most the high-water
+ *   mark, and at most 500 records). Fetching of the partitions concerned is paused meanwhile through
+ *   `consumer.backpressure`, which never touches the application's own pauses.
+ * - **Rebalances** go through its listener: records in hand of revoked partitions are dropped (never emitted),
+ *   emitted ones are drained (acknowledged, or `drainTimeoutMs`), committed, then retired (later acknowledgements of
+ *   their records are reported as late, and their offsets are never committed, so offsets of an old generation are
+ *   never committed), then the sink and your listener hear of it. Lost partitions are retired at once.
+ * - **Stopping** (unsubscribe, `take`, an error) ends the read at once, even while no record arrives, then gives
+ *   the records emitted `drainTimeoutMs` to be acknowledged, commits, and leaves the group (`unsubscribe()`, or
+ *   `close()` when the source owns the consumer). Acknowledgements after that are logged and counted, not dropped
+ *   in silence.
  */
 export class ConsumerSource<K, V> {
   private readonly consumer: ConsumerLike<K, V>;
@@ -95,11 +111,19 @@ export class ConsumerSource<K, V> {
   private readonly logger: Logger;
   private readonly drainTimeoutMs: number;
   private readonly closeOnStop: boolean;
-  private iterator: AsyncIterator<ConsumerRecord<K, V>> | undefined;
+  private readonly batchSize: number;
+  private iterator: AsyncIterator<RecordBatch<K, V>, undefined> | undefined;
+  /** The batch in hand: its partitions, and the position of the next record to emit. */
+  private batch: readonly PartitionRecords<K, V>[] = NO_RECORDS;
+  private batchPartition = 0;
+  private batchRecord = 0;
   private subscribed = false;
   private stopped = false;
   /** False when the consumer was busy with another source: then this one leaves it alone when it stops. */
   private claimed = false;
+  /** Acknowledgements that came too late to be committed, and whether that was logged yet. */
+  private late = 0;
+  private lateLogged = false;
   /** Settles when stopping is complete (the consumer left its group or closed). */
   stopping: Promise<void> | undefined;
 
@@ -111,18 +135,20 @@ export class ConsumerSource<K, V> {
     }
     const owned = typeof input === 'function';
     this.consumer = owned ? input() : input;
-    this.closeOnStop = options.closeOnUnsubscribe ?? owned;
+    this.closeOnStop = options.closeConsumer ?? owned;
     this.options = options;
     this.sink = sink;
     this.drainTimeoutMs = drainTimeoutMs;
+    this.batchSize = Math.min(MAX_BATCH, marks.highWaterMark);
     this.logger = options.logger ?? createConsoleLogger();
     const consumer = this.consumer;
     this.tracker = new AckTracker<K, V>(marks, {
-      acknowledge: (record) => consumer.acknowledge(record as ConsumerRecord<K, V>),
-      commit: (offsets) => consumer.commit(offsets),
+      acknowledge: (record) => consumer.acknowledge(record),
+      commit: (offsets) => this.commit(offsets),
       pause: (partitions) => consumer.backpressure.pause(partitions),
       resume: (partitions) => consumer.backpressure.resume(partitions),
       onBackpressure: options.onBackpressure,
+      acknowledgedLate: () => this.acknowledgedLate(),
     });
   }
 
@@ -160,7 +186,7 @@ export class ConsumerSource<K, V> {
         }
         this.sink.assigned(assigned);
       }
-      this.iterator = consumer.records({ mode: 'manual' });
+      this.iterator = consumer.batches({ mode: 'manual', maxRecords: this.batchSize });
     } catch (error) {
       this.sink.error(error);
       return;
@@ -169,9 +195,10 @@ export class ConsumerSource<K, V> {
   }
 
   /**
-   * Stops: ends the pending read, commits the acknowledged offsets (`commitOnUnsubscribe`), lifts the
-   * backpressure pauses, and leaves the group (`unsubscribe()`, or `close()` when the source owns the consumer).
-   * Idempotent; resolves when the consumer has left (failures are logged).
+   * Stops: ends the read, drops the records in hand, waits up to `drainTimeoutMs` for the records emitted to be
+   * acknowledged, commits (`commitOnUnsubscribe`), lifts the backpressure pauses, and leaves the group
+   * (`unsubscribe()`, or `close()` when the source owns the consumer). Idempotent; resolves when the consumer has
+   * left (failures are logged).
    */
   stop(): Promise<void> {
     this.stopping ??= this.doStop();
@@ -181,17 +208,21 @@ export class ConsumerSource<K, V> {
   private async doStop(): Promise<void> {
     this.stopped = true;
     if (!this.claimed) return;
+    this.batch = NO_RECORDS;
+    this.tracker.interrupt();
     const consumer = this.consumer;
     const ended = this.iterator?.return?.().catch((error: unknown) => this.warn('ending the read failed', error));
-    const commit =
-      this.options.commitOnUnsubscribe === false
-        ? undefined
-        : lastValueFrom(this.tracker.commit(), { defaultValue: undefined }).catch((error: unknown) =>
-            this.warn('committing the acknowledged offsets at unsubscribe failed; they will be read again', error),
-          );
-    this.tracker.stop();
-    await ended;
-    await commit;
+    try {
+      await this.drain(undefined, 'the subscription ended');
+      if (this.options.commitOnUnsubscribe !== false) {
+        await lastValueFrom(this.tracker.commit(), { defaultValue: undefined }).catch((error: unknown) =>
+          this.warn('committing the acknowledged offsets at unsubscribe failed; they will be read again', error),
+        );
+      }
+    } finally {
+      this.tracker.stop();
+      await ended;
+    }
     try {
       if (this.closeOnStop) await consumer.close();
       else if (this.subscribed) await consumer.unsubscribe();
@@ -202,27 +233,93 @@ export class ConsumerSource<K, V> {
     }
   }
 
-  private async pump(iterator: AsyncIterator<ConsumerRecord<K, V>>): Promise<void> {
+  /**
+   * Waits up to `drainTimeoutMs` for the records emitted from `partitions` (or all) to be acknowledged; reports
+   * (log line and metric) those still unacknowledged when the time ran out.
+   */
+  private async drain(partitions: readonly TopicPartition[] | undefined, why: string): Promise<void> {
+    if (this.tracker.unacknowledged(partitions) === 0) return;
+    await this.tracker.drain(partitions, this.drainTimeoutMs);
+    const left = this.tracker.unacknowledged(partitions);
+    if (left === 0) return;
+    countUndrainedRecords(this.group(), left);
+    this.logger.warn(
+      `${left} record(s) emitted were not acknowledged within drainTimeoutMs (${this.drainTimeoutMs} ms) after ` +
+        `${why}: their offsets are not committed and they will be read again; acknowledgements that come later ` +
+        'are counted in metrics() (vltava_rx_acknowledgements_uncommitted_total)',
+      { group: this.group(), records: left },
+    );
+  }
+
+  /** Takes batches and emits their records while the tracker is not holding. */
+  private async pump(iterator: AsyncIterator<RecordBatch<K, V>, undefined>): Promise<void> {
     const tracker = this.tracker;
-    let inARow = 0;
+    const sink = this.sink;
+    const budget = new EmitBudget();
     try {
       for (;;) {
-        if (tracker.holding) {
-          await tracker.whenReleased();
-          inARow = 0;
-        } else if (inARow >= YIELD_EVERY) {
-          await new Promise((resolve) => setImmediate(resolve));
-          inARow = 0;
+        while (!tracker.holding) {
+          const record = this.nextInHand();
+          if (record === undefined) break;
+          sink.deliver(tracker.track(record));
+          if (budget.spend()) {
+            await yieldToEventLoop();
+            budget.reset();
+          }
+          if (this.stopped) return;
         }
         if (this.stopped) return;
+        if (tracker.holding) {
+          await tracker.whenReleased();
+          budget.reset();
+          continue;
+        }
         const result = await iterator.next();
         if (result.done === true || this.stopped) return;
-        inARow++;
-        this.sink.deliver(tracker.track(result.value));
+        this.batch = result.value.partitions;
+        this.batchPartition = 0;
+        this.batchRecord = 0;
       }
     } catch (error) {
-      if (!this.stopped) this.sink.error(error);
+      if (!this.stopped) sink.error(error);
     }
+  }
+
+  /** The next record of the batch in hand, or undefined when it is used up. */
+  private nextInHand(): ConsumerRecord<K, V> | undefined {
+    const partitions = this.batch;
+    while (this.batchPartition < partitions.length) {
+      const records = partitions[this.batchPartition]!.records;
+      if (this.batchRecord < records.length) return records[this.batchRecord++];
+      this.batchPartition++;
+      this.batchRecord = 0;
+    }
+    return undefined;
+  }
+
+  /** Partitions were revoked or lost: their records in hand belong to an old assignment and are never emitted. */
+  private dropInHand(partitions: readonly TopicPartition[]): void {
+    if (this.batchPartition >= this.batch.length) return;
+    const gone = new Set(partitions.map(keyOf));
+    const rest: PartitionRecords<K, V>[] = [];
+    for (let i = this.batchPartition; i < this.batch.length; i++) {
+      const entry = this.batch[i]!;
+      if (gone.has(keyOf(entry))) continue;
+      rest.push(i === this.batchPartition ? { ...entry, records: entry.records.slice(this.batchRecord) } : entry);
+    }
+    this.batch = rest;
+    this.batchPartition = 0;
+    this.batchRecord = 0;
+  }
+
+  /**
+   * Commits offsets, only those of partitions the consumer owns now: a partition revoked since its records were
+   * read may belong to another member, whose progress a late commit of ours could move back.
+   */
+  private async commit(offsets: readonly TopicPartitionOffset[]): Promise<void> {
+    const owned = new Set(this.consumer.assignment().map(keyOf));
+    const mine = offsets.filter((o) => owned.has(keyOf(o)));
+    if (mine.length > 0) await this.consumer.commit(mine);
   }
 
   private listener(): ConsumerRebalanceListener {
@@ -233,14 +330,13 @@ export class ConsumerSource<K, V> {
         await user?.onPartitionsAssigned?.(partitions);
       },
       onPartitionsRevoked: async (partitions) => {
-        if (!this.stopped) {
-          await this.tracker.drain(partitions, this.drainTimeoutMs);
-          if (this.options.commitOnRevoke !== false) {
-            try {
-              await lastValueFrom(this.tracker.commit(partitions), { defaultValue: undefined });
-            } catch (error) {
-              this.warn('committing revoked partitions failed; their records will be read again', error);
-            }
+        this.dropInHand(partitions);
+        await this.drain(partitions, 'their partitions were revoked');
+        if (this.options.commitOnRevoke !== false) {
+          try {
+            await lastValueFrom(this.tracker.commit(partitions), { defaultValue: undefined });
+          } catch (error) {
+            this.warn('committing revoked partitions failed; their records will be read again', error);
           }
         }
         this.tracker.retire(partitions);
@@ -248,12 +344,35 @@ export class ConsumerSource<K, V> {
         await user?.onPartitionsRevoked?.(partitions);
       },
       onPartitionsLost: async (partitions) => {
+        this.dropInHand(partitions);
         this.tracker.retire(partitions);
         if (!this.stopped) this.sink.revoked(partitions);
         if (user?.onPartitionsLost !== undefined) await user.onPartitionsLost(partitions);
         else await user?.onPartitionsRevoked?.(partitions);
       },
     };
+  }
+
+  /** A record of a retired partition was acknowledged: counted, and logged once per subscription. */
+  private acknowledgedLate(): void {
+    this.late++;
+    countUncommittedAcknowledgements(this.group(), 1);
+    if (this.lateLogged) return;
+    this.lateLogged = true;
+    this.logger.warn(
+      'A record was acknowledged after its partition was revoked or its subscription ended, and drainTimeoutMs ' +
+        `(${this.drainTimeoutMs} ms) had passed: it is not committed and will be read again. Later ones are ` +
+        'counted in metrics() (vltava_rx_acknowledgements_uncommitted_total) without a log line each',
+      { group: this.group(), acknowledgements: this.late },
+    );
+  }
+
+  private group(): string {
+    try {
+      return this.consumer.groupMetadata().groupId;
+    } catch {
+      return '';
+    }
   }
 
   private warn(message: string, error: unknown): void {

@@ -1,6 +1,6 @@
+import { FakeConsumer, fakeRecord, settle, until } from '@vltava/client-fakes';
 import { InvalidArgumentError, MaxPollIntervalExceededError } from '@vltava/core';
 import { describe, expect, it } from 'vitest';
-import { FakeConsumer, makeRecord, settle, until } from '../test/support/fake-consumer.js';
 import { fromPartitions, type KafkaPartition } from './from-partitions.js';
 import type { KafkaMessage } from './kafka-message.js';
 
@@ -46,7 +46,7 @@ describe('fromPartitions', () => {
       { topic: 't', partition: 1 },
     ]);
     expect(inners.map((i) => `${i.partition.topic}:${i.partition.partition}`)).toEqual(['t:0', 't:1']);
-    consumer.push(makeRecord('t', 1, 0), makeRecord('t', 0, 0), makeRecord('t', 1, 1));
+    consumer.push(fakeRecord('t', 1, 0), fakeRecord('t', 0, 0), fakeRecord('t', 1, 1));
     await until(() => inners[1]!.messages.length === 2, 'records of t:1');
     expect(inners[0]!.messages.map((m) => m.offset)).toEqual([0n]);
     expect(inners[1]!.messages.map((m) => m.offset)).toEqual([0n, 1n]);
@@ -61,7 +61,7 @@ describe('fromPartitions', () => {
       { topic: 't', partition: 0 },
       { topic: 't', partition: 1 },
     ]);
-    consumer.push(makeRecord('t', 0, 0), makeRecord('t', 0, 1), makeRecord('t', 1, 0));
+    consumer.push(fakeRecord('t', 0, 0), fakeRecord('t', 0, 1), fakeRecord('t', 1, 0));
     await until(() => inners[0]!.messages.length === 2 && inners[1]!.messages.length === 1, 'three records');
     const revoking = consumer.rebalanceRevoke([{ topic: 't', partition: 0 }]);
     inners[0]!.messages[0]!.ack();
@@ -82,7 +82,7 @@ describe('fromPartitions', () => {
     const consumer = new FakeConsumer();
     const { inners, subscription } = collect(consumer, { topics: 't', drainTimeoutMs: 20 });
     await consumer.rebalanceAssign([{ topic: 't', partition: 0 }]);
-    consumer.push(makeRecord('t', 0, 0));
+    consumer.push(fakeRecord('t', 0, 0));
     await until(() => inners[0]!.messages.length === 1, 'a record');
     await consumer.rebalanceRevoke([{ topic: 't', partition: 0 }]);
     expect(inners[0]!.completed).toBe(true);
@@ -104,7 +104,7 @@ describe('fromPartitions', () => {
   it('keeps the records that arrive before its subscriber, and accepts one subscriber', async () => {
     const consumer = new FakeConsumer();
     consumer.assign([{ topic: 't', partition: 0 }]);
-    consumer.push(makeRecord('t', 0, 0), makeRecord('t', 0, 1));
+    consumer.push(fakeRecord('t', 0, 0), fakeRecord('t', 0, 1));
     const partitions: KafkaPartition<string, string>[] = [];
     const subscription = fromPartitions(consumer).subscribe((p) => partitions.push(p));
     await until(() => consumer.pulled === 2, 'two records read');

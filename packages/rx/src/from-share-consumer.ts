@@ -1,9 +1,13 @@
-import { type AcknowledgeType, checkOptions, InvalidArgumentError } from '@vltava/core';
+import {
+  type AcknowledgeType,
+  checkOptions,
+  InvalidArgumentError,
+  type ShareConsumerLike,
+  ShareMessage,
+} from '@vltava/core';
 import { Observable } from 'rxjs';
-import { recordBytes } from './kafka-message.js';
+import { EmitBudget, yieldToEventLoop } from './emit-budget.js';
 import { SHARE_SOURCE_OPTIONS_SCHEMA } from './option-schemas.js';
-import type { ShareConsumerLike } from './share-consumer-like.js';
-import { ShareMessage } from './share-message.js';
 import { resolveWaterMarks, type WaterMarkOptions } from './water-marks.js';
 
 /** A share consumer instance, or a factory that makes one for each subscription. */
@@ -19,17 +23,15 @@ export interface FromShareConsumerOptions extends WaterMarkOptions {
    * Close the consumer when the subscription ends. Default true for a factory, false for an instance (which is
    * unsubscribed instead, and stays open).
    */
-  readonly closeOnUnsubscribe?: boolean;
+  readonly closeConsumer?: boolean;
 }
-
-/** Records emitted in a row before the source lets the event loop run. */
-const YIELD_EVERY = 512;
 
 /** Share consumers a source is reading now: one reader at a time. */
 const inUse = new WeakSet<object>();
 
 /**
- * A share consumer (KIP-932) as an Observable of {@link ShareMessage}s, made for concurrent processing: records
+ * A share consumer (KIP-932) as an Observable of `ShareMessage`s (from `@vltava/core`, the same as
+ * `@vltava/streams`' `createShareReadStream` emits), made for concurrent processing: records
  * are acquired for this member under a lock, and each message is settled on its own (`accept`, `release`,
  * `reject`), in any order, so a `mergeMap` with a concurrency limit is the natural shape. Members of one share
  * group divide the records of every partition between them: run more members (processes, or sources) to go
@@ -75,7 +77,6 @@ const inUse = new WeakSet<object>();
  *
  * @param consumer A share consumer in `explicit` acknowledgement mode, or a factory that makes one per
  *   subscription (closed at the end).
- * @see ShareMessage
  */
 export function fromShareConsumer<K, V>(
   consumer: ShareConsumerInput<K, V>,
@@ -90,7 +91,7 @@ export function fromShareConsumer<K, V>(
   return new Observable<ShareMessage<K, V>>((subscriber) => {
     const factory = typeof consumer === 'function';
     const source = factory ? consumer() : consumer;
-    const closeAtEnd = options.closeOnUnsubscribe ?? factory;
+    const closeAtEnd = options.closeConsumer ?? factory;
     if (source.acknowledgementMode !== 'explicit') {
       subscriber.error(
         new InvalidArgumentError(
@@ -134,7 +135,7 @@ export function fromShareConsumer<K, V>(
     const full = () => count >= marks.highWaterMark || bytes >= marks.highWaterMarkBytes;
     const loop = (async () => {
       if (options.topics !== undefined) source.subscribe(options.topics);
-      let emitted = 0;
+      const budget = new EmitBudget();
       while (!stopped) {
         if (full()) {
           await new Promise<void>((resolve) => {
@@ -148,12 +149,15 @@ export function fromShareConsumer<K, V>(
             source.acknowledge(record, 'release');
             continue;
           }
-          const message = new ShareMessage<K, V>(record, recordBytes(record), settle);
+          const message = new ShareMessage<K, V>(record, settle);
           unsettled.add(message);
           count++;
           bytes += message.bytes;
           subscriber.next(message);
-          if (++emitted % YIELD_EVERY === 0) await new Promise((resolve) => setImmediate(resolve));
+          if (budget.spend()) {
+            await yieldToEventLoop();
+            budget.reset();
+          }
         }
       }
     })();

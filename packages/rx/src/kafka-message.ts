@@ -72,14 +72,3 @@ export class KafkaMessage<K = Buffer | null, V = Buffer | null> {
     return this.record.offset;
   }
 }
-
-/** Bytes a record counts for under `highWaterMarkBytes`: key, value and headers before deserialization. */
-export function recordBytes(record: ConsumerRecord<unknown, unknown>): number {
-  let bytes = Math.max(0, record.serializedKeySize) + Math.max(0, record.serializedValueSize);
-  const headers = record.headers;
-  for (let i = 0; i < headers.length; i++) {
-    const header = headers[i]!;
-    bytes += header.key.length + (header.value === null ? 0 : header.value.length);
-  }
-  return bytes;
-}

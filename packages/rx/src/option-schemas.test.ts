@@ -1,8 +1,7 @@
+import { FakeConsumer, FakeProducer } from '@vltava/client-fakes';
 import { InvalidArgumentError } from '@vltava/core';
 import { asyncScheduler } from 'rxjs';
 import { describe, expect, it } from 'vitest';
-import { FakeConsumer } from '../test/support/fake-consumer.js';
-import { FakeProducer } from '../test/support/fake-producer.js';
 import { commitOffsets } from './commit-offsets.js';
 import { fromConsumer } from './from-consumer.js';
 import { fromPartitions } from './from-partitions.js';
@@ -98,7 +97,7 @@ describe('the options of every factory are checked when it is called', () => {
         drainTimeoutMs: 1.5,
         commitOnRevoke: false,
         commitOnUnsubscribe: true,
-        closeOnUnsubscribe: false,
+        closeConsumer: false,
         onBackpressure: () => undefined,
         logger: console,
       }),

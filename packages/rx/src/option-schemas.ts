@@ -49,7 +49,7 @@ export const CONSUMER_SOURCE_OPTIONS_SCHEMA = {
   drainTimeoutMs: MILLISECONDS,
   commitOnRevoke: r.boolean,
   commitOnUnsubscribe: r.boolean,
-  closeOnUnsubscribe: r.boolean,
+  closeConsumer: r.boolean,
   onBackpressure: r.function('(event) => void'),
   logger: LOGGER,
 } satisfies OptionsSchema<ConsumerSourceOptions>;
@@ -87,5 +87,5 @@ export const SHARE_SOURCE_OPTIONS_SCHEMA = {
   ...WATER_MARK_OPTIONS_SCHEMA,
   topics: r.describedAs('a topic name or an array of them', r.anyOf(r.string(true), r.arrayOf(r.string(true)))),
   pollTimeoutMs: MILLISECONDS,
-  closeOnUnsubscribe: r.boolean,
+  closeConsumer: r.boolean,
 } satisfies OptionsSchema<FromShareConsumerOptions>;

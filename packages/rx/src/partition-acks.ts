@@ -6,17 +6,15 @@ import type { OffsetCommit } from './offset-commit.js';
 /** What a {@link PartitionAcks} reports to the tracker that owns it. */
 export interface PartitionAcksOwner {
   /**
-   * A message of the partition was acknowledged. `prefixEnd` is the last message of the acknowledged prefix when
-   * the prefix grew (the consumer is told up to there), `undefined` when the acknowledgement filled no gap at the
-   * front.
+   * A message of the partition was acknowledged. `prefixGrew` is true when the acknowledged prefix grew (the
+   * consumer is to be told up to {@link PartitionAcks.prefixEnd}), false when the acknowledgement filled no gap at
+   * the front.
    */
-  acknowledged(
-    acks: PartitionAcks,
-    message: KafkaMessage<unknown, unknown>,
-    prefixEnd: KafkaMessage<unknown, unknown> | undefined,
-  ): void;
+  acknowledged(acks: PartitionAcks, message: KafkaMessage<unknown, unknown>, prefixGrew: boolean): void;
   /** Commits the acknowledged offsets of its partitions (see `AckTracker.commit`). */
   commit(): Observable<OffsetCommit>;
+  /** A message of the partition was acknowledged after the state was retired: too late to be committed. */
+  acknowledgedLate(acks: PartitionAcks): void;
 }
 
 /**
@@ -25,11 +23,14 @@ export interface PartitionAcksOwner {
  *
  * Gaps are tracked: acknowledgements may come in any order, and the committable offset only moves past a message
  * once it and every message emitted before it are acknowledged. The messages are kept in an array used as a queue
- * (a head index, compacted now and then), so an acknowledgement in order costs O(1) and a burst of out-of-order
- * ones is paid for once, when the gap at the front fills.
+ * (head and tail indexes, compacted now and then; its length is never set on the hot path), so an acknowledgement
+ * in order costs O(1) with no allocation, and a burst of out-of-order ones is paid for once, when the gap at the
+ * front fills. The acknowledged offset is kept as the last message of the prefix and turned into `offset + 1n`
+ * only when a commit asks for it.
  *
- * When its partition is revoked or lost, the state is *retired*: acknowledgements of its messages are ignored and
- * its offsets are never committed, because they belong to an older generation of the group.
+ * When its partition is revoked or lost, or the subscription ends, the state is *retired* (after the drain its
+ * owner allows): its offsets are never committed, because they belong to an older generation of the group (or to a
+ * subscription that has left it), and acknowledgements of its messages are reported to the owner as late.
  */
 export class PartitionAcks implements TopicPartition {
   readonly topic: string;
@@ -38,14 +39,15 @@ export class PartitionAcks implements TopicPartition {
   readonly owner: PartitionAcksOwner;
   private queue: Array<KafkaMessage<unknown, unknown> | undefined> = [];
   private head = 0;
+  private tail = 0;
   /** Messages emitted and not acknowledged. */
   unacked = 0;
   /** Bytes of the messages emitted and not acknowledged. */
   unackedBytes = 0;
-  /** The offset after the acknowledged prefix (last acknowledged in order + 1), once there is one. */
-  ackedOffset: bigint | undefined;
-  /** Leader epoch of the last message of the acknowledged prefix. */
-  ackedEpoch: number | undefined;
+  /** The last message of the acknowledged prefix, once there is one. */
+  prefixEnd: KafkaMessage<unknown, unknown> | undefined;
+  /** True while the prefix grew and the consumer was not told yet (the tracker tells it once per turn). */
+  unannounced = false;
   /** The last offset committed successfully for this assignment. */
   committedOffset: bigint | undefined;
   /** Set when the partition was revoked or lost: its messages belong to an old assignment. */
@@ -62,46 +64,51 @@ export class PartitionAcks implements TopicPartition {
 
   /** Records an emitted message (in offset order for the partition). */
   push(message: KafkaMessage<unknown, unknown>): void {
-    this.queue.push(message);
+    this.queue[this.tail++] = message;
     this.unacked++;
     this.unackedBytes += message.bytes;
   }
 
   /** Called by {@link KafkaMessage.ack} once per message. */
   acknowledge(message: KafkaMessage<unknown, unknown>): void {
-    if (this.retired) return;
+    if (this.retired) {
+      this.owner.acknowledgedLate(this);
+      return;
+    }
     this.unacked--;
     this.unackedBytes -= message.bytes;
     const queue = this.queue;
+    const tail = this.tail;
     let head = this.head;
     let last: KafkaMessage<unknown, unknown> | undefined;
-    while (head < queue.length) {
+    while (head < tail) {
       const next = queue[head]!;
       if (!next.acknowledged) break;
       last = next;
       queue[head++] = undefined;
     }
-    if (head === queue.length) {
-      queue.length = 0;
+    if (head === tail) {
+      this.tail = 0;
       head = 0;
-    } else if (head >= 1024 && head * 2 >= queue.length) {
-      queue.splice(0, head);
+    } else if (head >= 1024 && head * 2 >= tail) {
+      queue.copyWithin(0, head, tail);
+      queue.fill(undefined, tail - head, tail);
+      this.tail = tail - head;
       head = 0;
     }
     this.head = head;
-    if (last !== undefined) {
-      this.ackedOffset = last.record.offset + 1n;
-      this.ackedEpoch = last.record.leaderEpoch;
-    }
-    this.owner.acknowledged(this, message, last);
+    if (last !== undefined) this.prefixEnd = last;
+    this.owner.acknowledged(this, message, last !== undefined);
     if (this.unacked === 0 && this.drainWaiters.length > 0) this.wakeDrainWaiters();
   }
 
   /** The offset to commit, when the acknowledged prefix moved since the last successful commit. */
   committable(): TopicPartitionOffset | undefined {
-    const offset = this.ackedOffset;
-    if (this.retired || offset === undefined || offset === this.committedOffset) return undefined;
-    return { topic: this.topic, partition: this.partition, offset, leaderEpoch: this.ackedEpoch };
+    const end = this.prefixEnd;
+    if (this.retired || end === undefined) return undefined;
+    const offset = end.record.offset + 1n;
+    if (offset === this.committedOffset) return undefined;
+    return { topic: this.topic, partition: this.partition, offset, leaderEpoch: end.record.leaderEpoch };
   }
 
   /** Resolves when every emitted message is acknowledged, or `timeoutMs` passed, or the state is retired. */
@@ -125,6 +132,7 @@ export class PartitionAcks implements TopicPartition {
     this.retired = true;
     this.queue = [];
     this.head = 0;
+    this.tail = 0;
     this.wakeDrainWaiters();
   }
 

@@ -2,51 +2,31 @@ import {
   checkOptions,
   InvalidArgumentError,
   isKafkaError,
-  type KafkaError,
+  type ProducerLike,
   type ProducerRecord,
-  type RecordMetadata,
+  type RecordsOf,
+  type SendBatchResult,
+  type SendResult,
+  type SendSuccess,
+  type SendTarget,
+  sendResultOf,
 } from '@vltava/core';
 import { Observable, type OperatorFunction } from 'rxjs';
 import { SEND_TO_OPTIONS_SCHEMA } from './option-schemas.js';
-import type { ProducerLike } from './producer-like.js';
-import { type RecordsOf, recordsFor, type SendTarget } from './send-target.js';
-
-/** An emission whose records were all written: the emission itself and each record's metadata, in order. */
-export interface SendSuccess<T> {
-  /** Always true: tells a success from a {@link SendFailure}. */
-  readonly ok: true;
-  /** The emission the records were made from. */
-  readonly source: T;
-  /** Metadata (topic, partition, offset, timestamp) of each record sent for it, in the mapper's order. */
-  readonly metadata: readonly RecordMetadata[];
-}
-
-/** An emission with a record that failed (with `errors: 'emit'`). */
-export interface SendFailure<T> {
-  /** Always false: tells a failure from a {@link SendSuccess}. */
-  readonly ok: false;
-  /** The emission the records were made from. */
-  readonly source: T;
-  /** The first failure among its records (the producer's typed error). */
-  readonly error: KafkaError;
-  /** Metadata of each record, `undefined` for those that failed. */
-  readonly metadata: readonly (RecordMetadata | undefined)[];
-}
-
-/** What `sendTo` emits per emission. */
-export type SendResult<T> = SendSuccess<T> | SendFailure<T>;
+import { recordArray } from './send-target.js';
 
 /** Options of {@link sendTo}. */
 export interface SendToOptions {
   /**
    * Most records handed to the producer and not yet acknowledged (and emitted). Emissions beyond it wait, in order,
-   * inside the operator, as `mergeMap`'s do beyond its concurrency. An emission with more records than this is sent
-   * alone. Default 10000.
+   * inside the operator, as `mergeMap`'s do beyond its concurrency; while they wait the producer is flushed (nothing
+   * can join its batches until acknowledgements come back, so lingering would only add latency). An emission with
+   * more records than this is sent alone. Default 10000.
    */
   readonly maxInFlight?: number;
   /**
    * A failed delivery: `'error'` (default) errors the stream with the producer's typed error; `'emit'` emits a
-   * {@link SendFailure} and goes on.
+   * `SendFailure` and goes on.
    */
   readonly errors?: 'error' | 'emit';
 }
@@ -54,12 +34,18 @@ export interface SendToOptions {
 /** Default of {@link SendToOptions.maxInFlight}. */
 export const DEFAULT_MAX_IN_FLIGHT = 10_000;
 
+/** Most records handed to the producer in one `sendBatch` call. */
+const RUN_LIMIT = 4096;
+
 /**
  * Sends each emission to Kafka through a producer and emits, for each, its records' metadata with the emission
- * itself (`source`), in the order of the emissions.
+ * itself (`source`), in the order of the emissions: a `SendResult` from `@vltava/core`, the same shape
+ * `@vltava/streams`' send streams emit.
  *
- * - **Batching.** Records go to the producer with the callback form of `send`: they accumulate in its batches
- *   (`lingerMs`, `batchSize`), so a burst of emissions becomes a few produce requests, not one per emission.
+ * - **Batching.** The emissions of one synchronous burst (up to 4096 records) go to the producer as one array
+ *   (`sendBatch`: one Promise for the array, none per record), and accumulate in its batches (`lingerMs`,
+ *   `batchSize`): a trickle of emissions is still gathered into few produce requests by the producer's linger, and
+ *   a burst is not held back by it.
  * - **Bounded.** At most `maxInFlight` records are in flight; later emissions wait inside the operator. Use it with
  *   `fromConsumer`, whose high-water mark bounds what arrives (records are acknowledged downstream, typically by
  *   `commitOffsets`, once sent).
@@ -67,8 +53,8 @@ export const DEFAULT_MAX_IN_FLIGHT = 10_000;
  *   completes only once every record is acknowledged and its result emitted.
  * - **Failures.** A record the producer could not deliver (after its retries and `deliveryTimeoutMs`) errors the
  *   stream with the producer's typed error (`KafkaTimeoutError`, `NotLeaderOrFollowerError`, ...), or with
- *   `errors: 'emit'` is emitted as a {@link SendFailure}. Records already handed over cannot be taken back: after
- *   an error or unsubscribe they still complete (or fail) in the producer.
+ *   `errors: 'emit'` is emitted as a `SendFailure`. Records already handed over cannot be taken back: after an
+ *   error or unsubscribe they still complete (or fail) in the producer.
  *
  * @example
  * ```ts
@@ -80,7 +66,7 @@ export const DEFAULT_MAX_IN_FLIGHT = 10_000;
  *   .subscribe();
  * ```
  *
- * @param producer A `Producer` (or anything with its callback `send` and `flush`).
+ * @param producer A `Producer` (or anything with its `ProducerLike` contract).
  * @param target `{ topic }` to send each emission as a record's value, or a mapper returning the record(s) (or
  *   none) for an emission.
  * @see toProducer for a sink without results
@@ -91,7 +77,7 @@ export function sendTo<K, V, T extends V = V>(
   target: { readonly topic: string },
   options?: SendToOptions & { readonly errors?: 'error' },
 ): OperatorFunction<T, SendSuccess<T>>;
-export function sendTo<K, V, T extends V = V>(
+export function sendTo<T, K, V>(
   producer: ProducerLike<K, V>,
   target: { readonly topic: string },
   options: SendToOptions & { readonly errors: 'emit' },
@@ -125,164 +111,210 @@ export function sendRecords<T, K, V>(
   if (!Number.isSafeInteger(maxInFlight) || maxInFlight < 1) {
     throw new InvalidArgumentError(`sendTo(): maxInFlight must be a positive integer, got ${String(maxInFlight)}`);
   }
+  if (typeof target !== 'function' && (typeof target?.topic !== 'string' || target.topic === '')) {
+    throw new InvalidArgumentError('sendTo(): the target is { topic: "name" } or a function mapping an emission');
+  }
   const emitErrors = options.errors === 'emit';
-  const topic = typeof target === 'function' ? undefined : target.topic;
+  const mapper = typeof target === 'function' ? target : undefined;
+  const topic = typeof target === 'function' ? '' : target.topic;
   return (source) =>
     new Observable<SendResult<T>>((subscriber) => {
       /**
-       * Emissions waiting for room under `maxInFlight`, in order, kept compact: the emission and, for a mapper, its
-       * records (mapped on arrival, so that a mapper's error surfaces at once). A `{ topic }` emission's record is
-       * made when it is sent: a synchronous source of a million values then holds a million references here, not
-       * a million slots, records and metadata arrays.
+       * Emissions waiting for room under `maxInFlight`, in order: the emission and, for a mapper, its records (mapped
+       * on arrival, so that a mapper's error surfaces at once). A `{ topic }` emission's record is made when it is
+       * handed over: a synchronous source of a million values holds a million references here, not a million
+       * records.
        */
       const waitingSources: T[] = [];
       const waitingRecords: Array<readonly ProducerRecord<K, V>[] | undefined> = [];
       let waitHead = 0;
-      /** Emissions handed to the producer, in order; results leave from the front. */
-      const slots: Slot<T, K, V>[] = [];
+      /** Runs handed to the producer (or being gathered, the last one), in order; results leave from the front. */
+      const runs: Run<T, K, V>[] = [];
       let head = 0;
-      /** Records handed to the producer whose results are not yet emitted. */
+      /** The run gathering the emissions of this synchronous burst, until its microtask hands it over. */
+      let open: Run<T, K, V> | undefined;
+      /** Records handed to the producer (or gathered) whose results are not yet emitted. */
       let inFlight = 0;
       let sourceDone = false;
       let closed = false;
       let emitting = false;
 
+      const fail = (error: unknown) => {
+        if (closed) return;
+        closed = true;
+        subscriber.error(error);
+      };
+
+      /** Hands the open run to the producer. */
+      const seal = () => {
+        const run = open;
+        if (run === undefined) return;
+        open = undefined;
+        let sending: Promise<SendBatchResult>;
+        try {
+          sending = producer.sendBatch(run.records);
+        } catch (error) {
+          fail(isKafkaError(error) ? error : new InvalidArgumentError(`producer.sendBatch() threw: ${String(error)}`));
+          return;
+        }
+        sending.then(
+          (result) => {
+            run.result = result;
+            if (!closed && runs[head] === run) emitReady();
+          },
+          (error: unknown) =>
+            fail(
+              isKafkaError(error) ? error : new InvalidArgumentError(`producer.sendBatch() failed: ${String(error)}`),
+            ),
+        );
+        // Nothing more joins the producer's batches before acknowledgements come back: do not linger.
+        if (mustFlush()) flushProducer();
+      };
+      const sealLater = () => queueMicrotask(seal);
+      /** True when nothing more will join the producer's batches until acknowledgements come back (or ever). */
+      const mustFlush = () => sourceDone || waitHead < waitingSources.length || inFlight >= maxInFlight;
+
+      /** Adds an emission's records to the open run (opening one, handed over at the end of this microtask). */
+      const hand = (value: T, records: readonly ProducerRecord<K, V>[] | undefined) => {
+        let run = open;
+        if (run === undefined) {
+          run = { sources: [], ends: mapper === undefined ? undefined : [], records: [], result: undefined };
+          open = run;
+          runs.push(run);
+          sealLater();
+        }
+        run.sources.push(value);
+        if (records === undefined) {
+          run.records.push({ topic, value: value as unknown as V });
+          inFlight++;
+        } else {
+          for (let i = 0; i < records.length; i++) run.records.push(records[i]!);
+          run.ends!.push(run.records.length);
+          inFlight += records.length;
+        }
+        if (run.records.length >= RUN_LIMIT) seal();
+      };
+
+      /** Hands over the waiting emissions that fit under `maxInFlight`. */
+      const handWaiting = () => {
+        while (!closed && waitHead < waitingSources.length) {
+          const records = waitingRecords[waitHead];
+          const count = records === undefined ? 1 : records.length;
+          if (inFlight > 0 && inFlight + count > maxInFlight) break;
+          const value = waitingSources[waitHead]!;
+          waitingSources[waitHead] = undefined as T;
+          waitingRecords[waitHead] = undefined;
+          waitHead++;
+          hand(value, records);
+        }
+        if (waitHead === waitingSources.length) {
+          waitingSources.length = 0;
+          waitingRecords.length = 0;
+          waitHead = 0;
+        } else if (waitHead >= 1024 && waitHead * 2 >= waitingSources.length) {
+          waitingSources.splice(0, waitHead);
+          waitingRecords.splice(0, waitHead);
+          waitHead = 0;
+        }
+      };
+
       /**
-       * Emits the results at the front that are complete, sends what now fits under `maxInFlight`, and completes
-       * once everything is out after the source completed. Re-entrant calls (a send callback run synchronously, a
-       * source fed by the downstream) fold into the running loop.
+       * Emits the results of the runs at the front that have their outcomes, hands over what now fits under
+       * `maxInFlight`, and completes once everything is out after the source completed. Re-entrant calls (a source
+       * fed by the downstream) fold into the running loop.
        */
       const emitReady = () => {
         if (emitting) return;
         emitting = true;
         try {
-          for (;;) {
-            while (head < slots.length && slots[head]!.remaining === 0) {
-              const slot = slots[head]!;
-              slots[head++] = undefined as unknown as Slot<T, K, V>;
-              inFlight -= slot.records.length;
-              if (slot.error !== undefined && !emitErrors) {
-                closed = true;
-                subscriber.error(slot.error);
-                return;
-              }
-              subscriber.next(
-                slot.error === undefined
-                  ? { ok: true, source: slot.source, metadata: slot.metadata as RecordMetadata[] }
-                  : { ok: false, source: slot.source, error: slot.error, metadata: slot.metadata },
-              );
-              if (closed) return;
-            }
-            if (head >= 1024 && head * 2 >= slots.length) {
-              slots.splice(0, head);
+          while (!closed && head < runs.length && runs[head]!.result !== undefined) {
+            const run = runs[head]!;
+            runs[head++] = undefined as unknown as Run<T, K, V>;
+            if (!emitRun(run)) return;
+            if (head >= 64 && head * 2 >= runs.length) {
+              runs.splice(0, head);
               head = 0;
             }
-            const sent = sendWaiting();
-            if (closed) return;
-            if (sourceDone && sent > 0) flushAfterSource();
-            if (sent === 0 || head === slots.length || slots[head]!.remaining > 0) break;
+            handWaiting();
+            if (open !== undefined) seal();
           }
-          if (sourceDone && head === slots.length && waitHead === waitingSources.length) subscriber.complete();
+          if (!closed && sourceDone && head === runs.length && waitHead === waitingSources.length) {
+            closed = true;
+            subscriber.complete();
+          }
         } finally {
           emitting = false;
         }
       };
 
+      /** Emits the results of one run; false when the stream ended (an error, or the subscriber unsubscribed). */
+      const emitRun = (run: Run<T, K, V>): boolean => {
+        const result = run.result!;
+        const { sources, ends } = run;
+        inFlight -= run.records.length;
+        let start = 0;
+        for (let i = 0; i < sources.length; i++) {
+          const end = ends === undefined ? i + 1 : ends[i]!;
+          const sent = sendResultOf(sources[i]!, result, start, end);
+          if (sent.ok || emitErrors) {
+            subscriber.next(sent);
+          } else {
+            fail(sent.error);
+            return false;
+          }
+          if (closed) return false;
+          start = end;
+        }
+        return true;
+      };
+
       /**
-       * Once the source completed nothing more will fill the producer's batches: flush rather than wait for
-       * `lingerMs`. One flush at a time (its flush mode also sends what is added meanwhile), and another when it
-       * settles with records still out: a flush per record sent after completion made the flushes' promises the
-       * bulk of the work for a synchronous source.
+       * Flushes the producer, one flush at a time (its flush mode also sends what is added meanwhile), and again
+       * when it settles with records still out.
        */
       let flushing = false;
-      const flushAfterSource = () => {
+      const flushProducer = () => {
         if (flushing || closed) return;
         flushing = true;
         producer.flush().then(
           () => {
             flushing = false;
-            if (head < slots.length || waitHead < waitingSources.length) flushAfterSource();
+            if (head < runs.length && mustFlush()) flushProducer();
           },
           () => {
-            flushing = false; // outcomes arrive through the send callbacks
+            flushing = false; // outcomes arrive through the send results
           },
         );
       };
 
-      /** Hands the waiting emissions that fit under `maxInFlight` to the producer; returns how many. */
-      const sendWaiting = (): number => {
-        let sent = 0;
-        while (!closed && waitHead < waitingSources.length) {
-          const value = waitingSources[waitHead]!;
-          const records = waitingRecords[waitHead] ?? [{ topic: topic!, value: value as unknown as V }];
-          if (inFlight > 0 && inFlight + records.length > maxInFlight) break;
-          waitingSources[waitHead] = undefined as T;
-          waitingRecords[waitHead] = undefined;
-          waitHead++;
-          inFlight += records.length;
-          const slot: Slot<T, K, V> = {
-            source: value,
-            records,
-            remaining: records.length,
-            metadata: new Array<RecordMetadata | undefined>(records.length),
-            error: undefined,
-          };
-          slots.push(slot);
-          sent++;
-          dispatch(slot);
-        }
-        if (waitHead >= 1024 && waitHead * 2 >= waitingSources.length) {
-          waitingSources.splice(0, waitHead);
-          waitingRecords.splice(0, waitHead);
-          waitHead = 0;
-        }
-        return sent;
-      };
-
-      const dispatch = (slot: Slot<T, K, V>) => {
-        const records = slot.records;
-        for (let i = 0; i < records.length; i++) {
-          if (closed) return;
-          try {
-            producer.send(records[i]!, (error, metadata) => {
-              slot.remaining--;
-              if (error !== undefined) slot.error ??= error;
-              else slot.metadata[i] = metadata;
-              if (slot.remaining === 0 && !closed) emitReady();
-            });
-          } catch (error) {
-            // The callback form reports failures through the callback; a throw is a broken producer.
-            slot.remaining--;
-            slot.error ??= isKafkaError(error)
-              ? error
-              : new InvalidArgumentError(`producer.send() threw: ${String(error)}`, { cause: error });
-          }
-        }
-      };
-
       const upstream = source.subscribe({
         next: (value) => {
+          if (closed) return;
           let records: readonly ProducerRecord<K, V>[] | undefined;
-          if (topic === undefined) {
+          if (mapper !== undefined) {
             try {
-              records = recordsFor(target, value);
+              records = recordArray(mapper(value));
             } catch (error) {
-              closed = true;
-              subscriber.error(error);
+              fail(error);
               return;
             }
           }
-          waitingSources.push(value);
-          waitingRecords.push(records);
-          emitReady();
+          const count = records === undefined ? 1 : records.length;
+          if (waitHead < waitingSources.length || (inFlight > 0 && inFlight + count > maxInFlight)) {
+            waitingSources.push(value);
+            waitingRecords.push(records);
+            // Blocked: hand over what was gathered, and flush.
+            if (open !== undefined) seal();
+            else flushProducer();
+            return;
+          }
+          hand(value, records);
         },
-        error: (error: unknown) => {
-          closed = true;
-          subscriber.error(error);
-        },
+        error: (error: unknown) => fail(error),
         complete: () => {
           sourceDone = true;
-          if (head < slots.length || waitHead < waitingSources.length) flushAfterSource();
+          if (open !== undefined) seal();
+          else if (head < runs.length) flushProducer();
           emitReady();
         },
       });
@@ -293,12 +325,11 @@ export function sendRecords<T, K, V>(
     });
 }
 
-/** One emission inside {@link sendTo}. */
-interface Slot<T, K, V> {
-  readonly source: T;
-  readonly records: readonly ProducerRecord<K, V>[];
-  /** Records without an outcome yet. */
-  remaining: number;
-  readonly metadata: Array<RecordMetadata | undefined>;
-  error: KafkaError | undefined;
+/** The emissions of one synchronous burst, handed to the producer as one `sendBatch`. */
+interface Run<T, K, V> {
+  readonly sources: T[];
+  /** For a mapper: the end (exclusive) of each emission's records in `records`; one record each without. */
+  readonly ends: number[] | undefined;
+  readonly records: ProducerRecord<K, V>[];
+  result: SendBatchResult | undefined;
 }

@@ -1,8 +1,7 @@
+import { FakeConsumer, FakeProducer, fakeRecord, until } from '@vltava/client-fakes';
 import { AbortableTransactionError, InvalidArgumentError, KafkaTimeoutError } from '@vltava/core';
 import { Subject } from 'rxjs';
 import { describe, expect, it } from 'vitest';
-import { FakeConsumer, makeRecord, until } from '../test/support/fake-consumer.js';
-import { FakeProducer } from '../test/support/fake-producer.js';
 import { AckTracker } from './ack-tracker.js';
 import type { KafkaMessage } from './kafka-message.js';
 import { type CommittedTransaction, sendTransactionally } from './send-transactionally.js';
@@ -46,7 +45,7 @@ function setup(options: { maxBatch?: number; maxIntervalMs?: number } = {}) {
       },
     });
   const push = (partition: number, offset: number, value = `v${offset}`) => {
-    const message = tracker.track(makeRecord('in', partition, offset, value));
+    const message = tracker.track(fakeRecord('in', partition, offset, value));
     messages.next(message);
     return message;
   };
@@ -72,15 +71,15 @@ describe('sendTransactionally', () => {
       'begin',
       'send:v0',
       'send:v0',
-      'offsets:g:in:0@1,in:1@1',
+      'offsets:fake-group:in:0@1,in:1@1',
       'commit',
       'begin',
       'send:v1',
-      'offsets:g:in:0@3', // the record mapped to nothing still counts for its partition's offset
+      'offsets:fake-group:in:0@3', // the record mapped to nothing still counts for its partition's offset
       'commit',
       'begin',
       'send:v1',
-      'offsets:g:in:1@2',
+      'offsets:fake-group:in:1@2',
       'commit',
     ]);
     expect(t.results.map((r) => [r.messages, r.records])).toEqual([
@@ -163,7 +162,7 @@ describe('sendTransactionally', () => {
       pause: () => undefined,
       resume: () => undefined,
     });
-    again.next(tracker.track(makeRecord('in', 0, 0)));
+    again.next(tracker.track(fakeRecord('in', 0, 0, 'v0')));
     await until(() => t.producer.calls.includes('abort-start'), 'the abort to start');
     expect(t.producer.calls.filter((c) => c === 'begin')).toHaveLength(1); // the new one waits for the abort
     finishAbort();
@@ -173,7 +172,7 @@ describe('sendTransactionally', () => {
       'abort-done',
       'begin',
       'send:v0',
-      'offsets:g:in:0@1',
+      'offsets:fake-group:in:0@1',
       'commit',
     ]);
   });

@@ -1,16 +1,17 @@
 import {
+  type ConsumerLike,
   checkOptions,
   InvalidArgumentError,
   isKafkaError,
   type KafkaError,
+  type RecordsOf,
+  type TransactionalProducerLike,
   type TransactionOffset,
 } from '@vltava/core';
 import { asyncScheduler, Observable, type OperatorFunction, type SchedulerLike, type Subscription } from 'rxjs';
-import type { GroupConsumerLike } from './consumer-like.js';
 import type { KafkaMessage } from './kafka-message.js';
 import { SEND_TRANSACTIONALLY_OPTIONS_SCHEMA } from './option-schemas.js';
-import type { TransactionalProducerLike } from './producer-like.js';
-import { type RecordsOf, recordArray } from './send-target.js';
+import { recordArray } from './send-target.js';
 
 /** Options of {@link sendTransactionally}. */
 export interface SendTransactionallyOptions {
@@ -71,7 +72,7 @@ export interface CommittedTransaction {
  */
 export function sendTransactionally<K, V, PK, PV>(
   producer: TransactionalProducerLike<PK, PV>,
-  consumer: GroupConsumerLike,
+  consumer: Pick<ConsumerLike<unknown, unknown>, 'groupMetadata'>,
   mapper: (message: KafkaMessage<K, V>) => RecordsOf<PK, PV>,
   options: SendTransactionallyOptions = {},
 ): OperatorFunction<KafkaMessage<K, V>, CommittedTransaction> {

@@ -1,8 +1,6 @@
-import { checkOptions, type KafkaError } from '@vltava/core';
+import { checkOptions, type KafkaError, type ProducerLike, type RecordsOf, type SendTarget } from '@vltava/core';
 import { type Observer, Subject } from 'rxjs';
 import { TO_PRODUCER_OPTIONS_SCHEMA } from './option-schemas.js';
-import type { ProducerLike } from './producer-like.js';
-import type { RecordsOf, SendTarget } from './send-target.js';
 import { type SendToOptions, sendRecords } from './send-to.js';
 
 /** Options of {@link toProducer}. */

@@ -62,6 +62,35 @@ describe('fromConsumer against the broker', () => {
     }
   });
 
+  it('take(n) before the processing step: the n records acknowledged after take completed are committed', async () => {
+    const topic = uniqueName('rx-take');
+    const groupId = uniqueName('g');
+    await producer.createTopic(topic, 1);
+    await producer.sendMany(topic, 0, 100);
+    const processed: bigint[] = [];
+    await new Promise<void>((resolve, reject) =>
+      fromConsumer(() => new Consumer(consumerOptions(groupId)), { topics: [topic] })
+        .pipe(
+          take(10),
+          concatMap(async (message) => {
+            await new Promise((done) => setTimeout(done, 5)); // asynchronous work, long after take(10) completed
+            processed.push(message.offset);
+            message.ack();
+          }),
+        )
+        .subscribe({ complete: resolve, error: reject }),
+    );
+    expect(processed).toEqual(Array.from({ length: 10 }, (_, i) => BigInt(i)));
+    await waitFor(async () => (await inspector.describe(groupId)).members.length === 0, 'the member to leave');
+    const check = new Consumer(consumerOptions(groupId));
+    try {
+      const [committed] = await check.committed([{ topic, partition: 0 }]);
+      expect(committed?.offset).toBe(10n); // was: nothing committed, and no warning
+    } finally {
+      await check.close();
+    }
+  });
+
   it.for(['classic', 'consumer'] as const)(
     'unsubscribing an idle source leaves the group within a second (%s protocol)',
     async (groupProtocol, { annotate }) => {

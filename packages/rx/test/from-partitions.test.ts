@@ -100,3 +100,91 @@ describe.each(setups)('fromPartitions through a rebalance ($name)', ({ extra }) 
     await waitFor(async () => (await inspector.describe(groupId)).members.length === 0, 'the group to be empty');
   });
 });
+
+/**
+ * The eager protocol (the classic `range` assignor) revokes every partition of every member at each rebalance: each
+ * of member A's partition Observables must complete exactly once per rebalance that revokes it, and a new one be
+ * emitted per partition assigned, with nothing processed twice or skipped. Two members join one after the other.
+ */
+describe('fromPartitions through two joins with the eager assignor', () => {
+  const producer = new TopicWriter(brokers);
+  const inspector = new GroupInspector(brokers);
+  afterAll(async () => {
+    await producer.close();
+    await inspector.close();
+  });
+
+  it('completes each revoked partition Observable once per rebalance and emits one per assigned partition', async ({
+    annotate,
+  }) => {
+    const topic = uniqueName('rx-eager');
+    const groupId = uniqueName('g');
+    const partitions = [0, 1, 2, 3];
+    const perPartition = 2000;
+    await producer.createTopic(topic, partitions.length);
+    for (const p of partitions) await producer.sendMany(topic, p, perPartition, `p${p}`);
+    const options = () => groupConsumerOptions(brokers, groupId, { partitionAssignors: ['range'] });
+
+    const processed = new Map<number, bigint[]>(partitions.map((p) => [p, []]));
+    /** A's rebalance events, as its listener saw them, and its partition Observables' lives. */
+    const revocations: number[][] = [];
+    const assignments: number[][] = [];
+    const emitted: number[] = [];
+    const completed: number[] = [];
+    const subscriptions: Subscription[] = [];
+    subscriptions.push(
+      fromPartitions(() => new Consumer(options()), {
+        topics: [topic],
+        highWaterMark: 50,
+        listener: {
+          onPartitionsRevoked: (list) => void revocations.push(list.map((tp) => tp.partition)),
+          onPartitionsAssigned: (list) => void assignments.push(list.map((tp) => tp.partition)),
+        },
+      })
+        .pipe(
+          mergeMap((partition) => {
+            emitted.push(partition.partition);
+            return partition.pipe(
+              concatMap(async (message) => {
+                await new Promise((resolve) => setTimeout(resolve, 1)); // 1-2 ms of work per record
+                processed.get(message.partition)!.push(message.offset);
+                message.ack();
+              }),
+              tap({ complete: () => completed.push(partition.partition) }),
+            );
+          }),
+        )
+        .subscribe(),
+    );
+    const total = () => [...processed.values()].reduce((n, list) => n + list.length, 0);
+    const other = () =>
+      fromConsumer(() => new Consumer(options()), { topics: [topic] }).subscribe((message) => {
+        processed.get(message.partition)!.push(message.offset);
+        message.ack();
+      });
+    await waitFor(() => total() > 400, 'member A to be reading');
+    subscriptions.push(other()); // first join
+    await waitFor(() => revocations.length >= 1 && assignments.length >= 2, 'the first rebalance');
+    await waitFor(() => total() > 1200, 'reading after the first rebalance');
+    subscriptions.push(other()); // second join
+    await waitFor(() => revocations.length >= 2 && assignments.length >= 3, 'the second rebalance');
+    await waitFor(() => total() >= partitions.length * perPartition, 'every record processed', 90_000);
+    for (const subscription of subscriptions) subscription.unsubscribe();
+    await waitFor(async () => (await inspector.describe(groupId)).members.length === 0, 'the group to be empty');
+
+    await annotate(
+      `A: revoked ${JSON.stringify(revocations)}, assigned ${JSON.stringify(assignments)}; ` +
+        `Observables emitted ${JSON.stringify(emitted)}, completed ${JSON.stringify(completed)}`,
+    );
+    // One Observable per partition assigned, one completion per partition revoked (and at the end, the last ones).
+    expect([...emitted].sort()).toEqual(assignments.flat().sort());
+    const revokedWhileRunning = revocations.slice(0, -1).flat(); // the last revocation is the unsubscribe's
+    expect(completed.slice(0, revokedWhileRunning.length).sort()).toEqual([...revokedWhileRunning].sort());
+    expect(completed).toHaveLength(emitted.length);
+    // Every record of each partition processed exactly once, in order, across the members.
+    for (const p of partitions) {
+      const all = [...processed.get(p)!].sort((a, b) => (a < b ? -1 : a > b ? 1 : 0));
+      expect(all).toEqual(Array.from({ length: perPartition }, (_, i) => BigInt(i)));
+    }
+  });
+});

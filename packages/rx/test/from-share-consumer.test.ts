@@ -1,8 +1,8 @@
-import { Admin, deserializers, ShareConsumer } from '@vltava/core';
+import { Admin, deserializers, ShareConsumer, type ShareMessage } from '@vltava/core';
 import { uniqueName } from '@vltava/kafka-harness/vitest';
 import { filter, firstValueFrom, mergeMap, scan, take, timeout } from 'rxjs';
 import { afterAll, describe, expect, inject, it } from 'vitest';
-import { fromShareConsumer, type ShareMessage } from '../src/index.js';
+import { fromShareConsumer } from '../src/index.js';
 import { TopicWriter } from './support/topic-writer.js';
 
 const brokers = inject('kafkaBootstrap');

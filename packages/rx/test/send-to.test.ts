@@ -1,8 +1,8 @@
-import { Consumer, isKafkaError, Producer } from '@vltava/core';
+import { Consumer, isKafkaError, Producer, type SendSuccess } from '@vltava/core';
 import { type KafkaCluster, kafkaBrokers, startCluster, uniqueName } from '@vltava/kafka-harness/vitest';
 import { interval, lastValueFrom, map, mergeMap, range, take, tap, toArray } from 'rxjs';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { type SendSuccess, sendTo, toProducer } from '../src/index.js';
+import { sendTo, toProducer } from '../src/index.js';
 import { producerMetric } from './support/kafka-figures.js';
 import { TopicWriter } from './support/topic-writer.js';
 

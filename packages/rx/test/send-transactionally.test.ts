@@ -45,7 +45,7 @@ describe('sendTransactionally against the broker', () => {
           valueDeserializer: deserializers.string,
           logLevel: 'error',
         });
-        return fromConsumer(consumer, { topics: [input], closeOnUnsubscribe: true }).pipe(
+        return fromConsumer(consumer, { topics: [input], closeConsumer: true }).pipe(
           sendTransactionally(
             producer,
             consumer,

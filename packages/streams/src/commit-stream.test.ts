@@ -1,14 +1,14 @@
 import { Readable } from 'node:stream';
 import { pipeline } from 'node:stream/promises';
+import { FakeConsumer, fakeRecord } from '@vltava/client-fakes';
 import { CommitFailedError, InvalidArgumentError } from '@vltava/core';
 import { describe, expect, it } from 'vitest';
-import { FakeConsumer, fakeRecord } from '../test/support/fake-consumer.js';
 import { createCommitStream } from './commit-stream.js';
 
 describe('createCommitStream', () => {
   it('without a read stream, commits one past the highest record of each partition at the end', async () => {
     const consumer = new FakeConsumer();
-    consumer.assigned = [0, 1].map((partition) => ({ topic: 'a', partition }));
+    consumer.assign([0, 1].map((partition) => ({ topic: 'a', partition })));
     const chunks = [fakeRecord('a', 0, 4), fakeRecord('a', 1, 9), fakeRecord('a', 0, 5)];
     await pipeline(Readable.from(chunks), createCommitStream(consumer, { commitIntervalMs: 0 }));
     expect(consumer.commits).toHaveLength(1);
@@ -25,7 +25,7 @@ describe('createCommitStream', () => {
 
   it('finds the source on the chunk or down its `source` fields', async () => {
     const consumer = new FakeConsumer();
-    consumer.assigned = [0, 1, 2].map((partition) => ({ topic: 'a', partition }));
+    consumer.assign([0, 1, 2].map((partition) => ({ topic: 'a', partition })));
     const chunks = [
       { source: fakeRecord('a', 0, 1), metadata: {} },
       { record: { topic: 'out' }, source: fakeRecord('a', 1, 2) },
@@ -50,7 +50,7 @@ describe('createCommitStream', () => {
 
   it('commits on its interval while running', async () => {
     const consumer = new FakeConsumer();
-    consumer.assigned = [{ topic: 'a', partition: 0 }];
+    consumer.assign([{ topic: 'a', partition: 0 }]);
     const committer = createCommitStream(consumer, { commitIntervalMs: 10 });
     committer.write(fakeRecord('a', 0, 0));
     const deadline = Date.now() + 5000;
@@ -65,19 +65,19 @@ describe('createCommitStream', () => {
 
   it('fails the stream when the final commit fails for good, after retrying a retriable failure', async () => {
     const consumer = new FakeConsumer();
-    consumer.assigned = [{ topic: 'a', partition: 0 }];
-    consumer.failCommits = new CommitFailedError('stale generation', { retriable: false });
+    consumer.assign([{ topic: 'a', partition: 0 }]);
+    consumer.commitFailure = () => new CommitFailedError('stale generation', { retriable: false });
     await expect(
       pipeline(Readable.from([fakeRecord('a', 0, 0)]), createCommitStream(consumer, { commitIntervalMs: 0 })),
     ).rejects.toThrow(CommitFailedError);
 
     const flaky = new FakeConsumer();
-    flaky.assigned = [{ topic: 'a', partition: 0 }];
-    flaky.failCommits = new CommitFailedError('rebalancing', { retriable: true });
+    flaky.assign([{ topic: 'a', partition: 0 }]);
+    flaky.commitFailure = () => new CommitFailedError('rebalancing', { retriable: true });
     const committer = createCommitStream(flaky, { commitIntervalMs: 0 });
     committer.end(fakeRecord('a', 0, 0));
     setTimeout(() => {
-      flaky.failCommits = undefined;
+      flaky.commitFailure = undefined;
     }, 50);
     await new Promise((resolve, reject) => {
       committer.on('finish', resolve);
@@ -88,7 +88,7 @@ describe('createCommitStream', () => {
 
   it('never commits a partition the consumer no longer owns (revoked since its records were read)', async () => {
     const consumer = new FakeConsumer();
-    consumer.assigned = [{ topic: 'a', partition: 0 }];
+    consumer.assign([{ topic: 'a', partition: 0 }]);
     await pipeline(
       Readable.from([fakeRecord('a', 0, 3), fakeRecord('a', 1, 7)]),
       createCommitStream(consumer, { commitIntervalMs: 0 }),

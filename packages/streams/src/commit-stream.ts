@@ -1,8 +1,7 @@
 import { Writable } from 'node:stream';
-import { checkOptions } from '@vltava/core';
+import { type ConsumerLike, checkOptions } from '@vltava/core';
 import { type CommitStreamOptions, Committer, DEFAULT_COMMIT_HIGH_WATER_MARK } from './committer.js';
 import { COMMIT_STREAM_OPTIONS_SCHEMA } from './option-schemas.js';
-import type { StreamConsumer } from './stream-consumer.js';
 
 /** What a committer destroyed without an error passes on as the reason (it did not finish cleanly). */
 const DESTROYED = 'the commit stream was destroyed';
@@ -15,7 +14,7 @@ const DESTROYED = 'the commit stream was destroyed';
 export class CommitWritable<T = unknown> extends Writable {
   private readonly committer: Committer<T>;
 
-  constructor(consumer: StreamConsumer<unknown, unknown>, options: CommitStreamOptions<T> = {}) {
+  constructor(consumer: ConsumerLike<unknown, unknown>, options: CommitStreamOptions<T> = {}) {
     checkOptions(options, COMMIT_STREAM_OPTIONS_SCHEMA, 'createCommitStream()', 'call');
     super({ objectMode: true, highWaterMark: options.highWaterMark ?? DEFAULT_COMMIT_HIGH_WATER_MARK });
     this.committer = new Committer(consumer, options);
@@ -94,7 +93,7 @@ export class CommitWritable<T = unknown> extends Writable {
  *   what already arrived is committed and the consumer is closed.
  */
 export function createCommitStream<T = unknown>(
-  consumer: StreamConsumer<unknown, unknown>,
+  consumer: ConsumerLike<unknown, unknown>,
   options: CommitStreamOptions<T> = {},
 ): CommitWritable<T> {
   return new CommitWritable<T>(consumer, options);

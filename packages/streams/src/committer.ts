@@ -1,7 +1,6 @@
-import { InvalidArgumentError, type KafkaError } from '@vltava/core';
+import { type ConsumerLike, InvalidArgumentError, type KafkaError } from '@vltava/core';
 import type { PartitionProgress } from './partition-progress.js';
 import { defaultSourceOf, type SourceOf } from './source-coordinates.js';
-import type { StreamConsumer } from './stream-consumer.js';
 import { StreamSession } from './stream-session.js';
 
 /** Options of the commit streams. */
@@ -38,7 +37,7 @@ export class Committer<T> {
   /** Chunks received. */
   received = 0;
 
-  constructor(consumer: StreamConsumer<unknown, unknown>, options: CommitStreamOptions<T>) {
+  constructor(consumer: ConsumerLike<unknown, unknown>, options: CommitStreamOptions<T>) {
     const interval = options.commitIntervalMs ?? 5000;
     if (!(interval >= 0) || !Number.isFinite(interval)) {
       throw new InvalidArgumentError(`commitIntervalMs must be a number >= 0, got ${String(options.commitIntervalMs)}`);
@@ -52,8 +51,17 @@ export class Committer<T> {
     }
   }
 
-  /** Marks one chunk's source record processed. @throws InvalidArgumentError when it has no source coordinates. */
+  /**
+   * Marks one chunk's source record processed (after the session closed: reported as late, not committed).
+   *
+   * @throws InvalidArgumentError when it has no source coordinates.
+   */
   add(chunk: T): void {
+    if (this.session.closed) {
+      this.sourceOf(chunk);
+      this.session.lateRecord();
+      return;
+    }
     const progress = this.complete(chunk);
     if (progress !== undefined) this.session.acknowledge(progress);
   }

@@ -1,13 +1,17 @@
 /**
  * Vltava for Node streams and Web Streams: a consumer as a `Readable` whose high-water mark pauses partitions at
  * the fetch level, a committer that commits only what reached it, and a producer as a `Writable` (or a `Duplex`
- * emitting each record's result) whose callbacks complete when the broker acknowledges.
+ * emitting each chunk's result) whose callbacks complete when the broker acknowledges.
+ *
+ * Built on the contracts `@vltava/core` exports (`ConsumerLike`, `ProducerLike`, `ShareConsumerLike`), and
+ * emitting its vocabulary (`SendResult`, `ShareMessage`), which `@vltava/rx` shares.
  *
  * @packageDocumentation
  */
 
 export { CommitWritable, createCommitStream } from './commit-stream.js';
 export { type CommitStreamOptions, DEFAULT_COMMIT_HIGH_WATER_MARK } from './committer.js';
+export { pipeline } from './pipeline.js';
 export {
   ConsumerReadable,
   createReadStream,
@@ -16,29 +20,15 @@ export {
   type ReadStreamOptions,
 } from './read-stream.js';
 export type { RecordSourceOptions } from './record-source.js';
-export type { RecordTarget, TopicRecord } from './record-target.js';
-export {
-  createSendStream,
-  ProducerDuplex,
-  type SendResult,
-  type SendStreamOptions,
-} from './send-stream.js';
-export {
-  createShareReadStream,
-  ShareReadable,
-  type ShareReadStreamOptions,
-  ShareStreamMessage,
-  type StreamShareConsumer,
-} from './share-read-stream.js';
+export { createSendStream, ProducerDuplex, type SendStreamOptions } from './send-stream.js';
+export { createShareReadStream, ShareReadable, type ShareReadStreamOptions } from './share-read-stream.js';
 export {
   defaultSourceOf,
   isSourceCoordinates,
   type SourceCoordinates,
   type SourceOf,
 } from './source-coordinates.js';
-export type { StreamConsumer, StreamRecordBatch } from './stream-consumer.js';
-export type { StreamProducer } from './stream-producer.js';
-export type { WriteCallback } from './tick-gathering.js';
+export { metrics } from './streams-metrics.js';
 export { createWebCommitStream } from './web-commit-stream.js';
 export { createWebReadStream } from './web-read-stream.js';
 export { createWebSendStream } from './web-send-stream.js';

@@ -1,4 +1,4 @@
-import type { StreamProducer } from './stream-producer.js';
+import type { ProducerLike } from '@vltava/core';
 
 /**
  * The topics a stream has written to. Before the first records for a topic go to the producer, its metadata is
@@ -8,11 +8,11 @@ import type { StreamProducer } from './stream-producer.js';
  * would fail without this.
  */
 export class KnownTopics {
-  private readonly producer: StreamProducer<unknown, unknown>;
+  private readonly producer: ProducerLike<unknown, unknown>;
   private readonly known = new Set<string>();
   private lastTopic: string | undefined;
 
-  constructor(producer: StreamProducer<unknown, unknown>) {
+  constructor(producer: ProducerLike<unknown, unknown>) {
     this.producer = producer;
   }
 

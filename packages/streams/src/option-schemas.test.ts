@@ -1,7 +1,6 @@
+import { FakeConsumer, FakeProducer } from '@vltava/client-fakes';
 import { InvalidArgumentError } from '@vltava/core';
 import { describe, expect, it } from 'vitest';
-import { FakeConsumer } from '../test/support/fake-consumer.js';
-import { FakeProducer } from '../test/support/fake-producer.js';
 import { createCommitStream } from './commit-stream.js';
 import { createReadStream } from './read-stream.js';
 import { createSendStream } from './send-stream.js';
@@ -27,8 +26,8 @@ describe('the options of every stream factory are checked when it is called', ()
       "Unknown createReadStream() option 'signal'; did you mean 'stopSignal'?",
     ],
     [
-      () => createReadStream(new FakeConsumer(), loose({ maxRecords: 0 })),
-      'Invalid createReadStream() option: maxRecords must be a positive integer (or Infinity: no limit), got 0',
+      () => createReadStream(new FakeConsumer(), loose({ stopAfterRecords: 0 })),
+      'Invalid createReadStream() option: stopAfterRecords must be a positive integer (or Infinity: no limit), got 0',
     ],
     [
       () => createWebReadStream(new FakeConsumer(), loose({ closeConsumers: false })),
@@ -40,8 +39,8 @@ describe('the options of every stream factory are checked when it is called', ()
     ],
     [
       () => createWebWriteStream(new FakeProducer(), target, loose({ objectMode: true })),
-      "Unknown createWebWriteStream() option 'objectMode'; the createWebWriteStream() options are 'highWaterMark' " +
-        "and 'closeProducer'",
+      "Unknown createWebWriteStream() option 'objectMode'; the createWebWriteStream() options are 'highWaterMark', " +
+        "'maxInFlight' and 'closeProducer'",
     ],
     [
       () => createSendStream(new FakeProducer(), target, loose({ readableHighWatermark: 1 })),
@@ -68,7 +67,7 @@ describe('the options of every stream factory are checked when it is called', ()
     const stop = new AbortController();
     const read = createReadStream(new FakeConsumer(), {
       highWaterMark: 0,
-      maxRecords: Number.POSITIVE_INFINITY,
+      stopAfterRecords: Number.POSITIVE_INFINITY,
       stopSignal: stop.signal,
       closeConsumer: false,
     });

@@ -10,21 +10,33 @@ import type { WriteStreamOptions } from './write-stream.js';
 
 /** A stream's buffer size: Node's and the Web's streams take 0 too. */
 const HIGH_WATER_MARK = r.integer(0);
+const MILLISECONDS = r.number(0, INT32_MAX);
+const LOGGER = r.withMethods(
+  'a Logger (an object with debug, info, warn and error methods)',
+  'debug',
+  'info',
+  'warn',
+  'error',
+);
 
 /** The keys of {@link ReadStreamOptions} (`createReadStream`, `createWebReadStream`). */
 export const READ_STREAM_OPTIONS_SCHEMA = {
   highWaterMark: HIGH_WATER_MARK,
-  maxRecords: r.describedAs(
+  stopAfterRecords: r.describedAs(
     'a positive integer (or Infinity: no limit)',
     r.anyOf(r.integer(1), r.oneOf(Number.POSITIVE_INFINITY)),
   ),
   stopSignal: r.signal,
   closeConsumer: r.boolean,
+  requireCommitter: r.boolean,
+  drainTimeoutMs: MILLISECONDS,
+  logger: LOGGER,
 } satisfies OptionsSchema<ReadStreamOptions>;
 
 /** The keys of {@link WriteStreamOptions} (`createWriteStream`, `createWebWriteStream`). */
 export const WRITE_STREAM_OPTIONS_SCHEMA = {
   highWaterMark: HIGH_WATER_MARK,
+  maxInFlight: r.integer(1),
   closeProducer: r.boolean,
 } satisfies OptionsSchema<WriteStreamOptions>;
 
@@ -37,7 +49,7 @@ export const SEND_STREAM_OPTIONS_SCHEMA = {
 /** The keys of {@link CommitStreamOptions} (`createCommitStream`, `createWebCommitStream`). */
 export const COMMIT_STREAM_OPTIONS_SCHEMA = {
   highWaterMark: HIGH_WATER_MARK,
-  commitIntervalMs: r.number(0, INT32_MAX),
+  commitIntervalMs: MILLISECONDS,
   sourceOf: r.function('(chunk) => SourceCoordinates'),
 } satisfies OptionsSchema<CommitStreamOptions<unknown>>;
 
@@ -46,6 +58,6 @@ export const SHARE_READ_STREAM_OPTIONS_SCHEMA = {
   topics: r.describedAs('a topic name or an array of them', r.anyOf(r.string(true), r.arrayOf(r.string(true)))),
   highWaterMark: HIGH_WATER_MARK,
   maxInFlight: r.integer(1),
-  pollTimeoutMs: r.number(0, INT32_MAX),
+  pollTimeoutMs: MILLISECONDS,
   closeConsumer: r.boolean,
 } satisfies OptionsSchema<ShareReadStreamOptions>;

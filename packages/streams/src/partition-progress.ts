@@ -25,10 +25,16 @@ export class PartitionProgress {
   private doneAhead: Set<bigint> | undefined;
   private lastDelivered: bigint | undefined;
   private tracked = false;
-  private next: bigint | undefined;
-  private nextEpoch: number | undefined;
+  /**
+   * The last processed offset with no unprocessed record before it (the committable offset is one past it,
+   * computed when asked: no BigInt is made per record).
+   */
+  private done: bigint | undefined;
+  private doneEpoch: number | undefined;
   /** True when the committable offset moved since {@link takeCommittable} last returned it. */
   private changed = false;
+  /** True while the session has this partition in its set to acknowledge (set and cleared by the session). */
+  unacknowledged = false;
 
   constructor(topic: string, partition: number) {
     this.topic = topic;
@@ -42,12 +48,17 @@ export class PartitionProgress {
 
   /** One past the last processed record with no unprocessed record before it, or `undefined` before any. */
   get committable(): bigint | undefined {
-    return this.next;
+    return this.done === undefined ? undefined : this.done + 1n;
+  }
+
+  /** The last processed record with no unprocessed record before it (one before {@link committable}). */
+  get lastProcessed(): bigint | undefined {
+    return this.done;
   }
 
   /** Leader epoch of the record before {@link committable}. */
   get committableEpoch(): number | undefined {
-    return this.nextEpoch;
+    return this.doneEpoch;
   }
 
   /** Registers a record handed to the pipeline. */
@@ -65,8 +76,8 @@ export class PartitionProgress {
    */
   completed(offset: bigint, leaderEpoch: number | undefined): boolean {
     if (!this.tracked) {
-      if (this.next !== undefined && offset < this.next) return false;
-      this.setNext(offset + 1n, leaderEpoch);
+      if (this.done !== undefined && offset <= this.done) return false;
+      this.setDone(offset, leaderEpoch);
       return true;
     }
     const offsets = this.offsets;
@@ -91,14 +102,14 @@ export class PartitionProgress {
    * {@link uncommitted} if that fails).
    */
   takeCommittable(): { offset: bigint; leaderEpoch: number | undefined } | undefined {
-    if (!this.changed || this.next === undefined) return undefined;
+    if (!this.changed || this.done === undefined) return undefined;
     this.changed = false;
-    return { offset: this.next, leaderEpoch: this.nextEpoch };
+    return { offset: this.done + 1n, leaderEpoch: this.doneEpoch };
   }
 
   /** A commit of {@link takeCommittable}'s offset failed: offer it again next time. */
   uncommitted(): void {
-    if (this.next !== undefined) this.changed = true;
+    if (this.done !== undefined) this.changed = true;
   }
 
   /** Pops the first in-flight record and every completed one after it. */
@@ -112,7 +123,7 @@ export class PartitionProgress {
       last = head;
       head++;
     }
-    this.setNext(offsets[last]! + 1n, this.epochs[last]);
+    this.setDone(offsets[last]!, this.epochs[last]);
     this.head = head;
     if (head === offsets.length) {
       this.offsets = [];
@@ -125,9 +136,9 @@ export class PartitionProgress {
     }
   }
 
-  private setNext(offset: bigint, epoch: number | undefined): void {
-    this.next = offset;
-    this.nextEpoch = epoch;
+  private setDone(offset: bigint, epoch: number | undefined): void {
+    this.done = offset;
+    this.doneEpoch = epoch;
     this.changed = true;
   }
 

@@ -1,29 +1,21 @@
-import { Transform } from 'node:stream';
+import { Transform, Writable } from 'node:stream';
 import { pipeline } from 'node:stream/promises';
-import { InvalidArgumentError } from '@vltava/core';
+import { FakeConsumer, type FakeRecord, until } from '@vltava/client-fakes';
+import { InvalidArgumentError, InvalidGroupStateError } from '@vltava/core';
 import { describe, expect, it } from 'vitest';
-import { FakeConsumer, type FakeRecord } from '../test/support/fake-consumer.js';
 import { createCommitStream } from './commit-stream.js';
 import { createReadStream } from './read-stream.js';
-
-async function until(predicate: () => boolean, what: string): Promise<void> {
-  const deadline = Date.now() + 5000;
-  while (!predicate()) {
-    if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}`);
-    await new Promise((resolve) => setImmediate(resolve));
-  }
-}
 
 describe('createReadStream', () => {
   it('reads in manual mode, fills to the high-water mark, then pauses fetching of the partitions that filled it', async () => {
     const consumer = new FakeConsumer();
     consumer.add('t', 0, 30);
     consumer.add('t', 1, 30);
-    const stream = createReadStream(consumer, { highWaterMark: 10 });
+    const stream = createReadStream(consumer, { highWaterMark: 10, requireCommitter: false });
     stream.pause();
     stream.on('readable', () => undefined);
     await until(() => consumer.pauseCalls > 0, 'a pause');
-    expect(consumer.modes).toEqual(['manual']);
+    expect(consumer.calls.filter((c) => c.startsWith('batches'))).toEqual(['batches:manual']);
     expect(stream.readableLength).toBe(10);
     expect(stream.delivered).toBe(10);
     expect(consumer.backpressure.paused()).toEqual([{ topic: 't', partition: 0 }]);
@@ -33,10 +25,10 @@ describe('createReadStream', () => {
     await until(() => consumer.resumeCalls > 0, 'a resume');
     stream.destroy();
     await until(() => consumer.closed, 'the close');
-    expect(consumer.pausedNow.size).toBe(0);
+    expect(consumer.pausedKeys.size).toBe(0);
   });
 
-  it('ends cleanly after maxRecords and closes the consumer once the committer finished', async () => {
+  it('ends cleanly after stopAfterRecords and closes the consumer once the committer finished', async () => {
     const consumer = new FakeConsumer();
     consumer.add('t', 0, 50);
     let closedBeforeLastWrite = false;
@@ -48,7 +40,7 @@ describe('createReadStream', () => {
         setImmediate(() => callback(null, record));
       },
     });
-    const stream = createReadStream(consumer, { maxRecords: 20 });
+    const stream = createReadStream(consumer, { stopAfterRecords: 20 });
     await pipeline(stream, slow, committer);
     expect(closedBeforeLastWrite).toBe(false);
     expect(consumer.closed).toBe(true);
@@ -82,7 +74,7 @@ describe('createReadStream', () => {
 
     const other = new FakeConsumer();
     other.add('t', 0, 5);
-    const s2 = createReadStream(other);
+    const s2 = createReadStream(other, { requireCommitter: false });
     const got: FakeRecord[] = [];
     for await (const record of s2) {
       got.push(record);
@@ -139,7 +131,10 @@ describe('createReadStream', () => {
   it('with closeConsumer: false commits but leaves the consumer open', async () => {
     const consumer = new FakeConsumer();
     consumer.add('t', 0, 5);
-    await pipeline(createReadStream(consumer, { maxRecords: 5, closeConsumer: false }), createCommitStream(consumer));
+    await pipeline(
+      createReadStream(consumer, { stopAfterRecords: 5, closeConsumer: false }),
+      createCommitStream(consumer),
+    );
     expect(consumer.closed).toBe(false);
     expect(consumer.lastCommitted().get('t:0')).toBe(5n);
   });
@@ -159,7 +154,7 @@ describe('createReadStream', () => {
   it('keeps no per-record state without a committer, and refuses a committer made after reading started', async () => {
     const consumer = new FakeConsumer();
     consumer.add('t', 0, 10);
-    const stream = createReadStream(consumer);
+    const stream = createReadStream(consumer, { requireCommitter: false });
     const got: FakeRecord[] = [];
     stream.on('data', (record: FakeRecord) => got.push(record));
     await until(() => got.length === 10, 'ten records');
@@ -168,8 +163,42 @@ describe('createReadStream', () => {
     stream.destroy();
   });
 
-  it('rejects a maxRecords that is not a positive integer', () => {
-    expect(() => createReadStream(new FakeConsumer(), { maxRecords: 0 })).toThrow(InvalidArgumentError);
-    expect(() => createReadStream(new FakeConsumer(), { maxRecords: 1.5 })).toThrow(InvalidArgumentError);
+  it('refuses to read a group consumer with no committer attached, before reading anything, showing the shape', async () => {
+    const consumer = new FakeConsumer();
+    consumer.add('t', 0, 10);
+    const written: unknown[] = [];
+    const error = await pipeline(
+      createReadStream(consumer),
+      new Transform({ objectMode: true, transform: (record, _encoding, done) => done(null, record) }),
+      new Writable({
+        objectMode: true,
+        write: (chunk, _encoding, done) => {
+          written.push(chunk);
+          done();
+        },
+      }),
+    ).catch((e: unknown) => e);
+    expect(error).toBeInstanceOf(InvalidArgumentError);
+    expect(String(error)).toMatch(/no committer of this consumer is attached/);
+    expect(String(error)).toMatch(/createSendStream\(producer, .*\n.*createCommitStream\(consumer\)/);
+    expect(consumer.pulled).toBe(0);
+    expect(written).toEqual([]);
+    expect(consumer.closed).toBe(true);
+  });
+
+  it('reads a consumer without a group (nothing to commit) without a committer', async () => {
+    const consumer = new FakeConsumer();
+    consumer.add('t', 0, 3);
+    consumer.groupMetadata = () => {
+      throw new InvalidGroupStateError('groupMetadata() needs a groupId');
+    };
+    const got: FakeRecord[] = [];
+    for await (const record of createReadStream(consumer, { stopAfterRecords: 3 })) got.push(record);
+    expect(got).toHaveLength(3);
+  });
+
+  it('rejects a stopAfterRecords that is not a positive integer', () => {
+    expect(() => createReadStream(new FakeConsumer(), { stopAfterRecords: 0 })).toThrow(InvalidArgumentError);
+    expect(() => createReadStream(new FakeConsumer(), { stopAfterRecords: 1.5 })).toThrow(InvalidArgumentError);
   });
 });

@@ -1,8 +1,7 @@
 import { Readable } from 'node:stream';
-import { type ConsumerRecord, checkOptions } from '@vltava/core';
+import { type ConsumerLike, type ConsumerRecord, checkOptions } from '@vltava/core';
 import { READ_STREAM_OPTIONS_SCHEMA } from './option-schemas.js';
 import { RecordSource, type RecordSourceOptions } from './record-source.js';
-import type { StreamConsumer } from './stream-consumer.js';
 
 /** What a read stream destroyed without an error passes on as the reason (it is not a clean end). */
 const DESTROYED = 'the read stream was destroyed';
@@ -24,8 +23,15 @@ export interface ReadStreamOptions extends RecordSourceOptions {
  * The async iterator of a `Readable` as `@types/node` declares it for the `lib` in use, yielding `T`: what
  * {@link ConsumerReadable}'s `[Symbol.asyncIterator]()` returns.
  */
-export type ReadableIterator<T> = Omit<ReturnType<Readable[typeof Symbol.asyncIterator]>, 'next'> & {
+export type ReadableIterator<T> = Omit<
+  ReturnType<Readable[typeof Symbol.asyncIterator]>,
+  'next' | 'return' | 'throw'
+> & {
   next(): Promise<IteratorResult<T, undefined>>;
+  // `return` and `throw` are retyped too: TypeScript takes a `for await` loop's element type from all three, and
+  // the `any` of Readable's own would make every record `any`.
+  return(value?: unknown): Promise<IteratorResult<T, undefined>>;
+  throw(error?: unknown): Promise<IteratorResult<T, undefined>>;
 };
 
 /**
@@ -40,7 +46,7 @@ export class ConsumerReadable<K = Buffer | null, V = Buffer | null> extends Read
   /** Set by `_read`: the stream asked for records since the last push. */
   private wanted = false;
 
-  constructor(consumer: StreamConsumer<K, V>, options: ReadStreamOptions = {}) {
+  constructor(consumer: ConsumerLike<K, V>, options: ReadStreamOptions = {}) {
     checkOptions(options, READ_STREAM_OPTIONS_SCHEMA, 'createReadStream()', 'call');
     const highWaterMark = options.highWaterMark ?? DEFAULT_READ_HIGH_WATER_MARK;
     super({ objectMode: true, highWaterMark });
@@ -117,10 +123,12 @@ export class ConsumerReadable<K = Buffer | null, V = Buffer | null> extends Read
 
   /**
    * The records, for `for await`. Typed as Node's own iterator of a `Readable` (whatever `@types/node` and `lib`
-   * make of it: with `lib` ESNext it is also `AsyncDisposable`) with `next()` narrowed to this stream's records.
+   * make of it: with `lib` ESNext it is also `AsyncDisposable`) with `next()`, `return()` and `throw()` narrowed to this stream's records.
    */
   override [Symbol.asyncIterator](): ReadableIterator<ConsumerRecord<K, V>> {
-    return super[Symbol.asyncIterator]();
+    // Node's Readable iterator has `return` and `throw` and yields this stream's records: only its declared type is
+    // wider.
+    return super[Symbol.asyncIterator]() as ReadableIterator<ConsumerRecord<K, V>>;
   }
 }
 
@@ -144,7 +152,7 @@ export class ConsumerReadable<K = Buffer | null, V = Buffer | null> extends Read
  *   that reach {@link createCommitStream} of the same consumer are committed, per partition, never past a record
  *   still in flight.
  * - **`destroy()`** (an error in the pipeline, its `signal` aborting) stops fetching, commits what reached the
- *   committer, and closes the consumer (leaving the group). **`stop()`**, `maxRecords` and `stopSignal` end the
+ *   committer, and closes the consumer (leaving the group). **`stop()`**, `stopAfterRecords` and `stopSignal` end the
  *   stream cleanly instead: what is in flight drains and is committed, then the consumer closes.
  * - With `closeConsumer: false` the consumer stays open (and in its group) after the stream.
  *
@@ -152,7 +160,7 @@ export class ConsumerReadable<K = Buffer | null, V = Buffer | null> extends Read
  * unless the consumer is closed or one of the clean-end options says so.
  */
 export function createReadStream<K, V>(
-  consumer: StreamConsumer<K, V>,
+  consumer: ConsumerLike<K, V>,
   options: ReadStreamOptions = {},
 ): ConsumerReadable<K, V> {
   return new ConsumerReadable(consumer, options);

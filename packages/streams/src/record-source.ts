@@ -1,6 +1,14 @@
-import { type ConsumerRecord, InvalidArgumentError, type TopicPartition } from '@vltava/core';
-import type { StreamConsumer, StreamRecordBatch } from './stream-consumer.js';
-import { StreamSession } from './stream-session.js';
+import {
+  type ConsumerLike,
+  type ConsumerRecord,
+  InvalidArgumentError,
+  InvalidGroupStateError,
+  type Logger,
+  type PartitionRecords,
+  type RecordBatch,
+  type TopicPartition,
+} from '@vltava/core';
+import { DEFAULT_DRAIN_TIMEOUT_MS, StreamSession } from './stream-session.js';
 
 /** Options shared by the Node and Web read streams. */
 export interface RecordSourceOptions {
@@ -8,10 +16,10 @@ export interface RecordSourceOptions {
    * End the stream cleanly after this many records: the records in flight drain through the pipeline, the
    * committer commits them, and the consumer closes. Default: no limit.
    */
-  readonly maxRecords?: number;
+  readonly stopAfterRecords?: number;
   /**
-   * Ends the stream cleanly when aborted, as {@link RecordSourceOptions.maxRecords} does (unlike the pipeline's
-   * `signal`, which aborts: then only what already reached the committer is committed).
+   * Ends the stream cleanly when aborted, as {@link RecordSourceOptions.stopAfterRecords} does (unlike the
+   * pipeline's `signal`, which aborts: then only what already reached the committer is committed).
    */
   readonly stopSignal?: AbortSignal;
   /**
@@ -19,6 +27,23 @@ export interface RecordSourceOptions {
    * true: the stream owns the consumer.
    */
   readonly closeConsumer?: boolean;
+  /**
+   * Refuse to read a consumer of a group when no committer of the same consumer (`createCommitStream`,
+   * `createWebCommitStream`) is attached: nothing would commit the records read, and a restart would read every
+   * one of them again. The stream then fails at its first read, before reading anything, with an error that shows
+   * the at-least-once shape. Default true; false reads without committing (replays, exports, or your own
+   * `consumer.commit()` calls). A consumer without a `groupId` has nothing to commit and is never refused.
+   */
+  readonly requireCommitter?: boolean;
+  /**
+   * After the read stream is destroyed (an abort, an error) while a committer is still receiving, how long the
+   * records in flight get to reach it before what arrived is committed and the consumer closes, as `@vltava/rx`'s
+   * sources wait for acknowledgements. What reaches the committer later is not committed: it is logged and counted
+   * in `metrics()`. Default 10000.
+   */
+  readonly drainTimeoutMs?: number;
+  /** Where reports that cannot reach a stream go (records never committed). Default: stderr, warnings. */
+  readonly logger?: Logger;
 }
 
 /** Most records taken from the consumer at once (the consumer's default `maxPollRecords`). */
@@ -36,13 +61,15 @@ const MAX_BATCH = 500;
  */
 export class RecordSource<K, V> {
   readonly session: StreamSession;
-  private readonly consumer: StreamConsumer<K, V>;
-  private readonly iterator: AsyncIterator<StreamRecordBatch<K, V>, undefined>;
-  private batch: StreamRecordBatch<K, V>['partitions'] = [];
+  private readonly consumer: ConsumerLike<K, V>;
+  private readonly iterator: AsyncIterator<RecordBatch<K, V>, undefined>;
+  private batch: readonly PartitionRecords<K, V>[] = [];
+  /** Whether a committer is needed and was checked for (once, at the first fill). */
+  private committerChecked: boolean;
   private batchPartition = 0;
   private batchRecord = 0;
   private readonly stopper = new AbortController();
-  private readonly maxRecords: number;
+  private readonly stopAfter: number;
   private readonly stopSignal: AbortSignal | undefined;
   private readonly onStop = () => this.stop();
   /** Partitions of the records handed out since the stream last asked for more. */
@@ -56,15 +83,22 @@ export class RecordSource<K, V> {
   /** Times the stream's buffer filled up and fetching of more partitions was paused. */
   pauses = 0;
 
-  constructor(consumer: StreamConsumer<K, V>, options: RecordSourceOptions, highWaterMark: number) {
-    const maxRecords = options.maxRecords ?? Number.POSITIVE_INFINITY;
-    if (!(maxRecords > 0) || (Number.isFinite(maxRecords) && !Number.isInteger(maxRecords))) {
-      throw new InvalidArgumentError(`maxRecords must be a positive integer, got ${String(options.maxRecords)}`);
+  constructor(consumer: ConsumerLike<K, V>, options: RecordSourceOptions, highWaterMark: number) {
+    const stopAfter = options.stopAfterRecords ?? Number.POSITIVE_INFINITY;
+    if (!(stopAfter > 0) || (Number.isFinite(stopAfter) && !Number.isInteger(stopAfter))) {
+      throw new InvalidArgumentError(
+        `stopAfterRecords must be a positive integer, got ${String(options.stopAfterRecords)}`,
+      );
     }
     this.consumer = consumer;
-    this.maxRecords = maxRecords;
-    this.session = StreamSession.of(consumer);
-    this.session.attachReader(options.closeConsumer ?? true);
+    this.stopAfter = stopAfter;
+    this.committerChecked = options.requireCommitter === false;
+    this.session = StreamSession.of(consumer as ConsumerLike<unknown, unknown>);
+    this.session.attachReader(
+      options.closeConsumer ?? true,
+      options.drainTimeoutMs ?? DEFAULT_DRAIN_TIMEOUT_MS,
+      options.logger,
+    );
     this.iterator = consumer.batches({
       mode: 'manual',
       signal: this.stopper.signal,
@@ -85,7 +119,7 @@ export class RecordSource<K, V> {
    * stream is ending.
    */
   take(): ConsumerRecord<K, V> | undefined {
-    if (this.delivered >= this.maxRecords || this.stopper.signal.aborted) return undefined;
+    if (this.delivered >= this.stopAfter || this.stopper.signal.aborted) return undefined;
     const partitions = this.batch;
     while (this.batchPartition < partitions.length) {
       const records = partitions[this.batchPartition]!.records;
@@ -102,10 +136,11 @@ export class RecordSource<K, V> {
 
   /**
    * Takes the next batch from the consumer, waiting for records. Resolves false when the stream ends cleanly
-   * (stopped, `maxRecords` reached, consumer closed).
+   * (stopped, `stopAfterRecords` reached, consumer closed).
    */
   async fill(): Promise<boolean> {
-    if (this.delivered >= this.maxRecords || this.stopper.signal.aborted) return false;
+    if (this.delivered >= this.stopAfter || this.stopper.signal.aborted) return false;
+    if (!this.committerChecked) this.checkCommitter();
     // Waiting for the consumer: nothing this stream paused may stay paused.
     this.resume();
     const result = await this.iterator.next();
@@ -178,6 +213,35 @@ export class RecordSource<K, V> {
       }
     })();
     return this.finishing;
+  }
+
+  /**
+   * Refuses to read a group's records with no committer attached: nothing would ever commit them (the read
+   * stream reads in `manual` mode), so every one would be read again after a restart.
+   *
+   * @throws InvalidArgumentError showing the at-least-once shape.
+   */
+  private checkCommitter(): void {
+    this.committerChecked = true;
+    if (this.session.hasCommitter) return;
+    try {
+      this.consumer.groupMetadata();
+    } catch (error) {
+      if (error instanceof InvalidGroupStateError) return; // no group: nothing to commit
+      throw error;
+    }
+    throw new InvalidArgumentError(
+      'createReadStream(consumer): no committer of this consumer is attached, so nothing would commit the records ' +
+        'read and a restart would read every one of them again. End the pipeline with the committer of the same ' +
+        'consumer, after the step that finishes each record:\n' +
+        '  await pipeline(\n' +
+        '    createReadStream(consumer),\n' +
+        "    createSendStream(producer, (record) => ({ topic: 'out', key: record.key, value: transform(record.value) })),\n" +
+        '    createCommitStream(consumer),\n' +
+        '  );\n' +
+        '(createSendStream emits each record once the broker acknowledged what was made of it; a createWriteStream ' +
+        'has no output for a committer to follow.) To read without committing, pass { requireCommitter: false }.',
+    );
   }
 
   private forgetRecent(): void {

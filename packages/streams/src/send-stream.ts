@@ -1,40 +1,38 @@
 import { Duplex } from 'node:stream';
-import { checkOptions, type KafkaError, type RecordMetadata } from '@vltava/core';
-import { type BatchOutcome, BatchSender } from './batch-sender.js';
+import {
+  checkOptions,
+  type KafkaError,
+  type ProducerLike,
+  type RecordsOf,
+  type SendSuccess,
+  type SendTarget,
+} from '@vltava/core';
 import { SEND_STREAM_OPTIONS_SCHEMA } from './option-schemas.js';
-import type { RecordTarget } from './record-target.js';
-import type { StreamProducer } from './stream-producer.js';
-import { gatherTick, type WriteCallback } from './tick-gathering.js';
-import { DEFAULT_WRITE_HIGH_WATER_MARK, type WriteStreamOptions } from './write-stream.js';
-
-/**
- * What the send streams emit for each chunk written to them, once the broker acknowledged its record: the chunk
- * itself as `source` (with its source coordinates, for the committer; the shape of `@vltava/rx`'s `sendTo` results)
- * and where the record was written.
- */
-export interface SendResult<T> {
-  /** The chunk written to the send stream. */
-  readonly source: T;
-  /** Topic, partition and offset of the record written; `undefined` when the mapping sent nothing for the chunk. */
-  readonly metadata: RecordMetadata | undefined;
-}
+import { SendWindow, type WriteCallback } from './send-window.js';
+import { gatherTick } from './tick-gathering.js';
+import { DEFAULT_WRITE_HIGH_WATER_MARK, type WriteStreamOptions, windowOptions } from './write-stream.js';
 
 /** Options of {@link createSendStream}. */
 export interface SendStreamOptions extends WriteStreamOptions {
-  /** Results the readable side buffers before the next batch waits for them to be read. Default 4096. */
+  /** Results the readable side buffers before the stream stops taking input until they are read. Default 4096. */
   readonly readableHighWaterMark?: number;
 }
 
 /**
- * A `Duplex` that sends each chunk written to it and emits `{ source, metadata }` once the broker acknowledged it
- * (see {@link createSendStream}).
+ * A `Duplex` that sends each chunk written to it and emits its `SendSuccess` (`{ ok, source, metadata }`, the shape
+ * `@vltava/rx`'s `sendTo` emits) once the broker acknowledged its record(s) (see {@link createSendStream}).
+ *
+ * @typeParam T Type of the chunks.
+ * @typeParam K Type of the producer's record keys.
+ * @typeParam V Type of the producer's record values.
  */
 export class ProducerDuplex<T = unknown, K = unknown, V = unknown> extends Duplex {
-  private readonly sender: BatchSender<T, K, V>;
-  /** The write callback held until the results pushed are read. */
+  private readonly window: SendWindow<T, K, V>;
+  /** The `_write`/`_writev` callback held while the results pushed wait to be read. */
   private held: (() => void) | undefined;
+  private readableFull = false;
 
-  constructor(producer: StreamProducer<K, V>, target: RecordTarget<T, K, V>, options: SendStreamOptions = {}) {
+  constructor(producer: ProducerLike<K, V>, target: SendTarget<T, K, V>, options: SendStreamOptions = {}) {
     checkOptions(options, SEND_STREAM_OPTIONS_SCHEMA, 'createSendStream()', 'call');
     const writable = options.highWaterMark ?? DEFAULT_WRITE_HIGH_WATER_MARK;
     super({
@@ -42,77 +40,75 @@ export class ProducerDuplex<T = unknown, K = unknown, V = unknown> extends Duple
       writableHighWaterMark: writable,
       readableHighWaterMark: options.readableHighWaterMark ?? writable,
     });
-    this.sender = new BatchSender(producer, target, options.closeProducer ?? false);
+    this.window = new SendWindow(producer, target, windowOptions(options, 'createSendStream()'), {
+      acknowledged: (chunks, outcome, end) => {
+        if (this.destroyed) return;
+        for (let i = 0; i < end; i++) {
+          if (!this.push(outcome.resultOf(chunks[i]!, i) as SendSuccess<T>)) this.readableFull = true;
+        }
+      },
+      failed: (error) => this.destroy(error),
+    });
   }
 
   /** Records the broker acknowledged. */
   get acknowledged(): number {
-    return this.sender.acknowledged;
+    return this.window.acknowledgedRecords;
   }
 
   /** The first delivery error, once a record failed. */
   get deliveryError(): KafkaError | undefined {
-    return this.sender.failure;
+    return this.window.failure;
   }
 
-  /** Writes a chunk; the writes of one turn of the event loop go out as one batch (see `ProducerWritable.write`). */
+  /**
+   * Writes a chunk; `callback` runs once the broker acknowledged its record(s). The writes of one turn of the event
+   * loop go out as one batch (see `ProducerWritable.write`).
+   */
   override write(chunk: unknown, callback?: WriteCallback): boolean;
   override write(chunk: unknown, encoding: BufferEncoding, callback?: WriteCallback): boolean;
   override write(chunk: unknown, encoding?: BufferEncoding | WriteCallback, callback?: WriteCallback): boolean {
+    if (typeof encoding === 'function') {
+      callback = encoding;
+      encoding = undefined;
+    }
+    if (this.writableEnded || this.destroyed || chunk === null) {
+      return super.write(chunk, encoding as BufferEncoding, callback);
+    }
     gatherTick(this);
-    return super.write(chunk, encoding as BufferEncoding, callback);
+    return super.write(chunk, encoding as BufferEncoding, this.window.accepted(callback));
   }
 
   override _write(chunk: T, _encoding: BufferEncoding, callback: (error?: Error | null) => void): void {
-    this.sendChunks([chunk], callback);
+    this.window.hand([chunk]).then(() => this.afterHand(callback), callback);
   }
 
   override _writev(
     chunks: Array<{ chunk: T; encoding: BufferEncoding }>,
     callback: (error?: Error | null) => void,
   ): void {
-    this.sendChunks(
-      chunks.map((c) => c.chunk),
-      callback,
-    );
+    const list = new Array<T>(chunks.length);
+    for (let i = 0; i < chunks.length; i++) list[i] = chunks[i]!.chunk;
+    this.window.hand(list).then(() => this.afterHand(callback), callback);
   }
 
-  private sendChunks(chunks: T[], callback: (error?: Error | null) => void): void {
-    this.sender.send(chunks).then(
-      (outcome) => this.emitResults(chunks, outcome, callback),
-      (error: KafkaError) => callback(error),
-    );
-  }
-
-  /**
-   * Pushes the result of every acknowledged chunk, in the order written. A failed record fails the stream with its
-   * typed error (after the results before it were pushed). When the readable side is full, the next batch waits
-   * until results are read.
-   */
-  private emitResults(chunks: readonly T[], outcome: BatchOutcome, callback: (error?: Error | null) => void): void {
-    let room = true;
-    for (let i = 0; i < chunks.length; i++) {
-      const error = outcome.error(i);
-      if (error !== undefined) {
-        callback(error);
-        return;
-      }
-      if (!this.destroyed) room = this.push({ source: chunks[i]!, metadata: outcome.metadata(i) } as SendResult<T>);
-    }
-    if (room || this.destroyed) callback();
-    else this.held = () => callback();
+  /** A batch is with the producer: take more input, unless the results wait to be read. */
+  private afterHand(callback: () => void): void {
+    if (this.readableFull && !this.destroyed) this.held = callback;
+    else callback();
   }
 
   override _read(): void {
+    this.readableFull = false;
     const held = this.held;
     this.held = undefined;
     held?.();
   }
 
   override _final(callback: (error?: Error | null) => void): void {
-    this.sender.finish().then(
+    this.window.finish().then(
       () => {
-        const failure = this.sender.failure;
+        const failure = this.window.failure;
         if (failure !== undefined) {
           callback(failure);
           return;
@@ -128,34 +124,52 @@ export class ProducerDuplex<T = unknown, K = unknown, V = unknown> extends Duple
     const held = this.held;
     this.held = undefined;
     held?.();
-    this.sender.settle().then(
+    this.window.dispose().then(
       () => callback(error),
       (failure: unknown) => callback(error ?? (failure as Error)),
     );
   }
+
+  /** Emits a result (typed: what the readable side gives, for `pipeline` of `@vltava/streams`). */
+  override push(result: SendSuccess<T> | null, encoding?: BufferEncoding): boolean {
+    return super.push(result, encoding);
+  }
 }
 
 /**
- * The middle of an at-least-once pipeline: a `Duplex` that sends each chunk (mapped by `target`) and emits
- * `{ source, metadata }` once the broker acknowledged it, so that the committer after it commits only what was
- * written:
+ * The middle of an at-least-once pipeline: a `Duplex` that sends each chunk (mapped by `target`) and emits its
+ * `SendSuccess` (`{ ok: true, source, metadata }`) once the broker acknowledged it, in the order written, so that
+ * the committer after it commits only what was written:
  *
  * ```ts
  * await pipeline(
  *   createReadStream(consumer),
  *   createSendStream(producer, (record) => ({ topic: 'out', key: record.key, value: transform(record.value) })),
  *   createCommitStream(consumer), // finds each source record in `result.source`
- *   { signal },
  * );
  * ```
  *
- * Batching, backpressure from the producer's buffer, typed failures and `end()`/`destroy()` behave as in
- * {@link createWriteStream}; in addition a batch's write callback waits until the readable side has room for the
- * results. A failed record fails the stream: its chunk is never emitted, so it is never committed.
+ * Batching (several batches in flight, the producer's linger kept for a trickle), backpressure, typed failures and
+ * `end()`/`destroy()` behave as in {@link createWriteStream}; in addition the stream stops taking input while its
+ * readable side is full. A failed record fails the stream: its chunk is never emitted, so it is never committed.
+ *
+ * @param target `{ topic }` (each chunk is the value of one record for that topic) or a function mapping a chunk to
+ *   its record(s), or to none (the chunk's result is still emitted, with no metadata, so that the committer counts
+ *   it processed).
  */
-export function createSendStream<T, K = unknown, V = unknown>(
-  producer: StreamProducer<K, V>,
-  target: RecordTarget<T, K, V>,
+export function createSendStream<K, V, T extends V = V>(
+  producer: ProducerLike<K, V>,
+  target: { readonly topic: string },
+  options?: SendStreamOptions,
+): ProducerDuplex<T, K, V>;
+export function createSendStream<T, K, V>(
+  producer: ProducerLike<K, V>,
+  mapper: (chunk: T) => RecordsOf<K, V>,
+  options?: SendStreamOptions,
+): ProducerDuplex<T, K, V>;
+export function createSendStream<T, K, V>(
+  producer: ProducerLike<K, V>,
+  target: SendTarget<T, K, V>,
   options: SendStreamOptions = {},
 ): ProducerDuplex<T, K, V> {
   return new ProducerDuplex(producer, target, options);

@@ -1,94 +1,12 @@
 import { Readable } from 'node:stream';
 import {
-  type AcknowledgeableRecord,
   type AcknowledgeType,
   checkOptions,
   InvalidArgumentError,
-  type ShareConsumerRecord,
+  type ShareConsumerLike,
+  ShareMessage,
 } from '@vltava/core';
 import { SHARE_READ_STREAM_OPTIONS_SCHEMA } from './option-schemas.js';
-
-/**
- * The part of `@vltava/core`'s `ShareConsumer` the share read stream uses: a `ShareConsumer<K, V>` created with
- * `shareAcknowledgementMode: 'explicit'` is one.
- */
-export interface StreamShareConsumer<K, V> {
-  /** `'explicit'` is required: messages are settled one by one, in any order. */
-  readonly acknowledgementMode: 'implicit' | 'explicit';
-  /** Subscribes the share group member to topics. */
-  subscribe(topics: string | readonly string[]): void;
-  /** Up to `maxRecords` acquired records, waiting up to `timeoutMs`. */
-  poll(options?: {
-    readonly timeoutMs?: number;
-    readonly maxRecords?: number;
-  }): Promise<Iterable<ShareConsumerRecord<K, V>>>;
-  /** Settles a record (or renews its lock). */
-  acknowledge(record: AcknowledgeableRecord, type?: AcknowledgeType): void;
-  /** Releases what it holds, leaves the group, closes the connections. */
-  close(): Promise<void>;
-}
-
-/**
- * A record as the share read stream emits it, with the handles that settle it: the same contract as
- * `@vltava/rx`'s `ShareMessage`. `accept()`, `release()`, `reject()` settle it (the first call counts; later
- * ones return false); `renew()` extends its lock and leaves it unsettled.
- */
-export class ShareStreamMessage<K = Buffer | null, V = Buffer | null> {
-  /** The record, as the share consumer delivered it. */
-  readonly record: ShareConsumerRecord<K, V>;
-  private readonly settleWith: (message: ShareStreamMessage<K, V>, type: AcknowledgeType) => boolean;
-  private outcome: Exclude<AcknowledgeType, 'renew'> | undefined;
-
-  /** @internal Made by the stream. */
-  constructor(
-    record: ShareConsumerRecord<K, V>,
-    settle: (message: ShareStreamMessage<K, V>, type: AcknowledgeType) => boolean,
-  ) {
-    this.record = record;
-    this.settleWith = settle;
-  }
-
-  /** Accepts the record (processed). */
-  accept(): boolean {
-    return this.settle('accept');
-  }
-
-  /** Releases the record for another delivery attempt. */
-  release(): boolean {
-    return this.settle('release');
-  }
-
-  /** Rejects the record (never delivered again). */
-  reject(): boolean {
-    return this.settle('reject');
-  }
-
-  /** Renews the record's acquisition lock; it stays unsettled. */
-  renew(): boolean {
-    return this.outcome === undefined && this.settleWith(this, 'renew');
-  }
-
-  /** How the message was settled, or undefined. */
-  get settled(): Exclude<AcknowledgeType, 'renew'> | undefined {
-    return this.outcome;
-  }
-
-  /** How many times the record has been delivered, this delivery included. */
-  get deliveryCount(): number {
-    return this.record.deliveryCount;
-  }
-
-  /** @internal */
-  markSettled(type: Exclude<AcknowledgeType, 'renew'>): boolean {
-    if (this.outcome !== undefined) return false;
-    this.outcome = type;
-    return true;
-  }
-
-  private settle(type: Exclude<AcknowledgeType, 'renew'>): boolean {
-    return this.outcome === undefined && this.settleWith(this, type);
-  }
-}
 
 /** Options of {@link createShareReadStream}. */
 export interface ShareReadStreamOptions {
@@ -108,19 +26,19 @@ export interface ShareReadStreamOptions {
 }
 
 /**
- * An object-mode `Readable` of a share consumer's records, as {@link ShareStreamMessage}s (see
+ * An object-mode `Readable` of a share consumer's records, as `ShareMessage`s of `@vltava/core` (see
  * {@link createShareReadStream}).
  */
 export class ShareReadable<K = Buffer | null, V = Buffer | null> extends Readable {
-  private readonly consumer: StreamShareConsumer<K, V>;
+  private readonly consumer: ShareConsumerLike<K, V>;
   private readonly maxInFlight: number;
   private readonly pollTimeoutMs: number;
   private readonly closeConsumer: boolean;
-  private readonly unsettled = new Set<ShareStreamMessage<K, V>>();
+  private readonly unsettled = new Set<ShareMessage<K, V>>();
   private pulling = false;
   private stopped = false;
   private wake: (() => void) | undefined;
-  private settleMessage = (message: ShareStreamMessage<K, V>, type: AcknowledgeType): boolean => {
+  private settleMessage = (message: ShareMessage<K, V>, type: AcknowledgeType): boolean => {
     if (!this.unsettled.has(message)) return false;
     try {
       this.consumer.acknowledge(message.record, type);
@@ -139,7 +57,7 @@ export class ShareReadable<K = Buffer | null, V = Buffer | null> extends Readabl
     return true;
   };
 
-  constructor(consumer: StreamShareConsumer<K, V>, options: ShareReadStreamOptions = {}) {
+  constructor(consumer: ShareConsumerLike<K, V>, options: ShareReadStreamOptions = {}) {
     checkOptions(options, SHARE_READ_STREAM_OPTIONS_SCHEMA, 'createShareReadStream()', 'call');
     super({ objectMode: true, highWaterMark: options.highWaterMark ?? 256 });
     if (consumer.acknowledgementMode !== 'explicit') {
@@ -197,7 +115,7 @@ export class ShareReadable<K = Buffer | null, V = Buffer | null> extends Readabl
             this.consumer.acknowledge(record, 'release');
             continue;
           }
-          const message = new ShareStreamMessage<K, V>(record, this.settleMessage);
+          const message = new ShareMessage<K, V>(record, this.settleMessage);
           this.unsettled.add(message);
           more = this.push(message) && more;
         }
@@ -208,6 +126,10 @@ export class ShareReadable<K = Buffer | null, V = Buffer | null> extends Readabl
     } finally {
       this.pulling = false;
     }
+  }
+
+  override [Symbol.asyncIterator](): AsyncIterableIterator<ShareMessage<K, V>> {
+    return super[Symbol.asyncIterator]();
   }
 
   override _destroy(error: Error | null, callback: (error?: Error | null) => void): void {
@@ -236,7 +158,8 @@ export class ShareReadable<K = Buffer | null, V = Buffer | null> extends Readabl
 }
 
 /**
- * A share consumer (KIP-932) as an object-mode `Readable` of {@link ShareStreamMessage}s: each record is acquired
+ * A share consumer (KIP-932) as an object-mode `Readable` of `ShareMessage`s (the same `@vltava/rx`'s
+ * `fromShareConsumer` emits): each record is acquired
  * for this member under a lock, and settled on its own by whatever stage handles it (`accept`, `release`,
  * `reject`), in any order, so that a pipeline may process several at once. The acknowledgement contract is the one
  * of `@vltava/rx`'s `fromShareConsumer`: at least once; a released message, one left unsettled until its lock
@@ -261,7 +184,7 @@ export class ShareReadable<K = Buffer | null, V = Buffer | null> extends Readabl
  * ```
  */
 export function createShareReadStream<K, V>(
-  consumer: StreamShareConsumer<K, V>,
+  consumer: ShareConsumerLike<K, V>,
   options: ShareReadStreamOptions = {},
 ): ShareReadable<K, V> {
   return new ShareReadable(consumer, options);

@@ -1,15 +1,21 @@
 import {
   ClientClosedError,
+  type ConsumerLike,
+  createConsoleLogger,
   InvalidArgumentError,
   isKafkaError,
   type KafkaError,
+  type Logger,
   type TopicPartitionOffset,
 } from '@vltava/core';
 import { OffsetTracker } from './offset-tracker.js';
 import type { PartitionProgress } from './partition-progress.js';
-import type { StreamConsumer } from './stream-consumer.js';
+import { countUncommittedRecords, countUndrainedRecords } from './streams-metrics.js';
 
 const sessions = new WeakMap<object, StreamSession>();
+
+/** Default of the read streams' `drainTimeoutMs`, as `@vltava/rx`'s. */
+export const DEFAULT_DRAIN_TIMEOUT_MS = 10_000;
 
 /**
  * What the read stream and the committer of one consumer share: the {@link OffsetTracker}, the commits, and the
@@ -19,11 +25,15 @@ const sessions = new WeakMap<object, StreamSession>();
  *   says were processed.
  * - The consumer is closed (when the read stream owns it) once reading and committing are both over: on a clean end
  *   of the read stream, the committer may still be receiving the records in flight, so the last of the two to finish
- *   closes it; on an error or an abort, the first one does, after committing what was processed.
+ *   closes it; on an error or an abort of the committer, it closes at once, after committing what was processed;
+ *   a read stream destroyed while its committer still receives gives the records in flight `drainTimeoutMs` to
+ *   reach it first.
+ * - Nothing processed is dropped in silence: records that reach the committer after the session closed, and
+ *   records still in flight when a drain ran out of time, are logged with counts and counted in `metrics()`.
  */
 export class StreamSession {
   /** The session of a consumer, created on first use. */
-  static of(consumer: StreamConsumer<unknown, unknown>): StreamSession {
+  static of(consumer: ConsumerLike<unknown, unknown>): StreamSession {
     let session = sessions.get(consumer);
     if (session === undefined) {
       session = new StreamSession(consumer);
@@ -32,17 +42,25 @@ export class StreamSession {
     return session;
   }
 
-  readonly consumer: StreamConsumer<unknown, unknown>;
+  readonly consumer: ConsumerLike<unknown, unknown>;
   readonly tracker = new OffsetTracker();
   /** Close the consumer when the session ends: set by a read stream that owns the consumer. */
   closeConsumer = false;
+  /** How long a destroyed reader's records in flight get to reach the committer. */
+  private drainTimeoutMs = DEFAULT_DRAIN_TIMEOUT_MS;
+  private logger: Logger = createConsoleLogger();
+  /** Wakes a drain waiting for the records in flight. */
+  private drained: (() => void) | undefined;
+  /** Records that reached the committer after the session closed, and whether that was logged. */
+  private late = 0;
   /** Commits that succeeded / failed. */
   commits = 0;
   commitFailures = 0;
   /** The error of the last failed commit, if the last commit failed. */
   lastCommitError: KafkaError | undefined;
   private reader: 'none' | 'open' | 'done' = 'none';
-  private readonly unacknowledged = new Set<PartitionProgress>();
+  /** Partitions whose committable offset moved and the consumer was not told yet. */
+  private readonly unacknowledged: PartitionProgress[] = [];
   private acknowledging = false;
   private committers = 0;
   /** True once a record was handed out with no committer attached. */
@@ -50,8 +68,13 @@ export class StreamSession {
   private committing: Promise<KafkaError | undefined> = Promise.resolve(undefined);
   private closing: Promise<void> | undefined;
 
-  private constructor(consumer: StreamConsumer<unknown, unknown>) {
+  private constructor(consumer: ConsumerLike<unknown, unknown>) {
     this.consumer = consumer;
+  }
+
+  /** True while a committer is attached. */
+  get hasCommitter(): boolean {
+    return this.committers > 0;
   }
 
   /** True once the session closed (or is closing): nothing more is committed through it. */
@@ -60,9 +83,11 @@ export class StreamSession {
   }
 
   /** A read stream starts reading the consumer. */
-  attachReader(closeConsumer: boolean): void {
+  attachReader(closeConsumer: boolean, drainTimeoutMs: number, logger: Logger | undefined): void {
     this.reader = 'open';
     this.closeConsumer = closeConsumer;
+    this.drainTimeoutMs = drainTimeoutMs;
+    if (logger !== undefined) this.logger = logger;
   }
 
   /**
@@ -96,7 +121,10 @@ export class StreamSession {
    * the same turn of the event loop.
    */
   acknowledge(progress: PartitionProgress): void {
-    this.unacknowledged.add(progress);
+    if (this.drained !== undefined && this.tracker.inFlight === 0) this.drained();
+    if (progress.unacknowledged) return;
+    progress.unacknowledged = true;
+    this.unacknowledged.push(progress);
     if (!this.acknowledging) {
       this.acknowledging = true;
       queueMicrotask(this.flushAcknowledgements);
@@ -106,17 +134,20 @@ export class StreamSession {
   /** Acknowledges every partition whose committable offset moved since the last flush. */
   private readonly flushAcknowledgements = (): void => {
     this.acknowledging = false;
-    for (const progress of this.unacknowledged) {
-      const next = progress.committable;
-      if (next === undefined) continue;
+    const list = this.unacknowledged;
+    for (let i = 0; i < list.length; i++) {
+      const progress = list[i]!;
+      progress.unacknowledged = false;
+      const last = progress.lastProcessed;
+      if (last === undefined) continue;
       this.consumer.acknowledge({
         topic: progress.topic,
         partition: progress.partition,
-        offset: next - 1n,
+        offset: last,
         leaderEpoch: progress.committableEpoch,
       });
     }
-    this.unacknowledged.clear();
+    list.length = 0;
   };
 
   /**
@@ -136,6 +167,16 @@ export class StreamSession {
     // member, whose progress a late commit of ours could move back.
     const owned = new Set(this.consumer.assignment().map((tp) => `${tp.topic}:${tp.partition}`));
     const offsets = moved.filter((o) => owned.has(`${o.topic}:${o.partition}`));
+    if (offsets.length < moved.length) {
+      this.logger.warn(
+        'Processed records of partitions this consumer no longer owns are not committed (revoked since they were ' +
+          'read); their new owner reads them again',
+        {
+          group: this.group(),
+          offsets: moved.filter((o) => !offsets.includes(o)).map((o) => `${o.topic}:${o.partition}@${o.offset}`),
+        },
+      );
+    }
     if (offsets.length === 0) return undefined;
     try {
       await this.consumer.commit(offsets);
@@ -157,10 +198,58 @@ export class StreamSession {
    * The read stream stopped reading. After an error (or abort) the session closes now; after a clean end it closes
    * once the committers finished too.
    */
-  readerFinished(error: unknown): Promise<void> {
+  async readerFinished(error: unknown): Promise<void> {
     this.reader = 'done';
-    if (error != null || this.committers === 0) return this.close();
-    return this.closing ?? Promise.resolve();
+    if (error == null && this.committers > 0) return this.closing ?? Promise.resolve();
+    if (error != null && this.committers > 0 && this.closing === undefined) await this.drain();
+    return this.close();
+  }
+
+  /**
+   * Waits up to `drainTimeoutMs` for the records in flight to reach the committer (or for the committer to end);
+   * reports those still in flight then.
+   */
+  private async drain(): Promise<void> {
+    if (this.tracker.inFlight === 0) return;
+    await new Promise<void>((resolve) => {
+      const timer = setTimeout(done, this.drainTimeoutMs);
+      const self = this;
+      function done(): void {
+        clearTimeout(timer);
+        self.drained = undefined;
+        resolve();
+      }
+      this.drained = done;
+    });
+    const left = this.tracker.inFlight;
+    if (left === 0 || this.closing !== undefined) return;
+    countUndrainedRecords(this.group(), left);
+    this.logger.warn(
+      `${left} record(s) read were not processed (at the committer) within drainTimeoutMs (${this.drainTimeoutMs} ` +
+        'ms) after the read stream was destroyed: they are not committed and will be read again; those that reach ' +
+        'the committer later are counted in metrics() (vltava_streams_acknowledgements_uncommitted_total)',
+      { group: this.group(), records: left },
+    );
+  }
+
+  /** A record reached the committer after the session closed: counted, and logged once. */
+  lateRecord(): void {
+    countUncommittedRecords(this.group(), 1);
+    if (this.late++ > 0) return;
+    this.logger.warn(
+      'A record reached the committer after its read stream had ended and the consumer was closed: it is not ' +
+        'committed and will be read again. Later ones are counted in metrics() ' +
+        '(vltava_streams_acknowledgements_uncommitted_total) without a log line each',
+      { group: this.group() },
+    );
+  }
+
+  private group(): string {
+    try {
+      return this.consumer.groupMetadata().groupId;
+    } catch {
+      return '';
+    }
   }
 
   /**
@@ -169,6 +258,7 @@ export class StreamSession {
    */
   committerFinished(error: unknown): Promise<void> {
     this.committers = Math.max(0, this.committers - 1);
+    if (this.committers === 0) this.drained?.();
     if (error != null || (this.reader !== 'open' && this.committers === 0)) return this.close();
     return this.closing ?? Promise.resolve();
   }

@@ -1,7 +1,6 @@
-import { checkOptions } from '@vltava/core';
+import { type ConsumerLike, checkOptions } from '@vltava/core';
 import { type CommitStreamOptions, Committer, DEFAULT_COMMIT_HIGH_WATER_MARK } from './committer.js';
 import { COMMIT_STREAM_OPTIONS_SCHEMA } from './option-schemas.js';
-import type { StreamConsumer } from './stream-consumer.js';
 
 /** What `abort()` passes on when the stream is aborted without a reason. */
 const ABORTED = 'the commit stream was aborted';
@@ -12,7 +11,7 @@ const ABORTED = 'the commit stream was aborted';
  * consumer is done and owns it) closes the consumer; `abort()` commits what arrived and closes the consumer.
  */
 export function createWebCommitStream<T = unknown>(
-  consumer: StreamConsumer<unknown, unknown>,
+  consumer: ConsumerLike<unknown, unknown>,
   options: CommitStreamOptions<T> = {},
 ): WritableStream<T> {
   checkOptions(options, COMMIT_STREAM_OPTIONS_SCHEMA, 'createWebCommitStream()', 'call');

@@ -1,8 +1,7 @@
-import { type ConsumerRecord, checkOptions } from '@vltava/core';
+import { type ConsumerLike, type ConsumerRecord, checkOptions } from '@vltava/core';
 import { READ_STREAM_OPTIONS_SCHEMA } from './option-schemas.js';
 import { DEFAULT_READ_HIGH_WATER_MARK, type ReadStreamOptions } from './read-stream.js';
 import { RecordSource } from './record-source.js';
-import type { StreamConsumer } from './stream-consumer.js';
 
 /** What `cancel()` passes on when the stream is cancelled without a reason. */
 const CANCELLED = 'the read stream was cancelled';
@@ -16,17 +15,17 @@ const CANCELLED = 'the read stream was cancelled';
  *   same consumer;
  * - `cancel()` (also what `pipeTo`/`pipeThrough` do when their `signal` aborts or the destination fails) stops
  *   fetching, commits what was processed and closes the consumer (unless `closeConsumer: false`);
- * - `maxRecords` and `stopSignal` close the stream cleanly: what is in flight drains, is committed, then the consumer
+ * - `stopAfterRecords` and `stopSignal` close the stream cleanly: what is in flight drains, is committed, then the consumer
  *   closes.
  *
  * ```ts
- * await createWebReadStream(consumer, { maxRecords: 1000 })
+ * await createWebReadStream(consumer, { stopAfterRecords: 1000 })
  *   .pipeThrough(new TransformStream({ transform: (r, c) => c.enqueue({ ...r, value: upper(r.value) }) }))
  *   .pipeTo(createWebCommitStream(consumer));
  * ```
  */
 export function createWebReadStream<K, V>(
-  consumer: StreamConsumer<K, V>,
+  consumer: ConsumerLike<K, V>,
   options: ReadStreamOptions = {},
 ): ReadableStream<ConsumerRecord<K, V>> {
   checkOptions(options, READ_STREAM_OPTIONS_SCHEMA, 'createWebReadStream()', 'call');

@@ -1,5 +1,5 @@
+import { FakeConsumer, type FakeRecord, fakeRecord } from '@vltava/client-fakes';
 import { describe, expect, it } from 'vitest';
-import { FakeConsumer, type FakeRecord, fakeRecord } from '../test/support/fake-consumer.js';
 import { createWebCommitStream } from './web-commit-stream.js';
 import { createWebReadStream } from './web-read-stream.js';
 
@@ -15,23 +15,23 @@ describe('Web Streams', () => {
   it('a pull-based ReadableStream fills its queue to the high-water mark, then pauses fetching', async () => {
     const consumer = new FakeConsumer();
     consumer.add('t', 0, 20);
-    const stream = createWebReadStream(consumer, { highWaterMark: 5 });
+    const stream = createWebReadStream(consumer, { highWaterMark: 5, requireCommitter: false });
     await until(() => consumer.pauseCalls > 0, 'a pause');
-    expect(consumer.queue).toHaveLength(15);
+    expect(consumer.queued).toBe(15);
     const reader = stream.getReader();
     const first = await reader.read();
     expect(first.value?.offset).toBe(0n);
     await until(() => consumer.resumeCalls > 0, 'a resume');
     await reader.cancel();
     expect(consumer.closed).toBe(true);
-    expect(consumer.pausedNow.size).toBe(0);
+    expect(consumer.pausedKeys.size).toBe(0);
   });
 
   it('pipes through a TransformStream into the committer, commits and closes the consumer at the end', async () => {
     const consumer = new FakeConsumer();
     consumer.add('t', 0, 10);
     consumer.add('t', 1, 10);
-    await createWebReadStream(consumer, { maxRecords: 20 })
+    await createWebReadStream(consumer, { stopAfterRecords: 20 })
       .pipeThrough(
         new TransformStream<FakeRecord, FakeRecord>({
           transform: (record, controller) => controller.enqueue({ ...record, value: record.value.toUpperCase() }),
@@ -72,7 +72,7 @@ describe('Web Streams', () => {
 
   it('a chunk without source coordinates errors the committer and ends the session', async () => {
     const consumer = new FakeConsumer();
-    consumer.assigned = [{ topic: 't', partition: 0 }];
+    consumer.assign([{ topic: 't', partition: 0 }]);
     const writer = createWebCommitStream(consumer).getWriter();
     await writer.write(fakeRecord('t', 0, 0));
     await expect(writer.write({ topic: 'out' })).rejects.toThrow(/source coordinates/);

@@ -1,98 +1,110 @@
 import { Writable } from 'node:stream';
-import { checkOptions, type KafkaError } from '@vltava/core';
-import { BatchSender } from './batch-sender.js';
+import { checkOptions, type KafkaError, type ProducerLike, type RecordsOf, type SendTarget } from '@vltava/core';
 import { WRITE_STREAM_OPTIONS_SCHEMA } from './option-schemas.js';
-import type { RecordTarget } from './record-target.js';
-import type { StreamProducer } from './stream-producer.js';
-import { gatherTick, type WriteCallback } from './tick-gathering.js';
+import { DEFAULT_MAX_IN_FLIGHT, SendWindow, type WriteCallback } from './send-window.js';
+import { gatherTick } from './tick-gathering.js';
 
 /** Default high-water mark of the write and send streams, in chunks. */
 export const DEFAULT_WRITE_HIGH_WATER_MARK = 4096;
 
-/** Options of {@link createWriteStream}. */
+/** Options of {@link createWriteStream} (and of the other streams that send). */
 export interface WriteStreamOptions {
-  /**
-   * Chunks the stream buffers while a batch is being acknowledged; all of them go out as the next batch. Default
-   * 4096.
-   */
+  /** Chunks the stream buffers while the producer has `maxInFlight` records unacknowledged. Default 4096. */
   readonly highWaterMark?: number;
+  /**
+   * Most records handed to the producer and not yet acknowledged, as `@vltava/rx`'s `sendTo`. A batch that would
+   * pass it waits (the producer is flushed meanwhile) and the stream's buffer fills. Default 16384.
+   */
+  readonly maxInFlight?: number;
   /** Close the producer when the stream finishes or is destroyed. Default false: the producer may be shared. */
   readonly closeProducer?: boolean;
+}
+
+/** The options a send window takes from a stream's options. */
+export function windowOptions(options: WriteStreamOptions, where: string) {
+  return {
+    maxInFlight: options.maxInFlight ?? DEFAULT_MAX_IN_FLIGHT,
+    closeProducer: options.closeProducer ?? false,
+    where,
+  };
 }
 
 /**
  * An object-mode `Writable` that sends each chunk to Kafka (see {@link createWriteStream}).
  *
  * @typeParam T Type of the chunks.
+ * @typeParam K Type of the producer's record keys.
+ * @typeParam V Type of the producer's record values.
  */
 export class ProducerWritable<T = unknown, K = unknown, V = unknown> extends Writable {
-  private readonly sender: BatchSender<T, K, V>;
+  private readonly window: SendWindow<T, K, V>;
 
-  constructor(producer: StreamProducer<K, V>, target: RecordTarget<T, K, V>, options: WriteStreamOptions = {}) {
+  constructor(producer: ProducerLike<K, V>, target: SendTarget<T, K, V>, options: WriteStreamOptions = {}) {
     checkOptions(options, WRITE_STREAM_OPTIONS_SCHEMA, 'createWriteStream()', 'call');
     super({ objectMode: true, highWaterMark: options.highWaterMark ?? DEFAULT_WRITE_HIGH_WATER_MARK });
-    this.sender = new BatchSender(producer, target, options.closeProducer ?? false);
+    this.window = new SendWindow(producer, target, windowOptions(options, 'createWriteStream()'), {
+      failed: (error) => this.destroy(error),
+    });
   }
 
   /** Records the broker acknowledged. */
   get acknowledged(): number {
-    return this.sender.acknowledged;
+    return this.window.acknowledgedRecords;
   }
 
-  /** Batches handed to the producer (one per `_writev`). */
+  /** Batches handed to the producer (one per `_write`/`_writev`). */
   get batches(): number {
-    return this.sender.batches;
+    return this.window.batches;
   }
 
   /** The first delivery error, once a record failed. */
   get deliveryError(): KafkaError | undefined {
-    return this.sender.failure;
+    return this.window.failure;
   }
 
   /**
-   * Writes a chunk. The writes of one turn of the event loop are gathered into one batch (the stream corks itself
-   * until the next tick), so that the first write after a pause does not go out alone.
+   * Writes a chunk; `callback` runs once the broker acknowledged its record(s) (with the record's typed error if it
+   * failed). The writes of one turn of the event loop are gathered into one batch (the stream corks itself until
+   * the next tick).
    */
   override write(chunk: unknown, callback?: WriteCallback): boolean;
   override write(chunk: unknown, encoding: BufferEncoding, callback?: WriteCallback): boolean;
   override write(chunk: unknown, encoding?: BufferEncoding | WriteCallback, callback?: WriteCallback): boolean {
+    if (typeof encoding === 'function') {
+      callback = encoding;
+      encoding = undefined;
+    }
+    if (this.writableEnded || this.destroyed || chunk === null) {
+      return super.write(chunk, encoding as BufferEncoding, callback);
+    }
     gatherTick(this);
-    return super.write(chunk, encoding as BufferEncoding, callback);
+    return super.write(chunk, encoding as BufferEncoding, this.window.accepted(callback));
   }
 
   override _write(chunk: T, _encoding: BufferEncoding, callback: (error?: Error | null) => void): void {
-    this.sendChunks([chunk], callback);
+    this.window.hand([chunk]).then(() => callback(), callback);
   }
 
   override _writev(
     chunks: Array<{ chunk: T; encoding: BufferEncoding }>,
     callback: (error?: Error | null) => void,
   ): void {
-    this.sendChunks(
-      chunks.map((c) => c.chunk),
-      callback,
-    );
-  }
-
-  /** Hands the chunks to the producer; calls back once the broker acknowledged every one (or one failed). */
-  private sendChunks(chunks: T[], callback: (error?: Error | null) => void): void {
-    this.sender.send(chunks).then(
-      (outcome) => callback(outcome.firstError ?? null),
-      (error: KafkaError) => callback(error),
-    );
+    const list = new Array<T>(chunks.length);
+    for (let i = 0; i < chunks.length; i++) list[i] = chunks[i]!.chunk;
+    this.window.hand(list).then(() => callback(), callback);
   }
 
   override _final(callback: (error?: Error | null) => void): void {
-    this.sender.finish().then(
-      () => callback(this.sender.failure ?? null),
+    this.window.finish().then(
+      () => callback(this.window.failure ?? null),
       (error: unknown) => callback(error as Error),
     );
   }
 
   override _destroy(error: Error | null, callback: (error?: Error | null) => void): void {
-    // Let the batch in flight settle first: its write callbacks get their real outcome (acknowledged or the typed
-    // error), never a plain "destroyed".
-    this.sender.settle().then(
+    // Let the batches in flight settle first: their writers' callbacks get the real outcome (acknowledged or the
+    // typed error), never a plain "destroyed".
+    this.window.dispose().then(
       () => callback(error),
       (failure: unknown) => callback(error ?? (failure as Error)),
     );
@@ -103,26 +115,43 @@ export class ProducerWritable<T = unknown, K = unknown, V = unknown> extends Wri
  * A producer as an object-mode `Writable`:
  *
  * ```ts
- * await pipeline(source, createWriteStream(producer, { topic: 'orders' }));
- * await pipeline(source, createWriteStream(producer, (order) => ({ topic: 'orders', key: order.id, value: JSON.stringify(order) })));
+ * await pipeline(values, createWriteStream(producer, { topic: 'clicks' })); // each chunk is a record's value
+ * await pipeline(orders, createWriteStream(producer, (order: Order) => ({ topic: 'orders', key: order.id, value: JSON.stringify(order) })));
  * ```
  *
- * - **Write callbacks complete when the broker acknowledged the record** (per `acks`), not when it was queued. The
- *   chunks buffered meanwhile (up to `highWaterMark`) go out together as the next batch (`_writev` ->
- *   `producer.sendBatch`), sent at once rather than after the producer's `lingerMs` (a flush, since the stream
- *   takes no more input until the batch is acknowledged; on a shared producer, other buffered records go too).
- * - **Backpressure**: a batch waits for room in the producer's `bufferMemory` (`waitForBuffer`) rather than failing
- *   with `BufferExhaustedError`; while it waits, the stream's buffer fills and `write()` returns false.
- * - **Failures are never silent**: a record that fails fails its batch's callbacks and the stream, with the
+ * - **Write callbacks complete when the broker acknowledged the record** (per `acks`), not when it was queued,
+ *   each with its own record's outcome. Several batches are in flight at once (`maxInFlight` records); the writes
+ *   of one tick, and those buffered meanwhile, go out together as one `sendBatch` (`_writev`).
+ * - **Batching like the producer's own `send`**: records are handed over as they come and gathered into produce
+ *   requests by the producer's `lingerMs` and `batchSize`, so a trickle of one record per tick still makes few
+ *   requests; when the stream waits at `maxInFlight` (nothing more can join the batches), or ends, the producer is
+ *   flushed instead of lingering.
+ * - **Backpressure**: a batch waits for acknowledgements when `maxInFlight` records are unacknowledged, and for room
+ *   in the producer's `bufferMemory` (`waitForBuffer`) rather than failing with `BufferExhaustedError`; meanwhile
+ *   the stream's buffer fills and `write()` returns false.
+ * - **Failures are never silent**: a record that fails fails its writer's callback and the stream, with the
  *   record's typed error (`RecordTooLargeError`, `KafkaTimeoutError`, the broker's error class...).
  * - **`end()` flushes**: `finish` comes after every record was acknowledged; the stream errors if any delivery
- *   failed. **`destroy()`** waits for the batch in flight to settle (its callbacks get their real outcome); the
+ *   failed. **`destroy()`** waits for the batches in flight to settle (their callbacks get their real outcome); the
  *   chunks not yet handed to the producer are not sent, and their callbacks get `ERR_STREAM_DESTROYED`.
  * - The producer stays open afterwards unless `closeProducer` is set.
+ *
+ * @param target `{ topic }` (each chunk is the value of one record for that topic) or a function mapping a chunk to
+ *   its record(s), or to none.
  */
-export function createWriteStream<T, K = unknown, V = unknown>(
-  producer: StreamProducer<K, V>,
-  target: RecordTarget<T, K, V>,
+export function createWriteStream<K, V, T extends V = V>(
+  producer: ProducerLike<K, V>,
+  target: { readonly topic: string },
+  options?: WriteStreamOptions,
+): ProducerWritable<T, K, V>;
+export function createWriteStream<T, K, V>(
+  producer: ProducerLike<K, V>,
+  mapper: (chunk: T) => RecordsOf<K, V>,
+  options?: WriteStreamOptions,
+): ProducerWritable<T, K, V>;
+export function createWriteStream<T, K, V>(
+  producer: ProducerLike<K, V>,
+  target: SendTarget<T, K, V>,
   options: WriteStreamOptions = {},
 ): ProducerWritable<T, K, V> {
   return new ProducerWritable(producer, target, options);

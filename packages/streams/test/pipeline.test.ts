@@ -1,10 +1,25 @@
 import { Transform } from 'node:stream';
 import { pipeline } from 'node:stream/promises';
-import { type Consumer, type ConsumerRecord, deserializers, Producer } from '@vltava/core';
+import {
+  type Consumer,
+  type ConsumerRecord,
+  deserializers,
+  InvalidArgumentError,
+  Producer,
+  type SendSuccess,
+} from '@vltava/core';
 import { uniqueName } from '@vltava/kafka-harness/vitest';
 import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
-import { createCommitStream, createReadStream, createSendStream, type SendResult } from '../src/index.js';
-import { closeAll, committedOffsets, readAll, TestData, testConsumer, waitFor } from './support/kafka.js';
+import { createCommitStream, createReadStream, createSendStream, createWriteStream } from '../src/index.js';
+import {
+  closeAll,
+  committedOffsets,
+  endOffsetTotal,
+  readAll,
+  TestData,
+  testConsumer,
+  waitFor,
+} from './support/kafka.js';
 
 const brokers = inject('kafkaBootstrap');
 const PARTITIONS = 4;
@@ -57,7 +72,7 @@ describe('consumer -> transform -> producer -> committer, against the broker', (
     consumer.subscribe([source]);
     const started = Date.now();
     await pipeline(
-      createReadStream(consumer, { maxRecords: TOTAL }),
+      createReadStream(consumer, { stopAfterRecords: TOTAL }),
       upperCase(),
       createSendStream(producer(), (r: Source) => ({ topic: target, key: r.key, value: r.value })),
       createCommitStream(consumer),
@@ -72,6 +87,36 @@ describe('consumer -> transform -> producer -> committer, against the broker', (
     expect(values.has('P3-24999')).toBe(true);
   });
 
+  it('the three-stage pipeline(read, transform, write) is refused before reading; the shape it shows commits at least once', async () => {
+    const target = uniqueName('dst');
+    await data.createTopic(target, PARTITIONS);
+    const groupId = uniqueName('g');
+    const first = testConsumer(opened, { brokers, groupId, valueDeserializer: deserializers.string });
+    first.subscribe([source]);
+    const refused = await pipeline(
+      createReadStream(first),
+      upperCase(),
+      createWriteStream(producer(), (r: Source) => ({ topic: target, key: r.key, value: r.value })),
+    ).catch((error: unknown) => error);
+    expect(refused).toBeInstanceOf(InvalidArgumentError);
+    expect(String(refused)).toMatch(/createSendStream\(producer, .*\)[\s\S]*createCommitStream\(consumer\)/);
+    expect(first.metrics().recordsConsumed).toBe(0);
+    expect(await endOffsetTotal(brokers, target)).toBe(0n);
+
+    // The shape the error shows: every record written and committed, once.
+    const second = testConsumer(opened, { brokers, groupId, valueDeserializer: deserializers.string });
+    second.subscribe([source]);
+    await pipeline(
+      createReadStream(second, { stopAfterRecords: TOTAL }),
+      upperCase(),
+      createSendStream(producer(), (r: Source) => ({ topic: target, key: r.key, value: r.value })),
+      createCommitStream(second),
+    );
+    // Committed up to the end of every partition: a restart reads nothing again.
+    expect(await committedOffsets(brokers, groupId, all)).toEqual(all.map(() => BigInt(PER_PARTITION)));
+    expect(await endOffsetTotal(brokers, target)).toBe(BigInt(TOTAL));
+  });
+
   it('aborting mid-way commits only what reached the committer; a restart loses nothing and re-reads only the in-flight window', async () => {
     const target = uniqueName('dst');
     await data.createTopic(target, PARTITIONS);
@@ -83,9 +128,10 @@ describe('consumer -> transform -> producer -> committer, against the broker', (
     const read = createReadStream(first, { highWaterMark: 500 });
     const sendStream = createSendStream(producer(), (r: Source) => ({ topic: target, key: r.key, value: r.value }), {
       highWaterMark: 1000,
+      maxInFlight: 2000,
     });
     const committer = createCommitStream(first, {
-      sourceOf: (result: SendResult<Source>) => {
+      sourceOf: (result: SendSuccess<Source>) => {
         processed.push(result.source);
         if (processed.length === 30_000) controller.abort();
         return result.source;
@@ -100,15 +146,16 @@ describe('consumer -> transform -> producer -> committer, against the broker', (
     const committed = await committedOffsets(brokers, groupId, all);
     expect(committed.map((c) => (c < 0n ? 0n : c))).toEqual(all.map((p) => last.get(p.partition) ?? 0n));
     const inFlightWindow = read.delivered - processed.length;
-    // The window: the stream buffers (read 500 + one batch, transform 2x256, send 2x1000, committer 1024).
-    expect(inFlightWindow).toBeLessThanOrEqual(500 + 500 + 512 + 2000 + 1024);
+    // The window: the stream buffers (read 500 + one batch, transform 2x256, send 2x1000 and 2000 in flight at the
+    // producer, committer 1024).
+    expect(inFlightWindow).toBeLessThanOrEqual(500 + 500 + 512 + 2000 + 2000 + 1024);
 
     // Restart in the same group: it starts exactly at the committed offsets.
     const second = testConsumer(opened, { brokers, groupId, valueDeserializer: deserializers.string });
     second.subscribe([source]);
     const firstSeen = new Map<number, bigint>();
     await pipeline(
-      createReadStream(second, { maxRecords: TOTAL - processed.length }),
+      createReadStream(second, { stopAfterRecords: TOTAL - processed.length }),
       new Transform({
         objectMode: true,
         transform(record: Source, _encoding, callback) {
@@ -176,7 +223,7 @@ describe('consumer -> transform -> producer -> committer, against the broker', (
         createSendStream(producer(), (r: Source) => ({ topic: target, key: r.key, value: r.value })),
         createCommitStream(consumer, {
           commitIntervalMs: 200,
-          sourceOf: (result: SendResult<Source>) => {
+          sourceOf: (result: SendSuccess<Source>) => {
             reached.add(`${result.source.partition}:${result.source.offset}`);
             perRun[index]!++;
             return result.source;

@@ -1,9 +1,9 @@
 import { Transform } from 'node:stream';
 import { pipeline } from 'node:stream/promises';
-import { ClientClosedError, type Consumer, type ConsumerRecord, deserializers } from '@vltava/core';
+import { ClientClosedError, type Consumer, type ConsumerLike, type ConsumerRecord, deserializers } from '@vltava/core';
 import { kafkaTool, uniqueName } from '@vltava/kafka-harness/vitest';
 import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
-import { createCommitStream, createReadStream, type StreamConsumer } from '../src/index.js';
+import { createCommitStream, createReadStream } from '../src/index.js';
 import { closeAll, committedOffsets, holdsFor, TestData, testConsumer, waitFor } from './support/kafka.js';
 
 const brokers = inject('kafkaBootstrap');
@@ -59,7 +59,7 @@ describe('createReadStream and createCommitStream against the broker', () => {
     consumer.subscribe([topic]);
     const seen: Array<ConsumerRecord<Buffer | null, string | null>> = [];
     await pipeline(
-      createReadStream(consumer, { maxRecords: TOTAL, highWaterMark: 64 }),
+      createReadStream(consumer, { stopAfterRecords: TOTAL, highWaterMark: 64 }),
       async function* (records: AsyncIterable<ConsumerRecord<Buffer | null, string | null>>) {
         for await (const record of records) {
           if (record.offset % 100n === 0n) await new Promise((resolve) => setImmediate(resolve));
@@ -123,7 +123,7 @@ describe('createReadStream and createCommitStream against the broker', () => {
     second.subscribe([topic]);
     const rest: Array<ConsumerRecord> = [];
     await pipeline(
-      createReadStream(second, { maxRecords: TOTAL - seen.length }),
+      createReadStream(second, { stopAfterRecords: TOTAL - seen.length }),
       tap(rest),
       createCommitStream(second),
     );
@@ -183,7 +183,7 @@ describe('createReadStream and createCommitStream against the broker', () => {
       }
     };
     // Watches every acknowledgement and commit the stream layer makes.
-    const watched: StreamConsumer = {
+    const watched: ConsumerLike = {
       batches: (options) => {
         const iterator = consumer.batches(options);
         return {
@@ -207,6 +207,9 @@ describe('createReadStream and createCommitStream against the broker', () => {
       },
       close: () => consumer.close(),
       backpressure: consumer.backpressure,
+      subscribe: (topics, listener) => consumer.subscribe(topics, listener),
+      unsubscribe: () => consumer.unsubscribe(),
+      groupMetadata: () => consumer.groupMetadata(),
     };
     // Up to 32 records at once, each finishing after a random delay: completion order is scrambled.
     let active = 0;
@@ -233,7 +236,7 @@ describe('createReadStream and createCommitStream against the broker', () => {
       },
     });
     await pipeline(
-      createReadStream(watched, { maxRecords: 3000, highWaterMark: 50 }),
+      createReadStream(watched, { stopAfterRecords: 3000, highWaterMark: 50 }),
       scramble,
       createCommitStream(watched, { commitIntervalMs: 20 }),
     );
@@ -252,7 +255,7 @@ describe('createReadStream and createCommitStream against the broker', () => {
       maxPartitionFetchBytes: 16 * 1024,
     });
     consumer.subscribe([topic]);
-    const stream = createReadStream(consumer, { highWaterMark: 100 });
+    const stream = createReadStream(consumer, { highWaterMark: 100, requireCommitter: false });
     stream.pause();
     stream.on('readable', () => undefined); // starts reading into the buffer without consuming it
     await waitFor(() => consumer.backpressure.paused().length > 0, 'fetching paused');

@@ -1,9 +1,9 @@
 import { Writable } from 'node:stream';
 import { pipeline } from 'node:stream/promises';
-import { Admin, deserializers, Producer, ShareConsumer } from '@vltava/core';
+import { Admin, deserializers, Producer, ShareConsumer, type ShareMessage } from '@vltava/core';
 import { uniqueName } from '@vltava/kafka-harness/vitest';
 import { describe, expect, inject, it } from 'vitest';
-import { createShareReadStream, type ShareStreamMessage } from '../src/index.js';
+import { createShareReadStream } from '../src/index.js';
 
 const brokers = inject('kafkaBootstrap');
 
@@ -45,7 +45,7 @@ describe('share read stream against the broker', () => {
       new Writable({
         objectMode: true,
         highWaterMark: 8,
-        write(message: ShareStreamMessage<Buffer | null, string | null>, _encoding, done) {
+        write(message: ShareMessage<Buffer | null, string | null>, _encoding, done) {
           maxInFlight = Math.max(maxInFlight, stream.inFlight);
           const value = message.record.value!;
           if (Number(value.slice(2)) % 50 === 0) {

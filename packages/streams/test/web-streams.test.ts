@@ -28,7 +28,7 @@ describe('Web Streams against the broker', () => {
     const consumer = testConsumer(opened, { brokers, groupId, valueDeserializer: deserializers.string });
     consumer.subscribe([topic]);
     const values: string[] = [];
-    await createWebReadStream(consumer, { maxRecords: PARTITIONS * PER_PARTITION, highWaterMark: 100 })
+    await createWebReadStream(consumer, { stopAfterRecords: PARTITIONS * PER_PARTITION, highWaterMark: 100 })
       .pipeThrough(
         new TransformStream<ConsumerRecord<Buffer | null, string | null>, ConsumerRecord<Buffer | null, string>>({
           async transform(record, controller) {
@@ -75,9 +75,10 @@ describe('Web Streams against the broker', () => {
     const again = testConsumer(opened, { brokers, groupId });
     again.subscribe([topic]);
     const rest: Array<ConsumerRecord> = [];
-    await createWebReadStream(again, { maxRecords: PARTITIONS * PER_PARTITION - reached.length }).pipeTo(
-      new WritableStream({ write: (r) => void rest.push(r) }),
-    );
+    await createWebReadStream(again, {
+      stopAfterRecords: PARTITIONS * PER_PARTITION - reached.length,
+      requireCommitter: false,
+    }).pipeTo(new WritableStream({ write: (r) => void rest.push(r) }));
     for (const { partition } of all) {
       const first = rest.find((r) => r.partition === partition);
       expect(first?.offset ?? BigInt(PER_PARTITION)).toBe(last.get(partition) ?? 0n);

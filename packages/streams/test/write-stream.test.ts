@@ -14,6 +14,9 @@ import { closeAll, committedOffsets, endOffsetTotal, readAll, TestData, testCons
 
 const brokers = inject('kafkaBootstrap');
 
+/** A mapper sending `{ key, value }` chunks to `topic`. */
+const toRecord = (topic: string) => (chunk: { key: string; value: string }) => ({ topic, ...chunk });
+
 describe('write streams against the broker', () => {
   const data = new TestData(brokers);
   const producers: Array<Producer<string, string>> = [];
@@ -29,24 +32,39 @@ describe('write streams against the broker', () => {
     await data.close();
   });
 
-  it("does not hold a write for the producer's lingerMs: the stream waits for the outcome, so nothing can join", async () => {
+  it('a trickle of one record per tick still batches: the producer gathers it for lingerMs', async ({ annotate }) => {
     const topic = uniqueName('w');
     await data.createTopic(topic, 1);
-    // A linger far longer than the test's timeout: the callback can only come in time if the batch goes at once.
-    const stream = createWriteStream(producer({ lingerMs: 600_000 }), { topic });
-    for (let i = 0; i < 3; i++) {
-      await new Promise<void>((resolve, reject) =>
-        stream.write({ key: 'k', value: `v${i}` }, (error) => (error ? reject(error) : resolve())),
+    const p = producer({ lingerMs: 100 });
+    const requests = () => p.metrics().find((m) => m.name === 'vltava_producer_requests_total')?.value ?? 0;
+    await p.send({ topic, value: 'warm-up' }); // metadata and producer id first
+    const before = requests();
+    const stream = createWriteStream(p, toRecord(topic));
+    const acknowledged: Promise<void>[] = [];
+    const started = Date.now();
+    for (let i = 0; i < 300; i++) {
+      acknowledged.push(
+        new Promise<void>((resolve, reject) =>
+          stream.write({ key: 'k', value: `v${i}` }, (error) => (error ? reject(error) : resolve())),
+        ),
       );
-      expect(await endOffsetTotal(brokers, topic)).toBe(BigInt(i + 1));
+      await new Promise((resolve) => setImmediate(resolve)); // one record per turn of the event loop
     }
+    const trickleMs = Date.now() - started;
+    await Promise.all(acknowledged);
+    const sent = requests() - before;
+    await annotate(`300 records written one per tick over ${trickleMs} ms went in ${sent} produce requests`);
+    // One request per lingerMs of trickle (plus the last one), not one per record (before: about one per record).
+    expect(sent).toBeLessThanOrEqual(Math.ceil(trickleMs / 100) + 2);
+    expect(sent).toBeLessThan(30);
     await new Promise<void>((resolve) => stream.end(resolve));
+    expect(await endOffsetTotal(brokers, topic)).toBe(301n);
   });
 
   it('calls a write back once the record is in the log, and finishes after every record is acknowledged', async () => {
     const topic = uniqueName('w');
     await data.createTopic(topic, 2);
-    const stream = createWriteStream(producer(), { topic });
+    const stream = createWriteStream(producer(), toRecord(topic));
     // The first callback: the record is in the log already (acks=all: the high watermark passed it).
     await new Promise<void>((resolve, reject) =>
       stream.write({ key: 'k0', value: 'first' }, (error) => (error ? reject(error) : resolve())),
@@ -78,7 +96,7 @@ describe('write streams against the broker', () => {
     const sampler = setInterval(() => {
       lowest = Math.min(lowest, p.bufferAvailable);
     }, 1);
-    const stream = createWriteStream(p, { topic }, { highWaterMark: 256 });
+    const stream = createWriteStream(p, toRecord(topic), { highWaterMark: 256 });
     let refused = 0;
     await pipeline(
       Readable.from(
@@ -98,7 +116,7 @@ describe('write streams against the broker', () => {
     const topic = uniqueName('w');
     await data.createTopic(topic, 1, { 'max.message.bytes': '2048' });
     const stream = createWriteStream(producer(), { topic });
-    const records = [{ value: 'a' }, { value: 'b' }, { value: 'y'.repeat(10_000) }, { value: 'c' }];
+    const records = ['a', 'b', 'y'.repeat(10_000), 'c'];
     const error = await pipeline(Readable.from(records), stream).then(
       () => undefined,
       (e: unknown) => e,
@@ -114,7 +132,10 @@ describe('write streams against the broker', () => {
   it('Web WritableStream: write() resolves on acknowledgement, arrays go as one batch, close() flushes', async () => {
     const topic = uniqueName('ww');
     await data.createTopic(topic, 2);
-    const writer = createWebWriteStream(producer(), { topic }).getWriter();
+    const writer = createWebWriteStream(producer(), (r: { key: string; value: string }) => ({
+      topic,
+      ...r,
+    })).getWriter();
     await writer.write({ key: 'a', value: 'one' });
     expect(await endOffsetTotal(brokers, topic)).toBe(1n);
     await writer.write(Array.from({ length: 999 }, (_, i) => ({ key: String(i), value: `v${i}` })));
@@ -133,7 +154,7 @@ describe('write streams against the broker', () => {
     const consumer = testConsumer(opened, { brokers, groupId, valueDeserializer: deserializers.string });
     consumer.subscribe([source]);
     type Source = ConsumerRecord<Buffer | null, string | null>;
-    await createWebReadStream(consumer, { maxRecords: 20_000 })
+    await createWebReadStream(consumer, { stopAfterRecords: 20_000 })
       .pipeThrough(
         new TransformStream<Source, Source>({
           transform: (r, c) => c.enqueue({ ...r, value: (r.value ?? '').toUpperCase() }),

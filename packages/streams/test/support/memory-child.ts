@@ -39,7 +39,7 @@ async function main(): Promise<void> {
   await consumer.connect();
   const baseline = measure();
   consumer.subscribe([config.topic]);
-  const stream = createReadStream(consumer, { highWaterMark: config.highWaterMark, maxRecords: config.records });
+  const stream = createReadStream(consumer, { highWaterMark: config.highWaterMark, stopAfterRecords: config.records });
 
   let released = false;
   let release: () => void = () => undefined;
