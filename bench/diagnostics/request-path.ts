@@ -32,8 +32,14 @@ import { fileURLToPath } from 'node:url';
 import { diagnosticChannels } from '../../packages/core/src/diagnostics/channels.js';
 import { Connection, type ConnectionOptions } from '../../packages/core/src/network/connection.js';
 import { FrameDecoder } from '../../packages/core/src/network/frame-decoder.js';
-import type { ApiDefinition } from '../../packages/core/src/protocol/messages/api-definition.js';
-import { ApiVersions, apis, Metadata } from '../../packages/core/src/protocol/messages/generated/index.js';
+import {
+  ApiVersions,
+  ApiVersionsServer,
+  apis,
+  Metadata,
+  MetadataServer,
+} from '../../packages/core/src/protocol/messages/generated/index.js';
+import type { ServerApiDefinition } from '../../packages/core/src/protocol/messages/server-api-definition.js';
 import { Writer } from '../../packages/core/src/protocol/primitives/writer.js';
 import { printTable, si } from '../records/measure.js';
 
@@ -49,7 +55,7 @@ const HERE = dirname(fileURLToPath(import.meta.url));
 const REPO = join(HERE, '..', '..');
 
 /** A response frame for a request of `api` in `version`, its correlation id patched in per request. */
-function responseTemplate(api: ApiDefinition, version: number, body: unknown): Buffer {
+function responseTemplate(api: ServerApiDefinition, version: number, body: unknown): Buffer {
   const writer = new Writer(256, Number.POSITIVE_INFINITY);
   const size = writer.reserveInt32();
   writer.writeInt32(0);
@@ -93,7 +99,7 @@ class MemoryBroker extends Duplex {
     if (template === undefined) {
       template =
         apiKey === ApiVersions.apiKey
-          ? responseTemplate(ApiVersions as ApiDefinition, version, {
+          ? responseTemplate(ApiVersionsServer as ServerApiDefinition, version, {
               errorCode: 0,
               apiKeys: apis.map((a) => ({
                 apiKey: a.apiKey,
@@ -106,7 +112,7 @@ class MemoryBroker extends Duplex {
               finalizedFeatures: [],
               zkMigrationReady: false,
             })
-          : responseTemplate(Metadata as ApiDefinition, version, {
+          : responseTemplate(MetadataServer as ServerApiDefinition, version, {
               throttleTimeMs: 0,
               brokers: [{ nodeId: 1, host: '127.0.0.1', port: 9092, rack: null }],
               clusterId: 'memory',

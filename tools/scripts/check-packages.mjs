@@ -3,7 +3,8 @@
 //
 // - its size, against a budget (core at most 500 kB packed);
 // - its files: the build output, README.md, LICENSE (the root's Apache-2.0 text) and package.json, nothing else:
-//   no sources, tests, fixtures, source maps or test-only generated code (generated/schemas.ts, generated/index.ts);
+//   no sources, tests, fixtures, source maps or test-only generated code (generated/schemas.ts, generated/index.ts,
+//   the broker side of the codecs: generated/server/, server-api-definition.ts);
 // - its modules: every relative import or require in its JavaScript names a file that is in the tarball (a module
 //   left out of the build, or excluded as test-only, would fail the user's first import);
 // - its metadata: licence, repository, homepage, bugs, keywords, publishConfig.access=public;
@@ -44,8 +45,10 @@ const FORBIDDEN = [
   { pattern: /(^|\/)src\//, why: 'TypeScript source' },
   { pattern: /\.test\.|(^|\/)test\//, why: 'test' },
   { pattern: /fixture/, why: 'test fixture' },
-  // The message declarations as data, and the registry of every API and message codec: only tests use them.
+  // The message declarations as data, the registry of every API and message codec, and the broker side of the
+  // codecs (request decoders, response encoders): only tests use them.
   { pattern: /(^|\/)generated\/(schemas|index)\./, why: 'test-only generated code' },
+  { pattern: /(^|\/)generated\/server\/|(^|\/)server-api-definition\./, why: 'test-only generated code' },
   { pattern: /(?<!\.d)\.ts$/, why: 'TypeScript source' },
 ];
 

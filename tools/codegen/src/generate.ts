@@ -1,9 +1,9 @@
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import {
-  emitApiFile,
+  emitApiFiles,
   emitIndexFile,
-  emitMessageFile,
+  emitMessageFiles,
   emitSchemaFile,
   type GeneratedFile,
   type Provenance,
@@ -66,8 +66,8 @@ export async function generate(options: GenerateOptions = {}): Promise<Generated
   };
   const files: GeneratedFile[] = [];
   const inMessages = (f: GeneratedFile): GeneratedFile => ({ path: `${MESSAGES_DIR}/${f.path}`, contents: f.contents });
-  for (const api of selection.apis) files.push(inMessages(emitApiFile(api, provenance)));
-  for (const single of selection.singles) files.push(inMessages(emitMessageFile(single, provenance)));
+  for (const api of selection.apis) files.push(...emitApiFiles(api, provenance).map(inMessages));
+  for (const single of selection.singles) files.push(...emitMessageFiles(single, provenance).map(inMessages));
   const all = [...selection.apis.flatMap((a) => [a.request, a.response]), ...selection.singles];
   files.push(inMessages(emitSchemaFile(all, provenance)));
   files.push(inMessages(emitIndexFile(selection.apis, selection.singles, provenance)));

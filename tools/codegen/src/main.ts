@@ -1,6 +1,6 @@
 import { existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
-import { dirname, join } from 'node:path';
+import { dirname, join, relative } from 'node:path';
 import { formatDirectory } from './format.js';
 import { generate, REPO_ROOT } from './generate.js';
 
@@ -32,7 +32,9 @@ async function main(): Promise<number> {
     for (const dir of generated.ownedDirectories) {
       const abs = join(REPO_ROOT, dir);
       if (!existsSync(abs)) continue;
-      for (const name of readdirSync(abs)) present.add(`${dir}/${name}`);
+      for (const entry of readdirSync(abs, { recursive: true, withFileTypes: true })) {
+        if (entry.isFile()) present.add(`${dir}/${relative(abs, join(entry.parentPath, entry.name))}`);
+      }
     }
     const changed: string[] = [];
     const added: string[] = [];

@@ -1,6 +1,5 @@
 import { createServer, type Server, type Socket } from 'node:net';
 import { FrameDecoder } from '../../src/network/frame-decoder.js';
-import type { ApiDefinition } from '../../src/protocol/messages/api-definition.js';
 import { apiByKey, apis } from '../../src/protocol/messages/generated/index.js';
 import type { MetadataResponse } from '../../src/protocol/messages/generated/metadata.js';
 import { Reader } from '../../src/protocol/primitives/reader.js';
@@ -135,7 +134,7 @@ function decodeRequest(frame: Buffer): FakeRequest {
 
 /** Encodes a response frame (size prefix included) for a request. */
 export function encodeResponse(request: FakeRequest, response: unknown, correlationId = request.correlationId): Buffer {
-  const api = apiByKey(request.apiKey) as ApiDefinition;
+  const api = apiByKey(request.apiKey)!;
   const writer = new Writer(256, Number.POSITIVE_INFINITY);
   const size = writer.reserveInt32();
   writer.writeInt32(correlationId);

@@ -1,7 +1,7 @@
 import type { FieldSpec, MessageSpec } from '../spec/model.js';
 import { formatVersions, isEmpty, MAX_VERSION, type Versions } from '../spec/versions.js';
 import { defaultValue, elementOf, type Role } from './field-types.js';
-import { MessageEmitter } from './message-codec.js';
+import { type CodecSide, MessageEmitter } from './message-codec.js';
 import { assignStructNames, kebabCase } from './names.js';
 
 /** Where the definitions came from, for file headers. */
@@ -45,19 +45,63 @@ export function fileHeader(provenance: Provenance, sources: readonly string[]): 
 const roleOf = (message: MessageSpec): Role =>
   message.type === 'response' || message.name === 'ResponseHeader' ? 'output' : 'input';
 
-function imports(emitters: readonly MessageEmitter[], api: boolean): string {
+/**
+ * The folder, under the output directory, of the server-side codecs: request decoders and response encoders (and
+ * the struct readers and writers only they call). Only tests use them (a fake broker, codec round trips), so the
+ * published build leaves the folder out.
+ */
+export const SERVER_DIR = 'server';
+
+/**
+ * The direction of a message's codecs that a client uses: it encodes requests (and their header) and decodes
+ * responses (and theirs); data messages such as the consumer protocol's it does both ways. The other direction
+ * goes to {@link SERVER_DIR}.
+ */
+export function clientSide(message: MessageSpec): CodecSide {
+  if (message.type === 'request' || message.name === 'RequestHeader') return 'encode';
+  if (message.type === 'response' || message.name === 'ResponseHeader') return 'decode';
+  return 'both';
+}
+
+/** The direction a server uses: the opposite of {@link clientSide}, or `undefined` for data messages. */
+function serverSide(message: MessageSpec): CodecSide | undefined {
+  const client = clientSide(message);
+  return client === 'encode' ? 'decode' : client === 'decode' ? 'encode' : undefined;
+}
+
+/** What a generated file imports besides the support modules. */
+interface FileImports {
+  /** `../` for a file in the output directory, `../../` for one in {@link SERVER_DIR}. */
+  readonly up: string;
+  /** A line importing the API definition type, when the file defines an API constant. */
+  readonly definition?: string;
+  /** Names imported from the client-side module of the same message (server-side files). */
+  readonly client?: { readonly file: string; readonly values: readonly string[]; readonly types: readonly string[] };
+}
+
+function imports(emitters: readonly MessageEmitter[], options: FileImports): string {
+  const { up } = options;
   const support = new Set<string>();
   let tagged = false;
+  let reads = false;
+  let writes = false;
   for (const e of emitters) {
     for (const name of e.supportImports) support.add(name);
     tagged ||= e.usesTaggedField;
+    reads ||= e.usesReader;
+    writes ||= e.usesWriter;
   }
   const lines: string[] = [];
-  if (api) lines.push("import type { ApiDefinition } from '../api-definition.js';");
-  if (support.size > 0) lines.push(`import { ${[...support].sort().join(', ')} } from '../codec-support.js';`);
-  lines.push("import type { Reader } from '../../primitives/reader.js';");
-  if (tagged) lines.push("import type { TaggedField } from '../../primitives/tagged-field.js';");
-  lines.push("import type { Writer } from '../../primitives/writer.js';");
+  if (options.definition !== undefined) lines.push(options.definition);
+  if (support.size > 0) lines.push(`import { ${[...support].sort().join(', ')} } from '${up}codec-support.js';`);
+  if (reads) lines.push(`import type { Reader } from '${up}../primitives/reader.js';`);
+  if (tagged) lines.push(`import type { TaggedField } from '${up}../primitives/tagged-field.js';`);
+  if (writes) lines.push(`import type { Writer } from '${up}../primitives/writer.js';`);
+  if (options.client !== undefined) {
+    const { file, values, types } = options.client;
+    const names = [...values, ...types.map((t) => (values.length > 0 ? `type ${t}` : t))];
+    lines.push(`import ${values.length > 0 ? '' : 'type '}{ ${names.join(', ')} } from '../${file}.js';`);
+  }
   return lines.join('\n');
 }
 
@@ -77,8 +121,19 @@ function headerVersionFunction(flexible: Versions, flexibleHeader: number, legac
   return `(version: number): number => (version >= ${flexible.lo} ? ${flexibleHeader} : ${legacyHeader})`;
 }
 
-/** The file of one API: request and response types, codecs and the {@link ApiDefinition} constant. */
-export function emitApiFile(api: ApiPair, provenance: Provenance): GeneratedFile {
+/** The interfaces a server-side file names, from the client-side file of its messages (each name once). */
+function typeNames(emitters: readonly MessageEmitter[]): string[] {
+  return [...new Set(emitters.flatMap((e) => e.codecTypeNames()))];
+}
+
+/**
+ * The files of one API:
+ * - `<api>.ts`, what a client needs: request and response types, the request encoder, the response decoder and
+ *   the {@link ApiDefinition} constant;
+ * - `server/<api>.ts`, what a broker needs (tests only): the request decoder, the response encoder and the
+ *   `ServerApiDefinition` constant `<Api>Server`, which adds them to the client's.
+ */
+export function emitApiFiles(api: ApiPair, provenance: Provenance): GeneratedFile[] {
   const { request, response } = api;
   if (
     request.validVersions.lo !== response.validVersions.lo ||
@@ -89,11 +144,21 @@ export function emitApiFile(api: ApiPair, provenance: Provenance): GeneratedFile
   assignStructNames(request);
   assignStructNames(response);
   checkUniqueNames([request, response]);
+  const header = fileHeader(provenance, [request.source, response.source]);
+  const file = kebabCase(api.name);
+  return [
+    { path: `${file}.ts`, contents: emitClientApi(api, header) },
+    { path: `${SERVER_DIR}/${file}.ts`, contents: emitServerApi(api, header, file) },
+  ];
+}
+
+function emitClientApi(api: ApiPair, header: string): string {
+  const { request, response } = api;
   const req = new MessageEmitter(request, 'input');
   const res = new MessageEmitter(response, 'output');
   const types = [req.emitTypes(), res.emitTypes()];
-  const entries = [req.emitEntryPoints(), res.emitEntryPoints()];
-  const codecs = [req.emitCodecs(), res.emitCodecs()];
+  const entries = [req.emitEntryPoints('encode'), res.emitEntryPoints('decode')];
+  const codecs = [req.emitCodecs('encode'), res.emitCodecs('decode')];
   const { lo, hi } = request.validVersions;
   const flexible = request.flexibleVersions;
   const responseHeader =
@@ -114,36 +179,79 @@ export function emitApiFile(api: ApiPair, provenance: Provenance): GeneratedFile
     `requestHeaderVersion: ${headerVersionFunction(flexible, 2, 1)},`,
     `responseHeaderVersion: ${responseHeader},`,
     `encodeRequest: encode${request.name},`,
-    `decodeRequest: decode${request.name},`,
-    `encodeResponse: encode${response.name},`,
     `decodeResponse: decode${response.name},`,
     '};',
     '',
   ].join('\n');
-  const contents = [
-    fileHeader(provenance, [request.source, response.source]),
-    imports([req, res], true),
+  const definitionImport = "import type { ApiDefinition } from '../api-definition.js';";
+  return [
+    header,
+    imports([req, res], { up: '../', definition: definitionImport }),
     '',
     ...types,
     definition,
     ...entries,
     ...codecs,
   ].join('\n');
-  return { path: `${kebabCase(api.name)}.ts`, contents };
 }
 
-/** The file of a single message (a header or a data message): its types and codecs. */
-export function emitMessageFile(message: MessageSpec, provenance: Provenance): GeneratedFile {
+function emitServerApi(api: ApiPair, header: string, file: string): string {
+  const { request, response } = api;
+  const req = new MessageEmitter(request, 'input');
+  const res = new MessageEmitter(response, 'output');
+  const entries = [req.emitEntryPoints('decode'), res.emitEntryPoints('encode')];
+  const codecs = [req.emitCodecs('decode'), res.emitCodecs('encode')];
+  const definition = [
+    `/** The ${api.name} API with the codecs a broker uses: it decodes the request and encodes the response. */`,
+    `export const ${api.name}Server: ServerApiDefinition<${request.name}, ${response.name}> = {`,
+    `...${api.name},`,
+    `decodeRequest: decode${request.name},`,
+    `encodeResponse: encode${response.name},`,
+    '};',
+    '',
+  ].join('\n');
+  const definitionImport = "import type { ServerApiDefinition } from '../../server-api-definition.js';";
+  const client = { file, values: [api.name], types: typeNames([req, res]) };
+  return [
+    header,
+    imports([req, res], { up: '../../', definition: definitionImport, client }),
+    '',
+    definition,
+    ...entries,
+    ...codecs,
+  ].join('\n');
+}
+
+/**
+ * The files of a single message (a header or a data message): its types and codecs. A header's codecs are split
+ * as an API's are (a client encodes request headers and decodes response headers; `server/<name>.ts` holds the
+ * other direction); a data message's stay whole.
+ */
+export function emitMessageFiles(message: MessageSpec, provenance: Provenance): GeneratedFile[] {
   assignStructNames(message);
   checkUniqueNames([message]);
+  const header = fileHeader(provenance, [message.source]);
+  const file = kebabCase(message.name);
   const e = new MessageEmitter(message, roleOf(message));
+  const side = clientSide(message);
   const types = e.emitTypes();
-  const entries = e.emitEntryPoints();
-  const codecs = e.emitCodecs();
-  const contents = [fileHeader(provenance, [message.source]), imports([e], false), '', types, entries, codecs].join(
-    '\n',
-  );
-  return { path: `${kebabCase(message.name)}.ts`, contents };
+  const entries = e.emitEntryPoints(side);
+  const codecs = e.emitCodecs(side);
+  const files = [
+    { path: `${file}.ts`, contents: [header, imports([e], { up: '../' }), '', types, entries, codecs].join('\n') },
+  ];
+  const server = serverSide(message);
+  if (server !== undefined) {
+    const s = new MessageEmitter(message, roleOf(message));
+    const serverEntries = s.emitEntryPoints(server);
+    const serverCodecs = s.emitCodecs(server);
+    const client = { file, values: [], types: typeNames([s]) };
+    files.push({
+      path: `${SERVER_DIR}/${file}.ts`,
+      contents: [header, imports([s], { up: '../../', client }), '', serverEntries, serverCodecs].join('\n'),
+    });
+  }
+  return files;
 }
 
 // ----------------------------------------------------------------------------------------------------------------
@@ -212,28 +320,48 @@ export function emitSchemaFile(messages: readonly MessageSpec[], provenance: Pro
 // ----------------------------------------------------------------------------------------------------------------
 // Index and registry
 
-/** `index.ts`: re-exports, `ApiKeys`, the registry of APIs, and every message codec by name. */
+/**
+ * `index.ts` (tests only): re-exports of every client-side and server-side module, `ApiKeys`, the registry of
+ * APIs with both directions of their codecs (`ServerApiDefinition`), and every message codec by name.
+ */
 export function emitIndexFile(
   apis: readonly ApiPair[],
   singles: readonly MessageSpec[],
   provenance: Provenance,
 ): GeneratedFile {
-  const files = [...apis.map((a) => kebabCase(a.name)), ...singles.map((m) => kebabCase(m.name))].sort();
+  const modules = [...apis.map((a) => kebabCase(a.name)), ...singles.map((m) => kebabCase(m.name))].sort();
+  const serverModules = [
+    ...apis.map((a) => kebabCase(a.name)),
+    ...singles.filter((m) => serverSide(m) !== undefined).map((m) => kebabCase(m.name)),
+  ].sort();
   const sorted = [...apis].sort((a, b) => a.request.apiKey! - b.request.apiKey!);
-  const imports = sorted.map(
-    (a) =>
-      `import { ${a.name}, decode${a.request.name}, decode${a.response.name}, encode${a.request.name}, encode${a.response.name} } from './${kebabCase(a.name)}.js';`,
-  );
-  for (const m of singles)
-    imports.push(`import { decode${m.name}, encode${m.name} } from './${kebabCase(m.name)}.js';`);
+  // Each codec from the module that holds it: the client's direction, or the server's.
+  const importsOf = (file: string, messages: readonly MessageSpec[], serverValues: readonly string[]): string[] => {
+    const client: string[] = [];
+    const server = [...serverValues];
+    for (const m of messages) {
+      const side = clientSide(m);
+      (side === 'decode' ? server : client).push(`encode${m.name}`);
+      (side === 'encode' ? server : client).push(`decode${m.name}`);
+    }
+    const lines = [`import { ${client.join(', ')} } from './${file}.js';`];
+    if (server.length > 0) lines.push(`import { ${server.join(', ')} } from './${SERVER_DIR}/${file}.js';`);
+    return lines;
+  };
+  const imports = [
+    ...sorted.flatMap((a) => importsOf(kebabCase(a.name), [a.request, a.response], [`${a.name}Server`])),
+    ...singles.flatMap((m) => importsOf(kebabCase(m.name), [m], [])),
+  ];
   const codec = (m: MessageSpec) =>
     `${m.name}: { name: ${JSON.stringify(m.name)}, minVersion: ${m.validVersions.lo}, maxVersion: ${m.validVersions.hi}, encode: encode${m.name}, decode: decode${m.name} } as MessageCodec<unknown>`;
   const contents = [
     fileHeader(provenance, ['*.json (every message below)']),
-    "import type { ApiDefinition, MessageCodec } from '../api-definition.js';",
+    "import type { MessageCodec } from '../api-definition.js';",
+    "import type { ServerApiDefinition } from '../server-api-definition.js';",
     ...imports,
     '',
-    ...files.map((f) => `export * from './${f}.js';`),
+    ...modules.map((f) => `export * from './${f}.js';`),
+    ...serverModules.map((f) => `export * from './${SERVER_DIR}/${f}.js';`),
     '',
     '/** API keys by API name (`ApiKeys.Produce === 0`). */',
     'export const ApiKeys = {',
@@ -243,13 +371,13 @@ export function emitIndexFile(
     '/** An API key this client knows. */',
     'export type ApiKey = (typeof ApiKeys)[keyof typeof ApiKeys];',
     '',
-    '/** Every client-facing API, by ascending key. */',
-    `export const apis: readonly ApiDefinition[] = [${sorted.map((a) => `${a.name} as ApiDefinition`).join(', ')}];`,
+    '/** Every client-facing API, by ascending key, with the codecs of both sides. */',
+    `export const apis: readonly ServerApiDefinition[] = [${sorted.map((a) => `${a.name}Server as ServerApiDefinition`).join(', ')}];`,
     '',
-    'const byKey = new Map<number, ApiDefinition>(apis.map((api) => [api.apiKey, api]));',
+    'const byKey = new Map<number, ServerApiDefinition>(apis.map((api) => [api.apiKey, api]));',
     '',
     '/** The API with this key, or `undefined` when this client does not know it. */',
-    'export function apiByKey(apiKey: number): ApiDefinition | undefined {',
+    'export function apiByKey(apiKey: number): ServerApiDefinition | undefined {',
     'return byKey.get(apiKey);',
     '}',
     '',

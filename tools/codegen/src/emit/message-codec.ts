@@ -43,6 +43,9 @@ const WRITE_FIXED: Partial<Record<PrimitiveType, string>> = {
   uuid: 'writeUuid',
 };
 
+/** Which direction of a message's codecs to emit: both, or only its encoder or decoder (and what they call). */
+export type CodecSide = 'both' | 'encode' | 'decode';
+
 /** Escapes text for a `/** … *\/` comment. */
 export function docText(text: string): string {
   return text.replace(/\*\//g, '*\\/').replace(/\s+/g, ' ').trim();
@@ -62,6 +65,10 @@ export class MessageEmitter {
   readonly supportImports = new Set<string>();
   /** Whether the file needs the `TaggedField` type. */
   usesTaggedField = false;
+  /** Whether the emitted code reads (needs the `Reader` type). */
+  usesReader = false;
+  /** Whether the emitted code writes (needs the `Writer` type). */
+  usesWriter = false;
 
   private readonly builders = new Set<StructSpec>();
   private readonly defaultTests = new Set<StructSpec>();
@@ -159,23 +166,27 @@ export class MessageEmitter {
   // --------------------------------------------------------------------------------------------------------------
   // Codecs
 
-  /** `read…`/`write…` functions for every struct, plus default builders and tests they need. */
-  emitCodecs(): string {
+  /**
+   * `read…` and/or `write…` functions for every struct, plus the default builders and tests they need. `side`
+   * picks the direction: a client encodes requests and decodes responses, a server the reverse.
+   */
+  emitCodecs(side: CodecSide = 'both'): string {
     const out: string[] = [];
     for (const struct of this.message.structs) {
       if (!this.structUsed(struct)) continue;
-      out.push(this.emitReader(struct), '', this.emitWriter(struct), '');
+      if (side !== 'encode') out.push(this.emitReader(struct), '');
+      if (side !== 'decode') out.push(this.emitWriter(struct), '');
     }
     out.push(this.emitDefaults());
     return out.join('\n');
   }
 
-  /** Exported `encode…`/`decode…` of the root struct. */
-  emitEntryPoints(): string {
+  /** Exported `encode…` and/or `decode…` of the root struct. */
+  emitEntryPoints(side: CodecSide = 'both'): string {
     const { lo, hi } = this.message.validVersions;
     const t = this.name;
     this.supportImports.add('checkVersion');
-    return [
+    const encoder = [
       `/** Encodes a ${t} in \`version\` (${formatVersions(this.message.validVersions)}). */`,
       `export function encode${t}(w: Writer, version: number, message: ${t}): void {`,
       `checkVersion(${JSON.stringify(t)}, version, ${lo}, ${hi});`,
@@ -183,6 +194,8 @@ export class MessageEmitter {
       `write${t}(w, version, message);`,
       '}',
       '',
+    ];
+    const decoder = [
       `/** Decodes a ${t} of \`version\` (${formatVersions(this.message.validVersions)}). */`,
       `export function decode${t}(r: Reader, version: number): ${t} {`,
       `checkVersion(${JSON.stringify(t)}, version, ${lo}, ${hi});`,
@@ -190,7 +203,13 @@ export class MessageEmitter {
       `return read${t}(r, version);`,
       '}',
       '',
-    ].join('\n');
+    ];
+    return [...(side !== 'decode' ? encoder : []), ...(side !== 'encode' ? decoder : [])].join('\n');
+  }
+
+  /** The interfaces the codecs name: those of every struct that can appear on the wire, the root first. */
+  codecTypeNames(): string[] {
+    return this.message.structs.filter((s) => this.structUsed(s)).map((s) => s.tsName);
   }
 
   // --------------------------------------------------------------------------------------------------------------
@@ -199,6 +218,7 @@ export class MessageEmitter {
   private emitReader(struct: StructSpec): string {
     const P = struct.possible;
     const out: string[] = [];
+    this.usesReader = true;
     out.push(`function read${struct.tsName}(r: Reader, v: number): ${struct.tsName} {`);
     const tagged: FieldSpec[] = [];
     for (const field of struct.fields) {
@@ -227,7 +247,6 @@ export class MessageEmitter {
     let hasUnknown = false;
     if (flex !== false) {
       hasUnknown = true;
-      this.usesTaggedField = true;
       const tagsWhat = JSON.stringify(`${this.paths.get(struct)}<tagged fields>`);
       const flexP = intersect(P, this.message.flexibleVersions);
       const live = tagged.filter((f) => versionCondition(f.taggedVersions, flexP) !== false);
@@ -236,6 +255,7 @@ export class MessageEmitter {
         const read = `r.readTaggedFields(${tagsWhat})`;
         out.push(`const _unknown = ${flex === true ? read : `${flex} ? ${read} : undefined`};`);
       } else {
+        this.usesTaggedField = true;
         out.push('let _unknown: TaggedField[] | undefined;');
         if (flex !== true) out.push(`if (${flex}) {`);
         out.push(`const _count = r.readTaggedFieldCount(${tagsWhat});`);
@@ -430,6 +450,7 @@ export class MessageEmitter {
   private emitWriter(struct: StructSpec): string {
     const P = struct.possible;
     const out: string[] = [];
+    this.usesWriter = true;
     out.push(`function write${struct.tsName}(w: Writer, v: number, s: ${struct.tsName}): void {`);
     const tagged: FieldSpec[] = [];
     for (const field of struct.fields) {
@@ -461,7 +482,6 @@ export class MessageEmitter {
       else out.push(`if (!${paren(tc)}) {`, ...absent, '}');
     }
     if (flex !== false) {
-      this.usesTaggedField = true;
       out.push('const _unknown = s.unknownTaggedFields;');
       if (flex !== true) out.push(`if (${flex}) {`);
       const live = tagged

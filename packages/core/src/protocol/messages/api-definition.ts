@@ -3,7 +3,9 @@ import type { Writer } from '../primitives/writer.js';
 
 /**
  * One Kafka API as the generated codecs describe it: its key, the versions this client understands, the header
- * versions each version uses, and the codecs of its request and response bodies.
+ * versions each version uses, and the codecs a client needs: the request body's encoder and the response body's
+ * decoder. (The other two directions, which only a broker needs, are generated apart for tests:
+ * `ServerApiDefinition`.)
  *
  * The type parameters carry the request and response types, so that `send(Metadata, version, request)` checks the
  * request and infers the response. Generated constants (`Produce`, `Metadata`, ...) implement it.
@@ -30,10 +32,6 @@ export interface ApiDefinition<Req = unknown, Res = unknown> {
   responseHeaderVersion(version: number): number;
   /** Writes a request body (no header) in `version`. */
   encodeRequest(writer: Writer, version: number, request: Req): void;
-  /** Reads a request body (no header) of `version`. */
-  decodeRequest(reader: Reader, version: number): Req;
-  /** Writes a response body (no header) in `version`. */
-  encodeResponse(writer: Writer, version: number, response: Res): void;
   /** Reads a response body (no header) of `version`. */
   decodeResponse(reader: Reader, version: number): Res;
 }

@@ -2,10 +2,14 @@ import { describe, expect, it } from 'vitest';
 import { UnsupportedVersionError } from '../../errors/client-errors.js';
 import { Reader } from '../primitives/reader.js';
 import { Writer } from '../primitives/writer.js';
-import { decodeFetchResponse, encodeFetchResponse, type FetchResponse } from './generated/fetch.js';
-import { decodeFindCoordinatorRequest, encodeFindCoordinatorRequest } from './generated/find-coordinator.js';
-import { decodeMetadataRequest, encodeMetadataRequest, type MetadataRequest } from './generated/metadata.js';
-import { decodeRequestHeader, encodeRequestHeader } from './generated/request-header.js';
+import { decodeFetchResponse, type FetchResponse } from './generated/fetch.js';
+import { encodeFindCoordinatorRequest } from './generated/find-coordinator.js';
+import { encodeMetadataRequest, type MetadataRequest } from './generated/metadata.js';
+import { encodeRequestHeader } from './generated/request-header.js';
+import { encodeFetchResponse } from './generated/server/fetch.js';
+import { decodeFindCoordinatorRequest } from './generated/server/find-coordinator.js';
+import { decodeMetadataRequest } from './generated/server/metadata.js';
+import { decodeRequestHeader } from './generated/server/request-header.js';
 
 function hex(write: (w: Writer) => void): string {
   const w = new Writer();

@@ -46,8 +46,6 @@ export const AddOffsetsToTxn: ApiDefinition<AddOffsetsToTxnRequest, AddOffsetsTo
   requestHeaderVersion: (version: number): number => (version >= 3 ? 2 : 1),
   responseHeaderVersion: (version: number): number => (version >= 3 ? 1 : 0),
   encodeRequest: encodeAddOffsetsToTxnRequest,
-  decodeRequest: decodeAddOffsetsToTxnRequest,
-  encodeResponse: encodeAddOffsetsToTxnResponse,
   decodeResponse: decodeAddOffsetsToTxnResponse,
 };
 
@@ -58,36 +56,11 @@ export function encodeAddOffsetsToTxnRequest(w: Writer, version: number, message
   writeAddOffsetsToTxnRequest(w, version, message);
 }
 
-/** Decodes a AddOffsetsToTxnRequest of `version` (0-4). */
-export function decodeAddOffsetsToTxnRequest(r: Reader, version: number): AddOffsetsToTxnRequest {
-  checkVersion('AddOffsetsToTxnRequest', version, 0, 4);
-  r.context = `AddOffsetsToTxnRequest v${version}`;
-  return readAddOffsetsToTxnRequest(r, version);
-}
-
-/** Encodes a AddOffsetsToTxnResponse in `version` (0-4). */
-export function encodeAddOffsetsToTxnResponse(w: Writer, version: number, message: AddOffsetsToTxnResponse): void {
-  checkVersion('AddOffsetsToTxnResponse', version, 0, 4);
-  w.context = `AddOffsetsToTxnResponse v${version}`;
-  writeAddOffsetsToTxnResponse(w, version, message);
-}
-
 /** Decodes a AddOffsetsToTxnResponse of `version` (0-4). */
 export function decodeAddOffsetsToTxnResponse(r: Reader, version: number): AddOffsetsToTxnResponse {
   checkVersion('AddOffsetsToTxnResponse', version, 0, 4);
   r.context = `AddOffsetsToTxnResponse v${version}`;
   return readAddOffsetsToTxnResponse(r, version);
-}
-
-function readAddOffsetsToTxnRequest(r: Reader, v: number): AddOffsetsToTxnRequest {
-  const transactionalId: string = v >= 3 ? r.readCompactString('transactionalId') : r.readString('transactionalId');
-  const producerId: bigint = r.readInt64('producerId');
-  const producerEpoch: number = r.readInt16('producerEpoch');
-  const groupId: string = v >= 3 ? r.readCompactString('groupId') : r.readString('groupId');
-  const _unknown = v >= 3 ? r.readTaggedFields('<tagged fields>') : undefined;
-  const _s: AddOffsetsToTxnRequest = { transactionalId, producerId, producerEpoch, groupId };
-  if (_unknown !== undefined) _s.unknownTaggedFields = _unknown;
-  return _s;
 }
 
 function writeAddOffsetsToTxnRequest(w: Writer, v: number, s: AddOffsetsToTxnRequest): void {
@@ -118,15 +91,4 @@ function readAddOffsetsToTxnResponse(r: Reader, v: number): AddOffsetsToTxnRespo
   const _s: AddOffsetsToTxnResponse = { throttleTimeMs, errorCode };
   if (_unknown !== undefined) _s.unknownTaggedFields = _unknown;
   return _s;
-}
-
-function writeAddOffsetsToTxnResponse(w: Writer, v: number, s: AddOffsetsToTxnResponse): void {
-  w.writeInt32(s.throttleTimeMs);
-  w.writeInt16(s.errorCode);
-  const _unknown = s.unknownTaggedFields;
-  if (v >= 3) {
-    w.writeTaggedFields(_unknown);
-  } else if (_unknown !== undefined && _unknown.length > 0) {
-    throw unsupportedTaggedFields('AddOffsetsToTxnResponse', '', v);
-  }
 }

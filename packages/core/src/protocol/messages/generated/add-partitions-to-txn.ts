@@ -108,8 +108,6 @@ export const AddPartitionsToTxn: ApiDefinition<AddPartitionsToTxnRequest, AddPar
   requestHeaderVersion: (version: number): number => (version >= 3 ? 2 : 1),
   responseHeaderVersion: (version: number): number => (version >= 3 ? 1 : 0),
   encodeRequest: encodeAddPartitionsToTxnRequest,
-  decodeRequest: decodeAddPartitionsToTxnRequest,
-  encodeResponse: encodeAddPartitionsToTxnResponse,
   decodeResponse: decodeAddPartitionsToTxnResponse,
 };
 
@@ -120,65 +118,11 @@ export function encodeAddPartitionsToTxnRequest(w: Writer, version: number, mess
   writeAddPartitionsToTxnRequest(w, version, message);
 }
 
-/** Decodes a AddPartitionsToTxnRequest of `version` (0-5). */
-export function decodeAddPartitionsToTxnRequest(r: Reader, version: number): AddPartitionsToTxnRequest {
-  checkVersion('AddPartitionsToTxnRequest', version, 0, 5);
-  r.context = `AddPartitionsToTxnRequest v${version}`;
-  return readAddPartitionsToTxnRequest(r, version);
-}
-
-/** Encodes a AddPartitionsToTxnResponse in `version` (0-5). */
-export function encodeAddPartitionsToTxnResponse(
-  w: Writer,
-  version: number,
-  message: AddPartitionsToTxnResponse,
-): void {
-  checkVersion('AddPartitionsToTxnResponse', version, 0, 5);
-  w.context = `AddPartitionsToTxnResponse v${version}`;
-  writeAddPartitionsToTxnResponse(w, version, message);
-}
-
 /** Decodes a AddPartitionsToTxnResponse of `version` (0-5). */
 export function decodeAddPartitionsToTxnResponse(r: Reader, version: number): AddPartitionsToTxnResponse {
   checkVersion('AddPartitionsToTxnResponse', version, 0, 5);
   r.context = `AddPartitionsToTxnResponse v${version}`;
   return readAddPartitionsToTxnResponse(r, version);
-}
-
-function readAddPartitionsToTxnRequest(r: Reader, v: number): AddPartitionsToTxnRequest {
-  const transactions: AddPartitionsToTxnRequestAddPartitionsToTxnTransaction[] = [];
-  if (v >= 4) {
-    {
-      const _n = r.readCompactArrayLength('transactions', 14);
-      for (let _i = 0; _i < _n; _i++)
-        transactions.push(readAddPartitionsToTxnRequestAddPartitionsToTxnTransaction(r, v));
-    }
-  }
-  const v3AndBelowTransactionalId: string =
-    v <= 3
-      ? v === 3
-        ? r.readCompactString('v3AndBelowTransactionalId')
-        : r.readString('v3AndBelowTransactionalId')
-      : '';
-  const v3AndBelowProducerId: bigint = v <= 3 ? r.readInt64('v3AndBelowProducerId') : 0n;
-  const v3AndBelowProducerEpoch: number = v <= 3 ? r.readInt16('v3AndBelowProducerEpoch') : 0;
-  const v3AndBelowTopics: AddPartitionsToTxnRequestAddPartitionsToTxnTopic[] = [];
-  if (v <= 3) {
-    {
-      const _n = v === 3 ? r.readCompactArrayLength('v3AndBelowTopics', 2) : r.readArrayLength('v3AndBelowTopics', 2);
-      for (let _i = 0; _i < _n; _i++) v3AndBelowTopics.push(readAddPartitionsToTxnRequestAddPartitionsToTxnTopic(r, v));
-    }
-  }
-  const _unknown = v >= 3 ? r.readTaggedFields('<tagged fields>') : undefined;
-  const _s: AddPartitionsToTxnRequest = {
-    transactions,
-    v3AndBelowTransactionalId,
-    v3AndBelowProducerId,
-    v3AndBelowProducerEpoch,
-    v3AndBelowTopics,
-  };
-  if (_unknown !== undefined) _s.unknownTaggedFields = _unknown;
-  return _s;
 }
 
 function writeAddPartitionsToTxnRequest(w: Writer, v: number, s: AddPartitionsToTxnRequest): void {
@@ -233,31 +177,6 @@ function writeAddPartitionsToTxnRequest(w: Writer, v: number, s: AddPartitionsTo
   }
 }
 
-function readAddPartitionsToTxnRequestAddPartitionsToTxnTransaction(
-  r: Reader,
-  v: number,
-): AddPartitionsToTxnRequestAddPartitionsToTxnTransaction {
-  const transactionalId: string = r.readCompactString('transactions[].transactionalId');
-  const producerId: bigint = r.readInt64('transactions[].producerId');
-  const producerEpoch: number = r.readInt16('transactions[].producerEpoch');
-  const verifyOnly: boolean = r.readBoolean('transactions[].verifyOnly');
-  const topics: AddPartitionsToTxnRequestAddPartitionsToTxnTopic[] = [];
-  {
-    const _n = r.readCompactArrayLength('transactions[].topics', 3);
-    for (let _i = 0; _i < _n; _i++) topics.push(readAddPartitionsToTxnRequestAddPartitionsToTxnTopic(r, v));
-  }
-  const _unknown = r.readTaggedFields('transactions[].<tagged fields>');
-  const _s: AddPartitionsToTxnRequestAddPartitionsToTxnTransaction = {
-    transactionalId,
-    producerId,
-    producerEpoch,
-    verifyOnly,
-    topics,
-  };
-  if (_unknown !== undefined) _s.unknownTaggedFields = _unknown;
-  return _s;
-}
-
 function writeAddPartitionsToTxnRequestAddPartitionsToTxnTransaction(
   w: Writer,
   v: number,
@@ -277,26 +196,6 @@ function writeAddPartitionsToTxnRequestAddPartitionsToTxnTransaction(
   }
   const _unknown = s.unknownTaggedFields;
   w.writeTaggedFields(_unknown);
-}
-
-function readAddPartitionsToTxnRequestAddPartitionsToTxnTopic(
-  r: Reader,
-  v: number,
-): AddPartitionsToTxnRequestAddPartitionsToTxnTopic {
-  const name: string =
-    v >= 3 ? r.readCompactString('transactions[].topics[].name') : r.readString('transactions[].topics[].name');
-  const partitions: number[] = [];
-  {
-    const _n =
-      v >= 3
-        ? r.readCompactArrayLength('transactions[].topics[].partitions', 4)
-        : r.readArrayLength('transactions[].topics[].partitions', 4);
-    for (let _i = 0; _i < _n; _i++) partitions.push(r.readInt32('transactions[].topics[].partitions[]'));
-  }
-  const _unknown = v >= 3 ? r.readTaggedFields('transactions[].topics[].<tagged fields>') : undefined;
-  const _s: AddPartitionsToTxnRequestAddPartitionsToTxnTopic = { name, partitions };
-  if (_unknown !== undefined) _s.unknownTaggedFields = _unknown;
-  return _s;
 }
 
 function writeAddPartitionsToTxnRequestAddPartitionsToTxnTopic(
@@ -351,40 +250,6 @@ function readAddPartitionsToTxnResponse(r: Reader, v: number): AddPartitionsToTx
   return _s;
 }
 
-function writeAddPartitionsToTxnResponse(w: Writer, v: number, s: AddPartitionsToTxnResponse): void {
-  w.writeInt32(s.throttleTimeMs);
-  if (v >= 4) {
-    w.writeInt16(s.errorCode);
-  }
-  if (v >= 4) {
-    {
-      const _a = s.resultsByTransaction;
-      w.writeUnsignedVarint(_a.length + 1);
-      for (const _e of _a) writeAddPartitionsToTxnResponseAddPartitionsToTxnResult(w, v, _e);
-    }
-  } else {
-    if (s.resultsByTransaction.length !== 0)
-      throw unsupportedField('AddPartitionsToTxnResponse', 'resultsByTransaction', v);
-  }
-  if (v <= 3) {
-    {
-      const _a = s.resultsByTopicV3AndBelow;
-      if (v === 3) w.writeUnsignedVarint(_a.length + 1);
-      else w.writeInt32(_a.length);
-      for (const _e of _a) writeAddPartitionsToTxnResponseAddPartitionsToTxnTopicResult(w, v, _e);
-    }
-  } else {
-    if (s.resultsByTopicV3AndBelow.length !== 0)
-      throw unsupportedField('AddPartitionsToTxnResponse', 'resultsByTopicV3AndBelow', v);
-  }
-  const _unknown = s.unknownTaggedFields;
-  if (v >= 3) {
-    w.writeTaggedFields(_unknown);
-  } else if (_unknown !== undefined && _unknown.length > 0) {
-    throw unsupportedTaggedFields('AddPartitionsToTxnResponse', '', v);
-  }
-}
-
 function readAddPartitionsToTxnResponseAddPartitionsToTxnResult(
   r: Reader,
   v: number,
@@ -400,24 +265,6 @@ function readAddPartitionsToTxnResponseAddPartitionsToTxnResult(
   const _s: AddPartitionsToTxnResponseAddPartitionsToTxnResult = { transactionalId, topicResults };
   if (_unknown !== undefined) _s.unknownTaggedFields = _unknown;
   return _s;
-}
-
-function writeAddPartitionsToTxnResponseAddPartitionsToTxnResult(
-  w: Writer,
-  v: number,
-  s: AddPartitionsToTxnResponseAddPartitionsToTxnResult,
-): void {
-  {
-    const _x = s.transactionalId;
-    w.writeCompactString(_x);
-  }
-  {
-    const _a = s.topicResults;
-    w.writeUnsignedVarint(_a.length + 1);
-    for (const _e of _a) writeAddPartitionsToTxnResponseAddPartitionsToTxnTopicResult(w, v, _e);
-  }
-  const _unknown = s.unknownTaggedFields;
-  w.writeTaggedFields(_unknown);
 }
 
 function readAddPartitionsToTxnResponseAddPartitionsToTxnTopicResult(
@@ -443,30 +290,6 @@ function readAddPartitionsToTxnResponseAddPartitionsToTxnTopicResult(
   return _s;
 }
 
-function writeAddPartitionsToTxnResponseAddPartitionsToTxnTopicResult(
-  w: Writer,
-  v: number,
-  s: AddPartitionsToTxnResponseAddPartitionsToTxnTopicResult,
-): void {
-  {
-    const _x = s.name;
-    if (v >= 3) w.writeCompactString(_x);
-    else w.writeString(_x);
-  }
-  {
-    const _a = s.resultsByPartition;
-    if (v >= 3) w.writeUnsignedVarint(_a.length + 1);
-    else w.writeInt32(_a.length);
-    for (const _e of _a) writeAddPartitionsToTxnResponseAddPartitionsToTxnPartitionResult(w, v, _e);
-  }
-  const _unknown = s.unknownTaggedFields;
-  if (v >= 3) {
-    w.writeTaggedFields(_unknown);
-  } else if (_unknown !== undefined && _unknown.length > 0) {
-    throw unsupportedTaggedFields('AddPartitionsToTxnResponse', 'resultsByTransaction[].topicResults[].', v);
-  }
-}
-
 function readAddPartitionsToTxnResponseAddPartitionsToTxnPartitionResult(
   r: Reader,
   v: number,
@@ -484,23 +307,4 @@ function readAddPartitionsToTxnResponseAddPartitionsToTxnPartitionResult(
   const _s: AddPartitionsToTxnResponseAddPartitionsToTxnPartitionResult = { partitionIndex, partitionErrorCode };
   if (_unknown !== undefined) _s.unknownTaggedFields = _unknown;
   return _s;
-}
-
-function writeAddPartitionsToTxnResponseAddPartitionsToTxnPartitionResult(
-  w: Writer,
-  v: number,
-  s: AddPartitionsToTxnResponseAddPartitionsToTxnPartitionResult,
-): void {
-  w.writeInt32(s.partitionIndex);
-  w.writeInt16(s.partitionErrorCode);
-  const _unknown = s.unknownTaggedFields;
-  if (v >= 3) {
-    w.writeTaggedFields(_unknown);
-  } else if (_unknown !== undefined && _unknown.length > 0) {
-    throw unsupportedTaggedFields(
-      'AddPartitionsToTxnResponse',
-      'resultsByTransaction[].topicResults[].resultsByPartition[].',
-      v,
-    );
-  }
 }

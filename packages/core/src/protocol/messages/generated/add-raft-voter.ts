@@ -64,8 +64,6 @@ export const AddRaftVoter: ApiDefinition<AddRaftVoterRequest, AddRaftVoterRespon
   requestHeaderVersion: (): number => 2,
   responseHeaderVersion: (): number => 1,
   encodeRequest: encodeAddRaftVoterRequest,
-  decodeRequest: decodeAddRaftVoterRequest,
-  encodeResponse: encodeAddRaftVoterResponse,
   decodeResponse: decodeAddRaftVoterResponse,
 };
 
@@ -76,42 +74,11 @@ export function encodeAddRaftVoterRequest(w: Writer, version: number, message: A
   writeAddRaftVoterRequest(w, version, message);
 }
 
-/** Decodes a AddRaftVoterRequest of `version` (0-1). */
-export function decodeAddRaftVoterRequest(r: Reader, version: number): AddRaftVoterRequest {
-  checkVersion('AddRaftVoterRequest', version, 0, 1);
-  r.context = `AddRaftVoterRequest v${version}`;
-  return readAddRaftVoterRequest(r, version);
-}
-
-/** Encodes a AddRaftVoterResponse in `version` (0-1). */
-export function encodeAddRaftVoterResponse(w: Writer, version: number, message: AddRaftVoterResponse): void {
-  checkVersion('AddRaftVoterResponse', version, 0, 1);
-  w.context = `AddRaftVoterResponse v${version}`;
-  writeAddRaftVoterResponse(w, version, message);
-}
-
 /** Decodes a AddRaftVoterResponse of `version` (0-1). */
 export function decodeAddRaftVoterResponse(r: Reader, version: number): AddRaftVoterResponse {
   checkVersion('AddRaftVoterResponse', version, 0, 1);
   r.context = `AddRaftVoterResponse v${version}`;
   return readAddRaftVoterResponse(r, version);
-}
-
-function readAddRaftVoterRequest(r: Reader, v: number): AddRaftVoterRequest {
-  const clusterId: string | null = r.readCompactNullableString('clusterId');
-  const timeoutMs: number = r.readInt32('timeoutMs');
-  const voterId: number = r.readInt32('voterId');
-  const voterDirectoryId: string = r.readUuid('voterDirectoryId');
-  const listeners: AddRaftVoterRequestListener[] = [];
-  {
-    const _n = r.readCompactArrayLength('listeners', 5);
-    for (let _i = 0; _i < _n; _i++) listeners.push(readAddRaftVoterRequestListener(r, v));
-  }
-  const ackWhenCommitted: boolean = v === 1 ? r.readBoolean('ackWhenCommitted') : true;
-  const _unknown = r.readTaggedFields('<tagged fields>');
-  const _s: AddRaftVoterRequest = { clusterId, timeoutMs, voterId, voterDirectoryId, listeners, ackWhenCommitted };
-  if (_unknown !== undefined) _s.unknownTaggedFields = _unknown;
-  return _s;
 }
 
 function writeAddRaftVoterRequest(w: Writer, v: number, s: AddRaftVoterRequest): void {
@@ -137,16 +104,6 @@ function writeAddRaftVoterRequest(w: Writer, v: number, s: AddRaftVoterRequest):
   w.writeTaggedFields(_unknown);
 }
 
-function readAddRaftVoterRequestListener(r: Reader, v: number): AddRaftVoterRequestListener {
-  const name: string = r.readCompactString('listeners[].name');
-  const host: string = r.readCompactString('listeners[].host');
-  const port: number = r.readUInt16('listeners[].port');
-  const _unknown = r.readTaggedFields('listeners[].<tagged fields>');
-  const _s: AddRaftVoterRequestListener = { name, host, port };
-  if (_unknown !== undefined) _s.unknownTaggedFields = _unknown;
-  return _s;
-}
-
 function writeAddRaftVoterRequestListener(w: Writer, v: number, s: AddRaftVoterRequestListener): void {
   {
     const _x = s.name;
@@ -169,15 +126,4 @@ function readAddRaftVoterResponse(r: Reader, v: number): AddRaftVoterResponse {
   const _s: AddRaftVoterResponse = { throttleTimeMs, errorCode, errorMessage };
   if (_unknown !== undefined) _s.unknownTaggedFields = _unknown;
   return _s;
-}
-
-function writeAddRaftVoterResponse(w: Writer, v: number, s: AddRaftVoterResponse): void {
-  w.writeInt32(s.throttleTimeMs);
-  w.writeInt16(s.errorCode);
-  {
-    const _x = s.errorMessage;
-    w.writeCompactNullableString(_x);
-  }
-  const _unknown = s.unknownTaggedFields;
-  w.writeTaggedFields(_unknown);
 }

@@ -96,8 +96,6 @@ export const AlterClientQuotas: ApiDefinition<AlterClientQuotasRequest, AlterCli
   requestHeaderVersion: (version: number): number => (version >= 1 ? 2 : 1),
   responseHeaderVersion: (version: number): number => (version >= 1 ? 1 : 0),
   encodeRequest: encodeAlterClientQuotasRequest,
-  decodeRequest: decodeAlterClientQuotasRequest,
-  encodeResponse: encodeAlterClientQuotasResponse,
   decodeResponse: decodeAlterClientQuotasResponse,
 };
 
@@ -108,38 +106,11 @@ export function encodeAlterClientQuotasRequest(w: Writer, version: number, messa
   writeAlterClientQuotasRequest(w, version, message);
 }
 
-/** Decodes a AlterClientQuotasRequest of `version` (0-1). */
-export function decodeAlterClientQuotasRequest(r: Reader, version: number): AlterClientQuotasRequest {
-  checkVersion('AlterClientQuotasRequest', version, 0, 1);
-  r.context = `AlterClientQuotasRequest v${version}`;
-  return readAlterClientQuotasRequest(r, version);
-}
-
-/** Encodes a AlterClientQuotasResponse in `version` (0-1). */
-export function encodeAlterClientQuotasResponse(w: Writer, version: number, message: AlterClientQuotasResponse): void {
-  checkVersion('AlterClientQuotasResponse', version, 0, 1);
-  w.context = `AlterClientQuotasResponse v${version}`;
-  writeAlterClientQuotasResponse(w, version, message);
-}
-
 /** Decodes a AlterClientQuotasResponse of `version` (0-1). */
 export function decodeAlterClientQuotasResponse(r: Reader, version: number): AlterClientQuotasResponse {
   checkVersion('AlterClientQuotasResponse', version, 0, 1);
   r.context = `AlterClientQuotasResponse v${version}`;
   return readAlterClientQuotasResponse(r, version);
-}
-
-function readAlterClientQuotasRequest(r: Reader, v: number): AlterClientQuotasRequest {
-  const entries: AlterClientQuotasRequestEntryData[] = [];
-  {
-    const _n = v === 1 ? r.readCompactArrayLength('entries', 2) : r.readArrayLength('entries', 2);
-    for (let _i = 0; _i < _n; _i++) entries.push(readAlterClientQuotasRequestEntryData(r, v));
-  }
-  const validateOnly: boolean = r.readBoolean('validateOnly');
-  const _unknown = v === 1 ? r.readTaggedFields('<tagged fields>') : undefined;
-  const _s: AlterClientQuotasRequest = { entries, validateOnly };
-  if (_unknown !== undefined) _s.unknownTaggedFields = _unknown;
-  return _s;
 }
 
 function writeAlterClientQuotasRequest(w: Writer, v: number, s: AlterClientQuotasRequest): void {
@@ -156,23 +127,6 @@ function writeAlterClientQuotasRequest(w: Writer, v: number, s: AlterClientQuota
   } else if (_unknown !== undefined && _unknown.length > 0) {
     throw unsupportedTaggedFields('AlterClientQuotasRequest', '', v);
   }
-}
-
-function readAlterClientQuotasRequestEntryData(r: Reader, v: number): AlterClientQuotasRequestEntryData {
-  const entity: AlterClientQuotasRequestEntityData[] = [];
-  {
-    const _n = v === 1 ? r.readCompactArrayLength('entries[].entity', 2) : r.readArrayLength('entries[].entity', 2);
-    for (let _i = 0; _i < _n; _i++) entity.push(readAlterClientQuotasRequestEntityData(r, v));
-  }
-  const ops: AlterClientQuotasRequestOpData[] = [];
-  {
-    const _n = v === 1 ? r.readCompactArrayLength('entries[].ops', 10) : r.readArrayLength('entries[].ops', 10);
-    for (let _i = 0; _i < _n; _i++) ops.push(readAlterClientQuotasRequestOpData(r, v));
-  }
-  const _unknown = v === 1 ? r.readTaggedFields('entries[].<tagged fields>') : undefined;
-  const _s: AlterClientQuotasRequestEntryData = { entity, ops };
-  if (_unknown !== undefined) _s.unknownTaggedFields = _unknown;
-  return _s;
 }
 
 function writeAlterClientQuotasRequestEntryData(w: Writer, v: number, s: AlterClientQuotasRequestEntryData): void {
@@ -196,19 +150,6 @@ function writeAlterClientQuotasRequestEntryData(w: Writer, v: number, s: AlterCl
   }
 }
 
-function readAlterClientQuotasRequestEntityData(r: Reader, v: number): AlterClientQuotasRequestEntityData {
-  const entityType: string =
-    v === 1 ? r.readCompactString('entries[].entity[].entityType') : r.readString('entries[].entity[].entityType');
-  const entityName: string | null =
-    v === 1
-      ? r.readCompactNullableString('entries[].entity[].entityName')
-      : r.readNullableString('entries[].entity[].entityName');
-  const _unknown = v === 1 ? r.readTaggedFields('entries[].entity[].<tagged fields>') : undefined;
-  const _s: AlterClientQuotasRequestEntityData = { entityType, entityName };
-  if (_unknown !== undefined) _s.unknownTaggedFields = _unknown;
-  return _s;
-}
-
 function writeAlterClientQuotasRequestEntityData(w: Writer, v: number, s: AlterClientQuotasRequestEntityData): void {
   {
     const _x = s.entityType;
@@ -226,16 +167,6 @@ function writeAlterClientQuotasRequestEntityData(w: Writer, v: number, s: AlterC
   } else if (_unknown !== undefined && _unknown.length > 0) {
     throw unsupportedTaggedFields('AlterClientQuotasRequest', 'entries[].entity[].', v);
   }
-}
-
-function readAlterClientQuotasRequestOpData(r: Reader, v: number): AlterClientQuotasRequestOpData {
-  const key: string = v === 1 ? r.readCompactString('entries[].ops[].key') : r.readString('entries[].ops[].key');
-  const value: number = r.readFloat64('entries[].ops[].value');
-  const remove: boolean = r.readBoolean('entries[].ops[].remove');
-  const _unknown = v === 1 ? r.readTaggedFields('entries[].ops[].<tagged fields>') : undefined;
-  const _s: AlterClientQuotasRequestOpData = { key, value, remove };
-  if (_unknown !== undefined) _s.unknownTaggedFields = _unknown;
-  return _s;
 }
 
 function writeAlterClientQuotasRequestOpData(w: Writer, v: number, s: AlterClientQuotasRequestOpData): void {
@@ -267,22 +198,6 @@ function readAlterClientQuotasResponse(r: Reader, v: number): AlterClientQuotasR
   return _s;
 }
 
-function writeAlterClientQuotasResponse(w: Writer, v: number, s: AlterClientQuotasResponse): void {
-  w.writeInt32(s.throttleTimeMs);
-  {
-    const _a = s.entries;
-    if (v === 1) w.writeUnsignedVarint(_a.length + 1);
-    else w.writeInt32(_a.length);
-    for (const _e of _a) writeAlterClientQuotasResponseEntryData(w, v, _e);
-  }
-  const _unknown = s.unknownTaggedFields;
-  if (v === 1) {
-    w.writeTaggedFields(_unknown);
-  } else if (_unknown !== undefined && _unknown.length > 0) {
-    throw unsupportedTaggedFields('AlterClientQuotasResponse', '', v);
-  }
-}
-
 function readAlterClientQuotasResponseEntryData(r: Reader, v: number): AlterClientQuotasResponseEntryData {
   const errorCode: number = r.readInt16('entries[].errorCode');
   const errorMessage: string | null =
@@ -298,27 +213,6 @@ function readAlterClientQuotasResponseEntryData(r: Reader, v: number): AlterClie
   return _s;
 }
 
-function writeAlterClientQuotasResponseEntryData(w: Writer, v: number, s: AlterClientQuotasResponseEntryData): void {
-  w.writeInt16(s.errorCode);
-  {
-    const _x = s.errorMessage;
-    if (v === 1) w.writeCompactNullableString(_x);
-    else w.writeNullableString(_x);
-  }
-  {
-    const _a = s.entity;
-    if (v === 1) w.writeUnsignedVarint(_a.length + 1);
-    else w.writeInt32(_a.length);
-    for (const _e of _a) writeAlterClientQuotasResponseEntityData(w, v, _e);
-  }
-  const _unknown = s.unknownTaggedFields;
-  if (v === 1) {
-    w.writeTaggedFields(_unknown);
-  } else if (_unknown !== undefined && _unknown.length > 0) {
-    throw unsupportedTaggedFields('AlterClientQuotasResponse', 'entries[].', v);
-  }
-}
-
 function readAlterClientQuotasResponseEntityData(r: Reader, v: number): AlterClientQuotasResponseEntityData {
   const entityType: string =
     v === 1 ? r.readCompactString('entries[].entity[].entityType') : r.readString('entries[].entity[].entityType');
@@ -330,23 +224,4 @@ function readAlterClientQuotasResponseEntityData(r: Reader, v: number): AlterCli
   const _s: AlterClientQuotasResponseEntityData = { entityType, entityName };
   if (_unknown !== undefined) _s.unknownTaggedFields = _unknown;
   return _s;
-}
-
-function writeAlterClientQuotasResponseEntityData(w: Writer, v: number, s: AlterClientQuotasResponseEntityData): void {
-  {
-    const _x = s.entityType;
-    if (v === 1) w.writeCompactString(_x);
-    else w.writeString(_x);
-  }
-  {
-    const _x = s.entityName;
-    if (v === 1) w.writeCompactNullableString(_x);
-    else w.writeNullableString(_x);
-  }
-  const _unknown = s.unknownTaggedFields;
-  if (v === 1) {
-    w.writeTaggedFields(_unknown);
-  } else if (_unknown !== undefined && _unknown.length > 0) {
-    throw unsupportedTaggedFields('AlterClientQuotasResponse', 'entries[].entity[].', v);
-  }
 }

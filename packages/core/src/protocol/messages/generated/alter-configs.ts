@@ -78,8 +78,6 @@ export const AlterConfigs: ApiDefinition<AlterConfigsRequest, AlterConfigsRespon
   requestHeaderVersion: (version: number): number => (version >= 2 ? 2 : 1),
   responseHeaderVersion: (version: number): number => (version >= 2 ? 1 : 0),
   encodeRequest: encodeAlterConfigsRequest,
-  decodeRequest: decodeAlterConfigsRequest,
-  encodeResponse: encodeAlterConfigsResponse,
   decodeResponse: decodeAlterConfigsResponse,
 };
 
@@ -90,38 +88,11 @@ export function encodeAlterConfigsRequest(w: Writer, version: number, message: A
   writeAlterConfigsRequest(w, version, message);
 }
 
-/** Decodes a AlterConfigsRequest of `version` (0-2). */
-export function decodeAlterConfigsRequest(r: Reader, version: number): AlterConfigsRequest {
-  checkVersion('AlterConfigsRequest', version, 0, 2);
-  r.context = `AlterConfigsRequest v${version}`;
-  return readAlterConfigsRequest(r, version);
-}
-
-/** Encodes a AlterConfigsResponse in `version` (0-2). */
-export function encodeAlterConfigsResponse(w: Writer, version: number, message: AlterConfigsResponse): void {
-  checkVersion('AlterConfigsResponse', version, 0, 2);
-  w.context = `AlterConfigsResponse v${version}`;
-  writeAlterConfigsResponse(w, version, message);
-}
-
 /** Decodes a AlterConfigsResponse of `version` (0-2). */
 export function decodeAlterConfigsResponse(r: Reader, version: number): AlterConfigsResponse {
   checkVersion('AlterConfigsResponse', version, 0, 2);
   r.context = `AlterConfigsResponse v${version}`;
   return readAlterConfigsResponse(r, version);
-}
-
-function readAlterConfigsRequest(r: Reader, v: number): AlterConfigsRequest {
-  const resources: AlterConfigsRequestAlterConfigsResource[] = [];
-  {
-    const _n = v === 2 ? r.readCompactArrayLength('resources', 3) : r.readArrayLength('resources', 3);
-    for (let _i = 0; _i < _n; _i++) resources.push(readAlterConfigsRequestAlterConfigsResource(r, v));
-  }
-  const validateOnly: boolean = r.readBoolean('validateOnly');
-  const _unknown = v === 2 ? r.readTaggedFields('<tagged fields>') : undefined;
-  const _s: AlterConfigsRequest = { resources, validateOnly };
-  if (_unknown !== undefined) _s.unknownTaggedFields = _unknown;
-  return _s;
 }
 
 function writeAlterConfigsRequest(w: Writer, v: number, s: AlterConfigsRequest): void {
@@ -138,22 +109,6 @@ function writeAlterConfigsRequest(w: Writer, v: number, s: AlterConfigsRequest):
   } else if (_unknown !== undefined && _unknown.length > 0) {
     throw unsupportedTaggedFields('AlterConfigsRequest', '', v);
   }
-}
-
-function readAlterConfigsRequestAlterConfigsResource(r: Reader, v: number): AlterConfigsRequestAlterConfigsResource {
-  const resourceType: number = r.readInt8('resources[].resourceType');
-  const resourceName: string =
-    v === 2 ? r.readCompactString('resources[].resourceName') : r.readString('resources[].resourceName');
-  const configs: AlterConfigsRequestAlterableConfig[] = [];
-  {
-    const _n =
-      v === 2 ? r.readCompactArrayLength('resources[].configs', 2) : r.readArrayLength('resources[].configs', 2);
-    for (let _i = 0; _i < _n; _i++) configs.push(readAlterConfigsRequestAlterableConfig(r, v));
-  }
-  const _unknown = v === 2 ? r.readTaggedFields('resources[].<tagged fields>') : undefined;
-  const _s: AlterConfigsRequestAlterConfigsResource = { resourceType, resourceName, configs };
-  if (_unknown !== undefined) _s.unknownTaggedFields = _unknown;
-  return _s;
 }
 
 function writeAlterConfigsRequestAlterConfigsResource(
@@ -179,19 +134,6 @@ function writeAlterConfigsRequestAlterConfigsResource(
   } else if (_unknown !== undefined && _unknown.length > 0) {
     throw unsupportedTaggedFields('AlterConfigsRequest', 'resources[].', v);
   }
-}
-
-function readAlterConfigsRequestAlterableConfig(r: Reader, v: number): AlterConfigsRequestAlterableConfig {
-  const name: string =
-    v === 2 ? r.readCompactString('resources[].configs[].name') : r.readString('resources[].configs[].name');
-  const value: string | null =
-    v === 2
-      ? r.readCompactNullableString('resources[].configs[].value')
-      : r.readNullableString('resources[].configs[].value');
-  const _unknown = v === 2 ? r.readTaggedFields('resources[].configs[].<tagged fields>') : undefined;
-  const _s: AlterConfigsRequestAlterableConfig = { name, value };
-  if (_unknown !== undefined) _s.unknownTaggedFields = _unknown;
-  return _s;
 }
 
 function writeAlterConfigsRequestAlterableConfig(w: Writer, v: number, s: AlterConfigsRequestAlterableConfig): void {
@@ -226,22 +168,6 @@ function readAlterConfigsResponse(r: Reader, v: number): AlterConfigsResponse {
   return _s;
 }
 
-function writeAlterConfigsResponse(w: Writer, v: number, s: AlterConfigsResponse): void {
-  w.writeInt32(s.throttleTimeMs);
-  {
-    const _a = s.responses;
-    if (v === 2) w.writeUnsignedVarint(_a.length + 1);
-    else w.writeInt32(_a.length);
-    for (const _e of _a) writeAlterConfigsResponseAlterConfigsResourceResponse(w, v, _e);
-  }
-  const _unknown = s.unknownTaggedFields;
-  if (v === 2) {
-    w.writeTaggedFields(_unknown);
-  } else if (_unknown !== undefined && _unknown.length > 0) {
-    throw unsupportedTaggedFields('AlterConfigsResponse', '', v);
-  }
-}
-
 function readAlterConfigsResponseAlterConfigsResourceResponse(
   r: Reader,
   v: number,
@@ -258,29 +184,4 @@ function readAlterConfigsResponseAlterConfigsResourceResponse(
   const _s: AlterConfigsResponseAlterConfigsResourceResponse = { errorCode, errorMessage, resourceType, resourceName };
   if (_unknown !== undefined) _s.unknownTaggedFields = _unknown;
   return _s;
-}
-
-function writeAlterConfigsResponseAlterConfigsResourceResponse(
-  w: Writer,
-  v: number,
-  s: AlterConfigsResponseAlterConfigsResourceResponse,
-): void {
-  w.writeInt16(s.errorCode);
-  {
-    const _x = s.errorMessage;
-    if (v === 2) w.writeCompactNullableString(_x);
-    else w.writeNullableString(_x);
-  }
-  w.writeInt8(s.resourceType);
-  {
-    const _x = s.resourceName;
-    if (v === 2) w.writeCompactString(_x);
-    else w.writeString(_x);
-  }
-  const _unknown = s.unknownTaggedFields;
-  if (v === 2) {
-    w.writeTaggedFields(_unknown);
-  } else if (_unknown !== undefined && _unknown.length > 0) {
-    throw unsupportedTaggedFields('AlterConfigsResponse', 'responses[].', v);
-  }
 }

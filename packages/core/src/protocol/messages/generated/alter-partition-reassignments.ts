@@ -95,8 +95,6 @@ export const AlterPartitionReassignments: ApiDefinition<
   requestHeaderVersion: (): number => 2,
   responseHeaderVersion: (): number => 1,
   encodeRequest: encodeAlterPartitionReassignmentsRequest,
-  decodeRequest: decodeAlterPartitionReassignmentsRequest,
-  encodeResponse: encodeAlterPartitionReassignmentsResponse,
   decodeResponse: decodeAlterPartitionReassignmentsResponse,
 };
 
@@ -111,27 +109,6 @@ export function encodeAlterPartitionReassignmentsRequest(
   writeAlterPartitionReassignmentsRequest(w, version, message);
 }
 
-/** Decodes a AlterPartitionReassignmentsRequest of `version` (0-1). */
-export function decodeAlterPartitionReassignmentsRequest(
-  r: Reader,
-  version: number,
-): AlterPartitionReassignmentsRequest {
-  checkVersion('AlterPartitionReassignmentsRequest', version, 0, 1);
-  r.context = `AlterPartitionReassignmentsRequest v${version}`;
-  return readAlterPartitionReassignmentsRequest(r, version);
-}
-
-/** Encodes a AlterPartitionReassignmentsResponse in `version` (0-1). */
-export function encodeAlterPartitionReassignmentsResponse(
-  w: Writer,
-  version: number,
-  message: AlterPartitionReassignmentsResponse,
-): void {
-  checkVersion('AlterPartitionReassignmentsResponse', version, 0, 1);
-  w.context = `AlterPartitionReassignmentsResponse v${version}`;
-  writeAlterPartitionReassignmentsResponse(w, version, message);
-}
-
 /** Decodes a AlterPartitionReassignmentsResponse of `version` (0-1). */
 export function decodeAlterPartitionReassignmentsResponse(
   r: Reader,
@@ -140,20 +117,6 @@ export function decodeAlterPartitionReassignmentsResponse(
   checkVersion('AlterPartitionReassignmentsResponse', version, 0, 1);
   r.context = `AlterPartitionReassignmentsResponse v${version}`;
   return readAlterPartitionReassignmentsResponse(r, version);
-}
-
-function readAlterPartitionReassignmentsRequest(r: Reader, v: number): AlterPartitionReassignmentsRequest {
-  const timeoutMs: number = r.readInt32('timeoutMs');
-  const allowReplicationFactorChange: boolean = v === 1 ? r.readBoolean('allowReplicationFactorChange') : true;
-  const topics: AlterPartitionReassignmentsRequestReassignableTopic[] = [];
-  {
-    const _n = r.readCompactArrayLength('topics', 3);
-    for (let _i = 0; _i < _n; _i++) topics.push(readAlterPartitionReassignmentsRequestReassignableTopic(r, v));
-  }
-  const _unknown = r.readTaggedFields('<tagged fields>');
-  const _s: AlterPartitionReassignmentsRequest = { timeoutMs, allowReplicationFactorChange, topics };
-  if (_unknown !== undefined) _s.unknownTaggedFields = _unknown;
-  return _s;
 }
 
 function writeAlterPartitionReassignmentsRequest(w: Writer, v: number, s: AlterPartitionReassignmentsRequest): void {
@@ -173,22 +136,6 @@ function writeAlterPartitionReassignmentsRequest(w: Writer, v: number, s: AlterP
   w.writeTaggedFields(_unknown);
 }
 
-function readAlterPartitionReassignmentsRequestReassignableTopic(
-  r: Reader,
-  v: number,
-): AlterPartitionReassignmentsRequestReassignableTopic {
-  const name: string = r.readCompactString('topics[].name');
-  const partitions: AlterPartitionReassignmentsRequestReassignablePartition[] = [];
-  {
-    const _n = r.readCompactArrayLength('topics[].partitions', 6);
-    for (let _i = 0; _i < _n; _i++) partitions.push(readAlterPartitionReassignmentsRequestReassignablePartition(r, v));
-  }
-  const _unknown = r.readTaggedFields('topics[].<tagged fields>');
-  const _s: AlterPartitionReassignmentsRequestReassignableTopic = { name, partitions };
-  if (_unknown !== undefined) _s.unknownTaggedFields = _unknown;
-  return _s;
-}
-
 function writeAlterPartitionReassignmentsRequestReassignableTopic(
   w: Writer,
   v: number,
@@ -205,27 +152,6 @@ function writeAlterPartitionReassignmentsRequestReassignableTopic(
   }
   const _unknown = s.unknownTaggedFields;
   w.writeTaggedFields(_unknown);
-}
-
-function readAlterPartitionReassignmentsRequestReassignablePartition(
-  r: Reader,
-  v: number,
-): AlterPartitionReassignmentsRequestReassignablePartition {
-  const partitionIndex: number = r.readInt32('topics[].partitions[].partitionIndex');
-  let replicas: number[] | null = null;
-  {
-    const _n = r.readCompactNullableArrayLength('topics[].partitions[].replicas', 4);
-    if (_n < 0) replicas = null;
-    else {
-      const _a: number[] = [];
-      for (let _i = 0; _i < _n; _i++) _a.push(r.readInt32('topics[].partitions[].replicas[]'));
-      replicas = _a;
-    }
-  }
-  const _unknown = r.readTaggedFields('topics[].partitions[].<tagged fields>');
-  const _s: AlterPartitionReassignmentsRequestReassignablePartition = { partitionIndex, replicas };
-  if (_unknown !== undefined) _s.unknownTaggedFields = _unknown;
-  return _s;
 }
 
 function writeAlterPartitionReassignmentsRequestReassignablePartition(
@@ -270,25 +196,6 @@ function readAlterPartitionReassignmentsResponse(r: Reader, v: number): AlterPar
   return _s;
 }
 
-function writeAlterPartitionReassignmentsResponse(w: Writer, v: number, s: AlterPartitionReassignmentsResponse): void {
-  w.writeInt32(s.throttleTimeMs);
-  if (v === 1) {
-    w.writeBoolean(s.allowReplicationFactorChange);
-  }
-  w.writeInt16(s.errorCode);
-  {
-    const _x = s.errorMessage;
-    w.writeCompactNullableString(_x);
-  }
-  {
-    const _a = s.responses;
-    w.writeUnsignedVarint(_a.length + 1);
-    for (const _e of _a) writeAlterPartitionReassignmentsResponseReassignableTopicResponse(w, v, _e);
-  }
-  const _unknown = s.unknownTaggedFields;
-  w.writeTaggedFields(_unknown);
-}
-
 function readAlterPartitionReassignmentsResponseReassignableTopicResponse(
   r: Reader,
   v: number,
@@ -306,24 +213,6 @@ function readAlterPartitionReassignmentsResponseReassignableTopicResponse(
   return _s;
 }
 
-function writeAlterPartitionReassignmentsResponseReassignableTopicResponse(
-  w: Writer,
-  v: number,
-  s: AlterPartitionReassignmentsResponseReassignableTopicResponse,
-): void {
-  {
-    const _x = s.name;
-    w.writeCompactString(_x);
-  }
-  {
-    const _a = s.partitions;
-    w.writeUnsignedVarint(_a.length + 1);
-    for (const _e of _a) writeAlterPartitionReassignmentsResponseReassignablePartitionResponse(w, v, _e);
-  }
-  const _unknown = s.unknownTaggedFields;
-  w.writeTaggedFields(_unknown);
-}
-
 function readAlterPartitionReassignmentsResponseReassignablePartitionResponse(
   r: Reader,
   v: number,
@@ -339,19 +228,4 @@ function readAlterPartitionReassignmentsResponseReassignablePartitionResponse(
   };
   if (_unknown !== undefined) _s.unknownTaggedFields = _unknown;
   return _s;
-}
-
-function writeAlterPartitionReassignmentsResponseReassignablePartitionResponse(
-  w: Writer,
-  v: number,
-  s: AlterPartitionReassignmentsResponseReassignablePartitionResponse,
-): void {
-  w.writeInt32(s.partitionIndex);
-  w.writeInt16(s.errorCode);
-  {
-    const _x = s.errorMessage;
-    w.writeCompactNullableString(_x);
-  }
-  const _unknown = s.unknownTaggedFields;
-  w.writeTaggedFields(_unknown);
 }

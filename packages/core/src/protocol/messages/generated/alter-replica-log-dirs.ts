@@ -80,8 +80,6 @@ export const AlterReplicaLogDirs: ApiDefinition<AlterReplicaLogDirsRequest, Alte
   requestHeaderVersion: (version: number): number => (version >= 2 ? 2 : 1),
   responseHeaderVersion: (version: number): number => (version >= 2 ? 1 : 0),
   encodeRequest: encodeAlterReplicaLogDirsRequest,
-  decodeRequest: decodeAlterReplicaLogDirsRequest,
-  encodeResponse: encodeAlterReplicaLogDirsResponse,
   decodeResponse: decodeAlterReplicaLogDirsResponse,
 };
 
@@ -96,41 +94,11 @@ export function encodeAlterReplicaLogDirsRequest(
   writeAlterReplicaLogDirsRequest(w, version, message);
 }
 
-/** Decodes a AlterReplicaLogDirsRequest of `version` (1-2). */
-export function decodeAlterReplicaLogDirsRequest(r: Reader, version: number): AlterReplicaLogDirsRequest {
-  checkVersion('AlterReplicaLogDirsRequest', version, 1, 2);
-  r.context = `AlterReplicaLogDirsRequest v${version}`;
-  return readAlterReplicaLogDirsRequest(r, version);
-}
-
-/** Encodes a AlterReplicaLogDirsResponse in `version` (1-2). */
-export function encodeAlterReplicaLogDirsResponse(
-  w: Writer,
-  version: number,
-  message: AlterReplicaLogDirsResponse,
-): void {
-  checkVersion('AlterReplicaLogDirsResponse', version, 1, 2);
-  w.context = `AlterReplicaLogDirsResponse v${version}`;
-  writeAlterReplicaLogDirsResponse(w, version, message);
-}
-
 /** Decodes a AlterReplicaLogDirsResponse of `version` (1-2). */
 export function decodeAlterReplicaLogDirsResponse(r: Reader, version: number): AlterReplicaLogDirsResponse {
   checkVersion('AlterReplicaLogDirsResponse', version, 1, 2);
   r.context = `AlterReplicaLogDirsResponse v${version}`;
   return readAlterReplicaLogDirsResponse(r, version);
-}
-
-function readAlterReplicaLogDirsRequest(r: Reader, v: number): AlterReplicaLogDirsRequest {
-  const dirs: AlterReplicaLogDirsRequestAlterReplicaLogDir[] = [];
-  {
-    const _n = v === 2 ? r.readCompactArrayLength('dirs', 2) : r.readArrayLength('dirs', 2);
-    for (let _i = 0; _i < _n; _i++) dirs.push(readAlterReplicaLogDirsRequestAlterReplicaLogDir(r, v));
-  }
-  const _unknown = v === 2 ? r.readTaggedFields('<tagged fields>') : undefined;
-  const _s: AlterReplicaLogDirsRequest = { dirs };
-  if (_unknown !== undefined) _s.unknownTaggedFields = _unknown;
-  return _s;
 }
 
 function writeAlterReplicaLogDirsRequest(w: Writer, v: number, s: AlterReplicaLogDirsRequest): void {
@@ -146,22 +114,6 @@ function writeAlterReplicaLogDirsRequest(w: Writer, v: number, s: AlterReplicaLo
   } else if (_unknown !== undefined && _unknown.length > 0) {
     throw unsupportedTaggedFields('AlterReplicaLogDirsRequest', '', v);
   }
-}
-
-function readAlterReplicaLogDirsRequestAlterReplicaLogDir(
-  r: Reader,
-  v: number,
-): AlterReplicaLogDirsRequestAlterReplicaLogDir {
-  const path: string = v === 2 ? r.readCompactString('dirs[].path') : r.readString('dirs[].path');
-  const topics: AlterReplicaLogDirsRequestAlterReplicaLogDirTopic[] = [];
-  {
-    const _n = v === 2 ? r.readCompactArrayLength('dirs[].topics', 2) : r.readArrayLength('dirs[].topics', 2);
-    for (let _i = 0; _i < _n; _i++) topics.push(readAlterReplicaLogDirsRequestAlterReplicaLogDirTopic(r, v));
-  }
-  const _unknown = v === 2 ? r.readTaggedFields('dirs[].<tagged fields>') : undefined;
-  const _s: AlterReplicaLogDirsRequestAlterReplicaLogDir = { path, topics };
-  if (_unknown !== undefined) _s.unknownTaggedFields = _unknown;
-  return _s;
 }
 
 function writeAlterReplicaLogDirsRequestAlterReplicaLogDir(
@@ -186,25 +138,6 @@ function writeAlterReplicaLogDirsRequestAlterReplicaLogDir(
   } else if (_unknown !== undefined && _unknown.length > 0) {
     throw unsupportedTaggedFields('AlterReplicaLogDirsRequest', 'dirs[].', v);
   }
-}
-
-function readAlterReplicaLogDirsRequestAlterReplicaLogDirTopic(
-  r: Reader,
-  v: number,
-): AlterReplicaLogDirsRequestAlterReplicaLogDirTopic {
-  const name: string = v === 2 ? r.readCompactString('dirs[].topics[].name') : r.readString('dirs[].topics[].name');
-  const partitions: number[] = [];
-  {
-    const _n =
-      v === 2
-        ? r.readCompactArrayLength('dirs[].topics[].partitions', 4)
-        : r.readArrayLength('dirs[].topics[].partitions', 4);
-    for (let _i = 0; _i < _n; _i++) partitions.push(r.readInt32('dirs[].topics[].partitions[]'));
-  }
-  const _unknown = v === 2 ? r.readTaggedFields('dirs[].topics[].<tagged fields>') : undefined;
-  const _s: AlterReplicaLogDirsRequestAlterReplicaLogDirTopic = { name, partitions };
-  if (_unknown !== undefined) _s.unknownTaggedFields = _unknown;
-  return _s;
 }
 
 function writeAlterReplicaLogDirsRequestAlterReplicaLogDirTopic(
@@ -244,22 +177,6 @@ function readAlterReplicaLogDirsResponse(r: Reader, v: number): AlterReplicaLogD
   return _s;
 }
 
-function writeAlterReplicaLogDirsResponse(w: Writer, v: number, s: AlterReplicaLogDirsResponse): void {
-  w.writeInt32(s.throttleTimeMs);
-  {
-    const _a = s.results;
-    if (v === 2) w.writeUnsignedVarint(_a.length + 1);
-    else w.writeInt32(_a.length);
-    for (const _e of _a) writeAlterReplicaLogDirsResponseAlterReplicaLogDirTopicResult(w, v, _e);
-  }
-  const _unknown = s.unknownTaggedFields;
-  if (v === 2) {
-    w.writeTaggedFields(_unknown);
-  } else if (_unknown !== undefined && _unknown.length > 0) {
-    throw unsupportedTaggedFields('AlterReplicaLogDirsResponse', '', v);
-  }
-}
-
 function readAlterReplicaLogDirsResponseAlterReplicaLogDirTopicResult(
   r: Reader,
   v: number,
@@ -278,30 +195,6 @@ function readAlterReplicaLogDirsResponseAlterReplicaLogDirTopicResult(
   return _s;
 }
 
-function writeAlterReplicaLogDirsResponseAlterReplicaLogDirTopicResult(
-  w: Writer,
-  v: number,
-  s: AlterReplicaLogDirsResponseAlterReplicaLogDirTopicResult,
-): void {
-  {
-    const _x = s.topicName;
-    if (v === 2) w.writeCompactString(_x);
-    else w.writeString(_x);
-  }
-  {
-    const _a = s.partitions;
-    if (v === 2) w.writeUnsignedVarint(_a.length + 1);
-    else w.writeInt32(_a.length);
-    for (const _e of _a) writeAlterReplicaLogDirsResponseAlterReplicaLogDirPartitionResult(w, v, _e);
-  }
-  const _unknown = s.unknownTaggedFields;
-  if (v === 2) {
-    w.writeTaggedFields(_unknown);
-  } else if (_unknown !== undefined && _unknown.length > 0) {
-    throw unsupportedTaggedFields('AlterReplicaLogDirsResponse', 'results[].', v);
-  }
-}
-
 function readAlterReplicaLogDirsResponseAlterReplicaLogDirPartitionResult(
   r: Reader,
   v: number,
@@ -312,19 +205,4 @@ function readAlterReplicaLogDirsResponseAlterReplicaLogDirPartitionResult(
   const _s: AlterReplicaLogDirsResponseAlterReplicaLogDirPartitionResult = { partitionIndex, errorCode };
   if (_unknown !== undefined) _s.unknownTaggedFields = _unknown;
   return _s;
-}
-
-function writeAlterReplicaLogDirsResponseAlterReplicaLogDirPartitionResult(
-  w: Writer,
-  v: number,
-  s: AlterReplicaLogDirsResponseAlterReplicaLogDirPartitionResult,
-): void {
-  w.writeInt32(s.partitionIndex);
-  w.writeInt16(s.errorCode);
-  const _unknown = s.unknownTaggedFields;
-  if (v === 2) {
-    w.writeTaggedFields(_unknown);
-  } else if (_unknown !== undefined && _unknown.length > 0) {
-    throw unsupportedTaggedFields('AlterReplicaLogDirsResponse', 'results[].partitions[].', v);
-  }
 }

@@ -4,7 +4,7 @@
 // Do not edit: run `npm run codegen` to regenerate (see tools/codegen/README.md).
 
 import type { ApiDefinition } from '../api-definition.js';
-import { ZERO_UUID, checkVersion, unsupportedField } from '../codec-support.js';
+import { checkVersion, unsupportedField } from '../codec-support.js';
 import type { Reader } from '../../primitives/reader.js';
 import type { TaggedField } from '../../primitives/tagged-field.js';
 import type { Writer } from '../../primitives/writer.js';
@@ -90,8 +90,6 @@ export const AlterShareGroupOffsets: ApiDefinition<AlterShareGroupOffsetsRequest
   requestHeaderVersion: (): number => 2,
   responseHeaderVersion: (): number => 1,
   encodeRequest: encodeAlterShareGroupOffsetsRequest,
-  decodeRequest: decodeAlterShareGroupOffsetsRequest,
-  encodeResponse: encodeAlterShareGroupOffsetsResponse,
   decodeResponse: decodeAlterShareGroupOffsetsResponse,
 };
 
@@ -106,42 +104,11 @@ export function encodeAlterShareGroupOffsetsRequest(
   writeAlterShareGroupOffsetsRequest(w, version, message);
 }
 
-/** Decodes a AlterShareGroupOffsetsRequest of `version` (0). */
-export function decodeAlterShareGroupOffsetsRequest(r: Reader, version: number): AlterShareGroupOffsetsRequest {
-  checkVersion('AlterShareGroupOffsetsRequest', version, 0, 0);
-  r.context = `AlterShareGroupOffsetsRequest v${version}`;
-  return readAlterShareGroupOffsetsRequest(r, version);
-}
-
-/** Encodes a AlterShareGroupOffsetsResponse in `version` (0). */
-export function encodeAlterShareGroupOffsetsResponse(
-  w: Writer,
-  version: number,
-  message: AlterShareGroupOffsetsResponse,
-): void {
-  checkVersion('AlterShareGroupOffsetsResponse', version, 0, 0);
-  w.context = `AlterShareGroupOffsetsResponse v${version}`;
-  writeAlterShareGroupOffsetsResponse(w, version, message);
-}
-
 /** Decodes a AlterShareGroupOffsetsResponse of `version` (0). */
 export function decodeAlterShareGroupOffsetsResponse(r: Reader, version: number): AlterShareGroupOffsetsResponse {
   checkVersion('AlterShareGroupOffsetsResponse', version, 0, 0);
   r.context = `AlterShareGroupOffsetsResponse v${version}`;
   return readAlterShareGroupOffsetsResponse(r, version);
-}
-
-function readAlterShareGroupOffsetsRequest(r: Reader, v: number): AlterShareGroupOffsetsRequest {
-  const groupId: string = r.readCompactString('groupId');
-  const topics: AlterShareGroupOffsetsRequestTopic[] = [];
-  {
-    const _n = r.readCompactArrayLength('topics', 3);
-    for (let _i = 0; _i < _n; _i++) topics.push(readAlterShareGroupOffsetsRequestTopic(r, v));
-  }
-  const _unknown = r.readTaggedFields('<tagged fields>');
-  const _s: AlterShareGroupOffsetsRequest = { groupId, topics };
-  if (_unknown !== undefined) _s.unknownTaggedFields = _unknown;
-  return _s;
 }
 
 function writeAlterShareGroupOffsetsRequest(w: Writer, v: number, s: AlterShareGroupOffsetsRequest): void {
@@ -158,19 +125,6 @@ function writeAlterShareGroupOffsetsRequest(w: Writer, v: number, s: AlterShareG
   w.writeTaggedFields(_unknown);
 }
 
-function readAlterShareGroupOffsetsRequestTopic(r: Reader, v: number): AlterShareGroupOffsetsRequestTopic {
-  const topicName: string = r.readCompactString('topics[].topicName');
-  const partitions: AlterShareGroupOffsetsRequestPartition[] = [];
-  {
-    const _n = r.readCompactArrayLength('topics[].partitions', 13);
-    for (let _i = 0; _i < _n; _i++) partitions.push(readAlterShareGroupOffsetsRequestPartition(r, v));
-  }
-  const _unknown = r.readTaggedFields('topics[].<tagged fields>');
-  const _s: AlterShareGroupOffsetsRequestTopic = { topicName, partitions };
-  if (_unknown !== undefined) _s.unknownTaggedFields = _unknown;
-  return _s;
-}
-
 function writeAlterShareGroupOffsetsRequestTopic(w: Writer, v: number, s: AlterShareGroupOffsetsRequestTopic): void {
   {
     const _x = s.topicName;
@@ -183,15 +137,6 @@ function writeAlterShareGroupOffsetsRequestTopic(w: Writer, v: number, s: AlterS
   }
   const _unknown = s.unknownTaggedFields;
   w.writeTaggedFields(_unknown);
-}
-
-function readAlterShareGroupOffsetsRequestPartition(r: Reader, v: number): AlterShareGroupOffsetsRequestPartition {
-  const partitionIndex: number = r.readInt32('topics[].partitions[].partitionIndex');
-  const startOffset: bigint = r.readInt64('topics[].partitions[].startOffset');
-  const _unknown = r.readTaggedFields('topics[].partitions[].<tagged fields>');
-  const _s: AlterShareGroupOffsetsRequestPartition = { partitionIndex, startOffset };
-  if (_unknown !== undefined) _s.unknownTaggedFields = _unknown;
-  return _s;
 }
 
 function writeAlterShareGroupOffsetsRequestPartition(
@@ -220,22 +165,6 @@ function readAlterShareGroupOffsetsResponse(r: Reader, v: number): AlterShareGro
   return _s;
 }
 
-function writeAlterShareGroupOffsetsResponse(w: Writer, v: number, s: AlterShareGroupOffsetsResponse): void {
-  w.writeInt32(s.throttleTimeMs);
-  w.writeInt16(s.errorCode);
-  {
-    const _x = s.errorMessage;
-    w.writeCompactNullableString(_x);
-  }
-  {
-    const _a = s.responses;
-    w.writeUnsignedVarint(_a.length + 1);
-    for (const _e of _a) writeAlterShareGroupOffsetsResponseTopic(w, v, _e);
-  }
-  const _unknown = s.unknownTaggedFields;
-  w.writeTaggedFields(_unknown);
-}
-
 function readAlterShareGroupOffsetsResponseTopic(r: Reader, v: number): AlterShareGroupOffsetsResponseTopic {
   const topicName: string = r.readCompactString('responses[].topicName');
   const topicId: string = r.readUuid('responses[].topicId');
@@ -250,21 +179,6 @@ function readAlterShareGroupOffsetsResponseTopic(r: Reader, v: number): AlterSha
   return _s;
 }
 
-function writeAlterShareGroupOffsetsResponseTopic(w: Writer, v: number, s: AlterShareGroupOffsetsResponseTopic): void {
-  {
-    const _x = s.topicName;
-    w.writeCompactString(_x);
-  }
-  w.writeUuid(s.topicId);
-  {
-    const _a = s.partitions;
-    w.writeUnsignedVarint(_a.length + 1);
-    for (const _e of _a) writeAlterShareGroupOffsetsResponsePartition(w, v, _e);
-  }
-  const _unknown = s.unknownTaggedFields;
-  w.writeTaggedFields(_unknown);
-}
-
 function readAlterShareGroupOffsetsResponsePartition(r: Reader, v: number): AlterShareGroupOffsetsResponsePartition {
   const partitionIndex: number = r.readInt32('responses[].partitions[].partitionIndex');
   const errorCode: number = r.readInt16('responses[].partitions[].errorCode');
@@ -273,19 +187,4 @@ function readAlterShareGroupOffsetsResponsePartition(r: Reader, v: number): Alte
   const _s: AlterShareGroupOffsetsResponsePartition = { partitionIndex, errorCode, errorMessage };
   if (_unknown !== undefined) _s.unknownTaggedFields = _unknown;
   return _s;
-}
-
-function writeAlterShareGroupOffsetsResponsePartition(
-  w: Writer,
-  v: number,
-  s: AlterShareGroupOffsetsResponsePartition,
-): void {
-  w.writeInt32(s.partitionIndex);
-  w.writeInt16(s.errorCode);
-  {
-    const _x = s.errorMessage;
-    w.writeCompactNullableString(_x);
-  }
-  const _unknown = s.unknownTaggedFields;
-  w.writeTaggedFields(_unknown);
 }

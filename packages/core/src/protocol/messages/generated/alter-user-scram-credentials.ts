@@ -83,8 +83,6 @@ export const AlterUserScramCredentials: ApiDefinition<
   requestHeaderVersion: (): number => 2,
   responseHeaderVersion: (): number => 1,
   encodeRequest: encodeAlterUserScramCredentialsRequest,
-  decodeRequest: decodeAlterUserScramCredentialsRequest,
-  encodeResponse: encodeAlterUserScramCredentialsResponse,
   decodeResponse: decodeAlterUserScramCredentialsResponse,
 };
 
@@ -99,46 +97,11 @@ export function encodeAlterUserScramCredentialsRequest(
   writeAlterUserScramCredentialsRequest(w, version, message);
 }
 
-/** Decodes a AlterUserScramCredentialsRequest of `version` (0). */
-export function decodeAlterUserScramCredentialsRequest(r: Reader, version: number): AlterUserScramCredentialsRequest {
-  checkVersion('AlterUserScramCredentialsRequest', version, 0, 0);
-  r.context = `AlterUserScramCredentialsRequest v${version}`;
-  return readAlterUserScramCredentialsRequest(r, version);
-}
-
-/** Encodes a AlterUserScramCredentialsResponse in `version` (0). */
-export function encodeAlterUserScramCredentialsResponse(
-  w: Writer,
-  version: number,
-  message: AlterUserScramCredentialsResponse,
-): void {
-  checkVersion('AlterUserScramCredentialsResponse', version, 0, 0);
-  w.context = `AlterUserScramCredentialsResponse v${version}`;
-  writeAlterUserScramCredentialsResponse(w, version, message);
-}
-
 /** Decodes a AlterUserScramCredentialsResponse of `version` (0). */
 export function decodeAlterUserScramCredentialsResponse(r: Reader, version: number): AlterUserScramCredentialsResponse {
   checkVersion('AlterUserScramCredentialsResponse', version, 0, 0);
   r.context = `AlterUserScramCredentialsResponse v${version}`;
   return readAlterUserScramCredentialsResponse(r, version);
-}
-
-function readAlterUserScramCredentialsRequest(r: Reader, v: number): AlterUserScramCredentialsRequest {
-  const deletions: AlterUserScramCredentialsRequestScramCredentialDeletion[] = [];
-  {
-    const _n = r.readCompactArrayLength('deletions', 3);
-    for (let _i = 0; _i < _n; _i++) deletions.push(readAlterUserScramCredentialsRequestScramCredentialDeletion(r, v));
-  }
-  const upsertions: AlterUserScramCredentialsRequestScramCredentialUpsertion[] = [];
-  {
-    const _n = r.readCompactArrayLength('upsertions', 9);
-    for (let _i = 0; _i < _n; _i++) upsertions.push(readAlterUserScramCredentialsRequestScramCredentialUpsertion(r, v));
-  }
-  const _unknown = r.readTaggedFields('<tagged fields>');
-  const _s: AlterUserScramCredentialsRequest = { deletions, upsertions };
-  if (_unknown !== undefined) _s.unknownTaggedFields = _unknown;
-  return _s;
 }
 
 function writeAlterUserScramCredentialsRequest(w: Writer, v: number, s: AlterUserScramCredentialsRequest): void {
@@ -156,18 +119,6 @@ function writeAlterUserScramCredentialsRequest(w: Writer, v: number, s: AlterUse
   w.writeTaggedFields(_unknown);
 }
 
-function readAlterUserScramCredentialsRequestScramCredentialDeletion(
-  r: Reader,
-  v: number,
-): AlterUserScramCredentialsRequestScramCredentialDeletion {
-  const name: string = r.readCompactString('deletions[].name');
-  const mechanism: number = r.readInt8('deletions[].mechanism');
-  const _unknown = r.readTaggedFields('deletions[].<tagged fields>');
-  const _s: AlterUserScramCredentialsRequestScramCredentialDeletion = { name, mechanism };
-  if (_unknown !== undefined) _s.unknownTaggedFields = _unknown;
-  return _s;
-}
-
 function writeAlterUserScramCredentialsRequestScramCredentialDeletion(
   w: Writer,
   v: number,
@@ -180,27 +131,6 @@ function writeAlterUserScramCredentialsRequestScramCredentialDeletion(
   w.writeInt8(s.mechanism);
   const _unknown = s.unknownTaggedFields;
   w.writeTaggedFields(_unknown);
-}
-
-function readAlterUserScramCredentialsRequestScramCredentialUpsertion(
-  r: Reader,
-  v: number,
-): AlterUserScramCredentialsRequestScramCredentialUpsertion {
-  const name: string = r.readCompactString('upsertions[].name');
-  const mechanism: number = r.readInt8('upsertions[].mechanism');
-  const iterations: number = r.readInt32('upsertions[].iterations');
-  const salt: Buffer = r.readCompactBytes('upsertions[].salt');
-  const saltedPassword: Buffer = r.readCompactBytes('upsertions[].saltedPassword');
-  const _unknown = r.readTaggedFields('upsertions[].<tagged fields>');
-  const _s: AlterUserScramCredentialsRequestScramCredentialUpsertion = {
-    name,
-    mechanism,
-    iterations,
-    salt,
-    saltedPassword,
-  };
-  if (_unknown !== undefined) _s.unknownTaggedFields = _unknown;
-  return _s;
 }
 
 function writeAlterUserScramCredentialsRequestScramCredentialUpsertion(
@@ -240,17 +170,6 @@ function readAlterUserScramCredentialsResponse(r: Reader, v: number): AlterUserS
   return _s;
 }
 
-function writeAlterUserScramCredentialsResponse(w: Writer, v: number, s: AlterUserScramCredentialsResponse): void {
-  w.writeInt32(s.throttleTimeMs);
-  {
-    const _a = s.results;
-    w.writeUnsignedVarint(_a.length + 1);
-    for (const _e of _a) writeAlterUserScramCredentialsResponseAlterUserScramCredentialsResult(w, v, _e);
-  }
-  const _unknown = s.unknownTaggedFields;
-  w.writeTaggedFields(_unknown);
-}
-
 function readAlterUserScramCredentialsResponseAlterUserScramCredentialsResult(
   r: Reader,
   v: number,
@@ -262,22 +181,4 @@ function readAlterUserScramCredentialsResponseAlterUserScramCredentialsResult(
   const _s: AlterUserScramCredentialsResponseAlterUserScramCredentialsResult = { user, errorCode, errorMessage };
   if (_unknown !== undefined) _s.unknownTaggedFields = _unknown;
   return _s;
-}
-
-function writeAlterUserScramCredentialsResponseAlterUserScramCredentialsResult(
-  w: Writer,
-  v: number,
-  s: AlterUserScramCredentialsResponseAlterUserScramCredentialsResult,
-): void {
-  {
-    const _x = s.user;
-    w.writeCompactString(_x);
-  }
-  w.writeInt16(s.errorCode);
-  {
-    const _x = s.errorMessage;
-    w.writeCompactNullableString(_x);
-  }
-  const _unknown = s.unknownTaggedFields;
-  w.writeTaggedFields(_unknown);
 }

@@ -4,7 +4,7 @@
 // Do not edit: run `npm run codegen` to regenerate (see tools/codegen/README.md).
 
 import type { ApiDefinition } from '../api-definition.js';
-import { checkVersion, unsupportedField, unsupportedTaggedFields } from '../codec-support.js';
+import { checkVersion, unsupportedTaggedFields } from '../codec-support.js';
 import type { Reader } from '../../primitives/reader.js';
 import type { TaggedField } from '../../primitives/tagged-field.js';
 import type { Writer } from '../../primitives/writer.js';
@@ -92,8 +92,6 @@ export const ApiVersions: ApiDefinition<ApiVersionsRequest, ApiVersionsResponse>
   requestHeaderVersion: (version: number): number => (version >= 3 ? 2 : 1),
   responseHeaderVersion: (): number => 0,
   encodeRequest: encodeApiVersionsRequest,
-  decodeRequest: decodeApiVersionsRequest,
-  encodeResponse: encodeApiVersionsResponse,
   decodeResponse: decodeApiVersionsResponse,
 };
 
@@ -104,36 +102,11 @@ export function encodeApiVersionsRequest(w: Writer, version: number, message: Ap
   writeApiVersionsRequest(w, version, message);
 }
 
-/** Decodes a ApiVersionsRequest of `version` (0-5). */
-export function decodeApiVersionsRequest(r: Reader, version: number): ApiVersionsRequest {
-  checkVersion('ApiVersionsRequest', version, 0, 5);
-  r.context = `ApiVersionsRequest v${version}`;
-  return readApiVersionsRequest(r, version);
-}
-
-/** Encodes a ApiVersionsResponse in `version` (0-5). */
-export function encodeApiVersionsResponse(w: Writer, version: number, message: ApiVersionsResponse): void {
-  checkVersion('ApiVersionsResponse', version, 0, 5);
-  w.context = `ApiVersionsResponse v${version}`;
-  writeApiVersionsResponse(w, version, message);
-}
-
 /** Decodes a ApiVersionsResponse of `version` (0-5). */
 export function decodeApiVersionsResponse(r: Reader, version: number): ApiVersionsResponse {
   checkVersion('ApiVersionsResponse', version, 0, 5);
   r.context = `ApiVersionsResponse v${version}`;
   return readApiVersionsResponse(r, version);
-}
-
-function readApiVersionsRequest(r: Reader, v: number): ApiVersionsRequest {
-  const clientSoftwareName: string = v >= 3 ? r.readCompactString('clientSoftwareName') : '';
-  const clientSoftwareVersion: string = v >= 3 ? r.readCompactString('clientSoftwareVersion') : '';
-  const clusterId: string | null = v === 5 ? r.readCompactNullableString('clusterId') : null;
-  const nodeId: number = v === 5 ? r.readInt32('nodeId') : -1;
-  const _unknown = v >= 3 ? r.readTaggedFields('<tagged fields>') : undefined;
-  const _s: ApiVersionsRequest = { clientSoftwareName, clientSoftwareVersion, clusterId, nodeId };
-  if (_unknown !== undefined) _s.unknownTaggedFields = _unknown;
-  return _s;
 }
 
 function writeApiVersionsRequest(w: Writer, v: number, s: ApiVersionsRequest): void {
@@ -234,64 +207,6 @@ function readApiVersionsResponse(r: Reader, v: number): ApiVersionsResponse {
   return _s;
 }
 
-function writeApiVersionsResponse(w: Writer, v: number, s: ApiVersionsResponse): void {
-  w.writeInt16(s.errorCode);
-  {
-    const _a = s.apiKeys;
-    if (v >= 3) w.writeUnsignedVarint(_a.length + 1);
-    else w.writeInt32(_a.length);
-    for (const _e of _a) writeApiVersionsResponseApiVersion(w, v, _e);
-  }
-  if (v >= 1) {
-    w.writeInt32(s.throttleTimeMs);
-  }
-  const _unknown = s.unknownTaggedFields;
-  if (v >= 3) {
-    let _count = _unknown === undefined ? 0 : _unknown.length;
-    const _has0 = s.supportedFeatures.length !== 0;
-    if (_has0) _count++;
-    const _has1 = s.finalizedFeaturesEpoch !== -1n;
-    if (_has1) _count++;
-    const _has2 = s.finalizedFeatures.length !== 0;
-    if (_has2) _count++;
-    const _has3 = s.zkMigrationReady !== false;
-    if (_has3) _count++;
-    w.writeUnsignedVarint(_count);
-    let _u = 0;
-    if (_has0) {
-      if (_unknown !== undefined) _u = w.writeRawTaggedFieldsBelow(_unknown, _u, 0);
-      w.writeUnsignedVarint(0);
-      const _b = w.beginSizedBlock();
-      w.writeUnsignedVarint(s.supportedFeatures.length + 1);
-      for (const _e of s.supportedFeatures) writeApiVersionsResponseSupportedFeatureKey(w, v, _e);
-      w.endSizedBlock(_b);
-    }
-    if (_has1) {
-      if (_unknown !== undefined) _u = w.writeRawTaggedFieldsBelow(_unknown, _u, 1);
-      w.writeUnsignedVarint(1);
-      w.writeUnsignedVarint(8);
-      w.writeInt64(s.finalizedFeaturesEpoch);
-    }
-    if (_has2) {
-      if (_unknown !== undefined) _u = w.writeRawTaggedFieldsBelow(_unknown, _u, 2);
-      w.writeUnsignedVarint(2);
-      const _b = w.beginSizedBlock();
-      w.writeUnsignedVarint(s.finalizedFeatures.length + 1);
-      for (const _e of s.finalizedFeatures) writeApiVersionsResponseFinalizedFeatureKey(w, v, _e);
-      w.endSizedBlock(_b);
-    }
-    if (_has3) {
-      if (_unknown !== undefined) _u = w.writeRawTaggedFieldsBelow(_unknown, _u, 3);
-      w.writeUnsignedVarint(3);
-      w.writeUnsignedVarint(1);
-      w.writeBoolean(s.zkMigrationReady);
-    }
-    if (_unknown !== undefined) w.writeRawTaggedFieldsBelow(_unknown, _u, Number.POSITIVE_INFINITY);
-  } else if (_unknown !== undefined && _unknown.length > 0) {
-    throw unsupportedTaggedFields('ApiVersionsResponse', '', v);
-  }
-}
-
 function readApiVersionsResponseApiVersion(r: Reader, v: number): ApiVersionsResponseApiVersion {
   const apiKey: number = r.readInt16('apiKeys[].apiKey');
   const minVersion: number = r.readInt16('apiKeys[].minVersion');
@@ -300,18 +215,6 @@ function readApiVersionsResponseApiVersion(r: Reader, v: number): ApiVersionsRes
   const _s: ApiVersionsResponseApiVersion = { apiKey, minVersion, maxVersion };
   if (_unknown !== undefined) _s.unknownTaggedFields = _unknown;
   return _s;
-}
-
-function writeApiVersionsResponseApiVersion(w: Writer, v: number, s: ApiVersionsResponseApiVersion): void {
-  w.writeInt16(s.apiKey);
-  w.writeInt16(s.minVersion);
-  w.writeInt16(s.maxVersion);
-  const _unknown = s.unknownTaggedFields;
-  if (v >= 3) {
-    w.writeTaggedFields(_unknown);
-  } else if (_unknown !== undefined && _unknown.length > 0) {
-    throw unsupportedTaggedFields('ApiVersionsResponse', 'apiKeys[].', v);
-  }
 }
 
 function readApiVersionsResponseSupportedFeatureKey(r: Reader, v: number): ApiVersionsResponseSupportedFeatureKey {
@@ -324,21 +227,6 @@ function readApiVersionsResponseSupportedFeatureKey(r: Reader, v: number): ApiVe
   return _s;
 }
 
-function writeApiVersionsResponseSupportedFeatureKey(
-  w: Writer,
-  v: number,
-  s: ApiVersionsResponseSupportedFeatureKey,
-): void {
-  {
-    const _x = s.name;
-    w.writeCompactString(_x);
-  }
-  w.writeInt16(s.minVersion);
-  w.writeInt16(s.maxVersion);
-  const _unknown = s.unknownTaggedFields;
-  w.writeTaggedFields(_unknown);
-}
-
 function readApiVersionsResponseFinalizedFeatureKey(r: Reader, v: number): ApiVersionsResponseFinalizedFeatureKey {
   const name: string = r.readCompactString('finalizedFeatures[].name');
   const maxVersionLevel: number = r.readInt16('finalizedFeatures[].maxVersionLevel');
@@ -347,19 +235,4 @@ function readApiVersionsResponseFinalizedFeatureKey(r: Reader, v: number): ApiVe
   const _s: ApiVersionsResponseFinalizedFeatureKey = { name, maxVersionLevel, minVersionLevel };
   if (_unknown !== undefined) _s.unknownTaggedFields = _unknown;
   return _s;
-}
-
-function writeApiVersionsResponseFinalizedFeatureKey(
-  w: Writer,
-  v: number,
-  s: ApiVersionsResponseFinalizedFeatureKey,
-): void {
-  {
-    const _x = s.name;
-    w.writeCompactString(_x);
-  }
-  w.writeInt16(s.maxVersionLevel);
-  w.writeInt16(s.minVersionLevel);
-  const _unknown = s.unknownTaggedFields;
-  w.writeTaggedFields(_unknown);
 }

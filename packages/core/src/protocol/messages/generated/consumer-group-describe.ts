@@ -4,7 +4,7 @@
 // Do not edit: run `npm run codegen` to regenerate (see tools/codegen/README.md).
 
 import type { ApiDefinition } from '../api-definition.js';
-import { ZERO_UUID, checkVersion, unsupportedField } from '../codec-support.js';
+import { checkVersion, unsupportedField } from '../codec-support.js';
 import type { Reader } from '../../primitives/reader.js';
 import type { TaggedField } from '../../primitives/tagged-field.js';
 import type { Writer } from '../../primitives/writer.js';
@@ -114,8 +114,6 @@ export const ConsumerGroupDescribe: ApiDefinition<ConsumerGroupDescribeRequest, 
   requestHeaderVersion: (): number => 2,
   responseHeaderVersion: (): number => 1,
   encodeRequest: encodeConsumerGroupDescribeRequest,
-  decodeRequest: decodeConsumerGroupDescribeRequest,
-  encodeResponse: encodeConsumerGroupDescribeResponse,
   decodeResponse: decodeConsumerGroupDescribeResponse,
 };
 
@@ -130,42 +128,11 @@ export function encodeConsumerGroupDescribeRequest(
   writeConsumerGroupDescribeRequest(w, version, message);
 }
 
-/** Decodes a ConsumerGroupDescribeRequest of `version` (0-1). */
-export function decodeConsumerGroupDescribeRequest(r: Reader, version: number): ConsumerGroupDescribeRequest {
-  checkVersion('ConsumerGroupDescribeRequest', version, 0, 1);
-  r.context = `ConsumerGroupDescribeRequest v${version}`;
-  return readConsumerGroupDescribeRequest(r, version);
-}
-
-/** Encodes a ConsumerGroupDescribeResponse in `version` (0-1). */
-export function encodeConsumerGroupDescribeResponse(
-  w: Writer,
-  version: number,
-  message: ConsumerGroupDescribeResponse,
-): void {
-  checkVersion('ConsumerGroupDescribeResponse', version, 0, 1);
-  w.context = `ConsumerGroupDescribeResponse v${version}`;
-  writeConsumerGroupDescribeResponse(w, version, message);
-}
-
 /** Decodes a ConsumerGroupDescribeResponse of `version` (0-1). */
 export function decodeConsumerGroupDescribeResponse(r: Reader, version: number): ConsumerGroupDescribeResponse {
   checkVersion('ConsumerGroupDescribeResponse', version, 0, 1);
   r.context = `ConsumerGroupDescribeResponse v${version}`;
   return readConsumerGroupDescribeResponse(r, version);
-}
-
-function readConsumerGroupDescribeRequest(r: Reader, v: number): ConsumerGroupDescribeRequest {
-  const groupIds: string[] = [];
-  {
-    const _n = r.readCompactArrayLength('groupIds', 1);
-    for (let _i = 0; _i < _n; _i++) groupIds.push(r.readCompactString('groupIds[]'));
-  }
-  const includeAuthorizedOperations: boolean = r.readBoolean('includeAuthorizedOperations');
-  const _unknown = r.readTaggedFields('<tagged fields>');
-  const _s: ConsumerGroupDescribeRequest = { groupIds, includeAuthorizedOperations };
-  if (_unknown !== undefined) _s.unknownTaggedFields = _unknown;
-  return _s;
 }
 
 function writeConsumerGroupDescribeRequest(w: Writer, v: number, s: ConsumerGroupDescribeRequest): void {
@@ -190,17 +157,6 @@ function readConsumerGroupDescribeResponse(r: Reader, v: number): ConsumerGroupD
   const _s: ConsumerGroupDescribeResponse = { throttleTimeMs, groups };
   if (_unknown !== undefined) _s.unknownTaggedFields = _unknown;
   return _s;
-}
-
-function writeConsumerGroupDescribeResponse(w: Writer, v: number, s: ConsumerGroupDescribeResponse): void {
-  w.writeInt32(s.throttleTimeMs);
-  {
-    const _a = s.groups;
-    w.writeUnsignedVarint(_a.length + 1);
-    for (const _e of _a) writeConsumerGroupDescribeResponseDescribedGroup(w, v, _e);
-  }
-  const _unknown = s.unknownTaggedFields;
-  w.writeTaggedFields(_unknown);
 }
 
 function readConsumerGroupDescribeResponseDescribedGroup(
@@ -234,40 +190,6 @@ function readConsumerGroupDescribeResponseDescribedGroup(
   };
   if (_unknown !== undefined) _s.unknownTaggedFields = _unknown;
   return _s;
-}
-
-function writeConsumerGroupDescribeResponseDescribedGroup(
-  w: Writer,
-  v: number,
-  s: ConsumerGroupDescribeResponseDescribedGroup,
-): void {
-  w.writeInt16(s.errorCode);
-  {
-    const _x = s.errorMessage;
-    w.writeCompactNullableString(_x);
-  }
-  {
-    const _x = s.groupId;
-    w.writeCompactString(_x);
-  }
-  {
-    const _x = s.groupState;
-    w.writeCompactString(_x);
-  }
-  w.writeInt32(s.groupEpoch);
-  w.writeInt32(s.assignmentEpoch);
-  {
-    const _x = s.assignorName;
-    w.writeCompactString(_x);
-  }
-  {
-    const _a = s.members;
-    w.writeUnsignedVarint(_a.length + 1);
-    for (const _e of _a) writeConsumerGroupDescribeResponseMember(w, v, _e);
-  }
-  w.writeInt32(s.authorizedOperations);
-  const _unknown = s.unknownTaggedFields;
-  w.writeTaggedFields(_unknown);
 }
 
 function readConsumerGroupDescribeResponseMember(r: Reader, v: number): ConsumerGroupDescribeResponseMember {
@@ -305,52 +227,6 @@ function readConsumerGroupDescribeResponseMember(r: Reader, v: number): Consumer
   return _s;
 }
 
-function writeConsumerGroupDescribeResponseMember(w: Writer, v: number, s: ConsumerGroupDescribeResponseMember): void {
-  {
-    const _x = s.memberId;
-    w.writeCompactString(_x);
-  }
-  {
-    const _x = s.instanceId;
-    w.writeCompactNullableString(_x);
-  }
-  {
-    const _x = s.rackId;
-    w.writeCompactNullableString(_x);
-  }
-  w.writeInt32(s.memberEpoch);
-  {
-    const _x = s.clientId;
-    w.writeCompactString(_x);
-  }
-  {
-    const _x = s.clientHost;
-    w.writeCompactString(_x);
-  }
-  {
-    const _a = s.subscribedTopicNames;
-    w.writeUnsignedVarint(_a.length + 1);
-    for (const _e of _a) w.writeCompactString(_e);
-  }
-  {
-    const _x = s.subscribedTopicRegex;
-    w.writeCompactNullableString(_x);
-  }
-  {
-    const _x = s.assignment;
-    writeConsumerGroupDescribeResponseAssignment(w, v, _x);
-  }
-  {
-    const _x = s.targetAssignment;
-    writeConsumerGroupDescribeResponseAssignment(w, v, _x);
-  }
-  if (v === 1) {
-    w.writeInt8(s.memberType);
-  }
-  const _unknown = s.unknownTaggedFields;
-  w.writeTaggedFields(_unknown);
-}
-
 function readConsumerGroupDescribeResponseAssignment(r: Reader, v: number): ConsumerGroupDescribeResponseAssignment {
   const topicPartitions: ConsumerGroupDescribeResponseTopicPartitions[] = [];
   {
@@ -361,20 +237,6 @@ function readConsumerGroupDescribeResponseAssignment(r: Reader, v: number): Cons
   const _s: ConsumerGroupDescribeResponseAssignment = { topicPartitions };
   if (_unknown !== undefined) _s.unknownTaggedFields = _unknown;
   return _s;
-}
-
-function writeConsumerGroupDescribeResponseAssignment(
-  w: Writer,
-  v: number,
-  s: ConsumerGroupDescribeResponseAssignment,
-): void {
-  {
-    const _a = s.topicPartitions;
-    w.writeUnsignedVarint(_a.length + 1);
-    for (const _e of _a) writeConsumerGroupDescribeResponseTopicPartitions(w, v, _e);
-  }
-  const _unknown = s.unknownTaggedFields;
-  w.writeTaggedFields(_unknown);
 }
 
 function readConsumerGroupDescribeResponseTopicPartitions(
@@ -393,29 +255,4 @@ function readConsumerGroupDescribeResponseTopicPartitions(
   const _s: ConsumerGroupDescribeResponseTopicPartitions = { topicId, topicName, partitions };
   if (_unknown !== undefined) _s.unknownTaggedFields = _unknown;
   return _s;
-}
-
-function writeConsumerGroupDescribeResponseTopicPartitions(
-  w: Writer,
-  v: number,
-  s: ConsumerGroupDescribeResponseTopicPartitions,
-): void {
-  w.writeUuid(s.topicId);
-  {
-    const _x = s.topicName;
-    w.writeCompactString(_x);
-  }
-  {
-    const _a = s.partitions;
-    w.writeUnsignedVarint(_a.length + 1);
-    for (const _e of _a) w.writeInt32(_e);
-  }
-  const _unknown = s.unknownTaggedFields;
-  w.writeTaggedFields(_unknown);
-}
-
-function isDefaultConsumerGroupDescribeResponseAssignment(s: ConsumerGroupDescribeResponseAssignment): boolean {
-  return (
-    (s.unknownTaggedFields === undefined || s.unknownTaggedFields.length === 0) && !(s.topicPartitions.length !== 0)
-  );
 }

@@ -96,8 +96,6 @@ export const ConsumerGroupHeartbeat: ApiDefinition<ConsumerGroupHeartbeatRequest
   requestHeaderVersion: (): number => 2,
   responseHeaderVersion: (): number => 1,
   encodeRequest: encodeConsumerGroupHeartbeatRequest,
-  decodeRequest: decodeConsumerGroupHeartbeatRequest,
-  encodeResponse: encodeConsumerGroupHeartbeatResponse,
   decodeResponse: decodeConsumerGroupHeartbeatResponse,
 };
 
@@ -112,75 +110,11 @@ export function encodeConsumerGroupHeartbeatRequest(
   writeConsumerGroupHeartbeatRequest(w, version, message);
 }
 
-/** Decodes a ConsumerGroupHeartbeatRequest of `version` (0-1). */
-export function decodeConsumerGroupHeartbeatRequest(r: Reader, version: number): ConsumerGroupHeartbeatRequest {
-  checkVersion('ConsumerGroupHeartbeatRequest', version, 0, 1);
-  r.context = `ConsumerGroupHeartbeatRequest v${version}`;
-  return readConsumerGroupHeartbeatRequest(r, version);
-}
-
-/** Encodes a ConsumerGroupHeartbeatResponse in `version` (0-1). */
-export function encodeConsumerGroupHeartbeatResponse(
-  w: Writer,
-  version: number,
-  message: ConsumerGroupHeartbeatResponse,
-): void {
-  checkVersion('ConsumerGroupHeartbeatResponse', version, 0, 1);
-  w.context = `ConsumerGroupHeartbeatResponse v${version}`;
-  writeConsumerGroupHeartbeatResponse(w, version, message);
-}
-
 /** Decodes a ConsumerGroupHeartbeatResponse of `version` (0-1). */
 export function decodeConsumerGroupHeartbeatResponse(r: Reader, version: number): ConsumerGroupHeartbeatResponse {
   checkVersion('ConsumerGroupHeartbeatResponse', version, 0, 1);
   r.context = `ConsumerGroupHeartbeatResponse v${version}`;
   return readConsumerGroupHeartbeatResponse(r, version);
-}
-
-function readConsumerGroupHeartbeatRequest(r: Reader, v: number): ConsumerGroupHeartbeatRequest {
-  const groupId: string = r.readCompactString('groupId');
-  const memberId: string = r.readCompactString('memberId');
-  const memberEpoch: number = r.readInt32('memberEpoch');
-  const instanceId: string | null = r.readCompactNullableString('instanceId');
-  const rackId: string | null = r.readCompactNullableString('rackId');
-  const rebalanceTimeoutMs: number = r.readInt32('rebalanceTimeoutMs');
-  let subscribedTopicNames: string[] | null = null;
-  {
-    const _n = r.readCompactNullableArrayLength('subscribedTopicNames', 1);
-    if (_n < 0) subscribedTopicNames = null;
-    else {
-      const _a: string[] = [];
-      for (let _i = 0; _i < _n; _i++) _a.push(r.readCompactString('subscribedTopicNames[]'));
-      subscribedTopicNames = _a;
-    }
-  }
-  const subscribedTopicRegex: string | null = v === 1 ? r.readCompactNullableString('subscribedTopicRegex') : null;
-  const serverAssignor: string | null = r.readCompactNullableString('serverAssignor');
-  let topicPartitions: ConsumerGroupHeartbeatRequestTopicPartitions[] | null = null;
-  {
-    const _n = r.readCompactNullableArrayLength('topicPartitions', 18);
-    if (_n < 0) topicPartitions = null;
-    else {
-      const _a: ConsumerGroupHeartbeatRequestTopicPartitions[] = [];
-      for (let _i = 0; _i < _n; _i++) _a.push(readConsumerGroupHeartbeatRequestTopicPartitions(r, v));
-      topicPartitions = _a;
-    }
-  }
-  const _unknown = r.readTaggedFields('<tagged fields>');
-  const _s: ConsumerGroupHeartbeatRequest = {
-    groupId,
-    memberId,
-    memberEpoch,
-    instanceId,
-    rackId,
-    rebalanceTimeoutMs,
-    subscribedTopicNames,
-    subscribedTopicRegex,
-    serverAssignor,
-    topicPartitions,
-  };
-  if (_unknown !== undefined) _s.unknownTaggedFields = _unknown;
-  return _s;
 }
 
 function writeConsumerGroupHeartbeatRequest(w: Writer, v: number, s: ConsumerGroupHeartbeatRequest): void {
@@ -237,22 +171,6 @@ function writeConsumerGroupHeartbeatRequest(w: Writer, v: number, s: ConsumerGro
   w.writeTaggedFields(_unknown);
 }
 
-function readConsumerGroupHeartbeatRequestTopicPartitions(
-  r: Reader,
-  v: number,
-): ConsumerGroupHeartbeatRequestTopicPartitions {
-  const topicId: string = r.readUuid('topicPartitions[].topicId');
-  const partitions: number[] = [];
-  {
-    const _n = r.readCompactArrayLength('topicPartitions[].partitions', 4);
-    for (let _i = 0; _i < _n; _i++) partitions.push(r.readInt32('topicPartitions[].partitions[]'));
-  }
-  const _unknown = r.readTaggedFields('topicPartitions[].<tagged fields>');
-  const _s: ConsumerGroupHeartbeatRequestTopicPartitions = { topicId, partitions };
-  if (_unknown !== undefined) _s.unknownTaggedFields = _unknown;
-  return _s;
-}
-
 function writeConsumerGroupHeartbeatRequestTopicPartitions(
   w: Writer,
   v: number,
@@ -291,31 +209,6 @@ function readConsumerGroupHeartbeatResponse(r: Reader, v: number): ConsumerGroup
   return _s;
 }
 
-function writeConsumerGroupHeartbeatResponse(w: Writer, v: number, s: ConsumerGroupHeartbeatResponse): void {
-  w.writeInt32(s.throttleTimeMs);
-  w.writeInt16(s.errorCode);
-  {
-    const _x = s.errorMessage;
-    w.writeCompactNullableString(_x);
-  }
-  {
-    const _x = s.memberId;
-    w.writeCompactNullableString(_x);
-  }
-  w.writeInt32(s.memberEpoch);
-  w.writeInt32(s.heartbeatIntervalMs);
-  {
-    const _x = s.assignment;
-    if (_x === null) w.writeInt8(-1);
-    else {
-      w.writeInt8(1);
-      writeConsumerGroupHeartbeatResponseAssignment(w, v, _x);
-    }
-  }
-  const _unknown = s.unknownTaggedFields;
-  w.writeTaggedFields(_unknown);
-}
-
 function readConsumerGroupHeartbeatResponseAssignment(r: Reader, v: number): ConsumerGroupHeartbeatResponseAssignment {
   const topicPartitions: ConsumerGroupHeartbeatResponseTopicPartitions[] = [];
   {
@@ -326,20 +219,6 @@ function readConsumerGroupHeartbeatResponseAssignment(r: Reader, v: number): Con
   const _s: ConsumerGroupHeartbeatResponseAssignment = { topicPartitions };
   if (_unknown !== undefined) _s.unknownTaggedFields = _unknown;
   return _s;
-}
-
-function writeConsumerGroupHeartbeatResponseAssignment(
-  w: Writer,
-  v: number,
-  s: ConsumerGroupHeartbeatResponseAssignment,
-): void {
-  {
-    const _a = s.topicPartitions;
-    w.writeUnsignedVarint(_a.length + 1);
-    for (const _e of _a) writeConsumerGroupHeartbeatResponseTopicPartitions(w, v, _e);
-  }
-  const _unknown = s.unknownTaggedFields;
-  w.writeTaggedFields(_unknown);
 }
 
 function readConsumerGroupHeartbeatResponseTopicPartitions(
@@ -356,19 +235,4 @@ function readConsumerGroupHeartbeatResponseTopicPartitions(
   const _s: ConsumerGroupHeartbeatResponseTopicPartitions = { topicId, partitions };
   if (_unknown !== undefined) _s.unknownTaggedFields = _unknown;
   return _s;
-}
-
-function writeConsumerGroupHeartbeatResponseTopicPartitions(
-  w: Writer,
-  v: number,
-  s: ConsumerGroupHeartbeatResponseTopicPartitions,
-): void {
-  w.writeUuid(s.topicId);
-  {
-    const _a = s.partitions;
-    w.writeUnsignedVarint(_a.length + 1);
-    for (const _e of _a) w.writeInt32(_e);
-  }
-  const _unknown = s.unknownTaggedFields;
-  w.writeTaggedFields(_unknown);
 }

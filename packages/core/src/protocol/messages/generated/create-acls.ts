@@ -70,8 +70,6 @@ export const CreateAcls: ApiDefinition<CreateAclsRequest, CreateAclsResponse> = 
   requestHeaderVersion: (version: number): number => (version >= 2 ? 2 : 1),
   responseHeaderVersion: (version: number): number => (version >= 2 ? 1 : 0),
   encodeRequest: encodeCreateAclsRequest,
-  decodeRequest: decodeCreateAclsRequest,
-  encodeResponse: encodeCreateAclsResponse,
   decodeResponse: decodeCreateAclsResponse,
 };
 
@@ -82,37 +80,11 @@ export function encodeCreateAclsRequest(w: Writer, version: number, message: Cre
   writeCreateAclsRequest(w, version, message);
 }
 
-/** Decodes a CreateAclsRequest of `version` (1-3). */
-export function decodeCreateAclsRequest(r: Reader, version: number): CreateAclsRequest {
-  checkVersion('CreateAclsRequest', version, 1, 3);
-  r.context = `CreateAclsRequest v${version}`;
-  return readCreateAclsRequest(r, version);
-}
-
-/** Encodes a CreateAclsResponse in `version` (1-3). */
-export function encodeCreateAclsResponse(w: Writer, version: number, message: CreateAclsResponse): void {
-  checkVersion('CreateAclsResponse', version, 1, 3);
-  w.context = `CreateAclsResponse v${version}`;
-  writeCreateAclsResponse(w, version, message);
-}
-
 /** Decodes a CreateAclsResponse of `version` (1-3). */
 export function decodeCreateAclsResponse(r: Reader, version: number): CreateAclsResponse {
   checkVersion('CreateAclsResponse', version, 1, 3);
   r.context = `CreateAclsResponse v${version}`;
   return readCreateAclsResponse(r, version);
-}
-
-function readCreateAclsRequest(r: Reader, v: number): CreateAclsRequest {
-  const creations: CreateAclsRequestAclCreation[] = [];
-  {
-    const _n = v >= 2 ? r.readCompactArrayLength('creations', 7) : r.readArrayLength('creations', 7);
-    for (let _i = 0; _i < _n; _i++) creations.push(readCreateAclsRequestAclCreation(r, v));
-  }
-  const _unknown = v >= 2 ? r.readTaggedFields('<tagged fields>') : undefined;
-  const _s: CreateAclsRequest = { creations };
-  if (_unknown !== undefined) _s.unknownTaggedFields = _unknown;
-  return _s;
 }
 
 function writeCreateAclsRequest(w: Writer, v: number, s: CreateAclsRequest): void {
@@ -128,30 +100,6 @@ function writeCreateAclsRequest(w: Writer, v: number, s: CreateAclsRequest): voi
   } else if (_unknown !== undefined && _unknown.length > 0) {
     throw unsupportedTaggedFields('CreateAclsRequest', '', v);
   }
-}
-
-function readCreateAclsRequestAclCreation(r: Reader, v: number): CreateAclsRequestAclCreation {
-  const resourceType: number = r.readInt8('creations[].resourceType');
-  const resourceName: string =
-    v >= 2 ? r.readCompactString('creations[].resourceName') : r.readString('creations[].resourceName');
-  const resourcePatternType: number = r.readInt8('creations[].resourcePatternType');
-  const principal: string =
-    v >= 2 ? r.readCompactString('creations[].principal') : r.readString('creations[].principal');
-  const host: string = v >= 2 ? r.readCompactString('creations[].host') : r.readString('creations[].host');
-  const operation: number = r.readInt8('creations[].operation');
-  const permissionType: number = r.readInt8('creations[].permissionType');
-  const _unknown = v >= 2 ? r.readTaggedFields('creations[].<tagged fields>') : undefined;
-  const _s: CreateAclsRequestAclCreation = {
-    resourceType,
-    resourceName,
-    resourcePatternType,
-    principal,
-    host,
-    operation,
-    permissionType,
-  };
-  if (_unknown !== undefined) _s.unknownTaggedFields = _unknown;
-  return _s;
 }
 
 function writeCreateAclsRequestAclCreation(w: Writer, v: number, s: CreateAclsRequestAclCreation): void {
@@ -195,22 +143,6 @@ function readCreateAclsResponse(r: Reader, v: number): CreateAclsResponse {
   return _s;
 }
 
-function writeCreateAclsResponse(w: Writer, v: number, s: CreateAclsResponse): void {
-  w.writeInt32(s.throttleTimeMs);
-  {
-    const _a = s.results;
-    if (v >= 2) w.writeUnsignedVarint(_a.length + 1);
-    else w.writeInt32(_a.length);
-    for (const _e of _a) writeCreateAclsResponseAclCreationResult(w, v, _e);
-  }
-  const _unknown = s.unknownTaggedFields;
-  if (v >= 2) {
-    w.writeTaggedFields(_unknown);
-  } else if (_unknown !== undefined && _unknown.length > 0) {
-    throw unsupportedTaggedFields('CreateAclsResponse', '', v);
-  }
-}
-
 function readCreateAclsResponseAclCreationResult(r: Reader, v: number): CreateAclsResponseAclCreationResult {
   const errorCode: number = r.readInt16('results[].errorCode');
   const errorMessage: string | null =
@@ -219,19 +151,4 @@ function readCreateAclsResponseAclCreationResult(r: Reader, v: number): CreateAc
   const _s: CreateAclsResponseAclCreationResult = { errorCode, errorMessage };
   if (_unknown !== undefined) _s.unknownTaggedFields = _unknown;
   return _s;
-}
-
-function writeCreateAclsResponseAclCreationResult(w: Writer, v: number, s: CreateAclsResponseAclCreationResult): void {
-  w.writeInt16(s.errorCode);
-  {
-    const _x = s.errorMessage;
-    if (v >= 2) w.writeCompactNullableString(_x);
-    else w.writeNullableString(_x);
-  }
-  const _unknown = s.unknownTaggedFields;
-  if (v >= 2) {
-    w.writeTaggedFields(_unknown);
-  } else if (_unknown !== undefined && _unknown.length > 0) {
-    throw unsupportedTaggedFields('CreateAclsResponse', 'results[].', v);
-  }
 }

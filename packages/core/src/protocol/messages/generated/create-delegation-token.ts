@@ -74,8 +74,6 @@ export const CreateDelegationToken: ApiDefinition<CreateDelegationTokenRequest, 
   requestHeaderVersion: (version: number): number => (version >= 2 ? 2 : 1),
   responseHeaderVersion: (version: number): number => (version >= 2 ? 1 : 0),
   encodeRequest: encodeCreateDelegationTokenRequest,
-  decodeRequest: decodeCreateDelegationTokenRequest,
-  encodeResponse: encodeCreateDelegationTokenResponse,
   decodeResponse: decodeCreateDelegationTokenResponse,
 };
 
@@ -90,44 +88,11 @@ export function encodeCreateDelegationTokenRequest(
   writeCreateDelegationTokenRequest(w, version, message);
 }
 
-/** Decodes a CreateDelegationTokenRequest of `version` (1-3). */
-export function decodeCreateDelegationTokenRequest(r: Reader, version: number): CreateDelegationTokenRequest {
-  checkVersion('CreateDelegationTokenRequest', version, 1, 3);
-  r.context = `CreateDelegationTokenRequest v${version}`;
-  return readCreateDelegationTokenRequest(r, version);
-}
-
-/** Encodes a CreateDelegationTokenResponse in `version` (1-3). */
-export function encodeCreateDelegationTokenResponse(
-  w: Writer,
-  version: number,
-  message: CreateDelegationTokenResponse,
-): void {
-  checkVersion('CreateDelegationTokenResponse', version, 1, 3);
-  w.context = `CreateDelegationTokenResponse v${version}`;
-  writeCreateDelegationTokenResponse(w, version, message);
-}
-
 /** Decodes a CreateDelegationTokenResponse of `version` (1-3). */
 export function decodeCreateDelegationTokenResponse(r: Reader, version: number): CreateDelegationTokenResponse {
   checkVersion('CreateDelegationTokenResponse', version, 1, 3);
   r.context = `CreateDelegationTokenResponse v${version}`;
   return readCreateDelegationTokenResponse(r, version);
-}
-
-function readCreateDelegationTokenRequest(r: Reader, v: number): CreateDelegationTokenRequest {
-  const ownerPrincipalType: string | null = v === 3 ? r.readCompactNullableString('ownerPrincipalType') : '';
-  const ownerPrincipalName: string | null = v === 3 ? r.readCompactNullableString('ownerPrincipalName') : '';
-  const renewers: CreateDelegationTokenRequestCreatableRenewers[] = [];
-  {
-    const _n = v >= 2 ? r.readCompactArrayLength('renewers', 2) : r.readArrayLength('renewers', 2);
-    for (let _i = 0; _i < _n; _i++) renewers.push(readCreateDelegationTokenRequestCreatableRenewers(r, v));
-  }
-  const maxLifetimeMs: bigint = r.readInt64('maxLifetimeMs');
-  const _unknown = v >= 2 ? r.readTaggedFields('<tagged fields>') : undefined;
-  const _s: CreateDelegationTokenRequest = { ownerPrincipalType, ownerPrincipalName, renewers, maxLifetimeMs };
-  if (_unknown !== undefined) _s.unknownTaggedFields = _unknown;
-  return _s;
 }
 
 function writeCreateDelegationTokenRequest(w: Writer, v: number, s: CreateDelegationTokenRequest): void {
@@ -162,20 +127,6 @@ function writeCreateDelegationTokenRequest(w: Writer, v: number, s: CreateDelega
   } else if (_unknown !== undefined && _unknown.length > 0) {
     throw unsupportedTaggedFields('CreateDelegationTokenRequest', '', v);
   }
-}
-
-function readCreateDelegationTokenRequestCreatableRenewers(
-  r: Reader,
-  v: number,
-): CreateDelegationTokenRequestCreatableRenewers {
-  const principalType: string =
-    v >= 2 ? r.readCompactString('renewers[].principalType') : r.readString('renewers[].principalType');
-  const principalName: string =
-    v >= 2 ? r.readCompactString('renewers[].principalName') : r.readString('renewers[].principalName');
-  const _unknown = v >= 2 ? r.readTaggedFields('renewers[].<tagged fields>') : undefined;
-  const _s: CreateDelegationTokenRequestCreatableRenewers = { principalType, principalName };
-  if (_unknown !== undefined) _s.unknownTaggedFields = _unknown;
-  return _s;
 }
 
 function writeCreateDelegationTokenRequestCreatableRenewers(
@@ -229,56 +180,4 @@ function readCreateDelegationTokenResponse(r: Reader, v: number): CreateDelegati
   };
   if (_unknown !== undefined) _s.unknownTaggedFields = _unknown;
   return _s;
-}
-
-function writeCreateDelegationTokenResponse(w: Writer, v: number, s: CreateDelegationTokenResponse): void {
-  w.writeInt16(s.errorCode);
-  {
-    const _x = s.principalType;
-    if (v >= 2) w.writeCompactString(_x);
-    else w.writeString(_x);
-  }
-  {
-    const _x = s.principalName;
-    if (v >= 2) w.writeCompactString(_x);
-    else w.writeString(_x);
-  }
-  if (v === 3) {
-    {
-      const _x = s.tokenRequesterPrincipalType;
-      w.writeCompactString(_x);
-    }
-  } else {
-    if (s.tokenRequesterPrincipalType !== '')
-      throw unsupportedField('CreateDelegationTokenResponse', 'tokenRequesterPrincipalType', v);
-  }
-  if (v === 3) {
-    {
-      const _x = s.tokenRequesterPrincipalName;
-      w.writeCompactString(_x);
-    }
-  } else {
-    if (s.tokenRequesterPrincipalName !== '')
-      throw unsupportedField('CreateDelegationTokenResponse', 'tokenRequesterPrincipalName', v);
-  }
-  w.writeInt64(s.issueTimestampMs);
-  w.writeInt64(s.expiryTimestampMs);
-  w.writeInt64(s.maxTimestampMs);
-  {
-    const _x = s.tokenId;
-    if (v >= 2) w.writeCompactString(_x);
-    else w.writeString(_x);
-  }
-  {
-    const _x = s.hmac;
-    if (v >= 2) w.writeCompactBytes(_x);
-    else w.writeBytes(_x);
-  }
-  w.writeInt32(s.throttleTimeMs);
-  const _unknown = s.unknownTaggedFields;
-  if (v >= 2) {
-    w.writeTaggedFields(_unknown);
-  } else if (_unknown !== undefined && _unknown.length > 0) {
-    throw unsupportedTaggedFields('CreateDelegationTokenResponse', '', v);
-  }
 }

@@ -76,8 +76,6 @@ export const CreatePartitions: ApiDefinition<CreatePartitionsRequest, CreatePart
   requestHeaderVersion: (version: number): number => (version >= 2 ? 2 : 1),
   responseHeaderVersion: (version: number): number => (version >= 2 ? 1 : 0),
   encodeRequest: encodeCreatePartitionsRequest,
-  decodeRequest: decodeCreatePartitionsRequest,
-  encodeResponse: encodeCreatePartitionsResponse,
   decodeResponse: decodeCreatePartitionsResponse,
 };
 
@@ -88,39 +86,11 @@ export function encodeCreatePartitionsRequest(w: Writer, version: number, messag
   writeCreatePartitionsRequest(w, version, message);
 }
 
-/** Decodes a CreatePartitionsRequest of `version` (0-3). */
-export function decodeCreatePartitionsRequest(r: Reader, version: number): CreatePartitionsRequest {
-  checkVersion('CreatePartitionsRequest', version, 0, 3);
-  r.context = `CreatePartitionsRequest v${version}`;
-  return readCreatePartitionsRequest(r, version);
-}
-
-/** Encodes a CreatePartitionsResponse in `version` (0-3). */
-export function encodeCreatePartitionsResponse(w: Writer, version: number, message: CreatePartitionsResponse): void {
-  checkVersion('CreatePartitionsResponse', version, 0, 3);
-  w.context = `CreatePartitionsResponse v${version}`;
-  writeCreatePartitionsResponse(w, version, message);
-}
-
 /** Decodes a CreatePartitionsResponse of `version` (0-3). */
 export function decodeCreatePartitionsResponse(r: Reader, version: number): CreatePartitionsResponse {
   checkVersion('CreatePartitionsResponse', version, 0, 3);
   r.context = `CreatePartitionsResponse v${version}`;
   return readCreatePartitionsResponse(r, version);
-}
-
-function readCreatePartitionsRequest(r: Reader, v: number): CreatePartitionsRequest {
-  const topics: CreatePartitionsRequestCreatePartitionsTopic[] = [];
-  {
-    const _n = v >= 2 ? r.readCompactArrayLength('topics', 6) : r.readArrayLength('topics', 6);
-    for (let _i = 0; _i < _n; _i++) topics.push(readCreatePartitionsRequestCreatePartitionsTopic(r, v));
-  }
-  const timeoutMs: number = r.readInt32('timeoutMs');
-  const validateOnly: boolean = r.readBoolean('validateOnly');
-  const _unknown = v >= 2 ? r.readTaggedFields('<tagged fields>') : undefined;
-  const _s: CreatePartitionsRequest = { topics, timeoutMs, validateOnly };
-  if (_unknown !== undefined) _s.unknownTaggedFields = _unknown;
-  return _s;
 }
 
 function writeCreatePartitionsRequest(w: Writer, v: number, s: CreatePartitionsRequest): void {
@@ -138,31 +108,6 @@ function writeCreatePartitionsRequest(w: Writer, v: number, s: CreatePartitionsR
   } else if (_unknown !== undefined && _unknown.length > 0) {
     throw unsupportedTaggedFields('CreatePartitionsRequest', '', v);
   }
-}
-
-function readCreatePartitionsRequestCreatePartitionsTopic(
-  r: Reader,
-  v: number,
-): CreatePartitionsRequestCreatePartitionsTopic {
-  const name: string = v >= 2 ? r.readCompactString('topics[].name') : r.readString('topics[].name');
-  const count: number = r.readInt32('topics[].count');
-  let assignments: CreatePartitionsRequestCreatePartitionsAssignment[] | null = [];
-  {
-    const _n =
-      v >= 2
-        ? r.readCompactNullableArrayLength('topics[].assignments', 1)
-        : r.readNullableArrayLength('topics[].assignments', 1);
-    if (_n < 0) assignments = null;
-    else {
-      const _a: CreatePartitionsRequestCreatePartitionsAssignment[] = [];
-      for (let _i = 0; _i < _n; _i++) _a.push(readCreatePartitionsRequestCreatePartitionsAssignment(r, v));
-      assignments = _a;
-    }
-  }
-  const _unknown = v >= 2 ? r.readTaggedFields('topics[].<tagged fields>') : undefined;
-  const _s: CreatePartitionsRequestCreatePartitionsTopic = { name, count, assignments };
-  if (_unknown !== undefined) _s.unknownTaggedFields = _unknown;
-  return _s;
 }
 
 function writeCreatePartitionsRequestCreatePartitionsTopic(
@@ -193,24 +138,6 @@ function writeCreatePartitionsRequestCreatePartitionsTopic(
   } else if (_unknown !== undefined && _unknown.length > 0) {
     throw unsupportedTaggedFields('CreatePartitionsRequest', 'topics[].', v);
   }
-}
-
-function readCreatePartitionsRequestCreatePartitionsAssignment(
-  r: Reader,
-  v: number,
-): CreatePartitionsRequestCreatePartitionsAssignment {
-  const brokerIds: number[] = [];
-  {
-    const _n =
-      v >= 2
-        ? r.readCompactArrayLength('topics[].assignments[].brokerIds', 4)
-        : r.readArrayLength('topics[].assignments[].brokerIds', 4);
-    for (let _i = 0; _i < _n; _i++) brokerIds.push(r.readInt32('topics[].assignments[].brokerIds[]'));
-  }
-  const _unknown = v >= 2 ? r.readTaggedFields('topics[].assignments[].<tagged fields>') : undefined;
-  const _s: CreatePartitionsRequestCreatePartitionsAssignment = { brokerIds };
-  if (_unknown !== undefined) _s.unknownTaggedFields = _unknown;
-  return _s;
 }
 
 function writeCreatePartitionsRequestCreatePartitionsAssignment(
@@ -245,22 +172,6 @@ function readCreatePartitionsResponse(r: Reader, v: number): CreatePartitionsRes
   return _s;
 }
 
-function writeCreatePartitionsResponse(w: Writer, v: number, s: CreatePartitionsResponse): void {
-  w.writeInt32(s.throttleTimeMs);
-  {
-    const _a = s.results;
-    if (v >= 2) w.writeUnsignedVarint(_a.length + 1);
-    else w.writeInt32(_a.length);
-    for (const _e of _a) writeCreatePartitionsResponseCreatePartitionsTopicResult(w, v, _e);
-  }
-  const _unknown = s.unknownTaggedFields;
-  if (v >= 2) {
-    w.writeTaggedFields(_unknown);
-  } else if (_unknown !== undefined && _unknown.length > 0) {
-    throw unsupportedTaggedFields('CreatePartitionsResponse', '', v);
-  }
-}
-
 function readCreatePartitionsResponseCreatePartitionsTopicResult(
   r: Reader,
   v: number,
@@ -273,28 +184,4 @@ function readCreatePartitionsResponseCreatePartitionsTopicResult(
   const _s: CreatePartitionsResponseCreatePartitionsTopicResult = { name, errorCode, errorMessage };
   if (_unknown !== undefined) _s.unknownTaggedFields = _unknown;
   return _s;
-}
-
-function writeCreatePartitionsResponseCreatePartitionsTopicResult(
-  w: Writer,
-  v: number,
-  s: CreatePartitionsResponseCreatePartitionsTopicResult,
-): void {
-  {
-    const _x = s.name;
-    if (v >= 2) w.writeCompactString(_x);
-    else w.writeString(_x);
-  }
-  w.writeInt16(s.errorCode);
-  {
-    const _x = s.errorMessage;
-    if (v >= 2) w.writeCompactNullableString(_x);
-    else w.writeNullableString(_x);
-  }
-  const _unknown = s.unknownTaggedFields;
-  if (v >= 2) {
-    w.writeTaggedFields(_unknown);
-  } else if (_unknown !== undefined && _unknown.length > 0) {
-    throw unsupportedTaggedFields('CreatePartitionsResponse', 'results[].', v);
-  }
 }

@@ -118,8 +118,6 @@ export const CreateTopics: ApiDefinition<CreateTopicsRequest, CreateTopicsRespon
   requestHeaderVersion: (version: number): number => (version >= 5 ? 2 : 1),
   responseHeaderVersion: (version: number): number => (version >= 5 ? 1 : 0),
   encodeRequest: encodeCreateTopicsRequest,
-  decodeRequest: decodeCreateTopicsRequest,
-  encodeResponse: encodeCreateTopicsResponse,
   decodeResponse: decodeCreateTopicsResponse,
 };
 
@@ -130,39 +128,11 @@ export function encodeCreateTopicsRequest(w: Writer, version: number, message: C
   writeCreateTopicsRequest(w, version, message);
 }
 
-/** Decodes a CreateTopicsRequest of `version` (2-7). */
-export function decodeCreateTopicsRequest(r: Reader, version: number): CreateTopicsRequest {
-  checkVersion('CreateTopicsRequest', version, 2, 7);
-  r.context = `CreateTopicsRequest v${version}`;
-  return readCreateTopicsRequest(r, version);
-}
-
-/** Encodes a CreateTopicsResponse in `version` (2-7). */
-export function encodeCreateTopicsResponse(w: Writer, version: number, message: CreateTopicsResponse): void {
-  checkVersion('CreateTopicsResponse', version, 2, 7);
-  w.context = `CreateTopicsResponse v${version}`;
-  writeCreateTopicsResponse(w, version, message);
-}
-
 /** Decodes a CreateTopicsResponse of `version` (2-7). */
 export function decodeCreateTopicsResponse(r: Reader, version: number): CreateTopicsResponse {
   checkVersion('CreateTopicsResponse', version, 2, 7);
   r.context = `CreateTopicsResponse v${version}`;
   return readCreateTopicsResponse(r, version);
-}
-
-function readCreateTopicsRequest(r: Reader, v: number): CreateTopicsRequest {
-  const topics: CreateTopicsRequestCreatableTopic[] = [];
-  {
-    const _n = v >= 5 ? r.readCompactArrayLength('topics', 9) : r.readArrayLength('topics', 9);
-    for (let _i = 0; _i < _n; _i++) topics.push(readCreateTopicsRequestCreatableTopic(r, v));
-  }
-  const timeoutMs: number = r.readInt32('timeoutMs');
-  const validateOnly: boolean = r.readBoolean('validateOnly');
-  const _unknown = v >= 5 ? r.readTaggedFields('<tagged fields>') : undefined;
-  const _s: CreateTopicsRequest = { topics, timeoutMs, validateOnly };
-  if (_unknown !== undefined) _s.unknownTaggedFields = _unknown;
-  return _s;
 }
 
 function writeCreateTopicsRequest(w: Writer, v: number, s: CreateTopicsRequest): void {
@@ -180,27 +150,6 @@ function writeCreateTopicsRequest(w: Writer, v: number, s: CreateTopicsRequest):
   } else if (_unknown !== undefined && _unknown.length > 0) {
     throw unsupportedTaggedFields('CreateTopicsRequest', '', v);
   }
-}
-
-function readCreateTopicsRequestCreatableTopic(r: Reader, v: number): CreateTopicsRequestCreatableTopic {
-  const name: string = v >= 5 ? r.readCompactString('topics[].name') : r.readString('topics[].name');
-  const numPartitions: number = r.readInt32('topics[].numPartitions');
-  const replicationFactor: number = r.readInt16('topics[].replicationFactor');
-  const assignments: CreateTopicsRequestCreatableReplicaAssignment[] = [];
-  {
-    const _n =
-      v >= 5 ? r.readCompactArrayLength('topics[].assignments', 5) : r.readArrayLength('topics[].assignments', 5);
-    for (let _i = 0; _i < _n; _i++) assignments.push(readCreateTopicsRequestCreatableReplicaAssignment(r, v));
-  }
-  const configs: CreateTopicsRequestCreatableTopicConfig[] = [];
-  {
-    const _n = v >= 5 ? r.readCompactArrayLength('topics[].configs', 2) : r.readArrayLength('topics[].configs', 2);
-    for (let _i = 0; _i < _n; _i++) configs.push(readCreateTopicsRequestCreatableTopicConfig(r, v));
-  }
-  const _unknown = v >= 5 ? r.readTaggedFields('topics[].<tagged fields>') : undefined;
-  const _s: CreateTopicsRequestCreatableTopic = { name, numPartitions, replicationFactor, assignments, configs };
-  if (_unknown !== undefined) _s.unknownTaggedFields = _unknown;
-  return _s;
 }
 
 function writeCreateTopicsRequestCreatableTopic(w: Writer, v: number, s: CreateTopicsRequestCreatableTopic): void {
@@ -231,25 +180,6 @@ function writeCreateTopicsRequestCreatableTopic(w: Writer, v: number, s: CreateT
   }
 }
 
-function readCreateTopicsRequestCreatableReplicaAssignment(
-  r: Reader,
-  v: number,
-): CreateTopicsRequestCreatableReplicaAssignment {
-  const partitionIndex: number = r.readInt32('topics[].assignments[].partitionIndex');
-  const brokerIds: number[] = [];
-  {
-    const _n =
-      v >= 5
-        ? r.readCompactArrayLength('topics[].assignments[].brokerIds', 4)
-        : r.readArrayLength('topics[].assignments[].brokerIds', 4);
-    for (let _i = 0; _i < _n; _i++) brokerIds.push(r.readInt32('topics[].assignments[].brokerIds[]'));
-  }
-  const _unknown = v >= 5 ? r.readTaggedFields('topics[].assignments[].<tagged fields>') : undefined;
-  const _s: CreateTopicsRequestCreatableReplicaAssignment = { partitionIndex, brokerIds };
-  if (_unknown !== undefined) _s.unknownTaggedFields = _unknown;
-  return _s;
-}
-
 function writeCreateTopicsRequestCreatableReplicaAssignment(
   w: Writer,
   v: number,
@@ -268,17 +198,6 @@ function writeCreateTopicsRequestCreatableReplicaAssignment(
   } else if (_unknown !== undefined && _unknown.length > 0) {
     throw unsupportedTaggedFields('CreateTopicsRequest', 'topics[].assignments[].', v);
   }
-}
-
-function readCreateTopicsRequestCreatableTopicConfig(r: Reader, v: number): CreateTopicsRequestCreatableTopicConfig {
-  const name: string =
-    v >= 5 ? r.readCompactString('topics[].configs[].name') : r.readString('topics[].configs[].name');
-  const value: string | null =
-    v >= 5 ? r.readCompactNullableString('topics[].configs[].value') : r.readNullableString('topics[].configs[].value');
-  const _unknown = v >= 5 ? r.readTaggedFields('topics[].configs[].<tagged fields>') : undefined;
-  const _s: CreateTopicsRequestCreatableTopicConfig = { name, value };
-  if (_unknown !== undefined) _s.unknownTaggedFields = _unknown;
-  return _s;
 }
 
 function writeCreateTopicsRequestCreatableTopicConfig(
@@ -315,22 +234,6 @@ function readCreateTopicsResponse(r: Reader, v: number): CreateTopicsResponse {
   const _s: CreateTopicsResponse = { throttleTimeMs, topics };
   if (_unknown !== undefined) _s.unknownTaggedFields = _unknown;
   return _s;
-}
-
-function writeCreateTopicsResponse(w: Writer, v: number, s: CreateTopicsResponse): void {
-  w.writeInt32(s.throttleTimeMs);
-  {
-    const _a = s.topics;
-    if (v >= 5) w.writeUnsignedVarint(_a.length + 1);
-    else w.writeInt32(_a.length);
-    for (const _e of _a) writeCreateTopicsResponseCreatableTopicResult(w, v, _e);
-  }
-  const _unknown = s.unknownTaggedFields;
-  if (v >= 5) {
-    w.writeTaggedFields(_unknown);
-  } else if (_unknown !== undefined && _unknown.length > 0) {
-    throw unsupportedTaggedFields('CreateTopicsResponse', '', v);
-  }
 }
 
 function readCreateTopicsResponseCreatableTopicResult(r: Reader, v: number): CreateTopicsResponseCreatableTopicResult {
@@ -385,61 +288,6 @@ function readCreateTopicsResponseCreatableTopicResult(r: Reader, v: number): Cre
   return _s;
 }
 
-function writeCreateTopicsResponseCreatableTopicResult(
-  w: Writer,
-  v: number,
-  s: CreateTopicsResponseCreatableTopicResult,
-): void {
-  {
-    const _x = s.name;
-    if (v >= 5) w.writeCompactString(_x);
-    else w.writeString(_x);
-  }
-  if (v === 7) {
-    w.writeUuid(s.topicId);
-  }
-  w.writeInt16(s.errorCode);
-  {
-    const _x = s.errorMessage;
-    if (v >= 5) w.writeCompactNullableString(_x);
-    else w.writeNullableString(_x);
-  }
-  if (v >= 5) {
-    w.writeInt32(s.numPartitions);
-  }
-  if (v >= 5) {
-    w.writeInt16(s.replicationFactor);
-  }
-  if (v >= 5) {
-    {
-      const _a = s.configs;
-      if (_a === null) {
-        w.writeUnsignedVarint(0);
-      } else {
-        w.writeUnsignedVarint(_a.length + 1);
-        for (const _e of _a) writeCreateTopicsResponseCreatableTopicConfigs(w, v, _e);
-      }
-    }
-  }
-  const _unknown = s.unknownTaggedFields;
-  if (v >= 5) {
-    let _count = _unknown === undefined ? 0 : _unknown.length;
-    const _has0 = s.topicConfigErrorCode !== 0;
-    if (_has0) _count++;
-    w.writeUnsignedVarint(_count);
-    let _u = 0;
-    if (_has0) {
-      if (_unknown !== undefined) _u = w.writeRawTaggedFieldsBelow(_unknown, _u, 0);
-      w.writeUnsignedVarint(0);
-      w.writeUnsignedVarint(2);
-      w.writeInt16(s.topicConfigErrorCode);
-    }
-    if (_unknown !== undefined) w.writeRawTaggedFieldsBelow(_unknown, _u, Number.POSITIVE_INFINITY);
-  } else if (_unknown !== undefined && _unknown.length > 0) {
-    throw unsupportedTaggedFields('CreateTopicsResponse', 'topics[].', v);
-  }
-}
-
 function readCreateTopicsResponseCreatableTopicConfigs(
   r: Reader,
   v: number,
@@ -453,24 +301,4 @@ function readCreateTopicsResponseCreatableTopicConfigs(
   const _s: CreateTopicsResponseCreatableTopicConfigs = { name, value, readOnly, configSource, isSensitive };
   if (_unknown !== undefined) _s.unknownTaggedFields = _unknown;
   return _s;
-}
-
-function writeCreateTopicsResponseCreatableTopicConfigs(
-  w: Writer,
-  v: number,
-  s: CreateTopicsResponseCreatableTopicConfigs,
-): void {
-  {
-    const _x = s.name;
-    w.writeCompactString(_x);
-  }
-  {
-    const _x = s.value;
-    w.writeCompactNullableString(_x);
-  }
-  w.writeBoolean(s.readOnly);
-  w.writeInt8(s.configSource);
-  w.writeBoolean(s.isSensitive);
-  const _unknown = s.unknownTaggedFields;
-  w.writeTaggedFields(_unknown);
 }

@@ -96,8 +96,6 @@ export const DeleteAcls: ApiDefinition<DeleteAclsRequest, DeleteAclsResponse> = 
   requestHeaderVersion: (version: number): number => (version >= 2 ? 2 : 1),
   responseHeaderVersion: (version: number): number => (version >= 2 ? 1 : 0),
   encodeRequest: encodeDeleteAclsRequest,
-  decodeRequest: decodeDeleteAclsRequest,
-  encodeResponse: encodeDeleteAclsResponse,
   decodeResponse: decodeDeleteAclsResponse,
 };
 
@@ -108,37 +106,11 @@ export function encodeDeleteAclsRequest(w: Writer, version: number, message: Del
   writeDeleteAclsRequest(w, version, message);
 }
 
-/** Decodes a DeleteAclsRequest of `version` (1-3). */
-export function decodeDeleteAclsRequest(r: Reader, version: number): DeleteAclsRequest {
-  checkVersion('DeleteAclsRequest', version, 1, 3);
-  r.context = `DeleteAclsRequest v${version}`;
-  return readDeleteAclsRequest(r, version);
-}
-
-/** Encodes a DeleteAclsResponse in `version` (1-3). */
-export function encodeDeleteAclsResponse(w: Writer, version: number, message: DeleteAclsResponse): void {
-  checkVersion('DeleteAclsResponse', version, 1, 3);
-  w.context = `DeleteAclsResponse v${version}`;
-  writeDeleteAclsResponse(w, version, message);
-}
-
 /** Decodes a DeleteAclsResponse of `version` (1-3). */
 export function decodeDeleteAclsResponse(r: Reader, version: number): DeleteAclsResponse {
   checkVersion('DeleteAclsResponse', version, 1, 3);
   r.context = `DeleteAclsResponse v${version}`;
   return readDeleteAclsResponse(r, version);
-}
-
-function readDeleteAclsRequest(r: Reader, v: number): DeleteAclsRequest {
-  const filters: DeleteAclsRequestDeleteAclsFilter[] = [];
-  {
-    const _n = v >= 2 ? r.readCompactArrayLength('filters', 7) : r.readArrayLength('filters', 7);
-    for (let _i = 0; _i < _n; _i++) filters.push(readDeleteAclsRequestDeleteAclsFilter(r, v));
-  }
-  const _unknown = v >= 2 ? r.readTaggedFields('<tagged fields>') : undefined;
-  const _s: DeleteAclsRequest = { filters };
-  if (_unknown !== undefined) _s.unknownTaggedFields = _unknown;
-  return _s;
 }
 
 function writeDeleteAclsRequest(w: Writer, v: number, s: DeleteAclsRequest): void {
@@ -154,35 +126,6 @@ function writeDeleteAclsRequest(w: Writer, v: number, s: DeleteAclsRequest): voi
   } else if (_unknown !== undefined && _unknown.length > 0) {
     throw unsupportedTaggedFields('DeleteAclsRequest', '', v);
   }
-}
-
-function readDeleteAclsRequestDeleteAclsFilter(r: Reader, v: number): DeleteAclsRequestDeleteAclsFilter {
-  const resourceTypeFilter: number = r.readInt8('filters[].resourceTypeFilter');
-  const resourceNameFilter: string | null =
-    v >= 2
-      ? r.readCompactNullableString('filters[].resourceNameFilter')
-      : r.readNullableString('filters[].resourceNameFilter');
-  const patternTypeFilter: number = r.readInt8('filters[].patternTypeFilter');
-  const principalFilter: string | null =
-    v >= 2
-      ? r.readCompactNullableString('filters[].principalFilter')
-      : r.readNullableString('filters[].principalFilter');
-  const hostFilter: string | null =
-    v >= 2 ? r.readCompactNullableString('filters[].hostFilter') : r.readNullableString('filters[].hostFilter');
-  const operation: number = r.readInt8('filters[].operation');
-  const permissionType: number = r.readInt8('filters[].permissionType');
-  const _unknown = v >= 2 ? r.readTaggedFields('filters[].<tagged fields>') : undefined;
-  const _s: DeleteAclsRequestDeleteAclsFilter = {
-    resourceTypeFilter,
-    resourceNameFilter,
-    patternTypeFilter,
-    principalFilter,
-    hostFilter,
-    operation,
-    permissionType,
-  };
-  if (_unknown !== undefined) _s.unknownTaggedFields = _unknown;
-  return _s;
 }
 
 function writeDeleteAclsRequestDeleteAclsFilter(w: Writer, v: number, s: DeleteAclsRequestDeleteAclsFilter): void {
@@ -226,22 +169,6 @@ function readDeleteAclsResponse(r: Reader, v: number): DeleteAclsResponse {
   return _s;
 }
 
-function writeDeleteAclsResponse(w: Writer, v: number, s: DeleteAclsResponse): void {
-  w.writeInt32(s.throttleTimeMs);
-  {
-    const _a = s.filterResults;
-    if (v >= 2) w.writeUnsignedVarint(_a.length + 1);
-    else w.writeInt32(_a.length);
-    for (const _e of _a) writeDeleteAclsResponseDeleteAclsFilterResult(w, v, _e);
-  }
-  const _unknown = s.unknownTaggedFields;
-  if (v >= 2) {
-    w.writeTaggedFields(_unknown);
-  } else if (_unknown !== undefined && _unknown.length > 0) {
-    throw unsupportedTaggedFields('DeleteAclsResponse', '', v);
-  }
-}
-
 function readDeleteAclsResponseDeleteAclsFilterResult(r: Reader, v: number): DeleteAclsResponseDeleteAclsFilterResult {
   const errorCode: number = r.readInt16('filterResults[].errorCode');
   const errorMessage: string | null =
@@ -260,31 +187,6 @@ function readDeleteAclsResponseDeleteAclsFilterResult(r: Reader, v: number): Del
   const _s: DeleteAclsResponseDeleteAclsFilterResult = { errorCode, errorMessage, matchingAcls };
   if (_unknown !== undefined) _s.unknownTaggedFields = _unknown;
   return _s;
-}
-
-function writeDeleteAclsResponseDeleteAclsFilterResult(
-  w: Writer,
-  v: number,
-  s: DeleteAclsResponseDeleteAclsFilterResult,
-): void {
-  w.writeInt16(s.errorCode);
-  {
-    const _x = s.errorMessage;
-    if (v >= 2) w.writeCompactNullableString(_x);
-    else w.writeNullableString(_x);
-  }
-  {
-    const _a = s.matchingAcls;
-    if (v >= 2) w.writeUnsignedVarint(_a.length + 1);
-    else w.writeInt32(_a.length);
-    for (const _e of _a) writeDeleteAclsResponseDeleteAclsMatchingAcl(w, v, _e);
-  }
-  const _unknown = s.unknownTaggedFields;
-  if (v >= 2) {
-    w.writeTaggedFields(_unknown);
-  } else if (_unknown !== undefined && _unknown.length > 0) {
-    throw unsupportedTaggedFields('DeleteAclsResponse', 'filterResults[].', v);
-  }
 }
 
 function readDeleteAclsResponseDeleteAclsMatchingAcl(r: Reader, v: number): DeleteAclsResponseDeleteAclsMatchingAcl {
@@ -323,42 +225,4 @@ function readDeleteAclsResponseDeleteAclsMatchingAcl(r: Reader, v: number): Dele
   };
   if (_unknown !== undefined) _s.unknownTaggedFields = _unknown;
   return _s;
-}
-
-function writeDeleteAclsResponseDeleteAclsMatchingAcl(
-  w: Writer,
-  v: number,
-  s: DeleteAclsResponseDeleteAclsMatchingAcl,
-): void {
-  w.writeInt16(s.errorCode);
-  {
-    const _x = s.errorMessage;
-    if (v >= 2) w.writeCompactNullableString(_x);
-    else w.writeNullableString(_x);
-  }
-  w.writeInt8(s.resourceType);
-  {
-    const _x = s.resourceName;
-    if (v >= 2) w.writeCompactString(_x);
-    else w.writeString(_x);
-  }
-  w.writeInt8(s.patternType);
-  {
-    const _x = s.principal;
-    if (v >= 2) w.writeCompactString(_x);
-    else w.writeString(_x);
-  }
-  {
-    const _x = s.host;
-    if (v >= 2) w.writeCompactString(_x);
-    else w.writeString(_x);
-  }
-  w.writeInt8(s.operation);
-  w.writeInt8(s.permissionType);
-  const _unknown = s.unknownTaggedFields;
-  if (v >= 2) {
-    w.writeTaggedFields(_unknown);
-  } else if (_unknown !== undefined && _unknown.length > 0) {
-    throw unsupportedTaggedFields('DeleteAclsResponse', 'filterResults[].matchingAcls[].', v);
-  }
 }

@@ -52,8 +52,6 @@ export const DeleteGroups: ApiDefinition<DeleteGroupsRequest, DeleteGroupsRespon
   requestHeaderVersion: (version: number): number => (version >= 2 ? 2 : 1),
   responseHeaderVersion: (version: number): number => (version >= 2 ? 1 : 0),
   encodeRequest: encodeDeleteGroupsRequest,
-  decodeRequest: decodeDeleteGroupsRequest,
-  encodeResponse: encodeDeleteGroupsResponse,
   decodeResponse: decodeDeleteGroupsResponse,
 };
 
@@ -64,38 +62,11 @@ export function encodeDeleteGroupsRequest(w: Writer, version: number, message: D
   writeDeleteGroupsRequest(w, version, message);
 }
 
-/** Decodes a DeleteGroupsRequest of `version` (0-3). */
-export function decodeDeleteGroupsRequest(r: Reader, version: number): DeleteGroupsRequest {
-  checkVersion('DeleteGroupsRequest', version, 0, 3);
-  r.context = `DeleteGroupsRequest v${version}`;
-  return readDeleteGroupsRequest(r, version);
-}
-
-/** Encodes a DeleteGroupsResponse in `version` (0-3). */
-export function encodeDeleteGroupsResponse(w: Writer, version: number, message: DeleteGroupsResponse): void {
-  checkVersion('DeleteGroupsResponse', version, 0, 3);
-  w.context = `DeleteGroupsResponse v${version}`;
-  writeDeleteGroupsResponse(w, version, message);
-}
-
 /** Decodes a DeleteGroupsResponse of `version` (0-3). */
 export function decodeDeleteGroupsResponse(r: Reader, version: number): DeleteGroupsResponse {
   checkVersion('DeleteGroupsResponse', version, 0, 3);
   r.context = `DeleteGroupsResponse v${version}`;
   return readDeleteGroupsResponse(r, version);
-}
-
-function readDeleteGroupsRequest(r: Reader, v: number): DeleteGroupsRequest {
-  const groupsNames: string[] = [];
-  {
-    const _n = v >= 2 ? r.readCompactArrayLength('groupsNames', 1) : r.readArrayLength('groupsNames', 1);
-    for (let _i = 0; _i < _n; _i++)
-      groupsNames.push(v >= 2 ? r.readCompactString('groupsNames[]') : r.readString('groupsNames[]'));
-  }
-  const _unknown = v >= 2 ? r.readTaggedFields('<tagged fields>') : undefined;
-  const _s: DeleteGroupsRequest = { groupsNames };
-  if (_unknown !== undefined) _s.unknownTaggedFields = _unknown;
-  return _s;
 }
 
 function writeDeleteGroupsRequest(w: Writer, v: number, s: DeleteGroupsRequest): void {
@@ -126,22 +97,6 @@ function readDeleteGroupsResponse(r: Reader, v: number): DeleteGroupsResponse {
   return _s;
 }
 
-function writeDeleteGroupsResponse(w: Writer, v: number, s: DeleteGroupsResponse): void {
-  w.writeInt32(s.throttleTimeMs);
-  {
-    const _a = s.results;
-    if (v >= 2) w.writeUnsignedVarint(_a.length + 1);
-    else w.writeInt32(_a.length);
-    for (const _e of _a) writeDeleteGroupsResponseDeletableGroupResult(w, v, _e);
-  }
-  const _unknown = s.unknownTaggedFields;
-  if (v >= 2) {
-    w.writeTaggedFields(_unknown);
-  } else if (_unknown !== undefined && _unknown.length > 0) {
-    throw unsupportedTaggedFields('DeleteGroupsResponse', '', v);
-  }
-}
-
 function readDeleteGroupsResponseDeletableGroupResult(r: Reader, v: number): DeleteGroupsResponseDeletableGroupResult {
   const groupId: string = v >= 2 ? r.readCompactString('results[].groupId') : r.readString('results[].groupId');
   const errorCode: number = r.readInt16('results[].errorCode');
@@ -150,29 +105,4 @@ function readDeleteGroupsResponseDeletableGroupResult(r: Reader, v: number): Del
   const _s: DeleteGroupsResponseDeletableGroupResult = { groupId, errorCode, errorMessage };
   if (_unknown !== undefined) _s.unknownTaggedFields = _unknown;
   return _s;
-}
-
-function writeDeleteGroupsResponseDeletableGroupResult(
-  w: Writer,
-  v: number,
-  s: DeleteGroupsResponseDeletableGroupResult,
-): void {
-  {
-    const _x = s.groupId;
-    if (v >= 2) w.writeCompactString(_x);
-    else w.writeString(_x);
-  }
-  w.writeInt16(s.errorCode);
-  if (v === 3) {
-    {
-      const _x = s.errorMessage;
-      w.writeCompactNullableString(_x);
-    }
-  }
-  const _unknown = s.unknownTaggedFields;
-  if (v >= 2) {
-    w.writeTaggedFields(_unknown);
-  } else if (_unknown !== undefined && _unknown.length > 0) {
-    throw unsupportedTaggedFields('DeleteGroupsResponse', 'results[].', v);
-  }
 }

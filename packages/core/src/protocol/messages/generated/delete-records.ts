@@ -84,8 +84,6 @@ export const DeleteRecords: ApiDefinition<DeleteRecordsRequest, DeleteRecordsRes
   requestHeaderVersion: (version: number): number => (version >= 2 ? 2 : 1),
   responseHeaderVersion: (version: number): number => (version >= 2 ? 1 : 0),
   encodeRequest: encodeDeleteRecordsRequest,
-  decodeRequest: decodeDeleteRecordsRequest,
-  encodeResponse: encodeDeleteRecordsResponse,
   decodeResponse: decodeDeleteRecordsResponse,
 };
 
@@ -96,38 +94,11 @@ export function encodeDeleteRecordsRequest(w: Writer, version: number, message: 
   writeDeleteRecordsRequest(w, version, message);
 }
 
-/** Decodes a DeleteRecordsRequest of `version` (0-2). */
-export function decodeDeleteRecordsRequest(r: Reader, version: number): DeleteRecordsRequest {
-  checkVersion('DeleteRecordsRequest', version, 0, 2);
-  r.context = `DeleteRecordsRequest v${version}`;
-  return readDeleteRecordsRequest(r, version);
-}
-
-/** Encodes a DeleteRecordsResponse in `version` (0-2). */
-export function encodeDeleteRecordsResponse(w: Writer, version: number, message: DeleteRecordsResponse): void {
-  checkVersion('DeleteRecordsResponse', version, 0, 2);
-  w.context = `DeleteRecordsResponse v${version}`;
-  writeDeleteRecordsResponse(w, version, message);
-}
-
 /** Decodes a DeleteRecordsResponse of `version` (0-2). */
 export function decodeDeleteRecordsResponse(r: Reader, version: number): DeleteRecordsResponse {
   checkVersion('DeleteRecordsResponse', version, 0, 2);
   r.context = `DeleteRecordsResponse v${version}`;
   return readDeleteRecordsResponse(r, version);
-}
-
-function readDeleteRecordsRequest(r: Reader, v: number): DeleteRecordsRequest {
-  const topics: DeleteRecordsRequestDeleteRecordsTopic[] = [];
-  {
-    const _n = v === 2 ? r.readCompactArrayLength('topics', 2) : r.readArrayLength('topics', 2);
-    for (let _i = 0; _i < _n; _i++) topics.push(readDeleteRecordsRequestDeleteRecordsTopic(r, v));
-  }
-  const timeoutMs: number = r.readInt32('timeoutMs');
-  const _unknown = v === 2 ? r.readTaggedFields('<tagged fields>') : undefined;
-  const _s: DeleteRecordsRequest = { topics, timeoutMs };
-  if (_unknown !== undefined) _s.unknownTaggedFields = _unknown;
-  return _s;
 }
 
 function writeDeleteRecordsRequest(w: Writer, v: number, s: DeleteRecordsRequest): void {
@@ -144,20 +115,6 @@ function writeDeleteRecordsRequest(w: Writer, v: number, s: DeleteRecordsRequest
   } else if (_unknown !== undefined && _unknown.length > 0) {
     throw unsupportedTaggedFields('DeleteRecordsRequest', '', v);
   }
-}
-
-function readDeleteRecordsRequestDeleteRecordsTopic(r: Reader, v: number): DeleteRecordsRequestDeleteRecordsTopic {
-  const name: string = v === 2 ? r.readCompactString('topics[].name') : r.readString('topics[].name');
-  const partitions: DeleteRecordsRequestDeleteRecordsPartition[] = [];
-  {
-    const _n =
-      v === 2 ? r.readCompactArrayLength('topics[].partitions', 12) : r.readArrayLength('topics[].partitions', 12);
-    for (let _i = 0; _i < _n; _i++) partitions.push(readDeleteRecordsRequestDeleteRecordsPartition(r, v));
-  }
-  const _unknown = v === 2 ? r.readTaggedFields('topics[].<tagged fields>') : undefined;
-  const _s: DeleteRecordsRequestDeleteRecordsTopic = { name, partitions };
-  if (_unknown !== undefined) _s.unknownTaggedFields = _unknown;
-  return _s;
 }
 
 function writeDeleteRecordsRequestDeleteRecordsTopic(
@@ -182,18 +139,6 @@ function writeDeleteRecordsRequestDeleteRecordsTopic(
   } else if (_unknown !== undefined && _unknown.length > 0) {
     throw unsupportedTaggedFields('DeleteRecordsRequest', 'topics[].', v);
   }
-}
-
-function readDeleteRecordsRequestDeleteRecordsPartition(
-  r: Reader,
-  v: number,
-): DeleteRecordsRequestDeleteRecordsPartition {
-  const partitionIndex: number = r.readInt32('topics[].partitions[].partitionIndex');
-  const offset: bigint = r.readInt64('topics[].partitions[].offset');
-  const _unknown = v === 2 ? r.readTaggedFields('topics[].partitions[].<tagged fields>') : undefined;
-  const _s: DeleteRecordsRequestDeleteRecordsPartition = { partitionIndex, offset };
-  if (_unknown !== undefined) _s.unknownTaggedFields = _unknown;
-  return _s;
 }
 
 function writeDeleteRecordsRequestDeleteRecordsPartition(
@@ -224,22 +169,6 @@ function readDeleteRecordsResponse(r: Reader, v: number): DeleteRecordsResponse 
   return _s;
 }
 
-function writeDeleteRecordsResponse(w: Writer, v: number, s: DeleteRecordsResponse): void {
-  w.writeInt32(s.throttleTimeMs);
-  {
-    const _a = s.topics;
-    if (v === 2) w.writeUnsignedVarint(_a.length + 1);
-    else w.writeInt32(_a.length);
-    for (const _e of _a) writeDeleteRecordsResponseDeleteRecordsTopicResult(w, v, _e);
-  }
-  const _unknown = s.unknownTaggedFields;
-  if (v === 2) {
-    w.writeTaggedFields(_unknown);
-  } else if (_unknown !== undefined && _unknown.length > 0) {
-    throw unsupportedTaggedFields('DeleteRecordsResponse', '', v);
-  }
-}
-
 function readDeleteRecordsResponseDeleteRecordsTopicResult(
   r: Reader,
   v: number,
@@ -257,30 +186,6 @@ function readDeleteRecordsResponseDeleteRecordsTopicResult(
   return _s;
 }
 
-function writeDeleteRecordsResponseDeleteRecordsTopicResult(
-  w: Writer,
-  v: number,
-  s: DeleteRecordsResponseDeleteRecordsTopicResult,
-): void {
-  {
-    const _x = s.name;
-    if (v === 2) w.writeCompactString(_x);
-    else w.writeString(_x);
-  }
-  {
-    const _a = s.partitions;
-    if (v === 2) w.writeUnsignedVarint(_a.length + 1);
-    else w.writeInt32(_a.length);
-    for (const _e of _a) writeDeleteRecordsResponseDeleteRecordsPartitionResult(w, v, _e);
-  }
-  const _unknown = s.unknownTaggedFields;
-  if (v === 2) {
-    w.writeTaggedFields(_unknown);
-  } else if (_unknown !== undefined && _unknown.length > 0) {
-    throw unsupportedTaggedFields('DeleteRecordsResponse', 'topics[].', v);
-  }
-}
-
 function readDeleteRecordsResponseDeleteRecordsPartitionResult(
   r: Reader,
   v: number,
@@ -292,20 +197,4 @@ function readDeleteRecordsResponseDeleteRecordsPartitionResult(
   const _s: DeleteRecordsResponseDeleteRecordsPartitionResult = { partitionIndex, lowWatermark, errorCode };
   if (_unknown !== undefined) _s.unknownTaggedFields = _unknown;
   return _s;
-}
-
-function writeDeleteRecordsResponseDeleteRecordsPartitionResult(
-  w: Writer,
-  v: number,
-  s: DeleteRecordsResponseDeleteRecordsPartitionResult,
-): void {
-  w.writeInt32(s.partitionIndex);
-  w.writeInt64(s.lowWatermark);
-  w.writeInt16(s.errorCode);
-  const _unknown = s.unknownTaggedFields;
-  if (v === 2) {
-    w.writeTaggedFields(_unknown);
-  } else if (_unknown !== undefined && _unknown.length > 0) {
-    throw unsupportedTaggedFields('DeleteRecordsResponse', 'topics[].partitions[].', v);
-  }
 }

@@ -4,7 +4,7 @@
 // Do not edit: run `npm run codegen` to regenerate (see tools/codegen/README.md).
 
 import type { ApiDefinition } from '../api-definition.js';
-import { ZERO_UUID, checkVersion, unsupportedField } from '../codec-support.js';
+import { checkVersion, unsupportedField } from '../codec-support.js';
 import type { Reader } from '../../primitives/reader.js';
 import type { TaggedField } from '../../primitives/tagged-field.js';
 import type { Writer } from '../../primitives/writer.js';
@@ -68,8 +68,6 @@ export const DeleteShareGroupOffsets: ApiDefinition<DeleteShareGroupOffsetsReque
   requestHeaderVersion: (): number => 2,
   responseHeaderVersion: (): number => 1,
   encodeRequest: encodeDeleteShareGroupOffsetsRequest,
-  decodeRequest: decodeDeleteShareGroupOffsetsRequest,
-  encodeResponse: encodeDeleteShareGroupOffsetsResponse,
   decodeResponse: decodeDeleteShareGroupOffsetsResponse,
 };
 
@@ -84,42 +82,11 @@ export function encodeDeleteShareGroupOffsetsRequest(
   writeDeleteShareGroupOffsetsRequest(w, version, message);
 }
 
-/** Decodes a DeleteShareGroupOffsetsRequest of `version` (0). */
-export function decodeDeleteShareGroupOffsetsRequest(r: Reader, version: number): DeleteShareGroupOffsetsRequest {
-  checkVersion('DeleteShareGroupOffsetsRequest', version, 0, 0);
-  r.context = `DeleteShareGroupOffsetsRequest v${version}`;
-  return readDeleteShareGroupOffsetsRequest(r, version);
-}
-
-/** Encodes a DeleteShareGroupOffsetsResponse in `version` (0). */
-export function encodeDeleteShareGroupOffsetsResponse(
-  w: Writer,
-  version: number,
-  message: DeleteShareGroupOffsetsResponse,
-): void {
-  checkVersion('DeleteShareGroupOffsetsResponse', version, 0, 0);
-  w.context = `DeleteShareGroupOffsetsResponse v${version}`;
-  writeDeleteShareGroupOffsetsResponse(w, version, message);
-}
-
 /** Decodes a DeleteShareGroupOffsetsResponse of `version` (0). */
 export function decodeDeleteShareGroupOffsetsResponse(r: Reader, version: number): DeleteShareGroupOffsetsResponse {
   checkVersion('DeleteShareGroupOffsetsResponse', version, 0, 0);
   r.context = `DeleteShareGroupOffsetsResponse v${version}`;
   return readDeleteShareGroupOffsetsResponse(r, version);
-}
-
-function readDeleteShareGroupOffsetsRequest(r: Reader, v: number): DeleteShareGroupOffsetsRequest {
-  const groupId: string = r.readCompactString('groupId');
-  const topics: DeleteShareGroupOffsetsRequestTopic[] = [];
-  {
-    const _n = r.readCompactArrayLength('topics', 2);
-    for (let _i = 0; _i < _n; _i++) topics.push(readDeleteShareGroupOffsetsRequestTopic(r, v));
-  }
-  const _unknown = r.readTaggedFields('<tagged fields>');
-  const _s: DeleteShareGroupOffsetsRequest = { groupId, topics };
-  if (_unknown !== undefined) _s.unknownTaggedFields = _unknown;
-  return _s;
 }
 
 function writeDeleteShareGroupOffsetsRequest(w: Writer, v: number, s: DeleteShareGroupOffsetsRequest): void {
@@ -134,14 +101,6 @@ function writeDeleteShareGroupOffsetsRequest(w: Writer, v: number, s: DeleteShar
   }
   const _unknown = s.unknownTaggedFields;
   w.writeTaggedFields(_unknown);
-}
-
-function readDeleteShareGroupOffsetsRequestTopic(r: Reader, v: number): DeleteShareGroupOffsetsRequestTopic {
-  const topicName: string = r.readCompactString('topics[].topicName');
-  const _unknown = r.readTaggedFields('topics[].<tagged fields>');
-  const _s: DeleteShareGroupOffsetsRequestTopic = { topicName };
-  if (_unknown !== undefined) _s.unknownTaggedFields = _unknown;
-  return _s;
 }
 
 function writeDeleteShareGroupOffsetsRequestTopic(w: Writer, v: number, s: DeleteShareGroupOffsetsRequestTopic): void {
@@ -168,22 +127,6 @@ function readDeleteShareGroupOffsetsResponse(r: Reader, v: number): DeleteShareG
   return _s;
 }
 
-function writeDeleteShareGroupOffsetsResponse(w: Writer, v: number, s: DeleteShareGroupOffsetsResponse): void {
-  w.writeInt32(s.throttleTimeMs);
-  w.writeInt16(s.errorCode);
-  {
-    const _x = s.errorMessage;
-    w.writeCompactNullableString(_x);
-  }
-  {
-    const _a = s.responses;
-    w.writeUnsignedVarint(_a.length + 1);
-    for (const _e of _a) writeDeleteShareGroupOffsetsResponseTopic(w, v, _e);
-  }
-  const _unknown = s.unknownTaggedFields;
-  w.writeTaggedFields(_unknown);
-}
-
 function readDeleteShareGroupOffsetsResponseTopic(r: Reader, v: number): DeleteShareGroupOffsetsResponseTopic {
   const topicName: string = r.readCompactString('responses[].topicName');
   const topicId: string = r.readUuid('responses[].topicId');
@@ -193,23 +136,4 @@ function readDeleteShareGroupOffsetsResponseTopic(r: Reader, v: number): DeleteS
   const _s: DeleteShareGroupOffsetsResponseTopic = { topicName, topicId, errorCode, errorMessage };
   if (_unknown !== undefined) _s.unknownTaggedFields = _unknown;
   return _s;
-}
-
-function writeDeleteShareGroupOffsetsResponseTopic(
-  w: Writer,
-  v: number,
-  s: DeleteShareGroupOffsetsResponseTopic,
-): void {
-  {
-    const _x = s.topicName;
-    w.writeCompactString(_x);
-  }
-  w.writeUuid(s.topicId);
-  w.writeInt16(s.errorCode);
-  {
-    const _x = s.errorMessage;
-    w.writeCompactNullableString(_x);
-  }
-  const _unknown = s.unknownTaggedFields;
-  w.writeTaggedFields(_unknown);
 }

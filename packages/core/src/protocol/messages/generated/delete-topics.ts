@@ -4,13 +4,7 @@
 // Do not edit: run `npm run codegen` to regenerate (see tools/codegen/README.md).
 
 import type { ApiDefinition } from '../api-definition.js';
-import {
-  ZERO_UUID,
-  checkVersion,
-  unsupportedField,
-  unsupportedNull,
-  unsupportedTaggedFields,
-} from '../codec-support.js';
+import { ZERO_UUID, checkVersion, unsupportedField, unsupportedTaggedFields } from '../codec-support.js';
 import type { Reader } from '../../primitives/reader.js';
 import type { TaggedField } from '../../primitives/tagged-field.js';
 import type { Writer } from '../../primitives/writer.js';
@@ -74,8 +68,6 @@ export const DeleteTopics: ApiDefinition<DeleteTopicsRequest, DeleteTopicsRespon
   requestHeaderVersion: (version: number): number => (version >= 4 ? 2 : 1),
   responseHeaderVersion: (version: number): number => (version >= 4 ? 1 : 0),
   encodeRequest: encodeDeleteTopicsRequest,
-  decodeRequest: decodeDeleteTopicsRequest,
-  encodeResponse: encodeDeleteTopicsResponse,
   decodeResponse: decodeDeleteTopicsResponse,
 };
 
@@ -86,48 +78,11 @@ export function encodeDeleteTopicsRequest(w: Writer, version: number, message: D
   writeDeleteTopicsRequest(w, version, message);
 }
 
-/** Decodes a DeleteTopicsRequest of `version` (1-6). */
-export function decodeDeleteTopicsRequest(r: Reader, version: number): DeleteTopicsRequest {
-  checkVersion('DeleteTopicsRequest', version, 1, 6);
-  r.context = `DeleteTopicsRequest v${version}`;
-  return readDeleteTopicsRequest(r, version);
-}
-
-/** Encodes a DeleteTopicsResponse in `version` (1-6). */
-export function encodeDeleteTopicsResponse(w: Writer, version: number, message: DeleteTopicsResponse): void {
-  checkVersion('DeleteTopicsResponse', version, 1, 6);
-  w.context = `DeleteTopicsResponse v${version}`;
-  writeDeleteTopicsResponse(w, version, message);
-}
-
 /** Decodes a DeleteTopicsResponse of `version` (1-6). */
 export function decodeDeleteTopicsResponse(r: Reader, version: number): DeleteTopicsResponse {
   checkVersion('DeleteTopicsResponse', version, 1, 6);
   r.context = `DeleteTopicsResponse v${version}`;
   return readDeleteTopicsResponse(r, version);
-}
-
-function readDeleteTopicsRequest(r: Reader, v: number): DeleteTopicsRequest {
-  const topics: DeleteTopicsRequestDeleteTopicState[] = [];
-  if (v === 6) {
-    {
-      const _n = r.readCompactArrayLength('topics', 18);
-      for (let _i = 0; _i < _n; _i++) topics.push(readDeleteTopicsRequestDeleteTopicState(r, v));
-    }
-  }
-  const topicNames: string[] = [];
-  if (v <= 5) {
-    {
-      const _n = v >= 4 ? r.readCompactArrayLength('topicNames', 1) : r.readArrayLength('topicNames', 1);
-      for (let _i = 0; _i < _n; _i++)
-        topicNames.push(v >= 4 ? r.readCompactString('topicNames[]') : r.readString('topicNames[]'));
-    }
-  }
-  const timeoutMs: number = r.readInt32('timeoutMs');
-  const _unknown = v >= 4 ? r.readTaggedFields('<tagged fields>') : undefined;
-  const _s: DeleteTopicsRequest = { topics, topicNames, timeoutMs };
-  if (_unknown !== undefined) _s.unknownTaggedFields = _unknown;
-  return _s;
 }
 
 function writeDeleteTopicsRequest(w: Writer, v: number, s: DeleteTopicsRequest): void {
@@ -157,15 +112,6 @@ function writeDeleteTopicsRequest(w: Writer, v: number, s: DeleteTopicsRequest):
   }
 }
 
-function readDeleteTopicsRequestDeleteTopicState(r: Reader, v: number): DeleteTopicsRequestDeleteTopicState {
-  const name: string | null = r.readCompactNullableString('topics[].name');
-  const topicId: string = r.readUuid('topics[].topicId');
-  const _unknown = r.readTaggedFields('topics[].<tagged fields>');
-  const _s: DeleteTopicsRequestDeleteTopicState = { name, topicId };
-  if (_unknown !== undefined) _s.unknownTaggedFields = _unknown;
-  return _s;
-}
-
 function writeDeleteTopicsRequestDeleteTopicState(w: Writer, v: number, s: DeleteTopicsRequestDeleteTopicState): void {
   {
     const _x = s.name === undefined ? null : s.name;
@@ -189,22 +135,6 @@ function readDeleteTopicsResponse(r: Reader, v: number): DeleteTopicsResponse {
   return _s;
 }
 
-function writeDeleteTopicsResponse(w: Writer, v: number, s: DeleteTopicsResponse): void {
-  w.writeInt32(s.throttleTimeMs);
-  {
-    const _a = s.responses;
-    if (v >= 4) w.writeUnsignedVarint(_a.length + 1);
-    else w.writeInt32(_a.length);
-    for (const _e of _a) writeDeleteTopicsResponseDeletableTopicResult(w, v, _e);
-  }
-  const _unknown = s.unknownTaggedFields;
-  if (v >= 4) {
-    w.writeTaggedFields(_unknown);
-  } else if (_unknown !== undefined && _unknown.length > 0) {
-    throw unsupportedTaggedFields('DeleteTopicsResponse', '', v);
-  }
-}
-
 function readDeleteTopicsResponseDeletableTopicResult(r: Reader, v: number): DeleteTopicsResponseDeletableTopicResult {
   const name: string | null =
     v >= 4
@@ -219,33 +149,4 @@ function readDeleteTopicsResponseDeletableTopicResult(r: Reader, v: number): Del
   const _s: DeleteTopicsResponseDeletableTopicResult = { name, topicId, errorCode, errorMessage };
   if (_unknown !== undefined) _s.unknownTaggedFields = _unknown;
   return _s;
-}
-
-function writeDeleteTopicsResponseDeletableTopicResult(
-  w: Writer,
-  v: number,
-  s: DeleteTopicsResponseDeletableTopicResult,
-): void {
-  {
-    const _x = s.name;
-    if (_x === null && !(v === 6)) throw unsupportedNull('DeleteTopicsResponse', 'responses[].name', v);
-    if (v >= 4) w.writeCompactNullableString(_x);
-    else w.writeNullableString(_x);
-  }
-  if (v === 6) {
-    w.writeUuid(s.topicId);
-  }
-  w.writeInt16(s.errorCode);
-  if (v >= 5) {
-    {
-      const _x = s.errorMessage;
-      w.writeCompactNullableString(_x);
-    }
-  }
-  const _unknown = s.unknownTaggedFields;
-  if (v >= 4) {
-    w.writeTaggedFields(_unknown);
-  } else if (_unknown !== undefined && _unknown.length > 0) {
-    throw unsupportedTaggedFields('DeleteTopicsResponse', 'responses[].', v);
-  }
 }

@@ -84,8 +84,6 @@ export const DescribeAcls: ApiDefinition<DescribeAclsRequest, DescribeAclsRespon
   requestHeaderVersion: (version: number): number => (version >= 2 ? 2 : 1),
   responseHeaderVersion: (version: number): number => (version >= 2 ? 1 : 0),
   encodeRequest: encodeDescribeAclsRequest,
-  decodeRequest: decodeDescribeAclsRequest,
-  encodeResponse: encodeDescribeAclsResponse,
   decodeResponse: decodeDescribeAclsResponse,
 };
 
@@ -96,50 +94,11 @@ export function encodeDescribeAclsRequest(w: Writer, version: number, message: D
   writeDescribeAclsRequest(w, version, message);
 }
 
-/** Decodes a DescribeAclsRequest of `version` (1-3). */
-export function decodeDescribeAclsRequest(r: Reader, version: number): DescribeAclsRequest {
-  checkVersion('DescribeAclsRequest', version, 1, 3);
-  r.context = `DescribeAclsRequest v${version}`;
-  return readDescribeAclsRequest(r, version);
-}
-
-/** Encodes a DescribeAclsResponse in `version` (1-3). */
-export function encodeDescribeAclsResponse(w: Writer, version: number, message: DescribeAclsResponse): void {
-  checkVersion('DescribeAclsResponse', version, 1, 3);
-  w.context = `DescribeAclsResponse v${version}`;
-  writeDescribeAclsResponse(w, version, message);
-}
-
 /** Decodes a DescribeAclsResponse of `version` (1-3). */
 export function decodeDescribeAclsResponse(r: Reader, version: number): DescribeAclsResponse {
   checkVersion('DescribeAclsResponse', version, 1, 3);
   r.context = `DescribeAclsResponse v${version}`;
   return readDescribeAclsResponse(r, version);
-}
-
-function readDescribeAclsRequest(r: Reader, v: number): DescribeAclsRequest {
-  const resourceTypeFilter: number = r.readInt8('resourceTypeFilter');
-  const resourceNameFilter: string | null =
-    v >= 2 ? r.readCompactNullableString('resourceNameFilter') : r.readNullableString('resourceNameFilter');
-  const patternTypeFilter: number = r.readInt8('patternTypeFilter');
-  const principalFilter: string | null =
-    v >= 2 ? r.readCompactNullableString('principalFilter') : r.readNullableString('principalFilter');
-  const hostFilter: string | null =
-    v >= 2 ? r.readCompactNullableString('hostFilter') : r.readNullableString('hostFilter');
-  const operation: number = r.readInt8('operation');
-  const permissionType: number = r.readInt8('permissionType');
-  const _unknown = v >= 2 ? r.readTaggedFields('<tagged fields>') : undefined;
-  const _s: DescribeAclsRequest = {
-    resourceTypeFilter,
-    resourceNameFilter,
-    patternTypeFilter,
-    principalFilter,
-    hostFilter,
-    operation,
-    permissionType,
-  };
-  if (_unknown !== undefined) _s.unknownTaggedFields = _unknown;
-  return _s;
 }
 
 function writeDescribeAclsRequest(w: Writer, v: number, s: DescribeAclsRequest): void {
@@ -186,28 +145,6 @@ function readDescribeAclsResponse(r: Reader, v: number): DescribeAclsResponse {
   return _s;
 }
 
-function writeDescribeAclsResponse(w: Writer, v: number, s: DescribeAclsResponse): void {
-  w.writeInt32(s.throttleTimeMs);
-  w.writeInt16(s.errorCode);
-  {
-    const _x = s.errorMessage;
-    if (v >= 2) w.writeCompactNullableString(_x);
-    else w.writeNullableString(_x);
-  }
-  {
-    const _a = s.resources;
-    if (v >= 2) w.writeUnsignedVarint(_a.length + 1);
-    else w.writeInt32(_a.length);
-    for (const _e of _a) writeDescribeAclsResponseDescribeAclsResource(w, v, _e);
-  }
-  const _unknown = s.unknownTaggedFields;
-  if (v >= 2) {
-    w.writeTaggedFields(_unknown);
-  } else if (_unknown !== undefined && _unknown.length > 0) {
-    throw unsupportedTaggedFields('DescribeAclsResponse', '', v);
-  }
-}
-
 function readDescribeAclsResponseDescribeAclsResource(r: Reader, v: number): DescribeAclsResponseDescribeAclsResource {
   const resourceType: number = r.readInt8('resources[].resourceType');
   const resourceName: string =
@@ -224,32 +161,6 @@ function readDescribeAclsResponseDescribeAclsResource(r: Reader, v: number): Des
   return _s;
 }
 
-function writeDescribeAclsResponseDescribeAclsResource(
-  w: Writer,
-  v: number,
-  s: DescribeAclsResponseDescribeAclsResource,
-): void {
-  w.writeInt8(s.resourceType);
-  {
-    const _x = s.resourceName;
-    if (v >= 2) w.writeCompactString(_x);
-    else w.writeString(_x);
-  }
-  w.writeInt8(s.patternType);
-  {
-    const _a = s.acls;
-    if (v >= 2) w.writeUnsignedVarint(_a.length + 1);
-    else w.writeInt32(_a.length);
-    for (const _e of _a) writeDescribeAclsResponseAclDescription(w, v, _e);
-  }
-  const _unknown = s.unknownTaggedFields;
-  if (v >= 2) {
-    w.writeTaggedFields(_unknown);
-  } else if (_unknown !== undefined && _unknown.length > 0) {
-    throw unsupportedTaggedFields('DescribeAclsResponse', 'resources[].', v);
-  }
-}
-
 function readDescribeAclsResponseAclDescription(r: Reader, v: number): DescribeAclsResponseAclDescription {
   const principal: string =
     v >= 2 ? r.readCompactString('resources[].acls[].principal') : r.readString('resources[].acls[].principal');
@@ -261,25 +172,4 @@ function readDescribeAclsResponseAclDescription(r: Reader, v: number): DescribeA
   const _s: DescribeAclsResponseAclDescription = { principal, host, operation, permissionType };
   if (_unknown !== undefined) _s.unknownTaggedFields = _unknown;
   return _s;
-}
-
-function writeDescribeAclsResponseAclDescription(w: Writer, v: number, s: DescribeAclsResponseAclDescription): void {
-  {
-    const _x = s.principal;
-    if (v >= 2) w.writeCompactString(_x);
-    else w.writeString(_x);
-  }
-  {
-    const _x = s.host;
-    if (v >= 2) w.writeCompactString(_x);
-    else w.writeString(_x);
-  }
-  w.writeInt8(s.operation);
-  w.writeInt8(s.permissionType);
-  const _unknown = s.unknownTaggedFields;
-  if (v >= 2) {
-    w.writeTaggedFields(_unknown);
-  } else if (_unknown !== undefined && _unknown.length > 0) {
-    throw unsupportedTaggedFields('DescribeAclsResponse', 'resources[].acls[].', v);
-  }
 }

@@ -88,8 +88,6 @@ export const DescribeClientQuotas: ApiDefinition<DescribeClientQuotasRequest, De
   requestHeaderVersion: (version: number): number => (version >= 1 ? 2 : 1),
   responseHeaderVersion: (version: number): number => (version >= 1 ? 1 : 0),
   encodeRequest: encodeDescribeClientQuotasRequest,
-  decodeRequest: decodeDescribeClientQuotasRequest,
-  encodeResponse: encodeDescribeClientQuotasResponse,
   decodeResponse: decodeDescribeClientQuotasResponse,
 };
 
@@ -104,42 +102,11 @@ export function encodeDescribeClientQuotasRequest(
   writeDescribeClientQuotasRequest(w, version, message);
 }
 
-/** Decodes a DescribeClientQuotasRequest of `version` (0-1). */
-export function decodeDescribeClientQuotasRequest(r: Reader, version: number): DescribeClientQuotasRequest {
-  checkVersion('DescribeClientQuotasRequest', version, 0, 1);
-  r.context = `DescribeClientQuotasRequest v${version}`;
-  return readDescribeClientQuotasRequest(r, version);
-}
-
-/** Encodes a DescribeClientQuotasResponse in `version` (0-1). */
-export function encodeDescribeClientQuotasResponse(
-  w: Writer,
-  version: number,
-  message: DescribeClientQuotasResponse,
-): void {
-  checkVersion('DescribeClientQuotasResponse', version, 0, 1);
-  w.context = `DescribeClientQuotasResponse v${version}`;
-  writeDescribeClientQuotasResponse(w, version, message);
-}
-
 /** Decodes a DescribeClientQuotasResponse of `version` (0-1). */
 export function decodeDescribeClientQuotasResponse(r: Reader, version: number): DescribeClientQuotasResponse {
   checkVersion('DescribeClientQuotasResponse', version, 0, 1);
   r.context = `DescribeClientQuotasResponse v${version}`;
   return readDescribeClientQuotasResponse(r, version);
-}
-
-function readDescribeClientQuotasRequest(r: Reader, v: number): DescribeClientQuotasRequest {
-  const components: DescribeClientQuotasRequestComponentData[] = [];
-  {
-    const _n = v === 1 ? r.readCompactArrayLength('components', 3) : r.readArrayLength('components', 3);
-    for (let _i = 0; _i < _n; _i++) components.push(readDescribeClientQuotasRequestComponentData(r, v));
-  }
-  const strict: boolean = r.readBoolean('strict');
-  const _unknown = v === 1 ? r.readTaggedFields('<tagged fields>') : undefined;
-  const _s: DescribeClientQuotasRequest = { components, strict };
-  if (_unknown !== undefined) _s.unknownTaggedFields = _unknown;
-  return _s;
 }
 
 function writeDescribeClientQuotasRequest(w: Writer, v: number, s: DescribeClientQuotasRequest): void {
@@ -156,18 +123,6 @@ function writeDescribeClientQuotasRequest(w: Writer, v: number, s: DescribeClien
   } else if (_unknown !== undefined && _unknown.length > 0) {
     throw unsupportedTaggedFields('DescribeClientQuotasRequest', '', v);
   }
-}
-
-function readDescribeClientQuotasRequestComponentData(r: Reader, v: number): DescribeClientQuotasRequestComponentData {
-  const entityType: string =
-    v === 1 ? r.readCompactString('components[].entityType') : r.readString('components[].entityType');
-  const matchType: number = r.readInt8('components[].matchType');
-  const match: string | null =
-    v === 1 ? r.readCompactNullableString('components[].match') : r.readNullableString('components[].match');
-  const _unknown = v === 1 ? r.readTaggedFields('components[].<tagged fields>') : undefined;
-  const _s: DescribeClientQuotasRequestComponentData = { entityType, matchType, match };
-  if (_unknown !== undefined) _s.unknownTaggedFields = _unknown;
-  return _s;
 }
 
 function writeDescribeClientQuotasRequestComponentData(
@@ -215,33 +170,6 @@ function readDescribeClientQuotasResponse(r: Reader, v: number): DescribeClientQ
   return _s;
 }
 
-function writeDescribeClientQuotasResponse(w: Writer, v: number, s: DescribeClientQuotasResponse): void {
-  w.writeInt32(s.throttleTimeMs);
-  w.writeInt16(s.errorCode);
-  {
-    const _x = s.errorMessage;
-    if (v === 1) w.writeCompactNullableString(_x);
-    else w.writeNullableString(_x);
-  }
-  {
-    const _a = s.entries;
-    if (_a === null) {
-      if (v === 1) w.writeUnsignedVarint(0);
-      else w.writeInt32(-1);
-    } else {
-      if (v === 1) w.writeUnsignedVarint(_a.length + 1);
-      else w.writeInt32(_a.length);
-      for (const _e of _a) writeDescribeClientQuotasResponseEntryData(w, v, _e);
-    }
-  }
-  const _unknown = s.unknownTaggedFields;
-  if (v === 1) {
-    w.writeTaggedFields(_unknown);
-  } else if (_unknown !== undefined && _unknown.length > 0) {
-    throw unsupportedTaggedFields('DescribeClientQuotasResponse', '', v);
-  }
-}
-
 function readDescribeClientQuotasResponseEntryData(r: Reader, v: number): DescribeClientQuotasResponseEntryData {
   const entity: DescribeClientQuotasResponseEntityData[] = [];
   {
@@ -259,31 +187,6 @@ function readDescribeClientQuotasResponseEntryData(r: Reader, v: number): Descri
   return _s;
 }
 
-function writeDescribeClientQuotasResponseEntryData(
-  w: Writer,
-  v: number,
-  s: DescribeClientQuotasResponseEntryData,
-): void {
-  {
-    const _a = s.entity;
-    if (v === 1) w.writeUnsignedVarint(_a.length + 1);
-    else w.writeInt32(_a.length);
-    for (const _e of _a) writeDescribeClientQuotasResponseEntityData(w, v, _e);
-  }
-  {
-    const _a = s.values;
-    if (v === 1) w.writeUnsignedVarint(_a.length + 1);
-    else w.writeInt32(_a.length);
-    for (const _e of _a) writeDescribeClientQuotasResponseValueData(w, v, _e);
-  }
-  const _unknown = s.unknownTaggedFields;
-  if (v === 1) {
-    w.writeTaggedFields(_unknown);
-  } else if (_unknown !== undefined && _unknown.length > 0) {
-    throw unsupportedTaggedFields('DescribeClientQuotasResponse', 'entries[].', v);
-  }
-}
-
 function readDescribeClientQuotasResponseEntityData(r: Reader, v: number): DescribeClientQuotasResponseEntityData {
   const entityType: string =
     v === 1 ? r.readCompactString('entries[].entity[].entityType') : r.readString('entries[].entity[].entityType');
@@ -297,29 +200,6 @@ function readDescribeClientQuotasResponseEntityData(r: Reader, v: number): Descr
   return _s;
 }
 
-function writeDescribeClientQuotasResponseEntityData(
-  w: Writer,
-  v: number,
-  s: DescribeClientQuotasResponseEntityData,
-): void {
-  {
-    const _x = s.entityType;
-    if (v === 1) w.writeCompactString(_x);
-    else w.writeString(_x);
-  }
-  {
-    const _x = s.entityName;
-    if (v === 1) w.writeCompactNullableString(_x);
-    else w.writeNullableString(_x);
-  }
-  const _unknown = s.unknownTaggedFields;
-  if (v === 1) {
-    w.writeTaggedFields(_unknown);
-  } else if (_unknown !== undefined && _unknown.length > 0) {
-    throw unsupportedTaggedFields('DescribeClientQuotasResponse', 'entries[].entity[].', v);
-  }
-}
-
 function readDescribeClientQuotasResponseValueData(r: Reader, v: number): DescribeClientQuotasResponseValueData {
   const key: string = v === 1 ? r.readCompactString('entries[].values[].key') : r.readString('entries[].values[].key');
   const value: number = r.readFloat64('entries[].values[].value');
@@ -327,23 +207,4 @@ function readDescribeClientQuotasResponseValueData(r: Reader, v: number): Descri
   const _s: DescribeClientQuotasResponseValueData = { key, value };
   if (_unknown !== undefined) _s.unknownTaggedFields = _unknown;
   return _s;
-}
-
-function writeDescribeClientQuotasResponseValueData(
-  w: Writer,
-  v: number,
-  s: DescribeClientQuotasResponseValueData,
-): void {
-  {
-    const _x = s.key;
-    if (v === 1) w.writeCompactString(_x);
-    else w.writeString(_x);
-  }
-  w.writeFloat64(s.value);
-  const _unknown = s.unknownTaggedFields;
-  if (v === 1) {
-    w.writeTaggedFields(_unknown);
-  } else if (_unknown !== undefined && _unknown.length > 0) {
-    throw unsupportedTaggedFields('DescribeClientQuotasResponse', 'entries[].values[].', v);
-  }
 }

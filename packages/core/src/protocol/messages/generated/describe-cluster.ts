@@ -72,8 +72,6 @@ export const DescribeCluster: ApiDefinition<DescribeClusterRequest, DescribeClus
   requestHeaderVersion: (): number => 2,
   responseHeaderVersion: (): number => 1,
   encodeRequest: encodeDescribeClusterRequest,
-  decodeRequest: decodeDescribeClusterRequest,
-  encodeResponse: encodeDescribeClusterResponse,
   decodeResponse: decodeDescribeClusterResponse,
 };
 
@@ -84,35 +82,11 @@ export function encodeDescribeClusterRequest(w: Writer, version: number, message
   writeDescribeClusterRequest(w, version, message);
 }
 
-/** Decodes a DescribeClusterRequest of `version` (0-2). */
-export function decodeDescribeClusterRequest(r: Reader, version: number): DescribeClusterRequest {
-  checkVersion('DescribeClusterRequest', version, 0, 2);
-  r.context = `DescribeClusterRequest v${version}`;
-  return readDescribeClusterRequest(r, version);
-}
-
-/** Encodes a DescribeClusterResponse in `version` (0-2). */
-export function encodeDescribeClusterResponse(w: Writer, version: number, message: DescribeClusterResponse): void {
-  checkVersion('DescribeClusterResponse', version, 0, 2);
-  w.context = `DescribeClusterResponse v${version}`;
-  writeDescribeClusterResponse(w, version, message);
-}
-
 /** Decodes a DescribeClusterResponse of `version` (0-2). */
 export function decodeDescribeClusterResponse(r: Reader, version: number): DescribeClusterResponse {
   checkVersion('DescribeClusterResponse', version, 0, 2);
   r.context = `DescribeClusterResponse v${version}`;
   return readDescribeClusterResponse(r, version);
-}
-
-function readDescribeClusterRequest(r: Reader, v: number): DescribeClusterRequest {
-  const includeClusterAuthorizedOperations: boolean = r.readBoolean('includeClusterAuthorizedOperations');
-  const endpointType: number = v >= 1 ? r.readInt8('endpointType') : 1;
-  const includeFencedBrokers: boolean = v === 2 ? r.readBoolean('includeFencedBrokers') : false;
-  const _unknown = r.readTaggedFields('<tagged fields>');
-  const _s: DescribeClusterRequest = { includeClusterAuthorizedOperations, endpointType, includeFencedBrokers };
-  if (_unknown !== undefined) _s.unknownTaggedFields = _unknown;
-  return _s;
 }
 
 function writeDescribeClusterRequest(w: Writer, v: number, s: DescribeClusterRequest): void {
@@ -161,33 +135,6 @@ function readDescribeClusterResponse(r: Reader, v: number): DescribeClusterRespo
   return _s;
 }
 
-function writeDescribeClusterResponse(w: Writer, v: number, s: DescribeClusterResponse): void {
-  w.writeInt32(s.throttleTimeMs);
-  w.writeInt16(s.errorCode);
-  {
-    const _x = s.errorMessage;
-    w.writeCompactNullableString(_x);
-  }
-  if (v >= 1) {
-    w.writeInt8(s.endpointType);
-  } else {
-    if (s.endpointType !== 1) throw unsupportedField('DescribeClusterResponse', 'endpointType', v);
-  }
-  {
-    const _x = s.clusterId;
-    w.writeCompactString(_x);
-  }
-  w.writeInt32(s.controllerId);
-  {
-    const _a = s.brokers;
-    w.writeUnsignedVarint(_a.length + 1);
-    for (const _e of _a) writeDescribeClusterResponseDescribeClusterBroker(w, v, _e);
-  }
-  w.writeInt32(s.clusterAuthorizedOperations);
-  const _unknown = s.unknownTaggedFields;
-  w.writeTaggedFields(_unknown);
-}
-
 function readDescribeClusterResponseDescribeClusterBroker(
   r: Reader,
   v: number,
@@ -201,28 +148,4 @@ function readDescribeClusterResponseDescribeClusterBroker(
   const _s: DescribeClusterResponseDescribeClusterBroker = { brokerId, host, port, rack, isFenced };
   if (_unknown !== undefined) _s.unknownTaggedFields = _unknown;
   return _s;
-}
-
-function writeDescribeClusterResponseDescribeClusterBroker(
-  w: Writer,
-  v: number,
-  s: DescribeClusterResponseDescribeClusterBroker,
-): void {
-  w.writeInt32(s.brokerId);
-  {
-    const _x = s.host;
-    w.writeCompactString(_x);
-  }
-  w.writeInt32(s.port);
-  {
-    const _x = s.rack;
-    w.writeCompactNullableString(_x);
-  }
-  if (v === 2) {
-    w.writeBoolean(s.isFenced);
-  } else {
-    if (s.isFenced !== false) throw unsupportedField('DescribeClusterResponse', 'brokers[].isFenced', v);
-  }
-  const _unknown = s.unknownTaggedFields;
-  w.writeTaggedFields(_unknown);
 }

@@ -106,8 +106,6 @@ export const DescribeConfigs: ApiDefinition<DescribeConfigsRequest, DescribeConf
   requestHeaderVersion: (version: number): number => (version >= 4 ? 2 : 1),
   responseHeaderVersion: (version: number): number => (version >= 4 ? 1 : 0),
   encodeRequest: encodeDescribeConfigsRequest,
-  decodeRequest: decodeDescribeConfigsRequest,
-  encodeResponse: encodeDescribeConfigsResponse,
   decodeResponse: decodeDescribeConfigsResponse,
 };
 
@@ -118,39 +116,11 @@ export function encodeDescribeConfigsRequest(w: Writer, version: number, message
   writeDescribeConfigsRequest(w, version, message);
 }
 
-/** Decodes a DescribeConfigsRequest of `version` (1-4). */
-export function decodeDescribeConfigsRequest(r: Reader, version: number): DescribeConfigsRequest {
-  checkVersion('DescribeConfigsRequest', version, 1, 4);
-  r.context = `DescribeConfigsRequest v${version}`;
-  return readDescribeConfigsRequest(r, version);
-}
-
-/** Encodes a DescribeConfigsResponse in `version` (1-4). */
-export function encodeDescribeConfigsResponse(w: Writer, version: number, message: DescribeConfigsResponse): void {
-  checkVersion('DescribeConfigsResponse', version, 1, 4);
-  w.context = `DescribeConfigsResponse v${version}`;
-  writeDescribeConfigsResponse(w, version, message);
-}
-
 /** Decodes a DescribeConfigsResponse of `version` (1-4). */
 export function decodeDescribeConfigsResponse(r: Reader, version: number): DescribeConfigsResponse {
   checkVersion('DescribeConfigsResponse', version, 1, 4);
   r.context = `DescribeConfigsResponse v${version}`;
   return readDescribeConfigsResponse(r, version);
-}
-
-function readDescribeConfigsRequest(r: Reader, v: number): DescribeConfigsRequest {
-  const resources: DescribeConfigsRequestDescribeConfigsResource[] = [];
-  {
-    const _n = v === 4 ? r.readCompactArrayLength('resources', 3) : r.readArrayLength('resources', 3);
-    for (let _i = 0; _i < _n; _i++) resources.push(readDescribeConfigsRequestDescribeConfigsResource(r, v));
-  }
-  const includeSynonyms: boolean = r.readBoolean('includeSynonyms');
-  const includeDocumentation: boolean = v >= 3 ? r.readBoolean('includeDocumentation') : false;
-  const _unknown = v === 4 ? r.readTaggedFields('<tagged fields>') : undefined;
-  const _s: DescribeConfigsRequest = { resources, includeSynonyms, includeDocumentation };
-  if (_unknown !== undefined) _s.unknownTaggedFields = _unknown;
-  return _s;
 }
 
 function writeDescribeConfigsRequest(w: Writer, v: number, s: DescribeConfigsRequest): void {
@@ -173,37 +143,6 @@ function writeDescribeConfigsRequest(w: Writer, v: number, s: DescribeConfigsReq
   } else if (_unknown !== undefined && _unknown.length > 0) {
     throw unsupportedTaggedFields('DescribeConfigsRequest', '', v);
   }
-}
-
-function readDescribeConfigsRequestDescribeConfigsResource(
-  r: Reader,
-  v: number,
-): DescribeConfigsRequestDescribeConfigsResource {
-  const resourceType: number = r.readInt8('resources[].resourceType');
-  const resourceName: string =
-    v === 4 ? r.readCompactString('resources[].resourceName') : r.readString('resources[].resourceName');
-  let configurationKeys: string[] | null = [];
-  {
-    const _n =
-      v === 4
-        ? r.readCompactNullableArrayLength('resources[].configurationKeys', 1)
-        : r.readNullableArrayLength('resources[].configurationKeys', 1);
-    if (_n < 0) configurationKeys = null;
-    else {
-      const _a: string[] = [];
-      for (let _i = 0; _i < _n; _i++)
-        _a.push(
-          v === 4
-            ? r.readCompactString('resources[].configurationKeys[]')
-            : r.readString('resources[].configurationKeys[]'),
-        );
-      configurationKeys = _a;
-    }
-  }
-  const _unknown = v === 4 ? r.readTaggedFields('resources[].<tagged fields>') : undefined;
-  const _s: DescribeConfigsRequestDescribeConfigsResource = { resourceType, resourceName, configurationKeys };
-  if (_unknown !== undefined) _s.unknownTaggedFields = _unknown;
-  return _s;
 }
 
 function writeDescribeConfigsRequestDescribeConfigsResource(
@@ -249,22 +188,6 @@ function readDescribeConfigsResponse(r: Reader, v: number): DescribeConfigsRespo
   return _s;
 }
 
-function writeDescribeConfigsResponse(w: Writer, v: number, s: DescribeConfigsResponse): void {
-  w.writeInt32(s.throttleTimeMs);
-  {
-    const _a = s.results;
-    if (v === 4) w.writeUnsignedVarint(_a.length + 1);
-    else w.writeInt32(_a.length);
-    for (const _e of _a) writeDescribeConfigsResponseDescribeConfigsResult(w, v, _e);
-  }
-  const _unknown = s.unknownTaggedFields;
-  if (v === 4) {
-    w.writeTaggedFields(_unknown);
-  } else if (_unknown !== undefined && _unknown.length > 0) {
-    throw unsupportedTaggedFields('DescribeConfigsResponse', '', v);
-  }
-}
-
 function readDescribeConfigsResponseDescribeConfigsResult(
   r: Reader,
   v: number,
@@ -290,37 +213,6 @@ function readDescribeConfigsResponseDescribeConfigsResult(
   };
   if (_unknown !== undefined) _s.unknownTaggedFields = _unknown;
   return _s;
-}
-
-function writeDescribeConfigsResponseDescribeConfigsResult(
-  w: Writer,
-  v: number,
-  s: DescribeConfigsResponseDescribeConfigsResult,
-): void {
-  w.writeInt16(s.errorCode);
-  {
-    const _x = s.errorMessage;
-    if (v === 4) w.writeCompactNullableString(_x);
-    else w.writeNullableString(_x);
-  }
-  w.writeInt8(s.resourceType);
-  {
-    const _x = s.resourceName;
-    if (v === 4) w.writeCompactString(_x);
-    else w.writeString(_x);
-  }
-  {
-    const _a = s.configs;
-    if (v === 4) w.writeUnsignedVarint(_a.length + 1);
-    else w.writeInt32(_a.length);
-    for (const _e of _a) writeDescribeConfigsResponseDescribeConfigsResourceResult(w, v, _e);
-  }
-  const _unknown = s.unknownTaggedFields;
-  if (v === 4) {
-    w.writeTaggedFields(_unknown);
-  } else if (_unknown !== undefined && _unknown.length > 0) {
-    throw unsupportedTaggedFields('DescribeConfigsResponse', 'results[].', v);
-  }
 }
 
 function readDescribeConfigsResponseDescribeConfigsResourceResult(
@@ -366,48 +258,6 @@ function readDescribeConfigsResponseDescribeConfigsResourceResult(
   return _s;
 }
 
-function writeDescribeConfigsResponseDescribeConfigsResourceResult(
-  w: Writer,
-  v: number,
-  s: DescribeConfigsResponseDescribeConfigsResourceResult,
-): void {
-  {
-    const _x = s.name;
-    if (v === 4) w.writeCompactString(_x);
-    else w.writeString(_x);
-  }
-  {
-    const _x = s.value;
-    if (v === 4) w.writeCompactNullableString(_x);
-    else w.writeNullableString(_x);
-  }
-  w.writeBoolean(s.readOnly);
-  w.writeInt8(s.configSource);
-  w.writeBoolean(s.isSensitive);
-  {
-    const _a = s.synonyms;
-    if (v === 4) w.writeUnsignedVarint(_a.length + 1);
-    else w.writeInt32(_a.length);
-    for (const _e of _a) writeDescribeConfigsResponseDescribeConfigsSynonym(w, v, _e);
-  }
-  if (v >= 3) {
-    w.writeInt8(s.configType);
-  }
-  if (v >= 3) {
-    {
-      const _x = s.documentation;
-      if (v === 4) w.writeCompactNullableString(_x);
-      else w.writeNullableString(_x);
-    }
-  }
-  const _unknown = s.unknownTaggedFields;
-  if (v === 4) {
-    w.writeTaggedFields(_unknown);
-  } else if (_unknown !== undefined && _unknown.length > 0) {
-    throw unsupportedTaggedFields('DescribeConfigsResponse', 'results[].configs[].', v);
-  }
-}
-
 function readDescribeConfigsResponseDescribeConfigsSynonym(
   r: Reader,
   v: number,
@@ -425,28 +275,4 @@ function readDescribeConfigsResponseDescribeConfigsSynonym(
   const _s: DescribeConfigsResponseDescribeConfigsSynonym = { name, value, source };
   if (_unknown !== undefined) _s.unknownTaggedFields = _unknown;
   return _s;
-}
-
-function writeDescribeConfigsResponseDescribeConfigsSynonym(
-  w: Writer,
-  v: number,
-  s: DescribeConfigsResponseDescribeConfigsSynonym,
-): void {
-  {
-    const _x = s.name;
-    if (v === 4) w.writeCompactString(_x);
-    else w.writeString(_x);
-  }
-  {
-    const _x = s.value;
-    if (v === 4) w.writeCompactNullableString(_x);
-    else w.writeNullableString(_x);
-  }
-  w.writeInt8(s.source);
-  const _unknown = s.unknownTaggedFields;
-  if (v === 4) {
-    w.writeTaggedFields(_unknown);
-  } else if (_unknown !== undefined && _unknown.length > 0) {
-    throw unsupportedTaggedFields('DescribeConfigsResponse', 'results[].configs[].synonyms[].', v);
-  }
 }

@@ -88,8 +88,6 @@ export const DescribeDelegationToken: ApiDefinition<DescribeDelegationTokenReque
   requestHeaderVersion: (version: number): number => (version >= 2 ? 2 : 1),
   responseHeaderVersion: (version: number): number => (version >= 2 ? 1 : 0),
   encodeRequest: encodeDescribeDelegationTokenRequest,
-  decodeRequest: decodeDescribeDelegationTokenRequest,
-  encodeResponse: encodeDescribeDelegationTokenResponse,
   decodeResponse: decodeDescribeDelegationTokenResponse,
 };
 
@@ -104,46 +102,11 @@ export function encodeDescribeDelegationTokenRequest(
   writeDescribeDelegationTokenRequest(w, version, message);
 }
 
-/** Decodes a DescribeDelegationTokenRequest of `version` (1-3). */
-export function decodeDescribeDelegationTokenRequest(r: Reader, version: number): DescribeDelegationTokenRequest {
-  checkVersion('DescribeDelegationTokenRequest', version, 1, 3);
-  r.context = `DescribeDelegationTokenRequest v${version}`;
-  return readDescribeDelegationTokenRequest(r, version);
-}
-
-/** Encodes a DescribeDelegationTokenResponse in `version` (1-3). */
-export function encodeDescribeDelegationTokenResponse(
-  w: Writer,
-  version: number,
-  message: DescribeDelegationTokenResponse,
-): void {
-  checkVersion('DescribeDelegationTokenResponse', version, 1, 3);
-  w.context = `DescribeDelegationTokenResponse v${version}`;
-  writeDescribeDelegationTokenResponse(w, version, message);
-}
-
 /** Decodes a DescribeDelegationTokenResponse of `version` (1-3). */
 export function decodeDescribeDelegationTokenResponse(r: Reader, version: number): DescribeDelegationTokenResponse {
   checkVersion('DescribeDelegationTokenResponse', version, 1, 3);
   r.context = `DescribeDelegationTokenResponse v${version}`;
   return readDescribeDelegationTokenResponse(r, version);
-}
-
-function readDescribeDelegationTokenRequest(r: Reader, v: number): DescribeDelegationTokenRequest {
-  let owners: DescribeDelegationTokenRequestDescribeDelegationTokenOwner[] | null = [];
-  {
-    const _n = v >= 2 ? r.readCompactNullableArrayLength('owners', 2) : r.readNullableArrayLength('owners', 2);
-    if (_n < 0) owners = null;
-    else {
-      const _a: DescribeDelegationTokenRequestDescribeDelegationTokenOwner[] = [];
-      for (let _i = 0; _i < _n; _i++) _a.push(readDescribeDelegationTokenRequestDescribeDelegationTokenOwner(r, v));
-      owners = _a;
-    }
-  }
-  const _unknown = v >= 2 ? r.readTaggedFields('<tagged fields>') : undefined;
-  const _s: DescribeDelegationTokenRequest = { owners };
-  if (_unknown !== undefined) _s.unknownTaggedFields = _unknown;
-  return _s;
 }
 
 function writeDescribeDelegationTokenRequest(w: Writer, v: number, s: DescribeDelegationTokenRequest): void {
@@ -164,20 +127,6 @@ function writeDescribeDelegationTokenRequest(w: Writer, v: number, s: DescribeDe
   } else if (_unknown !== undefined && _unknown.length > 0) {
     throw unsupportedTaggedFields('DescribeDelegationTokenRequest', '', v);
   }
-}
-
-function readDescribeDelegationTokenRequestDescribeDelegationTokenOwner(
-  r: Reader,
-  v: number,
-): DescribeDelegationTokenRequestDescribeDelegationTokenOwner {
-  const principalType: string =
-    v >= 2 ? r.readCompactString('owners[].principalType') : r.readString('owners[].principalType');
-  const principalName: string =
-    v >= 2 ? r.readCompactString('owners[].principalName') : r.readString('owners[].principalName');
-  const _unknown = v >= 2 ? r.readTaggedFields('owners[].<tagged fields>') : undefined;
-  const _s: DescribeDelegationTokenRequestDescribeDelegationTokenOwner = { principalType, principalName };
-  if (_unknown !== undefined) _s.unknownTaggedFields = _unknown;
-  return _s;
 }
 
 function writeDescribeDelegationTokenRequestDescribeDelegationTokenOwner(
@@ -215,23 +164,6 @@ function readDescribeDelegationTokenResponse(r: Reader, v: number): DescribeDele
   const _s: DescribeDelegationTokenResponse = { errorCode, tokens, throttleTimeMs };
   if (_unknown !== undefined) _s.unknownTaggedFields = _unknown;
   return _s;
-}
-
-function writeDescribeDelegationTokenResponse(w: Writer, v: number, s: DescribeDelegationTokenResponse): void {
-  w.writeInt16(s.errorCode);
-  {
-    const _a = s.tokens;
-    if (v >= 2) w.writeUnsignedVarint(_a.length + 1);
-    else w.writeInt32(_a.length);
-    for (const _e of _a) writeDescribeDelegationTokenResponseDescribedDelegationToken(w, v, _e);
-  }
-  w.writeInt32(s.throttleTimeMs);
-  const _unknown = s.unknownTaggedFields;
-  if (v >= 2) {
-    w.writeTaggedFields(_unknown);
-  } else if (_unknown !== undefined && _unknown.length > 0) {
-    throw unsupportedTaggedFields('DescribeDelegationTokenResponse', '', v);
-  }
 }
 
 function readDescribeDelegationTokenResponseDescribedDelegationToken(
@@ -274,66 +206,6 @@ function readDescribeDelegationTokenResponseDescribedDelegationToken(
   return _s;
 }
 
-function writeDescribeDelegationTokenResponseDescribedDelegationToken(
-  w: Writer,
-  v: number,
-  s: DescribeDelegationTokenResponseDescribedDelegationToken,
-): void {
-  {
-    const _x = s.principalType;
-    if (v >= 2) w.writeCompactString(_x);
-    else w.writeString(_x);
-  }
-  {
-    const _x = s.principalName;
-    if (v >= 2) w.writeCompactString(_x);
-    else w.writeString(_x);
-  }
-  if (v === 3) {
-    {
-      const _x = s.tokenRequesterPrincipalType;
-      w.writeCompactString(_x);
-    }
-  } else {
-    if (s.tokenRequesterPrincipalType !== '')
-      throw unsupportedField('DescribeDelegationTokenResponse', 'tokens[].tokenRequesterPrincipalType', v);
-  }
-  if (v === 3) {
-    {
-      const _x = s.tokenRequesterPrincipalName;
-      w.writeCompactString(_x);
-    }
-  } else {
-    if (s.tokenRequesterPrincipalName !== '')
-      throw unsupportedField('DescribeDelegationTokenResponse', 'tokens[].tokenRequesterPrincipalName', v);
-  }
-  w.writeInt64(s.issueTimestamp);
-  w.writeInt64(s.expiryTimestamp);
-  w.writeInt64(s.maxTimestamp);
-  {
-    const _x = s.tokenId;
-    if (v >= 2) w.writeCompactString(_x);
-    else w.writeString(_x);
-  }
-  {
-    const _x = s.hmac;
-    if (v >= 2) w.writeCompactBytes(_x);
-    else w.writeBytes(_x);
-  }
-  {
-    const _a = s.renewers;
-    if (v >= 2) w.writeUnsignedVarint(_a.length + 1);
-    else w.writeInt32(_a.length);
-    for (const _e of _a) writeDescribeDelegationTokenResponseDescribedDelegationTokenRenewer(w, v, _e);
-  }
-  const _unknown = s.unknownTaggedFields;
-  if (v >= 2) {
-    w.writeTaggedFields(_unknown);
-  } else if (_unknown !== undefined && _unknown.length > 0) {
-    throw unsupportedTaggedFields('DescribeDelegationTokenResponse', 'tokens[].', v);
-  }
-}
-
 function readDescribeDelegationTokenResponseDescribedDelegationTokenRenewer(
   r: Reader,
   v: number,
@@ -350,27 +222,4 @@ function readDescribeDelegationTokenResponseDescribedDelegationTokenRenewer(
   const _s: DescribeDelegationTokenResponseDescribedDelegationTokenRenewer = { principalType, principalName };
   if (_unknown !== undefined) _s.unknownTaggedFields = _unknown;
   return _s;
-}
-
-function writeDescribeDelegationTokenResponseDescribedDelegationTokenRenewer(
-  w: Writer,
-  v: number,
-  s: DescribeDelegationTokenResponseDescribedDelegationTokenRenewer,
-): void {
-  {
-    const _x = s.principalType;
-    if (v >= 2) w.writeCompactString(_x);
-    else w.writeString(_x);
-  }
-  {
-    const _x = s.principalName;
-    if (v >= 2) w.writeCompactString(_x);
-    else w.writeString(_x);
-  }
-  const _unknown = s.unknownTaggedFields;
-  if (v >= 2) {
-    w.writeTaggedFields(_unknown);
-  } else if (_unknown !== undefined && _unknown.length > 0) {
-    throw unsupportedTaggedFields('DescribeDelegationTokenResponse', 'tokens[].renewers[].', v);
-  }
 }

@@ -82,8 +82,6 @@ export const DescribeGroups: ApiDefinition<DescribeGroupsRequest, DescribeGroups
   requestHeaderVersion: (version: number): number => (version >= 5 ? 2 : 1),
   responseHeaderVersion: (version: number): number => (version >= 5 ? 1 : 0),
   encodeRequest: encodeDescribeGroupsRequest,
-  decodeRequest: decodeDescribeGroupsRequest,
-  encodeResponse: encodeDescribeGroupsResponse,
   decodeResponse: decodeDescribeGroupsResponse,
 };
 
@@ -94,38 +92,11 @@ export function encodeDescribeGroupsRequest(w: Writer, version: number, message:
   writeDescribeGroupsRequest(w, version, message);
 }
 
-/** Decodes a DescribeGroupsRequest of `version` (0-6). */
-export function decodeDescribeGroupsRequest(r: Reader, version: number): DescribeGroupsRequest {
-  checkVersion('DescribeGroupsRequest', version, 0, 6);
-  r.context = `DescribeGroupsRequest v${version}`;
-  return readDescribeGroupsRequest(r, version);
-}
-
-/** Encodes a DescribeGroupsResponse in `version` (0-6). */
-export function encodeDescribeGroupsResponse(w: Writer, version: number, message: DescribeGroupsResponse): void {
-  checkVersion('DescribeGroupsResponse', version, 0, 6);
-  w.context = `DescribeGroupsResponse v${version}`;
-  writeDescribeGroupsResponse(w, version, message);
-}
-
 /** Decodes a DescribeGroupsResponse of `version` (0-6). */
 export function decodeDescribeGroupsResponse(r: Reader, version: number): DescribeGroupsResponse {
   checkVersion('DescribeGroupsResponse', version, 0, 6);
   r.context = `DescribeGroupsResponse v${version}`;
   return readDescribeGroupsResponse(r, version);
-}
-
-function readDescribeGroupsRequest(r: Reader, v: number): DescribeGroupsRequest {
-  const groups: string[] = [];
-  {
-    const _n = v >= 5 ? r.readCompactArrayLength('groups', 1) : r.readArrayLength('groups', 1);
-    for (let _i = 0; _i < _n; _i++) groups.push(v >= 5 ? r.readCompactString('groups[]') : r.readString('groups[]'));
-  }
-  const includeAuthorizedOperations: boolean = v >= 3 ? r.readBoolean('includeAuthorizedOperations') : false;
-  const _unknown = v >= 5 ? r.readTaggedFields('<tagged fields>') : undefined;
-  const _s: DescribeGroupsRequest = { groups, includeAuthorizedOperations };
-  if (_unknown !== undefined) _s.unknownTaggedFields = _unknown;
-  return _s;
 }
 
 function writeDescribeGroupsRequest(w: Writer, v: number, s: DescribeGroupsRequest): void {
@@ -162,24 +133,6 @@ function readDescribeGroupsResponse(r: Reader, v: number): DescribeGroupsRespons
   return _s;
 }
 
-function writeDescribeGroupsResponse(w: Writer, v: number, s: DescribeGroupsResponse): void {
-  if (v >= 1) {
-    w.writeInt32(s.throttleTimeMs);
-  }
-  {
-    const _a = s.groups;
-    if (v >= 5) w.writeUnsignedVarint(_a.length + 1);
-    else w.writeInt32(_a.length);
-    for (const _e of _a) writeDescribeGroupsResponseDescribedGroup(w, v, _e);
-  }
-  const _unknown = s.unknownTaggedFields;
-  if (v >= 5) {
-    w.writeTaggedFields(_unknown);
-  } else if (_unknown !== undefined && _unknown.length > 0) {
-    throw unsupportedTaggedFields('DescribeGroupsResponse', '', v);
-  }
-}
-
 function readDescribeGroupsResponseDescribedGroup(r: Reader, v: number): DescribeGroupsResponseDescribedGroup {
   const errorCode: number = r.readInt16('groups[].errorCode');
   const errorMessage: string | null = v === 6 ? r.readCompactNullableString('groups[].errorMessage') : null;
@@ -208,60 +161,6 @@ function readDescribeGroupsResponseDescribedGroup(r: Reader, v: number): Describ
   };
   if (_unknown !== undefined) _s.unknownTaggedFields = _unknown;
   return _s;
-}
-
-function writeDescribeGroupsResponseDescribedGroup(
-  w: Writer,
-  v: number,
-  s: DescribeGroupsResponseDescribedGroup,
-): void {
-  w.writeInt16(s.errorCode);
-  if (v === 6) {
-    {
-      const _x = s.errorMessage;
-      w.writeCompactNullableString(_x);
-    }
-  } else {
-    if (s.errorMessage !== null) throw unsupportedField('DescribeGroupsResponse', 'groups[].errorMessage', v);
-  }
-  {
-    const _x = s.groupId;
-    if (v >= 5) w.writeCompactString(_x);
-    else w.writeString(_x);
-  }
-  {
-    const _x = s.groupState;
-    if (v >= 5) w.writeCompactString(_x);
-    else w.writeString(_x);
-  }
-  {
-    const _x = s.protocolType;
-    if (v >= 5) w.writeCompactString(_x);
-    else w.writeString(_x);
-  }
-  {
-    const _x = s.protocolData;
-    if (v >= 5) w.writeCompactString(_x);
-    else w.writeString(_x);
-  }
-  {
-    const _a = s.members;
-    if (v >= 5) w.writeUnsignedVarint(_a.length + 1);
-    else w.writeInt32(_a.length);
-    for (const _e of _a) writeDescribeGroupsResponseDescribedGroupMember(w, v, _e);
-  }
-  if (v >= 3) {
-    w.writeInt32(s.authorizedOperations);
-  } else {
-    if (s.authorizedOperations !== -2147483648)
-      throw unsupportedField('DescribeGroupsResponse', 'groups[].authorizedOperations', v);
-  }
-  const _unknown = s.unknownTaggedFields;
-  if (v >= 5) {
-    w.writeTaggedFields(_unknown);
-  } else if (_unknown !== undefined && _unknown.length > 0) {
-    throw unsupportedTaggedFields('DescribeGroupsResponse', 'groups[].', v);
-  }
 }
 
 function readDescribeGroupsResponseDescribedGroupMember(
@@ -297,49 +196,4 @@ function readDescribeGroupsResponseDescribedGroupMember(
   };
   if (_unknown !== undefined) _s.unknownTaggedFields = _unknown;
   return _s;
-}
-
-function writeDescribeGroupsResponseDescribedGroupMember(
-  w: Writer,
-  v: number,
-  s: DescribeGroupsResponseDescribedGroupMember,
-): void {
-  {
-    const _x = s.memberId;
-    if (v >= 5) w.writeCompactString(_x);
-    else w.writeString(_x);
-  }
-  if (v >= 4) {
-    {
-      const _x = s.groupInstanceId;
-      if (v >= 5) w.writeCompactNullableString(_x);
-      else w.writeNullableString(_x);
-    }
-  }
-  {
-    const _x = s.clientId;
-    if (v >= 5) w.writeCompactString(_x);
-    else w.writeString(_x);
-  }
-  {
-    const _x = s.clientHost;
-    if (v >= 5) w.writeCompactString(_x);
-    else w.writeString(_x);
-  }
-  {
-    const _x = s.memberMetadata;
-    if (v >= 5) w.writeCompactBytes(_x);
-    else w.writeBytes(_x);
-  }
-  {
-    const _x = s.memberAssignment;
-    if (v >= 5) w.writeCompactBytes(_x);
-    else w.writeBytes(_x);
-  }
-  const _unknown = s.unknownTaggedFields;
-  if (v >= 5) {
-    w.writeTaggedFields(_unknown);
-  } else if (_unknown !== undefined && _unknown.length > 0) {
-    throw unsupportedTaggedFields('DescribeGroupsResponse', 'groups[].members[].', v);
-  }
 }

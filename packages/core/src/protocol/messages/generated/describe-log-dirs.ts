@@ -94,8 +94,6 @@ export const DescribeLogDirs: ApiDefinition<DescribeLogDirsRequest, DescribeLogD
   requestHeaderVersion: (version: number): number => (version >= 2 ? 2 : 1),
   responseHeaderVersion: (version: number): number => (version >= 2 ? 1 : 0),
   encodeRequest: encodeDescribeLogDirsRequest,
-  decodeRequest: decodeDescribeLogDirsRequest,
-  encodeResponse: encodeDescribeLogDirsResponse,
   decodeResponse: decodeDescribeLogDirsResponse,
 };
 
@@ -106,42 +104,11 @@ export function encodeDescribeLogDirsRequest(w: Writer, version: number, message
   writeDescribeLogDirsRequest(w, version, message);
 }
 
-/** Decodes a DescribeLogDirsRequest of `version` (1-5). */
-export function decodeDescribeLogDirsRequest(r: Reader, version: number): DescribeLogDirsRequest {
-  checkVersion('DescribeLogDirsRequest', version, 1, 5);
-  r.context = `DescribeLogDirsRequest v${version}`;
-  return readDescribeLogDirsRequest(r, version);
-}
-
-/** Encodes a DescribeLogDirsResponse in `version` (1-5). */
-export function encodeDescribeLogDirsResponse(w: Writer, version: number, message: DescribeLogDirsResponse): void {
-  checkVersion('DescribeLogDirsResponse', version, 1, 5);
-  w.context = `DescribeLogDirsResponse v${version}`;
-  writeDescribeLogDirsResponse(w, version, message);
-}
-
 /** Decodes a DescribeLogDirsResponse of `version` (1-5). */
 export function decodeDescribeLogDirsResponse(r: Reader, version: number): DescribeLogDirsResponse {
   checkVersion('DescribeLogDirsResponse', version, 1, 5);
   r.context = `DescribeLogDirsResponse v${version}`;
   return readDescribeLogDirsResponse(r, version);
-}
-
-function readDescribeLogDirsRequest(r: Reader, v: number): DescribeLogDirsRequest {
-  let topics: DescribeLogDirsRequestDescribableLogDirTopic[] | null = [];
-  {
-    const _n = v >= 2 ? r.readCompactNullableArrayLength('topics', 2) : r.readNullableArrayLength('topics', 2);
-    if (_n < 0) topics = null;
-    else {
-      const _a: DescribeLogDirsRequestDescribableLogDirTopic[] = [];
-      for (let _i = 0; _i < _n; _i++) _a.push(readDescribeLogDirsRequestDescribableLogDirTopic(r, v));
-      topics = _a;
-    }
-  }
-  const _unknown = v >= 2 ? r.readTaggedFields('<tagged fields>') : undefined;
-  const _s: DescribeLogDirsRequest = { topics };
-  if (_unknown !== undefined) _s.unknownTaggedFields = _unknown;
-  return _s;
 }
 
 function writeDescribeLogDirsRequest(w: Writer, v: number, s: DescribeLogDirsRequest): void {
@@ -162,23 +129,6 @@ function writeDescribeLogDirsRequest(w: Writer, v: number, s: DescribeLogDirsReq
   } else if (_unknown !== undefined && _unknown.length > 0) {
     throw unsupportedTaggedFields('DescribeLogDirsRequest', '', v);
   }
-}
-
-function readDescribeLogDirsRequestDescribableLogDirTopic(
-  r: Reader,
-  v: number,
-): DescribeLogDirsRequestDescribableLogDirTopic {
-  const topic: string = v >= 2 ? r.readCompactString('topics[].topic') : r.readString('topics[].topic');
-  const partitions: number[] = [];
-  {
-    const _n =
-      v >= 2 ? r.readCompactArrayLength('topics[].partitions', 4) : r.readArrayLength('topics[].partitions', 4);
-    for (let _i = 0; _i < _n; _i++) partitions.push(r.readInt32('topics[].partitions[]'));
-  }
-  const _unknown = v >= 2 ? r.readTaggedFields('topics[].<tagged fields>') : undefined;
-  const _s: DescribeLogDirsRequestDescribableLogDirTopic = { topic, partitions };
-  if (_unknown !== undefined) _s.unknownTaggedFields = _unknown;
-  return _s;
 }
 
 function writeDescribeLogDirsRequestDescribableLogDirTopic(
@@ -219,25 +169,6 @@ function readDescribeLogDirsResponse(r: Reader, v: number): DescribeLogDirsRespo
   return _s;
 }
 
-function writeDescribeLogDirsResponse(w: Writer, v: number, s: DescribeLogDirsResponse): void {
-  w.writeInt32(s.throttleTimeMs);
-  if (v >= 3) {
-    w.writeInt16(s.errorCode);
-  }
-  {
-    const _a = s.results;
-    if (v >= 2) w.writeUnsignedVarint(_a.length + 1);
-    else w.writeInt32(_a.length);
-    for (const _e of _a) writeDescribeLogDirsResponseDescribeLogDirsResult(w, v, _e);
-  }
-  const _unknown = s.unknownTaggedFields;
-  if (v >= 2) {
-    w.writeTaggedFields(_unknown);
-  } else if (_unknown !== undefined && _unknown.length > 0) {
-    throw unsupportedTaggedFields('DescribeLogDirsResponse', '', v);
-  }
-}
-
 function readDescribeLogDirsResponseDescribeLogDirsResult(
   r: Reader,
   v: number,
@@ -265,40 +196,6 @@ function readDescribeLogDirsResponseDescribeLogDirsResult(
   return _s;
 }
 
-function writeDescribeLogDirsResponseDescribeLogDirsResult(
-  w: Writer,
-  v: number,
-  s: DescribeLogDirsResponseDescribeLogDirsResult,
-): void {
-  w.writeInt16(s.errorCode);
-  {
-    const _x = s.logDir;
-    if (v >= 2) w.writeCompactString(_x);
-    else w.writeString(_x);
-  }
-  {
-    const _a = s.topics;
-    if (v >= 2) w.writeUnsignedVarint(_a.length + 1);
-    else w.writeInt32(_a.length);
-    for (const _e of _a) writeDescribeLogDirsResponseDescribeLogDirsTopic(w, v, _e);
-  }
-  if (v >= 4) {
-    w.writeInt64(s.totalBytes);
-  }
-  if (v >= 4) {
-    w.writeInt64(s.usableBytes);
-  }
-  if (v === 5) {
-    w.writeBoolean(s.isCordoned);
-  }
-  const _unknown = s.unknownTaggedFields;
-  if (v >= 2) {
-    w.writeTaggedFields(_unknown);
-  } else if (_unknown !== undefined && _unknown.length > 0) {
-    throw unsupportedTaggedFields('DescribeLogDirsResponse', 'results[].', v);
-  }
-}
-
 function readDescribeLogDirsResponseDescribeLogDirsTopic(
   r: Reader,
   v: number,
@@ -319,30 +216,6 @@ function readDescribeLogDirsResponseDescribeLogDirsTopic(
   return _s;
 }
 
-function writeDescribeLogDirsResponseDescribeLogDirsTopic(
-  w: Writer,
-  v: number,
-  s: DescribeLogDirsResponseDescribeLogDirsTopic,
-): void {
-  {
-    const _x = s.name;
-    if (v >= 2) w.writeCompactString(_x);
-    else w.writeString(_x);
-  }
-  {
-    const _a = s.partitions;
-    if (v >= 2) w.writeUnsignedVarint(_a.length + 1);
-    else w.writeInt32(_a.length);
-    for (const _e of _a) writeDescribeLogDirsResponseDescribeLogDirsPartition(w, v, _e);
-  }
-  const _unknown = s.unknownTaggedFields;
-  if (v >= 2) {
-    w.writeTaggedFields(_unknown);
-  } else if (_unknown !== undefined && _unknown.length > 0) {
-    throw unsupportedTaggedFields('DescribeLogDirsResponse', 'results[].topics[].', v);
-  }
-}
-
 function readDescribeLogDirsResponseDescribeLogDirsPartition(
   r: Reader,
   v: number,
@@ -355,21 +228,4 @@ function readDescribeLogDirsResponseDescribeLogDirsPartition(
   const _s: DescribeLogDirsResponseDescribeLogDirsPartition = { partitionIndex, partitionSize, offsetLag, isFutureKey };
   if (_unknown !== undefined) _s.unknownTaggedFields = _unknown;
   return _s;
-}
-
-function writeDescribeLogDirsResponseDescribeLogDirsPartition(
-  w: Writer,
-  v: number,
-  s: DescribeLogDirsResponseDescribeLogDirsPartition,
-): void {
-  w.writeInt32(s.partitionIndex);
-  w.writeInt64(s.partitionSize);
-  w.writeInt64(s.offsetLag);
-  w.writeBoolean(s.isFutureKey);
-  const _unknown = s.unknownTaggedFields;
-  if (v >= 2) {
-    w.writeTaggedFields(_unknown);
-  } else if (_unknown !== undefined && _unknown.length > 0) {
-    throw unsupportedTaggedFields('DescribeLogDirsResponse', 'results[].topics[].partitions[].', v);
-  }
 }

@@ -92,8 +92,6 @@ export const DescribeProducers: ApiDefinition<DescribeProducersRequest, Describe
   requestHeaderVersion: (): number => 2,
   responseHeaderVersion: (): number => 1,
   encodeRequest: encodeDescribeProducersRequest,
-  decodeRequest: decodeDescribeProducersRequest,
-  encodeResponse: encodeDescribeProducersResponse,
   decodeResponse: decodeDescribeProducersResponse,
 };
 
@@ -104,37 +102,11 @@ export function encodeDescribeProducersRequest(w: Writer, version: number, messa
   writeDescribeProducersRequest(w, version, message);
 }
 
-/** Decodes a DescribeProducersRequest of `version` (0). */
-export function decodeDescribeProducersRequest(r: Reader, version: number): DescribeProducersRequest {
-  checkVersion('DescribeProducersRequest', version, 0, 0);
-  r.context = `DescribeProducersRequest v${version}`;
-  return readDescribeProducersRequest(r, version);
-}
-
-/** Encodes a DescribeProducersResponse in `version` (0). */
-export function encodeDescribeProducersResponse(w: Writer, version: number, message: DescribeProducersResponse): void {
-  checkVersion('DescribeProducersResponse', version, 0, 0);
-  w.context = `DescribeProducersResponse v${version}`;
-  writeDescribeProducersResponse(w, version, message);
-}
-
 /** Decodes a DescribeProducersResponse of `version` (0). */
 export function decodeDescribeProducersResponse(r: Reader, version: number): DescribeProducersResponse {
   checkVersion('DescribeProducersResponse', version, 0, 0);
   r.context = `DescribeProducersResponse v${version}`;
   return readDescribeProducersResponse(r, version);
-}
-
-function readDescribeProducersRequest(r: Reader, v: number): DescribeProducersRequest {
-  const topics: DescribeProducersRequestTopicRequest[] = [];
-  {
-    const _n = r.readCompactArrayLength('topics', 3);
-    for (let _i = 0; _i < _n; _i++) topics.push(readDescribeProducersRequestTopicRequest(r, v));
-  }
-  const _unknown = r.readTaggedFields('<tagged fields>');
-  const _s: DescribeProducersRequest = { topics };
-  if (_unknown !== undefined) _s.unknownTaggedFields = _unknown;
-  return _s;
 }
 
 function writeDescribeProducersRequest(w: Writer, v: number, s: DescribeProducersRequest): void {
@@ -145,19 +117,6 @@ function writeDescribeProducersRequest(w: Writer, v: number, s: DescribeProducer
   }
   const _unknown = s.unknownTaggedFields;
   w.writeTaggedFields(_unknown);
-}
-
-function readDescribeProducersRequestTopicRequest(r: Reader, v: number): DescribeProducersRequestTopicRequest {
-  const name: string = r.readCompactString('topics[].name');
-  const partitionIndexes: number[] = [];
-  {
-    const _n = r.readCompactArrayLength('topics[].partitionIndexes', 4);
-    for (let _i = 0; _i < _n; _i++) partitionIndexes.push(r.readInt32('topics[].partitionIndexes[]'));
-  }
-  const _unknown = r.readTaggedFields('topics[].<tagged fields>');
-  const _s: DescribeProducersRequestTopicRequest = { name, partitionIndexes };
-  if (_unknown !== undefined) _s.unknownTaggedFields = _unknown;
-  return _s;
 }
 
 function writeDescribeProducersRequestTopicRequest(
@@ -191,17 +150,6 @@ function readDescribeProducersResponse(r: Reader, v: number): DescribeProducersR
   return _s;
 }
 
-function writeDescribeProducersResponse(w: Writer, v: number, s: DescribeProducersResponse): void {
-  w.writeInt32(s.throttleTimeMs);
-  {
-    const _a = s.topics;
-    w.writeUnsignedVarint(_a.length + 1);
-    for (const _e of _a) writeDescribeProducersResponseTopicResponse(w, v, _e);
-  }
-  const _unknown = s.unknownTaggedFields;
-  w.writeTaggedFields(_unknown);
-}
-
 function readDescribeProducersResponseTopicResponse(r: Reader, v: number): DescribeProducersResponseTopicResponse {
   const name: string = r.readCompactString('topics[].name');
   const partitions: DescribeProducersResponsePartitionResponse[] = [];
@@ -213,24 +161,6 @@ function readDescribeProducersResponseTopicResponse(r: Reader, v: number): Descr
   const _s: DescribeProducersResponseTopicResponse = { name, partitions };
   if (_unknown !== undefined) _s.unknownTaggedFields = _unknown;
   return _s;
-}
-
-function writeDescribeProducersResponseTopicResponse(
-  w: Writer,
-  v: number,
-  s: DescribeProducersResponseTopicResponse,
-): void {
-  {
-    const _x = s.name;
-    w.writeCompactString(_x);
-  }
-  {
-    const _a = s.partitions;
-    w.writeUnsignedVarint(_a.length + 1);
-    for (const _e of _a) writeDescribeProducersResponsePartitionResponse(w, v, _e);
-  }
-  const _unknown = s.unknownTaggedFields;
-  w.writeTaggedFields(_unknown);
 }
 
 function readDescribeProducersResponsePartitionResponse(
@@ -251,26 +181,6 @@ function readDescribeProducersResponsePartitionResponse(
   return _s;
 }
 
-function writeDescribeProducersResponsePartitionResponse(
-  w: Writer,
-  v: number,
-  s: DescribeProducersResponsePartitionResponse,
-): void {
-  w.writeInt32(s.partitionIndex);
-  w.writeInt16(s.errorCode);
-  {
-    const _x = s.errorMessage;
-    w.writeCompactNullableString(_x);
-  }
-  {
-    const _a = s.activeProducers;
-    w.writeUnsignedVarint(_a.length + 1);
-    for (const _e of _a) writeDescribeProducersResponseProducerState(w, v, _e);
-  }
-  const _unknown = s.unknownTaggedFields;
-  w.writeTaggedFields(_unknown);
-}
-
 function readDescribeProducersResponseProducerState(r: Reader, v: number): DescribeProducersResponseProducerState {
   const producerId: bigint = r.readInt64('topics[].partitions[].activeProducers[].producerId');
   const producerEpoch: number = r.readInt32('topics[].partitions[].activeProducers[].producerEpoch');
@@ -289,19 +199,4 @@ function readDescribeProducersResponseProducerState(r: Reader, v: number): Descr
   };
   if (_unknown !== undefined) _s.unknownTaggedFields = _unknown;
   return _s;
-}
-
-function writeDescribeProducersResponseProducerState(
-  w: Writer,
-  v: number,
-  s: DescribeProducersResponseProducerState,
-): void {
-  w.writeInt64(s.producerId);
-  w.writeInt32(s.producerEpoch);
-  w.writeInt32(s.lastSequence);
-  w.writeInt64(s.lastTimestamp);
-  w.writeInt32(s.coordinatorEpoch);
-  w.writeInt64(s.currentTxnStartOffset);
-  const _unknown = s.unknownTaggedFields;
-  w.writeTaggedFields(_unknown);
 }

@@ -132,8 +132,6 @@ export const DescribeQuorum: ApiDefinition<DescribeQuorumRequest, DescribeQuorum
   requestHeaderVersion: (): number => 2,
   responseHeaderVersion: (): number => 1,
   encodeRequest: encodeDescribeQuorumRequest,
-  decodeRequest: decodeDescribeQuorumRequest,
-  encodeResponse: encodeDescribeQuorumResponse,
   decodeResponse: decodeDescribeQuorumResponse,
 };
 
@@ -144,37 +142,11 @@ export function encodeDescribeQuorumRequest(w: Writer, version: number, message:
   writeDescribeQuorumRequest(w, version, message);
 }
 
-/** Decodes a DescribeQuorumRequest of `version` (0-2). */
-export function decodeDescribeQuorumRequest(r: Reader, version: number): DescribeQuorumRequest {
-  checkVersion('DescribeQuorumRequest', version, 0, 2);
-  r.context = `DescribeQuorumRequest v${version}`;
-  return readDescribeQuorumRequest(r, version);
-}
-
-/** Encodes a DescribeQuorumResponse in `version` (0-2). */
-export function encodeDescribeQuorumResponse(w: Writer, version: number, message: DescribeQuorumResponse): void {
-  checkVersion('DescribeQuorumResponse', version, 0, 2);
-  w.context = `DescribeQuorumResponse v${version}`;
-  writeDescribeQuorumResponse(w, version, message);
-}
-
 /** Decodes a DescribeQuorumResponse of `version` (0-2). */
 export function decodeDescribeQuorumResponse(r: Reader, version: number): DescribeQuorumResponse {
   checkVersion('DescribeQuorumResponse', version, 0, 2);
   r.context = `DescribeQuorumResponse v${version}`;
   return readDescribeQuorumResponse(r, version);
-}
-
-function readDescribeQuorumRequest(r: Reader, v: number): DescribeQuorumRequest {
-  const topics: DescribeQuorumRequestTopicData[] = [];
-  {
-    const _n = r.readCompactArrayLength('topics', 3);
-    for (let _i = 0; _i < _n; _i++) topics.push(readDescribeQuorumRequestTopicData(r, v));
-  }
-  const _unknown = r.readTaggedFields('<tagged fields>');
-  const _s: DescribeQuorumRequest = { topics };
-  if (_unknown !== undefined) _s.unknownTaggedFields = _unknown;
-  return _s;
 }
 
 function writeDescribeQuorumRequest(w: Writer, v: number, s: DescribeQuorumRequest): void {
@@ -185,19 +157,6 @@ function writeDescribeQuorumRequest(w: Writer, v: number, s: DescribeQuorumReque
   }
   const _unknown = s.unknownTaggedFields;
   w.writeTaggedFields(_unknown);
-}
-
-function readDescribeQuorumRequestTopicData(r: Reader, v: number): DescribeQuorumRequestTopicData {
-  const topicName: string = r.readCompactString('topics[].topicName');
-  const partitions: DescribeQuorumRequestPartitionData[] = [];
-  {
-    const _n = r.readCompactArrayLength('topics[].partitions', 5);
-    for (let _i = 0; _i < _n; _i++) partitions.push(readDescribeQuorumRequestPartitionData(r, v));
-  }
-  const _unknown = r.readTaggedFields('topics[].<tagged fields>');
-  const _s: DescribeQuorumRequestTopicData = { topicName, partitions };
-  if (_unknown !== undefined) _s.unknownTaggedFields = _unknown;
-  return _s;
 }
 
 function writeDescribeQuorumRequestTopicData(w: Writer, v: number, s: DescribeQuorumRequestTopicData): void {
@@ -212,14 +171,6 @@ function writeDescribeQuorumRequestTopicData(w: Writer, v: number, s: DescribeQu
   }
   const _unknown = s.unknownTaggedFields;
   w.writeTaggedFields(_unknown);
-}
-
-function readDescribeQuorumRequestPartitionData(r: Reader, v: number): DescribeQuorumRequestPartitionData {
-  const partitionIndex: number = r.readInt32('topics[].partitions[].partitionIndex');
-  const _unknown = r.readTaggedFields('topics[].partitions[].<tagged fields>');
-  const _s: DescribeQuorumRequestPartitionData = { partitionIndex };
-  if (_unknown !== undefined) _s.unknownTaggedFields = _unknown;
-  return _s;
 }
 
 function writeDescribeQuorumRequestPartitionData(w: Writer, v: number, s: DescribeQuorumRequestPartitionData): void {
@@ -249,32 +200,6 @@ function readDescribeQuorumResponse(r: Reader, v: number): DescribeQuorumRespons
   return _s;
 }
 
-function writeDescribeQuorumResponse(w: Writer, v: number, s: DescribeQuorumResponse): void {
-  w.writeInt16(s.errorCode);
-  if (v === 2) {
-    {
-      const _x = s.errorMessage;
-      w.writeCompactNullableString(_x);
-    }
-  }
-  {
-    const _a = s.topics;
-    w.writeUnsignedVarint(_a.length + 1);
-    for (const _e of _a) writeDescribeQuorumResponseTopicData(w, v, _e);
-  }
-  if (v === 2) {
-    {
-      const _a = s.nodes;
-      w.writeUnsignedVarint(_a.length + 1);
-      for (const _e of _a) writeDescribeQuorumResponseNode(w, v, _e);
-    }
-  } else {
-    if (s.nodes.length !== 0) throw unsupportedField('DescribeQuorumResponse', 'nodes', v);
-  }
-  const _unknown = s.unknownTaggedFields;
-  w.writeTaggedFields(_unknown);
-}
-
 function readDescribeQuorumResponseTopicData(r: Reader, v: number): DescribeQuorumResponseTopicData {
   const topicName: string = r.readCompactString('topics[].topicName');
   const partitions: DescribeQuorumResponsePartitionData[] = [];
@@ -286,20 +211,6 @@ function readDescribeQuorumResponseTopicData(r: Reader, v: number): DescribeQuor
   const _s: DescribeQuorumResponseTopicData = { topicName, partitions };
   if (_unknown !== undefined) _s.unknownTaggedFields = _unknown;
   return _s;
-}
-
-function writeDescribeQuorumResponseTopicData(w: Writer, v: number, s: DescribeQuorumResponseTopicData): void {
-  {
-    const _x = s.topicName;
-    w.writeCompactString(_x);
-  }
-  {
-    const _a = s.partitions;
-    w.writeUnsignedVarint(_a.length + 1);
-    for (const _e of _a) writeDescribeQuorumResponsePartitionData(w, v, _e);
-  }
-  const _unknown = s.unknownTaggedFields;
-  w.writeTaggedFields(_unknown);
 }
 
 function readDescribeQuorumResponsePartitionData(r: Reader, v: number): DescribeQuorumResponsePartitionData {
@@ -334,32 +245,6 @@ function readDescribeQuorumResponsePartitionData(r: Reader, v: number): Describe
   return _s;
 }
 
-function writeDescribeQuorumResponsePartitionData(w: Writer, v: number, s: DescribeQuorumResponsePartitionData): void {
-  w.writeInt32(s.partitionIndex);
-  w.writeInt16(s.errorCode);
-  if (v === 2) {
-    {
-      const _x = s.errorMessage;
-      w.writeCompactNullableString(_x);
-    }
-  }
-  w.writeInt32(s.leaderId);
-  w.writeInt32(s.leaderEpoch);
-  w.writeInt64(s.highWatermark);
-  {
-    const _a = s.currentVoters;
-    w.writeUnsignedVarint(_a.length + 1);
-    for (const _e of _a) writeDescribeQuorumResponseReplicaState(w, v, _e);
-  }
-  {
-    const _a = s.observers;
-    w.writeUnsignedVarint(_a.length + 1);
-    for (const _e of _a) writeDescribeQuorumResponseReplicaState(w, v, _e);
-  }
-  const _unknown = s.unknownTaggedFields;
-  w.writeTaggedFields(_unknown);
-}
-
 function readDescribeQuorumResponseReplicaState(r: Reader, v: number): DescribeQuorumResponseReplicaState {
   const replicaId: number = r.readInt32('topics[].partitions[].currentVoters[].replicaId');
   const replicaDirectoryId: string =
@@ -381,25 +266,6 @@ function readDescribeQuorumResponseReplicaState(r: Reader, v: number): DescribeQ
   return _s;
 }
 
-function writeDescribeQuorumResponseReplicaState(w: Writer, v: number, s: DescribeQuorumResponseReplicaState): void {
-  w.writeInt32(s.replicaId);
-  if (v === 2) {
-    w.writeUuid(s.replicaDirectoryId);
-  } else {
-    if (s.replicaDirectoryId !== ZERO_UUID)
-      throw unsupportedField('DescribeQuorumResponse', 'topics[].partitions[].currentVoters[].replicaDirectoryId', v);
-  }
-  w.writeInt64(s.logEndOffset);
-  if (v >= 1) {
-    w.writeInt64(s.lastFetchTimestamp);
-  }
-  if (v >= 1) {
-    w.writeInt64(s.lastCaughtUpTimestamp);
-  }
-  const _unknown = s.unknownTaggedFields;
-  w.writeTaggedFields(_unknown);
-}
-
 function readDescribeQuorumResponseNode(r: Reader, v: number): DescribeQuorumResponseNode {
   const nodeId: number = r.readInt32('nodes[].nodeId');
   const listeners: DescribeQuorumResponseListener[] = [];
@@ -413,17 +279,6 @@ function readDescribeQuorumResponseNode(r: Reader, v: number): DescribeQuorumRes
   return _s;
 }
 
-function writeDescribeQuorumResponseNode(w: Writer, v: number, s: DescribeQuorumResponseNode): void {
-  w.writeInt32(s.nodeId);
-  {
-    const _a = s.listeners;
-    w.writeUnsignedVarint(_a.length + 1);
-    for (const _e of _a) writeDescribeQuorumResponseListener(w, v, _e);
-  }
-  const _unknown = s.unknownTaggedFields;
-  w.writeTaggedFields(_unknown);
-}
-
 function readDescribeQuorumResponseListener(r: Reader, v: number): DescribeQuorumResponseListener {
   const name: string = r.readCompactString('nodes[].listeners[].name');
   const host: string = r.readCompactString('nodes[].listeners[].host');
@@ -432,18 +287,4 @@ function readDescribeQuorumResponseListener(r: Reader, v: number): DescribeQuoru
   const _s: DescribeQuorumResponseListener = { name, host, port };
   if (_unknown !== undefined) _s.unknownTaggedFields = _unknown;
   return _s;
-}
-
-function writeDescribeQuorumResponseListener(w: Writer, v: number, s: DescribeQuorumResponseListener): void {
-  {
-    const _x = s.name;
-    w.writeCompactString(_x);
-  }
-  {
-    const _x = s.host;
-    w.writeCompactString(_x);
-  }
-  w.writeUInt16(s.port);
-  const _unknown = s.unknownTaggedFields;
-  w.writeTaggedFields(_unknown);
 }

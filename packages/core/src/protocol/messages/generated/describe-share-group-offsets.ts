@@ -4,7 +4,7 @@
 // Do not edit: run `npm run codegen` to regenerate (see tools/codegen/README.md).
 
 import type { ApiDefinition } from '../api-definition.js';
-import { ZERO_UUID, checkVersion, unsupportedField } from '../codec-support.js';
+import { checkVersion, unsupportedField } from '../codec-support.js';
 import type { Reader } from '../../primitives/reader.js';
 import type { TaggedField } from '../../primitives/tagged-field.js';
 import type { Writer } from '../../primitives/writer.js';
@@ -107,8 +107,6 @@ export const DescribeShareGroupOffsets: ApiDefinition<
   requestHeaderVersion: (): number => 2,
   responseHeaderVersion: (): number => 1,
   encodeRequest: encodeDescribeShareGroupOffsetsRequest,
-  decodeRequest: decodeDescribeShareGroupOffsetsRequest,
-  encodeResponse: encodeDescribeShareGroupOffsetsResponse,
   decodeResponse: decodeDescribeShareGroupOffsetsResponse,
 };
 
@@ -123,41 +121,11 @@ export function encodeDescribeShareGroupOffsetsRequest(
   writeDescribeShareGroupOffsetsRequest(w, version, message);
 }
 
-/** Decodes a DescribeShareGroupOffsetsRequest of `version` (0-1). */
-export function decodeDescribeShareGroupOffsetsRequest(r: Reader, version: number): DescribeShareGroupOffsetsRequest {
-  checkVersion('DescribeShareGroupOffsetsRequest', version, 0, 1);
-  r.context = `DescribeShareGroupOffsetsRequest v${version}`;
-  return readDescribeShareGroupOffsetsRequest(r, version);
-}
-
-/** Encodes a DescribeShareGroupOffsetsResponse in `version` (0-1). */
-export function encodeDescribeShareGroupOffsetsResponse(
-  w: Writer,
-  version: number,
-  message: DescribeShareGroupOffsetsResponse,
-): void {
-  checkVersion('DescribeShareGroupOffsetsResponse', version, 0, 1);
-  w.context = `DescribeShareGroupOffsetsResponse v${version}`;
-  writeDescribeShareGroupOffsetsResponse(w, version, message);
-}
-
 /** Decodes a DescribeShareGroupOffsetsResponse of `version` (0-1). */
 export function decodeDescribeShareGroupOffsetsResponse(r: Reader, version: number): DescribeShareGroupOffsetsResponse {
   checkVersion('DescribeShareGroupOffsetsResponse', version, 0, 1);
   r.context = `DescribeShareGroupOffsetsResponse v${version}`;
   return readDescribeShareGroupOffsetsResponse(r, version);
-}
-
-function readDescribeShareGroupOffsetsRequest(r: Reader, v: number): DescribeShareGroupOffsetsRequest {
-  const groups: DescribeShareGroupOffsetsRequestGroup[] = [];
-  {
-    const _n = r.readCompactArrayLength('groups', 3);
-    for (let _i = 0; _i < _n; _i++) groups.push(readDescribeShareGroupOffsetsRequestGroup(r, v));
-  }
-  const _unknown = r.readTaggedFields('<tagged fields>');
-  const _s: DescribeShareGroupOffsetsRequest = { groups };
-  if (_unknown !== undefined) _s.unknownTaggedFields = _unknown;
-  return _s;
 }
 
 function writeDescribeShareGroupOffsetsRequest(w: Writer, v: number, s: DescribeShareGroupOffsetsRequest): void {
@@ -168,24 +136,6 @@ function writeDescribeShareGroupOffsetsRequest(w: Writer, v: number, s: Describe
   }
   const _unknown = s.unknownTaggedFields;
   w.writeTaggedFields(_unknown);
-}
-
-function readDescribeShareGroupOffsetsRequestGroup(r: Reader, v: number): DescribeShareGroupOffsetsRequestGroup {
-  const groupId: string = r.readCompactString('groups[].groupId');
-  let topics: DescribeShareGroupOffsetsRequestTopic[] | null = [];
-  {
-    const _n = r.readCompactNullableArrayLength('groups[].topics', 3);
-    if (_n < 0) topics = null;
-    else {
-      const _a: DescribeShareGroupOffsetsRequestTopic[] = [];
-      for (let _i = 0; _i < _n; _i++) _a.push(readDescribeShareGroupOffsetsRequestTopic(r, v));
-      topics = _a;
-    }
-  }
-  const _unknown = r.readTaggedFields('groups[].<tagged fields>');
-  const _s: DescribeShareGroupOffsetsRequestGroup = { groupId, topics };
-  if (_unknown !== undefined) _s.unknownTaggedFields = _unknown;
-  return _s;
 }
 
 function writeDescribeShareGroupOffsetsRequestGroup(
@@ -208,19 +158,6 @@ function writeDescribeShareGroupOffsetsRequestGroup(
   }
   const _unknown = s.unknownTaggedFields;
   w.writeTaggedFields(_unknown);
-}
-
-function readDescribeShareGroupOffsetsRequestTopic(r: Reader, v: number): DescribeShareGroupOffsetsRequestTopic {
-  const topicName: string = r.readCompactString('groups[].topics[].topicName');
-  const partitions: number[] = [];
-  {
-    const _n = r.readCompactArrayLength('groups[].topics[].partitions', 4);
-    for (let _i = 0; _i < _n; _i++) partitions.push(r.readInt32('groups[].topics[].partitions[]'));
-  }
-  const _unknown = r.readTaggedFields('groups[].topics[].<tagged fields>');
-  const _s: DescribeShareGroupOffsetsRequestTopic = { topicName, partitions };
-  if (_unknown !== undefined) _s.unknownTaggedFields = _unknown;
-  return _s;
 }
 
 function writeDescribeShareGroupOffsetsRequestTopic(
@@ -254,17 +191,6 @@ function readDescribeShareGroupOffsetsResponse(r: Reader, v: number): DescribeSh
   return _s;
 }
 
-function writeDescribeShareGroupOffsetsResponse(w: Writer, v: number, s: DescribeShareGroupOffsetsResponse): void {
-  w.writeInt32(s.throttleTimeMs);
-  {
-    const _a = s.groups;
-    w.writeUnsignedVarint(_a.length + 1);
-    for (const _e of _a) writeDescribeShareGroupOffsetsResponseGroup(w, v, _e);
-  }
-  const _unknown = s.unknownTaggedFields;
-  w.writeTaggedFields(_unknown);
-}
-
 function readDescribeShareGroupOffsetsResponseGroup(r: Reader, v: number): DescribeShareGroupOffsetsResponseGroup {
   const groupId: string = r.readCompactString('groups[].groupId');
   const topics: DescribeShareGroupOffsetsResponseTopic[] = [];
@@ -280,29 +206,6 @@ function readDescribeShareGroupOffsetsResponseGroup(r: Reader, v: number): Descr
   return _s;
 }
 
-function writeDescribeShareGroupOffsetsResponseGroup(
-  w: Writer,
-  v: number,
-  s: DescribeShareGroupOffsetsResponseGroup,
-): void {
-  {
-    const _x = s.groupId;
-    w.writeCompactString(_x);
-  }
-  {
-    const _a = s.topics;
-    w.writeUnsignedVarint(_a.length + 1);
-    for (const _e of _a) writeDescribeShareGroupOffsetsResponseTopic(w, v, _e);
-  }
-  w.writeInt16(s.errorCode);
-  {
-    const _x = s.errorMessage;
-    w.writeCompactNullableString(_x);
-  }
-  const _unknown = s.unknownTaggedFields;
-  w.writeTaggedFields(_unknown);
-}
-
 function readDescribeShareGroupOffsetsResponseTopic(r: Reader, v: number): DescribeShareGroupOffsetsResponseTopic {
   const topicName: string = r.readCompactString('groups[].topics[].topicName');
   const topicId: string = r.readUuid('groups[].topics[].topicId');
@@ -315,25 +218,6 @@ function readDescribeShareGroupOffsetsResponseTopic(r: Reader, v: number): Descr
   const _s: DescribeShareGroupOffsetsResponseTopic = { topicName, topicId, partitions };
   if (_unknown !== undefined) _s.unknownTaggedFields = _unknown;
   return _s;
-}
-
-function writeDescribeShareGroupOffsetsResponseTopic(
-  w: Writer,
-  v: number,
-  s: DescribeShareGroupOffsetsResponseTopic,
-): void {
-  {
-    const _x = s.topicName;
-    w.writeCompactString(_x);
-  }
-  w.writeUuid(s.topicId);
-  {
-    const _a = s.partitions;
-    w.writeUnsignedVarint(_a.length + 1);
-    for (const _e of _a) writeDescribeShareGroupOffsetsResponsePartition(w, v, _e);
-  }
-  const _unknown = s.unknownTaggedFields;
-  w.writeTaggedFields(_unknown);
 }
 
 function readDescribeShareGroupOffsetsResponsePartition(
@@ -357,24 +241,4 @@ function readDescribeShareGroupOffsetsResponsePartition(
   };
   if (_unknown !== undefined) _s.unknownTaggedFields = _unknown;
   return _s;
-}
-
-function writeDescribeShareGroupOffsetsResponsePartition(
-  w: Writer,
-  v: number,
-  s: DescribeShareGroupOffsetsResponsePartition,
-): void {
-  w.writeInt32(s.partitionIndex);
-  w.writeInt64(s.startOffset);
-  w.writeInt32(s.leaderEpoch);
-  if (v === 1) {
-    w.writeInt64(s.lag);
-  }
-  w.writeInt16(s.errorCode);
-  {
-    const _x = s.errorMessage;
-    w.writeCompactNullableString(_x);
-  }
-  const _unknown = s.unknownTaggedFields;
-  w.writeTaggedFields(_unknown);
 }

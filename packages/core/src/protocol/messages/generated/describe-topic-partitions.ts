@@ -116,8 +116,6 @@ export const DescribeTopicPartitions: ApiDefinition<DescribeTopicPartitionsReque
   requestHeaderVersion: (): number => 2,
   responseHeaderVersion: (): number => 1,
   encodeRequest: encodeDescribeTopicPartitionsRequest,
-  decodeRequest: decodeDescribeTopicPartitionsRequest,
-  encodeResponse: encodeDescribeTopicPartitionsResponse,
   decodeResponse: decodeDescribeTopicPartitionsResponse,
 };
 
@@ -132,44 +130,11 @@ export function encodeDescribeTopicPartitionsRequest(
   writeDescribeTopicPartitionsRequest(w, version, message);
 }
 
-/** Decodes a DescribeTopicPartitionsRequest of `version` (0). */
-export function decodeDescribeTopicPartitionsRequest(r: Reader, version: number): DescribeTopicPartitionsRequest {
-  checkVersion('DescribeTopicPartitionsRequest', version, 0, 0);
-  r.context = `DescribeTopicPartitionsRequest v${version}`;
-  return readDescribeTopicPartitionsRequest(r, version);
-}
-
-/** Encodes a DescribeTopicPartitionsResponse in `version` (0). */
-export function encodeDescribeTopicPartitionsResponse(
-  w: Writer,
-  version: number,
-  message: DescribeTopicPartitionsResponse,
-): void {
-  checkVersion('DescribeTopicPartitionsResponse', version, 0, 0);
-  w.context = `DescribeTopicPartitionsResponse v${version}`;
-  writeDescribeTopicPartitionsResponse(w, version, message);
-}
-
 /** Decodes a DescribeTopicPartitionsResponse of `version` (0). */
 export function decodeDescribeTopicPartitionsResponse(r: Reader, version: number): DescribeTopicPartitionsResponse {
   checkVersion('DescribeTopicPartitionsResponse', version, 0, 0);
   r.context = `DescribeTopicPartitionsResponse v${version}`;
   return readDescribeTopicPartitionsResponse(r, version);
-}
-
-function readDescribeTopicPartitionsRequest(r: Reader, v: number): DescribeTopicPartitionsRequest {
-  const topics: DescribeTopicPartitionsRequestTopicRequest[] = [];
-  {
-    const _n = r.readCompactArrayLength('topics', 2);
-    for (let _i = 0; _i < _n; _i++) topics.push(readDescribeTopicPartitionsRequestTopicRequest(r, v));
-  }
-  const responsePartitionLimit: number = r.readInt32('responsePartitionLimit');
-  const cursor: DescribeTopicPartitionsRequestCursor | null =
-    r.readInt8('cursor') < 0 ? null : readDescribeTopicPartitionsRequestCursor(r, v);
-  const _unknown = r.readTaggedFields('<tagged fields>');
-  const _s: DescribeTopicPartitionsRequest = { topics, responsePartitionLimit, cursor };
-  if (_unknown !== undefined) _s.unknownTaggedFields = _unknown;
-  return _s;
 }
 
 function writeDescribeTopicPartitionsRequest(w: Writer, v: number, s: DescribeTopicPartitionsRequest): void {
@@ -191,17 +156,6 @@ function writeDescribeTopicPartitionsRequest(w: Writer, v: number, s: DescribeTo
   w.writeTaggedFields(_unknown);
 }
 
-function readDescribeTopicPartitionsRequestTopicRequest(
-  r: Reader,
-  v: number,
-): DescribeTopicPartitionsRequestTopicRequest {
-  const name: string = r.readCompactString('topics[].name');
-  const _unknown = r.readTaggedFields('topics[].<tagged fields>');
-  const _s: DescribeTopicPartitionsRequestTopicRequest = { name };
-  if (_unknown !== undefined) _s.unknownTaggedFields = _unknown;
-  return _s;
-}
-
 function writeDescribeTopicPartitionsRequestTopicRequest(
   w: Writer,
   v: number,
@@ -213,15 +167,6 @@ function writeDescribeTopicPartitionsRequestTopicRequest(
   }
   const _unknown = s.unknownTaggedFields;
   w.writeTaggedFields(_unknown);
-}
-
-function readDescribeTopicPartitionsRequestCursor(r: Reader, v: number): DescribeTopicPartitionsRequestCursor {
-  const topicName: string = r.readCompactString('cursor.topicName');
-  const partitionIndex: number = r.readInt32('cursor.partitionIndex');
-  const _unknown = r.readTaggedFields('cursor.<tagged fields>');
-  const _s: DescribeTopicPartitionsRequestCursor = { topicName, partitionIndex };
-  if (_unknown !== undefined) _s.unknownTaggedFields = _unknown;
-  return _s;
 }
 
 function writeDescribeTopicPartitionsRequestCursor(
@@ -253,25 +198,6 @@ function readDescribeTopicPartitionsResponse(r: Reader, v: number): DescribeTopi
   return _s;
 }
 
-function writeDescribeTopicPartitionsResponse(w: Writer, v: number, s: DescribeTopicPartitionsResponse): void {
-  w.writeInt32(s.throttleTimeMs);
-  {
-    const _a = s.topics;
-    w.writeUnsignedVarint(_a.length + 1);
-    for (const _e of _a) writeDescribeTopicPartitionsResponseTopic(w, v, _e);
-  }
-  {
-    const _x = s.nextCursor;
-    if (_x === null) w.writeInt8(-1);
-    else {
-      w.writeInt8(1);
-      writeDescribeTopicPartitionsResponseCursor(w, v, _x);
-    }
-  }
-  const _unknown = s.unknownTaggedFields;
-  w.writeTaggedFields(_unknown);
-}
-
 function readDescribeTopicPartitionsResponseTopic(r: Reader, v: number): DescribeTopicPartitionsResponseTopic {
   const errorCode: number = r.readInt16('topics[].errorCode');
   const name: string | null = r.readCompactNullableString('topics[].name');
@@ -294,28 +220,6 @@ function readDescribeTopicPartitionsResponseTopic(r: Reader, v: number): Describ
   };
   if (_unknown !== undefined) _s.unknownTaggedFields = _unknown;
   return _s;
-}
-
-function writeDescribeTopicPartitionsResponseTopic(
-  w: Writer,
-  v: number,
-  s: DescribeTopicPartitionsResponseTopic,
-): void {
-  w.writeInt16(s.errorCode);
-  {
-    const _x = s.name;
-    w.writeCompactNullableString(_x);
-  }
-  w.writeUuid(s.topicId);
-  w.writeBoolean(s.isInternal);
-  {
-    const _a = s.partitions;
-    w.writeUnsignedVarint(_a.length + 1);
-    for (const _e of _a) writeDescribeTopicPartitionsResponsePartition(w, v, _e);
-  }
-  w.writeInt32(s.topicAuthorizedOperations);
-  const _unknown = s.unknownTaggedFields;
-  w.writeTaggedFields(_unknown);
 }
 
 function readDescribeTopicPartitionsResponsePartition(r: Reader, v: number): DescribeTopicPartitionsResponsePartition {
@@ -374,52 +278,6 @@ function readDescribeTopicPartitionsResponsePartition(r: Reader, v: number): Des
   return _s;
 }
 
-function writeDescribeTopicPartitionsResponsePartition(
-  w: Writer,
-  v: number,
-  s: DescribeTopicPartitionsResponsePartition,
-): void {
-  w.writeInt16(s.errorCode);
-  w.writeInt32(s.partitionIndex);
-  w.writeInt32(s.leaderId);
-  w.writeInt32(s.leaderEpoch);
-  {
-    const _a = s.replicaNodes;
-    w.writeUnsignedVarint(_a.length + 1);
-    for (const _e of _a) w.writeInt32(_e);
-  }
-  {
-    const _a = s.isrNodes;
-    w.writeUnsignedVarint(_a.length + 1);
-    for (const _e of _a) w.writeInt32(_e);
-  }
-  {
-    const _a = s.eligibleLeaderReplicas;
-    if (_a === null) {
-      w.writeUnsignedVarint(0);
-    } else {
-      w.writeUnsignedVarint(_a.length + 1);
-      for (const _e of _a) w.writeInt32(_e);
-    }
-  }
-  {
-    const _a = s.lastKnownElr;
-    if (_a === null) {
-      w.writeUnsignedVarint(0);
-    } else {
-      w.writeUnsignedVarint(_a.length + 1);
-      for (const _e of _a) w.writeInt32(_e);
-    }
-  }
-  {
-    const _a = s.offlineReplicas;
-    w.writeUnsignedVarint(_a.length + 1);
-    for (const _e of _a) w.writeInt32(_e);
-  }
-  const _unknown = s.unknownTaggedFields;
-  w.writeTaggedFields(_unknown);
-}
-
 function readDescribeTopicPartitionsResponseCursor(r: Reader, v: number): DescribeTopicPartitionsResponseCursor {
   const topicName: string = r.readCompactString('nextCursor.topicName');
   const partitionIndex: number = r.readInt32('nextCursor.partitionIndex');
@@ -427,18 +285,4 @@ function readDescribeTopicPartitionsResponseCursor(r: Reader, v: number): Descri
   const _s: DescribeTopicPartitionsResponseCursor = { topicName, partitionIndex };
   if (_unknown !== undefined) _s.unknownTaggedFields = _unknown;
   return _s;
-}
-
-function writeDescribeTopicPartitionsResponseCursor(
-  w: Writer,
-  v: number,
-  s: DescribeTopicPartitionsResponseCursor,
-): void {
-  {
-    const _x = s.topicName;
-    w.writeCompactString(_x);
-  }
-  w.writeInt32(s.partitionIndex);
-  const _unknown = s.unknownTaggedFields;
-  w.writeTaggedFields(_unknown);
 }

@@ -72,8 +72,6 @@ export const DescribeTransactions: ApiDefinition<DescribeTransactionsRequest, De
   requestHeaderVersion: (): number => 2,
   responseHeaderVersion: (): number => 1,
   encodeRequest: encodeDescribeTransactionsRequest,
-  decodeRequest: decodeDescribeTransactionsRequest,
-  encodeResponse: encodeDescribeTransactionsResponse,
   decodeResponse: decodeDescribeTransactionsResponse,
 };
 
@@ -88,41 +86,11 @@ export function encodeDescribeTransactionsRequest(
   writeDescribeTransactionsRequest(w, version, message);
 }
 
-/** Decodes a DescribeTransactionsRequest of `version` (0). */
-export function decodeDescribeTransactionsRequest(r: Reader, version: number): DescribeTransactionsRequest {
-  checkVersion('DescribeTransactionsRequest', version, 0, 0);
-  r.context = `DescribeTransactionsRequest v${version}`;
-  return readDescribeTransactionsRequest(r, version);
-}
-
-/** Encodes a DescribeTransactionsResponse in `version` (0). */
-export function encodeDescribeTransactionsResponse(
-  w: Writer,
-  version: number,
-  message: DescribeTransactionsResponse,
-): void {
-  checkVersion('DescribeTransactionsResponse', version, 0, 0);
-  w.context = `DescribeTransactionsResponse v${version}`;
-  writeDescribeTransactionsResponse(w, version, message);
-}
-
 /** Decodes a DescribeTransactionsResponse of `version` (0). */
 export function decodeDescribeTransactionsResponse(r: Reader, version: number): DescribeTransactionsResponse {
   checkVersion('DescribeTransactionsResponse', version, 0, 0);
   r.context = `DescribeTransactionsResponse v${version}`;
   return readDescribeTransactionsResponse(r, version);
-}
-
-function readDescribeTransactionsRequest(r: Reader, v: number): DescribeTransactionsRequest {
-  const transactionalIds: string[] = [];
-  {
-    const _n = r.readCompactArrayLength('transactionalIds', 1);
-    for (let _i = 0; _i < _n; _i++) transactionalIds.push(r.readCompactString('transactionalIds[]'));
-  }
-  const _unknown = r.readTaggedFields('<tagged fields>');
-  const _s: DescribeTransactionsRequest = { transactionalIds };
-  if (_unknown !== undefined) _s.unknownTaggedFields = _unknown;
-  return _s;
 }
 
 function writeDescribeTransactionsRequest(w: Writer, v: number, s: DescribeTransactionsRequest): void {
@@ -146,17 +114,6 @@ function readDescribeTransactionsResponse(r: Reader, v: number): DescribeTransac
   const _s: DescribeTransactionsResponse = { throttleTimeMs, transactionStates };
   if (_unknown !== undefined) _s.unknownTaggedFields = _unknown;
   return _s;
-}
-
-function writeDescribeTransactionsResponse(w: Writer, v: number, s: DescribeTransactionsResponse): void {
-  w.writeInt32(s.throttleTimeMs);
-  {
-    const _a = s.transactionStates;
-    w.writeUnsignedVarint(_a.length + 1);
-    for (const _e of _a) writeDescribeTransactionsResponseTransactionState(w, v, _e);
-  }
-  const _unknown = s.unknownTaggedFields;
-  w.writeTaggedFields(_unknown);
 }
 
 function readDescribeTransactionsResponseTransactionState(
@@ -190,33 +147,6 @@ function readDescribeTransactionsResponseTransactionState(
   return _s;
 }
 
-function writeDescribeTransactionsResponseTransactionState(
-  w: Writer,
-  v: number,
-  s: DescribeTransactionsResponseTransactionState,
-): void {
-  w.writeInt16(s.errorCode);
-  {
-    const _x = s.transactionalId;
-    w.writeCompactString(_x);
-  }
-  {
-    const _x = s.transactionState;
-    w.writeCompactString(_x);
-  }
-  w.writeInt32(s.transactionTimeoutMs);
-  w.writeInt64(s.transactionStartTimeMs);
-  w.writeInt64(s.producerId);
-  w.writeInt16(s.producerEpoch);
-  {
-    const _a = s.topics;
-    w.writeUnsignedVarint(_a.length + 1);
-    for (const _e of _a) writeDescribeTransactionsResponseTopicData(w, v, _e);
-  }
-  const _unknown = s.unknownTaggedFields;
-  w.writeTaggedFields(_unknown);
-}
-
 function readDescribeTransactionsResponseTopicData(r: Reader, v: number): DescribeTransactionsResponseTopicData {
   const topic: string = r.readCompactString('transactionStates[].topics[].topic');
   const partitions: number[] = [];
@@ -228,22 +158,4 @@ function readDescribeTransactionsResponseTopicData(r: Reader, v: number): Descri
   const _s: DescribeTransactionsResponseTopicData = { topic, partitions };
   if (_unknown !== undefined) _s.unknownTaggedFields = _unknown;
   return _s;
-}
-
-function writeDescribeTransactionsResponseTopicData(
-  w: Writer,
-  v: number,
-  s: DescribeTransactionsResponseTopicData,
-): void {
-  {
-    const _x = s.topic;
-    w.writeCompactString(_x);
-  }
-  {
-    const _a = s.partitions;
-    w.writeUnsignedVarint(_a.length + 1);
-    for (const _e of _a) w.writeInt32(_e);
-  }
-  const _unknown = s.unknownTaggedFields;
-  w.writeTaggedFields(_unknown);
 }

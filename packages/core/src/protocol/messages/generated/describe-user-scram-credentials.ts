@@ -79,8 +79,6 @@ export const DescribeUserScramCredentials: ApiDefinition<
   requestHeaderVersion: (): number => 2,
   responseHeaderVersion: (): number => 1,
   encodeRequest: encodeDescribeUserScramCredentialsRequest,
-  decodeRequest: decodeDescribeUserScramCredentialsRequest,
-  encodeResponse: encodeDescribeUserScramCredentialsResponse,
   decodeResponse: decodeDescribeUserScramCredentialsResponse,
 };
 
@@ -95,27 +93,6 @@ export function encodeDescribeUserScramCredentialsRequest(
   writeDescribeUserScramCredentialsRequest(w, version, message);
 }
 
-/** Decodes a DescribeUserScramCredentialsRequest of `version` (0). */
-export function decodeDescribeUserScramCredentialsRequest(
-  r: Reader,
-  version: number,
-): DescribeUserScramCredentialsRequest {
-  checkVersion('DescribeUserScramCredentialsRequest', version, 0, 0);
-  r.context = `DescribeUserScramCredentialsRequest v${version}`;
-  return readDescribeUserScramCredentialsRequest(r, version);
-}
-
-/** Encodes a DescribeUserScramCredentialsResponse in `version` (0). */
-export function encodeDescribeUserScramCredentialsResponse(
-  w: Writer,
-  version: number,
-  message: DescribeUserScramCredentialsResponse,
-): void {
-  checkVersion('DescribeUserScramCredentialsResponse', version, 0, 0);
-  w.context = `DescribeUserScramCredentialsResponse v${version}`;
-  writeDescribeUserScramCredentialsResponse(w, version, message);
-}
-
 /** Decodes a DescribeUserScramCredentialsResponse of `version` (0). */
 export function decodeDescribeUserScramCredentialsResponse(
   r: Reader,
@@ -124,23 +101,6 @@ export function decodeDescribeUserScramCredentialsResponse(
   checkVersion('DescribeUserScramCredentialsResponse', version, 0, 0);
   r.context = `DescribeUserScramCredentialsResponse v${version}`;
   return readDescribeUserScramCredentialsResponse(r, version);
-}
-
-function readDescribeUserScramCredentialsRequest(r: Reader, v: number): DescribeUserScramCredentialsRequest {
-  let users: DescribeUserScramCredentialsRequestUserName[] | null = [];
-  {
-    const _n = r.readCompactNullableArrayLength('users', 2);
-    if (_n < 0) users = null;
-    else {
-      const _a: DescribeUserScramCredentialsRequestUserName[] = [];
-      for (let _i = 0; _i < _n; _i++) _a.push(readDescribeUserScramCredentialsRequestUserName(r, v));
-      users = _a;
-    }
-  }
-  const _unknown = r.readTaggedFields('<tagged fields>');
-  const _s: DescribeUserScramCredentialsRequest = { users };
-  if (_unknown !== undefined) _s.unknownTaggedFields = _unknown;
-  return _s;
 }
 
 function writeDescribeUserScramCredentialsRequest(w: Writer, v: number, s: DescribeUserScramCredentialsRequest): void {
@@ -155,17 +115,6 @@ function writeDescribeUserScramCredentialsRequest(w: Writer, v: number, s: Descr
   }
   const _unknown = s.unknownTaggedFields;
   w.writeTaggedFields(_unknown);
-}
-
-function readDescribeUserScramCredentialsRequestUserName(
-  r: Reader,
-  v: number,
-): DescribeUserScramCredentialsRequestUserName {
-  const name: string = r.readCompactString('users[].name');
-  const _unknown = r.readTaggedFields('users[].<tagged fields>');
-  const _s: DescribeUserScramCredentialsRequestUserName = { name };
-  if (_unknown !== undefined) _s.unknownTaggedFields = _unknown;
-  return _s;
 }
 
 function writeDescribeUserScramCredentialsRequestUserName(
@@ -197,26 +146,6 @@ function readDescribeUserScramCredentialsResponse(r: Reader, v: number): Describ
   return _s;
 }
 
-function writeDescribeUserScramCredentialsResponse(
-  w: Writer,
-  v: number,
-  s: DescribeUserScramCredentialsResponse,
-): void {
-  w.writeInt32(s.throttleTimeMs);
-  w.writeInt16(s.errorCode);
-  {
-    const _x = s.errorMessage;
-    w.writeCompactNullableString(_x);
-  }
-  {
-    const _a = s.results;
-    w.writeUnsignedVarint(_a.length + 1);
-    for (const _e of _a) writeDescribeUserScramCredentialsResponseDescribeUserScramCredentialsResult(w, v, _e);
-  }
-  const _unknown = s.unknownTaggedFields;
-  w.writeTaggedFields(_unknown);
-}
-
 function readDescribeUserScramCredentialsResponseDescribeUserScramCredentialsResult(
   r: Reader,
   v: number,
@@ -240,29 +169,6 @@ function readDescribeUserScramCredentialsResponseDescribeUserScramCredentialsRes
   return _s;
 }
 
-function writeDescribeUserScramCredentialsResponseDescribeUserScramCredentialsResult(
-  w: Writer,
-  v: number,
-  s: DescribeUserScramCredentialsResponseDescribeUserScramCredentialsResult,
-): void {
-  {
-    const _x = s.user;
-    w.writeCompactString(_x);
-  }
-  w.writeInt16(s.errorCode);
-  {
-    const _x = s.errorMessage;
-    w.writeCompactNullableString(_x);
-  }
-  {
-    const _a = s.credentialInfos;
-    w.writeUnsignedVarint(_a.length + 1);
-    for (const _e of _a) writeDescribeUserScramCredentialsResponseCredentialInfo(w, v, _e);
-  }
-  const _unknown = s.unknownTaggedFields;
-  w.writeTaggedFields(_unknown);
-}
-
 function readDescribeUserScramCredentialsResponseCredentialInfo(
   r: Reader,
   v: number,
@@ -273,15 +179,4 @@ function readDescribeUserScramCredentialsResponseCredentialInfo(
   const _s: DescribeUserScramCredentialsResponseCredentialInfo = { mechanism, iterations };
   if (_unknown !== undefined) _s.unknownTaggedFields = _unknown;
   return _s;
-}
-
-function writeDescribeUserScramCredentialsResponseCredentialInfo(
-  w: Writer,
-  v: number,
-  s: DescribeUserScramCredentialsResponseCredentialInfo,
-): void {
-  w.writeInt8(s.mechanism);
-  w.writeInt32(s.iterations);
-  const _unknown = s.unknownTaggedFields;
-  w.writeTaggedFields(_unknown);
 }

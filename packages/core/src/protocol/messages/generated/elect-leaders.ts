@@ -78,8 +78,6 @@ export const ElectLeaders: ApiDefinition<ElectLeadersRequest, ElectLeadersRespon
   requestHeaderVersion: (version: number): number => (version >= 2 ? 2 : 1),
   responseHeaderVersion: (version: number): number => (version >= 2 ? 1 : 0),
   encodeRequest: encodeElectLeadersRequest,
-  decodeRequest: decodeElectLeadersRequest,
-  encodeResponse: encodeElectLeadersResponse,
   decodeResponse: decodeElectLeadersResponse,
 };
 
@@ -90,47 +88,11 @@ export function encodeElectLeadersRequest(w: Writer, version: number, message: E
   writeElectLeadersRequest(w, version, message);
 }
 
-/** Decodes a ElectLeadersRequest of `version` (0-2). */
-export function decodeElectLeadersRequest(r: Reader, version: number): ElectLeadersRequest {
-  checkVersion('ElectLeadersRequest', version, 0, 2);
-  r.context = `ElectLeadersRequest v${version}`;
-  return readElectLeadersRequest(r, version);
-}
-
-/** Encodes a ElectLeadersResponse in `version` (0-2). */
-export function encodeElectLeadersResponse(w: Writer, version: number, message: ElectLeadersResponse): void {
-  checkVersion('ElectLeadersResponse', version, 0, 2);
-  w.context = `ElectLeadersResponse v${version}`;
-  writeElectLeadersResponse(w, version, message);
-}
-
 /** Decodes a ElectLeadersResponse of `version` (0-2). */
 export function decodeElectLeadersResponse(r: Reader, version: number): ElectLeadersResponse {
   checkVersion('ElectLeadersResponse', version, 0, 2);
   r.context = `ElectLeadersResponse v${version}`;
   return readElectLeadersResponse(r, version);
-}
-
-function readElectLeadersRequest(r: Reader, v: number): ElectLeadersRequest {
-  const electionType: number = v >= 1 ? r.readInt8('electionType') : 0;
-  let topicPartitions: ElectLeadersRequestTopicPartitions[] | null = [];
-  {
-    const _n =
-      v === 2
-        ? r.readCompactNullableArrayLength('topicPartitions', 2)
-        : r.readNullableArrayLength('topicPartitions', 2);
-    if (_n < 0) topicPartitions = null;
-    else {
-      const _a: ElectLeadersRequestTopicPartitions[] = [];
-      for (let _i = 0; _i < _n; _i++) _a.push(readElectLeadersRequestTopicPartitions(r, v));
-      topicPartitions = _a;
-    }
-  }
-  const timeoutMs: number = r.readInt32('timeoutMs');
-  const _unknown = v === 2 ? r.readTaggedFields('<tagged fields>') : undefined;
-  const _s: ElectLeadersRequest = { electionType, topicPartitions, timeoutMs };
-  if (_unknown !== undefined) _s.unknownTaggedFields = _unknown;
-  return _s;
 }
 
 function writeElectLeadersRequest(w: Writer, v: number, s: ElectLeadersRequest): void {
@@ -158,23 +120,6 @@ function writeElectLeadersRequest(w: Writer, v: number, s: ElectLeadersRequest):
   } else if (_unknown !== undefined && _unknown.length > 0) {
     throw unsupportedTaggedFields('ElectLeadersRequest', '', v);
   }
-}
-
-function readElectLeadersRequestTopicPartitions(r: Reader, v: number): ElectLeadersRequestTopicPartitions {
-  const topic: string =
-    v === 2 ? r.readCompactString('topicPartitions[].topic') : r.readString('topicPartitions[].topic');
-  const partitions: number[] = [];
-  {
-    const _n =
-      v === 2
-        ? r.readCompactArrayLength('topicPartitions[].partitions', 4)
-        : r.readArrayLength('topicPartitions[].partitions', 4);
-    for (let _i = 0; _i < _n; _i++) partitions.push(r.readInt32('topicPartitions[].partitions[]'));
-  }
-  const _unknown = v === 2 ? r.readTaggedFields('topicPartitions[].<tagged fields>') : undefined;
-  const _s: ElectLeadersRequestTopicPartitions = { topic, partitions };
-  if (_unknown !== undefined) _s.unknownTaggedFields = _unknown;
-  return _s;
 }
 
 function writeElectLeadersRequestTopicPartitions(w: Writer, v: number, s: ElectLeadersRequestTopicPartitions): void {
@@ -212,27 +157,6 @@ function readElectLeadersResponse(r: Reader, v: number): ElectLeadersResponse {
   return _s;
 }
 
-function writeElectLeadersResponse(w: Writer, v: number, s: ElectLeadersResponse): void {
-  w.writeInt32(s.throttleTimeMs);
-  if (v >= 1) {
-    w.writeInt16(s.errorCode);
-  } else {
-    if (s.errorCode !== 0) throw unsupportedField('ElectLeadersResponse', 'errorCode', v);
-  }
-  {
-    const _a = s.replicaElectionResults;
-    if (v === 2) w.writeUnsignedVarint(_a.length + 1);
-    else w.writeInt32(_a.length);
-    for (const _e of _a) writeElectLeadersResponseReplicaElectionResult(w, v, _e);
-  }
-  const _unknown = s.unknownTaggedFields;
-  if (v === 2) {
-    w.writeTaggedFields(_unknown);
-  } else if (_unknown !== undefined && _unknown.length > 0) {
-    throw unsupportedTaggedFields('ElectLeadersResponse', '', v);
-  }
-}
-
 function readElectLeadersResponseReplicaElectionResult(
   r: Reader,
   v: number,
@@ -253,30 +177,6 @@ function readElectLeadersResponseReplicaElectionResult(
   return _s;
 }
 
-function writeElectLeadersResponseReplicaElectionResult(
-  w: Writer,
-  v: number,
-  s: ElectLeadersResponseReplicaElectionResult,
-): void {
-  {
-    const _x = s.topic;
-    if (v === 2) w.writeCompactString(_x);
-    else w.writeString(_x);
-  }
-  {
-    const _a = s.partitionResult;
-    if (v === 2) w.writeUnsignedVarint(_a.length + 1);
-    else w.writeInt32(_a.length);
-    for (const _e of _a) writeElectLeadersResponsePartitionResult(w, v, _e);
-  }
-  const _unknown = s.unknownTaggedFields;
-  if (v === 2) {
-    w.writeTaggedFields(_unknown);
-  } else if (_unknown !== undefined && _unknown.length > 0) {
-    throw unsupportedTaggedFields('ElectLeadersResponse', 'replicaElectionResults[].', v);
-  }
-}
-
 function readElectLeadersResponsePartitionResult(r: Reader, v: number): ElectLeadersResponsePartitionResult {
   const partitionId: number = r.readInt32('replicaElectionResults[].partitionResult[].partitionId');
   const errorCode: number = r.readInt16('replicaElectionResults[].partitionResult[].errorCode');
@@ -289,20 +189,4 @@ function readElectLeadersResponsePartitionResult(r: Reader, v: number): ElectLea
   const _s: ElectLeadersResponsePartitionResult = { partitionId, errorCode, errorMessage };
   if (_unknown !== undefined) _s.unknownTaggedFields = _unknown;
   return _s;
-}
-
-function writeElectLeadersResponsePartitionResult(w: Writer, v: number, s: ElectLeadersResponsePartitionResult): void {
-  w.writeInt32(s.partitionId);
-  w.writeInt16(s.errorCode);
-  {
-    const _x = s.errorMessage;
-    if (v === 2) w.writeCompactNullableString(_x);
-    else w.writeNullableString(_x);
-  }
-  const _unknown = s.unknownTaggedFields;
-  if (v === 2) {
-    w.writeTaggedFields(_unknown);
-  } else if (_unknown !== undefined && _unknown.length > 0) {
-    throw unsupportedTaggedFields('ElectLeadersResponse', 'replicaElectionResults[].partitionResult[].', v);
-  }
 }

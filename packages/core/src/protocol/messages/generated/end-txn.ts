@@ -50,8 +50,6 @@ export const EndTxn: ApiDefinition<EndTxnRequest, EndTxnResponse> = {
   requestHeaderVersion: (version: number): number => (version >= 3 ? 2 : 1),
   responseHeaderVersion: (version: number): number => (version >= 3 ? 1 : 0),
   encodeRequest: encodeEndTxnRequest,
-  decodeRequest: decodeEndTxnRequest,
-  encodeResponse: encodeEndTxnResponse,
   decodeResponse: decodeEndTxnResponse,
 };
 
@@ -62,36 +60,11 @@ export function encodeEndTxnRequest(w: Writer, version: number, message: EndTxnR
   writeEndTxnRequest(w, version, message);
 }
 
-/** Decodes a EndTxnRequest of `version` (0-5). */
-export function decodeEndTxnRequest(r: Reader, version: number): EndTxnRequest {
-  checkVersion('EndTxnRequest', version, 0, 5);
-  r.context = `EndTxnRequest v${version}`;
-  return readEndTxnRequest(r, version);
-}
-
-/** Encodes a EndTxnResponse in `version` (0-5). */
-export function encodeEndTxnResponse(w: Writer, version: number, message: EndTxnResponse): void {
-  checkVersion('EndTxnResponse', version, 0, 5);
-  w.context = `EndTxnResponse v${version}`;
-  writeEndTxnResponse(w, version, message);
-}
-
 /** Decodes a EndTxnResponse of `version` (0-5). */
 export function decodeEndTxnResponse(r: Reader, version: number): EndTxnResponse {
   checkVersion('EndTxnResponse', version, 0, 5);
   r.context = `EndTxnResponse v${version}`;
   return readEndTxnResponse(r, version);
-}
-
-function readEndTxnRequest(r: Reader, v: number): EndTxnRequest {
-  const transactionalId: string = v >= 3 ? r.readCompactString('transactionalId') : r.readString('transactionalId');
-  const producerId: bigint = r.readInt64('producerId');
-  const producerEpoch: number = r.readInt16('producerEpoch');
-  const committed: boolean = r.readBoolean('committed');
-  const _unknown = v >= 3 ? r.readTaggedFields('<tagged fields>') : undefined;
-  const _s: EndTxnRequest = { transactionalId, producerId, producerEpoch, committed };
-  if (_unknown !== undefined) _s.unknownTaggedFields = _unknown;
-  return _s;
 }
 
 function writeEndTxnRequest(w: Writer, v: number, s: EndTxnRequest): void {
@@ -120,21 +93,4 @@ function readEndTxnResponse(r: Reader, v: number): EndTxnResponse {
   const _s: EndTxnResponse = { throttleTimeMs, errorCode, producerId, producerEpoch };
   if (_unknown !== undefined) _s.unknownTaggedFields = _unknown;
   return _s;
-}
-
-function writeEndTxnResponse(w: Writer, v: number, s: EndTxnResponse): void {
-  w.writeInt32(s.throttleTimeMs);
-  w.writeInt16(s.errorCode);
-  if (v === 5) {
-    w.writeInt64(s.producerId);
-  }
-  if (v === 5) {
-    w.writeInt16(s.producerEpoch);
-  }
-  const _unknown = s.unknownTaggedFields;
-  if (v >= 3) {
-    w.writeTaggedFields(_unknown);
-  } else if (_unknown !== undefined && _unknown.length > 0) {
-    throw unsupportedTaggedFields('EndTxnResponse', '', v);
-  }
 }

@@ -44,8 +44,6 @@ export const ExpireDelegationToken: ApiDefinition<ExpireDelegationTokenRequest, 
   requestHeaderVersion: (version: number): number => (version >= 2 ? 2 : 1),
   responseHeaderVersion: (version: number): number => (version >= 2 ? 1 : 0),
   encodeRequest: encodeExpireDelegationTokenRequest,
-  decodeRequest: decodeExpireDelegationTokenRequest,
-  encodeResponse: encodeExpireDelegationTokenResponse,
   decodeResponse: decodeExpireDelegationTokenResponse,
 };
 
@@ -60,38 +58,11 @@ export function encodeExpireDelegationTokenRequest(
   writeExpireDelegationTokenRequest(w, version, message);
 }
 
-/** Decodes a ExpireDelegationTokenRequest of `version` (1-2). */
-export function decodeExpireDelegationTokenRequest(r: Reader, version: number): ExpireDelegationTokenRequest {
-  checkVersion('ExpireDelegationTokenRequest', version, 1, 2);
-  r.context = `ExpireDelegationTokenRequest v${version}`;
-  return readExpireDelegationTokenRequest(r, version);
-}
-
-/** Encodes a ExpireDelegationTokenResponse in `version` (1-2). */
-export function encodeExpireDelegationTokenResponse(
-  w: Writer,
-  version: number,
-  message: ExpireDelegationTokenResponse,
-): void {
-  checkVersion('ExpireDelegationTokenResponse', version, 1, 2);
-  w.context = `ExpireDelegationTokenResponse v${version}`;
-  writeExpireDelegationTokenResponse(w, version, message);
-}
-
 /** Decodes a ExpireDelegationTokenResponse of `version` (1-2). */
 export function decodeExpireDelegationTokenResponse(r: Reader, version: number): ExpireDelegationTokenResponse {
   checkVersion('ExpireDelegationTokenResponse', version, 1, 2);
   r.context = `ExpireDelegationTokenResponse v${version}`;
   return readExpireDelegationTokenResponse(r, version);
-}
-
-function readExpireDelegationTokenRequest(r: Reader, v: number): ExpireDelegationTokenRequest {
-  const hmac: Buffer = v === 2 ? r.readCompactBytes('hmac') : r.readBytes('hmac');
-  const expiryTimePeriodMs: bigint = r.readInt64('expiryTimePeriodMs');
-  const _unknown = v === 2 ? r.readTaggedFields('<tagged fields>') : undefined;
-  const _s: ExpireDelegationTokenRequest = { hmac, expiryTimePeriodMs };
-  if (_unknown !== undefined) _s.unknownTaggedFields = _unknown;
-  return _s;
 }
 
 function writeExpireDelegationTokenRequest(w: Writer, v: number, s: ExpireDelegationTokenRequest): void {
@@ -117,16 +88,4 @@ function readExpireDelegationTokenResponse(r: Reader, v: number): ExpireDelegati
   const _s: ExpireDelegationTokenResponse = { errorCode, expiryTimestampMs, throttleTimeMs };
   if (_unknown !== undefined) _s.unknownTaggedFields = _unknown;
   return _s;
-}
-
-function writeExpireDelegationTokenResponse(w: Writer, v: number, s: ExpireDelegationTokenResponse): void {
-  w.writeInt16(s.errorCode);
-  w.writeInt64(s.expiryTimestampMs);
-  w.writeInt32(s.throttleTimeMs);
-  const _unknown = s.unknownTaggedFields;
-  if (v === 2) {
-    w.writeTaggedFields(_unknown);
-  } else if (_unknown !== undefined && _unknown.length > 0) {
-    throw unsupportedTaggedFields('ExpireDelegationTokenResponse', '', v);
-  }
 }

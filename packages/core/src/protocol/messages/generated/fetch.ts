@@ -218,8 +218,6 @@ export const Fetch: ApiDefinition<FetchRequest, FetchResponse> = {
   requestHeaderVersion: (version: number): number => (version >= 12 ? 2 : 1),
   responseHeaderVersion: (version: number): number => (version >= 12 ? 1 : 0),
   encodeRequest: encodeFetchRequest,
-  decodeRequest: decodeFetchRequest,
-  encodeResponse: encodeFetchResponse,
   decodeResponse: decodeFetchResponse,
 };
 
@@ -230,93 +228,11 @@ export function encodeFetchRequest(w: Writer, version: number, message: FetchReq
   writeFetchRequest(w, version, message);
 }
 
-/** Decodes a FetchRequest of `version` (4-18). */
-export function decodeFetchRequest(r: Reader, version: number): FetchRequest {
-  checkVersion('FetchRequest', version, 4, 18);
-  r.context = `FetchRequest v${version}`;
-  return readFetchRequest(r, version);
-}
-
-/** Encodes a FetchResponse in `version` (4-18). */
-export function encodeFetchResponse(w: Writer, version: number, message: FetchResponse): void {
-  checkVersion('FetchResponse', version, 4, 18);
-  w.context = `FetchResponse v${version}`;
-  writeFetchResponse(w, version, message);
-}
-
 /** Decodes a FetchResponse of `version` (4-18). */
 export function decodeFetchResponse(r: Reader, version: number): FetchResponse {
   checkVersion('FetchResponse', version, 4, 18);
   r.context = `FetchResponse v${version}`;
   return readFetchResponse(r, version);
-}
-
-function readFetchRequest(r: Reader, v: number): FetchRequest {
-  let clusterId: string | null = null;
-  const replicaId: number = v <= 14 ? r.readInt32('replicaId') : -1;
-  let replicaState: FetchRequestReplicaState = defaultFetchRequestReplicaState();
-  const maxWaitMs: number = r.readInt32('maxWaitMs');
-  const minBytes: number = r.readInt32('minBytes');
-  const maxBytes: number = r.readInt32('maxBytes');
-  const isolationLevel: number = r.readInt8('isolationLevel');
-  const sessionId: number = v >= 7 ? r.readInt32('sessionId') : 0;
-  const sessionEpoch: number = v >= 7 ? r.readInt32('sessionEpoch') : -1;
-  const topics: FetchRequestFetchTopic[] = [];
-  {
-    const _n = v >= 12 ? r.readCompactArrayLength('topics', 1) : r.readArrayLength('topics', 1);
-    for (let _i = 0; _i < _n; _i++) topics.push(readFetchRequestFetchTopic(r, v));
-  }
-  const forgottenTopicsData: FetchRequestForgottenTopic[] = [];
-  if (v >= 7) {
-    {
-      const _n =
-        v >= 12 ? r.readCompactArrayLength('forgottenTopicsData', 1) : r.readArrayLength('forgottenTopicsData', 1);
-      for (let _i = 0; _i < _n; _i++) forgottenTopicsData.push(readFetchRequestForgottenTopic(r, v));
-    }
-  }
-  const rackId: string = v >= 11 ? (v >= 12 ? r.readCompactString('rackId') : r.readString('rackId')) : '';
-  let _unknown: TaggedField[] | undefined;
-  if (v >= 12) {
-    const _count = r.readTaggedFieldCount('<tagged fields>');
-    for (let _i = 0; _i < _count; _i++) {
-      const _tag = r.readUnsignedVarint('<tagged fields>');
-      const _size = r.readUnsignedVarint('<tagged fields>');
-      switch (_tag) {
-        case 0: {
-          const _start = r.offset;
-          clusterId = r.readCompactNullableString('clusterId');
-          r.expectTaggedFieldEnd(_start, _size, 'clusterId');
-          continue;
-        }
-        case 1: {
-          if (v >= 15) {
-            const _start = r.offset;
-            replicaState = readFetchRequestReplicaState(r, v);
-            r.expectTaggedFieldEnd(_start, _size, 'replicaState');
-            continue;
-          }
-          break;
-        }
-      }
-      (_unknown ??= []).push({ tag: _tag, data: r.readRawBytes(_size, '<tagged fields>') });
-    }
-  }
-  const _s: FetchRequest = {
-    clusterId,
-    replicaId,
-    replicaState,
-    maxWaitMs,
-    minBytes,
-    maxBytes,
-    isolationLevel,
-    sessionId,
-    sessionEpoch,
-    topics,
-    forgottenTopicsData,
-    rackId,
-  };
-  if (_unknown !== undefined) _s.unknownTaggedFields = _unknown;
-  return _s;
 }
 
 function writeFetchRequest(w: Writer, v: number, s: FetchRequest): void {
@@ -392,36 +308,11 @@ function writeFetchRequest(w: Writer, v: number, s: FetchRequest): void {
   }
 }
 
-function readFetchRequestReplicaState(r: Reader, v: number): FetchRequestReplicaState {
-  const replicaId: number = r.readInt32('replicaState.replicaId');
-  const replicaEpoch: bigint = r.readInt64('replicaState.replicaEpoch');
-  const _unknown = r.readTaggedFields('replicaState.<tagged fields>');
-  const _s: FetchRequestReplicaState = { replicaId, replicaEpoch };
-  if (_unknown !== undefined) _s.unknownTaggedFields = _unknown;
-  return _s;
-}
-
 function writeFetchRequestReplicaState(w: Writer, v: number, s: FetchRequestReplicaState): void {
   w.writeInt32(s.replicaId ?? -1);
   w.writeInt64(s.replicaEpoch ?? -1n);
   const _unknown = s.unknownTaggedFields;
   w.writeTaggedFields(_unknown);
-}
-
-function readFetchRequestFetchTopic(r: Reader, v: number): FetchRequestFetchTopic {
-  const topic: string =
-    v <= 12 ? (v === 12 ? r.readCompactString('topics[].topic') : r.readString('topics[].topic')) : '';
-  const topicId: string = v >= 13 ? r.readUuid('topics[].topicId') : ZERO_UUID;
-  const partitions: FetchRequestFetchPartition[] = [];
-  {
-    const _n =
-      v >= 12 ? r.readCompactArrayLength('topics[].partitions', 16) : r.readArrayLength('topics[].partitions', 16);
-    for (let _i = 0; _i < _n; _i++) partitions.push(readFetchRequestFetchPartition(r, v));
-  }
-  const _unknown = v >= 12 ? r.readTaggedFields('topics[].<tagged fields>') : undefined;
-  const _s: FetchRequestFetchTopic = { topic, topicId, partitions };
-  if (_unknown !== undefined) _s.unknownTaggedFields = _unknown;
-  return _s;
 }
 
 function writeFetchRequestFetchTopic(w: Writer, v: number, s: FetchRequestFetchTopic): void {
@@ -447,58 +338,6 @@ function writeFetchRequestFetchTopic(w: Writer, v: number, s: FetchRequestFetchT
   } else if (_unknown !== undefined && _unknown.length > 0) {
     throw unsupportedTaggedFields('FetchRequest', 'topics[].', v);
   }
-}
-
-function readFetchRequestFetchPartition(r: Reader, v: number): FetchRequestFetchPartition {
-  const partition: number = r.readInt32('topics[].partitions[].partition');
-  const currentLeaderEpoch: number = v >= 9 ? r.readInt32('topics[].partitions[].currentLeaderEpoch') : -1;
-  const fetchOffset: bigint = r.readInt64('topics[].partitions[].fetchOffset');
-  const lastFetchedEpoch: number = v >= 12 ? r.readInt32('topics[].partitions[].lastFetchedEpoch') : -1;
-  const logStartOffset: bigint = v >= 5 ? r.readInt64('topics[].partitions[].logStartOffset') : -1n;
-  const partitionMaxBytes: number = r.readInt32('topics[].partitions[].partitionMaxBytes');
-  let replicaDirectoryId: string = ZERO_UUID;
-  let highWatermark: bigint = 9223372036854775807n;
-  let _unknown: TaggedField[] | undefined;
-  if (v >= 12) {
-    const _count = r.readTaggedFieldCount('topics[].partitions[].<tagged fields>');
-    for (let _i = 0; _i < _count; _i++) {
-      const _tag = r.readUnsignedVarint('topics[].partitions[].<tagged fields>');
-      const _size = r.readUnsignedVarint('topics[].partitions[].<tagged fields>');
-      switch (_tag) {
-        case 0: {
-          if (v >= 17) {
-            const _start = r.offset;
-            replicaDirectoryId = r.readUuid('topics[].partitions[].replicaDirectoryId');
-            r.expectTaggedFieldEnd(_start, _size, 'topics[].partitions[].replicaDirectoryId');
-            continue;
-          }
-          break;
-        }
-        case 1: {
-          if (v === 18) {
-            const _start = r.offset;
-            highWatermark = r.readInt64('topics[].partitions[].highWatermark');
-            r.expectTaggedFieldEnd(_start, _size, 'topics[].partitions[].highWatermark');
-            continue;
-          }
-          break;
-        }
-      }
-      (_unknown ??= []).push({ tag: _tag, data: r.readRawBytes(_size, 'topics[].partitions[].<tagged fields>') });
-    }
-  }
-  const _s: FetchRequestFetchPartition = {
-    partition,
-    currentLeaderEpoch,
-    fetchOffset,
-    lastFetchedEpoch,
-    logStartOffset,
-    partitionMaxBytes,
-    replicaDirectoryId,
-    highWatermark,
-  };
-  if (_unknown !== undefined) _s.unknownTaggedFields = _unknown;
-  return _s;
 }
 
 function writeFetchRequestFetchPartition(w: Writer, v: number, s: FetchRequestFetchPartition): void {
@@ -544,28 +383,6 @@ function writeFetchRequestFetchPartition(w: Writer, v: number, s: FetchRequestFe
   }
 }
 
-function readFetchRequestForgottenTopic(r: Reader, v: number): FetchRequestForgottenTopic {
-  const topic: string =
-    v <= 12
-      ? v === 12
-        ? r.readCompactString('forgottenTopicsData[].topic')
-        : r.readString('forgottenTopicsData[].topic')
-      : '';
-  const topicId: string = v >= 13 ? r.readUuid('forgottenTopicsData[].topicId') : ZERO_UUID;
-  const partitions: number[] = [];
-  {
-    const _n =
-      v >= 12
-        ? r.readCompactArrayLength('forgottenTopicsData[].partitions', 4)
-        : r.readArrayLength('forgottenTopicsData[].partitions', 4);
-    for (let _i = 0; _i < _n; _i++) partitions.push(r.readInt32('forgottenTopicsData[].partitions[]'));
-  }
-  const _unknown = v >= 12 ? r.readTaggedFields('forgottenTopicsData[].<tagged fields>') : undefined;
-  const _s: FetchRequestForgottenTopic = { topic, topicId, partitions };
-  if (_unknown !== undefined) _s.unknownTaggedFields = _unknown;
-  return _s;
-}
-
 function writeFetchRequestForgottenTopic(w: Writer, v: number, s: FetchRequestForgottenTopic): void {
   if (v <= 12) {
     {
@@ -589,10 +406,6 @@ function writeFetchRequestForgottenTopic(w: Writer, v: number, s: FetchRequestFo
   } else if (_unknown !== undefined && _unknown.length > 0) {
     throw unsupportedTaggedFields('FetchRequest', 'forgottenTopicsData[].', v);
   }
-}
-
-function defaultFetchRequestReplicaState(): FetchRequestReplicaState {
-  return { replicaId: -1, replicaEpoch: -1n };
 }
 
 function isDefaultFetchRequestReplicaState(s: FetchRequestReplicaState): boolean {
@@ -642,46 +455,6 @@ function readFetchResponse(r: Reader, v: number): FetchResponse {
   return _s;
 }
 
-function writeFetchResponse(w: Writer, v: number, s: FetchResponse): void {
-  w.writeInt32(s.throttleTimeMs);
-  if (v >= 7) {
-    w.writeInt16(s.errorCode);
-  }
-  if (v >= 7) {
-    w.writeInt32(s.sessionId);
-  } else {
-    if (s.sessionId !== 0) throw unsupportedField('FetchResponse', 'sessionId', v);
-  }
-  {
-    const _a = s.responses;
-    if (v >= 12) w.writeUnsignedVarint(_a.length + 1);
-    else w.writeInt32(_a.length);
-    for (const _e of _a) writeFetchResponseFetchableTopicResponse(w, v, _e);
-  }
-  if (!(v >= 16)) {
-    if (s.nodeEndpoints.length !== 0) throw unsupportedField('FetchResponse', 'nodeEndpoints', v);
-  }
-  const _unknown = s.unknownTaggedFields;
-  if (v >= 12) {
-    let _count = _unknown === undefined ? 0 : _unknown.length;
-    const _has0 = v >= 16 && s.nodeEndpoints.length !== 0;
-    if (_has0) _count++;
-    w.writeUnsignedVarint(_count);
-    let _u = 0;
-    if (_has0) {
-      if (_unknown !== undefined) _u = w.writeRawTaggedFieldsBelow(_unknown, _u, 0);
-      w.writeUnsignedVarint(0);
-      const _b = w.beginSizedBlock();
-      w.writeUnsignedVarint(s.nodeEndpoints.length + 1);
-      for (const _e of s.nodeEndpoints) writeFetchResponseNodeEndpoint(w, v, _e);
-      w.endSizedBlock(_b);
-    }
-    if (_unknown !== undefined) w.writeRawTaggedFieldsBelow(_unknown, _u, Number.POSITIVE_INFINITY);
-  } else if (_unknown !== undefined && _unknown.length > 0) {
-    throw unsupportedTaggedFields('FetchResponse', '', v);
-  }
-}
-
 function readFetchResponseFetchableTopicResponse(r: Reader, v: number): FetchResponseFetchableTopicResponse {
   const topic: string =
     v <= 12 ? (v === 12 ? r.readCompactString('responses[].topic') : r.readString('responses[].topic')) : '';
@@ -698,31 +471,6 @@ function readFetchResponseFetchableTopicResponse(r: Reader, v: number): FetchRes
   const _s: FetchResponseFetchableTopicResponse = { topic, topicId, partitions };
   if (_unknown !== undefined) _s.unknownTaggedFields = _unknown;
   return _s;
-}
-
-function writeFetchResponseFetchableTopicResponse(w: Writer, v: number, s: FetchResponseFetchableTopicResponse): void {
-  if (v <= 12) {
-    {
-      const _x = s.topic;
-      if (v === 12) w.writeCompactString(_x);
-      else w.writeString(_x);
-    }
-  }
-  if (v >= 13) {
-    w.writeUuid(s.topicId);
-  }
-  {
-    const _a = s.partitions;
-    if (v >= 12) w.writeUnsignedVarint(_a.length + 1);
-    else w.writeInt32(_a.length);
-    for (const _e of _a) writeFetchResponsePartitionData(w, v, _e);
-  }
-  const _unknown = s.unknownTaggedFields;
-  if (v >= 12) {
-    w.writeTaggedFields(_unknown);
-  } else if (_unknown !== undefined && _unknown.length > 0) {
-    throw unsupportedTaggedFields('FetchResponse', 'responses[].', v);
-  }
 }
 
 function readFetchResponsePartitionData(r: Reader, v: number): FetchResponsePartitionData {
@@ -798,86 +546,6 @@ function readFetchResponsePartitionData(r: Reader, v: number): FetchResponsePart
   return _s;
 }
 
-function writeFetchResponsePartitionData(w: Writer, v: number, s: FetchResponsePartitionData): void {
-  w.writeInt32(s.partitionIndex);
-  w.writeInt16(s.errorCode);
-  w.writeInt64(s.highWatermark);
-  w.writeInt64(s.lastStableOffset);
-  if (v >= 5) {
-    w.writeInt64(s.logStartOffset);
-  }
-  {
-    const _a = s.abortedTransactions;
-    if (_a === null) {
-      if (v >= 12) w.writeUnsignedVarint(0);
-      else w.writeInt32(-1);
-    } else {
-      if (v >= 12) w.writeUnsignedVarint(_a.length + 1);
-      else w.writeInt32(_a.length);
-      for (const _e of _a) writeFetchResponseAbortedTransaction(w, v, _e);
-    }
-  }
-  if (v >= 11) {
-    w.writeInt32(s.preferredReadReplica);
-  } else {
-    if (s.preferredReadReplica !== -1)
-      throw unsupportedField('FetchResponse', 'responses[].partitions[].preferredReadReplica', v);
-  }
-  {
-    const _x = s.records;
-    if (v >= 12) w.writeCompactNullableBytes(_x);
-    else w.writeNullableBytes(_x);
-  }
-  if (!(v >= 12)) {
-    if (!isDefaultFetchResponseEpochEndOffset(s.divergingEpoch))
-      throw unsupportedField('FetchResponse', 'responses[].partitions[].divergingEpoch', v);
-  }
-  if (!(v >= 12)) {
-    if (!isDefaultFetchResponseLeaderIdAndEpoch(s.currentLeader))
-      throw unsupportedField('FetchResponse', 'responses[].partitions[].currentLeader', v);
-  }
-  if (!(v >= 12)) {
-    if (!isDefaultFetchResponseSnapshotId(s.snapshotId))
-      throw unsupportedField('FetchResponse', 'responses[].partitions[].snapshotId', v);
-  }
-  const _unknown = s.unknownTaggedFields;
-  if (v >= 12) {
-    let _count = _unknown === undefined ? 0 : _unknown.length;
-    const _has0 = !isDefaultFetchResponseEpochEndOffset(s.divergingEpoch);
-    if (_has0) _count++;
-    const _has1 = !isDefaultFetchResponseLeaderIdAndEpoch(s.currentLeader);
-    if (_has1) _count++;
-    const _has2 = !isDefaultFetchResponseSnapshotId(s.snapshotId);
-    if (_has2) _count++;
-    w.writeUnsignedVarint(_count);
-    let _u = 0;
-    if (_has0) {
-      if (_unknown !== undefined) _u = w.writeRawTaggedFieldsBelow(_unknown, _u, 0);
-      w.writeUnsignedVarint(0);
-      const _b = w.beginSizedBlock();
-      writeFetchResponseEpochEndOffset(w, v, s.divergingEpoch);
-      w.endSizedBlock(_b);
-    }
-    if (_has1) {
-      if (_unknown !== undefined) _u = w.writeRawTaggedFieldsBelow(_unknown, _u, 1);
-      w.writeUnsignedVarint(1);
-      const _b = w.beginSizedBlock();
-      writeFetchResponseLeaderIdAndEpoch(w, v, s.currentLeader);
-      w.endSizedBlock(_b);
-    }
-    if (_has2) {
-      if (_unknown !== undefined) _u = w.writeRawTaggedFieldsBelow(_unknown, _u, 2);
-      w.writeUnsignedVarint(2);
-      const _b = w.beginSizedBlock();
-      writeFetchResponseSnapshotId(w, v, s.snapshotId);
-      w.endSizedBlock(_b);
-    }
-    if (_unknown !== undefined) w.writeRawTaggedFieldsBelow(_unknown, _u, Number.POSITIVE_INFINITY);
-  } else if (_unknown !== undefined && _unknown.length > 0) {
-    throw unsupportedTaggedFields('FetchResponse', 'responses[].partitions[].', v);
-  }
-}
-
 function readFetchResponseEpochEndOffset(r: Reader, v: number): FetchResponseEpochEndOffset {
   const epoch: number = r.readInt32('responses[].partitions[].divergingEpoch.epoch');
   const endOffset: bigint = r.readInt64('responses[].partitions[].divergingEpoch.endOffset');
@@ -885,13 +553,6 @@ function readFetchResponseEpochEndOffset(r: Reader, v: number): FetchResponseEpo
   const _s: FetchResponseEpochEndOffset = { epoch, endOffset };
   if (_unknown !== undefined) _s.unknownTaggedFields = _unknown;
   return _s;
-}
-
-function writeFetchResponseEpochEndOffset(w: Writer, v: number, s: FetchResponseEpochEndOffset): void {
-  w.writeInt32(s.epoch);
-  w.writeInt64(s.endOffset);
-  const _unknown = s.unknownTaggedFields;
-  w.writeTaggedFields(_unknown);
 }
 
 function readFetchResponseLeaderIdAndEpoch(r: Reader, v: number): FetchResponseLeaderIdAndEpoch {
@@ -903,13 +564,6 @@ function readFetchResponseLeaderIdAndEpoch(r: Reader, v: number): FetchResponseL
   return _s;
 }
 
-function writeFetchResponseLeaderIdAndEpoch(w: Writer, v: number, s: FetchResponseLeaderIdAndEpoch): void {
-  w.writeInt32(s.leaderId);
-  w.writeInt32(s.leaderEpoch);
-  const _unknown = s.unknownTaggedFields;
-  w.writeTaggedFields(_unknown);
-}
-
 function readFetchResponseSnapshotId(r: Reader, v: number): FetchResponseSnapshotId {
   const endOffset: bigint = r.readInt64('responses[].partitions[].snapshotId.endOffset');
   const epoch: number = r.readInt32('responses[].partitions[].snapshotId.epoch');
@@ -917,13 +571,6 @@ function readFetchResponseSnapshotId(r: Reader, v: number): FetchResponseSnapsho
   const _s: FetchResponseSnapshotId = { endOffset, epoch };
   if (_unknown !== undefined) _s.unknownTaggedFields = _unknown;
   return _s;
-}
-
-function writeFetchResponseSnapshotId(w: Writer, v: number, s: FetchResponseSnapshotId): void {
-  w.writeInt64(s.endOffset);
-  w.writeInt32(s.epoch);
-  const _unknown = s.unknownTaggedFields;
-  w.writeTaggedFields(_unknown);
 }
 
 function readFetchResponseAbortedTransaction(r: Reader, v: number): FetchResponseAbortedTransaction {
@@ -934,17 +581,6 @@ function readFetchResponseAbortedTransaction(r: Reader, v: number): FetchRespons
   const _s: FetchResponseAbortedTransaction = { producerId, firstOffset };
   if (_unknown !== undefined) _s.unknownTaggedFields = _unknown;
   return _s;
-}
-
-function writeFetchResponseAbortedTransaction(w: Writer, v: number, s: FetchResponseAbortedTransaction): void {
-  w.writeInt64(s.producerId);
-  w.writeInt64(s.firstOffset);
-  const _unknown = s.unknownTaggedFields;
-  if (v >= 12) {
-    w.writeTaggedFields(_unknown);
-  } else if (_unknown !== undefined && _unknown.length > 0) {
-    throw unsupportedTaggedFields('FetchResponse', 'responses[].partitions[].abortedTransactions[].', v);
-  }
 }
 
 function readFetchResponseNodeEndpoint(r: Reader, v: number): FetchResponseNodeEndpoint {
@@ -958,21 +594,6 @@ function readFetchResponseNodeEndpoint(r: Reader, v: number): FetchResponseNodeE
   return _s;
 }
 
-function writeFetchResponseNodeEndpoint(w: Writer, v: number, s: FetchResponseNodeEndpoint): void {
-  w.writeInt32(s.nodeId);
-  {
-    const _x = s.host;
-    w.writeCompactString(_x);
-  }
-  w.writeInt32(s.port);
-  {
-    const _x = s.rack;
-    w.writeCompactNullableString(_x);
-  }
-  const _unknown = s.unknownTaggedFields;
-  w.writeTaggedFields(_unknown);
-}
-
 function defaultFetchResponseEpochEndOffset(): FetchResponseEpochEndOffset {
   return { epoch: -1, endOffset: -1n };
 }
@@ -983,28 +604,4 @@ function defaultFetchResponseLeaderIdAndEpoch(): FetchResponseLeaderIdAndEpoch {
 
 function defaultFetchResponseSnapshotId(): FetchResponseSnapshotId {
   return { endOffset: -1n, epoch: -1 };
-}
-
-function isDefaultFetchResponseEpochEndOffset(s: FetchResponseEpochEndOffset): boolean {
-  return (
-    (s.unknownTaggedFields === undefined || s.unknownTaggedFields.length === 0) &&
-    !(s.epoch !== -1) &&
-    !(s.endOffset !== -1n)
-  );
-}
-
-function isDefaultFetchResponseLeaderIdAndEpoch(s: FetchResponseLeaderIdAndEpoch): boolean {
-  return (
-    (s.unknownTaggedFields === undefined || s.unknownTaggedFields.length === 0) &&
-    !(s.leaderId !== -1) &&
-    !(s.leaderEpoch !== -1)
-  );
-}
-
-function isDefaultFetchResponseSnapshotId(s: FetchResponseSnapshotId): boolean {
-  return (
-    (s.unknownTaggedFields === undefined || s.unknownTaggedFields.length === 0) &&
-    !(s.endOffset !== -1n) &&
-    !(s.epoch !== -1)
-  );
 }

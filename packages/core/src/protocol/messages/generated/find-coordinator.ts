@@ -72,8 +72,6 @@ export const FindCoordinator: ApiDefinition<FindCoordinatorRequest, FindCoordina
   requestHeaderVersion: (version: number): number => (version >= 3 ? 2 : 1),
   responseHeaderVersion: (version: number): number => (version >= 3 ? 1 : 0),
   encodeRequest: encodeFindCoordinatorRequest,
-  decodeRequest: decodeFindCoordinatorRequest,
-  encodeResponse: encodeFindCoordinatorResponse,
   decodeResponse: decodeFindCoordinatorResponse,
 };
 
@@ -84,41 +82,11 @@ export function encodeFindCoordinatorRequest(w: Writer, version: number, message
   writeFindCoordinatorRequest(w, version, message);
 }
 
-/** Decodes a FindCoordinatorRequest of `version` (0-6). */
-export function decodeFindCoordinatorRequest(r: Reader, version: number): FindCoordinatorRequest {
-  checkVersion('FindCoordinatorRequest', version, 0, 6);
-  r.context = `FindCoordinatorRequest v${version}`;
-  return readFindCoordinatorRequest(r, version);
-}
-
-/** Encodes a FindCoordinatorResponse in `version` (0-6). */
-export function encodeFindCoordinatorResponse(w: Writer, version: number, message: FindCoordinatorResponse): void {
-  checkVersion('FindCoordinatorResponse', version, 0, 6);
-  w.context = `FindCoordinatorResponse v${version}`;
-  writeFindCoordinatorResponse(w, version, message);
-}
-
 /** Decodes a FindCoordinatorResponse of `version` (0-6). */
 export function decodeFindCoordinatorResponse(r: Reader, version: number): FindCoordinatorResponse {
   checkVersion('FindCoordinatorResponse', version, 0, 6);
   r.context = `FindCoordinatorResponse v${version}`;
   return readFindCoordinatorResponse(r, version);
-}
-
-function readFindCoordinatorRequest(r: Reader, v: number): FindCoordinatorRequest {
-  const key: string = v <= 3 ? (v === 3 ? r.readCompactString('key') : r.readString('key')) : '';
-  const keyType: number = v >= 1 ? r.readInt8('keyType') : 0;
-  const coordinatorKeys: string[] = [];
-  if (v >= 4) {
-    {
-      const _n = r.readCompactArrayLength('coordinatorKeys', 1);
-      for (let _i = 0; _i < _n; _i++) coordinatorKeys.push(r.readCompactString('coordinatorKeys[]'));
-    }
-  }
-  const _unknown = v >= 3 ? r.readTaggedFields('<tagged fields>') : undefined;
-  const _s: FindCoordinatorRequest = { key, keyType, coordinatorKeys };
-  if (_unknown !== undefined) _s.unknownTaggedFields = _unknown;
-  return _s;
 }
 
 function writeFindCoordinatorRequest(w: Writer, v: number, s: FindCoordinatorRequest): void {
@@ -179,58 +147,6 @@ function readFindCoordinatorResponse(r: Reader, v: number): FindCoordinatorRespo
   return _s;
 }
 
-function writeFindCoordinatorResponse(w: Writer, v: number, s: FindCoordinatorResponse): void {
-  if (v >= 1) {
-    w.writeInt32(s.throttleTimeMs);
-  }
-  if (v <= 3) {
-    w.writeInt16(s.errorCode);
-  } else {
-    if (s.errorCode !== 0) throw unsupportedField('FindCoordinatorResponse', 'errorCode', v);
-  }
-  if (v >= 1 && v <= 3) {
-    {
-      const _x = s.errorMessage;
-      if (v === 3) w.writeCompactNullableString(_x);
-      else w.writeNullableString(_x);
-    }
-  }
-  if (v <= 3) {
-    w.writeInt32(s.nodeId);
-  } else {
-    if (s.nodeId !== 0) throw unsupportedField('FindCoordinatorResponse', 'nodeId', v);
-  }
-  if (v <= 3) {
-    {
-      const _x = s.host;
-      if (v === 3) w.writeCompactString(_x);
-      else w.writeString(_x);
-    }
-  } else {
-    if (s.host !== '') throw unsupportedField('FindCoordinatorResponse', 'host', v);
-  }
-  if (v <= 3) {
-    w.writeInt32(s.port);
-  } else {
-    if (s.port !== 0) throw unsupportedField('FindCoordinatorResponse', 'port', v);
-  }
-  if (v >= 4) {
-    {
-      const _a = s.coordinators;
-      w.writeUnsignedVarint(_a.length + 1);
-      for (const _e of _a) writeFindCoordinatorResponseCoordinator(w, v, _e);
-    }
-  } else {
-    if (s.coordinators.length !== 0) throw unsupportedField('FindCoordinatorResponse', 'coordinators', v);
-  }
-  const _unknown = s.unknownTaggedFields;
-  if (v >= 3) {
-    w.writeTaggedFields(_unknown);
-  } else if (_unknown !== undefined && _unknown.length > 0) {
-    throw unsupportedTaggedFields('FindCoordinatorResponse', '', v);
-  }
-}
-
 function readFindCoordinatorResponseCoordinator(r: Reader, v: number): FindCoordinatorResponseCoordinator {
   const key: string = r.readCompactString('coordinators[].key');
   const nodeId: number = r.readInt32('coordinators[].nodeId');
@@ -242,24 +158,4 @@ function readFindCoordinatorResponseCoordinator(r: Reader, v: number): FindCoord
   const _s: FindCoordinatorResponseCoordinator = { key, nodeId, host, port, errorCode, errorMessage };
   if (_unknown !== undefined) _s.unknownTaggedFields = _unknown;
   return _s;
-}
-
-function writeFindCoordinatorResponseCoordinator(w: Writer, v: number, s: FindCoordinatorResponseCoordinator): void {
-  {
-    const _x = s.key;
-    w.writeCompactString(_x);
-  }
-  w.writeInt32(s.nodeId);
-  {
-    const _x = s.host;
-    w.writeCompactString(_x);
-  }
-  w.writeInt32(s.port);
-  w.writeInt16(s.errorCode);
-  {
-    const _x = s.errorMessage;
-    w.writeCompactNullableString(_x);
-  }
-  const _unknown = s.unknownTaggedFields;
-  w.writeTaggedFields(_unknown);
 }

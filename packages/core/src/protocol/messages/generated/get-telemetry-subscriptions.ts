@@ -57,8 +57,6 @@ export const GetTelemetrySubscriptions: ApiDefinition<
   requestHeaderVersion: (): number => 2,
   responseHeaderVersion: (): number => 1,
   encodeRequest: encodeGetTelemetrySubscriptionsRequest,
-  decodeRequest: decodeGetTelemetrySubscriptionsRequest,
-  encodeResponse: encodeGetTelemetrySubscriptionsResponse,
   decodeResponse: decodeGetTelemetrySubscriptionsResponse,
 };
 
@@ -73,37 +71,11 @@ export function encodeGetTelemetrySubscriptionsRequest(
   writeGetTelemetrySubscriptionsRequest(w, version, message);
 }
 
-/** Decodes a GetTelemetrySubscriptionsRequest of `version` (0). */
-export function decodeGetTelemetrySubscriptionsRequest(r: Reader, version: number): GetTelemetrySubscriptionsRequest {
-  checkVersion('GetTelemetrySubscriptionsRequest', version, 0, 0);
-  r.context = `GetTelemetrySubscriptionsRequest v${version}`;
-  return readGetTelemetrySubscriptionsRequest(r, version);
-}
-
-/** Encodes a GetTelemetrySubscriptionsResponse in `version` (0). */
-export function encodeGetTelemetrySubscriptionsResponse(
-  w: Writer,
-  version: number,
-  message: GetTelemetrySubscriptionsResponse,
-): void {
-  checkVersion('GetTelemetrySubscriptionsResponse', version, 0, 0);
-  w.context = `GetTelemetrySubscriptionsResponse v${version}`;
-  writeGetTelemetrySubscriptionsResponse(w, version, message);
-}
-
 /** Decodes a GetTelemetrySubscriptionsResponse of `version` (0). */
 export function decodeGetTelemetrySubscriptionsResponse(r: Reader, version: number): GetTelemetrySubscriptionsResponse {
   checkVersion('GetTelemetrySubscriptionsResponse', version, 0, 0);
   r.context = `GetTelemetrySubscriptionsResponse v${version}`;
   return readGetTelemetrySubscriptionsResponse(r, version);
-}
-
-function readGetTelemetrySubscriptionsRequest(r: Reader, v: number): GetTelemetrySubscriptionsRequest {
-  const clientInstanceId: string = r.readUuid('clientInstanceId');
-  const _unknown = r.readTaggedFields('<tagged fields>');
-  const _s: GetTelemetrySubscriptionsRequest = { clientInstanceId };
-  if (_unknown !== undefined) _s.unknownTaggedFields = _unknown;
-  return _s;
 }
 
 function writeGetTelemetrySubscriptionsRequest(w: Writer, v: number, s: GetTelemetrySubscriptionsRequest): void {
@@ -144,26 +116,4 @@ function readGetTelemetrySubscriptionsResponse(r: Reader, v: number): GetTelemet
   };
   if (_unknown !== undefined) _s.unknownTaggedFields = _unknown;
   return _s;
-}
-
-function writeGetTelemetrySubscriptionsResponse(w: Writer, v: number, s: GetTelemetrySubscriptionsResponse): void {
-  w.writeInt32(s.throttleTimeMs);
-  w.writeInt16(s.errorCode);
-  w.writeUuid(s.clientInstanceId);
-  w.writeInt32(s.subscriptionId);
-  {
-    const _a = s.acceptedCompressionTypes;
-    w.writeUnsignedVarint(_a.length + 1);
-    for (const _e of _a) w.writeInt8(_e);
-  }
-  w.writeInt32(s.pushIntervalMs);
-  w.writeInt32(s.telemetryMaxBytes);
-  w.writeBoolean(s.deltaTemporality);
-  {
-    const _a = s.requestedMetrics;
-    w.writeUnsignedVarint(_a.length + 1);
-    for (const _e of _a) w.writeCompactString(_e);
-  }
-  const _unknown = s.unknownTaggedFields;
-  w.writeTaggedFields(_unknown);
 }

@@ -46,8 +46,6 @@ export const Heartbeat: ApiDefinition<HeartbeatRequest, HeartbeatResponse> = {
   requestHeaderVersion: (version: number): number => (version >= 4 ? 2 : 1),
   responseHeaderVersion: (version: number): number => (version >= 4 ? 1 : 0),
   encodeRequest: encodeHeartbeatRequest,
-  decodeRequest: decodeHeartbeatRequest,
-  encodeResponse: encodeHeartbeatResponse,
   decodeResponse: decodeHeartbeatResponse,
 };
 
@@ -58,41 +56,11 @@ export function encodeHeartbeatRequest(w: Writer, version: number, message: Hear
   writeHeartbeatRequest(w, version, message);
 }
 
-/** Decodes a HeartbeatRequest of `version` (0-4). */
-export function decodeHeartbeatRequest(r: Reader, version: number): HeartbeatRequest {
-  checkVersion('HeartbeatRequest', version, 0, 4);
-  r.context = `HeartbeatRequest v${version}`;
-  return readHeartbeatRequest(r, version);
-}
-
-/** Encodes a HeartbeatResponse in `version` (0-4). */
-export function encodeHeartbeatResponse(w: Writer, version: number, message: HeartbeatResponse): void {
-  checkVersion('HeartbeatResponse', version, 0, 4);
-  w.context = `HeartbeatResponse v${version}`;
-  writeHeartbeatResponse(w, version, message);
-}
-
 /** Decodes a HeartbeatResponse of `version` (0-4). */
 export function decodeHeartbeatResponse(r: Reader, version: number): HeartbeatResponse {
   checkVersion('HeartbeatResponse', version, 0, 4);
   r.context = `HeartbeatResponse v${version}`;
   return readHeartbeatResponse(r, version);
-}
-
-function readHeartbeatRequest(r: Reader, v: number): HeartbeatRequest {
-  const groupId: string = v === 4 ? r.readCompactString('groupId') : r.readString('groupId');
-  const generationId: number = r.readInt32('generationId');
-  const memberId: string = v === 4 ? r.readCompactString('memberId') : r.readString('memberId');
-  const groupInstanceId: string | null =
-    v >= 3
-      ? v === 4
-        ? r.readCompactNullableString('groupInstanceId')
-        : r.readNullableString('groupInstanceId')
-      : null;
-  const _unknown = v === 4 ? r.readTaggedFields('<tagged fields>') : undefined;
-  const _s: HeartbeatRequest = { groupId, generationId, memberId, groupInstanceId };
-  if (_unknown !== undefined) _s.unknownTaggedFields = _unknown;
-  return _s;
 }
 
 function writeHeartbeatRequest(w: Writer, v: number, s: HeartbeatRequest): void {
@@ -132,17 +100,4 @@ function readHeartbeatResponse(r: Reader, v: number): HeartbeatResponse {
   const _s: HeartbeatResponse = { throttleTimeMs, errorCode };
   if (_unknown !== undefined) _s.unknownTaggedFields = _unknown;
   return _s;
-}
-
-function writeHeartbeatResponse(w: Writer, v: number, s: HeartbeatResponse): void {
-  if (v >= 1) {
-    w.writeInt32(s.throttleTimeMs);
-  }
-  w.writeInt16(s.errorCode);
-  const _unknown = s.unknownTaggedFields;
-  if (v === 4) {
-    w.writeTaggedFields(_unknown);
-  } else if (_unknown !== undefined && _unknown.length > 0) {
-    throw unsupportedTaggedFields('HeartbeatResponse', '', v);
-  }
 }

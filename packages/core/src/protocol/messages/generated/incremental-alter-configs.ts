@@ -80,8 +80,6 @@ export const IncrementalAlterConfigs: ApiDefinition<IncrementalAlterConfigsReque
   requestHeaderVersion: (version: number): number => (version >= 1 ? 2 : 1),
   responseHeaderVersion: (version: number): number => (version >= 1 ? 1 : 0),
   encodeRequest: encodeIncrementalAlterConfigsRequest,
-  decodeRequest: decodeIncrementalAlterConfigsRequest,
-  encodeResponse: encodeIncrementalAlterConfigsResponse,
   decodeResponse: decodeIncrementalAlterConfigsResponse,
 };
 
@@ -96,42 +94,11 @@ export function encodeIncrementalAlterConfigsRequest(
   writeIncrementalAlterConfigsRequest(w, version, message);
 }
 
-/** Decodes a IncrementalAlterConfigsRequest of `version` (0-1). */
-export function decodeIncrementalAlterConfigsRequest(r: Reader, version: number): IncrementalAlterConfigsRequest {
-  checkVersion('IncrementalAlterConfigsRequest', version, 0, 1);
-  r.context = `IncrementalAlterConfigsRequest v${version}`;
-  return readIncrementalAlterConfigsRequest(r, version);
-}
-
-/** Encodes a IncrementalAlterConfigsResponse in `version` (0-1). */
-export function encodeIncrementalAlterConfigsResponse(
-  w: Writer,
-  version: number,
-  message: IncrementalAlterConfigsResponse,
-): void {
-  checkVersion('IncrementalAlterConfigsResponse', version, 0, 1);
-  w.context = `IncrementalAlterConfigsResponse v${version}`;
-  writeIncrementalAlterConfigsResponse(w, version, message);
-}
-
 /** Decodes a IncrementalAlterConfigsResponse of `version` (0-1). */
 export function decodeIncrementalAlterConfigsResponse(r: Reader, version: number): IncrementalAlterConfigsResponse {
   checkVersion('IncrementalAlterConfigsResponse', version, 0, 1);
   r.context = `IncrementalAlterConfigsResponse v${version}`;
   return readIncrementalAlterConfigsResponse(r, version);
-}
-
-function readIncrementalAlterConfigsRequest(r: Reader, v: number): IncrementalAlterConfigsRequest {
-  const resources: IncrementalAlterConfigsRequestAlterConfigsResource[] = [];
-  {
-    const _n = v === 1 ? r.readCompactArrayLength('resources', 3) : r.readArrayLength('resources', 3);
-    for (let _i = 0; _i < _n; _i++) resources.push(readIncrementalAlterConfigsRequestAlterConfigsResource(r, v));
-  }
-  const validateOnly: boolean = r.readBoolean('validateOnly');
-  const _unknown = v === 1 ? r.readTaggedFields('<tagged fields>') : undefined;
-  const _s: IncrementalAlterConfigsRequest = { resources, validateOnly };
-  if (_unknown !== undefined) _s.unknownTaggedFields = _unknown;
-  return _s;
 }
 
 function writeIncrementalAlterConfigsRequest(w: Writer, v: number, s: IncrementalAlterConfigsRequest): void {
@@ -148,25 +115,6 @@ function writeIncrementalAlterConfigsRequest(w: Writer, v: number, s: Incrementa
   } else if (_unknown !== undefined && _unknown.length > 0) {
     throw unsupportedTaggedFields('IncrementalAlterConfigsRequest', '', v);
   }
-}
-
-function readIncrementalAlterConfigsRequestAlterConfigsResource(
-  r: Reader,
-  v: number,
-): IncrementalAlterConfigsRequestAlterConfigsResource {
-  const resourceType: number = r.readInt8('resources[].resourceType');
-  const resourceName: string =
-    v === 1 ? r.readCompactString('resources[].resourceName') : r.readString('resources[].resourceName');
-  const configs: IncrementalAlterConfigsRequestAlterableConfig[] = [];
-  {
-    const _n =
-      v === 1 ? r.readCompactArrayLength('resources[].configs', 3) : r.readArrayLength('resources[].configs', 3);
-    for (let _i = 0; _i < _n; _i++) configs.push(readIncrementalAlterConfigsRequestAlterableConfig(r, v));
-  }
-  const _unknown = v === 1 ? r.readTaggedFields('resources[].<tagged fields>') : undefined;
-  const _s: IncrementalAlterConfigsRequestAlterConfigsResource = { resourceType, resourceName, configs };
-  if (_unknown !== undefined) _s.unknownTaggedFields = _unknown;
-  return _s;
 }
 
 function writeIncrementalAlterConfigsRequestAlterConfigsResource(
@@ -192,23 +140,6 @@ function writeIncrementalAlterConfigsRequestAlterConfigsResource(
   } else if (_unknown !== undefined && _unknown.length > 0) {
     throw unsupportedTaggedFields('IncrementalAlterConfigsRequest', 'resources[].', v);
   }
-}
-
-function readIncrementalAlterConfigsRequestAlterableConfig(
-  r: Reader,
-  v: number,
-): IncrementalAlterConfigsRequestAlterableConfig {
-  const name: string =
-    v === 1 ? r.readCompactString('resources[].configs[].name') : r.readString('resources[].configs[].name');
-  const configOperation: number = r.readInt8('resources[].configs[].configOperation');
-  const value: string | null =
-    v === 1
-      ? r.readCompactNullableString('resources[].configs[].value')
-      : r.readNullableString('resources[].configs[].value');
-  const _unknown = v === 1 ? r.readTaggedFields('resources[].configs[].<tagged fields>') : undefined;
-  const _s: IncrementalAlterConfigsRequestAlterableConfig = { name, configOperation, value };
-  if (_unknown !== undefined) _s.unknownTaggedFields = _unknown;
-  return _s;
 }
 
 function writeIncrementalAlterConfigsRequestAlterableConfig(
@@ -249,22 +180,6 @@ function readIncrementalAlterConfigsResponse(r: Reader, v: number): IncrementalA
   return _s;
 }
 
-function writeIncrementalAlterConfigsResponse(w: Writer, v: number, s: IncrementalAlterConfigsResponse): void {
-  w.writeInt32(s.throttleTimeMs);
-  {
-    const _a = s.responses;
-    if (v === 1) w.writeUnsignedVarint(_a.length + 1);
-    else w.writeInt32(_a.length);
-    for (const _e of _a) writeIncrementalAlterConfigsResponseAlterConfigsResourceResponse(w, v, _e);
-  }
-  const _unknown = s.unknownTaggedFields;
-  if (v === 1) {
-    w.writeTaggedFields(_unknown);
-  } else if (_unknown !== undefined && _unknown.length > 0) {
-    throw unsupportedTaggedFields('IncrementalAlterConfigsResponse', '', v);
-  }
-}
-
 function readIncrementalAlterConfigsResponseAlterConfigsResourceResponse(
   r: Reader,
   v: number,
@@ -286,29 +201,4 @@ function readIncrementalAlterConfigsResponseAlterConfigsResourceResponse(
   };
   if (_unknown !== undefined) _s.unknownTaggedFields = _unknown;
   return _s;
-}
-
-function writeIncrementalAlterConfigsResponseAlterConfigsResourceResponse(
-  w: Writer,
-  v: number,
-  s: IncrementalAlterConfigsResponseAlterConfigsResourceResponse,
-): void {
-  w.writeInt16(s.errorCode);
-  {
-    const _x = s.errorMessage;
-    if (v === 1) w.writeCompactNullableString(_x);
-    else w.writeNullableString(_x);
-  }
-  w.writeInt8(s.resourceType);
-  {
-    const _x = s.resourceName;
-    if (v === 1) w.writeCompactString(_x);
-    else w.writeString(_x);
-  }
-  const _unknown = s.unknownTaggedFields;
-  if (v === 1) {
-    w.writeTaggedFields(_unknown);
-  } else if (_unknown !== undefined && _unknown.length > 0) {
-    throw unsupportedTaggedFields('IncrementalAlterConfigsResponse', 'responses[].', v);
-  }
 }

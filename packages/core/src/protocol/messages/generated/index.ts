@@ -2,526 +2,404 @@
 //   common/message/*.json (every message below)
 // Do not edit: run `npm run codegen` to regenerate (see tools/codegen/README.md).
 
-import type { ApiDefinition, MessageCodec } from '../api-definition.js';
+import type { MessageCodec } from '../api-definition.js';
+import type { ServerApiDefinition } from '../server-api-definition.js';
+import { encodeProduceRequest, decodeProduceResponse } from './produce.js';
+import { ProduceServer, decodeProduceRequest, encodeProduceResponse } from './server/produce.js';
+import { encodeFetchRequest, decodeFetchResponse } from './fetch.js';
+import { FetchServer, decodeFetchRequest, encodeFetchResponse } from './server/fetch.js';
+import { encodeListOffsetsRequest, decodeListOffsetsResponse } from './list-offsets.js';
+import { ListOffsetsServer, decodeListOffsetsRequest, encodeListOffsetsResponse } from './server/list-offsets.js';
+import { encodeMetadataRequest, decodeMetadataResponse } from './metadata.js';
+import { MetadataServer, decodeMetadataRequest, encodeMetadataResponse } from './server/metadata.js';
+import { encodeOffsetCommitRequest, decodeOffsetCommitResponse } from './offset-commit.js';
+import { OffsetCommitServer, decodeOffsetCommitRequest, encodeOffsetCommitResponse } from './server/offset-commit.js';
+import { encodeOffsetFetchRequest, decodeOffsetFetchResponse } from './offset-fetch.js';
+import { OffsetFetchServer, decodeOffsetFetchRequest, encodeOffsetFetchResponse } from './server/offset-fetch.js';
+import { encodeFindCoordinatorRequest, decodeFindCoordinatorResponse } from './find-coordinator.js';
 import {
-  Produce,
-  decodeProduceRequest,
-  decodeProduceResponse,
-  encodeProduceRequest,
-  encodeProduceResponse,
-} from './produce.js';
-import { Fetch, decodeFetchRequest, decodeFetchResponse, encodeFetchRequest, encodeFetchResponse } from './fetch.js';
-import {
-  ListOffsets,
-  decodeListOffsetsRequest,
-  decodeListOffsetsResponse,
-  encodeListOffsetsRequest,
-  encodeListOffsetsResponse,
-} from './list-offsets.js';
-import {
-  Metadata,
-  decodeMetadataRequest,
-  decodeMetadataResponse,
-  encodeMetadataRequest,
-  encodeMetadataResponse,
-} from './metadata.js';
-import {
-  OffsetCommit,
-  decodeOffsetCommitRequest,
-  decodeOffsetCommitResponse,
-  encodeOffsetCommitRequest,
-  encodeOffsetCommitResponse,
-} from './offset-commit.js';
-import {
-  OffsetFetch,
-  decodeOffsetFetchRequest,
-  decodeOffsetFetchResponse,
-  encodeOffsetFetchRequest,
-  encodeOffsetFetchResponse,
-} from './offset-fetch.js';
-import {
-  FindCoordinator,
+  FindCoordinatorServer,
   decodeFindCoordinatorRequest,
-  decodeFindCoordinatorResponse,
-  encodeFindCoordinatorRequest,
   encodeFindCoordinatorResponse,
-} from './find-coordinator.js';
+} from './server/find-coordinator.js';
+import { encodeJoinGroupRequest, decodeJoinGroupResponse } from './join-group.js';
+import { JoinGroupServer, decodeJoinGroupRequest, encodeJoinGroupResponse } from './server/join-group.js';
+import { encodeHeartbeatRequest, decodeHeartbeatResponse } from './heartbeat.js';
+import { HeartbeatServer, decodeHeartbeatRequest, encodeHeartbeatResponse } from './server/heartbeat.js';
+import { encodeLeaveGroupRequest, decodeLeaveGroupResponse } from './leave-group.js';
+import { LeaveGroupServer, decodeLeaveGroupRequest, encodeLeaveGroupResponse } from './server/leave-group.js';
+import { encodeSyncGroupRequest, decodeSyncGroupResponse } from './sync-group.js';
+import { SyncGroupServer, decodeSyncGroupRequest, encodeSyncGroupResponse } from './server/sync-group.js';
+import { encodeDescribeGroupsRequest, decodeDescribeGroupsResponse } from './describe-groups.js';
 import {
-  JoinGroup,
-  decodeJoinGroupRequest,
-  decodeJoinGroupResponse,
-  encodeJoinGroupRequest,
-  encodeJoinGroupResponse,
-} from './join-group.js';
-import {
-  Heartbeat,
-  decodeHeartbeatRequest,
-  decodeHeartbeatResponse,
-  encodeHeartbeatRequest,
-  encodeHeartbeatResponse,
-} from './heartbeat.js';
-import {
-  LeaveGroup,
-  decodeLeaveGroupRequest,
-  decodeLeaveGroupResponse,
-  encodeLeaveGroupRequest,
-  encodeLeaveGroupResponse,
-} from './leave-group.js';
-import {
-  SyncGroup,
-  decodeSyncGroupRequest,
-  decodeSyncGroupResponse,
-  encodeSyncGroupRequest,
-  encodeSyncGroupResponse,
-} from './sync-group.js';
-import {
-  DescribeGroups,
+  DescribeGroupsServer,
   decodeDescribeGroupsRequest,
-  decodeDescribeGroupsResponse,
-  encodeDescribeGroupsRequest,
   encodeDescribeGroupsResponse,
-} from './describe-groups.js';
+} from './server/describe-groups.js';
+import { encodeListGroupsRequest, decodeListGroupsResponse } from './list-groups.js';
+import { ListGroupsServer, decodeListGroupsRequest, encodeListGroupsResponse } from './server/list-groups.js';
+import { encodeSaslHandshakeRequest, decodeSaslHandshakeResponse } from './sasl-handshake.js';
 import {
-  ListGroups,
-  decodeListGroupsRequest,
-  decodeListGroupsResponse,
-  encodeListGroupsRequest,
-  encodeListGroupsResponse,
-} from './list-groups.js';
-import {
-  SaslHandshake,
+  SaslHandshakeServer,
   decodeSaslHandshakeRequest,
-  decodeSaslHandshakeResponse,
-  encodeSaslHandshakeRequest,
   encodeSaslHandshakeResponse,
-} from './sasl-handshake.js';
+} from './server/sasl-handshake.js';
+import { encodeApiVersionsRequest, decodeApiVersionsResponse } from './api-versions.js';
+import { ApiVersionsServer, decodeApiVersionsRequest, encodeApiVersionsResponse } from './server/api-versions.js';
+import { encodeCreateTopicsRequest, decodeCreateTopicsResponse } from './create-topics.js';
+import { CreateTopicsServer, decodeCreateTopicsRequest, encodeCreateTopicsResponse } from './server/create-topics.js';
+import { encodeDeleteTopicsRequest, decodeDeleteTopicsResponse } from './delete-topics.js';
+import { DeleteTopicsServer, decodeDeleteTopicsRequest, encodeDeleteTopicsResponse } from './server/delete-topics.js';
+import { encodeDeleteRecordsRequest, decodeDeleteRecordsResponse } from './delete-records.js';
 import {
-  ApiVersions,
-  decodeApiVersionsRequest,
-  decodeApiVersionsResponse,
-  encodeApiVersionsRequest,
-  encodeApiVersionsResponse,
-} from './api-versions.js';
-import {
-  CreateTopics,
-  decodeCreateTopicsRequest,
-  decodeCreateTopicsResponse,
-  encodeCreateTopicsRequest,
-  encodeCreateTopicsResponse,
-} from './create-topics.js';
-import {
-  DeleteTopics,
-  decodeDeleteTopicsRequest,
-  decodeDeleteTopicsResponse,
-  encodeDeleteTopicsRequest,
-  encodeDeleteTopicsResponse,
-} from './delete-topics.js';
-import {
-  DeleteRecords,
+  DeleteRecordsServer,
   decodeDeleteRecordsRequest,
-  decodeDeleteRecordsResponse,
-  encodeDeleteRecordsRequest,
   encodeDeleteRecordsResponse,
-} from './delete-records.js';
+} from './server/delete-records.js';
+import { encodeInitProducerIdRequest, decodeInitProducerIdResponse } from './init-producer-id.js';
 import {
-  InitProducerId,
+  InitProducerIdServer,
   decodeInitProducerIdRequest,
-  decodeInitProducerIdResponse,
-  encodeInitProducerIdRequest,
   encodeInitProducerIdResponse,
-} from './init-producer-id.js';
+} from './server/init-producer-id.js';
+import { encodeOffsetForLeaderEpochRequest, decodeOffsetForLeaderEpochResponse } from './offset-for-leader-epoch.js';
 import {
-  OffsetForLeaderEpoch,
+  OffsetForLeaderEpochServer,
   decodeOffsetForLeaderEpochRequest,
-  decodeOffsetForLeaderEpochResponse,
-  encodeOffsetForLeaderEpochRequest,
   encodeOffsetForLeaderEpochResponse,
-} from './offset-for-leader-epoch.js';
+} from './server/offset-for-leader-epoch.js';
+import { encodeAddPartitionsToTxnRequest, decodeAddPartitionsToTxnResponse } from './add-partitions-to-txn.js';
 import {
-  AddPartitionsToTxn,
+  AddPartitionsToTxnServer,
   decodeAddPartitionsToTxnRequest,
-  decodeAddPartitionsToTxnResponse,
-  encodeAddPartitionsToTxnRequest,
   encodeAddPartitionsToTxnResponse,
-} from './add-partitions-to-txn.js';
+} from './server/add-partitions-to-txn.js';
+import { encodeAddOffsetsToTxnRequest, decodeAddOffsetsToTxnResponse } from './add-offsets-to-txn.js';
 import {
-  AddOffsetsToTxn,
+  AddOffsetsToTxnServer,
   decodeAddOffsetsToTxnRequest,
-  decodeAddOffsetsToTxnResponse,
-  encodeAddOffsetsToTxnRequest,
   encodeAddOffsetsToTxnResponse,
-} from './add-offsets-to-txn.js';
+} from './server/add-offsets-to-txn.js';
+import { encodeEndTxnRequest, decodeEndTxnResponse } from './end-txn.js';
+import { EndTxnServer, decodeEndTxnRequest, encodeEndTxnResponse } from './server/end-txn.js';
+import { encodeWriteTxnMarkersRequest, decodeWriteTxnMarkersResponse } from './write-txn-markers.js';
 import {
-  EndTxn,
-  decodeEndTxnRequest,
-  decodeEndTxnResponse,
-  encodeEndTxnRequest,
-  encodeEndTxnResponse,
-} from './end-txn.js';
-import {
-  WriteTxnMarkers,
+  WriteTxnMarkersServer,
   decodeWriteTxnMarkersRequest,
-  decodeWriteTxnMarkersResponse,
-  encodeWriteTxnMarkersRequest,
   encodeWriteTxnMarkersResponse,
-} from './write-txn-markers.js';
+} from './server/write-txn-markers.js';
+import { encodeTxnOffsetCommitRequest, decodeTxnOffsetCommitResponse } from './txn-offset-commit.js';
 import {
-  TxnOffsetCommit,
+  TxnOffsetCommitServer,
   decodeTxnOffsetCommitRequest,
-  decodeTxnOffsetCommitResponse,
-  encodeTxnOffsetCommitRequest,
   encodeTxnOffsetCommitResponse,
-} from './txn-offset-commit.js';
+} from './server/txn-offset-commit.js';
+import { encodeDescribeAclsRequest, decodeDescribeAclsResponse } from './describe-acls.js';
+import { DescribeAclsServer, decodeDescribeAclsRequest, encodeDescribeAclsResponse } from './server/describe-acls.js';
+import { encodeCreateAclsRequest, decodeCreateAclsResponse } from './create-acls.js';
+import { CreateAclsServer, decodeCreateAclsRequest, encodeCreateAclsResponse } from './server/create-acls.js';
+import { encodeDeleteAclsRequest, decodeDeleteAclsResponse } from './delete-acls.js';
+import { DeleteAclsServer, decodeDeleteAclsRequest, encodeDeleteAclsResponse } from './server/delete-acls.js';
+import { encodeDescribeConfigsRequest, decodeDescribeConfigsResponse } from './describe-configs.js';
 import {
-  DescribeAcls,
-  decodeDescribeAclsRequest,
-  decodeDescribeAclsResponse,
-  encodeDescribeAclsRequest,
-  encodeDescribeAclsResponse,
-} from './describe-acls.js';
-import {
-  CreateAcls,
-  decodeCreateAclsRequest,
-  decodeCreateAclsResponse,
-  encodeCreateAclsRequest,
-  encodeCreateAclsResponse,
-} from './create-acls.js';
-import {
-  DeleteAcls,
-  decodeDeleteAclsRequest,
-  decodeDeleteAclsResponse,
-  encodeDeleteAclsRequest,
-  encodeDeleteAclsResponse,
-} from './delete-acls.js';
-import {
-  DescribeConfigs,
+  DescribeConfigsServer,
   decodeDescribeConfigsRequest,
-  decodeDescribeConfigsResponse,
-  encodeDescribeConfigsRequest,
   encodeDescribeConfigsResponse,
-} from './describe-configs.js';
+} from './server/describe-configs.js';
+import { encodeAlterConfigsRequest, decodeAlterConfigsResponse } from './alter-configs.js';
+import { AlterConfigsServer, decodeAlterConfigsRequest, encodeAlterConfigsResponse } from './server/alter-configs.js';
+import { encodeAlterReplicaLogDirsRequest, decodeAlterReplicaLogDirsResponse } from './alter-replica-log-dirs.js';
 import {
-  AlterConfigs,
-  decodeAlterConfigsRequest,
-  decodeAlterConfigsResponse,
-  encodeAlterConfigsRequest,
-  encodeAlterConfigsResponse,
-} from './alter-configs.js';
-import {
-  AlterReplicaLogDirs,
+  AlterReplicaLogDirsServer,
   decodeAlterReplicaLogDirsRequest,
-  decodeAlterReplicaLogDirsResponse,
-  encodeAlterReplicaLogDirsRequest,
   encodeAlterReplicaLogDirsResponse,
-} from './alter-replica-log-dirs.js';
+} from './server/alter-replica-log-dirs.js';
+import { encodeDescribeLogDirsRequest, decodeDescribeLogDirsResponse } from './describe-log-dirs.js';
 import {
-  DescribeLogDirs,
+  DescribeLogDirsServer,
   decodeDescribeLogDirsRequest,
-  decodeDescribeLogDirsResponse,
-  encodeDescribeLogDirsRequest,
   encodeDescribeLogDirsResponse,
-} from './describe-log-dirs.js';
+} from './server/describe-log-dirs.js';
+import { encodeSaslAuthenticateRequest, decodeSaslAuthenticateResponse } from './sasl-authenticate.js';
 import {
-  SaslAuthenticate,
+  SaslAuthenticateServer,
   decodeSaslAuthenticateRequest,
-  decodeSaslAuthenticateResponse,
-  encodeSaslAuthenticateRequest,
   encodeSaslAuthenticateResponse,
-} from './sasl-authenticate.js';
+} from './server/sasl-authenticate.js';
+import { encodeCreatePartitionsRequest, decodeCreatePartitionsResponse } from './create-partitions.js';
 import {
-  CreatePartitions,
+  CreatePartitionsServer,
   decodeCreatePartitionsRequest,
-  decodeCreatePartitionsResponse,
-  encodeCreatePartitionsRequest,
   encodeCreatePartitionsResponse,
-} from './create-partitions.js';
+} from './server/create-partitions.js';
+import { encodeCreateDelegationTokenRequest, decodeCreateDelegationTokenResponse } from './create-delegation-token.js';
 import {
-  CreateDelegationToken,
+  CreateDelegationTokenServer,
   decodeCreateDelegationTokenRequest,
-  decodeCreateDelegationTokenResponse,
-  encodeCreateDelegationTokenRequest,
   encodeCreateDelegationTokenResponse,
-} from './create-delegation-token.js';
+} from './server/create-delegation-token.js';
+import { encodeRenewDelegationTokenRequest, decodeRenewDelegationTokenResponse } from './renew-delegation-token.js';
 import {
-  RenewDelegationToken,
+  RenewDelegationTokenServer,
   decodeRenewDelegationTokenRequest,
-  decodeRenewDelegationTokenResponse,
-  encodeRenewDelegationTokenRequest,
   encodeRenewDelegationTokenResponse,
-} from './renew-delegation-token.js';
+} from './server/renew-delegation-token.js';
+import { encodeExpireDelegationTokenRequest, decodeExpireDelegationTokenResponse } from './expire-delegation-token.js';
 import {
-  ExpireDelegationToken,
+  ExpireDelegationTokenServer,
   decodeExpireDelegationTokenRequest,
-  decodeExpireDelegationTokenResponse,
-  encodeExpireDelegationTokenRequest,
   encodeExpireDelegationTokenResponse,
-} from './expire-delegation-token.js';
+} from './server/expire-delegation-token.js';
 import {
-  DescribeDelegationToken,
-  decodeDescribeDelegationTokenRequest,
-  decodeDescribeDelegationTokenResponse,
   encodeDescribeDelegationTokenRequest,
-  encodeDescribeDelegationTokenResponse,
+  decodeDescribeDelegationTokenResponse,
 } from './describe-delegation-token.js';
 import {
-  DeleteGroups,
-  decodeDeleteGroupsRequest,
-  decodeDeleteGroupsResponse,
-  encodeDeleteGroupsRequest,
-  encodeDeleteGroupsResponse,
-} from './delete-groups.js';
+  DescribeDelegationTokenServer,
+  decodeDescribeDelegationTokenRequest,
+  encodeDescribeDelegationTokenResponse,
+} from './server/describe-delegation-token.js';
+import { encodeDeleteGroupsRequest, decodeDeleteGroupsResponse } from './delete-groups.js';
+import { DeleteGroupsServer, decodeDeleteGroupsRequest, encodeDeleteGroupsResponse } from './server/delete-groups.js';
+import { encodeElectLeadersRequest, decodeElectLeadersResponse } from './elect-leaders.js';
+import { ElectLeadersServer, decodeElectLeadersRequest, encodeElectLeadersResponse } from './server/elect-leaders.js';
 import {
-  ElectLeaders,
-  decodeElectLeadersRequest,
-  decodeElectLeadersResponse,
-  encodeElectLeadersRequest,
-  encodeElectLeadersResponse,
-} from './elect-leaders.js';
-import {
-  IncrementalAlterConfigs,
-  decodeIncrementalAlterConfigsRequest,
-  decodeIncrementalAlterConfigsResponse,
   encodeIncrementalAlterConfigsRequest,
-  encodeIncrementalAlterConfigsResponse,
+  decodeIncrementalAlterConfigsResponse,
 } from './incremental-alter-configs.js';
 import {
-  AlterPartitionReassignments,
-  decodeAlterPartitionReassignmentsRequest,
-  decodeAlterPartitionReassignmentsResponse,
+  IncrementalAlterConfigsServer,
+  decodeIncrementalAlterConfigsRequest,
+  encodeIncrementalAlterConfigsResponse,
+} from './server/incremental-alter-configs.js';
+import {
   encodeAlterPartitionReassignmentsRequest,
-  encodeAlterPartitionReassignmentsResponse,
+  decodeAlterPartitionReassignmentsResponse,
 } from './alter-partition-reassignments.js';
 import {
-  ListPartitionReassignments,
-  decodeListPartitionReassignmentsRequest,
-  decodeListPartitionReassignmentsResponse,
+  AlterPartitionReassignmentsServer,
+  decodeAlterPartitionReassignmentsRequest,
+  encodeAlterPartitionReassignmentsResponse,
+} from './server/alter-partition-reassignments.js';
+import {
   encodeListPartitionReassignmentsRequest,
-  encodeListPartitionReassignmentsResponse,
+  decodeListPartitionReassignmentsResponse,
 } from './list-partition-reassignments.js';
 import {
-  OffsetDelete,
-  decodeOffsetDeleteRequest,
-  decodeOffsetDeleteResponse,
-  encodeOffsetDeleteRequest,
-  encodeOffsetDeleteResponse,
-} from './offset-delete.js';
+  ListPartitionReassignmentsServer,
+  decodeListPartitionReassignmentsRequest,
+  encodeListPartitionReassignmentsResponse,
+} from './server/list-partition-reassignments.js';
+import { encodeOffsetDeleteRequest, decodeOffsetDeleteResponse } from './offset-delete.js';
+import { OffsetDeleteServer, decodeOffsetDeleteRequest, encodeOffsetDeleteResponse } from './server/offset-delete.js';
+import { encodeDescribeClientQuotasRequest, decodeDescribeClientQuotasResponse } from './describe-client-quotas.js';
 import {
-  DescribeClientQuotas,
+  DescribeClientQuotasServer,
   decodeDescribeClientQuotasRequest,
-  decodeDescribeClientQuotasResponse,
-  encodeDescribeClientQuotasRequest,
   encodeDescribeClientQuotasResponse,
-} from './describe-client-quotas.js';
+} from './server/describe-client-quotas.js';
+import { encodeAlterClientQuotasRequest, decodeAlterClientQuotasResponse } from './alter-client-quotas.js';
 import {
-  AlterClientQuotas,
+  AlterClientQuotasServer,
   decodeAlterClientQuotasRequest,
-  decodeAlterClientQuotasResponse,
-  encodeAlterClientQuotasRequest,
   encodeAlterClientQuotasResponse,
-} from './alter-client-quotas.js';
+} from './server/alter-client-quotas.js';
 import {
-  DescribeUserScramCredentials,
-  decodeDescribeUserScramCredentialsRequest,
-  decodeDescribeUserScramCredentialsResponse,
   encodeDescribeUserScramCredentialsRequest,
-  encodeDescribeUserScramCredentialsResponse,
+  decodeDescribeUserScramCredentialsResponse,
 } from './describe-user-scram-credentials.js';
 import {
-  AlterUserScramCredentials,
-  decodeAlterUserScramCredentialsRequest,
-  decodeAlterUserScramCredentialsResponse,
+  DescribeUserScramCredentialsServer,
+  decodeDescribeUserScramCredentialsRequest,
+  encodeDescribeUserScramCredentialsResponse,
+} from './server/describe-user-scram-credentials.js';
+import {
   encodeAlterUserScramCredentialsRequest,
-  encodeAlterUserScramCredentialsResponse,
+  decodeAlterUserScramCredentialsResponse,
 } from './alter-user-scram-credentials.js';
 import {
-  DescribeQuorum,
+  AlterUserScramCredentialsServer,
+  decodeAlterUserScramCredentialsRequest,
+  encodeAlterUserScramCredentialsResponse,
+} from './server/alter-user-scram-credentials.js';
+import { encodeDescribeQuorumRequest, decodeDescribeQuorumResponse } from './describe-quorum.js';
+import {
+  DescribeQuorumServer,
   decodeDescribeQuorumRequest,
-  decodeDescribeQuorumResponse,
-  encodeDescribeQuorumRequest,
   encodeDescribeQuorumResponse,
-} from './describe-quorum.js';
+} from './server/describe-quorum.js';
+import { encodeUpdateFeaturesRequest, decodeUpdateFeaturesResponse } from './update-features.js';
 import {
-  UpdateFeatures,
+  UpdateFeaturesServer,
   decodeUpdateFeaturesRequest,
-  decodeUpdateFeaturesResponse,
-  encodeUpdateFeaturesRequest,
   encodeUpdateFeaturesResponse,
-} from './update-features.js';
+} from './server/update-features.js';
+import { encodeDescribeClusterRequest, decodeDescribeClusterResponse } from './describe-cluster.js';
 import {
-  DescribeCluster,
+  DescribeClusterServer,
   decodeDescribeClusterRequest,
-  decodeDescribeClusterResponse,
-  encodeDescribeClusterRequest,
   encodeDescribeClusterResponse,
-} from './describe-cluster.js';
+} from './server/describe-cluster.js';
+import { encodeDescribeProducersRequest, decodeDescribeProducersResponse } from './describe-producers.js';
 import {
-  DescribeProducers,
+  DescribeProducersServer,
   decodeDescribeProducersRequest,
-  decodeDescribeProducersResponse,
-  encodeDescribeProducersRequest,
   encodeDescribeProducersResponse,
-} from './describe-producers.js';
+} from './server/describe-producers.js';
+import { encodeUnregisterBrokerRequest, decodeUnregisterBrokerResponse } from './unregister-broker.js';
 import {
-  UnregisterBroker,
+  UnregisterBrokerServer,
   decodeUnregisterBrokerRequest,
-  decodeUnregisterBrokerResponse,
-  encodeUnregisterBrokerRequest,
   encodeUnregisterBrokerResponse,
-} from './unregister-broker.js';
+} from './server/unregister-broker.js';
+import { encodeDescribeTransactionsRequest, decodeDescribeTransactionsResponse } from './describe-transactions.js';
 import {
-  DescribeTransactions,
+  DescribeTransactionsServer,
   decodeDescribeTransactionsRequest,
-  decodeDescribeTransactionsResponse,
-  encodeDescribeTransactionsRequest,
   encodeDescribeTransactionsResponse,
-} from './describe-transactions.js';
+} from './server/describe-transactions.js';
+import { encodeListTransactionsRequest, decodeListTransactionsResponse } from './list-transactions.js';
 import {
-  ListTransactions,
+  ListTransactionsServer,
   decodeListTransactionsRequest,
-  decodeListTransactionsResponse,
-  encodeListTransactionsRequest,
   encodeListTransactionsResponse,
-} from './list-transactions.js';
+} from './server/list-transactions.js';
 import {
-  ConsumerGroupHeartbeat,
-  decodeConsumerGroupHeartbeatRequest,
-  decodeConsumerGroupHeartbeatResponse,
   encodeConsumerGroupHeartbeatRequest,
-  encodeConsumerGroupHeartbeatResponse,
+  decodeConsumerGroupHeartbeatResponse,
 } from './consumer-group-heartbeat.js';
 import {
-  ConsumerGroupDescribe,
-  decodeConsumerGroupDescribeRequest,
-  decodeConsumerGroupDescribeResponse,
-  encodeConsumerGroupDescribeRequest,
-  encodeConsumerGroupDescribeResponse,
-} from './consumer-group-describe.js';
+  ConsumerGroupHeartbeatServer,
+  decodeConsumerGroupHeartbeatRequest,
+  encodeConsumerGroupHeartbeatResponse,
+} from './server/consumer-group-heartbeat.js';
+import { encodeConsumerGroupDescribeRequest, decodeConsumerGroupDescribeResponse } from './consumer-group-describe.js';
 import {
-  GetTelemetrySubscriptions,
-  decodeGetTelemetrySubscriptionsRequest,
-  decodeGetTelemetrySubscriptionsResponse,
+  ConsumerGroupDescribeServer,
+  decodeConsumerGroupDescribeRequest,
+  encodeConsumerGroupDescribeResponse,
+} from './server/consumer-group-describe.js';
+import {
   encodeGetTelemetrySubscriptionsRequest,
-  encodeGetTelemetrySubscriptionsResponse,
+  decodeGetTelemetrySubscriptionsResponse,
 } from './get-telemetry-subscriptions.js';
 import {
-  PushTelemetry,
+  GetTelemetrySubscriptionsServer,
+  decodeGetTelemetrySubscriptionsRequest,
+  encodeGetTelemetrySubscriptionsResponse,
+} from './server/get-telemetry-subscriptions.js';
+import { encodePushTelemetryRequest, decodePushTelemetryResponse } from './push-telemetry.js';
+import {
+  PushTelemetryServer,
   decodePushTelemetryRequest,
-  decodePushTelemetryResponse,
-  encodePushTelemetryRequest,
   encodePushTelemetryResponse,
-} from './push-telemetry.js';
+} from './server/push-telemetry.js';
+import { encodeListConfigResourcesRequest, decodeListConfigResourcesResponse } from './list-config-resources.js';
 import {
-  ListConfigResources,
+  ListConfigResourcesServer,
   decodeListConfigResourcesRequest,
-  decodeListConfigResourcesResponse,
-  encodeListConfigResourcesRequest,
   encodeListConfigResourcesResponse,
-} from './list-config-resources.js';
+} from './server/list-config-resources.js';
 import {
-  DescribeTopicPartitions,
-  decodeDescribeTopicPartitionsRequest,
-  decodeDescribeTopicPartitionsResponse,
   encodeDescribeTopicPartitionsRequest,
-  encodeDescribeTopicPartitionsResponse,
+  decodeDescribeTopicPartitionsResponse,
 } from './describe-topic-partitions.js';
 import {
-  ShareGroupHeartbeat,
+  DescribeTopicPartitionsServer,
+  decodeDescribeTopicPartitionsRequest,
+  encodeDescribeTopicPartitionsResponse,
+} from './server/describe-topic-partitions.js';
+import { encodeShareGroupHeartbeatRequest, decodeShareGroupHeartbeatResponse } from './share-group-heartbeat.js';
+import {
+  ShareGroupHeartbeatServer,
   decodeShareGroupHeartbeatRequest,
-  decodeShareGroupHeartbeatResponse,
-  encodeShareGroupHeartbeatRequest,
   encodeShareGroupHeartbeatResponse,
-} from './share-group-heartbeat.js';
+} from './server/share-group-heartbeat.js';
+import { encodeShareGroupDescribeRequest, decodeShareGroupDescribeResponse } from './share-group-describe.js';
 import {
-  ShareGroupDescribe,
+  ShareGroupDescribeServer,
   decodeShareGroupDescribeRequest,
-  decodeShareGroupDescribeResponse,
-  encodeShareGroupDescribeRequest,
   encodeShareGroupDescribeResponse,
-} from './share-group-describe.js';
+} from './server/share-group-describe.js';
+import { encodeShareFetchRequest, decodeShareFetchResponse } from './share-fetch.js';
+import { ShareFetchServer, decodeShareFetchRequest, encodeShareFetchResponse } from './server/share-fetch.js';
+import { encodeShareAcknowledgeRequest, decodeShareAcknowledgeResponse } from './share-acknowledge.js';
 import {
-  ShareFetch,
-  decodeShareFetchRequest,
-  decodeShareFetchResponse,
-  encodeShareFetchRequest,
-  encodeShareFetchResponse,
-} from './share-fetch.js';
-import {
-  ShareAcknowledge,
+  ShareAcknowledgeServer,
   decodeShareAcknowledgeRequest,
-  decodeShareAcknowledgeResponse,
-  encodeShareAcknowledgeRequest,
   encodeShareAcknowledgeResponse,
-} from './share-acknowledge.js';
+} from './server/share-acknowledge.js';
+import { encodeAddRaftVoterRequest, decodeAddRaftVoterResponse } from './add-raft-voter.js';
+import { AddRaftVoterServer, decodeAddRaftVoterRequest, encodeAddRaftVoterResponse } from './server/add-raft-voter.js';
+import { encodeRemoveRaftVoterRequest, decodeRemoveRaftVoterResponse } from './remove-raft-voter.js';
 import {
-  AddRaftVoter,
-  decodeAddRaftVoterRequest,
-  decodeAddRaftVoterResponse,
-  encodeAddRaftVoterRequest,
-  encodeAddRaftVoterResponse,
-} from './add-raft-voter.js';
-import {
-  RemoveRaftVoter,
+  RemoveRaftVoterServer,
   decodeRemoveRaftVoterRequest,
-  decodeRemoveRaftVoterResponse,
-  encodeRemoveRaftVoterRequest,
   encodeRemoveRaftVoterResponse,
-} from './remove-raft-voter.js';
+} from './server/remove-raft-voter.js';
+import { encodeStreamsGroupHeartbeatRequest, decodeStreamsGroupHeartbeatResponse } from './streams-group-heartbeat.js';
 import {
-  StreamsGroupHeartbeat,
+  StreamsGroupHeartbeatServer,
   decodeStreamsGroupHeartbeatRequest,
-  decodeStreamsGroupHeartbeatResponse,
-  encodeStreamsGroupHeartbeatRequest,
   encodeStreamsGroupHeartbeatResponse,
-} from './streams-group-heartbeat.js';
+} from './server/streams-group-heartbeat.js';
+import { encodeStreamsGroupDescribeRequest, decodeStreamsGroupDescribeResponse } from './streams-group-describe.js';
 import {
-  StreamsGroupDescribe,
+  StreamsGroupDescribeServer,
   decodeStreamsGroupDescribeRequest,
-  decodeStreamsGroupDescribeResponse,
-  encodeStreamsGroupDescribeRequest,
   encodeStreamsGroupDescribeResponse,
-} from './streams-group-describe.js';
+} from './server/streams-group-describe.js';
 import {
-  DescribeShareGroupOffsets,
-  decodeDescribeShareGroupOffsetsRequest,
-  decodeDescribeShareGroupOffsetsResponse,
   encodeDescribeShareGroupOffsetsRequest,
-  encodeDescribeShareGroupOffsetsResponse,
+  decodeDescribeShareGroupOffsetsResponse,
 } from './describe-share-group-offsets.js';
 import {
-  AlterShareGroupOffsets,
-  decodeAlterShareGroupOffsetsRequest,
-  decodeAlterShareGroupOffsetsResponse,
+  DescribeShareGroupOffsetsServer,
+  decodeDescribeShareGroupOffsetsRequest,
+  encodeDescribeShareGroupOffsetsResponse,
+} from './server/describe-share-group-offsets.js';
+import {
   encodeAlterShareGroupOffsetsRequest,
-  encodeAlterShareGroupOffsetsResponse,
+  decodeAlterShareGroupOffsetsResponse,
 } from './alter-share-group-offsets.js';
 import {
-  DeleteShareGroupOffsets,
-  decodeDeleteShareGroupOffsetsRequest,
-  decodeDeleteShareGroupOffsetsResponse,
+  AlterShareGroupOffsetsServer,
+  decodeAlterShareGroupOffsetsRequest,
+  encodeAlterShareGroupOffsetsResponse,
+} from './server/alter-share-group-offsets.js';
+import {
   encodeDeleteShareGroupOffsetsRequest,
-  encodeDeleteShareGroupOffsetsResponse,
+  decodeDeleteShareGroupOffsetsResponse,
 } from './delete-share-group-offsets.js';
 import {
-  StreamsGroupTopologyDescriptionUpdate,
-  decodeStreamsGroupTopologyDescriptionUpdateRequest,
-  decodeStreamsGroupTopologyDescriptionUpdateResponse,
+  DeleteShareGroupOffsetsServer,
+  decodeDeleteShareGroupOffsetsRequest,
+  encodeDeleteShareGroupOffsetsResponse,
+} from './server/delete-share-group-offsets.js';
+import {
   encodeStreamsGroupTopologyDescriptionUpdateRequest,
-  encodeStreamsGroupTopologyDescriptionUpdateResponse,
+  decodeStreamsGroupTopologyDescriptionUpdateResponse,
 } from './streams-group-topology-description-update.js';
 import {
-  UnregisterController,
-  decodeUnregisterControllerRequest,
-  decodeUnregisterControllerResponse,
-  encodeUnregisterControllerRequest,
-  encodeUnregisterControllerResponse,
-} from './unregister-controller.js';
-import { decodeRequestHeader, encodeRequestHeader } from './request-header.js';
-import { decodeResponseHeader, encodeResponseHeader } from './response-header.js';
+  StreamsGroupTopologyDescriptionUpdateServer,
+  decodeStreamsGroupTopologyDescriptionUpdateRequest,
+  encodeStreamsGroupTopologyDescriptionUpdateResponse,
+} from './server/streams-group-topology-description-update.js';
+import { encodeUnregisterControllerRequest, decodeUnregisterControllerResponse } from './unregister-controller.js';
 import {
-  decodeConsumerProtocolSubscription,
+  UnregisterControllerServer,
+  decodeUnregisterControllerRequest,
+  encodeUnregisterControllerResponse,
+} from './server/unregister-controller.js';
+import { encodeRequestHeader } from './request-header.js';
+import { decodeRequestHeader } from './server/request-header.js';
+import { decodeResponseHeader } from './response-header.js';
+import { encodeResponseHeader } from './server/response-header.js';
+import {
   encodeConsumerProtocolSubscription,
+  decodeConsumerProtocolSubscription,
 } from './consumer-protocol-subscription.js';
-import { decodeConsumerProtocolAssignment, encodeConsumerProtocolAssignment } from './consumer-protocol-assignment.js';
+import { encodeConsumerProtocolAssignment, decodeConsumerProtocolAssignment } from './consumer-protocol-assignment.js';
 
 export * from './add-offsets-to-txn.js';
 export * from './add-partitions-to-txn.js';
@@ -601,6 +479,82 @@ export * from './unregister-broker.js';
 export * from './unregister-controller.js';
 export * from './update-features.js';
 export * from './write-txn-markers.js';
+export * from './server/add-offsets-to-txn.js';
+export * from './server/add-partitions-to-txn.js';
+export * from './server/add-raft-voter.js';
+export * from './server/alter-client-quotas.js';
+export * from './server/alter-configs.js';
+export * from './server/alter-partition-reassignments.js';
+export * from './server/alter-replica-log-dirs.js';
+export * from './server/alter-share-group-offsets.js';
+export * from './server/alter-user-scram-credentials.js';
+export * from './server/api-versions.js';
+export * from './server/consumer-group-describe.js';
+export * from './server/consumer-group-heartbeat.js';
+export * from './server/create-acls.js';
+export * from './server/create-delegation-token.js';
+export * from './server/create-partitions.js';
+export * from './server/create-topics.js';
+export * from './server/delete-acls.js';
+export * from './server/delete-groups.js';
+export * from './server/delete-records.js';
+export * from './server/delete-share-group-offsets.js';
+export * from './server/delete-topics.js';
+export * from './server/describe-acls.js';
+export * from './server/describe-client-quotas.js';
+export * from './server/describe-cluster.js';
+export * from './server/describe-configs.js';
+export * from './server/describe-delegation-token.js';
+export * from './server/describe-groups.js';
+export * from './server/describe-log-dirs.js';
+export * from './server/describe-producers.js';
+export * from './server/describe-quorum.js';
+export * from './server/describe-share-group-offsets.js';
+export * from './server/describe-topic-partitions.js';
+export * from './server/describe-transactions.js';
+export * from './server/describe-user-scram-credentials.js';
+export * from './server/elect-leaders.js';
+export * from './server/end-txn.js';
+export * from './server/expire-delegation-token.js';
+export * from './server/fetch.js';
+export * from './server/find-coordinator.js';
+export * from './server/get-telemetry-subscriptions.js';
+export * from './server/heartbeat.js';
+export * from './server/incremental-alter-configs.js';
+export * from './server/init-producer-id.js';
+export * from './server/join-group.js';
+export * from './server/leave-group.js';
+export * from './server/list-config-resources.js';
+export * from './server/list-groups.js';
+export * from './server/list-offsets.js';
+export * from './server/list-partition-reassignments.js';
+export * from './server/list-transactions.js';
+export * from './server/metadata.js';
+export * from './server/offset-commit.js';
+export * from './server/offset-delete.js';
+export * from './server/offset-fetch.js';
+export * from './server/offset-for-leader-epoch.js';
+export * from './server/produce.js';
+export * from './server/push-telemetry.js';
+export * from './server/remove-raft-voter.js';
+export * from './server/renew-delegation-token.js';
+export * from './server/request-header.js';
+export * from './server/response-header.js';
+export * from './server/sasl-authenticate.js';
+export * from './server/sasl-handshake.js';
+export * from './server/share-acknowledge.js';
+export * from './server/share-fetch.js';
+export * from './server/share-group-describe.js';
+export * from './server/share-group-heartbeat.js';
+export * from './server/streams-group-describe.js';
+export * from './server/streams-group-heartbeat.js';
+export * from './server/streams-group-topology-description-update.js';
+export * from './server/sync-group.js';
+export * from './server/txn-offset-commit.js';
+export * from './server/unregister-broker.js';
+export * from './server/unregister-controller.js';
+export * from './server/update-features.js';
+export * from './server/write-txn-markers.js';
 
 /** API keys by API name (`ApiKeys.Produce === 0`). */
 export const ApiKeys = {
@@ -683,88 +637,88 @@ export const ApiKeys = {
 /** An API key this client knows. */
 export type ApiKey = (typeof ApiKeys)[keyof typeof ApiKeys];
 
-/** Every client-facing API, by ascending key. */
-export const apis: readonly ApiDefinition[] = [
-  Produce as ApiDefinition,
-  Fetch as ApiDefinition,
-  ListOffsets as ApiDefinition,
-  Metadata as ApiDefinition,
-  OffsetCommit as ApiDefinition,
-  OffsetFetch as ApiDefinition,
-  FindCoordinator as ApiDefinition,
-  JoinGroup as ApiDefinition,
-  Heartbeat as ApiDefinition,
-  LeaveGroup as ApiDefinition,
-  SyncGroup as ApiDefinition,
-  DescribeGroups as ApiDefinition,
-  ListGroups as ApiDefinition,
-  SaslHandshake as ApiDefinition,
-  ApiVersions as ApiDefinition,
-  CreateTopics as ApiDefinition,
-  DeleteTopics as ApiDefinition,
-  DeleteRecords as ApiDefinition,
-  InitProducerId as ApiDefinition,
-  OffsetForLeaderEpoch as ApiDefinition,
-  AddPartitionsToTxn as ApiDefinition,
-  AddOffsetsToTxn as ApiDefinition,
-  EndTxn as ApiDefinition,
-  WriteTxnMarkers as ApiDefinition,
-  TxnOffsetCommit as ApiDefinition,
-  DescribeAcls as ApiDefinition,
-  CreateAcls as ApiDefinition,
-  DeleteAcls as ApiDefinition,
-  DescribeConfigs as ApiDefinition,
-  AlterConfigs as ApiDefinition,
-  AlterReplicaLogDirs as ApiDefinition,
-  DescribeLogDirs as ApiDefinition,
-  SaslAuthenticate as ApiDefinition,
-  CreatePartitions as ApiDefinition,
-  CreateDelegationToken as ApiDefinition,
-  RenewDelegationToken as ApiDefinition,
-  ExpireDelegationToken as ApiDefinition,
-  DescribeDelegationToken as ApiDefinition,
-  DeleteGroups as ApiDefinition,
-  ElectLeaders as ApiDefinition,
-  IncrementalAlterConfigs as ApiDefinition,
-  AlterPartitionReassignments as ApiDefinition,
-  ListPartitionReassignments as ApiDefinition,
-  OffsetDelete as ApiDefinition,
-  DescribeClientQuotas as ApiDefinition,
-  AlterClientQuotas as ApiDefinition,
-  DescribeUserScramCredentials as ApiDefinition,
-  AlterUserScramCredentials as ApiDefinition,
-  DescribeQuorum as ApiDefinition,
-  UpdateFeatures as ApiDefinition,
-  DescribeCluster as ApiDefinition,
-  DescribeProducers as ApiDefinition,
-  UnregisterBroker as ApiDefinition,
-  DescribeTransactions as ApiDefinition,
-  ListTransactions as ApiDefinition,
-  ConsumerGroupHeartbeat as ApiDefinition,
-  ConsumerGroupDescribe as ApiDefinition,
-  GetTelemetrySubscriptions as ApiDefinition,
-  PushTelemetry as ApiDefinition,
-  ListConfigResources as ApiDefinition,
-  DescribeTopicPartitions as ApiDefinition,
-  ShareGroupHeartbeat as ApiDefinition,
-  ShareGroupDescribe as ApiDefinition,
-  ShareFetch as ApiDefinition,
-  ShareAcknowledge as ApiDefinition,
-  AddRaftVoter as ApiDefinition,
-  RemoveRaftVoter as ApiDefinition,
-  StreamsGroupHeartbeat as ApiDefinition,
-  StreamsGroupDescribe as ApiDefinition,
-  DescribeShareGroupOffsets as ApiDefinition,
-  AlterShareGroupOffsets as ApiDefinition,
-  DeleteShareGroupOffsets as ApiDefinition,
-  StreamsGroupTopologyDescriptionUpdate as ApiDefinition,
-  UnregisterController as ApiDefinition,
+/** Every client-facing API, by ascending key, with the codecs of both sides. */
+export const apis: readonly ServerApiDefinition[] = [
+  ProduceServer as ServerApiDefinition,
+  FetchServer as ServerApiDefinition,
+  ListOffsetsServer as ServerApiDefinition,
+  MetadataServer as ServerApiDefinition,
+  OffsetCommitServer as ServerApiDefinition,
+  OffsetFetchServer as ServerApiDefinition,
+  FindCoordinatorServer as ServerApiDefinition,
+  JoinGroupServer as ServerApiDefinition,
+  HeartbeatServer as ServerApiDefinition,
+  LeaveGroupServer as ServerApiDefinition,
+  SyncGroupServer as ServerApiDefinition,
+  DescribeGroupsServer as ServerApiDefinition,
+  ListGroupsServer as ServerApiDefinition,
+  SaslHandshakeServer as ServerApiDefinition,
+  ApiVersionsServer as ServerApiDefinition,
+  CreateTopicsServer as ServerApiDefinition,
+  DeleteTopicsServer as ServerApiDefinition,
+  DeleteRecordsServer as ServerApiDefinition,
+  InitProducerIdServer as ServerApiDefinition,
+  OffsetForLeaderEpochServer as ServerApiDefinition,
+  AddPartitionsToTxnServer as ServerApiDefinition,
+  AddOffsetsToTxnServer as ServerApiDefinition,
+  EndTxnServer as ServerApiDefinition,
+  WriteTxnMarkersServer as ServerApiDefinition,
+  TxnOffsetCommitServer as ServerApiDefinition,
+  DescribeAclsServer as ServerApiDefinition,
+  CreateAclsServer as ServerApiDefinition,
+  DeleteAclsServer as ServerApiDefinition,
+  DescribeConfigsServer as ServerApiDefinition,
+  AlterConfigsServer as ServerApiDefinition,
+  AlterReplicaLogDirsServer as ServerApiDefinition,
+  DescribeLogDirsServer as ServerApiDefinition,
+  SaslAuthenticateServer as ServerApiDefinition,
+  CreatePartitionsServer as ServerApiDefinition,
+  CreateDelegationTokenServer as ServerApiDefinition,
+  RenewDelegationTokenServer as ServerApiDefinition,
+  ExpireDelegationTokenServer as ServerApiDefinition,
+  DescribeDelegationTokenServer as ServerApiDefinition,
+  DeleteGroupsServer as ServerApiDefinition,
+  ElectLeadersServer as ServerApiDefinition,
+  IncrementalAlterConfigsServer as ServerApiDefinition,
+  AlterPartitionReassignmentsServer as ServerApiDefinition,
+  ListPartitionReassignmentsServer as ServerApiDefinition,
+  OffsetDeleteServer as ServerApiDefinition,
+  DescribeClientQuotasServer as ServerApiDefinition,
+  AlterClientQuotasServer as ServerApiDefinition,
+  DescribeUserScramCredentialsServer as ServerApiDefinition,
+  AlterUserScramCredentialsServer as ServerApiDefinition,
+  DescribeQuorumServer as ServerApiDefinition,
+  UpdateFeaturesServer as ServerApiDefinition,
+  DescribeClusterServer as ServerApiDefinition,
+  DescribeProducersServer as ServerApiDefinition,
+  UnregisterBrokerServer as ServerApiDefinition,
+  DescribeTransactionsServer as ServerApiDefinition,
+  ListTransactionsServer as ServerApiDefinition,
+  ConsumerGroupHeartbeatServer as ServerApiDefinition,
+  ConsumerGroupDescribeServer as ServerApiDefinition,
+  GetTelemetrySubscriptionsServer as ServerApiDefinition,
+  PushTelemetryServer as ServerApiDefinition,
+  ListConfigResourcesServer as ServerApiDefinition,
+  DescribeTopicPartitionsServer as ServerApiDefinition,
+  ShareGroupHeartbeatServer as ServerApiDefinition,
+  ShareGroupDescribeServer as ServerApiDefinition,
+  ShareFetchServer as ServerApiDefinition,
+  ShareAcknowledgeServer as ServerApiDefinition,
+  AddRaftVoterServer as ServerApiDefinition,
+  RemoveRaftVoterServer as ServerApiDefinition,
+  StreamsGroupHeartbeatServer as ServerApiDefinition,
+  StreamsGroupDescribeServer as ServerApiDefinition,
+  DescribeShareGroupOffsetsServer as ServerApiDefinition,
+  AlterShareGroupOffsetsServer as ServerApiDefinition,
+  DeleteShareGroupOffsetsServer as ServerApiDefinition,
+  StreamsGroupTopologyDescriptionUpdateServer as ServerApiDefinition,
+  UnregisterControllerServer as ServerApiDefinition,
 ];
 
-const byKey = new Map<number, ApiDefinition>(apis.map((api) => [api.apiKey, api]));
+const byKey = new Map<number, ServerApiDefinition>(apis.map((api) => [api.apiKey, api]));
 
 /** The API with this key, or `undefined` when this client does not know it. */
-export function apiByKey(apiKey: number): ApiDefinition | undefined {
+export function apiByKey(apiKey: number): ServerApiDefinition | undefined {
   return byKey.get(apiKey);
 }
 

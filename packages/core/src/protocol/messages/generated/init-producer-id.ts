@@ -58,8 +58,6 @@ export const InitProducerId: ApiDefinition<InitProducerIdRequest, InitProducerId
   requestHeaderVersion: (version: number): number => (version >= 2 ? 2 : 1),
   responseHeaderVersion: (version: number): number => (version >= 2 ? 1 : 0),
   encodeRequest: encodeInitProducerIdRequest,
-  decodeRequest: decodeInitProducerIdRequest,
-  encodeResponse: encodeInitProducerIdResponse,
   decodeResponse: decodeInitProducerIdResponse,
 };
 
@@ -70,46 +68,11 @@ export function encodeInitProducerIdRequest(w: Writer, version: number, message:
   writeInitProducerIdRequest(w, version, message);
 }
 
-/** Decodes a InitProducerIdRequest of `version` (0-6). */
-export function decodeInitProducerIdRequest(r: Reader, version: number): InitProducerIdRequest {
-  checkVersion('InitProducerIdRequest', version, 0, 6);
-  r.context = `InitProducerIdRequest v${version}`;
-  return readInitProducerIdRequest(r, version);
-}
-
-/** Encodes a InitProducerIdResponse in `version` (0-6). */
-export function encodeInitProducerIdResponse(w: Writer, version: number, message: InitProducerIdResponse): void {
-  checkVersion('InitProducerIdResponse', version, 0, 6);
-  w.context = `InitProducerIdResponse v${version}`;
-  writeInitProducerIdResponse(w, version, message);
-}
-
 /** Decodes a InitProducerIdResponse of `version` (0-6). */
 export function decodeInitProducerIdResponse(r: Reader, version: number): InitProducerIdResponse {
   checkVersion('InitProducerIdResponse', version, 0, 6);
   r.context = `InitProducerIdResponse v${version}`;
   return readInitProducerIdResponse(r, version);
-}
-
-function readInitProducerIdRequest(r: Reader, v: number): InitProducerIdRequest {
-  const transactionalId: string | null =
-    v >= 2 ? r.readCompactNullableString('transactionalId') : r.readNullableString('transactionalId');
-  const transactionTimeoutMs: number = r.readInt32('transactionTimeoutMs');
-  const producerId: bigint = v >= 3 ? r.readInt64('producerId') : -1n;
-  const producerEpoch: number = v >= 3 ? r.readInt16('producerEpoch') : -1;
-  const enable2Pc: boolean = v === 6 ? r.readBoolean('enable2Pc') : false;
-  const keepPreparedTxn: boolean = v === 6 ? r.readBoolean('keepPreparedTxn') : false;
-  const _unknown = v >= 2 ? r.readTaggedFields('<tagged fields>') : undefined;
-  const _s: InitProducerIdRequest = {
-    transactionalId,
-    transactionTimeoutMs,
-    producerId,
-    producerEpoch,
-    enable2Pc,
-    keepPreparedTxn,
-  };
-  if (_unknown !== undefined) _s.unknownTaggedFields = _unknown;
-  return _s;
 }
 
 function writeInitProducerIdRequest(w: Writer, v: number, s: InitProducerIdRequest): void {
@@ -169,28 +132,4 @@ function readInitProducerIdResponse(r: Reader, v: number): InitProducerIdRespons
   };
   if (_unknown !== undefined) _s.unknownTaggedFields = _unknown;
   return _s;
-}
-
-function writeInitProducerIdResponse(w: Writer, v: number, s: InitProducerIdResponse): void {
-  w.writeInt32(s.throttleTimeMs);
-  w.writeInt16(s.errorCode);
-  w.writeInt64(s.producerId);
-  w.writeInt16(s.producerEpoch);
-  if (v === 6) {
-    w.writeInt64(s.ongoingTxnProducerId);
-  } else {
-    if (s.ongoingTxnProducerId !== -1n) throw unsupportedField('InitProducerIdResponse', 'ongoingTxnProducerId', v);
-  }
-  if (v === 6) {
-    w.writeInt16(s.ongoingTxnProducerEpoch);
-  } else {
-    if (s.ongoingTxnProducerEpoch !== -1)
-      throw unsupportedField('InitProducerIdResponse', 'ongoingTxnProducerEpoch', v);
-  }
-  const _unknown = s.unknownTaggedFields;
-  if (v >= 2) {
-    w.writeTaggedFields(_unknown);
-  } else if (_unknown !== undefined && _unknown.length > 0) {
-    throw unsupportedTaggedFields('InitProducerIdResponse', '', v);
-  }
 }

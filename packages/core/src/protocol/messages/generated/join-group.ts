@@ -4,7 +4,7 @@
 // Do not edit: run `npm run codegen` to regenerate (see tools/codegen/README.md).
 
 import type { ApiDefinition } from '../api-definition.js';
-import { checkVersion, unsupportedField, unsupportedNull, unsupportedTaggedFields } from '../codec-support.js';
+import { checkVersion, unsupportedField, unsupportedTaggedFields } from '../codec-support.js';
 import type { Reader } from '../../primitives/reader.js';
 import type { TaggedField } from '../../primitives/tagged-field.js';
 import type { Writer } from '../../primitives/writer.js';
@@ -90,8 +90,6 @@ export const JoinGroup: ApiDefinition<JoinGroupRequest, JoinGroupResponse> = {
   requestHeaderVersion: (version: number): number => (version >= 6 ? 2 : 1),
   responseHeaderVersion: (version: number): number => (version >= 6 ? 1 : 0),
   encodeRequest: encodeJoinGroupRequest,
-  decodeRequest: decodeJoinGroupRequest,
-  encodeResponse: encodeJoinGroupResponse,
   decodeResponse: decodeJoinGroupResponse,
 };
 
@@ -102,54 +100,11 @@ export function encodeJoinGroupRequest(w: Writer, version: number, message: Join
   writeJoinGroupRequest(w, version, message);
 }
 
-/** Decodes a JoinGroupRequest of `version` (0-9). */
-export function decodeJoinGroupRequest(r: Reader, version: number): JoinGroupRequest {
-  checkVersion('JoinGroupRequest', version, 0, 9);
-  r.context = `JoinGroupRequest v${version}`;
-  return readJoinGroupRequest(r, version);
-}
-
-/** Encodes a JoinGroupResponse in `version` (0-9). */
-export function encodeJoinGroupResponse(w: Writer, version: number, message: JoinGroupResponse): void {
-  checkVersion('JoinGroupResponse', version, 0, 9);
-  w.context = `JoinGroupResponse v${version}`;
-  writeJoinGroupResponse(w, version, message);
-}
-
 /** Decodes a JoinGroupResponse of `version` (0-9). */
 export function decodeJoinGroupResponse(r: Reader, version: number): JoinGroupResponse {
   checkVersion('JoinGroupResponse', version, 0, 9);
   r.context = `JoinGroupResponse v${version}`;
   return readJoinGroupResponse(r, version);
-}
-
-function readJoinGroupRequest(r: Reader, v: number): JoinGroupRequest {
-  const groupId: string = v >= 6 ? r.readCompactString('groupId') : r.readString('groupId');
-  const sessionTimeoutMs: number = r.readInt32('sessionTimeoutMs');
-  const rebalanceTimeoutMs: number = v >= 1 ? r.readInt32('rebalanceTimeoutMs') : -1;
-  const memberId: string = v >= 6 ? r.readCompactString('memberId') : r.readString('memberId');
-  const groupInstanceId: string | null =
-    v >= 5 ? (v >= 6 ? r.readCompactNullableString('groupInstanceId') : r.readNullableString('groupInstanceId')) : null;
-  const protocolType: string = v >= 6 ? r.readCompactString('protocolType') : r.readString('protocolType');
-  const protocols: JoinGroupRequestProtocol[] = [];
-  {
-    const _n = v >= 6 ? r.readCompactArrayLength('protocols', 2) : r.readArrayLength('protocols', 2);
-    for (let _i = 0; _i < _n; _i++) protocols.push(readJoinGroupRequestProtocol(r, v));
-  }
-  const reason: string | null = v >= 8 ? r.readCompactNullableString('reason') : null;
-  const _unknown = v >= 6 ? r.readTaggedFields('<tagged fields>') : undefined;
-  const _s: JoinGroupRequest = {
-    groupId,
-    sessionTimeoutMs,
-    rebalanceTimeoutMs,
-    memberId,
-    groupInstanceId,
-    protocolType,
-    protocols,
-    reason,
-  };
-  if (_unknown !== undefined) _s.unknownTaggedFields = _unknown;
-  return _s;
 }
 
 function writeJoinGroupRequest(w: Writer, v: number, s: JoinGroupRequest): void {
@@ -200,15 +155,6 @@ function writeJoinGroupRequest(w: Writer, v: number, s: JoinGroupRequest): void 
   } else if (_unknown !== undefined && _unknown.length > 0) {
     throw unsupportedTaggedFields('JoinGroupRequest', '', v);
   }
-}
-
-function readJoinGroupRequestProtocol(r: Reader, v: number): JoinGroupRequestProtocol {
-  const name: string = v >= 6 ? r.readCompactString('protocols[].name') : r.readString('protocols[].name');
-  const metadata: Buffer = v >= 6 ? r.readCompactBytes('protocols[].metadata') : r.readBytes('protocols[].metadata');
-  const _unknown = v >= 6 ? r.readTaggedFields('protocols[].<tagged fields>') : undefined;
-  const _s: JoinGroupRequestProtocol = { name, metadata };
-  if (_unknown !== undefined) _s.unknownTaggedFields = _unknown;
-  return _s;
 }
 
 function writeJoinGroupRequestProtocol(w: Writer, v: number, s: JoinGroupRequestProtocol): void {
@@ -265,53 +211,6 @@ function readJoinGroupResponse(r: Reader, v: number): JoinGroupResponse {
   return _s;
 }
 
-function writeJoinGroupResponse(w: Writer, v: number, s: JoinGroupResponse): void {
-  if (v >= 2) {
-    w.writeInt32(s.throttleTimeMs);
-  }
-  w.writeInt16(s.errorCode);
-  w.writeInt32(s.generationId);
-  if (v >= 7) {
-    {
-      const _x = s.protocolType;
-      w.writeCompactNullableString(_x);
-    }
-  }
-  {
-    const _x = s.protocolName;
-    if (_x === null && !(v >= 7)) throw unsupportedNull('JoinGroupResponse', 'protocolName', v);
-    if (v >= 6) w.writeCompactNullableString(_x);
-    else w.writeNullableString(_x);
-  }
-  {
-    const _x = s.leader;
-    if (v >= 6) w.writeCompactString(_x);
-    else w.writeString(_x);
-  }
-  if (v === 9) {
-    w.writeBoolean(s.skipAssignment);
-  } else {
-    if (s.skipAssignment !== false) throw unsupportedField('JoinGroupResponse', 'skipAssignment', v);
-  }
-  {
-    const _x = s.memberId;
-    if (v >= 6) w.writeCompactString(_x);
-    else w.writeString(_x);
-  }
-  {
-    const _a = s.members;
-    if (v >= 6) w.writeUnsignedVarint(_a.length + 1);
-    else w.writeInt32(_a.length);
-    for (const _e of _a) writeJoinGroupResponseMember(w, v, _e);
-  }
-  const _unknown = s.unknownTaggedFields;
-  if (v >= 6) {
-    w.writeTaggedFields(_unknown);
-  } else if (_unknown !== undefined && _unknown.length > 0) {
-    throw unsupportedTaggedFields('JoinGroupResponse', '', v);
-  }
-}
-
 function readJoinGroupResponseMember(r: Reader, v: number): JoinGroupResponseMember {
   const memberId: string = v >= 6 ? r.readCompactString('members[].memberId') : r.readString('members[].memberId');
   const groupInstanceId: string | null =
@@ -325,30 +224,4 @@ function readJoinGroupResponseMember(r: Reader, v: number): JoinGroupResponseMem
   const _s: JoinGroupResponseMember = { memberId, groupInstanceId, metadata };
   if (_unknown !== undefined) _s.unknownTaggedFields = _unknown;
   return _s;
-}
-
-function writeJoinGroupResponseMember(w: Writer, v: number, s: JoinGroupResponseMember): void {
-  {
-    const _x = s.memberId;
-    if (v >= 6) w.writeCompactString(_x);
-    else w.writeString(_x);
-  }
-  if (v >= 5) {
-    {
-      const _x = s.groupInstanceId;
-      if (v >= 6) w.writeCompactNullableString(_x);
-      else w.writeNullableString(_x);
-    }
-  }
-  {
-    const _x = s.metadata;
-    if (v >= 6) w.writeCompactBytes(_x);
-    else w.writeBytes(_x);
-  }
-  const _unknown = s.unknownTaggedFields;
-  if (v >= 6) {
-    w.writeTaggedFields(_unknown);
-  } else if (_unknown !== undefined && _unknown.length > 0) {
-    throw unsupportedTaggedFields('JoinGroupResponse', 'members[].', v);
-  }
 }

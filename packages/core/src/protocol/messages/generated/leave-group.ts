@@ -70,8 +70,6 @@ export const LeaveGroup: ApiDefinition<LeaveGroupRequest, LeaveGroupResponse> = 
   requestHeaderVersion: (version: number): number => (version >= 4 ? 2 : 1),
   responseHeaderVersion: (version: number): number => (version >= 4 ? 1 : 0),
   encodeRequest: encodeLeaveGroupRequest,
-  decodeRequest: decodeLeaveGroupRequest,
-  encodeResponse: encodeLeaveGroupResponse,
   decodeResponse: decodeLeaveGroupResponse,
 };
 
@@ -82,41 +80,11 @@ export function encodeLeaveGroupRequest(w: Writer, version: number, message: Lea
   writeLeaveGroupRequest(w, version, message);
 }
 
-/** Decodes a LeaveGroupRequest of `version` (0-5). */
-export function decodeLeaveGroupRequest(r: Reader, version: number): LeaveGroupRequest {
-  checkVersion('LeaveGroupRequest', version, 0, 5);
-  r.context = `LeaveGroupRequest v${version}`;
-  return readLeaveGroupRequest(r, version);
-}
-
-/** Encodes a LeaveGroupResponse in `version` (0-5). */
-export function encodeLeaveGroupResponse(w: Writer, version: number, message: LeaveGroupResponse): void {
-  checkVersion('LeaveGroupResponse', version, 0, 5);
-  w.context = `LeaveGroupResponse v${version}`;
-  writeLeaveGroupResponse(w, version, message);
-}
-
 /** Decodes a LeaveGroupResponse of `version` (0-5). */
 export function decodeLeaveGroupResponse(r: Reader, version: number): LeaveGroupResponse {
   checkVersion('LeaveGroupResponse', version, 0, 5);
   r.context = `LeaveGroupResponse v${version}`;
   return readLeaveGroupResponse(r, version);
-}
-
-function readLeaveGroupRequest(r: Reader, v: number): LeaveGroupRequest {
-  const groupId: string = v >= 4 ? r.readCompactString('groupId') : r.readString('groupId');
-  const memberId: string = v <= 2 ? r.readString('memberId') : '';
-  const members: LeaveGroupRequestMemberIdentity[] = [];
-  if (v >= 3) {
-    {
-      const _n = v >= 4 ? r.readCompactArrayLength('members', 2) : r.readArrayLength('members', 2);
-      for (let _i = 0; _i < _n; _i++) members.push(readLeaveGroupRequestMemberIdentity(r, v));
-    }
-  }
-  const _unknown = v >= 4 ? r.readTaggedFields('<tagged fields>') : undefined;
-  const _s: LeaveGroupRequest = { groupId, memberId, members };
-  if (_unknown !== undefined) _s.unknownTaggedFields = _unknown;
-  return _s;
 }
 
 function writeLeaveGroupRequest(w: Writer, v: number, s: LeaveGroupRequest): void {
@@ -149,19 +117,6 @@ function writeLeaveGroupRequest(w: Writer, v: number, s: LeaveGroupRequest): voi
   } else if (_unknown !== undefined && _unknown.length > 0) {
     throw unsupportedTaggedFields('LeaveGroupRequest', '', v);
   }
-}
-
-function readLeaveGroupRequestMemberIdentity(r: Reader, v: number): LeaveGroupRequestMemberIdentity {
-  const memberId: string = v >= 4 ? r.readCompactString('members[].memberId') : r.readString('members[].memberId');
-  const groupInstanceId: string | null =
-    v >= 4
-      ? r.readCompactNullableString('members[].groupInstanceId')
-      : r.readNullableString('members[].groupInstanceId');
-  const reason: string | null = v === 5 ? r.readCompactNullableString('members[].reason') : null;
-  const _unknown = v >= 4 ? r.readTaggedFields('members[].<tagged fields>') : undefined;
-  const _s: LeaveGroupRequestMemberIdentity = { memberId, groupInstanceId, reason };
-  if (_unknown !== undefined) _s.unknownTaggedFields = _unknown;
-  return _s;
 }
 
 function writeLeaveGroupRequestMemberIdentity(w: Writer, v: number, s: LeaveGroupRequestMemberIdentity): void {
@@ -205,29 +160,6 @@ function readLeaveGroupResponse(r: Reader, v: number): LeaveGroupResponse {
   return _s;
 }
 
-function writeLeaveGroupResponse(w: Writer, v: number, s: LeaveGroupResponse): void {
-  if (v >= 1) {
-    w.writeInt32(s.throttleTimeMs);
-  }
-  w.writeInt16(s.errorCode);
-  if (v >= 3) {
-    {
-      const _a = s.members;
-      if (v >= 4) w.writeUnsignedVarint(_a.length + 1);
-      else w.writeInt32(_a.length);
-      for (const _e of _a) writeLeaveGroupResponseMemberResponse(w, v, _e);
-    }
-  } else {
-    if (s.members.length !== 0) throw unsupportedField('LeaveGroupResponse', 'members', v);
-  }
-  const _unknown = s.unknownTaggedFields;
-  if (v >= 4) {
-    w.writeTaggedFields(_unknown);
-  } else if (_unknown !== undefined && _unknown.length > 0) {
-    throw unsupportedTaggedFields('LeaveGroupResponse', '', v);
-  }
-}
-
 function readLeaveGroupResponseMemberResponse(r: Reader, v: number): LeaveGroupResponseMemberResponse {
   const memberId: string = v >= 4 ? r.readCompactString('members[].memberId') : r.readString('members[].memberId');
   const groupInstanceId: string | null =
@@ -239,24 +171,4 @@ function readLeaveGroupResponseMemberResponse(r: Reader, v: number): LeaveGroupR
   const _s: LeaveGroupResponseMemberResponse = { memberId, groupInstanceId, errorCode };
   if (_unknown !== undefined) _s.unknownTaggedFields = _unknown;
   return _s;
-}
-
-function writeLeaveGroupResponseMemberResponse(w: Writer, v: number, s: LeaveGroupResponseMemberResponse): void {
-  {
-    const _x = s.memberId;
-    if (v >= 4) w.writeCompactString(_x);
-    else w.writeString(_x);
-  }
-  {
-    const _x = s.groupInstanceId;
-    if (v >= 4) w.writeCompactNullableString(_x);
-    else w.writeNullableString(_x);
-  }
-  w.writeInt16(s.errorCode);
-  const _unknown = s.unknownTaggedFields;
-  if (v >= 4) {
-    w.writeTaggedFields(_unknown);
-  } else if (_unknown !== undefined && _unknown.length > 0) {
-    throw unsupportedTaggedFields('LeaveGroupResponse', 'members[].', v);
-  }
 }

@@ -52,8 +52,6 @@ export const ListConfigResources: ApiDefinition<ListConfigResourcesRequest, List
   requestHeaderVersion: (): number => 2,
   responseHeaderVersion: (): number => 1,
   encodeRequest: encodeListConfigResourcesRequest,
-  decodeRequest: decodeListConfigResourcesRequest,
-  encodeResponse: encodeListConfigResourcesResponse,
   decodeResponse: decodeListConfigResourcesResponse,
 };
 
@@ -68,43 +66,11 @@ export function encodeListConfigResourcesRequest(
   writeListConfigResourcesRequest(w, version, message);
 }
 
-/** Decodes a ListConfigResourcesRequest of `version` (0-1). */
-export function decodeListConfigResourcesRequest(r: Reader, version: number): ListConfigResourcesRequest {
-  checkVersion('ListConfigResourcesRequest', version, 0, 1);
-  r.context = `ListConfigResourcesRequest v${version}`;
-  return readListConfigResourcesRequest(r, version);
-}
-
-/** Encodes a ListConfigResourcesResponse in `version` (0-1). */
-export function encodeListConfigResourcesResponse(
-  w: Writer,
-  version: number,
-  message: ListConfigResourcesResponse,
-): void {
-  checkVersion('ListConfigResourcesResponse', version, 0, 1);
-  w.context = `ListConfigResourcesResponse v${version}`;
-  writeListConfigResourcesResponse(w, version, message);
-}
-
 /** Decodes a ListConfigResourcesResponse of `version` (0-1). */
 export function decodeListConfigResourcesResponse(r: Reader, version: number): ListConfigResourcesResponse {
   checkVersion('ListConfigResourcesResponse', version, 0, 1);
   r.context = `ListConfigResourcesResponse v${version}`;
   return readListConfigResourcesResponse(r, version);
-}
-
-function readListConfigResourcesRequest(r: Reader, v: number): ListConfigResourcesRequest {
-  const resourceTypes: number[] = [];
-  if (v === 1) {
-    {
-      const _n = r.readCompactArrayLength('resourceTypes', 1);
-      for (let _i = 0; _i < _n; _i++) resourceTypes.push(r.readInt8('resourceTypes[]'));
-    }
-  }
-  const _unknown = r.readTaggedFields('<tagged fields>');
-  const _s: ListConfigResourcesRequest = { resourceTypes };
-  if (_unknown !== undefined) _s.unknownTaggedFields = _unknown;
-  return _s;
 }
 
 function writeListConfigResourcesRequest(w: Writer, v: number, s: ListConfigResourcesRequest): void {
@@ -136,18 +102,6 @@ function readListConfigResourcesResponse(r: Reader, v: number): ListConfigResour
   return _s;
 }
 
-function writeListConfigResourcesResponse(w: Writer, v: number, s: ListConfigResourcesResponse): void {
-  w.writeInt32(s.throttleTimeMs);
-  w.writeInt16(s.errorCode);
-  {
-    const _a = s.configResources;
-    w.writeUnsignedVarint(_a.length + 1);
-    for (const _e of _a) writeListConfigResourcesResponseConfigResource(w, v, _e);
-  }
-  const _unknown = s.unknownTaggedFields;
-  w.writeTaggedFields(_unknown);
-}
-
 function readListConfigResourcesResponseConfigResource(
   r: Reader,
   v: number,
@@ -158,20 +112,4 @@ function readListConfigResourcesResponseConfigResource(
   const _s: ListConfigResourcesResponseConfigResource = { resourceName, resourceType };
   if (_unknown !== undefined) _s.unknownTaggedFields = _unknown;
   return _s;
-}
-
-function writeListConfigResourcesResponseConfigResource(
-  w: Writer,
-  v: number,
-  s: ListConfigResourcesResponseConfigResource,
-): void {
-  {
-    const _x = s.resourceName;
-    w.writeCompactString(_x);
-  }
-  if (v === 1) {
-    w.writeInt8(s.resourceType);
-  }
-  const _unknown = s.unknownTaggedFields;
-  w.writeTaggedFields(_unknown);
 }

@@ -58,8 +58,6 @@ export const ListGroups: ApiDefinition<ListGroupsRequest, ListGroupsResponse> = 
   requestHeaderVersion: (version: number): number => (version >= 3 ? 2 : 1),
   responseHeaderVersion: (version: number): number => (version >= 3 ? 1 : 0),
   encodeRequest: encodeListGroupsRequest,
-  decodeRequest: decodeListGroupsRequest,
-  encodeResponse: encodeListGroupsResponse,
   decodeResponse: decodeListGroupsResponse,
 };
 
@@ -70,46 +68,11 @@ export function encodeListGroupsRequest(w: Writer, version: number, message: Lis
   writeListGroupsRequest(w, version, message);
 }
 
-/** Decodes a ListGroupsRequest of `version` (0-5). */
-export function decodeListGroupsRequest(r: Reader, version: number): ListGroupsRequest {
-  checkVersion('ListGroupsRequest', version, 0, 5);
-  r.context = `ListGroupsRequest v${version}`;
-  return readListGroupsRequest(r, version);
-}
-
-/** Encodes a ListGroupsResponse in `version` (0-5). */
-export function encodeListGroupsResponse(w: Writer, version: number, message: ListGroupsResponse): void {
-  checkVersion('ListGroupsResponse', version, 0, 5);
-  w.context = `ListGroupsResponse v${version}`;
-  writeListGroupsResponse(w, version, message);
-}
-
 /** Decodes a ListGroupsResponse of `version` (0-5). */
 export function decodeListGroupsResponse(r: Reader, version: number): ListGroupsResponse {
   checkVersion('ListGroupsResponse', version, 0, 5);
   r.context = `ListGroupsResponse v${version}`;
   return readListGroupsResponse(r, version);
-}
-
-function readListGroupsRequest(r: Reader, v: number): ListGroupsRequest {
-  const statesFilter: string[] = [];
-  if (v >= 4) {
-    {
-      const _n = r.readCompactArrayLength('statesFilter', 1);
-      for (let _i = 0; _i < _n; _i++) statesFilter.push(r.readCompactString('statesFilter[]'));
-    }
-  }
-  const typesFilter: string[] = [];
-  if (v === 5) {
-    {
-      const _n = r.readCompactArrayLength('typesFilter', 1);
-      for (let _i = 0; _i < _n; _i++) typesFilter.push(r.readCompactString('typesFilter[]'));
-    }
-  }
-  const _unknown = v >= 3 ? r.readTaggedFields('<tagged fields>') : undefined;
-  const _s: ListGroupsRequest = { statesFilter, typesFilter };
-  if (_unknown !== undefined) _s.unknownTaggedFields = _unknown;
-  return _s;
 }
 
 function writeListGroupsRequest(w: Writer, v: number, s: ListGroupsRequest): void {
@@ -155,25 +118,6 @@ function readListGroupsResponse(r: Reader, v: number): ListGroupsResponse {
   return _s;
 }
 
-function writeListGroupsResponse(w: Writer, v: number, s: ListGroupsResponse): void {
-  if (v >= 1) {
-    w.writeInt32(s.throttleTimeMs);
-  }
-  w.writeInt16(s.errorCode);
-  {
-    const _a = s.groups;
-    if (v >= 3) w.writeUnsignedVarint(_a.length + 1);
-    else w.writeInt32(_a.length);
-    for (const _e of _a) writeListGroupsResponseListedGroup(w, v, _e);
-  }
-  const _unknown = s.unknownTaggedFields;
-  if (v >= 3) {
-    w.writeTaggedFields(_unknown);
-  } else if (_unknown !== undefined && _unknown.length > 0) {
-    throw unsupportedTaggedFields('ListGroupsResponse', '', v);
-  }
-}
-
 function readListGroupsResponseListedGroup(r: Reader, v: number): ListGroupsResponseListedGroup {
   const groupId: string = v >= 3 ? r.readCompactString('groups[].groupId') : r.readString('groups[].groupId');
   const protocolType: string =
@@ -184,35 +128,4 @@ function readListGroupsResponseListedGroup(r: Reader, v: number): ListGroupsResp
   const _s: ListGroupsResponseListedGroup = { groupId, protocolType, groupState, groupType };
   if (_unknown !== undefined) _s.unknownTaggedFields = _unknown;
   return _s;
-}
-
-function writeListGroupsResponseListedGroup(w: Writer, v: number, s: ListGroupsResponseListedGroup): void {
-  {
-    const _x = s.groupId;
-    if (v >= 3) w.writeCompactString(_x);
-    else w.writeString(_x);
-  }
-  {
-    const _x = s.protocolType;
-    if (v >= 3) w.writeCompactString(_x);
-    else w.writeString(_x);
-  }
-  if (v >= 4) {
-    {
-      const _x = s.groupState;
-      w.writeCompactString(_x);
-    }
-  }
-  if (v === 5) {
-    {
-      const _x = s.groupType;
-      w.writeCompactString(_x);
-    }
-  }
-  const _unknown = s.unknownTaggedFields;
-  if (v >= 3) {
-    w.writeTaggedFields(_unknown);
-  } else if (_unknown !== undefined && _unknown.length > 0) {
-    throw unsupportedTaggedFields('ListGroupsResponse', 'groups[].', v);
-  }
 }

@@ -94,8 +94,6 @@ export const ListOffsets: ApiDefinition<ListOffsetsRequest, ListOffsetsResponse>
   requestHeaderVersion: (version: number): number => (version >= 6 ? 2 : 1),
   responseHeaderVersion: (version: number): number => (version >= 6 ? 1 : 0),
   encodeRequest: encodeListOffsetsRequest,
-  decodeRequest: decodeListOffsetsRequest,
-  encodeResponse: encodeListOffsetsResponse,
   decodeResponse: decodeListOffsetsResponse,
 };
 
@@ -106,40 +104,11 @@ export function encodeListOffsetsRequest(w: Writer, version: number, message: Li
   writeListOffsetsRequest(w, version, message);
 }
 
-/** Decodes a ListOffsetsRequest of `version` (1-11). */
-export function decodeListOffsetsRequest(r: Reader, version: number): ListOffsetsRequest {
-  checkVersion('ListOffsetsRequest', version, 1, 11);
-  r.context = `ListOffsetsRequest v${version}`;
-  return readListOffsetsRequest(r, version);
-}
-
-/** Encodes a ListOffsetsResponse in `version` (1-11). */
-export function encodeListOffsetsResponse(w: Writer, version: number, message: ListOffsetsResponse): void {
-  checkVersion('ListOffsetsResponse', version, 1, 11);
-  w.context = `ListOffsetsResponse v${version}`;
-  writeListOffsetsResponse(w, version, message);
-}
-
 /** Decodes a ListOffsetsResponse of `version` (1-11). */
 export function decodeListOffsetsResponse(r: Reader, version: number): ListOffsetsResponse {
   checkVersion('ListOffsetsResponse', version, 1, 11);
   r.context = `ListOffsetsResponse v${version}`;
   return readListOffsetsResponse(r, version);
-}
-
-function readListOffsetsRequest(r: Reader, v: number): ListOffsetsRequest {
-  const replicaId: number = r.readInt32('replicaId');
-  const isolationLevel: number = v >= 2 ? r.readInt8('isolationLevel') : 0;
-  const topics: ListOffsetsRequestListOffsetsTopic[] = [];
-  {
-    const _n = v >= 6 ? r.readCompactArrayLength('topics', 2) : r.readArrayLength('topics', 2);
-    for (let _i = 0; _i < _n; _i++) topics.push(readListOffsetsRequestListOffsetsTopic(r, v));
-  }
-  const timeoutMs: number = v >= 10 ? r.readInt32('timeoutMs') : 0;
-  const _unknown = v >= 6 ? r.readTaggedFields('<tagged fields>') : undefined;
-  const _s: ListOffsetsRequest = { replicaId, isolationLevel, topics, timeoutMs };
-  if (_unknown !== undefined) _s.unknownTaggedFields = _unknown;
-  return _s;
 }
 
 function writeListOffsetsRequest(w: Writer, v: number, s: ListOffsetsRequest): void {
@@ -167,20 +136,6 @@ function writeListOffsetsRequest(w: Writer, v: number, s: ListOffsetsRequest): v
   }
 }
 
-function readListOffsetsRequestListOffsetsTopic(r: Reader, v: number): ListOffsetsRequestListOffsetsTopic {
-  const name: string = v >= 6 ? r.readCompactString('topics[].name') : r.readString('topics[].name');
-  const partitions: ListOffsetsRequestListOffsetsPartition[] = [];
-  {
-    const _n =
-      v >= 6 ? r.readCompactArrayLength('topics[].partitions', 12) : r.readArrayLength('topics[].partitions', 12);
-    for (let _i = 0; _i < _n; _i++) partitions.push(readListOffsetsRequestListOffsetsPartition(r, v));
-  }
-  const _unknown = v >= 6 ? r.readTaggedFields('topics[].<tagged fields>') : undefined;
-  const _s: ListOffsetsRequestListOffsetsTopic = { name, partitions };
-  if (_unknown !== undefined) _s.unknownTaggedFields = _unknown;
-  return _s;
-}
-
 function writeListOffsetsRequestListOffsetsTopic(w: Writer, v: number, s: ListOffsetsRequestListOffsetsTopic): void {
   {
     const _x = s.name;
@@ -199,16 +154,6 @@ function writeListOffsetsRequestListOffsetsTopic(w: Writer, v: number, s: ListOf
   } else if (_unknown !== undefined && _unknown.length > 0) {
     throw unsupportedTaggedFields('ListOffsetsRequest', 'topics[].', v);
   }
-}
-
-function readListOffsetsRequestListOffsetsPartition(r: Reader, v: number): ListOffsetsRequestListOffsetsPartition {
-  const partitionIndex: number = r.readInt32('topics[].partitions[].partitionIndex');
-  const currentLeaderEpoch: number = v >= 4 ? r.readInt32('topics[].partitions[].currentLeaderEpoch') : -1;
-  const timestamp: bigint = r.readInt64('topics[].partitions[].timestamp');
-  const _unknown = v >= 6 ? r.readTaggedFields('topics[].partitions[].<tagged fields>') : undefined;
-  const _s: ListOffsetsRequestListOffsetsPartition = { partitionIndex, currentLeaderEpoch, timestamp };
-  if (_unknown !== undefined) _s.unknownTaggedFields = _unknown;
-  return _s;
 }
 
 function writeListOffsetsRequestListOffsetsPartition(
@@ -242,24 +187,6 @@ function readListOffsetsResponse(r: Reader, v: number): ListOffsetsResponse {
   return _s;
 }
 
-function writeListOffsetsResponse(w: Writer, v: number, s: ListOffsetsResponse): void {
-  if (v >= 2) {
-    w.writeInt32(s.throttleTimeMs);
-  }
-  {
-    const _a = s.topics;
-    if (v >= 6) w.writeUnsignedVarint(_a.length + 1);
-    else w.writeInt32(_a.length);
-    for (const _e of _a) writeListOffsetsResponseListOffsetsTopicResponse(w, v, _e);
-  }
-  const _unknown = s.unknownTaggedFields;
-  if (v >= 6) {
-    w.writeTaggedFields(_unknown);
-  } else if (_unknown !== undefined && _unknown.length > 0) {
-    throw unsupportedTaggedFields('ListOffsetsResponse', '', v);
-  }
-}
-
 function readListOffsetsResponseListOffsetsTopicResponse(
   r: Reader,
   v: number,
@@ -275,30 +202,6 @@ function readListOffsetsResponseListOffsetsTopicResponse(
   const _s: ListOffsetsResponseListOffsetsTopicResponse = { name, partitions };
   if (_unknown !== undefined) _s.unknownTaggedFields = _unknown;
   return _s;
-}
-
-function writeListOffsetsResponseListOffsetsTopicResponse(
-  w: Writer,
-  v: number,
-  s: ListOffsetsResponseListOffsetsTopicResponse,
-): void {
-  {
-    const _x = s.name;
-    if (v >= 6) w.writeCompactString(_x);
-    else w.writeString(_x);
-  }
-  {
-    const _a = s.partitions;
-    if (v >= 6) w.writeUnsignedVarint(_a.length + 1);
-    else w.writeInt32(_a.length);
-    for (const _e of _a) writeListOffsetsResponseListOffsetsPartitionResponse(w, v, _e);
-  }
-  const _unknown = s.unknownTaggedFields;
-  if (v >= 6) {
-    w.writeTaggedFields(_unknown);
-  } else if (_unknown !== undefined && _unknown.length > 0) {
-    throw unsupportedTaggedFields('ListOffsetsResponse', 'topics[].', v);
-  }
 }
 
 function readListOffsetsResponseListOffsetsPartitionResponse(
@@ -320,26 +223,4 @@ function readListOffsetsResponseListOffsetsPartitionResponse(
   };
   if (_unknown !== undefined) _s.unknownTaggedFields = _unknown;
   return _s;
-}
-
-function writeListOffsetsResponseListOffsetsPartitionResponse(
-  w: Writer,
-  v: number,
-  s: ListOffsetsResponseListOffsetsPartitionResponse,
-): void {
-  w.writeInt32(s.partitionIndex);
-  w.writeInt16(s.errorCode);
-  w.writeInt64(s.timestamp);
-  w.writeInt64(s.offset);
-  if (v >= 4) {
-    w.writeInt32(s.leaderEpoch);
-  } else {
-    if (s.leaderEpoch !== -1) throw unsupportedField('ListOffsetsResponse', 'topics[].partitions[].leaderEpoch', v);
-  }
-  const _unknown = s.unknownTaggedFields;
-  if (v >= 6) {
-    w.writeTaggedFields(_unknown);
-  } else if (_unknown !== undefined && _unknown.length > 0) {
-    throw unsupportedTaggedFields('ListOffsetsResponse', 'topics[].partitions[].', v);
-  }
 }

@@ -83,8 +83,6 @@ export const ListPartitionReassignments: ApiDefinition<
   requestHeaderVersion: (): number => 2,
   responseHeaderVersion: (): number => 1,
   encodeRequest: encodeListPartitionReassignmentsRequest,
-  decodeRequest: decodeListPartitionReassignmentsRequest,
-  encodeResponse: encodeListPartitionReassignmentsResponse,
   decodeResponse: decodeListPartitionReassignmentsResponse,
 };
 
@@ -99,24 +97,6 @@ export function encodeListPartitionReassignmentsRequest(
   writeListPartitionReassignmentsRequest(w, version, message);
 }
 
-/** Decodes a ListPartitionReassignmentsRequest of `version` (0). */
-export function decodeListPartitionReassignmentsRequest(r: Reader, version: number): ListPartitionReassignmentsRequest {
-  checkVersion('ListPartitionReassignmentsRequest', version, 0, 0);
-  r.context = `ListPartitionReassignmentsRequest v${version}`;
-  return readListPartitionReassignmentsRequest(r, version);
-}
-
-/** Encodes a ListPartitionReassignmentsResponse in `version` (0). */
-export function encodeListPartitionReassignmentsResponse(
-  w: Writer,
-  version: number,
-  message: ListPartitionReassignmentsResponse,
-): void {
-  checkVersion('ListPartitionReassignmentsResponse', version, 0, 0);
-  w.context = `ListPartitionReassignmentsResponse v${version}`;
-  writeListPartitionReassignmentsResponse(w, version, message);
-}
-
 /** Decodes a ListPartitionReassignmentsResponse of `version` (0). */
 export function decodeListPartitionReassignmentsResponse(
   r: Reader,
@@ -125,25 +105,6 @@ export function decodeListPartitionReassignmentsResponse(
   checkVersion('ListPartitionReassignmentsResponse', version, 0, 0);
   r.context = `ListPartitionReassignmentsResponse v${version}`;
   return readListPartitionReassignmentsResponse(r, version);
-}
-
-function readListPartitionReassignmentsRequest(r: Reader, v: number): ListPartitionReassignmentsRequest {
-  const timeoutMs: number = r.readInt32('timeoutMs');
-  let topics: ListPartitionReassignmentsRequestListPartitionReassignmentsTopics[] | null = null;
-  {
-    const _n = r.readCompactNullableArrayLength('topics', 3);
-    if (_n < 0) topics = null;
-    else {
-      const _a: ListPartitionReassignmentsRequestListPartitionReassignmentsTopics[] = [];
-      for (let _i = 0; _i < _n; _i++)
-        _a.push(readListPartitionReassignmentsRequestListPartitionReassignmentsTopics(r, v));
-      topics = _a;
-    }
-  }
-  const _unknown = r.readTaggedFields('<tagged fields>');
-  const _s: ListPartitionReassignmentsRequest = { timeoutMs, topics };
-  if (_unknown !== undefined) _s.unknownTaggedFields = _unknown;
-  return _s;
 }
 
 function writeListPartitionReassignmentsRequest(w: Writer, v: number, s: ListPartitionReassignmentsRequest): void {
@@ -159,22 +120,6 @@ function writeListPartitionReassignmentsRequest(w: Writer, v: number, s: ListPar
   }
   const _unknown = s.unknownTaggedFields;
   w.writeTaggedFields(_unknown);
-}
-
-function readListPartitionReassignmentsRequestListPartitionReassignmentsTopics(
-  r: Reader,
-  v: number,
-): ListPartitionReassignmentsRequestListPartitionReassignmentsTopics {
-  const name: string = r.readCompactString('topics[].name');
-  const partitionIndexes: number[] = [];
-  {
-    const _n = r.readCompactArrayLength('topics[].partitionIndexes', 4);
-    for (let _i = 0; _i < _n; _i++) partitionIndexes.push(r.readInt32('topics[].partitionIndexes[]'));
-  }
-  const _unknown = r.readTaggedFields('topics[].<tagged fields>');
-  const _s: ListPartitionReassignmentsRequestListPartitionReassignmentsTopics = { name, partitionIndexes };
-  if (_unknown !== undefined) _s.unknownTaggedFields = _unknown;
-  return _s;
 }
 
 function writeListPartitionReassignmentsRequestListPartitionReassignmentsTopics(
@@ -210,22 +155,6 @@ function readListPartitionReassignmentsResponse(r: Reader, v: number): ListParti
   return _s;
 }
 
-function writeListPartitionReassignmentsResponse(w: Writer, v: number, s: ListPartitionReassignmentsResponse): void {
-  w.writeInt32(s.throttleTimeMs);
-  w.writeInt16(s.errorCode);
-  {
-    const _x = s.errorMessage;
-    w.writeCompactNullableString(_x);
-  }
-  {
-    const _a = s.topics;
-    w.writeUnsignedVarint(_a.length + 1);
-    for (const _e of _a) writeListPartitionReassignmentsResponseOngoingTopicReassignment(w, v, _e);
-  }
-  const _unknown = s.unknownTaggedFields;
-  w.writeTaggedFields(_unknown);
-}
-
 function readListPartitionReassignmentsResponseOngoingTopicReassignment(
   r: Reader,
   v: number,
@@ -241,24 +170,6 @@ function readListPartitionReassignmentsResponseOngoingTopicReassignment(
   const _s: ListPartitionReassignmentsResponseOngoingTopicReassignment = { name, partitions };
   if (_unknown !== undefined) _s.unknownTaggedFields = _unknown;
   return _s;
-}
-
-function writeListPartitionReassignmentsResponseOngoingTopicReassignment(
-  w: Writer,
-  v: number,
-  s: ListPartitionReassignmentsResponseOngoingTopicReassignment,
-): void {
-  {
-    const _x = s.name;
-    w.writeCompactString(_x);
-  }
-  {
-    const _a = s.partitions;
-    w.writeUnsignedVarint(_a.length + 1);
-    for (const _e of _a) writeListPartitionReassignmentsResponseOngoingPartitionReassignment(w, v, _e);
-  }
-  const _unknown = s.unknownTaggedFields;
-  w.writeTaggedFields(_unknown);
 }
 
 function readListPartitionReassignmentsResponseOngoingPartitionReassignment(
@@ -290,29 +201,4 @@ function readListPartitionReassignmentsResponseOngoingPartitionReassignment(
   };
   if (_unknown !== undefined) _s.unknownTaggedFields = _unknown;
   return _s;
-}
-
-function writeListPartitionReassignmentsResponseOngoingPartitionReassignment(
-  w: Writer,
-  v: number,
-  s: ListPartitionReassignmentsResponseOngoingPartitionReassignment,
-): void {
-  w.writeInt32(s.partitionIndex);
-  {
-    const _a = s.replicas;
-    w.writeUnsignedVarint(_a.length + 1);
-    for (const _e of _a) w.writeInt32(_e);
-  }
-  {
-    const _a = s.addingReplicas;
-    w.writeUnsignedVarint(_a.length + 1);
-    for (const _e of _a) w.writeInt32(_e);
-  }
-  {
-    const _a = s.removingReplicas;
-    w.writeUnsignedVarint(_a.length + 1);
-    for (const _e of _a) w.writeInt32(_e);
-  }
-  const _unknown = s.unknownTaggedFields;
-  w.writeTaggedFields(_unknown);
 }

@@ -62,8 +62,6 @@ export const ListTransactions: ApiDefinition<ListTransactionsRequest, ListTransa
   requestHeaderVersion: (): number => 2,
   responseHeaderVersion: (): number => 1,
   encodeRequest: encodeListTransactionsRequest,
-  decodeRequest: decodeListTransactionsRequest,
-  encodeResponse: encodeListTransactionsResponse,
   decodeResponse: decodeListTransactionsResponse,
 };
 
@@ -74,44 +72,11 @@ export function encodeListTransactionsRequest(w: Writer, version: number, messag
   writeListTransactionsRequest(w, version, message);
 }
 
-/** Decodes a ListTransactionsRequest of `version` (0-2). */
-export function decodeListTransactionsRequest(r: Reader, version: number): ListTransactionsRequest {
-  checkVersion('ListTransactionsRequest', version, 0, 2);
-  r.context = `ListTransactionsRequest v${version}`;
-  return readListTransactionsRequest(r, version);
-}
-
-/** Encodes a ListTransactionsResponse in `version` (0-2). */
-export function encodeListTransactionsResponse(w: Writer, version: number, message: ListTransactionsResponse): void {
-  checkVersion('ListTransactionsResponse', version, 0, 2);
-  w.context = `ListTransactionsResponse v${version}`;
-  writeListTransactionsResponse(w, version, message);
-}
-
 /** Decodes a ListTransactionsResponse of `version` (0-2). */
 export function decodeListTransactionsResponse(r: Reader, version: number): ListTransactionsResponse {
   checkVersion('ListTransactionsResponse', version, 0, 2);
   r.context = `ListTransactionsResponse v${version}`;
   return readListTransactionsResponse(r, version);
-}
-
-function readListTransactionsRequest(r: Reader, v: number): ListTransactionsRequest {
-  const stateFilters: string[] = [];
-  {
-    const _n = r.readCompactArrayLength('stateFilters', 1);
-    for (let _i = 0; _i < _n; _i++) stateFilters.push(r.readCompactString('stateFilters[]'));
-  }
-  const producerIdFilters: bigint[] = [];
-  {
-    const _n = r.readCompactArrayLength('producerIdFilters', 8);
-    for (let _i = 0; _i < _n; _i++) producerIdFilters.push(r.readInt64('producerIdFilters[]'));
-  }
-  const durationFilter: bigint = v >= 1 ? r.readInt64('durationFilter') : -1n;
-  const transactionalIdPattern: string | null = v === 2 ? r.readCompactNullableString('transactionalIdPattern') : null;
-  const _unknown = r.readTaggedFields('<tagged fields>');
-  const _s: ListTransactionsRequest = { stateFilters, producerIdFilters, durationFilter, transactionalIdPattern };
-  if (_unknown !== undefined) _s.unknownTaggedFields = _unknown;
-  return _s;
 }
 
 function writeListTransactionsRequest(w: Writer, v: number, s: ListTransactionsRequest): void {
@@ -163,23 +128,6 @@ function readListTransactionsResponse(r: Reader, v: number): ListTransactionsRes
   return _s;
 }
 
-function writeListTransactionsResponse(w: Writer, v: number, s: ListTransactionsResponse): void {
-  w.writeInt32(s.throttleTimeMs);
-  w.writeInt16(s.errorCode);
-  {
-    const _a = s.unknownStateFilters;
-    w.writeUnsignedVarint(_a.length + 1);
-    for (const _e of _a) w.writeCompactString(_e);
-  }
-  {
-    const _a = s.transactionStates;
-    w.writeUnsignedVarint(_a.length + 1);
-    for (const _e of _a) writeListTransactionsResponseTransactionState(w, v, _e);
-  }
-  const _unknown = s.unknownTaggedFields;
-  w.writeTaggedFields(_unknown);
-}
-
 function readListTransactionsResponseTransactionState(r: Reader, v: number): ListTransactionsResponseTransactionState {
   const transactionalId: string = r.readCompactString('transactionStates[].transactionalId');
   const producerId: bigint = r.readInt64('transactionStates[].producerId');
@@ -188,22 +136,4 @@ function readListTransactionsResponseTransactionState(r: Reader, v: number): Lis
   const _s: ListTransactionsResponseTransactionState = { transactionalId, producerId, transactionState };
   if (_unknown !== undefined) _s.unknownTaggedFields = _unknown;
   return _s;
-}
-
-function writeListTransactionsResponseTransactionState(
-  w: Writer,
-  v: number,
-  s: ListTransactionsResponseTransactionState,
-): void {
-  {
-    const _x = s.transactionalId;
-    w.writeCompactString(_x);
-  }
-  w.writeInt64(s.producerId);
-  {
-    const _x = s.transactionState;
-    w.writeCompactString(_x);
-  }
-  const _unknown = s.unknownTaggedFields;
-  w.writeTaggedFields(_unknown);
 }

@@ -124,8 +124,6 @@ export const Metadata: ApiDefinition<MetadataRequest, MetadataResponse> = {
   requestHeaderVersion: (version: number): number => (version >= 9 ? 2 : 1),
   responseHeaderVersion: (version: number): number => (version >= 9 ? 1 : 0),
   encodeRequest: encodeMetadataRequest,
-  decodeRequest: decodeMetadataRequest,
-  encodeResponse: encodeMetadataResponse,
   decodeResponse: decodeMetadataResponse,
 };
 
@@ -136,56 +134,11 @@ export function encodeMetadataRequest(w: Writer, version: number, message: Metad
   writeMetadataRequest(w, version, message);
 }
 
-/** Decodes a MetadataRequest of `version` (0-13). */
-export function decodeMetadataRequest(r: Reader, version: number): MetadataRequest {
-  checkVersion('MetadataRequest', version, 0, 13);
-  r.context = `MetadataRequest v${version}`;
-  return readMetadataRequest(r, version);
-}
-
-/** Encodes a MetadataResponse in `version` (0-13). */
-export function encodeMetadataResponse(w: Writer, version: number, message: MetadataResponse): void {
-  checkVersion('MetadataResponse', version, 0, 13);
-  w.context = `MetadataResponse v${version}`;
-  writeMetadataResponse(w, version, message);
-}
-
 /** Decodes a MetadataResponse of `version` (0-13). */
 export function decodeMetadataResponse(r: Reader, version: number): MetadataResponse {
   checkVersion('MetadataResponse', version, 0, 13);
   r.context = `MetadataResponse v${version}`;
   return readMetadataResponse(r, version);
-}
-
-function readMetadataRequest(r: Reader, v: number): MetadataRequest {
-  let topics: MetadataRequestTopic[] | null = [];
-  {
-    const _n =
-      v >= 9
-        ? r.readCompactNullableArrayLength('topics', 1)
-        : v >= 1
-          ? r.readNullableArrayLength('topics', 1)
-          : r.readArrayLength('topics', 1);
-    if (_n < 0) topics = null;
-    else {
-      const _a: MetadataRequestTopic[] = [];
-      for (let _i = 0; _i < _n; _i++) _a.push(readMetadataRequestTopic(r, v));
-      topics = _a;
-    }
-  }
-  const allowAutoTopicCreation: boolean = v >= 4 ? r.readBoolean('allowAutoTopicCreation') : true;
-  const includeClusterAuthorizedOperations: boolean =
-    v >= 8 && v <= 10 ? r.readBoolean('includeClusterAuthorizedOperations') : false;
-  const includeTopicAuthorizedOperations: boolean = v >= 8 ? r.readBoolean('includeTopicAuthorizedOperations') : false;
-  const _unknown = v >= 9 ? r.readTaggedFields('<tagged fields>') : undefined;
-  const _s: MetadataRequest = {
-    topics,
-    allowAutoTopicCreation,
-    includeClusterAuthorizedOperations,
-    includeTopicAuthorizedOperations,
-  };
-  if (_unknown !== undefined) _s.unknownTaggedFields = _unknown;
-  return _s;
 }
 
 function writeMetadataRequest(w: Writer, v: number, s: MetadataRequest): void {
@@ -225,20 +178,6 @@ function writeMetadataRequest(w: Writer, v: number, s: MetadataRequest): void {
   } else if (_unknown !== undefined && _unknown.length > 0) {
     throw unsupportedTaggedFields('MetadataRequest', '', v);
   }
-}
-
-function readMetadataRequestTopic(r: Reader, v: number): MetadataRequestTopic {
-  const topicId: string = v >= 10 ? r.readUuid('topics[].topicId') : ZERO_UUID;
-  const name: string | null =
-    v >= 9
-      ? v >= 10
-        ? r.readCompactNullableString('topics[].name')
-        : r.readCompactString('topics[].name')
-      : r.readString('topics[].name');
-  const _unknown = v >= 9 ? r.readTaggedFields('topics[].<tagged fields>') : undefined;
-  const _s: MetadataRequestTopic = { topicId, name };
-  if (_unknown !== undefined) _s.unknownTaggedFields = _unknown;
-  return _s;
 }
 
 function writeMetadataRequestTopic(w: Writer, v: number, s: MetadataRequestTopic): void {
@@ -291,49 +230,6 @@ function readMetadataResponse(r: Reader, v: number): MetadataResponse {
   return _s;
 }
 
-function writeMetadataResponse(w: Writer, v: number, s: MetadataResponse): void {
-  if (v >= 3) {
-    w.writeInt32(s.throttleTimeMs);
-  }
-  {
-    const _a = s.brokers;
-    if (v >= 9) w.writeUnsignedVarint(_a.length + 1);
-    else w.writeInt32(_a.length);
-    for (const _e of _a) writeMetadataResponseBroker(w, v, _e);
-  }
-  if (v >= 2) {
-    {
-      const _x = s.clusterId;
-      if (v >= 9) w.writeCompactNullableString(_x);
-      else w.writeNullableString(_x);
-    }
-  }
-  if (v >= 1) {
-    w.writeInt32(s.controllerId);
-  }
-  {
-    const _a = s.topics;
-    if (v >= 9) w.writeUnsignedVarint(_a.length + 1);
-    else w.writeInt32(_a.length);
-    for (const _e of _a) writeMetadataResponseTopic(w, v, _e);
-  }
-  if (v >= 8 && v <= 10) {
-    w.writeInt32(s.clusterAuthorizedOperations);
-  } else {
-    if (s.clusterAuthorizedOperations !== -2147483648)
-      throw unsupportedField('MetadataResponse', 'clusterAuthorizedOperations', v);
-  }
-  if (v === 13) {
-    w.writeInt16(s.errorCode);
-  }
-  const _unknown = s.unknownTaggedFields;
-  if (v >= 9) {
-    w.writeTaggedFields(_unknown);
-  } else if (_unknown !== undefined && _unknown.length > 0) {
-    throw unsupportedTaggedFields('MetadataResponse', '', v);
-  }
-}
-
 function readMetadataResponseBroker(r: Reader, v: number): MetadataResponseBroker {
   const nodeId: number = r.readInt32('brokers[].nodeId');
   const host: string = v >= 9 ? r.readCompactString('brokers[].host') : r.readString('brokers[].host');
@@ -344,29 +240,6 @@ function readMetadataResponseBroker(r: Reader, v: number): MetadataResponseBroke
   const _s: MetadataResponseBroker = { nodeId, host, port, rack };
   if (_unknown !== undefined) _s.unknownTaggedFields = _unknown;
   return _s;
-}
-
-function writeMetadataResponseBroker(w: Writer, v: number, s: MetadataResponseBroker): void {
-  w.writeInt32(s.nodeId);
-  {
-    const _x = s.host;
-    if (v >= 9) w.writeCompactString(_x);
-    else w.writeString(_x);
-  }
-  w.writeInt32(s.port);
-  if (v >= 1) {
-    {
-      const _x = s.rack;
-      if (v >= 9) w.writeCompactNullableString(_x);
-      else w.writeNullableString(_x);
-    }
-  }
-  const _unknown = s.unknownTaggedFields;
-  if (v >= 9) {
-    w.writeTaggedFields(_unknown);
-  } else if (_unknown !== undefined && _unknown.length > 0) {
-    throw unsupportedTaggedFields('MetadataResponse', 'brokers[].', v);
-  }
 }
 
 function readMetadataResponseTopic(r: Reader, v: number): MetadataResponseTopic {
@@ -390,40 +263,6 @@ function readMetadataResponseTopic(r: Reader, v: number): MetadataResponseTopic 
   const _s: MetadataResponseTopic = { errorCode, name, topicId, isInternal, partitions, topicAuthorizedOperations };
   if (_unknown !== undefined) _s.unknownTaggedFields = _unknown;
   return _s;
-}
-
-function writeMetadataResponseTopic(w: Writer, v: number, s: MetadataResponseTopic): void {
-  w.writeInt16(s.errorCode);
-  {
-    const _x = s.name;
-    if (_x === null && !(v >= 12)) throw unsupportedNull('MetadataResponse', 'topics[].name', v);
-    if (v >= 9) w.writeCompactNullableString(_x);
-    else w.writeNullableString(_x);
-  }
-  if (v >= 10) {
-    w.writeUuid(s.topicId);
-  }
-  if (v >= 1) {
-    w.writeBoolean(s.isInternal);
-  }
-  {
-    const _a = s.partitions;
-    if (v >= 9) w.writeUnsignedVarint(_a.length + 1);
-    else w.writeInt32(_a.length);
-    for (const _e of _a) writeMetadataResponsePartition(w, v, _e);
-  }
-  if (v >= 8) {
-    w.writeInt32(s.topicAuthorizedOperations);
-  } else {
-    if (s.topicAuthorizedOperations !== -2147483648)
-      throw unsupportedField('MetadataResponse', 'topics[].topicAuthorizedOperations', v);
-  }
-  const _unknown = s.unknownTaggedFields;
-  if (v >= 9) {
-    w.writeTaggedFields(_unknown);
-  } else if (_unknown !== undefined && _unknown.length > 0) {
-    throw unsupportedTaggedFields('MetadataResponse', 'topics[].', v);
-  }
 }
 
 function readMetadataResponsePartition(r: Reader, v: number): MetadataResponsePartition {
@@ -469,39 +308,4 @@ function readMetadataResponsePartition(r: Reader, v: number): MetadataResponsePa
   };
   if (_unknown !== undefined) _s.unknownTaggedFields = _unknown;
   return _s;
-}
-
-function writeMetadataResponsePartition(w: Writer, v: number, s: MetadataResponsePartition): void {
-  w.writeInt16(s.errorCode);
-  w.writeInt32(s.partitionIndex);
-  w.writeInt32(s.leaderId);
-  if (v >= 7) {
-    w.writeInt32(s.leaderEpoch);
-  }
-  {
-    const _a = s.replicaNodes;
-    if (v >= 9) w.writeUnsignedVarint(_a.length + 1);
-    else w.writeInt32(_a.length);
-    for (const _e of _a) w.writeInt32(_e);
-  }
-  {
-    const _a = s.isrNodes;
-    if (v >= 9) w.writeUnsignedVarint(_a.length + 1);
-    else w.writeInt32(_a.length);
-    for (const _e of _a) w.writeInt32(_e);
-  }
-  if (v >= 5) {
-    {
-      const _a = s.offlineReplicas;
-      if (v >= 9) w.writeUnsignedVarint(_a.length + 1);
-      else w.writeInt32(_a.length);
-      for (const _e of _a) w.writeInt32(_e);
-    }
-  }
-  const _unknown = s.unknownTaggedFields;
-  if (v >= 9) {
-    w.writeTaggedFields(_unknown);
-  } else if (_unknown !== undefined && _unknown.length > 0) {
-    throw unsupportedTaggedFields('MetadataResponse', 'topics[].partitions[].', v);
-  }
 }

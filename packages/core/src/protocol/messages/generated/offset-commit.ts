@@ -98,8 +98,6 @@ export const OffsetCommit: ApiDefinition<OffsetCommitRequest, OffsetCommitRespon
   requestHeaderVersion: (version: number): number => (version >= 8 ? 2 : 1),
   responseHeaderVersion: (version: number): number => (version >= 8 ? 1 : 0),
   encodeRequest: encodeOffsetCommitRequest,
-  decodeRequest: decodeOffsetCommitRequest,
-  encodeResponse: encodeOffsetCommitResponse,
   decodeResponse: decodeOffsetCommitResponse,
 };
 
@@ -110,50 +108,11 @@ export function encodeOffsetCommitRequest(w: Writer, version: number, message: O
   writeOffsetCommitRequest(w, version, message);
 }
 
-/** Decodes a OffsetCommitRequest of `version` (2-10). */
-export function decodeOffsetCommitRequest(r: Reader, version: number): OffsetCommitRequest {
-  checkVersion('OffsetCommitRequest', version, 2, 10);
-  r.context = `OffsetCommitRequest v${version}`;
-  return readOffsetCommitRequest(r, version);
-}
-
-/** Encodes a OffsetCommitResponse in `version` (2-10). */
-export function encodeOffsetCommitResponse(w: Writer, version: number, message: OffsetCommitResponse): void {
-  checkVersion('OffsetCommitResponse', version, 2, 10);
-  w.context = `OffsetCommitResponse v${version}`;
-  writeOffsetCommitResponse(w, version, message);
-}
-
 /** Decodes a OffsetCommitResponse of `version` (2-10). */
 export function decodeOffsetCommitResponse(r: Reader, version: number): OffsetCommitResponse {
   checkVersion('OffsetCommitResponse', version, 2, 10);
   r.context = `OffsetCommitResponse v${version}`;
   return readOffsetCommitResponse(r, version);
-}
-
-function readOffsetCommitRequest(r: Reader, v: number): OffsetCommitRequest {
-  const groupId: string = v >= 8 ? r.readCompactString('groupId') : r.readString('groupId');
-  const generationIdOrMemberEpoch: number = r.readInt32('generationIdOrMemberEpoch');
-  const memberId: string = v >= 8 ? r.readCompactString('memberId') : r.readString('memberId');
-  const groupInstanceId: string | null =
-    v >= 7 ? (v >= 8 ? r.readCompactNullableString('groupInstanceId') : r.readNullableString('groupInstanceId')) : null;
-  const retentionTimeMs: bigint = v <= 4 ? r.readInt64('retentionTimeMs') : -1n;
-  const topics: OffsetCommitRequestTopic[] = [];
-  {
-    const _n = v >= 8 ? r.readCompactArrayLength('topics', 1) : r.readArrayLength('topics', 1);
-    for (let _i = 0; _i < _n; _i++) topics.push(readOffsetCommitRequestTopic(r, v));
-  }
-  const _unknown = v >= 8 ? r.readTaggedFields('<tagged fields>') : undefined;
-  const _s: OffsetCommitRequest = {
-    groupId,
-    generationIdOrMemberEpoch,
-    memberId,
-    groupInstanceId,
-    retentionTimeMs,
-    topics,
-  };
-  if (_unknown !== undefined) _s.unknownTaggedFields = _unknown;
-  return _s;
 }
 
 function writeOffsetCommitRequest(w: Writer, v: number, s: OffsetCommitRequest): void {
@@ -195,21 +154,6 @@ function writeOffsetCommitRequest(w: Writer, v: number, s: OffsetCommitRequest):
   }
 }
 
-function readOffsetCommitRequestTopic(r: Reader, v: number): OffsetCommitRequestTopic {
-  const name: string = v <= 9 ? (v >= 8 ? r.readCompactString('topics[].name') : r.readString('topics[].name')) : '';
-  const topicId: string = v === 10 ? r.readUuid('topics[].topicId') : ZERO_UUID;
-  const partitions: OffsetCommitRequestPartition[] = [];
-  {
-    const _n =
-      v >= 8 ? r.readCompactArrayLength('topics[].partitions', 13) : r.readArrayLength('topics[].partitions', 13);
-    for (let _i = 0; _i < _n; _i++) partitions.push(readOffsetCommitRequestPartition(r, v));
-  }
-  const _unknown = v >= 8 ? r.readTaggedFields('topics[].<tagged fields>') : undefined;
-  const _s: OffsetCommitRequestTopic = { name, topicId, partitions };
-  if (_unknown !== undefined) _s.unknownTaggedFields = _unknown;
-  return _s;
-}
-
 function writeOffsetCommitRequestTopic(w: Writer, v: number, s: OffsetCommitRequestTopic): void {
   if (v <= 9) {
     {
@@ -233,20 +177,6 @@ function writeOffsetCommitRequestTopic(w: Writer, v: number, s: OffsetCommitRequ
   } else if (_unknown !== undefined && _unknown.length > 0) {
     throw unsupportedTaggedFields('OffsetCommitRequest', 'topics[].', v);
   }
-}
-
-function readOffsetCommitRequestPartition(r: Reader, v: number): OffsetCommitRequestPartition {
-  const partitionIndex: number = r.readInt32('topics[].partitions[].partitionIndex');
-  const committedOffset: bigint = r.readInt64('topics[].partitions[].committedOffset');
-  const committedLeaderEpoch: number = v >= 6 ? r.readInt32('topics[].partitions[].committedLeaderEpoch') : -1;
-  const committedMetadata: string | null =
-    v >= 8
-      ? r.readCompactNullableString('topics[].partitions[].committedMetadata')
-      : r.readNullableString('topics[].partitions[].committedMetadata');
-  const _unknown = v >= 8 ? r.readTaggedFields('topics[].partitions[].<tagged fields>') : undefined;
-  const _s: OffsetCommitRequestPartition = { partitionIndex, committedOffset, committedLeaderEpoch, committedMetadata };
-  if (_unknown !== undefined) _s.unknownTaggedFields = _unknown;
-  return _s;
 }
 
 function writeOffsetCommitRequestPartition(w: Writer, v: number, s: OffsetCommitRequestPartition): void {
@@ -281,24 +211,6 @@ function readOffsetCommitResponse(r: Reader, v: number): OffsetCommitResponse {
   return _s;
 }
 
-function writeOffsetCommitResponse(w: Writer, v: number, s: OffsetCommitResponse): void {
-  if (v >= 3) {
-    w.writeInt32(s.throttleTimeMs);
-  }
-  {
-    const _a = s.topics;
-    if (v >= 8) w.writeUnsignedVarint(_a.length + 1);
-    else w.writeInt32(_a.length);
-    for (const _e of _a) writeOffsetCommitResponseTopic(w, v, _e);
-  }
-  const _unknown = s.unknownTaggedFields;
-  if (v >= 8) {
-    w.writeTaggedFields(_unknown);
-  } else if (_unknown !== undefined && _unknown.length > 0) {
-    throw unsupportedTaggedFields('OffsetCommitResponse', '', v);
-  }
-}
-
 function readOffsetCommitResponseTopic(r: Reader, v: number): OffsetCommitResponseTopic {
   const name: string = v <= 9 ? (v >= 8 ? r.readCompactString('topics[].name') : r.readString('topics[].name')) : '';
   const topicId: string = v === 10 ? r.readUuid('topics[].topicId') : ZERO_UUID;
@@ -314,31 +226,6 @@ function readOffsetCommitResponseTopic(r: Reader, v: number): OffsetCommitRespon
   return _s;
 }
 
-function writeOffsetCommitResponseTopic(w: Writer, v: number, s: OffsetCommitResponseTopic): void {
-  if (v <= 9) {
-    {
-      const _x = s.name;
-      if (v >= 8) w.writeCompactString(_x);
-      else w.writeString(_x);
-    }
-  }
-  if (v === 10) {
-    w.writeUuid(s.topicId);
-  }
-  {
-    const _a = s.partitions;
-    if (v >= 8) w.writeUnsignedVarint(_a.length + 1);
-    else w.writeInt32(_a.length);
-    for (const _e of _a) writeOffsetCommitResponsePartition(w, v, _e);
-  }
-  const _unknown = s.unknownTaggedFields;
-  if (v >= 8) {
-    w.writeTaggedFields(_unknown);
-  } else if (_unknown !== undefined && _unknown.length > 0) {
-    throw unsupportedTaggedFields('OffsetCommitResponse', 'topics[].', v);
-  }
-}
-
 function readOffsetCommitResponsePartition(r: Reader, v: number): OffsetCommitResponsePartition {
   const partitionIndex: number = r.readInt32('topics[].partitions[].partitionIndex');
   const errorCode: number = r.readInt16('topics[].partitions[].errorCode');
@@ -346,15 +233,4 @@ function readOffsetCommitResponsePartition(r: Reader, v: number): OffsetCommitRe
   const _s: OffsetCommitResponsePartition = { partitionIndex, errorCode };
   if (_unknown !== undefined) _s.unknownTaggedFields = _unknown;
   return _s;
-}
-
-function writeOffsetCommitResponsePartition(w: Writer, v: number, s: OffsetCommitResponsePartition): void {
-  w.writeInt32(s.partitionIndex);
-  w.writeInt16(s.errorCode);
-  const _unknown = s.unknownTaggedFields;
-  if (v >= 8) {
-    w.writeTaggedFields(_unknown);
-  } else if (_unknown !== undefined && _unknown.length > 0) {
-    throw unsupportedTaggedFields('OffsetCommitResponse', 'topics[].partitions[].', v);
-  }
 }

@@ -69,8 +69,6 @@ export const OffsetDelete: ApiDefinition<OffsetDeleteRequest, OffsetDeleteRespon
   requestHeaderVersion: (): number => 1,
   responseHeaderVersion: (): number => 0,
   encodeRequest: encodeOffsetDeleteRequest,
-  decodeRequest: decodeOffsetDeleteRequest,
-  encodeResponse: encodeOffsetDeleteResponse,
   decodeResponse: decodeOffsetDeleteResponse,
 };
 
@@ -81,36 +79,11 @@ export function encodeOffsetDeleteRequest(w: Writer, version: number, message: O
   writeOffsetDeleteRequest(w, version, message);
 }
 
-/** Decodes a OffsetDeleteRequest of `version` (0). */
-export function decodeOffsetDeleteRequest(r: Reader, version: number): OffsetDeleteRequest {
-  checkVersion('OffsetDeleteRequest', version, 0, 0);
-  r.context = `OffsetDeleteRequest v${version}`;
-  return readOffsetDeleteRequest(r, version);
-}
-
-/** Encodes a OffsetDeleteResponse in `version` (0). */
-export function encodeOffsetDeleteResponse(w: Writer, version: number, message: OffsetDeleteResponse): void {
-  checkVersion('OffsetDeleteResponse', version, 0, 0);
-  w.context = `OffsetDeleteResponse v${version}`;
-  writeOffsetDeleteResponse(w, version, message);
-}
-
 /** Decodes a OffsetDeleteResponse of `version` (0). */
 export function decodeOffsetDeleteResponse(r: Reader, version: number): OffsetDeleteResponse {
   checkVersion('OffsetDeleteResponse', version, 0, 0);
   r.context = `OffsetDeleteResponse v${version}`;
   return readOffsetDeleteResponse(r, version);
-}
-
-function readOffsetDeleteRequest(r: Reader, v: number): OffsetDeleteRequest {
-  const groupId: string = r.readString('groupId');
-  const topics: OffsetDeleteRequestTopic[] = [];
-  {
-    const _n = r.readArrayLength('topics', 6);
-    for (let _i = 0; _i < _n; _i++) topics.push(readOffsetDeleteRequestTopic(r, v));
-  }
-  const _s: OffsetDeleteRequest = { groupId, topics };
-  return _s;
 }
 
 function writeOffsetDeleteRequest(w: Writer, v: number, s: OffsetDeleteRequest): void {
@@ -125,17 +98,6 @@ function writeOffsetDeleteRequest(w: Writer, v: number, s: OffsetDeleteRequest):
   }
 }
 
-function readOffsetDeleteRequestTopic(r: Reader, v: number): OffsetDeleteRequestTopic {
-  const name: string = r.readString('topics[].name');
-  const partitions: OffsetDeleteRequestPartition[] = [];
-  {
-    const _n = r.readArrayLength('topics[].partitions', 4);
-    for (let _i = 0; _i < _n; _i++) partitions.push(readOffsetDeleteRequestPartition(r, v));
-  }
-  const _s: OffsetDeleteRequestTopic = { name, partitions };
-  return _s;
-}
-
 function writeOffsetDeleteRequestTopic(w: Writer, v: number, s: OffsetDeleteRequestTopic): void {
   {
     const _x = s.name;
@@ -146,12 +108,6 @@ function writeOffsetDeleteRequestTopic(w: Writer, v: number, s: OffsetDeleteRequ
     w.writeInt32(_a.length);
     for (const _e of _a) writeOffsetDeleteRequestPartition(w, v, _e);
   }
-}
-
-function readOffsetDeleteRequestPartition(r: Reader, v: number): OffsetDeleteRequestPartition {
-  const partitionIndex: number = r.readInt32('topics[].partitions[].partitionIndex');
-  const _s: OffsetDeleteRequestPartition = { partitionIndex };
-  return _s;
 }
 
 function writeOffsetDeleteRequestPartition(w: Writer, v: number, s: OffsetDeleteRequestPartition): void {
@@ -170,16 +126,6 @@ function readOffsetDeleteResponse(r: Reader, v: number): OffsetDeleteResponse {
   return _s;
 }
 
-function writeOffsetDeleteResponse(w: Writer, v: number, s: OffsetDeleteResponse): void {
-  w.writeInt16(s.errorCode);
-  w.writeInt32(s.throttleTimeMs);
-  {
-    const _a = s.topics;
-    w.writeInt32(_a.length);
-    for (const _e of _a) writeOffsetDeleteResponseTopic(w, v, _e);
-  }
-}
-
 function readOffsetDeleteResponseTopic(r: Reader, v: number): OffsetDeleteResponseTopic {
   const name: string = r.readString('topics[].name');
   const partitions: OffsetDeleteResponsePartition[] = [];
@@ -191,26 +137,9 @@ function readOffsetDeleteResponseTopic(r: Reader, v: number): OffsetDeleteRespon
   return _s;
 }
 
-function writeOffsetDeleteResponseTopic(w: Writer, v: number, s: OffsetDeleteResponseTopic): void {
-  {
-    const _x = s.name;
-    w.writeString(_x);
-  }
-  {
-    const _a = s.partitions;
-    w.writeInt32(_a.length);
-    for (const _e of _a) writeOffsetDeleteResponsePartition(w, v, _e);
-  }
-}
-
 function readOffsetDeleteResponsePartition(r: Reader, v: number): OffsetDeleteResponsePartition {
   const partitionIndex: number = r.readInt32('topics[].partitions[].partitionIndex');
   const errorCode: number = r.readInt16('topics[].partitions[].errorCode');
   const _s: OffsetDeleteResponsePartition = { partitionIndex, errorCode };
   return _s;
-}
-
-function writeOffsetDeleteResponsePartition(w: Writer, v: number, s: OffsetDeleteResponsePartition): void {
-  w.writeInt32(s.partitionIndex);
-  w.writeInt16(s.errorCode);
 }

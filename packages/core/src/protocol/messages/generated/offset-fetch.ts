@@ -158,8 +158,6 @@ export const OffsetFetch: ApiDefinition<OffsetFetchRequest, OffsetFetchResponse>
   requestHeaderVersion: (version: number): number => (version >= 6 ? 2 : 1),
   responseHeaderVersion: (version: number): number => (version >= 6 ? 1 : 0),
   encodeRequest: encodeOffsetFetchRequest,
-  decodeRequest: decodeOffsetFetchRequest,
-  encodeResponse: encodeOffsetFetchResponse,
   decodeResponse: decodeOffsetFetchResponse,
 };
 
@@ -170,58 +168,11 @@ export function encodeOffsetFetchRequest(w: Writer, version: number, message: Of
   writeOffsetFetchRequest(w, version, message);
 }
 
-/** Decodes a OffsetFetchRequest of `version` (1-10). */
-export function decodeOffsetFetchRequest(r: Reader, version: number): OffsetFetchRequest {
-  checkVersion('OffsetFetchRequest', version, 1, 10);
-  r.context = `OffsetFetchRequest v${version}`;
-  return readOffsetFetchRequest(r, version);
-}
-
-/** Encodes a OffsetFetchResponse in `version` (1-10). */
-export function encodeOffsetFetchResponse(w: Writer, version: number, message: OffsetFetchResponse): void {
-  checkVersion('OffsetFetchResponse', version, 1, 10);
-  w.context = `OffsetFetchResponse v${version}`;
-  writeOffsetFetchResponse(w, version, message);
-}
-
 /** Decodes a OffsetFetchResponse of `version` (1-10). */
 export function decodeOffsetFetchResponse(r: Reader, version: number): OffsetFetchResponse {
   checkVersion('OffsetFetchResponse', version, 1, 10);
   r.context = `OffsetFetchResponse v${version}`;
   return readOffsetFetchResponse(r, version);
-}
-
-function readOffsetFetchRequest(r: Reader, v: number): OffsetFetchRequest {
-  const groupId: string = v <= 7 ? (v >= 6 ? r.readCompactString('groupId') : r.readString('groupId')) : '';
-  let topics: OffsetFetchRequestTopic[] | null = [];
-  if (v <= 7) {
-    {
-      const _n =
-        v >= 6
-          ? r.readCompactNullableArrayLength('topics', 2)
-          : v >= 2
-            ? r.readNullableArrayLength('topics', 2)
-            : r.readArrayLength('topics', 2);
-      if (_n < 0) topics = null;
-      else {
-        const _a: OffsetFetchRequestTopic[] = [];
-        for (let _i = 0; _i < _n; _i++) _a.push(readOffsetFetchRequestTopic(r, v));
-        topics = _a;
-      }
-    }
-  }
-  const groups: OffsetFetchRequestGroup[] = [];
-  if (v >= 8) {
-    {
-      const _n = r.readCompactArrayLength('groups', 3);
-      for (let _i = 0; _i < _n; _i++) groups.push(readOffsetFetchRequestGroup(r, v));
-    }
-  }
-  const requireStable: boolean = v >= 7 ? r.readBoolean('requireStable') : false;
-  const _unknown = v >= 6 ? r.readTaggedFields('<tagged fields>') : undefined;
-  const _s: OffsetFetchRequest = { groupId, topics, groups, requireStable };
-  if (_unknown !== undefined) _s.unknownTaggedFields = _unknown;
-  return _s;
 }
 
 function writeOffsetFetchRequest(w: Writer, v: number, s: OffsetFetchRequest): void {
@@ -274,22 +225,6 @@ function writeOffsetFetchRequest(w: Writer, v: number, s: OffsetFetchRequest): v
   }
 }
 
-function readOffsetFetchRequestTopic(r: Reader, v: number): OffsetFetchRequestTopic {
-  const name: string = v >= 6 ? r.readCompactString('topics[].name') : r.readString('topics[].name');
-  const partitionIndexes: number[] = [];
-  {
-    const _n =
-      v >= 6
-        ? r.readCompactArrayLength('topics[].partitionIndexes', 4)
-        : r.readArrayLength('topics[].partitionIndexes', 4);
-    for (let _i = 0; _i < _n; _i++) partitionIndexes.push(r.readInt32('topics[].partitionIndexes[]'));
-  }
-  const _unknown = v >= 6 ? r.readTaggedFields('topics[].<tagged fields>') : undefined;
-  const _s: OffsetFetchRequestTopic = { name, partitionIndexes };
-  if (_unknown !== undefined) _s.unknownTaggedFields = _unknown;
-  return _s;
-}
-
 function writeOffsetFetchRequestTopic(w: Writer, v: number, s: OffsetFetchRequestTopic): void {
   {
     const _x = s.name;
@@ -308,26 +243,6 @@ function writeOffsetFetchRequestTopic(w: Writer, v: number, s: OffsetFetchReques
   } else if (_unknown !== undefined && _unknown.length > 0) {
     throw unsupportedTaggedFields('OffsetFetchRequest', 'topics[].', v);
   }
-}
-
-function readOffsetFetchRequestGroup(r: Reader, v: number): OffsetFetchRequestGroup {
-  const groupId: string = r.readCompactString('groups[].groupId');
-  const memberId: string | null = v >= 9 ? r.readCompactNullableString('groups[].memberId') : null;
-  const memberEpoch: number = v >= 9 ? r.readInt32('groups[].memberEpoch') : -1;
-  let topics: OffsetFetchRequestTopics[] | null = [];
-  {
-    const _n = r.readCompactNullableArrayLength('groups[].topics', 2);
-    if (_n < 0) topics = null;
-    else {
-      const _a: OffsetFetchRequestTopics[] = [];
-      for (let _i = 0; _i < _n; _i++) _a.push(readOffsetFetchRequestTopics(r, v));
-      topics = _a;
-    }
-  }
-  const _unknown = r.readTaggedFields('groups[].<tagged fields>');
-  const _s: OffsetFetchRequestGroup = { groupId, memberId, memberEpoch, topics };
-  if (_unknown !== undefined) _s.unknownTaggedFields = _unknown;
-  return _s;
 }
 
 function writeOffsetFetchRequestGroup(w: Writer, v: number, s: OffsetFetchRequestGroup): void {
@@ -355,20 +270,6 @@ function writeOffsetFetchRequestGroup(w: Writer, v: number, s: OffsetFetchReques
   }
   const _unknown = s.unknownTaggedFields;
   w.writeTaggedFields(_unknown);
-}
-
-function readOffsetFetchRequestTopics(r: Reader, v: number): OffsetFetchRequestTopics {
-  const name: string = v <= 9 ? r.readCompactString('groups[].topics[].name') : '';
-  const topicId: string = v === 10 ? r.readUuid('groups[].topics[].topicId') : ZERO_UUID;
-  const partitionIndexes: number[] = [];
-  {
-    const _n = r.readCompactArrayLength('groups[].topics[].partitionIndexes', 4);
-    for (let _i = 0; _i < _n; _i++) partitionIndexes.push(r.readInt32('groups[].topics[].partitionIndexes[]'));
-  }
-  const _unknown = r.readTaggedFields('groups[].topics[].<tagged fields>');
-  const _s: OffsetFetchRequestTopics = { name, topicId, partitionIndexes };
-  if (_unknown !== undefined) _s.unknownTaggedFields = _unknown;
-  return _s;
 }
 
 function writeOffsetFetchRequestTopics(w: Writer, v: number, s: OffsetFetchRequestTopics): void {
@@ -413,40 +314,6 @@ function readOffsetFetchResponse(r: Reader, v: number): OffsetFetchResponse {
   return _s;
 }
 
-function writeOffsetFetchResponse(w: Writer, v: number, s: OffsetFetchResponse): void {
-  if (v >= 3) {
-    w.writeInt32(s.throttleTimeMs);
-  }
-  if (v <= 7) {
-    {
-      const _a = s.topics;
-      if (v >= 6) w.writeUnsignedVarint(_a.length + 1);
-      else w.writeInt32(_a.length);
-      for (const _e of _a) writeOffsetFetchResponseTopic(w, v, _e);
-    }
-  } else {
-    if (s.topics.length !== 0) throw unsupportedField('OffsetFetchResponse', 'topics', v);
-  }
-  if (v >= 2 && v <= 7) {
-    w.writeInt16(s.errorCode);
-  }
-  if (v >= 8) {
-    {
-      const _a = s.groups;
-      w.writeUnsignedVarint(_a.length + 1);
-      for (const _e of _a) writeOffsetFetchResponseGroup(w, v, _e);
-    }
-  } else {
-    if (s.groups.length !== 0) throw unsupportedField('OffsetFetchResponse', 'groups', v);
-  }
-  const _unknown = s.unknownTaggedFields;
-  if (v >= 6) {
-    w.writeTaggedFields(_unknown);
-  } else if (_unknown !== undefined && _unknown.length > 0) {
-    throw unsupportedTaggedFields('OffsetFetchResponse', '', v);
-  }
-}
-
 function readOffsetFetchResponseTopic(r: Reader, v: number): OffsetFetchResponseTopic {
   const name: string = v >= 6 ? r.readCompactString('topics[].name') : r.readString('topics[].name');
   const partitions: OffsetFetchResponsePartition[] = [];
@@ -459,26 +326,6 @@ function readOffsetFetchResponseTopic(r: Reader, v: number): OffsetFetchResponse
   const _s: OffsetFetchResponseTopic = { name, partitions };
   if (_unknown !== undefined) _s.unknownTaggedFields = _unknown;
   return _s;
-}
-
-function writeOffsetFetchResponseTopic(w: Writer, v: number, s: OffsetFetchResponseTopic): void {
-  {
-    const _x = s.name;
-    if (v >= 6) w.writeCompactString(_x);
-    else w.writeString(_x);
-  }
-  {
-    const _a = s.partitions;
-    if (v >= 6) w.writeUnsignedVarint(_a.length + 1);
-    else w.writeInt32(_a.length);
-    for (const _e of _a) writeOffsetFetchResponsePartition(w, v, _e);
-  }
-  const _unknown = s.unknownTaggedFields;
-  if (v >= 6) {
-    w.writeTaggedFields(_unknown);
-  } else if (_unknown !== undefined && _unknown.length > 0) {
-    throw unsupportedTaggedFields('OffsetFetchResponse', 'topics[].', v);
-  }
 }
 
 function readOffsetFetchResponsePartition(r: Reader, v: number): OffsetFetchResponsePartition {
@@ -502,26 +349,6 @@ function readOffsetFetchResponsePartition(r: Reader, v: number): OffsetFetchResp
   return _s;
 }
 
-function writeOffsetFetchResponsePartition(w: Writer, v: number, s: OffsetFetchResponsePartition): void {
-  w.writeInt32(s.partitionIndex);
-  w.writeInt64(s.committedOffset);
-  if (v >= 5) {
-    w.writeInt32(s.committedLeaderEpoch);
-  }
-  {
-    const _x = s.metadata;
-    if (v >= 6) w.writeCompactNullableString(_x);
-    else w.writeNullableString(_x);
-  }
-  w.writeInt16(s.errorCode);
-  const _unknown = s.unknownTaggedFields;
-  if (v >= 6) {
-    w.writeTaggedFields(_unknown);
-  } else if (_unknown !== undefined && _unknown.length > 0) {
-    throw unsupportedTaggedFields('OffsetFetchResponse', 'topics[].partitions[].', v);
-  }
-}
-
 function readOffsetFetchResponseGroup(r: Reader, v: number): OffsetFetchResponseGroup {
   const groupId: string = r.readCompactString('groups[].groupId');
   const topics: OffsetFetchResponseTopics[] = [];
@@ -536,21 +363,6 @@ function readOffsetFetchResponseGroup(r: Reader, v: number): OffsetFetchResponse
   return _s;
 }
 
-function writeOffsetFetchResponseGroup(w: Writer, v: number, s: OffsetFetchResponseGroup): void {
-  {
-    const _x = s.groupId;
-    w.writeCompactString(_x);
-  }
-  {
-    const _a = s.topics;
-    w.writeUnsignedVarint(_a.length + 1);
-    for (const _e of _a) writeOffsetFetchResponseTopics(w, v, _e);
-  }
-  w.writeInt16(s.errorCode);
-  const _unknown = s.unknownTaggedFields;
-  w.writeTaggedFields(_unknown);
-}
-
 function readOffsetFetchResponseTopics(r: Reader, v: number): OffsetFetchResponseTopics {
   const name: string = v <= 9 ? r.readCompactString('groups[].topics[].name') : '';
   const topicId: string = v === 10 ? r.readUuid('groups[].topics[].topicId') : ZERO_UUID;
@@ -563,25 +375,6 @@ function readOffsetFetchResponseTopics(r: Reader, v: number): OffsetFetchRespons
   const _s: OffsetFetchResponseTopics = { name, topicId, partitions };
   if (_unknown !== undefined) _s.unknownTaggedFields = _unknown;
   return _s;
-}
-
-function writeOffsetFetchResponseTopics(w: Writer, v: number, s: OffsetFetchResponseTopics): void {
-  if (v <= 9) {
-    {
-      const _x = s.name;
-      w.writeCompactString(_x);
-    }
-  }
-  if (v === 10) {
-    w.writeUuid(s.topicId);
-  }
-  {
-    const _a = s.partitions;
-    w.writeUnsignedVarint(_a.length + 1);
-    for (const _e of _a) writeOffsetFetchResponsePartitions(w, v, _e);
-  }
-  const _unknown = s.unknownTaggedFields;
-  w.writeTaggedFields(_unknown);
 }
 
 function readOffsetFetchResponsePartitions(r: Reader, v: number): OffsetFetchResponsePartitions {
@@ -600,17 +393,4 @@ function readOffsetFetchResponsePartitions(r: Reader, v: number): OffsetFetchRes
   };
   if (_unknown !== undefined) _s.unknownTaggedFields = _unknown;
   return _s;
-}
-
-function writeOffsetFetchResponsePartitions(w: Writer, v: number, s: OffsetFetchResponsePartitions): void {
-  w.writeInt32(s.partitionIndex);
-  w.writeInt64(s.committedOffset);
-  w.writeInt32(s.committedLeaderEpoch);
-  {
-    const _x = s.metadata;
-    w.writeCompactNullableString(_x);
-  }
-  w.writeInt16(s.errorCode);
-  const _unknown = s.unknownTaggedFields;
-  w.writeTaggedFields(_unknown);
 }

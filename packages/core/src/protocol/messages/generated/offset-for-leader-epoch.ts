@@ -88,8 +88,6 @@ export const OffsetForLeaderEpoch: ApiDefinition<OffsetForLeaderEpochRequest, Of
   requestHeaderVersion: (version: number): number => (version >= 4 ? 2 : 1),
   responseHeaderVersion: (version: number): number => (version >= 4 ? 1 : 0),
   encodeRequest: encodeOffsetForLeaderEpochRequest,
-  decodeRequest: decodeOffsetForLeaderEpochRequest,
-  encodeResponse: encodeOffsetForLeaderEpochResponse,
   decodeResponse: decodeOffsetForLeaderEpochResponse,
 };
 
@@ -104,42 +102,11 @@ export function encodeOffsetForLeaderEpochRequest(
   writeOffsetForLeaderEpochRequest(w, version, message);
 }
 
-/** Decodes a OffsetForLeaderEpochRequest of `version` (2-4). */
-export function decodeOffsetForLeaderEpochRequest(r: Reader, version: number): OffsetForLeaderEpochRequest {
-  checkVersion('OffsetForLeaderEpochRequest', version, 2, 4);
-  r.context = `OffsetForLeaderEpochRequest v${version}`;
-  return readOffsetForLeaderEpochRequest(r, version);
-}
-
-/** Encodes a OffsetForLeaderEpochResponse in `version` (2-4). */
-export function encodeOffsetForLeaderEpochResponse(
-  w: Writer,
-  version: number,
-  message: OffsetForLeaderEpochResponse,
-): void {
-  checkVersion('OffsetForLeaderEpochResponse', version, 2, 4);
-  w.context = `OffsetForLeaderEpochResponse v${version}`;
-  writeOffsetForLeaderEpochResponse(w, version, message);
-}
-
 /** Decodes a OffsetForLeaderEpochResponse of `version` (2-4). */
 export function decodeOffsetForLeaderEpochResponse(r: Reader, version: number): OffsetForLeaderEpochResponse {
   checkVersion('OffsetForLeaderEpochResponse', version, 2, 4);
   r.context = `OffsetForLeaderEpochResponse v${version}`;
   return readOffsetForLeaderEpochResponse(r, version);
-}
-
-function readOffsetForLeaderEpochRequest(r: Reader, v: number): OffsetForLeaderEpochRequest {
-  const replicaId: number = v >= 3 ? r.readInt32('replicaId') : -2;
-  const topics: OffsetForLeaderEpochRequestOffsetForLeaderTopic[] = [];
-  {
-    const _n = v === 4 ? r.readCompactArrayLength('topics', 2) : r.readArrayLength('topics', 2);
-    for (let _i = 0; _i < _n; _i++) topics.push(readOffsetForLeaderEpochRequestOffsetForLeaderTopic(r, v));
-  }
-  const _unknown = v === 4 ? r.readTaggedFields('<tagged fields>') : undefined;
-  const _s: OffsetForLeaderEpochRequest = { replicaId, topics };
-  if (_unknown !== undefined) _s.unknownTaggedFields = _unknown;
-  return _s;
 }
 
 function writeOffsetForLeaderEpochRequest(w: Writer, v: number, s: OffsetForLeaderEpochRequest): void {
@@ -158,23 +125,6 @@ function writeOffsetForLeaderEpochRequest(w: Writer, v: number, s: OffsetForLead
   } else if (_unknown !== undefined && _unknown.length > 0) {
     throw unsupportedTaggedFields('OffsetForLeaderEpochRequest', '', v);
   }
-}
-
-function readOffsetForLeaderEpochRequestOffsetForLeaderTopic(
-  r: Reader,
-  v: number,
-): OffsetForLeaderEpochRequestOffsetForLeaderTopic {
-  const topic: string = v === 4 ? r.readCompactString('topics[].topic') : r.readString('topics[].topic');
-  const partitions: OffsetForLeaderEpochRequestOffsetForLeaderPartition[] = [];
-  {
-    const _n =
-      v === 4 ? r.readCompactArrayLength('topics[].partitions', 12) : r.readArrayLength('topics[].partitions', 12);
-    for (let _i = 0; _i < _n; _i++) partitions.push(readOffsetForLeaderEpochRequestOffsetForLeaderPartition(r, v));
-  }
-  const _unknown = v === 4 ? r.readTaggedFields('topics[].<tagged fields>') : undefined;
-  const _s: OffsetForLeaderEpochRequestOffsetForLeaderTopic = { topic, partitions };
-  if (_unknown !== undefined) _s.unknownTaggedFields = _unknown;
-  return _s;
 }
 
 function writeOffsetForLeaderEpochRequestOffsetForLeaderTopic(
@@ -199,19 +149,6 @@ function writeOffsetForLeaderEpochRequestOffsetForLeaderTopic(
   } else if (_unknown !== undefined && _unknown.length > 0) {
     throw unsupportedTaggedFields('OffsetForLeaderEpochRequest', 'topics[].', v);
   }
-}
-
-function readOffsetForLeaderEpochRequestOffsetForLeaderPartition(
-  r: Reader,
-  v: number,
-): OffsetForLeaderEpochRequestOffsetForLeaderPartition {
-  const partition: number = r.readInt32('topics[].partitions[].partition');
-  const currentLeaderEpoch: number = r.readInt32('topics[].partitions[].currentLeaderEpoch');
-  const leaderEpoch: number = r.readInt32('topics[].partitions[].leaderEpoch');
-  const _unknown = v === 4 ? r.readTaggedFields('topics[].partitions[].<tagged fields>') : undefined;
-  const _s: OffsetForLeaderEpochRequestOffsetForLeaderPartition = { partition, currentLeaderEpoch, leaderEpoch };
-  if (_unknown !== undefined) _s.unknownTaggedFields = _unknown;
-  return _s;
 }
 
 function writeOffsetForLeaderEpochRequestOffsetForLeaderPartition(
@@ -243,22 +180,6 @@ function readOffsetForLeaderEpochResponse(r: Reader, v: number): OffsetForLeader
   return _s;
 }
 
-function writeOffsetForLeaderEpochResponse(w: Writer, v: number, s: OffsetForLeaderEpochResponse): void {
-  w.writeInt32(s.throttleTimeMs);
-  {
-    const _a = s.topics;
-    if (v === 4) w.writeUnsignedVarint(_a.length + 1);
-    else w.writeInt32(_a.length);
-    for (const _e of _a) writeOffsetForLeaderEpochResponseOffsetForLeaderTopicResult(w, v, _e);
-  }
-  const _unknown = s.unknownTaggedFields;
-  if (v === 4) {
-    w.writeTaggedFields(_unknown);
-  } else if (_unknown !== undefined && _unknown.length > 0) {
-    throw unsupportedTaggedFields('OffsetForLeaderEpochResponse', '', v);
-  }
-}
-
 function readOffsetForLeaderEpochResponseOffsetForLeaderTopicResult(
   r: Reader,
   v: number,
@@ -276,30 +197,6 @@ function readOffsetForLeaderEpochResponseOffsetForLeaderTopicResult(
   return _s;
 }
 
-function writeOffsetForLeaderEpochResponseOffsetForLeaderTopicResult(
-  w: Writer,
-  v: number,
-  s: OffsetForLeaderEpochResponseOffsetForLeaderTopicResult,
-): void {
-  {
-    const _x = s.topic;
-    if (v === 4) w.writeCompactString(_x);
-    else w.writeString(_x);
-  }
-  {
-    const _a = s.partitions;
-    if (v === 4) w.writeUnsignedVarint(_a.length + 1);
-    else w.writeInt32(_a.length);
-    for (const _e of _a) writeOffsetForLeaderEpochResponseEpochEndOffset(w, v, _e);
-  }
-  const _unknown = s.unknownTaggedFields;
-  if (v === 4) {
-    w.writeTaggedFields(_unknown);
-  } else if (_unknown !== undefined && _unknown.length > 0) {
-    throw unsupportedTaggedFields('OffsetForLeaderEpochResponse', 'topics[].', v);
-  }
-}
-
 function readOffsetForLeaderEpochResponseEpochEndOffset(
   r: Reader,
   v: number,
@@ -312,21 +209,4 @@ function readOffsetForLeaderEpochResponseEpochEndOffset(
   const _s: OffsetForLeaderEpochResponseEpochEndOffset = { errorCode, partition, leaderEpoch, endOffset };
   if (_unknown !== undefined) _s.unknownTaggedFields = _unknown;
   return _s;
-}
-
-function writeOffsetForLeaderEpochResponseEpochEndOffset(
-  w: Writer,
-  v: number,
-  s: OffsetForLeaderEpochResponseEpochEndOffset,
-): void {
-  w.writeInt16(s.errorCode);
-  w.writeInt32(s.partition);
-  w.writeInt32(s.leaderEpoch);
-  w.writeInt64(s.endOffset);
-  const _unknown = s.unknownTaggedFields;
-  if (v === 4) {
-    w.writeTaggedFields(_unknown);
-  } else if (_unknown !== undefined && _unknown.length > 0) {
-    throw unsupportedTaggedFields('OffsetForLeaderEpochResponse', 'topics[].partitions[].', v);
-  }
 }

@@ -138,8 +138,6 @@ export const Produce: ApiDefinition<ProduceRequest, ProduceResponse> = {
   requestHeaderVersion: (version: number): number => (version >= 9 ? 2 : 1),
   responseHeaderVersion: (version: number): number => (version >= 9 ? 1 : 0),
   encodeRequest: encodeProduceRequest,
-  decodeRequest: decodeProduceRequest,
-  encodeResponse: encodeProduceResponse,
   decodeResponse: decodeProduceResponse,
 };
 
@@ -150,41 +148,11 @@ export function encodeProduceRequest(w: Writer, version: number, message: Produc
   writeProduceRequest(w, version, message);
 }
 
-/** Decodes a ProduceRequest of `version` (3-13). */
-export function decodeProduceRequest(r: Reader, version: number): ProduceRequest {
-  checkVersion('ProduceRequest', version, 3, 13);
-  r.context = `ProduceRequest v${version}`;
-  return readProduceRequest(r, version);
-}
-
-/** Encodes a ProduceResponse in `version` (3-13). */
-export function encodeProduceResponse(w: Writer, version: number, message: ProduceResponse): void {
-  checkVersion('ProduceResponse', version, 3, 13);
-  w.context = `ProduceResponse v${version}`;
-  writeProduceResponse(w, version, message);
-}
-
 /** Decodes a ProduceResponse of `version` (3-13). */
 export function decodeProduceResponse(r: Reader, version: number): ProduceResponse {
   checkVersion('ProduceResponse', version, 3, 13);
   r.context = `ProduceResponse v${version}`;
   return readProduceResponse(r, version);
-}
-
-function readProduceRequest(r: Reader, v: number): ProduceRequest {
-  const transactionalId: string | null =
-    v >= 9 ? r.readCompactNullableString('transactionalId') : r.readNullableString('transactionalId');
-  const acks: number = r.readInt16('acks');
-  const timeoutMs: number = r.readInt32('timeoutMs');
-  const topicData: ProduceRequestTopicProduceData[] = [];
-  {
-    const _n = v >= 9 ? r.readCompactArrayLength('topicData', 1) : r.readArrayLength('topicData', 1);
-    for (let _i = 0; _i < _n; _i++) topicData.push(readProduceRequestTopicProduceData(r, v));
-  }
-  const _unknown = v >= 9 ? r.readTaggedFields('<tagged fields>') : undefined;
-  const _s: ProduceRequest = { transactionalId, acks, timeoutMs, topicData };
-  if (_unknown !== undefined) _s.unknownTaggedFields = _unknown;
-  return _s;
 }
 
 function writeProduceRequest(w: Writer, v: number, s: ProduceRequest): void {
@@ -207,24 +175,6 @@ function writeProduceRequest(w: Writer, v: number, s: ProduceRequest): void {
   } else if (_unknown !== undefined && _unknown.length > 0) {
     throw unsupportedTaggedFields('ProduceRequest', '', v);
   }
-}
-
-function readProduceRequestTopicProduceData(r: Reader, v: number): ProduceRequestTopicProduceData {
-  const name: string =
-    v <= 12 ? (v >= 9 ? r.readCompactString('topicData[].name') : r.readString('topicData[].name')) : '';
-  const topicId: string = v === 13 ? r.readUuid('topicData[].topicId') : ZERO_UUID;
-  const partitionData: ProduceRequestPartitionProduceData[] = [];
-  {
-    const _n =
-      v >= 9
-        ? r.readCompactArrayLength('topicData[].partitionData', 5)
-        : r.readArrayLength('topicData[].partitionData', 5);
-    for (let _i = 0; _i < _n; _i++) partitionData.push(readProduceRequestPartitionProduceData(r, v));
-  }
-  const _unknown = v >= 9 ? r.readTaggedFields('topicData[].<tagged fields>') : undefined;
-  const _s: ProduceRequestTopicProduceData = { name, topicId, partitionData };
-  if (_unknown !== undefined) _s.unknownTaggedFields = _unknown;
-  return _s;
 }
 
 function writeProduceRequestTopicProduceData(w: Writer, v: number, s: ProduceRequestTopicProduceData): void {
@@ -250,18 +200,6 @@ function writeProduceRequestTopicProduceData(w: Writer, v: number, s: ProduceReq
   } else if (_unknown !== undefined && _unknown.length > 0) {
     throw unsupportedTaggedFields('ProduceRequest', 'topicData[].', v);
   }
-}
-
-function readProduceRequestPartitionProduceData(r: Reader, v: number): ProduceRequestPartitionProduceData {
-  const index: number = r.readInt32('topicData[].partitionData[].index');
-  const records: Buffer | null =
-    v >= 9
-      ? r.readCompactNullableBytes('topicData[].partitionData[].records')
-      : r.readNullableBytes('topicData[].partitionData[].records');
-  const _unknown = v >= 9 ? r.readTaggedFields('topicData[].partitionData[].<tagged fields>') : undefined;
-  const _s: ProduceRequestPartitionProduceData = { index, records };
-  if (_unknown !== undefined) _s.unknownTaggedFields = _unknown;
-  return _s;
 }
 
 function writeProduceRequestPartitionProduceData(w: Writer, v: number, s: ProduceRequestPartitionProduceData): void {
@@ -316,38 +254,6 @@ function readProduceResponse(r: Reader, v: number): ProduceResponse {
   return _s;
 }
 
-function writeProduceResponse(w: Writer, v: number, s: ProduceResponse): void {
-  {
-    const _a = s.responses;
-    if (v >= 9) w.writeUnsignedVarint(_a.length + 1);
-    else w.writeInt32(_a.length);
-    for (const _e of _a) writeProduceResponseTopicProduceResponse(w, v, _e);
-  }
-  w.writeInt32(s.throttleTimeMs);
-  if (!(v >= 10)) {
-    if (s.nodeEndpoints.length !== 0) throw unsupportedField('ProduceResponse', 'nodeEndpoints', v);
-  }
-  const _unknown = s.unknownTaggedFields;
-  if (v >= 9) {
-    let _count = _unknown === undefined ? 0 : _unknown.length;
-    const _has0 = v >= 10 && s.nodeEndpoints.length !== 0;
-    if (_has0) _count++;
-    w.writeUnsignedVarint(_count);
-    let _u = 0;
-    if (_has0) {
-      if (_unknown !== undefined) _u = w.writeRawTaggedFieldsBelow(_unknown, _u, 0);
-      w.writeUnsignedVarint(0);
-      const _b = w.beginSizedBlock();
-      w.writeUnsignedVarint(s.nodeEndpoints.length + 1);
-      for (const _e of s.nodeEndpoints) writeProduceResponseNodeEndpoint(w, v, _e);
-      w.endSizedBlock(_b);
-    }
-    if (_unknown !== undefined) w.writeRawTaggedFieldsBelow(_unknown, _u, Number.POSITIVE_INFINITY);
-  } else if (_unknown !== undefined && _unknown.length > 0) {
-    throw unsupportedTaggedFields('ProduceResponse', '', v);
-  }
-}
-
 function readProduceResponseTopicProduceResponse(r: Reader, v: number): ProduceResponseTopicProduceResponse {
   const name: string =
     v <= 12 ? (v >= 9 ? r.readCompactString('responses[].name') : r.readString('responses[].name')) : '';
@@ -364,31 +270,6 @@ function readProduceResponseTopicProduceResponse(r: Reader, v: number): ProduceR
   const _s: ProduceResponseTopicProduceResponse = { name, topicId, partitionResponses };
   if (_unknown !== undefined) _s.unknownTaggedFields = _unknown;
   return _s;
-}
-
-function writeProduceResponseTopicProduceResponse(w: Writer, v: number, s: ProduceResponseTopicProduceResponse): void {
-  if (v <= 12) {
-    {
-      const _x = s.name;
-      if (v >= 9) w.writeCompactString(_x);
-      else w.writeString(_x);
-    }
-  }
-  if (v === 13) {
-    w.writeUuid(s.topicId);
-  }
-  {
-    const _a = s.partitionResponses;
-    if (v >= 9) w.writeUnsignedVarint(_a.length + 1);
-    else w.writeInt32(_a.length);
-    for (const _e of _a) writeProduceResponsePartitionProduceResponse(w, v, _e);
-  }
-  const _unknown = s.unknownTaggedFields;
-  if (v >= 9) {
-    w.writeTaggedFields(_unknown);
-  } else if (_unknown !== undefined && _unknown.length > 0) {
-    throw unsupportedTaggedFields('ProduceResponse', 'responses[].', v);
-  }
 }
 
 function readProduceResponsePartitionProduceResponse(r: Reader, v: number): ProduceResponsePartitionProduceResponse {
@@ -451,57 +332,6 @@ function readProduceResponsePartitionProduceResponse(r: Reader, v: number): Prod
   return _s;
 }
 
-function writeProduceResponsePartitionProduceResponse(
-  w: Writer,
-  v: number,
-  s: ProduceResponsePartitionProduceResponse,
-): void {
-  w.writeInt32(s.index);
-  w.writeInt16(s.errorCode);
-  w.writeInt64(s.baseOffset);
-  w.writeInt64(s.logAppendTimeMs);
-  if (v >= 5) {
-    w.writeInt64(s.logStartOffset);
-  }
-  if (v >= 8) {
-    {
-      const _a = s.recordErrors;
-      if (v >= 9) w.writeUnsignedVarint(_a.length + 1);
-      else w.writeInt32(_a.length);
-      for (const _e of _a) writeProduceResponseBatchIndexAndErrorMessage(w, v, _e);
-    }
-  }
-  if (v >= 8) {
-    {
-      const _x = s.errorMessage;
-      if (v >= 9) w.writeCompactNullableString(_x);
-      else w.writeNullableString(_x);
-    }
-  }
-  if (!(v >= 10)) {
-    if (!isDefaultProduceResponseLeaderIdAndEpoch(s.currentLeader))
-      throw unsupportedField('ProduceResponse', 'responses[].partitionResponses[].currentLeader', v);
-  }
-  const _unknown = s.unknownTaggedFields;
-  if (v >= 9) {
-    let _count = _unknown === undefined ? 0 : _unknown.length;
-    const _has0 = v >= 10 && !isDefaultProduceResponseLeaderIdAndEpoch(s.currentLeader);
-    if (_has0) _count++;
-    w.writeUnsignedVarint(_count);
-    let _u = 0;
-    if (_has0) {
-      if (_unknown !== undefined) _u = w.writeRawTaggedFieldsBelow(_unknown, _u, 0);
-      w.writeUnsignedVarint(0);
-      const _b = w.beginSizedBlock();
-      writeProduceResponseLeaderIdAndEpoch(w, v, s.currentLeader);
-      w.endSizedBlock(_b);
-    }
-    if (_unknown !== undefined) w.writeRawTaggedFieldsBelow(_unknown, _u, Number.POSITIVE_INFINITY);
-  } else if (_unknown !== undefined && _unknown.length > 0) {
-    throw unsupportedTaggedFields('ProduceResponse', 'responses[].partitionResponses[].', v);
-  }
-}
-
 function readProduceResponseBatchIndexAndErrorMessage(r: Reader, v: number): ProduceResponseBatchIndexAndErrorMessage {
   const batchIndex: number = r.readInt32('responses[].partitionResponses[].recordErrors[].batchIndex');
   const batchIndexErrorMessage: string | null =
@@ -515,25 +345,6 @@ function readProduceResponseBatchIndexAndErrorMessage(r: Reader, v: number): Pro
   return _s;
 }
 
-function writeProduceResponseBatchIndexAndErrorMessage(
-  w: Writer,
-  v: number,
-  s: ProduceResponseBatchIndexAndErrorMessage,
-): void {
-  w.writeInt32(s.batchIndex);
-  {
-    const _x = s.batchIndexErrorMessage;
-    if (v >= 9) w.writeCompactNullableString(_x);
-    else w.writeNullableString(_x);
-  }
-  const _unknown = s.unknownTaggedFields;
-  if (v >= 9) {
-    w.writeTaggedFields(_unknown);
-  } else if (_unknown !== undefined && _unknown.length > 0) {
-    throw unsupportedTaggedFields('ProduceResponse', 'responses[].partitionResponses[].recordErrors[].', v);
-  }
-}
-
 function readProduceResponseLeaderIdAndEpoch(r: Reader, v: number): ProduceResponseLeaderIdAndEpoch {
   const leaderId: number = r.readInt32('responses[].partitionResponses[].currentLeader.leaderId');
   const leaderEpoch: number = r.readInt32('responses[].partitionResponses[].currentLeader.leaderEpoch');
@@ -541,13 +352,6 @@ function readProduceResponseLeaderIdAndEpoch(r: Reader, v: number): ProduceRespo
   const _s: ProduceResponseLeaderIdAndEpoch = { leaderId, leaderEpoch };
   if (_unknown !== undefined) _s.unknownTaggedFields = _unknown;
   return _s;
-}
-
-function writeProduceResponseLeaderIdAndEpoch(w: Writer, v: number, s: ProduceResponseLeaderIdAndEpoch): void {
-  w.writeInt32(s.leaderId);
-  w.writeInt32(s.leaderEpoch);
-  const _unknown = s.unknownTaggedFields;
-  w.writeTaggedFields(_unknown);
 }
 
 function readProduceResponseNodeEndpoint(r: Reader, v: number): ProduceResponseNodeEndpoint {
@@ -561,29 +365,6 @@ function readProduceResponseNodeEndpoint(r: Reader, v: number): ProduceResponseN
   return _s;
 }
 
-function writeProduceResponseNodeEndpoint(w: Writer, v: number, s: ProduceResponseNodeEndpoint): void {
-  w.writeInt32(s.nodeId);
-  {
-    const _x = s.host;
-    w.writeCompactString(_x);
-  }
-  w.writeInt32(s.port);
-  {
-    const _x = s.rack;
-    w.writeCompactNullableString(_x);
-  }
-  const _unknown = s.unknownTaggedFields;
-  w.writeTaggedFields(_unknown);
-}
-
 function defaultProduceResponseLeaderIdAndEpoch(): ProduceResponseLeaderIdAndEpoch {
   return { leaderId: -1, leaderEpoch: -1 };
-}
-
-function isDefaultProduceResponseLeaderIdAndEpoch(s: ProduceResponseLeaderIdAndEpoch): boolean {
-  return (
-    (s.unknownTaggedFields === undefined || s.unknownTaggedFields.length === 0) &&
-    !(s.leaderId !== -1) &&
-    !(s.leaderEpoch !== -1)
-  );
 }

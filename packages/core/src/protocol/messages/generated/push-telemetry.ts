@@ -48,8 +48,6 @@ export const PushTelemetry: ApiDefinition<PushTelemetryRequest, PushTelemetryRes
   requestHeaderVersion: (): number => 2,
   responseHeaderVersion: (): number => 1,
   encodeRequest: encodePushTelemetryRequest,
-  decodeRequest: decodePushTelemetryRequest,
-  encodeResponse: encodePushTelemetryResponse,
   decodeResponse: decodePushTelemetryResponse,
 };
 
@@ -60,37 +58,11 @@ export function encodePushTelemetryRequest(w: Writer, version: number, message: 
   writePushTelemetryRequest(w, version, message);
 }
 
-/** Decodes a PushTelemetryRequest of `version` (0). */
-export function decodePushTelemetryRequest(r: Reader, version: number): PushTelemetryRequest {
-  checkVersion('PushTelemetryRequest', version, 0, 0);
-  r.context = `PushTelemetryRequest v${version}`;
-  return readPushTelemetryRequest(r, version);
-}
-
-/** Encodes a PushTelemetryResponse in `version` (0). */
-export function encodePushTelemetryResponse(w: Writer, version: number, message: PushTelemetryResponse): void {
-  checkVersion('PushTelemetryResponse', version, 0, 0);
-  w.context = `PushTelemetryResponse v${version}`;
-  writePushTelemetryResponse(w, version, message);
-}
-
 /** Decodes a PushTelemetryResponse of `version` (0). */
 export function decodePushTelemetryResponse(r: Reader, version: number): PushTelemetryResponse {
   checkVersion('PushTelemetryResponse', version, 0, 0);
   r.context = `PushTelemetryResponse v${version}`;
   return readPushTelemetryResponse(r, version);
-}
-
-function readPushTelemetryRequest(r: Reader, v: number): PushTelemetryRequest {
-  const clientInstanceId: string = r.readUuid('clientInstanceId');
-  const subscriptionId: number = r.readInt32('subscriptionId');
-  const terminating: boolean = r.readBoolean('terminating');
-  const compressionType: number = r.readInt8('compressionType');
-  const metrics: Buffer = r.readCompactBytes('metrics');
-  const _unknown = r.readTaggedFields('<tagged fields>');
-  const _s: PushTelemetryRequest = { clientInstanceId, subscriptionId, terminating, compressionType, metrics };
-  if (_unknown !== undefined) _s.unknownTaggedFields = _unknown;
-  return _s;
 }
 
 function writePushTelemetryRequest(w: Writer, v: number, s: PushTelemetryRequest): void {
@@ -113,11 +85,4 @@ function readPushTelemetryResponse(r: Reader, v: number): PushTelemetryResponse 
   const _s: PushTelemetryResponse = { throttleTimeMs, errorCode };
   if (_unknown !== undefined) _s.unknownTaggedFields = _unknown;
   return _s;
-}
-
-function writePushTelemetryResponse(w: Writer, v: number, s: PushTelemetryResponse): void {
-  w.writeInt32(s.throttleTimeMs);
-  w.writeInt16(s.errorCode);
-  const _unknown = s.unknownTaggedFields;
-  w.writeTaggedFields(_unknown);
 }

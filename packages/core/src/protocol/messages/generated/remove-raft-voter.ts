@@ -46,8 +46,6 @@ export const RemoveRaftVoter: ApiDefinition<RemoveRaftVoterRequest, RemoveRaftVo
   requestHeaderVersion: (): number => 2,
   responseHeaderVersion: (): number => 1,
   encodeRequest: encodeRemoveRaftVoterRequest,
-  decodeRequest: decodeRemoveRaftVoterRequest,
-  encodeResponse: encodeRemoveRaftVoterResponse,
   decodeResponse: decodeRemoveRaftVoterResponse,
 };
 
@@ -58,35 +56,11 @@ export function encodeRemoveRaftVoterRequest(w: Writer, version: number, message
   writeRemoveRaftVoterRequest(w, version, message);
 }
 
-/** Decodes a RemoveRaftVoterRequest of `version` (0). */
-export function decodeRemoveRaftVoterRequest(r: Reader, version: number): RemoveRaftVoterRequest {
-  checkVersion('RemoveRaftVoterRequest', version, 0, 0);
-  r.context = `RemoveRaftVoterRequest v${version}`;
-  return readRemoveRaftVoterRequest(r, version);
-}
-
-/** Encodes a RemoveRaftVoterResponse in `version` (0). */
-export function encodeRemoveRaftVoterResponse(w: Writer, version: number, message: RemoveRaftVoterResponse): void {
-  checkVersion('RemoveRaftVoterResponse', version, 0, 0);
-  w.context = `RemoveRaftVoterResponse v${version}`;
-  writeRemoveRaftVoterResponse(w, version, message);
-}
-
 /** Decodes a RemoveRaftVoterResponse of `version` (0). */
 export function decodeRemoveRaftVoterResponse(r: Reader, version: number): RemoveRaftVoterResponse {
   checkVersion('RemoveRaftVoterResponse', version, 0, 0);
   r.context = `RemoveRaftVoterResponse v${version}`;
   return readRemoveRaftVoterResponse(r, version);
-}
-
-function readRemoveRaftVoterRequest(r: Reader, v: number): RemoveRaftVoterRequest {
-  const clusterId: string | null = r.readCompactNullableString('clusterId');
-  const voterId: number = r.readInt32('voterId');
-  const voterDirectoryId: string = r.readUuid('voterDirectoryId');
-  const _unknown = r.readTaggedFields('<tagged fields>');
-  const _s: RemoveRaftVoterRequest = { clusterId, voterId, voterDirectoryId };
-  if (_unknown !== undefined) _s.unknownTaggedFields = _unknown;
-  return _s;
 }
 
 function writeRemoveRaftVoterRequest(w: Writer, v: number, s: RemoveRaftVoterRequest): void {
@@ -108,15 +82,4 @@ function readRemoveRaftVoterResponse(r: Reader, v: number): RemoveRaftVoterRespo
   const _s: RemoveRaftVoterResponse = { throttleTimeMs, errorCode, errorMessage };
   if (_unknown !== undefined) _s.unknownTaggedFields = _unknown;
   return _s;
-}
-
-function writeRemoveRaftVoterResponse(w: Writer, v: number, s: RemoveRaftVoterResponse): void {
-  w.writeInt32(s.throttleTimeMs);
-  w.writeInt16(s.errorCode);
-  {
-    const _x = s.errorMessage;
-    w.writeCompactNullableString(_x);
-  }
-  const _unknown = s.unknownTaggedFields;
-  w.writeTaggedFields(_unknown);
 }

@@ -44,8 +44,6 @@ export const RenewDelegationToken: ApiDefinition<RenewDelegationTokenRequest, Re
   requestHeaderVersion: (version: number): number => (version >= 2 ? 2 : 1),
   responseHeaderVersion: (version: number): number => (version >= 2 ? 1 : 0),
   encodeRequest: encodeRenewDelegationTokenRequest,
-  decodeRequest: decodeRenewDelegationTokenRequest,
-  encodeResponse: encodeRenewDelegationTokenResponse,
   decodeResponse: decodeRenewDelegationTokenResponse,
 };
 
@@ -60,38 +58,11 @@ export function encodeRenewDelegationTokenRequest(
   writeRenewDelegationTokenRequest(w, version, message);
 }
 
-/** Decodes a RenewDelegationTokenRequest of `version` (1-2). */
-export function decodeRenewDelegationTokenRequest(r: Reader, version: number): RenewDelegationTokenRequest {
-  checkVersion('RenewDelegationTokenRequest', version, 1, 2);
-  r.context = `RenewDelegationTokenRequest v${version}`;
-  return readRenewDelegationTokenRequest(r, version);
-}
-
-/** Encodes a RenewDelegationTokenResponse in `version` (1-2). */
-export function encodeRenewDelegationTokenResponse(
-  w: Writer,
-  version: number,
-  message: RenewDelegationTokenResponse,
-): void {
-  checkVersion('RenewDelegationTokenResponse', version, 1, 2);
-  w.context = `RenewDelegationTokenResponse v${version}`;
-  writeRenewDelegationTokenResponse(w, version, message);
-}
-
 /** Decodes a RenewDelegationTokenResponse of `version` (1-2). */
 export function decodeRenewDelegationTokenResponse(r: Reader, version: number): RenewDelegationTokenResponse {
   checkVersion('RenewDelegationTokenResponse', version, 1, 2);
   r.context = `RenewDelegationTokenResponse v${version}`;
   return readRenewDelegationTokenResponse(r, version);
-}
-
-function readRenewDelegationTokenRequest(r: Reader, v: number): RenewDelegationTokenRequest {
-  const hmac: Buffer = v === 2 ? r.readCompactBytes('hmac') : r.readBytes('hmac');
-  const renewPeriodMs: bigint = r.readInt64('renewPeriodMs');
-  const _unknown = v === 2 ? r.readTaggedFields('<tagged fields>') : undefined;
-  const _s: RenewDelegationTokenRequest = { hmac, renewPeriodMs };
-  if (_unknown !== undefined) _s.unknownTaggedFields = _unknown;
-  return _s;
 }
 
 function writeRenewDelegationTokenRequest(w: Writer, v: number, s: RenewDelegationTokenRequest): void {
@@ -117,16 +88,4 @@ function readRenewDelegationTokenResponse(r: Reader, v: number): RenewDelegation
   const _s: RenewDelegationTokenResponse = { errorCode, expiryTimestampMs, throttleTimeMs };
   if (_unknown !== undefined) _s.unknownTaggedFields = _unknown;
   return _s;
-}
-
-function writeRenewDelegationTokenResponse(w: Writer, v: number, s: RenewDelegationTokenResponse): void {
-  w.writeInt16(s.errorCode);
-  w.writeInt64(s.expiryTimestampMs);
-  w.writeInt32(s.throttleTimeMs);
-  const _unknown = s.unknownTaggedFields;
-  if (v === 2) {
-    w.writeTaggedFields(_unknown);
-  } else if (_unknown !== undefined && _unknown.length > 0) {
-    throw unsupportedTaggedFields('RenewDelegationTokenResponse', '', v);
-  }
 }

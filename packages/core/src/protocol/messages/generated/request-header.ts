@@ -3,7 +3,6 @@
 // Do not edit: run `npm run codegen` to regenerate (see tools/codegen/README.md).
 
 import { checkVersion, unsupportedField, unsupportedTaggedFields } from '../codec-support.js';
-import type { Reader } from '../../primitives/reader.js';
 import type { TaggedField } from '../../primitives/tagged-field.js';
 import type { Writer } from '../../primitives/writer.js';
 
@@ -26,24 +25,6 @@ export function encodeRequestHeader(w: Writer, version: number, message: Request
   checkVersion('RequestHeader', version, 1, 2);
   w.context = `RequestHeader v${version}`;
   writeRequestHeader(w, version, message);
-}
-
-/** Decodes a RequestHeader of `version` (1-2). */
-export function decodeRequestHeader(r: Reader, version: number): RequestHeader {
-  checkVersion('RequestHeader', version, 1, 2);
-  r.context = `RequestHeader v${version}`;
-  return readRequestHeader(r, version);
-}
-
-function readRequestHeader(r: Reader, v: number): RequestHeader {
-  const requestApiKey: number = r.readInt16('requestApiKey');
-  const requestApiVersion: number = r.readInt16('requestApiVersion');
-  const correlationId: number = r.readInt32('correlationId');
-  const clientId: string | null = r.readNullableString('clientId');
-  const _unknown = v === 2 ? r.readTaggedFields('<tagged fields>') : undefined;
-  const _s: RequestHeader = { requestApiKey, requestApiVersion, correlationId, clientId };
-  if (_unknown !== undefined) _s.unknownTaggedFields = _unknown;
-  return _s;
 }
 
 function writeRequestHeader(w: Writer, v: number, s: RequestHeader): void {

@@ -2,10 +2,9 @@
 //   common/message/ResponseHeader.json
 // Do not edit: run `npm run codegen` to regenerate (see tools/codegen/README.md).
 
-import { checkVersion, unsupportedField, unsupportedTaggedFields } from '../codec-support.js';
+import { checkVersion } from '../codec-support.js';
 import type { Reader } from '../../primitives/reader.js';
 import type { TaggedField } from '../../primitives/tagged-field.js';
-import type { Writer } from '../../primitives/writer.js';
 
 /** ResponseHeader (header), versions 0-1. */
 export interface ResponseHeader {
@@ -13,13 +12,6 @@ export interface ResponseHeader {
   correlationId: number;
   /** Tagged fields this codec does not know, kept so that a round trip writes them back. */
   unknownTaggedFields?: TaggedField[];
-}
-
-/** Encodes a ResponseHeader in `version` (0-1). */
-export function encodeResponseHeader(w: Writer, version: number, message: ResponseHeader): void {
-  checkVersion('ResponseHeader', version, 0, 1);
-  w.context = `ResponseHeader v${version}`;
-  writeResponseHeader(w, version, message);
 }
 
 /** Decodes a ResponseHeader of `version` (0-1). */
@@ -35,14 +27,4 @@ function readResponseHeader(r: Reader, v: number): ResponseHeader {
   const _s: ResponseHeader = { correlationId };
   if (_unknown !== undefined) _s.unknownTaggedFields = _unknown;
   return _s;
-}
-
-function writeResponseHeader(w: Writer, v: number, s: ResponseHeader): void {
-  w.writeInt32(s.correlationId);
-  const _unknown = s.unknownTaggedFields;
-  if (v === 1) {
-    w.writeTaggedFields(_unknown);
-  } else if (_unknown !== undefined && _unknown.length > 0) {
-    throw unsupportedTaggedFields('ResponseHeader', '', v);
-  }
 }

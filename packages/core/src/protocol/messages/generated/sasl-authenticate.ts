@@ -44,8 +44,6 @@ export const SaslAuthenticate: ApiDefinition<SaslAuthenticateRequest, SaslAuthen
   requestHeaderVersion: (version: number): number => (version >= 2 ? 2 : 1),
   responseHeaderVersion: (version: number): number => (version >= 2 ? 1 : 0),
   encodeRequest: encodeSaslAuthenticateRequest,
-  decodeRequest: decodeSaslAuthenticateRequest,
-  encodeResponse: encodeSaslAuthenticateResponse,
   decodeResponse: decodeSaslAuthenticateResponse,
 };
 
@@ -56,33 +54,11 @@ export function encodeSaslAuthenticateRequest(w: Writer, version: number, messag
   writeSaslAuthenticateRequest(w, version, message);
 }
 
-/** Decodes a SaslAuthenticateRequest of `version` (0-2). */
-export function decodeSaslAuthenticateRequest(r: Reader, version: number): SaslAuthenticateRequest {
-  checkVersion('SaslAuthenticateRequest', version, 0, 2);
-  r.context = `SaslAuthenticateRequest v${version}`;
-  return readSaslAuthenticateRequest(r, version);
-}
-
-/** Encodes a SaslAuthenticateResponse in `version` (0-2). */
-export function encodeSaslAuthenticateResponse(w: Writer, version: number, message: SaslAuthenticateResponse): void {
-  checkVersion('SaslAuthenticateResponse', version, 0, 2);
-  w.context = `SaslAuthenticateResponse v${version}`;
-  writeSaslAuthenticateResponse(w, version, message);
-}
-
 /** Decodes a SaslAuthenticateResponse of `version` (0-2). */
 export function decodeSaslAuthenticateResponse(r: Reader, version: number): SaslAuthenticateResponse {
   checkVersion('SaslAuthenticateResponse', version, 0, 2);
   r.context = `SaslAuthenticateResponse v${version}`;
   return readSaslAuthenticateResponse(r, version);
-}
-
-function readSaslAuthenticateRequest(r: Reader, v: number): SaslAuthenticateRequest {
-  const authBytes: Buffer = v === 2 ? r.readCompactBytes('authBytes') : r.readBytes('authBytes');
-  const _unknown = v === 2 ? r.readTaggedFields('<tagged fields>') : undefined;
-  const _s: SaslAuthenticateRequest = { authBytes };
-  if (_unknown !== undefined) _s.unknownTaggedFields = _unknown;
-  return _s;
 }
 
 function writeSaslAuthenticateRequest(w: Writer, v: number, s: SaslAuthenticateRequest): void {
@@ -109,27 +85,4 @@ function readSaslAuthenticateResponse(r: Reader, v: number): SaslAuthenticateRes
   const _s: SaslAuthenticateResponse = { errorCode, errorMessage, authBytes, sessionLifetimeMs };
   if (_unknown !== undefined) _s.unknownTaggedFields = _unknown;
   return _s;
-}
-
-function writeSaslAuthenticateResponse(w: Writer, v: number, s: SaslAuthenticateResponse): void {
-  w.writeInt16(s.errorCode);
-  {
-    const _x = s.errorMessage;
-    if (v === 2) w.writeCompactNullableString(_x);
-    else w.writeNullableString(_x);
-  }
-  {
-    const _x = s.authBytes;
-    if (v === 2) w.writeCompactBytes(_x);
-    else w.writeBytes(_x);
-  }
-  if (v >= 1) {
-    w.writeInt64(s.sessionLifetimeMs);
-  }
-  const _unknown = s.unknownTaggedFields;
-  if (v === 2) {
-    w.writeTaggedFields(_unknown);
-  } else if (_unknown !== undefined && _unknown.length > 0) {
-    throw unsupportedTaggedFields('SaslAuthenticateResponse', '', v);
-  }
 }

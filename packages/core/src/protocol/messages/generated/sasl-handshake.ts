@@ -35,8 +35,6 @@ export const SaslHandshake: ApiDefinition<SaslHandshakeRequest, SaslHandshakeRes
   requestHeaderVersion: (): number => 1,
   responseHeaderVersion: (): number => 0,
   encodeRequest: encodeSaslHandshakeRequest,
-  decodeRequest: decodeSaslHandshakeRequest,
-  encodeResponse: encodeSaslHandshakeResponse,
   decodeResponse: decodeSaslHandshakeResponse,
 };
 
@@ -47,31 +45,11 @@ export function encodeSaslHandshakeRequest(w: Writer, version: number, message: 
   writeSaslHandshakeRequest(w, version, message);
 }
 
-/** Decodes a SaslHandshakeRequest of `version` (0-1). */
-export function decodeSaslHandshakeRequest(r: Reader, version: number): SaslHandshakeRequest {
-  checkVersion('SaslHandshakeRequest', version, 0, 1);
-  r.context = `SaslHandshakeRequest v${version}`;
-  return readSaslHandshakeRequest(r, version);
-}
-
-/** Encodes a SaslHandshakeResponse in `version` (0-1). */
-export function encodeSaslHandshakeResponse(w: Writer, version: number, message: SaslHandshakeResponse): void {
-  checkVersion('SaslHandshakeResponse', version, 0, 1);
-  w.context = `SaslHandshakeResponse v${version}`;
-  writeSaslHandshakeResponse(w, version, message);
-}
-
 /** Decodes a SaslHandshakeResponse of `version` (0-1). */
 export function decodeSaslHandshakeResponse(r: Reader, version: number): SaslHandshakeResponse {
   checkVersion('SaslHandshakeResponse', version, 0, 1);
   r.context = `SaslHandshakeResponse v${version}`;
   return readSaslHandshakeResponse(r, version);
-}
-
-function readSaslHandshakeRequest(r: Reader, v: number): SaslHandshakeRequest {
-  const mechanism: string = r.readString('mechanism');
-  const _s: SaslHandshakeRequest = { mechanism };
-  return _s;
 }
 
 function writeSaslHandshakeRequest(w: Writer, v: number, s: SaslHandshakeRequest): void {
@@ -90,13 +68,4 @@ function readSaslHandshakeResponse(r: Reader, v: number): SaslHandshakeResponse 
   }
   const _s: SaslHandshakeResponse = { errorCode, mechanisms };
   return _s;
-}
-
-function writeSaslHandshakeResponse(w: Writer, v: number, s: SaslHandshakeResponse): void {
-  w.writeInt16(s.errorCode);
-  {
-    const _a = s.mechanisms;
-    w.writeInt32(_a.length);
-    for (const _e of _a) w.writeString(_e);
-  }
 }

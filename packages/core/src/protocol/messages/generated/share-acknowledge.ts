@@ -136,8 +136,6 @@ export const ShareAcknowledge: ApiDefinition<ShareAcknowledgeRequest, ShareAckno
   requestHeaderVersion: (): number => 2,
   responseHeaderVersion: (): number => 1,
   encodeRequest: encodeShareAcknowledgeRequest,
-  decodeRequest: decodeShareAcknowledgeRequest,
-  encodeResponse: encodeShareAcknowledgeResponse,
   decodeResponse: decodeShareAcknowledgeResponse,
 };
 
@@ -148,41 +146,11 @@ export function encodeShareAcknowledgeRequest(w: Writer, version: number, messag
   writeShareAcknowledgeRequest(w, version, message);
 }
 
-/** Decodes a ShareAcknowledgeRequest of `version` (1-2). */
-export function decodeShareAcknowledgeRequest(r: Reader, version: number): ShareAcknowledgeRequest {
-  checkVersion('ShareAcknowledgeRequest', version, 1, 2);
-  r.context = `ShareAcknowledgeRequest v${version}`;
-  return readShareAcknowledgeRequest(r, version);
-}
-
-/** Encodes a ShareAcknowledgeResponse in `version` (1-2). */
-export function encodeShareAcknowledgeResponse(w: Writer, version: number, message: ShareAcknowledgeResponse): void {
-  checkVersion('ShareAcknowledgeResponse', version, 1, 2);
-  w.context = `ShareAcknowledgeResponse v${version}`;
-  writeShareAcknowledgeResponse(w, version, message);
-}
-
 /** Decodes a ShareAcknowledgeResponse of `version` (1-2). */
 export function decodeShareAcknowledgeResponse(r: Reader, version: number): ShareAcknowledgeResponse {
   checkVersion('ShareAcknowledgeResponse', version, 1, 2);
   r.context = `ShareAcknowledgeResponse v${version}`;
   return readShareAcknowledgeResponse(r, version);
-}
-
-function readShareAcknowledgeRequest(r: Reader, v: number): ShareAcknowledgeRequest {
-  const groupId: string | null = r.readCompactNullableString('groupId');
-  const memberId: string | null = r.readCompactNullableString('memberId');
-  const shareSessionEpoch: number = r.readInt32('shareSessionEpoch');
-  const isRenewAck: boolean = v === 2 ? r.readBoolean('isRenewAck') : false;
-  const topics: ShareAcknowledgeRequestAcknowledgeTopic[] = [];
-  {
-    const _n = r.readCompactArrayLength('topics', 18);
-    for (let _i = 0; _i < _n; _i++) topics.push(readShareAcknowledgeRequestAcknowledgeTopic(r, v));
-  }
-  const _unknown = r.readTaggedFields('<tagged fields>');
-  const _s: ShareAcknowledgeRequest = { groupId, memberId, shareSessionEpoch, isRenewAck, topics };
-  if (_unknown !== undefined) _s.unknownTaggedFields = _unknown;
-  return _s;
 }
 
 function writeShareAcknowledgeRequest(w: Writer, v: number, s: ShareAcknowledgeRequest): void {
@@ -210,19 +178,6 @@ function writeShareAcknowledgeRequest(w: Writer, v: number, s: ShareAcknowledgeR
   w.writeTaggedFields(_unknown);
 }
 
-function readShareAcknowledgeRequestAcknowledgeTopic(r: Reader, v: number): ShareAcknowledgeRequestAcknowledgeTopic {
-  const topicId: string = r.readUuid('topics[].topicId');
-  const partitions: ShareAcknowledgeRequestAcknowledgePartition[] = [];
-  {
-    const _n = r.readCompactArrayLength('topics[].partitions', 6);
-    for (let _i = 0; _i < _n; _i++) partitions.push(readShareAcknowledgeRequestAcknowledgePartition(r, v));
-  }
-  const _unknown = r.readTaggedFields('topics[].<tagged fields>');
-  const _s: ShareAcknowledgeRequestAcknowledgeTopic = { topicId, partitions };
-  if (_unknown !== undefined) _s.unknownTaggedFields = _unknown;
-  return _s;
-}
-
 function writeShareAcknowledgeRequestAcknowledgeTopic(
   w: Writer,
   v: number,
@@ -238,22 +193,6 @@ function writeShareAcknowledgeRequestAcknowledgeTopic(
   w.writeTaggedFields(_unknown);
 }
 
-function readShareAcknowledgeRequestAcknowledgePartition(
-  r: Reader,
-  v: number,
-): ShareAcknowledgeRequestAcknowledgePartition {
-  const partitionIndex: number = r.readInt32('topics[].partitions[].partitionIndex');
-  const acknowledgementBatches: ShareAcknowledgeRequestAcknowledgementBatch[] = [];
-  {
-    const _n = r.readCompactArrayLength('topics[].partitions[].acknowledgementBatches', 18);
-    for (let _i = 0; _i < _n; _i++) acknowledgementBatches.push(readShareAcknowledgeRequestAcknowledgementBatch(r, v));
-  }
-  const _unknown = r.readTaggedFields('topics[].partitions[].<tagged fields>');
-  const _s: ShareAcknowledgeRequestAcknowledgePartition = { partitionIndex, acknowledgementBatches };
-  if (_unknown !== undefined) _s.unknownTaggedFields = _unknown;
-  return _s;
-}
-
 function writeShareAcknowledgeRequestAcknowledgePartition(
   w: Writer,
   v: number,
@@ -267,24 +206,6 @@ function writeShareAcknowledgeRequestAcknowledgePartition(
   }
   const _unknown = s.unknownTaggedFields;
   w.writeTaggedFields(_unknown);
-}
-
-function readShareAcknowledgeRequestAcknowledgementBatch(
-  r: Reader,
-  v: number,
-): ShareAcknowledgeRequestAcknowledgementBatch {
-  const firstOffset: bigint = r.readInt64('topics[].partitions[].acknowledgementBatches[].firstOffset');
-  const lastOffset: bigint = r.readInt64('topics[].partitions[].acknowledgementBatches[].lastOffset');
-  const acknowledgeTypes: number[] = [];
-  {
-    const _n = r.readCompactArrayLength('topics[].partitions[].acknowledgementBatches[].acknowledgeTypes', 1);
-    for (let _i = 0; _i < _n; _i++)
-      acknowledgeTypes.push(r.readInt8('topics[].partitions[].acknowledgementBatches[].acknowledgeTypes[]'));
-  }
-  const _unknown = r.readTaggedFields('topics[].partitions[].acknowledgementBatches[].<tagged fields>');
-  const _s: ShareAcknowledgeRequestAcknowledgementBatch = { firstOffset, lastOffset, acknowledgeTypes };
-  if (_unknown !== undefined) _s.unknownTaggedFields = _unknown;
-  return _s;
 }
 
 function writeShareAcknowledgeRequestAcknowledgementBatch(
@@ -331,30 +252,6 @@ function readShareAcknowledgeResponse(r: Reader, v: number): ShareAcknowledgeRes
   return _s;
 }
 
-function writeShareAcknowledgeResponse(w: Writer, v: number, s: ShareAcknowledgeResponse): void {
-  w.writeInt32(s.throttleTimeMs);
-  w.writeInt16(s.errorCode);
-  {
-    const _x = s.errorMessage;
-    w.writeCompactNullableString(_x);
-  }
-  if (v === 2) {
-    w.writeInt32(s.acquisitionLockTimeoutMs);
-  }
-  {
-    const _a = s.responses;
-    w.writeUnsignedVarint(_a.length + 1);
-    for (const _e of _a) writeShareAcknowledgeResponseShareAcknowledgeTopicResponse(w, v, _e);
-  }
-  {
-    const _a = s.nodeEndpoints;
-    w.writeUnsignedVarint(_a.length + 1);
-    for (const _e of _a) writeShareAcknowledgeResponseNodeEndpoint(w, v, _e);
-  }
-  const _unknown = s.unknownTaggedFields;
-  w.writeTaggedFields(_unknown);
-}
-
 function readShareAcknowledgeResponseShareAcknowledgeTopicResponse(
   r: Reader,
   v: number,
@@ -371,21 +268,6 @@ function readShareAcknowledgeResponseShareAcknowledgeTopicResponse(
   return _s;
 }
 
-function writeShareAcknowledgeResponseShareAcknowledgeTopicResponse(
-  w: Writer,
-  v: number,
-  s: ShareAcknowledgeResponseShareAcknowledgeTopicResponse,
-): void {
-  w.writeUuid(s.topicId);
-  {
-    const _a = s.partitions;
-    w.writeUnsignedVarint(_a.length + 1);
-    for (const _e of _a) writeShareAcknowledgeResponsePartitionData(w, v, _e);
-  }
-  const _unknown = s.unknownTaggedFields;
-  w.writeTaggedFields(_unknown);
-}
-
 function readShareAcknowledgeResponsePartitionData(r: Reader, v: number): ShareAcknowledgeResponsePartitionData {
   const partitionIndex: number = r.readInt32('responses[].partitions[].partitionIndex');
   const errorCode: number = r.readInt16('responses[].partitions[].errorCode');
@@ -397,25 +279,6 @@ function readShareAcknowledgeResponsePartitionData(r: Reader, v: number): ShareA
   return _s;
 }
 
-function writeShareAcknowledgeResponsePartitionData(
-  w: Writer,
-  v: number,
-  s: ShareAcknowledgeResponsePartitionData,
-): void {
-  w.writeInt32(s.partitionIndex);
-  w.writeInt16(s.errorCode);
-  {
-    const _x = s.errorMessage;
-    w.writeCompactNullableString(_x);
-  }
-  {
-    const _x = s.currentLeader;
-    writeShareAcknowledgeResponseLeaderIdAndEpoch(w, v, _x);
-  }
-  const _unknown = s.unknownTaggedFields;
-  w.writeTaggedFields(_unknown);
-}
-
 function readShareAcknowledgeResponseLeaderIdAndEpoch(r: Reader, v: number): ShareAcknowledgeResponseLeaderIdAndEpoch {
   const leaderId: number = r.readInt32('responses[].partitions[].currentLeader.leaderId');
   const leaderEpoch: number = r.readInt32('responses[].partitions[].currentLeader.leaderEpoch');
@@ -423,17 +286,6 @@ function readShareAcknowledgeResponseLeaderIdAndEpoch(r: Reader, v: number): Sha
   const _s: ShareAcknowledgeResponseLeaderIdAndEpoch = { leaderId, leaderEpoch };
   if (_unknown !== undefined) _s.unknownTaggedFields = _unknown;
   return _s;
-}
-
-function writeShareAcknowledgeResponseLeaderIdAndEpoch(
-  w: Writer,
-  v: number,
-  s: ShareAcknowledgeResponseLeaderIdAndEpoch,
-): void {
-  w.writeInt32(s.leaderId);
-  w.writeInt32(s.leaderEpoch);
-  const _unknown = s.unknownTaggedFields;
-  w.writeTaggedFields(_unknown);
 }
 
 function readShareAcknowledgeResponseNodeEndpoint(r: Reader, v: number): ShareAcknowledgeResponseNodeEndpoint {
@@ -445,31 +297,4 @@ function readShareAcknowledgeResponseNodeEndpoint(r: Reader, v: number): ShareAc
   const _s: ShareAcknowledgeResponseNodeEndpoint = { nodeId, host, port, rack };
   if (_unknown !== undefined) _s.unknownTaggedFields = _unknown;
   return _s;
-}
-
-function writeShareAcknowledgeResponseNodeEndpoint(
-  w: Writer,
-  v: number,
-  s: ShareAcknowledgeResponseNodeEndpoint,
-): void {
-  w.writeInt32(s.nodeId);
-  {
-    const _x = s.host;
-    w.writeCompactString(_x);
-  }
-  w.writeInt32(s.port);
-  {
-    const _x = s.rack;
-    w.writeCompactNullableString(_x);
-  }
-  const _unknown = s.unknownTaggedFields;
-  w.writeTaggedFields(_unknown);
-}
-
-function isDefaultShareAcknowledgeResponseLeaderIdAndEpoch(s: ShareAcknowledgeResponseLeaderIdAndEpoch): boolean {
-  return (
-    (s.unknownTaggedFields === undefined || s.unknownTaggedFields.length === 0) &&
-    !(s.leaderId !== 0) &&
-    !(s.leaderEpoch !== 0)
-  );
 }

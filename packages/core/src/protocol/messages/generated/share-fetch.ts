@@ -4,7 +4,7 @@
 // Do not edit: run `npm run codegen` to regenerate (see tools/codegen/README.md).
 
 import type { ApiDefinition } from '../api-definition.js';
-import { ZERO_UUID, checkVersion, unsupportedField, unsupportedNull } from '../codec-support.js';
+import { ZERO_UUID, checkVersion, unsupportedField } from '../codec-support.js';
 import type { Reader } from '../../primitives/reader.js';
 import type { TaggedField } from '../../primitives/tagged-field.js';
 import type { Writer } from '../../primitives/writer.js';
@@ -182,8 +182,6 @@ export const ShareFetch: ApiDefinition<ShareFetchRequest, ShareFetchResponse> = 
   requestHeaderVersion: (): number => 2,
   responseHeaderVersion: (): number => 1,
   encodeRequest: encodeShareFetchRequest,
-  decodeRequest: decodeShareFetchRequest,
-  encodeResponse: encodeShareFetchResponse,
   decodeResponse: decodeShareFetchResponse,
 };
 
@@ -194,65 +192,11 @@ export function encodeShareFetchRequest(w: Writer, version: number, message: Sha
   writeShareFetchRequest(w, version, message);
 }
 
-/** Decodes a ShareFetchRequest of `version` (1-2). */
-export function decodeShareFetchRequest(r: Reader, version: number): ShareFetchRequest {
-  checkVersion('ShareFetchRequest', version, 1, 2);
-  r.context = `ShareFetchRequest v${version}`;
-  return readShareFetchRequest(r, version);
-}
-
-/** Encodes a ShareFetchResponse in `version` (1-2). */
-export function encodeShareFetchResponse(w: Writer, version: number, message: ShareFetchResponse): void {
-  checkVersion('ShareFetchResponse', version, 1, 2);
-  w.context = `ShareFetchResponse v${version}`;
-  writeShareFetchResponse(w, version, message);
-}
-
 /** Decodes a ShareFetchResponse of `version` (1-2). */
 export function decodeShareFetchResponse(r: Reader, version: number): ShareFetchResponse {
   checkVersion('ShareFetchResponse', version, 1, 2);
   r.context = `ShareFetchResponse v${version}`;
   return readShareFetchResponse(r, version);
-}
-
-function readShareFetchRequest(r: Reader, v: number): ShareFetchRequest {
-  const groupId: string | null = r.readCompactNullableString('groupId');
-  const memberId: string | null = r.readCompactNullableString('memberId');
-  const shareSessionEpoch: number = r.readInt32('shareSessionEpoch');
-  const maxWaitMs: number = r.readInt32('maxWaitMs');
-  const minBytes: number = r.readInt32('minBytes');
-  const maxBytes: number = r.readInt32('maxBytes');
-  const maxRecords: number = r.readInt32('maxRecords');
-  const batchSize: number = r.readInt32('batchSize');
-  const shareAcquireMode: number = v === 2 ? r.readInt8('shareAcquireMode') : 0;
-  const isRenewAck: boolean = v === 2 ? r.readBoolean('isRenewAck') : false;
-  const topics: ShareFetchRequestFetchTopic[] = [];
-  {
-    const _n = r.readCompactArrayLength('topics', 18);
-    for (let _i = 0; _i < _n; _i++) topics.push(readShareFetchRequestFetchTopic(r, v));
-  }
-  const forgottenTopicsData: ShareFetchRequestForgottenTopic[] = [];
-  {
-    const _n = r.readCompactArrayLength('forgottenTopicsData', 18);
-    for (let _i = 0; _i < _n; _i++) forgottenTopicsData.push(readShareFetchRequestForgottenTopic(r, v));
-  }
-  const _unknown = r.readTaggedFields('<tagged fields>');
-  const _s: ShareFetchRequest = {
-    groupId,
-    memberId,
-    shareSessionEpoch,
-    maxWaitMs,
-    minBytes,
-    maxBytes,
-    maxRecords,
-    batchSize,
-    shareAcquireMode,
-    isRenewAck,
-    topics,
-    forgottenTopicsData,
-  };
-  if (_unknown !== undefined) _s.unknownTaggedFields = _unknown;
-  return _s;
 }
 
 function writeShareFetchRequest(w: Writer, v: number, s: ShareFetchRequest): void {
@@ -293,19 +237,6 @@ function writeShareFetchRequest(w: Writer, v: number, s: ShareFetchRequest): voi
   w.writeTaggedFields(_unknown);
 }
 
-function readShareFetchRequestFetchTopic(r: Reader, v: number): ShareFetchRequestFetchTopic {
-  const topicId: string = r.readUuid('topics[].topicId');
-  const partitions: ShareFetchRequestFetchPartition[] = [];
-  {
-    const _n = r.readCompactArrayLength('topics[].partitions', 6);
-    for (let _i = 0; _i < _n; _i++) partitions.push(readShareFetchRequestFetchPartition(r, v));
-  }
-  const _unknown = r.readTaggedFields('topics[].<tagged fields>');
-  const _s: ShareFetchRequestFetchTopic = { topicId, partitions };
-  if (_unknown !== undefined) _s.unknownTaggedFields = _unknown;
-  return _s;
-}
-
 function writeShareFetchRequestFetchTopic(w: Writer, v: number, s: ShareFetchRequestFetchTopic): void {
   w.writeUuid(s.topicId);
   {
@@ -315,20 +246,6 @@ function writeShareFetchRequestFetchTopic(w: Writer, v: number, s: ShareFetchReq
   }
   const _unknown = s.unknownTaggedFields;
   w.writeTaggedFields(_unknown);
-}
-
-function readShareFetchRequestFetchPartition(r: Reader, v: number): ShareFetchRequestFetchPartition {
-  const partitionIndex: number = r.readInt32('topics[].partitions[].partitionIndex');
-  const partitionMaxBytes: number = 0;
-  const acknowledgementBatches: ShareFetchRequestAcknowledgementBatch[] = [];
-  {
-    const _n = r.readCompactArrayLength('topics[].partitions[].acknowledgementBatches', 18);
-    for (let _i = 0; _i < _n; _i++) acknowledgementBatches.push(readShareFetchRequestAcknowledgementBatch(r, v));
-  }
-  const _unknown = r.readTaggedFields('topics[].partitions[].<tagged fields>');
-  const _s: ShareFetchRequestFetchPartition = { partitionIndex, partitionMaxBytes, acknowledgementBatches };
-  if (_unknown !== undefined) _s.unknownTaggedFields = _unknown;
-  return _s;
 }
 
 function writeShareFetchRequestFetchPartition(w: Writer, v: number, s: ShareFetchRequestFetchPartition): void {
@@ -342,21 +259,6 @@ function writeShareFetchRequestFetchPartition(w: Writer, v: number, s: ShareFetc
   }
   const _unknown = s.unknownTaggedFields;
   w.writeTaggedFields(_unknown);
-}
-
-function readShareFetchRequestAcknowledgementBatch(r: Reader, v: number): ShareFetchRequestAcknowledgementBatch {
-  const firstOffset: bigint = r.readInt64('topics[].partitions[].acknowledgementBatches[].firstOffset');
-  const lastOffset: bigint = r.readInt64('topics[].partitions[].acknowledgementBatches[].lastOffset');
-  const acknowledgeTypes: number[] = [];
-  {
-    const _n = r.readCompactArrayLength('topics[].partitions[].acknowledgementBatches[].acknowledgeTypes', 1);
-    for (let _i = 0; _i < _n; _i++)
-      acknowledgeTypes.push(r.readInt8('topics[].partitions[].acknowledgementBatches[].acknowledgeTypes[]'));
-  }
-  const _unknown = r.readTaggedFields('topics[].partitions[].acknowledgementBatches[].<tagged fields>');
-  const _s: ShareFetchRequestAcknowledgementBatch = { firstOffset, lastOffset, acknowledgeTypes };
-  if (_unknown !== undefined) _s.unknownTaggedFields = _unknown;
-  return _s;
 }
 
 function writeShareFetchRequestAcknowledgementBatch(
@@ -373,19 +275,6 @@ function writeShareFetchRequestAcknowledgementBatch(
   }
   const _unknown = s.unknownTaggedFields;
   w.writeTaggedFields(_unknown);
-}
-
-function readShareFetchRequestForgottenTopic(r: Reader, v: number): ShareFetchRequestForgottenTopic {
-  const topicId: string = r.readUuid('forgottenTopicsData[].topicId');
-  const partitions: number[] = [];
-  {
-    const _n = r.readCompactArrayLength('forgottenTopicsData[].partitions', 4);
-    for (let _i = 0; _i < _n; _i++) partitions.push(r.readInt32('forgottenTopicsData[].partitions[]'));
-  }
-  const _unknown = r.readTaggedFields('forgottenTopicsData[].<tagged fields>');
-  const _s: ShareFetchRequestForgottenTopic = { topicId, partitions };
-  if (_unknown !== undefined) _s.unknownTaggedFields = _unknown;
-  return _s;
 }
 
 function writeShareFetchRequestForgottenTopic(w: Writer, v: number, s: ShareFetchRequestForgottenTopic): void {
@@ -427,28 +316,6 @@ function readShareFetchResponse(r: Reader, v: number): ShareFetchResponse {
   return _s;
 }
 
-function writeShareFetchResponse(w: Writer, v: number, s: ShareFetchResponse): void {
-  w.writeInt32(s.throttleTimeMs);
-  w.writeInt16(s.errorCode);
-  {
-    const _x = s.errorMessage;
-    w.writeCompactNullableString(_x);
-  }
-  w.writeInt32(s.acquisitionLockTimeoutMs);
-  {
-    const _a = s.responses;
-    w.writeUnsignedVarint(_a.length + 1);
-    for (const _e of _a) writeShareFetchResponseShareFetchableTopicResponse(w, v, _e);
-  }
-  {
-    const _a = s.nodeEndpoints;
-    w.writeUnsignedVarint(_a.length + 1);
-    for (const _e of _a) writeShareFetchResponseNodeEndpoint(w, v, _e);
-  }
-  const _unknown = s.unknownTaggedFields;
-  w.writeTaggedFields(_unknown);
-}
-
 function readShareFetchResponseShareFetchableTopicResponse(
   r: Reader,
   v: number,
@@ -463,21 +330,6 @@ function readShareFetchResponseShareFetchableTopicResponse(
   const _s: ShareFetchResponseShareFetchableTopicResponse = { topicId, partitions };
   if (_unknown !== undefined) _s.unknownTaggedFields = _unknown;
   return _s;
-}
-
-function writeShareFetchResponseShareFetchableTopicResponse(
-  w: Writer,
-  v: number,
-  s: ShareFetchResponseShareFetchableTopicResponse,
-): void {
-  w.writeUuid(s.topicId);
-  {
-    const _a = s.partitions;
-    w.writeUnsignedVarint(_a.length + 1);
-    for (const _e of _a) writeShareFetchResponsePartitionData(w, v, _e);
-  }
-  const _unknown = s.unknownTaggedFields;
-  w.writeTaggedFields(_unknown);
 }
 
 function readShareFetchResponsePartitionData(r: Reader, v: number): ShareFetchResponsePartitionData {
@@ -510,36 +362,6 @@ function readShareFetchResponsePartitionData(r: Reader, v: number): ShareFetchRe
   return _s;
 }
 
-function writeShareFetchResponsePartitionData(w: Writer, v: number, s: ShareFetchResponsePartitionData): void {
-  w.writeInt32(s.partitionIndex);
-  w.writeInt16(s.errorCode);
-  {
-    const _x = s.errorMessage;
-    w.writeCompactNullableString(_x);
-  }
-  w.writeInt16(s.acknowledgeErrorCode);
-  {
-    const _x = s.acknowledgeErrorMessage;
-    w.writeCompactNullableString(_x);
-  }
-  {
-    const _x = s.currentLeader;
-    writeShareFetchResponseLeaderIdAndEpoch(w, v, _x);
-  }
-  {
-    const _x = s.records;
-    if (_x === null) throw unsupportedNull('ShareFetchResponse', 'responses[].partitions[].records', v);
-    w.writeCompactNullableBytes(_x);
-  }
-  {
-    const _a = s.acquiredRecords;
-    w.writeUnsignedVarint(_a.length + 1);
-    for (const _e of _a) writeShareFetchResponseAcquiredRecords(w, v, _e);
-  }
-  const _unknown = s.unknownTaggedFields;
-  w.writeTaggedFields(_unknown);
-}
-
 function readShareFetchResponseLeaderIdAndEpoch(r: Reader, v: number): ShareFetchResponseLeaderIdAndEpoch {
   const leaderId: number = r.readInt32('responses[].partitions[].currentLeader.leaderId');
   const leaderEpoch: number = r.readInt32('responses[].partitions[].currentLeader.leaderEpoch');
@@ -547,13 +369,6 @@ function readShareFetchResponseLeaderIdAndEpoch(r: Reader, v: number): ShareFetc
   const _s: ShareFetchResponseLeaderIdAndEpoch = { leaderId, leaderEpoch };
   if (_unknown !== undefined) _s.unknownTaggedFields = _unknown;
   return _s;
-}
-
-function writeShareFetchResponseLeaderIdAndEpoch(w: Writer, v: number, s: ShareFetchResponseLeaderIdAndEpoch): void {
-  w.writeInt32(s.leaderId);
-  w.writeInt32(s.leaderEpoch);
-  const _unknown = s.unknownTaggedFields;
-  w.writeTaggedFields(_unknown);
 }
 
 function readShareFetchResponseAcquiredRecords(r: Reader, v: number): ShareFetchResponseAcquiredRecords {
@@ -566,14 +381,6 @@ function readShareFetchResponseAcquiredRecords(r: Reader, v: number): ShareFetch
   return _s;
 }
 
-function writeShareFetchResponseAcquiredRecords(w: Writer, v: number, s: ShareFetchResponseAcquiredRecords): void {
-  w.writeInt64(s.firstOffset);
-  w.writeInt64(s.lastOffset);
-  w.writeInt16(s.deliveryCount);
-  const _unknown = s.unknownTaggedFields;
-  w.writeTaggedFields(_unknown);
-}
-
 function readShareFetchResponseNodeEndpoint(r: Reader, v: number): ShareFetchResponseNodeEndpoint {
   const nodeId: number = r.readInt32('nodeEndpoints[].nodeId');
   const host: string = r.readCompactString('nodeEndpoints[].host');
@@ -583,27 +390,4 @@ function readShareFetchResponseNodeEndpoint(r: Reader, v: number): ShareFetchRes
   const _s: ShareFetchResponseNodeEndpoint = { nodeId, host, port, rack };
   if (_unknown !== undefined) _s.unknownTaggedFields = _unknown;
   return _s;
-}
-
-function writeShareFetchResponseNodeEndpoint(w: Writer, v: number, s: ShareFetchResponseNodeEndpoint): void {
-  w.writeInt32(s.nodeId);
-  {
-    const _x = s.host;
-    w.writeCompactString(_x);
-  }
-  w.writeInt32(s.port);
-  {
-    const _x = s.rack;
-    w.writeCompactNullableString(_x);
-  }
-  const _unknown = s.unknownTaggedFields;
-  w.writeTaggedFields(_unknown);
-}
-
-function isDefaultShareFetchResponseLeaderIdAndEpoch(s: ShareFetchResponseLeaderIdAndEpoch): boolean {
-  return (
-    (s.unknownTaggedFields === undefined || s.unknownTaggedFields.length === 0) &&
-    !(s.leaderId !== 0) &&
-    !(s.leaderEpoch !== 0)
-  );
 }

@@ -4,7 +4,7 @@
 // Do not edit: run `npm run codegen` to regenerate (see tools/codegen/README.md).
 
 import type { ApiDefinition } from '../api-definition.js';
-import { ZERO_UUID, checkVersion, unsupportedField } from '../codec-support.js';
+import { checkVersion, unsupportedField } from '../codec-support.js';
 import type { Reader } from '../../primitives/reader.js';
 import type { TaggedField } from '../../primitives/tagged-field.js';
 import type { Writer } from '../../primitives/writer.js';
@@ -106,8 +106,6 @@ export const ShareGroupDescribe: ApiDefinition<ShareGroupDescribeRequest, ShareG
   requestHeaderVersion: (): number => 2,
   responseHeaderVersion: (): number => 1,
   encodeRequest: encodeShareGroupDescribeRequest,
-  decodeRequest: decodeShareGroupDescribeRequest,
-  encodeResponse: encodeShareGroupDescribeResponse,
   decodeResponse: decodeShareGroupDescribeResponse,
 };
 
@@ -118,42 +116,11 @@ export function encodeShareGroupDescribeRequest(w: Writer, version: number, mess
   writeShareGroupDescribeRequest(w, version, message);
 }
 
-/** Decodes a ShareGroupDescribeRequest of `version` (1). */
-export function decodeShareGroupDescribeRequest(r: Reader, version: number): ShareGroupDescribeRequest {
-  checkVersion('ShareGroupDescribeRequest', version, 1, 1);
-  r.context = `ShareGroupDescribeRequest v${version}`;
-  return readShareGroupDescribeRequest(r, version);
-}
-
-/** Encodes a ShareGroupDescribeResponse in `version` (1). */
-export function encodeShareGroupDescribeResponse(
-  w: Writer,
-  version: number,
-  message: ShareGroupDescribeResponse,
-): void {
-  checkVersion('ShareGroupDescribeResponse', version, 1, 1);
-  w.context = `ShareGroupDescribeResponse v${version}`;
-  writeShareGroupDescribeResponse(w, version, message);
-}
-
 /** Decodes a ShareGroupDescribeResponse of `version` (1). */
 export function decodeShareGroupDescribeResponse(r: Reader, version: number): ShareGroupDescribeResponse {
   checkVersion('ShareGroupDescribeResponse', version, 1, 1);
   r.context = `ShareGroupDescribeResponse v${version}`;
   return readShareGroupDescribeResponse(r, version);
-}
-
-function readShareGroupDescribeRequest(r: Reader, v: number): ShareGroupDescribeRequest {
-  const groupIds: string[] = [];
-  {
-    const _n = r.readCompactArrayLength('groupIds', 1);
-    for (let _i = 0; _i < _n; _i++) groupIds.push(r.readCompactString('groupIds[]'));
-  }
-  const includeAuthorizedOperations: boolean = r.readBoolean('includeAuthorizedOperations');
-  const _unknown = r.readTaggedFields('<tagged fields>');
-  const _s: ShareGroupDescribeRequest = { groupIds, includeAuthorizedOperations };
-  if (_unknown !== undefined) _s.unknownTaggedFields = _unknown;
-  return _s;
 }
 
 function writeShareGroupDescribeRequest(w: Writer, v: number, s: ShareGroupDescribeRequest): void {
@@ -178,17 +145,6 @@ function readShareGroupDescribeResponse(r: Reader, v: number): ShareGroupDescrib
   const _s: ShareGroupDescribeResponse = { throttleTimeMs, groups };
   if (_unknown !== undefined) _s.unknownTaggedFields = _unknown;
   return _s;
-}
-
-function writeShareGroupDescribeResponse(w: Writer, v: number, s: ShareGroupDescribeResponse): void {
-  w.writeInt32(s.throttleTimeMs);
-  {
-    const _a = s.groups;
-    w.writeUnsignedVarint(_a.length + 1);
-    for (const _e of _a) writeShareGroupDescribeResponseDescribedGroup(w, v, _e);
-  }
-  const _unknown = s.unknownTaggedFields;
-  w.writeTaggedFields(_unknown);
 }
 
 function readShareGroupDescribeResponseDescribedGroup(r: Reader, v: number): ShareGroupDescribeResponseDescribedGroup {
@@ -221,40 +177,6 @@ function readShareGroupDescribeResponseDescribedGroup(r: Reader, v: number): Sha
   return _s;
 }
 
-function writeShareGroupDescribeResponseDescribedGroup(
-  w: Writer,
-  v: number,
-  s: ShareGroupDescribeResponseDescribedGroup,
-): void {
-  w.writeInt16(s.errorCode);
-  {
-    const _x = s.errorMessage;
-    w.writeCompactNullableString(_x);
-  }
-  {
-    const _x = s.groupId;
-    w.writeCompactString(_x);
-  }
-  {
-    const _x = s.groupState;
-    w.writeCompactString(_x);
-  }
-  w.writeInt32(s.groupEpoch);
-  w.writeInt32(s.assignmentEpoch);
-  {
-    const _x = s.assignorName;
-    w.writeCompactString(_x);
-  }
-  {
-    const _a = s.members;
-    w.writeUnsignedVarint(_a.length + 1);
-    for (const _e of _a) writeShareGroupDescribeResponseMember(w, v, _e);
-  }
-  w.writeInt32(s.authorizedOperations);
-  const _unknown = s.unknownTaggedFields;
-  w.writeTaggedFields(_unknown);
-}
-
 function readShareGroupDescribeResponseMember(r: Reader, v: number): ShareGroupDescribeResponseMember {
   const memberId: string = r.readCompactString('groups[].members[].memberId');
   const rackId: string | null = r.readCompactNullableString('groups[].members[].rackId');
@@ -282,37 +204,6 @@ function readShareGroupDescribeResponseMember(r: Reader, v: number): ShareGroupD
   return _s;
 }
 
-function writeShareGroupDescribeResponseMember(w: Writer, v: number, s: ShareGroupDescribeResponseMember): void {
-  {
-    const _x = s.memberId;
-    w.writeCompactString(_x);
-  }
-  {
-    const _x = s.rackId;
-    w.writeCompactNullableString(_x);
-  }
-  w.writeInt32(s.memberEpoch);
-  {
-    const _x = s.clientId;
-    w.writeCompactString(_x);
-  }
-  {
-    const _x = s.clientHost;
-    w.writeCompactString(_x);
-  }
-  {
-    const _a = s.subscribedTopicNames;
-    w.writeUnsignedVarint(_a.length + 1);
-    for (const _e of _a) w.writeCompactString(_e);
-  }
-  {
-    const _x = s.assignment;
-    writeShareGroupDescribeResponseAssignment(w, v, _x);
-  }
-  const _unknown = s.unknownTaggedFields;
-  w.writeTaggedFields(_unknown);
-}
-
 function readShareGroupDescribeResponseAssignment(r: Reader, v: number): ShareGroupDescribeResponseAssignment {
   const topicPartitions: ShareGroupDescribeResponseTopicPartitions[] = [];
   {
@@ -323,20 +214,6 @@ function readShareGroupDescribeResponseAssignment(r: Reader, v: number): ShareGr
   const _s: ShareGroupDescribeResponseAssignment = { topicPartitions };
   if (_unknown !== undefined) _s.unknownTaggedFields = _unknown;
   return _s;
-}
-
-function writeShareGroupDescribeResponseAssignment(
-  w: Writer,
-  v: number,
-  s: ShareGroupDescribeResponseAssignment,
-): void {
-  {
-    const _a = s.topicPartitions;
-    w.writeUnsignedVarint(_a.length + 1);
-    for (const _e of _a) writeShareGroupDescribeResponseTopicPartitions(w, v, _e);
-  }
-  const _unknown = s.unknownTaggedFields;
-  w.writeTaggedFields(_unknown);
 }
 
 function readShareGroupDescribeResponseTopicPartitions(
@@ -355,29 +232,4 @@ function readShareGroupDescribeResponseTopicPartitions(
   const _s: ShareGroupDescribeResponseTopicPartitions = { topicId, topicName, partitions };
   if (_unknown !== undefined) _s.unknownTaggedFields = _unknown;
   return _s;
-}
-
-function writeShareGroupDescribeResponseTopicPartitions(
-  w: Writer,
-  v: number,
-  s: ShareGroupDescribeResponseTopicPartitions,
-): void {
-  w.writeUuid(s.topicId);
-  {
-    const _x = s.topicName;
-    w.writeCompactString(_x);
-  }
-  {
-    const _a = s.partitions;
-    w.writeUnsignedVarint(_a.length + 1);
-    for (const _e of _a) w.writeInt32(_e);
-  }
-  const _unknown = s.unknownTaggedFields;
-  w.writeTaggedFields(_unknown);
-}
-
-function isDefaultShareGroupDescribeResponseAssignment(s: ShareGroupDescribeResponseAssignment): boolean {
-  return (
-    (s.unknownTaggedFields === undefined || s.unknownTaggedFields.length === 0) && !(s.topicPartitions.length !== 0)
-  );
 }

@@ -4,7 +4,7 @@
 // Do not edit: run `npm run codegen` to regenerate (see tools/codegen/README.md).
 
 import type { ApiDefinition } from '../api-definition.js';
-import { ZERO_UUID, checkVersion, unsupportedField } from '../codec-support.js';
+import { checkVersion, unsupportedField } from '../codec-support.js';
 import type { Reader } from '../../primitives/reader.js';
 import type { TaggedField } from '../../primitives/tagged-field.js';
 import type { Writer } from '../../primitives/writer.js';
@@ -76,8 +76,6 @@ export const ShareGroupHeartbeat: ApiDefinition<ShareGroupHeartbeatRequest, Shar
   requestHeaderVersion: (): number => 2,
   responseHeaderVersion: (): number => 1,
   encodeRequest: encodeShareGroupHeartbeatRequest,
-  decodeRequest: decodeShareGroupHeartbeatRequest,
-  encodeResponse: encodeShareGroupHeartbeatResponse,
   decodeResponse: decodeShareGroupHeartbeatResponse,
 };
 
@@ -92,50 +90,11 @@ export function encodeShareGroupHeartbeatRequest(
   writeShareGroupHeartbeatRequest(w, version, message);
 }
 
-/** Decodes a ShareGroupHeartbeatRequest of `version` (1). */
-export function decodeShareGroupHeartbeatRequest(r: Reader, version: number): ShareGroupHeartbeatRequest {
-  checkVersion('ShareGroupHeartbeatRequest', version, 1, 1);
-  r.context = `ShareGroupHeartbeatRequest v${version}`;
-  return readShareGroupHeartbeatRequest(r, version);
-}
-
-/** Encodes a ShareGroupHeartbeatResponse in `version` (1). */
-export function encodeShareGroupHeartbeatResponse(
-  w: Writer,
-  version: number,
-  message: ShareGroupHeartbeatResponse,
-): void {
-  checkVersion('ShareGroupHeartbeatResponse', version, 1, 1);
-  w.context = `ShareGroupHeartbeatResponse v${version}`;
-  writeShareGroupHeartbeatResponse(w, version, message);
-}
-
 /** Decodes a ShareGroupHeartbeatResponse of `version` (1). */
 export function decodeShareGroupHeartbeatResponse(r: Reader, version: number): ShareGroupHeartbeatResponse {
   checkVersion('ShareGroupHeartbeatResponse', version, 1, 1);
   r.context = `ShareGroupHeartbeatResponse v${version}`;
   return readShareGroupHeartbeatResponse(r, version);
-}
-
-function readShareGroupHeartbeatRequest(r: Reader, v: number): ShareGroupHeartbeatRequest {
-  const groupId: string = r.readCompactString('groupId');
-  const memberId: string = r.readCompactString('memberId');
-  const memberEpoch: number = r.readInt32('memberEpoch');
-  const rackId: string | null = r.readCompactNullableString('rackId');
-  let subscribedTopicNames: string[] | null = null;
-  {
-    const _n = r.readCompactNullableArrayLength('subscribedTopicNames', 1);
-    if (_n < 0) subscribedTopicNames = null;
-    else {
-      const _a: string[] = [];
-      for (let _i = 0; _i < _n; _i++) _a.push(r.readCompactString('subscribedTopicNames[]'));
-      subscribedTopicNames = _a;
-    }
-  }
-  const _unknown = r.readTaggedFields('<tagged fields>');
-  const _s: ShareGroupHeartbeatRequest = { groupId, memberId, memberEpoch, rackId, subscribedTopicNames };
-  if (_unknown !== undefined) _s.unknownTaggedFields = _unknown;
-  return _s;
 }
 
 function writeShareGroupHeartbeatRequest(w: Writer, v: number, s: ShareGroupHeartbeatRequest): void {
@@ -188,31 +147,6 @@ function readShareGroupHeartbeatResponse(r: Reader, v: number): ShareGroupHeartb
   return _s;
 }
 
-function writeShareGroupHeartbeatResponse(w: Writer, v: number, s: ShareGroupHeartbeatResponse): void {
-  w.writeInt32(s.throttleTimeMs);
-  w.writeInt16(s.errorCode);
-  {
-    const _x = s.errorMessage;
-    w.writeCompactNullableString(_x);
-  }
-  {
-    const _x = s.memberId;
-    w.writeCompactNullableString(_x);
-  }
-  w.writeInt32(s.memberEpoch);
-  w.writeInt32(s.heartbeatIntervalMs);
-  {
-    const _x = s.assignment;
-    if (_x === null) w.writeInt8(-1);
-    else {
-      w.writeInt8(1);
-      writeShareGroupHeartbeatResponseAssignment(w, v, _x);
-    }
-  }
-  const _unknown = s.unknownTaggedFields;
-  w.writeTaggedFields(_unknown);
-}
-
 function readShareGroupHeartbeatResponseAssignment(r: Reader, v: number): ShareGroupHeartbeatResponseAssignment {
   const topicPartitions: ShareGroupHeartbeatResponseTopicPartitions[] = [];
   {
@@ -223,20 +157,6 @@ function readShareGroupHeartbeatResponseAssignment(r: Reader, v: number): ShareG
   const _s: ShareGroupHeartbeatResponseAssignment = { topicPartitions };
   if (_unknown !== undefined) _s.unknownTaggedFields = _unknown;
   return _s;
-}
-
-function writeShareGroupHeartbeatResponseAssignment(
-  w: Writer,
-  v: number,
-  s: ShareGroupHeartbeatResponseAssignment,
-): void {
-  {
-    const _a = s.topicPartitions;
-    w.writeUnsignedVarint(_a.length + 1);
-    for (const _e of _a) writeShareGroupHeartbeatResponseTopicPartitions(w, v, _e);
-  }
-  const _unknown = s.unknownTaggedFields;
-  w.writeTaggedFields(_unknown);
 }
 
 function readShareGroupHeartbeatResponseTopicPartitions(
@@ -253,19 +173,4 @@ function readShareGroupHeartbeatResponseTopicPartitions(
   const _s: ShareGroupHeartbeatResponseTopicPartitions = { topicId, partitions };
   if (_unknown !== undefined) _s.unknownTaggedFields = _unknown;
   return _s;
-}
-
-function writeShareGroupHeartbeatResponseTopicPartitions(
-  w: Writer,
-  v: number,
-  s: ShareGroupHeartbeatResponseTopicPartitions,
-): void {
-  w.writeUuid(s.topicId);
-  {
-    const _a = s.partitions;
-    w.writeUnsignedVarint(_a.length + 1);
-    for (const _e of _a) w.writeInt32(_e);
-  }
-  const _unknown = s.unknownTaggedFields;
-  w.writeTaggedFields(_unknown);
 }

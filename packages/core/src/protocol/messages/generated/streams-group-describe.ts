@@ -252,8 +252,6 @@ export const StreamsGroupDescribe: ApiDefinition<StreamsGroupDescribeRequest, St
   requestHeaderVersion: (): number => 2,
   responseHeaderVersion: (): number => 1,
   encodeRequest: encodeStreamsGroupDescribeRequest,
-  decodeRequest: decodeStreamsGroupDescribeRequest,
-  encodeResponse: encodeStreamsGroupDescribeResponse,
   decodeResponse: decodeStreamsGroupDescribeResponse,
 };
 
@@ -268,43 +266,11 @@ export function encodeStreamsGroupDescribeRequest(
   writeStreamsGroupDescribeRequest(w, version, message);
 }
 
-/** Decodes a StreamsGroupDescribeRequest of `version` (0-1). */
-export function decodeStreamsGroupDescribeRequest(r: Reader, version: number): StreamsGroupDescribeRequest {
-  checkVersion('StreamsGroupDescribeRequest', version, 0, 1);
-  r.context = `StreamsGroupDescribeRequest v${version}`;
-  return readStreamsGroupDescribeRequest(r, version);
-}
-
-/** Encodes a StreamsGroupDescribeResponse in `version` (0-1). */
-export function encodeStreamsGroupDescribeResponse(
-  w: Writer,
-  version: number,
-  message: StreamsGroupDescribeResponse,
-): void {
-  checkVersion('StreamsGroupDescribeResponse', version, 0, 1);
-  w.context = `StreamsGroupDescribeResponse v${version}`;
-  writeStreamsGroupDescribeResponse(w, version, message);
-}
-
 /** Decodes a StreamsGroupDescribeResponse of `version` (0-1). */
 export function decodeStreamsGroupDescribeResponse(r: Reader, version: number): StreamsGroupDescribeResponse {
   checkVersion('StreamsGroupDescribeResponse', version, 0, 1);
   r.context = `StreamsGroupDescribeResponse v${version}`;
   return readStreamsGroupDescribeResponse(r, version);
-}
-
-function readStreamsGroupDescribeRequest(r: Reader, v: number): StreamsGroupDescribeRequest {
-  const groupIds: string[] = [];
-  {
-    const _n = r.readCompactArrayLength('groupIds', 1);
-    for (let _i = 0; _i < _n; _i++) groupIds.push(r.readCompactString('groupIds[]'));
-  }
-  const includeAuthorizedOperations: boolean = r.readBoolean('includeAuthorizedOperations');
-  const includeTopologyDescription: boolean = v === 1 ? r.readBoolean('includeTopologyDescription') : false;
-  const _unknown = r.readTaggedFields('<tagged fields>');
-  const _s: StreamsGroupDescribeRequest = { groupIds, includeAuthorizedOperations, includeTopologyDescription };
-  if (_unknown !== undefined) _s.unknownTaggedFields = _unknown;
-  return _s;
 }
 
 function writeStreamsGroupDescribeRequest(w: Writer, v: number, s: StreamsGroupDescribeRequest): void {
@@ -335,17 +301,6 @@ function readStreamsGroupDescribeResponse(r: Reader, v: number): StreamsGroupDes
   const _s: StreamsGroupDescribeResponse = { throttleTimeMs, groups };
   if (_unknown !== undefined) _s.unknownTaggedFields = _unknown;
   return _s;
-}
-
-function writeStreamsGroupDescribeResponse(w: Writer, v: number, s: StreamsGroupDescribeResponse): void {
-  w.writeInt32(s.throttleTimeMs);
-  {
-    const _a = s.groups;
-    w.writeUnsignedVarint(_a.length + 1);
-    for (const _e of _a) writeStreamsGroupDescribeResponseDescribedGroup(w, v, _e);
-  }
-  const _unknown = s.unknownTaggedFields;
-  w.writeTaggedFields(_unknown);
 }
 
 function readStreamsGroupDescribeResponseDescribedGroup(
@@ -393,69 +348,6 @@ function readStreamsGroupDescribeResponseDescribedGroup(
   return _s;
 }
 
-function writeStreamsGroupDescribeResponseDescribedGroup(
-  w: Writer,
-  v: number,
-  s: StreamsGroupDescribeResponseDescribedGroup,
-): void {
-  w.writeInt16(s.errorCode);
-  {
-    const _x = s.errorMessage;
-    w.writeCompactNullableString(_x);
-  }
-  {
-    const _x = s.groupId;
-    w.writeCompactString(_x);
-  }
-  {
-    const _x = s.groupState;
-    w.writeCompactString(_x);
-  }
-  w.writeInt32(s.groupEpoch);
-  w.writeInt32(s.assignmentEpoch);
-  {
-    const _x = s.topology;
-    if (_x === null) w.writeInt8(-1);
-    else {
-      w.writeInt8(1);
-      writeStreamsGroupDescribeResponseTopology(w, v, _x);
-    }
-  }
-  {
-    const _a = s.members;
-    w.writeUnsignedVarint(_a.length + 1);
-    for (const _e of _a) writeStreamsGroupDescribeResponseMember(w, v, _e);
-  }
-  w.writeInt32(s.authorizedOperations);
-  if (v === 1) {
-    {
-      const _x = s.topologyDescription;
-      if (_x === null) w.writeInt8(-1);
-      else {
-        w.writeInt8(1);
-        writeStreamsGroupDescribeResponseTopologyDescription(w, v, _x);
-      }
-    }
-  } else {
-    if (s.topologyDescription !== null)
-      throw unsupportedField('StreamsGroupDescribeResponse', 'groups[].topologyDescription', v);
-  }
-  if (v === 1) {
-    w.writeInt8(s.topologyDescriptionStatus);
-  } else {
-    if (s.topologyDescriptionStatus !== 0)
-      throw unsupportedField('StreamsGroupDescribeResponse', 'groups[].topologyDescriptionStatus', v);
-  }
-  if (v === 1) {
-    {
-      const _x = s.assignorName;
-      w.writeCompactNullableString(_x);
-    }
-  }
-  const _unknown = s.unknownTaggedFields;
-  w.writeTaggedFields(_unknown);
-}
-
 function readStreamsGroupDescribeResponseTopology(r: Reader, v: number): StreamsGroupDescribeResponseTopology {
   const epoch: number = r.readInt32('groups[].topology.epoch');
   let subtopologies: StreamsGroupDescribeResponseSubtopology[] | null = null;
@@ -472,25 +364,6 @@ function readStreamsGroupDescribeResponseTopology(r: Reader, v: number): Streams
   const _s: StreamsGroupDescribeResponseTopology = { epoch, subtopologies };
   if (_unknown !== undefined) _s.unknownTaggedFields = _unknown;
   return _s;
-}
-
-function writeStreamsGroupDescribeResponseTopology(
-  w: Writer,
-  v: number,
-  s: StreamsGroupDescribeResponseTopology,
-): void {
-  w.writeInt32(s.epoch);
-  {
-    const _a = s.subtopologies;
-    if (_a === null) {
-      w.writeUnsignedVarint(0);
-    } else {
-      w.writeUnsignedVarint(_a.length + 1);
-      for (const _e of _a) writeStreamsGroupDescribeResponseSubtopology(w, v, _e);
-    }
-  }
-  const _unknown = s.unknownTaggedFields;
-  w.writeTaggedFields(_unknown);
 }
 
 function readStreamsGroupDescribeResponseSubtopology(r: Reader, v: number): StreamsGroupDescribeResponseSubtopology {
@@ -529,39 +402,6 @@ function readStreamsGroupDescribeResponseSubtopology(r: Reader, v: number): Stre
   return _s;
 }
 
-function writeStreamsGroupDescribeResponseSubtopology(
-  w: Writer,
-  v: number,
-  s: StreamsGroupDescribeResponseSubtopology,
-): void {
-  {
-    const _x = s.subtopologyId;
-    w.writeCompactString(_x);
-  }
-  {
-    const _a = s.sourceTopics;
-    w.writeUnsignedVarint(_a.length + 1);
-    for (const _e of _a) w.writeCompactString(_e);
-  }
-  {
-    const _a = s.repartitionSinkTopics;
-    w.writeUnsignedVarint(_a.length + 1);
-    for (const _e of _a) w.writeCompactString(_e);
-  }
-  {
-    const _a = s.stateChangelogTopics;
-    w.writeUnsignedVarint(_a.length + 1);
-    for (const _e of _a) writeStreamsGroupDescribeResponseTopicInfo(w, v, _e);
-  }
-  {
-    const _a = s.repartitionSourceTopics;
-    w.writeUnsignedVarint(_a.length + 1);
-    for (const _e of _a) writeStreamsGroupDescribeResponseTopicInfo(w, v, _e);
-  }
-  const _unknown = s.unknownTaggedFields;
-  w.writeTaggedFields(_unknown);
-}
-
 function readStreamsGroupDescribeResponseTopicInfo(r: Reader, v: number): StreamsGroupDescribeResponseTopicInfo {
   const name: string = r.readCompactString('groups[].topology.subtopologies[].stateChangelogTopics[].name');
   const partitions: number = r.readInt32('groups[].topology.subtopologies[].stateChangelogTopics[].partitions');
@@ -579,26 +419,6 @@ function readStreamsGroupDescribeResponseTopicInfo(r: Reader, v: number): Stream
   return _s;
 }
 
-function writeStreamsGroupDescribeResponseTopicInfo(
-  w: Writer,
-  v: number,
-  s: StreamsGroupDescribeResponseTopicInfo,
-): void {
-  {
-    const _x = s.name;
-    w.writeCompactString(_x);
-  }
-  w.writeInt32(s.partitions);
-  w.writeInt16(s.replicationFactor);
-  {
-    const _a = s.topicConfigs;
-    w.writeUnsignedVarint(_a.length + 1);
-    for (const _e of _a) writeStreamsGroupDescribeResponseKeyValue(w, v, _e);
-  }
-  const _unknown = s.unknownTaggedFields;
-  w.writeTaggedFields(_unknown);
-}
-
 function readStreamsGroupDescribeResponseKeyValue(r: Reader, v: number): StreamsGroupDescribeResponseKeyValue {
   const key: string = r.readCompactString(
     'groups[].topology.subtopologies[].stateChangelogTopics[].topicConfigs[].key',
@@ -612,23 +432,6 @@ function readStreamsGroupDescribeResponseKeyValue(r: Reader, v: number): Streams
   const _s: StreamsGroupDescribeResponseKeyValue = { key, value };
   if (_unknown !== undefined) _s.unknownTaggedFields = _unknown;
   return _s;
-}
-
-function writeStreamsGroupDescribeResponseKeyValue(
-  w: Writer,
-  v: number,
-  s: StreamsGroupDescribeResponseKeyValue,
-): void {
-  {
-    const _x = s.key;
-    w.writeCompactString(_x);
-  }
-  {
-    const _x = s.value;
-    w.writeCompactString(_x);
-  }
-  const _unknown = s.unknownTaggedFields;
-  w.writeTaggedFields(_unknown);
 }
 
 function readStreamsGroupDescribeResponseMember(r: Reader, v: number): StreamsGroupDescribeResponseMember {
@@ -682,69 +485,6 @@ function readStreamsGroupDescribeResponseMember(r: Reader, v: number): StreamsGr
   return _s;
 }
 
-function writeStreamsGroupDescribeResponseMember(w: Writer, v: number, s: StreamsGroupDescribeResponseMember): void {
-  {
-    const _x = s.memberId;
-    w.writeCompactString(_x);
-  }
-  w.writeInt32(s.memberEpoch);
-  {
-    const _x = s.instanceId;
-    w.writeCompactNullableString(_x);
-  }
-  {
-    const _x = s.rackId;
-    w.writeCompactNullableString(_x);
-  }
-  {
-    const _x = s.clientId;
-    w.writeCompactString(_x);
-  }
-  {
-    const _x = s.clientHost;
-    w.writeCompactString(_x);
-  }
-  w.writeInt32(s.topologyEpoch);
-  {
-    const _x = s.processId;
-    w.writeCompactString(_x);
-  }
-  {
-    const _x = s.userEndpoint;
-    if (_x === null) w.writeInt8(-1);
-    else {
-      w.writeInt8(1);
-      writeStreamsGroupDescribeResponseEndpoint(w, v, _x);
-    }
-  }
-  {
-    const _a = s.clientTags;
-    w.writeUnsignedVarint(_a.length + 1);
-    for (const _e of _a) writeStreamsGroupDescribeResponseKeyValue(w, v, _e);
-  }
-  {
-    const _a = s.taskOffsets;
-    w.writeUnsignedVarint(_a.length + 1);
-    for (const _e of _a) writeStreamsGroupDescribeResponseTaskOffset(w, v, _e);
-  }
-  {
-    const _a = s.taskEndOffsets;
-    w.writeUnsignedVarint(_a.length + 1);
-    for (const _e of _a) writeStreamsGroupDescribeResponseTaskOffset(w, v, _e);
-  }
-  {
-    const _x = s.assignment;
-    writeStreamsGroupDescribeResponseAssignment(w, v, _x);
-  }
-  {
-    const _x = s.targetAssignment;
-    writeStreamsGroupDescribeResponseAssignment(w, v, _x);
-  }
-  w.writeBoolean(s.isClassic);
-  const _unknown = s.unknownTaggedFields;
-  w.writeTaggedFields(_unknown);
-}
-
 function readStreamsGroupDescribeResponseEndpoint(r: Reader, v: number): StreamsGroupDescribeResponseEndpoint {
   const host: string = r.readCompactString('groups[].members[].userEndpoint.host');
   const port: number = r.readUInt16('groups[].members[].userEndpoint.port');
@@ -752,20 +492,6 @@ function readStreamsGroupDescribeResponseEndpoint(r: Reader, v: number): Streams
   const _s: StreamsGroupDescribeResponseEndpoint = { host, port };
   if (_unknown !== undefined) _s.unknownTaggedFields = _unknown;
   return _s;
-}
-
-function writeStreamsGroupDescribeResponseEndpoint(
-  w: Writer,
-  v: number,
-  s: StreamsGroupDescribeResponseEndpoint,
-): void {
-  {
-    const _x = s.host;
-    w.writeCompactString(_x);
-  }
-  w.writeUInt16(s.port);
-  const _unknown = s.unknownTaggedFields;
-  w.writeTaggedFields(_unknown);
 }
 
 function readStreamsGroupDescribeResponseTaskOffset(r: Reader, v: number): StreamsGroupDescribeResponseTaskOffset {
@@ -776,21 +502,6 @@ function readStreamsGroupDescribeResponseTaskOffset(r: Reader, v: number): Strea
   const _s: StreamsGroupDescribeResponseTaskOffset = { subtopologyId, partition, offset };
   if (_unknown !== undefined) _s.unknownTaggedFields = _unknown;
   return _s;
-}
-
-function writeStreamsGroupDescribeResponseTaskOffset(
-  w: Writer,
-  v: number,
-  s: StreamsGroupDescribeResponseTaskOffset,
-): void {
-  {
-    const _x = s.subtopologyId;
-    w.writeCompactString(_x);
-  }
-  w.writeInt32(s.partition);
-  w.writeInt64(s.offset);
-  const _unknown = s.unknownTaggedFields;
-  w.writeTaggedFields(_unknown);
 }
 
 function readStreamsGroupDescribeResponseAssignment(r: Reader, v: number): StreamsGroupDescribeResponseAssignment {
@@ -815,30 +526,6 @@ function readStreamsGroupDescribeResponseAssignment(r: Reader, v: number): Strea
   return _s;
 }
 
-function writeStreamsGroupDescribeResponseAssignment(
-  w: Writer,
-  v: number,
-  s: StreamsGroupDescribeResponseAssignment,
-): void {
-  {
-    const _a = s.activeTasks;
-    w.writeUnsignedVarint(_a.length + 1);
-    for (const _e of _a) writeStreamsGroupDescribeResponseTaskIds(w, v, _e);
-  }
-  {
-    const _a = s.standbyTasks;
-    w.writeUnsignedVarint(_a.length + 1);
-    for (const _e of _a) writeStreamsGroupDescribeResponseTaskIds(w, v, _e);
-  }
-  {
-    const _a = s.warmupTasks;
-    w.writeUnsignedVarint(_a.length + 1);
-    for (const _e of _a) writeStreamsGroupDescribeResponseTaskIds(w, v, _e);
-  }
-  const _unknown = s.unknownTaggedFields;
-  w.writeTaggedFields(_unknown);
-}
-
 function readStreamsGroupDescribeResponseTaskIds(r: Reader, v: number): StreamsGroupDescribeResponseTaskIds {
   const subtopologyId: string = r.readCompactString('groups[].members[].assignment.activeTasks[].subtopologyId');
   const partitions: number[] = [];
@@ -851,20 +538,6 @@ function readStreamsGroupDescribeResponseTaskIds(r: Reader, v: number): StreamsG
   const _s: StreamsGroupDescribeResponseTaskIds = { subtopologyId, partitions };
   if (_unknown !== undefined) _s.unknownTaggedFields = _unknown;
   return _s;
-}
-
-function writeStreamsGroupDescribeResponseTaskIds(w: Writer, v: number, s: StreamsGroupDescribeResponseTaskIds): void {
-  {
-    const _x = s.subtopologyId;
-    w.writeCompactString(_x);
-  }
-  {
-    const _a = s.partitions;
-    w.writeUnsignedVarint(_a.length + 1);
-    for (const _e of _a) w.writeInt32(_e);
-  }
-  const _unknown = s.unknownTaggedFields;
-  w.writeTaggedFields(_unknown);
 }
 
 function readStreamsGroupDescribeResponseTopologyDescription(
@@ -889,25 +562,6 @@ function readStreamsGroupDescribeResponseTopologyDescription(
   return _s;
 }
 
-function writeStreamsGroupDescribeResponseTopologyDescription(
-  w: Writer,
-  v: number,
-  s: StreamsGroupDescribeResponseTopologyDescription,
-): void {
-  {
-    const _a = s.subtopologies;
-    w.writeUnsignedVarint(_a.length + 1);
-    for (const _e of _a) writeStreamsGroupDescribeResponseTopologyDescriptionSubtopology(w, v, _e);
-  }
-  {
-    const _a = s.globalStores;
-    w.writeUnsignedVarint(_a.length + 1);
-    for (const _e of _a) writeStreamsGroupDescribeResponseTopologyDescriptionGlobalStore(w, v, _e);
-  }
-  const _unknown = s.unknownTaggedFields;
-  w.writeTaggedFields(_unknown);
-}
-
 function readStreamsGroupDescribeResponseTopologyDescriptionSubtopology(
   r: Reader,
   v: number,
@@ -922,24 +576,6 @@ function readStreamsGroupDescribeResponseTopologyDescriptionSubtopology(
   const _s: StreamsGroupDescribeResponseTopologyDescriptionSubtopology = { subtopologyId, nodes };
   if (_unknown !== undefined) _s.unknownTaggedFields = _unknown;
   return _s;
-}
-
-function writeStreamsGroupDescribeResponseTopologyDescriptionSubtopology(
-  w: Writer,
-  v: number,
-  s: StreamsGroupDescribeResponseTopologyDescriptionSubtopology,
-): void {
-  {
-    const _x = s.subtopologyId;
-    w.writeCompactString(_x);
-  }
-  {
-    const _a = s.nodes;
-    w.writeUnsignedVarint(_a.length + 1);
-    for (const _e of _a) writeStreamsGroupDescribeResponseTopologyDescriptionNode(w, v, _e);
-  }
-  const _unknown = s.unknownTaggedFields;
-  w.writeTaggedFields(_unknown);
 }
 
 function readStreamsGroupDescribeResponseTopologyDescriptionNode(
@@ -982,39 +618,6 @@ function readStreamsGroupDescribeResponseTopologyDescriptionNode(
   return _s;
 }
 
-function writeStreamsGroupDescribeResponseTopologyDescriptionNode(
-  w: Writer,
-  v: number,
-  s: StreamsGroupDescribeResponseTopologyDescriptionNode,
-): void {
-  {
-    const _x = s.name;
-    w.writeCompactString(_x);
-  }
-  w.writeInt8(s.nodeType);
-  {
-    const _a = s.sourceTopics;
-    w.writeUnsignedVarint(_a.length + 1);
-    for (const _e of _a) w.writeCompactString(_e);
-  }
-  {
-    const _x = s.sinkTopic;
-    w.writeCompactNullableString(_x);
-  }
-  {
-    const _a = s.stores;
-    w.writeUnsignedVarint(_a.length + 1);
-    for (const _e of _a) w.writeCompactString(_e);
-  }
-  {
-    const _a = s.successors;
-    w.writeUnsignedVarint(_a.length + 1);
-    for (const _e of _a) w.writeCompactString(_e);
-  }
-  const _unknown = s.unknownTaggedFields;
-  w.writeTaggedFields(_unknown);
-}
-
 function readStreamsGroupDescribeResponseTopologyDescriptionGlobalStore(
   r: Reader,
   v: number,
@@ -1027,44 +630,4 @@ function readStreamsGroupDescribeResponseTopologyDescriptionGlobalStore(
   const _s: StreamsGroupDescribeResponseTopologyDescriptionGlobalStore = { source, processor };
   if (_unknown !== undefined) _s.unknownTaggedFields = _unknown;
   return _s;
-}
-
-function writeStreamsGroupDescribeResponseTopologyDescriptionGlobalStore(
-  w: Writer,
-  v: number,
-  s: StreamsGroupDescribeResponseTopologyDescriptionGlobalStore,
-): void {
-  {
-    const _x = s.source;
-    writeStreamsGroupDescribeResponseTopologyDescriptionNode(w, v, _x);
-  }
-  {
-    const _x = s.processor;
-    writeStreamsGroupDescribeResponseTopologyDescriptionNode(w, v, _x);
-  }
-  const _unknown = s.unknownTaggedFields;
-  w.writeTaggedFields(_unknown);
-}
-
-function isDefaultStreamsGroupDescribeResponseAssignment(s: StreamsGroupDescribeResponseAssignment): boolean {
-  return (
-    (s.unknownTaggedFields === undefined || s.unknownTaggedFields.length === 0) &&
-    !(s.activeTasks.length !== 0) &&
-    !(s.standbyTasks.length !== 0) &&
-    !(s.warmupTasks.length !== 0)
-  );
-}
-
-function isDefaultStreamsGroupDescribeResponseTopologyDescriptionNode(
-  s: StreamsGroupDescribeResponseTopologyDescriptionNode,
-): boolean {
-  return (
-    (s.unknownTaggedFields === undefined || s.unknownTaggedFields.length === 0) &&
-    !(s.name !== '') &&
-    !(s.nodeType !== 0) &&
-    !(s.sourceTopics.length !== 0) &&
-    !(s.sinkTopic !== null) &&
-    !(s.stores.length !== 0) &&
-    !(s.successors.length !== 0)
-  );
 }

@@ -250,8 +250,6 @@ export const StreamsGroupHeartbeat: ApiDefinition<StreamsGroupHeartbeatRequest, 
   requestHeaderVersion: (): number => 2,
   responseHeaderVersion: (): number => 1,
   encodeRequest: encodeStreamsGroupHeartbeatRequest,
-  decodeRequest: decodeStreamsGroupHeartbeatRequest,
-  encodeResponse: encodeStreamsGroupHeartbeatResponse,
   decodeResponse: decodeStreamsGroupHeartbeatResponse,
 };
 
@@ -266,127 +264,11 @@ export function encodeStreamsGroupHeartbeatRequest(
   writeStreamsGroupHeartbeatRequest(w, version, message);
 }
 
-/** Decodes a StreamsGroupHeartbeatRequest of `version` (0-1). */
-export function decodeStreamsGroupHeartbeatRequest(r: Reader, version: number): StreamsGroupHeartbeatRequest {
-  checkVersion('StreamsGroupHeartbeatRequest', version, 0, 1);
-  r.context = `StreamsGroupHeartbeatRequest v${version}`;
-  return readStreamsGroupHeartbeatRequest(r, version);
-}
-
-/** Encodes a StreamsGroupHeartbeatResponse in `version` (0-1). */
-export function encodeStreamsGroupHeartbeatResponse(
-  w: Writer,
-  version: number,
-  message: StreamsGroupHeartbeatResponse,
-): void {
-  checkVersion('StreamsGroupHeartbeatResponse', version, 0, 1);
-  w.context = `StreamsGroupHeartbeatResponse v${version}`;
-  writeStreamsGroupHeartbeatResponse(w, version, message);
-}
-
 /** Decodes a StreamsGroupHeartbeatResponse of `version` (0-1). */
 export function decodeStreamsGroupHeartbeatResponse(r: Reader, version: number): StreamsGroupHeartbeatResponse {
   checkVersion('StreamsGroupHeartbeatResponse', version, 0, 1);
   r.context = `StreamsGroupHeartbeatResponse v${version}`;
   return readStreamsGroupHeartbeatResponse(r, version);
-}
-
-function readStreamsGroupHeartbeatRequest(r: Reader, v: number): StreamsGroupHeartbeatRequest {
-  const groupId: string = r.readCompactString('groupId');
-  const memberId: string = r.readCompactString('memberId');
-  const memberEpoch: number = r.readInt32('memberEpoch');
-  const endpointInformationEpoch: number = r.readInt32('endpointInformationEpoch');
-  const instanceId: string | null = r.readCompactNullableString('instanceId');
-  const rackId: string | null = r.readCompactNullableString('rackId');
-  const rebalanceTimeoutMs: number = r.readInt32('rebalanceTimeoutMs');
-  const topology: StreamsGroupHeartbeatRequestTopology | null =
-    r.readInt8('topology') < 0 ? null : readStreamsGroupHeartbeatRequestTopology(r, v);
-  let activeTasks: StreamsGroupHeartbeatRequestTaskIds[] | null = null;
-  {
-    const _n = r.readCompactNullableArrayLength('activeTasks', 3);
-    if (_n < 0) activeTasks = null;
-    else {
-      const _a: StreamsGroupHeartbeatRequestTaskIds[] = [];
-      for (let _i = 0; _i < _n; _i++) _a.push(readStreamsGroupHeartbeatRequestTaskIds(r, v));
-      activeTasks = _a;
-    }
-  }
-  let standbyTasks: StreamsGroupHeartbeatRequestTaskIds[] | null = null;
-  {
-    const _n = r.readCompactNullableArrayLength('standbyTasks', 3);
-    if (_n < 0) standbyTasks = null;
-    else {
-      const _a: StreamsGroupHeartbeatRequestTaskIds[] = [];
-      for (let _i = 0; _i < _n; _i++) _a.push(readStreamsGroupHeartbeatRequestTaskIds(r, v));
-      standbyTasks = _a;
-    }
-  }
-  let warmupTasks: StreamsGroupHeartbeatRequestTaskIds[] | null = null;
-  {
-    const _n = r.readCompactNullableArrayLength('warmupTasks', 3);
-    if (_n < 0) warmupTasks = null;
-    else {
-      const _a: StreamsGroupHeartbeatRequestTaskIds[] = [];
-      for (let _i = 0; _i < _n; _i++) _a.push(readStreamsGroupHeartbeatRequestTaskIds(r, v));
-      warmupTasks = _a;
-    }
-  }
-  const processId: string | null = r.readCompactNullableString('processId');
-  const userEndpoint: StreamsGroupHeartbeatRequestEndpoint | null =
-    r.readInt8('userEndpoint') < 0 ? null : readStreamsGroupHeartbeatRequestEndpoint(r, v);
-  let clientTags: StreamsGroupHeartbeatRequestKeyValue[] | null = null;
-  {
-    const _n = r.readCompactNullableArrayLength('clientTags', 3);
-    if (_n < 0) clientTags = null;
-    else {
-      const _a: StreamsGroupHeartbeatRequestKeyValue[] = [];
-      for (let _i = 0; _i < _n; _i++) _a.push(readStreamsGroupHeartbeatRequestKeyValue(r, v));
-      clientTags = _a;
-    }
-  }
-  let taskOffsets: StreamsGroupHeartbeatRequestTaskOffset[] | null = null;
-  {
-    const _n = r.readCompactNullableArrayLength('taskOffsets', 14);
-    if (_n < 0) taskOffsets = null;
-    else {
-      const _a: StreamsGroupHeartbeatRequestTaskOffset[] = [];
-      for (let _i = 0; _i < _n; _i++) _a.push(readStreamsGroupHeartbeatRequestTaskOffset(r, v));
-      taskOffsets = _a;
-    }
-  }
-  let taskEndOffsets: StreamsGroupHeartbeatRequestTaskOffset[] | null = null;
-  {
-    const _n = r.readCompactNullableArrayLength('taskEndOffsets', 14);
-    if (_n < 0) taskEndOffsets = null;
-    else {
-      const _a: StreamsGroupHeartbeatRequestTaskOffset[] = [];
-      for (let _i = 0; _i < _n; _i++) _a.push(readStreamsGroupHeartbeatRequestTaskOffset(r, v));
-      taskEndOffsets = _a;
-    }
-  }
-  const shutdownApplication: boolean = r.readBoolean('shutdownApplication');
-  const _unknown = r.readTaggedFields('<tagged fields>');
-  const _s: StreamsGroupHeartbeatRequest = {
-    groupId,
-    memberId,
-    memberEpoch,
-    endpointInformationEpoch,
-    instanceId,
-    rackId,
-    rebalanceTimeoutMs,
-    topology,
-    activeTasks,
-    standbyTasks,
-    warmupTasks,
-    processId,
-    userEndpoint,
-    clientTags,
-    taskOffsets,
-    taskEndOffsets,
-    shutdownApplication,
-  };
-  if (_unknown !== undefined) _s.unknownTaggedFields = _unknown;
-  return _s;
 }
 
 function writeStreamsGroupHeartbeatRequest(w: Writer, v: number, s: StreamsGroupHeartbeatRequest): void {
@@ -488,19 +370,6 @@ function writeStreamsGroupHeartbeatRequest(w: Writer, v: number, s: StreamsGroup
   w.writeTaggedFields(_unknown);
 }
 
-function readStreamsGroupHeartbeatRequestTopology(r: Reader, v: number): StreamsGroupHeartbeatRequestTopology {
-  const epoch: number = r.readInt32('topology.epoch');
-  const subtopologies: StreamsGroupHeartbeatRequestSubtopology[] = [];
-  {
-    const _n = r.readCompactArrayLength('topology.subtopologies', 8);
-    for (let _i = 0; _i < _n; _i++) subtopologies.push(readStreamsGroupHeartbeatRequestSubtopology(r, v));
-  }
-  const _unknown = r.readTaggedFields('topology.<tagged fields>');
-  const _s: StreamsGroupHeartbeatRequestTopology = { epoch, subtopologies };
-  if (_unknown !== undefined) _s.unknownTaggedFields = _unknown;
-  return _s;
-}
-
 function writeStreamsGroupHeartbeatRequestTopology(
   w: Writer,
   v: number,
@@ -514,54 +383,6 @@ function writeStreamsGroupHeartbeatRequestTopology(
   }
   const _unknown = s.unknownTaggedFields;
   w.writeTaggedFields(_unknown);
-}
-
-function readStreamsGroupHeartbeatRequestSubtopology(r: Reader, v: number): StreamsGroupHeartbeatRequestSubtopology {
-  const subtopologyId: string = r.readCompactString('topology.subtopologies[].subtopologyId');
-  const sourceTopics: string[] = [];
-  {
-    const _n = r.readCompactArrayLength('topology.subtopologies[].sourceTopics', 1);
-    for (let _i = 0; _i < _n; _i++) sourceTopics.push(r.readCompactString('topology.subtopologies[].sourceTopics[]'));
-  }
-  const sourceTopicRegex: string[] = [];
-  {
-    const _n = r.readCompactArrayLength('topology.subtopologies[].sourceTopicRegex', 1);
-    for (let _i = 0; _i < _n; _i++)
-      sourceTopicRegex.push(r.readCompactString('topology.subtopologies[].sourceTopicRegex[]'));
-  }
-  const stateChangelogTopics: StreamsGroupHeartbeatRequestTopicInfo[] = [];
-  {
-    const _n = r.readCompactArrayLength('topology.subtopologies[].stateChangelogTopics', 9);
-    for (let _i = 0; _i < _n; _i++) stateChangelogTopics.push(readStreamsGroupHeartbeatRequestTopicInfo(r, v));
-  }
-  const repartitionSinkTopics: string[] = [];
-  {
-    const _n = r.readCompactArrayLength('topology.subtopologies[].repartitionSinkTopics', 1);
-    for (let _i = 0; _i < _n; _i++)
-      repartitionSinkTopics.push(r.readCompactString('topology.subtopologies[].repartitionSinkTopics[]'));
-  }
-  const repartitionSourceTopics: StreamsGroupHeartbeatRequestTopicInfo[] = [];
-  {
-    const _n = r.readCompactArrayLength('topology.subtopologies[].repartitionSourceTopics', 9);
-    for (let _i = 0; _i < _n; _i++) repartitionSourceTopics.push(readStreamsGroupHeartbeatRequestTopicInfo(r, v));
-  }
-  const copartitionGroups: StreamsGroupHeartbeatRequestCopartitionGroup[] = [];
-  {
-    const _n = r.readCompactArrayLength('topology.subtopologies[].copartitionGroups', 4);
-    for (let _i = 0; _i < _n; _i++) copartitionGroups.push(readStreamsGroupHeartbeatRequestCopartitionGroup(r, v));
-  }
-  const _unknown = r.readTaggedFields('topology.subtopologies[].<tagged fields>');
-  const _s: StreamsGroupHeartbeatRequestSubtopology = {
-    subtopologyId,
-    sourceTopics,
-    sourceTopicRegex,
-    stateChangelogTopics,
-    repartitionSinkTopics,
-    repartitionSourceTopics,
-    copartitionGroups,
-  };
-  if (_unknown !== undefined) _s.unknownTaggedFields = _unknown;
-  return _s;
 }
 
 function writeStreamsGroupHeartbeatRequestSubtopology(
@@ -607,21 +428,6 @@ function writeStreamsGroupHeartbeatRequestSubtopology(
   w.writeTaggedFields(_unknown);
 }
 
-function readStreamsGroupHeartbeatRequestTopicInfo(r: Reader, v: number): StreamsGroupHeartbeatRequestTopicInfo {
-  const name: string = r.readCompactString('topology.subtopologies[].stateChangelogTopics[].name');
-  const partitions: number = r.readInt32('topology.subtopologies[].stateChangelogTopics[].partitions');
-  const replicationFactor: number = r.readInt16('topology.subtopologies[].stateChangelogTopics[].replicationFactor');
-  const topicConfigs: StreamsGroupHeartbeatRequestKeyValue[] = [];
-  {
-    const _n = r.readCompactArrayLength('topology.subtopologies[].stateChangelogTopics[].topicConfigs', 3);
-    for (let _i = 0; _i < _n; _i++) topicConfigs.push(readStreamsGroupHeartbeatRequestKeyValue(r, v));
-  }
-  const _unknown = r.readTaggedFields('topology.subtopologies[].stateChangelogTopics[].<tagged fields>');
-  const _s: StreamsGroupHeartbeatRequestTopicInfo = { name, partitions, replicationFactor, topicConfigs };
-  if (_unknown !== undefined) _s.unknownTaggedFields = _unknown;
-  return _s;
-}
-
 function writeStreamsGroupHeartbeatRequestTopicInfo(
   w: Writer,
   v: number,
@@ -642,15 +448,6 @@ function writeStreamsGroupHeartbeatRequestTopicInfo(
   w.writeTaggedFields(_unknown);
 }
 
-function readStreamsGroupHeartbeatRequestKeyValue(r: Reader, v: number): StreamsGroupHeartbeatRequestKeyValue {
-  const key: string = r.readCompactString('topology.subtopologies[].stateChangelogTopics[].topicConfigs[].key');
-  const value: string = r.readCompactString('topology.subtopologies[].stateChangelogTopics[].topicConfigs[].value');
-  const _unknown = r.readTaggedFields('topology.subtopologies[].stateChangelogTopics[].topicConfigs[].<tagged fields>');
-  const _s: StreamsGroupHeartbeatRequestKeyValue = { key, value };
-  if (_unknown !== undefined) _s.unknownTaggedFields = _unknown;
-  return _s;
-}
-
 function writeStreamsGroupHeartbeatRequestKeyValue(
   w: Writer,
   v: number,
@@ -666,36 +463,6 @@ function writeStreamsGroupHeartbeatRequestKeyValue(
   }
   const _unknown = s.unknownTaggedFields;
   w.writeTaggedFields(_unknown);
-}
-
-function readStreamsGroupHeartbeatRequestCopartitionGroup(
-  r: Reader,
-  v: number,
-): StreamsGroupHeartbeatRequestCopartitionGroup {
-  const sourceTopics: number[] = [];
-  {
-    const _n = r.readCompactArrayLength('topology.subtopologies[].copartitionGroups[].sourceTopics', 2);
-    for (let _i = 0; _i < _n; _i++)
-      sourceTopics.push(r.readInt16('topology.subtopologies[].copartitionGroups[].sourceTopics[]'));
-  }
-  const sourceTopicRegex: number[] = [];
-  {
-    const _n = r.readCompactArrayLength('topology.subtopologies[].copartitionGroups[].sourceTopicRegex', 2);
-    for (let _i = 0; _i < _n; _i++)
-      sourceTopicRegex.push(r.readInt16('topology.subtopologies[].copartitionGroups[].sourceTopicRegex[]'));
-  }
-  const repartitionSourceTopics: number[] = [];
-  {
-    const _n = r.readCompactArrayLength('topology.subtopologies[].copartitionGroups[].repartitionSourceTopics', 2);
-    for (let _i = 0; _i < _n; _i++)
-      repartitionSourceTopics.push(
-        r.readInt16('topology.subtopologies[].copartitionGroups[].repartitionSourceTopics[]'),
-      );
-  }
-  const _unknown = r.readTaggedFields('topology.subtopologies[].copartitionGroups[].<tagged fields>');
-  const _s: StreamsGroupHeartbeatRequestCopartitionGroup = { sourceTopics, sourceTopicRegex, repartitionSourceTopics };
-  if (_unknown !== undefined) _s.unknownTaggedFields = _unknown;
-  return _s;
 }
 
 function writeStreamsGroupHeartbeatRequestCopartitionGroup(
@@ -722,19 +489,6 @@ function writeStreamsGroupHeartbeatRequestCopartitionGroup(
   w.writeTaggedFields(_unknown);
 }
 
-function readStreamsGroupHeartbeatRequestTaskIds(r: Reader, v: number): StreamsGroupHeartbeatRequestTaskIds {
-  const subtopologyId: string = r.readCompactString('activeTasks[].subtopologyId');
-  const partitions: number[] = [];
-  {
-    const _n = r.readCompactArrayLength('activeTasks[].partitions', 4);
-    for (let _i = 0; _i < _n; _i++) partitions.push(r.readInt32('activeTasks[].partitions[]'));
-  }
-  const _unknown = r.readTaggedFields('activeTasks[].<tagged fields>');
-  const _s: StreamsGroupHeartbeatRequestTaskIds = { subtopologyId, partitions };
-  if (_unknown !== undefined) _s.unknownTaggedFields = _unknown;
-  return _s;
-}
-
 function writeStreamsGroupHeartbeatRequestTaskIds(w: Writer, v: number, s: StreamsGroupHeartbeatRequestTaskIds): void {
   {
     const _x = s.subtopologyId;
@@ -749,15 +503,6 @@ function writeStreamsGroupHeartbeatRequestTaskIds(w: Writer, v: number, s: Strea
   w.writeTaggedFields(_unknown);
 }
 
-function readStreamsGroupHeartbeatRequestEndpoint(r: Reader, v: number): StreamsGroupHeartbeatRequestEndpoint {
-  const host: string = r.readCompactString('userEndpoint.host');
-  const port: number = r.readUInt16('userEndpoint.port');
-  const _unknown = r.readTaggedFields('userEndpoint.<tagged fields>');
-  const _s: StreamsGroupHeartbeatRequestEndpoint = { host, port };
-  if (_unknown !== undefined) _s.unknownTaggedFields = _unknown;
-  return _s;
-}
-
 function writeStreamsGroupHeartbeatRequestEndpoint(
   w: Writer,
   v: number,
@@ -770,16 +515,6 @@ function writeStreamsGroupHeartbeatRequestEndpoint(
   w.writeUInt16(s.port);
   const _unknown = s.unknownTaggedFields;
   w.writeTaggedFields(_unknown);
-}
-
-function readStreamsGroupHeartbeatRequestTaskOffset(r: Reader, v: number): StreamsGroupHeartbeatRequestTaskOffset {
-  const subtopologyId: string = r.readCompactString('taskOffsets[].subtopologyId');
-  const partition: number = r.readInt32('taskOffsets[].partition');
-  const offset: bigint = r.readInt64('taskOffsets[].offset');
-  const _unknown = r.readTaggedFields('taskOffsets[].<tagged fields>');
-  const _s: StreamsGroupHeartbeatRequestTaskOffset = { subtopologyId, partition, offset };
-  if (_unknown !== undefined) _s.unknownTaggedFields = _unknown;
-  return _s;
 }
 
 function writeStreamsGroupHeartbeatRequestTaskOffset(
@@ -882,85 +617,6 @@ function readStreamsGroupHeartbeatResponse(r: Reader, v: number): StreamsGroupHe
   return _s;
 }
 
-function writeStreamsGroupHeartbeatResponse(w: Writer, v: number, s: StreamsGroupHeartbeatResponse): void {
-  w.writeInt32(s.throttleTimeMs);
-  w.writeInt16(s.errorCode);
-  {
-    const _x = s.errorMessage;
-    w.writeCompactNullableString(_x);
-  }
-  {
-    const _x = s.memberId;
-    w.writeCompactString(_x);
-  }
-  w.writeInt32(s.memberEpoch);
-  w.writeInt32(s.heartbeatIntervalMs);
-  if (v === 0) {
-    w.writeInt32(s.acceptableRecoveryLagLegacy);
-  } else {
-    if (s.acceptableRecoveryLagLegacy !== 0)
-      throw unsupportedField('StreamsGroupHeartbeatResponse', 'acceptableRecoveryLagLegacy', v);
-  }
-  w.writeInt32(s.taskOffsetIntervalMs);
-  if (v === 1) {
-    w.writeInt64(s.acceptableRecoveryLag);
-  }
-  {
-    const _a = s.status;
-    if (_a === null) {
-      w.writeUnsignedVarint(0);
-    } else {
-      w.writeUnsignedVarint(_a.length + 1);
-      for (const _e of _a) writeStreamsGroupHeartbeatResponseStatus(w, v, _e);
-    }
-  }
-  {
-    const _a = s.activeTasks;
-    if (_a === null) {
-      w.writeUnsignedVarint(0);
-    } else {
-      w.writeUnsignedVarint(_a.length + 1);
-      for (const _e of _a) writeStreamsGroupHeartbeatResponseTaskIds(w, v, _e);
-    }
-  }
-  {
-    const _a = s.standbyTasks;
-    if (_a === null) {
-      w.writeUnsignedVarint(0);
-    } else {
-      w.writeUnsignedVarint(_a.length + 1);
-      for (const _e of _a) writeStreamsGroupHeartbeatResponseTaskIds(w, v, _e);
-    }
-  }
-  {
-    const _a = s.warmupTasks;
-    if (_a === null) {
-      w.writeUnsignedVarint(0);
-    } else {
-      w.writeUnsignedVarint(_a.length + 1);
-      for (const _e of _a) writeStreamsGroupHeartbeatResponseTaskIds(w, v, _e);
-    }
-  }
-  if (v === 1) {
-    w.writeBoolean(s.topologyDescriptionRequired);
-  } else {
-    if (s.topologyDescriptionRequired !== false)
-      throw unsupportedField('StreamsGroupHeartbeatResponse', 'topologyDescriptionRequired', v);
-  }
-  w.writeInt32(s.endpointInformationEpoch);
-  {
-    const _a = s.partitionsByUserEndpoint;
-    if (_a === null) {
-      w.writeUnsignedVarint(0);
-    } else {
-      w.writeUnsignedVarint(_a.length + 1);
-      for (const _e of _a) writeStreamsGroupHeartbeatResponseEndpointToPartitions(w, v, _e);
-    }
-  }
-  const _unknown = s.unknownTaggedFields;
-  w.writeTaggedFields(_unknown);
-}
-
 function readStreamsGroupHeartbeatResponseStatus(r: Reader, v: number): StreamsGroupHeartbeatResponseStatus {
   const statusCode: number = r.readInt8('status[].statusCode');
   const statusDetail: string = r.readCompactString('status[].statusDetail');
@@ -968,16 +624,6 @@ function readStreamsGroupHeartbeatResponseStatus(r: Reader, v: number): StreamsG
   const _s: StreamsGroupHeartbeatResponseStatus = { statusCode, statusDetail };
   if (_unknown !== undefined) _s.unknownTaggedFields = _unknown;
   return _s;
-}
-
-function writeStreamsGroupHeartbeatResponseStatus(w: Writer, v: number, s: StreamsGroupHeartbeatResponseStatus): void {
-  w.writeInt8(s.statusCode);
-  {
-    const _x = s.statusDetail;
-    w.writeCompactString(_x);
-  }
-  const _unknown = s.unknownTaggedFields;
-  w.writeTaggedFields(_unknown);
 }
 
 function readStreamsGroupHeartbeatResponseTaskIds(r: Reader, v: number): StreamsGroupHeartbeatResponseTaskIds {
@@ -991,24 +637,6 @@ function readStreamsGroupHeartbeatResponseTaskIds(r: Reader, v: number): Streams
   const _s: StreamsGroupHeartbeatResponseTaskIds = { subtopologyId, partitions };
   if (_unknown !== undefined) _s.unknownTaggedFields = _unknown;
   return _s;
-}
-
-function writeStreamsGroupHeartbeatResponseTaskIds(
-  w: Writer,
-  v: number,
-  s: StreamsGroupHeartbeatResponseTaskIds,
-): void {
-  {
-    const _x = s.subtopologyId;
-    w.writeCompactString(_x);
-  }
-  {
-    const _a = s.partitions;
-    w.writeUnsignedVarint(_a.length + 1);
-    for (const _e of _a) w.writeInt32(_e);
-  }
-  const _unknown = s.unknownTaggedFields;
-  w.writeTaggedFields(_unknown);
 }
 
 function readStreamsGroupHeartbeatResponseEndpointToPartitions(
@@ -1032,29 +660,6 @@ function readStreamsGroupHeartbeatResponseEndpointToPartitions(
   return _s;
 }
 
-function writeStreamsGroupHeartbeatResponseEndpointToPartitions(
-  w: Writer,
-  v: number,
-  s: StreamsGroupHeartbeatResponseEndpointToPartitions,
-): void {
-  {
-    const _x = s.userEndpoint;
-    writeStreamsGroupHeartbeatResponseEndpoint(w, v, _x);
-  }
-  {
-    const _a = s.activePartitions;
-    w.writeUnsignedVarint(_a.length + 1);
-    for (const _e of _a) writeStreamsGroupHeartbeatResponseTopicPartition(w, v, _e);
-  }
-  {
-    const _a = s.standbyPartitions;
-    w.writeUnsignedVarint(_a.length + 1);
-    for (const _e of _a) writeStreamsGroupHeartbeatResponseTopicPartition(w, v, _e);
-  }
-  const _unknown = s.unknownTaggedFields;
-  w.writeTaggedFields(_unknown);
-}
-
 function readStreamsGroupHeartbeatResponseEndpoint(r: Reader, v: number): StreamsGroupHeartbeatResponseEndpoint {
   const host: string = r.readCompactString('partitionsByUserEndpoint[].userEndpoint.host');
   const port: number = r.readUInt16('partitionsByUserEndpoint[].userEndpoint.port');
@@ -1062,20 +667,6 @@ function readStreamsGroupHeartbeatResponseEndpoint(r: Reader, v: number): Stream
   const _s: StreamsGroupHeartbeatResponseEndpoint = { host, port };
   if (_unknown !== undefined) _s.unknownTaggedFields = _unknown;
   return _s;
-}
-
-function writeStreamsGroupHeartbeatResponseEndpoint(
-  w: Writer,
-  v: number,
-  s: StreamsGroupHeartbeatResponseEndpoint,
-): void {
-  {
-    const _x = s.host;
-    w.writeCompactString(_x);
-  }
-  w.writeUInt16(s.port);
-  const _unknown = s.unknownTaggedFields;
-  w.writeTaggedFields(_unknown);
 }
 
 function readStreamsGroupHeartbeatResponseTopicPartition(
@@ -1093,28 +684,4 @@ function readStreamsGroupHeartbeatResponseTopicPartition(
   const _s: StreamsGroupHeartbeatResponseTopicPartition = { topic, partitions };
   if (_unknown !== undefined) _s.unknownTaggedFields = _unknown;
   return _s;
-}
-
-function writeStreamsGroupHeartbeatResponseTopicPartition(
-  w: Writer,
-  v: number,
-  s: StreamsGroupHeartbeatResponseTopicPartition,
-): void {
-  {
-    const _x = s.topic;
-    w.writeCompactString(_x);
-  }
-  {
-    const _a = s.partitions;
-    w.writeUnsignedVarint(_a.length + 1);
-    for (const _e of _a) w.writeInt32(_e);
-  }
-  const _unknown = s.unknownTaggedFields;
-  w.writeTaggedFields(_unknown);
-}
-
-function isDefaultStreamsGroupHeartbeatResponseEndpoint(s: StreamsGroupHeartbeatResponseEndpoint): boolean {
-  return (
-    (s.unknownTaggedFields === undefined || s.unknownTaggedFields.length === 0) && !(s.host !== '') && !(s.port !== 0)
-  );
 }

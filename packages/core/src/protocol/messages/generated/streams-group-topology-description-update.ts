@@ -99,8 +99,6 @@ export const StreamsGroupTopologyDescriptionUpdate: ApiDefinition<
   requestHeaderVersion: (): number => 2,
   responseHeaderVersion: (): number => 1,
   encodeRequest: encodeStreamsGroupTopologyDescriptionUpdateRequest,
-  decodeRequest: decodeStreamsGroupTopologyDescriptionUpdateRequest,
-  encodeResponse: encodeStreamsGroupTopologyDescriptionUpdateResponse,
   decodeResponse: decodeStreamsGroupTopologyDescriptionUpdateResponse,
 };
 
@@ -115,27 +113,6 @@ export function encodeStreamsGroupTopologyDescriptionUpdateRequest(
   writeStreamsGroupTopologyDescriptionUpdateRequest(w, version, message);
 }
 
-/** Decodes a StreamsGroupTopologyDescriptionUpdateRequest of `version` (0). */
-export function decodeStreamsGroupTopologyDescriptionUpdateRequest(
-  r: Reader,
-  version: number,
-): StreamsGroupTopologyDescriptionUpdateRequest {
-  checkVersion('StreamsGroupTopologyDescriptionUpdateRequest', version, 0, 0);
-  r.context = `StreamsGroupTopologyDescriptionUpdateRequest v${version}`;
-  return readStreamsGroupTopologyDescriptionUpdateRequest(r, version);
-}
-
-/** Encodes a StreamsGroupTopologyDescriptionUpdateResponse in `version` (0). */
-export function encodeStreamsGroupTopologyDescriptionUpdateResponse(
-  w: Writer,
-  version: number,
-  message: StreamsGroupTopologyDescriptionUpdateResponse,
-): void {
-  checkVersion('StreamsGroupTopologyDescriptionUpdateResponse', version, 0, 0);
-  w.context = `StreamsGroupTopologyDescriptionUpdateResponse v${version}`;
-  writeStreamsGroupTopologyDescriptionUpdateResponse(w, version, message);
-}
-
 /** Decodes a StreamsGroupTopologyDescriptionUpdateResponse of `version` (0). */
 export function decodeStreamsGroupTopologyDescriptionUpdateResponse(
   r: Reader,
@@ -144,21 +121,6 @@ export function decodeStreamsGroupTopologyDescriptionUpdateResponse(
   checkVersion('StreamsGroupTopologyDescriptionUpdateResponse', version, 0, 0);
   r.context = `StreamsGroupTopologyDescriptionUpdateResponse v${version}`;
   return readStreamsGroupTopologyDescriptionUpdateResponse(r, version);
-}
-
-function readStreamsGroupTopologyDescriptionUpdateRequest(
-  r: Reader,
-  v: number,
-): StreamsGroupTopologyDescriptionUpdateRequest {
-  const groupId: string = r.readCompactString('groupId');
-  const memberId: string = r.readCompactString('memberId');
-  const topologyEpoch: number = r.readInt32('topologyEpoch');
-  const topologyDescription: StreamsGroupTopologyDescriptionUpdateRequestTopologyDescription =
-    readStreamsGroupTopologyDescriptionUpdateRequestTopologyDescription(r, v);
-  const _unknown = r.readTaggedFields('<tagged fields>');
-  const _s: StreamsGroupTopologyDescriptionUpdateRequest = { groupId, memberId, topologyEpoch, topologyDescription };
-  if (_unknown !== undefined) _s.unknownTaggedFields = _unknown;
-  return _s;
 }
 
 function writeStreamsGroupTopologyDescriptionUpdateRequest(
@@ -183,28 +145,6 @@ function writeStreamsGroupTopologyDescriptionUpdateRequest(
   w.writeTaggedFields(_unknown);
 }
 
-function readStreamsGroupTopologyDescriptionUpdateRequestTopologyDescription(
-  r: Reader,
-  v: number,
-): StreamsGroupTopologyDescriptionUpdateRequestTopologyDescription {
-  const subtopologies: StreamsGroupTopologyDescriptionUpdateRequestTopologyDescriptionSubtopology[] = [];
-  {
-    const _n = r.readCompactArrayLength('topologyDescription.subtopologies', 3);
-    for (let _i = 0; _i < _n; _i++)
-      subtopologies.push(readStreamsGroupTopologyDescriptionUpdateRequestTopologyDescriptionSubtopology(r, v));
-  }
-  const globalStores: StreamsGroupTopologyDescriptionUpdateRequestTopologyDescriptionGlobalStore[] = [];
-  {
-    const _n = r.readCompactArrayLength('topologyDescription.globalStores', 15);
-    for (let _i = 0; _i < _n; _i++)
-      globalStores.push(readStreamsGroupTopologyDescriptionUpdateRequestTopologyDescriptionGlobalStore(r, v));
-  }
-  const _unknown = r.readTaggedFields('topologyDescription.<tagged fields>');
-  const _s: StreamsGroupTopologyDescriptionUpdateRequestTopologyDescription = { subtopologies, globalStores };
-  if (_unknown !== undefined) _s.unknownTaggedFields = _unknown;
-  return _s;
-}
-
 function writeStreamsGroupTopologyDescriptionUpdateRequestTopologyDescription(
   w: Writer,
   v: number,
@@ -224,23 +164,6 @@ function writeStreamsGroupTopologyDescriptionUpdateRequestTopologyDescription(
   w.writeTaggedFields(_unknown);
 }
 
-function readStreamsGroupTopologyDescriptionUpdateRequestTopologyDescriptionSubtopology(
-  r: Reader,
-  v: number,
-): StreamsGroupTopologyDescriptionUpdateRequestTopologyDescriptionSubtopology {
-  const subtopologyId: string = r.readCompactString('topologyDescription.subtopologies[].subtopologyId');
-  const nodes: StreamsGroupTopologyDescriptionUpdateRequestTopologyDescriptionNode[] = [];
-  {
-    const _n = r.readCompactArrayLength('topologyDescription.subtopologies[].nodes', 7);
-    for (let _i = 0; _i < _n; _i++)
-      nodes.push(readStreamsGroupTopologyDescriptionUpdateRequestTopologyDescriptionNode(r, v));
-  }
-  const _unknown = r.readTaggedFields('topologyDescription.subtopologies[].<tagged fields>');
-  const _s: StreamsGroupTopologyDescriptionUpdateRequestTopologyDescriptionSubtopology = { subtopologyId, nodes };
-  if (_unknown !== undefined) _s.unknownTaggedFields = _unknown;
-  return _s;
-}
-
 function writeStreamsGroupTopologyDescriptionUpdateRequestTopologyDescriptionSubtopology(
   w: Writer,
   v: number,
@@ -257,44 +180,6 @@ function writeStreamsGroupTopologyDescriptionUpdateRequestTopologyDescriptionSub
   }
   const _unknown = s.unknownTaggedFields;
   w.writeTaggedFields(_unknown);
-}
-
-function readStreamsGroupTopologyDescriptionUpdateRequestTopologyDescriptionNode(
-  r: Reader,
-  v: number,
-): StreamsGroupTopologyDescriptionUpdateRequestTopologyDescriptionNode {
-  const name: string = r.readCompactString('topologyDescription.subtopologies[].nodes[].name');
-  const nodeType: number = r.readInt8('topologyDescription.subtopologies[].nodes[].nodeType');
-  const sourceTopics: string[] = [];
-  {
-    const _n = r.readCompactArrayLength('topologyDescription.subtopologies[].nodes[].sourceTopics', 1);
-    for (let _i = 0; _i < _n; _i++)
-      sourceTopics.push(r.readCompactString('topologyDescription.subtopologies[].nodes[].sourceTopics[]'));
-  }
-  const sinkTopic: string | null = r.readCompactNullableString('topologyDescription.subtopologies[].nodes[].sinkTopic');
-  const stores: string[] = [];
-  {
-    const _n = r.readCompactArrayLength('topologyDescription.subtopologies[].nodes[].stores', 1);
-    for (let _i = 0; _i < _n; _i++)
-      stores.push(r.readCompactString('topologyDescription.subtopologies[].nodes[].stores[]'));
-  }
-  const successors: string[] = [];
-  {
-    const _n = r.readCompactArrayLength('topologyDescription.subtopologies[].nodes[].successors', 1);
-    for (let _i = 0; _i < _n; _i++)
-      successors.push(r.readCompactString('topologyDescription.subtopologies[].nodes[].successors[]'));
-  }
-  const _unknown = r.readTaggedFields('topologyDescription.subtopologies[].nodes[].<tagged fields>');
-  const _s: StreamsGroupTopologyDescriptionUpdateRequestTopologyDescriptionNode = {
-    name,
-    nodeType,
-    sourceTopics,
-    sinkTopic,
-    stores,
-    successors,
-  };
-  if (_unknown !== undefined) _s.unknownTaggedFields = _unknown;
-  return _s;
 }
 
 function writeStreamsGroupTopologyDescriptionUpdateRequestTopologyDescriptionNode(
@@ -328,20 +213,6 @@ function writeStreamsGroupTopologyDescriptionUpdateRequestTopologyDescriptionNod
   }
   const _unknown = s.unknownTaggedFields;
   w.writeTaggedFields(_unknown);
-}
-
-function readStreamsGroupTopologyDescriptionUpdateRequestTopologyDescriptionGlobalStore(
-  r: Reader,
-  v: number,
-): StreamsGroupTopologyDescriptionUpdateRequestTopologyDescriptionGlobalStore {
-  const source: StreamsGroupTopologyDescriptionUpdateRequestTopologyDescriptionNode =
-    readStreamsGroupTopologyDescriptionUpdateRequestTopologyDescriptionNode(r, v);
-  const processor: StreamsGroupTopologyDescriptionUpdateRequestTopologyDescriptionNode =
-    readStreamsGroupTopologyDescriptionUpdateRequestTopologyDescriptionNode(r, v);
-  const _unknown = r.readTaggedFields('topologyDescription.globalStores[].<tagged fields>');
-  const _s: StreamsGroupTopologyDescriptionUpdateRequestTopologyDescriptionGlobalStore = { source, processor };
-  if (_unknown !== undefined) _s.unknownTaggedFields = _unknown;
-  return _s;
 }
 
 function writeStreamsGroupTopologyDescriptionUpdateRequestTopologyDescriptionGlobalStore(
@@ -396,19 +267,4 @@ function readStreamsGroupTopologyDescriptionUpdateResponse(
   const _s: StreamsGroupTopologyDescriptionUpdateResponse = { throttleTimeMs, errorCode, errorMessage };
   if (_unknown !== undefined) _s.unknownTaggedFields = _unknown;
   return _s;
-}
-
-function writeStreamsGroupTopologyDescriptionUpdateResponse(
-  w: Writer,
-  v: number,
-  s: StreamsGroupTopologyDescriptionUpdateResponse,
-): void {
-  w.writeInt32(s.throttleTimeMs);
-  w.writeInt16(s.errorCode);
-  {
-    const _x = s.errorMessage;
-    w.writeCompactNullableString(_x);
-  }
-  const _unknown = s.unknownTaggedFields;
-  w.writeTaggedFields(_unknown);
 }

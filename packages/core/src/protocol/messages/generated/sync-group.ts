@@ -68,8 +68,6 @@ export const SyncGroup: ApiDefinition<SyncGroupRequest, SyncGroupResponse> = {
   requestHeaderVersion: (version: number): number => (version >= 4 ? 2 : 1),
   responseHeaderVersion: (version: number): number => (version >= 4 ? 1 : 0),
   encodeRequest: encodeSyncGroupRequest,
-  decodeRequest: decodeSyncGroupRequest,
-  encodeResponse: encodeSyncGroupResponse,
   decodeResponse: decodeSyncGroupResponse,
 };
 
@@ -80,52 +78,11 @@ export function encodeSyncGroupRequest(w: Writer, version: number, message: Sync
   writeSyncGroupRequest(w, version, message);
 }
 
-/** Decodes a SyncGroupRequest of `version` (0-5). */
-export function decodeSyncGroupRequest(r: Reader, version: number): SyncGroupRequest {
-  checkVersion('SyncGroupRequest', version, 0, 5);
-  r.context = `SyncGroupRequest v${version}`;
-  return readSyncGroupRequest(r, version);
-}
-
-/** Encodes a SyncGroupResponse in `version` (0-5). */
-export function encodeSyncGroupResponse(w: Writer, version: number, message: SyncGroupResponse): void {
-  checkVersion('SyncGroupResponse', version, 0, 5);
-  w.context = `SyncGroupResponse v${version}`;
-  writeSyncGroupResponse(w, version, message);
-}
-
 /** Decodes a SyncGroupResponse of `version` (0-5). */
 export function decodeSyncGroupResponse(r: Reader, version: number): SyncGroupResponse {
   checkVersion('SyncGroupResponse', version, 0, 5);
   r.context = `SyncGroupResponse v${version}`;
   return readSyncGroupResponse(r, version);
-}
-
-function readSyncGroupRequest(r: Reader, v: number): SyncGroupRequest {
-  const groupId: string = v >= 4 ? r.readCompactString('groupId') : r.readString('groupId');
-  const generationId: number = r.readInt32('generationId');
-  const memberId: string = v >= 4 ? r.readCompactString('memberId') : r.readString('memberId');
-  const groupInstanceId: string | null =
-    v >= 3 ? (v >= 4 ? r.readCompactNullableString('groupInstanceId') : r.readNullableString('groupInstanceId')) : null;
-  const protocolType: string | null = v === 5 ? r.readCompactNullableString('protocolType') : null;
-  const protocolName: string | null = v === 5 ? r.readCompactNullableString('protocolName') : null;
-  const assignments: SyncGroupRequestAssignment[] = [];
-  {
-    const _n = v >= 4 ? r.readCompactArrayLength('assignments', 2) : r.readArrayLength('assignments', 2);
-    for (let _i = 0; _i < _n; _i++) assignments.push(readSyncGroupRequestAssignment(r, v));
-  }
-  const _unknown = v >= 4 ? r.readTaggedFields('<tagged fields>') : undefined;
-  const _s: SyncGroupRequest = {
-    groupId,
-    generationId,
-    memberId,
-    groupInstanceId,
-    protocolType,
-    protocolName,
-    assignments,
-  };
-  if (_unknown !== undefined) _s.unknownTaggedFields = _unknown;
-  return _s;
 }
 
 function writeSyncGroupRequest(w: Writer, v: number, s: SyncGroupRequest): void {
@@ -176,17 +133,6 @@ function writeSyncGroupRequest(w: Writer, v: number, s: SyncGroupRequest): void 
   }
 }
 
-function readSyncGroupRequestAssignment(r: Reader, v: number): SyncGroupRequestAssignment {
-  const memberId: string =
-    v >= 4 ? r.readCompactString('assignments[].memberId') : r.readString('assignments[].memberId');
-  const assignment: Buffer =
-    v >= 4 ? r.readCompactBytes('assignments[].assignment') : r.readBytes('assignments[].assignment');
-  const _unknown = v >= 4 ? r.readTaggedFields('assignments[].<tagged fields>') : undefined;
-  const _s: SyncGroupRequestAssignment = { memberId, assignment };
-  if (_unknown !== undefined) _s.unknownTaggedFields = _unknown;
-  return _s;
-}
-
 function writeSyncGroupRequestAssignment(w: Writer, v: number, s: SyncGroupRequestAssignment): void {
   {
     const _x = s.memberId;
@@ -216,34 +162,4 @@ function readSyncGroupResponse(r: Reader, v: number): SyncGroupResponse {
   const _s: SyncGroupResponse = { throttleTimeMs, errorCode, protocolType, protocolName, assignment };
   if (_unknown !== undefined) _s.unknownTaggedFields = _unknown;
   return _s;
-}
-
-function writeSyncGroupResponse(w: Writer, v: number, s: SyncGroupResponse): void {
-  if (v >= 1) {
-    w.writeInt32(s.throttleTimeMs);
-  }
-  w.writeInt16(s.errorCode);
-  if (v === 5) {
-    {
-      const _x = s.protocolType;
-      w.writeCompactNullableString(_x);
-    }
-  }
-  if (v === 5) {
-    {
-      const _x = s.protocolName;
-      w.writeCompactNullableString(_x);
-    }
-  }
-  {
-    const _x = s.assignment;
-    if (v >= 4) w.writeCompactBytes(_x);
-    else w.writeBytes(_x);
-  }
-  const _unknown = s.unknownTaggedFields;
-  if (v >= 4) {
-    w.writeTaggedFields(_unknown);
-  } else if (_unknown !== undefined && _unknown.length > 0) {
-    throw unsupportedTaggedFields('SyncGroupResponse', '', v);
-  }
 }

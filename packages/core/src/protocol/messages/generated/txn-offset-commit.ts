@@ -102,8 +102,6 @@ export const TxnOffsetCommit: ApiDefinition<TxnOffsetCommitRequest, TxnOffsetCom
   requestHeaderVersion: (version: number): number => (version >= 3 ? 2 : 1),
   responseHeaderVersion: (version: number): number => (version >= 3 ? 1 : 0),
   encodeRequest: encodeTxnOffsetCommitRequest,
-  decodeRequest: decodeTxnOffsetCommitRequest,
-  encodeResponse: encodeTxnOffsetCommitResponse,
   decodeResponse: decodeTxnOffsetCommitResponse,
 };
 
@@ -114,53 +112,11 @@ export function encodeTxnOffsetCommitRequest(w: Writer, version: number, message
   writeTxnOffsetCommitRequest(w, version, message);
 }
 
-/** Decodes a TxnOffsetCommitRequest of `version` (0-6). */
-export function decodeTxnOffsetCommitRequest(r: Reader, version: number): TxnOffsetCommitRequest {
-  checkVersion('TxnOffsetCommitRequest', version, 0, 6);
-  r.context = `TxnOffsetCommitRequest v${version}`;
-  return readTxnOffsetCommitRequest(r, version);
-}
-
-/** Encodes a TxnOffsetCommitResponse in `version` (0-6). */
-export function encodeTxnOffsetCommitResponse(w: Writer, version: number, message: TxnOffsetCommitResponse): void {
-  checkVersion('TxnOffsetCommitResponse', version, 0, 6);
-  w.context = `TxnOffsetCommitResponse v${version}`;
-  writeTxnOffsetCommitResponse(w, version, message);
-}
-
 /** Decodes a TxnOffsetCommitResponse of `version` (0-6). */
 export function decodeTxnOffsetCommitResponse(r: Reader, version: number): TxnOffsetCommitResponse {
   checkVersion('TxnOffsetCommitResponse', version, 0, 6);
   r.context = `TxnOffsetCommitResponse v${version}`;
   return readTxnOffsetCommitResponse(r, version);
-}
-
-function readTxnOffsetCommitRequest(r: Reader, v: number): TxnOffsetCommitRequest {
-  const transactionalId: string = v >= 3 ? r.readCompactString('transactionalId') : r.readString('transactionalId');
-  const groupId: string = v >= 3 ? r.readCompactString('groupId') : r.readString('groupId');
-  const producerId: bigint = r.readInt64('producerId');
-  const producerEpoch: number = r.readInt16('producerEpoch');
-  const generationIdOrMemberEpoch: number = v >= 3 ? r.readInt32('generationIdOrMemberEpoch') : -1;
-  const memberId: string = v >= 3 ? r.readCompactString('memberId') : '';
-  const groupInstanceId: string | null = v >= 3 ? r.readCompactNullableString('groupInstanceId') : null;
-  const topics: TxnOffsetCommitRequestTopic[] = [];
-  {
-    const _n = v >= 3 ? r.readCompactArrayLength('topics', 1) : r.readArrayLength('topics', 1);
-    for (let _i = 0; _i < _n; _i++) topics.push(readTxnOffsetCommitRequestTopic(r, v));
-  }
-  const _unknown = v >= 3 ? r.readTaggedFields('<tagged fields>') : undefined;
-  const _s: TxnOffsetCommitRequest = {
-    transactionalId,
-    groupId,
-    producerId,
-    producerEpoch,
-    generationIdOrMemberEpoch,
-    memberId,
-    groupInstanceId,
-    topics,
-  };
-  if (_unknown !== undefined) _s.unknownTaggedFields = _unknown;
-  return _s;
 }
 
 function writeTxnOffsetCommitRequest(w: Writer, v: number, s: TxnOffsetCommitRequest): void {
@@ -213,21 +169,6 @@ function writeTxnOffsetCommitRequest(w: Writer, v: number, s: TxnOffsetCommitReq
   }
 }
 
-function readTxnOffsetCommitRequestTopic(r: Reader, v: number): TxnOffsetCommitRequestTopic {
-  const name: string = v <= 5 ? (v >= 3 ? r.readCompactString('topics[].name') : r.readString('topics[].name')) : '';
-  const topicId: string = v === 6 ? r.readUuid('topics[].topicId') : ZERO_UUID;
-  const partitions: TxnOffsetCommitRequestPartition[] = [];
-  {
-    const _n =
-      v >= 3 ? r.readCompactArrayLength('topics[].partitions', 13) : r.readArrayLength('topics[].partitions', 13);
-    for (let _i = 0; _i < _n; _i++) partitions.push(readTxnOffsetCommitRequestPartition(r, v));
-  }
-  const _unknown = v >= 3 ? r.readTaggedFields('topics[].<tagged fields>') : undefined;
-  const _s: TxnOffsetCommitRequestTopic = { name, topicId, partitions };
-  if (_unknown !== undefined) _s.unknownTaggedFields = _unknown;
-  return _s;
-}
-
 function writeTxnOffsetCommitRequestTopic(w: Writer, v: number, s: TxnOffsetCommitRequestTopic): void {
   if (v <= 5) {
     {
@@ -251,25 +192,6 @@ function writeTxnOffsetCommitRequestTopic(w: Writer, v: number, s: TxnOffsetComm
   } else if (_unknown !== undefined && _unknown.length > 0) {
     throw unsupportedTaggedFields('TxnOffsetCommitRequest', 'topics[].', v);
   }
-}
-
-function readTxnOffsetCommitRequestPartition(r: Reader, v: number): TxnOffsetCommitRequestPartition {
-  const partitionIndex: number = r.readInt32('topics[].partitions[].partitionIndex');
-  const committedOffset: bigint = r.readInt64('topics[].partitions[].committedOffset');
-  const committedLeaderEpoch: number = v >= 2 ? r.readInt32('topics[].partitions[].committedLeaderEpoch') : -1;
-  const committedMetadata: string | null =
-    v >= 3
-      ? r.readCompactNullableString('topics[].partitions[].committedMetadata')
-      : r.readNullableString('topics[].partitions[].committedMetadata');
-  const _unknown = v >= 3 ? r.readTaggedFields('topics[].partitions[].<tagged fields>') : undefined;
-  const _s: TxnOffsetCommitRequestPartition = {
-    partitionIndex,
-    committedOffset,
-    committedLeaderEpoch,
-    committedMetadata,
-  };
-  if (_unknown !== undefined) _s.unknownTaggedFields = _unknown;
-  return _s;
 }
 
 function writeTxnOffsetCommitRequestPartition(w: Writer, v: number, s: TxnOffsetCommitRequestPartition): void {
@@ -304,22 +226,6 @@ function readTxnOffsetCommitResponse(r: Reader, v: number): TxnOffsetCommitRespo
   return _s;
 }
 
-function writeTxnOffsetCommitResponse(w: Writer, v: number, s: TxnOffsetCommitResponse): void {
-  w.writeInt32(s.throttleTimeMs);
-  {
-    const _a = s.topics;
-    if (v >= 3) w.writeUnsignedVarint(_a.length + 1);
-    else w.writeInt32(_a.length);
-    for (const _e of _a) writeTxnOffsetCommitResponseTopic(w, v, _e);
-  }
-  const _unknown = s.unknownTaggedFields;
-  if (v >= 3) {
-    w.writeTaggedFields(_unknown);
-  } else if (_unknown !== undefined && _unknown.length > 0) {
-    throw unsupportedTaggedFields('TxnOffsetCommitResponse', '', v);
-  }
-}
-
 function readTxnOffsetCommitResponseTopic(r: Reader, v: number): TxnOffsetCommitResponseTopic {
   const name: string = v <= 5 ? (v >= 3 ? r.readCompactString('topics[].name') : r.readString('topics[].name')) : '';
   const topicId: string = v === 6 ? r.readUuid('topics[].topicId') : ZERO_UUID;
@@ -335,31 +241,6 @@ function readTxnOffsetCommitResponseTopic(r: Reader, v: number): TxnOffsetCommit
   return _s;
 }
 
-function writeTxnOffsetCommitResponseTopic(w: Writer, v: number, s: TxnOffsetCommitResponseTopic): void {
-  if (v <= 5) {
-    {
-      const _x = s.name;
-      if (v >= 3) w.writeCompactString(_x);
-      else w.writeString(_x);
-    }
-  }
-  if (v === 6) {
-    w.writeUuid(s.topicId);
-  }
-  {
-    const _a = s.partitions;
-    if (v >= 3) w.writeUnsignedVarint(_a.length + 1);
-    else w.writeInt32(_a.length);
-    for (const _e of _a) writeTxnOffsetCommitResponsePartition(w, v, _e);
-  }
-  const _unknown = s.unknownTaggedFields;
-  if (v >= 3) {
-    w.writeTaggedFields(_unknown);
-  } else if (_unknown !== undefined && _unknown.length > 0) {
-    throw unsupportedTaggedFields('TxnOffsetCommitResponse', 'topics[].', v);
-  }
-}
-
 function readTxnOffsetCommitResponsePartition(r: Reader, v: number): TxnOffsetCommitResponsePartition {
   const partitionIndex: number = r.readInt32('topics[].partitions[].partitionIndex');
   const errorCode: number = r.readInt16('topics[].partitions[].errorCode');
@@ -367,15 +248,4 @@ function readTxnOffsetCommitResponsePartition(r: Reader, v: number): TxnOffsetCo
   const _s: TxnOffsetCommitResponsePartition = { partitionIndex, errorCode };
   if (_unknown !== undefined) _s.unknownTaggedFields = _unknown;
   return _s;
-}
-
-function writeTxnOffsetCommitResponsePartition(w: Writer, v: number, s: TxnOffsetCommitResponsePartition): void {
-  w.writeInt32(s.partitionIndex);
-  w.writeInt16(s.errorCode);
-  const _unknown = s.unknownTaggedFields;
-  if (v >= 3) {
-    w.writeTaggedFields(_unknown);
-  } else if (_unknown !== undefined && _unknown.length > 0) {
-    throw unsupportedTaggedFields('TxnOffsetCommitResponse', 'topics[].partitions[].', v);
-  }
 }

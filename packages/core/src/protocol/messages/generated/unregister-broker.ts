@@ -42,8 +42,6 @@ export const UnregisterBroker: ApiDefinition<UnregisterBrokerRequest, Unregister
   requestHeaderVersion: (): number => 2,
   responseHeaderVersion: (): number => 1,
   encodeRequest: encodeUnregisterBrokerRequest,
-  decodeRequest: decodeUnregisterBrokerRequest,
-  encodeResponse: encodeUnregisterBrokerResponse,
   decodeResponse: decodeUnregisterBrokerResponse,
 };
 
@@ -54,33 +52,11 @@ export function encodeUnregisterBrokerRequest(w: Writer, version: number, messag
   writeUnregisterBrokerRequest(w, version, message);
 }
 
-/** Decodes a UnregisterBrokerRequest of `version` (0). */
-export function decodeUnregisterBrokerRequest(r: Reader, version: number): UnregisterBrokerRequest {
-  checkVersion('UnregisterBrokerRequest', version, 0, 0);
-  r.context = `UnregisterBrokerRequest v${version}`;
-  return readUnregisterBrokerRequest(r, version);
-}
-
-/** Encodes a UnregisterBrokerResponse in `version` (0). */
-export function encodeUnregisterBrokerResponse(w: Writer, version: number, message: UnregisterBrokerResponse): void {
-  checkVersion('UnregisterBrokerResponse', version, 0, 0);
-  w.context = `UnregisterBrokerResponse v${version}`;
-  writeUnregisterBrokerResponse(w, version, message);
-}
-
 /** Decodes a UnregisterBrokerResponse of `version` (0). */
 export function decodeUnregisterBrokerResponse(r: Reader, version: number): UnregisterBrokerResponse {
   checkVersion('UnregisterBrokerResponse', version, 0, 0);
   r.context = `UnregisterBrokerResponse v${version}`;
   return readUnregisterBrokerResponse(r, version);
-}
-
-function readUnregisterBrokerRequest(r: Reader, v: number): UnregisterBrokerRequest {
-  const brokerId: number = r.readInt32('brokerId');
-  const _unknown = r.readTaggedFields('<tagged fields>');
-  const _s: UnregisterBrokerRequest = { brokerId };
-  if (_unknown !== undefined) _s.unknownTaggedFields = _unknown;
-  return _s;
 }
 
 function writeUnregisterBrokerRequest(w: Writer, v: number, s: UnregisterBrokerRequest): void {
@@ -97,15 +73,4 @@ function readUnregisterBrokerResponse(r: Reader, v: number): UnregisterBrokerRes
   const _s: UnregisterBrokerResponse = { throttleTimeMs, errorCode, errorMessage };
   if (_unknown !== undefined) _s.unknownTaggedFields = _unknown;
   return _s;
-}
-
-function writeUnregisterBrokerResponse(w: Writer, v: number, s: UnregisterBrokerResponse): void {
-  w.writeInt32(s.throttleTimeMs);
-  w.writeInt16(s.errorCode);
-  {
-    const _x = s.errorMessage;
-    w.writeCompactNullableString(_x);
-  }
-  const _unknown = s.unknownTaggedFields;
-  w.writeTaggedFields(_unknown);
 }

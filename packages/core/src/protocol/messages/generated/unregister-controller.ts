@@ -42,8 +42,6 @@ export const UnregisterController: ApiDefinition<UnregisterControllerRequest, Un
   requestHeaderVersion: (): number => 2,
   responseHeaderVersion: (): number => 1,
   encodeRequest: encodeUnregisterControllerRequest,
-  decodeRequest: decodeUnregisterControllerRequest,
-  encodeResponse: encodeUnregisterControllerResponse,
   decodeResponse: decodeUnregisterControllerResponse,
 };
 
@@ -58,37 +56,11 @@ export function encodeUnregisterControllerRequest(
   writeUnregisterControllerRequest(w, version, message);
 }
 
-/** Decodes a UnregisterControllerRequest of `version` (0). */
-export function decodeUnregisterControllerRequest(r: Reader, version: number): UnregisterControllerRequest {
-  checkVersion('UnregisterControllerRequest', version, 0, 0);
-  r.context = `UnregisterControllerRequest v${version}`;
-  return readUnregisterControllerRequest(r, version);
-}
-
-/** Encodes a UnregisterControllerResponse in `version` (0). */
-export function encodeUnregisterControllerResponse(
-  w: Writer,
-  version: number,
-  message: UnregisterControllerResponse,
-): void {
-  checkVersion('UnregisterControllerResponse', version, 0, 0);
-  w.context = `UnregisterControllerResponse v${version}`;
-  writeUnregisterControllerResponse(w, version, message);
-}
-
 /** Decodes a UnregisterControllerResponse of `version` (0). */
 export function decodeUnregisterControllerResponse(r: Reader, version: number): UnregisterControllerResponse {
   checkVersion('UnregisterControllerResponse', version, 0, 0);
   r.context = `UnregisterControllerResponse v${version}`;
   return readUnregisterControllerResponse(r, version);
-}
-
-function readUnregisterControllerRequest(r: Reader, v: number): UnregisterControllerRequest {
-  const controllerId: number = r.readInt32('controllerId');
-  const _unknown = r.readTaggedFields('<tagged fields>');
-  const _s: UnregisterControllerRequest = { controllerId };
-  if (_unknown !== undefined) _s.unknownTaggedFields = _unknown;
-  return _s;
 }
 
 function writeUnregisterControllerRequest(w: Writer, v: number, s: UnregisterControllerRequest): void {
@@ -105,15 +77,4 @@ function readUnregisterControllerResponse(r: Reader, v: number): UnregisterContr
   const _s: UnregisterControllerResponse = { throttleTimeMs, errorCode, errorMessage };
   if (_unknown !== undefined) _s.unknownTaggedFields = _unknown;
   return _s;
-}
-
-function writeUnregisterControllerResponse(w: Writer, v: number, s: UnregisterControllerResponse): void {
-  w.writeInt32(s.throttleTimeMs);
-  w.writeInt16(s.errorCode);
-  {
-    const _x = s.errorMessage;
-    w.writeCompactNullableString(_x);
-  }
-  const _unknown = s.unknownTaggedFields;
-  w.writeTaggedFields(_unknown);
 }

@@ -74,8 +74,6 @@ export const UpdateFeatures: ApiDefinition<UpdateFeaturesRequest, UpdateFeatures
   requestHeaderVersion: (): number => 2,
   responseHeaderVersion: (): number => 1,
   encodeRequest: encodeUpdateFeaturesRequest,
-  decodeRequest: decodeUpdateFeaturesRequest,
-  encodeResponse: encodeUpdateFeaturesResponse,
   decodeResponse: decodeUpdateFeaturesResponse,
 };
 
@@ -86,39 +84,11 @@ export function encodeUpdateFeaturesRequest(w: Writer, version: number, message:
   writeUpdateFeaturesRequest(w, version, message);
 }
 
-/** Decodes a UpdateFeaturesRequest of `version` (0-2). */
-export function decodeUpdateFeaturesRequest(r: Reader, version: number): UpdateFeaturesRequest {
-  checkVersion('UpdateFeaturesRequest', version, 0, 2);
-  r.context = `UpdateFeaturesRequest v${version}`;
-  return readUpdateFeaturesRequest(r, version);
-}
-
-/** Encodes a UpdateFeaturesResponse in `version` (0-2). */
-export function encodeUpdateFeaturesResponse(w: Writer, version: number, message: UpdateFeaturesResponse): void {
-  checkVersion('UpdateFeaturesResponse', version, 0, 2);
-  w.context = `UpdateFeaturesResponse v${version}`;
-  writeUpdateFeaturesResponse(w, version, message);
-}
-
 /** Decodes a UpdateFeaturesResponse of `version` (0-2). */
 export function decodeUpdateFeaturesResponse(r: Reader, version: number): UpdateFeaturesResponse {
   checkVersion('UpdateFeaturesResponse', version, 0, 2);
   r.context = `UpdateFeaturesResponse v${version}`;
   return readUpdateFeaturesResponse(r, version);
-}
-
-function readUpdateFeaturesRequest(r: Reader, v: number): UpdateFeaturesRequest {
-  const timeoutMs: number = r.readInt32('timeoutMs');
-  const featureUpdates: UpdateFeaturesRequestFeatureUpdateKey[] = [];
-  {
-    const _n = r.readCompactArrayLength('featureUpdates', 4);
-    for (let _i = 0; _i < _n; _i++) featureUpdates.push(readUpdateFeaturesRequestFeatureUpdateKey(r, v));
-  }
-  const validateOnly: boolean = v >= 1 ? r.readBoolean('validateOnly') : false;
-  const _unknown = r.readTaggedFields('<tagged fields>');
-  const _s: UpdateFeaturesRequest = { timeoutMs, featureUpdates, validateOnly };
-  if (_unknown !== undefined) _s.unknownTaggedFields = _unknown;
-  return _s;
 }
 
 function writeUpdateFeaturesRequest(w: Writer, v: number, s: UpdateFeaturesRequest): void {
@@ -136,17 +106,6 @@ function writeUpdateFeaturesRequest(w: Writer, v: number, s: UpdateFeaturesReque
   }
   const _unknown = s.unknownTaggedFields;
   w.writeTaggedFields(_unknown);
-}
-
-function readUpdateFeaturesRequestFeatureUpdateKey(r: Reader, v: number): UpdateFeaturesRequestFeatureUpdateKey {
-  const feature: string = r.readCompactString('featureUpdates[].feature');
-  const maxVersionLevel: number = r.readInt16('featureUpdates[].maxVersionLevel');
-  const allowDowngrade: boolean = v === 0 ? r.readBoolean('featureUpdates[].allowDowngrade') : false;
-  const upgradeType: number = v >= 1 ? r.readInt8('featureUpdates[].upgradeType') : 1;
-  const _unknown = r.readTaggedFields('featureUpdates[].<tagged fields>');
-  const _s: UpdateFeaturesRequestFeatureUpdateKey = { feature, maxVersionLevel, allowDowngrade, upgradeType };
-  if (_unknown !== undefined) _s.unknownTaggedFields = _unknown;
-  return _s;
 }
 
 function writeUpdateFeaturesRequestFeatureUpdateKey(
@@ -192,24 +151,6 @@ function readUpdateFeaturesResponse(r: Reader, v: number): UpdateFeaturesRespons
   return _s;
 }
 
-function writeUpdateFeaturesResponse(w: Writer, v: number, s: UpdateFeaturesResponse): void {
-  w.writeInt32(s.throttleTimeMs);
-  w.writeInt16(s.errorCode);
-  {
-    const _x = s.errorMessage;
-    w.writeCompactNullableString(_x);
-  }
-  if (v <= 1) {
-    {
-      const _a = s.results;
-      w.writeUnsignedVarint(_a.length + 1);
-      for (const _e of _a) writeUpdateFeaturesResponseUpdatableFeatureResult(w, v, _e);
-    }
-  }
-  const _unknown = s.unknownTaggedFields;
-  w.writeTaggedFields(_unknown);
-}
-
 function readUpdateFeaturesResponseUpdatableFeatureResult(
   r: Reader,
   v: number,
@@ -221,22 +162,4 @@ function readUpdateFeaturesResponseUpdatableFeatureResult(
   const _s: UpdateFeaturesResponseUpdatableFeatureResult = { feature, errorCode, errorMessage };
   if (_unknown !== undefined) _s.unknownTaggedFields = _unknown;
   return _s;
-}
-
-function writeUpdateFeaturesResponseUpdatableFeatureResult(
-  w: Writer,
-  v: number,
-  s: UpdateFeaturesResponseUpdatableFeatureResult,
-): void {
-  {
-    const _x = s.feature;
-    w.writeCompactString(_x);
-  }
-  w.writeInt16(s.errorCode);
-  {
-    const _x = s.errorMessage;
-    w.writeCompactNullableString(_x);
-  }
-  const _unknown = s.unknownTaggedFields;
-  w.writeTaggedFields(_unknown);
 }

@@ -96,8 +96,6 @@ export const WriteTxnMarkers: ApiDefinition<WriteTxnMarkersRequest, WriteTxnMark
   requestHeaderVersion: (version: number): number => (version >= 1 ? 2 : 1),
   responseHeaderVersion: (version: number): number => (version >= 1 ? 1 : 0),
   encodeRequest: encodeWriteTxnMarkersRequest,
-  decodeRequest: decodeWriteTxnMarkersRequest,
-  encodeResponse: encodeWriteTxnMarkersResponse,
   decodeResponse: decodeWriteTxnMarkersResponse,
 };
 
@@ -108,37 +106,11 @@ export function encodeWriteTxnMarkersRequest(w: Writer, version: number, message
   writeWriteTxnMarkersRequest(w, version, message);
 }
 
-/** Decodes a WriteTxnMarkersRequest of `version` (1-2). */
-export function decodeWriteTxnMarkersRequest(r: Reader, version: number): WriteTxnMarkersRequest {
-  checkVersion('WriteTxnMarkersRequest', version, 1, 2);
-  r.context = `WriteTxnMarkersRequest v${version}`;
-  return readWriteTxnMarkersRequest(r, version);
-}
-
-/** Encodes a WriteTxnMarkersResponse in `version` (1-2). */
-export function encodeWriteTxnMarkersResponse(w: Writer, version: number, message: WriteTxnMarkersResponse): void {
-  checkVersion('WriteTxnMarkersResponse', version, 1, 2);
-  w.context = `WriteTxnMarkersResponse v${version}`;
-  writeWriteTxnMarkersResponse(w, version, message);
-}
-
 /** Decodes a WriteTxnMarkersResponse of `version` (1-2). */
 export function decodeWriteTxnMarkersResponse(r: Reader, version: number): WriteTxnMarkersResponse {
   checkVersion('WriteTxnMarkersResponse', version, 1, 2);
   r.context = `WriteTxnMarkersResponse v${version}`;
   return readWriteTxnMarkersResponse(r, version);
-}
-
-function readWriteTxnMarkersRequest(r: Reader, v: number): WriteTxnMarkersRequest {
-  const markers: WriteTxnMarkersRequestWritableTxnMarker[] = [];
-  {
-    const _n = r.readCompactArrayLength('markers', 17);
-    for (let _i = 0; _i < _n; _i++) markers.push(readWriteTxnMarkersRequestWritableTxnMarker(r, v));
-  }
-  const _unknown = r.readTaggedFields('<tagged fields>');
-  const _s: WriteTxnMarkersRequest = { markers };
-  if (_unknown !== undefined) _s.unknownTaggedFields = _unknown;
-  return _s;
 }
 
 function writeWriteTxnMarkersRequest(w: Writer, v: number, s: WriteTxnMarkersRequest): void {
@@ -149,30 +121,6 @@ function writeWriteTxnMarkersRequest(w: Writer, v: number, s: WriteTxnMarkersReq
   }
   const _unknown = s.unknownTaggedFields;
   w.writeTaggedFields(_unknown);
-}
-
-function readWriteTxnMarkersRequestWritableTxnMarker(r: Reader, v: number): WriteTxnMarkersRequestWritableTxnMarker {
-  const producerId: bigint = r.readInt64('markers[].producerId');
-  const producerEpoch: number = r.readInt16('markers[].producerEpoch');
-  const transactionResult: boolean = r.readBoolean('markers[].transactionResult');
-  const topics: WriteTxnMarkersRequestWritableTxnMarkerTopic[] = [];
-  {
-    const _n = r.readCompactArrayLength('markers[].topics', 3);
-    for (let _i = 0; _i < _n; _i++) topics.push(readWriteTxnMarkersRequestWritableTxnMarkerTopic(r, v));
-  }
-  const coordinatorEpoch: number = r.readInt32('markers[].coordinatorEpoch');
-  const transactionVersion: number = v === 2 ? r.readInt8('markers[].transactionVersion') : 0;
-  const _unknown = r.readTaggedFields('markers[].<tagged fields>');
-  const _s: WriteTxnMarkersRequestWritableTxnMarker = {
-    producerId,
-    producerEpoch,
-    transactionResult,
-    topics,
-    coordinatorEpoch,
-    transactionVersion,
-  };
-  if (_unknown !== undefined) _s.unknownTaggedFields = _unknown;
-  return _s;
 }
 
 function writeWriteTxnMarkersRequestWritableTxnMarker(
@@ -194,22 +142,6 @@ function writeWriteTxnMarkersRequestWritableTxnMarker(
   }
   const _unknown = s.unknownTaggedFields;
   w.writeTaggedFields(_unknown);
-}
-
-function readWriteTxnMarkersRequestWritableTxnMarkerTopic(
-  r: Reader,
-  v: number,
-): WriteTxnMarkersRequestWritableTxnMarkerTopic {
-  const name: string = r.readCompactString('markers[].topics[].name');
-  const partitionIndexes: number[] = [];
-  {
-    const _n = r.readCompactArrayLength('markers[].topics[].partitionIndexes', 4);
-    for (let _i = 0; _i < _n; _i++) partitionIndexes.push(r.readInt32('markers[].topics[].partitionIndexes[]'));
-  }
-  const _unknown = r.readTaggedFields('markers[].topics[].<tagged fields>');
-  const _s: WriteTxnMarkersRequestWritableTxnMarkerTopic = { name, partitionIndexes };
-  if (_unknown !== undefined) _s.unknownTaggedFields = _unknown;
-  return _s;
 }
 
 function writeWriteTxnMarkersRequestWritableTxnMarkerTopic(
@@ -242,16 +174,6 @@ function readWriteTxnMarkersResponse(r: Reader, v: number): WriteTxnMarkersRespo
   return _s;
 }
 
-function writeWriteTxnMarkersResponse(w: Writer, v: number, s: WriteTxnMarkersResponse): void {
-  {
-    const _a = s.markers;
-    w.writeUnsignedVarint(_a.length + 1);
-    for (const _e of _a) writeWriteTxnMarkersResponseWritableTxnMarkerResult(w, v, _e);
-  }
-  const _unknown = s.unknownTaggedFields;
-  w.writeTaggedFields(_unknown);
-}
-
 function readWriteTxnMarkersResponseWritableTxnMarkerResult(
   r: Reader,
   v: number,
@@ -266,21 +188,6 @@ function readWriteTxnMarkersResponseWritableTxnMarkerResult(
   const _s: WriteTxnMarkersResponseWritableTxnMarkerResult = { producerId, topics };
   if (_unknown !== undefined) _s.unknownTaggedFields = _unknown;
   return _s;
-}
-
-function writeWriteTxnMarkersResponseWritableTxnMarkerResult(
-  w: Writer,
-  v: number,
-  s: WriteTxnMarkersResponseWritableTxnMarkerResult,
-): void {
-  w.writeInt64(s.producerId);
-  {
-    const _a = s.topics;
-    w.writeUnsignedVarint(_a.length + 1);
-    for (const _e of _a) writeWriteTxnMarkersResponseWritableTxnMarkerTopicResult(w, v, _e);
-  }
-  const _unknown = s.unknownTaggedFields;
-  w.writeTaggedFields(_unknown);
 }
 
 function readWriteTxnMarkersResponseWritableTxnMarkerTopicResult(
@@ -299,24 +206,6 @@ function readWriteTxnMarkersResponseWritableTxnMarkerTopicResult(
   return _s;
 }
 
-function writeWriteTxnMarkersResponseWritableTxnMarkerTopicResult(
-  w: Writer,
-  v: number,
-  s: WriteTxnMarkersResponseWritableTxnMarkerTopicResult,
-): void {
-  {
-    const _x = s.name;
-    w.writeCompactString(_x);
-  }
-  {
-    const _a = s.partitions;
-    w.writeUnsignedVarint(_a.length + 1);
-    for (const _e of _a) writeWriteTxnMarkersResponseWritableTxnMarkerPartitionResult(w, v, _e);
-  }
-  const _unknown = s.unknownTaggedFields;
-  w.writeTaggedFields(_unknown);
-}
-
 function readWriteTxnMarkersResponseWritableTxnMarkerPartitionResult(
   r: Reader,
   v: number,
@@ -327,15 +216,4 @@ function readWriteTxnMarkersResponseWritableTxnMarkerPartitionResult(
   const _s: WriteTxnMarkersResponseWritableTxnMarkerPartitionResult = { partitionIndex, errorCode };
   if (_unknown !== undefined) _s.unknownTaggedFields = _unknown;
   return _s;
-}
-
-function writeWriteTxnMarkersResponseWritableTxnMarkerPartitionResult(
-  w: Writer,
-  v: number,
-  s: WriteTxnMarkersResponseWritableTxnMarkerPartitionResult,
-): void {
-  w.writeInt32(s.partitionIndex);
-  w.writeInt16(s.errorCode);
-  const _unknown = s.unknownTaggedFields;
-  w.writeTaggedFields(_unknown);
 }
