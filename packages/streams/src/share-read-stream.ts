@@ -7,6 +7,7 @@ import {
   ShareMessage,
 } from '@vltava/core';
 import { SHARE_READ_STREAM_OPTIONS_SCHEMA } from './option-schemas.js';
+import type { ReadableIterator } from './read-stream.js';
 
 /** Options of {@link createShareReadStream}. */
 export interface ShareReadStreamOptions {
@@ -128,8 +129,9 @@ export class ShareReadable<K = Buffer | null, V = Buffer | null> extends Readabl
     }
   }
 
-  override [Symbol.asyncIterator](): AsyncIterableIterator<ShareMessage<K, V>> {
-    return super[Symbol.asyncIterator]();
+  /** The messages, for `for await`: Node's iterator of a `Readable`, typed for this stream's messages. */
+  override [Symbol.asyncIterator](): ReadableIterator<ShareMessage<K, V>> {
+    return super[Symbol.asyncIterator]() as ReadableIterator<ShareMessage<K, V>>;
   }
 
   override _destroy(error: Error | null, callback: (error?: Error | null) => void): void {
