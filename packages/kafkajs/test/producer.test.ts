@@ -230,6 +230,47 @@ describe('producer against the broker', () => {
     );
   });
 
+  it('emits network.request for each of its own requests, not for another client with the same clientId', async () => {
+    const topic = uniqueName('kjs-network');
+    await createTopic(admin, topic, 1);
+    const producer = client.producer();
+    const other = await connected();
+    producers.push(producer);
+    const requests: Array<{ type: string; payload: Record<string, unknown> }> = [];
+    const off = producer.on(producer.events.REQUEST, (e) =>
+      requests.push({ type: e.type, payload: e.payload as Record<string, unknown> }),
+    );
+    await producer.connect();
+    await producer.send({ topic, messages: [{ value: 'v' }] });
+    await other.send({ topic, messages: [{ value: 'other' }, { value: 'other' }] });
+    const produces = requests.filter((r) => r.payload.apiName === 'Produce');
+    expect(produces).toHaveLength(1);
+    expect(requests.map((r) => r.type)).toEqual(requests.map(() => 'producer.network.request'));
+    expect(requests.map((r) => r.payload.apiName)).toEqual(expect.arrayContaining(['ApiVersions', 'Metadata']));
+    const [produce] = produces;
+    expect(produce!.payload).toMatchObject({
+      apiKey: 0,
+      apiVersion: expect.any(Number),
+      broker: expect.stringMatching(/^127\.0\.0\.1:\d+$/),
+      clientId: expect.any(String),
+      correlationId: expect.any(Number),
+      size: expect.any(Number),
+    });
+    const { createdAt, sentAt, pendingDuration, duration } = produce!.payload as {
+      createdAt: number;
+      sentAt: number;
+      pendingDuration: number;
+      duration: number;
+    };
+    expect(Math.abs(createdAt - Date.now())).toBeLessThan(60_000);
+    expect(sentAt - createdAt).toBe(pendingDuration);
+    expect(duration).toBeGreaterThanOrEqual(0);
+    off();
+    const before = requests.length;
+    await producer.send({ topic, messages: [{ value: 'after' }] });
+    expect(requests).toHaveLength(before);
+  });
+
   it('fails connect with a KafkaJS error when no broker answers', async () => {
     const unreachable = kafka({
       brokers: ['127.0.0.1:1'],

@@ -10,7 +10,7 @@ export const ADMIN_OPTIONS_SCHEMA = {
 } satisfies OptionsSchema<AdminOptions>;
 
 /** The admin methods that take call options: every public method but `close` and `metrics`. */
-export type AdminMethod = Exclude<keyof Admin, 'close' | 'metrics' | typeof Symbol.asyncDispose>;
+export type AdminMethod = Exclude<keyof Admin, 'close' | 'metrics' | 'instance' | typeof Symbol.asyncDispose>;
 
 /** The type of the options a method takes: its last parameter. */
 type OptionsOf<F> = F extends (...args: infer A) => unknown ? NonNullable<Last<Required<A>>> : never;

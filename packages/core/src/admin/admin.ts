@@ -4,6 +4,7 @@ import { connectionMetricFamilies } from '../cluster/connection-metric-families.
 import { checkOptions } from '../config/check-options.js';
 import { diagnosticChannels } from '../diagnostics/channels.js';
 import type { MetricFamily, MetricLabels } from '../metrics/metric-family.js';
+import { nextClientInstance } from '../utils/client-instance.js';
 import {
   type AclBinding,
   type AclFilter,
@@ -184,13 +185,19 @@ export class Admin implements AsyncDisposable {
   private readonly metricLabels: MetricLabels;
 
   /**
+   * This client object's name, unique in the process (`admin-1`, `admin-2`, ...): the `clientInstance` of its
+   * connections and requests in the diagnostics channels, where clients that share a `clientId` are told apart.
+   */
+  readonly instance: string = nextClientInstance('admin');
+
+  /**
    * Creates the client; nothing connects until the first call (or `connect()`). Throws `ConfigError` for an unknown
    * option (naming the closest known one), a bad value or a malformed broker address.
    */
   constructor(options: AdminOptions) {
     checkOptions(options, ADMIN_OPTIONS_SCHEMA, 'admin', 'config');
     const resolved = resolveClientOptions(options);
-    this.cluster = new Cluster(resolved, { allowAutoTopicCreation: false });
+    this.cluster = new Cluster(resolved, { allowAutoTopicCreation: false, clientInstance: this.instance });
     this.router = new AdminRouter(this.cluster, resolveAdminTimeout(options), resolved.logger);
     this.metricLabels = { client_id: resolved.clientId, client_type: 'admin' };
   }

@@ -76,6 +76,8 @@ export class Cluster {
   private readonly abort = new AbortController();
   private metadataTimer: NodeJS.Timeout | undefined;
   private readonly retryBackoff: BackoffOptions;
+  /** The owning client object's name in diagnostics payloads (`producer-1`). */
+  private readonly clientInstance: string;
 
   /**
    * Whether metadata requests may auto-create the topics they name, when the broker allows it
@@ -83,8 +85,12 @@ export class Cluster {
    */
   allowAutoTopicCreation: boolean;
 
-  constructor(options: ResolvedClientOptions, settings: { allowAutoTopicCreation?: boolean } = {}) {
+  constructor(
+    options: ResolvedClientOptions,
+    settings: { allowAutoTopicCreation?: boolean; clientInstance?: string } = {},
+  ) {
     this.options = options;
+    this.clientInstance = settings.clientInstance ?? 'client';
     this.retryBackoff = { initialMs: options.retryBackoffMs, maxMs: options.retryBackoffMaxMs };
     this.logger = options.logger;
     this.allowAutoTopicCreation = settings.allowAutoTopicCreation ?? false;
@@ -554,6 +560,7 @@ export class Cluster {
             port: address.port,
             ...(nodeId === undefined ? {} : { nodeId }),
             clientId: options.clientId,
+            clientInstance: this.clientInstance,
             clientSoftwareName: 'vltava',
             clientSoftwareVersion: SOFTWARE_VERSION,
             ...(options.tls === undefined ? {} : { tls: options.tls }),

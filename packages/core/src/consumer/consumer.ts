@@ -11,6 +11,7 @@ import { isKafkaError, type KafkaError } from '../errors/kafka-error.js';
 import { ConsumerGroupHeartbeat } from '../protocol/messages/generated/consumer-group-heartbeat.js';
 import { maxDecompressedBytesFor } from '../protocol/records/decompression-limit.js';
 import { loadRecordCodecs } from '../protocol/records/load-record-codecs.js';
+import { nextClientInstance } from '../utils/client-instance.js';
 import { settleBy } from '../utils/deadline.js';
 import { delay } from '../utils/delay.js';
 import type { Logger } from '../utils/logger.js';
@@ -177,6 +178,12 @@ export class Consumer<K = Buffer | null, V = Buffer | null>
   private readonly iteratorHost: IteratorHost<ConsumerRecord<K, V>>;
 
   /**
+   * This client object's name, unique in the process (`consumer-1`, `consumer-2`, ...): the `clientInstance` of its
+   * connections and requests in the diagnostics channels, where clients that share a `clientId` are told apart.
+   */
+  readonly instance: string = nextClientInstance('consumer');
+
+  /**
    * A consumer with these options. It connects on first use.
    *
    * Builds the parts in dependency order, each given the parts it uses. Each part subscribes to the state it reacts
@@ -188,7 +195,10 @@ export class Consumer<K = Buffer | null, V = Buffer | null>
     const clientOptions = resolveClientOptions(options);
     const o = this.options;
     const logger = clientOptions.logger;
-    const cluster = new Cluster(clientOptions, { allowAutoTopicCreation: o.allowAutoCreateTopics });
+    const cluster = new Cluster(clientOptions, {
+      allowAutoTopicCreation: o.allowAutoCreateTopics,
+      clientInstance: this.instance,
+    });
     const retryDelay = (attempt: number) => cluster.retryDelay(attempt);
     const subscriptions = new SubscriptionState();
     const buffer = new FetchBuffer(

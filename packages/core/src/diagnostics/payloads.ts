@@ -14,6 +14,11 @@
 export interface BrokerEndpoint {
   /** `client.id` of the client that owns the connection. */
   readonly clientId: string;
+  /**
+   * The client object that owns the connection, unique in the process (`producer-1`, `consumer-2`; the client's
+   * `instance`): clients may share a `clientId`.
+   */
+  readonly clientInstance: string;
   /** A number that tells this connection from every other of the process (a reconnection gets a new one). */
   readonly connectionId: number;
   /** Broker host, as connected to. */

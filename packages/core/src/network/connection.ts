@@ -55,6 +55,8 @@ export interface ConnectionOptions {
   readonly nodeId?: number;
   /** Java: client.id. Sent in every request header. */
   readonly clientId: string;
+  /** The owning client object's name (`producer-1`), in diagnostics payloads; `client` when not given. */
+  readonly clientInstance?: string;
   /** Sent in ApiVersions v3+ (KIP-511) so brokers can report which clients connect. */
   readonly clientSoftwareName?: string;
   /** Sent in ApiVersions v3+ (KIP-511). */
@@ -202,6 +204,7 @@ export class Connection {
     this.stats = options.stats ?? new ConnectionStats();
     this.endpoint = {
       clientId: options.clientId,
+      clientInstance: options.clientInstance ?? 'client',
       connectionId: nextConnectionId++,
       host: options.host,
       port: options.port,

@@ -7,6 +7,7 @@ import type { BrokerEndpoint, RequestPayload } from '../diagnostics/payloads.js'
  */
 export class RequestTrace implements RequestPayload {
   readonly clientId: string;
+  readonly clientInstance: string;
   readonly connectionId: number;
   readonly host: string;
   readonly port: number;
@@ -37,6 +38,7 @@ export class RequestTrace implements RequestPayload {
     expectResponse: boolean,
   ) {
     this.clientId = endpoint.clientId;
+    this.clientInstance = endpoint.clientInstance;
     this.connectionId = endpoint.connectionId;
     this.host = endpoint.host;
     this.port = endpoint.port;

@@ -6,6 +6,7 @@ import type { KafkaError } from '../errors/kafka-error.js';
 import { compressionWorkerModules, getCompressionCodec } from '../protocol/records/compression/compression-codecs.js';
 import { CompressionWorkers } from '../protocol/records/compression/compression-workers.js';
 import { loadRecordCodecs } from '../protocol/records/load-record-codecs.js';
+import { nextClientInstance } from '../utils/client-instance.js';
 import type { Logger } from '../utils/logger.js';
 import { BufferPool } from './buffer-pool.js';
 import { withinTimeout } from './call-timeout.js';
@@ -88,12 +89,21 @@ export class Producer<K = string | Uint8Array, V = string | Uint8Array> implemen
   /** Threads compressing large zstd batches (`compressionWorkers`), when used. */
   private readonly compressionWorkers: CompressionWorkers | undefined;
 
+  /**
+   * This client object's name, unique in the process (`producer-1`, `producer-2`, ...): the `clientInstance` of its
+   * connections and requests in the diagnostics channels, where clients that share a `clientId` are told apart.
+   */
+  readonly instance: string = nextClientInstance('producer');
+
   /** A producer with these options. It connects on the first send (or `connect()`). */
   constructor(options: ProducerOptions<K, V>) {
     this.options = resolveProducerOptions(options);
     const resolved = this.options;
     this.logger = resolved.client.logger;
-    this.cluster = new Cluster(resolved.client, { allowAutoTopicCreation: resolved.allowAutoCreateTopics });
+    this.cluster = new Cluster(resolved.client, {
+      allowAutoTopicCreation: resolved.allowAutoCreateTopics,
+      clientInstance: this.instance,
+    });
     this.pool = new BufferPool(resolved.bufferMemory, resolved.batchSize);
     this.compressionWorkers =
       resolved.compression === 'zstd' && resolved.compressionWorkers > 0

@@ -127,6 +127,27 @@ describe('diagnostics channels against the real broker', () => {
     }
   });
 
+  it('tells apart two clients that share a clientId by their instance', async () => {
+    const clientId = uniqueClientId();
+    const requests = record(diagnosticChannels.request, clientId);
+    const first = new Admin({ brokers: kafkaBrokers(), clientId, logLevel: 'error' });
+    const second = new Admin({ brokers: kafkaBrokers(), clientId, logLevel: 'error' });
+    try {
+      expect(first.instance).toMatch(/^admin-\d+$/);
+      expect(second.instance).toMatch(/^admin-\d+$/);
+      expect(second.instance).not.toBe(first.instance);
+      await first.listTopics();
+      const afterFirst = requests.length;
+      expect(afterFirst).toBeGreaterThan(0);
+      await second.listTopics();
+      const instances = requests.map(([, payload]) => payload.clientInstance);
+      expect(new Set(instances.slice(0, afterFirst))).toEqual(new Set([first.instance]));
+      expect(new Set(instances.slice(afterFirst))).toEqual(new Set([second.instance]));
+    } finally {
+      await Promise.all([first.close(), second.close()]);
+    }
+  });
+
   it('traces a request that fails, with its error, and the close that failed it', async () => {
     const clientId = uniqueClientId();
     const requests = record(diagnosticChannels.request, clientId);

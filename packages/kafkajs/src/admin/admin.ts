@@ -799,6 +799,7 @@ export class Admin {
             retryBudgetMs(this.retry) + (this.shared.config.requestTimeout ?? 30_000),
           ),
         });
+        this.emitter.own(this.engine_.instance);
       } catch (error) {
         throw toKafkaJSError(error);
       }

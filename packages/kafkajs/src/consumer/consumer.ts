@@ -549,7 +549,9 @@ export class Consumer {
         : { maxInFlightRequestsPerConnection: config.maxInFlightRequests }),
       ...(config.rackId ? { clientRack: config.rackId } : {}),
     };
-    return { engine: new CoreConsumer<Buffer | null, Buffer | null>(options), reset, protocolName };
+    const engine = new CoreConsumer<Buffer | null, Buffer | null>(options);
+    this.emitter.own(engine.instance);
+    return { engine, reset, protocolName };
   }
 
   private adminClient(): CoreAdmin {
@@ -557,6 +559,7 @@ export class Consumer {
       ...toClientOptions(this.shared, this.retry, 'Consumer'),
       defaultApiTimeoutMs: Math.max(10_000, this.shared.config.requestTimeout ?? 30_000),
     });
+    this.emitter.own(this.admin.instance);
     return this.admin;
   }
 

@@ -1,6 +1,7 @@
 import { EventEmitter } from 'node:events';
 import { KafkaJSNonRetriableError } from '../errors/errors.js';
 import type { Logger } from '../logger/logger.js';
+import { NetworkEvents } from './network-events.js';
 
 /** An instrumentation event as listeners receive it. */
 export interface InstrumentationEvent<T> {
@@ -27,6 +28,8 @@ let nextId = 0;
 export class InstrumentationEmitter<Names extends Record<string, string>> {
   private readonly emitter = new EventEmitter();
   private readonly known: ReadonlySet<string>;
+  /** The network events (request, request timeout), fed by core's request channel while someone listens. */
+  private readonly network: NetworkEvents | undefined;
 
   constructor(
     private readonly events: Names,
@@ -35,6 +38,19 @@ export class InstrumentationEmitter<Names extends Record<string, string>> {
   ) {
     this.known = new Set(Object.values(events));
     this.emitter.setMaxListeners(0);
+    const { REQUEST, REQUEST_TIMEOUT } = events as Record<string, string | undefined>;
+    this.network =
+      REQUEST === undefined || REQUEST_TIMEOUT === undefined
+        ? undefined
+        : new NetworkEvents({ REQUEST, REQUEST_TIMEOUT }, (name, payload) => this.emit(name, payload));
+  }
+
+  /**
+   * Counts a core client this facade client made (its `instance`) as its own: its requests become this client's
+   * network events.
+   */
+  own(instance: string): void {
+    this.network?.own(instance);
   }
 
   /** Adds a listener; throws `KafkaJSNonRetriableError` for a name that is not one of the client's events. */
@@ -53,8 +69,10 @@ export class InstrumentationEmitter<Names extends Record<string, string>> {
       }
     };
     this.emitter.on(eventName, wrapped);
+    this.networkListeners();
     return () => {
       this.emitter.off(eventName, wrapped);
+      this.networkListeners();
     };
   }
 
@@ -73,6 +91,14 @@ export class InstrumentationEmitter<Names extends Record<string, string>> {
       payload,
     };
     this.emitter.emit(eventName, event);
+  }
+
+  /** Subscribes the network events to core's request channel while one of them has a listener. */
+  private networkListeners(): void {
+    const network = this.network;
+    if (network === undefined) return;
+    const names = this.emitter.eventNames().filter((name): name is string => typeof name === 'string');
+    network.update(names.some((name) => network.handles(name) && this.has(name)));
   }
 
   private listenerFailed(eventName: string, error: unknown): void {

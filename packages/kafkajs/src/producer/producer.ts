@@ -374,7 +374,9 @@ export class Producer {
       allowAutoCreateTopics: config.allowAutoTopicCreation ?? true,
     };
     try {
-      return new CoreProducer<Buffer | string, Buffer | string>(options);
+      const producer = new CoreProducer<Buffer | string, Buffer | string>(options);
+      this.emitter.own(producer.instance);
+      return producer;
     } catch (error) {
       throw toKafkaJSError(error);
     }

@@ -12,6 +12,7 @@ import { isKafkaError, type KafkaError } from '../../errors/kafka-error.js';
 import type { ShareFetchResponsePartitionData } from '../../protocol/messages/generated/share-fetch.js';
 import { ShareGroupHeartbeat } from '../../protocol/messages/generated/share-group-heartbeat.js';
 import { loadRecordCodecs } from '../../protocol/records/load-record-codecs.js';
+import { nextClientInstance } from '../../utils/client-instance.js';
 import type { Logger } from '../../utils/logger.js';
 import { GroupCoordinator } from '../group/group-coordinator.js';
 import type { TopicPartition } from '../topic-partition.js';
@@ -129,11 +130,17 @@ export class ShareConsumer<K = Buffer | null, V = Buffer | null>
   private recordsConsumed = 0;
   private readonly acknowledgedCounts = { accept: 0, release: 0, reject: 0, renew: 0 };
 
+  /**
+   * This client object's name, unique in the process (`share-consumer-1`, `share-consumer-2`, ...): the `clientInstance` of its
+   * connections and requests in the diagnostics channels, where clients that share a `clientId` are told apart.
+   */
+  readonly instance: string = nextClientInstance('share-consumer');
+
   /** A share consumer with these options. It connects on first use. */
   constructor(options: ShareConsumerOptions<K, V>) {
     this.options = resolveShareConsumerOptions(options);
     const clientOptions = resolveClientOptions(options);
-    this.cluster = new Cluster(clientOptions, { allowAutoTopicCreation: false });
+    this.cluster = new Cluster(clientOptions, { allowAutoTopicCreation: false, clientInstance: this.instance });
     this.logger = clientOptions.logger;
     const o = this.options;
     this.buffer = new ShareFetchBuffer(o.maxPrefetchBytes, o.maxPrefetchRecords);
