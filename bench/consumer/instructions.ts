@@ -17,78 +17,21 @@
  * the garbage collector runs, and the collector is a tenth to a quarter of the total. Expect runs of the same tree
  * to differ by a few percent, and compare medians of several runs. Needs valgrind.
  */
-import { type ChildProcess, execFileSync, spawn } from 'node:child_process';
-import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { dirname, join, resolve } from 'node:path';
+import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { countInstructions, median, numberArg, startFakeBroker, treeArgs } from '../callgrind/callgrind.js';
 
 const here = dirname(fileURLToPath(import.meta.url));
-
-function arg(name: string, fallback: number): number {
-  const index = process.argv.indexOf(`--${name}`);
-  return index >= 0 ? Number(process.argv[index + 1]) : fallback;
-}
-
-const RECORDS = arg('records', 1_000_000);
-const SMALL = arg('small', Math.floor(RECORDS / 5));
-const RUNS = arg('runs', 2);
-const trees: Array<[string, string]> = [];
-for (let i = 0; i < process.argv.length; i++) {
-  if (process.argv[i] !== '--tree') continue;
-  const [name, path] = process.argv[i + 1]!.split('=');
-  trees.push([name!, resolve(path!)]);
-}
-if (trees.length === 0) trees.push(['this', resolve(here, '../../packages/core')]);
-
-async function startBroker(): Promise<{ child: ChildProcess; address: string }> {
-  const child = spawn(
-    process.execPath,
-    ['--import', 'tsx', join(here, 'fake-fetch-broker.ts'), '--records', String(RECORDS)],
-    { stdio: ['ignore', 'pipe', 'inherit'] },
-  );
-  const address = await new Promise<string>((done, fail) => {
-    let out = '';
-    child.stdout!.on('data', (chunk: Buffer) => {
-      out += chunk.toString();
-      const match = /listening (\S+)/.exec(out);
-      if (match !== null) done(match[1]!);
-    });
-    child.on('exit', (code) => fail(new Error(`fake broker exited with ${code}`)));
-  });
-  return { child, address };
-}
+const RECORDS = numberArg('records', 1_000_000);
+const SMALL = numberArg('small', Math.floor(RECORDS / 5));
+const RUNS = numberArg('runs', 2);
+const trees = treeArgs(join(here, '../../packages/core'));
 
 /** Instructions (Ir) of one drain of `records` under callgrind. */
-function count(core: string, address: string, records: number): number {
-  const dir = mkdtempSync(join(tmpdir(), 'vltava-callgrind-'));
-  try {
-    const out = join(dir, 'callgrind.out');
-    execFileSync(
-      'valgrind',
-      [
-        '--tool=callgrind',
-        `--callgrind-out-file=${out}`,
-        process.execPath,
-        // No background compiler or GC threads: the same work in the same order, run after run.
-        '--single-threaded',
-        join(here, 'instructions-drain.mjs'),
-        core,
-        address,
-        String(records),
-      ],
-      { stdio: ['ignore', 'ignore', 'pipe'], maxBuffer: 64 * 1024 * 1024 },
-    );
-    const summary = /^summary: (\d+)/m.exec(readFileSync(out, 'utf8'));
-    if (summary === null) throw new Error('no summary in the callgrind output');
-    return Number(summary[1]);
-  } finally {
-    rmSync(dir, { recursive: true, force: true });
-  }
-}
+const count = (core: string, address: string, records: number) =>
+  countInstructions(join(here, 'instructions-drain.mjs'), [core, address, String(records)]);
 
-const { child, address } = await startBroker();
-const median = (values: number[]) => [...values].sort((a, b) => a - b)[Math.floor(values.length / 2)]!;
+const { child, address } = await startFakeBroker(join(here, 'fake-fetch-broker.ts'), ['--records', String(RECORDS)]);
 const totals = new Map<string, number[]>(trees.map(([name]) => [name, []]));
 try {
   console.log(`node ${process.version}; ${RECORDS} and ${SMALL} records of 100 bytes over 6 partitions; ${RUNS} runs`);
