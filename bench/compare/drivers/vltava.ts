@@ -1,6 +1,7 @@
 /**
- * Vltava's core API: `sendBatch` in arrays of 10,000 (four in flight) for throughput, `send(record, callback)` for
- * latency, and the consumer's `batches()` iterator in a group. On a Node whose ABI differs from the one the
+ * Vltava's core API: `sendBatch` in arrays of the run's length and depth for throughput (the same loop as every
+ * client that takes arrays), `send(record, callback)` for latency, and the consumer's `batches()` iterator in a
+ * group (CRC checks on: `checkCrcs` defaults to true, as Java's `check.crcs`). On a Node whose ABI differs from the one the
  * repository's native `lz4` was built for, the same `lz4` version from the bench's install for that Node is used
  * (what a user of that Node gets from `npm install`).
  */
@@ -8,7 +9,16 @@ import { Consumer, Producer, type ProducerOptions, ShareConsumer } from '../../.
 import { lz4BackendName, setLz4Backend } from '../../../packages/core/src/protocol/records/compression/lz4-codec.js';
 import type { ProduceJob } from '../job.js';
 import { payloadPool } from '../payload.js';
-import { type ClientDriver, DrainCounter, type Measured, requirePeer, runLatency } from './driver.js';
+import {
+  type ClientDriver,
+  DrainCounter,
+  driveArrays,
+  keyPool,
+  type Measured,
+  requirePeer,
+  runLatency,
+  type Timed,
+} from './driver.js';
 
 /** Producer options of a produce job, as Vltava names them. */
 export function vltavaProducerOptions(job: ProduceJob): ProducerOptions {
@@ -48,29 +58,27 @@ export async function nativeLz4For(peerDir: string): Promise<string> {
 }
 
 /**
- * Sends the job's records with `sendBatch` in arrays of 10,000, four in flight, until every one is acknowledged;
- * returns the elapsed ms. Throws the first failure.
+ * Sends the job's records with `sendBatch` in arrays of the job's `arrayLength`, `arraysInFlight` calls in flight,
+ * until every one is acknowledged; returns the time and the steady state. Throws the first failure.
  */
-export async function sendAll(producer: Producer, job: ProduceJob): Promise<number> {
-  const { records, size } = job.settings;
+export async function sendAll(producer: Producer, job: ProduceJob): Promise<Timed> {
+  const { records, size, arrayLength, arraysInFlight, keys } = job.settings;
   const pool = payloadPool(size);
-  const chunk = 10_000;
-  const started = performance.now();
-  const inFlight: Array<Promise<{ failed: number; firstError?: unknown }>> = [];
+  const keyed = keyPool(keys);
+  const topic = job.topic;
   let failure: unknown;
-  for (let sent = 0; sent < records; sent += chunk) {
-    const count = Math.min(chunk, records - sent);
+  const timed = await driveArrays(records, arrayLength, arraysInFlight, async (start, count) => {
     const batch = new Array(count);
-    for (let i = 0; i < count; i++) batch[i] = { topic: job.topic, value: pool[(sent + i) % pool.length] };
-    inFlight.push(producer.sendBatch(batch));
-    if (inFlight.length >= 4) {
-      const result = await inFlight.shift()!;
-      if (result.failed > 0) failure ??= result.firstError;
-    }
-  }
-  for (const result of await Promise.all(inFlight)) if (result.failed > 0) failure ??= result.firstError;
+    if (keyed === undefined)
+      for (let i = 0; i < count; i++) batch[i] = { topic, value: pool[(start + i) % pool.length] };
+    else
+      for (let i = 0; i < count; i++)
+        batch[i] = { topic, key: keyed[(start + i) % keyed.length], value: pool[(start + i) % pool.length] };
+    const result = await producer.sendBatch(batch);
+    if (result.failed > 0) failure ??= result.firstError;
+  });
   if (failure !== undefined) throw failure;
-  return performance.now() - started;
+  return timed;
 }
 
 /** The driver. */
@@ -80,10 +88,10 @@ export async function load(peerDir: string): Promise<ClientDriver> {
     async produce(job) {
       const producer = new Producer(vltavaProducerOptions(job));
       await producer.send({ topic: job.topic, value: Buffer.alloc(1) }); // metadata and producer id first
-      const ms = await sendAll(producer, job);
+      const { ms, steady } = await sendAll(producer, job);
       await producer.close();
       const { records, size } = job.settings;
-      return { records, bytes: records * size, ms, note: lz4 };
+      return { records, bytes: records * size, ms, steady, produced: records + 1, note: lz4 };
     },
 
     async consume(job): Promise<Measured> {
