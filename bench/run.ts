@@ -340,6 +340,8 @@ async function main(): Promise<void> {
       load1: round(load.load1, 2)!,
       otherCpu: round(load.otherCpu, 2),
       steal: round(load.steal, 2),
+      seconds: round(load.seconds, 1),
+      ...(load.busy ? { busy: true as const } : {}),
       ...(load.noisy ? { noisy: true as const } : {}),
       ...(error === undefined ? {} : { error: error.slice(0, 2000) }),
     };
@@ -351,10 +353,14 @@ function summary(scenario: Scenario, entry: Entry, rep: number, reps: number, li
   if (line.error !== undefined) return `${what}: FAILED: ${line.error.split('\n')[0]}`;
   const rate = Math.round(((line.records ?? 0) / (line.ms ?? Number.NaN)) * 1000).toLocaleString('en');
   return (
-    `${what}: ${rate} records/s, ${line.cpu?.toFixed(2)} CPU s, broker ${line.brokerCpu ?? '-'} CPU s, ` +
+    `${what}: ${scenario.kind === 'latency' ? '' : `${rate} records/s, `}${line.cpu?.toFixed(2)} CPU s, broker ${line.brokerCpu ?? '-'} CPU s, ` +
     `others ${line.otherCpu ?? '-'} CPU s, load ${line.load1}` +
     (line.latency ? `, p50 ${line.latency.p50} p99 ${line.latency.p99} p99.9 ${line.latency.p999} ms` : '') +
-    (line.noisy ? ' (NOISY: other processes took more CPU than the guard allows)' : '')
+    (line.noisy
+      ? ' (NOISY: other processes took more CPU than the guard allows; repeated)'
+      : line.busy
+        ? ' (busy: other processes took more CPU than the guard allows)'
+        : '')
   );
 }
 
@@ -366,7 +372,15 @@ function jobFor(scenario: Scenario, entry: Entry, bootstrap: string, topic: stri
       return { kind: 'produce', bootstrap, topic, settings: { ...scenario.settings, ...cell, records } };
     }
     case 'consume':
-      return { kind: 'consume', bootstrap, topic, groupId, records: scenario.records, partitions: scenario.partitions };
+      return {
+        kind: 'consume',
+        bootstrap,
+        topic,
+        groupId,
+        records: scenario.records,
+        partitions: scenario.partitions,
+        compression: scenario.compression,
+      };
     case 'share':
       return { kind: 'share', bootstrap, topic, groupId, records: scenario.records };
     case 'latency':

@@ -40,7 +40,7 @@ export function runChild(
       clearTimeout(timer);
       const line = out.split('\n').find((l) => l.startsWith(RESULT_PREFIX));
       if (code === 0 && line !== undefined) resolve(JSON.parse(line.slice(RESULT_PREFIX.length)) as JobResult);
-      else reject(new Error(`${client.id} exited with ${code}: ${(err || out).trim().slice(-1500)}`));
+      else reject(new Error(`${client.id} exited with ${code}: ${(err || out).trim().slice(-4000)}`));
     });
   });
 }

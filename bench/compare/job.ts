@@ -46,6 +46,8 @@ export interface ConsumeJob {
   readonly groupId: string;
   readonly records: number;
   readonly partitions: number;
+  /** The compression the records were produced with. */
+  readonly compression: Compression;
 }
 
 /**

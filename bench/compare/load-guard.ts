@@ -6,8 +6,9 @@
  * load average counts the benchmark's own broker and clients, so each run is judged by what it can measure instead:
  * the machine's busy CPU seconds (/proc/stat) less those of this process, its children and the broker, which is
  * the CPU that other processes took during the run. A run in which they took more than `maxOtherCores` cores on
- * average is marked noisy: the orchestrator waits for a quiet machine and runs it again, and the report leaves
- * noisy runs out of its figures (and counts them).
+ * average is busy; with the guard waiting (mode `wait`) it is also noisy: the orchestrator waits for a quiet
+ * machine and runs it again, and the report leaves noisy runs out of its figures (and counts them). In mode `warn`
+ * busy runs count, and the report says how many there were.
  *
  * Modes: `wait` (the default of full runs: wait, then refuse with an error), `warn` (the default of quick runs:
  * say so and go on), `off`. Every run records its load average and other processes' CPU either way.
@@ -115,7 +116,11 @@ export interface RunLoad {
   readonly otherCpu: number | undefined;
   /** CPU seconds the hypervisor took from the machine during the run. */
   readonly steal: number | undefined;
-  /** Other processes took more than the guard allows. */
+  /** Seconds the run took (start of the child to its end). */
+  readonly seconds: number;
+  /** Other processes took more than `maxOtherCores` on average. */
+  readonly busy: boolean;
+  /** Busy, and the guard waits (mode `wait`): the run does not count and is repeated. */
   readonly noisy: boolean;
 }
 
@@ -172,11 +177,8 @@ export class LoadGuard {
       otherCpu = Math.max(0, machine.busy - mark.machine.busy - (own - mark.own) - brokerDelta);
       steal = machine.steal - mark.machine.steal;
     }
-    const noisy =
-      this.options.mode !== 'off' && otherCpu !== undefined && seconds > 0
-        ? otherCpu / seconds > this.options.maxOtherCores
-        : false;
-    return { load1: mark.load1, otherCpu, steal, noisy };
+    const busy = otherCpu !== undefined && seconds > 0 && otherCpu / seconds > this.options.maxOtherCores;
+    return { load1: mark.load1, otherCpu, steal, seconds, busy, noisy: busy && this.options.mode === 'wait' };
   }
 
   /** Cores other processes use now, over a short window in which this process runs nothing. */

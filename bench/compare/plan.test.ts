@@ -75,3 +75,9 @@ describe('bestCells', () => {
     expect(bestCells(runs, full)).toEqual(new Map([['kafkajs', '1000x5']]));
   });
 });
+
+describe('bestCells of a client that ran one cell', () => {
+  it('finds none', () => {
+    expect(bestCells([run('produce-100-all-none', 'vltava-22', '1000x5', 300)], full).size).toBe(0);
+  });
+});

@@ -80,6 +80,7 @@ export function bestCells(runs: readonly RunLine[], scenarios: readonly Scenario
   }
   const best = new Map<string, string>();
   for (const [client, byCell] of rates) {
+    if (byCell.size < 2) continue; // a client that ran one cell only (another Node line) has no best to find
     const scenariosRun = new Set([...byCell.values()].flatMap((m) => [...m.keys()]));
     let top: { cell: string; score: number } | undefined;
     for (const [cell, byScenario] of byCell) {

@@ -7,7 +7,7 @@
  * Without arguments it renders the newest file of `bench/results/runs/` into `bench/RESULTS.md`. The soak's
  * section comes from the newest file of `bench/results/soak/` (see `soak/soak-report.ts`).
  */
-import { existsSync, readdirSync, writeFileSync } from 'node:fs';
+import { existsSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { basename, dirname, join, relative } from 'node:path';
 import { soakSection } from '../soak/soak-report.js';
 import { type ChartGroup, ratioChart } from './chart.js';
@@ -42,17 +42,25 @@ const cellLabel = (cell: string) => (cell === OWN ? 'own' : cell.replace('x', ' 
 /** Renders the report of `rawFile` into `markdownPath` and `svgPath`. */
 export function renderReport(rawFile: string, markdownPath: string, svgPath: string): void {
   const raw = readRaw(rawFile);
+  const notesFile = rawFile.replace(/\.jsonl$/, '.notes.md');
+  const notes = existsSync(notesFile) ? readFileSync(notesFile, 'utf8').trim() : undefined;
   const { markdown, chart } = render(
     raw,
     relative(dirname(markdownPath), rawFile),
     relative(dirname(markdownPath), svgPath),
+    notes,
   );
   writeFileSync(markdownPath, markdown);
   writeFileSync(svgPath, chart);
 }
 
 /** The report's markdown and chart. */
-export function render(raw: RawRun, rawName: string, svgName: string): { markdown: string; chart: string } {
+export function render(
+  raw: RawRun,
+  rawName: string,
+  svgName: string,
+  notes?: string,
+): { markdown: string; chart: string } {
   const { header, runs, footer } = raw;
   const clients = header.clients;
   const byId = new Map(clients.map((c) => [c.id, c]));
@@ -82,6 +90,7 @@ export function render(raw: RawRun, rawName: string, svgName: string): { markdow
   const loads = spread(runs.map((r) => r.load1));
   const others = spread(runs.map((r) => r.otherCpu ?? Number.NaN));
   const noisy = runs.filter((r) => r.noisy).length;
+  const busy = runs.filter((r) => r.busy && !r.noisy).length;
   const failed = runs.filter((r) => r.error !== undefined);
   out('## Machine, load and versions', '');
   out(
@@ -96,8 +105,13 @@ export function render(raw: RawRun, rawName: string, svgName: string): { markdow
         ? ` Other benchmark processes at the start: ${header.guard.othersAtStart.join('; ')}.`
         : ''),
     `- Per run: 1-minute load average ${fmt(loads.median, 2)} (${range(loads, 2)}); CPU seconds other processes ` +
-      `took ${fmt(others.median, 2)} (${range(others, 2)}); ${noisy} noisy run${noisy === 1 ? '' : 's'} left out; ` +
-      `${failed.length} failed run${failed.length === 1 ? '' : 's'}.`,
+      `took ${fmt(others.median, 2)} (${range(others, 2)}); ${noisy} noisy run${noisy === 1 ? '' : 's'} left out ` +
+      `and repeated; ${failed.length} failed run${failed.length === 1 ? '' : 's'}.` +
+      (busy > 0
+        ? ` **${busy} of ${runs.length} runs counted although other processes took more than ` +
+          `${header.guard.maxOtherCores} cores during them** (the guard only warned): these figures measure a busy ` +
+          'machine.'
+        : ''),
     `- Kafka ${header.kafka}, one broker started by the harness (KRaft, PLAINTEXT, no authorizer)` +
       (header.broker ? `; ${header.broker}.` : ' (external).'),
     `- Node: ${Object.entries(header.nodes)
@@ -220,6 +234,10 @@ export function render(raw: RawRun, rawName: string, svgName: string): { markdow
   );
   for (const t of targets) out(`| ${t.target} | ${t.verdict === 'missed' ? '**missed**' : t.verdict} | ${t.detail} |`);
   out('');
+  if (notes !== undefined && notes !== '') out('### Notes on this run (profiles of the misses)', '', notes, '');
+  else if (targets.some((t) => t.verdict === 'missed')) {
+    out(`No notes on the misses yet: \`${rawName.replace(/\.jsonl$/, '.notes.md')}\` would hold them.`, '');
+  }
 
   // Soak -------------------------------------------------------------------------------------------------------------
   out(...soakSection(join(BENCH, 'results', 'soak'), dirname(join(BENCH, 'RESULTS.md'))));
@@ -271,7 +289,7 @@ function scenarioTable(
       const s = get(c);
       const base = baseline(c.baseline);
       rows.push(
-        `| ${c.label} | ${node(c)} | ${fmt(s.p50.median, 2)} | ${fmt(s.p99.median, 2)} (${range(s.p99, 2)}) | ` +
+        `| ${c.label} | ${node(c)} | ${fmt(s.p50.median, 2)} | ${fmt(s.p99.median, 2)}${s.p99.n > 1 ? ` (${range(s.p99, 2)})` : ''} | ` +
           `${fmt(s.p999.median, 2)} | ${fmt(s.lost.max)} | ${fmt(s.cpu.median, 2)} | ${fmt(s.brokerCpu.median, 2)} | ` +
           `${fmt(s.rss.median)} | ${fmt(ratio(base?.p99.median ?? Number.NaN, s.p99.median), 2)} | ${runsCell(s)} |`,
       );

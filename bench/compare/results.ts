@@ -58,7 +58,11 @@ export interface RunLine {
   readonly load1: number;
   readonly otherCpu?: number;
   readonly steal?: number;
-  /** Other processes took more CPU than the guard allows: left out of the figures (the run was repeated). */
+  /** Wall seconds of the run as the guard measured it (the child process's life). */
+  readonly seconds?: number;
+  /** Other processes took more CPU than the guard allows (`maxOtherCores`). */
+  readonly busy?: true;
+  /** Busy while the guard waits for quiet (mode `wait`): left out of the figures, and the run repeated. */
   readonly noisy?: true;
   readonly note?: string;
   readonly error?: string;

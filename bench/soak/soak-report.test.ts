@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import type { SoakSample } from './soak-client.js';
 import { isFlat, slopeOf } from './soak-report.js';
+import type { SoakSample } from './soak-samples.js';
 
 const sample = (t: number, rssMiB: number) => ({ t, rssMiB }) as SoakSample;
 

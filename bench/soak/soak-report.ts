@@ -6,7 +6,7 @@
 import { existsSync, readdirSync, readFileSync } from 'node:fs';
 import { join, relative } from 'node:path';
 import { type LinearFit, linearFit } from '../compare/stats.js';
-import type { SoakCounts, SoakSample } from './soak-client.js';
+import type { SoakCounts, SoakSample } from './soak-samples.js';
 
 /** The first line of a soak file. */
 export interface SoakHeader {

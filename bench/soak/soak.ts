@@ -19,8 +19,8 @@ import { Admin } from '../../packages/core/src/index.js';
 import { nodeRuntime } from '../../packages/core/test/compat/node-runtime.js';
 import { KAFKA_VERSION, startKafka } from '../../tools/kafka-harness/src/index.js';
 import { BENCH_DIR } from '../compare/peers.js';
-import { COUNTS_PREFIX, SAMPLE_PREFIX, type SoakClientOptions, type SoakCounts } from './soak-client.js';
 import { readSoak, type SoakEnd, type SoakHeader, soakMarkdown } from './soak-report.js';
+import { COUNTS_PREFIX, SAMPLE_PREFIX, type SoakClientOptions, type SoakCounts } from './soak-samples.js';
 
 const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
 

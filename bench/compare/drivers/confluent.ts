@@ -35,7 +35,7 @@ export const NATIVE_CONSUME_MODES = ['flowing', 'consume-1000', 'consume-10000']
 /** Ways to drive the KafkaJS-style consumer: `eachBatch`, one partition at a time or 6 concurrently. */
 export const KAFKAJS_CONSUME_MODES = ['each-batch', 'each-batch-6'] as const;
 /** The native consumer's mode in the comparison: the fastest of {@link NATIVE_CONSUME_MODES} measured here. */
-export const NATIVE_CONSUME_MODE: (typeof NATIVE_CONSUME_MODES)[number] = 'flowing';
+export const NATIVE_CONSUME_MODE: (typeof NATIVE_CONSUME_MODES)[number] = 'consume-1000';
 /** The KafkaJS-style consumer's mode in the comparison: the fastest of {@link KAFKAJS_CONSUME_MODES}. */
 export const KAFKAJS_CONSUME_MODE: (typeof KAFKAJS_CONSUME_MODES)[number] = 'each-batch';
 
@@ -46,6 +46,35 @@ type Loose = any;
 export async function load(peerDir: string, variant = 'kafkajs'): Promise<ClientDriver> {
   const rdkafka = requirePeer<Loose>(peerDir, '@confluentinc/kafka-javascript');
   const note = `librdkafka ${rdkafka.librdkafkaVersion}`;
+  const driver = driverOf(rdkafka, note, variant);
+  const features = rdkafka.features as readonly string[];
+  const check = (compression: Compression) => {
+    if (compression !== 'none' && !features.includes(compression)) {
+      throw new Error(
+        `this install's librdkafka was built without ${compression} (features: ${features.join(', ')}); install the ` +
+          'development package of the codec (Debian: libzstd-dev, liblz4-dev) and delete bench/.node*/ to rebuild',
+      );
+    }
+  };
+  return {
+    ...driver,
+    ...(driver.produce && {
+      produce: (job) => {
+        check(job.settings.compression);
+        return driver.produce!(job);
+      },
+    }),
+    ...(driver.consume && {
+      consume: (job) => {
+        check(job.compression);
+        return driver.consume!(job);
+      },
+    }),
+  };
+}
+
+/** The driver of an API and consumer mode. */
+function driverOf(rdkafka: Loose, note: string, variant: string): ClientDriver {
   const [api, mode] = variant.split(':');
   if (api === 'native') {
     const chosen = mode ?? NATIVE_CONSUME_MODE;

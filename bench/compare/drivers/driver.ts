@@ -141,26 +141,49 @@ export class DrainCounter {
   firstAt = 0;
   lastAt = 0;
   private resolveDone!: () => void;
-  /** Resolves when `total` records were counted. */
-  readonly done = new Promise<void>((resolve) => {
+  private rejectDone!: (error: Error) => void;
+  private progressAt = performance.now();
+  private readonly watchdog: NodeJS.Timeout;
+  /**
+   * Resolves when `total` records were counted; rejects when no record came for `stallMs` (a client that stopped
+   * fetching, or that cannot decode the records, fails its run instead of hanging it).
+   */
+  readonly done = new Promise<void>((resolve, reject) => {
     this.resolveDone = resolve;
+    this.rejectDone = reject;
   });
 
-  constructor(readonly total: number) {}
+  constructor(
+    readonly total: number,
+    stallMs = 60_000,
+  ) {
+    this.watchdog = setInterval(() => {
+      if (performance.now() - this.progressAt < stallMs) return;
+      clearInterval(this.watchdog);
+      this.rejectDone(
+        new Error(`the consumer stalled: ${this.count} of ${this.total} records, none for ${stallMs / 1000} s`),
+      );
+    }, 1000);
+    this.watchdog.unref();
+    this.done.catch(() => undefined); // a stall nobody waits for any more is no unhandled rejection
+  }
 
   /** Counts `records` records of `bytes` value bytes. */
   add(records: number, bytes: number): void {
     if (this.count === 0 && records > 0) this.firstAt = performance.now();
     this.count += records;
     this.bytes += bytes;
+    if (records > 0) this.progressAt = performance.now();
     if (this.count >= this.total && this.lastAt === 0) {
       this.lastAt = performance.now();
+      clearInterval(this.watchdog);
       this.resolveDone();
     }
   }
 
   /** The measured run (call after `done`). */
   result(note?: string): Measured {
+    clearInterval(this.watchdog);
     return {
       records: this.count,
       bytes: this.bytes,
@@ -168,6 +191,16 @@ export class DrainCounter {
       note: `first record after ${Math.round(this.firstAt - this.started)} ms${note ? `; ${note}` : ''}`,
     };
   }
+}
+
+/**
+ * Runs a `for await` drain loop until it ends, failing as soon as the counter says the consumer stalled (the loop
+ * itself would wait for the next record forever).
+ */
+export async function drained(counter: DrainCounter, loop: () => Promise<void>): Promise<void> {
+  await Promise.race([loop(), counter.done]);
+  if (counter.count < counter.total)
+    throw new Error(`the loop ended after ${counter.count} of ${counter.total} records`);
 }
 
 /** Kinds of latency records (first byte of the value). */

@@ -11,7 +11,7 @@ import { pipeline } from 'node:stream/promises';
 import { Consumer, Producer } from '../../../packages/core/src/index.js';
 import { createReadStream, createWriteStream } from '../../../packages/streams/src/index.js';
 import { payloadPool } from '../payload.js';
-import { type ClientDriver, DrainCounter, keyPool } from './driver.js';
+import { type ClientDriver, DrainCounter, drained, keyPool } from './driver.js';
 import { nativeLz4For, vltavaProducerOptions } from './vltava.js';
 
 /** The driver. */
@@ -61,10 +61,12 @@ export async function load(peerDir: string): Promise<ClientDriver> {
       });
       const counter = new DrainCounter(job.records);
       consumer.subscribe([job.topic]);
-      for await (const record of createReadStream(consumer)) {
-        counter.add(1, (record as { serializedValueSize: number }).serializedValueSize);
-        if (counter.count >= job.records) break;
-      }
+      await drained(counter, async () => {
+        for await (const record of createReadStream(consumer)) {
+          counter.add(1, (record as { serializedValueSize: number }).serializedValueSize);
+          if (counter.count >= job.records) break;
+        }
+      });
       await consumer.close();
       return counter.result('for await over createReadStream, its defaults');
     },

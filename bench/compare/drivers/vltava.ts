@@ -12,6 +12,7 @@ import { payloadPool } from '../payload.js';
 import {
   type ClientDriver,
   DrainCounter,
+  drained,
   driveArrays,
   keyPool,
   type Measured,
@@ -103,29 +104,33 @@ export async function load(peerDir: string): Promise<ClientDriver> {
       });
       const counter = new DrainCounter(job.records);
       consumer.subscribe([job.topic]);
-      for await (const batch of consumer.batches({ maxRecords: 2000 })) {
-        let bytes = 0;
-        for (const record of batch) bytes += record.serializedValueSize;
-        counter.add(batch.count, bytes);
-        if (counter.count >= job.records) break;
-      }
+      await drained(counter, async () => {
+        for await (const batch of consumer.batches({ maxRecords: 2000 })) {
+          let bytes = 0;
+          for (const record of batch) bytes += record.serializedValueSize;
+          counter.add(batch.count, bytes);
+          if (counter.count >= job.records) break;
+        }
+      });
       await consumer.close();
-      return counter.result();
+      return counter.result('batches({ maxRecords: 2000 }), checkCrcs true (default)');
     },
 
     async share(job): Promise<Measured> {
       const consumer = new ShareConsumer({ brokers: job.bootstrap, groupId: job.groupId, logLevel: 'error' });
       const counter = new DrainCounter(job.records);
       consumer.subscribe([job.topic]);
-      for await (const record of consumer) {
-        counter.add(1, record.serializedValueSize);
-        if (counter.count >= job.records) {
-          consumer.acknowledge(record); // accepted: leaving the loop would release it
-          break;
+      await drained(counter, async () => {
+        for await (const record of consumer) {
+          counter.add(1, record.serializedValueSize);
+          if (counter.count >= job.records) {
+            consumer.acknowledge(record); // accepted: leaving the loop would release it
+            break;
+          }
         }
-      }
+      });
       await consumer.close();
-      return counter.result();
+      return counter.result('for await, implicit accept, checkCrcs true (default)');
     },
 
     latency(job) {
