@@ -153,6 +153,8 @@ async function main(): Promise<void> {
       rssFileMiB: mib(statusKiB('RssFile') * 1024),
       heapUsedMiB: mib(memory.heapUsed),
       heapTotalMiB: mib(memory.heapTotal),
+      heapPhysicalMiB: mib(heap.total_physical_size),
+      nativeMiB: mib(statusKiB('RssAnon') * 1024 - heap.total_physical_size - memory.arrayBuffers),
       mallocedMiB: mib(heap.malloced_memory),
       externalMiB: mib(memory.external),
       arrayBuffersMiB: mib(memory.arrayBuffers),

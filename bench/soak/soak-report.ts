@@ -76,6 +76,8 @@ export const SOAK_FIGURES: ReadonlyArray<[keyof SoakSample, string, string]> = [
   ['rssAnonMiB', 'RSS, anonymous', 'MiB'],
   ['heapUsedMiB', 'heap used after GC', 'MiB'],
   ['heapTotalMiB', 'heap total after GC', 'MiB'],
+  ['heapPhysicalMiB', 'heap resident after GC', 'MiB'],
+  ['nativeMiB', 'anonymous RSS outside heap and ArrayBuffers', 'MiB'],
   ['mallocedMiB', "V8's malloced memory", 'MiB'],
   ['externalMiB', 'external memory', 'MiB'],
   ['arrayBuffersMiB', 'ArrayBuffers', 'MiB'],
@@ -144,7 +146,7 @@ export function soakMarkdown(run: SoakRun, name: string): string[] {
       '(`fromConsumer` -> `sendTo` -> `commitOffsets`) and a `for await` group of two consumers in one process; ' +
       `a broker killed (-9) every ${header.killEveryMinutes} min and restarted ${header.downSeconds} s later ` +
       `(${kills} kills). Memory sampled every ${header.sampleSeconds} s after a forced full GC; slopes are least ` +
-      `squares per hour over the samples after the first ${header.warmupMinutes} minutes, ± one standard error, ` +
+      `squares per hour over the samples after the first ${fmt(header.warmupMinutes, 0)} minutes, ± one standard error, ` +
       'then for each half of that span (a line that levels off has a flat second half).' +
       (Object.keys(header.env).length > 0
         ? ` Client environment: ${Object.entries(header.env)

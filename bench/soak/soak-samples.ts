@@ -18,6 +18,13 @@ export interface SoakSample {
   readonly rssFileMiB: number;
   readonly heapUsedMiB: number;
   readonly heapTotalMiB: number;
+  /** Resident memory of V8's heap (`total_physical_size`): heap total counts reserved pages that are not. */
+  readonly heapPhysicalMiB: number;
+  /**
+   * RSS outside V8's heap and ArrayBuffers: anonymous RSS less the heap's resident size and ArrayBuffers, i.e.
+   * malloc's arenas (native addons, OpenSSL, libuv, Node internals), thread stacks and code.
+   */
+  readonly nativeMiB: number;
   readonly mallocedMiB: number;
   readonly externalMiB: number;
   readonly arrayBuffersMiB: number;
