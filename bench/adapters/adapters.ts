@@ -24,6 +24,7 @@ import { type Job, type JobResult, RESULT_PREFIX } from '../compare/job.js';
 import { payloadPool } from '../compare/payload.js';
 import { BENCH_DIR } from '../compare/peers.js';
 import { BATCH_SIZE, LINGER_MS, PARTITIONS } from '../compare/scenarios.js';
+import { floorOf } from '../compare/targets.js';
 import { benchTopic } from '../producer/bench-support.js';
 
 const argv = process.argv.slice(2);
@@ -57,6 +58,7 @@ const produce =
       batchSize: BATCH_SIZE,
       arrayLength: 1000,
       arraysInFlight: 5,
+      keys: 0,
     },
   });
 
@@ -72,6 +74,7 @@ const SCENARIOS: Scenario[] = [
       groupId,
       records: 1_000_000,
       partitions: PARTITIONS,
+      compression: 'none',
     }),
   },
 ];
@@ -117,6 +120,9 @@ async function preProduce(bootstrap: string, topic: string, records: number): Pr
   }
   await producer.close();
 }
+
+const floorText = (floor: number | undefined, ratio: number) =>
+  floor === undefined ? '' : ` (floor ${floor}: ${ratio >= floor - 1e-9 ? 'met' : 'missed'})`;
 
 const median = (values: number[]) => {
   const sorted = [...values].sort((a, b) => a - b);
@@ -167,7 +173,8 @@ async function main(): Promise<void> {
         console.log(
           `  ${client.id.padEnd(20)} ${Math.round(m).toLocaleString('en').padStart(10)} ` +
             `(${Math.round(Math.min(...rates)).toLocaleString('en')}-${Math.round(Math.max(...rates)).toLocaleString('en')})` +
-            `  ${median(list.map((r) => r.cpuSeconds)).toFixed(2)} CPU s  ${(m / core).toFixed(2)}`,
+            `  ${median(list.map((r) => r.cpuSeconds)).toFixed(2)} CPU s  ${(m / core).toFixed(2)}` +
+            floorText(floorOf(client, consume ? 'consume' : 'produce'), m / core),
         );
       }
       console.log('');
