@@ -32,6 +32,7 @@ const RUNS = option('runs', 5);
 const ONLY = argv.includes('--only') ? argv[argv.indexOf('--only') + 1]!.split(',') : undefined;
 const TOPIC = 'layer-cost';
 const pool = payloadPool(100);
+const KEYS = Array.from({ length: 1024 }, (_, i) => Buffer.from(String(i)));
 
 const METADATA: RecordMetadata = {
   topic: TOPIC,
@@ -137,6 +138,19 @@ const PIPELINES: Record<string, (producer: StubProducer) => Promise<unknown>> = 
       range(0, RECORDS).pipe(
         map((i) => pool[i % pool.length]!),
         sendTo(producer, { topic: TOPIC }),
+        tap(() => acknowledged++),
+        ignoreElements(),
+      ),
+      { defaultValue: undefined },
+    );
+    if (acknowledged !== RECORDS) throw new Error(`sendTo emitted ${acknowledged} results`);
+  },
+  /** `sendTo` with a mapper that builds each record (the keyed rows' shape). */
+  'sendTo mapper': async (producer) => {
+    let acknowledged = 0;
+    await lastValueFrom(
+      range(0, RECORDS).pipe(
+        sendTo(producer, (i: number) => ({ topic: TOPIC, key: KEYS[i & 1023]!, value: pool[i % pool.length]! })),
         tap(() => acknowledged++),
         ignoreElements(),
       ),

@@ -14,7 +14,7 @@ import {
 import { Observable, type OperatorFunction } from 'rxjs';
 import { ChunkedQueue } from './chunked-queue.js';
 import { SEND_TO_OPTIONS_SCHEMA } from './option-schemas.js';
-import { recordArray } from './send-target.js';
+import { type MappedRecords, mappedCount, mappedRecords } from './send-target.js';
 
 /** Options of {@link sendTo}. */
 export interface SendToOptions {
@@ -127,7 +127,7 @@ export function sendRecords<T, K, V>(
        * records. `waitingRecords` is used with a mapper only.
        */
       const waitingSources = new ChunkedQueue<T>();
-      const waitingRecords = new ChunkedQueue<readonly ProducerRecord<K, V>[]>();
+      const waitingRecords = new ChunkedQueue<MappedRecords<K, V>>();
       /** Runs handed to the producer (or being gathered, the last one), in order; results leave from the front. */
       const runs: Run<T, K, V>[] = [];
       let head = 0;
@@ -175,7 +175,7 @@ export function sendRecords<T, K, V>(
       const mustFlush = () => sourceDone || waitingSources.length > 0 || inFlight >= maxInFlight;
 
       /** Adds an emission's records to the open run (opening one, handed over at the end of this microtask). */
-      const hand = (value: T, records: readonly ProducerRecord<K, V>[] | undefined) => {
+      const hand = (value: T, records: MappedRecords<K, V> | undefined) => {
         let run = open;
         if (run === undefined) {
           run = { sources: [], ends: mapper === undefined ? undefined : [], records: [], result: undefined };
@@ -187,10 +187,16 @@ export function sendRecords<T, K, V>(
         if (records === undefined) {
           run.records.push({ topic, value: value as unknown as V });
           inFlight++;
-        } else {
-          for (let i = 0; i < records.length; i++) run.records.push(records[i]!);
+        } else if (Array.isArray(records)) {
+          const list = records as readonly ProducerRecord<K, V>[];
+          for (let i = 0; i < list.length; i++) run.records.push(list[i]!);
           run.ends!.push(run.records.length);
-          inFlight += records.length;
+          inFlight += list.length;
+        } else {
+          // One record, as the mapper returned it (no array made for it).
+          run.records.push(records as ProducerRecord<K, V>);
+          run.ends!.push(run.records.length);
+          inFlight++;
         }
         if (run.records.length >= RUN_LIMIT) seal();
       };
@@ -199,7 +205,7 @@ export function sendRecords<T, K, V>(
       const handWaiting = () => {
         while (!closed && waitingSources.length > 0) {
           const records = mapper === undefined ? undefined : waitingRecords.peek();
-          const count = records === undefined ? 1 : records.length;
+          const count = records === undefined ? 1 : mappedCount(records);
           if (inFlight > 0 && inFlight + count > maxInFlight) break;
           const value = waitingSources.shift() as T;
           if (records !== undefined) waitingRecords.shift();
@@ -279,16 +285,16 @@ export function sendRecords<T, K, V>(
       const upstream = source.subscribe({
         next: (value) => {
           if (closed) return;
-          let records: readonly ProducerRecord<K, V>[] | undefined;
+          let records: MappedRecords<K, V> | undefined;
           if (mapper !== undefined) {
             try {
-              records = recordArray(mapper(value));
+              records = mappedRecords(mapper(value));
             } catch (error) {
               fail(error);
               return;
             }
           }
-          const count = records === undefined ? 1 : records.length;
+          const count = records === undefined ? 1 : mappedCount(records);
           if (waitingSources.length > 0 || (inFlight > 0 && inFlight + count > maxInFlight)) {
             waitingSources.push(value);
             if (records !== undefined) waitingRecords.push(records);
