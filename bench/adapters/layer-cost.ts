@@ -1,25 +1,43 @@
 /**
- * What each producer layer costs per record by itself, without a broker: the same pipelines as the layers' rows of
- * `npm run bench` (`compare/drivers/vltava-rx.ts`, `vltava-streams.ts`) sending into a producer stub that
- * acknowledges every `sendBatch` at once, so that only the layer (and the pipeline shape a user writes around it)
- * is timed. The core driver's own loop (arrays of 1,000, 5 in flight) into the same stub is the reference.
+ * What each layer costs per record by itself, without a broker: the same pipelines as the layers' rows of
+ * `npm run bench` (`compare/drivers/vltava-rx.ts`, `vltava-streams.ts`) on client stubs: a producer that
+ * acknowledges every `sendBatch` at once, a consumer that hands out pre-made records in batches as fast as asked.
+ * Only the layer (and the pipeline shape a user writes around it) is timed; the core drivers' own loops (arrays
+ * of 1,000 with 5 in flight; `for await` over `batches()`) on the same stubs are the reference.
  *
  *   npx tsx --conditions=@vltava/source bench/adapters/layer-cost.ts [--records 1000000] [--runs 5] [--only sendTo,...]
  *
  * For a CPU profile of one pipeline: `node --cpu-prof --cpu-prof-dir=<dir> --conditions=@vltava/source --import tsx
  * bench/adapters/layer-cost.ts --only sendTo`, then `bench/adapters/top-functions.ts <dir>`.
  *
- * Prints, per pipeline, the median ns per record and CPU ns per record over the runs (alternating pipelines). On a
- * machine shared with other work these figures move far less than records/s against a broker: a layer's cost here
- * against the core producer's CPU per record (about 770 ns at 100 B in `bench/adapters/adapters.ts`) says how far
- * its records/s can stay from the core's (at most 85 ns per record for 0.9 of it, 190 ns for 0.8).
- */
+ * Prints, per pipeline, the median wall and CPU ns per record over the runs (alternating pipelines). On a machine
+ * shared with other work the CPU figures move far less than records/s against a broker. Read a layer's cost
+ * against the core client's own CPU per record against the broker (`bench/adapters/adapters.ts`: about 700 ns at
+ * 100 B for the producer and for the consumer): a layer that adds L ns keeps about 700 / (700 + L) of the core's
+ * records/s while the client is what limits them (0.9 of it at L = 80 ns, 0.8 at L = 175 ns). */
 import { Readable, Writable } from 'node:stream';
 import { pipeline } from 'node:stream/promises';
 import { ignoreElements, lastValueFrom, map, range, tap } from 'rxjs';
-import type { ProducerLike, ProducerRecord, RecordMetadata, SendBatchResult } from '../../packages/core/src/index.js';
-import { sendTo } from '../../packages/rx/src/index.js';
-import { createSendStream, createWriteStream } from '../../packages/streams/src/index.js';
+import type {
+  ConsumerBackpressure,
+  ConsumerBatchOptions,
+  ConsumerGroupMetadata,
+  ConsumerLike,
+  ConsumerRecord,
+  ProducerLike,
+  ProducerRecord,
+  RecordBatch,
+  RecordMetadata,
+  SendBatchResult,
+  TopicPartition,
+} from '../../packages/core/src/index.js';
+import { fromConsumer, sendTo } from '../../packages/rx/src/index.js';
+import {
+  createCommitStream,
+  createReadStream,
+  createSendStream,
+  createWriteStream,
+} from '../../packages/streams/src/index.js';
 import { payloadPool } from '../compare/payload.js';
 
 const argv = process.argv.slice(2);
@@ -74,6 +92,109 @@ class StubProducer implements ProducerLike<unknown, unknown> {
     return Promise.resolve();
   }
 }
+
+const PARTITIONS = 6;
+/** The records the consumer stub hands out, made once: partition by partition, in offset order. */
+let consumed: ConsumerRecord<Buffer, Buffer>[][] | undefined;
+const consumedRecords = () => {
+  if (consumed === undefined) {
+    consumed = Array.from({ length: PARTITIONS }, () => []);
+    for (let i = 0; i < RECORDS; i++) {
+      const list = consumed[i % PARTITIONS]!;
+      list.push({
+        topic: TOPIC,
+        partition: i % PARTITIONS,
+        offset: BigInt(list.length),
+        timestamp: 0,
+        timestampType: 'CreateTime',
+        key: null as unknown as Buffer,
+        value: pool[i % pool.length]!,
+        headers: [],
+        leaderEpoch: 0,
+        serializedKeySize: -1,
+        serializedValueSize: 100,
+      });
+    }
+  }
+  return consumed;
+};
+
+/** A consumer that hands out the records above in batches of `maxRecords` of one partition, as fast as asked. */
+class StubConsumer implements ConsumerLike<Buffer, Buffer> {
+  readonly backpressure: ConsumerBackpressure = { pause: () => undefined, resume: () => undefined, paused: () => [] };
+  subscribe(): void {}
+  async unsubscribe(): Promise<void> {}
+  assignment(): TopicPartition[] {
+    return Array.from({ length: PARTITIONS }, (_, partition) => ({ topic: TOPIC, partition }));
+  }
+  batches(options: ConsumerBatchOptions = {}): AsyncIterator<RecordBatch<Buffer, Buffer>, undefined> {
+    const max = options.maxRecords ?? 500;
+    const all = consumedRecords();
+    let partition = 0;
+    let at = 0;
+    return {
+      next: async () => {
+        while (partition < all.length && at >= all[partition]!.length) {
+          partition++;
+          at = 0;
+        }
+        if (partition >= all.length) return { done: true, value: undefined };
+        const records = all[partition]!.slice(at, at + max);
+        at += records.length;
+        return { done: false, value: { partitions: [{ topic: TOPIC, partition, records }] } };
+      },
+      return: async () => ({ done: true, value: undefined }),
+    };
+  }
+  acknowledge(): void {}
+  async commit(): Promise<void> {}
+  async close(): Promise<void> {}
+  groupMetadata(): ConsumerGroupMetadata {
+    return { groupId: 'layer-cost', generationId: 1, memberId: 'stub', groupInstanceId: null };
+  }
+}
+
+const CONSUMERS: Record<string, () => Promise<number>> = {
+  /** The core driver's loop: `for await` over batches of up to 2,000 records. */
+  'core batches() for await': async () => {
+    let n = 0;
+    const iterator = new StubConsumer().batches({ maxRecords: 2000 });
+    for (;;) {
+      const next = await iterator.next();
+      if (next.done === true) break;
+      for (const entry of next.value.partitions) n += entry.records.length;
+    }
+    return n;
+  },
+  fromConsumer: () =>
+    new Promise<number>((resolve, reject) => {
+      let n = 0;
+      const subscription = fromConsumer(new StubConsumer(), { topics: [TOPIC] }).subscribe({
+        next(message) {
+          message.ack();
+          if (++n === RECORDS) {
+            resolve(n);
+            queueMicrotask(() => subscription.unsubscribe());
+          }
+        },
+        error: reject,
+      });
+    }),
+  'createReadStream -> createCommitStream': async () => {
+    let n = 0;
+    const consumer = new StubConsumer();
+    await pipeline(
+      createReadStream(consumer, { stopAfterRecords: RECORDS }),
+      createCommitStream(consumer, {
+        sourceOf: (record: ConsumerRecord<Buffer, Buffer>) => {
+          n++;
+          return record;
+        },
+      }),
+    );
+    return n;
+  },
+};
 
 const values = () => {
   let i = 0;
@@ -180,20 +301,27 @@ const PIPELINES: Record<string, (producer: StubProducer) => Promise<unknown>> = 
 const median = (list: number[]) => [...list].sort((a, b) => a - b)[list.length >> 1]!;
 
 async function main(): Promise<void> {
-  const names = Object.keys(PIPELINES).filter((name) => ONLY === undefined || ONLY.includes(name));
+  const all: Record<string, () => Promise<number>> = { ...CONSUMERS };
+  for (const [name, run] of Object.entries(PIPELINES)) {
+    all[name] = async () => {
+      const producer = new StubProducer();
+      await run(producer);
+      return producer.records;
+    };
+  }
+  const names = Object.keys(all).filter((name) => ONLY === undefined || ONLY.includes(name));
   const wall = new Map<string, number[]>(names.map((n) => [n, []]));
   const cpu = new Map<string, number[]>(names.map((n) => [n, []]));
   for (let run = 0; run <= RUNS; run++) {
     // Run 0 warms every pipeline up (JIT) and is not counted; later runs rotate the order.
     for (let k = 0; k < names.length; k++) {
       const name = names[(k + run) % names.length]!;
-      const producer = new StubProducer();
       const startedCpu = process.cpuUsage();
       const started = performance.now();
-      await PIPELINES[name]!(producer);
+      const records = await all[name]!();
       const ms = performance.now() - started;
       const used = process.cpuUsage(startedCpu);
-      if (producer.records !== RECORDS) throw new Error(`${name} sent ${producer.records} records`);
+      if (records !== RECORDS) throw new Error(`${name} passed ${records} records, not ${RECORDS}`);
       if (run > 0) {
         wall.get(name)!.push((ms * 1e6) / RECORDS);
         cpu.get(name)!.push(((used.user + used.system) * 1e3) / RECORDS);
@@ -201,12 +329,12 @@ async function main(): Promise<void> {
     }
   }
   console.log(
-    `${RECORDS.toLocaleString('en')} records x 100 B into a stub producer, ${RUNS} runs: median ns per record`,
+    `${RECORDS.toLocaleString('en')} records x 100 B through stub clients, ${RUNS} runs: median ns per record`,
   );
   for (const name of names) {
     const w = median(wall.get(name)!);
     const c = median(cpu.get(name)!);
-    console.log(`  ${name.padEnd(24)} ${w.toFixed(0).padStart(6)} ns wall  ${c.toFixed(0).padStart(6)} ns CPU`);
+    console.log(`  ${name.padEnd(38)} ${w.toFixed(0).padStart(6)} ns wall  ${c.toFixed(0).padStart(6)} ns CPU`);
   }
 }
 
