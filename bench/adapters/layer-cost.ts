@@ -15,7 +15,7 @@
  * against the core client's own CPU per record against the broker (`bench/adapters/adapters.ts`: about 700 ns at
  * 100 B for the producer and for the consumer): a layer that adds L ns keeps about 700 / (700 + L) of the core's
  * records/s while the client is what limits them (0.9 of it at L = 80 ns, 0.8 at L = 175 ns). */
-import { Readable, Writable } from 'node:stream';
+import { PassThrough, Readable, Writable } from 'node:stream';
 import { pipeline } from 'node:stream/promises';
 import { ignoreElements, lastValueFrom, map, range, tap } from 'rxjs';
 import type {
@@ -227,7 +227,7 @@ const PIPELINES: Record<string, (producer: StubProducer) => Promise<unknown>> = 
     await Promise.all(Array.from({ length: 5 }, worker));
   },
   /** The Rx pipeline around `sendTo` without it: what the shape costs by itself. */
-  'rxjs shape, no layer': async (producer) => {
+  'rxjs shape (no layer)': async (producer) => {
     let n = 0;
     await lastValueFrom(
       range(0, RECORDS).pipe(
@@ -240,9 +240,24 @@ const PIPELINES: Record<string, (producer: StubProducer) => Promise<unknown>> = 
     producer.records = n;
   },
   /** The Node pipeline around the write stream, into a Writable that drops each batch: what Node's streams cost. */
-  'node shape, no layer': async (producer) => {
+  'node shape (no layer)': async (producer) => {
     await pipeline(
       values(),
+      new Writable({
+        objectMode: true,
+        highWaterMark: 4096,
+        writev: (chunks, done) => {
+          producer.records += chunks.length;
+          done();
+        },
+      }),
+    );
+  },
+  /** The same with an object-mode PassThrough in the middle, where createSendStream goes: Node's cost of a Duplex. */
+  'node duplex shape (no layer)': async (producer) => {
+    await pipeline(
+      values(),
+      new PassThrough({ objectMode: true, highWaterMark: 4096 }),
       new Writable({
         objectMode: true,
         highWaterMark: 4096,
