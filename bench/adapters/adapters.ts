@@ -158,7 +158,7 @@ async function main(): Promise<void> {
           const rate = Math.round((result.records / result.ms) * 1000);
           console.log(
             `${scenario.id} rep ${rep}${rep === 0 ? ' (warm-up)' : ''} ${client.id}: ${rate.toLocaleString('en')} ` +
-              `records/s, ${result.cpuSeconds.toFixed(2)} CPU s`,
+              `records/s, ${result.cpuSeconds.toFixed(2)} CPU s${consume && result.note ? ` (${result.note})` : ''}`,
           );
           if (rep > 0) results.set(client.id, [...(results.get(client.id) ?? []), result]);
         }
