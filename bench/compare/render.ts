@@ -142,7 +142,7 @@ export function render(
     const present = clients.filter((c) => summaries.get(scenario.id, c.id, commonCell(c, scenario)) !== undefined);
     if (present.length === 0) continue;
     out(`### ${scenario.label}`, '');
-    out(...scenarioTable(scenario, present, (c) => commonCell(c, scenario), summaries, label, node));
+    out(...scenarioTable(scenario, present, (c) => commonCell(c, scenario), summaries, label, node, true));
     out('');
     if (scenario.kind !== 'share') {
       groups.push({
@@ -195,7 +195,7 @@ export function render(
       const present = clients.filter((c) => summaries.get(scenario.id, c.id, cellOf(c)) !== undefined);
       if (present.length === 0) continue;
       out(`### ${scenario.label}, best settings`, '');
-      out(...scenarioTable(scenario, present, cellOf, summaries, label, node));
+      out(...scenarioTable(scenario, present, cellOf, summaries, label, node, false));
       out('');
     }
   }
@@ -270,6 +270,8 @@ function scenarioTable(
   summaries: Summaries,
   label: (id: string) => string,
   node: (client: Client) => string,
+  /** Whether the layers' floors are read here: at the common setting only, where the targets are. */
+  floors: boolean,
 ): string[] {
   const rows: string[] = [];
   const get = (c: Client) => summaries.get(scenario.id, c.id, cellOf(c))!;
@@ -308,7 +310,7 @@ function scenarioTable(
       if (c.id === 'java' && producer && base !== undefined) {
         ratioText += ` (steady ${fmt(ratio(s.steadyRate.median, base.steadyRate.median), 2)})`;
       }
-      const floor = floorOf(c, scenario.kind);
+      const floor = floors ? floorOf(c, scenario.kind) : undefined;
       const layerRatio = ratio(s.rate.median, base?.rate.median);
       if (floor !== undefined && Number.isFinite(layerRatio)) {
         ratioText += ` (floor ${fmt(floor, 2)}: ${layerRatio >= floor - 1e-9 ? 'met' : '**missed**'})`;

@@ -136,7 +136,7 @@ export function evaluateTargets(
   for (const client of clients) {
     for (const kind of ['produce', 'consume'] as const) {
       const share = floorOf(client, kind);
-      if (share === undefined || client.baseline === undefined) continue;
+      if (share === undefined || client.baseline === undefined || !client.kinds.includes(kind)) continue;
       const rows = scenarios.filter((s) => s.kind === kind && (s.kind !== 'produce' || s.settings.acks === 'all'));
       results.push(
         outcome(
