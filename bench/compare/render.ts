@@ -223,7 +223,7 @@ export function render(
   }
 
   // Targets ----------------------------------------------------------------------------------------------------------
-  const targets = evaluateTargets(header.scenarios, clients, summaries);
+  const targets = evaluateTargets(header.scenarios, clients, summaries, best);
   out(
     '## Targets',
     '',

@@ -57,6 +57,7 @@ export function evaluateTargets(
   scenarios: readonly Scenario[],
   clients: readonly Client[],
   summaries: Summaries,
+  best: ReadonlyMap<string, string> = new Map(),
 ): TargetOutcome[] {
   const byId = new Map(clients.map((c) => [c.id, c]));
   const at = (scenario: Scenario, id: string): Summary | undefined => {
@@ -138,18 +139,32 @@ export function evaluateTargets(
       const share = floorOf(client, kind);
       if (share === undefined || client.baseline === undefined || !client.kinds.includes(kind)) continue;
       const rows = scenarios.filter((s) => s.kind === kind && (s.kind !== 'produce' || s.settings.acks === 'all'));
+      const measured = rows.filter((s) => at(s, client.id) !== undefined);
+      const result = outcome(
+        `${client.api?.[kind] ?? client.label} at least ${share}x the core (issue 22)`,
+        measured.map((s) => ({
+          row: s.label,
+          ratio: rate(at(s, client.baseline!)) / rate(at(s, client.id)),
+          limit: 1 / share,
+        })),
+        'core / layer records/s',
+      );
+      // Read at the common setting, as every target; the core's own best setting is stated beside it, since a
+      // layer sends as it sees fit and the core at its best setting is what a user of the core API can have.
+      const bestCell = best.get(client.baseline);
+      const atBest = measured.flatMap((s) => {
+        const core = bestCell === undefined ? undefined : summaries.get(s.id, client.baseline!, bestCell);
+        return core === undefined || bestCell === commonCell(byId.get(client.baseline!)!, s)
+          ? []
+          : [rate(at(s, client.id)) / rate(core)];
+      });
       results.push(
-        outcome(
-          `${client.api?.[kind] ?? client.label} at least ${share}x the core (issue 22)`,
-          rows
-            .filter((s) => at(s, client.id) !== undefined)
-            .map((s) => ({
-              row: s.label,
-              ratio: rate(at(s, client.baseline!)) / rate(at(s, client.id)),
-              limit: 1 / share,
-            })),
-          'core / layer records/s',
-        ),
+        atBest.length === 0
+          ? result
+          : {
+              ...result,
+              detail: `${result.detail}; against the core at its best setting (${bestCell}): layer / core ${atBest.map((r) => fmt(r)).join(', ')}`,
+            },
       );
     }
   }
