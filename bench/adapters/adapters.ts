@@ -3,7 +3,7 @@
  * rows of `npm run bench` (same drivers, same child process per run), for working on the layers' per-record costs.
  *
  *   npx tsx --conditions=@vltava/source bench/adapters/adapters.ts [--reps 5] [--only produce-100,consume-100] [--prof dir]
- *     [--clients vltava,vltava-rx,vltava-streams,vltava-streams-send] [--brokers host:port]
+ *     [--clients vltava,vltava-rx,vltava-streams,vltava-streams-send] [--brokers host:port] [--core-cell 10000x5]
  *
  * Scenarios: `produce-100` (1,000,000 x 100 B), `produce-1024` (200,000 x 1 KiB), acks=all idempotent, no compression,
  * `lingerMs` 10 and `batchSize` 200,000 as in `npm run bench`; `consume-100` (1,000,000 x 100 B pre-produced by the
@@ -36,6 +36,8 @@ const REPS = Number(option('reps') ?? 5);
 const ONLY = option('only')?.split(',') ?? ['produce-100', 'produce-1024', 'consume-100'];
 const CLIENT_IDS = option('clients')?.split(',') ?? ['vltava', 'vltava-rx', 'vltava-streams', 'vltava-streams-send'];
 const PROF = option('prof');
+/** The core producer's array length and calls in flight (`--core-cell 10000x5`); default the common setting. */
+const [ARRAY_LENGTH, ARRAYS_IN_FLIGHT] = (option('core-cell') ?? '1000x5').split('x').map(Number) as [number, number];
 const CHILD = join(BENCH_DIR, 'compare', 'child.ts');
 
 interface Scenario {
@@ -56,8 +58,8 @@ const produce =
       compression: 'none',
       lingerMs: LINGER_MS,
       batchSize: BATCH_SIZE,
-      arrayLength: 1000,
-      arraysInFlight: 5,
+      arrayLength: ARRAY_LENGTH,
+      arraysInFlight: ARRAYS_IN_FLIGHT,
       keys: 0,
     },
   });
