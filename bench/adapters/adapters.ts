@@ -3,7 +3,7 @@
  * rows of `npm run bench` (same drivers, same child process per run), for working on the layers' per-record costs.
  *
  *   npx tsx --conditions=@vltava/source bench/adapters/adapters.ts [--reps 5] [--only produce-100,consume-100] [--prof dir]
- *     [--clients vltava,vltava-rx,vltava-streams,vltava-streams-send] [--brokers host:port]
+ *     [--clients vltava,vltava-rx,vltava-streams,vltava-streams-send] [--brokers host:port] [--core-cell 10000x5]
  *
  * Scenarios: `produce-100` (1,000,000 x 100 B), `produce-1024` (200,000 x 1 KiB), acks=all idempotent, no compression,
  * `lingerMs` 10 and `batchSize` 200,000 as in `npm run bench`; `consume-100` (1,000,000 x 100 B pre-produced by the
@@ -24,6 +24,7 @@ import { type Job, type JobResult, RESULT_PREFIX } from '../compare/job.js';
 import { payloadPool } from '../compare/payload.js';
 import { BENCH_DIR } from '../compare/peers.js';
 import { BATCH_SIZE, LINGER_MS, PARTITIONS } from '../compare/scenarios.js';
+import { floorOf } from '../compare/targets.js';
 import { benchTopic } from '../producer/bench-support.js';
 
 const argv = process.argv.slice(2);
@@ -35,6 +36,8 @@ const REPS = Number(option('reps') ?? 5);
 const ONLY = option('only')?.split(',') ?? ['produce-100', 'produce-1024', 'consume-100'];
 const CLIENT_IDS = option('clients')?.split(',') ?? ['vltava', 'vltava-rx', 'vltava-streams', 'vltava-streams-send'];
 const PROF = option('prof');
+/** The core producer's array length and calls in flight (`--core-cell 10000x5`); default the common setting. */
+const [ARRAY_LENGTH, ARRAYS_IN_FLIGHT] = (option('core-cell') ?? '1000x5').split('x').map(Number) as [number, number];
 const CHILD = join(BENCH_DIR, 'compare', 'child.ts');
 
 interface Scenario {
@@ -55,8 +58,9 @@ const produce =
       compression: 'none',
       lingerMs: LINGER_MS,
       batchSize: BATCH_SIZE,
-      arrayLength: 1000,
-      arraysInFlight: 5,
+      arrayLength: ARRAY_LENGTH,
+      arraysInFlight: ARRAYS_IN_FLIGHT,
+      keys: 0,
     },
   });
 
@@ -72,6 +76,7 @@ const SCENARIOS: Scenario[] = [
       groupId,
       records: 1_000_000,
       partitions: PARTITIONS,
+      compression: 'none',
     }),
   },
 ];
@@ -118,6 +123,9 @@ async function preProduce(bootstrap: string, topic: string, records: number): Pr
   await producer.close();
 }
 
+const floorText = (floor: number | undefined, ratio: number) =>
+  floor === undefined ? '' : ` (floor ${floor}: ${ratio >= floor - 1e-9 ? 'met' : 'missed'})`;
+
 const median = (values: number[]) => {
   const sorted = [...values].sort((a, b) => a - b);
   const mid = sorted.length >> 1;
@@ -152,7 +160,7 @@ async function main(): Promise<void> {
           const rate = Math.round((result.records / result.ms) * 1000);
           console.log(
             `${scenario.id} rep ${rep}${rep === 0 ? ' (warm-up)' : ''} ${client.id}: ${rate.toLocaleString('en')} ` +
-              `records/s, ${result.cpuSeconds.toFixed(2)} CPU s`,
+              `records/s, ${result.cpuSeconds.toFixed(2)} CPU s${consume && result.note ? ` (${result.note})` : ''}`,
           );
           if (rep > 0) results.set(client.id, [...(results.get(client.id) ?? []), result]);
         }
@@ -167,7 +175,8 @@ async function main(): Promise<void> {
         console.log(
           `  ${client.id.padEnd(20)} ${Math.round(m).toLocaleString('en').padStart(10)} ` +
             `(${Math.round(Math.min(...rates)).toLocaleString('en')}-${Math.round(Math.max(...rates)).toLocaleString('en')})` +
-            `  ${median(list.map((r) => r.cpuSeconds)).toFixed(2)} CPU s  ${(m / core).toFixed(2)}`,
+            `  ${median(list.map((r) => r.cpuSeconds)).toFixed(2)} CPU s  ${(m / core).toFixed(2)}` +
+            floorText(floorOf(client, consume ? 'consume' : 'produce'), m / core),
         );
       }
       console.log('');

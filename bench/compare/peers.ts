@@ -1,7 +1,8 @@
 /**
  * The peer clients, installed from `bench/package-lock.json` on first use: into `bench/node_modules` for the Node
  * running the bench, and into `bench/.node<major>/node_modules` for another Node (native addons are built per Node
- * ABI). `@confluentinc/kafka-javascript` has no prebuilt binary that installs without GitHub, so it is built from
+ * ABI). On the Node lines where only Vltava runs, the install leaves the optional confluent client out (it needs
+ * only the native `lz4` the lock file pins). `@confluentinc/kafka-javascript` has no prebuilt binary that installs without GitHub, so it is built from
  * the librdkafka sources inside its npm package, linked against the system's OpenSSL, zstd, lz4, SASL and curl
  * development packages (`CKJS_LINKING=dynamic`; its default static build downloads those libraries' sources from
  * their sites, which fails here). It is an optional dependency: if it cannot be built, the install goes on and the
@@ -46,15 +47,20 @@ export async function installPeers(
   major: number,
   nodedir: string | undefined,
   log: (line: string) => void,
+  { withOptional = true }: { withOptional?: boolean } = {},
 ): Promise<{ peerDir: string; blocked: Blocked }> {
   const own = nodedir === undefined;
   const peerDir = own ? BENCH_DIR : join(BENCH_DIR, `.node${major}`);
-  const lock = readFileSync(join(BENCH_DIR, 'package-lock.json'), 'utf8');
+  const lock = `${withOptional ? '' : 'omit=optional\n'}${readFileSync(join(BENCH_DIR, 'package-lock.json'), 'utf8')}`;
   const stamp = join(peerDir, 'node_modules', '.vltava-bench-lock');
   const installed = existsSync(stamp) && readFileSync(stamp, 'utf8') === lock;
   let output = '';
   if (!installed) {
-    log(`installing the peer clients for Node ${major} into ${peerDir} (npm ci; builds librdkafka: a minute or two)`);
+    log(
+      withOptional
+        ? `installing the peer clients for Node ${major} into ${peerDir} (npm ci; builds librdkafka: a few minutes)`
+        : `installing the peers for Node ${major} into ${peerDir} without the optional confluent client (npm ci)`,
+    );
     if (!own) {
       mkdirSync(peerDir, { recursive: true });
       copyFileSync(join(BENCH_DIR, 'package.json'), join(peerDir, 'package.json'));
@@ -65,7 +71,8 @@ export async function installPeers(
       env.PATH = `${dirname(node)}:${process.env.PATH ?? ''}`;
       env.npm_config_nodedir = nodedir;
     }
-    const result = await run('npm', ['ci', '--no-audit', '--no-fund', '--foreground-scripts'], {
+    const omit = withOptional ? [] : ['--omit=optional'];
+    const result = await run('npm', ['ci', '--no-audit', '--no-fund', '--foreground-scripts', ...omit], {
       cwd: peerDir,
       env,
       maxBuffer: 256 << 20,
@@ -80,6 +87,10 @@ export async function installPeers(
   }
   const blocked: Blocked = new Map();
   for (const peer of PEERS) {
+    if (!withOptional && peer.startsWith('@confluentinc')) {
+      blocked.set(peer, 'not installed on this Node line (only Vltava runs on it)');
+      continue;
+    }
     const check = `require(${JSON.stringify(join(peerDir, 'node_modules', peer))})`;
     try {
       if (peer.startsWith('@platformatic')) {

@@ -14,12 +14,12 @@
  * size, rotated with them; default: the producer's default only); `lingerMs` 5 throughout. With `KAFKA_BROKERS` the broker's CPU is read from `BROKER_PID` when set, otherwise left
  * out.
  */
-import { readFileSync } from 'node:fs';
 import type { KafkaCluster } from '@vltava/kafka-harness';
 import { Admin, Producer } from '../../packages/core/src/index.js';
 import { startBenchKafka } from '../broker.js';
 import { sendAll, vltavaProducerOptions } from '../compare/drivers/vltava.js';
 import type { Compression, ProduceJob } from '../compare/job.js';
+import { processCpuSeconds } from '../compare/proc-stat.js';
 import { benchTopic } from './bench-support.js';
 
 const BATCH_SIZES = (process.env.BATCH_SIZES ?? '16384,65536,262144,1048576').split(',').map(Number);
@@ -33,21 +33,6 @@ const WORKERS: Array<number | undefined> = process.env.COMPRESSION_WORKERS?.spli
 /** Every batch size with every `compressionWorkers` value. */
 const CONFIGS = BATCH_SIZES.flatMap((batchSize) => WORKERS.map((workers) => ({ batchSize, workers })));
 type Config = (typeof CONFIGS)[number];
-/** Clock ticks per second of /proc/<pid>/stat on Linux. */
-const CLOCK_TICKS = 100;
-
-/** CPU seconds (user + system) of a process so far, from /proc; undefined where that cannot be read. */
-function processCpuSeconds(pid: number | undefined): number | undefined {
-  if (pid === undefined) return undefined;
-  try {
-    const stat = readFileSync(`/proc/${pid}/stat`, 'utf8');
-    const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
-    return (Number(fields[11]) + Number(fields[12])) / CLOCK_TICKS; // utime and stime (fields 14 and 15)
-  } catch {
-    return undefined;
-  }
-}
-
 interface Run {
   readonly config: Config;
   readonly rate: number;
@@ -64,7 +49,17 @@ async function runOnce(bootstrap: string, brokerPid: number | undefined, config:
     kind: 'produce',
     bootstrap,
     topic,
-    settings: { records, size, acks, compression, lingerMs: 5, batchSize, arrayLength: 0, arraysInFlight: 0 },
+    settings: {
+      records,
+      size,
+      acks,
+      compression,
+      lingerMs: 5,
+      batchSize,
+      arrayLength: 10_000,
+      arraysInFlight: 4,
+      keys: 0,
+    },
   };
   const producer = new Producer({
     ...vltavaProducerOptions(job),
@@ -73,7 +68,7 @@ async function runOnce(bootstrap: string, brokerPid: number | undefined, config:
   await producer.send({ topic, value: Buffer.alloc(1) });
   const brokerBefore = processCpuSeconds(brokerPid);
   const cpuBefore = process.cpuUsage();
-  const ms = await sendAll(producer, job); // the bench driver's loop: sendBatch of 10,000, four in flight
+  const { ms } = await sendAll(producer, job); // the bench driver's loop: sendBatch of 10,000, four in flight
   const cpu = process.cpuUsage(cpuBefore);
   const brokerAfter = processCpuSeconds(brokerPid);
   const counter = (name: string) => {

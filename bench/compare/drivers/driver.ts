@@ -1,13 +1,22 @@
 /**
  * What every client driver implements, and the loops they share: arrays of records with a few sends in flight
- * (the clients without linger), and the fixed-rate latency loop (probe until the consumer sees a record, send at a
- * fixed rate, record send-to-receive times in a histogram).
+ * (every client that takes arrays, at the run's array length and depth), the keys of keyed scenarios, the
+ * producer's steady-state clock, the consumer's drain counter, and the fixed-rate latency loop (probe until the
+ * consumer sees a record, send at a fixed rate, record send-to-receive times in a histogram).
  */
 import { createRequire } from 'node:module';
 import { join } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { Histogram } from '../histogram.js';
-import type { ConsumeJob, JobResult, LatencyJob, ProduceJob, ShareConsumeJob } from '../job.js';
+import {
+  type ConsumeJob,
+  type JobResult,
+  type LatencyJob,
+  type ProduceJob,
+  type ShareConsumeJob,
+  STEADY_STATE_FROM,
+  type SteadyState,
+} from '../job.js';
 
 /** A measured run without the process figures, which the child adds. */
 export type Measured = Omit<JobResult, 'cpuSeconds' | 'peakRssMiB'>;
@@ -36,16 +45,67 @@ export function requirePeer<T>(peerDir: string, name: string): T {
 }
 
 /**
+ * The keys of a producer scenario: `keys` distinct keys, record `i` taking `String(i % keys)` in UTF-8 (the keys
+ * `kafka-producer-perf-test --key-distribution range` sends); none for a keyless scenario.
+ */
+export function keyPool(keys: number): Buffer[] | undefined {
+  if (keys <= 0) return undefined;
+  return Array.from({ length: keys }, (_, i) => Buffer.from(String(i), 'utf8'));
+}
+
+/** How long a producer run took, and its steady state (see {@link SteadyClock}). */
+export interface Timed {
+  readonly ms: number;
+  readonly steady: SteadyState;
+}
+
+/**
+ * Times a producer run and its steady state: the run from its start, the steady state from the moment the
+ * acknowledged records first reach {@link STEADY_STATE_FROM} of the total (what the Java tool's `--warmup-records`
+ * leaves out of its steady-state line) to the end.
+ */
+export class SteadyClock {
+  private readonly started = performance.now();
+  private acknowledged = 0;
+  private steadyAt = Number.NaN;
+  private steadyFrom = 0;
+
+  constructor(private readonly total: number) {}
+
+  /** Counts `records` more acknowledged records. */
+  acknowledge(records: number): void {
+    this.acknowledged += records;
+    if (Number.isNaN(this.steadyAt) && this.acknowledged >= this.total * STEADY_STATE_FROM) {
+      this.steadyAt = performance.now();
+      this.steadyFrom = this.acknowledged;
+    }
+  }
+
+  /** The run so far. */
+  stop(): Timed {
+    const now = performance.now();
+    return {
+      ms: now - this.started,
+      steady: {
+        records: this.total - this.steadyFrom,
+        ms: now - (Number.isNaN(this.steadyAt) ? this.started : this.steadyAt),
+      },
+    };
+  }
+}
+
+/**
  * Sends `records` records as arrays of `arrayLength`, `inFlight` calls at a time; resolves with the elapsed
- * milliseconds once every call resolved. `sendArray(start, count)` sends records start..start+count-1.
+ * milliseconds and the steady state once every call resolved. `sendArray(start, count)` sends records
+ * start..start+count-1 and resolves when they are acknowledged.
  */
 export async function driveArrays(
   records: number,
   arrayLength: number,
   inFlight: number,
   sendArray: (start: number, count: number) => Promise<unknown>,
-): Promise<number> {
-  const started = performance.now();
+): Promise<Timed> {
+  const clock = new SteadyClock(records);
   let next = 0;
   const worker = async () => {
     while (next < records) {
@@ -53,10 +113,11 @@ export async function driveArrays(
       const count = Math.min(arrayLength, records - next);
       next += count;
       await sendArray(start, count);
+      clock.acknowledge(count);
     }
   };
   await Promise.all(Array.from({ length: inFlight }, worker));
-  return performance.now() - started;
+  return clock.stop();
 }
 
 /** Resolves when `condition()` holds, checking every `everyMs`; rejects after `timeoutMs`. */
@@ -68,7 +129,11 @@ export async function waitUntil(condition: () => boolean, what: string, timeoutM
   }
 }
 
-/** A consumer drain: counts records until the total, timed from the start call to the last record. */
+/**
+ * A consumer drain: counts records until the total, timed from its creation to the last record. The clock rule
+ * of every consumer: each driver creates it right before the client's first call that touches the network
+ * (`connect()`, `subscribe()` or `consume()`, whichever comes first), so the group join is inside the time.
+ */
 export class DrainCounter {
   count = 0;
   bytes = 0;
@@ -76,12 +141,42 @@ export class DrainCounter {
   firstAt = 0;
   lastAt = 0;
   private resolveDone!: () => void;
-  /** Resolves when `total` records were counted. */
-  readonly done = new Promise<void>((resolve) => {
+  private rejectDone!: (error: Error) => void;
+  /** The count at the watchdog's last look, and when it last saw it move. */
+  private seenCount = 0;
+  private progressAt = performance.now();
+  private readonly watchdog: NodeJS.Timeout;
+  /**
+   * Resolves when `total` records were counted; rejects when no record came for `stallMs` (a client that stopped
+   * fetching, or that cannot decode the records, fails its run instead of hanging it).
+   */
+  readonly done = new Promise<void>((resolve, reject) => {
     this.resolveDone = resolve;
+    this.rejectDone = reject;
   });
 
-  constructor(readonly total: number) {}
+  constructor(
+    readonly total: number,
+    stallMs = 60_000,
+  ) {
+    // The watchdog, not `add`, reads the clock: a driver that counts record by record (the Rx and stream layers)
+    // pays no clock read per record that a driver counting whole batches (the core's) does not.
+    this.watchdog = setInterval(() => {
+      const now = performance.now();
+      if (this.count !== this.seenCount) {
+        this.seenCount = this.count;
+        this.progressAt = now;
+        return;
+      }
+      if (now - this.progressAt < stallMs) return;
+      clearInterval(this.watchdog);
+      this.rejectDone(
+        new Error(`the consumer stalled: ${this.count} of ${this.total} records, none for ${stallMs / 1000} s`),
+      );
+    }, 1000);
+    this.watchdog.unref();
+    this.done.catch(() => undefined); // a stall nobody waits for any more is no unhandled rejection
+  }
 
   /** Counts `records` records of `bytes` value bytes. */
   add(records: number, bytes: number): void {
@@ -90,12 +185,14 @@ export class DrainCounter {
     this.bytes += bytes;
     if (this.count >= this.total && this.lastAt === 0) {
       this.lastAt = performance.now();
+      clearInterval(this.watchdog);
       this.resolveDone();
     }
   }
 
   /** The measured run (call after `done`). */
   result(note?: string): Measured {
+    clearInterval(this.watchdog);
     return {
       records: this.count,
       bytes: this.bytes,
@@ -103,6 +200,16 @@ export class DrainCounter {
       note: `first record after ${Math.round(this.firstAt - this.started)} ms${note ? `; ${note}` : ''}`,
     };
   }
+}
+
+/**
+ * Runs a `for await` drain loop until it ends, failing as soon as the counter says the consumer stalled (the loop
+ * itself would wait for the next record forever).
+ */
+export async function drained(counter: DrainCounter, loop: () => Promise<void>): Promise<void> {
+  await Promise.race([loop(), counter.done]);
+  if (counter.count < counter.total)
+    throw new Error(`the loop ended after ${counter.count} of ${counter.total} records`);
 }
 
 /** Kinds of latency records (first byte of the value). */

@@ -1,6 +1,6 @@
 /**
  * kafkajs 2.2.4, as its documentation recommends for throughput: `send` with arrays of messages (it has no linger;
- * the array is its batch), a few sends in flight, and `eachBatch` on the consumer. LZ4 through `kafkajs-lz4` (the
+ * the array is its batch) at the run's array length and depth, and `eachBatch` on the consumer. LZ4 through `kafkajs-lz4` (the
  * codec its documentation points to); zstd through a codec over `zstd-napi` registered the documented way
  * (`CompressionCodecs[CompressionTypes.ZSTD]`), because the documented `@kafkajs/zstd` depends on `cppzst` 2.0.6,
  * which no longer compiles against Node 20's headers.
@@ -8,7 +8,15 @@
 import type * as Kafkajs from 'kafkajs';
 import type { Compression } from '../job.js';
 import { payloadPool } from '../payload.js';
-import { type ClientDriver, DrainCounter, driveArrays, importPeer, requirePeer, runLatency } from './driver.js';
+import {
+  type ClientDriver,
+  DrainCounter,
+  driveArrays,
+  importPeer,
+  keyPool,
+  requirePeer,
+  runLatency,
+} from './driver.js';
 
 type KafkajsModule = typeof Kafkajs;
 
@@ -56,7 +64,7 @@ export function kafkajsApiDriver(
 
   return {
     async produce(job) {
-      const { records, size, acks, compression, arrayLength, arraysInFlight } = job.settings;
+      const { records, size, acks, compression, arrayLength, arraysInFlight, keys } = job.settings;
       const idempotent = acks === 'all';
       const producer = client(job.bootstrap).producer({
         idempotent,
@@ -65,22 +73,28 @@ export function kafkajsApiDriver(
       });
       await producer.connect();
       const pool = payloadPool(size);
+      const keyed = keyPool(keys);
       const ack = idempotent ? -1 : 1;
       const codec = compressionType(compression);
       await producer.send({ topic: job.topic, acks: ack, messages: [{ value: Buffer.alloc(1) }] });
-      const ms = await driveArrays(records, arrayLength, arraysInFlight, (start, count) => {
+      const { ms, steady } = await driveArrays(records, arrayLength, arraysInFlight, (start, count) => {
         const messages = new Array(count);
-        for (let i = 0; i < count; i++) messages[i] = { value: pool[(start + i) % pool.length] };
+        if (keyed === undefined)
+          for (let i = 0; i < count; i++) messages[i] = { value: pool[(start + i) % pool.length] };
+        else
+          for (let i = 0; i < count; i++)
+            messages[i] = { key: keyed[(start + i) % keyed.length], value: pool[(start + i) % pool.length] };
         return producer.send({ topic: job.topic, acks: ack, compression: codec, messages });
       });
       await producer.disconnect();
-      return { records, bytes: records * size, ms, ...(notes.produce === undefined ? {} : { note: notes.produce }) };
+      const note = notes.produce === undefined ? {} : { note: notes.produce };
+      return { records, bytes: records * size, ms, steady, produced: records + 1, ...note };
     },
 
     async consume(job) {
       const consumer = client(job.bootstrap).consumer({ groupId: job.groupId, allowAutoTopicCreation: false });
+      const counter = new DrainCounter(job.records); // before connect(): the clock rule of every consumer
       await consumer.connect();
-      const counter = new DrainCounter(job.records);
       await consumer.subscribe({ topics: [job.topic], fromBeginning: true });
       await consumer.run({
         eachBatch: async ({ batch }) => {

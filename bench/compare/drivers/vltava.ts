@@ -1,6 +1,7 @@
 /**
- * Vltava's core API: `sendBatch` in arrays of 10,000 (four in flight) for throughput, `send(record, callback)` for
- * latency, and the consumer's `batches()` iterator in a group. On a Node whose ABI differs from the one the
+ * Vltava's core API: `sendBatch` in arrays of the run's length and depth for throughput (the same loop as every
+ * client that takes arrays), `send(record, callback)` for latency, and the consumer's `batches()` iterator in a
+ * group (CRC checks on: `checkCrcs` defaults to true, as Java's `check.crcs`). On a Node whose ABI differs from the one the
  * repository's native `lz4` was built for, the same `lz4` version from the bench's install for that Node is used
  * (what a user of that Node gets from `npm install`).
  */
@@ -8,7 +9,17 @@ import { Consumer, Producer, type ProducerOptions, ShareConsumer } from '../../.
 import { lz4BackendName, setLz4Backend } from '../../../packages/core/src/protocol/records/compression/lz4-codec.js';
 import type { ProduceJob } from '../job.js';
 import { payloadPool } from '../payload.js';
-import { type ClientDriver, DrainCounter, type Measured, requirePeer, runLatency } from './driver.js';
+import {
+  type ClientDriver,
+  DrainCounter,
+  drained,
+  driveArrays,
+  keyPool,
+  type Measured,
+  requirePeer,
+  runLatency,
+  type Timed,
+} from './driver.js';
 
 /** Producer options of a produce job, as Vltava names them. */
 export function vltavaProducerOptions(job: ProduceJob): ProducerOptions {
@@ -55,29 +66,27 @@ export async function nativeLz4For(peerDir: string): Promise<string> {
 }
 
 /**
- * Sends the job's records with `sendBatch` in arrays of 10,000, four in flight, until every one is acknowledged;
- * returns the elapsed ms. Throws the first failure.
+ * Sends the job's records with `sendBatch` in arrays of the job's `arrayLength`, `arraysInFlight` calls in flight,
+ * until every one is acknowledged; returns the time and the steady state. Throws the first failure.
  */
-export async function sendAll(producer: Producer, job: ProduceJob): Promise<number> {
-  const { records, size } = job.settings;
+export async function sendAll(producer: Producer, job: ProduceJob): Promise<Timed> {
+  const { records, size, arrayLength, arraysInFlight, keys } = job.settings;
   const pool = payloadPool(size);
-  const chunk = 10_000;
-  const started = performance.now();
-  const inFlight: Array<Promise<{ failed: number; firstError?: unknown }>> = [];
+  const keyed = keyPool(keys);
+  const topic = job.topic;
   let failure: unknown;
-  for (let sent = 0; sent < records; sent += chunk) {
-    const count = Math.min(chunk, records - sent);
+  const timed = await driveArrays(records, arrayLength, arraysInFlight, async (start, count) => {
     const batch = new Array(count);
-    for (let i = 0; i < count; i++) batch[i] = { topic: job.topic, value: pool[(sent + i) % pool.length] };
-    inFlight.push(producer.sendBatch(batch));
-    if (inFlight.length >= 4) {
-      const result = await inFlight.shift()!;
-      if (result.failed > 0) failure ??= result.firstError;
-    }
-  }
-  for (const result of await Promise.all(inFlight)) if (result.failed > 0) failure ??= result.firstError;
+    if (keyed === undefined)
+      for (let i = 0; i < count; i++) batch[i] = { topic, value: pool[(start + i) % pool.length] };
+    else
+      for (let i = 0; i < count; i++)
+        batch[i] = { topic, key: keyed[(start + i) % keyed.length], value: pool[(start + i) % pool.length] };
+    const result = await producer.sendBatch(batch);
+    if (result.failed > 0) failure ??= result.firstError;
+  });
   if (failure !== undefined) throw failure;
-  return performance.now() - started;
+  return timed;
 }
 
 /** The driver. */
@@ -87,10 +96,10 @@ export async function load(peerDir: string): Promise<ClientDriver> {
     async produce(job) {
       const producer = new Producer(vltavaProducerOptions(job));
       await producer.send({ topic: job.topic, value: Buffer.alloc(1) }); // metadata and producer id first
-      const ms = await sendAll(producer, job);
+      const { ms, steady } = await sendAll(producer, job);
       await producer.close();
       const { records, size } = job.settings;
-      return { records, bytes: records * size, ms, note: lz4 };
+      return { records, bytes: records * size, ms, steady, produced: records + 1, note: lz4 };
     },
 
     async consume(job): Promise<Measured> {
@@ -102,29 +111,33 @@ export async function load(peerDir: string): Promise<ClientDriver> {
       });
       const counter = new DrainCounter(job.records);
       consumer.subscribe([job.topic]);
-      for await (const batch of consumer.batches({ maxRecords: 2000 })) {
-        let bytes = 0;
-        for (const record of batch) bytes += record.serializedValueSize;
-        counter.add(batch.count, bytes);
-        if (counter.count >= job.records) break;
-      }
+      await drained(counter, async () => {
+        for await (const batch of consumer.batches({ maxRecords: 2000 })) {
+          let bytes = 0;
+          for (const record of batch) bytes += record.serializedValueSize;
+          counter.add(batch.count, bytes);
+          if (counter.count >= job.records) break;
+        }
+      });
       await consumer.close();
-      return counter.result();
+      return counter.result('batches({ maxRecords: 2000 }), checkCrcs true (default)');
     },
 
     async share(job): Promise<Measured> {
       const consumer = new ShareConsumer({ brokers: job.bootstrap, groupId: job.groupId, logLevel: 'error' });
       const counter = new DrainCounter(job.records);
       consumer.subscribe([job.topic]);
-      for await (const record of consumer) {
-        counter.add(1, record.serializedValueSize);
-        if (counter.count >= job.records) {
-          consumer.acknowledge(record); // accepted: leaving the loop would release it
-          break;
+      await drained(counter, async () => {
+        for await (const record of consumer) {
+          counter.add(1, record.serializedValueSize);
+          if (counter.count >= job.records) {
+            consumer.acknowledge(record); // accepted: leaving the loop would release it
+            break;
+          }
         }
-      }
+      });
       await consumer.close();
-      return counter.result();
+      return counter.result('for await, implicit accept, checkCrcs true (default)');
     },
 
     latency(job) {

@@ -12,8 +12,9 @@ import {
   sendResultOf,
 } from '@vltava/core';
 import { Observable, type OperatorFunction } from 'rxjs';
+import { ChunkedQueue } from './chunked-queue.js';
 import { SEND_TO_OPTIONS_SCHEMA } from './option-schemas.js';
-import { recordArray } from './send-target.js';
+import { type MappedRecords, mappedCount, mappedRecords } from './send-target.js';
 
 /** Options of {@link sendTo}. */
 export interface SendToOptions {
@@ -123,11 +124,10 @@ export function sendRecords<T, K, V>(
        * Emissions waiting for room under `maxInFlight`, in order: the emission and, for a mapper, its records (mapped
        * on arrival, so that a mapper's error surfaces at once). A `{ topic }` emission's record is made when it is
        * handed over: a synchronous source of a million values holds a million references here, not a million
-       * records.
+       * records. `waitingRecords` is used with a mapper only.
        */
-      const waitingSources: T[] = [];
-      const waitingRecords: Array<readonly ProducerRecord<K, V>[] | undefined> = [];
-      let waitHead = 0;
+      const waitingSources = new ChunkedQueue<T>();
+      const waitingRecords = new ChunkedQueue<MappedRecords<K, V>>();
       /** Runs handed to the producer (or being gathered, the last one), in order; results leave from the front. */
       const runs: Run<T, K, V>[] = [];
       let head = 0;
@@ -172,10 +172,10 @@ export function sendRecords<T, K, V>(
       };
       const sealLater = () => queueMicrotask(seal);
       /** True when nothing more will join the producer's batches until acknowledgements come back (or ever). */
-      const mustFlush = () => sourceDone || waitHead < waitingSources.length || inFlight >= maxInFlight;
+      const mustFlush = () => sourceDone || waitingSources.length > 0 || inFlight >= maxInFlight;
 
       /** Adds an emission's records to the open run (opening one, handed over at the end of this microtask). */
-      const hand = (value: T, records: readonly ProducerRecord<K, V>[] | undefined) => {
+      const hand = (value: T, records: MappedRecords<K, V> | undefined) => {
         let run = open;
         if (run === undefined) {
           run = { sources: [], ends: mapper === undefined ? undefined : [], records: [], result: undefined };
@@ -187,34 +187,29 @@ export function sendRecords<T, K, V>(
         if (records === undefined) {
           run.records.push({ topic, value: value as unknown as V });
           inFlight++;
-        } else {
-          for (let i = 0; i < records.length; i++) run.records.push(records[i]!);
+        } else if (Array.isArray(records)) {
+          const list = records as readonly ProducerRecord<K, V>[];
+          for (let i = 0; i < list.length; i++) run.records.push(list[i]!);
           run.ends!.push(run.records.length);
-          inFlight += records.length;
+          inFlight += list.length;
+        } else {
+          // One record, as the mapper returned it (no array made for it).
+          run.records.push(records as ProducerRecord<K, V>);
+          run.ends!.push(run.records.length);
+          inFlight++;
         }
         if (run.records.length >= RUN_LIMIT) seal();
       };
 
       /** Hands over the waiting emissions that fit under `maxInFlight`. */
       const handWaiting = () => {
-        while (!closed && waitHead < waitingSources.length) {
-          const records = waitingRecords[waitHead];
-          const count = records === undefined ? 1 : records.length;
+        while (!closed && waitingSources.length > 0) {
+          const records = mapper === undefined ? undefined : waitingRecords.peek();
+          const count = records === undefined ? 1 : mappedCount(records);
           if (inFlight > 0 && inFlight + count > maxInFlight) break;
-          const value = waitingSources[waitHead]!;
-          waitingSources[waitHead] = undefined as T;
-          waitingRecords[waitHead] = undefined;
-          waitHead++;
+          const value = waitingSources.shift() as T;
+          if (records !== undefined) waitingRecords.shift();
           hand(value, records);
-        }
-        if (waitHead === waitingSources.length) {
-          waitingSources.length = 0;
-          waitingRecords.length = 0;
-          waitHead = 0;
-        } else if (waitHead >= 1024 && waitHead * 2 >= waitingSources.length) {
-          waitingSources.splice(0, waitHead);
-          waitingRecords.splice(0, waitHead);
-          waitHead = 0;
         }
       };
 
@@ -238,7 +233,7 @@ export function sendRecords<T, K, V>(
             handWaiting();
             if (open !== undefined) seal();
           }
-          if (!closed && sourceDone && head === runs.length && waitHead === waitingSources.length) {
+          if (!closed && sourceDone && head === runs.length && waitingSources.length === 0) {
             closed = true;
             subscriber.complete();
           }
@@ -290,19 +285,19 @@ export function sendRecords<T, K, V>(
       const upstream = source.subscribe({
         next: (value) => {
           if (closed) return;
-          let records: readonly ProducerRecord<K, V>[] | undefined;
+          let records: MappedRecords<K, V> | undefined;
           if (mapper !== undefined) {
             try {
-              records = recordArray(mapper(value));
+              records = mappedRecords(mapper(value));
             } catch (error) {
               fail(error);
               return;
             }
           }
-          const count = records === undefined ? 1 : records.length;
-          if (waitHead < waitingSources.length || (inFlight > 0 && inFlight + count > maxInFlight)) {
+          const count = records === undefined ? 1 : mappedCount(records);
+          if (waitingSources.length > 0 || (inFlight > 0 && inFlight + count > maxInFlight)) {
             waitingSources.push(value);
-            waitingRecords.push(records);
+            if (records !== undefined) waitingRecords.push(records);
             // Blocked: hand over what was gathered, and flush.
             if (open !== undefined) seal();
             else flushProducer();

@@ -54,7 +54,9 @@ export class CommitWritable<T = unknown> extends Writable {
     callback: (error?: Error | null) => void,
   ): void {
     try {
-      this.committer.addAll(chunks.map((c) => c.chunk));
+      // One chunk at a time from Node's own list: no array of the chunks made per call.
+      const committer = this.committer;
+      for (let i = 0; i < chunks.length; i++) committer.add(chunks[i]!.chunk);
     } catch (error) {
       callback(error as Error);
       return;

@@ -66,11 +66,6 @@ export class Committer<T> {
     if (progress !== undefined) this.session.acknowledge(progress);
   }
 
-  /** Marks several chunks processed. */
-  addAll(chunks: Iterable<T>): void {
-    for (const chunk of chunks) this.add(chunk);
-  }
-
   /**
    * The input ended cleanly: commits what was processed (retrying a commit refused during a rebalance), then lets
    * the session close the consumer if the reader is done too. Resolves with the error of a commit that failed.

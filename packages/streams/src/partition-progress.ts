@@ -17,10 +17,15 @@
 export class PartitionProgress {
   readonly topic: string;
   readonly partition: number;
-  /** Offsets delivered and not yet passed by the committable offset, ascending, from `head`. */
-  private offsets: bigint[] = [];
-  private epochs: Array<number | undefined> = [];
+  /**
+   * Offsets delivered and not yet passed by the committable offset, ascending, from `head` to `tail` (exclusive),
+   * with their leader epochs. The arrays are queues that are reused: emptied by moving both indexes back to 0, never
+   * by allocating new ones (a pipeline that commits each record as it is read empties them once per record).
+   */
+  private readonly offsets: bigint[] = [];
+  private readonly epochs: Array<number | undefined> = [];
   private head = 0;
+  private tail = 0;
   /** Offsets in the in-flight list that completed ahead of an earlier one. */
   private doneAhead: Set<bigint> | undefined;
   private lastDelivered: bigint | undefined;
@@ -43,7 +48,7 @@ export class PartitionProgress {
 
   /** Records delivered to the pipeline and not yet processed (completed out of order ones included). */
   get inFlight(): number {
-    return this.offsets.length - this.head;
+    return this.tail - this.head;
   }
 
   /** One past the last processed record with no unprocessed record before it, or `undefined` before any. */
@@ -66,8 +71,9 @@ export class PartitionProgress {
     if (this.lastDelivered !== undefined && offset <= this.lastDelivered) this.restart();
     this.tracked = true;
     this.lastDelivered = offset;
-    this.offsets.push(offset);
-    this.epochs.push(leaderEpoch);
+    const tail = this.tail++;
+    this.offsets[tail] = offset;
+    this.epochs[tail] = leaderEpoch;
   }
 
   /**
@@ -81,7 +87,7 @@ export class PartitionProgress {
       return true;
     }
     const offsets = this.offsets;
-    if (this.head < offsets.length) {
+    if (this.head < this.tail) {
       const first = offsets[this.head]!;
       if (offset === first) {
         this.advance();
@@ -119,20 +125,21 @@ export class PartitionProgress {
     let head = this.head;
     let last = head;
     head++;
-    while (head < offsets.length && done !== undefined && done.size > 0 && done.delete(offsets[head]!)) {
+    const tail = this.tail;
+    while (head < tail && done !== undefined && done.size > 0 && done.delete(offsets[head]!)) {
       last = head;
       head++;
     }
     this.setDone(offsets[last]!, this.epochs[last]);
     this.head = head;
-    if (head === offsets.length) {
-      this.offsets = [];
-      this.epochs = [];
+    if (head === tail) {
       this.head = 0;
-    } else if (head >= 1024 && head * 2 >= offsets.length) {
-      this.offsets = offsets.slice(head);
-      this.epochs = this.epochs.slice(head);
+      this.tail = 0;
+    } else if (head >= 1024 && head * 2 >= tail) {
+      offsets.copyWithin(0, head, tail);
+      this.epochs.copyWithin(0, head, tail);
       this.head = 0;
+      this.tail = tail - head;
     }
   }
 
@@ -143,9 +150,8 @@ export class PartitionProgress {
   }
 
   private restart(): void {
-    this.offsets = [];
-    this.epochs = [];
     this.head = 0;
+    this.tail = 0;
     this.doneAhead = undefined;
   }
 }

@@ -69,6 +69,8 @@ export class RecordSource<K, V> {
   private batchPartition = 0;
   private batchRecord = 0;
   private readonly stopper = new AbortController();
+  /** True once the stopper was aborted (read per record, where the signal's `aborted` getter would cost a call). */
+  private ending = false;
   private readonly stopAfter: number;
   private readonly stopSignal: AbortSignal | undefined;
   private readonly onStop = () => this.stop();
@@ -119,7 +121,7 @@ export class RecordSource<K, V> {
    * stream is ending.
    */
   take(): ConsumerRecord<K, V> | undefined {
-    if (this.delivered >= this.stopAfter || this.stopper.signal.aborted) return undefined;
+    if (this.ending || this.delivered >= this.stopAfter) return undefined;
     const partitions = this.batch;
     while (this.batchPartition < partitions.length) {
       const records = partitions[this.batchPartition]!.records;
@@ -139,12 +141,12 @@ export class RecordSource<K, V> {
    * (stopped, `stopAfterRecords` reached, consumer closed).
    */
   async fill(): Promise<boolean> {
-    if (this.delivered >= this.stopAfter || this.stopper.signal.aborted) return false;
+    if (this.ending || this.delivered >= this.stopAfter) return false;
     if (!this.committerChecked) this.checkCommitter();
     // Waiting for the consumer: nothing this stream paused may stay paused.
     this.resume();
     const result = await this.iterator.next();
-    if (result.done === true || this.stopper.signal.aborted) return false;
+    if (result.done === true || this.ending) return false;
     this.batch = result.value.partitions;
     this.batchPartition = 0;
     this.batchRecord = 0;
@@ -193,6 +195,7 @@ export class RecordSource<K, V> {
 
   /** Ends the stream cleanly: {@link take} and {@link fill} say so from now on, a pending fill included. */
   stop(): void {
+    this.ending = true;
     this.stopper.abort();
   }
 
@@ -204,6 +207,7 @@ export class RecordSource<K, V> {
   finish(error: unknown): Promise<void> {
     this.finishing ??= (async () => {
       this.stopSignal?.removeEventListener('abort', this.onStop);
+      this.ending = true;
       this.stopper.abort();
       try {
         await this.iterator.return?.();
