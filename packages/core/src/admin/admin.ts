@@ -4,6 +4,7 @@ import { connectionMetricFamilies } from '../cluster/connection-metric-families.
 import { checkOptions } from '../config/check-options.js';
 import { diagnosticChannels } from '../diagnostics/channels.js';
 import type { MetricFamily, MetricLabels } from '../metrics/metric-family.js';
+import type { TopicPartition } from '../vocabulary/topic-partition.js';
 import {
   type AclBinding,
   type AclFilter,
@@ -19,7 +20,6 @@ import type { AdminCallOptions, AdminOptions } from './admin-options.js';
 import { resolveAdminTimeout } from './admin-options.js';
 import { ADMIN_OPTIONS_SCHEMA } from './admin-options-schema.js';
 import { AdminRouter } from './admin-request.js';
-import type { TopicPartition } from './admin-types.js';
 import {
   type ClusterDescription,
   type DescribeClusterOptions,

@@ -14,6 +14,7 @@ import { loadRecordCodecs } from '../protocol/records/load-record-codecs.js';
 import { settleBy } from '../utils/deadline.js';
 import { delay } from '../utils/delay.js';
 import type { Logger } from '../utils/logger.js';
+import { formatPartition, type TopicPartition, type TopicPartitionOffset } from '../vocabulary/topic-partition.js';
 import { createAssignor, type PartitionAssignor } from './assignors/index.js';
 import { CommitPolicy } from './commit-policy.js';
 import { CommitFailedError, InvalidGroupStateError } from './consumer-errors.js';
@@ -56,7 +57,6 @@ import {
   type RecordIteratorOptions,
 } from './record-iterator.js';
 import { SubscriptionState } from './subscription-state.js';
-import { formatPartition, type TopicPartition, type TopicPartitionOffset } from './topic-partition.js';
 import { Waiters } from './waiters.js';
 
 /** Options of {@link Consumer.poll}. */

@@ -4,6 +4,9 @@
  *
  * @module
  */
+
+export type { IsolationLevel } from '../vocabulary/isolation-level.js';
+export type { TopicPartitionOffset } from '../vocabulary/topic-partition.js';
 export * from './assignors/index.js';
 export {
   type CloseOptions,
@@ -28,12 +31,7 @@ export {
   RecordDeserializationError,
 } from './consumer-errors.js';
 export type { ConsumerMetrics, PartitionMetrics } from './consumer-metrics.js';
-export type {
-  AutoOffsetReset,
-  ConsumerOptions,
-  GroupProtocol,
-  IsolationLevel,
-} from './consumer-options.js';
+export type { AutoOffsetReset, ConsumerOptions, GroupProtocol } from './consumer-options.js';
 export {
   type ConsumerRebalanceListener,
   type ConsumerRecord,
@@ -58,4 +56,3 @@ export {
   type RecordIteratorOptions,
 } from './record-iterator.js';
 export * from './share/index.js';
-export type { TopicPartitionOffset } from './topic-partition.js';

@@ -44,7 +44,7 @@ export interface FlushOptions {
   readonly timeoutMs?: number;
 }
 
-type ProducerState = 'open' | 'closing' | 'closed';
+type ProducerLifecycle = 'open' | 'closing' | 'closed';
 
 /**
  * A Kafka producer: batches records per partition and sends them in the background.
@@ -78,7 +78,7 @@ export class Producer<K = string | Uint8Array, V = string | Uint8Array> implemen
   private readonly flow: TransactionFlow | undefined;
   private readonly sender: Sender;
   private readonly producerMetrics = new ProducerMetrics();
-  private state: ProducerState = 'open';
+  private state: ProducerLifecycle = 'open';
   private closing: Promise<void> | undefined;
   private connecting: Promise<void> | undefined;
   /** The record codecs: loaded yet, and the error every send fails with when the configured one cannot load. */

@@ -1,5 +1,5 @@
+import type { TopicPartition } from '../../vocabulary/topic-partition.js';
 import { compareStrings } from './assignment-order.js';
-import type { TopicPartition } from './partition-assignor.js';
 
 /**
  * User data of the eager `sticky` assignor, in the Java client's `StickyAssignor` format so that Vltava and Java

@@ -13,8 +13,8 @@ import type { ShareFetchResponsePartitionData } from '../../protocol/messages/ge
 import { ShareGroupHeartbeat } from '../../protocol/messages/generated/share-group-heartbeat.js';
 import { loadRecordCodecs } from '../../protocol/records/load-record-codecs.js';
 import type { Logger } from '../../utils/logger.js';
+import type { TopicPartition } from '../../vocabulary/topic-partition.js';
 import { GroupCoordinator } from '../group/group-coordinator.js';
-import type { TopicPartition } from '../topic-partition.js';
 import { Waiters } from '../waiters.js';
 import { type AcknowledgeType, AcknowledgeTypeCode, isAcknowledgeType } from './acknowledge-type.js';
 import { AcquiredRange, AcquiredRecords } from './acquired-records.js';
