@@ -7,7 +7,23 @@
 
 export type { IsolationLevel } from '../vocabulary/isolation-level.js';
 export type { TopicPartitionOffset } from '../vocabulary/topic-partition.js';
-export * from './assignors/index.js';
+export {
+  AssignmentError,
+  BUILT_IN_ASSIGNORS,
+  type BuiltInAssignor,
+  type BuiltInAssignorName,
+  CooperativeStickyAssignor,
+  type GroupMemberSubscription,
+  type MemberAssignment,
+  type PartitionAssignor,
+  RangeAssignor,
+  type RebalanceProtocol,
+  RoundRobinAssignor,
+  StickyAssignor,
+  type StickyUserData,
+  type TopicPartition,
+  type TopicPartitionInfo,
+} from './assignors/index.js';
 export {
   type CloseOptions,
   type CommitCallback,
@@ -55,4 +71,25 @@ export {
   RecordIterator,
   type RecordIteratorOptions,
 } from './record-iterator.js';
-export * from './share/index.js';
+export {
+  type AcknowledgeableRecord,
+  type AcknowledgementCommitCallback,
+  type AcknowledgementResult,
+  AcknowledgementStateError,
+  type AcknowledgeType,
+  type ShareAcknowledgementMode,
+  type ShareAcquireMode,
+  type ShareCloseOptions,
+  type ShareCommitOptions,
+  ShareConsumer,
+  type ShareConsumerMetrics,
+  type ShareConsumerOptions,
+  type ShareConsumerRecord,
+  ShareConsumerRecords,
+  ShareGroupsUnavailableError,
+  type ShareMemberState,
+  type SharePartitionRecords,
+  type SharePollOptions,
+  ShareRecordIterator,
+  type ShareRecordIteratorOptions,
+} from './share/index.js';
