@@ -160,12 +160,12 @@ export {
   type BuiltInAssignor,
   type BuiltInAssignorName,
   bufferDeserializer,
-  type CloseOptions,
   type CommitCallback,
   CommitFailedError,
   type CommittedOffsetInfo,
   Consumer,
   type ConsumerBackpressure,
+  type ConsumerCloseOptions,
   type ConsumerGroupMetadata,
   type ConsumerMetrics,
   type ConsumerOptions,
@@ -204,7 +204,6 @@ export {
   RoundRobinAssignor,
   type ShareAcknowledgementMode,
   type ShareAcquireMode,
-  type ShareCloseOptions,
   type ShareCommitOptions,
   ShareConsumer,
   type ShareConsumerMetrics,
@@ -501,3 +500,5 @@ export { COMPRESSION_TYPES, type CompressionType } from './protocol/records/comp
 export type { ControlRecordType, RecordHeader, TimestampType } from './protocol/records/record.js';
 // Logging.
 export { createConsoleLogger, type LogFields, type Logger, type LogLevel, silentLogger } from './utils/logger.js';
+// Options every client shares.
+export type { CloseOptions } from './vocabulary/close-options.js';

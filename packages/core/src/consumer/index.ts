@@ -25,11 +25,11 @@ export {
   type TopicPartitionInfo,
 } from './assignors/index.js';
 export {
-  type CloseOptions,
   type CommitCallback,
   type CommittedOffsetInfo,
   Consumer,
   type ConsumerBackpressure,
+  type ConsumerCloseOptions,
   type ConsumerGroupMetadata,
   type OffsetForTime,
   type PollOptions,
@@ -79,7 +79,6 @@ export {
   type AcknowledgeType,
   type ShareAcknowledgementMode,
   type ShareAcquireMode,
-  type ShareCloseOptions,
   type ShareCommitOptions,
   ShareConsumer,
   type ShareConsumerMetrics,

@@ -7,6 +7,7 @@ import { compressionWorkerModules, getCompressionCodec } from '../protocol/recor
 import { CompressionWorkers } from '../protocol/records/compression/compression-workers.js';
 import { loadRecordCodecs } from '../protocol/records/load-record-codecs.js';
 import type { Logger } from '../utils/logger.js';
+import type { CloseOptions } from '../vocabulary/close-options.js';
 import { BufferPool } from './buffer-pool.js';
 import { withinTimeout } from './call-timeout.js';
 import { PartitionCache } from './partition-cache.js';
@@ -237,7 +238,7 @@ export class Producer<K = string | Uint8Array, V = string | Uint8Array> implemen
    * records still unsettled when it passes fail with `ClientClosedError`. A transactional producer aborts a
    * transaction left open. Safe to call more than once. Java: `close(Duration)`.
    */
-  close(options: FlushOptions = {}): Promise<void> {
+  close(options: CloseOptions = {}): Promise<void> {
     try {
       checkOptions(options, FLUSH_OPTIONS_SCHEMA, 'producer.close()', 'call');
     } catch (error) {
