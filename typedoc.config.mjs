@@ -2,6 +2,16 @@
 // public entry (src/index.ts), into docs/api (not committed). Every warning fails the build: a public symbol
 // without a doc comment, a link that does not resolve, a type the public surface uses but does not export.
 // A package's own typedoc.json adds to `packageOptions` (packages/core/typedoc.json).
+import { readFileSync } from 'node:fs';
+
+// Source links without asking git: a checkout without a remote (CI clones, worktrees) made TypeDoc warn "The provided
+// git remote origin was not valid", which fails the build. The links are built from the repository URL the packages
+// publish (package.json `repository`), on the main branch.
+const repository = JSON.parse(
+  readFileSync(new URL('./packages/core/package.json', import.meta.url), 'utf8'),
+).repository;
+const repositoryUrl = repository.url.replace(/^git\+/, '').replace(/\.git$/, '');
+
 /** @type {Partial<import('typedoc').TypeDocOptions>} */
 export default {
   name: 'Vltava',
@@ -21,6 +31,22 @@ export default {
   readme: 'README.md',
   // Members that override Node's (`Writable.write`, ...) link to Node's documentation.
   externalSymbolLinkMappings: { '@types/node': { '*': 'https://nodejs.org/api/' } },
+  disableGit: true,
+  sourceLinkTemplate: `${repositoryUrl}/blob/main/{path}#L{line}`,
+  // TypeDoc's defaults, plus diff (the kafkajs README shows the one-line migration as a diff).
+  highlightLanguages: [
+    'bash',
+    'console',
+    'css',
+    'diff',
+    'html',
+    'javascript',
+    'json',
+    'jsonc',
+    'json5',
+    'tsx',
+    'typescript',
+  ],
   out: 'docs/api',
   treatWarningsAsErrors: true,
   // The packages whose symbols must be documented.

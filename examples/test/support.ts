@@ -24,7 +24,7 @@ export async function readTopic(
     valueDeserializer: deserializers.string,
   });
   try {
-    const partitions = (await consumer.partitionsForTopic(topic)).map((p) => ({ topic, partition: p.partition }));
+    const partitions = (await consumer.partitionsFor(topic)).map((p) => ({ topic, partition: p.partition }));
     consumer.assign(partitions);
     const ends = await consumer.endOffsets(partitions);
     const records: Array<ConsumerRecord<string | null, string | null>> = [];

@@ -21,7 +21,10 @@
 // maps would double the package (issue 17 measured 4 MB of maps in a 12.6 MB core) and point at sources the
 // package does not ship.
 //
-// Last, the modules and declarations the entry does not reach are deleted (the generated codecs of APIs the client
+// A package may have a second entry, `src/internal.ts` (core: `@vltava/core/internal`, what the other Vltava packages
+// take beyond the public surface); it is built and kept the same way as `index`.
+//
+// Last, the modules and declarations the entries do not reach are deleted (the generated codecs of APIs the client
 // never speaks, type-only modules no declaration names).
 //
 // A source module that cannot compile to CommonJS (it reads `import.meta`) has a hand-written twin `<name>.cjs`
@@ -36,6 +39,8 @@ const ts = require('typescript');
 const tsc = require.resolve('typescript/bin/tsc');
 const cwd = process.cwd();
 const src = join(cwd, 'src');
+/** The entry modules: `index`, and `internal` where the package has one. */
+const entries = ['index', ...(existsSync(join(src, 'internal.ts')) ? ['internal'] : [])];
 
 rmSync(join(cwd, 'dist'), { recursive: true, force: true });
 execFileSync(
@@ -81,11 +86,13 @@ for (const [config, outDir, module] of [
 
 pruneDeclarations(join(cwd, 'dist/cjs'));
 writeFileSync(join(cwd, 'dist/cjs/package.json'), `${JSON.stringify({ type: 'commonjs' }, null, 2)}\n`);
-writeFileSync(
-  join(cwd, 'dist/esm/index.d.ts'),
-  '// The type declarations of this package live once, in ../cjs (see tools/scripts/build-package.mjs).\n' +
-    "export * from '../cjs/index.js';\n",
-);
+for (const entry of entries) {
+  writeFileSync(
+    join(cwd, `dist/esm/${entry}.d.ts`),
+    '// The type declarations of this package live once, in ../cjs (see tools/scripts/build-package.mjs).\n' +
+      `export * from '../cjs/${entry}.js';\n`,
+  );
+}
 
 /**
  * Deletes the declaration files that `index.d.ts` does not reach through relative imports (`from './x.js'`,
@@ -94,7 +101,7 @@ writeFileSync(
  */
 function pruneDeclarations(dir) {
   const reached = new Set();
-  const pending = [join(dir, 'index.d.ts')];
+  const pending = entries.map((entry) => join(dir, `${entry}.d.ts`));
   while (pending.length > 0) {
     const file = pending.pop();
     if (reached.has(file)) continue;
@@ -119,7 +126,7 @@ function pruneDeclarations(dir) {
  */
 function pruneModules(dir) {
   const reached = new Set();
-  const pending = [join(dir, 'index.js')];
+  const pending = entries.map((entry) => join(dir, `${entry}.js`));
   while (pending.length > 0) {
     const file = pending.pop();
     if (reached.has(file)) continue;

@@ -38,7 +38,8 @@ export const PACKAGES = [
 ];
 
 /** What a tarball may hold besides dist/: npm adds package.json, README and LICENSE itself. */
-const ALLOWED_TOP_LEVEL = new Set(['package.json', 'README.md', 'LICENSE']);
+// internal/package.json: core's second entry (`@vltava/core/internal`) for resolvers that read no exports map (node10).
+const ALLOWED_TOP_LEVEL = new Set(['package.json', 'README.md', 'LICENSE', 'internal/package.json']);
 /** Files that never belong in a published package, whatever `files` says. */
 const FORBIDDEN = [
   { pattern: /\.map$/, why: 'source map' },

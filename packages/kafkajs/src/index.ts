@@ -50,8 +50,12 @@ export type {
   Mechanism,
   OauthbearerProviderResponse,
   SASLMechanism,
+  SASLMechanismOptions,
+  SASLMechanismOptionsMap,
   SASLOptions,
   SaslAuthenticateArgs,
+  SaslAuthenticationRequest,
+  SaslAuthenticationResponse,
 } from './config/sasl.js';
 export {
   AssignerProtocol,
@@ -61,9 +65,13 @@ export {
   type MemberMetadata,
 } from './consumer/assigner-protocol.js';
 export {
+  type ApiVersions,
   type Assigner,
+  type Broker,
+  type BrokerMetadata,
   type BuiltInAssignorName,
   type Cluster,
+  type CoordinatorMetadata,
   type GroupMember,
   type GroupMemberAssignment,
   type GroupState,
@@ -96,9 +104,72 @@ export type {
   TopicPartitions,
 } from './consumer/consumer-types.js';
 export type { KafkaMessage } from './consumer/kafka-message.js';
-export * from './errors/errors.js';
+export {
+  isKafkaJSError,
+  isRebalancing,
+  KafkaJSAggregateError,
+  KafkaJSAlterPartitionReassignmentsError,
+  KafkaJSBrokerNotFound,
+  KafkaJSConnectionClosedError,
+  KafkaJSConnectionError,
+  KafkaJSCreateTopicError,
+  KafkaJSDeleteGroupsError,
+  KafkaJSDeleteTopicRecordsError,
+  type KafkaJSDeleteTopicRecordsErrorPartition,
+  KafkaJSError,
+  type KafkaJSErrorMetadata,
+  KafkaJSFetcherRebalanceError,
+  KafkaJSGroupCoordinatorNotFound,
+  KafkaJSInvalidLongError,
+  KafkaJSInvalidVarIntError,
+  KafkaJSInvariantViolation,
+  KafkaJSLockTimeout,
+  KafkaJSMemberIdRequired,
+  KafkaJSMetadataNotLoaded,
+  KafkaJSNoBrokerAvailableError,
+  KafkaJSNonRetriableError,
+  KafkaJSNotImplemented,
+  KafkaJSNumberOfRetriesExceeded,
+  KafkaJSOffsetOutOfRange,
+  KafkaJSPartialMessageError,
+  KafkaJSProtocolError,
+  KafkaJSRequestTimeoutError,
+  KafkaJSSASLAuthenticationError,
+  KafkaJSServerDoesNotSupportApiKey,
+  KafkaJSStaleTopicMetadataAssignment,
+  KafkaJSTimeout,
+  KafkaJSTopicMetadataNotLoaded,
+  KafkaJSUnsupportedMagicByteInMessageSet,
+  type ProtocolErrorInfo,
+} from './errors/errors.js';
 export type { InstrumentationEvent, RemoveInstrumentationEventListener } from './instrumentation/emitter.js';
-export type { AdminEvents, ConsumerEvents, ProducerEvents } from './instrumentation/event-names.js';
+export {
+  ADMIN_EVENTS,
+  type AdminEvents,
+  CONSUMER_EVENTS,
+  type ConsumerEvents,
+  PRODUCER_EVENTS,
+  type ProducerEvents,
+} from './instrumentation/event-names.js';
+export type {
+  ConnectEvent,
+  ConsumerCommitOffsetsEvent,
+  ConsumerCrashEvent,
+  ConsumerEndBatchProcessEvent,
+  ConsumerFetchEvent,
+  ConsumerFetchStartEvent,
+  ConsumerGroupJoinEvent,
+  ConsumerHeartbeatEvent,
+  ConsumerRebalancingEvent,
+  ConsumerReceivedUnsubcribedTopicsEvent,
+  ConsumerStartBatchProcessEvent,
+  DisconnectEvent,
+  IBatchProcessEvent,
+  IMemberAssignment,
+  RequestEvent,
+  RequestQueueSizeEvent,
+  RequestTimeoutEvent,
+} from './instrumentation/event-types.js';
 export { Kafka } from './kafka.js';
 export { type LogEntry, type Logger, type LoggerEntryContent, type logCreator, logLevel } from './logger/logger.js';
 export { CompressionCodecs, CompressionTypes } from './producer/compression.js';

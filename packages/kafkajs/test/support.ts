@@ -62,7 +62,7 @@ export async function readTopic(
 ): Promise<StoredMessage[]> {
   const consumer = new Consumer({ brokers, isolationLevel, autoOffsetReset: 'earliest', logLevel: 'error' });
   try {
-    const partitions = (await consumer.partitionsForTopic(topic)).map((p) => ({ topic, partition: p.partition }));
+    const partitions = (await consumer.partitionsFor(topic)).map((p) => ({ topic, partition: p.partition }));
     consumer.assign(partitions);
     const ends = await consumer.endOffsets(partitions);
     const out: StoredMessage[] = [];

@@ -1,10 +1,5 @@
-import {
-  CommitFailedError,
-  type ConsumerRecord,
-  recordBytes,
-  type TopicPartition,
-  type TopicPartitionOffset,
-} from '@vltava/core';
+import { CommitFailedError, type ConsumerRecord, type TopicPartition, type TopicPartitionOffset } from '@vltava/core';
+import { recordBytes } from '@vltava/core/internal';
 import { from, Observable, type ObservableInput } from 'rxjs';
 import { KafkaMessage } from './kafka-message.js';
 import type { OffsetCommit } from './offset-commit.js';

@@ -1,4 +1,5 @@
-import { checkOptions, InvalidArgumentError } from '@vltava/core';
+import { InvalidArgumentError } from '@vltava/core';
+import { checkOptions } from '@vltava/core/internal';
 import { asyncScheduler, concat, Observable, type OperatorFunction, type SchedulerLike, type Subscription } from 'rxjs';
 import {
   defaultMessageSelector,

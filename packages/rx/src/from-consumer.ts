@@ -1,4 +1,4 @@
-import { checkOptions } from '@vltava/core';
+import { checkOptions } from '@vltava/core/internal';
 import { Observable } from 'rxjs';
 import { type ConsumerInput, ConsumerSource, type ConsumerSourceOptions } from './consumer-source.js';
 import type { KafkaMessage } from './kafka-message.js';

@@ -1,4 +1,5 @@
-import { checkOptions, InvalidArgumentError, type TopicPartition } from '@vltava/core';
+import { InvalidArgumentError, type TopicPartition } from '@vltava/core';
+import { checkOptions } from '@vltava/core/internal';
 import { Observable, type Subscriber } from 'rxjs';
 import { type ConsumerInput, ConsumerSource, type ConsumerSourceOptions } from './consumer-source.js';
 import type { KafkaMessage } from './kafka-message.js';

@@ -1,10 +1,5 @@
-import {
-  type AcknowledgeType,
-  checkOptions,
-  InvalidArgumentError,
-  type ShareConsumerLike,
-  ShareMessage,
-} from '@vltava/core';
+import { type AcknowledgeType, InvalidArgumentError, type ShareConsumerLike, ShareMessage } from '@vltava/core';
+import { checkOptions } from '@vltava/core/internal';
 import { Observable } from 'rxjs';
 import { EmitBudget, yieldToEventLoop } from './emit-budget.js';
 import { SHARE_SOURCE_OPTIONS_SCHEMA } from './option-schemas.js';

@@ -1,4 +1,5 @@
-import { type ConsumerRebalanceListener, INT32_MAX, type OptionsSchema, optionRules as r } from '@vltava/core';
+import type { ConsumerRebalanceListener } from '@vltava/core';
+import { INT32_MAX, type OptionsSchema, optionRules as r } from '@vltava/core/internal';
 import type { CommitOffsetsOptions } from './commit-offsets.js';
 import type { ConsumerSourceOptions } from './consumer-source.js';
 import type { FromShareConsumerOptions } from './from-share-consumer.js';

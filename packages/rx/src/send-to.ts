@@ -1,5 +1,4 @@
 import {
-  checkOptions,
   InvalidArgumentError,
   isKafkaError,
   type ProducerLike,
@@ -9,8 +8,8 @@ import {
   type SendResult,
   type SendSuccess,
   type SendTarget,
-  sendResultOf,
 } from '@vltava/core';
+import { checkOptions, sendResultOf } from '@vltava/core/internal';
 import { Observable, type OperatorFunction } from 'rxjs';
 import { ChunkedQueue } from './chunked-queue.js';
 import { SEND_TO_OPTIONS_SCHEMA } from './option-schemas.js';

@@ -1,6 +1,5 @@
 import {
   type ConsumerLike,
-  checkOptions,
   InvalidArgumentError,
   isKafkaError,
   type KafkaError,
@@ -8,6 +7,7 @@ import {
   type TransactionalProducerLike,
   type TransactionOffset,
 } from '@vltava/core';
+import { checkOptions } from '@vltava/core/internal';
 import { asyncScheduler, Observable, type OperatorFunction, type SchedulerLike, type Subscription } from 'rxjs';
 import type { KafkaMessage } from './kafka-message.js';
 import { SEND_TRANSACTIONALLY_OPTIONS_SCHEMA } from './option-schemas.js';

@@ -1,4 +1,5 @@
-import { checkOptions, type KafkaError, type ProducerLike, type RecordsOf, type SendTarget } from '@vltava/core';
+import type { KafkaError, ProducerLike, RecordsOf, SendTarget } from '@vltava/core';
+import { checkOptions } from '@vltava/core/internal';
 import { type Observer, Subject } from 'rxjs';
 import { TO_PRODUCER_OPTIONS_SCHEMA } from './option-schemas.js';
 import { type SendToOptions, sendRecords } from './send-to.js';

@@ -11,7 +11,14 @@
 
 export { CommitWritable, createCommitStream } from './commit-stream.js';
 export { type CommitStreamOptions, DEFAULT_COMMIT_HIGH_WATER_MARK } from './committer.js';
-export { pipeline } from './pipeline.js';
+export {
+  type ChunkReader,
+  type ChunkWriter,
+  type PipelineSink,
+  type PipelineSource,
+  type PipelineStep,
+  pipeline,
+} from './pipeline.js';
 export {
   ConsumerReadable,
   createReadStream,
@@ -21,6 +28,7 @@ export {
 } from './read-stream.js';
 export type { RecordSourceOptions } from './record-source.js';
 export { createSendStream, ProducerDuplex, type SendStreamOptions } from './send-stream.js';
+export type { WriteCallback } from './send-window.js';
 export { createShareReadStream, ShareReadable, type ShareReadStreamOptions } from './share-read-stream.js';
 export {
   defaultSourceOf,

@@ -1,4 +1,4 @@
-import { INT32_MAX, type OptionsSchema, optionRules as r } from '@vltava/core';
+import { INT32_MAX, type OptionsSchema, optionRules as r } from '@vltava/core/internal';
 import type { CommitStreamOptions } from './committer.js';
 import type { ReadStreamOptions } from './read-stream.js';
 import type { SendStreamOptions } from './send-stream.js';

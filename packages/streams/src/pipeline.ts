@@ -7,7 +7,9 @@ import { pipeline as nodePipeline } from 'node:stream/promises';
  * chunks).
  */
 export interface ChunkWriter<I> {
+  /** Whether the stream takes writes. */
   readonly writable: boolean;
+  /** Writes one chunk (the hook Node's `Writable` calls). */
   _write(chunk: I, encoding: BufferEncoding, callback: (error?: Error | null) => void): void;
 }
 
@@ -16,7 +18,9 @@ export type PipelineSource<T> = AsyncIterable<T> | Iterable<T>;
 
 /** A stream that gives chunks of type `O`, typed by its `push` (as the send streams type theirs). */
 export interface ChunkReader<O> {
+  /** Whether the stream can be read. */
   readonly readable: boolean;
+  /** Gives one chunk to the reader (`null` ends the stream). */
   push(chunk: O | null, encoding?: BufferEncoding): boolean;
 }
 

@@ -1,5 +1,6 @@
 import { Readable } from 'node:stream';
-import { type ConsumerLike, type ConsumerRecord, checkOptions } from '@vltava/core';
+import type { ConsumerLike, ConsumerRecord } from '@vltava/core';
+import { checkOptions } from '@vltava/core/internal';
 import { READ_STREAM_OPTIONS_SCHEMA } from './option-schemas.js';
 import { RecordSource, type RecordSourceOptions } from './record-source.js';
 

@@ -1,12 +1,6 @@
 import { Duplex } from 'node:stream';
-import {
-  checkOptions,
-  type KafkaError,
-  type ProducerLike,
-  type RecordsOf,
-  type SendSuccess,
-  type SendTarget,
-} from '@vltava/core';
+import type { KafkaError, ProducerLike, RecordsOf, SendSuccess, SendTarget } from '@vltava/core';
+import { checkOptions } from '@vltava/core/internal';
 import { SEND_STREAM_OPTIONS_SCHEMA } from './option-schemas.js';
 import { SendWindow, type WriteCallback } from './send-window.js';
 import { gatherTick } from './tick-gathering.js';

@@ -7,8 +7,8 @@ import {
   type SendBatchResult,
   type SendResult,
   type SendTarget,
-  sendResultOf,
 } from '@vltava/core';
+import { sendResultOf } from '@vltava/core/internal';
 import { KnownTopics } from './known-topics.js';
 import { mappingError, recordMapper } from './send-target.js';
 

@@ -1,11 +1,6 @@
 import { Readable } from 'node:stream';
-import {
-  type AcknowledgeType,
-  checkOptions,
-  InvalidArgumentError,
-  type ShareConsumerLike,
-  ShareMessage,
-} from '@vltava/core';
+import { type AcknowledgeType, InvalidArgumentError, type ShareConsumerLike, ShareMessage } from '@vltava/core';
+import { checkOptions } from '@vltava/core/internal';
 import { SHARE_READ_STREAM_OPTIONS_SCHEMA } from './option-schemas.js';
 import type { ReadableIterator } from './read-stream.js';
 

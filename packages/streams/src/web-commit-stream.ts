@@ -1,4 +1,5 @@
-import { type ConsumerLike, checkOptions } from '@vltava/core';
+import type { ConsumerLike } from '@vltava/core';
+import { checkOptions } from '@vltava/core/internal';
 import { type CommitStreamOptions, Committer, DEFAULT_COMMIT_HIGH_WATER_MARK } from './committer.js';
 import { COMMIT_STREAM_OPTIONS_SCHEMA } from './option-schemas.js';
 

@@ -1,4 +1,5 @@
-import { type ConsumerLike, type ConsumerRecord, checkOptions } from '@vltava/core';
+import type { ConsumerLike, ConsumerRecord } from '@vltava/core';
+import { checkOptions } from '@vltava/core/internal';
 import { READ_STREAM_OPTIONS_SCHEMA } from './option-schemas.js';
 import { DEFAULT_READ_HIGH_WATER_MARK, type ReadStreamOptions } from './read-stream.js';
 import { RecordSource } from './record-source.js';

@@ -1,4 +1,5 @@
-import { checkOptions, type ProducerLike, type RecordsOf, type SendSuccess, type SendTarget } from '@vltava/core';
+import type { ProducerLike, RecordsOf, SendSuccess, SendTarget } from '@vltava/core';
+import { checkOptions } from '@vltava/core/internal';
 import { SEND_STREAM_OPTIONS_SCHEMA } from './option-schemas.js';
 import type { SendStreamOptions } from './send-stream.js';
 import { SendWindow } from './send-window.js';

@@ -1,4 +1,5 @@
-import { checkOptions, type ProducerLike, type RecordsOf, type SendTarget } from '@vltava/core';
+import type { ProducerLike, RecordsOf, SendTarget } from '@vltava/core';
+import { checkOptions } from '@vltava/core/internal';
 import { WRITE_STREAM_OPTIONS_SCHEMA } from './option-schemas.js';
 import { SendWindow } from './send-window.js';
 import { DEFAULT_WRITE_HIGH_WATER_MARK, type WriteStreamOptions, windowOptions } from './write-stream.js';

@@ -1,5 +1,6 @@
 import { Writable } from 'node:stream';
-import { checkOptions, type KafkaError, type ProducerLike, type RecordsOf, type SendTarget } from '@vltava/core';
+import type { KafkaError, ProducerLike, RecordsOf, SendTarget } from '@vltava/core';
+import { checkOptions } from '@vltava/core/internal';
 import { WRITE_STREAM_OPTIONS_SCHEMA } from './option-schemas.js';
 import { DEFAULT_MAX_IN_FLIGHT, SendWindow, type WriteCallback } from './send-window.js';
 import { gatherTick } from './tick-gathering.js';

@@ -1,5 +1,6 @@
-import { CLIENT_OPTIONS_SCHEMA, POSITIVE_MILLISECONDS } from '../cluster/client-options-schema.js';
+import { CLIENT_OPTIONS_SCHEMA, MILLISECONDS, POSITIVE_MILLISECONDS } from '../cluster/client-options-schema.js';
 import { INT32_MAX, type OptionRule, type OptionsSchema, optionRules as r } from '../config/option-rules.js';
+import type { CloseOptions } from '../vocabulary/close-options.js';
 import type { Admin } from './admin.js';
 import type { AdminCallOptions, AdminOptions } from './admin-options.js';
 
@@ -101,3 +102,8 @@ export const ADMIN_CALL_OPTIONS: { readonly [M in AdminMethod]: OptionsSchema<Op
   describeProducers: call({ brokerId: r.integer(0, INT32_MAX) }),
   abortTransaction: CALL,
 };
+
+/** The keys of `admin.close()`'s {@link CloseOptions}. */
+export const ADMIN_CLOSE_OPTIONS_SCHEMA = {
+  timeoutMs: MILLISECONDS,
+} satisfies OptionsSchema<CloseOptions>;

@@ -8,10 +8,11 @@ import type { Connection } from '../network/connection.js';
 import type { ApiDefinition } from '../protocol/messages/api-definition.js';
 import { Metadata, type MetadataResponse } from '../protocol/messages/generated/metadata.js';
 import type { Logger } from '../utils/logger.js';
+import { partitionKey, type TopicPartition } from '../vocabulary/topic-partition.js';
 import { AdminCall } from './admin-call.js';
 import type { AdminCallOptions } from './admin-options.js';
 import { ADMIN_CALL_OPTIONS, type AdminMethod } from './admin-options-schema.js';
-import type { ItemResult, TopicPartition } from './admin-types.js';
+import type { ItemResult } from './admin-types.js';
 
 /**
  * What happened to one item of a batch request: its value, or its error. `final` marks an error that retrying
@@ -40,11 +41,6 @@ export interface VersionNeeds {
   readonly maxVersion?: number;
   /** What needs `minVersion`, for the error message (`listGroups with a type filter`). */
   readonly feature?: string;
-}
-
-/** The key of a partition in outcome maps: `topic:partition` (topic names cannot hold `:`). */
-export function partitionKey(tp: TopicPartition): string {
-  return `${tp.topic}:${tp.partition}`;
 }
 
 /** The error of a non-zero error code, with the broker's message and where it happened. */
@@ -364,68 +360,73 @@ export class AdminRouter {
     send: (connection: Connection, items: I[]) => Promise<Outcomes<R>>,
     options: { brokerId?: number } = {},
   ): Promise<Outcomes<R>> {
-    return this.retryItems(call, items, partitionKey, async (pending) => {
-      const outcomes: Outcomes<R> = new Map();
-      const byBroker = new Map<number, I[]>();
-      if (options.brokerId !== undefined) {
-        byBroker.set(options.brokerId, pending);
-      } else {
-        const topics = [...new Set(pending.map((item) => item.topic))];
-        const metadata = await this.metadata(call, topics);
-        const byName = new Map(metadata.topics.map((topic) => [topic.name, topic]));
-        for (const item of pending) {
-          const key = partitionKey(item);
-          const topic = byName.get(item.topic);
-          const context = { topic: item.topic, partition: item.partition, api: 'Metadata' };
-          if (topic === undefined) {
-            outcomes.set(key, {
-              error: createBrokerError(ErrorCodes.UNKNOWN_TOPIC_OR_PARTITION, context),
-              final: true,
-            });
-            continue;
+    return this.retryItems(
+      call,
+      items,
+      (item) => partitionKey(item.topic, item.partition),
+      async (pending) => {
+        const outcomes: Outcomes<R> = new Map();
+        const byBroker = new Map<number, I[]>();
+        if (options.brokerId !== undefined) {
+          byBroker.set(options.brokerId, pending);
+        } else {
+          const topics = [...new Set(pending.map((item) => item.topic))];
+          const metadata = await this.metadata(call, topics);
+          const byName = new Map(metadata.topics.map((topic) => [topic.name, topic]));
+          for (const item of pending) {
+            const key = partitionKey(item.topic, item.partition);
+            const topic = byName.get(item.topic);
+            const context = { topic: item.topic, partition: item.partition, api: 'Metadata' };
+            if (topic === undefined) {
+              outcomes.set(key, {
+                error: createBrokerError(ErrorCodes.UNKNOWN_TOPIC_OR_PARTITION, context),
+                final: true,
+              });
+              continue;
+            }
+            if (topic.errorCode !== ErrorCodes.NONE) {
+              const final = topic.errorCode === ErrorCodes.UNKNOWN_TOPIC_OR_PARTITION;
+              outcomes.set(key, { error: createBrokerError(topic.errorCode, context), final });
+              continue;
+            }
+            const partition = topic.partitions.find((p) => p.partitionIndex === item.partition);
+            if (partition === undefined) {
+              outcomes.set(key, {
+                error: createBrokerError(ErrorCodes.UNKNOWN_TOPIC_OR_PARTITION, context),
+                final: true,
+              });
+              continue;
+            }
+            if (partition.leaderId < 0) {
+              outcomes.set(key, { error: createBrokerError(ErrorCodes.LEADER_NOT_AVAILABLE, context) });
+              continue;
+            }
+            const list = byBroker.get(partition.leaderId) ?? [];
+            list.push(item);
+            byBroker.set(partition.leaderId, list);
           }
-          if (topic.errorCode !== ErrorCodes.NONE) {
-            const final = topic.errorCode === ErrorCodes.UNKNOWN_TOPIC_OR_PARTITION;
-            outcomes.set(key, { error: createBrokerError(topic.errorCode, context), final });
-            continue;
-          }
-          const partition = topic.partitions.find((p) => p.partitionIndex === item.partition);
-          if (partition === undefined) {
-            outcomes.set(key, {
-              error: createBrokerError(ErrorCodes.UNKNOWN_TOPIC_OR_PARTITION, context),
-              final: true,
-            });
-            continue;
-          }
-          if (partition.leaderId < 0) {
-            outcomes.set(key, { error: createBrokerError(ErrorCodes.LEADER_NOT_AVAILABLE, context) });
-            continue;
-          }
-          const list = byBroker.get(partition.leaderId) ?? [];
-          list.push(item);
-          byBroker.set(partition.leaderId, list);
+          const known = this.cluster.metadata.brokers;
+          if ([...byBroker.keys()].some((id) => !known.has(id))) await call.race(this.cluster.refreshMetadata());
         }
-        const known = this.cluster.metadata.brokers;
-        if ([...byBroker.keys()].some((id) => !known.has(id))) await call.race(this.cluster.refreshMetadata());
-      }
-      await Promise.all(
-        [...byBroker].map(async ([nodeId, group]) => {
-          try {
-            const connection =
-              options.brokerId === undefined
-                ? await call.race(this.cluster.connection(nodeId))
-                : await this.broker(call, nodeId);
-            const answers = await send(connection, group);
-            for (const [key, outcome] of answers) outcomes.set(key, outcome);
-          } catch (caught) {
-            const error = toKafkaError(caught, { during: call.method });
-            if (!error.retriable) throw error;
-            for (const item of group) outcomes.set(partitionKey(item), { error });
-          }
-        }),
-      );
-      return outcomes;
-    });
+        await Promise.all(
+          [...byBroker].map(async ([nodeId, group]) => {
+            try {
+              const connection =
+                options.brokerId === undefined
+                  ? await call.race(this.cluster.connection(nodeId))
+                  : await this.broker(call, nodeId);
+              const answers = await send(connection, group);
+              for (const [key, outcome] of answers) outcomes.set(key, outcome);
+            } catch (caught) {
+              const error = toKafkaError(caught, { during: call.method });
+              if (!error.retriable) throw error;
+              for (const item of group) outcomes.set(partitionKey(item.topic, item.partition), { error });
+            }
+          }),
+        );
+        return outcomes;
+      },
+    );
   }
 
   /**

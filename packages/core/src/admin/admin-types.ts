@@ -1,12 +1,5 @@
 import type { KafkaError } from '../errors/kafka-error.js';
-
-/** A partition of a topic. Java: `TopicPartition`. The same shape as the consumer's `TopicPartition`. */
-export interface TopicPartition {
-  /** Topic name. */
-  readonly topic: string;
-  /** Partition index. */
-  readonly partition: number;
-}
+import type { TopicPartition } from '../vocabulary/topic-partition.js';
 
 /**
  * The result of one item of a batch call: the item's key with its value and no `error`, or the item's key with
@@ -55,17 +48,6 @@ export interface BrokerNode {
   readonly port: number;
   /** Rack (`broker.rack`), or null. */
   readonly rack: string | null;
-}
-
-/**
- * Visibility of transactional records. Java: `IsolationLevel` (`read_uncommitted`, `read_committed`, as the
- * consumer's `isolation.level` spells them; the same type as the consumer's `IsolationLevel`).
- */
-export type IsolationLevel = 'read_uncommitted' | 'read_committed';
-
-/** The protocol value of an isolation level. */
-export function isolationLevelCode(level: IsolationLevel | undefined): number {
-  return level === 'read_committed' ? 1 : 0;
 }
 
 /** A protocol timestamp (`-1` = none) as a number of milliseconds, or null. */

@@ -5,6 +5,8 @@ import { checkOptions } from '../config/check-options.js';
 import { diagnosticChannels } from '../diagnostics/channels.js';
 import type { MetricFamily, MetricLabels } from '../metrics/metric-family.js';
 import { nextClientInstance } from '../utils/client-instance.js';
+import type { CloseOptions } from '../vocabulary/close-options.js';
+import type { TopicPartition } from '../vocabulary/topic-partition.js';
 import {
   type AclBinding,
   type AclFilter,
@@ -18,9 +20,8 @@ import {
 import { AdminMetrics } from './admin-metrics.js';
 import type { AdminCallOptions, AdminOptions } from './admin-options.js';
 import { resolveAdminTimeout } from './admin-options.js';
-import { ADMIN_OPTIONS_SCHEMA } from './admin-options-schema.js';
+import { ADMIN_CLOSE_OPTIONS_SCHEMA, ADMIN_OPTIONS_SCHEMA } from './admin-options-schema.js';
 import { AdminRouter } from './admin-request.js';
-import type { TopicPartition } from './admin-types.js';
 import {
   type ClusterDescription,
   type DescribeClusterOptions,
@@ -252,8 +253,12 @@ export class Admin implements AsyncDisposable {
     await this.router.ready(this.router.call('connect', options));
   }
 
-  /** Closes every connection. Calls in progress reject with `ClientClosedError`. Java: `close()`. */
-  async close(): Promise<void> {
+  /**
+   * Closes every connection. Calls in progress reject with `ClientClosedError` at once, so closing never waits as
+   * long as `timeoutMs` (taken, checked, as by every client's `close`). Java: `close(Duration)`.
+   */
+  async close(options: CloseOptions = {}): Promise<void> {
+    checkOptions(options, ADMIN_CLOSE_OPTIONS_SCHEMA, 'admin.close()', 'call');
     this.cluster.close();
   }
 

@@ -5,10 +5,12 @@ import { ApiVersions } from '../protocol/messages/generated/api-versions.js';
 import { DescribeCluster } from '../protocol/messages/generated/describe-cluster.js';
 import { DescribeLogDirs } from '../protocol/messages/generated/describe-log-dirs.js';
 import { DescribeQuorum } from '../protocol/messages/generated/describe-quorum.js';
+import { ZERO_UUID } from '../protocol/primitives/uuid.js';
+import type { TopicPartition } from '../vocabulary/topic-partition.js';
 import { type AclOperation, authorizedOperations } from './acl-codes.js';
 import type { AdminCallOptions } from './admin-options.js';
 import { type AdminRouter, brokerError, throwIfError } from './admin-request.js';
-import { type BrokerNode, type ItemResult, type TopicPartition, timestampOrNull } from './admin-types.js';
+import { type BrokerNode, type ItemResult, timestampOrNull } from './admin-types.js';
 import { comparePartitions } from './groups.js';
 
 /** A broker as `describeCluster` describes it. Java: `Node` (with `isFenced`, KIP-1073). */
@@ -122,8 +124,6 @@ export interface QuorumInfo {
     readonly endpoints: ReadonlyArray<{ readonly listener: string; readonly host: string; readonly port: number }>;
   }>;
 }
-
-const ZERO_UUID = 'AAAAAAAAAAAAAAAAAAAAAA';
 
 /** `describeCluster`: cluster id, controller and brokers (DescribeCluster to any broker). */
 export async function describeCluster(

@@ -7,6 +7,8 @@ import type { Connection } from '../network/connection.js';
 import { OffsetCommit } from '../protocol/messages/generated/offset-commit.js';
 import { OffsetDelete } from '../protocol/messages/generated/offset-delete.js';
 import { OffsetFetch } from '../protocol/messages/generated/offset-fetch.js';
+import type { IsolationLevel } from '../vocabulary/isolation-level.js';
+import { partitionKey, type TopicPartition } from '../vocabulary/topic-partition.js';
 import type { AdminCall } from './admin-call.js';
 import type { AdminCallOptions } from './admin-options.js';
 import {
@@ -15,11 +17,10 @@ import {
   failure,
   type Outcome,
   type Outcomes,
-  partitionKey,
   retryIfCoordinatorMoved,
   settle,
 } from './admin-request.js';
-import { byTopic, epochOrNull, type IsolationLevel, type ItemResult, type TopicPartition } from './admin-types.js';
+import { byTopic, epochOrNull, type ItemResult } from './admin-types.js';
 import { checkGroupIds, comparePartitions, singleGroup } from './groups.js';
 import { checkPartition, lookUpOffsets, type OffsetInfo, specOf } from './records-and-offsets.js';
 
@@ -258,7 +259,8 @@ async function addLag(
   for (const outcome of outcomes.values()) {
     if ('error' in outcome) continue;
     for (const o of outcome.value.offsets) {
-      if (o.error === undefined) partitions.set(partitionKey(o), { topic: o.topic, partition: o.partition });
+      if (o.error === undefined)
+        partitions.set(partitionKey(o.topic, o.partition), { topic: o.topic, partition: o.partition });
     }
   }
   if (partitions.size === 0) return;
@@ -274,7 +276,7 @@ async function addLag(
     if ('error' in outcome) continue;
     const offsets = outcome.value.offsets.map((o): PartitionOffsetResult => {
       if (o.error !== undefined) return o;
-      const end = ends.get(partitionKey(o));
+      const end = ends.get(partitionKey(o.topic, o.partition));
       const endOffset = end !== undefined && 'value' in end ? end.value.offset : null;
       const lag = endOffset !== null && o.offset !== null ? maxBigint(0n, endOffset - o.offset) : null;
       return { ...o, endOffset, lag };
@@ -298,7 +300,9 @@ export async function alterGroupOffsets(
   for (const o of offsets) {
     checkPartition(o, 'alterGroupOffsets');
     if (typeof o.offset !== 'bigint' || o.offset < 0n) {
-      throw new InvalidArgumentError(`alterGroupOffsets: the offset of ${partitionKey(o)} must be a bigint ≥ 0n`);
+      throw new InvalidArgumentError(
+        `alterGroupOffsets: the offset of ${partitionKey(o.topic, o.partition)} must be a bigint ≥ 0n`,
+      );
     }
   }
   if (offsets.length === 0) return [];
@@ -341,14 +345,14 @@ async function commitGroupOffsets(
             ? null
             : brokerError(p.errorCode, null, { groupId, ...tp, api: 'OffsetCommit' }, connection);
         if (error?.coordinatorMoved) return new Map([[groupId, { error }]]);
-        results.set(partitionKey(tp), error);
+        results.set(partitionKey(tp.topic, tp.partition), error);
       }
     }
     return new Map([[groupId, { value: results }]]);
   });
   const results = singleGroup(outcomes, groupId);
   return offsets.map((o): GroupPartitionResult => {
-    const error = results.get(partitionKey(o));
+    const error = results.get(partitionKey(o.topic, o.partition));
     const tp = { topic: o.topic, partition: o.partition };
     if (error === undefined) {
       return {
@@ -407,7 +411,7 @@ export async function resetGroupOffsets(
   partitions.sort(comparePartitions);
   if (partitions.length === 0) return [];
   const previous = new Map<string, bigint | null>();
-  for (const o of committed) previous.set(partitionKey(o), o.error === undefined ? o.offset : null);
+  for (const o of committed) previous.set(partitionKey(o.topic, o.partition), o.error === undefined ? o.offset : null);
 
   // Look up what the target needs: the bounds of the log (for every target but a timestamp), or the timestamp.
   const lookups = async (spec: 'earliest' | 'latest' | { timestamp: number }) =>
@@ -415,7 +419,7 @@ export async function resetGroupOffsets(
       router,
       call,
       partitions,
-      new Map(partitions.map((tp) => [partitionKey(tp), specOf(spec)])),
+      new Map(partitions.map((tp) => [partitionKey(tp.topic, tp.partition), specOf(spec)])),
       options.isolationLevel,
     );
   const isTimestamp = typeof target === 'object' && 'timestamp' in target;
@@ -427,7 +431,7 @@ export async function resetGroupOffsets(
   const planned: OffsetToCommit[] = [];
   const results = new Map<string, ResetOffsetResult>();
   for (const tp of partitions) {
-    const key = partitionKey(tp);
+    const key = partitionKey(tp.topic, tp.partition);
     const prior = previous.get(key) ?? null;
     const low = earliest === undefined ? undefined : offsetValue(earliest.get(key));
     const high = offsetValue(latest.get(key));
@@ -467,10 +471,11 @@ export async function resetGroupOffsets(
   }
   if (options.dryRun !== true && planned.length > 0) {
     for (const result of await commitGroupOffsets(router, call, groupId, planned)) {
-      if (result.error !== undefined) results.set(partitionKey(result), { ...result, error: result.error });
+      if (result.error !== undefined)
+        results.set(partitionKey(result.topic, result.partition), { ...result, error: result.error });
     }
   }
-  return partitions.map((tp) => results.get(partitionKey(tp)) ?? { ...tp, error: missing(tp) });
+  return partitions.map((tp) => results.get(partitionKey(tp.topic, tp.partition)) ?? { ...tp, error: missing(tp) });
 }
 
 /**
@@ -516,7 +521,7 @@ export async function deleteGroupOffsets(
       for (const p of topic.partitions) {
         const tp = { topic: topic.name, partition: p.partitionIndex };
         results.set(
-          partitionKey(tp),
+          partitionKey(tp.topic, tp.partition),
           p.errorCode === ErrorCodes.NONE
             ? null
             : brokerError(p.errorCode, null, { groupId, ...tp, api: 'OffsetDelete' }, connection),
@@ -527,7 +532,7 @@ export async function deleteGroupOffsets(
   });
   const results = singleGroup(outcomes, groupId);
   return partitions.map((tp): GroupPartitionResult => {
-    const error = results.get(partitionKey(tp));
+    const error = results.get(partitionKey(tp.topic, tp.partition));
     const key = { topic: tp.topic, partition: tp.partition };
     if (error === undefined) return { ...key, error: missing(tp) };
     return error === null ? key : { ...key, error };

@@ -11,6 +11,7 @@ import { DescribeGroups } from '../protocol/messages/generated/describe-groups.j
 import { LeaveGroup } from '../protocol/messages/generated/leave-group.js';
 import { ListGroups } from '../protocol/messages/generated/list-groups.js';
 import { Reader } from '../protocol/primitives/reader.js';
+import type { TopicPartition } from '../vocabulary/topic-partition.js';
 import { type AclOperation, authorizedOperations } from './acl-codes.js';
 import type { AdminCall } from './admin-call.js';
 import type { AdminCallOptions } from './admin-options.js';
@@ -23,7 +24,7 @@ import {
   settle,
   throwIfError,
 } from './admin-request.js';
-import type { ItemResult, TopicPartition } from './admin-types.js';
+import type { ItemResult } from './admin-types.js';
 
 /**
  * The state of a group. Java: `GroupState` (`PREPARING_REBALANCE` is `'preparingRebalance'`). Classic groups are

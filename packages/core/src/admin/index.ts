@@ -20,7 +20,6 @@ export type {
 export { Admin } from './admin.js';
 export { AdminBatchError, unwrapResults } from './admin-errors.js';
 export type { AdminCallOptions, AdminOptions } from './admin-options.js';
-// IsolationLevel and TopicPartition have the consumer's definitions (the public surface exports those once).
 export type { BrokerNode, ItemResult, Succeeded } from './admin-types.js';
 export type {
   ClusterBroker,

@@ -3,19 +3,12 @@ import { ErrorCodes } from '../errors/error-codes.generated.js';
 import type { Connection } from '../network/connection.js';
 import { DeleteRecords } from '../protocol/messages/generated/delete-records.js';
 import { ListOffsets } from '../protocol/messages/generated/list-offsets.js';
+import { type IsolationLevel, isolationLevelCode } from '../vocabulary/isolation-level.js';
+import { partitionKey, type TopicPartition } from '../vocabulary/topic-partition.js';
 import type { AdminCall } from './admin-call.js';
 import type { AdminCallOptions } from './admin-options.js';
-import { type AdminRouter, brokerError, type Outcomes, partitionKey, settle } from './admin-request.js';
-import {
-  byTopic,
-  epochOrNull,
-  type IsolationLevel,
-  type ItemResult,
-  isolationLevelCode,
-  offsetOrNull,
-  type TopicPartition,
-  timestampOrNull,
-} from './admin-types.js';
+import { type AdminRouter, brokerError, type Outcomes, settle } from './admin-request.js';
+import { byTopic, epochOrNull, type ItemResult, offsetOrNull, timestampOrNull } from './admin-types.js';
 
 /**
  * Which offset `listOffsets` looks up. Java: `OffsetSpec`.
@@ -92,7 +85,7 @@ export async function listOffsets(
   const specs = new Map<string, { timestamp: bigint; version: number }>();
   for (const request of requests) {
     checkPartition(request, 'listOffsets');
-    const key = partitionKey(request);
+    const key = partitionKey(request.topic, request.partition);
     if (specs.has(key)) {
       throw new InvalidArgumentError(`listOffsets: ${key} appears twice; ask for one offset per partition per call`);
     }
@@ -101,7 +94,9 @@ export async function listOffsets(
   if (requests.length === 0) return [];
   await router.ready(call);
   const outcomes = await lookUpOffsets(router, call, requests, specs, options.isolationLevel);
-  return requests.map((r) => settle(outcomes.get(partitionKey(r)), { topic: r.topic, partition: r.partition }));
+  return requests.map((r) =>
+    settle(outcomes.get(partitionKey(r.topic, r.partition)), { topic: r.topic, partition: r.partition }),
+  );
 }
 
 /** ListOffsets for partitions in a call already started (also used by the group offset methods). */
@@ -117,7 +112,7 @@ export function lookUpOffsets(
     const answers: Outcomes<OffsetInfo> = new Map();
     const sendable: TopicPartition[] = [];
     for (const tp of group) {
-      const key = partitionKey(tp);
+      const key = partitionKey(tp.topic, tp.partition);
       const spec = specs.get(key)!;
       if (spec.version > version) {
         answers.set(key, {
@@ -140,7 +135,7 @@ export function lookUpOffsets(
         isolationLevel: isolationLevelCode(isolationLevel),
         topics: byTopic(sendable, (tp) => ({
           partitionIndex: tp.partition,
-          timestamp: specs.get(partitionKey(tp))!.timestamp,
+          timestamp: specs.get(partitionKey(tp.topic, tp.partition))!.timestamp,
         })).map(([name, partitions]) => ({ name, partitions })),
         timeoutMs: call.serverTimeout(),
       },
@@ -196,7 +191,7 @@ export async function deleteRecords(
     checkPartition(r, 'deleteRecords');
     if (typeof r.beforeOffset !== 'bigint' || r.beforeOffset < -1n) {
       throw new InvalidArgumentError(
-        `deleteRecords: beforeOffset of ${partitionKey(r)} must be a bigint offset (or -1n for the high watermark)`,
+        `deleteRecords: beforeOffset of ${partitionKey(r.topic, r.partition)} must be a bigint offset (or -1n for the high watermark)`,
       );
     }
   }
@@ -230,7 +225,9 @@ export async function deleteRecords(
     }
     return answers;
   });
-  return records.map((r) => settle(outcomes.get(partitionKey(r)), { topic: r.topic, partition: r.partition }));
+  return records.map((r) =>
+    settle(outcomes.get(partitionKey(r.topic, r.partition)), { topic: r.topic, partition: r.partition }),
+  );
 }
 
 /** Throws `InvalidArgumentError` unless `tp` names a topic and a partition index. */

@@ -3,9 +3,10 @@ import { ErrorCodes } from '../errors/error-codes.generated.js';
 import { AlterPartitionReassignments } from '../protocol/messages/generated/alter-partition-reassignments.js';
 import { ElectLeaders } from '../protocol/messages/generated/elect-leaders.js';
 import { ListPartitionReassignments } from '../protocol/messages/generated/list-partition-reassignments.js';
+import { partitionKey, type TopicPartition } from '../vocabulary/topic-partition.js';
 import type { AdminCallOptions } from './admin-options.js';
-import { type AdminRouter, failure, type Outcomes, partitionKey, settle, throwIfError } from './admin-request.js';
-import { byTopic, type ItemResult, type TopicPartition } from './admin-types.js';
+import { type AdminRouter, failure, type Outcomes, settle, throwIfError } from './admin-request.js';
+import { byTopic, type ItemResult } from './admin-types.js';
 import { comparePartitions } from './groups.js';
 import { checkPartition } from './records-and-offsets.js';
 
@@ -87,7 +88,7 @@ export async function electLeaders(
       for (const p of topic.partitionResult) {
         const tp = { topic: topic.topic, partition: p.partitionId };
         answers.set(
-          partitionKey(tp),
+          partitionKey(tp.topic, tp.partition),
           p.errorCode === ErrorCodes.NONE
             ? { value: null }
             : failure(p.errorCode, p.errorMessage, { ...tp, api: 'ElectLeaders' }, connection),
@@ -105,10 +106,17 @@ export async function electLeaders(
         return { topic: key.slice(0, at), partition: Number(key.slice(at + 1)) };
       })
       .sort(comparePartitions)
-      .map((tp) => settle(answers.get(partitionKey(tp)), tp));
+      .map((tp) => settle(answers.get(partitionKey(tp.topic, tp.partition)), tp));
   }
-  const outcomes = await router.retryItems(call, partitions, partitionKey, (pending) => elect(pending));
-  return partitions.map((tp) => settle(outcomes.get(partitionKey(tp)), { topic: tp.topic, partition: tp.partition }));
+  const outcomes = await router.retryItems(
+    call,
+    partitions,
+    (tp) => partitionKey(tp.topic, tp.partition),
+    (pending) => elect(pending),
+  );
+  return partitions.map((tp) =>
+    settle(outcomes.get(partitionKey(tp.topic, tp.partition)), { topic: tp.topic, partition: tp.partition }),
+  );
 }
 
 /**
@@ -132,42 +140,49 @@ export async function alterPartitionReassignments(
   }
   if (reassignments.length === 0) return [];
   await router.ready(call);
-  const outcomes = await router.retryItems(call, reassignments, partitionKey, async (pending) => {
-    const connection = await router.controller(call);
-    const version = router.negotiate(connection, AlterPartitionReassignments, {
-      ...(options.allowReplicationFactorChange === false
-        ? { minVersion: 1, feature: 'allowReplicationFactorChange: false' }
-        : {}),
-    });
-    const response = await router.send(
-      call,
-      connection,
-      AlterPartitionReassignments,
-      {
-        timeoutMs: call.serverTimeout(),
-        ...(version >= 1 ? { allowReplicationFactorChange: options.allowReplicationFactorChange ?? true } : {}),
-        topics: byTopic(pending, (r) => ({ partitionIndex: r.partition, replicas: r.replicas })).map(
-          ([name, partitions]) => ({ name, partitions }),
-        ),
-      },
-      version,
-    );
-    throwIfError(response.errorCode, response.errorMessage, { api: 'AlterPartitionReassignments' }, connection);
-    const answers: Outcomes<null> = new Map();
-    for (const topic of response.responses) {
-      for (const p of topic.partitions) {
-        const tp = { topic: topic.name, partition: p.partitionIndex };
-        answers.set(
-          partitionKey(tp),
-          p.errorCode === ErrorCodes.NONE
-            ? { value: null }
-            : failure(p.errorCode, p.errorMessage, { ...tp, api: 'AlterPartitionReassignments' }, connection),
-        );
+  const outcomes = await router.retryItems(
+    call,
+    reassignments,
+    (tp) => partitionKey(tp.topic, tp.partition),
+    async (pending) => {
+      const connection = await router.controller(call);
+      const version = router.negotiate(connection, AlterPartitionReassignments, {
+        ...(options.allowReplicationFactorChange === false
+          ? { minVersion: 1, feature: 'allowReplicationFactorChange: false' }
+          : {}),
+      });
+      const response = await router.send(
+        call,
+        connection,
+        AlterPartitionReassignments,
+        {
+          timeoutMs: call.serverTimeout(),
+          ...(version >= 1 ? { allowReplicationFactorChange: options.allowReplicationFactorChange ?? true } : {}),
+          topics: byTopic(pending, (r) => ({ partitionIndex: r.partition, replicas: r.replicas })).map(
+            ([name, partitions]) => ({ name, partitions }),
+          ),
+        },
+        version,
+      );
+      throwIfError(response.errorCode, response.errorMessage, { api: 'AlterPartitionReassignments' }, connection);
+      const answers: Outcomes<null> = new Map();
+      for (const topic of response.responses) {
+        for (const p of topic.partitions) {
+          const tp = { topic: topic.name, partition: p.partitionIndex };
+          answers.set(
+            partitionKey(tp.topic, tp.partition),
+            p.errorCode === ErrorCodes.NONE
+              ? { value: null }
+              : failure(p.errorCode, p.errorMessage, { ...tp, api: 'AlterPartitionReassignments' }, connection),
+          );
+        }
       }
-    }
-    return answers;
-  });
-  return reassignments.map((r) => settle(outcomes.get(partitionKey(r)), { topic: r.topic, partition: r.partition }));
+      return answers;
+    },
+  );
+  return reassignments.map((r) =>
+    settle(outcomes.get(partitionKey(r.topic, r.partition)), { topic: r.topic, partition: r.partition }),
+  );
 }
 
 /**

@@ -5,6 +5,7 @@ import { AlterShareGroupOffsets } from '../protocol/messages/generated/alter-sha
 import { DeleteShareGroupOffsets } from '../protocol/messages/generated/delete-share-group-offsets.js';
 import { DescribeShareGroupOffsets } from '../protocol/messages/generated/describe-share-group-offsets.js';
 import { ShareGroupDescribe } from '../protocol/messages/generated/share-group-describe.js';
+import type { TopicPartition } from '../vocabulary/topic-partition.js';
 import { type AclOperation, authorizedOperations } from './acl-codes.js';
 import type { AdminCallOptions } from './admin-options.js';
 import {
@@ -15,7 +16,7 @@ import {
   retryIfCoordinatorMoved,
   settle,
 } from './admin-request.js';
-import type { ItemResult, TopicPartition } from './admin-types.js';
+import type { ItemResult } from './admin-types.js';
 import {
   checkGroupIds,
   comparePartitions,

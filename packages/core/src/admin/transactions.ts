@@ -6,18 +6,18 @@ import { DescribeProducers } from '../protocol/messages/generated/describe-produ
 import { DescribeTransactions } from '../protocol/messages/generated/describe-transactions.js';
 import { ListTransactions } from '../protocol/messages/generated/list-transactions.js';
 import { WriteTxnMarkers } from '../protocol/messages/generated/write-txn-markers.js';
+import { partitionKey, type TopicPartition } from '../vocabulary/topic-partition.js';
 import type { AdminCallOptions } from './admin-options.js';
 import {
   type AdminRouter,
   brokerError,
   failure,
   type Outcomes,
-  partitionKey,
   retryIfCoordinatorMoved,
   settle,
   throwIfError,
 } from './admin-request.js';
-import { byTopic, type ItemResult, offsetOrNull, type TopicPartition, timestampOrNull } from './admin-types.js';
+import { byTopic, type ItemResult, offsetOrNull, timestampOrNull } from './admin-types.js';
 import { comparePartitions } from './groups.js';
 import { checkPartition } from './records-and-offsets.js';
 
@@ -288,7 +288,7 @@ export async function describeProducers(
         for (const p of topic.partitions) {
           const tp = { topic: topic.name, partition: p.partitionIndex };
           answers.set(
-            partitionKey(tp),
+            partitionKey(tp.topic, tp.partition),
             p.errorCode === ErrorCodes.NONE
               ? {
                   value: {
@@ -310,7 +310,9 @@ export async function describeProducers(
     },
     options.brokerId === undefined ? {} : { brokerId: options.brokerId },
   );
-  return partitions.map((tp) => settle(outcomes.get(partitionKey(tp)), { topic: tp.topic, partition: tp.partition }));
+  return partitions.map((tp) =>
+    settle(outcomes.get(partitionKey(tp.topic, tp.partition)), { topic: tp.topic, partition: tp.partition }),
+  );
 }
 
 /**
@@ -359,7 +361,7 @@ export async function abortTransaction(
     const answer = response.markers[0]?.topics[0]?.partitions[0];
     const answers: Outcomes<null> = new Map();
     answers.set(
-      partitionKey(spec),
+      partitionKey(spec.topic, spec.partition),
       answer === undefined
         ? {
             error: createBrokerError(ErrorCodes.UNKNOWN_SERVER_ERROR, {
@@ -373,6 +375,6 @@ export async function abortTransaction(
     );
     return answers;
   });
-  const outcome = outcomes.get(partitionKey(spec));
+  const outcome = outcomes.get(partitionKey(spec.topic, spec.partition));
   if (outcome !== undefined && 'error' in outcome) throw outcome.error;
 }

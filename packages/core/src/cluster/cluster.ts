@@ -8,6 +8,7 @@ import { ConnectionStats } from '../network/connection-stats.js';
 import type { ApiDefinition } from '../protocol/messages/api-definition.js';
 import { FindCoordinator } from '../protocol/messages/generated/find-coordinator.js';
 import { Metadata, type MetadataResponse } from '../protocol/messages/generated/metadata.js';
+import { ZERO_UUID } from '../protocol/primitives/uuid.js';
 import { type BackoffOptions, backoffDelay } from '../utils/backoff.js';
 import { settleBy } from '../utils/deadline.js';
 import { delay } from '../utils/delay.js';
@@ -31,7 +32,6 @@ export type CoordinatorType = (typeof CoordinatorType)[keyof typeof CoordinatorT
 /** The lane of requests any broker can answer (metadata, coordinator lookups) when the others are busy. */
 const CONTROL_LANE = 'control';
 
-const ZERO_UUID = 'AAAAAAAAAAAAAAAAAAAAAA';
 const SOFTWARE_VERSION = '0.1.0';
 
 /** Options of {@link Cluster.refreshMetadata}. */

@@ -1,11 +1,11 @@
 import { InvalidArgumentError } from '../errors/client-errors.js';
 import { isKafkaError } from '../errors/kafka-error.js';
 import type { Logger } from '../utils/logger.js';
+import type { TopicPartitionOffset } from '../vocabulary/topic-partition.js';
 import { InvalidGroupStateError } from './consumer-errors.js';
 import type { GroupMembership } from './group/group-membership.js';
 import { NO_GENERATION, OffsetCommitter } from './offset-committer.js';
 import type { PartitionState } from './partition-state.js';
-import type { TopicPartitionOffset } from './topic-partition.js';
 
 /** Settings of the {@link CommitPolicy}. */
 export interface CommitPolicyOptions {

@@ -6,7 +6,7 @@ import {
 } from '../cluster/client-options-schema.js';
 import { type OptionsSchema, optionRules as r } from '../config/option-rules.js';
 import { BUILT_IN_ASSIGNORS } from './assignors/index.js';
-import type { CloseOptions, PollOptions, TimeoutOptions } from './consumer.js';
+import type { ConsumerCloseOptions, PollOptions, TimeoutOptions } from './consumer.js';
 import type { ConsumerOptions } from './consumer-options.js';
 import type { ConsumerRebalanceListener } from './consumer-record.js';
 import type { BatchIteratorOptions, RecordIteratorOptions } from './record-iterator.js';
@@ -52,11 +52,11 @@ export const POLL_OPTIONS_SCHEMA = {
   maxRecords: POSITIVE_INT,
 } satisfies OptionsSchema<PollOptions>;
 
-/** The keys of {@link CloseOptions} (`consumer.close()`). */
+/** The keys of {@link ConsumerCloseOptions} (`consumer.close()`). */
 export const CLOSE_OPTIONS_SCHEMA = {
   autoCommit: r.boolean,
   timeoutMs: MILLISECONDS,
-} satisfies OptionsSchema<CloseOptions>;
+} satisfies OptionsSchema<ConsumerCloseOptions>;
 
 /** The keys of {@link TimeoutOptions} (`commit`, `committed`, `position`, `beginningOffsets`, ...). */
 export const TIMEOUT_OPTIONS_SCHEMA = {

@@ -1,15 +1,13 @@
 import { type ClientOptions, nonNegative, positive } from '../cluster/client-options.js';
 import { checkOptions } from '../config/check-options.js';
 import { ConfigError } from '../errors/client-errors.js';
+import type { IsolationLevel } from '../vocabulary/isolation-level.js';
 import { BUILT_IN_ASSIGNORS, type BuiltInAssignorName, type PartitionAssignor } from './assignors/index.js';
 import { CONSUMER_OPTIONS_SCHEMA } from './consumer-options-schema.js';
 import { bufferDeserializer, type Deserializer } from './deserializers.js';
 
 /** Where to start reading a partition that has no committed offset (or whose offset is out of range). */
 export type AutoOffsetReset = 'earliest' | 'latest' | 'none';
-
-/** Which records a fetch returns from transactional producers. */
-export type IsolationLevel = 'read_uncommitted' | 'read_committed';
 
 /** Which consumer group protocol the consumer speaks. */
 export type GroupProtocol = 'classic' | 'consumer';

@@ -10,7 +10,7 @@ import {
 } from '../protocol/messages/generated/consumer-protocol-subscription.js';
 import { Reader } from '../protocol/primitives/reader.js';
 import { Writer } from '../protocol/primitives/writer.js';
-import { groupByTopic, type TopicPartition } from './topic-partition.js';
+import { groupByTopic, type TopicPartition } from '../vocabulary/topic-partition.js';
 
 /** Protocol type of consumer groups in JoinGroup/SyncGroup. */
 export const CONSUMER_PROTOCOL_TYPE = 'consumer';

@@ -1,5 +1,5 @@
 import type { RecordHeader, TimestampType } from '../protocol/records/record.js';
-import type { TopicPartition } from './topic-partition.js';
+import type { TopicPartition } from '../vocabulary/topic-partition.js';
 
 /**
  * A record as the consumer delivers it. Java: `ConsumerRecord<K, V>`.

@@ -15,6 +15,8 @@ import { nextClientInstance } from '../utils/client-instance.js';
 import { settleBy } from '../utils/deadline.js';
 import { delay } from '../utils/delay.js';
 import type { Logger } from '../utils/logger.js';
+import type { CloseOptions } from '../vocabulary/close-options.js';
+import { formatPartition, type TopicPartition, type TopicPartitionOffset } from '../vocabulary/topic-partition.js';
 import { createAssignor, type PartitionAssignor } from './assignors/index.js';
 import { CommitPolicy } from './commit-policy.js';
 import { CommitFailedError, InvalidGroupStateError } from './consumer-errors.js';
@@ -57,7 +59,6 @@ import {
   type RecordIteratorOptions,
 } from './record-iterator.js';
 import { SubscriptionState } from './subscription-state.js';
-import { formatPartition, type TopicPartition, type TopicPartitionOffset } from './topic-partition.js';
 import { Waiters } from './waiters.js';
 
 /** Options of {@link Consumer.poll}. */
@@ -68,12 +69,10 @@ export interface PollOptions {
   readonly maxRecords?: number;
 }
 
-/** Options of {@link Consumer.close}. */
-export interface CloseOptions {
+/** Options of {@link Consumer.close}: the clients' {@link CloseOptions} (default timeout 30000), and the commit. */
+export interface ConsumerCloseOptions extends CloseOptions {
   /** Commit the processed offsets before leaving. Default `enableAutoCommit`. */
   readonly autoCommit?: boolean;
-  /** Longest time close may take; whatever is left is abandoned. Default 30000. */
-  readonly timeoutMs?: number;
 }
 
 /** Options of calls that talk to the cluster. */
@@ -306,7 +305,7 @@ export class Consumer<K = Buffer | null, V = Buffer | null>
    * `sessionTimeoutMs` keeps its partitions), and closes the connections. The record a loop body was processing
    * when `close()` was called is not committed. Idempotent.
    */
-  close(options: CloseOptions = {}): Promise<void> {
+  close(options: ConsumerCloseOptions = {}): Promise<void> {
     try {
       checkOptions(options, CLOSE_OPTIONS_SCHEMA, 'consumer.close()', 'call');
     } catch (error) {
@@ -348,7 +347,7 @@ export class Consumer<K = Buffer | null, V = Buffer | null>
     await this.close();
   }
 
-  private async doClose(options: CloseOptions): Promise<void> {
+  private async doClose(options: ConsumerCloseOptions): Promise<void> {
     const timeoutMs = options.timeoutMs ?? 30_000;
     this.delivery.acknowledgePolled();
     this.delivery.close();
@@ -805,10 +804,10 @@ export class Consumer<K = Buffer | null, V = Buffer | null>
    * The partitions of a topic (empty when the topic does not exist; with `allowAutoCreateTopics` and a broker that
    * auto-creates topics, asking creates it, as in Java). Java: `partitionsFor`.
    */
-  async partitionsForTopic(topic: string, options: TimeoutOptions = {}): Promise<PartitionInfo[]> {
-    checkOptions(options, TIMEOUT_OPTIONS_SCHEMA, 'consumer.partitionsForTopic()', 'call');
-    checkTopicName(topic, 'partitionsForTopic');
-    const snapshot = await this.timed('partitionsForTopic', options, async (deadline) => {
+  async partitionsFor(topic: string, options: TimeoutOptions = {}): Promise<PartitionInfo[]> {
+    checkOptions(options, TIMEOUT_OPTIONS_SCHEMA, 'consumer.partitionsFor()', 'call');
+    checkTopicName(topic, 'partitionsFor');
+    const snapshot = await this.timed('partitionsFor', options, async (deadline) => {
       await this.connectBy(deadline);
       return this.cluster.refreshMetadata({ topics: [topic] });
     });

@@ -3,6 +3,7 @@ import { ErrorCodes } from '../errors/error-codes.generated.js';
 import { createBrokerError } from '../errors/index.js';
 import { isKafkaError } from '../errors/kafka-error.js';
 import { Fetch, type FetchRequest, type FetchResponse } from '../protocol/messages/generated/fetch.js';
+import { ZERO_UUID } from '../protocol/primitives/uuid.js';
 import type { Logger } from '../utils/logger.js';
 import type { BrokerAccess, BrokerChannel } from './cluster-view.js';
 import type { FetchBuffer } from './fetch-buffer.js';
@@ -16,7 +17,6 @@ import type { SubscriptionState } from './subscription-state.js';
 /** The connection lane of Fetch requests: long polls never delay other traffic to the same broker. */
 export const FETCH_LANE = 'fetch';
 
-const ZERO_UUID = 'AAAAAAAAAAAAAAAAAAAAAA';
 /** Fetch v13+ names topics by id. */
 const FIRST_TOPIC_ID_VERSION = 13;
 

@@ -4,13 +4,32 @@
  *
  * @module
  */
-export * from './assignors/index.js';
+
+export type { IsolationLevel } from '../vocabulary/isolation-level.js';
+export type { TopicPartitionOffset } from '../vocabulary/topic-partition.js';
 export {
-  type CloseOptions,
+  AssignmentError,
+  BUILT_IN_ASSIGNORS,
+  type BuiltInAssignor,
+  type BuiltInAssignorName,
+  CooperativeStickyAssignor,
+  type GroupMemberSubscription,
+  type MemberAssignment,
+  type PartitionAssignor,
+  RangeAssignor,
+  type RebalanceProtocol,
+  RoundRobinAssignor,
+  StickyAssignor,
+  type StickyUserData,
+  type TopicPartition,
+  type TopicPartitionInfo,
+} from './assignors/index.js';
+export {
   type CommitCallback,
   type CommittedOffsetInfo,
   Consumer,
   type ConsumerBackpressure,
+  type ConsumerCloseOptions,
   type ConsumerGroupMetadata,
   type OffsetForTime,
   type PollOptions,
@@ -28,12 +47,7 @@ export {
   RecordDeserializationError,
 } from './consumer-errors.js';
 export type { ConsumerMetrics, PartitionMetrics } from './consumer-metrics.js';
-export type {
-  AutoOffsetReset,
-  ConsumerOptions,
-  GroupProtocol,
-  IsolationLevel,
-} from './consumer-options.js';
+export type { AutoOffsetReset, ConsumerOptions, GroupProtocol } from './consumer-options.js';
 export {
   type ConsumerRebalanceListener,
   type ConsumerRecord,
@@ -57,5 +71,24 @@ export {
   RecordIterator,
   type RecordIteratorOptions,
 } from './record-iterator.js';
-export * from './share/index.js';
-export type { TopicPartitionOffset } from './topic-partition.js';
+export {
+  type AcknowledgeableRecord,
+  type AcknowledgementCommitCallback,
+  type AcknowledgementResult,
+  AcknowledgementStateError,
+  type AcknowledgeType,
+  type ShareAcknowledgementMode,
+  type ShareAcquireMode,
+  type ShareCommitOptions,
+  ShareConsumer,
+  type ShareConsumerMetrics,
+  type ShareConsumerOptions,
+  type ShareConsumerRecord,
+  ShareConsumerRecords,
+  ShareGroupsUnavailableError,
+  type ShareMemberState,
+  type SharePartitionRecords,
+  type SharePollOptions,
+  ShareRecordIterator,
+  type ShareRecordIteratorOptions,
+} from './share/index.js';

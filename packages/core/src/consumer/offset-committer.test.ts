@@ -1,6 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { ConnectionError } from '../errors/client-errors.js';
 import { silentLogger } from '../utils/logger.js';
+import type { TopicPartition } from '../vocabulary/topic-partition.js';
 import { CommitFailedError, InvalidGroupStateError } from './consumer-errors.js';
 import {
   type CommitEntry,
@@ -10,7 +11,6 @@ import {
   type OffsetTransport,
 } from './offset-committer.js';
 import { SubscriptionState } from './subscription-state.js';
-import type { TopicPartition } from './topic-partition.js';
 
 const generation: GroupGeneration = { generationId: 5, memberId: 'm', groupInstanceId: null };
 

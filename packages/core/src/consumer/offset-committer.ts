@@ -5,10 +5,10 @@ import { createBrokerError } from '../errors/index.js';
 import { isKafkaError, type KafkaError } from '../errors/kafka-error.js';
 import { delay } from '../utils/delay.js';
 import type { Logger } from '../utils/logger.js';
+import { partitionKey, type TopicPartition, type TopicPartitionOffset } from '../vocabulary/topic-partition.js';
 import { CommitFailedError, InvalidGroupStateError } from './consumer-errors.js';
 import type { PartitionState } from './partition-state.js';
 import type { SubscriptionState } from './subscription-state.js';
-import { partitionKey, type TopicPartition, type TopicPartitionOffset } from './topic-partition.js';
 
 /**
  * Who commits: the group generation (classic protocol) or member epoch (KIP-848) and the member, as the

@@ -5,8 +5,8 @@ import { createBrokerError } from '../errors/index.js';
 import { isKafkaError, type KafkaError } from '../errors/kafka-error.js';
 import { ListOffsets } from '../protocol/messages/generated/list-offsets.js';
 import { delay } from '../utils/delay.js';
+import { formatPartition, partitionKey, type TopicPartition } from '../vocabulary/topic-partition.js';
 import type { BrokerAccess } from './cluster-view.js';
-import { formatPartition, partitionKey, type TopicPartition } from './topic-partition.js';
 
 /** ListOffsets timestamp meaning "the first offset". */
 export const EARLIEST_TIMESTAMP = -2n;

@@ -1,8 +1,8 @@
 import type { Logger } from '../utils/logger.js';
+import { formatPartition } from '../vocabulary/topic-partition.js';
 import { FetchOffsetOutOfRangeError, LogTruncationError, NoOffsetForPartitionError } from './consumer-errors.js';
 import type { AutoOffsetReset } from './consumer-options.js';
 import type { PartitionState } from './partition-state.js';
-import { formatPartition } from './topic-partition.js';
 
 /**
  * What `autoOffsetReset` decides when a partition's position is lost, in one place for the fetcher (which learns of

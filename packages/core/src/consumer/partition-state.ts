@@ -1,7 +1,7 @@
 import type { KafkaError } from '../errors/kafka-error.js';
+import type { TopicPartition } from '../vocabulary/topic-partition.js';
 import type { AutoOffsetReset } from './consumer-options.js';
 import { PartitionEvents } from './partition-events.js';
-import type { TopicPartition } from './topic-partition.js';
 
 /**
  * Where a partition's fetch position stands (as Java's `FetchStates`):

@@ -1,6 +1,7 @@
 import type { MetadataSnapshot } from '../cluster/metadata.js';
 import { isKafkaError, type KafkaError } from '../errors/kafka-error.js';
 import type { Logger } from '../utils/logger.js';
+import { partitionKey } from '../vocabulary/topic-partition.js';
 import type { MetadataView } from './cluster-view.js';
 import type { LeaderEpochValidator } from './leader-epoch-validator.js';
 import { type GenerationSource, NO_GENERATION, type OffsetCommitter } from './offset-committer.js';
@@ -9,7 +10,6 @@ import type { OffsetResetPolicy } from './offset-reset-policy.js';
 import type { PartitionState } from './partition-state.js';
 import { PassScheduler } from './pass-scheduler.js';
 import type { SubscriptionState } from './subscription-state.js';
-import { partitionKey } from './topic-partition.js';
 
 /** The parts the position updater works with. */
 export interface PositionUpdaterParts {

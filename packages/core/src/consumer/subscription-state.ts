@@ -1,7 +1,7 @@
 import { InvalidArgumentError } from '../errors/client-errors.js';
+import { formatPartition, partitionKey, sortPartitions, type TopicPartition } from '../vocabulary/topic-partition.js';
 import { PartitionEvents } from './partition-events.js';
 import { PartitionState } from './partition-state.js';
-import { formatPartition, partitionKey, sortPartitions, type TopicPartition } from './topic-partition.js';
 
 /** How the consumer got its partitions. */
 export type SubscriptionType = 'none' | 'topics' | 'pattern' | 'manual';

@@ -1,7 +1,7 @@
 import type { ConsumerBackpressure, ConsumerGroupMetadata } from '../consumer/consumer.js';
 import type { ConsumerRebalanceListener, ConsumerRecord, PartitionRecords } from '../consumer/consumer-record.js';
 import type { DeliveryMode } from '../consumer/record-iterator.js';
-import type { TopicPartition, TopicPartitionOffset } from '../consumer/topic-partition.js';
+import type { TopicPartition, TopicPartitionOffset } from '../vocabulary/topic-partition.js';
 
 /** A batch of records as {@link ConsumerLike.batches} yields it: grouped by partition, in offset order. */
 export interface RecordBatch<K, V> {

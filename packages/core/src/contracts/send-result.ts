@@ -8,6 +8,7 @@ import type { SendBatchResult } from '../producer/send-batch-result.js';
  * send streams emit, so that a committer downstream finds the consumed record in `source`.
  */
 export interface SendSuccess<T> {
+  /** `true`: the record was acknowledged. */
   readonly ok: true;
   /** The input the records were made from. */
   readonly source: T;
@@ -17,6 +18,7 @@ export interface SendSuccess<T> {
 
 /** An input with a record that failed (emitted only where failures are emitted rather than raised). */
 export interface SendFailure<T> {
+  /** `false`: the record failed (see `error`). */
   readonly ok: false;
   /** The input the records were made from. */
   readonly source: T;

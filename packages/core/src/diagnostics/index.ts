@@ -6,5 +6,32 @@
  */
 
 export { type DiagnosticChannelKey, diagnosticChannels } from './channels.js';
-export type * from './payloads.js';
+export type {
+  AdminPayload,
+  AuthenticatePayload,
+  BrokerEndpoint,
+  ClosePayload,
+  CommitPayload,
+  ConnectPayload,
+  ConsumerDeliverPayload,
+  ConsumerFetchPayload,
+  ConsumerProcessPayload,
+  FetchOutcome,
+  GroupKind,
+  HandOver,
+  ProducerBatchPayload,
+  ProducerSendPayload,
+  RebalanceOutcome,
+  RebalancePayload,
+  RequestPayload,
+  ThrottlePayload,
+  TracedFetchPosition,
+  TracedHeader,
+  TracedOffset,
+  TracedOutcome,
+  TracedPartition,
+  TracedRecord,
+  TracedRecordMetadata,
+  TransactionPayload,
+} from './payloads.js';
 export { EventChannel, TracedChannel, type TracedChannelHandlers } from './traced-channel.js';

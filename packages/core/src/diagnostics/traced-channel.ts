@@ -23,6 +23,7 @@ export class TracedChannel<P extends object> {
   /** Node's tracing channel. */
   readonly channel: TracingChannel<unknown, P>;
 
+  /** A channel named `name`; `summary` says what it reports (docs/DIAGNOSTICS.md). */
   constructor(name: string, summary: string) {
     this.name = name;
     this.summary = summary;
@@ -105,6 +106,7 @@ export class EventChannel<P extends object> {
   /** Node's channel. */
   readonly channel: Channel<unknown, P>;
 
+  /** A channel named `name`; `summary` says what it reports (docs/DIAGNOSTICS.md). */
   constructor(name: string, summary: string) {
     this.name = name;
     this.summary = summary;

@@ -158,7 +158,6 @@ export class BufferExhaustedError extends KafkaError {
 /**
  * Something failed inside Vltava that no Kafka rule explains: a bug, or a value thrown by code Vltava called that
  * is not an `Error` it knows. Not retriable. `cause` holds what was thrown; please report it with the stack.
- * See {@link toKafkaError}.
  */
 export class InternalError extends KafkaError {
   constructor(message: string, options: KafkaErrorOptions = {}) {

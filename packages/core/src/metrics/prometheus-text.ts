@@ -8,14 +8,23 @@ export const PROMETHEUS_CONTENT_TYPE = 'text/plain; version=0.0.4; charset=utf-8
  * {@link toPrometheusText} and {@link familiesOf}; new code reports {@link MetricFamily}.
  */
 export interface LegacyMetric {
+  /** The metric's name. */
   readonly name: string;
+  /** Counter, gauge or histogram. */
   readonly type: MetricFamily['type'];
+  /** What the metric measures. */
   readonly help: string;
+  /** Its unit. */
   readonly unit: string;
+  /** The labels of this point. */
   readonly labels: MetricLabels;
+  /** The value of a counter or gauge. */
   readonly value?: number;
+  /** A histogram's buckets. */
   readonly buckets?: MetricPoint['buckets'];
+  /** A histogram's sum of observations. */
   readonly sum?: number;
+  /** A histogram's count of observations. */
   readonly count?: number;
 }
 

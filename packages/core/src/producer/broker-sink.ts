@@ -9,11 +9,10 @@ import {
   type ProduceResponseNodeEndpoint,
   type ProduceResponsePartitionProduceResponse,
 } from '../protocol/messages/generated/produce.js';
+import { ZERO_UUID } from '../protocol/primitives/uuid.js';
 import type { ProducerBatch } from './producer-batch.js';
 import type { ProducerConnection, SinkCluster } from './producer-cluster.js';
 import type { ProducerMetrics } from './producer-metrics.js';
-
-const ZERO_UUID = 'AAAAAAAAAAAAAAAAAAAAAA';
 
 /** A Produce request not yet answered (with `acks: 0`, not yet written). */
 export interface InFlightRequest {

@@ -1,7 +1,5 @@
+import { NO_SEQUENCE } from '../protocol/records/record-batch-format.js';
 import type { ProducerBatch } from './producer-batch.js';
-
-/** No sequence assigned (Kafka's `RecordBatch.NO_SEQUENCE`). */
-export const NO_SEQUENCE = -1;
 
 /**
  * Everything the producer keeps for one partition it writes to: the queue of batches (oldest first) and the

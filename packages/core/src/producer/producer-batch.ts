@@ -3,10 +3,11 @@ import type { CompressionType } from '../protocol/records/compression/compressio
 import type { CompressionWorkers } from '../protocol/records/compression/compression-workers.js';
 import type { RecordHeaderInput } from '../protocol/records/record.js';
 import { RecordBatchBuilder, rewriteProducerState } from '../protocol/records/record-batch-builder.js';
+import { NO_SEQUENCE } from '../protocol/records/record-batch-format.js';
 import { RecordBatchReader } from '../protocol/records/record-batch-reader.js';
 import type { Logger } from '../utils/logger.js';
 import type { BufferPool } from './buffer-pool.js';
-import { NO_SEQUENCE, type PartitionState } from './partition-state.js';
+import type { PartitionState } from './partition-state.js';
 import type { CompletionTag, CompletionTarget, WrittenRecords } from './record-completion.js';
 import { settleRecord } from './record-completion.js';
 import type { RecordMetadata } from './record-metadata.js';

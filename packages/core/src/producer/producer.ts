@@ -8,6 +8,7 @@ import { CompressionWorkers } from '../protocol/records/compression/compression-
 import { loadRecordCodecs } from '../protocol/records/load-record-codecs.js';
 import { nextClientInstance } from '../utils/client-instance.js';
 import type { Logger } from '../utils/logger.js';
+import type { CloseOptions } from '../vocabulary/close-options.js';
 import { BufferPool } from './buffer-pool.js';
 import { withinTimeout } from './call-timeout.js';
 import { PartitionCache } from './partition-cache.js';
@@ -45,7 +46,7 @@ export interface FlushOptions {
   readonly timeoutMs?: number;
 }
 
-type ProducerState = 'open' | 'closing' | 'closed';
+type ProducerLifecycle = 'open' | 'closing' | 'closed';
 
 /**
  * A Kafka producer: batches records per partition and sends them in the background.
@@ -79,7 +80,7 @@ export class Producer<K = string | Uint8Array, V = string | Uint8Array> implemen
   private readonly flow: TransactionFlow | undefined;
   private readonly sender: Sender;
   private readonly producerMetrics = new ProducerMetrics();
-  private state: ProducerState = 'open';
+  private state: ProducerLifecycle = 'open';
   private closing: Promise<void> | undefined;
   private connecting: Promise<void> | undefined;
   /** The record codecs: loaded yet, and the error every send fails with when the configured one cannot load. */
@@ -247,7 +248,7 @@ export class Producer<K = string | Uint8Array, V = string | Uint8Array> implemen
    * records still unsettled when it passes fail with `ClientClosedError`. A transactional producer aborts a
    * transaction left open. Safe to call more than once. Java: `close(Duration)`.
    */
-  close(options: FlushOptions = {}): Promise<void> {
+  close(options: CloseOptions = {}): Promise<void> {
     try {
       checkOptions(options, FLUSH_OPTIONS_SCHEMA, 'producer.close()', 'call');
     } catch (error) {

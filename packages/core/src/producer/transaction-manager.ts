@@ -1,7 +1,8 @@
 import { ErrorCodes } from '../errors/error-codes.generated.js';
 import type { KafkaError } from '../errors/kafka-error.js';
+import { NO_SEQUENCE } from '../protocol/records/record-batch-format.js';
 import type { Logger } from '../utils/logger.js';
-import { NO_SEQUENCE, type PartitionState } from './partition-state.js';
+import type { PartitionState } from './partition-state.js';
 import type { ProducerBatch } from './producer-batch.js';
 import { AbortableTransactionError, ProducerFatalError, TransactionStateError } from './producer-errors.js';
 

@@ -84,7 +84,7 @@ describe('a 3-node cluster', () => {
     const groupReader = read(grouped);
     await waitFor(() => manualReader.records.length > 1500 && groupReader.records.length > 1500, 'reading under way');
 
-    const leader = (await manual.partitionsForTopic(topic))[0]!.leader;
+    const leader = (await manual.partitionsFor(topic))[0]!.leader;
     await cluster.killNode(leader);
     // Produced after the leader died: written to the new leaders.
     for (let p = 0; p < 3; p++) await producer.sendMany(topic, p, 1000, `after${p}`, 500);

@@ -208,7 +208,7 @@ describe('consumer without a group (assign)', () => {
     expect((await c.poll({ timeoutMs: 300 })).count).toBe(0);
   });
 
-  it('beginningOffsets, endOffsets, offsetsForTimes, partitionsForTopic and topics', async () => {
+  it('beginningOffsets, endOffsets, offsetsForTimes, partitionsFor and topics', async () => {
     const c = consumer();
     expect(await c.beginningOffsets(all)).toEqual(all.map((tp) => ({ ...tp, offset: 0n })));
     expect(await c.endOffsets(all)).toEqual([
@@ -223,10 +223,10 @@ describe('consumer without a group (assign)', () => {
     expect(times[0]!.offset).toBe(0n);
     expect(times[0]!.timestamp).toBeLessThanOrEqual(after);
     expect(times[1]!.offset).toBeNull();
-    const partitions = await c.partitionsForTopic(topic);
+    const partitions = await c.partitionsFor(topic);
     expect(partitions.map((p) => p.partition)).toEqual([0, 1, 2]);
     const noAutoCreate = consumer({ allowAutoCreateTopics: false });
-    expect(await noAutoCreate.partitionsForTopic(uniqueName('missing'))).toEqual([]);
+    expect(await noAutoCreate.partitionsFor(uniqueName('missing'))).toEqual([]);
     const topics = await c.topics();
     expect(topics.get(topic)?.length).toBe(3);
     expect(topics.has('__consumer_offsets')).toBe(false);

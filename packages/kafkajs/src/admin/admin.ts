@@ -98,6 +98,7 @@ export class Admin {
   private readonly retry: ResolvedRetry;
   private engine_: CoreAdmin | undefined;
 
+  /** @internal Made by `kafka.admin()`. */
   constructor(
     private readonly shared: SharedConfig,
     config: AdminConfig = {},

@@ -7,7 +7,8 @@ export interface OauthbearerProviderResponse {
   value: string;
 }
 
-type SASLMechanismOptionsMap = {
+/** The options of each built-in SASL mechanism, by its name. */
+export type SASLMechanismOptionsMap = {
   plain: { username: string; password: string };
   'scram-sha-256': { username: string; password: string };
   'scram-sha-512': { username: string; password: string };
@@ -17,14 +18,15 @@ type SASLMechanismOptionsMap = {
 
 /** The name of a built-in mechanism, in KafkaJS's lower case. */
 export type SASLMechanism = keyof SASLMechanismOptionsMap;
-type SASLMechanismOptions<T> = T extends SASLMechanism ? { mechanism: T } & SASLMechanismOptionsMap[T] : never;
+/** The options of the built-in mechanism `T`, with its name. */
+export type SASLMechanismOptions<T> = T extends SASLMechanism ? { mechanism: T } & SASLMechanismOptionsMap[T] : never;
 /** Options of a built-in SASL mechanism. */
 export type SASLOptions = SASLMechanismOptions<SASLMechanism>;
 
 /** The request half of one SASL exchange a custom mechanism makes. */
-type SaslAuthenticationRequest = { encode: () => Buffer | Promise<Buffer> };
+export type SaslAuthenticationRequest = { encode: () => Buffer | Promise<Buffer> };
 /** The response half: how to decode and parse the broker's bytes. */
-type SaslAuthenticationResponse<ParseResult> = {
+export type SaslAuthenticationResponse<ParseResult> = {
   decode: (rawResponse: Buffer) => Buffer | Promise<Buffer>;
   parse: (data: Buffer) => ParseResult;
 };

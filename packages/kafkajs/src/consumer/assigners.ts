@@ -11,7 +11,7 @@ import type { Logger } from '../logger/logger.js';
 import type { CompressionTypes } from '../producer/compression.js';
 import type { Message } from '../producer/message.js';
 import { AssignerProtocol } from './assigner-protocol.js';
-import type { TopicPartitions } from './consumer-types.js';
+import type { TopicOffsets, TopicPartitions } from './consumer-types.js';
 import { partitionsByTopic } from './partitions-by-topic.js';
 
 /** What KafkaJS tells an assigner about a partition. */
@@ -23,9 +23,6 @@ export type PartitionMetadata = {
   isr: number[];
   offlineReplicas?: number[];
 };
-
-type Without<T, U> = { [P in Exclude<keyof T, keyof U>]?: never };
-type XOR<T, U> = T | U extends object ? (Without<T, U> & U) | (Without<U, T> & T) : T | U;
 
 /** A broker and its partitions' leaders, as KafkaJS's metadata reports them. */
 export interface BrokerMetadata {
@@ -96,12 +93,6 @@ export type Broker = {
   }): Promise<ListPartitionReassignmentsResponse>;
 };
 
-/** Offsets by topic, as KafkaJS's cluster takes and returns them. */
-export interface TopicOffsets {
-  topic: string;
-  partitions: Array<{ partition: number; offset: string }>;
-}
-
 /**
  * The cluster view KafkaJS hands a partition assigner. `findTopicPartitionMetadata(topic)` answers from the
  * metadata the group leader fetched for the assignment (the only call assigners make in practice); calls that
@@ -127,10 +118,10 @@ export type Cluster = {
   defaultOffset(config: { fromBeginning: boolean }): number;
   fetchTopicsOffset(
     topics: Array<
-      { topic: string; partitions: Array<{ partition: number }> } & XOR<
-        { fromBeginning: boolean },
-        { fromTimestamp: number }
-      >
+      { topic: string; partitions: Array<{ partition: number }> } & (
+        | { fromBeginning: boolean; fromTimestamp?: never }
+        | { fromTimestamp: number; fromBeginning?: never }
+      )
     >,
   ): Promise<TopicOffsets[]>;
 };

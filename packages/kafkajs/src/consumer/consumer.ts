@@ -66,7 +66,7 @@ function checkTopicPartition(topic: unknown, partition: unknown): void {
 }
 
 /**
- * The KafkaJS consumer on the engine's consumer: `subscribe` collects topics, `run` starts a {@link Runner} (a new
+ * The KafkaJS consumer on the engine's consumer: `subscribe` collects topics, `run` starts a runner (a new
  * engine consumer per run, as KafkaJS makes a new consumer group per run), `stop` ends it, `disconnect` closes
  * everything. A run that crashes (its retries used up) is restarted after the retry time unless
  * `retry.restartOnFailure` says otherwise, with `consumer.events.CRASH` in between, as in KafkaJS.
@@ -86,6 +86,7 @@ export class Consumer {
   private restartTimer: NodeJS.Timeout | undefined;
   private stopping: Promise<void> | undefined;
 
+  /** @internal Made by `kafka.consumer()`. */
   constructor(
     private readonly shared: SharedConfig,
     private readonly config: ConsumerConfig,

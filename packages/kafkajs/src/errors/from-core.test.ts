@@ -1,4 +1,5 @@
-import { ConfigError, ConnectionError, createBrokerError, KafkaTimeoutError } from '@vltava/core';
+import { ConfigError, ConnectionError, KafkaTimeoutError } from '@vltava/core';
+import { createBrokerError } from '@vltava/core/internal';
 import { describe, expect, it } from 'vitest';
 import {
   KafkaJSConnectionError,

@@ -71,7 +71,8 @@ export type ConsumerGroupJoinEvent = InstrumentationEvent<{
 export type ConsumerFetchStartEvent = InstrumentationEvent<{ nodeId: number }>;
 /** `consumer.fetch`. */
 export type ConsumerFetchEvent = InstrumentationEvent<{ numberOfBatches: number; duration: number; nodeId: number }>;
-interface IBatchProcessEvent {
+/** The payload of the batch-process events. */
+export interface IBatchProcessEvent {
   topic: string;
   partition: number;
   highWatermark: string;

@@ -112,6 +112,7 @@ export class Producer {
   private status: ConnectionStatus = 'disconnected';
   private readonly metadataCache = new WeakMap<readonly CorePartitionInfo[], PartitionMetadata[]>();
 
+  /** @internal Made by `kafka.producer()`. */
   constructor(
     private readonly shared: SharedConfig,
     private readonly config: ProducerConfig = {},

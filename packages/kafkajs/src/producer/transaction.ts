@@ -1,14 +1,9 @@
+import type { TopicOffsets } from '../consumer/consumer-types.js';
 import type { CoreProducer } from '../core.js';
 import { KafkaJSNonRetriableError } from '../errors/errors.js';
 import { retriesExhausted } from '../errors/from-core.js';
 import type { ProducerBatch, ProducerRecord, TopicMessages } from './message.js';
 import type { RecordMetadata } from './producer.js';
-
-/** Offsets by topic, as KafkaJS passes them (offsets as strings: the next message to consume). */
-export interface TopicOffsets {
-  topic: string;
-  partitions: Array<{ partition: number; offset: string }>;
-}
 
 /** What `transaction.sendOffsets` takes. */
 export interface Offsets {
@@ -25,6 +20,7 @@ type Send = (messages: TopicMessages[], acks: number) => Promise<RecordMetadata[
 export class Transaction {
   private ended = false;
 
+  /** @internal Made by `producer.transaction()`. */
   constructor(
     private readonly engine: Engine,
     private readonly sendMessages: Send,

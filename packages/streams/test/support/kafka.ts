@@ -115,7 +115,7 @@ export async function readAll(
     valueDeserializer: deserializers.string,
   });
   try {
-    const partitions = (await consumer.partitionsForTopic(topic)).map((p) => ({ topic, partition: p.partition }));
+    const partitions = (await consumer.partitionsFor(topic)).map((p) => ({ topic, partition: p.partition }));
     consumer.assign(partitions);
     const ends = await consumer.endOffsets(partitions);
     const records: Array<ConsumerRecord<string | null, string | null>> = [];
@@ -139,7 +139,7 @@ export async function readAll(
 export async function endOffsetTotal(brokers: string, topic: string): Promise<bigint> {
   const consumer = new Consumer({ brokers, logLevel: 'error' });
   try {
-    const partitions = (await consumer.partitionsForTopic(topic)).map((p) => ({ topic, partition: p.partition }));
+    const partitions = (await consumer.partitionsFor(topic)).map((p) => ({ topic, partition: p.partition }));
     const ends = await consumer.endOffsets(partitions);
     return ends.reduce((sum, e) => sum + e.offset, 0n);
   } finally {

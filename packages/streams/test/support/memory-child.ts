@@ -108,7 +108,7 @@ async function main(): Promise<void> {
 
 async function committedTotal(c: ChildConfig): Promise<bigint> {
   const check = new Consumer({ brokers: c.brokers, groupId: c.groupId, logLevel: 'error' });
-  const partitions = (await check.partitionsForTopic(c.topic)).map((p) => ({ topic: c.topic, partition: p.partition }));
+  const partitions = (await check.partitionsFor(c.topic)).map((p) => ({ topic: c.topic, partition: p.partition }));
   const committed = await check.committed(partitions);
   await check.close();
   return committed.reduce((sum, o) => sum + (o.offset ?? 0n), 0n);

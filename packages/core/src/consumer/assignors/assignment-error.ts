@@ -3,8 +3,8 @@ import { describeContext, KafkaError, type KafkaErrorOptions } from '../../error
 /**
  * A partition assignment breaks the rules of the consumer group protocol: a partition given to two members, to a
  * member not subscribed to its topic or not in the group, or (cooperative protocol, KIP-429) handed to a member
- * while another member still owns it. Raised by {@link validateAssignment} when a custom assignor returns such an
- * assignment, and by the built-in assignors if they ever fail their own invariants (a bug to report). Not
+ * while another member still owns it. Raised by the consumer's check of an assignment when a custom assignor
+ * returns such an assignment, and by the built-in assignors if they ever fail their own invariants (a bug to report). Not
  * retriable: the same input gives the same assignment.
  */
 export class AssignmentError extends KafkaError {

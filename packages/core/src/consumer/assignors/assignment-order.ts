@@ -1,4 +1,5 @@
-import type { GroupMemberSubscription, MemberAssignment, TopicPartition } from './partition-assignor.js';
+import type { TopicPartition } from '../../vocabulary/topic-partition.js';
+import type { GroupMemberSubscription, MemberAssignment } from './partition-assignor.js';
 
 /**
  * Orders strings by UTF-16 code units, as Java's `String.compareTo` does, so that every assignor sorts member ids

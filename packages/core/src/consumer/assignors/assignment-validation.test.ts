@@ -1,7 +1,8 @@
 import { describe, expect, it } from 'vitest';
+import type { TopicPartition } from '../../vocabulary/topic-partition.js';
 import { AssignmentError } from './assignment-error.js';
 import { validateAssignment } from './assignment-validation.js';
-import type { GroupMemberSubscription, MemberAssignment, TopicPartition } from './partition-assignor.js';
+import type { GroupMemberSubscription, MemberAssignment } from './partition-assignor.js';
 
 const tp = (topic: string, partition: number): TopicPartition => ({ topic, partition });
 

@@ -1,5 +1,6 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
+import type { TopicPartition } from '../../vocabulary/topic-partition.js';
 import { validateAssignment } from './assignment-validation.js';
 import { CooperativeStickyAssignor } from './cooperative-sticky-assignor.js';
 import { createAssignor } from './create-assignor.js';
@@ -7,7 +8,6 @@ import type {
   GroupMemberSubscription,
   MemberAssignment,
   PartitionAssignor,
-  TopicPartition,
   TopicPartitionInfo,
 } from './partition-assignor.js';
 import { StickyAssignor } from './sticky-assignor.js';

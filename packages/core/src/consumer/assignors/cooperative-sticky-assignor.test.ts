@@ -1,13 +1,9 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
+import type { TopicPartition } from '../../vocabulary/topic-partition.js';
 import { validateAssignment } from './assignment-validation.js';
 import { CooperativeStickyAssignor } from './cooperative-sticky-assignor.js';
-import type {
-  GroupMemberSubscription,
-  MemberAssignment,
-  TopicPartition,
-  TopicPartitionInfo,
-} from './partition-assignor.js';
+import type { GroupMemberSubscription, MemberAssignment, TopicPartitionInfo } from './partition-assignor.js';
 import { StickyAssignor } from './sticky-assignor.js';
 import { encodeCooperativeStickyUserData } from './sticky-user-data.js';
 

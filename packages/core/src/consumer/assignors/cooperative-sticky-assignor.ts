@@ -1,9 +1,9 @@
+import type { TopicPartition } from '../../vocabulary/topic-partition.js';
 import type {
   GroupMemberSubscription,
   MemberAssignment,
   PartitionAssignor,
   RebalanceProtocol,
-  TopicPartition,
   TopicPartitionInfo,
 } from './partition-assignor.js';
 import { computeStickyTarget, targetToAssignment, withholdOwnedElsewhere } from './sticky-assignment.js';

@@ -3,6 +3,8 @@
  *
  * @module
  */
+
+export type { TopicPartition } from '../../vocabulary/topic-partition.js';
 export { AssignmentError } from './assignment-error.js';
 export { validateAssignment } from './assignment-validation.js';
 export { CooperativeStickyAssignor } from './cooperative-sticky-assignor.js';
@@ -17,7 +19,6 @@ export type {
   MemberAssignment,
   PartitionAssignor,
   RebalanceProtocol,
-  TopicPartition,
   TopicPartitionInfo,
 } from './partition-assignor.js';
 export { RangeAssignor } from './range-assignor.js';

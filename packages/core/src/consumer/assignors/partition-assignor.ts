@@ -13,13 +13,7 @@
  * @module
  */
 
-/** One partition of one topic. */
-export interface TopicPartition {
-  /** Topic name. */
-  readonly topic: string;
-  /** Partition number, from 0. */
-  readonly partition: number;
-}
+import type { TopicPartition } from '../../vocabulary/topic-partition.js';
 
 /** What an assignor knows about one partition of a subscribed topic (from the leader's metadata). */
 export interface TopicPartitionInfo {

@@ -1,3 +1,4 @@
+import type { TopicPartition } from '../../vocabulary/topic-partition.js';
 import { compareMembers, compareStrings, toAssignment } from './assignment-order.js';
 import { checkMembers, sortedPartitionInfos } from './assignor-input.js';
 import type {
@@ -5,7 +6,6 @@ import type {
   MemberAssignment,
   PartitionAssignor,
   RebalanceProtocol,
-  TopicPartition,
   TopicPartitionInfo,
 } from './partition-assignor.js';
 import { memberRack, useRackAwareAssignment } from './rack-awareness.js';

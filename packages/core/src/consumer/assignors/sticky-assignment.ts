@@ -1,12 +1,8 @@
+import type { TopicPartition } from '../../vocabulary/topic-partition.js';
 import { toAssignment } from './assignment-order.js';
 import { assignConstrained } from './constrained-sticky-assignment.js';
 import { assignGeneral } from './general-sticky-assignment.js';
-import type {
-  GroupMemberSubscription,
-  MemberAssignment,
-  TopicPartition,
-  TopicPartitionInfo,
-} from './partition-assignor.js';
+import type { GroupMemberSubscription, MemberAssignment, TopicPartitionInfo } from './partition-assignor.js';
 import { type PreviousOwnership, StickyGroup } from './sticky-group.js';
 
 /** The balanced, sticky target assignment of a group, before any cooperative adjustment. */

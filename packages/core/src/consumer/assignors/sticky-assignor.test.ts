@@ -1,10 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import type {
-  GroupMemberSubscription,
-  MemberAssignment,
-  TopicPartition,
-  TopicPartitionInfo,
-} from './partition-assignor.js';
+import type { TopicPartition } from '../../vocabulary/topic-partition.js';
+import type { GroupMemberSubscription, MemberAssignment, TopicPartitionInfo } from './partition-assignor.js';
 import { StickyAssignor } from './sticky-assignor.js';
 import { decodeStickyUserData, encodeStickyUserData } from './sticky-user-data.js';
 

@@ -1,9 +1,9 @@
+import type { TopicPartition } from '../../vocabulary/topic-partition.js';
 import type {
   GroupMemberSubscription,
   MemberAssignment,
   PartitionAssignor,
   RebalanceProtocol,
-  TopicPartition,
   TopicPartitionInfo,
 } from './partition-assignor.js';
 import { computeStickyTarget, targetToAssignment } from './sticky-assignment.js';
@@ -19,7 +19,7 @@ import { decodeStickyUserData, encodeStickyUserData } from './sticky-user-data.j
  * partitions go to rack-local members where balance allows.
  *
  * Under the eager protocol members revoke everything before joining, so each member reports its previous
- * assignment and generation in its user data, in the Java `StickyAssignor` format ({@link encodeStickyUserData});
+ * assignment and generation in its user data, in the Java `StickyAssignor` format;
  * Vltava and Java members can share a group. A member without user data is judged on its `ownedPartitions`. When
  * two members claim a partition the claim of the higher generation stands; claims of the same generation cancel.
  *

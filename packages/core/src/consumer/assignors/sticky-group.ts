@@ -1,6 +1,7 @@
+import type { TopicPartition } from '../../vocabulary/topic-partition.js';
 import { compareStrings } from './assignment-order.js';
 import { checkMembers, sortedPartitionInfos } from './assignor-input.js';
-import type { GroupMemberSubscription, TopicPartition, TopicPartitionInfo } from './partition-assignor.js';
+import type { GroupMemberSubscription, TopicPartitionInfo } from './partition-assignor.js';
 import { memberRack, useRackAwareAssignment } from './rack-awareness.js';
 
 /** A member's previous ownership as a sticky assignor reads it from its subscription. */

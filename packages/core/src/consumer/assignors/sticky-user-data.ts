@@ -1,5 +1,5 @@
+import { groupByTopic, type TopicPartition } from '../../vocabulary/topic-partition.js';
 import { compareStrings } from './assignment-order.js';
-import type { TopicPartition } from './partition-assignor.js';
 
 /**
  * User data of the eager `sticky` assignor, in the Java client's `StickyAssignor` format so that Vltava and Java
@@ -21,15 +21,7 @@ export interface StickyUserData {
 
 /** Encodes a member's last assignment and its generation (version 1). */
 export function encodeStickyUserData(partitions: readonly TopicPartition[], generation: number): Buffer {
-  const byTopic = new Map<string, number[]>();
-  for (const { topic, partition } of partitions) {
-    let list = byTopic.get(topic);
-    if (list === undefined) {
-      list = [];
-      byTopic.set(topic, list);
-    }
-    list.push(partition);
-  }
+  const byTopic = groupByTopic(partitions);
   const topics = [...byTopic.keys()].sort(compareStrings);
   const names = topics.map((topic) => Buffer.from(topic, 'utf8'));
   let size = 4 + 4;

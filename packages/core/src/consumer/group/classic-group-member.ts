@@ -9,6 +9,7 @@ import { LeaveGroup } from '../../protocol/messages/generated/leave-group.js';
 import { SyncGroup } from '../../protocol/messages/generated/sync-group.js';
 import { delay } from '../../utils/delay.js';
 import type { Logger } from '../../utils/logger.js';
+import { partitionKey } from '../../vocabulary/topic-partition.js';
 import type {
   GroupMemberSubscription,
   MemberAssignment,
@@ -26,7 +27,6 @@ import {
   encodeSubscription,
 } from '../consumer-protocol.js';
 import type { GroupGeneration } from '../offset-committer.js';
-import { partitionKey } from '../topic-partition.js';
 import type { CoordinatorClient } from './group-coordinator.js';
 import type { GroupMember, GroupMemberState } from './group-member.js';
 import { HeartbeatTimer } from './heartbeat.js';

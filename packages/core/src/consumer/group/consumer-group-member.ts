@@ -8,11 +8,12 @@ import type {
   ConsumerGroupHeartbeatRequest,
   ConsumerGroupHeartbeatResponse,
 } from '../../protocol/messages/generated/consumer-group-heartbeat.js';
+import { ZERO_UUID } from '../../protocol/primitives/uuid.js';
 import type { Logger } from '../../utils/logger.js';
+import { partitionKey, type TopicPartition } from '../../vocabulary/topic-partition.js';
 import type { MetadataView } from '../cluster-view.js';
 import { GroupMembershipError, MaxPollIntervalExceededError } from '../consumer-errors.js';
 import type { GroupGeneration } from '../offset-committer.js';
-import { partitionKey, type TopicPartition } from '../topic-partition.js';
 import type { GroupMember, GroupMemberState } from './group-member.js';
 import { HeartbeatTimer } from './heartbeat.js';
 import type { RebalanceHandler } from './rebalance-handler.js';
@@ -403,5 +404,3 @@ export class ConsumerGroupMember implements GroupMember {
     this.memberEpoch = JOIN_EPOCH;
   }
 }
-
-const ZERO_UUID = 'AAAAAAAAAAAAAAAAAAAAAA';

@@ -7,9 +7,9 @@ import type { RequestOptions } from '../../network/connection.js';
 import type { ApiDefinition } from '../../protocol/messages/api-definition.js';
 import { OffsetCommit } from '../../protocol/messages/generated/offset-commit.js';
 import { OffsetFetch } from '../../protocol/messages/generated/offset-fetch.js';
+import { groupByTopic, partitionKey, type TopicPartition } from '../../vocabulary/topic-partition.js';
 import type { ConsumerCluster } from '../cluster-view.js';
 import type { CommitEntry, CommittedOffset, GroupGeneration, OffsetTransport } from '../offset-committer.js';
-import { groupByTopic, partitionKey, type TopicPartition } from '../topic-partition.js';
 
 /** The connection lane of group coordinator traffic: never queued behind a long-polling Fetch. */
 export const GROUP_LANE = 'group';

@@ -1,11 +1,11 @@
 import type { KafkaError } from '../../errors/kafka-error.js';
 import { isKafkaError } from '../../errors/kafka-error.js';
 import type { Logger } from '../../utils/logger.js';
+import { sortPartitions, type TopicPartition } from '../../vocabulary/topic-partition.js';
 import { RebalanceListenerError } from '../consumer-errors.js';
 import type { ConsumerRebalanceListener } from '../consumer-record.js';
 import type { PartitionState } from '../partition-state.js';
 import type { SubscriptionState } from '../subscription-state.js';
-import { sortPartitions, type TopicPartition } from '../topic-partition.js';
 
 /** The parts a rebalance works with. */
 export interface RebalanceParts {

@@ -8,7 +8,6 @@ export { type AcknowledgeType, isAcknowledgeType } from './acknowledge-type.js';
 export {
   type AcknowledgeableRecord,
   type AcknowledgementCommitCallback,
-  type ShareCloseOptions,
   type ShareCommitOptions,
   ShareConsumer,
   type SharePollOptions,

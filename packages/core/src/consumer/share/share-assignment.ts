@@ -1,5 +1,5 @@
+import { sortPartitions, type TopicPartition } from '../../vocabulary/topic-partition.js';
 import { Signal } from '../signal.js';
-import { sortPartitions, type TopicPartition } from '../topic-partition.js';
 import type { SharePartitionRef } from './share-session.js';
 
 /**

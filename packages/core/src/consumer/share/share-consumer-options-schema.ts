@@ -5,7 +5,8 @@ import {
   POSITIVE_MILLISECONDS,
 } from '../../cluster/client-options-schema.js';
 import { type OptionsSchema, optionRules as r } from '../../config/option-rules.js';
-import type { ShareCloseOptions, ShareCommitOptions, SharePollOptions } from './share-consumer.js';
+import type { CloseOptions } from '../../vocabulary/close-options.js';
+import type { ShareCommitOptions, SharePollOptions } from './share-consumer.js';
 import type { ShareConsumerOptions } from './share-consumer-options.js';
 import type { ShareRecordIteratorOptions } from './share-record-iterator.js';
 
@@ -33,10 +34,10 @@ export const SHARE_POLL_OPTIONS_SCHEMA = {
   maxRecords: POSITIVE_INT,
 } satisfies OptionsSchema<SharePollOptions>;
 
-/** The keys of {@link ShareCommitOptions} (`commitSync()`) and {@link ShareCloseOptions} (`close()`). */
+/** The keys of {@link ShareCommitOptions} (`commitSync()`) and {@link CloseOptions} (`close()`). */
 export const SHARE_TIMEOUT_OPTIONS_SCHEMA = {
   timeoutMs: MILLISECONDS,
-} satisfies OptionsSchema<ShareCommitOptions> & OptionsSchema<ShareCloseOptions>;
+} satisfies OptionsSchema<ShareCommitOptions> & OptionsSchema<CloseOptions>;
 
 /** The keys of {@link ShareRecordIteratorOptions} (`shareConsumer.records()`). */
 export const SHARE_RECORD_ITERATOR_OPTIONS_SCHEMA = {

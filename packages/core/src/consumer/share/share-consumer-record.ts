@@ -1,5 +1,5 @@
+import type { TopicPartition } from '../../vocabulary/topic-partition.js';
 import type { ConsumerRecord } from '../consumer-record.js';
-import type { TopicPartition } from '../topic-partition.js';
 
 /**
  * A record as a share consumer delivers it: a {@link ConsumerRecord} that this consumer holds under an acquisition

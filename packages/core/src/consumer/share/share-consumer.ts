@@ -14,8 +14,9 @@ import { ShareGroupHeartbeat } from '../../protocol/messages/generated/share-gro
 import { loadRecordCodecs } from '../../protocol/records/load-record-codecs.js';
 import { nextClientInstance } from '../../utils/client-instance.js';
 import type { Logger } from '../../utils/logger.js';
+import type { CloseOptions } from '../../vocabulary/close-options.js';
+import type { TopicPartition } from '../../vocabulary/topic-partition.js';
 import { GroupCoordinator } from '../group/group-coordinator.js';
-import type { TopicPartition } from '../topic-partition.js';
 import { Waiters } from '../waiters.js';
 import { type AcknowledgeType, AcknowledgeTypeCode, isAcknowledgeType } from './acknowledge-type.js';
 import { AcquiredRange, AcquiredRecords } from './acquired-records.js';
@@ -56,12 +57,6 @@ export interface SharePollOptions {
 /** Options of {@link ShareConsumer.commitSync}. */
 export interface ShareCommitOptions {
   /** Longest wait for the brokers' answers. Default `defaultApiTimeoutMs`. */
-  readonly timeoutMs?: number;
-}
-
-/** Options of {@link ShareConsumer.close}. */
-export interface ShareCloseOptions {
-  /** Longest time close may take; whatever is left is abandoned (the brokers release it). Default 30000. */
   readonly timeoutMs?: number;
 }
 
@@ -243,7 +238,7 @@ export class ShareConsumer<K = Buffer | null, V = Buffer | null>
    * holds (fetched ahead, or delivered and not acknowledged; in implicit mode, the records of the last `poll()`
    * too, as Java does), closes the share sessions, leaves the group and closes the connections. Idempotent.
    */
-  close(options: ShareCloseOptions = {}): Promise<void> {
+  close(options: CloseOptions = {}): Promise<void> {
     checkOptions(options, SHARE_TIMEOUT_OPTIONS_SCHEMA, 'shareConsumer.close()', 'call');
     this.closing ??= this.doClose(options.timeoutMs ?? 30_000);
     return this.closing;

@@ -39,7 +39,7 @@ export type {
 export { NO_HEADERS } from './record.js';
 export type { RecordBatch } from './record-batch.js';
 export {
-  type ProducerState,
+  type BatchProducerFields,
   RecordBatchBuilder,
   type RecordBatchBuilderOptions,
   rewriteProducerState,

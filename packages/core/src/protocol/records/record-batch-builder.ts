@@ -33,7 +33,7 @@ import {
 import { sizeOfVarint, sizeOfVarlong, writeVarint, writeVarlong } from './varint.js';
 
 /** Producer fields of a batch: set when the batch is built, and again on a retry (see `rewriteProducerState`). */
-export interface ProducerState {
+export interface BatchProducerFields {
   /** Producer id from InitProducerId; -1 without idempotence. */
   readonly producerId?: bigint;
   /** Producer epoch; -1 without idempotence. */
@@ -45,7 +45,7 @@ export interface ProducerState {
 }
 
 /** Options of {@link RecordBatchBuilder}. */
-export interface RecordBatchBuilderOptions extends ProducerState {
+export interface RecordBatchBuilderOptions extends BatchProducerFields {
   /** Codec for the records section. Java: `compression.type`. Default `'none'`. */
   readonly compression?: CompressionType;
   /** Codec level for gzip and zstd (see `getCompressionCodec`); default: the codec's default. */
@@ -104,7 +104,7 @@ export class RecordBatchBuilder {
   private readonly attributes: number;
   private readonly baseOffset: bigint;
   private readonly partitionLeaderEpoch: number;
-  private readonly producer: Required<ProducerState>;
+  private readonly producer: Required<BatchProducerFields>;
 
   constructor(options: RecordBatchBuilderOptions = {}) {
     const compression = options.compression ?? 'none';
@@ -246,10 +246,10 @@ export class RecordBatchBuilder {
    *
    * @param producer producer fields for this batch, overriding the constructor's.
    */
-  build(producer: ProducerState = {}): Buffer | Promise<Buffer> {
+  build(producer: BatchProducerFields = {}): Buffer | Promise<Buffer> {
     if (this.built) throw new InvalidArgumentError('A record batch builder can be built only once');
     this.built = true;
-    const state: Required<ProducerState> = {
+    const state: Required<BatchProducerFields> = {
       producerId: producer.producerId ?? this.producer.producerId,
       producerEpoch: producer.producerEpoch ?? this.producer.producerEpoch,
       baseSequence: producer.baseSequence ?? this.producer.baseSequence,
@@ -261,13 +261,13 @@ export class RecordBatchBuilder {
     return this.finishCompressed(compressed, state);
   }
 
-  private finishCompressed(compressed: Buffer, state: Required<ProducerState>): Buffer {
+  private finishCompressed(compressed: Buffer, state: Required<BatchProducerFields>): Buffer {
     const out = Buffer.allocUnsafe(RECORD_BATCH_OVERHEAD + compressed.length);
     compressed.copy(out, RECORD_BATCH_OVERHEAD);
     return this.finish(out, state);
   }
 
-  private finish(out: Buffer, state: Required<ProducerState>): Buffer {
+  private finish(out: Buffer, state: Required<BatchProducerFields>): Buffer {
     out.writeBigInt64BE(this.baseOffset, BASE_OFFSET);
     out.writeInt32BE(out.length - LOG_OVERHEAD, BATCH_LENGTH);
     out.writeInt32BE(this.partitionLeaderEpoch, PARTITION_LEADER_EPOCH);
@@ -308,7 +308,7 @@ function writeField(buf: Buffer, p: number, value: Uint8Array | string | null, l
  * a retry after an epoch bump, or with a new base sequence, resends the same bytes with new producer state.
  * Fields left out keep their value. Only for batches not currently being written to a socket.
  */
-export function rewriteProducerState(batch: Buffer, state: ProducerState): void {
+export function rewriteProducerState(batch: Buffer, state: BatchProducerFields): void {
   if (batch.length < RECORD_BATCH_OVERHEAD || batch[MAGIC] !== MAGIC_V2) {
     throw new InvalidArgumentError('Producer state can be rewritten only in a record batch v2');
   }

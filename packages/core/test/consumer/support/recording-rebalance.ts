@@ -1,9 +1,9 @@
 import { RebalanceHandler } from '../../../src/consumer/group/rebalance-handler.js';
 import type { PartitionState } from '../../../src/consumer/partition-state.js';
 import { SubscriptionState } from '../../../src/consumer/subscription-state.js';
-import type { TopicPartition } from '../../../src/consumer/topic-partition.js';
 import type { KafkaError } from '../../../src/errors/kafka-error.js';
 import { silentLogger } from '../../../src/utils/logger.js';
+import type { TopicPartition } from '../../../src/vocabulary/topic-partition.js';
 
 /**
  * A real rebalance handler over a real subscription state, for unit tests of the group members, with everything it

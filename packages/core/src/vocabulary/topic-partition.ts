@@ -1,6 +1,17 @@
-import type { TopicPartition } from './assignors/partition-assignor.js';
+/**
+ * A partition of a topic, the word every layer uses (assignors, consumer, admin, the contracts of rx and streams),
+ * and the few things done with it everywhere: its map key, its sort order, its printed form.
+ *
+ * @module
+ */
 
-export type { TopicPartition };
+/** One partition of one topic. Java: `TopicPartition`. */
+export interface TopicPartition {
+  /** Topic name. */
+  readonly topic: string;
+  /** Partition number, from 0. */
+  readonly partition: number;
+}
 
 /** A partition with an offset: what `commit`, `committed` and `offsetsForTimes` take and return. */
 export interface TopicPartitionOffset extends TopicPartition {
