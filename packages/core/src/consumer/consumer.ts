@@ -3,6 +3,7 @@ import { Cluster } from '../cluster/cluster.js';
 import type { PartitionInfo, TopicInfo } from '../cluster/metadata.js';
 import { checkTopicName } from '../cluster/topic-name.js';
 import { checkOptions } from '../config/check-options.js';
+import { diagnosticChannels } from '../diagnostics/channels.js';
 import { ClientClosedError, InvalidArgumentError, KafkaTimeoutError } from '../errors/client-errors.js';
 import { isFatal } from '../errors/error-classification.js';
 import { ErrorCodes } from '../errors/error-codes.generated.js';
@@ -57,6 +58,7 @@ import {
 } from './record-iterator.js';
 import { SubscriptionState } from './subscription-state.js';
 import { formatPartition, type TopicPartition, type TopicPartitionOffset } from './topic-partition.js';
+import { traceDeliver, UNNAMED } from './traced-consumer.js';
 import { Waiters } from './waiters.js';
 
 /** Options of {@link Consumer.poll}. */
@@ -210,6 +212,7 @@ export class Consumer<K = Buffer | null, V = Buffer | null>
         requestTimeoutMs: o.requestTimeoutMs,
         preferredReplicaTtlMs: clientOptions.metadataMaxAgeMs,
         retryDelay,
+        identity: { clientId: clientOptions.clientId, groupId: o.groupId },
       },
     );
     const delivery = new RecordDelivery(
@@ -223,7 +226,12 @@ export class Consumer<K = Buffer | null, V = Buffer | null>
     const committer =
       coordinator === undefined
         ? undefined
-        : new OffsetCommitter(coordinator, subscriptions, { groupId: o.groupId, retryDelay, logger });
+        : new OffsetCommitter(coordinator, subscriptions, {
+            groupId: o.groupId,
+            retryDelay,
+            logger,
+            clientId: clientOptions.clientId,
+          });
     const commits = new CommitPolicy(committer, membership, o, logger);
     const lookup = new OffsetLookup(cluster, {
       readCommitted: o.isolationLevel === 'read_committed',
@@ -264,6 +272,7 @@ export class Consumer<K = Buffer | null, V = Buffer | null>
       logger,
       commitOnExit: () => commits.readerExited(),
       commitAcknowledged: () => commits.atMostOnce(),
+      identity: { clientId: clientOptions.clientId, groupId: o.groupId, groupKind: 'consumer' },
     };
   }
 
@@ -460,7 +469,17 @@ export class Consumer<K = Buffer | null, V = Buffer | null>
    * @throws The errors the consumer raises in line (see the README): `MaxPollIntervalExceededError`,
    *   `CorruptRecordError`, `OffsetOutOfRangeError`, `RecordDeserializationError`, ...
    */
-  async poll(options: PollOptions = {}): Promise<ConsumerRecords<K, V>> {
+  poll(options: PollOptions = {}): Promise<ConsumerRecords<K, V>> {
+    if (!diagnosticChannels.consumerDeliver.hasSubscribers) return this.pollRecords(options);
+    return traceDeliver(
+      this.iteratorHost.identity ?? UNNAMED,
+      'poll',
+      () => this.pollRecords(options),
+      (records) => [...records],
+    );
+  }
+
+  private async pollRecords(options: PollOptions): Promise<ConsumerRecords<K, V>> {
     checkOptions(options, POLL_OPTIONS_SCHEMA, 'consumer.poll()', 'call');
     const timeoutMs = options.timeoutMs ?? 1000;
     const maxRecords = options.maxRecords ?? this.options.maxPollRecords;
@@ -532,7 +551,7 @@ export class Consumer<K = Buffer | null, V = Buffer | null>
    */
   async commit(offsets?: readonly TopicPartitionOffset[], options: TimeoutOptions = {}): Promise<void> {
     checkOptions(options, TIMEOUT_OPTIONS_SCHEMA, 'consumer.commit()', 'call');
-    await this.timed('commit', options, (deadline) => this.commitOffsets(offsets, undefined, deadline));
+    await this.timed('commit', options, (deadline) => this.commitOffsets(offsets, undefined, deadline, 'sync'));
   }
 
   /**
@@ -548,6 +567,7 @@ export class Consumer<K = Buffer | null, V = Buffer | null>
         committed = sent;
       },
       Date.now() + this.options.defaultApiTimeoutMs,
+      'async',
     ).then(
       () => callback?.(undefined, committed),
       (error: unknown) => {
@@ -563,10 +583,11 @@ export class Consumer<K = Buffer | null, V = Buffer | null>
     offsets: readonly TopicPartitionOffset[] | undefined,
     onOffsets: ((offsets: readonly TopicPartitionOffset[]) => void) | undefined,
     deadline: number,
+    kind: 'sync' | 'async',
   ): Promise<void> {
     this.commits.requireCommitter('commit');
     await this.connectBy(deadline);
-    await this.commits.commit(offsets, deadline, onOffsets);
+    await this.commits.commit(offsets, deadline, onOffsets, kind);
   }
 
   /** The group's committed offsets of partitions (null where there is none). Java: `committed`. */

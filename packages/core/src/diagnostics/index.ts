@@ -7,4 +7,5 @@
 
 export { type DiagnosticChannelKey, diagnosticChannels } from './channels.js';
 export type * from './payloads.js';
+export { beginProcess, endProcess, processIn, type TraceIdentity } from './process-trace.js';
 export { EventChannel, TracedChannel, type TracedChannelHandlers } from './traced-channel.js';

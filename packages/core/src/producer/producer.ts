@@ -1,6 +1,7 @@
 import { Cluster } from '../cluster/cluster.js';
 import type { PartitionInfo } from '../cluster/metadata.js';
 import { checkOptions } from '../config/check-options.js';
+import { diagnosticChannels } from '../diagnostics/channels.js';
 import { BufferExhaustedError, ClientClosedError, toKafkaError } from '../errors/client-errors.js';
 import type { KafkaError } from '../errors/kafka-error.js';
 import { compressionWorkerModules, getCompressionCodec } from '../protocol/records/compression/compression-codecs.js';
@@ -28,6 +29,7 @@ import {
 import type { RecordMetadata, SendCallback } from './record-metadata.js';
 import { SendBatchGroup, type SendBatchResult } from './send-batch-result.js';
 import { Sender } from './sender.js';
+import { beginSend, TracedSend } from './traced-send.js';
 import {
   TransactionCoordinator,
   type TransactionGroupMetadata,
@@ -153,7 +155,11 @@ export class Producer<K = string | Uint8Array, V = string | Uint8Array> implemen
           wakeSender: () => this.sender.wakeup(),
           abandonQueued: (error) => this.accumulator.abandonQueued(error),
         },
-        { transactionalId: resolved.transactionalId, maxBlockMs: resolved.maxBlockMs },
+        {
+          transactionalId: resolved.transactionalId,
+          maxBlockMs: resolved.maxBlockMs,
+          clientId: resolved.client.clientId,
+        },
         this.logger,
       );
     }
@@ -170,6 +176,7 @@ export class Producer<K = string | Uint8Array, V = string | Uint8Array> implemen
         maxInFlight: resolved.maxInFlight,
         transactionTimeoutMs: resolved.transactionTimeoutMs,
         logger: this.logger,
+        clientId: resolved.client.clientId,
       },
       coordinator === undefined
         ? undefined
@@ -405,6 +412,13 @@ export class Producer<K = string | Uint8Array, V = string | Uint8Array> implemen
   private dispatch(record: ProducerRecord<K, V>, target: CompletionTarget, tag: CompletionTag): void {
     const now = Date.now();
     const pending = this.scratch;
+    if (diagnosticChannels.producerSend.hasSubscribers) {
+      // Traced: `start` in the caller's context before serialization; subscribers' headers join the record.
+      const traced = beginSend(record, this.options.client.clientId, this.options.transactionalId);
+      record = traced.record;
+      target = new TracedSend(traced.payload, target, tag);
+      tag = 0;
+    }
     try {
       if (this.state !== 'open') throw this.closedError();
       const transactionError = this.transactions?.sendError();
