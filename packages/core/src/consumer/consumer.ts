@@ -866,6 +866,11 @@ export class Consumer<K = Buffer | null, V = Buffer | null>
     };
   }
 
+  /** `client.id` of this consumer (labels its diagnostics and metrics). Java: the `client-id` metric tag. */
+  get clientId(): string {
+    return this.iteratorHost.identity?.clientId ?? '';
+  }
+
   /** The group position for a transactional producer's `sendOffsetsToTransaction`. */
   groupMetadata(): ConsumerGroupMetadata {
     const groupId = this.options.groupId;
