@@ -250,7 +250,11 @@ export class Consumer<K = Buffer | null, V = Buffer | null>
       },
       { defaultApiTimeoutMs: o.defaultApiTimeoutMs, retryDelay },
     );
-    const handler = new RebalanceHandler({ subscriptions, readers: delivery, commits, logger }, o.rebalanceTimeoutMs);
+    const handler = new RebalanceHandler(
+      { subscriptions, readers: delivery, commits, logger },
+      o.rebalanceTimeoutMs,
+      clientOptions.clientId,
+    );
     subscriptions.events.changed.on(() => this.positionWaiters.wakeAll());
     this.cluster = cluster;
     this.logger = logger;
