@@ -1,3 +1,5 @@
+import { diagnosticChannels } from '../../diagnostics/channels.js';
+import { traceDeliver } from '../traced-consumer.js';
 import { resolveClientOptions } from '../../cluster/client-options.js';
 import { Cluster } from '../../cluster/cluster.js';
 import { checkTopicName } from '../../cluster/topic-name.js';
@@ -114,6 +116,8 @@ export class ShareConsumer<K = Buffer | null, V = Buffer | null>
   /** Topic-id form of each partition records came from, by `topic:partition`. */
   private readonly refs = new Map<string, SharePartitionRef>();
   private topics: string[] = [];
+  /** `client.id` of this consumer (labels its diagnostics and metrics). */
+  readonly clientId: string;
   private readonly assigned = new ShareAssignment();
   /** Records the last `poll()` returned: accepted by the next one in implicit mode. */
   private lastPolled: ShareConsumerRecord<K, V>[] = [];
@@ -133,6 +137,7 @@ export class ShareConsumer<K = Buffer | null, V = Buffer | null>
   constructor(options: ShareConsumerOptions<K, V>) {
     this.options = resolveShareConsumerOptions(options);
     const clientOptions = resolveClientOptions(options);
+    this.clientId = clientOptions.clientId;
     this.cluster = new Cluster(clientOptions, { allowAutoTopicCreation: false });
     this.logger = clientOptions.logger;
     const o = this.options;
@@ -338,7 +343,13 @@ export class ShareConsumer<K = Buffer | null, V = Buffer | null>
    * @throws The errors the consumer raises in line: `RecordDeserializationError` (the record was released),
    *   `CorruptRecordError`, `ShareGroupsUnavailableError`, `GroupMembershipError`, authorization errors.
    */
-  async poll(options: SharePollOptions = {}): Promise<ShareConsumerRecords<K, V>> {
+  poll(options: SharePollOptions = {}): Promise<ShareConsumerRecords<K, V>> {
+    if (!diagnosticChannels.consumerDeliver.hasSubscribers) return this.pollRecords(options);
+    const identity = { clientId: this.clientId, groupId: this.options.groupId, groupKind: 'share' as const };
+    return traceDeliver(identity, 'poll', () => this.pollRecords(options), (records) => [...records]);
+  }
+
+  private async pollRecords(options: SharePollOptions): Promise<ShareConsumerRecords<K, V>> {
     checkOptions(options, SHARE_POLL_OPTIONS_SCHEMA, 'shareConsumer.poll()', 'call');
     const timeoutMs = options.timeoutMs ?? 1000;
     const maxRecords = options.maxRecords ?? this.options.maxPollRecords;
