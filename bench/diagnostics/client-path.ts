@@ -17,7 +17,8 @@
  *   npx tsx --conditions=@vltava/source bench/diagnostics/client-path.ts [--rounds 5] [--records 100000]
  *     [--baseline ref] [--variants 'baseline,baseline again,no subscriber,otel']
  *
- * Writes bench/results/diagnostics/client-path.json.
+ * Writes bench/results/diagnostics/client-path-all.json (or -never-subscribed.json without the `otel` variant: the
+ * channels then never had a subscriber in the process, see bench/diagnostics/README.md).
  */
 import { execFileSync } from 'node:child_process';
 import { mkdirSync, rmSync, writeFileSync } from 'node:fs';
@@ -165,7 +166,13 @@ const rows = [...samples].map(([variant, s]) => ({
   'drain rate vs baseline': base === undefined ? '-' : (median(base.drain) / median(s.drain)).toFixed(3),
 }));
 printTable(`client path, ${RECORDS} records x ${ROUNDS} rounds (median)`, rows);
-const out = join(REPO, 'bench', 'results', 'diagnostics', 'client-path.json');
+const out = join(
+  REPO,
+  'bench',
+  'results',
+  'diagnostics',
+  `client-path-${VARIANTS.includes('otel') ? 'all' : 'never-subscribed'}.json`,
+);
 mkdirSync(dirname(out), { recursive: true });
 writeFileSync(
   out,

@@ -47,6 +47,7 @@ export {
   ErrorCodes,
   isKafkaError,
   KafkaError,
+  metricPoints,
   murmur2,
   Producer as CoreProducer,
 } from '@vltava/core';

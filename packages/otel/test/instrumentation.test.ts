@@ -1,5 +1,5 @@
 import { SpanKind } from '@opentelemetry/api';
-import { Admin, Consumer, consumerMetricFamilies, MetricRegistry, Producer } from '@vltava/core';
+import { Admin, Consumer, MetricRegistry, Producer } from '@vltava/core';
 import { kafkaBrokers } from '@vltava/kafka-harness/vitest';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { instrumentVltava, type VltavaInstrumentation } from '../src/index.js';
@@ -77,7 +77,7 @@ describe('@vltava/otel against the real broker', () => {
     const admin = new Admin({ brokers, logLevel: 'error' });
     const producer = new Producer({ brokers, logLevel: 'error' });
     const consumer = new Consumer({ brokers, logLevel: 'error', autoOffsetReset: 'earliest' });
-    const unregister = registry.register(() => consumerMetricFamilies(consumer.metrics()), {
+    const unregister = registry.register(() => consumer.metrics(), {
       client_id: 'otel-lag-reader',
       client_type: 'consumer',
     });

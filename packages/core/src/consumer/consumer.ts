@@ -1,3 +1,4 @@
+import { clientMetricFamilies } from '../cluster/client-metric-families.js';
 import { resolveClientOptions } from '../cluster/client-options.js';
 import { Cluster } from '../cluster/cluster.js';
 import type { PartitionInfo, TopicInfo } from '../cluster/metadata.js';
@@ -9,6 +10,7 @@ import { isFatal } from '../errors/error-classification.js';
 import { ErrorCodes } from '../errors/error-codes.generated.js';
 import { createBrokerError } from '../errors/index.js';
 import { isKafkaError, type KafkaError } from '../errors/kafka-error.js';
+import type { MetricFamily } from '../metrics/metric-family.js';
 import { ConsumerGroupHeartbeat } from '../protocol/messages/generated/consumer-group-heartbeat.js';
 import { maxDecompressedBytesFor } from '../protocol/records/decompression-limit.js';
 import { loadRecordCodecs } from '../protocol/records/load-record-codecs.js';
@@ -18,6 +20,7 @@ import type { Logger } from '../utils/logger.js';
 import { createAssignor, type PartitionAssignor } from './assignors/index.js';
 import { CommitPolicy } from './commit-policy.js';
 import { CommitFailedError, InvalidGroupStateError } from './consumer-errors.js';
+import { consumerMetricFamilies } from './consumer-metric-families.js';
 import { type ConsumerMetrics, fetchFigures, partitionMetrics } from './consumer-metrics.js';
 import { type ConsumerOptions, type ResolvedConsumerOptions, resolveConsumerOptions } from './consumer-options.js';
 import {
@@ -848,8 +851,20 @@ export class Consumer<K = Buffer | null, V = Buffer | null>
     return result;
   }
 
-  /** A snapshot of the consumer's figures (see {@link ConsumerMetrics}). */
-  metrics(): ConsumerMetrics {
+  /**
+   * A snapshot of the consumer's metrics in the one metrics shape (docs/METRICS.md): records consumed and fetched,
+   * fetch latency, buffer, rebalances, commits, group state, and per partition lag, position, committed offset and
+   * high watermark, with its connections' requests and throttling, labelled `client_id` and
+   * `client_type: consumer`. Read one with `metricValue(consumer.metrics(), 'vltava_consumer_records_lag')`.
+   */
+  metrics(): MetricFamily[] {
+    return clientMetricFamilies(consumerMetricFamilies(this.metricsSnapshot()), this.cluster.connectionStats(), {
+      client_id: this.clientId,
+      client_type: 'consumer',
+    });
+  }
+
+  private metricsSnapshot(): ConsumerMetrics {
     const partitions = [];
     for (const state of this.subscriptions.states()) {
       partitions.push(

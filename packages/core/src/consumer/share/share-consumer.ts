@@ -1,9 +1,9 @@
-import { diagnosticChannels } from '../../diagnostics/channels.js';
-import { traceDeliver } from '../traced-consumer.js';
+import { clientMetricFamilies } from '../../cluster/client-metric-families.js';
 import { resolveClientOptions } from '../../cluster/client-options.js';
 import { Cluster } from '../../cluster/cluster.js';
 import { checkTopicName } from '../../cluster/topic-name.js';
 import { checkOptions } from '../../config/check-options.js';
+import { diagnosticChannels } from '../../diagnostics/channels.js';
 import {
   ClientClosedError,
   InvalidArgumentError,
@@ -11,16 +11,19 @@ import {
   UnsupportedVersionError,
 } from '../../errors/client-errors.js';
 import { isKafkaError, type KafkaError } from '../../errors/kafka-error.js';
+import type { MetricFamily } from '../../metrics/metric-family.js';
 import type { ShareFetchResponsePartitionData } from '../../protocol/messages/generated/share-fetch.js';
 import { ShareGroupHeartbeat } from '../../protocol/messages/generated/share-group-heartbeat.js';
 import { loadRecordCodecs } from '../../protocol/records/load-record-codecs.js';
 import type { Logger } from '../../utils/logger.js';
 import { GroupCoordinator } from '../group/group-coordinator.js';
 import type { TopicPartition } from '../topic-partition.js';
+import { traceDeliver } from '../traced-consumer.js';
 import { Waiters } from '../waiters.js';
 import { type AcknowledgeType, AcknowledgeTypeCode, isAcknowledgeType } from './acknowledge-type.js';
 import { AcquiredRange, AcquiredRecords } from './acquired-records.js';
 import { ShareAssignment } from './share-assignment.js';
+import { shareConsumerMetricFamilies } from './share-consumer-metric-families.js';
 import type { ShareConsumerMetrics } from './share-consumer-metrics.js';
 import {
   type ResolvedShareConsumerOptions,
@@ -346,7 +349,12 @@ export class ShareConsumer<K = Buffer | null, V = Buffer | null>
   poll(options: SharePollOptions = {}): Promise<ShareConsumerRecords<K, V>> {
     if (!diagnosticChannels.consumerDeliver.hasSubscribers) return this.pollRecords(options);
     const identity = { clientId: this.clientId, groupId: this.options.groupId, groupKind: 'share' as const };
-    return traceDeliver(identity, 'poll', () => this.pollRecords(options), (records) => [...records]);
+    return traceDeliver(
+      identity,
+      'poll',
+      () => this.pollRecords(options),
+      (records) => [...records],
+    );
   }
 
   private async pollRecords(options: SharePollOptions): Promise<ShareConsumerRecords<K, V>> {
@@ -490,8 +498,18 @@ export class ShareConsumer<K = Buffer | null, V = Buffer | null>
     return value > 0 ? value : undefined;
   }
 
-  /** A snapshot of the consumer's figures. */
-  metrics(): ShareConsumerMetrics {
+  /**
+   * A snapshot of the share consumer's metrics in the one metrics shape (docs/METRICS.md), with its connections'
+   * requests and throttling, labelled `client_id` and `client_type: share_consumer`.
+   */
+  metrics(): MetricFamily[] {
+    return clientMetricFamilies(shareConsumerMetricFamilies(this.metricsSnapshot()), this.cluster.connectionStats(), {
+      client_id: this.clientId,
+      client_type: 'share_consumer',
+    });
+  }
+
+  private metricsSnapshot(): ShareConsumerMetrics {
     const m = this.fetcher.metrics;
     return {
       recordsConsumed: this.recordsConsumed,
