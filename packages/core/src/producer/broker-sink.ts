@@ -271,7 +271,9 @@ export class BrokerSink {
         topic.batches.delete(result.index);
         request.traces?.settle(
           batch,
-          result.errorCode === 0 ? undefined : createBrokerError(result.errorCode, { api: 'Produce', broker }),
+          result.errorCode === ErrorCodes.NONE
+            ? undefined
+            : createBrokerError(result.errorCode, { api: 'Produce', broker }),
           result.baseOffset,
         );
         this.events.partitionResult(batch, result, response.nodeEndpoints, broker, now);
