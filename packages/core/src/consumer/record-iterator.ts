@@ -117,19 +117,17 @@ abstract class ConsumerIterator<T, Item> implements AsyncIterableIterator<Item>,
   /** {@link next} with the deliver and process channels published (only when one has a subscriber). */
   private tracedAdvance(): Promise<IteratorResult<Item, undefined>> {
     const identity = this.host.identity ?? UNNAMED;
-    return traceDeliver(
+    const delivered = traceDeliver(
       identity,
       this.handOver,
       () => this.advance(),
-      (result) => {
-        if (result.done === true) return NO_RECORDS;
-        const records = this.recordsOf(result.value);
-        if (this.processTraced && diagnosticChannels.consumerProcess.hasSubscribers) {
-          this.processing = beginProcess(identity, records);
-        }
-        return records;
-      },
+      (result) => (result.done === true ? NO_RECORDS : this.recordsOf(result.value)),
     );
+    if (!this.processTraced || !diagnosticChannels.consumerProcess.hasSubscribers) return delivered;
+    return delivered.then((result) => {
+      if (result.done !== true) this.processing = beginProcess(identity, this.recordsOf(result.value));
+      return result;
+    });
   }
 
   /** Closes the process trace of the item in hand. */
