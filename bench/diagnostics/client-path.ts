@@ -118,7 +118,6 @@ const exporter = new InMemorySpanExporter();
 const tracerProvider = new BasicTracerProvider({ spanProcessors: [new SimpleSpanProcessor(exporter)] });
 const meterProvider = new MeterProvider();
 const baseline = VARIANTS.some((v) => v.startsWith('baseline')) ? await loadBaseline(BASELINE_REF) : undefined;
-const admin = new current.Admin({ brokers, logLevel: 'error' });
 
 const samples = new Map<string, { produce: number[]; drain: number[] }>();
 try {
@@ -129,6 +128,9 @@ try {
       const core = variant.startsWith('baseline') ? baseline! : current;
       const instrumentation = variant === 'otel' ? instrumentVltava({ tracerProvider, meterProvider }) : undefined;
       const topic = `diag-client-path-${process.pid}-${topicNumber++}`;
+      // Each variant's own admin client, so that both module copies run the same code paths (no bias from one of
+      // them seeing more shapes).
+      const admin = new core.Admin({ brokers, logLevel: 'error' });
       await admin.createTopics([{ topic, numPartitions: 3 }], { waitForMetadata: true });
       try {
         const p = await produce(core, brokers, topic);
@@ -144,11 +146,11 @@ try {
         instrumentation?.disable();
         exporter.reset();
         await admin.deleteTopics([topic]).catch(() => undefined);
+        await admin.close();
       }
     }
   }
 } finally {
-  await admin.close();
   await cluster.stop();
   rmSync(BASELINE_DIR, { recursive: true, force: true });
 }
