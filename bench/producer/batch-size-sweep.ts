@@ -15,7 +15,7 @@
  * out.
  */
 import type { KafkaCluster } from '@vltava/kafka-harness';
-import { Admin, Producer } from '../../packages/core/src/index.js';
+import { Admin, metricValue, Producer } from '../../packages/core/src/index.js';
 import { startBenchKafka } from '../broker.js';
 import { sendAll, vltavaProducerOptions } from '../compare/drivers/vltava.js';
 import type { Compression, ProduceJob } from '../compare/job.js';
@@ -72,8 +72,8 @@ async function runOnce(bootstrap: string, brokerPid: number | undefined, config:
   const cpu = process.cpuUsage(cpuBefore);
   const brokerAfter = processCpuSeconds(brokerPid);
   const counter = (name: string) => {
-    const metric = producer.metrics().find((m) => m.name === name);
-    return metric?.type === 'counter' ? (metric.value ?? Number.NaN) : Number.NaN;
+    const family = producer.metrics().find((m) => m.name === name);
+    return family?.type === 'counter' ? (metricValue([family], name) ?? Number.NaN) : Number.NaN;
   };
   const result: Run = {
     config,

@@ -8,16 +8,7 @@
  * (Uses the cluster in KAFKA_BROKERS, or starts a local broker for the run.)
  */
 import { createServer, type Server } from 'node:http';
-import {
-  Admin,
-  Consumer,
-  consumerMetricFamilies,
-  MetricRegistry,
-  PROMETHEUS_CONTENT_TYPE,
-  Producer,
-  producerMetricFamilies,
-  toPrometheusText,
-} from '@vltava/core';
+import { Admin, Consumer, MetricRegistry, PROMETHEUS_CONTENT_TYPE, Producer, toPrometheusText } from '@vltava/core';
 import { type Log, runExample, uniqueName } from './support/run-example.js';
 
 /** What the example served. */
@@ -50,18 +41,12 @@ export async function main(
   const producer = new Producer<string, string>({ brokers, clientId: clientIds.producer });
   const consumer = new Consumer({ brokers, clientId: clientIds.consumer, autoOffsetReset: 'earliest' });
 
-  // 1. One registry for the process. The admin client labels its series itself; the producer's and the
-  //    consumer's metrics() are converted to the one shape and labelled here.
+  // 1. One registry for the process. Every client's metrics() is in the one shape, labelled client_id and
+  //    client_type already.
   const registry = new MetricRegistry();
   registry.register(() => admin.metrics());
-  registry.register(() => producerMetricFamilies(producer.metrics()), {
-    client_id: clientIds.producer,
-    client_type: 'producer',
-  });
-  registry.register(() => consumerMetricFamilies(consumer.metrics()), {
-    client_id: clientIds.consumer,
-    client_type: 'consumer',
-  });
+  registry.register(() => producer.metrics());
+  registry.register(() => consumer.metrics());
 
   // 2. The endpoint: GET /metrics answers the registry's snapshot as Prometheus text, as it is.
   const server = createServer((request, response) => {

@@ -20,6 +20,11 @@ export interface DemoFrame {
   /** Consumer lag: records of the input not yet read by the pipeline, of the output not yet read by the reader. */
   readonly pipelineLag: bigint;
   readonly readerLag: bigint;
+  /**
+   * Quota throttling (KIP-219) of the demo's four clients, from their connections' metrics: responses that carried
+   * a throttle time, and the throttle time added up, in seconds.
+   */
+  readonly throttle: { readonly responses: number; readonly seconds: number };
   /** End-to-end latency (produce to read), in ms; `undefined` before the first record. */
   readonly latency: {
     readonly p50: number | undefined;
@@ -39,6 +44,7 @@ export class DemoStats {
   duplicates = 0;
   pipelineLag = 0n;
   readerLag = 0n;
+  throttle = { responses: 0, seconds: 0 };
   private readonly producedRate = new RateMeter();
   private readonly pipedRate = new RateMeter();
   private readonly consumedRate = new RateMeter();
@@ -58,6 +64,7 @@ export class DemoStats {
       consumedPerSecond: this.consumedRate.sample(this.consumed, now),
       pipelineLag: this.pipelineLag,
       readerLag: this.readerLag,
+      throttle: this.throttle,
       latency: {
         p50: this.latency.percentile(50),
         p99: this.latency.percentile(99),

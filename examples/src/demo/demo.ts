@@ -11,6 +11,8 @@ import {
   type ConsumerRecord,
   deserializers,
   type Logger,
+  type MetricFamily,
+  metricValue,
   Producer,
   type TopicPartition,
 } from '@vltava/core';
@@ -85,10 +87,21 @@ function headerValue(record: ConsumerRecord<unknown, unknown>, key: string): str
   return header?.value?.toString();
 }
 
+/** A consumer's lag, summed over its partitions, from its metrics (`vltava_consumer_records_lag`). */
 function lagOf(consumer: Consumer<unknown, unknown>): bigint {
-  let lag = 0n;
-  for (const p of consumer.metrics().partitions) lag += p.lag ?? 0n;
-  return lag;
+  return BigInt(metricValue(consumer.metrics(), 'vltava_consumer_records_lag') ?? 0);
+}
+
+/** Quota throttling of some clients, from their connections' metrics (`vltava_connection_throttle*`). */
+function throttleOf(clients: ReadonlyArray<{ metrics(): MetricFamily[] }>): { responses: number; seconds: number } {
+  let responses = 0;
+  let seconds = 0;
+  for (const client of clients) {
+    const metrics = client.metrics();
+    responses += metricValue(metrics, 'vltava_connection_throttled_responses_total') ?? 0;
+    seconds += metricValue(metrics, 'vltava_connection_throttle_seconds_total') ?? 0;
+  }
+  return { responses, seconds };
 }
 
 /** The pipeline's transformation: an order becomes an invoice line with VAT. */
@@ -258,6 +271,7 @@ export async function runDemo(options: DemoOptions): Promise<DemoSummary> {
   const frames = setInterval(() => {
     stats.pipelineLag = lagOf(pipelineConsumer as Consumer<unknown, unknown>);
     stats.readerLag = lagOf(reader as Consumer<unknown, unknown>);
+    stats.throttle = throttleOf([loadProducer, pipelineProducer, pipelineConsumer, reader]);
     options.sink?.show(stats.frame());
   }, options.frameIntervalMs ?? 100);
 
@@ -279,6 +293,7 @@ export async function runDemo(options: DemoOptions): Promise<DemoSummary> {
   clearInterval(frames);
   stats.pipelineLag = lagOf(pipelineConsumer as Consumer<unknown, unknown>);
   stats.readerLag = lagOf(reader as Consumer<unknown, unknown>);
+  stats.throttle = throttleOf([loadProducer, pipelineProducer, pipelineConsumer, reader]);
   options.sink?.show(stats.frame());
   options.sink?.end();
   const elapsedMs = Date.now() - stats.started;

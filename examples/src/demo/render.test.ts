@@ -13,6 +13,7 @@ const frame: DemoFrame = {
   consumedPerSecond: 250,
   pipelineLag: 100n,
   readerLag: 200n,
+  throttle: { responses: 3, seconds: 1.25 },
   latency: { p50: 8, p99: 20, max: 31 },
 };
 

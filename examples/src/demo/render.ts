@@ -37,6 +37,7 @@ export function frameLines(frame: DemoFrame, title: string): string[] {
     `${'per second'.padEnd(14)}${col([Math.round(frame.producedPerSecond), Math.round(frame.pipedPerSecond), Math.round(frame.consumedPerSecond)])}`,
     `${'consumer lag'.padEnd(14)}${col(['', frame.pipelineLag, frame.readerLag])}`,
     '',
+    `quota throttling     ${formatCount(frame.throttle.responses)} responses · ${formatCount(Math.round(frame.throttle.seconds * 1000))} ms`,
     `end-to-end latency   p50 ${ms(frame.latency.p50)} · p99 ${ms(frame.latency.p99)} · max ${ms(frame.latency.max)}`,
     'Ctrl-C stops it',
   ];

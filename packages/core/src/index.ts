@@ -144,7 +144,6 @@ export type { BrokerAddress } from './cluster/broker-address.js';
 export type { BootstrapBrokers, ClientOptions } from './cluster/client-options.js';
 export type { BrokerInfo, MetadataSnapshot, PartitionInfo, TopicInfo } from './cluster/metadata.js';
 // The consumer's and the share consumer's metrics in the one metrics shape (adapters of their metrics()).
-export { consumerMetricFamilies } from './consumer/consumer-metric-families.js';
 // The consumer, its assignors, deserializers and records.
 export {
   type AcknowledgeableRecord,
@@ -224,7 +223,6 @@ export {
   type TopicPartitionInfo,
   type TopicPartitionOffset,
 } from './consumer/index.js';
-export { shareConsumerMetricFamilies } from './consumer/share/share-consumer-metric-families.js';
 // The contracts @vltava/rx and @vltava/streams build on: ConsumerLike, ProducerLike, SendResult, ShareMessage.
 export {
   type ConsumerBatchOptions,
@@ -456,7 +454,9 @@ export {
   type MetricSpec,
   type MetricType,
   metricFamily,
+  metricPoints,
   metricSpec,
+  metricValue,
   PROMETHEUS_CONTENT_TYPE,
   toPrometheusText,
 } from './metrics/index.js';
@@ -493,7 +493,6 @@ export {
   type TransactionOffset,
   TransactionStateError,
 } from './producer/index.js';
-export { producerMetricFamilies } from './producer/producer-metric-families.js';
 // Record-level types shared by producer and consumer.
 export { CodecUnavailableError } from './protocol/records/compression/codec-unavailable-error.js';
 export { COMPRESSION_TYPES, type CompressionType } from './protocol/records/compression/compression-type.js';

@@ -49,6 +49,7 @@ export {
   ErrorCodes,
   isKafkaError,
   KafkaError,
+  metricPoints,
   murmur2,
   Producer as CoreProducer,
   RequestTimeoutError,

@@ -1,5 +1,5 @@
 import { SpanKind } from '@opentelemetry/api';
-import { Admin, Consumer, consumerMetricFamilies, MetricRegistry, Producer } from '@vltava/core';
+import { Admin, Consumer, MetricRegistry, Producer } from '@vltava/core';
 import { kafkaBrokers } from '@vltava/kafka-harness/vitest';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { instrumentVltava, type VltavaInstrumentation } from '../src/index.js';
@@ -76,11 +76,14 @@ describe('@vltava/otel against the real broker', () => {
     const topic = `otel-lag-${suffix}`;
     const admin = new Admin({ brokers, logLevel: 'error' });
     const producer = new Producer({ brokers, logLevel: 'error' });
-    const consumer = new Consumer({ brokers, logLevel: 'error', autoOffsetReset: 'earliest' });
-    const unregister = registry.register(() => consumerMetricFamilies(consumer.metrics()), {
-      client_id: 'otel-lag-reader',
-      client_type: 'consumer',
+    const consumer = new Consumer({
+      brokers,
+      logLevel: 'error',
+      autoOffsetReset: 'earliest',
+      clientId: 'otel-lag-reader',
     });
+    // The consumer labels its series itself (client_id, client_type).
+    const unregister = registry.register(() => consumer.metrics());
     try {
       const [created] = await admin.createTopics([{ topic, numPartitions: 1 }], { waitForMetadata: true });
       expect(created?.error).toBeUndefined();

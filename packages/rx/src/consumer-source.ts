@@ -3,6 +3,7 @@ import {
   type ConsumerRebalanceListener,
   type ConsumerRecord,
   createConsoleLogger,
+  diagnosticChannels,
   InvalidArgumentError,
   InvalidGroupStateError,
   isKafkaError,
@@ -12,6 +13,7 @@ import {
   type TopicPartition,
   type TopicPartitionOffset,
 } from '@vltava/core';
+import { processIn } from '@vltava/core/internal';
 import { lastValueFrom } from 'rxjs';
 import { AckTracker, type BackpressureEvent } from './ack-tracker.js';
 import { EmitBudget, yieldToEventLoop } from './emit-budget.js';
@@ -186,7 +188,7 @@ export class ConsumerSource<K, V> {
         }
         this.sink.assigned(assigned);
       }
-      this.iterator = consumer.batches({ mode: 'manual', maxRecords: this.batchSize });
+      this.iterator = consumer.batches({ mode: 'manual', maxRecords: this.batchSize, pushed: true });
     } catch (error) {
       this.sink.error(error);
       return;
@@ -261,7 +263,9 @@ export class ConsumerSource<K, V> {
         while (!tracker.holding) {
           const record = this.nextInHand();
           if (record === undefined) break;
-          sink.deliver(tracker.track(record));
+          const message = tracker.track(record);
+          if (diagnosticChannels.consumerProcess.hasSubscribers) this.deliverTraced(message);
+          else sink.deliver(message);
           if (budget.spend()) {
             await yieldToEventLoop();
             budget.reset();
@@ -284,6 +288,22 @@ export class ConsumerSource<K, V> {
       if (!this.stopped) sink.error(error);
     }
   }
+
+  /**
+   * Emits `message` in its `vltava:consumer:process` trace (from the emission to its acknowledgement): the
+   * subscriber's `next` runs in the context a diagnostics subscriber gave (`runInContext`).
+   */
+  private deliverTraced(message: KafkaMessage<K, V>): void {
+    const metadata = this.consumer.groupMetadata();
+    const identity = {
+      clientId: this.consumer.clientId ?? '',
+      groupId: metadata.groupId,
+      groupKind: 'consumer' as const,
+    };
+    message.processing = processIn(identity, [message.record], this.deliverOne, message);
+  }
+
+  private readonly deliverOne = (message: KafkaMessage<K, V>): void => this.sink.deliver(message);
 
   /** The next record of the batch in hand, or undefined when it is used up. */
   private nextInHand(): ConsumerRecord<K, V> | undefined {

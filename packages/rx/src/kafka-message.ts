@@ -1,4 +1,5 @@
-import type { ConsumerRecord } from '@vltava/core';
+import type { ConsumerProcessPayload, ConsumerRecord } from '@vltava/core';
+import { endProcess } from '@vltava/core/internal';
 import type { PartitionAcks } from './partition-acks.js';
 
 /**
@@ -33,6 +34,8 @@ export class KafkaMessage<K = Buffer | null, V = Buffer | null> {
   /** @internal Bytes the record counts for under `highWaterMarkBytes`. */
   readonly bytes: number;
   private acked = false;
+  /** @internal The record's `vltava:consumer:process` trace, open from its emission to its acknowledgement. */
+  processing: ConsumerProcessPayload | undefined;
 
   /** @internal Made by the source; applications receive messages, they do not build them. */
   constructor(record: ConsumerRecord<K, V>, partitionAcks: PartitionAcks, bytes: number) {
@@ -49,6 +52,10 @@ export class KafkaMessage<K = Buffer | null, V = Buffer | null> {
   ack(): void {
     if (this.acked) return;
     this.acked = true;
+    if (this.processing !== undefined) {
+      endProcess(this.processing);
+      this.processing = undefined;
+    }
     this.partitionAcks.acknowledge(this);
   }
 

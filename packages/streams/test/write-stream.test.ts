@@ -1,6 +1,6 @@
 import { Readable } from 'node:stream';
 import { pipeline } from 'node:stream/promises';
-import { type Consumer, type ConsumerRecord, deserializers, isKafkaError, Producer } from '@vltava/core';
+import { type Consumer, type ConsumerRecord, deserializers, isKafkaError, metricValue, Producer } from '@vltava/core';
 import { uniqueName } from '@vltava/kafka-harness/vitest';
 import { afterAll, describe, expect, inject, it } from 'vitest';
 import {
@@ -36,7 +36,7 @@ describe('write streams against the broker', () => {
     const topic = uniqueName('w');
     await data.createTopic(topic, 1);
     const p = producer({ lingerMs: 100 });
-    const requests = () => p.metrics().find((m) => m.name === 'vltava_producer_requests_total')?.value ?? 0;
+    const requests = () => metricValue(p.metrics(), 'vltava_producer_requests_total') ?? 0;
     await p.send({ topic, value: 'warm-up' }); // metadata and producer id first
     const before = requests();
     const stream = createWriteStream(p, toRecord(topic));

@@ -148,6 +148,7 @@ export class CommitPolicy {
     offsets: readonly TopicPartitionOffset[] | undefined,
     deadline: number,
     onOffsets?: (offsets: readonly TopicPartitionOffset[]) => void,
+    kind: 'sync' | 'async' = 'sync',
   ): Promise<void> {
     const committer = this.requireCommitter('commit');
     const entries =
@@ -161,7 +162,7 @@ export class CommitPolicy {
         metadata: e.metadata,
       })),
     );
-    await committer.commit(entries, this.membership.commitGeneration(), deadline);
+    await committer.commit(entries, this.membership.commitGeneration(), deadline, kind);
   }
 
   /**

@@ -74,6 +74,7 @@ export const BATCH_ITERATOR_OPTIONS_SCHEMA = {
   ...RECORD_ITERATOR_OPTIONS_SCHEMA,
   maxRecords: POSITIVE_INT,
   maxWaitMs: MILLISECONDS,
+  pushed: r.boolean,
 } satisfies OptionsSchema<BatchIteratorOptions>;
 
 /** The callbacks of a {@link ConsumerRebalanceListener}. */

@@ -1,13 +1,16 @@
+import { clientMetricFamilies } from '../cluster/client-metric-families.js';
 import { resolveClientOptions } from '../cluster/client-options.js';
 import { Cluster } from '../cluster/cluster.js';
 import type { PartitionInfo, TopicInfo } from '../cluster/metadata.js';
 import { checkTopicName } from '../cluster/topic-name.js';
 import { checkOptions } from '../config/check-options.js';
+import { diagnosticChannels } from '../diagnostics/channels.js';
 import { ClientClosedError, InvalidArgumentError, KafkaTimeoutError } from '../errors/client-errors.js';
 import { isFatal } from '../errors/error-classification.js';
 import { ErrorCodes } from '../errors/error-codes.generated.js';
 import { createBrokerError } from '../errors/index.js';
 import { isKafkaError, type KafkaError } from '../errors/kafka-error.js';
+import type { MetricFamily } from '../metrics/metric-family.js';
 import { ConsumerGroupHeartbeat } from '../protocol/messages/generated/consumer-group-heartbeat.js';
 import { maxDecompressedBytesFor } from '../protocol/records/decompression-limit.js';
 import { loadRecordCodecs } from '../protocol/records/load-record-codecs.js';
@@ -20,6 +23,7 @@ import { formatPartition, type TopicPartition, type TopicPartitionOffset } from 
 import { createAssignor, type PartitionAssignor } from './assignors/index.js';
 import { CommitPolicy } from './commit-policy.js';
 import { CommitFailedError, InvalidGroupStateError } from './consumer-errors.js';
+import { consumerMetricFamilies } from './consumer-metric-families.js';
 import { type ConsumerMetrics, fetchFigures, partitionMetrics } from './consumer-metrics.js';
 import { type ConsumerOptions, type ResolvedConsumerOptions, resolveConsumerOptions } from './consumer-options.js';
 import {
@@ -59,6 +63,7 @@ import {
   type RecordIteratorOptions,
 } from './record-iterator.js';
 import { SubscriptionState } from './subscription-state.js';
+import { traceDeliver, UNNAMED } from './traced-consumer.js';
 import { Waiters } from './waiters.js';
 
 /** Options of {@link Consumer.poll}. */
@@ -219,6 +224,7 @@ export class Consumer<K = Buffer | null, V = Buffer | null>
         requestTimeoutMs: o.requestTimeoutMs,
         preferredReplicaTtlMs: clientOptions.metadataMaxAgeMs,
         retryDelay,
+        identity: { clientId: clientOptions.clientId, groupId: o.groupId },
       },
     );
     const delivery = new RecordDelivery(
@@ -232,7 +238,12 @@ export class Consumer<K = Buffer | null, V = Buffer | null>
     const committer =
       coordinator === undefined
         ? undefined
-        : new OffsetCommitter(coordinator, subscriptions, { groupId: o.groupId, retryDelay, logger });
+        : new OffsetCommitter(coordinator, subscriptions, {
+            groupId: o.groupId,
+            retryDelay,
+            logger,
+            clientId: clientOptions.clientId,
+          });
     const commits = new CommitPolicy(committer, membership, o, logger);
     const lookup = new OffsetLookup(cluster, {
       readCommitted: o.isolationLevel === 'read_committed',
@@ -251,7 +262,11 @@ export class Consumer<K = Buffer | null, V = Buffer | null>
       },
       { defaultApiTimeoutMs: o.defaultApiTimeoutMs, retryDelay },
     );
-    const handler = new RebalanceHandler({ subscriptions, readers: delivery, commits, logger }, o.rebalanceTimeoutMs);
+    const handler = new RebalanceHandler(
+      { subscriptions, readers: delivery, commits, logger },
+      o.rebalanceTimeoutMs,
+      clientOptions.clientId,
+    );
     subscriptions.events.changed.on(() => this.positionWaiters.wakeAll());
     this.cluster = cluster;
     this.logger = logger;
@@ -273,6 +288,7 @@ export class Consumer<K = Buffer | null, V = Buffer | null>
       logger,
       commitOnExit: () => commits.readerExited(),
       commitAcknowledged: () => commits.atMostOnce(),
+      identity: { clientId: clientOptions.clientId, groupId: o.groupId, groupKind: 'consumer' },
     };
   }
 
@@ -469,7 +485,17 @@ export class Consumer<K = Buffer | null, V = Buffer | null>
    * @throws The errors the consumer raises in line (see the README): `MaxPollIntervalExceededError`,
    *   `CorruptRecordError`, `OffsetOutOfRangeError`, `RecordDeserializationError`, ...
    */
-  async poll(options: PollOptions = {}): Promise<ConsumerRecords<K, V>> {
+  poll(options: PollOptions = {}): Promise<ConsumerRecords<K, V>> {
+    if (!diagnosticChannels.consumerDeliver.hasSubscribers) return this.pollRecords(options);
+    return traceDeliver(
+      this.iteratorHost.identity ?? UNNAMED,
+      'poll',
+      () => this.pollRecords(options),
+      (records) => [...records],
+    );
+  }
+
+  private async pollRecords(options: PollOptions): Promise<ConsumerRecords<K, V>> {
     checkOptions(options, POLL_OPTIONS_SCHEMA, 'consumer.poll()', 'call');
     const timeoutMs = options.timeoutMs ?? 1000;
     const maxRecords = options.maxRecords ?? this.options.maxPollRecords;
@@ -541,7 +567,7 @@ export class Consumer<K = Buffer | null, V = Buffer | null>
    */
   async commit(offsets?: readonly TopicPartitionOffset[], options: TimeoutOptions = {}): Promise<void> {
     checkOptions(options, TIMEOUT_OPTIONS_SCHEMA, 'consumer.commit()', 'call');
-    await this.timed('commit', options, (deadline) => this.commitOffsets(offsets, undefined, deadline));
+    await this.timed('commit', options, (deadline) => this.commitOffsets(offsets, undefined, deadline, 'sync'));
   }
 
   /**
@@ -557,6 +583,7 @@ export class Consumer<K = Buffer | null, V = Buffer | null>
         committed = sent;
       },
       Date.now() + this.options.defaultApiTimeoutMs,
+      'async',
     ).then(
       () => callback?.(undefined, committed),
       (error: unknown) => {
@@ -572,10 +599,11 @@ export class Consumer<K = Buffer | null, V = Buffer | null>
     offsets: readonly TopicPartitionOffset[] | undefined,
     onOffsets: ((offsets: readonly TopicPartitionOffset[]) => void) | undefined,
     deadline: number,
+    kind: 'sync' | 'async',
   ): Promise<void> {
     this.commits.requireCommitter('commit');
     await this.connectBy(deadline);
-    await this.commits.commit(offsets, deadline, onOffsets);
+    await this.commits.commit(offsets, deadline, onOffsets, kind);
   }
 
   /** The group's committed offsets of partitions (null where there is none). Java: `committed`. */
@@ -832,8 +860,20 @@ export class Consumer<K = Buffer | null, V = Buffer | null>
     return result;
   }
 
-  /** A snapshot of the consumer's figures (see {@link ConsumerMetrics}). */
-  metrics(): ConsumerMetrics {
+  /**
+   * A snapshot of the consumer's metrics in the one metrics shape (docs/METRICS.md): records consumed and fetched,
+   * fetch latency, buffer, rebalances, commits, group state, and per partition lag, position, committed offset and
+   * high watermark, with its connections' requests and throttling, labelled `client_id` and
+   * `client_type: consumer`. Read one with `metricValue(consumer.metrics(), 'vltava_consumer_records_lag')`.
+   */
+  metrics(): MetricFamily[] {
+    return clientMetricFamilies(consumerMetricFamilies(this.metricsSnapshot()), this.cluster.connectionStats(), {
+      client_id: this.clientId,
+      client_type: 'consumer',
+    });
+  }
+
+  private metricsSnapshot(): ConsumerMetrics {
     const partitions = [];
     for (const state of this.subscriptions.states()) {
       partitions.push(
@@ -852,6 +892,11 @@ export class Consumer<K = Buffer | null, V = Buffer | null>
       groupState: this.membership.member?.state,
       partitions,
     };
+  }
+
+  /** `client.id` of this consumer (labels its diagnostics and metrics). Java: the `client-id` metric tag. */
+  get clientId(): string {
+    return this.iteratorHost.identity?.clientId ?? '';
   }
 
   /** The group position for a transactional producer's `sendOffsetsToTransaction`. */

@@ -1,3 +1,5 @@
+import { diagnosticChannels } from '../diagnostics/channels.js';
+import type { ConsumerFetchPayload } from '../diagnostics/payloads.js';
 import { isStaleMetadata } from '../errors/error-classification.js';
 import { ErrorCodes } from '../errors/error-codes.generated.js';
 import { createBrokerError } from '../errors/index.js';
@@ -34,6 +36,8 @@ export interface FetcherOptions {
   /** How long a preferred read replica (KIP-392) is used before asking the leader again. */
   readonly preferredReplicaTtlMs: number;
   readonly retryDelay: (attempt: number) => number;
+  /** `client.id` and `group.id` for the `vltava:consumer:fetch` channel. */
+  readonly identity?: { readonly clientId: string; readonly groupId: string | undefined };
 }
 
 /** The parts the fetcher works with. */
@@ -287,6 +291,7 @@ export class Fetcher {
     };
     this.inFlight.set(node, inFlight);
     for (const key of inFlight.request.partitions.keys()) this.fetching.add(key);
+    const trace = diagnosticChannels.consumerFetch.hasSubscribers ? this.beginTrace(node, partitions) : undefined;
     let response: FetchResponse | undefined;
     let version = 0;
     try {
@@ -305,6 +310,7 @@ export class Fetcher {
       this.failures.set(node, failures);
       this.backoffUntil.set(node, Date.now() + this.options.retryDelay(failures - 1));
       this.host.logger.debug('fetch failed', { broker: node, error: isKafkaError(error) ? error : String(error) });
+      if (trace !== undefined) diagnosticChannels.consumerFetch.settle(trace, error);
       for (const state of states) if (state.preferredReadReplica === node) state.forgetReadReplica();
       this.refreshMetadata();
     } finally {
@@ -321,10 +327,24 @@ export class Fetcher {
           this.host.logger.debug('fetch session opened', { broker: node, sessionId: session.id });
         }
         this.failures.delete(node);
+        const records = this.metrics.recordsFetched;
+        const bytes = this.metrics.bytesFetched;
         this.handleResponse(node, inFlight, response, version);
+        if (trace !== undefined) {
+          diagnosticChannels.consumerFetch.settle(trace, undefined, {
+            records: this.metrics.recordsFetched - records,
+            bytes: this.metrics.bytesFetched - bytes,
+          });
+        }
       } else if (response.errorCode !== ErrorCodes.NONE) {
         // (NONE here: the session was closed while this fetch was in flight, on close(); its answer is not used.)
         this.metrics.fetchErrors++;
+        if (trace !== undefined) {
+          diagnosticChannels.consumerFetch.settle(
+            trace,
+            createBrokerError(response.errorCode, { api: 'Fetch', broker: String(node) }),
+          );
+        }
         if (
           response.errorCode !== ErrorCodes.FETCH_SESSION_ID_NOT_FOUND &&
           response.errorCode !== ErrorCodes.INVALID_FETCH_SESSION_EPOCH
@@ -338,6 +358,18 @@ export class Fetcher {
       }
     }
     this.wake();
+  }
+
+  /** Opens the `vltava:consumer:fetch` trace of a fetch from `node` (only with a subscriber). */
+  private beginTrace(node: number, partitions: readonly SessionPartition[]): ConsumerFetchPayload {
+    const payload: ConsumerFetchPayload = {
+      clientId: this.options.identity?.clientId ?? '',
+      groupId: this.options.identity?.groupId,
+      nodeId: node,
+      partitions: partitions.map((p) => ({ topic: p.topic, partition: p.partition, offset: p.fetchOffset })),
+    };
+    diagnosticChannels.consumerFetch.begin(payload);
+    return payload;
   }
 
   private buildRequest(session: SessionRequest, byTopicId: boolean, room: number): FetchRequest {

@@ -1,3 +1,5 @@
+import { diagnosticChannels } from '../diagnostics/channels.js';
+import type { CommitPayload } from '../diagnostics/payloads.js';
 import { KafkaTimeoutError } from '../errors/client-errors.js';
 import { isCoordinatorMoved } from '../errors/error-classification.js';
 import { ErrorCodes } from '../errors/error-codes.generated.js';
@@ -66,6 +68,8 @@ export interface OffsetCommitterOptions {
   /** Backoff between retries of retriable failures. */
   readonly retryDelay: (attempt: number) => number;
   readonly logger: Logger;
+  /** `client.id`, for the `vltava:commit` channel. */
+  readonly clientId?: string;
 }
 
 /**
@@ -162,7 +166,12 @@ export class OffsetCommitter {
    * @throws CommitFailedError when the generation is stale; the broker's error for a partition-level failure;
    *   KafkaTimeoutError when retriable failures last past `deadline`.
    */
-  commit(entries: readonly CommitEntry[], generation: GroupGeneration, deadline: number): Promise<void> {
+  commit(
+    entries: readonly CommitEntry[],
+    generation: GroupGeneration,
+    deadline: number,
+    kind: CommitPayload['kind'] = 'auto',
+  ): Promise<void> {
     const groupId = this.options.groupId;
     if (groupId === undefined) {
       return Promise.reject(
@@ -175,11 +184,33 @@ export class OffsetCommitter {
       state?.acknowledgeOffset(entry.offset, entry.leaderEpoch < 0 ? undefined : entry.leaderEpoch);
     }
     this.inFlight++;
-    const run = this.tail.then(() => this.send(groupId, entries, generation, deadline));
+    const trace = diagnosticChannels.commit.hasSubscribers ? this.beginTrace(groupId, entries, kind) : undefined;
+    let run = this.tail.then(() => this.send(groupId, entries, generation, deadline));
+    if (trace !== undefined) {
+      run = run.then(
+        () => diagnosticChannels.commit.settle(trace, undefined),
+        (error: unknown) => {
+          diagnosticChannels.commit.settle(trace, error);
+          throw error;
+        },
+      );
+    }
     this.tail = run.catch(() => undefined);
     return run.finally(() => {
       this.inFlight--;
     });
+  }
+
+  /** Opens the `vltava:commit` trace of a commit (only with a subscriber). */
+  private beginTrace(groupId: string, entries: readonly CommitEntry[], kind: CommitPayload['kind']): CommitPayload {
+    const payload: CommitPayload = {
+      clientId: this.options.clientId ?? '',
+      groupId,
+      kind,
+      offsets: entries.map((e) => ({ topic: e.topic, partition: e.partition, offset: e.offset })),
+    };
+    diagnosticChannels.commit.begin(payload);
+    return payload;
   }
 
   /** Resolves when every commit requested so far has finished (successfully or not). */

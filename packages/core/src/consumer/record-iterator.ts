@@ -1,8 +1,19 @@
+import { diagnosticChannels } from '../diagnostics/channels.js';
+import type { ConsumerProcessPayload, HandOver, TracedRecord } from '../diagnostics/payloads.js';
 import { InvalidArgumentError } from '../errors/client-errors.js';
 import { isKafkaError } from '../errors/kafka-error.js';
 import type { Logger } from '../utils/logger.js';
 import { type ConsumerRecord, ConsumerRecords, type PartitionRecords } from './consumer-record.js';
 import type { RecordDelivery } from './record-delivery.js';
+import {
+  beginProcess,
+  consumerTraced,
+  endProcess,
+  NO_RECORDS,
+  type TraceIdentity,
+  traceDeliver,
+  UNNAMED,
+} from './traced-consumer.js';
 
 /**
  * When a record counts as processed, and so may be committed:
@@ -34,6 +45,12 @@ export interface BatchIteratorOptions extends RecordIteratorOptions {
    * Default 0: yield what is there. Batches are never empty.
    */
   readonly maxWaitMs?: number;
+  /**
+   * The batches are pushed to callbacks by an adapter (Rx, streams) that traces each record's processing itself:
+   * the iterator reports hand-over `push` on `vltava:consumer:deliver` and opens no `vltava:consumer:process`
+   * trace of its own. Default false.
+   */
+  readonly pushed?: boolean;
 }
 
 /** What an iterator needs from the consumer. */
@@ -48,6 +65,8 @@ export interface IteratorHost<T> {
   commitOnExit(): Promise<void>;
   /** Commits acknowledged offsets now and waits (at-most-once). Rejects when the commit fails. */
   commitAcknowledged(): Promise<void>;
+  /** Who the diagnostics payloads are about (`client.id`, group). */
+  readonly identity?: TraceIdentity;
 }
 
 const DONE: IteratorResult<never, undefined> = Object.freeze({ done: true, value: undefined });
@@ -66,6 +85,12 @@ abstract class ConsumerIterator<T, Item> implements AsyncIterableIterator<Item>,
   private finished = false;
   private finishing: Promise<void> | undefined;
   private pending: Promise<IteratorResult<Item, undefined>> | undefined;
+  /** The `vltava:consumer:process` trace of the item in the application's hands, when one is open. */
+  private processing: ConsumerProcessPayload | undefined;
+  /** How items are handed over, for `vltava:consumer:deliver`. */
+  protected handOver: HandOver = 'record';
+  /** False when an adapter traces processing itself (`pushed`). */
+  protected processTraced = true;
 
   /** @internal Made by the consumer (`records()`, `batches()`, `for await`). */
   constructor(host: IteratorHost<T>, options: RecordIteratorOptions) {
@@ -83,6 +108,39 @@ abstract class ConsumerIterator<T, Item> implements AsyncIterableIterator<Item>,
   }
 
   next(): Promise<IteratorResult<Item, undefined>> {
+    // Asking for the next item ends the processing of the previous one.
+    if (this.processing !== undefined) this.endProcessing(undefined);
+    if (!consumerTraced()) return this.advance();
+    return this.tracedAdvance();
+  }
+
+  /** {@link next} with the deliver and process channels published (only when one has a subscriber). */
+  private tracedAdvance(): Promise<IteratorResult<Item, undefined>> {
+    const identity = this.host.identity ?? UNNAMED;
+    const delivered = traceDeliver(
+      identity,
+      this.handOver,
+      () => this.advance(),
+      (result) => (result.done === true ? NO_RECORDS : this.recordsOf(result.value)),
+    );
+    if (!this.processTraced || !diagnosticChannels.consumerProcess.hasSubscribers) return delivered;
+    return delivered.then((result) => {
+      if (result.done !== true) this.processing = beginProcess(identity, this.recordsOf(result.value));
+      return result;
+    });
+  }
+
+  /** Closes the process trace of the item in hand. */
+  private endProcessing(error: unknown): void {
+    const processing = this.processing!;
+    this.processing = undefined;
+    endProcess(processing, error);
+  }
+
+  /** The records of an item, for the diagnostics payloads. */
+  protected abstract recordsOf(item: Item): readonly TracedRecord[];
+
+  private advance(): Promise<IteratorResult<Item, undefined>> {
     if (this.finished) return Promise.resolve(DONE);
     if (this.pending !== undefined) return this.pending.then(() => this.next());
     const delivery = this.host.delivery;
@@ -114,6 +172,7 @@ abstract class ConsumerIterator<T, Item> implements AsyncIterableIterator<Item>,
 
   /** Ends the iteration like {@link return}, then rejects with `error`. */
   async throw(error?: unknown): Promise<IteratorResult<Item, undefined>> {
+    if (this.processing !== undefined) this.endProcessing(error);
     await this.end();
     throw error;
   }
@@ -146,6 +205,7 @@ abstract class ConsumerIterator<T, Item> implements AsyncIterableIterator<Item>,
   }
 
   private end(): Promise<IteratorResult<Item, undefined>> {
+    if (this.processing !== undefined) this.endProcessing(undefined);
     this.finished = true;
     this.stop.abort();
     this.finishing ??= this.cleanup();
@@ -181,6 +241,10 @@ abstract class ConsumerIterator<T, Item> implements AsyncIterableIterator<Item>,
 export class RecordIterator<T> extends ConsumerIterator<T, T> {
   private chunk: T[] = [];
   private chunkIndex = 0;
+
+  protected recordsOf(item: T): readonly TracedRecord[] {
+    return [item as unknown as TracedRecord];
+  }
 
   protected step(): Promise<IteratorResult<T, undefined>> | undefined {
     const delivery = this.host.delivery;
@@ -223,11 +287,17 @@ export class BatchIterator<K, V> extends ConsumerIterator<ConsumerRecord<K, V>, 
     super(host, options);
     this.maxRecords = options.maxRecords ?? host.maxPollRecords;
     this.maxWaitMs = options.maxWaitMs ?? 0;
+    this.handOver = options.pushed === true ? 'push' : 'batch';
+    this.processTraced = options.pushed !== true;
     if (!Number.isInteger(this.maxRecords) || this.maxRecords <= 0) {
       throw new InvalidArgumentError(
         `batches(): maxRecords must be a positive integer, got ${String(options.maxRecords)}`,
       );
     }
+  }
+
+  protected recordsOf(batch: ConsumerRecords<K, V>): readonly TracedRecord[] {
+    return [...batch];
   }
 
   protected step(): Promise<IteratorResult<ConsumerRecords<K, V>, undefined>> | undefined {

@@ -17,6 +17,8 @@ export interface ConsumerBatchOptions {
   readonly signal?: AbortSignal;
   /** Most records per batch. */
   readonly maxRecords?: number;
+  /** The adapter traces each record's processing itself (`vltava:consumer:process`); see `BatchIteratorOptions`. */
+  readonly pushed?: boolean;
 }
 
 /**
@@ -50,4 +52,6 @@ export interface ConsumerLike<K = Buffer | null, V = Buffer | null> {
   readonly backpressure: ConsumerBackpressure;
   /** The group id, generation and member id current now (for transactions, and to label metrics). */
   groupMetadata(): ConsumerGroupMetadata;
+  /** `client.id`, for the diagnostics channels' payloads (optional: a test double may have none). */
+  readonly clientId?: string;
 }

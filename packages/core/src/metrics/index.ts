@@ -15,4 +15,5 @@ export {
 } from './metric-catalogue.js';
 export type { HistogramBucket, MetricFamily, MetricLabels, MetricPoint, MetricType } from './metric-family.js';
 export { MetricRegistry, type MetricSource } from './metric-registry.js';
+export { metricPoints, metricValue } from './metric-value.js';
 export { familiesOf, type LegacyMetric, PROMETHEUS_CONTENT_TYPE, toPrometheusText } from './prometheus-text.js';

@@ -1,3 +1,4 @@
+import { diagnosticChannels } from '../diagnostics/channels.js';
 import { toKafkaError } from '../errors/client-errors.js';
 import { ErrorCodes } from '../errors/error-codes.generated.js';
 import { createBrokerError } from '../errors/index.js';
@@ -13,6 +14,7 @@ import { ZERO_UUID } from '../protocol/primitives/uuid.js';
 import type { ProducerBatch } from './producer-batch.js';
 import type { ProducerConnection, SinkCluster } from './producer-cluster.js';
 import type { ProducerMetrics } from './producer-metrics.js';
+import { TracedBatches } from './traced-batches.js';
 
 /** A Produce request not yet answered (with `acks: 0`, not yet written). */
 export interface InFlightRequest {
@@ -34,6 +36,8 @@ interface RequestTopic {
 interface SinkRequest extends InFlightRequest {
   /** Its topics by the key the response names them with: the topic id (Produce v13+) or the name. */
   readonly topics: Map<string, RequestTopic>;
+  /** Its batches' `vltava:producer:batch` traces, when the channel had a subscriber as it was written. */
+  traces: TracedBatches | undefined;
 }
 
 /** What a sink reports; the sender decides what each outcome means for the batches. */
@@ -70,6 +74,8 @@ export interface SinkOptions {
   readonly requestTimeoutMs: number;
   /** The transactional id Produce requests carry, or null. */
   readonly transactionalId: string | null;
+  /** `client.id`, for the `vltava:producer:batch` channel. */
+  readonly clientId?: string;
 }
 
 /** The metrics a sink counts. */
@@ -139,7 +145,7 @@ export class BrokerSink {
     const connection = this.connection!;
     let deadline = Number.POSITIVE_INFINITY;
     for (const batch of batches) if (batch.deadline < deadline) deadline = batch.deadline;
-    const request: SinkRequest = { batches, deadline, topics: new Map() };
+    const request: SinkRequest = { batches, deadline, topics: new Map(), traces: undefined };
     this.pending.add(request);
     if (this.expectResponse) this.awaiting++;
     if (!building && this.pendingBuilds === undefined) {
@@ -185,6 +191,10 @@ export class BrokerSink {
     const byName = request.topics;
     const metadata = this.cluster.metadata;
     let allIds = true;
+    const traces = diagnosticChannels.producerBatch.hasSubscribers
+      ? new TracedBatches(this.options.clientId ?? '', this.options.transactionalId ?? undefined, this.nodeId)
+      : undefined;
+    request.traces = traces;
     for (const batch of request.batches) {
       let topic = byName.get(batch.topic);
       if (topic === undefined) {
@@ -197,6 +207,7 @@ export class BrokerSink {
       topic.partitionData.push({ index: batch.partition, records: bytes });
       topic.batches.set(batch.partition, batch);
       this.metrics.batchSent(bytes.length, batch.count);
+      traces?.begin(batch, bytes.length);
     }
     // Topic ids need Produce v13.
     let version: number;
@@ -238,7 +249,10 @@ export class BrokerSink {
   /** `acks: 0`: the request was written. */
   private written(request: SinkRequest): void {
     this.pending.delete(request);
-    for (const batch of request.batches) this.events.written(batch);
+    for (const batch of request.batches) {
+      request.traces?.settle(batch, undefined, -1n);
+      this.events.written(batch);
+    }
     this.events.requestDone();
   }
 
@@ -254,22 +268,27 @@ export class BrokerSink {
         const batch = topic.batches.get(result.index);
         if (batch === undefined) continue;
         topic.batches.delete(result.index);
+        request.traces?.settle(
+          batch,
+          result.errorCode === ErrorCodes.NONE
+            ? undefined
+            : createBrokerError(result.errorCode, { api: 'Produce', broker }),
+          result.baseOffset,
+        );
         this.events.partitionResult(batch, result, response.nodeEndpoints, broker, now);
       }
     }
     // What the response did not answer is left in the index.
     for (const topic of topics.values()) {
       for (const batch of topic.batches.values()) {
-        this.events.batchUnanswered(
-          batch,
-          createBrokerError(ErrorCodes.NETWORK_EXCEPTION, {
-            topic: batch.topic,
-            partition: batch.partition,
-            broker,
-            api: 'Produce',
-          }),
-          now,
-        );
+        const error = createBrokerError(ErrorCodes.NETWORK_EXCEPTION, {
+          topic: batch.topic,
+          partition: batch.partition,
+          broker,
+          api: 'Produce',
+        });
+        request.traces?.settle(batch, error, -1n);
+        this.events.batchUnanswered(batch, error, now);
       }
     }
     this.events.requestDone();
@@ -278,6 +297,7 @@ export class BrokerSink {
   private failed(request: SinkRequest, error: KafkaError): void {
     if (this.expectResponse) this.awaiting--;
     this.pending.delete(request);
+    request.traces?.settleAll(error);
     this.events.requestFailed(request.batches, error);
     this.events.requestDone();
   }

@@ -1,8 +1,11 @@
+import { clientMetricFamilies } from '../cluster/client-metric-families.js';
 import { Cluster } from '../cluster/cluster.js';
 import type { PartitionInfo } from '../cluster/metadata.js';
 import { checkOptions } from '../config/check-options.js';
+import { diagnosticChannels } from '../diagnostics/channels.js';
 import { BufferExhaustedError, ClientClosedError, toKafkaError } from '../errors/client-errors.js';
 import type { KafkaError } from '../errors/kafka-error.js';
+import type { MetricFamily } from '../metrics/metric-family.js';
 import { compressionWorkerModules, getCompressionCodec } from '../protocol/records/compression/compression-codecs.js';
 import { CompressionWorkers } from '../protocol/records/compression/compression-workers.js';
 import { loadRecordCodecs } from '../protocol/records/load-record-codecs.js';
@@ -14,6 +17,7 @@ import { withinTimeout } from './call-timeout.js';
 import { PartitionCache } from './partition-cache.js';
 import { createPartitioner } from './partitioner.js';
 import { TransactionAbortedError, TransactionStateError } from './producer-errors.js';
+import { producerMetricFamilies } from './producer-metric-families.js';
 import { type Metric, ProducerMetrics } from './producer-metrics.js';
 import { type ProducerOptions, type ResolvedProducerOptions, resolveProducerOptions } from './producer-options.js';
 import { FLUSH_OPTIONS_SCHEMA } from './producer-options-schema.js';
@@ -30,6 +34,7 @@ import {
 import type { RecordMetadata, SendCallback } from './record-metadata.js';
 import { SendBatchGroup, type SendBatchResult } from './send-batch-result.js';
 import { Sender } from './sender.js';
+import { beginSend, TracedSend } from './traced-send.js';
 import {
   TransactionCoordinator,
   type TransactionGroupMetadata,
@@ -164,7 +169,11 @@ export class Producer<K = string | Uint8Array, V = string | Uint8Array> implemen
           wakeSender: () => this.sender.wakeup(),
           abandonQueued: (error) => this.accumulator.abandonQueued(error),
         },
-        { transactionalId: resolved.transactionalId, maxBlockMs: resolved.maxBlockMs },
+        {
+          transactionalId: resolved.transactionalId,
+          maxBlockMs: resolved.maxBlockMs,
+          clientId: resolved.client.clientId,
+        },
         this.logger,
       );
     }
@@ -181,6 +190,7 @@ export class Producer<K = string | Uint8Array, V = string | Uint8Array> implemen
         maxInFlight: resolved.maxInFlight,
         transactionTimeoutMs: resolved.transactionTimeoutMs,
         logger: this.logger,
+        clientId: resolved.client.clientId,
       },
       coordinator === undefined
         ? undefined
@@ -328,10 +338,19 @@ export class Producer<K = string | Uint8Array, V = string | Uint8Array> implemen
   }
 
   /**
-   * A snapshot of the producer's metrics: records, bytes and batches sent, retries, errors by code, request
-   * latency and batch size histograms, buffer use. Prometheus/OpenTelemetry-shaped; see `toPrometheusText`.
+   * A snapshot of the producer's metrics in the one metrics shape (docs/METRICS.md): records, bytes and batches
+   * sent, retries, errors by code, request latency and batch size histograms, buffer use, and its connections'
+   * requests and throttling, labelled `client_id` and `client_type: producer`. Serve them with `toPrometheusText`,
+   * or gather clients in a `MetricRegistry`.
    */
-  metrics(): Metric[] {
+  metrics(): MetricFamily[] {
+    return clientMetricFamilies(producerMetricFamilies(this.metricsSnapshot()), this.cluster.connectionStats(), {
+      client_id: this.options.client.clientId,
+      client_type: 'producer',
+    });
+  }
+
+  private metricsSnapshot(): Metric[] {
     return this.producerMetrics.snapshot({
       bufferBytesInUse: this.pool.used,
       bufferBytesTotal: this.pool.totalBytes,
@@ -416,6 +435,13 @@ export class Producer<K = string | Uint8Array, V = string | Uint8Array> implemen
   private dispatch(record: ProducerRecord<K, V>, target: CompletionTarget, tag: CompletionTag): void {
     const now = Date.now();
     const pending = this.scratch;
+    if (diagnosticChannels.producerSend.hasSubscribers) {
+      // Traced: `start` in the caller's context before serialization; subscribers' headers join the record.
+      const traced = beginSend(record, this.options.client.clientId, this.options.transactionalId);
+      record = traced.record;
+      target = new TracedSend(traced.payload, target, tag);
+      tag = 0;
+    }
     try {
       if (this.state !== 'open') throw this.closedError();
       const transactionError = this.transactions?.sendError();

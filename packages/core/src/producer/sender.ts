@@ -29,6 +29,8 @@ export interface SenderOptions {
   readonly maxInFlight: number;
   readonly transactionTimeoutMs: number;
   readonly logger: Logger;
+  /** `client.id`, for the diagnostics channels. */
+  readonly clientId?: string;
 }
 
 /** Registers the partitions of a transaction (v1) with the coordinator; supplied by the transactional client. */
@@ -227,6 +229,7 @@ export class Sender {
           maxInFlight: this.options.maxInFlight,
           requestTimeoutMs: this.options.requestTimeoutMs,
           transactionalId: this.transactions?.transactionalId ?? null,
+          ...(this.options.clientId === undefined ? {} : { clientId: this.options.clientId }),
         },
         this.metrics,
       );

@@ -3,6 +3,12 @@ import type { KafkaError } from '../errors/kafka-error.js';
 import type { Logger } from '../utils/logger.js';
 import { withinTimeout } from './call-timeout.js';
 import { TransactionAbortedError } from './producer-errors.js';
+import {
+  type TransactionIdentity,
+  traceOffsetCommit,
+  traceTransaction,
+  traceTransactionSync,
+} from './traced-transaction.js';
 import type { TransactionCoordinator, TransactionGroupMetadata, TransactionOffset } from './transaction-coordinator.js';
 import type { TransactionManager } from './transaction-manager.js';
 
@@ -27,6 +33,8 @@ export interface TransactionFlowOptions {
   readonly transactionalId: string;
   /** Java: max.block.ms: bounds each transaction call. */
   readonly maxBlockMs: number;
+  /** `client.id`, for the `vltava:transaction` and `vltava:commit` channels. */
+  readonly clientId?: string;
 }
 
 /**
@@ -49,7 +57,11 @@ export class TransactionFlow {
   ) {}
 
   /** `initTransactions()`: the producer id and epoch from the coordinator (fencing older instances). */
-  async init(): Promise<void> {
+  init(): Promise<void> {
+    return traceTransaction('init', this.identity(), () => this.initOnce());
+  }
+
+  private async initOnce(): Promise<void> {
     const manager = this.manager;
     manager.beginInit();
     const deadline = Date.now() + this.options.maxBlockMs;
@@ -70,11 +82,19 @@ export class TransactionFlow {
 
   /** `beginTransaction()`. */
   begin(): void {
-    this.manager.beginTransaction();
+    traceTransactionSync(this.identity(), () => this.manager.beginTransaction());
   }
 
   /** `sendOffsetsToTransaction()`: the consumed offsets join the transaction. */
-  async sendOffsets(
+  sendOffsets(offsets: readonly TransactionOffset[], groupMetadata: TransactionGroupMetadata | string): Promise<void> {
+    return traceTransaction('sendOffsets', this.identity(), () =>
+      traceOffsetCommit(this.options.clientId ?? '', offsets, groupMetadata, () =>
+        this.sendOffsetsOnce(offsets, groupMetadata),
+      ),
+    );
+  }
+
+  private async sendOffsetsOnce(
     offsets: readonly TransactionOffset[],
     groupMetadata: TransactionGroupMetadata | string,
   ): Promise<void> {
@@ -94,7 +114,11 @@ export class TransactionFlow {
   }
 
   /** `commitTransaction()`: every record of the transaction has its outcome, then EndTxn commits. */
-  async commit(): Promise<void> {
+  commit(): Promise<void> {
+    return traceTransaction('commit', this.identity(), () => this.commitOnce());
+  }
+
+  private async commitOnce(): Promise<void> {
     this.manager.beginCommit();
     this.completing ??= this.complete(true).finally(() => {
       this.completing = undefined;
@@ -103,7 +127,11 @@ export class TransactionFlow {
   }
 
   /** `abortTransaction()`: records not sent yet fail with `TransactionAbortedError`, then EndTxn aborts. */
-  async abort(): Promise<void> {
+  abort(): Promise<void> {
+    return traceTransaction('abort', this.identity(), () => this.abortOnce());
+  }
+
+  private async abortOnce(): Promise<void> {
     const manager = this.manager;
     const wasCommitting = manager.state === 'committing' && this.completing !== undefined;
     manager.beginAbort();
@@ -128,6 +156,16 @@ export class TransactionFlow {
       transactionalId: this.options.transactionalId,
     });
     await withinTimeout(this.abort(), deadline, 'close');
+  }
+
+  /** Who the transaction payloads are about, now. */
+  private identity(): TransactionIdentity {
+    return {
+      clientId: this.options.clientId ?? '',
+      transactionalId: this.options.transactionalId,
+      producerId: this.manager.producerId,
+      producerEpoch: this.manager.producerEpoch,
+    };
   }
 
   private async complete(commit: boolean): Promise<void> {

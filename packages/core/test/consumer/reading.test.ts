@@ -12,6 +12,7 @@ import {
   NoOffsetForPartitionError,
   RecordDeserializationError,
 } from '../../src/index.js';
+import { metricPoints, metricValue } from '../../src/metrics/metric-value.js';
 import { byPartition, iterateUntil, pollUntil, values, waitFor } from './support/consumer-helpers.js';
 import { TestProducer } from './support/test-producer.js';
 
@@ -237,14 +238,25 @@ describe('consumer without a group (assign)', () => {
     c.assign([{ topic, partition: 1 }]);
     await pollUntil(c, 100);
     const metrics = c.metrics();
-    expect(metrics.recordsConsumed).toBe(100);
-    expect(metrics.recordsFetched).toBeGreaterThanOrEqual(100);
-    expect(metrics.bytesFetched).toBeGreaterThan(100 * 8);
-    expect(metrics.fetchRequests).toBeGreaterThan(0);
-    expect(metrics.fetchLatencyMaxMs).toBeGreaterThanOrEqual(metrics.fetchLatencyAvgMs);
-    expect(metrics.partitions).toEqual([
-      expect.objectContaining({ topic, partition: 1, position: 100n, highWatermark: 100n, lag: 0n, state: 'fetching' }),
+    const value = (name: string, labels = {}) => metricValue(metrics, name, labels);
+    expect(value('vltava_consumer_records_consumed_total')).toBe(100);
+    expect(value('vltava_consumer_records_fetched_total')).toBeGreaterThanOrEqual(100);
+    expect(value('vltava_consumer_bytes_fetched_total')).toBeGreaterThan(100 * 8);
+    expect(value('vltava_consumer_fetch_requests_total')).toBeGreaterThan(0);
+    expect(value('vltava_consumer_fetch_latency_max_seconds')).toBeGreaterThanOrEqual(
+      value('vltava_consumer_fetch_latency_avg_seconds')!,
+    );
+    const partition = { topic, partition: '1' };
+    expect(metricPoints(metrics, 'vltava_consumer_position').map((p) => p.labels)).toEqual([
+      expect.objectContaining(partition),
     ]);
+    expect(value('vltava_consumer_position', partition)).toBe(100);
+    expect(value('vltava_consumer_high_watermark', partition)).toBe(100);
+    expect(value('vltava_consumer_records_lag', partition)).toBe(0);
+    expect(value('vltava_consumer_partition_paused', partition)).toBe(0);
+    expect(metricPoints(metrics, 'vltava_consumer_records_consumed_total')[0]!.labels).toMatchObject({
+      client_type: 'consumer',
+    });
   });
 
   it('autoOffsetReset latest starts at the end; none raises NoOffsetForPartitionError until sought', async () => {
@@ -319,8 +331,8 @@ describe('consumer without a group (assign)', () => {
     await c.poll({ timeoutMs: 1500 });
     // Nothing new arrives, so every fetch waits the full fetchMaxWaitMs for 10 MiB that never come.
     const metrics = c.metrics();
-    expect(metrics.fetchRequests).toBeGreaterThan(0);
-    expect(metrics.fetchLatencyMaxMs).toBeGreaterThanOrEqual(380);
+    expect(metricValue(metrics, 'vltava_consumer_fetch_requests_total')).toBeGreaterThan(0);
+    expect(metricValue(metrics, 'vltava_consumer_fetch_latency_max_seconds')).toBeGreaterThanOrEqual(0.38);
   });
 
   it('a failing deserializer stops at its record with RecordDeserializationError until sought past', async () => {

@@ -1,6 +1,7 @@
 import { type KafkaCluster, startCluster, uniqueName } from '@vltava/kafka-harness/vitest';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { isKafkaError, type KafkaError } from '../../src/errors/kafka-error.js';
+import { metricPoints, metricValue } from '../../src/metrics/metric-value.js';
 import { Producer } from '../../src/producer/producer.js';
 import type { RecordMetadata } from '../../src/producer/record-metadata.js';
 import { createTopic, readTopic, waitFor } from './helpers.js';
@@ -148,9 +149,8 @@ describe('Producer failover on a 3-node cluster', () => {
       }
     }
     const duplicates = [...occurrences.values()].filter((n) => n > 1).length;
-    const retries = metrics.find((m) => m.name === 'vltava_producer_batch_retries_total')!.value;
-    const errors = metrics
-      .filter((m) => m.name === 'vltava_producer_errors_total')
+    const retries = metricValue(metrics, 'vltava_producer_batch_retries_total');
+    const errors = metricPoints(metrics, 'vltava_producer_errors_total')
       .map((m) => `${m.labels.code}=${m.value}`)
       .join(' ');
     console.log(

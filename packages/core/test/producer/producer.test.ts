@@ -3,9 +3,10 @@ import { kafkaBrokers, kafkaTool, uniqueName } from '@vltava/kafka-harness/vites
 import { afterEach, beforeAll, describe, expect, it, vi } from 'vitest';
 import { ClientClosedError, InvalidArgumentError, RecordTooLargeError } from '../../src/errors/client-errors.js';
 import type { KafkaError } from '../../src/errors/kafka-error.js';
+import { metricPoints, metricValue } from '../../src/metrics/metric-value.js';
+import { toPrometheusText } from '../../src/metrics/prometheus-text.js';
 import { partitionForKey } from '../../src/producer/murmur2.js';
 import { Producer } from '../../src/producer/producer.js';
-import { toPrometheusText } from '../../src/producer/producer-metrics.js';
 import type { ProducerOptions } from '../../src/producer/producer-options.js';
 import type { RecordMetadata } from '../../src/producer/record-metadata.js';
 import { jsonSerializer, stringSerializer } from '../../src/producer/serializers.js';
@@ -222,11 +223,11 @@ describe('Producer: sending', () => {
     const name = await topic(1);
     const p = producer({ maxRequestSize: 10_000 });
     await p.send({ topic: name, value: 'small' });
-    const requestsBefore = p.metrics().find((m) => m.name === 'vltava_producer_requests_total')!.value;
+    const requestsBefore = metricValue(p.metrics(), 'vltava_producer_requests_total');
     const error = (await p.send({ topic: name, value: 'x'.repeat(20_000) }).catch((e: KafkaError) => e)) as KafkaError;
     expect(error).toBeInstanceOf(RecordTooLargeError);
     expect(error.message).toMatch(/maxRequestSize \(10000\)/);
-    expect(p.metrics().find((m) => m.name === 'vltava_producer_requests_total')!.value).toBe(requestsBefore);
+    expect(metricValue(p.metrics(), 'vltava_producer_requests_total')).toBe(requestsBefore);
     await p.send({ topic: name, value: 'after' });
     expect((await readTopic(brokers, name))[0]!.map((r) => r.value)).toEqual(['small', 'after']);
   });
@@ -268,7 +269,7 @@ describe('Producer: sending', () => {
     // sendBatch waits for space between records instead: everything passes, memory stays within the bound.
     let peak = 0;
     const sampler = setInterval(() => {
-      const inUse = patient.metrics().find((m) => m.name === 'vltava_producer_buffer_bytes_in_use')!.value!;
+      const inUse = metricValue(patient.metrics(), 'vltava_producer_buffer_bytes_in_use')!;
       peak = Math.max(peak, inUse);
     }, 1);
     const result = await patient.sendBatch(Array.from({ length: 200 }, () => ({ topic: name, value })));
@@ -318,7 +319,7 @@ describe('Producer: sending', () => {
     const stored = (await readTopic(brokers, name))[0]!;
     expect(stored.map((r) => r.value)).toEqual(values);
     expect(results.map((r) => r.offset)).toEqual(values.map((_, i) => BigInt(i)));
-    const splits = p.metrics().find((m) => m.name === 'vltava_producer_batch_splits_total')!.value;
+    const splits = metricValue(p.metrics(), 'vltava_producer_batch_splits_total');
     expect(splits).toBeGreaterThan(0);
   });
 
@@ -399,12 +400,15 @@ describe('Producer: sending', () => {
     expect(partitions.every((x) => x.leader >= 0)).toBe(true);
     await Promise.all(Array.from({ length: 100 }, (_, i) => p.send({ topic: name, value: `m${i}` })));
     const metrics = p.metrics();
-    const value = (n: string) => metrics.find((m) => m.name === n)!;
-    expect(value('vltava_producer_records_sent_total').value).toBe(100);
-    expect(value('vltava_producer_request_latency_seconds').count).toBeGreaterThan(0);
-    expect(value('vltava_producer_batch_size_bytes').count).toBeGreaterThan(0);
-    expect(value('vltava_producer_buffer_bytes_total').value).toBe(33_554_432);
-    expect(toPrometheusText(metrics)).toMatch(/^vltava_producer_records_sent_total 100$/m);
+    const point = (n: string) => metricPoints(metrics, n)[0]!;
+    expect(point('vltava_producer_records_sent_total').value).toBe(100);
+    expect(point('vltava_producer_records_sent_total').labels).toMatchObject({ client_type: 'producer' });
+    expect(point('vltava_producer_request_latency_seconds').count).toBeGreaterThan(0);
+    expect(point('vltava_producer_batch_size_bytes').count).toBeGreaterThan(0);
+    expect(point('vltava_producer_buffer_limit_bytes').value).toBe(33_554_432);
+    expect(toPrometheusText(metrics)).toMatch(
+      /^vltava_producer_records_sent_total\{[^}]*client_type="producer"[^}]*\} 100$/m,
+    );
   });
 });
 
@@ -450,7 +454,7 @@ describe('Producer: idempotence', () => {
     const expected: string[][] = [[], [], []];
     for (let i = 0; i < results.length; i++) expected[results[i]!.partition]!.push(`r${i}`);
     expect(stored.map((records) => records.map((r) => r.value))).toEqual(expected);
-    expect(p.metrics().find((m) => m.name === 'vltava_producer_batch_retries_total')!.value).toBeGreaterThan(0);
+    expect(metricValue(p.metrics(), 'vltava_producer_batch_retries_total')).toBeGreaterThan(0);
     expect(stored.flat().every((r) => r.producerId >= 0n)).toBe(true);
     // Reported offsets (known unless a resend was recognised without one) point at the right records.
     for (let i = 0; i < results.length; i++) {

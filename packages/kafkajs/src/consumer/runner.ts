@@ -1,6 +1,12 @@
 import { AsyncLocalStorage } from 'node:async_hooks';
 import { setTimeout as sleep } from 'node:timers/promises';
-import type { ConsumerRebalanceListener, CoreConsumer, CoreConsumerRecords, CoreTopicPartition } from '../core.js';
+import {
+  type ConsumerRebalanceListener,
+  type CoreConsumer,
+  type CoreConsumerRecords,
+  type CoreTopicPartition,
+  metricPoints,
+} from '../core.js';
 import { isKafkaJSError, KafkaJSNonRetriableError, KafkaJSNumberOfRetriesExceeded } from '../errors/errors.js';
 import { toKafkaJSError } from '../errors/from-core.js';
 import type { InstrumentationEmitter } from '../instrumentation/emitter.js';
@@ -606,7 +612,7 @@ export class Runner {
   private heartbeatEvent(): void {
     const emitter = this.host.emitter;
     if (!this.running || !emitter.has(CONSUMER_EVENTS.HEARTBEAT)) return;
-    if (this.engine.metrics().groupState !== 'stable') return;
+    if (metricPoints(this.engine.metrics(), 'vltava_consumer_group_state')[0]?.labels.state !== 'stable') return;
     const { memberId, generationId } = this.groupMetadata();
     emitter.emit(CONSUMER_EVENTS.HEARTBEAT, { groupId: this.host.groupId, memberId, groupGenerationId: generationId });
   }

@@ -1,11 +1,10 @@
-import type { Producer } from '@vltava/core';
+import { metricValue, type Producer } from '@vltava/core';
 import { filter, type OperatorFunction, pipe, scan } from 'rxjs';
 import type { OffsetCommit } from '../../src/index.js';
 
 /** The value of one of a producer's counters or gauges (`vltava_producer_requests_total`, ...). */
 export function producerMetric(producer: Producer<string, string>, name: string): number {
-  const found = producer.metrics().find((m) => m.name === name);
-  return found?.value ?? Number.NaN;
+  return metricValue(producer.metrics(), name) ?? Number.NaN;
 }
 
 /**

@@ -7,7 +7,7 @@
  * `concatMap`: exactly the pile-up backpressure has to bound). Every `sampleMs` it samples the records emitted and
  * not acknowledged, whether fetching is paused, the consumer's buffer, and the heap after a forced GC.
  */
-import { Consumer, type ConsumerOptions } from '@vltava/core';
+import { Consumer, type ConsumerOptions, metricValue } from '@vltava/core';
 import { concatMap, Subscription, tap, timer } from 'rxjs';
 import { fromConsumer } from '../../src/index.js';
 
@@ -93,7 +93,7 @@ async function main(): Promise<void> {
         arrayBuffers: memory.arrayBuffers,
         inFlight,
         fetchPaused: consumer.backpressure.paused().length > 0,
-        bufferedRecords: consumer.metrics().bufferedRecords,
+        bufferedRecords: metricValue(consumer.metrics(), 'vltava_consumer_buffered_records') ?? 0,
         processed,
       });
       if (atMs >= config.windowMs) {

@@ -5,7 +5,7 @@
  */
 import { Transform } from 'node:stream';
 import { pipeline } from 'node:stream/promises';
-import { Consumer, type ConsumerRecord } from '@vltava/core';
+import { Consumer, type ConsumerRecord, metricValue } from '@vltava/core';
 import { createCommitStream, createReadStream } from '../../src/index.js';
 
 interface ChildConfig {
@@ -74,7 +74,10 @@ async function main(): Promise<void> {
       const sample = measure();
       if (sample.total > max.total) max = sample;
       maxReadable = Math.max(maxReadable, stream.readableLength);
-      maxBufferedBytes = Math.max(maxBufferedBytes, consumer.metrics().bufferedBytes);
+      maxBufferedBytes = Math.max(
+        maxBufferedBytes,
+        metricValue(consumer.metrics(), 'vltava_consumer_buffered_bytes') ?? 0,
+      );
       pausedSeen = Math.max(pausedSeen, consumer.backpressure.paused().length);
     }
   })();

@@ -31,6 +31,7 @@ import type { CoordinatorClient } from './group-coordinator.js';
 import type { GroupMember, GroupMemberState } from './group-member.js';
 import { HeartbeatTimer } from './heartbeat.js';
 import type { RebalanceHandler } from './rebalance-handler.js';
+import { type RebalancingMember, traceRebalance } from './rebalance-trace.js';
 
 /** Settings of a classic group member. */
 export interface ClassicGroupMemberOptions {
@@ -252,7 +253,7 @@ export class ClassicGroupMember implements GroupMember {
         }
         this.rejoinRequested = false;
         try {
-          await this.joinAndSync();
+          await traceRebalance(this.host.handler, this.traced(), () => this.joinAndSync());
           failures = 0;
         } catch (error) {
           if (!this.active) break;
@@ -297,6 +298,16 @@ export class ClassicGroupMember implements GroupMember {
     this.currentState = 'fatal';
     this.heartbeat.stop();
     this.host.raise(error);
+  }
+
+  /** This member for the `vltava:rebalance` channel. */
+  private traced(): RebalancingMember {
+    return {
+      protocol: 'classic',
+      groupId: this.options.groupId,
+      memberId: this.memberId,
+      generation: () => this.generationId,
+    };
   }
 
   /** One rebalance: prepare, JoinGroup, assign (leader), SyncGroup, apply. */

@@ -17,6 +17,7 @@ import type { GroupGeneration } from '../offset-committer.js';
 import type { GroupMember, GroupMemberState } from './group-member.js';
 import { HeartbeatTimer } from './heartbeat.js';
 import type { RebalanceHandler } from './rebalance-handler.js';
+import { type RebalancingMember, traceRebalance } from './rebalance-trace.js';
 
 /** Settings of a KIP-848 group member. */
 export interface ConsumerGroupMemberOptions {
@@ -374,9 +375,16 @@ export class ConsumerGroupMember implements GroupMember {
         const added = [...wanted].filter(([key]) => !ownedKeys.has(key)).map(([, tp]) => tp);
         if (revoked.length === 0 && added.length === 0) break;
         this.currentState = 'reconciling';
-        if (revoked.length > 0) await this.host.handler.revoke(revoked);
-        if (!this.isActive) break;
-        if (added.length > 0) await this.host.handler.assign(added);
+        const member: RebalancingMember = {
+          protocol: 'consumer',
+          groupId: this.options.groupId,
+          memberId: this.memberId,
+          generation: () => this.memberEpoch,
+        };
+        await traceRebalance(this.host.handler, member, async () => {
+          if (revoked.length > 0) await this.host.handler.revoke(revoked);
+          if (this.isActive && added.length > 0) await this.host.handler.assign(added);
+        });
         if (!this.isActive) break;
         this.currentState = 'stable';
         this.heartbeat.beatNow(); // acknowledge the reconciled assignment

@@ -6,6 +6,7 @@ import { RebalanceListenerError } from '../consumer-errors.js';
 import type { ConsumerRebalanceListener } from '../consumer-record.js';
 import type { PartitionState } from '../partition-state.js';
 import type { SubscriptionState } from '../subscription-state.js';
+import { type RebalanceRecording, record } from './rebalance-trace.js';
 
 /** The parts a rebalance works with. */
 export interface RebalanceParts {
@@ -46,8 +47,15 @@ export class RebalanceHandler {
   rebalances = 0;
   /** `Date.now()` when the last rebalance completed. */
   lastRebalanceAt: number | undefined;
+  /** Set while a rebalance is traced (`vltava:rebalance`): what it assigned, revoked and lost. */
+  recording: RebalanceRecording | undefined;
 
-  constructor(parts: RebalanceParts, rebalanceTimeoutMs: number) {
+  constructor(
+    parts: RebalanceParts,
+    rebalanceTimeoutMs: number,
+    /** `client.id` of the consumer, for the `vltava:rebalance` channel. */
+    readonly clientId = '',
+  ) {
     this.parts = parts;
     this.rebalanceTimeoutMs = rebalanceTimeoutMs;
   }
@@ -75,6 +83,7 @@ export class RebalanceHandler {
       });
     }
     const list = toList(states);
+    record(this.recording?.revoked, list);
     await this.call('onPartitionsRevoked', list, (l) => l.onPartitionsRevoked?.(list));
     this.parts.subscriptions.remove(states);
     this.changed();
@@ -86,6 +95,7 @@ export class RebalanceHandler {
     if (states.length === 0) return;
     this.parts.subscriptions.remove(states);
     const list = toList(states);
+    record(this.recording?.lost, list);
     await this.call('onPartitionsLost', list, (l) =>
       l.onPartitionsLost !== undefined ? l.onPartitionsLost(list) : l.onPartitionsRevoked?.(list),
     );
@@ -99,6 +109,7 @@ export class RebalanceHandler {
   async assign(partitions: readonly TopicPartition[]): Promise<void> {
     const added = this.parts.subscriptions.add(partitions, true);
     const list = toList(added);
+    record(this.recording?.assigned, list);
     try {
       await this.call('onPartitionsAssigned', list, (l) => l.onPartitionsAssigned?.(list));
     } finally {

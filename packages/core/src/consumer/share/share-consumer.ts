@@ -1,7 +1,9 @@
+import { clientMetricFamilies } from '../../cluster/client-metric-families.js';
 import { resolveClientOptions } from '../../cluster/client-options.js';
 import { Cluster } from '../../cluster/cluster.js';
 import { checkTopicName } from '../../cluster/topic-name.js';
 import { checkOptions } from '../../config/check-options.js';
+import { diagnosticChannels } from '../../diagnostics/channels.js';
 import {
   ClientClosedError,
   InvalidArgumentError,
@@ -9,6 +11,7 @@ import {
   UnsupportedVersionError,
 } from '../../errors/client-errors.js';
 import { isKafkaError, type KafkaError } from '../../errors/kafka-error.js';
+import type { MetricFamily } from '../../metrics/metric-family.js';
 import type { ShareFetchResponsePartitionData } from '../../protocol/messages/generated/share-fetch.js';
 import { ShareGroupHeartbeat } from '../../protocol/messages/generated/share-group-heartbeat.js';
 import { loadRecordCodecs } from '../../protocol/records/load-record-codecs.js';
@@ -17,10 +20,12 @@ import type { Logger } from '../../utils/logger.js';
 import type { CloseOptions } from '../../vocabulary/close-options.js';
 import type { TopicPartition } from '../../vocabulary/topic-partition.js';
 import { GroupCoordinator } from '../group/group-coordinator.js';
+import { traceDeliver } from '../traced-consumer.js';
 import { Waiters } from '../waiters.js';
 import { type AcknowledgeType, AcknowledgeTypeCode, isAcknowledgeType } from './acknowledge-type.js';
 import { AcquiredRange, AcquiredRecords } from './acquired-records.js';
 import { ShareAssignment } from './share-assignment.js';
+import { shareConsumerMetricFamilies } from './share-consumer-metric-families.js';
 import type { ShareConsumerMetrics } from './share-consumer-metrics.js';
 import {
   type ResolvedShareConsumerOptions,
@@ -110,6 +115,8 @@ export class ShareConsumer<K = Buffer | null, V = Buffer | null>
   /** Topic-id form of each partition records came from, by `topic:partition`. */
   private readonly refs = new Map<string, SharePartitionRef>();
   private topics: string[] = [];
+  /** `client.id` of this consumer (labels its diagnostics and metrics). */
+  readonly clientId: string;
   private readonly assigned = new ShareAssignment();
   /** Records the last `poll()` returned: accepted by the next one in implicit mode. */
   private lastPolled: ShareConsumerRecord<K, V>[] = [];
@@ -135,6 +142,7 @@ export class ShareConsumer<K = Buffer | null, V = Buffer | null>
   constructor(options: ShareConsumerOptions<K, V>) {
     this.options = resolveShareConsumerOptions(options);
     const clientOptions = resolveClientOptions(options);
+    this.clientId = clientOptions.clientId;
     this.cluster = new Cluster(clientOptions, { allowAutoTopicCreation: false, clientInstance: this.instance });
     this.logger = clientOptions.logger;
     const o = this.options;
@@ -340,7 +348,18 @@ export class ShareConsumer<K = Buffer | null, V = Buffer | null>
    * @throws The errors the consumer raises in line: `RecordDeserializationError` (the record was released),
    *   `CorruptRecordError`, `ShareGroupsUnavailableError`, `GroupMembershipError`, authorization errors.
    */
-  async poll(options: SharePollOptions = {}): Promise<ShareConsumerRecords<K, V>> {
+  poll(options: SharePollOptions = {}): Promise<ShareConsumerRecords<K, V>> {
+    if (!diagnosticChannels.consumerDeliver.hasSubscribers) return this.pollRecords(options);
+    const identity = { clientId: this.clientId, groupId: this.options.groupId, groupKind: 'share' as const };
+    return traceDeliver(
+      identity,
+      'poll',
+      () => this.pollRecords(options),
+      (records) => [...records],
+    );
+  }
+
+  private async pollRecords(options: SharePollOptions): Promise<ShareConsumerRecords<K, V>> {
     checkOptions(options, SHARE_POLL_OPTIONS_SCHEMA, 'shareConsumer.poll()', 'call');
     const timeoutMs = options.timeoutMs ?? 1000;
     const maxRecords = options.maxRecords ?? this.options.maxPollRecords;
@@ -481,8 +500,18 @@ export class ShareConsumer<K = Buffer | null, V = Buffer | null>
     return value > 0 ? value : undefined;
   }
 
-  /** A snapshot of the consumer's figures. */
-  metrics(): ShareConsumerMetrics {
+  /**
+   * A snapshot of the share consumer's metrics in the one metrics shape (docs/METRICS.md), with its connections'
+   * requests and throttling, labelled `client_id` and `client_type: share_consumer`.
+   */
+  metrics(): MetricFamily[] {
+    return clientMetricFamilies(shareConsumerMetricFamilies(this.metricsSnapshot()), this.cluster.connectionStats(), {
+      client_id: this.clientId,
+      client_type: 'share_consumer',
+    });
+  }
+
+  private metricsSnapshot(): ShareConsumerMetrics {
     const m = this.fetcher.metrics;
     return {
       recordsConsumed: this.recordsConsumed,

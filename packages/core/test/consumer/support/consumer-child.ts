@@ -9,6 +9,7 @@
  *   sampling memory after forced garbage collections; reports `{ type: 'slow-result', ... }`.
  */
 import { Consumer, type ConsumerRebalanceListener } from '../../../src/index.js';
+import { metricPoints, metricValue } from '../../../src/metrics/metric-value.js';
 
 interface ChildConfig {
   readonly mode: 'member' | 'slow';
@@ -85,8 +86,8 @@ async function slow(): Promise<void> {
       const sample = measure();
       if (sample.total > max.total) max = sample;
       const metrics = consumer.metrics();
-      maxBufferedBytes = Math.max(maxBufferedBytes, metrics.bufferedBytes);
-      maxBufferedRecords = Math.max(maxBufferedRecords, metrics.bufferedRecords);
+      maxBufferedBytes = Math.max(maxBufferedBytes, metricValue(metrics, 'vltava_consumer_buffered_bytes') ?? 0);
+      maxBufferedRecords = Math.max(maxBufferedRecords, metricValue(metrics, 'vltava_consumer_buffered_records') ?? 0);
     }
     if (count >= config.records!) break;
   }
@@ -99,12 +100,12 @@ async function slow(): Promise<void> {
     max,
     maxBufferedBytes,
     maxBufferedRecords,
-    groupState: metrics.groupState,
-    rebalances: metrics.rebalances,
+    groupState: metricPoints(metrics, 'vltava_consumer_group_state')[0]?.labels.state,
+    rebalances: metricValue(metrics, 'vltava_consumer_rebalances_total'),
     generationAtFirst,
     generationAtEnd: consumer.groupMetadata().generationId,
     events: [...events],
-    lag: metrics.partitions.map((p) => (p.lag ?? -1n).toString()),
+    lag: metricPoints(metrics, 'vltava_consumer_records_lag').map((p) => String(p.value)),
   };
   await consumer.close();
   await send(result);
