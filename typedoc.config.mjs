@@ -27,6 +27,9 @@ export default {
     excludeInternal: true,
     excludeProtected: true,
     readme: 'README.md',
+    // Each package is converted on its own: it needs the source-link settings too.
+    disableGit: true,
+    sourceLinkTemplate: `${repositoryUrl}/blob/main/{path}#L{line}`,
   },
   readme: 'README.md',
   // Members that override Node's (`Writable.write`, ...) link to Node's documentation.
