@@ -19,8 +19,8 @@
  * Run: `npx tsx bench/producer/send-path.bench.ts` (BENCH_RECORDS, BENCH_ROUNDS, BENCH_FORMS=promise,callback,sendBatch).
  */
 import { Producer } from '../../packages/core/src/producer/producer.js';
-import type { ProduceRequest } from '../../packages/core/src/protocol/messages/generated/produce.js';
-import { FakeBroker, type FakeRequest, metadataResponse } from '../../packages/core/test/support/fake-broker.js';
+import { FakeBroker } from '../../packages/core/test/support/fake-broker.js';
+import { produceAnswers } from './produce-answers.js';
 import { type ApiForm, handOff } from './vltava-runner.js';
 
 const RECORDS = Number(process.env.BENCH_RECORDS ?? 200_000);
@@ -29,57 +29,6 @@ const FORMS = (process.env.BENCH_FORMS?.split(',') ?? ['promise', 'callback', 's
 const TOPIC = 'bench';
 const PARTITIONS = 6;
 const value = Buffer.alloc(100, 0x61);
-
-const offsets = new Array<bigint>(PARTITIONS).fill(0n);
-
-function answer(request: FakeRequest, port: number) {
-  switch (request.apiName) {
-    case 'Metadata':
-      return { response: metadataResponse(port, { [TOPIC]: PARTITIONS }) };
-    case 'InitProducerId':
-      return {
-        response: {
-          throttleTimeMs: 0,
-          errorCode: 0,
-          producerId: 1n,
-          producerEpoch: 0,
-          ongoingTxnProducerId: -1n,
-          ongoingTxnProducerEpoch: -1,
-        },
-      };
-    case 'Produce': {
-      const body = request.body as ProduceRequest;
-      return {
-        response: {
-          throttleTimeMs: 0,
-          nodeEndpoints: [],
-          responses: body.topicData.map((topic) => ({
-            name: topic.name,
-            topicId: topic.topicId,
-            partitionResponses: topic.partitionData.map((data) => {
-              // Record count of a v2 batch: the int32 at byte 57.
-              const records = data.records!;
-              const baseOffset = offsets[data.index]!;
-              offsets[data.index] = baseOffset + BigInt(records.readInt32BE(57));
-              return {
-                index: data.index,
-                errorCode: 0,
-                baseOffset,
-                logAppendTimeMs: -1n,
-                logStartOffset: 0n,
-                recordErrors: [],
-                errorMessage: null,
-                currentLeader: { leaderId: -1, leaderEpoch: -1 },
-              };
-            }),
-          })),
-        },
-      };
-    }
-    default:
-      return undefined;
-  }
-}
 
 async function once(bootstrap: string, form: ApiForm): Promise<{ appendNs: number; totalNs: number }> {
   // Timeouts far beyond any run, even under valgrind (50 times slower): a request that timed out would be retried,
@@ -104,7 +53,7 @@ async function once(bootstrap: string, form: ApiForm): Promise<{ appendNs: numbe
 }
 
 let port = 0;
-const broker = await FakeBroker.start((request) => answer(request, port));
+const broker = await FakeBroker.start(produceAnswers(TOPIC, PARTITIONS, () => port));
 port = broker.port;
 try {
   const rows = new Map<ApiForm, Array<{ appendNs: number; totalNs: number }>>(FORMS.map((f) => [f, []]));
