@@ -482,6 +482,7 @@ export {
   type ProducerRecordHeaders,
   partitionForKey,
   type RecordMetadata,
+  type SendBatchOptions,
   type SendBatchResult,
   type SendCallback,
   type Serialized,

@@ -36,6 +36,8 @@ export const DEFAULT_MAX_IN_FLIGHT = 10_000;
 
 /** Most records handed to the producer in one `sendBatch` call. */
 const RUN_LIMIT = 4096;
+/** The producer's linger gathers a trickle of emissions into few requests; the completion flushes. */
+const LINGER = { linger: true } as const;
 
 /**
  * Sends each emission to Kafka through a producer and emits, for each, its records' metadata with the emission
@@ -151,7 +153,7 @@ export function sendRecords<T, K, V>(
         open = undefined;
         let sending: Promise<SendBatchResult>;
         try {
-          sending = producer.sendBatch(run.records);
+          sending = producer.sendBatch(run.records, LINGER);
         } catch (error) {
           fail(isKafkaError(error) ? error : new InvalidArgumentError(`producer.sendBatch() threw: ${String(error)}`));
           return;

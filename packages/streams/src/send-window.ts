@@ -12,6 +12,9 @@ import { sendResultOf } from '@vltava/core/internal';
 import { KnownTopics } from './known-topics.js';
 import { mappingError, recordMapper } from './send-target.js';
 
+/** The producer's linger gathers a trickle of writes into few requests; the window flushes when it must. */
+const LINGER = { linger: true } as const;
+
 /** The callback of `Writable.write`. */
 export type WriteCallback = (error: Error | null | undefined) => void;
 
@@ -205,7 +208,7 @@ export class SendWindow<T, K, V> {
     this.inFlight += count;
     this.batches++;
     this.queue.push(batch);
-    this.producer.sendBatch(records).then(
+    this.producer.sendBatch(records, LINGER).then(
       (result) => {
         batch.outcome = new BatchOutcome(result, ends);
         this.settleReady();

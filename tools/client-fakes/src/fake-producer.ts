@@ -4,6 +4,7 @@ import {
   type PartitionInfo,
   type ProducerRecord,
   type RecordMetadata,
+  type SendBatchOptions,
   type SendBatchResult,
   type SendCallback,
   type TransactionalProducerLike,
@@ -45,6 +46,8 @@ export class FakeProducer<K = unknown, V = unknown> implements TransactionalProd
   readonly written: ProducerRecord<K, V>[] = [];
   /** Sizes of the `sendBatch` calls. */
   readonly batchSizes: number[] = [];
+  /** Per `sendBatch` call: whether it asked for the producer's linger (`{ linger: true }`). */
+  readonly lingered: boolean[] = [];
   /** Calls, in order (see the class comment). */
   readonly calls: string[] = [];
   /** Topics whose metadata was asked for. */
@@ -92,9 +95,10 @@ export class FakeProducer<K = unknown, V = unknown> implements TransactionalProd
     this.dispatch(record, callback);
   }
 
-  sendBatch(records: Iterable<ProducerRecord<K, V>>): Promise<SendBatchResult> {
+  sendBatch(records: Iterable<ProducerRecord<K, V>>, options?: SendBatchOptions): Promise<SendBatchResult> {
     const list = [...records];
     this.calls.push(`sendBatch:${list.length}`);
+    this.lingered.push(options?.linger === true);
     this.batchSizes.push(list.length);
     const metadata: Array<RecordMetadata | undefined> = new Array(list.length);
     const errors: Array<KafkaError | undefined> = new Array(list.length);

@@ -1,7 +1,7 @@
 import type { PartitionInfo } from '../cluster/metadata.js';
 import type { ProducerRecord } from '../producer/producer.js';
 import type { SendCallback } from '../producer/record-metadata.js';
-import type { SendBatchResult } from '../producer/send-batch-result.js';
+import type { SendBatchOptions, SendBatchResult } from '../producer/send-batch-result.js';
 import type { TransactionGroupMetadata, TransactionOffset } from '../producer/transaction-coordinator.js';
 
 /**
@@ -18,8 +18,11 @@ import type { TransactionGroupMetadata, TransactionOffset } from '../producer/tr
 export interface ProducerLike<K = string | Uint8Array, V = string | Uint8Array> {
   /** Sends one record; `callback` gets its metadata or its typed error, once. */
   send(record: ProducerRecord<K, V>, callback: SendCallback): void;
-  /** Sends records; resolves once each has its outcome (metadata or error, by index), never rejects per record. */
-  sendBatch(records: Iterable<ProducerRecord<K, V>>): Promise<SendBatchResult>;
+  /**
+   * Sends records; resolves once each has its outcome (metadata or error, by index), never rejects per record.
+   * The adapters pass `{ linger: true }`: the producer's linger gathers their trickles.
+   */
+  sendBatch(records: Iterable<ProducerRecord<K, V>>, options?: SendBatchOptions): Promise<SendBatchResult>;
   /** Resolves when the buffer has room for `bytes` (default `batchSize`) and no send waits for memory. */
   waitForBuffer(bytes?: number): Promise<void>;
   /** The partitions of a topic, loading its metadata if needed. */

@@ -25,7 +25,7 @@ export {
 export type { Metric } from './producer-metrics.js';
 export type { Acks, ProducerOptions } from './producer-options.js';
 export type { RecordMetadata, SendCallback } from './record-metadata.js';
-export type { SendBatchResult } from './send-batch-result.js';
+export type { SendBatchOptions, SendBatchResult } from './send-batch-result.js';
 export {
   bufferSerializer,
   jsonSerializer,

@@ -46,6 +46,8 @@ export class ProducerBatch implements WrittenRecords {
   deadline: number;
   /** Set once a record did not fit: the batch is sendable regardless of linger. */
   full = false;
+  /** Set when the sender of its records awaits them (`sendBatch` handed over its last record): no linger. */
+  lingerWaived = false;
 
   /** Producer id stamped on the batch, -1 without idempotence. */
   producerId = -1n;

@@ -32,7 +32,7 @@ import {
   failRecord,
 } from './record-completion.js';
 import type { RecordMetadata, SendCallback } from './record-metadata.js';
-import { SendBatchGroup, type SendBatchResult } from './send-batch-result.js';
+import { SendBatchGroup, type SendBatchOptions, type SendBatchResult } from './send-batch-result.js';
 import { Sender } from './sender.js';
 import { beginSend, TracedSend } from './traced-send.js';
 import {
@@ -297,9 +297,11 @@ export class Producer<K = string | Uint8Array, V = string | Uint8Array> implemen
   /**
    * Sends many records with one Promise for all: resolves once every record has its outcome, with per-record
    * metadata or errors by index (never rejects for a record's failure). Waits for buffer space between records
-   * instead of failing them, so it suits bulk production: no Promise or closure per record.
+   * instead of failing them, so it suits bulk production: no Promise or closure per record. Once the last record
+   * is handed over, the batches holding them are sent without waiting out `lingerMs` (the caller awaits them),
+   * unless `options.linger` is true.
    */
-  async sendBatch(records: Iterable<ProducerRecord<K, V>>): Promise<SendBatchResult> {
+  async sendBatch(records: Iterable<ProducerRecord<K, V>>, options?: SendBatchOptions): Promise<SendBatchResult> {
     const list = Array.isArray(records) ? (records as readonly ProducerRecord<K, V>[]) : [...records];
     const group = new SendBatchGroup(list.length);
     const admission = this.admission;
@@ -311,6 +313,10 @@ export class Producer<K = string | Uint8Array, V = string | Uint8Array> implemen
       this.dispatch(record, group, i);
     }
     group.seal();
+    if (options?.linger !== true && list.length > 0) {
+      this.accumulator.waiveLinger();
+      this.sender.wakeup();
+    }
     return group.done;
   }
 

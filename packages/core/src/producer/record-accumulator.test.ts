@@ -178,6 +178,34 @@ describe('RecordAccumulator', () => {
     expect([...accumulator.ready(1001, leaderOf, always).nodes.keys()]).toEqual([1]);
   });
 
+  it('waives the linger of the batches queued now (a sendBatch handed over its last record), not of later ones', () => {
+    const { accumulator, leaders, leaderOf, always } = setup();
+    const a = accumulator.partitionState('t', 0);
+    const b = accumulator.partitionState('t', 1);
+    leaders.set('t-0', 1);
+    leaders.set('t-1', 2);
+    accumulator.append(
+      a,
+      record('small'),
+      () => {},
+      () => {},
+      1000,
+    );
+    expect(accumulator.ready(1001, leaderOf, always).nodes.size).toBe(0);
+    accumulator.waiveLinger();
+    // t-1's batch is created after the waiver: it lingers as usual.
+    accumulator.append(
+      b,
+      record('small'),
+      () => {},
+      () => {},
+      1001,
+    );
+    const ready = accumulator.ready(1001, leaderOf, always);
+    expect([...ready.nodes.keys()]).toEqual([1]);
+    expect(ready.nextCheckAt).toBe(1011);
+  });
+
   it('reports partitions without a leader and skips batches in retry backoff or held back', () => {
     const { accumulator, leaders, leaderOf, always } = setup({ lingerMs: 0 });
     const a = accumulator.partitionState('t', 0);

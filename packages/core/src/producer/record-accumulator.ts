@@ -276,6 +276,18 @@ export class RecordAccumulator {
     this.flushes++;
   }
 
+  /**
+   * Makes the batches queued now sendable without waiting out `lingerMs`, without starting a flush: a
+   * `sendBatch` call has handed over its last record and its caller awaits them. Records sent later may still join
+   * these batches until they are drained.
+   */
+  waiveLinger(): void {
+    for (const state of this.active) {
+      const batch = state.last();
+      if (batch !== undefined) batch.lingerWaived = true;
+    }
+  }
+
   /** Ends one {@link beginFlush}. */
   endFlush(): void {
     this.flushes--;
@@ -381,7 +393,8 @@ export class RecordAccumulator {
         if (batch.retryAt < nextCheckAt) nextCheckAt = batch.retryAt;
         continue;
       }
-      const sendable = urgent || batch.full || state.queued > 1 || now - batch.createdAt >= linger;
+      const sendable =
+        urgent || batch.full || batch.lingerWaived || state.queued > 1 || now - batch.createdAt >= linger;
       if (!sendable) {
         const at = batch.createdAt + linger;
         if (at < nextCheckAt) nextCheckAt = at;

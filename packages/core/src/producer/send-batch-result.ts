@@ -2,6 +2,17 @@ import type { KafkaError } from '../errors/kafka-error.js';
 import type { CompletionGroup, WrittenRecords } from './record-completion.js';
 import type { RecordMetadata } from './record-metadata.js';
 
+/** Options of `producer.sendBatch(records, options)`. */
+export interface SendBatchOptions {
+  /**
+   * When false (the default), the batches holding the call's records are sent as soon as its last record is handed
+   * over: the caller awaits them, so waiting out `lingerMs` would only add latency (as an array send does in
+   * KafkaJS). When true, they wait for `lingerMs` or a full batch, as records from `send` do: for adapters that hand
+   * over a trickle of small arrays and want the linger to gather it into few requests.
+   */
+  readonly linger?: boolean;
+}
+
 /**
  * The outcome of `producer.sendBatch(records)`: one object for all records, with each record's metadata or error
  * available by index and built only when asked for (millions of records cost no Promise and no metadata object

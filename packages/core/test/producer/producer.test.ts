@@ -311,6 +311,31 @@ describe('Producer: sending', () => {
     expect(p.bufferAvailable).toBe(64 * 1024);
   });
 
+  it('sendBatch sends its last batches at once (no lingerMs wait); with { linger: true } they linger as sends do', async () => {
+    const name = await topic(3);
+    const p = producer({ lingerMs: 60_000 });
+    await p.partitionsFor(name);
+    // A minute of linger: only waiving it lets the call settle within the test's timeout.
+    const records = Array.from({ length: 30 }, (_, i) => ({ topic: name, key: `k${i}`, value: `v${i}` }));
+    const result = await p.sendBatch(records);
+    expect(result).toMatchObject({ count: 30, succeeded: 30, failed: 0 });
+
+    let settled = false;
+    const lingering = p.sendBatch(records, { linger: true }).then((r) => {
+      settled = true;
+      return r;
+    });
+    // Its records reached the accumulator (the producer's buffer holds them) but nothing may send them yet.
+    await new Promise((resolve) => setImmediate(resolve));
+    expect(p.bufferAvailable).toBeLessThan(32 * 1024 * 1024);
+    const acknowledged = metricValue(p.metrics(), 'vltava_producer_records_sent_total');
+    expect(settled).toBe(false);
+    await p.flush();
+    expect(await lingering).toMatchObject({ succeeded: 30, failed: 0 });
+    expect(metricValue(p.metrics(), 'vltava_producer_records_sent_total')).toBe((acknowledged ?? 0) + 30);
+    expect((await readTopic(brokers, name)).flat()).toHaveLength(60);
+  });
+
   it('splits batches larger than the topic accepts (max.message.bytes) instead of failing their records', async () => {
     const name = await topic(1, { 'max.message.bytes': '2000' });
     const p = producer({ lingerMs: 50 });
