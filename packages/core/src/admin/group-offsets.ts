@@ -21,7 +21,9 @@ import {
   settle,
 } from './admin-request.js';
 import { byTopic, epochOrNull, type ItemResult } from './admin-types.js';
-import { checkGroupIds, comparePartitions, singleGroup } from './groups.js';
+import { exchange } from './admin-exchange.js';
+import { checkGroupIds, comparePartitions } from './groups.js';
+import { onGroupCoordinator, singleGroup } from './single-group.js';
 import { checkPartition, lookUpOffsets, type OffsetInfo, specOf } from './records-and-offsets.js';
 
 /**
@@ -316,13 +318,11 @@ async function commitGroupOffsets(
   groupId: string,
   offsets: readonly OffsetToCommit[],
 ): Promise<GroupPartitionResult[]> {
-  const outcomes = await router.coordinatorItems(call, CoordinatorType.group, [groupId], async (connection) => {
-    const version = router.negotiate(connection, OffsetCommit, { maxVersion: OFFSET_API_MAX_VERSION });
-    const response = await router.send(
-      call,
-      connection,
-      OffsetCommit,
-      {
+  const results = await onGroupCoordinator<Map<string, KafkaError | null>>(router, call, groupId, async (connection) => {
+    const response = await exchange(router, call, connection, {
+      api: OffsetCommit,
+      needs: { maxVersion: OFFSET_API_MAX_VERSION },
+      request: () => ({
         groupId,
         generationIdOrMemberEpoch: -1,
         memberId: '',
@@ -333,9 +333,8 @@ async function commitGroupOffsets(
           committedLeaderEpoch: o.leaderEpoch ?? -1,
           committedMetadata: o.metadata ?? null,
         })).map(([name, partitions]) => ({ name, partitions })),
-      },
-      version,
-    );
+      }),
+    });
     const results = new Map<string, KafkaError | null>();
     for (const topic of response.topics) {
       for (const p of topic.partitions) {
@@ -344,13 +343,12 @@ async function commitGroupOffsets(
           p.errorCode === ErrorCodes.NONE
             ? null
             : brokerError(p.errorCode, null, { groupId, ...tp, api: 'OffsetCommit' }, connection);
-        if (error?.coordinatorMoved) return new Map([[groupId, { error }]]);
+        if (error?.coordinatorMoved) return { error };
         results.set(partitionKey(tp.topic, tp.partition), error);
       }
     }
-    return new Map([[groupId, { value: results }]]);
+    return { value: results };
   });
-  const results = singleGroup(outcomes, groupId);
   return offsets.map((o): GroupPartitionResult => {
     const error = results.get(partitionKey(o.topic, o.partition));
     const tp = { topic: o.topic, partition: o.partition };
@@ -493,28 +491,19 @@ export async function deleteGroupOffsets(
   for (const tp of partitions) checkPartition(tp, 'deleteGroupOffsets');
   if (partitions.length === 0) return [];
   await router.ready(call);
-  const outcomes = await router.coordinatorItems(call, CoordinatorType.group, [groupId], async (connection) => {
-    const version = router.negotiate(connection, OffsetDelete);
-    const response = await router.send(
-      call,
-      connection,
-      OffsetDelete,
-      {
+  const results = await onGroupCoordinator<Map<string, KafkaError | null>>(router, call, groupId, async (connection) => {
+    const response = await exchange(router, call, connection, {
+      api: OffsetDelete,
+      request: () => ({
         groupId,
         topics: byTopic(partitions, (tp) => ({ partitionIndex: tp.partition })).map(([name, ps]) => ({
           name,
           partitions: ps,
         })),
-      },
-      version,
-    );
+      }),
+    });
     if (response.errorCode !== ErrorCodes.NONE) {
-      return new Map([
-        [
-          groupId,
-          failure(response.errorCode, null, { groupId, api: 'OffsetDelete' }, connection, retryIfCoordinatorMoved),
-        ],
-      ]) as Outcomes<Map<string, KafkaError | null>>;
+      return failure(response.errorCode, null, { groupId, api: 'OffsetDelete' }, connection, retryIfCoordinatorMoved);
     }
     const results = new Map<string, KafkaError | null>();
     for (const topic of response.topics) {
@@ -528,9 +517,8 @@ export async function deleteGroupOffsets(
         );
       }
     }
-    return new Map([[groupId, { value: results }]]);
+    return { value: results };
   });
-  const results = singleGroup(outcomes, groupId);
   return partitions.map((tp): GroupPartitionResult => {
     const error = results.get(partitionKey(tp.topic, tp.partition));
     const key = { topic: tp.topic, partition: tp.partition };

@@ -24,7 +24,10 @@ import {
   settle,
   throwIfError,
 } from './admin-request.js';
+import { exchange } from './admin-exchange.js';
 import type { ItemResult } from './admin-types.js';
+import { itemOutcomes } from './item-outcomes.js';
+import { onGroupCoordinator } from './single-group.js';
 
 /**
  * The state of a group. Java: `GroupState` (`PREPARING_REBALANCE` is `'preparingRebalance'`). Classic groups are
@@ -306,14 +309,10 @@ async function describeOnCoordinator(
   const answers: Outcomes<GroupDescription> = new Map();
   let classic = groupIds;
   if (connection.apiVersions.has(ConsumerGroupDescribe.apiKey)) {
-    const version = router.negotiate(connection, ConsumerGroupDescribe);
-    const response = await router.send(
-      call,
-      connection,
-      ConsumerGroupDescribe,
-      { groupIds, includeAuthorizedOperations: includeOps },
-      version,
-    );
+    const response = await exchange(router, call, connection, {
+      api: ConsumerGroupDescribe,
+      request: () => ({ groupIds, includeAuthorizedOperations: includeOps }),
+    });
     classic = [];
     for (const group of response.groups) {
       if (group.errorCode === ErrorCodes.GROUP_ID_NOT_FOUND) {
@@ -356,14 +355,10 @@ async function describeOnCoordinator(
     }
   }
   if (classic.length === 0) return answers;
-  const version = router.negotiate(connection, DescribeGroups);
-  const response = await router.send(
-    call,
-    connection,
-    DescribeGroups,
-    { groups: classic, includeAuthorizedOperations: includeOps },
-    version,
-  );
+  const response = await exchange(router, call, connection, {
+    api: DescribeGroups,
+    request: () => ({ groups: classic, includeAuthorizedOperations: includeOps }),
+  });
   for (const group of response.groups) {
     const context = { groupId: group.groupId, api: 'DescribeGroups' };
     if (group.errorCode !== ErrorCodes.NONE) {
@@ -421,19 +416,16 @@ export async function deleteGroups(
     CoordinatorType.group,
     groupIds,
     async (connection, keys) => {
-      const version = router.negotiate(connection, DeleteGroups);
-      const response = await router.send(call, connection, DeleteGroups, { groupsNames: keys }, version);
-      const answers: Outcomes<null> = new Map();
-      for (const r of response.results) {
-        const context = { groupId: r.groupId, api: 'DeleteGroups' };
-        answers.set(
-          r.groupId,
-          r.errorCode === ErrorCodes.NONE
-            ? { value: null }
-            : failure(r.errorCode, r.errorMessage, context, connection, retryIfCoordinatorMoved),
-        );
-      }
-      return answers;
+      const response = await exchange(router, call, connection, {
+        api: DeleteGroups,
+        request: () => ({ groupsNames: keys }),
+      });
+      return itemOutcomes(response.results, connection, {
+        key: (r) => r.groupId,
+        context: (r) => ({ groupId: r.groupId, api: 'DeleteGroups' }),
+        value: () => null,
+        retryIf: retryIfCoordinatorMoved,
+      });
     },
     { batch: true },
   );
@@ -474,27 +466,22 @@ export async function removeGroupMembers(
   }
   if (targets.length === 0) return [];
   await router.ready(call);
-  const outcomes = await router.coordinatorItems(call, CoordinatorType.group, [groupId], async (connection) => {
-    const version = router.negotiate(connection, LeaveGroup, { minVersion: 3, feature: 'removeGroupMembers' });
-    const response = await router.send(
-      call,
-      connection,
-      LeaveGroup,
-      {
+  return onGroupCoordinator<RemoveMemberResult[]>(router, call, groupId, async (connection) => {
+    const response = await exchange(router, call, connection, {
+      api: LeaveGroup,
+      needs: { minVersion: 3, feature: 'removeGroupMembers' },
+      request: () => ({
         groupId,
         members: targets.map((m) => ({
           memberId: m.memberId ?? '',
           groupInstanceId: m.groupInstanceId ?? null,
           reason: options.reason ?? null,
         })),
-      },
-      version,
-    );
+      }),
+    });
     const context = { groupId, api: 'LeaveGroup' };
     if (response.errorCode !== ErrorCodes.NONE) {
-      return new Map([
-        [groupId, failure(response.errorCode, null, context, connection, retryIfCoordinatorMoved)],
-      ]) as Outcomes<RemoveMemberResult[]>;
+      return failure(response.errorCode, null, context, connection, retryIfCoordinatorMoved);
     }
     const results = targets.map((m): RemoveMemberResult => {
       const memberId = m.memberId ?? '';
@@ -511,17 +498,8 @@ export async function removeGroupMembers(
         error: createBrokerError(answer.errorCode, { ...context, broker: connection.label }),
       };
     });
-    return new Map([[groupId, { value: results }]]);
+    return { value: results };
   });
-  return singleGroup(outcomes, groupId);
-}
-
-/** The value of a single-group call, or its error thrown. */
-export function singleGroup<R>(outcomes: Outcomes<R>, groupId: string): R {
-  const outcome: Outcome<R> | undefined = outcomes.get(groupId);
-  if (outcome === undefined) throw new InvalidArgumentError(`No answer for group ${groupId}`);
-  if ('error' in outcome) throw outcome.error;
-  return outcome.value;
 }
 
 /** Throws `InvalidArgumentError` for a missing or empty group id. */

@@ -11,12 +11,14 @@ import type { AdminCallOptions } from './admin-options.js';
 import {
   type AdminRouter,
   brokerError,
-  failure,
   type Outcomes,
   retryIfCoordinatorMoved,
+  retryIfRetriable,
   settle,
   throwIfError,
 } from './admin-request.js';
+import { exchange } from './admin-exchange.js';
+import { itemOutcomes, partitionEntries } from './item-outcomes.js';
 import { byTopic, type ItemResult, offsetOrNull, timestampOrNull } from './admin-types.js';
 import { comparePartitions } from './groups.js';
 import { checkPartition } from './records-and-offsets.js';
@@ -225,20 +227,18 @@ export async function describeTransactions(
     CoordinatorType.transaction,
     transactionalIds,
     async (connection, keys) => {
-      const version = router.negotiate(connection, DescribeTransactions);
-      const response = await router.send(call, connection, DescribeTransactions, { transactionalIds: keys }, version);
-      const answers: Outcomes<TransactionDescription> = new Map();
-      for (const t of response.transactionStates) {
-        if (t.errorCode !== ErrorCodes.NONE) {
-          const context = { groupId: t.transactionalId, api: 'DescribeTransactions' };
-          answers.set(t.transactionalId, failure(t.errorCode, null, context, connection, retryIfCoordinatorMoved));
-          continue;
-        }
-        const topicPartitions: TopicPartition[] = [];
-        for (const topic of t.topics)
-          for (const partition of topic.partitions) topicPartitions.push({ topic: topic.topic, partition });
-        answers.set(t.transactionalId, {
-          value: {
+      const response = await exchange(router, call, connection, {
+        api: DescribeTransactions,
+        request: () => ({ transactionalIds: keys }),
+      });
+      return itemOutcomes(response.transactionStates, connection, {
+        key: (t) => t.transactionalId,
+        context: (t) => ({ groupId: t.transactionalId, api: 'DescribeTransactions' }),
+        value: (t): TransactionDescription => {
+          const topicPartitions: TopicPartition[] = [];
+          for (const topic of t.topics)
+            for (const partition of topic.partitions) topicPartitions.push({ topic: topic.topic, partition });
+          return {
             coordinatorId: connection.nodeId ?? -1,
             state: transactionStateOf(t.transactionState),
             producerId: t.producerId,
@@ -246,10 +246,10 @@ export async function describeTransactions(
             transactionTimeoutMs: t.transactionTimeoutMs,
             transactionStartTimeMs: timestampOrNull(t.transactionStartTimeMs),
             topicPartitions: topicPartitions.sort(comparePartitions),
-          },
-        });
-      }
-      return answers;
+          };
+        },
+        retryIf: retryIfCoordinatorMoved,
+      });
     },
     { batch: true },
   );
@@ -273,40 +273,29 @@ export async function describeProducers(
     call,
     partitions,
     async (connection, group) => {
-      const version = router.negotiate(connection, DescribeProducers);
-      const response = await router.send(
-        call,
-        connection,
-        DescribeProducers,
-        {
+      const response = await exchange(router, call, connection, {
+        api: DescribeProducers,
+        request: () => ({
           topics: byTopic(group, (tp) => tp.partition).map(([name, partitionIndexes]) => ({ name, partitionIndexes })),
-        },
-        version,
-      );
-      const answers: Outcomes<{ activeProducers: ProducerState[] }> = new Map();
-      for (const topic of response.topics) {
-        for (const p of topic.partitions) {
-          const tp = { topic: topic.name, partition: p.partitionIndex };
-          answers.set(
-            partitionKey(tp.topic, tp.partition),
-            p.errorCode === ErrorCodes.NONE
-              ? {
-                  value: {
-                    activeProducers: p.activeProducers.map((s) => ({
-                      producerId: s.producerId,
-                      producerEpoch: s.producerEpoch,
-                      lastSequence: s.lastSequence,
-                      lastTimestamp: timestampOrNull(s.lastTimestamp),
-                      coordinatorEpoch: s.coordinatorEpoch < 0 ? null : s.coordinatorEpoch,
-                      currentTransactionStartOffset: offsetOrNull(s.currentTxnStartOffset),
-                    })),
-                  },
-                }
-              : { error: brokerError(p.errorCode, p.errorMessage, { ...tp, api: 'DescribeProducers' }, connection) },
-          );
-        }
-      }
-      return answers;
+        }),
+      });
+      return itemOutcomes(partitionEntries(response.topics, (t) => t.name, (t) => t.partitions), connection, {
+        key: (p) => partitionKey(p.topic, p.partitionIndex),
+        context: (p) => ({ topic: p.topic, partition: p.partitionIndex, api: 'DescribeProducers' }),
+        value: (p) => ({
+          activeProducers: p.activeProducers.map(
+            (s): ProducerState => ({
+              producerId: s.producerId,
+              producerEpoch: s.producerEpoch,
+              lastSequence: s.lastSequence,
+              lastTimestamp: timestampOrNull(s.lastTimestamp),
+              coordinatorEpoch: s.coordinatorEpoch < 0 ? null : s.coordinatorEpoch,
+              currentTransactionStartOffset: offsetOrNull(s.currentTxnStartOffset),
+            }),
+          ),
+        }),
+        retryIf: retryIfRetriable,
+      });
     },
     options.brokerId === undefined ? {} : { brokerId: options.brokerId },
   );
@@ -339,12 +328,9 @@ export async function abortTransaction(
   }
   await router.ready(call);
   const outcomes = await router.leaderItems(call, [spec], async (connection) => {
-    const version = router.negotiate(connection, WriteTxnMarkers);
-    const response = await router.send(
-      call,
-      connection,
-      WriteTxnMarkers,
-      {
+    const response = await exchange(router, call, connection, {
+      api: WriteTxnMarkers,
+      request: () => ({
         markers: [
           {
             producerId: spec.producerId,
@@ -354,9 +340,8 @@ export async function abortTransaction(
             coordinatorEpoch: spec.coordinatorEpoch,
           },
         ],
-      },
-      version,
-    );
+      }),
+    });
     const context = { topic: spec.topic, partition: spec.partition, api: 'WriteTxnMarkers' };
     const answer = response.markers[0]?.topics[0]?.partitions[0];
     const answers: Outcomes<null> = new Map();

@@ -1,0 +1,77 @@
+import { ErrorCodes } from '../errors/error-codes.generated.js';
+import type { ErrorContext, KafkaError } from '../errors/kafka-error.js';
+import type { Connection } from '../network/connection.js';
+import { failure, type Outcomes, retryIfNotController } from './admin-request.js';
+
+/** One entry of a response's per-item list: its error code and, in most APIs, the broker's message. */
+export interface ItemEntry {
+  /** 0, or the Kafka error code of this item. */
+  readonly errorCode: number;
+  /** The broker's message for the error, when the API has one. */
+  readonly errorMessage?: string | null;
+}
+
+/** How the entries of a per-item response map to outcomes, for {@link itemOutcomes}. */
+export interface ItemAnswers<E extends ItemEntry, R> {
+  /** The key of the item the entry answers (the key the round's items are retried by). */
+  key(entry: E): string;
+  /** Where an error happened, for its message (`{ topic, api }`). */
+  context(entry: E): ErrorContext;
+  /** The item's value when the entry's error code is 0. */
+  value(entry: E): R;
+  /**
+   * Which per-item errors a retry can help (the others are final): `retryIfNotController` (the default, for
+   * controller and config requests), `retryIfCoordinatorMoved` (coordinator requests) or `retryIfRetriable`
+   * (partition-leader requests, where a moved leader answers with a retriable code).
+   */
+  readonly retryIf?: (error: KafkaError) => boolean;
+}
+
+/**
+ * The outcomes of a response's per-item entries, by key: the value of each entry whose error code is 0, else its
+ * broker error (typed by its code, with the broker's message and `context`), final unless `answers.retryIf` says a
+ * retry can help.
+ *
+ * @example
+ * ```ts
+ * return itemOutcomes(response.results, connection, {
+ *   key: (r) => r.name,
+ *   context: (r) => ({ topic: r.name, api: 'CreatePartitions' }),
+ *   value: () => null,
+ * });
+ * ```
+ */
+export function itemOutcomes<E extends ItemEntry, R>(
+  entries: Iterable<E>,
+  connection: Connection,
+  answers: ItemAnswers<E, R>,
+): Outcomes<R> {
+  const outcomes: Outcomes<R> = new Map();
+  const retryIf = answers.retryIf ?? retryIfNotController;
+  for (const entry of entries) {
+    outcomes.set(
+      answers.key(entry),
+      entry.errorCode === ErrorCodes.NONE
+        ? { value: answers.value(entry) }
+        : failure(entry.errorCode, entry.errorMessage, answers.context(entry), connection, retryIf),
+    );
+  }
+  return outcomes;
+}
+
+/**
+ * The partition entries of a response that groups them by topic, each with its topic's name as `topic`, for
+ * {@link itemOutcomes} (`partitionEntries(response.topics, (t) => t.name, (t) => t.partitions)`).
+ */
+export function partitionEntries<T, P extends object>(
+  topics: Iterable<T>,
+  topicOf: (topic: T) => string,
+  partitionsOf: (topic: T) => Iterable<P>,
+): Array<P & { readonly topic: string }> {
+  const entries: Array<P & { readonly topic: string }> = [];
+  for (const t of topics) {
+    const topic = topicOf(t);
+    for (const p of partitionsOf(t)) entries.push({ ...p, topic });
+  }
+  return entries;
+}
