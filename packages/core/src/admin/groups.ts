@@ -14,17 +14,16 @@ import { Reader } from '../protocol/primitives/reader.js';
 import type { TopicPartition } from '../vocabulary/topic-partition.js';
 import { type AclOperation, authorizedOperations } from './acl-codes.js';
 import type { AdminCall } from './admin-call.js';
+import { exchange } from './admin-exchange.js';
 import type { AdminCallOptions } from './admin-options.js';
 import {
   type AdminRouter,
   failure,
-  type Outcome,
   type Outcomes,
   retryIfCoordinatorMoved,
   settle,
   throwIfError,
 } from './admin-request.js';
-import { exchange } from './admin-exchange.js';
 import type { ItemResult } from './admin-types.js';
 import { itemOutcomes } from './item-outcomes.js';
 import { onGroupCoordinator } from './single-group.js';

@@ -7,26 +7,13 @@ import { DescribeShareGroupOffsets } from '../protocol/messages/generated/descri
 import { ShareGroupDescribe } from '../protocol/messages/generated/share-group-describe.js';
 import type { TopicPartition } from '../vocabulary/topic-partition.js';
 import { type AclOperation, authorizedOperations } from './acl-codes.js';
-import type { AdminCallOptions } from './admin-options.js';
-import {
-  type AdminRouter,
-  brokerError,
-  failure,
-  type Outcomes,
-  retryIfCoordinatorMoved,
-  settle,
-} from './admin-request.js';
 import { exchange } from './admin-exchange.js';
+import type { AdminCallOptions } from './admin-options.js';
+import { type AdminRouter, brokerError, failure, retryIfCoordinatorMoved, settle } from './admin-request.js';
 import type { ItemResult } from './admin-types.js';
+import { checkGroupIds, comparePartitions, deleteGroups, type GroupState, groupStateOf } from './groups.js';
 import { itemOutcomes } from './item-outcomes.js';
 import { onGroupCoordinator } from './single-group.js';
-import {
-  checkGroupIds,
-  comparePartitions,
-  deleteGroups,
-  type GroupState,
-  groupStateOf,
-} from './groups.js';
 
 /** A member of a share group. Java: `ShareMemberDescription`. */
 export interface ShareGroupMember {

@@ -17,12 +17,12 @@ import {
 import type { MetadataResponseTopic } from '../protocol/messages/generated/metadata.js';
 import { type AclOperation, authorizedOperations } from './acl-codes.js';
 import type { AdminCall } from './admin-call.js';
-import type { AdminCallOptions } from './admin-options.js';
-import { type AdminRouter, brokerError, failure, type Outcome, type Outcomes, settle } from './admin-request.js';
-import { epochOrNull, type ItemResult } from './admin-types.js';
 import { exchange } from './admin-exchange.js';
-import { itemOutcomes } from './item-outcomes.js';
+import type { AdminCallOptions } from './admin-options.js';
+import { type AdminRouter, brokerError, type Outcome, type Outcomes, settle } from './admin-request.js';
+import { epochOrNull, type ItemResult } from './admin-types.js';
 import { type ConfigEntry, configEntry, configPairs } from './config-entry.js';
+import { itemOutcomes } from './item-outcomes.js';
 
 /** A topic as `listTopics` lists it. Java: `TopicListing`. */
 export interface TopicListing {

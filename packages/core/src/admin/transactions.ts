@@ -7,6 +7,7 @@ import { DescribeTransactions } from '../protocol/messages/generated/describe-tr
 import { ListTransactions } from '../protocol/messages/generated/list-transactions.js';
 import { WriteTxnMarkers } from '../protocol/messages/generated/write-txn-markers.js';
 import { partitionKey, type TopicPartition } from '../vocabulary/topic-partition.js';
+import { exchange } from './admin-exchange.js';
 import type { AdminCallOptions } from './admin-options.js';
 import {
   type AdminRouter,
@@ -17,10 +18,9 @@ import {
   settle,
   throwIfError,
 } from './admin-request.js';
-import { exchange } from './admin-exchange.js';
-import { itemOutcomes, partitionEntries } from './item-outcomes.js';
 import { byTopic, type ItemResult, offsetOrNull, timestampOrNull } from './admin-types.js';
 import { comparePartitions } from './groups.js';
+import { itemOutcomes, partitionEntries } from './item-outcomes.js';
 import { checkPartition } from './records-and-offsets.js';
 
 /**
@@ -165,27 +165,21 @@ export async function listTransactions(
   await router.ready(call);
   const brokers = await router.brokerIds(call);
   const outcomes = await router.eachBroker(call, brokers, async (connection) => {
-    const version = router.negotiate(
-      connection,
-      ListTransactions,
-      options.transactionalIdPattern !== undefined
-        ? { minVersion: 2, feature: 'listTransactions with transactionalIdPattern' }
-        : options.durationMs !== undefined
-          ? { minVersion: 1, feature: 'listTransactions with durationMs' }
-          : {},
-    );
-    const response = await router.send(
-      call,
-      connection,
-      ListTransactions,
-      {
+    const response = await exchange(router, call, connection, {
+      api: ListTransactions,
+      needs:
+        options.transactionalIdPattern !== undefined
+          ? { minVersion: 2, feature: 'listTransactions with transactionalIdPattern' }
+          : options.durationMs !== undefined
+            ? { minVersion: 1, feature: 'listTransactions with durationMs' }
+            : {},
+      request: (version) => ({
         stateFilters: (options.states ?? []).map((s) => KAFKA_STATES[s]),
         producerIdFilters: options.producerIds ?? [],
         ...(version >= 1 ? { durationFilter: BigInt(options.durationMs ?? -1) } : {}),
         ...(version >= 2 ? { transactionalIdPattern: options.transactionalIdPattern ?? null } : {}),
-      },
-      version,
-    );
+      }),
+    });
     throwIfError(response.errorCode, null, { api: 'ListTransactions' }, connection);
     return response.transactionStates.map(
       (t): TransactionListing => ({
@@ -279,23 +273,31 @@ export async function describeProducers(
           topics: byTopic(group, (tp) => tp.partition).map(([name, partitionIndexes]) => ({ name, partitionIndexes })),
         }),
       });
-      return itemOutcomes(partitionEntries(response.topics, (t) => t.name, (t) => t.partitions), connection, {
-        key: (p) => partitionKey(p.topic, p.partitionIndex),
-        context: (p) => ({ topic: p.topic, partition: p.partitionIndex, api: 'DescribeProducers' }),
-        value: (p) => ({
-          activeProducers: p.activeProducers.map(
-            (s): ProducerState => ({
-              producerId: s.producerId,
-              producerEpoch: s.producerEpoch,
-              lastSequence: s.lastSequence,
-              lastTimestamp: timestampOrNull(s.lastTimestamp),
-              coordinatorEpoch: s.coordinatorEpoch < 0 ? null : s.coordinatorEpoch,
-              currentTransactionStartOffset: offsetOrNull(s.currentTxnStartOffset),
-            }),
-          ),
-        }),
-        retryIf: retryIfRetriable,
-      });
+      return itemOutcomes(
+        partitionEntries(
+          response.topics,
+          (t) => t.name,
+          (t) => t.partitions,
+        ),
+        connection,
+        {
+          key: (p) => partitionKey(p.topic, p.partitionIndex),
+          context: (p) => ({ topic: p.topic, partition: p.partitionIndex, api: 'DescribeProducers' }),
+          value: (p) => ({
+            activeProducers: p.activeProducers.map(
+              (s): ProducerState => ({
+                producerId: s.producerId,
+                producerEpoch: s.producerEpoch,
+                lastSequence: s.lastSequence,
+                lastTimestamp: timestampOrNull(s.lastTimestamp),
+                coordinatorEpoch: s.coordinatorEpoch < 0 ? null : s.coordinatorEpoch,
+                currentTransactionStartOffset: offsetOrNull(s.currentTxnStartOffset),
+              }),
+            ),
+          }),
+          retryIf: retryIfRetriable,
+        },
+      );
     },
     options.brokerId === undefined ? {} : { brokerId: options.brokerId },
   );
