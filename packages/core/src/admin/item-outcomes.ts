@@ -1,6 +1,7 @@
 import { ErrorCodes } from '../errors/error-codes.generated.js';
 import type { ErrorContext, KafkaError } from '../errors/kafka-error.js';
 import type { Connection } from '../network/connection.js';
+import { partitionKey } from '../vocabulary/topic-partition.js';
 import { failure, type Outcomes, retryIfNotController } from './admin-request.js';
 
 /** One entry of a response's per-item list: its error code and, in most APIs, the broker's message. */
@@ -74,4 +75,37 @@ export function partitionEntries<T, P extends object>(
     for (const p of partitionsOf(t)) entries.push({ ...p, topic });
   }
   return entries;
+}
+
+/** How the partition entries of a per-partition response map to outcomes, for {@link partitionOutcomes}. */
+export interface PartitionAnswers<P, R> {
+  /** The API, for the errors' context. */
+  readonly api: string;
+  /** The partition's value when its error code is 0. */
+  value(partition: P): R;
+  /** Which per-partition errors a retry can help (see {@link ItemAnswers.retryIf}). */
+  readonly retryIf?: (error: KafkaError) => boolean;
+}
+
+/**
+ * The outcomes of a response that answers per partition, grouped by topic (`{ name, partitions }`): each keyed by
+ * `partitionKey(topic, partitionIndex)`, with `{ topic, partition, api }` as its error's context. See
+ * {@link itemOutcomes}.
+ */
+export function partitionOutcomes<P extends ItemEntry & { readonly partitionIndex: number }, R>(
+  topics: Iterable<{ readonly name: string; readonly partitions: readonly P[] }>,
+  connection: Connection,
+  answers: PartitionAnswers<P, R>,
+): Outcomes<R> {
+  const partitions = partitionEntries(
+    topics,
+    (t) => t.name,
+    (t) => t.partitions,
+  );
+  return itemOutcomes(partitions, connection, {
+    key: (p) => partitionKey(p.topic, p.partitionIndex),
+    context: (p) => ({ topic: p.topic, partition: p.partitionIndex, api: answers.api }),
+    value: (p) => answers.value(p),
+    ...(answers.retryIf === undefined ? {} : { retryIf: answers.retryIf }),
+  });
 }

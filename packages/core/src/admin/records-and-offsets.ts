@@ -9,7 +9,7 @@ import { exchange } from './admin-exchange.js';
 import type { AdminCallOptions } from './admin-options.js';
 import { type AdminRouter, type Outcomes, retryIfRetriable, settle } from './admin-request.js';
 import { byTopic, epochOrNull, type ItemResult, offsetOrNull, timestampOrNull } from './admin-types.js';
-import { itemOutcomes, partitionEntries } from './item-outcomes.js';
+import { partitionOutcomes } from './item-outcomes.js';
 
 /**
  * Which offset `listOffsets` looks up. Java: `OffsetSpec`.
@@ -142,24 +142,15 @@ export function lookUpOffsets(
       },
       version,
     );
-    const sent = itemOutcomes(
-      partitionEntries(
-        response.topics,
-        (t) => t.name,
-        (t) => t.partitions,
-      ),
-      connection,
-      {
-        key: (p) => partitionKey(p.topic, p.partitionIndex),
-        context: (p) => ({ topic: p.topic, partition: p.partitionIndex, api: 'ListOffsets' }),
-        value: (p) => ({
-          offset: offsetOrNull(p.offset),
-          timestamp: timestampOrNull(p.timestamp),
-          leaderEpoch: epochOrNull(p.leaderEpoch),
-        }),
-        retryIf: retryIfRetriable,
-      },
-    );
+    const sent = partitionOutcomes(response.topics, connection, {
+      api: 'ListOffsets',
+      value: (p) => ({
+        offset: offsetOrNull(p.offset),
+        timestamp: timestampOrNull(p.timestamp),
+        leaderEpoch: epochOrNull(p.leaderEpoch),
+      }),
+      retryIf: retryIfRetriable,
+    });
     for (const [key, outcome] of sent) answers.set(key, outcome);
     return answers;
   });
@@ -209,20 +200,11 @@ export async function deleteRecords(
         timeoutMs: call.serverTimeout(),
       }),
     });
-    return itemOutcomes(
-      partitionEntries(
-        response.topics,
-        (t) => t.name,
-        (t) => t.partitions,
-      ),
-      connection,
-      {
-        key: (p) => partitionKey(p.topic, p.partitionIndex),
-        context: (p) => ({ topic: p.topic, partition: p.partitionIndex, api: 'DeleteRecords' }),
-        value: (p) => ({ lowWatermark: p.lowWatermark }),
-        retryIf: retryIfRetriable,
-      },
-    );
+    return partitionOutcomes(response.topics, connection, {
+      api: 'DeleteRecords',
+      value: (p) => ({ lowWatermark: p.lowWatermark }),
+      retryIf: retryIfRetriable,
+    });
   });
   return records.map((r) =>
     settle(outcomes.get(partitionKey(r.topic, r.partition)), { topic: r.topic, partition: r.partition }),

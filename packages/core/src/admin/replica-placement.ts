@@ -8,7 +8,7 @@ import type { AdminCallOptions } from './admin-options.js';
 import { type AdminRouter, type Outcomes, settle, throwIfError } from './admin-request.js';
 import { byTopic, type ItemResult } from './admin-types.js';
 import { comparePartitions } from './groups.js';
-import { itemOutcomes, partitionEntries } from './item-outcomes.js';
+import { itemOutcomes, partitionEntries, partitionOutcomes } from './item-outcomes.js';
 import { checkPartition } from './records-and-offsets.js';
 
 /**
@@ -153,19 +153,10 @@ export async function alterPartitionReassignments(
         }),
       });
       throwIfError(response.errorCode, response.errorMessage, { api: 'AlterPartitionReassignments' }, connection);
-      return itemOutcomes(
-        partitionEntries(
-          response.responses,
-          (t) => t.name,
-          (t) => t.partitions,
-        ),
-        connection,
-        {
-          key: (p) => partitionKey(p.topic, p.partitionIndex),
-          context: (p) => ({ topic: p.topic, partition: p.partitionIndex, api: 'AlterPartitionReassignments' }),
-          value: () => null,
-        },
-      );
+      return partitionOutcomes(response.responses, connection, {
+        api: 'AlterPartitionReassignments',
+        value: () => null,
+      });
     },
   );
   return reassignments.map((r) =>

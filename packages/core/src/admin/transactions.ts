@@ -20,7 +20,7 @@ import {
 } from './admin-request.js';
 import { byTopic, type ItemResult, offsetOrNull, timestampOrNull } from './admin-types.js';
 import { comparePartitions } from './groups.js';
-import { itemOutcomes, partitionEntries } from './item-outcomes.js';
+import { itemOutcomes, partitionOutcomes } from './item-outcomes.js';
 import { checkPartition } from './records-and-offsets.js';
 
 /**
@@ -273,31 +273,22 @@ export async function describeProducers(
           topics: byTopic(group, (tp) => tp.partition).map(([name, partitionIndexes]) => ({ name, partitionIndexes })),
         }),
       });
-      return itemOutcomes(
-        partitionEntries(
-          response.topics,
-          (t) => t.name,
-          (t) => t.partitions,
-        ),
-        connection,
-        {
-          key: (p) => partitionKey(p.topic, p.partitionIndex),
-          context: (p) => ({ topic: p.topic, partition: p.partitionIndex, api: 'DescribeProducers' }),
-          value: (p) => ({
-            activeProducers: p.activeProducers.map(
-              (s): ProducerState => ({
-                producerId: s.producerId,
-                producerEpoch: s.producerEpoch,
-                lastSequence: s.lastSequence,
-                lastTimestamp: timestampOrNull(s.lastTimestamp),
-                coordinatorEpoch: s.coordinatorEpoch < 0 ? null : s.coordinatorEpoch,
-                currentTransactionStartOffset: offsetOrNull(s.currentTxnStartOffset),
-              }),
-            ),
-          }),
-          retryIf: retryIfRetriable,
-        },
-      );
+      return partitionOutcomes(response.topics, connection, {
+        api: 'DescribeProducers',
+        value: (p) => ({
+          activeProducers: p.activeProducers.map(
+            (s): ProducerState => ({
+              producerId: s.producerId,
+              producerEpoch: s.producerEpoch,
+              lastSequence: s.lastSequence,
+              lastTimestamp: timestampOrNull(s.lastTimestamp),
+              coordinatorEpoch: s.coordinatorEpoch < 0 ? null : s.coordinatorEpoch,
+              currentTransactionStartOffset: offsetOrNull(s.currentTxnStartOffset),
+            }),
+          ),
+        }),
+        retryIf: retryIfRetriable,
+      });
     },
     options.brokerId === undefined ? {} : { brokerId: options.brokerId },
   );
