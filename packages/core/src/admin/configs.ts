@@ -154,26 +154,18 @@ export async function alterConfigs(
   if (resources.length === 0) return [];
   const byKey = new Map(resources.map((r, i) => [resourceKey(r.resource), configs[i]!]));
   await router.ready(call);
-  const outcomes = await perTarget(
-    router,
-    call,
-    resources,
-    (r) => r.resource,
-    async (connection, pending) => {
-      const response = await exchange(router, call, connection, {
-        api: AlterConfigs,
-        request: () => ({
-          resources: pending.map((r) => ({
-            ...resourceFields(r.resource),
-            configs: byKey.get(resourceKey(r.resource)) ?? [],
-          })),
-          validateOnly: options.validateOnly ?? false,
-        }),
-      });
-      return resourceOutcomes(response.responses, connection, 'AlterConfigs', () => null);
-    },
+  return alterPerTarget(router, call, resources, 'AlterConfigs', (connection, pending) =>
+    exchange(router, call, connection, {
+      api: AlterConfigs,
+      request: () => ({
+        resources: pending.map((r) => ({
+          ...resourceFields(r.resource),
+          configs: byKey.get(resourceKey(r.resource)) ?? [],
+        })),
+        validateOnly: options.validateOnly ?? false,
+      }),
+    }),
   );
-  return resources.map((r) => settle(outcomes.get(resourceKey(r.resource)), { resource: r.resource }));
 }
 
 /** `incrementalAlterConfigs`: sets, deletes, appends to or subtracts from single keys (KIP-339). */
@@ -198,23 +190,43 @@ export async function incrementalAlterConfigs(
   }
   if (resources.length === 0) return [];
   await router.ready(call);
+  return alterPerTarget(router, call, resources, 'IncrementalAlterConfigs', (connection, pending) =>
+    exchange(router, call, connection, {
+      api: IncrementalAlterConfigs,
+      request: () => ({
+        resources: pending.map((r) => ({
+          ...resourceFields(r.resource),
+          configs: r.ops.map((op) => ({ name: op.name, configOperation: OP_CODES[op.op], value: op.value ?? null })),
+        })),
+        validateOnly: options.validateOnly ?? false,
+      }),
+    }),
+  );
+}
+
+/** A resource's entry in an AlterConfigs or IncrementalAlterConfigs response. */
+type AlterResponseEntry = ItemEntry & { readonly resourceType: number; readonly resourceName: string };
+
+/**
+ * The recipe of `alterConfigs` and `incrementalAlterConfigs`, which differ only in their request: `send` sends the
+ * resources of one target (see {@link perTarget}); each resource succeeds or fails alone, and a failure is retried
+ * only for NOT_CONTROLLER (as Java does). One result per resource, in order.
+ */
+async function alterPerTarget<I extends { readonly resource: ConfigResource }>(
+  router: AdminRouter,
+  call: AdminCall,
+  resources: readonly I[],
+  api: string,
+  send: (connection: Connection, pending: I[]) => Promise<{ readonly responses: readonly AlterResponseEntry[] }>,
+): Promise<AlterConfigsResult[]> {
   const outcomes = await perTarget(
     router,
     call,
     resources,
     (r) => r.resource,
     async (connection, pending) => {
-      const response = await exchange(router, call, connection, {
-        api: IncrementalAlterConfigs,
-        request: () => ({
-          resources: pending.map((r) => ({
-            ...resourceFields(r.resource),
-            configs: r.ops.map((op) => ({ name: op.name, configOperation: OP_CODES[op.op], value: op.value ?? null })),
-          })),
-          validateOnly: options.validateOnly ?? false,
-        }),
-      });
-      return resourceOutcomes(response.responses, connection, 'IncrementalAlterConfigs', () => null);
+      const response = await send(connection, pending);
+      return resourceOutcomes(response.responses, connection, api, () => null);
     },
   );
   return resources.map((r) => settle(outcomes.get(resourceKey(r.resource)), { resource: r.resource }));

@@ -22,9 +22,9 @@ import {
   settle,
 } from './admin-request.js';
 import { byTopic, epochOrNull, type ItemResult } from './admin-types.js';
+import { onGroupCoordinator, singleGroup } from './group-coordinator.js';
 import { checkGroupIds, comparePartitions } from './groups.js';
 import { checkPartition, lookUpOffsets, type OffsetInfo, specOf } from './records-and-offsets.js';
-import { onGroupCoordinator, singleGroup } from './single-group.js';
 
 /**
  * Versions of OffsetFetch and OffsetCommit used here: v10 names topics by id only (KIP-848 follow-up), which would

@@ -1,4 +1,3 @@
-import { CoordinatorType } from '../cluster/cluster.js';
 import { createBrokerError } from '../errors/broker-error-factory.js';
 import { InvalidArgumentError } from '../errors/client-errors.js';
 import { ErrorCodes } from '../errors/error-codes.generated.js';
@@ -16,17 +15,10 @@ import { type AclOperation, authorizedOperations } from './acl-codes.js';
 import type { AdminCall } from './admin-call.js';
 import { exchange } from './admin-exchange.js';
 import type { AdminCallOptions } from './admin-options.js';
-import {
-  type AdminRouter,
-  failure,
-  type Outcomes,
-  retryIfCoordinatorMoved,
-  settle,
-  throwIfError,
-} from './admin-request.js';
+import { type AdminRouter, failure, type Outcomes, retryIfCoordinatorMoved, throwIfError } from './admin-request.js';
 import type { ItemResult } from './admin-types.js';
+import { onGroupCoordinator, onGroupCoordinators } from './group-coordinator.js';
 import { itemOutcomes } from './item-outcomes.js';
-import { onGroupCoordinator } from './single-group.js';
 
 /**
  * The state of a group. Java: `GroupState` (`PREPARING_REBALANCE` is `'preparingRebalance'`). Classic groups are
@@ -286,14 +278,9 @@ export async function describeGroups(
   checkGroupIds(groupIds, 'describeGroups');
   if (groupIds.length === 0) return [];
   await router.ready(call);
-  const outcomes = await router.coordinatorItems(
-    call,
-    CoordinatorType.group,
-    groupIds,
-    (connection, keys) => describeOnCoordinator(router, call, connection, keys, options),
-    { batch: true },
+  return onGroupCoordinators(router, call, groupIds, (connection, keys) =>
+    describeOnCoordinator(router, call, connection, keys, options),
   );
-  return groupIds.map((groupId) => settle(outcomes.get(groupId), { groupId }));
 }
 
 async function describeOnCoordinator(
@@ -410,25 +397,18 @@ export async function deleteGroups(
   checkGroupIds(groupIds, 'deleteGroups');
   if (groupIds.length === 0) return [];
   await router.ready(call);
-  const outcomes = await router.coordinatorItems(
-    call,
-    CoordinatorType.group,
-    groupIds,
-    async (connection, keys) => {
-      const response = await exchange(router, call, connection, {
-        api: DeleteGroups,
-        request: () => ({ groupsNames: keys }),
-      });
-      return itemOutcomes(response.results, connection, {
-        key: (r) => r.groupId,
-        context: (r) => ({ groupId: r.groupId, api: 'DeleteGroups' }),
-        value: () => null,
-        retryIf: retryIfCoordinatorMoved,
-      });
-    },
-    { batch: true },
-  );
-  return groupIds.map((groupId) => settle(outcomes.get(groupId), { groupId }));
+  return onGroupCoordinators(router, call, groupIds, async (connection, keys) => {
+    const response = await exchange(router, call, connection, {
+      api: DeleteGroups,
+      request: () => ({ groupsNames: keys }),
+    });
+    return itemOutcomes(response.results, connection, {
+      key: (r) => r.groupId,
+      context: (r) => ({ groupId: r.groupId, api: 'DeleteGroups' }),
+      value: () => null,
+      retryIf: retryIfCoordinatorMoved,
+    });
+  });
 }
 
 /**

@@ -1,4 +1,3 @@
-import { CoordinatorType } from '../cluster/cluster.js';
 import { InvalidArgumentError } from '../errors/client-errors.js';
 import { ErrorCodes } from '../errors/error-codes.generated.js';
 import { AlterShareGroupOffsets } from '../protocol/messages/generated/alter-share-group-offsets.js';
@@ -9,11 +8,11 @@ import type { TopicPartition } from '../vocabulary/topic-partition.js';
 import { type AclOperation, authorizedOperations } from './acl-codes.js';
 import { exchange } from './admin-exchange.js';
 import type { AdminCallOptions } from './admin-options.js';
-import { type AdminRouter, brokerError, failure, retryIfCoordinatorMoved, settle } from './admin-request.js';
+import { type AdminRouter, brokerError, failure, retryIfCoordinatorMoved } from './admin-request.js';
 import type { ItemResult } from './admin-types.js';
+import { onGroupCoordinator, onGroupCoordinators } from './group-coordinator.js';
 import { checkGroupIds, comparePartitions, deleteGroups, type GroupState, groupStateOf } from './groups.js';
 import { itemOutcomes } from './item-outcomes.js';
-import { onGroupCoordinator } from './single-group.js';
 
 /** A member of a share group. Java: `ShareMemberDescription`. */
 export interface ShareGroupMember {
@@ -118,48 +117,41 @@ export async function describeShareGroups(
   if (groupIds.length === 0) return [];
   await router.ready(call);
   const includeOps = options.includeAuthorizedOperations === true;
-  const outcomes = await router.coordinatorItems(
-    call,
-    CoordinatorType.group,
-    groupIds,
-    async (connection, keys) => {
-      const response = await exchange(router, call, connection, {
-        api: ShareGroupDescribe,
-        needs: { feature: 'describeShareGroups' },
-        request: () => ({ groupIds: keys, includeAuthorizedOperations: includeOps }),
-      });
-      return itemOutcomes(response.groups, connection, {
-        key: (group) => group.groupId,
-        context: (group) => ({ groupId: group.groupId, api: 'ShareGroupDescribe' }),
-        value: (group): ShareGroupDescription => {
-          const ops = includeOps ? authorizedOperations(group.authorizedOperations) : undefined;
-          return {
-            type: 'share',
-            state: groupStateOf(group.groupState),
-            groupEpoch: group.groupEpoch,
-            assignmentEpoch: group.assignmentEpoch,
-            assignor: group.assignorName,
-            members: group.members.map((m) => ({
-              memberId: m.memberId,
-              rack: m.rackId,
-              memberEpoch: m.memberEpoch,
-              clientId: m.clientId,
-              clientHost: m.clientHost,
-              subscribedTopicNames: m.subscribedTopicNames,
-              assignment: m.assignment.topicPartitions
-                .flatMap((t) => t.partitions.map((partition) => ({ topic: t.topicName, partition })))
-                .sort(comparePartitions),
-            })),
-            coordinator: connection.nodeId ?? -1,
-            ...(ops === undefined ? {} : { authorizedOperations: ops }),
-          };
-        },
-        retryIf: retryIfCoordinatorMoved,
-      });
-    },
-    { batch: true },
-  );
-  return groupIds.map((groupId) => settle(outcomes.get(groupId), { groupId }));
+  return onGroupCoordinators(router, call, groupIds, async (connection, keys) => {
+    const response = await exchange(router, call, connection, {
+      api: ShareGroupDescribe,
+      needs: { feature: 'describeShareGroups' },
+      request: () => ({ groupIds: keys, includeAuthorizedOperations: includeOps }),
+    });
+    return itemOutcomes(response.groups, connection, {
+      key: (group) => group.groupId,
+      context: (group) => ({ groupId: group.groupId, api: 'ShareGroupDescribe' }),
+      value: (group): ShareGroupDescription => {
+        const ops = includeOps ? authorizedOperations(group.authorizedOperations) : undefined;
+        return {
+          type: 'share',
+          state: groupStateOf(group.groupState),
+          groupEpoch: group.groupEpoch,
+          assignmentEpoch: group.assignmentEpoch,
+          assignor: group.assignorName,
+          members: group.members.map((m) => ({
+            memberId: m.memberId,
+            rack: m.rackId,
+            memberEpoch: m.memberEpoch,
+            clientId: m.clientId,
+            clientHost: m.clientHost,
+            subscribedTopicNames: m.subscribedTopicNames,
+            assignment: m.assignment.topicPartitions
+              .flatMap((t) => t.partitions.map((partition) => ({ topic: t.topicName, partition })))
+              .sort(comparePartitions),
+          })),
+          coordinator: connection.nodeId ?? -1,
+          ...(ops === undefined ? {} : { authorizedOperations: ops }),
+        };
+      },
+      retryIf: retryIfCoordinatorMoved,
+    });
+  });
 }
 
 /**
@@ -183,57 +175,50 @@ export async function listShareGroupOffsets(
   }
   if (specs.size === 0) return [];
   await router.ready(call);
-  const outcomes = await router.coordinatorItems(
-    call,
-    CoordinatorType.group,
-    [...specs.keys()],
-    async (connection, keys) => {
-      const response = await exchange(router, call, connection, {
-        api: DescribeShareGroupOffsets,
-        needs: { feature: 'listShareGroupOffsets' },
-        request: () => ({
-          groups: keys.map((groupId) => {
-            const partitions = specs.get(groupId) ?? null;
-            return {
-              groupId,
-              topics:
-                partitions === null
-                  ? null
-                  : [...groupPartitions(partitions)].map(([topicName, list]) => ({ topicName, partitions: list })),
-            };
-          }),
+  return onGroupCoordinators(router, call, [...specs.keys()], async (connection, keys) => {
+    const response = await exchange(router, call, connection, {
+      api: DescribeShareGroupOffsets,
+      needs: { feature: 'listShareGroupOffsets' },
+      request: () => ({
+        groups: keys.map((groupId) => {
+          const partitions = specs.get(groupId) ?? null;
+          return {
+            groupId,
+            topics:
+              partitions === null
+                ? null
+                : [...groupPartitions(partitions)].map(([topicName, list]) => ({ topicName, partitions: list })),
+          };
         }),
-      });
-      const contextOf = (groupId: string) => ({ groupId, api: 'DescribeShareGroupOffsets' });
-      return itemOutcomes(response.groups, connection, {
-        key: (group) => group.groupId,
-        context: (group) => contextOf(group.groupId),
-        value: (group) => {
-          const offsets: ShareGroupOffsetResult[] = [];
-          for (const topic of group.topics) {
-            for (const p of topic.partitions) {
-              const tp = { topic: topic.topicName, partition: p.partitionIndex };
-              if (p.errorCode !== ErrorCodes.NONE) {
-                const context = { ...contextOf(group.groupId), ...tp };
-                offsets.push({ ...tp, error: brokerError(p.errorCode, p.errorMessage, context, connection) });
-                continue;
-              }
-              offsets.push({
-                ...tp,
-                startOffset: p.startOffset < 0n ? null : p.startOffset,
-                leaderEpoch: p.leaderEpoch < 0 ? null : p.leaderEpoch,
-                lag: p.lag < 0n ? null : p.lag,
-              });
+      }),
+    });
+    const contextOf = (groupId: string) => ({ groupId, api: 'DescribeShareGroupOffsets' });
+    return itemOutcomes(response.groups, connection, {
+      key: (group) => group.groupId,
+      context: (group) => contextOf(group.groupId),
+      value: (group) => {
+        const offsets: ShareGroupOffsetResult[] = [];
+        for (const topic of group.topics) {
+          for (const p of topic.partitions) {
+            const tp = { topic: topic.topicName, partition: p.partitionIndex };
+            if (p.errorCode !== ErrorCodes.NONE) {
+              const context = { ...contextOf(group.groupId), ...tp };
+              offsets.push({ ...tp, error: brokerError(p.errorCode, p.errorMessage, context, connection) });
+              continue;
             }
+            offsets.push({
+              ...tp,
+              startOffset: p.startOffset < 0n ? null : p.startOffset,
+              leaderEpoch: p.leaderEpoch < 0 ? null : p.leaderEpoch,
+              lag: p.lag < 0n ? null : p.lag,
+            });
           }
-          return { offsets: offsets.sort(comparePartitions) };
-        },
-        retryIf: retryIfCoordinatorMoved,
-      });
-    },
-    { batch: true },
-  );
-  return [...specs.keys()].map((groupId) => settle(outcomes.get(groupId), { groupId }));
+        }
+        return { offsets: offsets.sort(comparePartitions) };
+      },
+      retryIf: retryIfCoordinatorMoved,
+    });
+  });
 }
 
 /**
