@@ -19,7 +19,7 @@ import {
   aclResourceTypeCode,
   aclResourceTypeName,
 } from './acl-codes.js';
-import { exchange } from './admin-exchange.js';
+import { exchange, exchangeWithAnyBroker } from './admin-exchange.js';
 import type { AdminCallOptions } from './admin-options.js';
 import { type AdminRouter, brokerError, throwIfError } from './admin-request.js';
 import type { ItemResult } from './admin-types.js';
@@ -160,10 +160,10 @@ export async function createAcls(
   const sent: CreateAclResult[] = [];
   if (creations.length > 0) {
     await router.ready(call);
-    const { response, connection } = await router.retryOnAnyBroker(call, async (connection) => ({
-      response: await exchange(router, call, connection, { api: CreateAcls, request: () => ({ creations }) }),
-      connection,
-    }));
+    const { response, connection } = await exchangeWithAnyBroker(router, call, {
+      api: CreateAcls,
+      request: () => ({ creations }),
+    });
     valid.forEach((acl, i) => {
       const result = response.results[i];
       sent.push(
@@ -219,10 +219,10 @@ export async function deleteAcls(
   const requests = filters.map(filterFields);
   if (filters.length === 0) return [];
   await router.ready(call);
-  const { response, connection } = await router.retryOnAnyBroker(call, async (connection) => ({
-    response: await exchange(router, call, connection, { api: DeleteAcls, request: () => ({ filters: requests }) }),
-    connection,
-  }));
+  const { response, connection } = await exchangeWithAnyBroker(router, call, {
+    api: DeleteAcls,
+    request: () => ({ filters: requests }),
+  });
   const context = { api: 'DeleteAcls' };
   return filters.map((filter, i): DeleteAclsResult => {
     const result = response.filterResults[i];

@@ -42,3 +42,19 @@ export function exchange<Req, Res>(
   const version = router.negotiate(connection, description.api, description.needs);
   return router.send(call, connection, description.api, description.request(version), version);
 }
+
+/**
+ * Sends one {@link AdminExchange} to any broker (the least busy, chosen again for each attempt), retrying what is
+ * retriable until the call's deadline (see {@link AdminRouter.retryOnAnyBroker}). Resolves with the response and
+ * the connection that answered it, for the context of the per-item errors read from it.
+ */
+export function exchangeWithAnyBroker<Req, Res>(
+  router: Pick<AdminRouter, 'negotiate' | 'send' | 'retryOnAnyBroker'>,
+  call: AdminCall,
+  description: AdminExchange<Req, Res>,
+): Promise<{ response: Res; connection: Connection }> {
+  return router.retryOnAnyBroker(call, async (connection) => ({
+    response: await exchange(router, call, connection, description),
+    connection,
+  }));
+}

@@ -17,8 +17,10 @@ import { exchange } from './admin-exchange.js';
 import type { AdminCallOptions } from './admin-options.js';
 import { type AdminRouter, failure, type Outcomes, retryIfCoordinatorMoved, throwIfError } from './admin-request.js';
 import type { ItemResult } from './admin-types.js';
+import { listOnEveryBroker } from './every-broker-listing.js';
 import { onGroupCoordinator, onGroupCoordinators } from './group-coordinator.js';
 import { itemOutcomes } from './item-outcomes.js';
+import { fromKafkaNames } from './kafka-names.js';
 
 /**
  * The state of a group. Java: `GroupState` (`PREPARING_REBALANCE` is `'preparingRebalance'`). Classic groups are
@@ -191,9 +193,7 @@ const KAFKA_STATES: Readonly<Record<GroupState, string>> = {
   reconciling: 'Reconciling',
   notReady: 'NotReady',
 };
-const STATES_BY_KAFKA_NAME = new Map(
-  Object.entries(KAFKA_STATES).map(([state, name]) => [name.toLowerCase(), state as GroupState]),
-);
+const stateFromKafkaName = fromKafkaNames(KAFKA_STATES);
 const KAFKA_TYPES: Readonly<Record<GroupType, string>> = {
   unknown: 'Unknown',
   classic: 'Classic',
@@ -204,7 +204,7 @@ const KAFKA_TYPES: Readonly<Record<GroupType, string>> = {
 
 /** A group state from Kafka's name (`Stable`, `PreparingRebalance`; any case). */
 export function groupStateOf(name: string): GroupState {
-  return STATES_BY_KAFKA_NAME.get(name.toLowerCase()) ?? 'unknown';
+  return stateFromKafkaName(name);
 }
 
 /** A group type from Kafka's name (`classic`, `Consumer`; any case). */
@@ -228,40 +228,38 @@ export async function listGroups(router: AdminRouter, options: ListGroupsOptions
   await router.ready(call);
   const states = (options.states ?? []).map((s) => KAFKA_STATES[s]);
   const types = (options.types ?? []).map((t) => KAFKA_TYPES[t]);
-  const brokers = await router.brokerIds(call);
-  const outcomes = await router.eachBroker(call, brokers, async (connection) => {
-    const version = router.negotiate(
-      connection,
-      ListGroups,
-      types.length > 0
-        ? { minVersion: 5, feature: 'listGroups with a type filter' }
-        : states.length > 0
-          ? { minVersion: 4, feature: 'listGroups with a state filter' }
-          : {},
-    );
-    const response = await router.send(
-      call,
-      connection,
-      ListGroups,
-      version >= 5 ? { statesFilter: states, typesFilter: types } : version >= 4 ? { statesFilter: states } : {},
-      version,
-    );
-    throwIfError(response.errorCode, null, { api: 'ListGroups' }, connection);
-    return response.groups.map(
-      (g): GroupListing => ({
-        groupId: g.groupId,
-        protocolType: g.protocolType,
-        state: version >= 4 ? groupStateOf(g.groupState) : null,
-        type: version >= 5 ? groupTypeOf(g.groupType) : null,
-      }),
-    );
-  });
-  const groups = new Map<string, GroupListing>();
-  for (const outcome of outcomes.values()) {
-    if ('error' in outcome) throw outcome.error;
-    for (const group of outcome.value) groups.set(group.groupId, group);
-  }
-  return [...groups.values()].sort((a, b) => (a.groupId < b.groupId ? -1 : a.groupId > b.groupId ? 1 : 0));
+  return listOnEveryBroker(
+    router,
+    call,
+    (group) => group.groupId,
+    async (connection) => {
+      const version = router.negotiate(
+        connection,
+        ListGroups,
+        types.length > 0
+          ? { minVersion: 5, feature: 'listGroups with a type filter' }
+          : states.length > 0
+            ? { minVersion: 4, feature: 'listGroups with a state filter' }
+            : {},
+      );
+      const response = await router.send(
+        call,
+        connection,
+        ListGroups,
+        version >= 5 ? { statesFilter: states, typesFilter: types } : version >= 4 ? { statesFilter: states } : {},
+        version,
+      );
+      throwIfError(response.errorCode, null, { api: 'ListGroups' }, connection);
+      return response.groups.map(
+        (g): GroupListing => ({
+          groupId: g.groupId,
+          protocolType: g.protocolType,
+          state: version >= 4 ? groupStateOf(g.groupState) : null,
+          type: version >= 5 ? groupTypeOf(g.groupType) : null,
+        }),
+      );
+    },
+  );
 }
 
 /**

@@ -2,7 +2,7 @@ import { InvalidArgumentError } from '../errors/client-errors.js';
 import { ErrorCodes } from '../errors/error-codes.generated.js';
 import { AlterClientQuotas } from '../protocol/messages/generated/alter-client-quotas.js';
 import { DescribeClientQuotas } from '../protocol/messages/generated/describe-client-quotas.js';
-import { exchange } from './admin-exchange.js';
+import { exchange, exchangeWithAnyBroker } from './admin-exchange.js';
 import type { AdminCallOptions } from './admin-options.js';
 import { type AdminRouter, brokerError, throwIfError } from './admin-request.js';
 import type { ItemResult } from './admin-types.js';
@@ -117,13 +117,10 @@ export async function alterClientQuotas(
   });
   if (entries.length === 0) return [];
   await router.ready(call);
-  const { response, connection } = await router.retryOnAnyBroker(call, async (connection) => ({
-    response: await exchange(router, call, connection, {
-      api: AlterClientQuotas,
-      request: () => ({ entries, validateOnly: options.validateOnly ?? false }),
-    }),
-    connection,
-  }));
+  const { response, connection } = await exchangeWithAnyBroker(router, call, {
+    api: AlterClientQuotas,
+    request: () => ({ entries, validateOnly: options.validateOnly ?? false }),
+  });
   const byEntity = new Map(response.entries.map((e) => [entityKey(e.entity), e]));
   return alterations.map((a, i): AlterClientQuotasResult => {
     const answer = byEntity.get(entityKey(entries[i]!.entity));

@@ -6,7 +6,7 @@ import { ErrorCodes } from '../errors/error-codes.generated.js';
 import type { KafkaError } from '../errors/kafka-error.js';
 import { AlterUserScramCredentials } from '../protocol/messages/generated/alter-user-scram-credentials.js';
 import { DescribeUserScramCredentials } from '../protocol/messages/generated/describe-user-scram-credentials.js';
-import { exchange } from './admin-exchange.js';
+import { exchange, exchangeWithAnyBroker } from './admin-exchange.js';
 import type { AdminCallOptions } from './admin-options.js';
 import { type AdminRouter, brokerError, throwIfError } from './admin-request.js';
 import type { ItemResult } from './admin-types.js';
@@ -162,13 +162,10 @@ export async function alterUserScramCredentials(
   const results = new Map<string, KafkaError | null>();
   if (deletions.length + upsertions.length > 0) {
     await router.ready(call);
-    const { response, connection } = await router.retryOnAnyBroker(call, async (connection) => ({
-      response: await exchange(router, call, connection, {
-        api: AlterUserScramCredentials,
-        request: () => ({ deletions, upsertions }),
-      }),
-      connection,
-    }));
+    const { response, connection } = await exchangeWithAnyBroker(router, call, {
+      api: AlterUserScramCredentials,
+      request: () => ({ deletions, upsertions }),
+    });
     for (const r of response.results) {
       results.set(
         r.user,

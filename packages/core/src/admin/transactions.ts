@@ -19,8 +19,10 @@ import {
   throwIfError,
 } from './admin-request.js';
 import { byTopic, type ItemResult, offsetOrNull, timestampOrNull } from './admin-types.js';
+import { listOnEveryBroker } from './every-broker-listing.js';
 import { comparePartitions } from './groups.js';
 import { itemOutcomes, partitionOutcomes } from './item-outcomes.js';
+import { fromKafkaNames } from './kafka-names.js';
 import { checkPartition } from './records-and-offsets.js';
 
 /**
@@ -136,13 +138,11 @@ const KAFKA_STATES: Readonly<Record<TransactionState, string>> = {
   completeAbort: 'CompleteAbort',
   prepareEpochFence: 'PrepareEpochFence',
 };
-const STATES_BY_NAME = new Map(
-  Object.entries(KAFKA_STATES).map(([state, name]) => [name.toLowerCase(), state as TransactionState]),
-);
+const stateFromKafkaName = fromKafkaNames(KAFKA_STATES);
 
 /** A transaction state from Kafka's name (`Ongoing`, any case). */
 export function transactionStateOf(name: string): TransactionState {
-  return STATES_BY_NAME.get(name.toLowerCase()) ?? 'unknown';
+  return stateFromKafkaName(name);
 }
 
 /**
@@ -163,39 +163,35 @@ export async function listTransactions(
     throw new InvalidArgumentError('listTransactions: durationMs is a whole number of milliseconds ≥ 0');
   }
   await router.ready(call);
-  const brokers = await router.brokerIds(call);
-  const outcomes = await router.eachBroker(call, brokers, async (connection) => {
-    const response = await exchange(router, call, connection, {
-      api: ListTransactions,
-      needs:
-        options.transactionalIdPattern !== undefined
-          ? { minVersion: 2, feature: 'listTransactions with transactionalIdPattern' }
-          : options.durationMs !== undefined
-            ? { minVersion: 1, feature: 'listTransactions with durationMs' }
-            : {},
-      request: (version) => ({
-        stateFilters: (options.states ?? []).map((s) => KAFKA_STATES[s]),
-        producerIdFilters: options.producerIds ?? [],
-        ...(version >= 1 ? { durationFilter: BigInt(options.durationMs ?? -1) } : {}),
-        ...(version >= 2 ? { transactionalIdPattern: options.transactionalIdPattern ?? null } : {}),
-      }),
-    });
-    throwIfError(response.errorCode, null, { api: 'ListTransactions' }, connection);
-    return response.transactionStates.map(
-      (t): TransactionListing => ({
-        transactionalId: t.transactionalId,
-        producerId: t.producerId,
-        state: transactionStateOf(t.transactionState),
-      }),
-    );
-  });
-  const listings = new Map<string, TransactionListing>();
-  for (const outcome of outcomes.values()) {
-    if ('error' in outcome) throw outcome.error;
-    for (const listing of outcome.value) listings.set(listing.transactionalId, listing);
-  }
-  return [...listings.values()].sort((a, b) =>
-    a.transactionalId < b.transactionalId ? -1 : a.transactionalId > b.transactionalId ? 1 : 0,
+  return listOnEveryBroker(
+    router,
+    call,
+    (listing) => listing.transactionalId,
+    async (connection) => {
+      const response = await exchange(router, call, connection, {
+        api: ListTransactions,
+        needs:
+          options.transactionalIdPattern !== undefined
+            ? { minVersion: 2, feature: 'listTransactions with transactionalIdPattern' }
+            : options.durationMs !== undefined
+              ? { minVersion: 1, feature: 'listTransactions with durationMs' }
+              : {},
+        request: (version) => ({
+          stateFilters: (options.states ?? []).map((s) => KAFKA_STATES[s]),
+          producerIdFilters: options.producerIds ?? [],
+          ...(version >= 1 ? { durationFilter: BigInt(options.durationMs ?? -1) } : {}),
+          ...(version >= 2 ? { transactionalIdPattern: options.transactionalIdPattern ?? null } : {}),
+        }),
+      });
+      throwIfError(response.errorCode, null, { api: 'ListTransactions' }, connection);
+      return response.transactionStates.map(
+        (t): TransactionListing => ({
+          transactionalId: t.transactionalId,
+          producerId: t.producerId,
+          state: transactionStateOf(t.transactionState),
+        }),
+      );
+    },
   );
 }
 
