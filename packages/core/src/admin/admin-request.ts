@@ -48,7 +48,7 @@ export function brokerError(
   code: number,
   message: string | null | undefined,
   context: ErrorContext,
-  connection?: Connection,
+  connection?: Pick<Connection, 'label'>,
 ): KafkaError {
   return createBrokerError(code, {
     ...context,
@@ -62,7 +62,7 @@ export function throwIfError(
   code: number,
   message: string | null | undefined,
   context: ErrorContext,
-  connection?: Connection,
+  connection?: Pick<Connection, 'label'>,
 ): void {
   if (code !== ErrorCodes.NONE) throw brokerError(code, message, context, connection);
 }
@@ -85,7 +85,7 @@ export function failure(
   code: number,
   message: string | null | undefined,
   context: ErrorContext,
-  connection: Connection | undefined,
+  connection: Pick<Connection, 'label'> | undefined,
   retryIf: (error: KafkaError) => boolean = retryIfNotController,
 ): Outcome<never> {
   const error = brokerError(code, message, context, connection);

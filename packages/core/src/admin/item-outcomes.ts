@@ -44,7 +44,7 @@ export interface ItemAnswers<E extends ItemEntry, R> {
  */
 export function itemOutcomes<E extends ItemEntry, R>(
   entries: Iterable<E>,
-  connection: Connection,
+  connection: Pick<Connection, 'label'>,
   answers: ItemAnswers<E, R>,
 ): Outcomes<R> {
   const outcomes: Outcomes<R> = new Map();
@@ -94,7 +94,7 @@ export interface PartitionAnswers<P, R> {
  */
 export function partitionOutcomes<P extends ItemEntry & { readonly partitionIndex: number }, R>(
   topics: Iterable<{ readonly name: string; readonly partitions: readonly P[] }>,
-  connection: Connection,
+  connection: Pick<Connection, 'label'>,
   answers: PartitionAnswers<P, R>,
 ): Outcomes<R> {
   const partitions = partitionEntries(
