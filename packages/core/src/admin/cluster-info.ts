@@ -13,6 +13,7 @@ import type { AdminCallOptions } from './admin-options.js';
 import { type AdminRouter, brokerError, throwIfError } from './admin-request.js';
 import { type BrokerNode, type ItemResult, timestampOrNull } from './admin-types.js';
 import { comparePartitions } from './groups.js';
+import { partitionEntries } from './item-outcomes.js';
 
 /** A broker as `describeCluster` describes it. Java: `Node` (with `isFenced`, KIP-1073). */
 export interface ClusterBroker extends BrokerNode {
@@ -186,18 +187,15 @@ export async function describeLogDirs(
     const response = await exchange(router, call, connection, { api: DescribeLogDirs, request: () => ({ topics }) });
     throwIfError(response.errorCode, null, { api: 'DescribeLogDirs' }, connection);
     return response.results.map((dir): LogDirDescription => {
-      const replicas: ReplicaInfo[] = [];
-      for (const topic of dir.topics) {
-        for (const p of topic.partitions) {
-          replicas.push({
-            topic: topic.name,
-            partition: p.partitionIndex,
-            size: p.partitionSize,
-            offsetLag: p.offsetLag,
-            isFuture: p.isFutureKey,
-          });
-        }
-      }
+      const replicas = partitionEntries(dir.topics, (t) => [t.name, t.partitions]).map(
+        (p): ReplicaInfo => ({
+          topic: p.topic,
+          partition: p.partitionIndex,
+          size: p.partitionSize,
+          offsetLag: p.offsetLag,
+          isFuture: p.isFutureKey,
+        }),
+      );
       return {
         path: dir.logDir,
         ...(dir.errorCode === ErrorCodes.NONE

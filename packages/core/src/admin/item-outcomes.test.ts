@@ -64,13 +64,7 @@ describe('partitionEntries', () => {
       { topic: 'a', partitionResult: [{ partitionId: 0 }, { partitionId: 1 }] },
       { topic: 'b', partitionResult: [{ partitionId: 0 }] },
     ];
-    expect(
-      partitionEntries(
-        topics,
-        (t) => t.topic,
-        (t) => t.partitionResult,
-      ),
-    ).toEqual([
+    expect(partitionEntries(topics, (t) => [t.topic, t.partitionResult])).toEqual([
       { topic: 'a', partitionId: 0 },
       { topic: 'a', partitionId: 1 },
       { topic: 'b', partitionId: 0 },

@@ -62,17 +62,17 @@ export function itemOutcomes<E extends ItemEntry, R>(
 
 /**
  * The partition entries of a response that groups them by topic, each with its topic's name as `topic`, for
- * {@link itemOutcomes} (`partitionEntries(response.topics, (t) => t.name, (t) => t.partitions)`).
+ * {@link itemOutcomes}: `namedPartitions(topic)` gives a topic's name and its partitions
+ * (`partitionEntries(response.topics, (t) => [t.name, t.partitions])`).
  */
 export function partitionEntries<T, P extends object>(
   topics: Iterable<T>,
-  topicOf: (topic: T) => string,
-  partitionsOf: (topic: T) => Iterable<P>,
+  namedPartitions: (topic: T) => readonly [string, Iterable<P>],
 ): Array<P & { readonly topic: string }> {
   const entries: Array<P & { readonly topic: string }> = [];
   for (const t of topics) {
-    const topic = topicOf(t);
-    for (const p of partitionsOf(t)) entries.push({ ...p, topic });
+    const [topic, partitions] = namedPartitions(t);
+    for (const p of partitions) entries.push({ ...p, topic });
   }
   return entries;
 }
@@ -97,11 +97,7 @@ export function partitionOutcomes<P extends ItemEntry & { readonly partitionInde
   connection: Pick<Connection, 'label'>,
   answers: PartitionAnswers<P, R>,
 ): Outcomes<R> {
-  const partitions = partitionEntries(
-    topics,
-    (t) => t.name,
-    (t) => t.partitions,
-  );
+  const partitions = partitionEntries(topics, (t) => [t.name, t.partitions]);
   return itemOutcomes(partitions, connection, {
     key: (p) => partitionKey(p.topic, p.partitionIndex),
     context: (p) => ({ topic: p.topic, partition: p.partitionIndex, api: answers.api }),

@@ -79,11 +79,7 @@ export async function electLeaders(
       }),
     });
     throwIfError(response.errorCode, null, { api: 'ElectLeaders' }, connection);
-    const results = partitionEntries(
-      response.replicaElectionResults,
-      (t) => t.topic,
-      (t) => t.partitionResult,
-    );
+    const results = partitionEntries(response.replicaElectionResults, (t) => [t.topic, t.partitionResult]);
     return itemOutcomes(results, connection, {
       key: (p) => partitionKey(p.topic, p.partitionId),
       context: (p) => ({ topic: p.topic, partition: p.partitionId, api: 'ElectLeaders' }),
@@ -187,18 +183,15 @@ export async function listPartitionReassignments(
       request: () => ({ timeoutMs: call.serverTimeout(), topics }),
     });
     throwIfError(response.errorCode, response.errorMessage, { api: 'ListPartitionReassignments' }, connection);
-    const out: PartitionReassignment[] = [];
-    for (const topic of response.topics) {
-      for (const p of topic.partitions) {
-        out.push({
-          topic: topic.name,
-          partition: p.partitionIndex,
-          replicas: p.replicas,
-          addingReplicas: p.addingReplicas,
-          removingReplicas: p.removingReplicas,
-        });
-      }
-    }
+    const out = partitionEntries(response.topics, (t) => [t.name, t.partitions]).map(
+      (p): PartitionReassignment => ({
+        topic: p.topic,
+        partition: p.partitionIndex,
+        replicas: p.replicas,
+        addingReplicas: p.addingReplicas,
+        removingReplicas: p.removingReplicas,
+      }),
+    );
     return out.sort(comparePartitions);
   });
 }

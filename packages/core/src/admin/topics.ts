@@ -221,13 +221,16 @@ interface DescribedEntry {
   readonly partitions: PartitionDescription[];
 }
 
-async function describeWithTopicPartitions(
+/** One round of `describeTopics` on a broker: DescribeTopicPartitions where it has the API, Metadata otherwise. */
+type DescribeRound = (
   router: AdminRouter,
   call: AdminCall,
   connection: Connection,
   topics: readonly string[],
   options: DescribeTopicsOptions,
-): Promise<Outcomes<TopicDescription>> {
+) => Promise<Outcomes<TopicDescription>>;
+
+const describeWithTopicPartitions: DescribeRound = async (router, call, connection, topics, options) => {
   const version = router.negotiate(connection, DescribeTopicPartitions);
   const limit = options.partitionSizeLimitPerResponse ?? 2000;
   const found = new Map<string, DescribedEntry>();
@@ -271,15 +274,9 @@ async function describeWithTopicPartitions(
     });
   }
   return outcomes;
-}
+};
 
-async function describeWithMetadata(
-  router: AdminRouter,
-  call: AdminCall,
-  connection: Connection,
-  topics: readonly string[],
-  options: DescribeTopicsOptions,
-): Promise<Outcomes<TopicDescription>> {
+const describeWithMetadata: DescribeRound = async (router, call, connection, topics, options) => {
   const response = await router.metadata(call, topics, {
     connection,
     includeTopicAuthorizedOperations: options.includeAuthorizedOperations === true,
@@ -308,7 +305,7 @@ async function describeWithMetadata(
     });
   }
   return outcomes;
-}
+};
 
 function partitionFromDescribe(p: DescribeTopicPartitionsResponsePartition): PartitionDescription {
   return {
