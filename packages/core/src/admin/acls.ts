@@ -19,6 +19,7 @@ import {
   aclResourceTypeCode,
   aclResourceTypeName,
 } from './acl-codes.js';
+import { exchange, exchangeWithAnyBroker } from './admin-exchange.js';
 import type { AdminCallOptions } from './admin-options.js';
 import { type AdminRouter, brokerError, throwIfError } from './admin-request.js';
 import type { ItemResult } from './admin-types.js';
@@ -102,14 +103,10 @@ export async function describeAcls(
   const call = router.call('describeAcls', options);
   const request = filterFields(filter);
   await router.ready(call);
-  return router.retry(call, async () => {
-    const connection = await router.anyBroker(call);
-    const version = router.negotiate(connection, DescribeAcls);
-    const response = await router.send(
-      call,
-      connection,
-      DescribeAcls,
-      {
+  return router.retryOnAnyBroker(call, async (connection) => {
+    const response = await exchange(router, call, connection, {
+      api: DescribeAcls,
+      request: () => ({
         resourceTypeFilter: request.resourceTypeFilter,
         resourceNameFilter: request.resourceNameFilter,
         patternTypeFilter: request.patternTypeFilter,
@@ -117,9 +114,8 @@ export async function describeAcls(
         hostFilter: request.hostFilter,
         operation: request.operation,
         permissionType: request.permissionType,
-      },
-      version,
-    );
+      }),
+    });
     throwIfError(response.errorCode, response.errorMessage, { api: 'DescribeAcls' }, connection);
     const bindings: AclBinding[] = [];
     for (const resource of response.resources) {
@@ -164,20 +160,18 @@ export async function createAcls(
   const sent: CreateAclResult[] = [];
   if (creations.length > 0) {
     await router.ready(call);
-    const response = await router.retry(call, async () => {
-      const connection = await router.anyBroker(call);
-      const version = router.negotiate(connection, CreateAcls);
-      const answer = await router.send(call, connection, CreateAcls, { creations }, version);
-      return { answer, connection };
+    const { response, connection } = await exchangeWithAnyBroker(router, call, {
+      api: CreateAcls,
+      request: () => ({ creations }),
     });
     valid.forEach((acl, i) => {
-      const result = response.answer.results[i];
+      const result = response.results[i];
       sent.push(
         result === undefined || result.errorCode === ErrorCodes.NONE
           ? { acl }
           : {
               acl,
-              error: brokerError(result.errorCode, result.errorMessage, { api: 'CreateAcls' }, response.connection),
+              error: brokerError(result.errorCode, result.errorMessage, { api: 'CreateAcls' }, connection),
             },
       );
     });
@@ -225,18 +219,16 @@ export async function deleteAcls(
   const requests = filters.map(filterFields);
   if (filters.length === 0) return [];
   await router.ready(call);
-  const response = await router.retry(call, async () => {
-    const connection = await router.anyBroker(call);
-    const version = router.negotiate(connection, DeleteAcls);
-    const answer = await router.send(call, connection, DeleteAcls, { filters: requests }, version);
-    return { answer, connection };
+  const { response, connection } = await exchangeWithAnyBroker(router, call, {
+    api: DeleteAcls,
+    request: () => ({ filters: requests }),
   });
   const context = { api: 'DeleteAcls' };
   return filters.map((filter, i): DeleteAclsResult => {
-    const result = response.answer.filterResults[i];
+    const result = response.filterResults[i];
     if (result === undefined) return { filter, deleted: [] };
     if (result.errorCode !== ErrorCodes.NONE) {
-      return { filter, error: brokerError(result.errorCode, result.errorMessage, context, response.connection) };
+      return { filter, error: brokerError(result.errorCode, result.errorMessage, context, connection) };
     }
     const deleted = result.matchingAcls.map((m): DeletedAclResult => {
       const acl: AclBinding = {
@@ -250,7 +242,7 @@ export async function deleteAcls(
       };
       return m.errorCode === ErrorCodes.NONE
         ? { acl }
-        : { acl, error: brokerError(m.errorCode, m.errorMessage, context, response.connection) };
+        : { acl, error: brokerError(m.errorCode, m.errorMessage, context, connection) };
     });
     return { filter, deleted };
   });

@@ -48,7 +48,7 @@ export function brokerError(
   code: number,
   message: string | null | undefined,
   context: ErrorContext,
-  connection?: Connection,
+  connection?: Pick<Connection, 'label'>,
 ): KafkaError {
   return createBrokerError(code, {
     ...context,
@@ -62,7 +62,7 @@ export function throwIfError(
   code: number,
   message: string | null | undefined,
   context: ErrorContext,
-  connection?: Connection,
+  connection?: Pick<Connection, 'label'>,
 ): void {
   if (code !== ErrorCodes.NONE) throw brokerError(code, message, context, connection);
 }
@@ -73,6 +73,9 @@ export const retryIfNotController = (error: KafkaError): boolean => error.kafkaE
 /** Retries a per-item error only when the coordinator moved or is loading. */
 export const retryIfCoordinatorMoved = (error: KafkaError): boolean => error.coordinatorMoved;
 
+/** Retries every retriable per-item error (requests to partition leaders, which move between rounds). */
+export const retryIfRetriable = (error: KafkaError): boolean => error.retriable;
+
 /**
  * The outcome of a per-item error code, final unless `retryIf` says a retry can help. The Java client retries
  * per-item errors of controller and config requests only for NOT_CONTROLLER (and a retried create would answer
@@ -82,7 +85,7 @@ export function failure(
   code: number,
   message: string | null | undefined,
   context: ErrorContext,
-  connection: Connection | undefined,
+  connection: Pick<Connection, 'label'> | undefined,
   retryIf: (error: KafkaError) => boolean = retryIfNotController,
 ): Outcome<never> {
   const error = brokerError(code, message, context, connection);
@@ -281,6 +284,29 @@ export class AdminRouter {
         if (!(await call.backoff())) throw call.timeoutError(error);
       }
     }
+  }
+
+  /**
+   * Runs `attempt` on any broker (the least busy, chosen again for each attempt) until it resolves, with the
+   * retries of {@link AdminRouter.retry}. For requests any broker answers (forwarding to the controller where
+   * needed): ACLs, quotas, SCRAM credentials, cluster descriptions.
+   */
+  retryOnAnyBroker<T>(call: AdminCall, attempt: (connection: Connection) => Promise<T>): Promise<T> {
+    return this.retry(call, async () => attempt(await this.anyBroker(call)));
+  }
+
+  /**
+   * Sends a batch request to the controller (see the class comment), in rounds, until each item has an outcome
+   * that retrying cannot change (see {@link AdminRouter.retryItems}): `send` gets the controller's connection and
+   * the pending items. Per-item errors are retried only as their outcomes say (`failure`: NOT_CONTROLLER).
+   */
+  controllerItems<I, R>(
+    call: AdminCall,
+    items: readonly I[],
+    keyOf: (item: I) => string,
+    send: (connection: Connection, pending: I[]) => Promise<Outcomes<R>>,
+  ): Promise<Outcomes<R>> {
+    return this.retryItems(call, items, keyOf, async (pending) => send(await this.controller(call), pending));
   }
 
   /**

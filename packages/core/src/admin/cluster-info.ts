@@ -8,10 +8,12 @@ import { DescribeQuorum } from '../protocol/messages/generated/describe-quorum.j
 import { ZERO_UUID } from '../protocol/primitives/uuid.js';
 import type { TopicPartition } from '../vocabulary/topic-partition.js';
 import { type AclOperation, authorizedOperations } from './acl-codes.js';
+import { exchange } from './admin-exchange.js';
 import type { AdminCallOptions } from './admin-options.js';
 import { type AdminRouter, brokerError, throwIfError } from './admin-request.js';
 import { type BrokerNode, type ItemResult, timestampOrNull } from './admin-types.js';
 import { comparePartitions } from './groups.js';
+import { partitionEntries } from './item-outcomes.js';
 
 /** A broker as `describeCluster` describes it. Java: `Node` (with `isFenced`, KIP-1073). */
 export interface ClusterBroker extends BrokerNode {
@@ -132,22 +134,16 @@ export async function describeCluster(
 ): Promise<ClusterDescription> {
   const call = router.call('describeCluster', options);
   await router.ready(call);
-  return router.retry(call, async () => {
-    const connection = await router.anyBroker(call);
-    const version = router.negotiate(connection, DescribeCluster, {
-      ...(options.includeFencedBrokers === true ? { minVersion: 2, feature: 'includeFencedBrokers' } : {}),
-    });
-    const response = await router.send(
-      call,
-      connection,
-      DescribeCluster,
-      {
+  return router.retryOnAnyBroker(call, async (connection) => {
+    const response = await exchange(router, call, connection, {
+      api: DescribeCluster,
+      needs: options.includeFencedBrokers === true ? { minVersion: 2, feature: 'includeFencedBrokers' } : {},
+      request: (version) => ({
         includeClusterAuthorizedOperations: options.includeAuthorizedOperations === true,
         endpointType: 1,
         ...(version >= 2 ? { includeFencedBrokers: options.includeFencedBrokers === true } : {}),
-      },
-      version,
-    );
+      }),
+    });
     throwIfError(response.errorCode, response.errorMessage, { api: 'DescribeCluster' }, connection);
     const brokers = response.brokers
       .map((b) => ({ nodeId: b.brokerId, host: b.host, port: b.port, rack: b.rack, isFenced: b.isFenced }))
@@ -188,22 +184,18 @@ export async function describeLogDirs(
       .map((t) => ({ topic: t.name!, partitions: t.partitions.map((p) => p.partitionIndex) }));
   }
   const outcomes = await router.eachBroker(call, ids, async (connection) => {
-    const version = router.negotiate(connection, DescribeLogDirs);
-    const response = await router.send(call, connection, DescribeLogDirs, { topics }, version);
+    const response = await exchange(router, call, connection, { api: DescribeLogDirs, request: () => ({ topics }) });
     throwIfError(response.errorCode, null, { api: 'DescribeLogDirs' }, connection);
     return response.results.map((dir): LogDirDescription => {
-      const replicas: ReplicaInfo[] = [];
-      for (const topic of dir.topics) {
-        for (const p of topic.partitions) {
-          replicas.push({
-            topic: topic.name,
-            partition: p.partitionIndex,
-            size: p.partitionSize,
-            offsetLag: p.offsetLag,
-            isFuture: p.isFutureKey,
-          });
-        }
-      }
+      const replicas = partitionEntries(dir.topics, (t) => [t.name, t.partitions]).map(
+        (p): ReplicaInfo => ({
+          topic: p.topic,
+          partition: p.partitionIndex,
+          size: p.partitionSize,
+          offsetLag: p.offsetLag,
+          isFuture: p.isFutureKey,
+        }),
+      );
       return {
         path: dir.logDir,
         ...(dir.errorCode === ErrorCodes.NONE
@@ -227,16 +219,12 @@ export async function describeLogDirs(
 export async function describeFeatures(router: AdminRouter, options: AdminCallOptions = {}): Promise<FeatureMetadata> {
   const call = router.call('describeFeatures', options);
   await router.ready(call);
-  return router.retry(call, async () => {
-    const connection = await router.anyBroker(call);
-    const version = router.negotiate(connection, ApiVersions, { minVersion: 3, feature: 'describeFeatures' });
-    const response = await router.send(
-      call,
-      connection,
-      ApiVersions,
-      { clientSoftwareName: 'vltava', clientSoftwareVersion: '0.1.0' },
-      version,
-    );
+  return router.retryOnAnyBroker(call, async (connection) => {
+    const response = await exchange(router, call, connection, {
+      api: ApiVersions,
+      needs: { minVersion: 3, feature: 'describeFeatures' },
+      request: () => ({ clientSoftwareName: 'vltava', clientSoftwareVersion: '0.1.0' }),
+    });
     throwIfError(response.errorCode, null, { api: 'ApiVersions' }, connection);
     return {
       finalizedFeatures: Object.fromEntries(
@@ -260,16 +248,10 @@ export async function describeFeatures(router: AdminRouter, options: AdminCallOp
 export async function describeQuorum(router: AdminRouter, options: AdminCallOptions = {}): Promise<QuorumInfo> {
   const call = router.call('describeQuorum', options);
   await router.ready(call);
-  return router.retry(call, async () => {
-    const connection = await router.anyBroker(call);
+  return router.retryOnAnyBroker(call, async (connection) => {
     const version = router.negotiate(connection, DescribeQuorum);
-    const response = await router.send(
-      call,
-      connection,
-      DescribeQuorum,
-      { topics: [{ topicName: '__cluster_metadata', partitions: [{ partitionIndex: 0 }] }] },
-      version,
-    );
+    const request = { topics: [{ topicName: '__cluster_metadata', partitions: [{ partitionIndex: 0 }] }] };
+    const response = await router.send(call, connection, DescribeQuorum, request, version);
     throwIfError(response.errorCode, response.errorMessage, { api: 'DescribeQuorum' }, connection);
     const partition = response.topics[0]?.partitions[0];
     if (partition === undefined) {

@@ -1,14 +1,15 @@
 import { InvalidArgumentError } from '../errors/client-errors.js';
-import { ErrorCodes } from '../errors/error-codes.generated.js';
 import type { Connection } from '../network/connection.js';
 import { AlterConfigs } from '../protocol/messages/generated/alter-configs.js';
 import { DescribeConfigs } from '../protocol/messages/generated/describe-configs.js';
 import { IncrementalAlterConfigs } from '../protocol/messages/generated/incremental-alter-configs.js';
 import type { AdminCall } from './admin-call.js';
+import { exchange } from './admin-exchange.js';
 import type { AdminCallOptions } from './admin-options.js';
-import { type AdminRouter, failure, type Outcomes, settle } from './admin-request.js';
+import { type AdminRouter, type Outcomes, settle } from './admin-request.js';
 import type { ItemResult } from './admin-types.js';
 import { type ConfigEntry, configEntry, configPairs } from './config-entry.js';
+import { type ItemEntry, itemOutcomes } from './item-outcomes.js';
 
 /**
  * A kind of resource with configs. Java: `ConfigResource.Type` (`BROKER_LOGGER` is `'brokerLogger'`,
@@ -116,36 +117,21 @@ export async function describeConfigs(
     resources,
     (r) => r,
     async (connection, pending) => {
-      const version = router.negotiate(connection, DescribeConfigs, {
-        ...(options.includeDocumentation === true ? { minVersion: 3, feature: 'includeDocumentation' } : {}),
-      });
-      const response = await router.send(
-        call,
-        connection,
-        DescribeConfigs,
-        {
+      const response = await exchange(router, call, connection, {
+        api: DescribeConfigs,
+        needs: options.includeDocumentation === true ? { minVersion: 3, feature: 'includeDocumentation' } : {},
+        request: () => ({
           resources: pending.map((r) => ({
-            resourceType: RESOURCE_TYPE_CODES[r.type],
-            resourceName: r.name,
+            ...resourceFields(r),
             configurationKeys: r.configNames === undefined ? null : r.configNames,
           })),
           includeSynonyms: options.includeSynonyms ?? false,
           includeDocumentation: options.includeDocumentation ?? false,
-        },
-        version,
-      );
-      const answers: Outcomes<{ entries: ConfigEntry[] }> = new Map();
-      for (const result of response.results) {
-        const key = `${result.resourceType}:${result.resourceName}`;
-        const context = contextOf(result.resourceType, result.resourceName, 'DescribeConfigs');
-        answers.set(
-          key,
-          result.errorCode === ErrorCodes.NONE
-            ? { value: { entries: result.configs.map((c) => configEntry(c)) } }
-            : failure(result.errorCode, result.errorMessage, context, connection),
-        );
-      }
-      return answers;
+        }),
+      });
+      return resourceOutcomes(response.results, connection, 'DescribeConfigs', (result) => ({
+        entries: result.configs.map((c) => configEntry(c)),
+      }));
     },
   );
   return resources.map((r) => settle(outcomes.get(resourceKey(r)), { resource: { type: r.type, name: r.name } }));
@@ -168,31 +154,18 @@ export async function alterConfigs(
   if (resources.length === 0) return [];
   const byKey = new Map(resources.map((r, i) => [resourceKey(r.resource), configs[i]!]));
   await router.ready(call);
-  const outcomes = await perTarget(
-    router,
-    call,
-    resources,
-    (r) => r.resource,
-    async (connection, pending) => {
-      const version = router.negotiate(connection, AlterConfigs);
-      const response = await router.send(
-        call,
-        connection,
-        AlterConfigs,
-        {
-          resources: pending.map((r) => ({
-            resourceType: RESOURCE_TYPE_CODES[r.resource.type],
-            resourceName: r.resource.name,
-            configs: byKey.get(resourceKey(r.resource)) ?? [],
-          })),
-          validateOnly: options.validateOnly ?? false,
-        },
-        version,
-      );
-      return alterAnswers(response.responses, connection, 'AlterConfigs');
-    },
+  return alterPerTarget(router, call, resources, 'AlterConfigs', (connection, pending) =>
+    exchange(router, call, connection, {
+      api: AlterConfigs,
+      request: () => ({
+        resources: pending.map((r) => ({
+          ...resourceFields(r.resource),
+          configs: byKey.get(resourceKey(r.resource)) ?? [],
+        })),
+        validateOnly: options.validateOnly ?? false,
+      }),
+    }),
   );
-  return resources.map((r) => settle(outcomes.get(resourceKey(r.resource)), { resource: r.resource }));
 }
 
 /** `incrementalAlterConfigs`: sets, deletes, appends to or subtracts from single keys (KIP-339). */
@@ -217,28 +190,43 @@ export async function incrementalAlterConfigs(
   }
   if (resources.length === 0) return [];
   await router.ready(call);
+  return alterPerTarget(router, call, resources, 'IncrementalAlterConfigs', (connection, pending) =>
+    exchange(router, call, connection, {
+      api: IncrementalAlterConfigs,
+      request: () => ({
+        resources: pending.map((r) => ({
+          ...resourceFields(r.resource),
+          configs: r.ops.map((op) => ({ name: op.name, configOperation: OP_CODES[op.op], value: op.value ?? null })),
+        })),
+        validateOnly: options.validateOnly ?? false,
+      }),
+    }),
+  );
+}
+
+/** A resource's entry in an AlterConfigs or IncrementalAlterConfigs response. */
+type AlterResponseEntry = ItemEntry & { readonly resourceType: number; readonly resourceName: string };
+
+/**
+ * The recipe of `alterConfigs` and `incrementalAlterConfigs`, which differ only in their request: `send` sends the
+ * resources of one target (see {@link perTarget}); each resource succeeds or fails alone, and a failure is retried
+ * only for NOT_CONTROLLER (as Java does). One result per resource, in order.
+ */
+async function alterPerTarget<I extends { readonly resource: ConfigResource }>(
+  router: AdminRouter,
+  call: AdminCall,
+  resources: readonly I[],
+  api: string,
+  send: (connection: Connection, pending: I[]) => Promise<{ readonly responses: readonly AlterResponseEntry[] }>,
+): Promise<AlterConfigsResult[]> {
   const outcomes = await perTarget(
     router,
     call,
     resources,
     (r) => r.resource,
     async (connection, pending) => {
-      const version = router.negotiate(connection, IncrementalAlterConfigs);
-      const response = await router.send(
-        call,
-        connection,
-        IncrementalAlterConfigs,
-        {
-          resources: pending.map((r) => ({
-            resourceType: RESOURCE_TYPE_CODES[r.resource.type],
-            resourceName: r.resource.name,
-            configs: r.ops.map((op) => ({ name: op.name, configOperation: OP_CODES[op.op], value: op.value ?? null })),
-          })),
-          validateOnly: options.validateOnly ?? false,
-        },
-        version,
-      );
-      return alterAnswers(response.responses, connection, 'IncrementalAlterConfigs');
+      const response = await send(connection, pending);
+      return resourceOutcomes(response.responses, connection, api, () => null);
     },
   );
   return resources.map((r) => settle(outcomes.get(resourceKey(r.resource)), { resource: r.resource }));
@@ -280,26 +268,23 @@ function perTarget<I, R>(
   );
 }
 
-function alterAnswers(
-  responses: ReadonlyArray<{
-    errorCode: number;
-    errorMessage: string | null;
-    resourceType: number;
-    resourceName: string;
-  }>,
+/** Per-resource outcomes of a config response, keyed as {@link resourceKey} keys the resources. */
+function resourceOutcomes<E extends ItemEntry & { resourceType: number; resourceName: string }, R>(
+  results: readonly E[],
   connection: Connection,
   api: string,
-): Outcomes<null> {
-  const answers: Outcomes<null> = new Map();
-  for (const r of responses) {
-    answers.set(
-      `${r.resourceType}:${r.resourceName}`,
-      r.errorCode === ErrorCodes.NONE
-        ? { value: null }
-        : failure(r.errorCode, r.errorMessage, contextOf(r.resourceType, r.resourceName, api), connection),
-    );
-  }
-  return answers;
+  value: (result: E) => R,
+): Outcomes<R> {
+  return itemOutcomes(results, connection, {
+    key: (r) => `${r.resourceType}:${r.resourceName}`,
+    context: (r) => contextOf(r.resourceType, r.resourceName, api),
+    value,
+  });
+}
+
+/** A resource's type code and name, as the config requests carry them. */
+function resourceFields(resource: ConfigResource): { resourceType: number; resourceName: string } {
+  return { resourceType: RESOURCE_TYPE_CODES[resource.type], resourceName: resource.name };
 }
 
 function resourceKey(resource: ConfigResource): string {

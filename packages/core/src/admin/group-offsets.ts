@@ -10,6 +10,7 @@ import { OffsetFetch } from '../protocol/messages/generated/offset-fetch.js';
 import type { IsolationLevel } from '../vocabulary/isolation-level.js';
 import { partitionKey, type TopicPartition } from '../vocabulary/topic-partition.js';
 import type { AdminCall } from './admin-call.js';
+import { exchange } from './admin-exchange.js';
 import type { AdminCallOptions } from './admin-options.js';
 import {
   type AdminRouter,
@@ -21,7 +22,8 @@ import {
   settle,
 } from './admin-request.js';
 import { byTopic, epochOrNull, type ItemResult } from './admin-types.js';
-import { checkGroupIds, comparePartitions, singleGroup } from './groups.js';
+import { onGroupCoordinator, singleGroup } from './group-coordinator.js';
+import { checkGroupIds, comparePartitions } from './groups.js';
 import { checkPartition, lookUpOffsets, type OffsetInfo, specOf } from './records-and-offsets.js';
 
 /**
@@ -316,41 +318,42 @@ async function commitGroupOffsets(
   groupId: string,
   offsets: readonly OffsetToCommit[],
 ): Promise<GroupPartitionResult[]> {
-  const outcomes = await router.coordinatorItems(call, CoordinatorType.group, [groupId], async (connection) => {
-    const version = router.negotiate(connection, OffsetCommit, { maxVersion: OFFSET_API_MAX_VERSION });
-    const response = await router.send(
-      call,
-      connection,
-      OffsetCommit,
-      {
-        groupId,
-        generationIdOrMemberEpoch: -1,
-        memberId: '',
-        groupInstanceId: null,
-        topics: byTopic(offsets, (o) => ({
-          partitionIndex: o.partition,
-          committedOffset: o.offset,
-          committedLeaderEpoch: o.leaderEpoch ?? -1,
-          committedMetadata: o.metadata ?? null,
-        })).map(([name, partitions]) => ({ name, partitions })),
-      },
-      version,
-    );
-    const results = new Map<string, KafkaError | null>();
-    for (const topic of response.topics) {
-      for (const p of topic.partitions) {
-        const tp = { topic: topic.name, partition: p.partitionIndex };
-        const error =
-          p.errorCode === ErrorCodes.NONE
-            ? null
-            : brokerError(p.errorCode, null, { groupId, ...tp, api: 'OffsetCommit' }, connection);
-        if (error?.coordinatorMoved) return new Map([[groupId, { error }]]);
-        results.set(partitionKey(tp.topic, tp.partition), error);
+  const results = await onGroupCoordinator<Map<string, KafkaError | null>>(
+    router,
+    call,
+    groupId,
+    async (connection) => {
+      const response = await exchange(router, call, connection, {
+        api: OffsetCommit,
+        needs: { maxVersion: OFFSET_API_MAX_VERSION },
+        request: () => ({
+          groupId,
+          generationIdOrMemberEpoch: -1,
+          memberId: '',
+          groupInstanceId: null,
+          topics: byTopic(offsets, (o) => ({
+            partitionIndex: o.partition,
+            committedOffset: o.offset,
+            committedLeaderEpoch: o.leaderEpoch ?? -1,
+            committedMetadata: o.metadata ?? null,
+          })).map(([name, partitions]) => ({ name, partitions })),
+        }),
+      });
+      const results = new Map<string, KafkaError | null>();
+      for (const topic of response.topics) {
+        for (const p of topic.partitions) {
+          const tp = { topic: topic.name, partition: p.partitionIndex };
+          const error =
+            p.errorCode === ErrorCodes.NONE
+              ? null
+              : brokerError(p.errorCode, null, { groupId, ...tp, api: 'OffsetCommit' }, connection);
+          if (error?.coordinatorMoved) return { error };
+          results.set(partitionKey(tp.topic, tp.partition), error);
+        }
       }
-    }
-    return new Map([[groupId, { value: results }]]);
-  });
-  const results = singleGroup(outcomes, groupId);
+      return { value: results };
+    },
+  );
   return offsets.map((o): GroupPartitionResult => {
     const error = results.get(partitionKey(o.topic, o.partition));
     const tp = { topic: o.topic, partition: o.partition };
@@ -493,44 +496,39 @@ export async function deleteGroupOffsets(
   for (const tp of partitions) checkPartition(tp, 'deleteGroupOffsets');
   if (partitions.length === 0) return [];
   await router.ready(call);
-  const outcomes = await router.coordinatorItems(call, CoordinatorType.group, [groupId], async (connection) => {
-    const version = router.negotiate(connection, OffsetDelete);
-    const response = await router.send(
-      call,
-      connection,
-      OffsetDelete,
-      {
-        groupId,
-        topics: byTopic(partitions, (tp) => ({ partitionIndex: tp.partition })).map(([name, ps]) => ({
-          name,
-          partitions: ps,
-        })),
-      },
-      version,
-    );
-    if (response.errorCode !== ErrorCodes.NONE) {
-      return new Map([
-        [
+  const results = await onGroupCoordinator<Map<string, KafkaError | null>>(
+    router,
+    call,
+    groupId,
+    async (connection) => {
+      const response = await exchange(router, call, connection, {
+        api: OffsetDelete,
+        request: () => ({
           groupId,
-          failure(response.errorCode, null, { groupId, api: 'OffsetDelete' }, connection, retryIfCoordinatorMoved),
-        ],
-      ]) as Outcomes<Map<string, KafkaError | null>>;
-    }
-    const results = new Map<string, KafkaError | null>();
-    for (const topic of response.topics) {
-      for (const p of topic.partitions) {
-        const tp = { topic: topic.name, partition: p.partitionIndex };
-        results.set(
-          partitionKey(tp.topic, tp.partition),
-          p.errorCode === ErrorCodes.NONE
-            ? null
-            : brokerError(p.errorCode, null, { groupId, ...tp, api: 'OffsetDelete' }, connection),
-        );
+          topics: byTopic(partitions, (tp) => ({ partitionIndex: tp.partition })).map(([name, ps]) => ({
+            name,
+            partitions: ps,
+          })),
+        }),
+      });
+      if (response.errorCode !== ErrorCodes.NONE) {
+        return failure(response.errorCode, null, { groupId, api: 'OffsetDelete' }, connection, retryIfCoordinatorMoved);
       }
-    }
-    return new Map([[groupId, { value: results }]]);
-  });
-  const results = singleGroup(outcomes, groupId);
+      const results = new Map<string, KafkaError | null>();
+      for (const topic of response.topics) {
+        for (const p of topic.partitions) {
+          const tp = { topic: topic.name, partition: p.partitionIndex };
+          results.set(
+            partitionKey(tp.topic, tp.partition),
+            p.errorCode === ErrorCodes.NONE
+              ? null
+              : brokerError(p.errorCode, null, { groupId, ...tp, api: 'OffsetDelete' }, connection),
+          );
+        }
+      }
+      return { value: results };
+    },
+  );
   return partitions.map((tp): GroupPartitionResult => {
     const error = results.get(partitionKey(tp.topic, tp.partition));
     const key = { topic: tp.topic, partition: tp.partition };

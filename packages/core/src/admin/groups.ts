@@ -1,4 +1,3 @@
-import { CoordinatorType } from '../cluster/cluster.js';
 import { createBrokerError } from '../errors/broker-error-factory.js';
 import { InvalidArgumentError } from '../errors/client-errors.js';
 import { ErrorCodes } from '../errors/error-codes.generated.js';
@@ -14,17 +13,14 @@ import { Reader } from '../protocol/primitives/reader.js';
 import type { TopicPartition } from '../vocabulary/topic-partition.js';
 import { type AclOperation, authorizedOperations } from './acl-codes.js';
 import type { AdminCall } from './admin-call.js';
+import { exchange } from './admin-exchange.js';
 import type { AdminCallOptions } from './admin-options.js';
-import {
-  type AdminRouter,
-  failure,
-  type Outcome,
-  type Outcomes,
-  retryIfCoordinatorMoved,
-  settle,
-  throwIfError,
-} from './admin-request.js';
+import { type AdminRouter, failure, type Outcomes, retryIfCoordinatorMoved, throwIfError } from './admin-request.js';
 import type { ItemResult } from './admin-types.js';
+import { listOnEveryBroker } from './every-broker-listing.js';
+import { onGroupCoordinator, onGroupCoordinators } from './group-coordinator.js';
+import { itemOutcomes } from './item-outcomes.js';
+import { fromKafkaNames } from './kafka-names.js';
 
 /**
  * The state of a group. Java: `GroupState` (`PREPARING_REBALANCE` is `'preparingRebalance'`). Classic groups are
@@ -197,9 +193,7 @@ const KAFKA_STATES: Readonly<Record<GroupState, string>> = {
   reconciling: 'Reconciling',
   notReady: 'NotReady',
 };
-const STATES_BY_KAFKA_NAME = new Map(
-  Object.entries(KAFKA_STATES).map(([state, name]) => [name.toLowerCase(), state as GroupState]),
-);
+const stateFromKafkaName = fromKafkaNames(KAFKA_STATES);
 const KAFKA_TYPES: Readonly<Record<GroupType, string>> = {
   unknown: 'Unknown',
   classic: 'Classic',
@@ -210,7 +204,7 @@ const KAFKA_TYPES: Readonly<Record<GroupType, string>> = {
 
 /** A group state from Kafka's name (`Stable`, `PreparingRebalance`; any case). */
 export function groupStateOf(name: string): GroupState {
-  return STATES_BY_KAFKA_NAME.get(name.toLowerCase()) ?? 'unknown';
+  return stateFromKafkaName(name);
 }
 
 /** A group type from Kafka's name (`classic`, `Consumer`; any case). */
@@ -234,40 +228,38 @@ export async function listGroups(router: AdminRouter, options: ListGroupsOptions
   await router.ready(call);
   const states = (options.states ?? []).map((s) => KAFKA_STATES[s]);
   const types = (options.types ?? []).map((t) => KAFKA_TYPES[t]);
-  const brokers = await router.brokerIds(call);
-  const outcomes = await router.eachBroker(call, brokers, async (connection) => {
-    const version = router.negotiate(
-      connection,
-      ListGroups,
-      types.length > 0
-        ? { minVersion: 5, feature: 'listGroups with a type filter' }
-        : states.length > 0
-          ? { minVersion: 4, feature: 'listGroups with a state filter' }
-          : {},
-    );
-    const response = await router.send(
-      call,
-      connection,
-      ListGroups,
-      version >= 5 ? { statesFilter: states, typesFilter: types } : version >= 4 ? { statesFilter: states } : {},
-      version,
-    );
-    throwIfError(response.errorCode, null, { api: 'ListGroups' }, connection);
-    return response.groups.map(
-      (g): GroupListing => ({
-        groupId: g.groupId,
-        protocolType: g.protocolType,
-        state: version >= 4 ? groupStateOf(g.groupState) : null,
-        type: version >= 5 ? groupTypeOf(g.groupType) : null,
-      }),
-    );
-  });
-  const groups = new Map<string, GroupListing>();
-  for (const outcome of outcomes.values()) {
-    if ('error' in outcome) throw outcome.error;
-    for (const group of outcome.value) groups.set(group.groupId, group);
-  }
-  return [...groups.values()].sort((a, b) => (a.groupId < b.groupId ? -1 : a.groupId > b.groupId ? 1 : 0));
+  return listOnEveryBroker(
+    router,
+    call,
+    (group) => group.groupId,
+    async (connection) => {
+      const version = router.negotiate(
+        connection,
+        ListGroups,
+        types.length > 0
+          ? { minVersion: 5, feature: 'listGroups with a type filter' }
+          : states.length > 0
+            ? { minVersion: 4, feature: 'listGroups with a state filter' }
+            : {},
+      );
+      const response = await router.send(
+        call,
+        connection,
+        ListGroups,
+        version >= 5 ? { statesFilter: states, typesFilter: types } : version >= 4 ? { statesFilter: states } : {},
+        version,
+      );
+      throwIfError(response.errorCode, null, { api: 'ListGroups' }, connection);
+      return response.groups.map(
+        (g): GroupListing => ({
+          groupId: g.groupId,
+          protocolType: g.protocolType,
+          state: version >= 4 ? groupStateOf(g.groupState) : null,
+          type: version >= 5 ? groupTypeOf(g.groupType) : null,
+        }),
+      );
+    },
+  );
 }
 
 /**
@@ -284,14 +276,9 @@ export async function describeGroups(
   checkGroupIds(groupIds, 'describeGroups');
   if (groupIds.length === 0) return [];
   await router.ready(call);
-  const outcomes = await router.coordinatorItems(
-    call,
-    CoordinatorType.group,
-    groupIds,
-    (connection, keys) => describeOnCoordinator(router, call, connection, keys, options),
-    { batch: true },
+  return onGroupCoordinators(router, call, groupIds, (connection, keys) =>
+    describeOnCoordinator(router, call, connection, keys, options),
   );
-  return groupIds.map((groupId) => settle(outcomes.get(groupId), { groupId }));
 }
 
 async function describeOnCoordinator(
@@ -306,14 +293,10 @@ async function describeOnCoordinator(
   const answers: Outcomes<GroupDescription> = new Map();
   let classic = groupIds;
   if (connection.apiVersions.has(ConsumerGroupDescribe.apiKey)) {
-    const version = router.negotiate(connection, ConsumerGroupDescribe);
-    const response = await router.send(
-      call,
-      connection,
-      ConsumerGroupDescribe,
-      { groupIds, includeAuthorizedOperations: includeOps },
-      version,
-    );
+    const response = await exchange(router, call, connection, {
+      api: ConsumerGroupDescribe,
+      request: () => ({ groupIds, includeAuthorizedOperations: includeOps }),
+    });
     classic = [];
     for (const group of response.groups) {
       if (group.errorCode === ErrorCodes.GROUP_ID_NOT_FOUND) {
@@ -356,14 +339,10 @@ async function describeOnCoordinator(
     }
   }
   if (classic.length === 0) return answers;
-  const version = router.negotiate(connection, DescribeGroups);
-  const response = await router.send(
-    call,
-    connection,
-    DescribeGroups,
-    { groups: classic, includeAuthorizedOperations: includeOps },
-    version,
-  );
+  const response = await exchange(router, call, connection, {
+    api: DescribeGroups,
+    request: () => ({ groups: classic, includeAuthorizedOperations: includeOps }),
+  });
   for (const group of response.groups) {
     const context = { groupId: group.groupId, api: 'DescribeGroups' };
     if (group.errorCode !== ErrorCodes.NONE) {
@@ -416,28 +395,18 @@ export async function deleteGroups(
   checkGroupIds(groupIds, 'deleteGroups');
   if (groupIds.length === 0) return [];
   await router.ready(call);
-  const outcomes = await router.coordinatorItems(
-    call,
-    CoordinatorType.group,
-    groupIds,
-    async (connection, keys) => {
-      const version = router.negotiate(connection, DeleteGroups);
-      const response = await router.send(call, connection, DeleteGroups, { groupsNames: keys }, version);
-      const answers: Outcomes<null> = new Map();
-      for (const r of response.results) {
-        const context = { groupId: r.groupId, api: 'DeleteGroups' };
-        answers.set(
-          r.groupId,
-          r.errorCode === ErrorCodes.NONE
-            ? { value: null }
-            : failure(r.errorCode, r.errorMessage, context, connection, retryIfCoordinatorMoved),
-        );
-      }
-      return answers;
-    },
-    { batch: true },
-  );
-  return groupIds.map((groupId) => settle(outcomes.get(groupId), { groupId }));
+  return onGroupCoordinators(router, call, groupIds, async (connection, keys) => {
+    const response = await exchange(router, call, connection, {
+      api: DeleteGroups,
+      request: () => ({ groupsNames: keys }),
+    });
+    return itemOutcomes(response.results, connection, {
+      key: (r) => r.groupId,
+      context: (r) => ({ groupId: r.groupId, api: 'DeleteGroups' }),
+      value: () => null,
+      retryIf: retryIfCoordinatorMoved,
+    });
+  });
 }
 
 /**
@@ -474,27 +443,22 @@ export async function removeGroupMembers(
   }
   if (targets.length === 0) return [];
   await router.ready(call);
-  const outcomes = await router.coordinatorItems(call, CoordinatorType.group, [groupId], async (connection) => {
-    const version = router.negotiate(connection, LeaveGroup, { minVersion: 3, feature: 'removeGroupMembers' });
-    const response = await router.send(
-      call,
-      connection,
-      LeaveGroup,
-      {
+  return onGroupCoordinator<RemoveMemberResult[]>(router, call, groupId, async (connection) => {
+    const response = await exchange(router, call, connection, {
+      api: LeaveGroup,
+      needs: { minVersion: 3, feature: 'removeGroupMembers' },
+      request: () => ({
         groupId,
         members: targets.map((m) => ({
           memberId: m.memberId ?? '',
           groupInstanceId: m.groupInstanceId ?? null,
           reason: options.reason ?? null,
         })),
-      },
-      version,
-    );
+      }),
+    });
     const context = { groupId, api: 'LeaveGroup' };
     if (response.errorCode !== ErrorCodes.NONE) {
-      return new Map([
-        [groupId, failure(response.errorCode, null, context, connection, retryIfCoordinatorMoved)],
-      ]) as Outcomes<RemoveMemberResult[]>;
+      return failure(response.errorCode, null, context, connection, retryIfCoordinatorMoved);
     }
     const results = targets.map((m): RemoveMemberResult => {
       const memberId = m.memberId ?? '';
@@ -511,17 +475,8 @@ export async function removeGroupMembers(
         error: createBrokerError(answer.errorCode, { ...context, broker: connection.label }),
       };
     });
-    return new Map([[groupId, { value: results }]]);
+    return { value: results };
   });
-  return singleGroup(outcomes, groupId);
-}
-
-/** The value of a single-group call, or its error thrown. */
-export function singleGroup<R>(outcomes: Outcomes<R>, groupId: string): R {
-  const outcome: Outcome<R> | undefined = outcomes.get(groupId);
-  if (outcome === undefined) throw new InvalidArgumentError(`No answer for group ${groupId}`);
-  if ('error' in outcome) throw outcome.error;
-  return outcome.value;
 }
 
 /** Throws `InvalidArgumentError` for a missing or empty group id. */

@@ -2,6 +2,7 @@ import { InvalidArgumentError } from '../errors/client-errors.js';
 import { ErrorCodes } from '../errors/error-codes.generated.js';
 import { AlterClientQuotas } from '../protocol/messages/generated/alter-client-quotas.js';
 import { DescribeClientQuotas } from '../protocol/messages/generated/describe-client-quotas.js';
+import { exchange, exchangeWithAnyBroker } from './admin-exchange.js';
 import type { AdminCallOptions } from './admin-options.js';
 import { type AdminRouter, brokerError, throwIfError } from './admin-request.js';
 import type { ItemResult } from './admin-types.js';
@@ -81,16 +82,11 @@ export async function describeClientQuotas(
     throw new InvalidArgumentError("describeClientQuotas: match is { name }, 'default' or 'any'");
   });
   await router.ready(call);
-  return router.retry(call, async () => {
-    const connection = await router.anyBroker(call);
-    const version = router.negotiate(connection, DescribeClientQuotas);
-    const response = await router.send(
-      call,
-      connection,
-      DescribeClientQuotas,
-      { components, strict: options.strict ?? false },
-      version,
-    );
+  return router.retryOnAnyBroker(call, async (connection) => {
+    const response = await exchange(router, call, connection, {
+      api: DescribeClientQuotas,
+      request: () => ({ components, strict: options.strict ?? false }),
+    });
     throwIfError(response.errorCode, response.errorMessage, { api: 'DescribeClientQuotas' }, connection);
     return (response.entries ?? []).map((entry) => ({
       entity: Object.fromEntries(entry.entity.map((e) => [e.entityType, e.entityName])) as QuotaEntity,
@@ -121,17 +117,9 @@ export async function alterClientQuotas(
   });
   if (entries.length === 0) return [];
   await router.ready(call);
-  const { response, connection } = await router.retry(call, async () => {
-    const target = await router.anyBroker(call);
-    const version = router.negotiate(target, AlterClientQuotas);
-    const answer = await router.send(
-      call,
-      target,
-      AlterClientQuotas,
-      { entries, validateOnly: options.validateOnly ?? false },
-      version,
-    );
-    return { response: answer, connection: target };
+  const { response, connection } = await exchangeWithAnyBroker(router, call, {
+    api: AlterClientQuotas,
+    request: () => ({ entries, validateOnly: options.validateOnly ?? false }),
   });
   const byEntity = new Map(response.entries.map((e) => [entityKey(e.entity), e]));
   return alterations.map((a, i): AlterClientQuotasResult => {

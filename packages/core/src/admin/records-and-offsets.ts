@@ -1,14 +1,15 @@
 import { InvalidArgumentError, UnsupportedVersionError } from '../errors/client-errors.js';
-import { ErrorCodes } from '../errors/error-codes.generated.js';
 import type { Connection } from '../network/connection.js';
 import { DeleteRecords } from '../protocol/messages/generated/delete-records.js';
 import { ListOffsets } from '../protocol/messages/generated/list-offsets.js';
 import { type IsolationLevel, isolationLevelCode } from '../vocabulary/isolation-level.js';
 import { partitionKey, type TopicPartition } from '../vocabulary/topic-partition.js';
 import type { AdminCall } from './admin-call.js';
+import { exchange } from './admin-exchange.js';
 import type { AdminCallOptions } from './admin-options.js';
-import { type AdminRouter, brokerError, type Outcomes, settle } from './admin-request.js';
+import { type AdminRouter, type Outcomes, retryIfRetriable, settle } from './admin-request.js';
 import { byTopic, epochOrNull, type ItemResult, offsetOrNull, timestampOrNull } from './admin-types.js';
+import { partitionOutcomes } from './item-outcomes.js';
 
 /**
  * Which offset `listOffsets` looks up. Java: `OffsetSpec`.
@@ -141,24 +142,16 @@ export function lookUpOffsets(
       },
       version,
     );
-    for (const topic of response.topics) {
-      for (const p of topic.partitions) {
-        const key = `${topic.name}:${p.partitionIndex}`;
-        const context = { topic: topic.name, partition: p.partitionIndex, api: 'ListOffsets' };
-        answers.set(
-          key,
-          p.errorCode === ErrorCodes.NONE
-            ? {
-                value: {
-                  offset: offsetOrNull(p.offset),
-                  timestamp: timestampOrNull(p.timestamp),
-                  leaderEpoch: epochOrNull(p.leaderEpoch),
-                },
-              }
-            : { error: brokerError(p.errorCode, null, context, connection) },
-        );
-      }
-    }
+    const sent = partitionOutcomes(response.topics, connection, {
+      api: 'ListOffsets',
+      value: (p) => ({
+        offset: offsetOrNull(p.offset),
+        timestamp: timestampOrNull(p.timestamp),
+        leaderEpoch: epochOrNull(p.leaderEpoch),
+      }),
+      retryIf: retryIfRetriable,
+    });
+    for (const [key, outcome] of sent) answers.set(key, outcome);
     return answers;
   });
 }
@@ -198,32 +191,20 @@ export async function deleteRecords(
   if (records.length === 0) return [];
   await router.ready(call);
   const outcomes = await router.leaderItems(call, records, async (connection: Connection, group) => {
-    const version = router.negotiate(connection, DeleteRecords);
-    const response = await router.send(
-      call,
-      connection,
-      DeleteRecords,
-      {
+    const response = await exchange(router, call, connection, {
+      api: DeleteRecords,
+      request: () => ({
         topics: byTopic(group, (r) => ({ partitionIndex: r.partition, offset: r.beforeOffset })).map(
           ([name, partitions]) => ({ name, partitions }),
         ),
         timeoutMs: call.serverTimeout(),
-      },
-      version,
-    );
-    const answers: Outcomes<{ lowWatermark: bigint }> = new Map();
-    for (const topic of response.topics) {
-      for (const p of topic.partitions) {
-        const context = { topic: topic.name, partition: p.partitionIndex, api: 'DeleteRecords' };
-        answers.set(
-          `${topic.name}:${p.partitionIndex}`,
-          p.errorCode === ErrorCodes.NONE
-            ? { value: { lowWatermark: p.lowWatermark } }
-            : { error: brokerError(p.errorCode, null, context, connection) },
-        );
-      }
-    }
-    return answers;
+      }),
+    });
+    return partitionOutcomes(response.topics, connection, {
+      api: 'DeleteRecords',
+      value: (p) => ({ lowWatermark: p.lowWatermark }),
+      retryIf: retryIfRetriable,
+    });
   });
   return records.map((r) =>
     settle(outcomes.get(partitionKey(r.topic, r.partition)), { topic: r.topic, partition: r.partition }),

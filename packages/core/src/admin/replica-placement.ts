@@ -1,13 +1,14 @@
 import { InvalidArgumentError } from '../errors/client-errors.js';
-import { ErrorCodes } from '../errors/error-codes.generated.js';
 import { AlterPartitionReassignments } from '../protocol/messages/generated/alter-partition-reassignments.js';
 import { ElectLeaders } from '../protocol/messages/generated/elect-leaders.js';
 import { ListPartitionReassignments } from '../protocol/messages/generated/list-partition-reassignments.js';
 import { partitionKey, type TopicPartition } from '../vocabulary/topic-partition.js';
+import { exchange } from './admin-exchange.js';
 import type { AdminCallOptions } from './admin-options.js';
-import { type AdminRouter, failure, type Outcomes, settle, throwIfError } from './admin-request.js';
+import { type AdminRouter, type Outcomes, settle, throwIfError } from './admin-request.js';
 import { byTopic, type ItemResult } from './admin-types.js';
 import { comparePartitions } from './groups.js';
+import { itemOutcomes, partitionEntries, partitionOutcomes } from './item-outcomes.js';
 import { checkPartition } from './records-and-offsets.js';
 
 /**
@@ -65,37 +66,25 @@ export async function electLeaders(
   await router.ready(call);
   const elect = async (pending: readonly TopicPartition[] | null): Promise<Outcomes<null>> => {
     const connection = await router.controller(call);
-    const version = router.negotiate(connection, ElectLeaders, {
-      ...(electionType === 'unclean' ? { minVersion: 1, feature: 'unclean leader election' } : {}),
-    });
-    const response = await router.send(
-      call,
-      connection,
-      ElectLeaders,
-      {
+    const response = await exchange(router, call, connection, {
+      api: ElectLeaders,
+      needs: electionType === 'unclean' ? { minVersion: 1, feature: 'unclean leader election' } : {},
+      request: () => ({
         electionType: electionType === 'preferred' ? 0 : 1,
         topicPartitions:
           pending === null
             ? null
             : byTopic(pending, (tp) => tp.partition).map(([topic, ps]) => ({ topic, partitions: ps })),
         timeoutMs: call.serverTimeout(),
-      },
-      version,
-    );
+      }),
+    });
     throwIfError(response.errorCode, null, { api: 'ElectLeaders' }, connection);
-    const answers: Outcomes<null> = new Map();
-    for (const topic of response.replicaElectionResults) {
-      for (const p of topic.partitionResult) {
-        const tp = { topic: topic.topic, partition: p.partitionId };
-        answers.set(
-          partitionKey(tp.topic, tp.partition),
-          p.errorCode === ErrorCodes.NONE
-            ? { value: null }
-            : failure(p.errorCode, p.errorMessage, { ...tp, api: 'ElectLeaders' }, connection),
-        );
-      }
-    }
-    return answers;
+    const results = partitionEntries(response.replicaElectionResults, (t) => [t.topic, t.partitionResult]);
+    return itemOutcomes(results, connection, {
+      key: (p) => partitionKey(p.topic, p.partitionId),
+      context: (p) => ({ topic: p.topic, partition: p.partitionId, api: 'ElectLeaders' }),
+      value: () => null,
+    });
   };
   if (partitions === null) {
     // Every partition that needs an election: one request; the answer lists the partitions it concerned.
@@ -140,44 +129,30 @@ export async function alterPartitionReassignments(
   }
   if (reassignments.length === 0) return [];
   await router.ready(call);
-  const outcomes = await router.retryItems(
+  const outcomes = await router.controllerItems(
     call,
     reassignments,
     (tp) => partitionKey(tp.topic, tp.partition),
-    async (pending) => {
-      const connection = await router.controller(call);
-      const version = router.negotiate(connection, AlterPartitionReassignments, {
-        ...(options.allowReplicationFactorChange === false
-          ? { minVersion: 1, feature: 'allowReplicationFactorChange: false' }
-          : {}),
-      });
-      const response = await router.send(
-        call,
-        connection,
-        AlterPartitionReassignments,
-        {
+    async (connection, pending) => {
+      const response = await exchange(router, call, connection, {
+        api: AlterPartitionReassignments,
+        needs:
+          options.allowReplicationFactorChange === false
+            ? { minVersion: 1, feature: 'allowReplicationFactorChange: false' }
+            : {},
+        request: (version) => ({
           timeoutMs: call.serverTimeout(),
           ...(version >= 1 ? { allowReplicationFactorChange: options.allowReplicationFactorChange ?? true } : {}),
           topics: byTopic(pending, (r) => ({ partitionIndex: r.partition, replicas: r.replicas })).map(
             ([name, partitions]) => ({ name, partitions }),
           ),
-        },
-        version,
-      );
+        }),
+      });
       throwIfError(response.errorCode, response.errorMessage, { api: 'AlterPartitionReassignments' }, connection);
-      const answers: Outcomes<null> = new Map();
-      for (const topic of response.responses) {
-        for (const p of topic.partitions) {
-          const tp = { topic: topic.name, partition: p.partitionIndex };
-          answers.set(
-            partitionKey(tp.topic, tp.partition),
-            p.errorCode === ErrorCodes.NONE
-              ? { value: null }
-              : failure(p.errorCode, p.errorMessage, { ...tp, api: 'AlterPartitionReassignments' }, connection),
-          );
-        }
-      }
-      return answers;
+      return partitionOutcomes(response.responses, connection, {
+        api: 'AlterPartitionReassignments',
+        value: () => null,
+      });
     },
   );
   return reassignments.map((r) =>
@@ -203,27 +178,20 @@ export async function listPartitionReassignments(
   }
   return router.retry(call, async () => {
     const connection = await router.controller(call);
-    const version = router.negotiate(connection, ListPartitionReassignments);
-    const response = await router.send(
-      call,
-      connection,
-      ListPartitionReassignments,
-      { timeoutMs: call.serverTimeout(), topics },
-      version,
-    );
+    const response = await exchange(router, call, connection, {
+      api: ListPartitionReassignments,
+      request: () => ({ timeoutMs: call.serverTimeout(), topics }),
+    });
     throwIfError(response.errorCode, response.errorMessage, { api: 'ListPartitionReassignments' }, connection);
-    const out: PartitionReassignment[] = [];
-    for (const topic of response.topics) {
-      for (const p of topic.partitions) {
-        out.push({
-          topic: topic.name,
-          partition: p.partitionIndex,
-          replicas: p.replicas,
-          addingReplicas: p.addingReplicas,
-          removingReplicas: p.removingReplicas,
-        });
-      }
-    }
+    const out = partitionEntries(response.topics, (t) => [t.name, t.partitions]).map(
+      (p): PartitionReassignment => ({
+        topic: p.topic,
+        partition: p.partitionIndex,
+        replicas: p.replicas,
+        addingReplicas: p.addingReplicas,
+        removingReplicas: p.removingReplicas,
+      }),
+    );
     return out.sort(comparePartitions);
   });
 }

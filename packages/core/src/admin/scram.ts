@@ -6,6 +6,7 @@ import { ErrorCodes } from '../errors/error-codes.generated.js';
 import type { KafkaError } from '../errors/kafka-error.js';
 import { AlterUserScramCredentials } from '../protocol/messages/generated/alter-user-scram-credentials.js';
 import { DescribeUserScramCredentials } from '../protocol/messages/generated/describe-user-scram-credentials.js';
+import { exchange, exchangeWithAnyBroker } from './admin-exchange.js';
 import type { AdminCallOptions } from './admin-options.js';
 import { type AdminRouter, brokerError, throwIfError } from './admin-request.js';
 import type { ItemResult } from './admin-types.js';
@@ -82,18 +83,13 @@ export async function describeUserScramCredentials(
   const call = router.call('describeUserScramCredentials', options);
   for (const user of users ?? []) checkUser(user, 'describeUserScramCredentials');
   await router.ready(call);
-  const { response, connection } = await router.retry(call, async () => {
-    const target = await router.anyBroker(call);
-    const version = router.negotiate(target, DescribeUserScramCredentials);
-    const answer = await router.send(
-      call,
-      target,
-      DescribeUserScramCredentials,
-      { users: users === undefined ? null : users.map((name) => ({ name })) },
-      version,
-    );
-    throwIfError(answer.errorCode, answer.errorMessage, { api: 'DescribeUserScramCredentials' }, target);
-    return { response: answer, connection: target };
+  const { response, connection } = await router.retryOnAnyBroker(call, async (connection) => {
+    const response = await exchange(router, call, connection, {
+      api: DescribeUserScramCredentials,
+      request: () => ({ users: users === undefined ? null : users.map((name) => ({ name })) }),
+    });
+    throwIfError(response.errorCode, response.errorMessage, { api: 'DescribeUserScramCredentials' }, connection);
+    return { response, connection };
   });
   const results = response.results.map((r): DescribeScramResult => {
     if (r.errorCode !== ErrorCodes.NONE) {
@@ -166,11 +162,9 @@ export async function alterUserScramCredentials(
   const results = new Map<string, KafkaError | null>();
   if (deletions.length + upsertions.length > 0) {
     await router.ready(call);
-    const { response, connection } = await router.retry(call, async () => {
-      const target = await router.anyBroker(call);
-      const version = router.negotiate(target, AlterUserScramCredentials);
-      const answer = await router.send(call, target, AlterUserScramCredentials, { deletions, upsertions }, version);
-      return { response: answer, connection: target };
+    const { response, connection } = await exchangeWithAnyBroker(router, call, {
+      api: AlterUserScramCredentials,
+      request: () => ({ deletions, upsertions }),
     });
     for (const r of response.results) {
       results.set(

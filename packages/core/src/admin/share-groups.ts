@@ -1,4 +1,3 @@
-import { CoordinatorType } from '../cluster/cluster.js';
 import { InvalidArgumentError } from '../errors/client-errors.js';
 import { ErrorCodes } from '../errors/error-codes.generated.js';
 import { AlterShareGroupOffsets } from '../protocol/messages/generated/alter-share-group-offsets.js';
@@ -7,24 +6,13 @@ import { DescribeShareGroupOffsets } from '../protocol/messages/generated/descri
 import { ShareGroupDescribe } from '../protocol/messages/generated/share-group-describe.js';
 import type { TopicPartition } from '../vocabulary/topic-partition.js';
 import { type AclOperation, authorizedOperations } from './acl-codes.js';
+import { exchange } from './admin-exchange.js';
 import type { AdminCallOptions } from './admin-options.js';
-import {
-  type AdminRouter,
-  brokerError,
-  failure,
-  type Outcomes,
-  retryIfCoordinatorMoved,
-  settle,
-} from './admin-request.js';
+import { type AdminRouter, brokerError, failure, retryIfCoordinatorMoved } from './admin-request.js';
 import type { ItemResult } from './admin-types.js';
-import {
-  checkGroupIds,
-  comparePartitions,
-  deleteGroups,
-  type GroupState,
-  groupStateOf,
-  singleGroup,
-} from './groups.js';
+import { onGroupCoordinator, onGroupCoordinators } from './group-coordinator.js';
+import { checkGroupIds, comparePartitions, deleteGroups, type GroupState, groupStateOf } from './groups.js';
+import { itemOutcomes } from './item-outcomes.js';
 
 /** A member of a share group. Java: `ShareMemberDescription`. */
 export interface ShareGroupMember {
@@ -129,58 +117,41 @@ export async function describeShareGroups(
   if (groupIds.length === 0) return [];
   await router.ready(call);
   const includeOps = options.includeAuthorizedOperations === true;
-  const outcomes = await router.coordinatorItems(
-    call,
-    CoordinatorType.group,
-    groupIds,
-    async (connection, keys) => {
-      const version = router.negotiate(connection, ShareGroupDescribe, { feature: 'describeShareGroups' });
-      const response = await router.send(
-        call,
-        connection,
-        ShareGroupDescribe,
-        { groupIds: keys, includeAuthorizedOperations: includeOps },
-        version,
-      );
-      const answers: Outcomes<ShareGroupDescription> = new Map();
-      for (const group of response.groups) {
-        const context = { groupId: group.groupId, api: 'ShareGroupDescribe' };
-        if (group.errorCode !== ErrorCodes.NONE) {
-          answers.set(
-            group.groupId,
-            failure(group.errorCode, group.errorMessage, context, connection, retryIfCoordinatorMoved),
-          );
-          continue;
-        }
+  return onGroupCoordinators(router, call, groupIds, async (connection, keys) => {
+    const response = await exchange(router, call, connection, {
+      api: ShareGroupDescribe,
+      needs: { feature: 'describeShareGroups' },
+      request: () => ({ groupIds: keys, includeAuthorizedOperations: includeOps }),
+    });
+    return itemOutcomes(response.groups, connection, {
+      key: (group) => group.groupId,
+      context: (group) => ({ groupId: group.groupId, api: 'ShareGroupDescribe' }),
+      value: (group): ShareGroupDescription => {
         const ops = includeOps ? authorizedOperations(group.authorizedOperations) : undefined;
-        answers.set(group.groupId, {
-          value: {
-            type: 'share',
-            state: groupStateOf(group.groupState),
-            groupEpoch: group.groupEpoch,
-            assignmentEpoch: group.assignmentEpoch,
-            assignor: group.assignorName,
-            members: group.members.map((m) => ({
-              memberId: m.memberId,
-              rack: m.rackId,
-              memberEpoch: m.memberEpoch,
-              clientId: m.clientId,
-              clientHost: m.clientHost,
-              subscribedTopicNames: m.subscribedTopicNames,
-              assignment: m.assignment.topicPartitions
-                .flatMap((t) => t.partitions.map((partition) => ({ topic: t.topicName, partition })))
-                .sort(comparePartitions),
-            })),
-            coordinator: connection.nodeId ?? -1,
-            ...(ops === undefined ? {} : { authorizedOperations: ops }),
-          },
-        });
-      }
-      return answers;
-    },
-    { batch: true },
-  );
-  return groupIds.map((groupId) => settle(outcomes.get(groupId), { groupId }));
+        return {
+          type: 'share',
+          state: groupStateOf(group.groupState),
+          groupEpoch: group.groupEpoch,
+          assignmentEpoch: group.assignmentEpoch,
+          assignor: group.assignorName,
+          members: group.members.map((m) => ({
+            memberId: m.memberId,
+            rack: m.rackId,
+            memberEpoch: m.memberEpoch,
+            clientId: m.clientId,
+            clientHost: m.clientHost,
+            subscribedTopicNames: m.subscribedTopicNames,
+            assignment: m.assignment.topicPartitions
+              .flatMap((t) => t.partitions.map((partition) => ({ topic: t.topicName, partition })))
+              .sort(comparePartitions),
+          })),
+          coordinator: connection.nodeId ?? -1,
+          ...(ops === undefined ? {} : { authorizedOperations: ops }),
+        };
+      },
+      retryIf: retryIfCoordinatorMoved,
+    });
+  });
 }
 
 /**
@@ -204,49 +175,35 @@ export async function listShareGroupOffsets(
   }
   if (specs.size === 0) return [];
   await router.ready(call);
-  const outcomes = await router.coordinatorItems(
-    call,
-    CoordinatorType.group,
-    [...specs.keys()],
-    async (connection, keys) => {
-      const version = router.negotiate(connection, DescribeShareGroupOffsets, { feature: 'listShareGroupOffsets' });
-      const response = await router.send(
-        call,
-        connection,
-        DescribeShareGroupOffsets,
-        {
-          groups: keys.map((groupId) => {
-            const partitions = specs.get(groupId) ?? null;
-            return {
-              groupId,
-              topics:
-                partitions === null
-                  ? null
-                  : [...groupPartitions(partitions)].map(([topicName, list]) => ({ topicName, partitions: list })),
-            };
-          }),
-        },
-        version,
-      );
-      const answers: Outcomes<{ offsets: ShareGroupOffsetResult[] }> = new Map();
-      for (const group of response.groups) {
-        const context = { groupId: group.groupId, api: 'DescribeShareGroupOffsets' };
-        if (group.errorCode !== ErrorCodes.NONE) {
-          answers.set(
-            group.groupId,
-            failure(group.errorCode, group.errorMessage, context, connection, retryIfCoordinatorMoved),
-          );
-          continue;
-        }
+  return onGroupCoordinators(router, call, [...specs.keys()], async (connection, keys) => {
+    const response = await exchange(router, call, connection, {
+      api: DescribeShareGroupOffsets,
+      needs: { feature: 'listShareGroupOffsets' },
+      request: () => ({
+        groups: keys.map((groupId) => {
+          const partitions = specs.get(groupId) ?? null;
+          return {
+            groupId,
+            topics:
+              partitions === null
+                ? null
+                : [...groupPartitions(partitions)].map(([topicName, list]) => ({ topicName, partitions: list })),
+          };
+        }),
+      }),
+    });
+    const contextOf = (groupId: string) => ({ groupId, api: 'DescribeShareGroupOffsets' });
+    return itemOutcomes(response.groups, connection, {
+      key: (group) => group.groupId,
+      context: (group) => contextOf(group.groupId),
+      value: (group) => {
         const offsets: ShareGroupOffsetResult[] = [];
         for (const topic of group.topics) {
           for (const p of topic.partitions) {
             const tp = { topic: topic.topicName, partition: p.partitionIndex };
             if (p.errorCode !== ErrorCodes.NONE) {
-              offsets.push({
-                ...tp,
-                error: brokerError(p.errorCode, p.errorMessage, { ...context, ...tp }, connection),
-              });
+              const context = { ...contextOf(group.groupId), ...tp };
+              offsets.push({ ...tp, error: brokerError(p.errorCode, p.errorMessage, context, connection) });
               continue;
             }
             offsets.push({
@@ -257,14 +214,11 @@ export async function listShareGroupOffsets(
             });
           }
         }
-        offsets.sort(comparePartitions);
-        answers.set(group.groupId, { value: { offsets } });
-      }
-      return answers;
-    },
-    { batch: true },
-  );
-  return [...specs.keys()].map((groupId) => settle(outcomes.get(groupId), { groupId }));
+        return { offsets: offsets.sort(comparePartitions) };
+      },
+      retryIf: retryIfCoordinatorMoved,
+    });
+  });
 }
 
 /**
@@ -295,26 +249,21 @@ export async function alterShareGroupOffsets(
   }
   if (offsets.length === 0) return [];
   await router.ready(call);
-  const outcomes = await router.coordinatorItems(call, CoordinatorType.group, [groupId], async (connection) => {
-    const version = router.negotiate(connection, AlterShareGroupOffsets, { feature: 'alterShareGroupOffsets' });
-    const byTopic = new Map<string, Array<{ partitionIndex: number; startOffset: bigint }>>();
-    for (const o of offsets) {
-      const list = byTopic.get(o.topic) ?? [];
-      list.push({ partitionIndex: o.partition, startOffset: o.offset });
-      byTopic.set(o.topic, list);
-    }
-    const response = await router.send(
-      call,
-      connection,
-      AlterShareGroupOffsets,
-      { groupId, topics: [...byTopic].map(([topicName, partitions]) => ({ topicName, partitions })) },
-      version,
-    );
+  const byTopic = new Map<string, Array<{ partitionIndex: number; startOffset: bigint }>>();
+  for (const o of offsets) {
+    const list = byTopic.get(o.topic) ?? [];
+    list.push({ partitionIndex: o.partition, startOffset: o.offset });
+    byTopic.set(o.topic, list);
+  }
+  return onGroupCoordinator<ShareGroupPartitionResult[]>(router, call, groupId, async (connection) => {
+    const response = await exchange(router, call, connection, {
+      api: AlterShareGroupOffsets,
+      needs: { feature: 'alterShareGroupOffsets' },
+      request: () => ({ groupId, topics: [...byTopic].map(([topicName, partitions]) => ({ topicName, partitions })) }),
+    });
     const context = { groupId, api: 'AlterShareGroupOffsets' };
     if (response.errorCode !== ErrorCodes.NONE) {
-      return new Map([
-        [groupId, failure(response.errorCode, response.errorMessage, context, connection, retryIfCoordinatorMoved)],
-      ]) as Outcomes<ShareGroupPartitionResult[]>;
+      return failure(response.errorCode, response.errorMessage, context, connection, retryIfCoordinatorMoved);
     }
     const codes = new Map<string, { code: number; message: string | null }>();
     for (const t of response.responses) {
@@ -328,9 +277,8 @@ export async function alterShareGroupOffsets(
       if (answer === undefined || answer.code === ErrorCodes.NONE) return tp;
       return { ...tp, error: brokerError(answer.code, answer.message, { ...context, ...tp }, connection) };
     });
-    return new Map([[groupId, { value: results }]]);
+    return { value: results };
   });
-  return singleGroup(outcomes, groupId);
 }
 
 /**
@@ -353,20 +301,15 @@ export async function deleteShareGroupOffsets(
   }
   if (topics.length === 0) return [];
   await router.ready(call);
-  const outcomes = await router.coordinatorItems(call, CoordinatorType.group, [groupId], async (connection) => {
-    const version = router.negotiate(connection, DeleteShareGroupOffsets, { feature: 'deleteShareGroupOffsets' });
-    const response = await router.send(
-      call,
-      connection,
-      DeleteShareGroupOffsets,
-      { groupId, topics: topics.map((topicName) => ({ topicName })) },
-      version,
-    );
+  return onGroupCoordinator<ShareGroupTopicResult[]>(router, call, groupId, async (connection) => {
+    const response = await exchange(router, call, connection, {
+      api: DeleteShareGroupOffsets,
+      needs: { feature: 'deleteShareGroupOffsets' },
+      request: () => ({ groupId, topics: topics.map((topicName) => ({ topicName })) }),
+    });
     const context = { groupId, api: 'DeleteShareGroupOffsets' };
     if (response.errorCode !== ErrorCodes.NONE) {
-      return new Map([
-        [groupId, failure(response.errorCode, response.errorMessage, context, connection, retryIfCoordinatorMoved)],
-      ]) as Outcomes<ShareGroupTopicResult[]>;
+      return failure(response.errorCode, response.errorMessage, context, connection, retryIfCoordinatorMoved);
     }
     const byTopic = new Map(response.responses.map((r) => [r.topicName, r]));
     const results = topics.map((topic): ShareGroupTopicResult => {
@@ -374,9 +317,8 @@ export async function deleteShareGroupOffsets(
       if (answer === undefined || answer.errorCode === ErrorCodes.NONE) return { topic };
       return { topic, error: brokerError(answer.errorCode, answer.errorMessage, { ...context, topic }, connection) };
     });
-    return new Map([[groupId, { value: results }]]);
+    return { value: results };
   });
-  return singleGroup(outcomes, groupId);
 }
 
 /** `deleteShareGroups`: DeleteGroups, as for any group type; a group with members fails alone. */

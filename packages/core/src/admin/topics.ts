@@ -17,10 +17,12 @@ import {
 import type { MetadataResponseTopic } from '../protocol/messages/generated/metadata.js';
 import { type AclOperation, authorizedOperations } from './acl-codes.js';
 import type { AdminCall } from './admin-call.js';
+import { exchange } from './admin-exchange.js';
 import type { AdminCallOptions } from './admin-options.js';
-import { type AdminRouter, brokerError, failure, type Outcome, type Outcomes, settle } from './admin-request.js';
+import { type AdminRouter, brokerError, type Outcome, type Outcomes, settle } from './admin-request.js';
 import { epochOrNull, type ItemResult } from './admin-types.js';
 import { type ConfigEntry, configEntry, configPairs } from './config-entry.js';
+import { itemOutcomes } from './item-outcomes.js';
 
 /** A topic as `listTopics` lists it. Java: `TopicListing`. */
 export interface TopicListing {
@@ -219,13 +221,16 @@ interface DescribedEntry {
   readonly partitions: PartitionDescription[];
 }
 
-async function describeWithTopicPartitions(
+/** One round of `describeTopics` on a broker: DescribeTopicPartitions where it has the API, Metadata otherwise. */
+type DescribeRound = (
   router: AdminRouter,
   call: AdminCall,
   connection: Connection,
   topics: readonly string[],
   options: DescribeTopicsOptions,
-): Promise<Outcomes<TopicDescription>> {
+) => Promise<Outcomes<TopicDescription>>;
+
+const describeWithTopicPartitions: DescribeRound = async (router, call, connection, topics, options) => {
   const version = router.negotiate(connection, DescribeTopicPartitions);
   const limit = options.partitionSizeLimitPerResponse ?? 2000;
   const found = new Map<string, DescribedEntry>();
@@ -269,15 +274,9 @@ async function describeWithTopicPartitions(
     });
   }
   return outcomes;
-}
+};
 
-async function describeWithMetadata(
-  router: AdminRouter,
-  call: AdminCall,
-  connection: Connection,
-  topics: readonly string[],
-  options: DescribeTopicsOptions,
-): Promise<Outcomes<TopicDescription>> {
+const describeWithMetadata: DescribeRound = async (router, call, connection, topics, options) => {
   const response = await router.metadata(call, topics, {
     connection,
     includeTopicAuthorizedOperations: options.includeAuthorizedOperations === true,
@@ -306,7 +305,7 @@ async function describeWithMetadata(
     });
   }
   return outcomes;
-}
+};
 
 function partitionFromDescribe(p: DescribeTopicPartitionsResponsePartition): PartitionDescription {
   return {
@@ -360,47 +359,35 @@ export async function createTopics(
   const outcomes: Outcomes<CreatedTopic> = new Map();
   if (valid.length > 0) {
     await router.ready(call);
-    const sent = await router.retryItems(
+    const sent = await router.controllerItems(
       call,
       valid,
       (t) => t.topic,
-      async (pending) => {
-        const connection = await router.controller(call);
+      async (connection, pending) => {
         const version = router.negotiate(connection, CreateTopics);
-        const response = await router.send(
-          call,
-          connection,
-          CreateTopics,
-          {
-            topics: pending.map((t) => ({
-              name: t.topic,
-              numPartitions: t.assignments === undefined ? (t.numPartitions ?? -1) : -1,
-              replicationFactor: t.assignments === undefined ? (t.replicationFactor ?? -1) : -1,
-              assignments: (t.assignments ?? []).map((brokerIds, partitionIndex) => ({ partitionIndex, brokerIds })),
-              configs: configPairs(t.configs, `createTopics ${t.topic}`),
-            })),
-            timeoutMs: call.serverTimeout(),
-            validateOnly: options.validateOnly ?? false,
-          },
-          version,
-        );
-        const answers: Outcomes<CreatedTopic> = new Map();
-        for (const t of response.topics) {
-          answers.set(
-            t.name,
-            t.errorCode === ErrorCodes.NONE
-              ? {
-                  value: {
-                    topicId: version >= 7 && t.topicId !== ZERO_UUID ? t.topicId : null,
-                    numPartitions: t.numPartitions < 0 ? null : t.numPartitions,
-                    replicationFactor: t.replicationFactor < 0 ? null : t.replicationFactor,
-                    configs: t.configs === null || version < 5 ? null : t.configs.map((c) => configEntry(c)),
-                  },
-                }
-              : failure(t.errorCode, t.errorMessage, { topic: t.name, api: 'CreateTopics' }, connection),
-          );
-        }
-        return answers;
+        const request = {
+          topics: pending.map((t) => ({
+            name: t.topic,
+            numPartitions: t.assignments === undefined ? (t.numPartitions ?? -1) : -1,
+            replicationFactor: t.assignments === undefined ? (t.replicationFactor ?? -1) : -1,
+            assignments: (t.assignments ?? []).map((brokerIds, partitionIndex) => ({ partitionIndex, brokerIds })),
+            configs: configPairs(t.configs, `createTopics ${t.topic}`),
+          })),
+          timeoutMs: call.serverTimeout(),
+          validateOnly: options.validateOnly ?? false,
+        };
+        const response = await router.send(call, connection, CreateTopics, request, version);
+        // The topic id (v7+) and the configs (v5+) are only in the response of the versions that have them.
+        return itemOutcomes(response.topics, connection, {
+          key: (t) => t.name,
+          context: (t) => ({ topic: t.name, api: 'CreateTopics' }),
+          value: (t) => ({
+            topicId: version >= 7 && t.topicId !== ZERO_UUID ? t.topicId : null,
+            numPartitions: t.numPartitions < 0 ? null : t.numPartitions,
+            replicationFactor: t.replicationFactor < 0 ? null : t.replicationFactor,
+            configs: t.configs === null || version < 5 ? null : t.configs.map((c) => configEntry(c)),
+          }),
+        });
       },
     );
     for (const [topic, outcome] of sent) outcomes.set(topic, outcome);
@@ -455,38 +442,30 @@ export async function deleteTopics(
   await router.ready(call);
   const keyOf = (t: TopicToDelete) => (typeof t === 'string' ? t : `id:${t.topicId}`);
   const names = new Map<string, string | null>();
-  const outcomes = await router.retryItems(call, topics, keyOf, async (pending) => {
-    const connection = await router.controller(call);
-    const version = router.negotiate(connection, DeleteTopics, {
-      ...(pending.some((t) => typeof t !== 'string') ? { minVersion: 6, feature: 'deleteTopics by topic id' } : {}),
+  const outcomes = await router.controllerItems(call, topics, keyOf, async (connection, pending) => {
+    const response = await exchange(router, call, connection, {
+      api: DeleteTopics,
+      needs: pending.some((t) => typeof t !== 'string') ? { minVersion: 6, feature: 'deleteTopics by topic id' } : {},
+      request: (version) =>
+        version >= 6
+          ? {
+              topics: pending.map((t) =>
+                typeof t === 'string' ? { name: t, topicId: ZERO_UUID } : { name: null, topicId: t.topicId },
+              ),
+              timeoutMs: call.serverTimeout(),
+            }
+          : { topicNames: pending as string[], timeoutMs: call.serverTimeout() },
     });
-    const response = await router.send(
-      call,
-      connection,
-      DeleteTopics,
-      version >= 6
-        ? {
-            topics: pending.map((t) =>
-              typeof t === 'string' ? { name: t, topicId: ZERO_UUID } : { name: null, topicId: t.topicId },
-            ),
-            timeoutMs: call.serverTimeout(),
-          }
-        : { topicNames: pending as string[], timeoutMs: call.serverTimeout() },
-      version,
-    );
-    const answers: Outcomes<null> = new Map();
-    for (const r of response.responses) {
+    const keyOfAnswer = (r: { name: string | null; topicId: string }) => {
       const byId = pending.find((t) => typeof t !== 'string' && t.topicId === r.topicId);
-      const key = byId !== undefined ? keyOf(byId) : (r.name ?? '');
-      names.set(key, r.name);
-      answers.set(
-        key,
-        r.errorCode === ErrorCodes.NONE
-          ? { value: null }
-          : failure(r.errorCode, r.errorMessage, { topic: r.name ?? r.topicId, api: 'DeleteTopics' }, connection),
-      );
-    }
-    return answers;
+      return byId !== undefined ? keyOf(byId) : (r.name ?? '');
+    };
+    for (const r of response.responses) names.set(keyOfAnswer(r), r.name);
+    return itemOutcomes(response.responses, connection, {
+      key: (r) => keyOfAnswer(r),
+      context: (r) => ({ topic: r.name ?? r.topicId, api: 'DeleteTopics' }),
+      value: () => null,
+    });
   });
   if (options.waitForMetadata === true) {
     const deleted = topics
@@ -539,18 +518,14 @@ export async function createPartitions(
   }
   if (partitions.length === 0) return [];
   await router.ready(call);
-  const outcomes = await router.retryItems(
+  const outcomes = await router.controllerItems(
     call,
     partitions,
     (p) => p.topic,
-    async (pending) => {
-      const connection = await router.controller(call);
-      const version = router.negotiate(connection, CreatePartitions);
-      const response = await router.send(
-        call,
-        connection,
-        CreatePartitions,
-        {
+    async (connection, pending) => {
+      const response = await exchange(router, call, connection, {
+        api: CreatePartitions,
+        request: () => ({
           topics: pending.map((p) => ({
             name: p.topic,
             count: p.totalCount,
@@ -558,19 +533,13 @@ export async function createPartitions(
           })),
           timeoutMs: call.serverTimeout(),
           validateOnly: options.validateOnly ?? false,
-        },
-        version,
-      );
-      const answers: Outcomes<null> = new Map();
-      for (const r of response.results) {
-        answers.set(
-          r.name,
-          r.errorCode === ErrorCodes.NONE
-            ? { value: null }
-            : failure(r.errorCode, r.errorMessage, { topic: r.name, api: 'CreatePartitions' }, connection),
-        );
-      }
-      return answers;
+        }),
+      });
+      return itemOutcomes(response.results, connection, {
+        key: (r) => r.name,
+        context: (r) => ({ topic: r.name, api: 'CreatePartitions' }),
+        value: () => null,
+      });
     },
   );
   if (options.waitForMetadata === true && options.validateOnly !== true) {

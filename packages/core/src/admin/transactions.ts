@@ -7,18 +7,22 @@ import { DescribeTransactions } from '../protocol/messages/generated/describe-tr
 import { ListTransactions } from '../protocol/messages/generated/list-transactions.js';
 import { WriteTxnMarkers } from '../protocol/messages/generated/write-txn-markers.js';
 import { partitionKey, type TopicPartition } from '../vocabulary/topic-partition.js';
+import { exchange } from './admin-exchange.js';
 import type { AdminCallOptions } from './admin-options.js';
 import {
   type AdminRouter,
   brokerError,
-  failure,
   type Outcomes,
   retryIfCoordinatorMoved,
+  retryIfRetriable,
   settle,
   throwIfError,
 } from './admin-request.js';
 import { byTopic, type ItemResult, offsetOrNull, timestampOrNull } from './admin-types.js';
+import { listOnEveryBroker } from './every-broker-listing.js';
 import { comparePartitions } from './groups.js';
+import { itemOutcomes, partitionOutcomes } from './item-outcomes.js';
+import { fromKafkaNames } from './kafka-names.js';
 import { checkPartition } from './records-and-offsets.js';
 
 /**
@@ -134,13 +138,11 @@ const KAFKA_STATES: Readonly<Record<TransactionState, string>> = {
   completeAbort: 'CompleteAbort',
   prepareEpochFence: 'PrepareEpochFence',
 };
-const STATES_BY_NAME = new Map(
-  Object.entries(KAFKA_STATES).map(([state, name]) => [name.toLowerCase(), state as TransactionState]),
-);
+const stateFromKafkaName = fromKafkaNames(KAFKA_STATES);
 
 /** A transaction state from Kafka's name (`Ongoing`, any case). */
 export function transactionStateOf(name: string): TransactionState {
-  return STATES_BY_NAME.get(name.toLowerCase()) ?? 'unknown';
+  return stateFromKafkaName(name);
 }
 
 /**
@@ -161,45 +163,35 @@ export async function listTransactions(
     throw new InvalidArgumentError('listTransactions: durationMs is a whole number of milliseconds ≥ 0');
   }
   await router.ready(call);
-  const brokers = await router.brokerIds(call);
-  const outcomes = await router.eachBroker(call, brokers, async (connection) => {
-    const version = router.negotiate(
-      connection,
-      ListTransactions,
-      options.transactionalIdPattern !== undefined
-        ? { minVersion: 2, feature: 'listTransactions with transactionalIdPattern' }
-        : options.durationMs !== undefined
-          ? { minVersion: 1, feature: 'listTransactions with durationMs' }
-          : {},
-    );
-    const response = await router.send(
-      call,
-      connection,
-      ListTransactions,
-      {
-        stateFilters: (options.states ?? []).map((s) => KAFKA_STATES[s]),
-        producerIdFilters: options.producerIds ?? [],
-        ...(version >= 1 ? { durationFilter: BigInt(options.durationMs ?? -1) } : {}),
-        ...(version >= 2 ? { transactionalIdPattern: options.transactionalIdPattern ?? null } : {}),
-      },
-      version,
-    );
-    throwIfError(response.errorCode, null, { api: 'ListTransactions' }, connection);
-    return response.transactionStates.map(
-      (t): TransactionListing => ({
-        transactionalId: t.transactionalId,
-        producerId: t.producerId,
-        state: transactionStateOf(t.transactionState),
-      }),
-    );
-  });
-  const listings = new Map<string, TransactionListing>();
-  for (const outcome of outcomes.values()) {
-    if ('error' in outcome) throw outcome.error;
-    for (const listing of outcome.value) listings.set(listing.transactionalId, listing);
-  }
-  return [...listings.values()].sort((a, b) =>
-    a.transactionalId < b.transactionalId ? -1 : a.transactionalId > b.transactionalId ? 1 : 0,
+  return listOnEveryBroker(
+    router,
+    call,
+    (listing) => listing.transactionalId,
+    async (connection) => {
+      const response = await exchange(router, call, connection, {
+        api: ListTransactions,
+        needs:
+          options.transactionalIdPattern !== undefined
+            ? { minVersion: 2, feature: 'listTransactions with transactionalIdPattern' }
+            : options.durationMs !== undefined
+              ? { minVersion: 1, feature: 'listTransactions with durationMs' }
+              : {},
+        request: (version) => ({
+          stateFilters: (options.states ?? []).map((s) => KAFKA_STATES[s]),
+          producerIdFilters: options.producerIds ?? [],
+          ...(version >= 1 ? { durationFilter: BigInt(options.durationMs ?? -1) } : {}),
+          ...(version >= 2 ? { transactionalIdPattern: options.transactionalIdPattern ?? null } : {}),
+        }),
+      });
+      throwIfError(response.errorCode, null, { api: 'ListTransactions' }, connection);
+      return response.transactionStates.map(
+        (t): TransactionListing => ({
+          transactionalId: t.transactionalId,
+          producerId: t.producerId,
+          state: transactionStateOf(t.transactionState),
+        }),
+      );
+    },
   );
 }
 
@@ -225,20 +217,18 @@ export async function describeTransactions(
     CoordinatorType.transaction,
     transactionalIds,
     async (connection, keys) => {
-      const version = router.negotiate(connection, DescribeTransactions);
-      const response = await router.send(call, connection, DescribeTransactions, { transactionalIds: keys }, version);
-      const answers: Outcomes<TransactionDescription> = new Map();
-      for (const t of response.transactionStates) {
-        if (t.errorCode !== ErrorCodes.NONE) {
-          const context = { groupId: t.transactionalId, api: 'DescribeTransactions' };
-          answers.set(t.transactionalId, failure(t.errorCode, null, context, connection, retryIfCoordinatorMoved));
-          continue;
-        }
-        const topicPartitions: TopicPartition[] = [];
-        for (const topic of t.topics)
-          for (const partition of topic.partitions) topicPartitions.push({ topic: topic.topic, partition });
-        answers.set(t.transactionalId, {
-          value: {
+      const response = await exchange(router, call, connection, {
+        api: DescribeTransactions,
+        request: () => ({ transactionalIds: keys }),
+      });
+      return itemOutcomes(response.transactionStates, connection, {
+        key: (t) => t.transactionalId,
+        context: (t) => ({ groupId: t.transactionalId, api: 'DescribeTransactions' }),
+        value: (t): TransactionDescription => {
+          const topicPartitions: TopicPartition[] = [];
+          for (const topic of t.topics)
+            for (const partition of topic.partitions) topicPartitions.push({ topic: topic.topic, partition });
+          return {
             coordinatorId: connection.nodeId ?? -1,
             state: transactionStateOf(t.transactionState),
             producerId: t.producerId,
@@ -246,10 +236,10 @@ export async function describeTransactions(
             transactionTimeoutMs: t.transactionTimeoutMs,
             transactionStartTimeMs: timestampOrNull(t.transactionStartTimeMs),
             topicPartitions: topicPartitions.sort(comparePartitions),
-          },
-        });
-      }
-      return answers;
+          };
+        },
+        retryIf: retryIfCoordinatorMoved,
+      });
     },
     { batch: true },
   );
@@ -273,40 +263,28 @@ export async function describeProducers(
     call,
     partitions,
     async (connection, group) => {
-      const version = router.negotiate(connection, DescribeProducers);
-      const response = await router.send(
-        call,
-        connection,
-        DescribeProducers,
-        {
+      const response = await exchange(router, call, connection, {
+        api: DescribeProducers,
+        request: () => ({
           topics: byTopic(group, (tp) => tp.partition).map(([name, partitionIndexes]) => ({ name, partitionIndexes })),
-        },
-        version,
-      );
-      const answers: Outcomes<{ activeProducers: ProducerState[] }> = new Map();
-      for (const topic of response.topics) {
-        for (const p of topic.partitions) {
-          const tp = { topic: topic.name, partition: p.partitionIndex };
-          answers.set(
-            partitionKey(tp.topic, tp.partition),
-            p.errorCode === ErrorCodes.NONE
-              ? {
-                  value: {
-                    activeProducers: p.activeProducers.map((s) => ({
-                      producerId: s.producerId,
-                      producerEpoch: s.producerEpoch,
-                      lastSequence: s.lastSequence,
-                      lastTimestamp: timestampOrNull(s.lastTimestamp),
-                      coordinatorEpoch: s.coordinatorEpoch < 0 ? null : s.coordinatorEpoch,
-                      currentTransactionStartOffset: offsetOrNull(s.currentTxnStartOffset),
-                    })),
-                  },
-                }
-              : { error: brokerError(p.errorCode, p.errorMessage, { ...tp, api: 'DescribeProducers' }, connection) },
-          );
-        }
-      }
-      return answers;
+        }),
+      });
+      return partitionOutcomes(response.topics, connection, {
+        api: 'DescribeProducers',
+        value: (p) => ({
+          activeProducers: p.activeProducers.map(
+            (s): ProducerState => ({
+              producerId: s.producerId,
+              producerEpoch: s.producerEpoch,
+              lastSequence: s.lastSequence,
+              lastTimestamp: timestampOrNull(s.lastTimestamp),
+              coordinatorEpoch: s.coordinatorEpoch < 0 ? null : s.coordinatorEpoch,
+              currentTransactionStartOffset: offsetOrNull(s.currentTxnStartOffset),
+            }),
+          ),
+        }),
+        retryIf: retryIfRetriable,
+      });
     },
     options.brokerId === undefined ? {} : { brokerId: options.brokerId },
   );
@@ -339,12 +317,9 @@ export async function abortTransaction(
   }
   await router.ready(call);
   const outcomes = await router.leaderItems(call, [spec], async (connection) => {
-    const version = router.negotiate(connection, WriteTxnMarkers);
-    const response = await router.send(
-      call,
-      connection,
-      WriteTxnMarkers,
-      {
+    const response = await exchange(router, call, connection, {
+      api: WriteTxnMarkers,
+      request: () => ({
         markers: [
           {
             producerId: spec.producerId,
@@ -354,9 +329,8 @@ export async function abortTransaction(
             coordinatorEpoch: spec.coordinatorEpoch,
           },
         ],
-      },
-      version,
-    );
+      }),
+    });
     const context = { topic: spec.topic, partition: spec.partition, api: 'WriteTxnMarkers' };
     const answer = response.markers[0]?.topics[0]?.partitions[0];
     const answers: Outcomes<null> = new Map();
