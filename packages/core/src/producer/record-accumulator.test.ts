@@ -287,6 +287,16 @@ describe('RecordAccumulator: batch outcomes', () => {
     return { accumulator, events, outcomes, append };
   }
 
+  /** {@link withListener} with one record appended to `t-0` and its batch taken out and sent at 1000. */
+  function firstBatchSent() {
+    const listened = withListener();
+    listened.append(0, 'a');
+    const state = listened.accumulator.partitionState('t', 0);
+    const batch = state.shift()!;
+    batch.markSent(1000);
+    return { ...listened, state, batch };
+  }
+
   it('settles a batch once, forgets it, and tells the listener', () => {
     const { accumulator, events, outcomes, append } = withListener();
     append(0, 'a');
@@ -317,11 +327,7 @@ describe('RecordAccumulator: batch outcomes', () => {
   });
 
   it('counts a batch in flight for itself and its partition from markSent to markReturned', () => {
-    const { accumulator, append } = withListener();
-    append(0, 'a');
-    const state = accumulator.partitionState('t', 0);
-    const batch = state.shift()!;
-    batch.markSent(1000);
+    const { state, batch } = firstBatchSent();
     expect([batch.inFlight, batch.attempts, batch.attempted, state.inFlight]).toEqual([true, 1, true, 1]);
     batch.markReturned();
     batch.markReturned(); // once only
@@ -329,11 +335,7 @@ describe('RecordAccumulator: batch outcomes', () => {
   });
 
   it('retries a batch after its backoff, ahead of newer batches, holding its partition until idle', () => {
-    const { accumulator, append } = withListener();
-    append(0, 'a');
-    const state = accumulator.partitionState('t', 0);
-    const batch = state.shift()!;
-    batch.markSent(1000);
+    const { accumulator, append, state, batch } = firstBatchSent();
     append(0, 'b');
     batch.markReturned();
     accumulator.retry(batch, 1500);

@@ -43,15 +43,21 @@ function idempotent(): TransactionManager {
   return manager;
 }
 
+/** Sends a new batch of `state` and answers it (its outcome is left to the test). */
+function sentAndAnswered(manager: TransactionManager, state: PartitionState): ProducerBatch {
+  const b = batch(state);
+  send(manager, b);
+  answered(b);
+  return b;
+}
+
 /** Begins a transaction on partition `t-0` (and marks it added when `added`), sends one batch in it and answers it. */
 function answeredInTransaction(manager: TransactionManager, added = false): ProducerBatch {
   manager.beginTransaction();
   const state = new PartitionState('t', 0);
   manager.addPartition(state);
   if (added) manager.partitionsAdded([state]);
-  const a = batch(state);
-  send(manager, a);
-  answered(a);
+  const a = sentAndAnswered(manager, state);
   return a;
 }
 
@@ -120,9 +126,7 @@ describe('TransactionManager: sequences', () => {
   it('holds a partition after a retriable failure until its in-flight batches answer, then resends in order', () => {
     const manager = idempotent();
     const state = new PartitionState('t', 0);
-    const warm = batch(state);
-    send(manager, warm);
-    answered(warm);
+    const warm = sentAndAnswered(manager, state);
     manager.onAcknowledged(warm);
     const [a, b, c] = [batch(state), batch(state), batch(state)];
     for (const x of [a!, b!, c!]) send(manager, x);
@@ -189,9 +193,7 @@ describe('TransactionManager: sequences', () => {
     const manager = new TransactionManager(undefined, silentLogger);
     manager.setProducerIdAndEpoch(7n, 32767);
     const state = new PartitionState('t', 0);
-    const a = batch(state);
-    send(manager, a);
-    answered(a);
+    const a = sentAndAnswered(manager, state);
     expect(manager.onFailure(a, 59, error(59), true)).toBe('retry'); // UNKNOWN_PRODUCER_ID
     expect(manager.needsProducerId).toBe(true);
     expect(manager.bumpIdempotentEpoch()).toBe(false);
@@ -211,9 +213,7 @@ describe('TransactionManager: sequences', () => {
     expect(manager.canSend(state, batch(state))).toBe(true);
     expect(manager.epochBumpRequired).toBe(false);
 
-    const c = batch(state);
-    send(manager, c);
-    answered(c);
+    const c = sentAndAnswered(manager, state);
     manager.onGivenUp(c);
     manager.resolveSequences();
     expect(manager.epochBumpRequired).toBe(true);
@@ -222,9 +222,7 @@ describe('TransactionManager: sequences', () => {
   it('classifies fatal errors', () => {
     const manager = idempotent();
     const state = new PartitionState('t', 0);
-    const a = batch(state);
-    send(manager, a);
-    answered(a);
+    const a = sentAndAnswered(manager, state);
     expect(manager.onFailure(a, 31, error(31), true)).toBe('fail'); // CLUSTER_AUTHORIZATION_FAILED
     expect(manager.fatal).toBeInstanceOf(ProducerFatalError);
     expect(manager.fatal!.cause).toBeInstanceOf(Error);
