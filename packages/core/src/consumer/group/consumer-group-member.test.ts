@@ -87,6 +87,15 @@ const assignment = (partitions: number[], topicId = TOPIC_ID) => ({
   assignment: { topicPartitions: [{ topicId, partitions }] },
 });
 
+/** A started member whose first heartbeat answered epoch `epoch` with `partitions` of `t`, once it acknowledged them. */
+async function joined(epoch: number, partitions: number[]) {
+  const t = setup();
+  t.responses.push({ memberEpoch: epoch, ...assignment(partitions) });
+  t.member.start();
+  await t.nextRequest(2);
+  return t;
+}
+
 async function until(predicate: () => boolean, what: string): Promise<void> {
   const deadline = Date.now() + 5000;
   while (!predicate()) {
@@ -122,10 +131,7 @@ describe('ConsumerGroupMember (KIP-848 reconciliation)', () => {
   });
 
   it('revokes (committing first) before it assigns, and acknowledges the new set', async () => {
-    const t = setup();
-    t.responses.push({ memberEpoch: 1, ...assignment([0, 1]) });
-    t.member.start();
-    await t.nextRequest(2);
+    const t = await joined(1, [0, 1]);
     t.responses.push({ memberEpoch: 2, ...assignment([0, 2]) });
     t.member.subscriptionChanged(); // sends a heartbeat now, which brings the new target
     const ack = await t.nextRequest(4);
@@ -163,10 +169,7 @@ describe('ConsumerGroupMember (KIP-848 reconciliation)', () => {
   });
 
   it('when fenced, loses its partitions and rejoins with epoch 0', async () => {
-    const t = setup();
-    t.responses.push({ memberEpoch: 3, ...assignment([0, 1]) });
-    t.member.start();
-    await t.nextRequest(2);
+    const t = await joined(3, [0, 1]);
     t.responses.push({ errorCode: 110 }); // FENCED_MEMBER_EPOCH
     t.member.subscriptionChanged();
     const rejoin = await t.nextRequest(4);
