@@ -6,7 +6,7 @@ import type {
   ConsumerGroupHeartbeatResponse,
 } from '../../protocol/messages/generated/consumer-group-heartbeat.js';
 import { silentLogger } from '../../utils/logger.js';
-import { GroupMembershipError } from '../consumer-errors.js';
+import { expectStoppedFatally } from '../fixtures/fatal-member.js';
 import { ConsumerGroupMember } from './consumer-group-member.js';
 
 const TOPIC_ID = 'AAAAAAAAAAAAAAAAAAAAAQ';
@@ -96,14 +96,6 @@ async function joined(epoch: number, partitions: number[]) {
   return t;
 }
 
-async function until(predicate: () => boolean, what: string): Promise<void> {
-  const deadline = Date.now() + 5000;
-  while (!predicate()) {
-    if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}`);
-    await new Promise((resolve) => setTimeout(resolve, 5));
-  }
-}
-
 describe('ConsumerGroupMember (KIP-848 reconciliation)', () => {
   it('joins with epoch 0, every field and its own member id, then reconciles and acknowledges at once', async () => {
     const t = setup();
@@ -184,10 +176,7 @@ describe('ConsumerGroupMember (KIP-848 reconciliation)', () => {
     const t = setup({ groupInstanceId: 'i-1' });
     t.responses.push({ errorCode: 111 }); // UNRELEASED_INSTANCE_ID
     t.member.start();
-    await until(() => t.raised.length === 1, 'the fatal error');
-    expect(t.raised[0]).toBeInstanceOf(GroupMembershipError);
-    expect(t.member.state).toBe('fatal');
-    expect(t.member.fatalError).toBe(t.raised[0]);
+    await expectStoppedFatally(t);
   });
 
   it('leaves with epoch -1, or -2 for a static member, after revoking with a commit', async () => {
