@@ -6,6 +6,12 @@ import type { KafkaMessage } from './kafka-message.js';
 
 type Message = KafkaMessage<string, string>;
 
+/** Partitions 0 and 1 of topic `t`. */
+const T0_T1 = [
+  { topic: 't', partition: 0 },
+  { topic: 't', partition: 1 },
+];
+
 interface Inner {
   readonly partition: KafkaPartition<string, string>;
   readonly messages: Message[];
@@ -41,10 +47,7 @@ describe('fromPartitions', () => {
   it('emits an Observable per assigned partition and routes each record to its partition', async () => {
     const consumer = new FakeConsumer();
     const { inners, subscription } = collect(consumer);
-    await consumer.rebalanceAssign([
-      { topic: 't', partition: 0 },
-      { topic: 't', partition: 1 },
-    ]);
+    await consumer.rebalanceAssign(T0_T1);
     expect(inners.map((i) => `${i.partition.topic}:${i.partition.partition}`)).toEqual(['t:0', 't:1']);
     consumer.push(fakeRecord('t', 1, 0), fakeRecord('t', 0, 0), fakeRecord('t', 1, 1));
     await until(() => inners[1]!.messages.length === 2, 'records of t:1');
@@ -57,10 +60,7 @@ describe('fromPartitions', () => {
   it('completes a revoked partition only after its in-flight records are acknowledged', async () => {
     const consumer = new FakeConsumer();
     const { inners, subscription } = collect(consumer);
-    await consumer.rebalanceAssign([
-      { topic: 't', partition: 0 },
-      { topic: 't', partition: 1 },
-    ]);
+    await consumer.rebalanceAssign(T0_T1);
     consumer.push(fakeRecord('t', 0, 0), fakeRecord('t', 0, 1), fakeRecord('t', 1, 0));
     await until(() => inners[0]!.messages.length === 2 && inners[1]!.messages.length === 1, 'three records');
     const revoking = consumer.rebalanceRevoke([{ topic: 't', partition: 0 }]);

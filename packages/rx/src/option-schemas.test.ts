@@ -14,73 +14,65 @@ type Loose = Record<string, unknown>;
 const loose = (options: Loose) => options as never;
 
 describe('the options of every factory are checked when it is called', () => {
-  it.each([
+  /** Each factory, called with `options` as its options argument. */
+  const factories: Record<string, (options: Loose) => unknown> = {
+    fromConsumer: (options) => fromConsumer(new FakeConsumer(), loose(options)),
+    fromPartitions: (options) => fromPartitions(new FakeConsumer(), loose(options)),
+    sendTo: (options) => sendTo(new FakeProducer(), { topic: 't' }, loose(options)),
+    toProducer: (options) => toProducer(new FakeProducer(), { topic: 't' }, loose(options)),
+    commitOffsets: (options) => commitOffsets(loose(options)),
+    sendTransactionally: (options) =>
+      sendTransactionally(new FakeProducer(), new FakeConsumer(), () => null, loose(options)),
+  };
+
+  it.each<[string, Loose, string]>([
+    ['fromConsumer', { topic: 't' }, "Unknown fromConsumer() option 'topic'; did you mean 'topics'?"],
     [
       'fromConsumer',
-      () => fromConsumer(new FakeConsumer(), loose({ topic: 't' })),
-      "Unknown fromConsumer() option 'topic'; did you mean 'topics'?",
-    ],
-    [
-      'fromConsumer',
-      () => fromConsumer(new FakeConsumer(), loose({ highWatermark: 10 })),
+      { highWatermark: 10 },
       "Unknown fromConsumer() option 'highWatermark'; did you mean 'highWaterMark'?",
     ],
     [
       'fromConsumer',
-      () => fromConsumer(new FakeConsumer(), loose({ drainTimeout: 10 })),
+      { drainTimeout: 10 },
       "Unknown fromConsumer() option 'drainTimeout'; did you mean 'drainTimeoutMs'?",
     ],
     [
       'fromConsumer',
-      () => fromConsumer(new FakeConsumer(), loose({ topics: 5 })),
+      { topics: 5 },
       'Invalid fromConsumer() option: topics must be a topic name, an array of them, or a RegExp, got 5',
     ],
     [
       'fromConsumer',
-      () => fromConsumer(new FakeConsumer(), loose({ highWaterMark: 0 })),
+      { highWaterMark: 0 },
       'Invalid fromConsumer() option: highWaterMark must be a positive integer, got 0',
     ],
     [
       'fromConsumer',
-      () => fromConsumer(new FakeConsumer(), loose({ listener: { onPartitionsRevoke: () => undefined } })),
+      { listener: { onPartitionsRevoke: () => undefined } },
       "Unknown fromConsumer() option 'listener.onPartitionsRevoke'; did you mean 'listener.onPartitionsRevoked'?",
     ],
     [
       'fromPartitions',
-      () => fromPartitions(new FakeConsumer(), loose({ commitOnRevoked: false })),
+      { commitOnRevoked: false },
       "Unknown fromPartitions() option 'commitOnRevoked'; did you mean 'commitOnRevoke'?",
     ],
-    [
-      'sendTo',
-      () => sendTo(new FakeProducer(), { topic: 't' }, loose({ maxInflight: 10 })),
-      "Unknown sendTo() option 'maxInflight'; did you mean 'maxInFlight'?",
-    ],
-    [
-      'sendTo',
-      () => sendTo(new FakeProducer(), { topic: 't' }, loose({ errors: 'ignore' })),
-      "Invalid sendTo() option: errors must be one of 'error' or 'emit', got 'ignore'",
-    ],
-    [
-      'toProducer',
-      () => toProducer(new FakeProducer(), { topic: 't' }, loose({ error: () => undefined })),
-      "Unknown toProducer() option 'error'; did you mean 'onError'?",
-    ],
+    ['sendTo', { maxInflight: 10 }, "Unknown sendTo() option 'maxInflight'; did you mean 'maxInFlight'?"],
+    ['sendTo', { errors: 'ignore' }, "Invalid sendTo() option: errors must be one of 'error' or 'emit', got 'ignore'"],
+    ['toProducer', { error: () => undefined }, "Unknown toProducer() option 'error'; did you mean 'onError'?"],
+    ['commitOffsets', { maxBatchSize: 10 }, "Unknown commitOffsets() option 'maxBatchSize'; did you mean 'maxBatch'?"],
     [
       'commitOffsets',
-      () => commitOffsets(loose({ maxBatchSize: 10 })),
-      "Unknown commitOffsets() option 'maxBatchSize'; did you mean 'maxBatch'?",
-    ],
-    [
-      'commitOffsets',
-      () => commitOffsets(loose({ scheduler: {} })),
+      { scheduler: {} },
       'Invalid commitOffsets() option: scheduler must be a SchedulerLike (now() and schedule()), got an object',
     ],
     [
       'sendTransactionally',
-      () => sendTransactionally(new FakeProducer(), new FakeConsumer(), () => null, loose({ maxInterval: 5 })),
+      { maxInterval: 5 },
       "Unknown sendTransactionally() option 'maxInterval'; did you mean 'maxIntervalMs'?",
     ],
-  ])('%s', (_name, call, message) => {
+  ])('%s', (name, options, message) => {
+    const call = () => factories[name]!(options);
     expect(call).toThrow(InvalidArgumentError);
     expect(call).toThrow(message);
   });

@@ -3,7 +3,7 @@ import type { KafkaError, ProducerLike, RecordsOf, SendSuccess, SendTarget } fro
 import { checkOptions } from '@vltava/core/internal';
 import { SEND_STREAM_OPTIONS_SCHEMA } from './option-schemas.js';
 import { SendWindow, type WriteCallback } from './send-window.js';
-import { gatherTick } from './tick-gathering.js';
+import { disposeWindow, handWritev, writeThroughWindow } from './window-writes.js';
 import { DEFAULT_WRITE_HIGH_WATER_MARK, type WriteStreamOptions, windowOptions } from './write-stream.js';
 
 /** Options of {@link createSendStream}. */
@@ -45,6 +45,21 @@ export class ProducerDuplex<T = unknown, K = unknown, V = unknown> extends Duple
     });
   }
 
+  /**
+   * Writes a chunk; `callback` runs once the broker acknowledged its record(s). The writes of one turn of the event
+   * loop go out as one batch (see `ProducerWritable.write`).
+   */
+  override write(chunk: unknown, callback?: WriteCallback): boolean;
+  override write(chunk: unknown, encoding: BufferEncoding, callback?: WriteCallback): boolean;
+  override write(chunk: unknown, encoding?: BufferEncoding | WriteCallback, callback?: WriteCallback): boolean {
+    return writeThroughWindow(this, this.window, chunk, encoding, callback);
+  }
+
+  /** Emits a result (typed: what the readable side gives, for `pipeline` of `@vltava/streams`). */
+  override push(result: SendSuccess<T> | null, encoding?: BufferEncoding): boolean {
+    return super.push(result, encoding);
+  }
+
   /** Records the broker acknowledged. */
   get acknowledged(): number {
     return this.window.acknowledgedRecords;
@@ -55,24 +70,6 @@ export class ProducerDuplex<T = unknown, K = unknown, V = unknown> extends Duple
     return this.window.failure;
   }
 
-  /**
-   * Writes a chunk; `callback` runs once the broker acknowledged its record(s). The writes of one turn of the event
-   * loop go out as one batch (see `ProducerWritable.write`).
-   */
-  override write(chunk: unknown, callback?: WriteCallback): boolean;
-  override write(chunk: unknown, encoding: BufferEncoding, callback?: WriteCallback): boolean;
-  override write(chunk: unknown, encoding?: BufferEncoding | WriteCallback, callback?: WriteCallback): boolean {
-    if (typeof encoding === 'function') {
-      callback = encoding;
-      encoding = undefined;
-    }
-    if (this.writableEnded || this.destroyed || chunk === null) {
-      return super.write(chunk, encoding as BufferEncoding, callback);
-    }
-    gatherTick(this);
-    return super.write(chunk, encoding as BufferEncoding, this.window.accepted(callback));
-  }
-
   override _write(chunk: T, _encoding: BufferEncoding, callback: (error?: Error | null) => void): void {
     this.window.hand([chunk]).then(() => this.afterHand(callback), callback);
   }
@@ -81,9 +78,7 @@ export class ProducerDuplex<T = unknown, K = unknown, V = unknown> extends Duple
     chunks: Array<{ chunk: T; encoding: BufferEncoding }>,
     callback: (error?: Error | null) => void,
   ): void {
-    const list = new Array<T>(chunks.length);
-    for (let i = 0; i < chunks.length; i++) list[i] = chunks[i]!.chunk;
-    this.window.hand(list).then(() => this.afterHand(callback), callback);
+    handWritev(this.window, chunks).then(() => this.afterHand(callback), callback);
   }
 
   /** A batch is with the producer: take more input, unless the results wait to be read. */
@@ -94,6 +89,11 @@ export class ProducerDuplex<T = unknown, K = unknown, V = unknown> extends Duple
 
   override _read(): void {
     this.readableFull = false;
+    this.releaseHeld();
+  }
+
+  /** Lets the held `_write`/`_writev` callback run, if one is held. */
+  private releaseHeld(): void {
     const held = this.held;
     this.held = undefined;
     held?.();
@@ -115,18 +115,8 @@ export class ProducerDuplex<T = unknown, K = unknown, V = unknown> extends Duple
   }
 
   override _destroy(error: Error | null, callback: (error?: Error | null) => void): void {
-    const held = this.held;
-    this.held = undefined;
-    held?.();
-    this.window.dispose().then(
-      () => callback(error),
-      (failure: unknown) => callback(error ?? (failure as Error)),
-    );
-  }
-
-  /** Emits a result (typed: what the readable side gives, for `pipeline` of `@vltava/streams`). */
-  override push(result: SendSuccess<T> | null, encoding?: BufferEncoding): boolean {
-    return super.push(result, encoding);
+    this.releaseHeld();
+    disposeWindow(this.window, error, callback);
   }
 }
 

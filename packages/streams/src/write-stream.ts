@@ -3,7 +3,7 @@ import type { KafkaError, ProducerLike, RecordsOf, SendTarget } from '@vltava/co
 import { checkOptions } from '@vltava/core/internal';
 import { WRITE_STREAM_OPTIONS_SCHEMA } from './option-schemas.js';
 import { DEFAULT_MAX_IN_FLIGHT, SendWindow, type WriteCallback } from './send-window.js';
-import { gatherTick } from './tick-gathering.js';
+import { disposeWindow, handWritev, writeThroughWindow } from './window-writes.js';
 
 /** Default high-water mark of the write and send streams, in chunks. */
 export const DEFAULT_WRITE_HIGH_WATER_MARK = 4096;
@@ -71,15 +71,7 @@ export class ProducerWritable<T = unknown, K = unknown, V = unknown> extends Wri
   override write(chunk: unknown, callback?: WriteCallback): boolean;
   override write(chunk: unknown, encoding: BufferEncoding, callback?: WriteCallback): boolean;
   override write(chunk: unknown, encoding?: BufferEncoding | WriteCallback, callback?: WriteCallback): boolean {
-    if (typeof encoding === 'function') {
-      callback = encoding;
-      encoding = undefined;
-    }
-    if (this.writableEnded || this.destroyed || chunk === null) {
-      return super.write(chunk, encoding as BufferEncoding, callback);
-    }
-    gatherTick(this);
-    return super.write(chunk, encoding as BufferEncoding, this.window.accepted(callback));
+    return writeThroughWindow(this, this.window, chunk, encoding, callback);
   }
 
   override _write(chunk: T, _encoding: BufferEncoding, callback: (error?: Error | null) => void): void {
@@ -90,9 +82,7 @@ export class ProducerWritable<T = unknown, K = unknown, V = unknown> extends Wri
     chunks: Array<{ chunk: T; encoding: BufferEncoding }>,
     callback: (error?: Error | null) => void,
   ): void {
-    const list = new Array<T>(chunks.length);
-    for (let i = 0; i < chunks.length; i++) list[i] = chunks[i]!.chunk;
-    this.window.hand(list).then(() => callback(), callback);
+    handWritev(this.window, chunks).then(() => callback(), callback);
   }
 
   override _final(callback: (error?: Error | null) => void): void {
@@ -103,12 +93,7 @@ export class ProducerWritable<T = unknown, K = unknown, V = unknown> extends Wri
   }
 
   override _destroy(error: Error | null, callback: (error?: Error | null) => void): void {
-    // Let the batches in flight settle first: their writers' callbacks get the real outcome (acknowledged or the
-    // typed error), never a plain "destroyed".
-    this.window.dispose().then(
-      () => callback(error),
-      (failure: unknown) => callback(error ?? (failure as Error)),
-    );
+    disposeWindow(this.window, error, callback);
   }
 }
 

@@ -53,55 +53,30 @@ export function connectionMetricFamilies(lanes: readonly LaneStats[], now = Date
       sums.byApi.set(api, total);
     }
   }
-  const series = (value: (sums: Sums) => number): MetricPoint[] =>
-    [...brokers].map(([broker, sums]) => ({ labels: { broker }, value: value(sums) }));
-  const byApi = (value: (throttle: { count: number; totalMs: number }) => number): MetricPoint[] => {
+  /** A family with one point per broker. */
+  const perBroker = (name: string, value: (sums: Sums) => number): MetricFamily =>
+    metricFamily(
+      name,
+      [...brokers].map(([broker, sums]) => ({ labels: { broker }, value: value(sums) })),
+    );
+  /** A family with one point per broker and API. */
+  const perApi = (name: string, value: (throttle: { count: number; totalMs: number }) => number): MetricFamily => {
     const points: MetricPoint[] = [];
     for (const [broker, sums] of brokers) {
       for (const [api, throttle] of sums.byApi) points.push({ labels: { broker, api }, value: value(throttle) });
     }
-    return points;
+    return metricFamily(name, points);
   };
   return [
-    metricFamily(
-      'vltava_connection_connections_total',
-      series((s) => s.connections),
-    ),
-    metricFamily(
-      'vltava_connection_connection_failures_total',
-      series((s) => s.failures),
-    ),
-    metricFamily(
-      'vltava_connection_requests_total',
-      series((s) => s.requests),
-    ),
-    metricFamily(
-      'vltava_connection_request_bytes_total',
-      series((s) => s.bytesSent),
-    ),
-    metricFamily(
-      'vltava_connection_responses_total',
-      series((s) => s.responses),
-    ),
-    metricFamily(
-      'vltava_connection_response_bytes_total',
-      series((s) => s.bytesReceived),
-    ),
-    metricFamily(
-      'vltava_connection_throttled_responses_total',
-      byApi((t) => t.count),
-    ),
-    metricFamily(
-      'vltava_connection_throttle_seconds_total',
-      byApi((t) => t.totalMs / 1000),
-    ),
-    metricFamily(
-      'vltava_connection_throttle_max_seconds',
-      series((s) => s.throttleMaxMs / 1000),
-    ),
-    metricFamily(
-      'vltava_connection_throttled',
-      series((s) => s.throttled),
-    ),
+    perBroker('vltava_connection_connections_total', (s) => s.connections),
+    perBroker('vltava_connection_connection_failures_total', (s) => s.failures),
+    perBroker('vltava_connection_requests_total', (s) => s.requests),
+    perBroker('vltava_connection_request_bytes_total', (s) => s.bytesSent),
+    perBroker('vltava_connection_responses_total', (s) => s.responses),
+    perBroker('vltava_connection_response_bytes_total', (s) => s.bytesReceived),
+    perApi('vltava_connection_throttled_responses_total', (t) => t.count),
+    perApi('vltava_connection_throttle_seconds_total', (t) => t.totalMs / 1000),
+    perBroker('vltava_connection_throttle_max_seconds', (s) => s.throttleMaxMs / 1000),
+    perBroker('vltava_connection_throttled', (s) => s.throttled),
   ];
 }

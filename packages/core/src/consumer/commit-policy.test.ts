@@ -2,15 +2,10 @@ import { afterEach, describe, expect, it, vi } from 'vitest';
 import { silentLogger } from '../utils/logger.js';
 import { CommitPolicy, type CommitPolicyOptions } from './commit-policy.js';
 import { CommitFailedError, InvalidGroupStateError } from './consumer-errors.js';
+import { fakeOffsetTransport } from './fixtures/fake-offset-transport.js';
 import type { GroupMember } from './group/group-member.js';
 import { GroupMembership } from './group/group-membership.js';
-import {
-  type CommitEntry,
-  type CommittedOffset,
-  type GroupGeneration,
-  OffsetCommitter,
-  type OffsetTransport,
-} from './offset-committer.js';
+import { type GroupGeneration, OffsetCommitter } from './offset-committer.js';
 import { SubscriptionState } from './subscription-state.js';
 
 const OPTIONS: CommitPolicyOptions = {
@@ -41,16 +36,7 @@ function memberWith(generation: () => GroupGeneration | undefined): GroupMember 
  */
 function setup(options: Partial<CommitPolicyOptions> = {}, group: string | null = 'g') {
   const groupId = group ?? undefined;
-  const commits: Array<{ generation: GroupGeneration; entries: readonly CommitEntry[] }> = [];
-  const transport: OffsetTransport = {
-    async commitOffsets(generation, entries) {
-      commits.push({ generation, entries });
-      return new Map(entries.map((e) => [`${e.topic}:${e.partition}`, 0]));
-    },
-    async fetchOffsets(): Promise<CommittedOffset[]> {
-      return [];
-    },
-  };
+  const { transport, sent: commits } = fakeOffsetTransport([]);
   const subscriptions = new SubscriptionState();
   const states = subscriptions.assignManually([
     { topic: 't', partition: 0 },

@@ -373,36 +373,15 @@ export class Fetcher {
   }
 
   private buildRequest(session: SessionRequest, byTopicId: boolean, room: number): FetchRequest {
-    const topics = new Map<
-      string,
-      { topic: string; topicId: string; partitions: FetchRequest['topics'][number]['partitions'][number][] }
-    >();
-    for (const p of session.toSend) {
-      const key = byTopicId ? p.topicId : p.topic;
-      let topic = topics.get(key);
-      if (topic === undefined) {
-        topic = { topic: p.topic, topicId: p.topicId, partitions: [] };
-        topics.set(key, topic);
-      }
-      topic.partitions.push({
-        partition: p.partition,
-        currentLeaderEpoch: p.currentLeaderEpoch,
-        fetchOffset: p.fetchOffset,
-        lastFetchedEpoch: p.lastFetchedEpoch,
-        logStartOffset: -1n,
-        partitionMaxBytes: p.maxBytes,
-      });
-    }
-    const forgotten = new Map<string, { topic: string; topicId: string; partitions: number[] }>();
-    for (const p of session.toForget) {
-      const key = byTopicId ? p.topicId : p.topic;
-      let topic = forgotten.get(key);
-      if (topic === undefined) {
-        topic = { topic: p.topic, topicId: p.topicId, partitions: [] };
-        forgotten.set(key, topic);
-      }
-      topic.partitions.push(p.partition);
-    }
+    const topics = groupByTopic(session.toSend, byTopicId, (p) => ({
+      partition: p.partition,
+      currentLeaderEpoch: p.currentLeaderEpoch,
+      fetchOffset: p.fetchOffset,
+      lastFetchedEpoch: p.lastFetchedEpoch,
+      logStartOffset: -1n,
+      partitionMaxBytes: p.maxBytes,
+    }));
+    const forgotten = groupByTopic(session.toForget, byTopicId, (p) => p.partition);
     return {
       replicaId: -1,
       maxWaitMs: this.options.fetchMaxWaitMs,
@@ -411,8 +390,8 @@ export class Fetcher {
       isolationLevel: this.options.readCommitted ? 1 : 0,
       sessionId: session.sessionId,
       sessionEpoch: session.sessionEpoch,
-      topics: [...topics.values()],
-      forgottenTopicsData: [...forgotten.values()],
+      topics,
+      forgottenTopicsData: forgotten,
       rackId: this.options.clientRack ?? '',
     };
   }
@@ -520,4 +499,26 @@ export class Fetcher {
   private wakeAt(at: number): void {
     this.scheduler.scheduleAt(at);
   }
+}
+
+/**
+ * Groups session partitions by topic (keyed by topic id when the request names topics by id), in the order first
+ * met, each topic with the entries `entry` makes of its partitions.
+ */
+function groupByTopic<E>(
+  partitions: readonly SessionPartition[],
+  byTopicId: boolean,
+  entry: (partition: SessionPartition) => E,
+): Array<{ topic: string; topicId: string; partitions: E[] }> {
+  const topics = new Map<string, { topic: string; topicId: string; partitions: E[] }>();
+  for (const p of partitions) {
+    const key = byTopicId ? p.topicId : p.topic;
+    let topic = topics.get(key);
+    if (topic === undefined) {
+      topic = { topic: p.topic, topicId: p.topicId, partitions: [] };
+      topics.set(key, topic);
+    }
+    topic.partitions.push(entry(p));
+  }
+  return [...topics.values()];
 }

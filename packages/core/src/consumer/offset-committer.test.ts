@@ -1,52 +1,18 @@
 import { describe, expect, it } from 'vitest';
 import { ConnectionError } from '../errors/client-errors.js';
 import { silentLogger } from '../utils/logger.js';
-import type { TopicPartition } from '../vocabulary/topic-partition.js';
 import { CommitFailedError, InvalidGroupStateError } from './consumer-errors.js';
-import {
-  type CommitEntry,
-  type CommittedOffset,
-  type GroupGeneration,
-  OffsetCommitter,
-  type OffsetTransport,
-} from './offset-committer.js';
+import { fakeOffsetTransport } from './fixtures/fake-offset-transport.js';
+import { type CommitEntry, type GroupGeneration, OffsetCommitter } from './offset-committer.js';
 import { SubscriptionState } from './subscription-state.js';
 
 const generation: GroupGeneration = { generationId: 5, memberId: 'm', groupInstanceId: null };
 
-/** A transport whose answers the test scripts, recording what was sent. */
-function fakeTransport(answers: Array<number | Error | ((entries: readonly CommitEntry[]) => Map<string, number>)>) {
-  const sent: Array<{ generation: GroupGeneration; entries: readonly CommitEntry[] }> = [];
-  let release: (() => void) | undefined;
-  const transport: OffsetTransport & { hold(): void; release(): void } = {
-    async commitOffsets(gen, entries) {
-      sent.push({ generation: gen, entries });
-      if (release !== undefined) await new Promise<void>((resolve) => (release = resolve));
-      const answer = answers.shift() ?? 0;
-      if (answer instanceof Error) throw answer;
-      if (typeof answer === 'function') return answer(entries);
-      return new Map(entries.map((e) => [`${e.topic}:${e.partition}`, answer]));
-    },
-    async fetchOffsets(partitions: readonly TopicPartition[]): Promise<CommittedOffset[]> {
-      return partitions.map((tp) => ({ ...tp, offset: 7n, leaderEpoch: 1, metadata: null, errorCode: 0 }));
-    },
-    hold() {
-      release = () => {};
-    },
-    release() {
-      const r = release;
-      release = undefined;
-      r?.();
-    },
-  };
-  return { transport, sent };
-}
-
-function setup(answers: Parameters<typeof fakeTransport>[0] = []) {
+function setup(answers: Parameters<typeof fakeOffsetTransport>[0] = []) {
   const subscriptions = new SubscriptionState();
   const [state] = subscriptions.add([{ topic: 't', partition: 0 }]);
   state!.seek(0n, undefined);
-  const { transport, sent } = fakeTransport(answers);
+  const { transport, sent } = fakeOffsetTransport(answers);
   const committer = new OffsetCommitter(transport, subscriptions, {
     groupId: 'g',
     retryDelay: () => 1,
@@ -157,7 +123,7 @@ describe('OffsetCommitter', () => {
 
   it('needs a groupId', async () => {
     const subscriptions = new SubscriptionState();
-    const committer = new OffsetCommitter(fakeTransport([]).transport, subscriptions, {
+    const committer = new OffsetCommitter(fakeOffsetTransport([]).transport, subscriptions, {
       groupId: undefined,
       retryDelay: () => 1,
       logger: silentLogger,

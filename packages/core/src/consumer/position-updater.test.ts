@@ -148,6 +148,15 @@ function setup(options: { autoOffsetReset?: AutoOffsetReset; groupId?: string | 
   return { cluster, committed, log, listOffsets, subscriptions, updater, reaches, assign };
 }
 
+/** {@link setup} with partition t-0 committed at `committed`, assigned, and once it is fetching. */
+async function fetchingFrom(committed: { offset: bigint; epoch: number }, options: Parameters<typeof setup>[0] = {}) {
+  const t = setup(options);
+  t.committed.set(0, committed);
+  const [p0] = t.assign(0);
+  await t.reaches(p0!, 'fetching');
+  return { t, p0: p0! };
+}
+
 describe('PositionUpdater', () => {
   it('starts a partition at its committed offset; one without falls back to autoOffsetReset', async () => {
     const t = setup({ autoOffsetReset: 'latest' });
@@ -162,10 +171,7 @@ describe('PositionUpdater', () => {
   });
 
   it('validates a committed offset that carries a leader epoch before fetching from it (KIP-320)', async () => {
-    const t = setup();
-    t.committed.set(0, { offset: 42n, epoch: 5 });
-    const [p0] = t.assign(0);
-    await t.reaches(p0!, 'fetching');
+    const { t, p0 } = await fetchingFrom({ offset: 42n, epoch: 5 });
     expect(t.cluster.requests(OffsetForLeaderEpoch)).toHaveLength(1);
     expect([p0!.position, p0!.leaderEpoch]).toEqual([42n, 5]);
     t.updater.close();
@@ -247,10 +253,7 @@ describe('PositionUpdater', () => {
   });
 
   it('validates a fetching position when metadata names a newer leader epoch; truncation resumes where the logs agree', async () => {
-    const t = setup();
-    t.committed.set(0, { offset: 80n, epoch: 5 });
-    const [p0] = t.assign(0);
-    await t.reaches(p0!, 'fetching');
+    const { t, p0 } = await fetchingFrom({ offset: 80n, epoch: 5 });
     // A new leader (epoch 6) whose log ends epoch 5 at offset 60: records 60-79 were lost.
     t.log.epochs.set(5, 60n);
     t.cluster.publish((m) => {
@@ -266,10 +269,8 @@ describe('PositionUpdater', () => {
   });
 
   it('resets by autoOffsetReset when the leader knows nothing of the position epoch', async () => {
-    const t = setup({ autoOffsetReset: 'earliest' });
-    t.committed.set(0, { offset: 42n, epoch: 3 }); // epoch 3 is unknown to the leader
-    const [p0] = t.assign(0);
-    await t.reaches(p0!, 'fetching');
+    // Epoch 3 is unknown to the leader.
+    const { t, p0 } = await fetchingFrom({ offset: 42n, epoch: 3 }, { autoOffsetReset: 'earliest' });
     expect(p0!.position).toBe(10n);
     t.updater.close();
   });

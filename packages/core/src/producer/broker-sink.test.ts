@@ -9,14 +9,11 @@ import type {
   ProduceResponse,
   ProduceResponsePartitionProduceResponse,
 } from '../protocol/messages/generated/produce.js';
-import { silentLogger } from '../utils/logger.js';
 import { BrokerSink, type SinkEvents } from './broker-sink.js';
-import { BufferPool } from './buffer-pool.js';
-import { pendingRecord, topicInfo } from './fixtures/test-records.js';
+import { handAccumulator, oneRecordBatch, topicInfo } from './fixtures/test-records.js';
 import type { ProducerBatch } from './producer-batch.js';
 import type { ProducerConnection, SinkCluster } from './producer-cluster.js';
 import { ProducerMetrics } from './producer-metrics.js';
-import { RecordAccumulator } from './record-accumulator.js';
 
 const ZERO = 'AAAAAAAAAAAAAAAAAAAAAA';
 
@@ -90,28 +87,9 @@ function recorder() {
 
 /** Built batches, one per `topic-partition` given, each with one record, ready to go out. */
 function batches(...partitions: Array<[string, number]>): ProducerBatch[] {
-  const accumulator = new RecordAccumulator(
-    {
-      batchSize: 1000,
-      lingerMs: 0,
-      compression: 'none',
-      compressionLevel: undefined,
-      deliveryTimeoutMs: 10_000,
-      transactional: false,
-      logger: silentLogger,
-    },
-    new BufferPool(1 << 20, 1000),
-  );
+  const accumulator = handAccumulator();
   return partitions.map(([topic, partition]) => {
-    const state = accumulator.partitionState(topic, partition);
-    accumulator.append(
-      state,
-      pendingRecord('v'),
-      () => {},
-      () => {},
-      Date.now(),
-    );
-    const batch = state.shift()!;
+    const batch = oneRecordBatch(accumulator, accumulator.partitionState(topic, partition));
     batch.markSent(Date.now());
     batch.close();
     return batch;

@@ -19,6 +19,13 @@ function record(value: string, sendTime = 1000): PendingRecord {
   return pendingRecord(value, sendTime);
 }
 
+/** Appends `pending` at `now`, with a completion target and tag that ignore the outcome. */
+function appendIgnored(accumulator: RecordAccumulator, state: PartitionState, pending: PendingRecord, now = 1000) {
+  return accumulator.append(state, pending, ignore, ignore, now);
+}
+
+function ignore(): void {}
+
 function setup(overrides: Partial<AccumulatorOptions> = {}, memory = 1 << 20) {
   const options: AccumulatorOptions = {
     batchSize: 1000,
@@ -44,33 +51,9 @@ describe('RecordAccumulator', () => {
     const { accumulator } = setup();
     const state = accumulator.partitionState('t', 0);
     const value = 'x'.repeat(300);
-    expect(
-      accumulator.append(
-        state,
-        record(value),
-        () => {},
-        () => {},
-        1000,
-      ),
-    ).toBe('new-batch');
-    expect(
-      accumulator.append(
-        state,
-        record(value),
-        () => {},
-        () => {},
-        1000,
-      ),
-    ).toBe('appended');
-    expect(
-      accumulator.append(
-        state,
-        record(value),
-        () => {},
-        () => {},
-        1000,
-      ),
-    ).toBe('new-batch'); // 3 x ~340 > 1000
+    expect(appendIgnored(accumulator, state, record(value))).toBe('new-batch');
+    expect(appendIgnored(accumulator, state, record(value))).toBe('appended');
+    expect(appendIgnored(accumulator, state, record(value))).toBe('new-batch'); // 3 x ~340 > 1000
     expect(state.queued).toBe(2);
     expect(state.peek()!.count).toBe(2);
     expect(state.peek()!.full).toBe(true);
@@ -81,13 +64,7 @@ describe('RecordAccumulator', () => {
     const { accumulator, pool } = setup();
     const state = accumulator.partitionState('t', 0);
     const big = record('y'.repeat(5000));
-    accumulator.append(
-      state,
-      big,
-      () => {},
-      () => {},
-      1000,
-    );
+    appendIgnored(accumulator, state, big);
     expect(state.peek()!.reserved).toBe(BATCH_OVERHEAD + big.recordBound);
     expect(pool.used).toBe(BATCH_OVERHEAD + big.recordBound);
   });
@@ -96,33 +73,9 @@ describe('RecordAccumulator', () => {
     const { accumulator, pool } = setup({}, 2000);
     const state = accumulator.partitionState('t', 0);
     const value = 'z'.repeat(600);
-    expect(
-      accumulator.append(
-        state,
-        record(value),
-        () => {},
-        () => {},
-        1000,
-      ),
-    ).toBe('new-batch');
-    expect(
-      accumulator.append(
-        state,
-        record(value),
-        () => {},
-        () => {},
-        1000,
-      ),
-    ).toBe('new-batch');
-    expect(
-      accumulator.append(
-        state,
-        record(value),
-        () => {},
-        () => {},
-        1000,
-      ),
-    ).toBe('needs-memory');
+    expect(appendIgnored(accumulator, state, record(value))).toBe('new-batch');
+    expect(appendIgnored(accumulator, state, record(value))).toBe('new-batch');
+    expect(appendIgnored(accumulator, state, record(value))).toBe('needs-memory');
     expect(pool.used).toBe(2000);
     expect(state.queued).toBe(2);
   });
@@ -133,20 +86,8 @@ describe('RecordAccumulator', () => {
     const b = accumulator.partitionState('t', 1);
     leaders.set('t-0', 1);
     leaders.set('t-1', 2);
-    accumulator.append(
-      a,
-      record('small'),
-      () => {},
-      () => {},
-      1000,
-    );
-    accumulator.append(
-      b,
-      record('small'),
-      () => {},
-      () => {},
-      1000,
-    );
+    appendIgnored(accumulator, a, record('small'));
+    appendIgnored(accumulator, b, record('small'));
     let ready = accumulator.ready(1005, leaderOf, always);
     expect(ready.nodes.size).toBe(0);
     expect(ready.nextCheckAt).toBe(1010);
@@ -168,13 +109,7 @@ describe('RecordAccumulator', () => {
     void waiting.catch(() => {});
 
     // Full: a second batch exists.
-    accumulator.append(
-      a,
-      record('q'.repeat(900)),
-      () => {},
-      () => {},
-      1000,
-    );
+    appendIgnored(accumulator, a, record('q'.repeat(900)));
     expect([...accumulator.ready(1001, leaderOf, always).nodes.keys()]).toEqual([1]);
   });
 
@@ -184,23 +119,11 @@ describe('RecordAccumulator', () => {
     const b = accumulator.partitionState('t', 1);
     leaders.set('t-0', 1);
     leaders.set('t-1', 2);
-    accumulator.append(
-      a,
-      record('small'),
-      () => {},
-      () => {},
-      1000,
-    );
+    appendIgnored(accumulator, a, record('small'));
     expect(accumulator.ready(1001, leaderOf, always).nodes.size).toBe(0);
     accumulator.waiveLinger();
     // t-1's batch is created after the waiver: it lingers as usual.
-    accumulator.append(
-      b,
-      record('small'),
-      () => {},
-      () => {},
-      1001,
-    );
+    appendIgnored(accumulator, b, record('small'), 1001);
     const ready = accumulator.ready(1001, leaderOf, always);
     expect([...ready.nodes.keys()]).toEqual([1]);
     expect(ready.nextCheckAt).toBe(1011);
@@ -210,20 +133,8 @@ describe('RecordAccumulator', () => {
     const { accumulator, leaders, leaderOf, always } = setup({ lingerMs: 0 });
     const a = accumulator.partitionState('t', 0);
     const b = accumulator.partitionState('t', 1);
-    accumulator.append(
-      a,
-      record('v'),
-      () => {},
-      () => {},
-      1000,
-    );
-    accumulator.append(
-      b,
-      record('v'),
-      () => {},
-      () => {},
-      1000,
-    );
+    appendIgnored(accumulator, a, record('v'));
+    appendIgnored(accumulator, b, record('v'));
     leaders.set('t-1', 3);
     const ready = accumulator.ready(1000, leaderOf, always);
     expect(ready.unknownLeader).toBe(true);
@@ -242,20 +153,8 @@ describe('RecordAccumulator', () => {
     const states = [0, 1, 2].map((p) => accumulator.partitionState('t', p));
     for (const state of states) {
       leaders.set(state.label, 1);
-      accumulator.append(
-        state,
-        record('a'.repeat(500)),
-        () => {},
-        () => {},
-        1000,
-      );
-      accumulator.append(
-        state,
-        record('b'.repeat(500)),
-        () => {},
-        () => {},
-        1000,
-      ); // second batch
+      appendIgnored(accumulator, state, record('a'.repeat(500)));
+      appendIgnored(accumulator, state, record('b'.repeat(500))); // second batch
     }
     const ready = accumulator.ready(1000, leaderOf, always).nodes.get(1)!;
     expect(ready).toHaveLength(3);
@@ -311,13 +210,7 @@ describe('RecordAccumulator', () => {
     });
     accumulator.requeue(batches[2]!);
     accumulator.requeue(batches[0]!);
-    accumulator.append(
-      state,
-      record('new'),
-      () => {},
-      () => {},
-      1000,
-    );
+    appendIgnored(accumulator, state, record('new'));
     expect(state.peek()).toBe(batches[0]);
     state.shift();
     expect(state.peek()).toBe(batches[2]);
@@ -357,14 +250,7 @@ describe('RecordAccumulator', () => {
     const states = [0, 1].map((p) => accumulator.partitionState('t', p));
     for (const state of states) {
       leaders.set(state.label, 1);
-      for (let i = 0; i < 10; i++)
-        accumulator.append(
-          state,
-          record('c'.repeat(400)),
-          () => {},
-          () => {},
-          1000,
-        );
+      for (let i = 0; i < 10; i++) appendIgnored(accumulator, state, record('c'.repeat(400)));
     }
     // Each batch holds ~4.4 KB uncompressed, ~440 bytes estimated compressed: both fit in a 1200-byte request.
     expect(states[0]!.peek()!.sizeInBytes).toBeGreaterThan(4000);
@@ -401,6 +287,16 @@ describe('RecordAccumulator: batch outcomes', () => {
     return { accumulator, events, outcomes, append };
   }
 
+  /** {@link withListener} with one record appended to `t-0` and its batch taken out and sent at 1000. */
+  function firstBatchSent() {
+    const listened = withListener();
+    listened.append(0, 'a');
+    const state = listened.accumulator.partitionState('t', 0);
+    const batch = state.shift()!;
+    batch.markSent(1000);
+    return { ...listened, state, batch };
+  }
+
   it('settles a batch once, forgets it, and tells the listener', () => {
     const { accumulator, events, outcomes, append } = withListener();
     append(0, 'a');
@@ -431,11 +327,7 @@ describe('RecordAccumulator: batch outcomes', () => {
   });
 
   it('counts a batch in flight for itself and its partition from markSent to markReturned', () => {
-    const { accumulator, append } = withListener();
-    append(0, 'a');
-    const state = accumulator.partitionState('t', 0);
-    const batch = state.shift()!;
-    batch.markSent(1000);
+    const { state, batch } = firstBatchSent();
     expect([batch.inFlight, batch.attempts, batch.attempted, state.inFlight]).toEqual([true, 1, true, 1]);
     batch.markReturned();
     batch.markReturned(); // once only
@@ -443,11 +335,7 @@ describe('RecordAccumulator: batch outcomes', () => {
   });
 
   it('retries a batch after its backoff, ahead of newer batches, holding its partition until idle', () => {
-    const { accumulator, append } = withListener();
-    append(0, 'a');
-    const state = accumulator.partitionState('t', 0);
-    const batch = state.shift()!;
-    batch.markSent(1000);
+    const { accumulator, append, state, batch } = firstBatchSent();
     append(0, 'b');
     batch.markReturned();
     accumulator.retry(batch, 1500);

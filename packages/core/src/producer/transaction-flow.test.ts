@@ -2,11 +2,9 @@ import { describe, expect, it } from 'vitest';
 import { createBrokerError } from '../errors/index.js';
 import type { KafkaError } from '../errors/kafka-error.js';
 import { silentLogger } from '../utils/logger.js';
-import { BufferPool } from './buffer-pool.js';
-import { pendingRecord } from './fixtures/test-records.js';
+import { handAccumulator, oneRecordBatch } from './fixtures/test-records.js';
 import { PartitionState } from './partition-state.js';
 import { TransactionAbortedError, TransactionStateError } from './producer-errors.js';
-import { RecordAccumulator } from './record-accumulator.js';
 import { TransactionFlow, type TransactionFlowHost, type TransactionRequests } from './transaction-flow.js';
 import { TransactionManager } from './transaction-manager.js';
 
@@ -133,29 +131,11 @@ describe('TransactionFlow', () => {
     touch(manager);
     // A batch of the transaction meets OUT_OF_ORDER_SEQUENCE_NUMBER as the next expected one: a gap on the broker,
     // the transaction must abort and the epoch be bumped (KIP-360).
-    const accumulator = new RecordAccumulator(
-      {
-        batchSize: 1000,
-        lingerMs: 0,
-        compression: 'none',
-        compressionLevel: undefined,
-        deliveryTimeoutMs: 10_000,
-        transactional: true,
-        logger: silentLogger,
-      },
-      new BufferPool(1 << 20, 1000),
-    );
+    const accumulator = handAccumulator(true);
     const state = accumulator.partitionState('t', 1);
     manager.addPartition(state);
     manager.partitionsAdded([state]);
-    accumulator.append(
-      state,
-      pendingRecord('v'),
-      () => {},
-      () => {},
-      Date.now(),
-    );
-    const batch = state.shift()!;
+    const batch = oneRecordBatch(accumulator, state);
     manager.assignSequence(state, batch);
     batch.markSent(Date.now());
     batch.markReturned();

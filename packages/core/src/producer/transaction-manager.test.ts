@@ -43,6 +43,34 @@ function idempotent(): TransactionManager {
   return manager;
 }
 
+/** Sends a new batch of `state` and answers it (its outcome is left to the test). */
+function sentAndAnswered(manager: TransactionManager, state: PartitionState): ProducerBatch {
+  const b = batch(state);
+  send(manager, b);
+  answered(b);
+  return b;
+}
+
+/** Begins a transaction on partition `t-0` (and marks it added when `added`), sends one batch in it and answers it. */
+function answeredInTransaction(manager: TransactionManager, added = false): ProducerBatch {
+  manager.beginTransaction();
+  const state = new PartitionState('t', 0);
+  manager.addPartition(state);
+  if (added) manager.partitionsAdded([state]);
+  const a = sentAndAnswered(manager, state);
+  return a;
+}
+
+/** An idempotent manager that has sent two batches of partition `t-0`, `a` then `b`, neither answered yet. */
+function twoSent() {
+  const manager = idempotent();
+  const state = new PartitionState('t', 0);
+  const [a, b] = [batch(state), batch(state)];
+  send(manager, a);
+  send(manager, b);
+  return { manager, state, a, b };
+}
+
 describe('TransactionManager: sequences', () => {
   it('wraps sequences at 2^31 like Kafka', () => {
     expect(incrementSequence(5, 10)).toBe(15);
@@ -98,9 +126,7 @@ describe('TransactionManager: sequences', () => {
   it('holds a partition after a retriable failure until its in-flight batches answer, then resends in order', () => {
     const manager = idempotent();
     const state = new PartitionState('t', 0);
-    const warm = batch(state);
-    send(manager, warm);
-    answered(warm);
+    const warm = sentAndAnswered(manager, state);
     manager.onAcknowledged(warm);
     const [a, b, c] = [batch(state), batch(state), batch(state)];
     for (const x of [a!, b!, c!]) send(manager, x);
@@ -123,15 +149,11 @@ describe('TransactionManager: sequences', () => {
   });
 
   it('completes a failing batch as written when a later sequence was acknowledged', () => {
-    const manager = idempotent();
-    const state = new PartitionState('t', 0);
-    const [a, b] = [batch(state), batch(state)];
-    send(manager, a!);
-    send(manager, b!);
-    answered(b!);
-    manager.onAcknowledged(b!);
-    answered(a!);
-    expect(manager.onFailure(a!, 45, error(45), true)).toBe('written');
+    const { manager, a, b } = twoSent();
+    answered(b);
+    manager.onAcknowledged(b);
+    answered(a);
+    expect(manager.onFailure(a, 45, error(45), true)).toBe('written');
   });
 
   it('bumps the epoch on a real gap and re-sequences the partition from 0', () => {
@@ -171,9 +193,7 @@ describe('TransactionManager: sequences', () => {
     const manager = new TransactionManager(undefined, silentLogger);
     manager.setProducerIdAndEpoch(7n, 32767);
     const state = new PartitionState('t', 0);
-    const a = batch(state);
-    send(manager, a);
-    answered(a);
+    const a = sentAndAnswered(manager, state);
     expect(manager.onFailure(a, 59, error(59), true)).toBe('retry'); // UNKNOWN_PRODUCER_ID
     expect(manager.needsProducerId).toBe(true);
     expect(manager.bumpIdempotentEpoch()).toBe(false);
@@ -183,23 +203,17 @@ describe('TransactionManager: sequences', () => {
   });
 
   it('leaves sequences unresolved after a sent batch gives up, and bumps if no later batch was acknowledged', () => {
-    const manager = idempotent();
-    const state = new PartitionState('t', 0);
-    const [a, b] = [batch(state), batch(state)];
-    send(manager, a!);
-    send(manager, b!);
-    answered(a!);
-    manager.onGivenUp(a!); // e.g. expired
+    const { manager, state, a, b } = twoSent();
+    answered(a);
+    manager.onGivenUp(a); // e.g. expired
     expect(manager.canSend(state, batch(state))).toBe(false);
-    answered(b!);
-    manager.onAcknowledged(b!); // a later batch made it: a was written after all
+    answered(b);
+    manager.onAcknowledged(b); // a later batch made it: a was written after all
     manager.resolveSequences();
     expect(manager.canSend(state, batch(state))).toBe(true);
     expect(manager.epochBumpRequired).toBe(false);
 
-    const c = batch(state);
-    send(manager, c);
-    answered(c);
+    const c = sentAndAnswered(manager, state);
     manager.onGivenUp(c);
     manager.resolveSequences();
     expect(manager.epochBumpRequired).toBe(true);
@@ -208,9 +222,7 @@ describe('TransactionManager: sequences', () => {
   it('classifies fatal errors', () => {
     const manager = idempotent();
     const state = new PartitionState('t', 0);
-    const a = batch(state);
-    send(manager, a);
-    answered(a);
+    const a = sentAndAnswered(manager, state);
     expect(manager.onFailure(a, 31, error(31), true)).toBe('fail'); // CLUSTER_AUTHORIZATION_FAILED
     expect(manager.fatal).toBeInstanceOf(ProducerFatalError);
     expect(manager.fatal!.cause).toBeInstanceOf(Error);
@@ -281,12 +293,7 @@ describe('TransactionManager: transactions', () => {
 
   it('moves to abortable on a failed send; only abort is allowed then', () => {
     const manager = transactional(true);
-    manager.beginTransaction();
-    const state = new PartitionState('t', 0);
-    manager.addPartition(state);
-    const a = batch(state);
-    send(manager, a);
-    answered(a);
+    const a = answeredInTransaction(manager);
     expect(manager.onFailure(a, 87, error(87), true)).toBe('fail'); // INVALID_RECORD
     expect(manager.state).toBe('abortable-error');
     expect(manager.sendError()).toBeInstanceOf(AbortableTransactionError);
@@ -299,13 +306,7 @@ describe('TransactionManager: transactions', () => {
 
   it('treats a sequence gap as abortable and asks for an epoch bump after the abort (v1)', () => {
     const manager = transactional(false);
-    manager.beginTransaction();
-    const state = new PartitionState('t', 0);
-    manager.addPartition(state);
-    manager.partitionsAdded([state]);
-    const a = batch(state);
-    send(manager, a);
-    answered(a);
+    const a = answeredInTransaction(manager, true);
     expect(manager.onFailure(a, 45, error(45), true)).toBe('fail');
     expect(manager.state).toBe('abortable-error');
     expect(manager.needsBumpAfterAbort).toBe(true);
@@ -314,12 +315,7 @@ describe('TransactionManager: transactions', () => {
   it('is fenced by PRODUCER_FENCED and INVALID_PRODUCER_EPOCH', () => {
     for (const code of [90, 47]) {
       const manager = transactional(true);
-      manager.beginTransaction();
-      const state = new PartitionState('t', 0);
-      manager.addPartition(state);
-      const a = batch(state);
-      send(manager, a);
-      answered(a);
+      const a = answeredInTransaction(manager);
       expect(manager.onFailure(a, code, error(code), true)).toBe('fail');
       expect(manager.state).toBe('fatal-error');
       expect(manager.fatal!.message).toMatch(/fenced/);

@@ -3,37 +3,10 @@ import { describe, expect, it } from 'vitest';
 import type { TopicPartition } from '../../vocabulary/topic-partition.js';
 import { validateAssignment } from './assignment-validation.js';
 import { CooperativeStickyAssignor } from './cooperative-sticky-assignor.js';
+import { flat, member, partitions, tp } from './fixtures/assignor-inputs.js';
 import type { GroupMemberSubscription, MemberAssignment, TopicPartitionInfo } from './partition-assignor.js';
 import { StickyAssignor } from './sticky-assignor.js';
 import { encodeCooperativeStickyUserData } from './sticky-user-data.js';
-
-function member(
-  memberId: string,
-  topics: string[],
-  extra: Partial<GroupMemberSubscription> = {},
-): GroupMemberSubscription {
-  return {
-    memberId,
-    groupInstanceId: null,
-    topics,
-    userData: null,
-    ownedPartitions: [],
-    generationId: -1,
-    rackId: null,
-    ...extra,
-  };
-}
-
-const partitions = (count: number, rack?: (p: number) => string[]): TopicPartitionInfo[] =>
-  Array.from({ length: count }, (_, partition) => ({ partition, replicaRacks: rack?.(partition) ?? [] }));
-
-const tp = (topic: string, partition: number): TopicPartition => ({ topic, partition });
-
-function flat(assignment: Map<string, MemberAssignment>): Record<string, string[]> {
-  return Object.fromEntries(
-    [...assignment].map(([id, a]) => [id, a.partitions.map((p) => `${p.topic}p${p.partition}`)]),
-  );
-}
 
 describe('CooperativeStickyAssignor', () => {
   const assignor = new CooperativeStickyAssignor();

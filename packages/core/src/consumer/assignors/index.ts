@@ -14,13 +14,7 @@ export {
   type BuiltInAssignorName,
   createAssignor,
 } from './create-assignor.js';
-export type {
-  GroupMemberSubscription,
-  MemberAssignment,
-  PartitionAssignor,
-  RebalanceProtocol,
-  TopicPartitionInfo,
-} from './partition-assignor.js';
+export type * from './partition-assignor.js';
 export { RangeAssignor } from './range-assignor.js';
 export { RoundRobinAssignor } from './round-robin-assignor.js';
 export { StickyAssignor } from './sticky-assignor.js';

@@ -1,36 +1,8 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { InvalidArgumentError } from '../../errors/index.js';
-import type { GroupMemberSubscription, MemberAssignment, TopicPartitionInfo } from './partition-assignor.js';
+import { flat, member, partitions } from './fixtures/assignor-inputs.js';
 import { RangeAssignor } from './range-assignor.js';
-
-function member(
-  memberId: string,
-  topics: string[],
-  extra: Partial<GroupMemberSubscription> = {},
-): GroupMemberSubscription {
-  return {
-    memberId,
-    groupInstanceId: null,
-    topics,
-    userData: null,
-    ownedPartitions: [],
-    generationId: -1,
-    rackId: null,
-    ...extra,
-  };
-}
-
-function partitions(count: number, racks: (p: number) => string[] = () => []): TopicPartitionInfo[] {
-  return Array.from({ length: count }, (_, partition) => ({ partition, replicaRacks: racks(partition) }));
-}
-
-/** `{ member: ['t0p0', ...] }` */
-function flat(assignment: Map<string, MemberAssignment>): Record<string, string[]> {
-  return Object.fromEntries(
-    [...assignment].map(([id, a]) => [id, a.partitions.map((p) => `${p.topic}p${p.partition}`)]),
-  );
-}
 
 describe('RangeAssignor', () => {
   const assignor = new RangeAssignor();

@@ -1,20 +1,7 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
-import type { GroupMemberSubscription, MemberAssignment, TopicPartitionInfo } from './partition-assignor.js';
+import { flat, member, partitions } from './fixtures/assignor-inputs.js';
 import { RoundRobinAssignor } from './round-robin-assignor.js';
-
-function member(memberId: string, topics: string[], groupInstanceId: string | null = null): GroupMemberSubscription {
-  return { memberId, groupInstanceId, topics, userData: null, ownedPartitions: [], generationId: -1, rackId: null };
-}
-
-const partitions = (count: number): TopicPartitionInfo[] =>
-  Array.from({ length: count }, (_, partition) => ({ partition, replicaRacks: [] }));
-
-function flat(assignment: Map<string, MemberAssignment>): Record<string, string[]> {
-  return Object.fromEntries(
-    [...assignment].map(([id, a]) => [id, a.partitions.map((p) => `${p.topic}p${p.partition}`)]),
-  );
-}
 
 describe('RoundRobinAssignor', () => {
   const assignor = new RoundRobinAssignor();
@@ -48,7 +35,14 @@ describe('RoundRobinAssignor', () => {
 
   it('orders static members first, by group.instance.id', () => {
     const topics = new Map([['t', partitions(3)]]);
-    const result = assignor.assign([member('a', ['t']), member('b', ['t'], 'i2'), member('c', ['t'], 'i1')], topics);
+    const result = assignor.assign(
+      [
+        member('a', ['t']),
+        member('b', ['t'], { groupInstanceId: 'i2' }),
+        member('c', ['t'], { groupInstanceId: 'i1' }),
+      ],
+      topics,
+    );
     expect(flat(result)).toEqual({ c: ['tp0'], b: ['tp1'], a: ['tp2'] });
   });
 

@@ -1,36 +1,8 @@
 import { describe, expect, it } from 'vitest';
-import type { TopicPartition } from '../../vocabulary/topic-partition.js';
-import type { GroupMemberSubscription, MemberAssignment, TopicPartitionInfo } from './partition-assignor.js';
+import { flat, member, partitions, tp } from './fixtures/assignor-inputs.js';
+import type { GroupMemberSubscription, MemberAssignment } from './partition-assignor.js';
 import { StickyAssignor } from './sticky-assignor.js';
 import { decodeStickyUserData, encodeStickyUserData } from './sticky-user-data.js';
-
-function member(
-  memberId: string,
-  topics: string[],
-  extra: Partial<GroupMemberSubscription> = {},
-): GroupMemberSubscription {
-  return {
-    memberId,
-    groupInstanceId: null,
-    topics,
-    userData: null,
-    ownedPartitions: [],
-    generationId: -1,
-    rackId: null,
-    ...extra,
-  };
-}
-
-const partitions = (count: number): TopicPartitionInfo[] =>
-  Array.from({ length: count }, (_, partition) => ({ partition, replicaRacks: [] }));
-
-const tp = (topic: string, partition: number): TopicPartition => ({ topic, partition });
-
-function flat(assignment: Map<string, MemberAssignment>): Record<string, string[]> {
-  return Object.fromEntries(
-    [...assignment].map(([id, a]) => [id, a.partitions.map((p) => `${p.topic}p${p.partition}`)]),
-  );
-}
 
 /** The next JoinGroup of every member: each one's own assignor instance reports its last assignment. */
 function rejoin(

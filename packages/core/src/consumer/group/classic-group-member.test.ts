@@ -16,8 +16,10 @@ import {
 } from '../../protocol/messages/generated/sync-group.js';
 import { silentLogger } from '../../utils/logger.js';
 import { CooperativeStickyAssignor, type PartitionAssignor, RangeAssignor } from '../assignors/index.js';
-import { GroupMembershipError, MaxPollIntervalExceededError } from '../consumer-errors.js';
+import { MaxPollIntervalExceededError } from '../consumer-errors.js';
 import { decodeAssignment, decodeSubscription, encodeAssignment, encodeSubscription } from '../consumer-protocol.js';
+import { expectStoppedFatally } from '../fixtures/fatal-member.js';
+import { until } from '../fixtures/until.js';
 import { ClassicGroupMember } from './classic-group-member.js';
 import { GroupCoordinator } from './group-coordinator.js';
 
@@ -120,14 +122,6 @@ function setup(options: { assignors?: PartitionAssignor[]; groupInstanceId?: str
   return { cluster, coordinator, member, ...rebalance };
 }
 
-async function until(predicate: () => boolean, what: string): Promise<void> {
-  const deadline = Date.now() + 5000;
-  while (!predicate()) {
-    if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}`);
-    await new Promise((resolve) => setTimeout(resolve, 5));
-  }
-}
-
 describe('ClassicGroupMember', () => {
   it('joins with the member id the coordinator requires, assigns as leader, syncs and takes its partitions', async () => {
     const t = setup();
@@ -205,10 +199,7 @@ describe('ClassicGroupMember', () => {
     const t = setup({ groupInstanceId: 'i-1' });
     t.coordinator.joinErrors.push(ErrorCodes.FENCED_INSTANCE_ID);
     t.member.start();
-    await until(() => t.raised.length === 1, 'the fatal error');
-    expect(t.raised[0]).toBeInstanceOf(GroupMembershipError);
-    expect(t.member.state).toBe('fatal');
-    expect(t.member.fatalError).toBe(t.raised[0]);
+    await expectStoppedFatally(t);
   });
 
   it('leaves: revokes with a commit, then sends LeaveGroup; a static member keeps its session', async () => {

@@ -6,7 +6,7 @@ import type {
   ConsumerGroupHeartbeatResponse,
 } from '../../protocol/messages/generated/consumer-group-heartbeat.js';
 import { silentLogger } from '../../utils/logger.js';
-import { GroupMembershipError } from '../consumer-errors.js';
+import { expectStoppedFatally } from '../fixtures/fatal-member.js';
 import { ConsumerGroupMember } from './consumer-group-member.js';
 
 const TOPIC_ID = 'AAAAAAAAAAAAAAAAAAAAAQ';
@@ -87,12 +87,13 @@ const assignment = (partitions: number[], topicId = TOPIC_ID) => ({
   assignment: { topicPartitions: [{ topicId, partitions }] },
 });
 
-async function until(predicate: () => boolean, what: string): Promise<void> {
-  const deadline = Date.now() + 5000;
-  while (!predicate()) {
-    if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}`);
-    await new Promise((resolve) => setTimeout(resolve, 5));
-  }
+/** A started member whose first heartbeat answered epoch `epoch` with `partitions` of `t`, once it acknowledged them. */
+async function joined(epoch: number, partitions: number[]) {
+  const t = setup();
+  t.responses.push({ memberEpoch: epoch, ...assignment(partitions) });
+  t.member.start();
+  await t.nextRequest(2);
+  return t;
 }
 
 describe('ConsumerGroupMember (KIP-848 reconciliation)', () => {
@@ -122,10 +123,7 @@ describe('ConsumerGroupMember (KIP-848 reconciliation)', () => {
   });
 
   it('revokes (committing first) before it assigns, and acknowledges the new set', async () => {
-    const t = setup();
-    t.responses.push({ memberEpoch: 1, ...assignment([0, 1]) });
-    t.member.start();
-    await t.nextRequest(2);
+    const t = await joined(1, [0, 1]);
     t.responses.push({ memberEpoch: 2, ...assignment([0, 2]) });
     t.member.subscriptionChanged(); // sends a heartbeat now, which brings the new target
     const ack = await t.nextRequest(4);
@@ -163,10 +161,7 @@ describe('ConsumerGroupMember (KIP-848 reconciliation)', () => {
   });
 
   it('when fenced, loses its partitions and rejoins with epoch 0', async () => {
-    const t = setup();
-    t.responses.push({ memberEpoch: 3, ...assignment([0, 1]) });
-    t.member.start();
-    await t.nextRequest(2);
+    const t = await joined(3, [0, 1]);
     t.responses.push({ errorCode: 110 }); // FENCED_MEMBER_EPOCH
     t.member.subscriptionChanged();
     const rejoin = await t.nextRequest(4);
@@ -181,10 +176,7 @@ describe('ConsumerGroupMember (KIP-848 reconciliation)', () => {
     const t = setup({ groupInstanceId: 'i-1' });
     t.responses.push({ errorCode: 111 }); // UNRELEASED_INSTANCE_ID
     t.member.start();
-    await until(() => t.raised.length === 1, 'the fatal error');
-    expect(t.raised[0]).toBeInstanceOf(GroupMembershipError);
-    expect(t.member.state).toBe('fatal');
-    expect(t.member.fatalError).toBe(t.raised[0]);
+    await expectStoppedFatally(t);
   });
 
   it('leaves with epoch -1, or -2 for a static member, after revoking with a commit', async () => {

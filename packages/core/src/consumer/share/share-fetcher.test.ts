@@ -43,12 +43,14 @@ function fakeCluster(answer: (sent: Sent) => unknown, options: { shareVersion?: 
   return { cluster, sent };
 }
 
+/** The top-level fields ShareFetch and ShareAcknowledge responses share, with request-level error `errorCode`. */
+function responseHeader(errorCode: number) {
+  return { throttleTimeMs: 0, errorCode, errorMessage: null, acquisitionLockTimeoutMs: 30_000, nodeEndpoints: [] };
+}
+
 function fetchResponse(partitions: Partial<ShareFetchResponsePartitionData>[], errorCode = 0): ShareFetchResponse {
   return {
-    throttleTimeMs: 0,
-    errorCode,
-    errorMessage: null,
-    acquisitionLockTimeoutMs: 30_000,
+    ...responseHeader(errorCode),
     responses: [
       {
         topicId: 'TOPICID',
@@ -65,16 +67,12 @@ function fetchResponse(partitions: Partial<ShareFetchResponsePartitionData>[], e
         })),
       },
     ],
-    nodeEndpoints: [],
   };
 }
 
 function ackResponse(errorCode = 0, partitionCode = 0): ShareAcknowledgeResponse {
   return {
-    throttleTimeMs: 0,
-    errorCode,
-    errorMessage: null,
-    acquisitionLockTimeoutMs: 30_000,
+    ...responseHeader(errorCode),
     responses: [
       {
         topicId: 'TOPICID',
@@ -88,7 +86,6 @@ function ackResponse(errorCode = 0, partitionCode = 0): ShareAcknowledgeResponse
         ],
       },
     ],
-    nodeEndpoints: [],
   };
 }
 

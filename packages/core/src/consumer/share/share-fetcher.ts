@@ -408,13 +408,7 @@ export class ShareFetcher {
     if (response.acquisitionLockTimeoutMs > 0)
       this.metrics.acquisitionLockTimeoutMs = response.acquisitionLockTimeoutMs;
     if (!session.onResponse(response.errorCode)) {
-      const error = createBrokerError(response.errorCode, {
-        api: 'ShareFetch',
-        broker: String(lane.node),
-        groupId: this.options.groupId,
-        serverMessage: response.errorMessage,
-      });
-      this.topLevelError(lane, error);
+      const error = this.topLevelError(lane, response, 'ShareFetch');
       this.report(carried, this.fail(carried, error));
       return;
     }
@@ -507,13 +501,7 @@ export class ShareFetcher {
     }
     if (epoch === FINAL_SHARE_EPOCH) lane.session.reset();
     else if (!lane.session.onResponse(response.errorCode)) {
-      const error = createBrokerError(response.errorCode, {
-        api: 'ShareAcknowledge',
-        broker: String(lane.node),
-        groupId: this.options.groupId,
-        serverMessage: response.errorMessage,
-      });
-      this.topLevelError(lane, error);
+      const error = this.topLevelError(lane, response, 'ShareAcknowledge');
       return this.fail(carried, error);
     }
     if (epoch === FINAL_SHARE_EPOCH && response.errorCode !== ErrorCodes.NONE) {
@@ -607,7 +595,21 @@ export class ShareFetcher {
     this.refreshMetadata();
   }
 
-  private topLevelError(lane: Lane, error: KafkaError): void {
+  /**
+   * A response's request-level error code: makes its typed error, counts it, raises it to the application when no
+   * retry can help (else logs it), backs the lane off, and returns the error.
+   */
+  private topLevelError(
+    lane: Lane,
+    response: { readonly errorCode: number; readonly errorMessage: string | null },
+    api: 'ShareFetch' | 'ShareAcknowledge',
+  ): KafkaError {
+    const error = createBrokerError(response.errorCode, {
+      api,
+      broker: String(lane.node),
+      groupId: this.options.groupId,
+      serverMessage: response.errorMessage,
+    });
     this.metrics.fetchErrors++;
     const code = error.kafkaErrorCode;
     if (
@@ -621,6 +623,7 @@ export class ShareFetcher {
       this.host.logger.debug('share request returned an error', { broker: lane.node, error });
     }
     lane.backoffUntil = Date.now() + this.host.cluster.retryDelay(lane.failures++);
+    return error;
   }
 
   private partitionError(
