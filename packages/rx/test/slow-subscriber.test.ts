@@ -106,8 +106,9 @@ describe('fromConsumer with a slow subscriber and a large backlog', () => {
         `${Math.round(pausedShare * 100)}% of samples; heap after warm-up ${mib(minHeap)}..${mib(maxHeap)}, ` +
         `slope ${(growth / 1024).toFixed(1)} KiB/s; Buffers max ${mib(maxBuffers)}; consumer buffer max ${Math.max(...samples.map((s) => s.bufferedRecords))} records`,
     );
-    // The subscriber is slow: a fraction of the backlog is processed in the window.
-    expect(result.processed).toBeGreaterThan(WINDOW_MS / DELAY_MS / 6);
+    // The subscriber is slow: a fraction of the backlog is processed in the window. The lower bound is progress
+    // only (900 records at 10 ms each on an idle machine; timers run late on a busy one, 121 seen at load 20).
+    expect(result.processed).toBeGreaterThan(HIGH_WATER_MARK / 4);
     expect(result.processed).toBeLessThan(BACKLOG / 10);
     // Bounded: never more than the mark emitted and not acknowledged, and the mark was reached.
     expect(result.maxInFlight).toBe(HIGH_WATER_MARK);
