@@ -300,6 +300,12 @@ export interface ConsumerProcessPayload extends TracedOutcome<void> {
   readonly records: readonly TracedRecord[];
   /** Set by a subscriber at `start` to run the application's code in its context; see above. */
   runInContext: (<T>(fn: () => T) => T) | undefined;
+  /**
+   * Filled in when the trace ends without the library having seen processing end, with no `error`: why (an Rx
+   * message never acknowledged when its subscription ended or its partition was revoked, stream records in flight
+   * when the stream was destroyed or the consumer closed). `undefined` when processing ended (or failed: `error`).
+   */
+  abandoned: string | undefined;
 }
 
 /** A committed offset. */

@@ -11,15 +11,21 @@ export interface TraceIdentity {
   readonly groupKind: GroupKind;
 }
 
-/** Opens the `vltava:consumer:process` trace of `records` (check `hasSubscribers` first). */
-export function beginProcess(identity: TraceIdentity, records: readonly TracedRecord[]): ConsumerProcessPayload {
-  const payload: ConsumerProcessPayload = {
+/** A `vltava:consumer:process` payload for `records`, not published yet (check `hasSubscribers` first). */
+export function processPayload(identity: TraceIdentity, records: readonly TracedRecord[]): ConsumerProcessPayload {
+  return {
     clientId: identity.clientId,
     groupId: identity.groupId,
     groupKind: identity.groupKind,
     records,
     runInContext: undefined,
+    abandoned: undefined,
   };
+}
+
+/** Opens the `vltava:consumer:process` trace of `records` (check `hasSubscribers` first). */
+export function beginProcess(identity: TraceIdentity, records: readonly TracedRecord[]): ConsumerProcessPayload {
+  const payload = processPayload(identity, records);
   diagnosticChannels.consumerProcess.begin(payload);
   return payload;
 }
@@ -27,6 +33,15 @@ export function beginProcess(identity: TraceIdentity, records: readonly TracedRe
 /** Closes a process trace: processing ended, with `error` when it failed. */
 export function endProcess(payload: ConsumerProcessPayload, error?: unknown): void {
   diagnosticChannels.consumerProcess.settle(payload, error);
+}
+
+/**
+ * Closes a process trace whose processing the library will never see end (the subscription ended, the partition
+ * was revoked, the stream was destroyed, the message was dropped): sets `abandoned` to `why`, with no `error`.
+ */
+export function abandonProcess(payload: ConsumerProcessPayload, why: string): void {
+  payload.abandoned = why;
+  diagnosticChannels.consumerProcess.settle(payload, undefined);
 }
 
 /**
@@ -41,13 +56,18 @@ export function processIn<A>(
   deliver: (value: A) => void,
   value: A,
 ): ConsumerProcessPayload {
-  const payload: ConsumerProcessPayload = {
-    clientId: identity.clientId,
-    groupId: identity.groupId,
-    groupKind: identity.groupKind,
-    records,
-    runInContext: undefined,
-  };
+  return processWith(processPayload(identity, records), deliver, value);
+}
+
+/**
+ * {@link processIn} with a payload made beforehand by {@link processPayload}: for a caller that must find the
+ * payload while `deliver` runs (a stream whose downstream may finish the record's processing synchronously).
+ */
+export function processWith<A>(
+  payload: ConsumerProcessPayload,
+  deliver: (value: A) => void,
+  value: A,
+): ConsumerProcessPayload {
   const channel = diagnosticChannels.consumerProcess.channel;
   try {
     channel.start.runStores(payload, () => {

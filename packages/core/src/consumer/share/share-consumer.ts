@@ -220,6 +220,11 @@ export class ShareConsumer<K = Buffer | null, V = Buffer | null>
     return this.options.shareAcknowledgementMode;
   }
 
+  /** The share group this consumer is a member of (`group.id`). */
+  get groupId(): string {
+    return this.options.groupId;
+  }
+
   /** The member id this consumer joins its share group with (a UUID, for `describeShareGroups`). */
   get memberId(): string {
     return this.member.memberId;
