@@ -223,10 +223,30 @@ export interface ConsumerFetchPayload extends TracedOutcome<FetchOutcome> {
   readonly clientId: string;
   /** `group.id`, or `undefined` without a group. */
   readonly groupId: string | undefined;
+  /** Consumer group (Fetch) or share group (ShareFetch). */
+  readonly groupKind: GroupKind;
   /** Node id fetched from. */
   readonly nodeId: number;
-  /** The partitions asked for, with their fetch offsets. */
+  /**
+   * The partitions asked for, with their fetch offsets. A ShareFetch has no offsets (the broker picks the records
+   * to acquire): its partitions carry `-1n`.
+   */
   readonly partitions: readonly TracedFetchPosition[];
+  /**
+   * A ShareFetch only: acknowledgements it carried (piggy-backed), one entry per partition and acknowledged offset
+   * range; empty for a Fetch.
+   */
+  readonly acknowledgements: readonly TracedAcknowledgement[];
+}
+
+/** Acknowledgements of one partition sent to a share group (on a ShareFetch or a ShareAcknowledge). */
+export interface TracedAcknowledgement {
+  /** Topic. */
+  readonly topic: string;
+  /** Partition. */
+  readonly partition: number;
+  /** How many offsets were acknowledged (gaps left out). */
+  readonly records: number;
 }
 
 /** A consumed record as the consumer channels carry it: a `ConsumerRecord` (or a share consumer's record) is one. */
