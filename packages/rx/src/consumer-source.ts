@@ -15,7 +15,7 @@ import {
 } from '@vltava/core';
 import { processIn } from '@vltava/core/internal';
 import { lastValueFrom } from 'rxjs';
-import { AckTracker, type BackpressureEvent } from './ack-tracker.js';
+import { AckTracker, type BackpressureEvent, RETIRED_LOST } from './ack-tracker.js';
 import { EmitBudget, yieldToEventLoop } from './emit-budget.js';
 import type { KafkaMessage } from './kafka-message.js';
 import { countUncommittedAcknowledgements, countUndrainedRecords } from './rx-metrics.js';
@@ -365,7 +365,7 @@ export class ConsumerSource<K, V> {
       },
       onPartitionsLost: async (partitions) => {
         this.dropInHand(partitions);
-        this.tracker.retire(partitions);
+        this.tracker.retire(partitions, RETIRED_LOST);
         if (!this.stopped) this.sink.revoked(partitions);
         if (user?.onPartitionsLost !== undefined) await user.onPartitionsLost(partitions);
         else await user?.onPartitionsRevoked?.(partitions);
