@@ -58,4 +58,23 @@ describe('fromConsumer: process traces', () => {
     expect(at(ended, 0, 0n)!.abandoned).toMatch(/subscription ended before the message was acknowledged/);
     await until(() => consumer.calls.includes('unsubscribe'), 'leaving the group');
   });
+
+  it('ends the trace of a message acknowledged synchronously in its emission (regression: it stayed open)', async () => {
+    const ended = watchProcess();
+    const consumer = new FakeConsumer();
+    consumer.push(fakeRecord('t', 0, 0), fakeRecord('t', 0, 1));
+    let received = 0;
+    const subscription = fromConsumer(consumer, { topics: 't' }).subscribe((m) => {
+      received++;
+      m.ack();
+    });
+    await until(() => received === 2, 'two records');
+    expect(ended.map((p) => [p.records[0]!.offset, p.abandoned])).toEqual([
+      [0n, undefined],
+      [1n, undefined],
+    ]);
+    subscription.unsubscribe();
+    await until(() => consumer.calls.includes('unsubscribe'), 'leaving the group');
+    expect(ended).toHaveLength(2);
+  });
 });

@@ -7,7 +7,14 @@ import {
   type ShareConsumerLike,
   ShareMessage,
 } from '@vltava/core';
-import { abandonProcess, checkOptions, endProcess, processIn, type TraceIdentity } from '@vltava/core/internal';
+import {
+  abandonProcess,
+  checkOptions,
+  endProcess,
+  processPayload,
+  processWith,
+  type TraceIdentity,
+} from '@vltava/core/internal';
 import { SHARE_READ_STREAM_OPTIONS_SCHEMA } from './option-schemas.js';
 import type { ReadableIterator } from './read-stream.js';
 
@@ -149,7 +156,10 @@ export class ShareReadable<K = Buffer | null, V = Buffer | null> extends Readabl
       groupKind: 'share',
     };
     this.processing ??= new Map();
-    this.processing.set(message, processIn(this.identity, [message.record], this.pushOne, message));
+    const payload = processPayload(this.identity, [message.record]);
+    // Registered before the push: the stage downstream may settle the message (or destroy the stream) inside it.
+    this.processing.set(message, payload);
+    processWith(payload, this.pushOne, message);
     return this.pushed;
   }
 
