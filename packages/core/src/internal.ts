@@ -17,7 +17,6 @@ export {
   abandonProcess,
   beginProcess,
   endProcess,
-  processIn,
   processPayload,
   processWith,
   type TraceIdentity,

@@ -45,23 +45,12 @@ export function abandonProcess(payload: ConsumerProcessPayload, why: string): vo
 }
 
 /**
- * Opens the `vltava:consumer:process` trace of `records` and hands them to the application (`deliver(value)`) in
- * it: `start` is published through Node's `start.runStores` (stores bound with `bindStore` are active in the call),
- * and the call goes through `runInContext` when a subscriber set it. Check `hasSubscribers` first; close the trace
- * with {@link endProcess} when processing ends (an acknowledgement, a write callback).
- */
-export function processIn<A>(
-  identity: TraceIdentity,
-  records: readonly TracedRecord[],
-  deliver: (value: A) => void,
-  value: A,
-): ConsumerProcessPayload {
-  return processWith(processPayload(identity, records), deliver, value);
-}
-
-/**
- * {@link processIn} with a payload made beforehand by {@link processPayload}: for a caller that must find the
- * payload while `deliver` runs (a stream whose downstream may finish the record's processing synchronously).
+ * Opens the `vltava:consumer:process` trace of `payload` (made by {@link processPayload}) and hands its records to
+ * the application (`deliver(value)`) in it: `start` is published through Node's `start.runStores` (stores bound
+ * with `bindStore` are active in the call), and the call goes through `runInContext` when a subscriber set it.
+ * Check `hasSubscribers` first. Keep the payload where the end of processing will find it *before* calling this:
+ * the application may finish processing inside `deliver` (a synchronous acknowledgement, a stage that settles).
+ * Close the trace with {@link endProcess} (or {@link abandonProcess}).
  */
 export function processWith<A>(
   payload: ConsumerProcessPayload,
