@@ -120,7 +120,9 @@ export class ConsumerReadable<K = Buffer | null, V = Buffer | null> extends Read
    * gave. Every other event, and every event without a subscriber, goes straight to `EventEmitter.emit`.
    */
   override emit(event: string | symbol, chunk?: unknown): boolean {
-    if (event === 'data' && diagnosticChannels.consumerProcess.hasSubscribers) {
+    if (event === 'data') {
+      // The per-record path: two arguments passed on as they are (no `arguments` object), one property read.
+      if (!diagnosticChannels.consumerProcess.hasSubscribers) return Readable.prototype.emit.call(this, 'data', chunk);
       this.source.deliverTraced(chunk as ConsumerRecord<K, V>, this.emitData, chunk);
       return true;
     }
