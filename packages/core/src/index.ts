@@ -262,6 +262,7 @@ export {
   type RebalancePayload,
   type RequestPayload,
   type ThrottlePayload,
+  type TracedAcknowledgement,
   TracedChannel,
   type TracedChannelHandlers,
   type TracedFetchPosition,

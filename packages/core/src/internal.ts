@@ -13,6 +13,13 @@ export { INT32_MAX, type OptionRule, type OptionsSchema, optionRules } from './c
 export { recordBytes } from './contracts/record-bytes.js';
 export { sendResultOf } from './contracts/send-result.js';
 // Processing traces opened by an adapter (rx: from an emission to its ack), on the vltava:consumer:process channel.
-export { beginProcess, endProcess, processIn, type TraceIdentity } from './diagnostics/process-trace.js';
+export {
+  abandonProcess,
+  beginProcess,
+  endProcess,
+  processPayload,
+  processWith,
+  type TraceIdentity,
+} from './diagnostics/process-trace.js';
 // The broker error of a Kafka error code (the KafkaJS facade's tests).
 export { createBrokerError } from './errors/broker-error-factory.js';

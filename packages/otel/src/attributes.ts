@@ -37,6 +37,8 @@ export const ATTR = {
   VLTAVA_SASL_MECHANISM: 'vltava.sasl.mechanism',
   /** The transactional id of a transaction span. */
   VLTAVA_TRANSACTIONAL_ID: 'vltava.transactional_id',
+  /** Why a process span ended without the library seeing processing end (see `ConsumerProcessPayload.abandoned`). */
+  VLTAVA_PROCESS_ABANDONED: 'vltava.process.abandoned',
 } as const;
 
 /** `messaging.system` for Kafka. */

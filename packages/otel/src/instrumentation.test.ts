@@ -128,6 +128,7 @@ describe('instrumentVltava: messaging spans from the channels', () => {
       groupKind: 'consumer',
       records: [record],
       runInContext: undefined,
+      abandoned: undefined,
     };
     diagnosticChannels.consumerProcess.begin(process);
     expect(process.runInContext).toBeTypeOf('function');
@@ -187,6 +188,7 @@ describe('instrumentVltava: messaging spans from the channels', () => {
       groupKind: 'consumer',
       records: [consumed(a, 1n), consumed(b, 2n)],
       runInContext: undefined,
+      abandoned: undefined,
     };
     diagnosticChannels.consumerProcess.begin(batch);
     diagnosticChannels.consumerProcess.settle(batch, undefined);
@@ -213,6 +215,7 @@ describe('instrumentVltava: messaging spans from the channels', () => {
       groupKind: 'consumer',
       records: [],
       runInContext: undefined,
+      abandoned: undefined,
     };
     diagnosticChannels.consumerProcess.begin(payload);
     payload.runInContext!(() => order.push('app'));

@@ -237,7 +237,13 @@ export function instrumentMessaging(settings: Settings): () => void {
         if (p.error !== undefined) attributes[ATTR.ERROR_TYPE] = errorType(p.error);
         processDuration.record(elapsed(p), attributes);
         const span = spans.get(p);
-        if (span !== undefined) endSpan(span, p.error);
+        if (span === undefined) return;
+        // Ended without the library seeing processing end (never acknowledged, the stream destroyed): said so.
+        endSpan(
+          span,
+          p.error,
+          p.abandoned === undefined ? undefined : { [ATTR.VLTAVA_PROCESS_ABANDONED]: p.abandoned },
+        );
       }),
     }),
   );

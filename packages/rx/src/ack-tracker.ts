@@ -34,6 +34,13 @@ export interface AckTrackerHost {
   acknowledgedLate?(partition: TopicPartition): void;
 }
 
+/** Why the process trace of a message never acknowledged ended: its partition was revoked. */
+export const RETIRED_REVOKED = 'its partition was revoked before the message was acknowledged';
+/** Why the process trace of a message never acknowledged ended: its partition was lost. */
+export const RETIRED_LOST = 'its partition was lost before the message was acknowledged';
+/** Why the process trace of a message never acknowledged ended: the subscription ended (unsubscribe, an error, completion). */
+export const RETIRED_STOPPED = 'the subscription ended before the message was acknowledged';
+
 /**
  * The acknowledgement state of one subscription of a consumer source: per partition (see {@link PartitionAcks}) and
  * in total, which drives backpressure:
@@ -202,7 +209,7 @@ export class AckTracker<K, V> implements PartitionAcksOwner {
    * commits nothing (it is reported as late), their offsets are never committed, and their backpressure pauses
    * are lifted.
    */
-  retire(partitions: readonly TopicPartition[]): void {
+  retire(partitions: readonly TopicPartition[], why = RETIRED_REVOKED): void {
     this.announce();
     const resumed: PartitionAcks[] = [];
     for (const acks of this.select(partitions)) {
@@ -212,7 +219,7 @@ export class AckTracker<K, V> implements PartitionAcksOwner {
         acks.paused = false;
         resumed.push(acks);
       }
-      acks.retire();
+      acks.retire(why);
       this.partitions.delete(`${acks.topic}:${acks.partition}`);
       if (this.last === acks) this.last = undefined;
     }
@@ -224,7 +231,7 @@ export class AckTracker<K, V> implements PartitionAcksOwner {
   stop(): void {
     if (this.stopped) return;
     this.stopped = true;
-    this.retire([...this.partitions.values()]);
+    this.retire([...this.partitions.values()], RETIRED_STOPPED);
     this.held = false;
     this.wakeReleaseWaiters();
   }

@@ -13,9 +13,9 @@ import {
   type TopicPartition,
   type TopicPartitionOffset,
 } from '@vltava/core';
-import { processIn } from '@vltava/core/internal';
+import { processPayload, processWith } from '@vltava/core/internal';
 import { lastValueFrom } from 'rxjs';
-import { AckTracker, type BackpressureEvent } from './ack-tracker.js';
+import { AckTracker, type BackpressureEvent, RETIRED_LOST } from './ack-tracker.js';
 import { EmitBudget, yieldToEventLoop } from './emit-budget.js';
 import type { KafkaMessage } from './kafka-message.js';
 import { countUncommittedAcknowledgements, countUndrainedRecords } from './rx-metrics.js';
@@ -300,7 +300,10 @@ export class ConsumerSource<K, V> {
       groupId: metadata.groupId,
       groupKind: 'consumer' as const,
     };
-    message.processing = processIn(identity, [message.record], this.deliverOne, message);
+    // Set before the emission: a subscriber that acknowledges synchronously (`tap((m) => m.ack())`) ends it inside.
+    const payload = processPayload(identity, [message.record]);
+    message.processing = payload;
+    processWith(payload, this.deliverOne, message);
   }
 
   private readonly deliverOne = (message: KafkaMessage<K, V>): void => this.sink.deliver(message);
@@ -365,7 +368,7 @@ export class ConsumerSource<K, V> {
       },
       onPartitionsLost: async (partitions) => {
         this.dropInHand(partitions);
-        this.tracker.retire(partitions);
+        this.tracker.retire(partitions, RETIRED_LOST);
         if (!this.stopped) this.sink.revoked(partitions);
         if (user?.onPartitionsLost !== undefined) await user.onPartitionsLost(partitions);
         else await user?.onPartitionsRevoked?.(partitions);

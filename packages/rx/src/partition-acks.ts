@@ -1,4 +1,5 @@
 import type { TopicPartition, TopicPartitionOffset } from '@vltava/core';
+import { abandonProcess } from '@vltava/core/internal';
 import type { Observable } from 'rxjs';
 import type { KafkaMessage } from './kafka-message.js';
 import type { OffsetCommit } from './offset-commit.js';
@@ -127,9 +128,19 @@ export class PartitionAcks implements TopicPartition {
     });
   }
 
-  /** Retires the state (revoked or lost): later acknowledgements are ignored; wakes drain waiters. */
-  retire(): void {
+  /**
+   * Retires the state (revoked or lost, or the subscription ended): later acknowledgements are ignored; wakes drain
+   * waiters. The process traces of the messages never acknowledged end as abandoned, with `why`.
+   */
+  retire(why: string): void {
     this.retired = true;
+    const queue = this.queue;
+    for (let i = this.head; i < this.tail; i++) {
+      const message = queue[i]!;
+      if (message.processing === undefined) continue;
+      abandonProcess(message.processing, why);
+      message.processing = undefined;
+    }
     this.queue = [];
     this.head = 0;
     this.tail = 0;

@@ -95,6 +95,8 @@ export class Committer<T> {
   private complete(chunk: T): PartitionProgress | undefined {
     this.received++;
     const source = this.sourceOf(chunk);
+    const traces = this.session.traces;
+    if (traces.size !== 0) traces.processed(source.topic, source.partition, source.offset);
     return this.session.tracker.completed(source.topic, source.partition, source.offset, source.leaderEpoch);
   }
 

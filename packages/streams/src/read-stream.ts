@@ -1,5 +1,5 @@
 import { Readable } from 'node:stream';
-import type { ConsumerLike, ConsumerRecord } from '@vltava/core';
+import { type ConsumerLike, type ConsumerRecord, diagnosticChannels } from '@vltava/core';
 import { checkOptions } from '@vltava/core/internal';
 import { READ_STREAM_OPTIONS_SCHEMA } from './option-schemas.js';
 import { RecordSource, type RecordSourceOptions } from './record-source.js';
@@ -112,6 +112,27 @@ export class ConsumerReadable<K = Buffer | null, V = Buffer | null> extends Read
       this.pulling = false;
     }
   }
+
+  /**
+   * Emits a record (`data`) in its `vltava:consumer:process` trace when the channel has a subscriber, whether it is
+   * pushed straight to a flowing reader or read later from the buffer (`read()`, the async iterator, a pipe after
+   * `drain`): what a `Transform` or a send stream downstream does synchronously runs in the context a subscriber
+   * gave. Every other event, and every event without a subscriber, goes straight to `EventEmitter.emit`.
+   */
+  override emit(event: string | symbol, chunk?: unknown): boolean {
+    if (event === 'data') {
+      // The per-record path: two arguments passed on as they are (no `arguments` object), one property read.
+      if (!diagnosticChannels.consumerProcess.hasSubscribers) return Readable.prototype.emit.call(this, 'data', chunk);
+      this.source.deliverTraced(chunk as ConsumerRecord<K, V>, this.emitData, chunk);
+      return true;
+    }
+    // biome-ignore lint/complexity/noArguments: passes every argument on without an array per event
+    return Readable.prototype.emit.apply(this, arguments as unknown as [string | symbol, ...unknown[]]);
+  }
+
+  private readonly emitData = (chunk: unknown): void => {
+    Readable.prototype.emit.call(this, 'data', chunk);
+  };
 
   override _destroy(error: Error | null, callback: (error?: Error | null) => void): void {
     // After a clean end (`end` emitted) the records in flight still drain to the committer; any other destroy,

@@ -105,6 +105,8 @@ export class RecordSource<K, V> {
       mode: 'manual',
       signal: this.stopper.signal,
       maxRecords: Math.max(1, Math.min(MAX_BATCH, Math.floor(highWaterMark))),
+      // The stream traces each record's processing itself (from its hand-over to the committer).
+      pushed: true,
     });
     this.stopSignal = options.stopSignal;
     if (this.stopSignal?.aborted === true) this.stop();
@@ -162,6 +164,14 @@ export class RecordSource<K, V> {
       const key = `${record.topic}:${record.partition}`;
       if (!this.recent.has(key)) this.recent.set(key, { topic: record.topic, partition: record.partition });
     }
+  }
+
+  /**
+   * Hands `record` on (`deliver(value)`) in its `vltava:consumer:process` trace: call it only when the process
+   * channel has a subscriber. The trace ends when the record reaches the committer (see {@link ProcessTraces}).
+   */
+  deliverTraced<A>(record: ConsumerRecord<K, V>, deliver: (value: A) => void, value: A): void {
+    this.session.traces.deliver(record, this.session.hasCommitter, deliver, value);
   }
 
   /** The stream's buffer is full: stop fetching the partitions whose records filled it (if not stopped already). */

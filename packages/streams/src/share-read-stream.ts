@@ -1,6 +1,20 @@
 import { Readable } from 'node:stream';
-import { type AcknowledgeType, InvalidArgumentError, type ShareConsumerLike, ShareMessage } from '@vltava/core';
-import { checkOptions } from '@vltava/core/internal';
+import {
+  type AcknowledgeType,
+  type ConsumerProcessPayload,
+  diagnosticChannels,
+  InvalidArgumentError,
+  type ShareConsumerLike,
+  ShareMessage,
+} from '@vltava/core';
+import {
+  abandonProcess,
+  checkOptions,
+  endProcess,
+  processPayload,
+  processWith,
+  type TraceIdentity,
+} from '@vltava/core/internal';
 import { SHARE_READ_STREAM_OPTIONS_SCHEMA } from './option-schemas.js';
 import type { ReadableIterator } from './read-stream.js';
 
@@ -34,6 +48,11 @@ export class ShareReadable<K = Buffer | null, V = Buffer | null> extends Readabl
   private pulling = false;
   private stopped = false;
   private wake: (() => void) | undefined;
+  /** The open `vltava:consumer:process` traces of unsettled messages (made only with a subscriber). */
+  private processing: Map<ShareMessage<K, V>, ConsumerProcessPayload> | undefined;
+  private identity: TraceIdentity | undefined;
+  /** What the last traced push returned. */
+  private pushed = true;
   private settleMessage = (message: ShareMessage<K, V>, type: AcknowledgeType): boolean => {
     if (!this.unsettled.has(message)) return false;
     try {
@@ -45,6 +64,7 @@ export class ShareReadable<K = Buffer | null, V = Buffer | null> extends Readabl
     if (type === 'renew') return true;
     message.markSettled(type);
     this.unsettled.delete(message);
+    if (this.processing !== undefined) this.endTrace(message);
     if (this.wake !== undefined && this.unsettled.size < this.maxInFlight) {
       const resume = this.wake;
       this.wake = undefined;
@@ -113,7 +133,8 @@ export class ShareReadable<K = Buffer | null, V = Buffer | null> extends Readabl
           }
           const message = new ShareMessage<K, V>(record, this.settleMessage);
           this.unsettled.add(message);
-          more = this.push(message) && more;
+          if (diagnosticChannels.consumerProcess.hasSubscribers) more = this.pushTraced(message) && more;
+          else more = this.push(message) && more;
         }
         if (!more) return;
       }
@@ -122,6 +143,37 @@ export class ShareReadable<K = Buffer | null, V = Buffer | null> extends Readabl
     } finally {
       this.pulling = false;
     }
+  }
+
+  /**
+   * Pushes a message in its `vltava:consumer:process` trace (`groupKind: 'share'`): the stages downstream that run
+   * synchronously in the push run in the context a subscriber gave; the trace ends when the message is settled.
+   */
+  private pushTraced(message: ShareMessage<K, V>): boolean {
+    this.identity ??= {
+      clientId: (this.consumer as { readonly clientId?: string }).clientId ?? '',
+      groupId: (this.consumer as { readonly groupId?: string }).groupId,
+      groupKind: 'share',
+    };
+    this.processing ??= new Map();
+    const payload = processPayload(this.identity, [message.record]);
+    // Registered before the push: the stage downstream may settle the message (or destroy the stream) inside it.
+    this.processing.set(message, payload);
+    processWith(payload, this.pushOne, message);
+    return this.pushed;
+  }
+
+  private readonly pushOne = (message: ShareMessage<K, V>): void => {
+    this.pushed = this.push(message);
+  };
+
+  /** Ends a settled message's trace; `abandoned` says why it ended unsettled. */
+  private endTrace(message: ShareMessage<K, V>, abandoned?: string): void {
+    const payload = this.processing!.get(message);
+    if (payload === undefined) return;
+    this.processing!.delete(message);
+    if (abandoned === undefined) endProcess(payload);
+    else abandonProcess(payload, abandoned);
   }
 
   /** The messages, for `for await`: Node's iterator of a `Readable`, typed for this stream's messages. */
@@ -135,6 +187,9 @@ export class ShareReadable<K = Buffer | null, V = Buffer | null> extends Readabl
     this.wake = undefined;
     resume?.();
     for (const message of this.unsettled) {
+      if (this.processing !== undefined) {
+        this.endTrace(message, 'the stream was destroyed before the message was settled: it was released');
+      }
       if (!message.markSettled('release')) continue;
       try {
         this.consumer.acknowledge(message.record, 'release');

@@ -10,6 +10,7 @@ import {
 } from '@vltava/core';
 import { OffsetTracker } from './offset-tracker.js';
 import type { PartitionProgress } from './partition-progress.js';
+import { ProcessTraces } from './process-traces.js';
 import { countUncommittedRecords, countUndrainedRecords } from './streams-metrics.js';
 
 const sessions = new WeakMap<object, StreamSession>();
@@ -44,6 +45,8 @@ export class StreamSession {
 
   readonly consumer: ConsumerLike<unknown, unknown>;
   readonly tracker = new OffsetTracker();
+  /** The open `vltava:consumer:process` traces of the records handed out (empty without a subscriber). */
+  readonly traces: ProcessTraces;
   /** Close the consumer when the session ends: set by a read stream that owns the consumer. */
   closeConsumer = false;
   /** How long a destroyed reader's records in flight get to reach the committer. */
@@ -70,6 +73,7 @@ export class StreamSession {
 
   private constructor(consumer: ConsumerLike<unknown, unknown>) {
     this.consumer = consumer;
+    this.traces = new ProcessTraces(consumer);
   }
 
   /** True while a committer is attached. */
@@ -271,6 +275,7 @@ export class StreamSession {
     if (this.closing !== undefined) return this.closing;
     // The consumer's close commits the acknowledged offsets: they must be current.
     this.flushAcknowledgements();
+    this.traces.abandonAll('the stream ended before the record reached the committer');
     this.closing = (async () => {
       // A failure is kept in lastCommitError; the consumer's own close commits the acknowledged offsets again
       // (with auto-commit).

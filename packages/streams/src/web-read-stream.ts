@@ -1,4 +1,4 @@
-import type { ConsumerLike, ConsumerRecord } from '@vltava/core';
+import { type ConsumerLike, type ConsumerRecord, diagnosticChannels } from '@vltava/core';
 import { checkOptions } from '@vltava/core/internal';
 import { READ_STREAM_OPTIONS_SCHEMA } from './option-schemas.js';
 import { DEFAULT_READ_HIGH_WATER_MARK, type ReadStreamOptions } from './read-stream.js';
@@ -33,9 +33,11 @@ export function createWebReadStream<K, V>(
   const highWaterMark = options.highWaterMark ?? DEFAULT_READ_HIGH_WATER_MARK;
   const source = new RecordSource(consumer, options, highWaterMark);
   let cancelled = false;
+  let enqueue: ((record: ConsumerRecord<K, V>) => void) | undefined;
   return new ReadableStream<ConsumerRecord<K, V>>(
     {
       async pull(controller) {
+        enqueue ??= (record) => controller.enqueue(record);
         if ((controller.desiredSize ?? 0) >= highWaterMark / 2) source.resume();
         try {
           for (;;) {
@@ -47,7 +49,10 @@ export function createWebReadStream<K, V>(
               await source.finish(null);
               return;
             }
-            controller.enqueue(record);
+            // The reader's code runs after a promise resolves, outside any context given here: the trace marks
+            // the hand-over and ends when the record reaches the committer.
+            if (diagnosticChannels.consumerProcess.hasSubscribers) source.deliverTraced(record, enqueue, record);
+            else controller.enqueue(record);
             if ((controller.desiredSize ?? 0) <= 0) {
               source.full();
               return;

@@ -1,5 +1,9 @@
 import { diagnosticChannels } from '../diagnostics/channels.js';
-import type { ConsumerFetchPayload } from '../diagnostics/payloads.js';
+import type { ConsumerFetchPayload, TracedAcknowledgement } from '../diagnostics/payloads.js';
+
+/** A Fetch carries no share acknowledgements. */
+const NO_ACKNOWLEDGEMENTS: readonly TracedAcknowledgement[] = Object.freeze([]);
+
 import { isStaleMetadata } from '../errors/error-classification.js';
 import { ErrorCodes } from '../errors/error-codes.generated.js';
 import { createBrokerError } from '../errors/index.js';
@@ -365,8 +369,10 @@ export class Fetcher {
     const payload: ConsumerFetchPayload = {
       clientId: this.options.identity?.clientId ?? '',
       groupId: this.options.identity?.groupId,
+      groupKind: 'consumer',
       nodeId: node,
       partitions: partitions.map((p) => ({ topic: p.topic, partition: p.partition, offset: p.fetchOffset })),
+      acknowledgements: NO_ACKNOWLEDGEMENTS,
     };
     diagnosticChannels.consumerFetch.begin(payload);
     return payload;

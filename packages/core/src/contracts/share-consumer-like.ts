@@ -13,6 +13,10 @@ import type { ShareConsumerRecord } from '../consumer/share/share-consumer-recor
 export interface ShareConsumerLike<K = Buffer | null, V = Buffer | null> {
   /** `'explicit'` is what the adapters need: records are settled one by one, in any order. */
   readonly acknowledgementMode: 'implicit' | 'explicit';
+  /** `client.id`, for the diagnostics payloads of the adapters (optional: test doubles may leave it out). */
+  readonly clientId?: string;
+  /** The share group, for the diagnostics payloads of the adapters (optional, as {@link clientId}). */
+  readonly groupId?: string;
   /** Subscribes the share group member to topics. */
   subscribe(topics: string | readonly string[]): void;
   /** Drops the subscription and leaves the group (the consumer stays open). */

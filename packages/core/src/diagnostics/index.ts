@@ -25,6 +25,7 @@ export type {
   RebalancePayload,
   RequestPayload,
   ThrottlePayload,
+  TracedAcknowledgement,
   TracedFetchPosition,
   TracedHeader,
   TracedOffset,

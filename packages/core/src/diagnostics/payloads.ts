@@ -223,10 +223,30 @@ export interface ConsumerFetchPayload extends TracedOutcome<FetchOutcome> {
   readonly clientId: string;
   /** `group.id`, or `undefined` without a group. */
   readonly groupId: string | undefined;
+  /** Consumer group (Fetch) or share group (ShareFetch). */
+  readonly groupKind: GroupKind;
   /** Node id fetched from. */
   readonly nodeId: number;
-  /** The partitions asked for, with their fetch offsets. */
+  /**
+   * The partitions asked for, with their fetch offsets. A ShareFetch has no offsets (the broker picks the records
+   * to acquire): its partitions carry `-1n`.
+   */
   readonly partitions: readonly TracedFetchPosition[];
+  /**
+   * A ShareFetch only: acknowledgements it carried (piggy-backed), one entry per partition and acknowledged offset
+   * range; empty for a Fetch.
+   */
+  readonly acknowledgements: readonly TracedAcknowledgement[];
+}
+
+/** Acknowledgements of one partition sent to a share group (on a ShareFetch or a ShareAcknowledge). */
+export interface TracedAcknowledgement {
+  /** Topic. */
+  readonly topic: string;
+  /** Partition. */
+  readonly partition: number;
+  /** How many offsets were acknowledged (gaps left out). */
+  readonly records: number;
 }
 
 /** A consumed record as the consumer channels carry it: a `ConsumerRecord` (or a share consumer's record) is one. */
@@ -300,6 +320,12 @@ export interface ConsumerProcessPayload extends TracedOutcome<void> {
   readonly records: readonly TracedRecord[];
   /** Set by a subscriber at `start` to run the application's code in its context; see above. */
   runInContext: (<T>(fn: () => T) => T) | undefined;
+  /**
+   * Filled in when the trace ends without the library having seen processing end, with no `error`: why (an Rx
+   * message never acknowledged when its subscription ended or its partition was revoked, stream records in flight
+   * when the stream was destroyed or the consumer closed). `undefined` when processing ended (or failed: `error`).
+   */
+  abandoned: string | undefined;
 }
 
 /** A committed offset. */

@@ -204,6 +204,37 @@ describe('diagnostics channels of the clients', () => {
     expect(done!.result!.generation).toBeGreaterThanOrEqual(1);
   });
 
+  it.each(['classic', 'consumer'] as const)(
+    'rebalance (%s protocol): partitions lost to a poll timeout, and revoked at unsubscribe, are traced outside a rebalance',
+    async (groupProtocol) => {
+      const t = await topic(1);
+      await producer().send({ topic: t, value: 'v' });
+      const rebalances = watch<RebalancePayload>(diagnosticChannels.rebalance);
+      const groupId = uniqueName('diag-lost');
+      const c = consumer({
+        groupId,
+        groupProtocol,
+        maxPollIntervalMs: 1500,
+        ...(groupProtocol === 'classic' ? { rebalanceTimeoutMs: 10_000 } : {}),
+      });
+      c.subscribe([t]);
+      const iterator = c.records();
+      expect((await iterator.next()).done).toBe(false);
+      // The loop body takes longer than maxPollIntervalMs: the member leaves and its partition is lost.
+      const deadline = Date.now() + 15_000;
+      const lostIn = () => rebalances.settled.find((r) => (r.result?.lost.length ?? 0) > 0);
+      while (lostIn() === undefined && Date.now() < deadline) await new Promise((r) => setTimeout(r, 50));
+      expect(lostIn()).toMatchObject({ clientId: 'diag-consumer', groupId, protocol: groupProtocol });
+      expect(lostIn()!.result).toMatchObject({ assigned: [], revoked: [], lost: [{ topic: t, partition: 0 }] });
+      await iterator.next().catch(() => undefined); // MaxPollIntervalExceededError
+      // Rejoin, then leave: the partition is handed back.
+      while (c.assignment().length === 0 && Date.now() < deadline + 30_000) await c.poll({ timeoutMs: 200 });
+      await c.unsubscribe();
+      const left = rebalances.settled.at(-1)!;
+      expect(left.result).toMatchObject({ assigned: [], revoked: [{ topic: t, partition: 0 }], lost: [] });
+    },
+  );
+
   it('transaction: init, begin, sendOffsets (also a commit of kind transaction) and commit', async () => {
     const t = await topic();
     const transactions = watch<TransactionPayload>(diagnosticChannels.transaction);

@@ -180,7 +180,9 @@ export class ClassicGroupMember implements GroupMember {
     this.currentState = 'left';
     this.rejoinRequested = false;
     this.generationId = -1;
-    await this.host.handler.lose(this.host.handler.owned());
+    // Lost outside a JoinGroup round: traced on its own (vltava:rebalance, `lost`).
+    const owned = this.host.handler.owned();
+    if (owned.length > 0) await traceRebalance(this.host.handler, this.traced(), () => this.host.handler.lose(owned));
     await this.sendLeave('consumer poll timeout has expired');
     this.host.raise(new MaxPollIntervalExceededError(maxPollMessage, { groupId: this.options.groupId }));
   }
@@ -193,8 +195,11 @@ export class ClassicGroupMember implements GroupMember {
     this.wakeLoop?.();
     const owned = this.host.handler.owned();
     if (owned.length > 0) {
-      if (this.generation() !== undefined) await this.host.handler.revoke(owned, false);
-      else await this.host.handler.lose(owned);
+      // Leaving hands the partitions back (revoked), or, without a valid generation, loses them: traced on its own.
+      await traceRebalance(this.host.handler, this.traced(), async () => {
+        if (this.generation() !== undefined) await this.host.handler.revoke(owned, false);
+        else await this.host.handler.lose(owned);
+      });
     }
     this.heartbeat.stop();
     this.currentState = 'closed';

@@ -169,9 +169,21 @@ export class ConsumerGroupMember implements GroupMember {
     this.options.logger.warn(message, { groupId: this.options.groupId, memberId: this.memberId });
     this.heartbeat.stop();
     this.currentState = 'left';
-    await this.host.handler.lose(this.host.handler.owned());
+    // Lost outside a reconciliation: traced on its own (vltava:rebalance, `lost`).
+    const owned = this.host.handler.owned();
+    if (owned.length > 0) await traceRebalance(this.host.handler, this.traced(), () => this.host.handler.lose(owned));
     await this.sendLeave();
     this.host.raise(new MaxPollIntervalExceededError(message, { groupId: this.options.groupId }));
+  }
+
+  /** This member, as a `vltava:rebalance` trace names it. */
+  private traced(): RebalancingMember {
+    return {
+      protocol: 'consumer',
+      groupId: this.options.groupId,
+      memberId: this.memberId,
+      generation: () => this.memberEpoch,
+    };
   }
 
   async leave(_reason: string): Promise<void> {
@@ -180,8 +192,11 @@ export class ConsumerGroupMember implements GroupMember {
     this.leaving = true;
     const owned = this.host.handler.owned();
     if (owned.length > 0) {
-      if (wasActive && this.memberEpoch > 0) await this.host.handler.revoke(owned, false);
-      else await this.host.handler.lose(owned);
+      // Leaving hands the partitions back (revoked), or, fenced or never joined, loses them: traced on its own.
+      await traceRebalance(this.host.handler, this.traced(), async () => {
+        if (wasActive && this.memberEpoch > 0) await this.host.handler.revoke(owned, false);
+        else await this.host.handler.lose(owned);
+      });
     }
     this.heartbeat.stop();
     this.currentState = 'closed';
@@ -280,7 +295,9 @@ export class ConsumerGroupMember implements GroupMember {
       this.memberEpoch = JOIN_EPOCH;
       this.target = undefined;
       this.currentState = 'joining';
-      void this.host.handler.lose(this.host.handler.owned()).then(() => this.heartbeat.beatNow());
+      void traceRebalance(this.host.handler, this.traced(), () =>
+        this.host.handler.lose(this.host.handler.owned()),
+      ).then(() => this.heartbeat.beatNow());
       return;
     }
     const cause = createBrokerError(code, { groupId, api: 'ConsumerGroupHeartbeat', serverMessage });
@@ -375,13 +392,7 @@ export class ConsumerGroupMember implements GroupMember {
         const added = [...wanted].filter(([key]) => !ownedKeys.has(key)).map(([, tp]) => tp);
         if (revoked.length === 0 && added.length === 0) break;
         this.currentState = 'reconciling';
-        const member: RebalancingMember = {
-          protocol: 'consumer',
-          groupId: this.options.groupId,
-          memberId: this.memberId,
-          generation: () => this.memberEpoch,
-        };
-        await traceRebalance(this.host.handler, member, async () => {
+        await traceRebalance(this.host.handler, this.traced(), async () => {
           if (revoked.length > 0) await this.host.handler.revoke(revoked);
           if (this.isActive && added.length > 0) await this.host.handler.assign(added);
         });

@@ -1,6 +1,10 @@
+import { diagnosticChannels } from '../../diagnostics/channels.js';
+import type { TracedPartition } from '../../diagnostics/payloads.js';
 import { sortPartitions, type TopicPartition } from '../../vocabulary/topic-partition.js';
 import { Signal } from '../signal.js';
 import type { SharePartitionRef } from './share-session.js';
+
+const NONE: readonly TracedPartition[] = Object.freeze([]);
 
 /**
  * The partitions a share group member reads now: the coordinator's assignment (by topic id), resolved to names
@@ -14,6 +18,11 @@ export class ShareAssignment {
   private target: ReadonlyMap<string, readonly number[]> = new Map();
   private resolved = new Map<string, SharePartitionRef>();
   private waiting = false;
+  /**
+   * The partitions the change being announced added (filled only while `vltava:rebalance` has a subscriber, for
+   * its trace; empty otherwise).
+   */
+  added: readonly TracedPartition[] = NONE;
 
   /** True while a topic id of the assignment has no name in metadata. */
   get unresolved(): boolean {
@@ -58,9 +67,16 @@ export class ShareAssignment {
     }
     const left = new Set<string>();
     for (const key of this.resolved.keys()) if (!next.has(key)) left.add(key);
+    if (diagnosticChannels.rebalance.hasSubscribers) {
+      const added: TracedPartition[] = [];
+      for (const [key, ref] of next)
+        if (!this.resolved.has(key)) added.push({ topic: ref.topic, partition: ref.partition });
+      this.added = added;
+    }
     this.resolved = next;
     this.waiting = waiting;
     this.changed.emit(left);
+    this.added = NONE;
   }
 
   /** The member left its group: nothing is assigned (announced with no partitions leaving: the caller drops all). */

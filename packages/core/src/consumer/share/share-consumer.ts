@@ -4,6 +4,7 @@ import { Cluster } from '../../cluster/cluster.js';
 import { checkTopicName } from '../../cluster/topic-name.js';
 import { checkOptions } from '../../config/check-options.js';
 import { diagnosticChannels } from '../../diagnostics/channels.js';
+import type { RebalanceOutcome, RebalancePayload, TracedPartition } from '../../diagnostics/payloads.js';
 import {
   ClientClosedError,
   InvalidArgumentError,
@@ -74,6 +75,9 @@ export type AcknowledgementCommitCallback = (results: readonly AcknowledgementRe
 /** A record, or enough of one to name it, for {@link ShareConsumer.acknowledge}. */
 export type AcknowledgeableRecord = Pick<ShareConsumerRecord<unknown, unknown>, 'topic' | 'partition' | 'offset'>;
 
+/** No partitions (a rebalance outcome's empty lists). */
+const NO_PARTITIONS: readonly TracedPartition[] = Object.freeze([]);
+
 /**
  * A consumer of a share group (KIP-932, "queues for Kafka"). Java: `KafkaShareConsumer`.
  *
@@ -131,6 +135,8 @@ export class ShareConsumer<K = Buffer | null, V = Buffer | null>
   private isClosed = false;
   private recordsConsumed = 0;
   private readonly acknowledgedCounts = { accept: 0, release: 0, reject: 0, renew: 0 };
+  /** True while a change of assignment takes partitions away from a fenced member (they are lost, not revoked). */
+  private assignmentLost = false;
 
   /**
    * This client object's name, unique in the process (`share-consumer-1`, `share-consumer-2`, ...): the `clientInstance` of its
@@ -171,7 +177,14 @@ export class ShareConsumer<K = Buffer | null, V = Buffer | null>
       },
       {
         subscribedTopics: () => this.topics,
-        assignmentChanged: (assignment) => this.assigned.assign(assignment, cluster.metadata.topicNamesById),
+        assignmentChanged: (assignment, lost) => {
+          this.assignmentLost = lost === true;
+          try {
+            this.assigned.assign(assignment, cluster.metadata.topicNamesById);
+          } finally {
+            this.assignmentLost = false;
+          }
+        },
         raise: (error) => this.raise(error),
       },
     );
@@ -191,6 +204,7 @@ export class ShareConsumer<K = Buffer | null, V = Buffer | null>
       },
       {
         groupId: o.groupId,
+        clientId: this.clientId,
         fetchMinBytes: o.fetchMinBytes,
         fetchMaxWaitMs: o.fetchMaxWaitMs,
         fetchMaxBytes: o.fetchMaxBytes,
@@ -209,6 +223,7 @@ export class ShareConsumer<K = Buffer | null, V = Buffer | null>
       get closed() {
         return self.isClosed;
       },
+      identity: { clientId: this.clientId, groupId: o.groupId, groupKind: 'share' },
     };
   }
 
@@ -218,6 +233,11 @@ export class ShareConsumer<K = Buffer | null, V = Buffer | null>
   /** How records are acknowledged (`shareAcknowledgementMode`). */
   get acknowledgementMode(): 'implicit' | 'explicit' {
     return this.options.shareAcknowledgementMode;
+  }
+
+  /** The share group this consumer is a member of (`group.id`). */
+  get groupId(): string {
+    return this.options.groupId;
   }
 
   /** The member id this consumer joins its share group with (a UUID, for `describeShareGroups`). */
@@ -324,7 +344,10 @@ export class ShareConsumer<K = Buffer | null, V = Buffer | null>
    */
   async unsubscribe(): Promise<void> {
     this.topics = [];
+    // Leaving hands every partition back: traced here, as the assignment announces a cleared set with no partitions.
+    const held = diagnosticChannels.rebalance.hasSubscribers ? this.assigned.partitions() : undefined;
     this.assigned.clear();
+    if (held !== undefined && held.length > 0) this.publishAssignment(NO_PARTITIONS, held, false);
     this.releaseEverything();
     if (!this.connected) return;
     await this.fetcher.flush();
@@ -675,9 +698,52 @@ export class ShareConsumer<K = Buffer | null, V = Buffer | null>
 
   /** The assignment changed: what was fetched ahead of partitions that left is released; new ones need metadata. */
   private assignmentChanged(left: ReadonlySet<string>): void {
+    if (diagnosticChannels.rebalance.hasSubscribers) this.traceAssignment(left);
     for (const key of left) this.buffer.discard((ref, offset) => this.release(ref, offset), key);
     for (const ref of this.assigned.refs()) this.refs.set(ref.key, ref);
     if (this.assigned.unresolved) this.cluster.refreshMetadata({ topics: this.topics }).catch(() => undefined);
+  }
+
+  /**
+   * Publishes a change of assignment on `vltava:rebalance` (protocol `share`): a share group has no revocation
+   * round, so the trace opens and settles at once, with the partitions added, those that left (`revoked`, or `lost`
+   * when the member was fenced) and the member epoch.
+   */
+  private traceAssignment(left: ReadonlySet<string>): void {
+    const assigned = this.assigned.added;
+    if (assigned.length === 0 && left.size === 0) return;
+    const gone: TracedPartition[] = [];
+    for (const key of left) {
+      const ref = this.refs.get(key);
+      if (ref !== undefined) gone.push({ topic: ref.topic, partition: ref.partition });
+      else {
+        const at = key.lastIndexOf(':');
+        gone.push({ topic: key.slice(0, at), partition: Number(key.slice(at + 1)) });
+      }
+    }
+    this.publishAssignment(assigned, gone, this.assignmentLost);
+  }
+
+  /** Publishes one change of assignment on `vltava:rebalance`, opened and settled at once. */
+  private publishAssignment(
+    assigned: readonly TracedPartition[],
+    gone: readonly TracedPartition[],
+    lost: boolean,
+  ): void {
+    const payload: RebalancePayload = {
+      clientId: this.clientId,
+      groupId: this.options.groupId,
+      protocol: 'share',
+      memberId: this.member.memberId,
+    };
+    const channel = diagnosticChannels.rebalance;
+    channel.begin(payload);
+    channel.settle(payload, undefined, {
+      assigned,
+      revoked: lost ? NO_PARTITIONS : gone,
+      lost: lost ? gone : NO_PARTITIONS,
+      generation: this.member.epoch,
+    } satisfies RebalanceOutcome);
   }
 
   private notifyCallback(results: readonly AcknowledgementResult[]): void {

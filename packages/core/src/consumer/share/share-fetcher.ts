@@ -1,3 +1,5 @@
+import { diagnosticChannels } from '../../diagnostics/channels.js';
+import type { ConsumerFetchPayload, TracedAcknowledgement, TracedFetchPosition } from '../../diagnostics/payloads.js';
 import { createBrokerError } from '../../errors/broker-error-factory.js';
 import { UnsupportedVersionError } from '../../errors/client-errors.js';
 import { isStaleMetadata } from '../../errors/error-classification.js';
@@ -48,6 +50,8 @@ export interface AcknowledgementResult {
 /** Settings of the share fetcher. */
 export interface ShareFetcherOptions {
   readonly groupId: string;
+  /** `client.id` of the share consumer, for the `vltava:consumer:fetch` payloads. */
+  readonly clientId?: string;
   readonly fetchMinBytes: number;
   readonly fetchMaxWaitMs: number;
   readonly fetchMaxBytes: number;
@@ -387,6 +391,11 @@ export class ShareFetcher {
       })),
       forgottenTopicsData: [...forgotten].map(([topicId, partitions]) => ({ topicId, partitions })),
     };
+    const trace = diagnosticChannels.consumerFetch.hasSubscribers
+      ? this.beginTrace(lane.node, fetchSet, carried)
+      : undefined;
+    const recordsBefore = this.metrics.recordsAcquired;
+    const bytesBefore = this.metrics.bytesFetched;
     const startedAt = Date.now();
     let response: ShareFetchResponse;
     try {
@@ -398,6 +407,7 @@ export class ShareFetcher {
         timeoutMs: this.options.requestTimeoutMs + request.maxWaitMs,
       });
     } catch (error) {
+      if (trace !== undefined) diagnosticChannels.consumerFetch.settle(trace, error);
       this.requestFailed(lane, error, 'ShareFetch');
       this.report(carried, this.fail(carried, asKafkaError(error)));
       return;
@@ -409,6 +419,7 @@ export class ShareFetcher {
       this.metrics.acquisitionLockTimeoutMs = response.acquisitionLockTimeoutMs;
     if (!session.onResponse(response.errorCode)) {
       const error = this.topLevelError(lane, response, 'ShareFetch');
+      if (trace !== undefined) diagnosticChannels.consumerFetch.settle(trace, error);
       this.report(carried, this.fail(carried, error));
       return;
     }
@@ -442,7 +453,40 @@ export class ShareFetcher {
         }
       }
     }
+    if (trace !== undefined) {
+      diagnosticChannels.consumerFetch.settle(trace, undefined, {
+        records: this.metrics.recordsAcquired - recordsBefore,
+        bytes: this.metrics.bytesFetched - bytesBefore,
+      });
+    }
     this.report(carried, this.outcomes(carried, ackCodes, 'ShareFetch', lane.node));
+  }
+
+  /**
+   * Opens the `vltava:consumer:fetch` trace of a ShareFetch to `node` (only with a subscriber): the partitions
+   * fetched (offset `-1n`: the broker picks what to acquire) and the acknowledgements it carries.
+   */
+  private beginTrace(node: number, fetchSet: Map<string, SharePartitionRef>, carried: Carried): ConsumerFetchPayload {
+    const partitions: TracedFetchPosition[] = [];
+    for (const ref of fetchSet.values()) partitions.push({ topic: ref.topic, partition: ref.partition, offset: -1n });
+    const acknowledgements: TracedAcknowledgement[] = [];
+    for (const pending of carried.partitions.values()) {
+      acknowledgements.push({
+        topic: pending.ref.topic,
+        partition: pending.ref.partition,
+        records: pending.reported.length,
+      });
+    }
+    const payload: ConsumerFetchPayload = {
+      clientId: this.options.clientId ?? '',
+      groupId: this.options.groupId,
+      groupKind: 'share',
+      nodeId: node,
+      partitions,
+      acknowledgements,
+    };
+    diagnosticChannels.consumerFetch.begin(payload);
+    return payload;
   }
 
   /**

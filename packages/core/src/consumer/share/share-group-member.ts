@@ -27,8 +27,11 @@ export interface ShareHeartbeatTransport {
 export interface ShareMemberHost {
   /** The topics the member subscribes to (sorted). */
   subscribedTopics(): readonly string[];
-  /** The coordinator assigned partitions (topic id -> partition indexes); replaces the previous assignment. */
-  assignmentChanged(assignment: ReadonlyMap<string, readonly number[]>): void;
+  /**
+   * The coordinator assigned partitions (topic id -> partition indexes); replaces the previous assignment. `lost`
+   * when the member was fenced: the partitions it had were taken away, not handed back.
+   */
+  assignmentChanged(assignment: ReadonlyMap<string, readonly number[]>, lost?: boolean): void;
   /** A fatal error the application must see. */
   raise(error: KafkaError): void;
 }
@@ -220,7 +223,7 @@ export class ShareGroupMember {
       this.options.logger.warn('fenced from the share group; rejoining', { groupId, code });
       this.memberEpoch = JOIN_EPOCH;
       this.currentState = 'joining';
-      this.host.assignmentChanged(new Map());
+      this.host.assignmentChanged(new Map(), true);
       this.heartbeat.beatNow();
       return;
     }

@@ -1,3 +1,13 @@
+import { diagnosticChannels } from '../../diagnostics/channels.js';
+import type { ConsumerProcessPayload, TracedRecord } from '../../diagnostics/payloads.js';
+import {
+  beginProcess,
+  consumerTraced,
+  endProcess,
+  NO_RECORDS,
+  type TraceIdentity,
+  traceDeliver,
+} from '../traced-consumer.js';
 import type { AcknowledgeType } from './acknowledge-type.js';
 
 /** Options of `shareConsumer.records()`. */
@@ -28,7 +38,12 @@ export interface ShareIteratorHost<T> {
   endReader(reader: object): void;
   /** True once the consumer is closing. */
   readonly closed: boolean;
+  /** Who the diagnostics payloads are about (`client.id`, share group). */
+  readonly identity?: TraceIdentity;
 }
+
+/** The identity of a host that gave none (test hosts). */
+const UNNAMED_SHARE: TraceIdentity = { clientId: '', groupId: undefined, groupKind: 'share' };
 
 const DONE: IteratorResult<never, undefined> = Object.freeze({ done: true, value: undefined });
 
@@ -56,6 +71,8 @@ export class ShareRecordIterator<T> implements AsyncIterableIterator<T>, AsyncDi
   private inHand: T | undefined;
   private finished = false;
   private pending: Promise<IteratorResult<T, undefined>> | undefined;
+  /** The `vltava:consumer:process` trace of the record in the loop body's hands, when one is open. */
+  private processing: ConsumerProcessPayload | undefined;
 
   /** @internal Made by the share consumer (`records()`, `for await`). */
   constructor(host: ShareIteratorHost<T>, options: ShareRecordIteratorOptions = {}) {
@@ -72,6 +89,38 @@ export class ShareRecordIterator<T> implements AsyncIterableIterator<T>, AsyncDi
 
   /** The next record, once one is acquired; done when the iteration ended (`break`, abort, close). */
   next(): Promise<IteratorResult<T, undefined>> {
+    // Asking for the next record ends the processing of the previous one.
+    if (this.processing !== undefined) this.endProcessing(undefined);
+    if (!consumerTraced()) return this.advance();
+    return this.tracedAdvance();
+  }
+
+  /**
+   * {@link next} with `vltava:consumer:deliver` (hand-over `record`, group kind `share`) and the record's
+   * `vltava:consumer:process` trace, open until the next step, `return()` or `throw()` (only with a subscriber).
+   */
+  private tracedAdvance(): Promise<IteratorResult<T, undefined>> {
+    const identity = this.host.identity ?? UNNAMED_SHARE;
+    const delivered = traceDeliver(
+      identity,
+      'record',
+      () => this.advance(),
+      (result) => (result.done === true ? NO_RECORDS : [result.value as unknown as TracedRecord]),
+    );
+    if (!diagnosticChannels.consumerProcess.hasSubscribers) return delivered;
+    return delivered.then((result) => {
+      if (result.done !== true) this.processing = beginProcess(identity, [result.value as unknown as TracedRecord]);
+      return result;
+    });
+  }
+
+  private endProcessing(error: unknown): void {
+    const processing = this.processing!;
+    this.processing = undefined;
+    endProcess(processing, error);
+  }
+
+  private advance(): Promise<IteratorResult<T, undefined>> {
     if (this.finished) return Promise.resolve(DONE);
     if (this.pending !== undefined) return this.pending.then(() => this.next());
     const previous = this.inHand;
@@ -102,6 +151,7 @@ export class ShareRecordIterator<T> implements AsyncIterableIterator<T>, AsyncDi
 
   /** Ends the iteration like {@link return}, then rejects with `error`. */
   async throw(error?: unknown): Promise<IteratorResult<T, undefined>> {
+    if (this.processing !== undefined) this.endProcessing(error);
     await this.end();
     throw error;
   }
@@ -128,6 +178,7 @@ export class ShareRecordIterator<T> implements AsyncIterableIterator<T>, AsyncDi
   }
 
   private end(): Promise<IteratorResult<T, undefined>> {
+    if (this.processing !== undefined) this.endProcessing(undefined);
     if (!this.finished) {
       this.finished = true;
       this.stop.abort();
