@@ -86,7 +86,8 @@ export const CLIENTS: readonly Client[] = [
     kinds: ['produce', 'consume', 'share', 'latency'],
     arrays: true,
     how: {
-      produce: '`Producer.sendBatch(records)` (an array's last batches go at once, without waiting out the linger); `lingerMs` 10, `batchSize` 200,000',
+      produce:
+        '`Producer.sendBatch(records)` (the last batches of an array go at once, without waiting out the linger); `lingerMs` 10, `batchSize` 200,000',
       consume: '`for await` over `consumer.batches({ maxRecords: 2000 })`; defaults (`checkCrcs` true)',
       share: '`ShareConsumer`, `for await` (implicit accept), defaults (`maxPollRecords` 500, `checkCrcs` true)',
       latency: '`send(record, callback)`; consumer `for await`',
