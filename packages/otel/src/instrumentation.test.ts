@@ -1,5 +1,6 @@
 import { context, SpanKind, trace } from '@opentelemetry/api';
 import {
+  type CommitPayload,
   type ConsumerDeliverPayload,
   type ConsumerProcessPayload,
   diagnosticChannels,
@@ -93,6 +94,38 @@ describe('instrumentVltava: messaging spans from the channels', () => {
     const span = sdk.span('send orders');
     expect(span.status.code).toBe(2);
     expect(span.attributes['error.type']).toBe('ERR_TOPIC_AUTHORIZATION_FAILED');
+  });
+
+  it("a share consumer's ShareAcknowledge is an acknowledge (settle) span counting its records; an offset commit stays commit", () => {
+    const acknowledge: CommitPayload = {
+      clientId: 'app',
+      groupId: 'queue',
+      kind: 'share',
+      offsets: [],
+      acknowledgements: [
+        { topic: 'jobs', partition: 0, records: 3 },
+        { topic: 'jobs', partition: 1, records: 2 },
+      ],
+    };
+    diagnosticChannels.commit.begin(acknowledge);
+    diagnosticChannels.commit.settle(acknowledge, undefined);
+    const commit: CommitPayload = {
+      clientId: 'app',
+      groupId: 'g',
+      kind: 'sync',
+      offsets: [{ topic: 't', partition: 0, offset: 7n }],
+    };
+    diagnosticChannels.commit.begin(commit);
+    diagnosticChannels.commit.settle(commit, undefined);
+    const span = sdk.span('acknowledge');
+    expect(span.kind).toBe(SpanKind.CLIENT);
+    expect(span.attributes).toMatchObject({
+      'messaging.operation.name': 'acknowledge',
+      'messaging.operation.type': 'settle',
+      'messaging.consumer.group.name': 'queue',
+      'messaging.batch.message_count': 5,
+    });
+    expect(sdk.span('commit').attributes['messaging.batch.message_count']).toBe(1);
   });
 
   it('poll and process connect to the producer: receive links it, process is its child, and work done inside is the child of process', async () => {

@@ -42,6 +42,19 @@ function singleTopic(records: readonly TracedRecord[]): string | undefined {
 }
 
 /** Links to the producers' contexts the records carry (valid ones only, at most {@link MAX_LINKS}). */
+/** A settle span's operation: `commit` for offsets, `acknowledge` for a share consumer's ShareAcknowledge. */
+function settleOperation(p: CommitPayload): 'commit' | 'acknowledge' {
+  return p.kind === 'share' ? 'acknowledge' : 'commit';
+}
+
+/** Messages a settle span covers: offsets committed, or records acknowledged to a share group. */
+function settledCount(p: CommitPayload): number {
+  if (p.acknowledgements === undefined) return p.offsets.length;
+  let records = 0;
+  for (const a of p.acknowledgements) records += a.records;
+  return records;
+}
+
 function producerLinks(records: readonly TracedRecord[]): Link[] {
   const links: Link[] = [];
   for (const record of records) {
@@ -253,20 +266,21 @@ export function instrumentMessaging(settings: Settings): () => void {
     diagnosticChannels.commit.subscribe({
       start: safe('commit start', (p: CommitPayload) => {
         started.set(p, performance.now());
+        const operation = settleOperation(p);
         const attributes: Attributes = {
           [ATTR.MESSAGING_SYSTEM]: KAFKA,
-          [ATTR.MESSAGING_OPERATION_NAME]: 'commit',
+          [ATTR.MESSAGING_OPERATION_NAME]: operation,
           [ATTR.MESSAGING_OPERATION_TYPE]: 'settle',
           [ATTR.MESSAGING_CLIENT_ID]: p.clientId,
           [ATTR.MESSAGING_CONSUMER_GROUP_NAME]: p.groupId,
-          [ATTR.MESSAGING_BATCH_MESSAGE_COUNT]: p.offsets.length,
+          [ATTR.MESSAGING_BATCH_MESSAGE_COUNT]: settledCount(p),
         };
-        spans.set(p, tracer.startSpan('commit', { kind: SpanKind.CLIENT, attributes }, context.active()));
+        spans.set(p, tracer.startSpan(operation, { kind: SpanKind.CLIENT, attributes }, context.active()));
       }),
       asyncStart: safe('commit end', (p: CommitPayload) => {
         const attributes: Attributes = {
           [ATTR.MESSAGING_SYSTEM]: KAFKA,
-          [ATTR.MESSAGING_OPERATION_NAME]: 'commit',
+          [ATTR.MESSAGING_OPERATION_NAME]: settleOperation(p),
           [ATTR.MESSAGING_CONSUMER_GROUP_NAME]: p.groupId,
         };
         if (p.error !== undefined) attributes[ATTR.ERROR_TYPE] = errorType(p.error);

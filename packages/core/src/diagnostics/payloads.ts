@@ -344,10 +344,15 @@ export interface CommitPayload extends TracedOutcome<void> {
   readonly clientId: string;
   /** `group.id`. */
   readonly groupId: string;
-  /** What made the commit: `commitSync`, `commitAsync`, auto-commit, or a transaction. */
-  readonly kind: 'sync' | 'async' | 'auto' | 'transaction';
-  /** The offsets. */
+  /**
+   * What made the commit: `commitSync`, `commitAsync`, auto-commit, a transaction, or a share consumer's
+   * ShareAcknowledge (`share`: its acknowledgements, from `commitSync`, `commitAsync` or `close`).
+   */
+  readonly kind: 'sync' | 'async' | 'auto' | 'transaction' | 'share';
+  /** The offsets (empty for `share`: a share group tracks acknowledgements, not offsets). */
   readonly offsets: readonly TracedOffset[];
+  /** For `share` only: the acknowledgements the ShareAcknowledge carries, per partition. */
+  readonly acknowledgements?: readonly TracedAcknowledgement[];
 }
 
 /** A partition of a topic. */

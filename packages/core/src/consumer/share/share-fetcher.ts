@@ -1,5 +1,10 @@
 import { diagnosticChannels } from '../../diagnostics/channels.js';
-import type { ConsumerFetchPayload, TracedAcknowledgement, TracedFetchPosition } from '../../diagnostics/payloads.js';
+import type {
+  CommitPayload,
+  ConsumerFetchPayload,
+  TracedAcknowledgement,
+  TracedFetchPosition,
+} from '../../diagnostics/payloads.js';
 import { createBrokerError } from '../../errors/broker-error-factory.js';
 import { UnsupportedVersionError } from '../../errors/client-errors.js';
 import { isStaleMetadata } from '../../errors/error-classification.js';
@@ -469,14 +474,7 @@ export class ShareFetcher {
   private beginTrace(node: number, fetchSet: Map<string, SharePartitionRef>, carried: Carried): ConsumerFetchPayload {
     const partitions: TracedFetchPosition[] = [];
     for (const ref of fetchSet.values()) partitions.push({ topic: ref.topic, partition: ref.partition, offset: -1n });
-    const acknowledgements: TracedAcknowledgement[] = [];
-    for (const pending of carried.partitions.values()) {
-      acknowledgements.push({
-        topic: pending.ref.topic,
-        partition: pending.ref.partition,
-        records: pending.reported.length,
-      });
-    }
+    const acknowledgements = this.tracedAcknowledgements(carried);
     const payload: ConsumerFetchPayload = {
       clientId: this.options.clientId ?? '',
       groupId: this.options.groupId,
@@ -489,6 +487,19 @@ export class ShareFetcher {
     return payload;
   }
 
+  /** The acknowledgements a request carries, per partition, as the tracing channels show them. */
+  private tracedAcknowledgements(carried: Carried): TracedAcknowledgement[] {
+    const acknowledgements: TracedAcknowledgement[] = [];
+    for (const pending of carried.partitions.values()) {
+      acknowledgements.push({
+        topic: pending.ref.topic,
+        partition: pending.ref.partition,
+        records: pending.reported.length,
+      });
+    }
+    return acknowledgements;
+  }
+
   /**
    * How long the broker may hold a ShareFetch: `fetchMaxWaitMs`, or at most {@link SETTLING_WAIT_MS} while the
    * application holds unsettled records, since their acknowledgements (a release above all, which lets another
@@ -499,7 +510,29 @@ export class ShareFetcher {
     return this.host.settlementsExpected() ? Math.min(max, SETTLING_WAIT_MS) : max;
   }
 
+  /**
+   * Sends the acknowledgements `carried` in a ShareAcknowledge (or closes the session with the final epoch), traced
+   * on `vltava:commit` (kind `share`) when they are any and somebody subscribes. Never rejects: failures are the
+   * results' errors; the trace settles with the first of them.
+   */
   private async sendAcknowledge(lane: Lane, carried: Carried, epoch: number): Promise<AcknowledgementResult[]> {
+    if (carried.partitions.size === 0 || !diagnosticChannels.commit.hasSubscribers) {
+      return this.exchangeAcknowledge(lane, carried, epoch);
+    }
+    const trace: CommitPayload = {
+      clientId: this.options.clientId ?? '',
+      groupId: this.options.groupId,
+      kind: 'share',
+      offsets: [],
+      acknowledgements: this.tracedAcknowledgements(carried),
+    };
+    diagnosticChannels.commit.begin(trace);
+    const results = await this.exchangeAcknowledge(lane, carried, epoch);
+    diagnosticChannels.commit.settle(trace, results.find((result) => result.error !== undefined)?.error);
+    return results;
+  }
+
+  private async exchangeAcknowledge(lane: Lane, carried: Carried, epoch: number): Promise<AcknowledgementResult[]> {
     if (carried.partitions.size === 0 && epoch !== FINAL_SHARE_EPOCH) return [];
     let renew = false;
     const topics = new Map<

@@ -2,6 +2,7 @@ import { uniqueName } from '@vltava/kafka-harness/vitest';
 import { afterAll, afterEach, beforeAll, describe, expect, inject, it } from 'vitest';
 import { diagnosticChannels } from '../../../src/diagnostics/channels.js';
 import type {
+  CommitPayload,
   ConsumerDeliverPayload,
   ConsumerFetchPayload,
   ConsumerProcessPayload,
@@ -122,6 +123,44 @@ describe('share consumer diagnostics', () => {
       await consumer.unsubscribe();
       const left = rebalances.settled.at(-1)!;
       expect(left.result).toMatchObject({ assigned: [], revoked: [{ topic, partition: 0 }], lost: [] });
+    } finally {
+      await consumer.close();
+    }
+  });
+
+  it('traces a ShareAcknowledge of its own (commitSync) on vltava:commit, kind share, with its acknowledgements', async () => {
+    const topic = uniqueName('share-ack-diag');
+    const groupId = uniqueName('share-ack-diag-group');
+    const clientId = uniqueName('share-ack-diag-client');
+    await producer.createTopic(topic, 1);
+    await setShareGroupConfigs(brokers, groupId, { 'share.auto.offset.reset': 'earliest' });
+    await producer.sendMany(topic, 0, 4, 'v');
+    const commits = watch<CommitPayload>(diagnosticChannels.commit, clientId);
+
+    const consumer = new ShareConsumer({
+      brokers,
+      groupId,
+      clientId,
+      valueDeserializer: deserializers.string,
+      shareAcknowledgementMode: 'explicit',
+      logLevel: 'error',
+    });
+    try {
+      consumer.subscribe(topic);
+      const records = [];
+      const deadline = Date.now() + 30_000;
+      while (records.length < 4 && Date.now() < deadline) records.push(...(await consumer.poll({ timeoutMs: 200 })));
+      expect(records.map((r) => r.offset)).toEqual([0n, 1n, 2n, 3n]);
+      for (const record of records) consumer.acknowledge(record, record.offset === 1n ? 'release' : 'accept');
+      const results = await consumer.commitSync();
+      expect(results.flatMap((r) => r.offsets)).toHaveLength(4);
+
+      const traced = commits.settled.filter((c) => c.kind === 'share');
+      expect(traced).toHaveLength(1);
+      expect(traced[0]).toMatchObject({ groupId, kind: 'share', offsets: [] });
+      expect(traced[0]!.error).toBeUndefined();
+      expect(traced[0]!.acknowledgements).toEqual([{ topic, partition: 0, records: 4 }]);
+      expect(commits.started).toEqual(commits.settled);
     } finally {
       await consumer.close();
     }
