@@ -7,25 +7,20 @@ import {
   type ProducerSendPayload,
   type TracedRecord,
 } from '@vltava/core';
-import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { otelSdk } from '../test/support/otel-sdk.js';
-import { instrumentVltava, type VltavaInstrumentation } from './instrumentation.js';
+import { describe, expect, it } from 'vitest';
+import { instrumentAroundEach, type OtelSdk } from '../test/support/instrumented-sdk.js';
+import type { VltavaInstrumentation } from './instrumentation.js';
 import { recordContext } from './record-context.js';
 
 // The messaging spans, header propagation and instruments with the real OpenTelemetry SDK, fed by payloads
 // published on core's channels exactly as the producer and consumer publish them (begin at start, settle at the
 // outcome).
 
-let sdk: ReturnType<typeof otelSdk>;
+let sdk: OtelSdk;
 let instrumentation: VltavaInstrumentation;
-
-beforeEach(() => {
-  sdk = otelSdk();
-  instrumentation = instrumentVltava({ tracerProvider: sdk.tracerProvider, meterProvider: sdk.meterProvider });
-});
-afterEach(async () => {
-  instrumentation.disable();
-  await sdk.shutdown();
+instrumentAroundEach((created, instrumented) => {
+  sdk = created;
+  instrumentation = instrumented;
 });
 
 function send(topic: string, key: string): ProducerSendPayload {

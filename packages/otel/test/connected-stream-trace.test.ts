@@ -4,9 +4,8 @@ import type { ReadableSpan } from '@opentelemetry/sdk-trace-base';
 import { Admin, Consumer, type ConsumerRecord, Producer } from '@vltava/core';
 import { kafkaBrokers } from '@vltava/kafka-harness/vitest';
 import { createCommitStream, createReadStream, createSendStream, pipeline } from '@vltava/streams';
-import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { instrumentVltava, type VltavaInstrumentation } from '../src/index.js';
-import { otelSdk } from './support/otel-sdk.js';
+import { describe, expect, it } from 'vitest';
+import { instrumentAroundEach, type OtelSdk, onlySpan as only } from './support/instrumented-sdk.js';
 
 // The acceptance test of connected-trace.test.ts, for @vltava/streams: a record produced, read by a stream.pipeline
 // (createReadStream -> Transform -> createSendStream -> createCommitStream) that produces again, is one connected
@@ -16,27 +15,10 @@ import { otelSdk } from './support/otel-sdk.js';
 
 const brokers = kafkaBrokers();
 const suffix = `${process.pid}-${Date.now()}`;
-let sdk: ReturnType<typeof otelSdk>;
-let instrumentation: VltavaInstrumentation;
-
-beforeEach(() => {
-  sdk = otelSdk();
-  instrumentation = instrumentVltava({ tracerProvider: sdk.tracerProvider, meterProvider: sdk.meterProvider });
+let sdk: OtelSdk;
+instrumentAroundEach((created) => {
+  sdk = created;
 });
-afterEach(async () => {
-  instrumentation.disable();
-  await sdk.shutdown();
-});
-
-/** The one span named `name` with `kind`. */
-function only(spans: readonly ReadableSpan[], name: string, kind: SpanKind): ReadableSpan {
-  const found = spans.filter((s) => s.name === name && s.kind === kind);
-  expect(
-    found.map((s) => s.name),
-    `${name} (${spans.map((s) => s.name).join(', ')})`,
-  ).toEqual([name]);
-  return found[0]!;
-}
 
 describe('@vltava/otel: one connected trace through a stream pipeline', () => {
   it('links produce -> stream.pipeline (read, transform, send, commit) -> produce into one trace', async () => {

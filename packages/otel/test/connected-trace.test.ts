@@ -1,12 +1,10 @@
 import { SpanKind } from '@opentelemetry/api';
-import type { ReadableSpan } from '@opentelemetry/sdk-trace-base';
 import { Admin, Consumer, Producer } from '@vltava/core';
 import { kafkaBrokers } from '@vltava/kafka-harness/vitest';
 import { fromConsumer, sendTo } from '@vltava/rx';
 import { firstValueFrom, take, tap } from 'rxjs';
-import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { instrumentVltava, type VltavaInstrumentation } from '../src/index.js';
-import { otelSdk } from './support/otel-sdk.js';
+import { describe, expect, it } from 'vitest';
+import { instrumentAroundEach, type OtelSdk, onlySpan as only } from './support/instrumented-sdk.js';
 
 // The issue's acceptance test: against the real broker with the real SDK, a record produced, consumed by an Rx
 // pipeline (fromConsumer -> sendTo) that produces again, and read by a for-await loop, is one connected trace:
@@ -15,27 +13,10 @@ import { otelSdk } from './support/otel-sdk.js';
 
 const brokers = kafkaBrokers();
 const suffix = `${process.pid}-${Date.now()}`;
-let sdk: ReturnType<typeof otelSdk>;
-let instrumentation: VltavaInstrumentation;
-
-beforeEach(() => {
-  sdk = otelSdk();
-  instrumentation = instrumentVltava({ tracerProvider: sdk.tracerProvider, meterProvider: sdk.meterProvider });
+let sdk: OtelSdk;
+instrumentAroundEach((created) => {
+  sdk = created;
 });
-afterEach(async () => {
-  instrumentation.disable();
-  await sdk.shutdown();
-});
-
-/** The one span named `name` with `kind`. */
-function only(spans: readonly ReadableSpan[], name: string, kind: SpanKind): ReadableSpan {
-  const found = spans.filter((s) => s.name === name && s.kind === kind);
-  expect(
-    found.map((s) => s.name),
-    `${name} (${spans.map((s) => s.name).join(', ')})`,
-  ).toEqual([name]);
-  return found[0]!;
-}
 
 describe('@vltava/otel: one connected trace across clients', () => {
   it('links produce -> Rx consume and produce -> for-await consume into one trace with the right parents', async () => {

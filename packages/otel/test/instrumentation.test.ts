@@ -1,9 +1,8 @@
 import { SpanKind } from '@opentelemetry/api';
 import { Admin, Consumer, MetricRegistry, Producer } from '@vltava/core';
 import { kafkaBrokers } from '@vltava/kafka-harness/vitest';
-import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { instrumentVltava, type VltavaInstrumentation } from '../src/index.js';
-import { otelSdk } from './support/otel-sdk.js';
+import { describe, expect, it } from 'vitest';
+import { instrumentAroundEach, type OtelSdk } from './support/instrumented-sdk.js';
 
 // @vltava/otel against the real broker with the real OpenTelemetry SDK: what phase 1 publishes (connections, SASL,
 // requests, admin calls) becomes spans nested the way the operations nest, and instruments; the registry's lag
@@ -11,23 +10,14 @@ import { otelSdk } from './support/otel-sdk.js';
 
 const brokers = kafkaBrokers();
 const suffix = `${process.pid}-${Date.now()}`;
-let sdk: ReturnType<typeof otelSdk>;
-let instrumentation: VltavaInstrumentation;
+let sdk: OtelSdk;
 const registry = new MetricRegistry();
-
-beforeEach(() => {
-  sdk = otelSdk();
-  instrumentation = instrumentVltava({
-    tracerProvider: sdk.tracerProvider,
-    meterProvider: sdk.meterProvider,
-    requestSpans: true,
-    registry,
-  });
-});
-afterEach(async () => {
-  instrumentation.disable();
-  await sdk.shutdown();
-});
+instrumentAroundEach(
+  (created) => {
+    sdk = created;
+  },
+  { requestSpans: true, registry },
+);
 
 describe('@vltava/otel against the real broker', () => {
   it('traces an admin call, the connections it opens and each request under them, and records their durations', async () => {

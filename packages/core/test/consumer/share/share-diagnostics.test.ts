@@ -47,14 +47,20 @@ function watch<P extends { clientId: string }>(channel: TracedChannel<P>, client
   return { started, settled };
 }
 
+/** A one-partition topic holding `records` records, a share group reading it from the start, and a client id. */
+async function shareTopic(name: string, records: number) {
+  const topic = uniqueName(name);
+  const groupId = uniqueName(`${name}-group`);
+  const clientId = uniqueName(`${name}-client`);
+  await producer.createTopic(topic, 1);
+  await setShareGroupConfigs(brokers, groupId, { 'share.auto.offset.reset': 'earliest' });
+  await producer.sendMany(topic, 0, records, 'v');
+  return { topic, groupId, clientId };
+}
+
 describe('share consumer diagnostics', () => {
   it('traces ShareFetch rounds, iterator steps and assignment changes with groupKind share', async () => {
-    const topic = uniqueName('share-diag');
-    const groupId = uniqueName('share-diag-group');
-    const clientId = uniqueName('share-diag-client');
-    await producer.createTopic(topic, 1);
-    await setShareGroupConfigs(brokers, groupId, { 'share.auto.offset.reset': 'earliest' });
-    await producer.sendMany(topic, 0, 3, 'v');
+    const { topic, groupId, clientId } = await shareTopic('share-diag', 3);
 
     const fetches = watch<ConsumerFetchPayload>(diagnosticChannels.consumerFetch, clientId);
     const delivers = watch<ConsumerDeliverPayload>(diagnosticChannels.consumerDeliver, clientId);
@@ -129,12 +135,7 @@ describe('share consumer diagnostics', () => {
   });
 
   it('traces a ShareAcknowledge of its own (commitSync) on vltava:commit, kind share, with its acknowledgements', async () => {
-    const topic = uniqueName('share-ack-diag');
-    const groupId = uniqueName('share-ack-diag-group');
-    const clientId = uniqueName('share-ack-diag-client');
-    await producer.createTopic(topic, 1);
-    await setShareGroupConfigs(brokers, groupId, { 'share.auto.offset.reset': 'earliest' });
-    await producer.sendMany(topic, 0, 4, 'v');
+    const { topic, groupId, clientId } = await shareTopic('share-ack-diag', 4);
     const commits = watch<CommitPayload>(diagnosticChannels.commit, clientId);
 
     const consumer = new ShareConsumer({
