@@ -1,5 +1,6 @@
 import { type KafkaCluster, startCluster, uniqueName } from '@vltava/kafka-harness/vitest';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { Admin } from '../../src/admin/admin.js';
 import { isKafkaError, type KafkaError } from '../../src/errors/kafka-error.js';
 import { metricPoints, metricValue } from '../../src/metrics/metric-value.js';
 import { Producer } from '../../src/producer/producer.js';
@@ -34,6 +35,7 @@ describe('Producer failover on a 3-node cluster', () => {
       retryBackoffMs: 50,
       retryBackoffMaxMs: 500,
     });
+    const admin = new Admin({ brokers: cluster.bootstrap, logLevel: 'error' });
     const outcomes: Array<RecordMetadata | KafkaError | undefined> = new Array(RECORDS);
     let settled = 0;
     let allSettled!: () => void;
@@ -62,9 +64,21 @@ describe('Producer failover on a 3-node cluster', () => {
       // when none was in flight to that node, through the closed connection and a metadata refresh.
       // Records keep flowing while it waits: a producer with nothing to send has no reason to look at metadata, and
       // on a loaded machine the controller may take longer to fence a killed node than the sends would last.
+      // The cluster's part first (the controller fences a killed node after broker.session.timeout.ms, 9 s, and
+      // elects a new leader: slower on a loaded machine), then the producer's, with its own 30 s: a timeout then
+      // says which side was slow.
       const leaderMovedOff = async (partition: number, node: number) => {
         awaitingFailover = true;
         try {
+          await waitFor(
+            `the cluster to move partition ${partition} off node ${node}`,
+            async () => {
+              const [described] = await admin.describeTopics([topic]);
+              const leader = described?.error === undefined ? described?.partitions[partition]?.leader : undefined;
+              return leader !== undefined && leader !== null && leader !== node ? leader : undefined;
+            },
+            120_000,
+          );
           await waitFor(`the producer to see partition ${partition} leave node ${node}`, async () => {
             const leader = (await producer.partitionsFor(topic))[partition]!.leader;
             return leader >= 0 && leader !== node ? leader : undefined;
@@ -106,6 +120,7 @@ describe('Producer failover on a 3-node cluster', () => {
     const elapsed = Date.now() - started;
     const metrics = producer.metrics();
     await producer.close();
+    await admin.close();
 
     const stored = await readTopic(cluster.bootstrap, topic);
     const occurrences = new Map<string, number>();
