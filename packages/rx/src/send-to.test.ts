@@ -104,6 +104,7 @@ describe('sendTo', () => {
       await settle();
     }
     expect(producer.batchSizes).toEqual([1, 1, 1, 1, 1]);
+    expect(producer.lingered).toEqual([true, true, true, true, true]); // each hand-over asks for the linger
     expect(producer.flushes).toBe(0);
     source.complete();
     await done;

@@ -17,6 +17,7 @@ describe('createWriteStream', () => {
     for (let i = 0; i < 3; i++) stream.write(`v${i}`, () => acked.push(i));
     await settle();
     expect(producer.batchSizes).toEqual([3]); // one batch for the writes of one tick
+    expect(producer.lingered).toEqual([true]); // handed over with { linger: true }: the producer gathers trickles
     for (let i = 3; i < 5; i++) stream.write(`v${i}`, () => acked.push(i));
     await settle();
     expect(producer.batchSizes).toEqual([3, 2]); // handed over without waiting for the first batch's acknowledgement
