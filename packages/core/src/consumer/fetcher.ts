@@ -1,9 +1,6 @@
 import { diagnosticChannels } from '../diagnostics/channels.js';
 import type { ConsumerFetchPayload, TracedAcknowledgement } from '../diagnostics/payloads.js';
 
-/** A Fetch carries no share acknowledgements. */
-const NO_ACKNOWLEDGEMENTS: readonly TracedAcknowledgement[] = Object.freeze([]);
-
 import { isStaleMetadata } from '../errors/error-classification.js';
 import { ErrorCodes } from '../errors/error-codes.generated.js';
 import { createBrokerError } from '../errors/index.js';
@@ -19,6 +16,9 @@ import type { OffsetResetPolicy } from './offset-reset-policy.js';
 import type { PartitionState } from './partition-state.js';
 import { PassScheduler } from './pass-scheduler.js';
 import type { SubscriptionState } from './subscription-state.js';
+
+/** A Fetch carries no share acknowledgements. */
+const NO_ACKNOWLEDGEMENTS: readonly TracedAcknowledgement[] = Object.freeze([]);
 
 /** The connection lane of Fetch requests: long polls never delay other traffic to the same broker. */
 export const FETCH_LANE = 'fetch';

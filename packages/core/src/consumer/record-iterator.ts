@@ -1,19 +1,10 @@
-import { diagnosticChannels } from '../diagnostics/channels.js';
 import type { ConsumerProcessPayload, HandOver, TracedRecord } from '../diagnostics/payloads.js';
 import { InvalidArgumentError } from '../errors/client-errors.js';
 import { isKafkaError } from '../errors/kafka-error.js';
 import type { Logger } from '../utils/logger.js';
 import { type ConsumerRecord, ConsumerRecords, type PartitionRecords } from './consumer-record.js';
 import type { RecordDelivery } from './record-delivery.js';
-import {
-  beginProcess,
-  consumerTraced,
-  endProcess,
-  NO_RECORDS,
-  type TraceIdentity,
-  traceDeliver,
-  UNNAMED,
-} from './traced-consumer.js';
+import { consumerTraced, endProcess, type TraceIdentity, traceStep, UNNAMED } from './traced-consumer.js';
 
 /**
  * When a record counts as processed, and so may be committed:
@@ -116,18 +107,16 @@ abstract class ConsumerIterator<T, Item> implements AsyncIterableIterator<Item>,
 
   /** {@link next} with the deliver and process channels published (only when one has a subscriber). */
   private tracedAdvance(): Promise<IteratorResult<Item, undefined>> {
-    const identity = this.host.identity ?? UNNAMED;
-    const delivered = traceDeliver(
-      identity,
+    return traceStep(
+      this.host.identity ?? UNNAMED,
       this.handOver,
       () => this.advance(),
-      (result) => (result.done === true ? NO_RECORDS : this.recordsOf(result.value)),
+      (item) => this.recordsOf(item),
+      this.processTraced,
+      (payload) => {
+        this.processing = payload;
+      },
     );
-    if (!this.processTraced || !diagnosticChannels.consumerProcess.hasSubscribers) return delivered;
-    return delivered.then((result) => {
-      if (result.done !== true) this.processing = beginProcess(identity, this.recordsOf(result.value));
-      return result;
-    });
   }
 
   /** Closes the process trace of the item in hand. */

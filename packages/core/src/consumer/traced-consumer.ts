@@ -1,6 +1,11 @@
 import { diagnosticChannels } from '../diagnostics/channels.js';
-import type { ConsumerDeliverPayload, HandOver, TracedRecord } from '../diagnostics/payloads.js';
-import type { TraceIdentity } from '../diagnostics/process-trace.js';
+import type {
+  ConsumerDeliverPayload,
+  ConsumerProcessPayload,
+  HandOver,
+  TracedRecord,
+} from '../diagnostics/payloads.js';
+import { beginProcess, type TraceIdentity } from '../diagnostics/process-trace.js';
 
 export { beginProcess, endProcess, type TraceIdentity } from '../diagnostics/process-trace.js';
 
@@ -39,4 +44,28 @@ export function traceDeliver<R>(
       throw error;
     },
   );
+}
+
+/**
+ * One iterator step, traced (call only when {@link consumerTraced}): `advance()` inside its
+ * `vltava:consumer:deliver` trace and, when `traceProcess` is true and somebody subscribes, the
+ * `vltava:consumer:process` trace of what it handed over, given to `opened`: the iterator keeps it open until its
+ * next step, `return()` or `throw()`.
+ */
+export function traceStep<T>(
+  identity: TraceIdentity,
+  handOver: HandOver,
+  advance: () => Promise<IteratorResult<T, undefined>>,
+  recordsOf: (value: T) => readonly TracedRecord[],
+  traceProcess: boolean,
+  opened: (payload: ConsumerProcessPayload) => void,
+): Promise<IteratorResult<T, undefined>> {
+  const delivered = traceDeliver(identity, handOver, advance, (result) =>
+    result.done === true ? NO_RECORDS : recordsOf(result.value),
+  );
+  if (!traceProcess || !diagnosticChannels.consumerProcess.hasSubscribers) return delivered;
+  return delivered.then((result) => {
+    if (result.done !== true) opened(beginProcess(identity, recordsOf(result.value)));
+    return result;
+  });
 }

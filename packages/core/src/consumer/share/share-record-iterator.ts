@@ -1,13 +1,5 @@
-import { diagnosticChannels } from '../../diagnostics/channels.js';
 import type { ConsumerProcessPayload, TracedRecord } from '../../diagnostics/payloads.js';
-import {
-  beginProcess,
-  consumerTraced,
-  endProcess,
-  NO_RECORDS,
-  type TraceIdentity,
-  traceDeliver,
-} from '../traced-consumer.js';
+import { consumerTraced, endProcess, type TraceIdentity, traceStep } from '../traced-consumer.js';
 import type { AcknowledgeType } from './acknowledge-type.js';
 
 /** Options of `shareConsumer.records()`. */
@@ -100,18 +92,16 @@ export class ShareRecordIterator<T> implements AsyncIterableIterator<T>, AsyncDi
    * `vltava:consumer:process` trace, open until the next step, `return()` or `throw()` (only with a subscriber).
    */
   private tracedAdvance(): Promise<IteratorResult<T, undefined>> {
-    const identity = this.host.identity ?? UNNAMED_SHARE;
-    const delivered = traceDeliver(
-      identity,
+    return traceStep(
+      this.host.identity ?? UNNAMED_SHARE,
       'record',
       () => this.advance(),
-      (result) => (result.done === true ? NO_RECORDS : [result.value as unknown as TracedRecord]),
+      (record) => [record as unknown as TracedRecord],
+      true,
+      (payload) => {
+        this.processing = payload;
+      },
     );
-    if (!diagnosticChannels.consumerProcess.hasSubscribers) return delivered;
-    return delivered.then((result) => {
-      if (result.done !== true) this.processing = beginProcess(identity, [result.value as unknown as TracedRecord]);
-      return result;
-    });
   }
 
   private endProcessing(error: unknown): void {
